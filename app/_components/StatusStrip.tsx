@@ -1,0 +1,55 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../_trpc/client';
+
+interface Item {
+  label: string;
+  ok: boolean | undefined;
+  detail: string;
+}
+
+/** One line with the state of every service the app depends on, refreshed every ten seconds. */
+export function StatusStrip() {
+  const trpc = useTRPC();
+  const health = useQuery({ ...trpc.system.health.queryOptions(), refetchInterval: 10_000 });
+  const data = health.data;
+  const items: Item[] = data
+    ? [
+        { label: 'Database', ok: data.database.ok, detail: data.database.detail },
+        {
+          label: 'Temporal',
+          ok: data.temporal.ok,
+          detail: `${data.temporal.address} · ${data.temporal.detail}`,
+        },
+        { label: 'Worker', ok: data.worker.ok, detail: data.worker.detail },
+      ]
+    : [
+        {
+          label: 'Services',
+          ok: health.isError ? false : undefined,
+          detail: health.isError ? `status unavailable: ${health.error.message}` : 'checking…',
+        },
+      ];
+  return (
+    <section className="status-strip" aria-label="Service status" aria-live="polite">
+      {items.map((item) => (
+        <span key={item.label} className="status-item" title={item.detail}>
+          <span className={`status-dot ${dotClass(item.ok)}`} aria-hidden="true" />
+          <strong>{item.label}</strong>
+          <span className="status-detail">{item.ok === false ? item.detail : stateWord(item.ok)}</span>
+        </span>
+      ))}
+      {data && <span className="status-version">v{data.version}</span>}
+    </section>
+  );
+}
+
+function dotClass(ok: boolean | undefined): string {
+  if (ok === undefined) return 'status-pending';
+  return ok ? 'status-ok' : 'status-bad';
+}
+
+function stateWord(ok: boolean | undefined): string {
+  return ok === undefined ? 'checking…' : 'healthy';
+}

@@ -1,0 +1,122 @@
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Sql } from '../../db/client';
+import { readMigrationLevel } from '../../db/migrations';
+
+const componentSchema = z.object({ ok: z.boolean(), detail: z.string() });
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  checkedAt: z.string(),
+  database: componentSchema.extend({
+    migrations: z.object({ applied: z.number(), latest: z.number(), latestTag: z.string() }).optional(),
+  }),
+  temporal: componentSchema.extend({ address: z.string(), namespace: z.string() }),
+  worker: componentSchema.extend({ taskQueue: z.string(), pollers: z.number() }),
+});
+
+export type Health = z.infer<typeof healthSchema>;
+type ComponentHealth = z.infer<typeof componentSchema>;
+
+export interface HealthDeps {
+  version: string;
+  sql: () => Sql;
+  temporal: () => Promise<Client>;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+const CHECK_TIMEOUT_MS = 3_000;
+/** A worker long-polls for up to 70 s; a poller seen within this window is alive. */
+const POLLER_FRESH_MS = 90_000;
+
+/** Checks every component in parallel; never throws, each failure becomes that component's detail. */
+export async function checkHealth(deps: HealthDeps): Promise<Health> {
+  const [database, temporal, worker] = await Promise.all([
+    checkDatabase(deps),
+    guard(() => checkTemporal(deps)),
+    checkWorker(deps),
+  ]);
+  const ok = database.ok && temporal.ok && worker.ok;
+  return {
+    status: ok ? 'ok' : 'degraded',
+    version: deps.version,
+    checkedAt: new Date().toISOString(),
+    database,
+    temporal: { ...temporal, address: deps.temporalAddress, namespace: deps.namespace },
+    worker,
+  };
+}
+
+async function checkDatabase(deps: HealthDeps): Promise<Health['database']> {
+  try {
+    const level = await withTimeout(readMigrationLevel(deps.sql()), 'PostgreSQL');
+    const detail = level.upToDate
+      ? `reachable, schema at ${level.latestTag}`
+      : `reachable, ${level.applied} of ${level.latest} migrations applied`;
+    return {
+      ok: level.upToDate,
+      detail,
+      migrations: { applied: level.applied, latest: level.latest, latestTag: level.latestTag },
+    };
+  } catch (error) {
+    return { ok: false, detail: `unreachable: ${messageOf(error)}` };
+  }
+}
+
+async function checkTemporal(deps: HealthDeps): Promise<ComponentHealth> {
+  const client = await withTimeout(deps.temporal(), 'Temporal');
+  await withTimeout(client.workflowService.describeNamespace({ namespace: deps.namespace }), 'Temporal');
+  return { ok: true, detail: `namespace ${deps.namespace} reachable` };
+}
+
+async function checkWorker(deps: HealthDeps): Promise<Health['worker']> {
+  const base = { taskQueue: deps.taskQueue };
+  try {
+    const client = await withTimeout(deps.temporal(), 'Temporal');
+    const response = await withTimeout(
+      client.workflowService.describeTaskQueue({
+        namespace: deps.namespace,
+        taskQueue: { name: deps.taskQueue },
+        // 1 = TASK_QUEUE_TYPE_WORKFLOW: a worker polls workflow and activity queues alike.
+        taskQueueType: 1,
+      }),
+      'Temporal',
+    );
+    const now = Date.now();
+    const pollers = (response.pollers ?? []).filter((poller) => {
+      const seconds = Number(poller.lastAccessTime?.seconds ?? 0);
+      return now - seconds * 1000 < POLLER_FRESH_MS;
+    }).length;
+    return pollers > 0
+      ? { ...base, ok: true, detail: `${pollers} worker${pollers === 1 ? '' : 's'} polling`, pollers }
+      : { ...base, ok: false, detail: 'no worker is polling: start one with `npm run worker`', pollers: 0 };
+  } catch (error) {
+    return { ...base, ok: false, detail: `unknown: ${messageOf(error)}`, pollers: 0 };
+  }
+}
+
+async function guard(check: () => Promise<ComponentHealth>): Promise<ComponentHealth> {
+  try {
+    return await check();
+  } catch (error) {
+    return { ok: false, detail: `unreachable: ${messageOf(error)}` };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS / 1000} s`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readEnv } from './env';
+
+describe('readEnv', () => {
+  it('fills defaults for an empty environment', () => {
+    const env = readEnv({});
+    expect(env).toEqual({
+      DATABASE_URL: undefined,
+      TEMPORAL_ADDRESS: undefined,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_CLI: undefined,
+      PORT: 3000,
+      DATA_DIR: path.resolve('.data'),
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    expect(readEnv({ PORT: ' ', DATABASE_URL: '' }).PORT).toBe(3000);
+  });
+
+  it('reads given values', () => {
+    const env = readEnv({
+      PORT: '4100',
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+      TEMPORAL_ADDRESS: 'tmp:7233',
+    });
+    expect(env.PORT).toBe(4100);
+    expect(env.DATABASE_URL).toBe('postgres://u:p@db:5432/x');
+    expect(env.TEMPORAL_ADDRESS).toBe('tmp:7233');
+  });
+
+  it('names every bad variable in one message', () => {
+    const read = () => readEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'nohost' });
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(/PORT .*DATABASE_URL|DATABASE_URL .*PORT/);
+    expect(read).toThrow(/TEMPORAL_ADDRESS must be host:port/);
+  });
+});

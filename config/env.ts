@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** A configuration problem the user can fix; its message is shown as one line, no stack trace. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** An unset or blank variable reads as the fallback (undefined when there is none). */
+function text(fallback?: string) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : fallback));
+}
+
+/** Every environment variable Pipewright reads, in one place, checked once. */
+export const envSchema = z.object({
+  DATABASE_URL: text().refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\/[^/]/.test(value),
+    'must look like postgres://user:password@host:5432/database',
+  ),
+  TEMPORAL_ADDRESS: text().refine(
+    (value) => value === undefined || /^[^\s:/]+:\d{1,5}$/.test(value),
+    'must be host:port, for example 127.0.0.1:7233',
+  ),
+  TEMPORAL_NAMESPACE: text('default').pipe(z.string()),
+  TEMPORAL_CLI: text(),
+  PORT: text('3000').pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(65535)),
+  ),
+  DATA_DIR: text('.data').pipe(z.string().transform((dir) => path.resolve(dir))),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
+}

@@ -1,0 +1,28 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Database = ReturnType<typeof drizzle<typeof schema>>;
+export type Sql = postgres.Sql;
+
+export interface DatabaseHandle {
+  db: Database;
+  sql: Sql;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** Pool size; the app and each worker keep their own pool. */
+  max?: number;
+  /** Seconds to wait for a connection before failing with a clear error. */
+  connectTimeout?: number;
+}
+
+export function connectDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: options.connectTimeout ?? 10,
+    onnotice: () => {},
+  });
+  return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+}

