@@ -5,7 +5,7 @@
  *
  * Usage: node --import tsx postgres-main.ts DATA_DIR PORT LOG_FILE
  */
-import { startEmbeddedPostgres } from './postgres';
+import { startEmbeddedPostgres } from './postgres-embedded';
 
 const [dataDir, port, logFile] = process.argv.slice(2);
 if (!dataDir || !port || !logFile) {

