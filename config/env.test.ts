@@ -35,5 +35,6 @@ describe('readEnv', () => {
     expect(read).toThrow(ConfigError);
     expect(read).toThrow(/PORT .*DATABASE_URL|DATABASE_URL .*PORT/);
     expect(read).toThrow(/TEMPORAL_ADDRESS must be host:port/);
+    expect(() => readEnv({ PORT: '0' })).toThrow('Invalid environment: PORT must be between 1 and 65535');
   });
 });

@@ -30,9 +30,9 @@ export const envSchema = z.object({
   PORT: text('3000').pipe(
     z
       .string()
-      .regex(/^\d+$/, 'must be a port number')
+      .regex(/^\d+$/, 'must be a port number between 1 and 65535')
       .transform(Number)
-      .pipe(z.number().int().min(1).max(65535)),
+      .pipe(z.number().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535')),
   ),
   DATA_DIR: text('.data').pipe(z.string().transform((dir) => path.resolve(dir))),
 });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -17,6 +17,8 @@ export interface ResolveOptions {
   explicit?: string;
   /** Build with Go when nothing else is found. */
   allowBuild: boolean;
+  /** Directories searched for `temporal` and `go`; defaults to PATH. */
+  searchPath?: string;
   onBuildStart?: () => void;
 }
 
@@ -31,13 +33,15 @@ export async function resolveTemporalCli(options: ResolveOptions): Promise<Resol
     }
     return { path: options.explicit, source: 'TEMPORAL_CLI' };
   }
-  const onPath = findOnPath('temporal');
+  const searchPath = options.searchPath ?? process.env.PATH ?? '';
+  const onPath = findOnPath('temporal', searchPath);
   if (onPath) return { path: onPath, source: 'PATH' };
   const local = localCliPath(options.projectDir);
   if (isExecutable(local)) return { path: local, source: '.tools/bin' };
-  if (!options.allowBuild || !hasGo()) return undefined;
+  const go = findOnPath('go', searchPath);
+  if (!options.allowBuild || !go) return undefined;
   options.onBuildStart?.();
-  await goInstall(options.projectDir);
+  await goInstall(go, options.projectDir);
   return isExecutable(local) ? { path: local, source: 'go install' } : undefined;
 }
 
@@ -50,9 +54,9 @@ export const MISSING_CLI_MESSAGE =
   'put a `temporal` binary on PATH or in .tools/bin/, set TEMPORAL_CLI=/path/to/temporal, ' +
   'or point TEMPORAL_ADDRESS at a running Temporal server.';
 
-function goInstall(projectDir: string): Promise<void> {
+function goInstall(go: string, projectDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('go', ['install', TEMPORAL_CLI_MODULE], {
+    const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
       cwd: projectDir,
       env: { ...process.env, GOBIN: path.join(projectDir, '.tools', 'bin') },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,12 +75,8 @@ function goInstall(projectDir: string): Promise<void> {
   });
 }
 
-function hasGo(): boolean {
-  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+function findOnPath(name: string, searchPath: string): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
     if (isExecutable(candidate)) return candidate;

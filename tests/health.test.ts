@@ -1,0 +1,85 @@
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkHealth, type HealthDeps } from '../app/_server/health';
+import { connectDatabase } from '../db/client';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { startTestWorker, type TestWorker } from './support/temporal';
+
+let database: TestDatabase;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  worker = await startTestWorker(database.db);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await database?.drop();
+});
+
+function deps(overrides: Partial<HealthDeps> = {}): HealthDeps {
+  return {
+    version: '9.9.9',
+    sql: () => database.sql,
+    temporal: async () => worker.client,
+    temporalAddress: inject('temporalAddress'),
+    namespace: worker.namespace,
+    taskQueue: worker.taskQueue,
+    ...overrides,
+  };
+}
+
+describe('health', () => {
+  it('is ok with a migrated database, a reachable namespace and a polling worker', async () => {
+    // The worker's first poll can take a moment to register.
+    await expect
+      .poll(async () => (await checkHealth(deps())).worker.pollers, { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    const health = await checkHealth(deps());
+    expect(health).toMatchObject({
+      status: 'ok',
+      version: '9.9.9',
+      database: { ok: true, migrations: { applied: 1, latest: 1, latestTag: '0000_initial' } },
+      temporal: { ok: true, namespace: worker.namespace },
+      worker: { ok: true, taskQueue: worker.taskQueue },
+    });
+  });
+
+  it('is degraded when no worker polls the task queue, and says how to start one', async () => {
+    const health = await checkHealth(deps({ taskQueue: 'nobody-polls-this-queue' }));
+    expect(health.status).toBe('degraded');
+    expect(health.worker).toEqual({
+      ok: false,
+      taskQueue: 'nobody-polls-this-queue',
+      pollers: 0,
+      detail: 'no worker is polling: start one with `npm run worker`',
+    });
+  });
+
+  it('names an unreachable database without failing the other checks', async () => {
+    const dead = connectDatabase('postgres://nobody:secret@127.0.0.1:1/nothing', {
+      max: 1,
+      connectTimeout: 2,
+    });
+    try {
+      const health = await checkHealth(deps({ sql: () => dead.sql }));
+      expect(health.status).toBe('degraded');
+      expect(health.database.ok).toBe(false);
+      expect(health.database.detail).toMatch(/^unreachable: .*ECONNREFUSED/);
+      expect(health.database.detail).not.toContain('secret');
+      expect(health.temporal.ok).toBe(true);
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it('names an unreachable Temporal server', async () => {
+    const temporal = async () =>
+      new Client({ connection: await Connection.connect({ address: '127.0.0.1:1', connectTimeout: 1_000 }) });
+    const health = await checkHealth(deps({ temporal }));
+    expect(health.temporal.ok).toBe(false);
+    expect(health.temporal.detail).toMatch(/^unreachable: /);
+    expect(health.worker.ok).toBe(false);
+    expect(health.database.ok).toBe(true);
+  });
+});

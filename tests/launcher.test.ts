@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickPort } from '../scripts/services/ports';
+import { createTestDatabase, type TestDatabase } from './support/database';
+
+const launcher = path.resolve(import.meta.dirname, '..', 'scripts', 'launcher', 'main.ts');
+
+let dataDir: string;
+let database: TestDatabase;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-launcher-'));
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  await database?.drop();
+});
+
+/** Runs `npm start`'s launcher with the given environment and returns how it ended. */
+function launch(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', launcher, 'start'], {
+      // Blank values read as unset, so variables of the surrounding shell cannot leak in.
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        TEMPORAL_ADDRESS: '',
+        PORT: '',
+        DATA_DIR: dataDir,
+        NO_COLOR: '1',
+        ...env,
+      },
+      timeout: 60_000,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+function expectOneLineError(output: string, message: RegExp | string): void {
+  const errorLines = output.split('\n').filter((line) => line.startsWith('✗'));
+  expect(errorLines).toHaveLength(1);
+  expect(errorLines[0]).toMatch(message);
+  expect(output).not.toMatch(/^\s+at /m);
+}
+
+describe('launcher faults give one actionable line', () => {
+  it('a malformed DATABASE_URL', async () => {
+    const result = await launch({ DATABASE_URL: 'mysql://root@db/app' });
+    expect(result.code).toBe(1);
+    expectOneLineError(result.output, 'Invalid environment: DATABASE_URL must look like postgres://');
+  });
+
+  it('an unreachable DATABASE_URL, without echoing its password', async () => {
+    const result = await launch({ DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/app' });
+    expect(result.code).toBe(1);
+    expectOneLineError(result.output, /Cannot reach PostgreSQL at 127\.0\.0\.1:1\/app: .*Check DATABASE_URL/);
+    expect(result.output).not.toContain('hunter2');
+  });
+
+  it('a port already taken', async () => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const result = await launch({ PORT: String(port), DATABASE_URL: database.url });
+      expect(result.code).toBe(1);
+      expectOneLineError(result.output, `Port ${port} is already in use`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a Temporal address that does not answer', async () => {
+    const port = await pickPort();
+    const result = await launch({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      PORT: String(port),
+    });
+    expect(result.code).toBe(1);
+    expectOneLineError(result.output, /Temporal at 127\.0\.0\.1:1 did not answer.*Check TEMPORAL_ADDRESS/);
+    // The database step before it still ran: migrations applied, nothing lost.
+    expect(result.output).toMatch(/✓ Migrations/);
+  });
+
+  it('a second launcher on a data directory that is in use, leaving the first one’s state alone', async () => {
+    const services = JSON.stringify({ launcherPid: process.pid, processGroups: [] });
+    writeFileSync(path.join(dataDir, 'services.json'), services);
+    const result = await launch({});
+    expect(result.code).toBe(1);
+    expectOneLineError(
+      result.output,
+      `Pipewright is already running for ${dataDir} (launcher pid ${process.pid})`,
+    );
+    expect(readFileSync(path.join(dataDir, 'services.json'), 'utf8')).toBe(services);
+    rmSync(path.join(dataDir, 'services.json'));
+  });
+});

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { Database } from '../../db/client';
+import { createPipelineWorker, workflowsPath } from '../../workflows/create-worker';
+
+// Worker state changes are logged at INFO; tests only need warnings and errors.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundling the workflow code takes seconds, so a test file does it once for all its workers. */
+function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  return bundle;
+}
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  namespace: string;
+  stop(): Promise<void>;
+}
+
+/** A real worker on a task queue of its own, polling the test run's Temporal server. */
+export async function startTestWorker(db: Database): Promise<TestWorker> {
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const taskQueue = `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createPipelineWorker({
+    connection: nativeConnection,
+    namespace,
+    db,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  return {
+    client: new Client({ connection, namespace }),
+    taskQueue,
+    namespace,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
