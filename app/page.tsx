@@ -21,8 +21,8 @@ export default function HomePage() {
         <div className="empty-state">
           <h2>No pipelines yet</h2>
           <p>
-            The visual editor is on its way. Until then, pipelines run from the command line with{' '}
-            <code>npx pipewright run FILE --wait</code>.
+            The pipeline editor is on its way. The strip at the top already shows whether the services your
+            pipelines run on are healthy; details are at <a href="/api/health">/api/health</a>.
           </p>
         </div>
       </main>

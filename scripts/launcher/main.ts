@@ -113,7 +113,7 @@ async function main(mode: Mode): Promise<void> {
   console.log(`  App          ${appUrl}`);
   if (temporal.uiUrl) console.log(`  Temporal UI  ${temporal.uiUrl}`);
   console.log(`  Health       ${appUrl}/api/health`);
-  console.log(`  Logs         ${path.relative(process.cwd(), logDir) || logDir}/`);
+  console.log(`  Logs         ${displayPath(logDir)}/`);
   console.log(dim('\nPress Ctrl-C to stop.'));
 }
 
@@ -146,11 +146,11 @@ async function startDatabase(state: Running): Promise<string> {
         `${messageOf(error)}. Check DATABASE_URL, or unset it to use the embedded PostgreSQL.`,
       );
     });
-    done('PostgreSQL', `${version} at ${describeDatabaseUrl(state.env.DATABASE_URL)}`, startedAt);
+    done('PostgreSQL', `PostgreSQL ${version} at ${describeDatabaseUrl(state.env.DATABASE_URL)}`, startedAt);
     return state.env.DATABASE_URL;
   }
   const dataDir = path.join(state.env.DATA_DIR, 'postgres');
-  step('PostgreSQL', `starting embedded server (data in ${path.relative(process.cwd(), dataDir)})`);
+  step('PostgreSQL', `starting embedded server (data in ${displayPath(dataDir)})`);
   const port = await pickPort(54329);
   const server = await startPostgresProcess({
     dataDir,
@@ -285,6 +285,12 @@ async function shutdown(state: Running, code: number): Promise<void> {
   }
   removeServicesFile(state.env.DATA_DIR);
   process.exit(code);
+}
+
+/** Relative to the working directory when inside it, absolute otherwise. */
+function displayPath(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative && !relative.startsWith('..') ? relative : target;
 }
 
 function messageOf(error: unknown): string {

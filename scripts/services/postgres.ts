@@ -12,7 +12,7 @@ export function embeddedDatabaseUrl(port: number): string {
 export async function checkDatabaseReachable(url: string): Promise<string> {
   const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
   try {
-    const [row] = await sql<{ version: string }[]>`show server_version`;
+    const [row] = await sql<{ version: string }[]>`select current_setting('server_version') as version`;
     return row?.version ?? 'unknown';
   } catch (error) {
     throw new Error(`Cannot reach PostgreSQL at ${describeDatabaseUrl(url)}: ${errorText(error)}`);
