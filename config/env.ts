@@ -27,6 +27,8 @@ export const envSchema = z.object({
   ),
   TEMPORAL_NAMESPACE: text('default').pipe(z.string()),
   TEMPORAL_CLI: text(),
+  /** Task queue override: lets tests and side-by-side installs keep their workers apart. */
+  PIPEWRIGHT_TASK_QUEUE: text(),
   PORT: text('3000').pipe(
     z
       .string()

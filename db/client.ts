@@ -4,6 +4,7 @@ import * as schema from './schema';
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
 export type Sql = postgres.Sql;
+export type Transaction = postgres.TransactionSql;
 
 export interface DatabaseHandle {
   db: Database;

@@ -127,6 +127,8 @@ export const runSteps = pgTable(
     /** Set when the outputs were reused from an earlier run instead of executing the step. */
     reusedFromRunId: uuid('reused_from_run_id').references(() => runs.id, { onDelete: 'set null' }),
     outputSummary: jsonb('output_summary'),
+    /** Artifact references per output port, what downstream steps and re-runs read. */
+    outputs: jsonb('outputs'),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     error: text('error'),

@@ -10,7 +10,7 @@ let worker: TestWorker;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  worker = await startTestWorker(database.db);
+  worker = await startTestWorker(database.sql);
 });
 afterAll(async () => {
   await worker?.stop();

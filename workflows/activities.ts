@@ -1,46 +1,159 @@
-import { Context } from '@temporalio/activity';
-import { and, eq } from 'drizzle-orm';
-import type { Database } from '../db/client';
-import { runSteps, runs } from '../db/schema';
-import type { PipelineActivities, PlanStep } from './pipeline.types';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import type { Sql } from '../db/client';
+import {
+  setRunStatus,
+  setStepProgress,
+  setStepRunning,
+  setStepSucceeded,
+  setStepsStatus,
+} from '../db/queries/run-state';
+import type { NodeContext } from '../nodes/_kit/context';
+import { NodeInputError } from '../nodes/_kit/errors';
+import { nodeRuns } from '../nodes/runs';
+import { isNodeType } from '../nodes/specs';
+import { StepArtifacts } from './artifact-store';
+import type { ArtifactRef, PipelineActivities, PlanStep, StepOutcome } from './pipeline.types';
+import { StepLogger } from './step-logger';
+
+export interface ActivityDeps {
+  sql: Sql;
+  /** Root folder of the local artifact store (DATA_DIR/artifacts). */
+  artifactsDir: string;
+}
 
 /** Activities built from their dependencies, so tests and the worker pass their own database. */
-export function createActivities(deps: { db: Database }): PipelineActivities {
-  const { db } = deps;
+export function createActivities(deps: ActivityDeps): PipelineActivities {
   return {
-    async markRunStarted(runId) {
-      await db.update(runs).set({ status: 'running' }).where(eq(runs.id, runId));
-    },
-
-    async runStep({ runId, step }) {
-      const attempt = Context.current().info.attempt;
-      await upsertStep(db, runId, step, { status: 'running', attempt, startedAt: new Date() });
-      // Node run functions arrive with the pipeline engine; until then every step is a no-op.
-      await db
-        .update(runSteps)
-        .set({ status: 'succeeded', progress: 1, finishedAt: new Date() })
-        .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, step.nodeId)));
-    },
-
-    async markRunFinished({ runId, outcome }) {
-      await db
-        .update(runs)
-        .set({
-          status: outcome.status,
-          finishedAt: new Date(),
-          error: outcome.status === 'failed' ? outcome.error : null,
-        })
-        .where(eq(runs.id, runId));
-    },
+    markRun: (input) => setRunStatus(deps.sql, input),
+    markSteps: (input) => setStepsStatus(deps.sql, input),
+    runNode: (input) => runNode(deps, input),
   };
 }
 
-type StepChange = Partial<typeof runSteps.$inferInsert>;
+/** Progress goes to the database at most this often; the heartbeat carries every value. */
+const PROGRESS_WRITE_INTERVAL_MS = 250;
 
-/** One row per (run, node) whatever the attempt: a retried activity updates instead of inserting. */
-async function upsertStep(db: Database, runId: string, step: PlanStep, change: StepChange): Promise<void> {
-  await db
-    .insert(runSteps)
-    .values({ runId, nodeId: step.nodeId, nodeType: step.nodeType, ...change })
-    .onConflictDoUpdate({ target: [runSteps.runId, runSteps.nodeId], set: change });
+async function runNode(
+  deps: ActivityDeps,
+  input: { runId: string; step: PlanStep; inputs: Record<string, ArtifactRef> },
+): Promise<StepOutcome> {
+  const { runId, step } = input;
+  const activity = Context.current();
+  const attempt = activity.info.attempt;
+  if (!isNodeType(step.type)) {
+    throw ApplicationFailure.nonRetryable(`Unknown node type "${step.type}"`, 'UnknownNodeType');
+  }
+  await setStepRunning(deps.sql, { runId, nodeId: step.nodeId, nodeType: step.type, attempt });
+  const artifacts = new StepArtifacts(deps.artifactsDir, runId, step.nodeId, attempt);
+  await artifacts.prepare();
+  const log = new StepLogger(deps.sql, runId, step.nodeId, attempt);
+  const progress = progressReporter(deps.sql, runId, step.nodeId, attempt);
+  const context: NodeContext = {
+    runId,
+    nodeId: step.nodeId,
+    attempt,
+    artifacts,
+    log,
+    progress: progress.report,
+    signal: activity.cancellationSignal,
+  };
+  try {
+    const result = await nodeRuns[step.type]({ config: step.config, inputs: input.inputs }, context);
+    await progress.stop();
+    await log.flush();
+    await setStepSucceeded(deps.sql, {
+      runId,
+      nodeId: step.nodeId,
+      attempt,
+      summary: result.summary,
+      outputs: result.outputs,
+      artifacts: artifacts.committed.map((artifact) => ({
+        id: artifact.ref.id,
+        port: artifact.port,
+        kind: artifact.tableKind,
+        uri: artifact.ref.uri,
+        bytes: artifact.bytes,
+        sha256: artifact.sha256,
+      })),
+    });
+    return { outputs: result.outputs };
+  } catch (error) {
+    await progress.stop();
+    const failure = toFailure(step, error, activity.cancellationSignal.aborted);
+    if (!(failure instanceof CancelledFailure)) {
+      const retrying = !failure.nonRetryable && attempt < step.activity.maxAttempts;
+      log.warn(`Attempt ${attempt} failed: ${failure.message}${retrying ? '; retrying' : ''}`);
+    }
+    await log.flush();
+    throw failure;
+  }
+}
+
+/**
+ * Analyst mistakes are final (no retry); anything else is retried by the step's policy. The node id
+ * and type travel in the failure's details, and the original error stays its cause.
+ */
+function toFailure(
+  step: PlanStep,
+  error: unknown,
+  cancelled: boolean,
+): ApplicationFailure | CancelledFailure {
+  if (error instanceof CancelledFailure) return error;
+  if (cancelled)
+    return new CancelledFailure('Step cancelled', [], error instanceof Error ? error : undefined);
+  if (error instanceof ApplicationFailure) return error;
+  const details = [{ nodeId: step.nodeId, nodeType: step.type }];
+  const cause = error instanceof Error ? error : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof NodeInputError) {
+    return ApplicationFailure.create({
+      message,
+      type: 'NodeInputError',
+      nonRetryable: true,
+      details: [{ ...details[0], ...error.details }],
+      cause,
+    });
+  }
+  return ApplicationFailure.create({
+    message,
+    type: cause?.name ?? 'Error',
+    nonRetryable: false,
+    details,
+    cause,
+  });
+}
+
+/**
+ * Every report is a heartbeat (Temporal learns the step is alive and delivers cancellation); the
+ * database and live view get one write per interval. A timer heartbeats for steps that never report.
+ */
+function progressReporter(sql: Sql, runId: string, nodeId: string, attempt: number) {
+  const activity = Context.current();
+  let latest = 0;
+  let written = 0;
+  let lastWrite = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const write = () => {
+    if (latest === written) return;
+    const value = latest;
+    written = value;
+    lastWrite = Date.now();
+    writing = writing.then(() =>
+      setStepProgress(sql, { runId, nodeId, attempt, progress: value }).catch((error: unknown) => {
+        console.error(`could not store progress of ${nodeId}: ${String(error)}`);
+      }),
+    );
+  };
+  const timer = setInterval(() => activity.heartbeat(latest), 1_000);
+  return {
+    report(fraction: number) {
+      latest = Math.min(1, Math.max(0, fraction));
+      activity.heartbeat(latest);
+      if (Date.now() - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) write();
+    },
+    async stop() {
+      clearInterval(timer);
+      await writing;
+    },
+  };
 }

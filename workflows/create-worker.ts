@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Database } from '../db/client';
+import type { Sql } from '../db/client';
 import { createActivities } from './activities';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
@@ -9,7 +9,9 @@ export const workflowsPath = fileURLToPath(new URL('./pipeline.workflow.ts', imp
 export interface PipelineWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  db: Database;
+  sql: Sql;
+  /** DATA_DIR/artifacts */
+  artifactsDir: string;
   taskQueue?: string;
   /** A prebuilt bundle (tests build it once for all their workers); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -20,7 +22,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? PIPELINE_TASK_QUEUE,
-    activities: createActivities({ db: options.db }),
+    activities: createActivities({ sql: options.sql, artifactsDir: options.artifactsDir }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
 }

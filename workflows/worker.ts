@@ -2,6 +2,7 @@
  * `npm run worker`: one Temporal worker process for pipeline workflows and node activities.
  * Start as many as you like, on any machine that reaches the database and Temporal.
  */
+import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveConnections } from '../config/connections';
 import { ConfigError, readEnv } from '../config/env';
@@ -12,6 +13,7 @@ import { PIPELINE_TASK_QUEUE } from './task-queue';
 async function main(): Promise<void> {
   const env = readEnv();
   const target = resolveConnections(env);
+  const taskQueue = env.PIPEWRIGHT_TASK_QUEUE ?? PIPELINE_TASK_QUEUE;
   const database = connectDatabase(target.databaseUrl);
   const connection = await NativeConnection.connect({ address: target.temporalAddress }).catch(
     (error: unknown) => {
@@ -21,10 +23,12 @@ async function main(): Promise<void> {
   const worker = await createPipelineWorker({
     connection,
     namespace: target.temporalNamespace,
-    db: database.db,
+    sql: database.sql,
+    artifactsDir: path.join(env.DATA_DIR, 'artifacts'),
+    taskQueue,
   });
   console.log(
-    `worker polling task queue ${PIPELINE_TASK_QUEUE} on ${target.temporalAddress} (${target.temporalNamespace})`,
+    `worker polling task queue ${taskQueue} on ${target.temporalAddress} (${target.temporalNamespace})`,
   );
   try {
     // Resolves after SIGINT/SIGTERM: the SDK drains in-flight activities first.

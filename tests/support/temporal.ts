@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import {
   bundleWorkflowCode,
@@ -8,11 +11,11 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Database } from '../../db/client';
+import type { Sql } from '../../db/client';
 import { createPipelineWorker, workflowsPath } from '../../workflows/create-worker';
 
-// Worker state changes are logged at INFO; tests only need warnings and errors.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Worker state changes (INFO) and expected step failures (WARN) would drown the test output.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -25,12 +28,17 @@ function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export interface TestWorker {
   client: Client;
   taskQueue: string;
+  artifactsDir: string;
   namespace: string;
   stop(): Promise<void>;
 }
 
 /** A real worker on a task queue of its own, polling the test run's Temporal server. */
-export async function startTestWorker(db: Database): Promise<TestWorker> {
+export async function startTestWorker(
+  sql: Sql,
+  options: { artifactsDir?: string } = {},
+): Promise<TestWorker> {
+  const artifactsDir = options.artifactsDir ?? mkdtempSync(path.join(os.tmpdir(), 'pipewright-artifacts-'));
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const taskQueue = `test-${randomUUID()}`;
@@ -38,7 +46,8 @@ export async function startTestWorker(db: Database): Promise<TestWorker> {
   const worker = await createPipelineWorker({
     connection: nativeConnection,
     namespace,
-    db,
+    sql,
+    artifactsDir,
     taskQueue,
     workflowBundle: await workflowBundle(),
   });
@@ -47,6 +56,7 @@ export async function startTestWorker(db: Database): Promise<TestWorker> {
   return {
     client: new Client({ connection, namespace }),
     taskQueue,
+    artifactsDir,
     namespace,
     async stop() {
       worker.shutdown();

@@ -1,0 +1,168 @@
+import { and, desc, eq, ilike, isNull, lt, or, sql as raw } from 'drizzle-orm';
+import type { Database } from '../client';
+import { pipelines, pipelineVersions } from '../schema';
+
+export type PipelineRow = typeof pipelines.$inferSelect;
+export type PipelineVersionRow = typeof pipelineVersions.$inferSelect;
+
+/** A new pipeline with its first version, in one transaction. */
+export async function createPipeline(
+  db: Database,
+  input: { name: string; description?: string; graph: unknown; author?: string },
+): Promise<{ pipeline: PipelineRow; version: PipelineVersionRow }> {
+  return db.transaction(async (tx) => {
+    const [pipeline] = await tx
+      .insert(pipelines)
+      .values({ name: input.name, description: input.description ?? '' })
+      .returning();
+    if (!pipeline) throw new Error('pipeline insert returned no row');
+    const [version] = await tx
+      .insert(pipelineVersions)
+      .values({
+        pipelineId: pipeline.id,
+        version: 1,
+        graph: input.graph,
+        author: input.author ?? 'anonymous',
+      })
+      .returning();
+    if (!version) throw new Error('version insert returned no row');
+    return { pipeline, version };
+  });
+}
+
+/**
+ * Saves a new immutable version numbered one above the latest. The pipeline row is locked first, so
+ * two saves at once get consecutive numbers instead of a conflict.
+ */
+export async function saveVersion(
+  db: Database,
+  input: { pipelineId: string; graph: unknown; author?: string; message?: string },
+): Promise<PipelineVersionRow> {
+  return db.transaction(async (tx) => {
+    const [locked] = await tx
+      .select({ id: pipelines.id })
+      .from(pipelines)
+      .where(eq(pipelines.id, input.pipelineId))
+      .for('update');
+    if (!locked) throw new NotFoundError(`No pipeline ${input.pipelineId}`);
+    const [latest] = await tx
+      .select({ version: pipelineVersions.version })
+      .from(pipelineVersions)
+      .where(eq(pipelineVersions.pipelineId, input.pipelineId))
+      .orderBy(desc(pipelineVersions.version))
+      .limit(1);
+    const [version] = await tx
+      .insert(pipelineVersions)
+      .values({
+        pipelineId: input.pipelineId,
+        version: (latest?.version ?? 0) + 1,
+        graph: input.graph,
+        author: input.author ?? 'anonymous',
+        message: input.message ?? '',
+      })
+      .returning();
+    await tx.update(pipelines).set({ updatedAt: new Date() }).where(eq(pipelines.id, input.pipelineId));
+    if (!version) throw new Error('version insert returned no row');
+    return version;
+  });
+}
+
+export async function latestVersion(
+  db: Database,
+  pipelineId: string,
+): Promise<PipelineVersionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(pipelineVersions)
+    .where(eq(pipelineVersions.pipelineId, pipelineId))
+    .orderBy(desc(pipelineVersions.version))
+    .limit(1);
+  return row;
+}
+
+export async function getVersion(db: Database, versionId: string): Promise<PipelineVersionRow | undefined> {
+  const [row] = await db.select().from(pipelineVersions).where(eq(pipelineVersions.id, versionId));
+  return row;
+}
+
+export async function getPipeline(db: Database, pipelineId: string): Promise<PipelineRow | undefined> {
+  const [row] = await db.select().from(pipelines).where(eq(pipelines.id, pipelineId));
+  return row;
+}
+
+export async function listVersions(db: Database, pipelineId: string) {
+  return db
+    .select({
+      id: pipelineVersions.id,
+      version: pipelineVersions.version,
+      author: pipelineVersions.author,
+      message: pipelineVersions.message,
+      createdAt: pipelineVersions.createdAt,
+    })
+    .from(pipelineVersions)
+    .where(eq(pipelineVersions.pipelineId, pipelineId))
+    .orderBy(desc(pipelineVersions.version));
+}
+
+export interface ListPipelinesInput {
+  search?: string;
+  includeArchived?: boolean;
+  limit: number;
+  /** The last row of the previous page. */
+  cursor?: { updatedAt: Date; id: string };
+}
+
+/** Most recently edited first; `search` matches the name or description, case-insensitively. */
+export async function listPipelines(db: Database, input: ListPipelinesInput): Promise<PipelineRow[]> {
+  const pattern = input.search ? `%${escapeLike(input.search)}%` : undefined;
+  return db
+    .select()
+    .from(pipelines)
+    .where(
+      and(
+        input.includeArchived ? undefined : isNull(pipelines.archivedAt),
+        pattern ? or(ilike(pipelines.name, pattern), ilike(pipelines.description, pattern)) : undefined,
+        input.cursor
+          ? or(
+              lt(pipelines.updatedAt, input.cursor.updatedAt),
+              and(eq(pipelines.updatedAt, input.cursor.updatedAt), lt(pipelines.id, input.cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(pipelines.updatedAt), desc(pipelines.id))
+    .limit(input.limit);
+}
+
+export async function renamePipeline(db: Database, pipelineId: string, name: string): Promise<PipelineRow> {
+  const [row] = await db
+    .update(pipelines)
+    .set({ name, updatedAt: new Date() })
+    .where(eq(pipelines.id, pipelineId))
+    .returning();
+  if (!row) throw new NotFoundError(`No pipeline ${pipelineId}`);
+  return row;
+}
+
+export async function archivePipeline(
+  db: Database,
+  pipelineId: string,
+  archived: boolean,
+): Promise<PipelineRow> {
+  const [row] = await db
+    .update(pipelines)
+    .set({ archivedAt: archived ? raw`now()` : null })
+    .where(eq(pipelines.id, pipelineId))
+    .returning();
+  if (!row) throw new NotFoundError(`No pipeline ${pipelineId}`);
+  return row;
+}
+
+/** `%` and `_` in the user's search text match themselves, not any characters. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}

@@ -1,0 +1,48 @@
+import type { ArtifactRef } from './artifact-ref';
+import type { PortKind, Ports } from './ports';
+
+export interface StoredArtifact {
+  ref: ArtifactRef;
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** Where steps put their outputs; each write becomes an artifacts row when the step succeeds. */
+export interface ArtifactWriter {
+  /** A fresh local path for an output port; write the file there, then call `commit`. */
+  pathFor(port: string, extension: string): string;
+  commit(port: string, kind: PortKind, path: string): Promise<StoredArtifact>;
+  /** Local path of an input artifact. */
+  localPath(ref: ArtifactRef): string;
+}
+
+export interface NodeLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface NodeContext {
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  artifacts: ArtifactWriter;
+  log: NodeLogger;
+  /** Fraction done, 0..1; shown live on the canvas and sent as the activity heartbeat. */
+  progress(fraction: number): void;
+  /** Aborted when the run is cancelled; long loops check it and stop promptly. */
+  signal: AbortSignal;
+}
+
+/** What a step reports beside its outputs: figures shown on the canvas and printed by the CLI. */
+export interface StepSummary {
+  metrics?: Record<string, number>;
+  rows?: number;
+  [key: string]: unknown;
+}
+
+export type InputRefs<I extends Ports> = {
+  [K in keyof I]: I[K]['optional'] extends true ? ArtifactRef | undefined : ArtifactRef;
+};
+export type OutputRefs<O extends Ports> = { [K in keyof O]: ArtifactRef };

@@ -1,0 +1,19 @@
+import { type BoundNodeRun, bindRun } from './_kit/bind-run';
+import type { NodeType } from './specs';
+import { runTestJoin } from './test-join/run';
+import { testJoinSpec } from './test-join/spec';
+import { runTestSource } from './test-source/run';
+import { testSourceSpec } from './test-source/spec';
+import { runTestTransform } from './test-transform/run';
+import { testTransformSpec } from './test-transform/spec';
+
+/**
+ * How each node type runs, keyed like `nodeSpecs`: a type without a run function, or a run function
+ * that does not fit its spec, does not compile. Server-only (worker): run functions may use DuckDB,
+ * onnxruntime and the file system.
+ */
+export const nodeRuns = {
+  'test.source': bindRun(testSourceSpec, runTestSource),
+  'test.transform': bindRun(testTransformSpec, runTestTransform),
+  'test.join': bindRun(testJoinSpec, runTestJoin),
+} satisfies Record<NodeType, BoundNodeRun>;

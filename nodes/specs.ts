@@ -1,0 +1,21 @@
+import type { NodeSpec } from './_kit/define-node';
+import { testJoinSpec } from './test-join/spec';
+import { testSourceSpec } from './test-source/spec';
+import { testTransformSpec } from './test-transform/spec';
+
+/** Every node type by its stable id. Isomorphic: the editor, the compiler and the worker share it. */
+export const nodeSpecs = {
+  'test.source': testSourceSpec,
+  'test.transform': testTransformSpec,
+  'test.join': testJoinSpec,
+} as const;
+
+export type NodeType = keyof typeof nodeSpecs;
+
+export function isNodeType(type: string): type is NodeType {
+  return Object.hasOwn(nodeSpecs, type);
+}
+
+export function nodeSpec(type: string): NodeSpec | undefined {
+  return isNodeType(type) ? nodeSpecs[type] : undefined;
+}

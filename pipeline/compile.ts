@@ -1,0 +1,121 @@
+import { nodeSpec } from '../nodes/specs';
+import type { Plan, PlanStep } from '../workflows/pipeline.types';
+import { resolveConfigs, resolveParameterValues } from './config-checks';
+import type { PipelineDocument, PipelineEdge, PipelineNode } from './document';
+import {
+  checkCycles,
+  checkEdges,
+  checkNodeTypes,
+  checkRequiredInputs,
+  indexNodes,
+  type SpecLookup,
+  warnDisconnected,
+} from './graph-checks';
+import { hashValue } from './hash';
+import { type CompileProblem, hasErrors } from './problems';
+
+export interface CompileOptions {
+  /** Values for pipeline parameters; defaults fill the rest. */
+  parameterValues?: Record<string, unknown>;
+  /** Starting a run: every parameter must then have a value. */
+  requireValues?: boolean;
+  /** Steps that may run at once. */
+  maxParallel?: number;
+  specOf?: SpecLookup;
+}
+
+export interface CompileResult {
+  problems: CompileProblem[];
+  /** Present only when there is no error (warnings allowed). */
+  plan?: Plan;
+}
+
+/** Checks a pipeline and turns it into a plan. Pure: the API, the CLI, the editor and the worker share it. */
+export function compilePipeline(document: PipelineDocument, options: CompileOptions = {}): CompileResult {
+  const specOf = options.specOf ?? nodeSpec;
+  const problems: CompileProblem[] = [];
+  const nodes = indexNodes(document, problems);
+  checkNodeTypes(nodes, specOf, problems);
+  const edgesByTarget = checkEdges(document, nodes, specOf, problems);
+  checkRequiredInputs(nodes, edgesByTarget, specOf, problems);
+  checkCycles(nodes, edgesByTarget, problems);
+  const values = resolveParameterValues(
+    document,
+    options.parameterValues ?? {},
+    options.requireValues ?? false,
+    problems,
+  );
+  const declared = new Set(document.parameters.map((parameter) => parameter.name));
+  const configs = resolveConfigs(nodes, declared, values, specOf, problems);
+  warnDisconnected(document, nodes, problems);
+  if (hasErrors(problems)) return { problems };
+  const steps = orderSteps(nodes, edgesByTarget).map((node) => ({
+    node,
+    edges: edgesByTarget.get(node.id) ?? [],
+  }));
+  const hashes = new Map<string, string>();
+  const planSteps = steps.map(({ node, edges }) => {
+    const step = buildStep(node, edges, configs.get(node.id) ?? {}, hashes, specOf);
+    hashes.set(node.id, step.hash);
+    return step;
+  });
+  return { problems, plan: { steps: planSteps, maxParallel: options.maxParallel ?? 4 } };
+}
+
+/** Kahn's algorithm, taking ready nodes in document order so the same pipeline gives the same plan. */
+function orderSteps(
+  nodes: Map<string, PipelineNode>,
+  edgesByTarget: Map<string, PipelineEdge[]>,
+): PipelineNode[] {
+  const remaining = new Map(
+    [...nodes.keys()].map((id) => [
+      id,
+      new Set((edgesByTarget.get(id) ?? []).map((edge) => edge.source.node)),
+    ]),
+  );
+  const ordered: PipelineNode[] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([id]) => id);
+    for (const id of ready) {
+      remaining.delete(id);
+      for (const deps of remaining.values()) deps.delete(id);
+      const node = nodes.get(id);
+      if (node) ordered.push(node);
+    }
+    // Cycles were reported already; this only guards the loop.
+    if (ready.length === 0) break;
+  }
+  return ordered;
+}
+
+function buildStep(
+  node: PipelineNode,
+  edges: PipelineEdge[],
+  config: Record<string, unknown>,
+  hashes: Map<string, string>,
+  specOf: SpecLookup,
+): PlanStep {
+  const spec = specOf(node.type);
+  if (!spec) throw new Error(`unreachable: node ${node.id} has no spec`);
+  const inputs = Object.fromEntries(
+    edges.map((edge) => [edge.target.port, { nodeId: edge.source.node, port: edge.source.port }]),
+  );
+  const inputHashes = Object.fromEntries(
+    edges.map((edge) => [edge.target.port, { hash: hashes.get(edge.source.node), port: edge.source.port }]),
+  );
+  const timeout = node.execution?.timeoutMinutes;
+  return {
+    nodeId: node.id,
+    type: node.type,
+    label: node.label || spec.title,
+    config,
+    inputs,
+    dependsOn: [...new Set(edges.map((edge) => edge.source.node))],
+    hash: hashValue({ type: node.type, version: spec.version, config, inputs: inputHashes }),
+    activity: {
+      startToClose: timeout === undefined ? spec.execution.startToClose : `${timeout} minutes`,
+      heartbeat: spec.execution.heartbeat,
+      maxAttempts: node.execution?.maxAttempts ?? spec.execution.maxAttempts,
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/** The version this code writes. Older documents are migrated on load; newer ones are refused. */
+export const PIPELINE_SCHEMA_VERSION = 1;
+
+const idSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    'must be 1–64 letters, digits, "_", "." or "-", starting with a letter or digit',
+  );
+
+const positionSchema = z.object({ x: z.number(), y: z.number() });
+
+export const parameterTypes = ['string', 'number', 'boolean', 'file'] as const;
+
+export const parameterSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a name like target_column (letters, digits, _)'),
+  type: z.enum(parameterTypes),
+  default: z.unknown().optional(),
+  description: z.string().default(''),
+});
+
+export const nodeSchema = z.object({
+  id: idSchema,
+  type: z.string().min(1),
+  label: z.string().default(''),
+  position: positionSchema.default({ x: 0, y: 0 }),
+  /**
+   * Plain JSON, validated against the node type's schema by the compiler. A value written as
+   * {"$param": "name"} is replaced by that pipeline parameter's value at compile time.
+   */
+  config: z.record(z.string(), z.unknown()).default({}),
+  /** Per-node overrides of the node type's execution defaults. */
+  execution: z
+    .object({
+      maxAttempts: z.number().int().min(1).max(20).optional(),
+      timeoutMinutes: z
+        .number()
+        .positive()
+        .max(7 * 24 * 60)
+        .optional(),
+    })
+    .optional(),
+});
+
+export const endpointSchema = z.object({ node: idSchema, port: z.string().min(1) });
+
+export const edgeSchema = z.object({
+  id: z.string().min(1),
+  source: endpointSchema,
+  target: endpointSchema,
+});
+
+export const noteSchema = z.object({
+  id: z.string().min(1),
+  text: z.string(),
+  position: positionSchema,
+  width: z.number().positive().optional(),
+  height: z.number().positive().optional(),
+});
+
+export const pipelineDocumentSchema = z.object({
+  schemaVersion: z.literal(PIPELINE_SCHEMA_VERSION),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  nodes: z.array(nodeSchema),
+  edges: z.array(edgeSchema).default([]),
+  parameters: z.array(parameterSchema).default([]),
+  notes: z.array(noteSchema).default([]),
+});
+
+export type PipelineDocument = z.infer<typeof pipelineDocumentSchema>;
+export type PipelineNode = z.infer<typeof nodeSchema>;
+export type PipelineEdge = z.infer<typeof edgeSchema>;
+export type PipelineParameter = z.infer<typeof parameterSchema>;
+export type ParameterType = (typeof parameterTypes)[number];
+
+/** One migration per older version: it takes a document of version N and returns version N + 1. */
+const migrations: Record<number, (document: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export class DocumentError extends Error {
+  override name = 'DocumentError';
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Parses a saved or imported document: migrates it to the current version, then validates it. */
+export function parsePipelineDocument(input: unknown): PipelineDocument {
+  const migrated = migrateDocument(input);
+  const parsed = pipelineDocumentSchema.safeParse(migrated);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const summary = issues.map((issue) => `${issue.path || '(document)'}: ${issue.message}`).join('; ');
+  throw new DocumentError(`Not a valid pipeline: ${summary}`, issues);
+}
+
+function migrateDocument(input: unknown): Record<string, unknown> {
+  if (!isRecord(input)) throw new DocumentError('Not a valid pipeline: expected a JSON object');
+  // Documents written before versioning carry no schemaVersion; they are version 1.
+  let document: Record<string, unknown> = { schemaVersion: 1, ...input };
+  let version = document.schemaVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new DocumentError('Not a valid pipeline: schemaVersion must be a positive whole number');
+  }
+  if (version > PIPELINE_SCHEMA_VERSION) {
+    throw new DocumentError(
+      `This pipeline was saved by a newer Pipewright (schemaVersion ${version}; this one reads up to ${PIPELINE_SCHEMA_VERSION}).`,
+    );
+  }
+  while (version < PIPELINE_SCHEMA_VERSION) {
+    const migrate = migrations[version];
+    if (!migrate) throw new DocumentError(`No migration from schemaVersion ${version}`);
+    document = { ...migrate(document), schemaVersion: version + 1 };
+    version += 1;
+  }
+  return document;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

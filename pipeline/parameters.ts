@@ -1,0 +1,64 @@
+import type { ParameterType, PipelineParameter } from './document';
+
+/** A config value that stands for a pipeline parameter: {"$param": "name"}. */
+export function parameterReference(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || keys[0] !== '$param') return undefined;
+  const name = Object.values(value)[0];
+  return typeof name === 'string' ? name : undefined;
+}
+
+export interface ParameterUse {
+  name: string;
+  /** Path inside the node's config, e.g. ['columns', 0]. */
+  path: (string | number)[];
+}
+
+/** Every parameter reference in a config, with where it stands. */
+export function findParameterUses(value: unknown, path: (string | number)[] = []): ParameterUse[] {
+  const name = parameterReference(value);
+  if (name !== undefined) return [{ name, path }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => findParameterUses(item, [...path, index]));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => findParameterUses(item, [...path, key]));
+  }
+  return [];
+}
+
+/** A copy of the config with each reference replaced by its value; unresolved ones are left out. */
+export function substituteParameters(value: unknown, values: Map<string, unknown>): unknown {
+  const name = parameterReference(value);
+  if (name !== undefined) return values.get(name);
+  if (Array.isArray(value)) return value.map((item) => substituteParameters(item, values));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteParameters(item, values)]),
+    );
+  }
+  return value;
+}
+
+/** Why a value does not fit a parameter type, or undefined when it does. */
+export function parameterTypeProblem(type: ParameterType, value: unknown): string | undefined {
+  switch (type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'string':
+    case 'file':
+      return typeof value === 'string' && value.length > 0 ? undefined : 'must be a non-empty text';
+  }
+}
+
+/** Turns command-line or form text into a parameter value of the declared type. */
+export function coerceParameterText(parameter: PipelineParameter, text: string): unknown {
+  if (parameter.type === 'number') return text.trim() === '' ? Number.NaN : Number(text);
+  if (parameter.type === 'boolean') {
+    if (/^(true|yes|1)$/i.test(text)) return true;
+    if (/^(false|no|0)$/i.test(text)) return false;
+    return text;
+  }
+  return text;
+}

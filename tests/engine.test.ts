@@ -1,0 +1,238 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifacts, runEvents } from '../db/schema';
+import { cancelRun, rerun, startRun } from '../workflows/client';
+import type { RunResult } from '../workflows/pipeline.types';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import {
+  executions,
+  pipelineDoc,
+  runRow,
+  runToEnd,
+  savePipeline,
+  stepRows,
+  stepStatuses,
+} from './support/pipelines';
+import { startTestWorker, type TestWorker } from './support/temporal';
+
+let database: TestDatabase;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  worker = await startTestWorker(database.sql);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await database?.drop();
+});
+
+const services = () => ({ db: database.db, temporal: worker.client, taskQueue: worker.taskQueue });
+
+describe('pipeline engine on real PostgreSQL and Temporal', () => {
+  it('runs a linear pipeline, passing artifacts from step to step', async () => {
+    const doc = pipelineDoc(
+      [
+        { id: 'ingest', type: 'test.source', config: { value: 'iris' } },
+        { id: 'clean', type: 'test.transform' },
+        { id: 'train', type: 'test.transform', config: { metric: 0.97 } },
+      ],
+      ['ingest.out->clean.in', 'clean.out->train.in'],
+    );
+    const { version } = await savePipeline(database.db, doc);
+    const { started, result } = await runToEnd(database.db, worker, version.id);
+
+    expect(result).toEqual({
+      status: 'succeeded',
+      steps: { ingest: 'succeeded', clean: 'succeeded', train: 'succeeded' },
+    });
+    expect((await runRow(database.db, started.runId))?.status).toBe('succeeded');
+    const steps = await stepRows(database.db, started.runId);
+    expect(steps.map((step) => [step.nodeId, step.status, step.attempt, step.progress])).toEqual([
+      ['clean', 'succeeded', 1, 1],
+      ['ingest', 'succeeded', 1, 1],
+      ['train', 'succeeded', 1, 1],
+    ]);
+    expect(steps.find((step) => step.nodeId === 'train')?.outputSummary).toEqual({
+      rows: 1,
+      metrics: { score: 0.97 },
+    });
+    // The last step's artifact holds what flowed through the whole chain.
+    const [trainArtifact] = await database.db
+      .select()
+      .from(artifacts)
+      .where(eq(artifacts.stepId, steps.find((step) => step.nodeId === 'train')?.id ?? ''));
+    expect(trainArtifact).toMatchObject({ kind: 'dataset', port: 'out' });
+    const content = JSON.parse(
+      await (await import('node:fs/promises')).readFile(new URL(trainArtifact?.uri ?? ''), 'utf8'),
+    );
+    expect(content).toEqual({
+      node: 'train',
+      input: { node: 'clean', input: { node: 'ingest', value: 'iris' } },
+    });
+    expect(trainArtifact?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('runs the two branches of a diamond at the same time', async () => {
+    const doc = pipelineDoc(
+      [
+        { id: 'a', type: 'test.source' },
+        { id: 'b', type: 'test.transform', config: { sleepMs: 1500 } },
+        { id: 'c', type: 'test.transform', config: { sleepMs: 1500 } },
+        { id: 'd', type: 'test.join' },
+      ],
+      ['a.out->b.in', 'a.out->c.in', 'b.out->d.left', 'c.out->d.right'],
+    );
+    const { version } = await savePipeline(database.db, doc);
+    const { started, result } = await runToEnd(database.db, worker, version.id);
+
+    expect(result.status).toBe('succeeded');
+    const steps = Object.fromEntries(
+      (await stepRows(database.db, started.runId)).map((step) => [step.nodeId, step]),
+    );
+    const [b, c, d] = [steps.b, steps.c, steps.d];
+    if (!b?.startedAt || !b.finishedAt || !c?.startedAt || !c.finishedAt || !d?.startedAt)
+      throw new Error('missing timestamps');
+    // Overlap: each branch started before the other one finished.
+    expect(b.startedAt.getTime()).toBeLessThan(c.finishedAt.getTime());
+    expect(c.startedAt.getTime()).toBeLessThan(b.finishedAt.getTime());
+    expect(d.startedAt.getTime()).toBeGreaterThanOrEqual(
+      Math.max(b.finishedAt.getTime(), c.finishedAt.getTime()),
+    );
+  });
+
+  it('fails a step after its retries, skips its downstream and fails the run with the step’s message', async () => {
+    const doc = pipelineDoc(
+      [
+        { id: 'a', type: 'test.source' },
+        {
+          id: 'flaky',
+          type: 'test.transform',
+          config: { failAttempts: 5, failMessage: 'Warehouse connection reset' },
+          execution: { maxAttempts: 2 },
+        },
+        { id: 'after', type: 'test.transform' },
+        { id: 'last', type: 'test.transform' },
+        { id: 'side', type: 'test.transform' },
+      ],
+      ['a.out->flaky.in', 'flaky.out->after.in', 'after.out->last.in', 'a.out->side.in'],
+    );
+    const { version } = await savePipeline(database.db, doc);
+    const { started, result } = await runToEnd(database.db, worker, version.id);
+
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe('Step "Test transform" (flaky) failed: Warehouse connection reset (attempt 2)');
+    expect(await stepStatuses(database.db, started.runId)).toEqual({
+      a: 'succeeded',
+      after: 'skipped',
+      flaky: 'failed',
+      last: 'skipped',
+      side: 'succeeded',
+    });
+    const run = await runRow(database.db, started.runId);
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toContain('Warehouse connection reset');
+    const flaky = (await stepRows(database.db, started.runId)).find((step) => step.nodeId === 'flaky');
+    expect(flaky).toMatchObject({ attempt: 2, error: 'Warehouse connection reset (attempt 2)' });
+    const lines = await database.db.select().from(runEvents).where(eq(runEvents.runId, started.runId));
+    const warnings = lines
+      .filter((line) => line.nodeId === 'flaky' && line.level === 'warn')
+      .map((line) => line.message);
+    expect(warnings.sort()).toEqual([
+      'Attempt 1 failed: Warehouse connection reset (attempt 1); retrying',
+      'Attempt 2 failed: Warehouse connection reset (attempt 2)',
+    ]);
+  });
+
+  it('does not retry an analyst’s mistake', async () => {
+    const doc = pipelineDoc(
+      [
+        { id: 'a', type: 'test.source' },
+        {
+          id: 'bad',
+          type: 'test.transform',
+          config: { failAlways: true, failMessage: 'Column "price" is missing' },
+        },
+      ],
+      ['a.out->bad.in'],
+    );
+    const { version } = await savePipeline(database.db, doc);
+    const { started, result } = await runToEnd(database.db, worker, version.id);
+    expect(result.status).toBe('failed');
+    expect(await executions(database.db, started.runId)).toEqual({ a: 1, bad: 1 });
+    expect((await stepRows(database.db, started.runId)).find((step) => step.nodeId === 'bad')?.error).toBe(
+      'Column "price" is missing',
+    );
+  });
+
+  it('cancels a run mid-step: the running step stops and everything unfinished ends cancelled', async () => {
+    const doc = pipelineDoc(
+      [
+        { id: 'a', type: 'test.source' },
+        { id: 'slow', type: 'test.transform', config: { sleepMs: 60_000 } },
+        { id: 'after', type: 'test.transform' },
+      ],
+      ['a.out->slow.in', 'slow.out->after.in'],
+    );
+    const { version } = await savePipeline(database.db, doc);
+    const started = await startRun(services(), { pipelineVersionId: version.id });
+    await expect
+      .poll(async () => (await stepStatuses(database.db, started.runId)).slow, { timeout: 20_000 })
+      .toBe('running');
+    const cancelledAt = Date.now();
+    await cancelRun(services(), started.runId);
+    const result: RunResult = await worker.client.workflow.getHandle(started.workflowId).result();
+
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    expect(result.status).toBe('cancelled');
+    expect(await stepStatuses(database.db, started.runId)).toEqual({
+      a: 'succeeded',
+      after: 'cancelled',
+      slow: 'cancelled',
+    });
+    expect((await runRow(database.db, started.runId))?.status).toBe('cancelled');
+  });
+
+  it('re-runs from the failed step, reusing the outputs of steps that succeeded and saying so', async () => {
+    const outageOver = path.join(mkdtempSync(path.join(os.tmpdir(), 'outage-')), 'fixed');
+    const doc = pipelineDoc(
+      [
+        { id: 'ingest', type: 'test.source' },
+        { id: 'clean', type: 'test.transform' },
+        {
+          id: 'train',
+          type: 'test.transform',
+          config: { failWhileMissing: outageOver, failMessage: 'GPU pool unavailable' },
+          execution: { maxAttempts: 1 },
+        },
+        { id: 'evaluate', type: 'test.transform' },
+      ],
+      ['ingest.out->clean.in', 'clean.out->train.in', 'train.out->evaluate.in'],
+    );
+    const { version } = await savePipeline(database.db, doc);
+    const first = await runToEnd(database.db, worker, version.id);
+    expect(first.result.status).toBe('failed');
+
+    writeFileSync(outageOver, 'ok');
+    const second = await rerun(services(), first.started.runId, { fromFailure: true });
+    expect(second.reused.sort()).toEqual(['clean', 'ingest']);
+    const result: RunResult = await worker.client.workflow.getHandle(second.workflowId).result();
+
+    expect(result.status).toBe('succeeded');
+    const steps = await stepRows(database.db, second.runId);
+    expect(steps.map((step) => [step.nodeId, step.status, step.reusedFromRunId])).toEqual([
+      ['clean', 'cached', first.started.runId],
+      ['evaluate', 'succeeded', null],
+      ['ingest', 'cached', first.started.runId],
+      ['train', 'succeeded', null],
+    ]);
+    expect(steps.find((step) => step.nodeId === 'clean')?.message).toMatch(
+      /Reused the outputs of an earlier run/,
+    );
+    expect(await executions(database.db, second.runId)).toEqual({ train: 1, evaluate: 1 });
+    expect((await runRow(database.db, second.runId))?.rerunOfRunId).toBe(first.started.runId);
+  });
+});

@@ -1,0 +1,84 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { createPipeline } from '../../db/queries/pipelines';
+import { runEvents, runSteps, runs } from '../../db/schema';
+import { PIPELINE_SCHEMA_VERSION, type PipelineDocument } from '../../pipeline/document';
+import { type StartedRun, startRun } from '../../workflows/client';
+import type { RunResult } from '../../workflows/pipeline.types';
+import type { TestWorker } from './temporal';
+
+type NodeInput = {
+  id: string;
+  type: string;
+  config?: Record<string, unknown>;
+  execution?: { maxAttempts?: number };
+};
+
+/** A pipeline document from nodes and "from.port->to.port" edges. */
+export function pipelineDoc(
+  nodes: NodeInput[],
+  edges: string[],
+  parameters: PipelineDocument['parameters'] = [],
+): PipelineDocument {
+  return {
+    schemaVersion: PIPELINE_SCHEMA_VERSION,
+    nodes: nodes.map((node, index) => ({
+      label: '',
+      position: { x: index * 200, y: 0 },
+      config: {},
+      ...node,
+    })),
+    edges: edges.map((edge, index) => {
+      const [from = '', to = ''] = edge.split('->');
+      const [sourceNode = '', sourcePort = ''] = from.split('.');
+      const [targetNode = '', targetPort = ''] = to.split('.');
+      return {
+        id: `e${index}`,
+        source: { node: sourceNode, port: sourcePort },
+        target: { node: targetNode, port: targetPort },
+      };
+    }),
+    parameters,
+    notes: [],
+  };
+}
+
+export async function savePipeline(db: Database, document: PipelineDocument, name = 'test pipeline') {
+  return createPipeline(db, { name, graph: document });
+}
+
+export async function runToEnd(
+  db: Database,
+  worker: TestWorker,
+  versionId: string,
+  options: { parameters?: Record<string, unknown>; reuseFromRunId?: string } = {},
+): Promise<{ started: StartedRun; result: RunResult }> {
+  const started = await startRun(
+    { db, temporal: worker.client, taskQueue: worker.taskQueue },
+    { pipelineVersionId: versionId, ...options },
+  );
+  const result: RunResult = await worker.client.workflow.getHandle(started.workflowId).result();
+  return { started, result };
+}
+
+export async function stepRows(db: Database, runId: string) {
+  return db.select().from(runSteps).where(eq(runSteps.runId, runId)).orderBy(asc(runSteps.nodeId));
+}
+
+export async function stepStatuses(db: Database, runId: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await stepRows(db, runId)).map((row) => [row.nodeId, row.status]));
+}
+
+export async function runRow(db: Database, runId: string) {
+  const [row] = await db.select().from(runs).where(eq(runs.id, runId));
+  return row;
+}
+
+/** How many times each node's run function started in a run (each start logs "executing"). */
+export async function executions(db: Database, runId: string): Promise<Record<string, number>> {
+  const rows = await db.select().from(runEvents).where(eq(runEvents.runId, runId));
+  const counts: Record<string, number> = {};
+  for (const row of rows)
+    if (row.message === 'executing' && row.nodeId) counts[row.nodeId] = (counts[row.nodeId] ?? 0) + 1;
+  return counts;
+}

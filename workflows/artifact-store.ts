@@ -1,0 +1,58 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ArtifactRef } from '../nodes/_kit/artifact-ref';
+import type { ArtifactWriter, StoredArtifact } from '../nodes/_kit/context';
+import type { PortKind } from '../nodes/_kit/ports';
+
+/** Artifact kinds as the artifacts table knows them. */
+function tableKind(kind: PortKind): 'dataset' | 'model' | 'report' {
+  if (kind === 'dataset' || kind === 'model') return kind;
+  return 'report';
+}
+
+export interface CommittedArtifact extends StoredArtifact {
+  port: string;
+  tableKind: 'dataset' | 'model' | 'report';
+}
+
+/**
+ * Local artifact store for one attempt of one step: DATA_DIR/artifacts/<run>/<node>/<attempt>/.
+ * Attempts write to folders of their own, so a retry never reads half a file of the one before.
+ */
+export class StepArtifacts implements ArtifactWriter {
+  readonly committed: CommittedArtifact[] = [];
+  private readonly dir: string;
+
+  constructor(root: string, runId: string, nodeId: string, attempt: number) {
+    this.dir = path.join(root, runId, nodeId, `attempt-${attempt}`);
+  }
+
+  async prepare(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+  }
+
+  pathFor(port: string, extension: string): string {
+    return path.join(this.dir, `${port}.${extension}`);
+  }
+
+  async commit(port: string, kind: PortKind, file: string): Promise<StoredArtifact> {
+    const [{ size }, sha256] = await Promise.all([stat(file), sha256File(file)]);
+    const ref: ArtifactRef = { kind, id: randomUUID(), uri: pathToFileURL(file).href };
+    const stored = { ref, path: file, bytes: size, sha256 };
+    this.committed.push({ ...stored, port, tableKind: tableKind(kind) });
+    return stored;
+  }
+
+  localPath(ref: ArtifactRef): string {
+    return fileURLToPath(ref.uri);
+  }
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk);
+  return hash.digest('hex');
+}

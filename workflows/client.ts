@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { getVersion, NotFoundError } from '../db/queries/pipelines';
+import { type RunTrigger, runSteps, runs } from '../db/schema';
+import { compilePipeline } from '../pipeline/compile';
+import { parsePipelineDocument } from '../pipeline/document';
+import type { CompileProblem } from '../pipeline/problems';
+import type { ArtifactRef, Plan, ReusedStep } from './pipeline.types';
+import type { pipelineWorkflow } from './pipeline.workflow';
+import { PIPELINE_TASK_QUEUE } from './task-queue';
+
+export interface RunServiceDeps {
+  db: Database;
+  temporal: Client;
+  taskQueue?: string;
+}
+
+/** A pipeline that does not compile: the run is not started, and every problem is listed. */
+export class CompileError extends Error {
+  override name = 'CompileError';
+  constructor(readonly problems: CompileProblem[]) {
+    super(
+      problems
+        .filter((problem) => problem.severity === 'error')
+        .map((problem) => problem.message)
+        .join('; '),
+    );
+  }
+}
+
+export interface StartRunInput {
+  pipelineVersionId: string;
+  parameters?: Record<string, unknown>;
+  trigger?: RunTrigger;
+  /** Reuse the outputs of this earlier run's steps whose content hash is unchanged. */
+  reuseFromRunId?: string;
+  rerunOfRunId?: string;
+}
+
+export interface StartedRun {
+  runId: string;
+  workflowId: string;
+  plan: Plan;
+  /** Node ids whose outputs come from an earlier run. */
+  reused: string[];
+}
+
+/** Compiles the version with the given parameters, records the run and its steps, and starts the workflow. */
+export async function startRun(deps: RunServiceDeps, input: StartRunInput): Promise<StartedRun> {
+  const version = await getVersion(deps.db, input.pipelineVersionId);
+  if (!version) throw new NotFoundError(`No pipeline version ${input.pipelineVersionId}`);
+  const parameters = input.parameters ?? {};
+  const compiled = compilePipeline(parsePipelineDocument(version.graph), {
+    parameterValues: parameters,
+    requireValues: true,
+  });
+  if (!compiled.plan) throw new CompileError(compiled.problems);
+  const plan = compiled.plan;
+  const reuse = input.reuseFromRunId ? await reusableSteps(deps.db, input.reuseFromRunId, plan) : {};
+
+  const runId = crypto.randomUUID();
+  const workflowId = `run-${runId}`;
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(runs).values({
+      id: runId,
+      pipelineId: version.pipelineId,
+      pipelineVersionId: version.id,
+      workflowId,
+      trigger: input.trigger ?? 'manual',
+      parameters,
+      rerunOfRunId: input.rerunOfRunId ?? input.reuseFromRunId ?? null,
+    });
+    await tx.insert(runSteps).values(
+      plan.steps.map((step) => ({
+        runId,
+        nodeId: step.nodeId,
+        nodeType: step.type,
+        contentHash: step.hash,
+        outputs: reuse[step.nodeId]?.outputs ?? null,
+      })),
+    );
+  });
+  try {
+    // Started by name: the app never loads workflow code, only its type.
+    const handle = await deps.temporal.workflow.start<typeof pipelineWorkflow>('pipelineWorkflow', {
+      taskQueue: deps.taskQueue ?? PIPELINE_TASK_QUEUE,
+      workflowId,
+      args: [{ runId, plan, reuse }],
+    });
+    await deps.db.update(runs).set({ temporalRunId: handle.firstExecutionRunId }).where(eq(runs.id, runId));
+  } catch (error) {
+    const message = `Could not start the run: ${error instanceof Error ? error.message : String(error)}`;
+    await deps.db
+      .update(runs)
+      .set({ status: 'failed', error: message, finishedAt: new Date() })
+      .where(eq(runs.id, runId));
+    throw new Error(message, { cause: error });
+  }
+  return { runId, workflowId, plan, reused: Object.keys(reuse) };
+}
+
+/**
+ * Steps of an earlier run that need not run again: same node, same content hash (type, config and
+ * inputs), finished, and every output file still there.
+ */
+async function reusableSteps(
+  db: Database,
+  fromRunId: string,
+  plan: Plan,
+): Promise<Record<string, ReusedStep>> {
+  const rows = await db
+    .select({
+      nodeId: runSteps.nodeId,
+      hash: runSteps.contentHash,
+      outputs: runSteps.outputs,
+      reusedFrom: runSteps.reusedFromRunId,
+    })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, fromRunId), inArray(runSteps.status, ['succeeded', 'cached'])));
+  const byNode = new Map(rows.map((row) => [row.nodeId, row]));
+  const reuse: Record<string, ReusedStep> = {};
+  for (const step of plan.steps) {
+    const row = byNode.get(step.nodeId);
+    const outputs = row ? artifactRefs(row.outputs) : undefined;
+    if (!row || row.hash !== step.hash || !outputs || !Object.values(outputs).every(artifactExists)) continue;
+    reuse[step.nodeId] = { fromRunId: row.reusedFrom ?? fromRunId, outputs };
+  }
+  return reuse;
+}
+
+function artifactRefs(value: unknown): Record<string, ArtifactRef> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const refs: Record<string, ArtifactRef> = {};
+  for (const [port, ref] of Object.entries(value)) {
+    if (!isArtifactRef(ref)) return undefined;
+    refs[port] = ref;
+  }
+  return refs;
+}
+
+function isArtifactRef(value: unknown): value is ArtifactRef {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'id' in value &&
+    typeof value.id === 'string' &&
+    'uri' in value &&
+    typeof value.uri === 'string' &&
+    'kind' in value &&
+    typeof value.kind === 'string'
+  );
+}
+
+function artifactExists(ref: ArtifactRef): boolean {
+  return !ref.uri.startsWith('file:') || existsSync(fileURLToPath(ref.uri));
+}
+
+export async function cancelRun(deps: RunServiceDeps, runId: string): Promise<void> {
+  const [run] = await deps.db
+    .select({ workflowId: runs.workflowId, status: runs.status })
+    .from(runs)
+    .where(eq(runs.id, runId));
+  if (!run) throw new NotFoundError(`No run ${runId}`);
+  if (run.status !== 'queued' && run.status !== 'running') return;
+  await deps.temporal.workflow.getHandle(run.workflowId).cancel();
+}
+
+/** Runs the same version with the same parameters again; `fromFailure` reuses what already succeeded. */
+export async function rerun(
+  deps: RunServiceDeps,
+  runId: string,
+  options: { fromFailure: boolean },
+): Promise<StartedRun> {
+  const [run] = await deps.db.select().from(runs).where(eq(runs.id, runId));
+  if (!run) throw new NotFoundError(`No run ${runId}`);
+  const parameters =
+    typeof run.parameters === 'object' && run.parameters !== null
+      ? Object.fromEntries(Object.entries(run.parameters))
+      : {};
+  return startRun(deps, {
+    pipelineVersionId: run.pipelineVersionId,
+    parameters,
+    trigger: run.trigger,
+    rerunOfRunId: runId,
+    reuseFromRunId: options.fromFailure ? runId : undefined,
+  });
+}
