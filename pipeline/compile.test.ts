@@ -1,0 +1,321 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineNode } from '../nodes/_kit/define-node';
+import { nodeSpec } from '../nodes/specs';
+import { compilePipeline } from './compile';
+import { PIPELINE_SCHEMA_VERSION, type PipelineDocument, parsePipelineDocument } from './document';
+
+type NodeInput = { id: string; type: string; label?: string; config?: Record<string, unknown> };
+
+function doc(
+  nodes: NodeInput[],
+  edges: [string, string][] = [],
+  parameters: PipelineDocument['parameters'] = [],
+): PipelineDocument {
+  return {
+    schemaVersion: PIPELINE_SCHEMA_VERSION,
+    nodes: nodes.map((node) => ({ label: '', position: { x: 0, y: 0 }, config: {}, ...node })),
+    edges: edges.map(([from, to], index) => {
+      const [sourceNode = '', sourcePort = ''] = from.split('.');
+      const [targetNode = '', targetPort = ''] = to.split('.');
+      return {
+        id: `e${index}`,
+        source: { node: sourceNode, port: sourcePort },
+        target: { node: targetNode, port: targetPort },
+      };
+    }),
+    parameters,
+    notes: [],
+  };
+}
+
+const codes = (document: PipelineDocument, options = {}) =>
+  compilePipeline(document, options).problems.map((problem) =>
+    [problem.code, problem.nodeId ?? problem.edgeId ?? problem.parameter, problem.field].filter(Boolean),
+  );
+
+describe('compilePipeline', () => {
+  it('plans a valid pipeline in topological order with dependencies, defaults and activity options', () => {
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'join', type: 'test.join' },
+          { id: 'b', type: 'test.transform', config: { sleepMs: 5 } },
+          { id: 'a', type: 'test.source' },
+          { id: 'c', type: 'test.transform' },
+        ],
+        [
+          ['a.out', 'b.in'],
+          ['a.out', 'c.in'],
+          ['b.out', 'join.left'],
+          ['c.out', 'join.right'],
+        ],
+      ),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.plan?.steps.map((step) => [step.nodeId, step.dependsOn])).toEqual([
+      ['a', []],
+      ['b', ['a']],
+      ['c', ['a']],
+      ['join', ['b', 'c']],
+    ]);
+    const b = result.plan?.steps[1];
+    expect(b?.config).toEqual({
+      sleepMs: 5,
+      failAttempts: 0,
+      failAlways: false,
+      failMessage: 'Simulated failure',
+    });
+    expect(b?.inputs).toEqual({ in: { nodeId: 'a', port: 'out' } });
+    expect(b?.activity).toEqual({ startToClose: '10 minutes', heartbeat: '5 seconds', maxAttempts: 3 });
+    expect(b?.label).toBe('Test transform');
+  });
+
+  it('gives equal hashes for equal work and different hashes when config or upstream change', () => {
+    const base = doc(
+      [
+        { id: 'a', type: 'test.source', config: { value: 'x' } },
+        { id: 'b', type: 'test.transform' },
+      ],
+      [['a.out', 'b.in']],
+    );
+    const hashes = (document: PipelineDocument) =>
+      compilePipeline(document).plan?.steps.map((step) => step.hash) ?? [];
+    const [a1, b1] = hashes(base);
+    const reordered = doc(
+      [
+        { id: 'a', type: 'test.source', config: { value: 'x', sleepMs: 0 } },
+        { id: 'b', type: 'test.transform' },
+      ],
+      [['a.out', 'b.in']],
+    );
+    expect(hashes(reordered)).toEqual([a1, b1]);
+    const upstreamChanged = doc(
+      [
+        { id: 'a', type: 'test.source', config: { value: 'y' } },
+        { id: 'b', type: 'test.transform' },
+      ],
+      [['a.out', 'b.in']],
+    );
+    const [a2, b2] = hashes(upstreamChanged);
+    expect(a2).not.toBe(a1);
+    expect(b2).not.toBe(b1);
+    expect(a1).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reports an unknown node type', () => {
+    expect(codes(doc([{ id: 'x', type: 'magic.box' }]))).toEqual([['unknown-node-type', 'x']]);
+  });
+
+  it('reports a cycle on every node in it, naming the loop', () => {
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'src', type: 'test.source' },
+          { id: 'j', type: 'test.join' },
+          { id: 't', type: 'test.transform' },
+        ],
+        [
+          ['src.out', 'j.left'],
+          ['j.out', 't.in'],
+          ['t.out', 'j.right'],
+        ],
+      ),
+    );
+    const cycles = result.problems.filter((problem) => problem.code === 'cycle');
+    expect(cycles.map((problem) => problem.nodeId).sort()).toEqual(['j', 't']);
+    expect(cycles[0]?.message).toMatch(/^Connections form a loop: (j → t → j|t → j → t)$/);
+    expect(result.plan).toBeUndefined();
+  });
+
+  it('reports a required input left unconnected', () => {
+    expect(codes(doc([{ id: 'lonely', type: 'test.transform', label: 'Clean' }]))).toEqual([
+      ['required-input-unconnected', 'lonely', 'in'],
+    ]);
+    expect(
+      compilePipeline(doc([{ id: 'lonely', type: 'test.transform', label: 'Clean' }])).problems[0]?.message,
+    ).toBe('Input "Data" of "Clean" (lonely) needs a connection');
+  });
+
+  it('reports a second edge into one input', () => {
+    const twoIntoOne = doc(
+      [
+        { id: 'a', type: 'test.source' },
+        { id: 'b', type: 'test.source' },
+        { id: 't', type: 'test.transform' },
+      ],
+      [
+        ['a.out', 't.in'],
+        ['b.out', 't.in'],
+      ],
+    );
+    expect(codes(twoIntoOne)).toEqual([['multiple-edges-into-input', 't']]);
+    expect(compilePipeline(twoIntoOne).problems[0]?.edgeId).toBe('e1');
+  });
+
+  it('reports a port kind mismatch and an unknown port', () => {
+    // A test registry: the built-in types plus a node with a model input, fed here by a dataset output.
+    const specOf = (type: string) => (type === 'model.sink' ? testSinkSpec : builtIn(type));
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'a', type: 'test.source' },
+          { id: 'm', type: 'model.sink' },
+        ],
+        [
+          ['a.out', 'm.model'],
+          ['a.nope', 'm.model'],
+        ],
+      ),
+      { specOf },
+    );
+    expect(result.problems.map((problem) => problem.code)).toEqual([
+      'port-kind-mismatch',
+      'unknown-port',
+      'required-input-unconnected',
+    ]);
+    expect(result.problems[0]?.message).toBe(
+      'Cannot connect the dataset output "out" of "a" to the model input "model" of "m"',
+    );
+    expect(result.problems[1]?.message).toBe('Node "a" has no output "nope"');
+  });
+
+  it('reports an edge to a node that does not exist', () => {
+    expect(codes(doc([{ id: 'a', type: 'test.source' }], [['a.out', 'ghost.in']]))).toEqual([
+      ['unknown-edge-endpoint', 'e0'],
+    ]);
+  });
+
+  it('reports config that fails its schema, with the field path and label', () => {
+    const result = compilePipeline(
+      doc([{ id: 'a', type: 'test.source', config: { sleepMs: -5, value: 3 } }]),
+    );
+    expect(result.problems.map((problem) => [problem.code, problem.field])).toEqual([
+      ['invalid-config', 'value'],
+      ['invalid-config', 'sleepMs'],
+    ]);
+    expect(result.problems[1]?.message).toMatch(/^"a": "Sleep \(ms\)" Too small/);
+  });
+
+  it('substitutes parameters, and reports undefined ones, missing values and wrong types', () => {
+    const parameters = [
+      { name: 'label', type: 'string' as const, default: 'fallback', description: '' },
+      { name: 'pause', type: 'number' as const, description: '' },
+    ];
+    const document = doc(
+      [
+        {
+          id: 'a',
+          type: 'test.source',
+          config: { value: { $param: 'label' }, sleepMs: { $param: 'pause' } },
+        },
+      ],
+      [],
+      parameters,
+    );
+    // While editing, an unset parameter is unknown, not an error.
+    expect(codes(document)).toEqual([]);
+    expect(codes(document, { requireValues: true })).toEqual([['missing-parameter-value', 'pause']]);
+    const planned = compilePipeline(document, { parameterValues: { pause: 7 }, requireValues: true });
+    expect(planned.plan?.steps[0]?.config).toEqual({ value: 'fallback', sleepMs: 7 });
+    expect(codes(document, { parameterValues: { pause: 'soon' } })).toEqual([
+      ['invalid-parameter-value', 'pause'],
+    ]);
+    expect(codes(document, { parameterValues: { pause: 1, extra: 2 } })).toEqual([
+      ['undefined-parameter', 'extra'],
+    ]);
+    const undefinedRef = doc([{ id: 'a', type: 'test.source', config: { value: { $param: 'nope' } } }]);
+    expect(codes(undefinedRef)).toEqual([['undefined-parameter', 'a', 'value']]);
+  });
+
+  it('warns about a disconnected node without blocking the plan', () => {
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'a', type: 'test.source' },
+          { id: 'b', type: 'test.source' },
+          { id: 't', type: 'test.transform' },
+        ],
+        [['a.out', 't.in']],
+      ),
+    );
+    expect(result.problems.map((problem) => [problem.code, problem.severity, problem.nodeId])).toEqual([
+      ['disconnected-node', 'warning', 'b'],
+    ]);
+    expect(result.plan?.steps).toHaveLength(3);
+  });
+
+  it('reports duplicate node ids and duplicate parameters', () => {
+    const document = doc(
+      [
+        { id: 'a', type: 'test.source' },
+        { id: 'a', type: 'test.source' },
+      ],
+      [],
+      [
+        { name: 'p', type: 'string', description: '' },
+        { name: 'p', type: 'number', description: '' },
+      ],
+    );
+    expect(codes(document)).toEqual([
+      ['duplicate-node-id', 'a'],
+      ['duplicate-parameter', 'p'],
+    ]);
+  });
+
+  it('returns every problem at once', () => {
+    const problems = codes(
+      doc([
+        { id: 'x', type: 'magic' },
+        { id: 't', type: 'test.transform', config: { sleepMs: 'long' } },
+      ]),
+    );
+    expect(problems).toEqual([
+      ['unknown-node-type', 'x'],
+      ['required-input-unconnected', 't', 'in'],
+      ['invalid-config', 't', 'sleepMs'],
+      ['disconnected-node', 'x'],
+      ['disconnected-node', 't'],
+    ]);
+  });
+});
+
+describe('parsePipelineDocument', () => {
+  it('reads a document without schemaVersion as version 1 and fills defaults', () => {
+    const parsed = parsePipelineDocument({ nodes: [{ id: 'a', type: 'test.source' }] });
+    expect(parsed).toEqual({
+      schemaVersion: 1,
+      nodes: [{ id: 'a', type: 'test.source', label: '', position: { x: 0, y: 0 }, config: {} }],
+      edges: [],
+      parameters: [],
+      notes: [],
+    });
+  });
+
+  it('refuses a document from a newer version', () => {
+    expect(() => parsePipelineDocument({ schemaVersion: 99, nodes: [] })).toThrow(
+      'saved by a newer Pipewright (schemaVersion 99',
+    );
+  });
+
+  it('names the path of each problem', () => {
+    expect(() =>
+      parsePipelineDocument({ nodes: [{ id: 'bad id!', type: 'x' }], edges: [{ id: 'e', source: {} }] }),
+    ).toThrow(/nodes\.0\.id: must be 1–64 letters.*edges\.0\.source\.node/);
+  });
+});
+
+const builtIn = nodeSpec;
+const testSinkSpec = defineNode({
+  type: 'model.sink',
+  version: 1,
+  category: 'deploy',
+  title: 'Model sink',
+  description: 'Takes a model (compiler tests only).',
+  icon: 'box',
+  config: z.object({}),
+  ui: {},
+  inputs: { model: { kind: 'model', label: 'Model' } },
+  outputs: {},
+  execution: { startToClose: '1 minute', heartbeat: '10 seconds', maxAttempts: 1 },
+});
