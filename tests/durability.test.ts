@@ -74,9 +74,15 @@ describe('durability', () => {
     );
     const { version } = await savePipeline(database.db, doc);
     const first = startWorkerProcess();
-    const started = await startRun({ db: database.db, temporal: client, taskQueue }, { pipelineVersionId: version.id });
+    const started = await startRun(
+      { db: database.db, temporal: client, taskQueue },
+      { pipelineVersionId: version.id },
+    );
     await expect
-      .poll(async () => (await stepStatuses(database.db, started.runId)).train, { timeout: 60_000, interval: 200 })
+      .poll(async () => (await stepStatuses(database.db, started.runId)).train, {
+        timeout: 60_000,
+        interval: 200,
+      })
       .toBe('running');
 
     killGroup(first, 'SIGKILL');
@@ -84,7 +90,12 @@ describe('durability', () => {
     const result: RunResult = await client.workflow.getHandle(started.workflowId).result();
 
     expect(result.status).toBe('succeeded');
-    expect(await executions(database.db, started.runId)).toEqual({ ingest: 1, clean: 1, train: 2, evaluate: 1 });
+    expect(await executions(database.db, started.runId)).toEqual({
+      ingest: 1,
+      clean: 1,
+      train: 2,
+      evaluate: 1,
+    });
     const steps = await stepRows(database.db, started.runId);
     expect(steps.map((step) => [step.nodeId, step.status, step.attempt])).toEqual([
       ['clean', 'succeeded', 1],
@@ -92,7 +103,10 @@ describe('durability', () => {
       ['ingest', 'succeeded', 1],
       ['train', 'succeeded', 2],
     ]);
-    const stored = await database.db.select({ stepId: artifacts.stepId }).from(artifacts).where(eq(artifacts.runId, started.runId));
+    const stored = await database.db
+      .select({ stepId: artifacts.stepId })
+      .from(artifacts)
+      .where(eq(artifacts.runId, started.runId));
     expect(stored).toHaveLength(4);
   }, 120_000);
 });
