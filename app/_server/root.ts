@@ -1,8 +1,12 @@
+import { pipelinesRouter } from './routers/pipelines';
+import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
 import { router } from './trpc';
 
 export const appRouter = router({
   system: systemRouter,
+  pipelines: pipelinesRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,21 +1,32 @@
+import { z } from 'zod';
 import type { Sql, Transaction } from '../client';
-import type { EventLevel, StepStatus } from '../schema';
+import { type EventLevel, eventLevels, runStatuses, type StepStatus, stepStatuses } from '../schema';
 
 /** The channel on which every run, step and log change is announced (payload: a RunChange). */
 export const RUN_CHANGES_CHANNEL = 'pipewright_run_changes';
 
-export type RunChange =
-  | { type: 'run'; runId: string; status: string; error?: string | null }
-  | {
-      type: 'step';
-      runId: string;
-      nodeId: string;
-      status: StepStatus;
-      attempt: number;
-      progress: number;
-      message?: string | null;
-    }
-  | { type: 'event'; runId: string; nodeId: string | null; level: EventLevel; message: string };
+/** A change announced on RUN_CHANGES_CHANNEL; listeners parse payloads with this schema. */
+export const runChangeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), runId: z.string(), status: z.enum(runStatuses), error: z.string().nullish() }),
+  z.object({
+    type: z.literal('step'),
+    runId: z.string(),
+    nodeId: z.string(),
+    status: z.enum(stepStatuses),
+    attempt: z.number(),
+    progress: z.number(),
+    message: z.string().nullish(),
+  }),
+  z.object({
+    type: z.literal('event'),
+    runId: z.string(),
+    nodeId: z.string().nullable(),
+    level: z.enum(eventLevels),
+    message: z.string(),
+  }),
+]);
+
+export type RunChange = z.infer<typeof runChangeSchema>;
 
 async function notify(sql: Sql | Transaction, change: RunChange): Promise<void> {
   // NOTIFY payloads are capped at 8000 bytes: long messages are cut, the row holds the full text.

@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appServices } from '../../../_server/app-services';
 import { appRouter } from '../../../_server/root';
-import { createContext } from '../../../_server/trpc';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -10,7 +10,7 @@ function handler(request: Request): Promise<Response> {
     endpoint: '/api/trpc',
     req: request,
     router: appRouter,
-    createContext: () => createContext({ headers: request.headers }),
+    createContext: () => ({ services: appServices() }),
   });
 }
 

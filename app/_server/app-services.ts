@@ -1,0 +1,22 @@
+import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
+import { database } from './db';
+import { RunChangeFeed } from './run-changes';
+import type { Services } from './services';
+import { temporalClient } from './temporal';
+
+declare global {
+  var pipewrightRunChanges: RunChangeFeed | undefined;
+}
+
+/** The services of this server process: its database pool, Temporal client and change feed. */
+export function appServices(): Services {
+  const { db, sql } = database();
+  globalThis.pipewrightRunChanges ??= new RunChangeFeed(sql);
+  return {
+    db,
+    sql,
+    temporal: temporalClient,
+    taskQueue: PIPELINE_TASK_QUEUE,
+    changes: globalThis.pipewrightRunChanges,
+  };
+}

@@ -1,0 +1,173 @@
+import { TRPCError } from '@trpc/server';
+import { desc, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  archivePipeline,
+  createPipeline,
+  getPipeline,
+  getVersion,
+  latestVersion,
+  listPipelines,
+  listVersions,
+  renamePipeline,
+  saveVersion,
+} from '../../../db/queries/pipelines';
+import { runs } from '../../../db/schema';
+import { compilePipeline } from '../../../pipeline/compile';
+import { PIPELINE_SCHEMA_VERSION, parsePipelineDocument } from '../../../pipeline/document';
+import { publicProcedure, router } from '../trpc';
+
+const nameSchema = z.string().trim().min(1, 'A pipeline needs a name').max(200);
+const idSchema = z.uuid();
+/** Documents arrive as JSON and are checked (and migrated) by parsePipelineDocument. */
+const documentInput = z.unknown();
+
+const emptyDocument = {
+  schemaVersion: PIPELINE_SCHEMA_VERSION,
+  nodes: [],
+  edges: [],
+  parameters: [],
+  notes: [],
+};
+
+export const pipelinesRouter = router({
+  create: publicProcedure
+    .input(
+      z.object({
+        name: nameSchema,
+        description: z.string().max(2000).optional(),
+        document: documentInput.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const document = parsePipelineDocument(input.document ?? emptyDocument);
+      const { pipeline, version } = await createPipeline(ctx.services.db, {
+        name: input.name,
+        description: input.description,
+        graph: document,
+      });
+      return { id: pipeline.id, versionId: version.id, version: version.version };
+    }),
+
+  list: publicProcedure
+    .input(
+      z.object({
+        search: z.string().trim().max(200).optional(),
+        includeArchived: z.boolean().default(false),
+        limit: z.number().int().min(1).max(100).default(25),
+        cursor: z.object({ updatedAt: z.date(), id: idSchema }).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const rows = await listPipelines(ctx.services.db, input);
+      const lastRuns = await latestRuns(
+        ctx.services.db,
+        rows.map((row) => row.id),
+      );
+      const last = rows.at(-1);
+      return {
+        items: rows.map((row) => ({ ...row, lastRun: lastRuns.get(row.id) ?? null })),
+        nextCursor:
+          rows.length === input.limit && last ? { updatedAt: last.updatedAt, id: last.id } : undefined,
+      };
+    }),
+
+  get: publicProcedure
+    .input(z.object({ id: idSchema, versionId: idSchema.optional() }))
+    .query(async ({ ctx, input }) => {
+      const pipeline = await getPipeline(ctx.services.db, input.id);
+      if (!pipeline) throw new TRPCError({ code: 'NOT_FOUND', message: `No pipeline ${input.id}` });
+      const version = input.versionId
+        ? await getVersion(ctx.services.db, input.versionId)
+        : await latestVersion(ctx.services.db, input.id);
+      if (!version || version.pipelineId !== pipeline.id) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `No such version of pipeline ${pipeline.name}` });
+      }
+      return { pipeline, version: { ...version, graph: parsePipelineDocument(version.graph) } };
+    }),
+
+  saveVersion: publicProcedure
+    .input(
+      z.object({ pipelineId: idSchema, document: documentInput, message: z.string().max(500).optional() }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const document = parsePipelineDocument(input.document);
+      const version = await saveVersion(ctx.services.db, {
+        pipelineId: input.pipelineId,
+        graph: document,
+        message: input.message,
+      });
+      return {
+        versionId: version.id,
+        version: version.version,
+        problems: compilePipeline(document).problems,
+      };
+    }),
+
+  versions: publicProcedure
+    .input(z.object({ pipelineId: idSchema }))
+    .query(({ ctx, input }) => listVersions(ctx.services.db, input.pipelineId)),
+
+  rename: publicProcedure
+    .input(z.object({ id: idSchema, name: nameSchema }))
+    .mutation(({ ctx, input }) => renamePipeline(ctx.services.db, input.id, input.name)),
+
+  duplicate: publicProcedure
+    .input(z.object({ id: idSchema, name: nameSchema.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const source = await getPipeline(ctx.services.db, input.id);
+      const version = await latestVersion(ctx.services.db, input.id);
+      if (!source || !version) throw new TRPCError({ code: 'NOT_FOUND', message: `No pipeline ${input.id}` });
+      const copy = await createPipeline(ctx.services.db, {
+        name: input.name ?? `${source.name} (copy)`,
+        description: source.description,
+        graph: version.graph,
+      });
+      return { id: copy.pipeline.id, versionId: copy.version.id };
+    }),
+
+  archive: publicProcedure
+    .input(z.object({ id: idSchema, archived: z.boolean().default(true) }))
+    .mutation(({ ctx, input }) => archivePipeline(ctx.services.db, input.id, input.archived)),
+
+  /** The compiler's problems for a document being edited (or a run about to start, with values). */
+  validate: publicProcedure
+    .input(
+      z.object({
+        document: documentInput,
+        parameterValues: z.record(z.string(), z.unknown()).optional(),
+        forRun: z.boolean().default(false),
+      }),
+    )
+    .query(({ input }) => {
+      const document = parsePipelineDocument(input.document);
+      const { problems, plan } = compilePipeline(document, {
+        parameterValues: input.parameterValues,
+        requireValues: input.forRun,
+      });
+      return {
+        problems,
+        valid: plan !== undefined,
+        steps: plan?.steps.map((step) => ({ nodeId: step.nodeId, hash: step.hash })) ?? [],
+      };
+    }),
+});
+
+/** The newest run of each pipeline, for the list's "last run" column. */
+async function latestRuns(db: Parameters<typeof listPipelines>[0], pipelineIds: string[]) {
+  const latest = new Map<string, { id: string; status: string; startedAt: Date }>();
+  if (pipelineIds.length === 0) return latest;
+  const rows = await db
+    .selectDistinctOn([runs.pipelineId], {
+      pipelineId: runs.pipelineId,
+      id: runs.id,
+      status: runs.status,
+      startedAt: runs.startedAt,
+    })
+    .from(runs)
+    .where(inArray(runs.pipelineId, pipelineIds))
+    .orderBy(runs.pipelineId, desc(runs.startedAt));
+  for (const row of rows)
+    latest.set(row.pipelineId, { id: row.id, status: row.status, startedAt: row.startedAt });
+  return latest;
+}

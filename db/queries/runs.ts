@@ -1,0 +1,62 @@
+import { and, asc, desc, eq, gte, inArray, lt, lte, or } from 'drizzle-orm';
+import type { Database } from '../client';
+import { artifacts, pipelines, pipelineVersions, type RunStatus, runEvents, runSteps, runs } from '../schema';
+
+export interface ListRunsInput {
+  pipelineId?: string;
+  statuses?: RunStatus[];
+  from?: Date;
+  to?: Date;
+  limit: number;
+  /** The last row of the previous page. */
+  cursor?: { startedAt: Date; id: string };
+}
+
+/** Newest first, served by the (pipeline, started_at) and (status, started_at) indexes. */
+export async function listRuns(db: Database, input: ListRunsInput) {
+  return db
+    .select({
+      id: runs.id,
+      pipelineId: runs.pipelineId,
+      pipelineName: pipelines.name,
+      version: pipelineVersions.version,
+      trigger: runs.trigger,
+      status: runs.status,
+      startedAt: runs.startedAt,
+      finishedAt: runs.finishedAt,
+      error: runs.error,
+    })
+    .from(runs)
+    .innerJoin(pipelines, eq(pipelines.id, runs.pipelineId))
+    .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+    .where(
+      and(
+        input.pipelineId ? eq(runs.pipelineId, input.pipelineId) : undefined,
+        input.statuses?.length ? inArray(runs.status, input.statuses) : undefined,
+        input.from ? gte(runs.startedAt, input.from) : undefined,
+        input.to ? lte(runs.startedAt, input.to) : undefined,
+        input.cursor
+          ? or(lt(runs.startedAt, input.cursor.startedAt), and(eq(runs.startedAt, input.cursor.startedAt), lt(runs.id, input.cursor.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .limit(input.limit);
+}
+
+/** A run with its steps, its latest log lines and its artifacts; undefined when there is no such run. */
+export async function getRunDetail(db: Database, runId: string, eventLimit = 500) {
+  const [run] = await db
+    .select({ run: runs, pipelineName: pipelines.name, version: pipelineVersions.version })
+    .from(runs)
+    .innerJoin(pipelines, eq(pipelines.id, runs.pipelineId))
+    .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+    .where(eq(runs.id, runId));
+  if (!run) return undefined;
+  const [steps, events, stored] = await Promise.all([
+    db.select().from(runSteps).where(eq(runSteps.runId, runId)).orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId)),
+    db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(desc(runEvents.id)).limit(eventLimit),
+    db.select().from(artifacts).where(eq(artifacts.runId, runId)),
+  ]);
+  return { ...run.run, pipelineName: run.pipelineName, version: run.version, steps, events: events.reverse(), artifacts: stored };
+}
