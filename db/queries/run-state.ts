@@ -7,7 +7,12 @@ export const RUN_CHANGES_CHANNEL = 'pipewright_run_changes';
 
 /** A change announced on RUN_CHANGES_CHANNEL; listeners parse payloads with this schema. */
 export const runChangeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run'), runId: z.string(), status: z.enum(runStatuses), error: z.string().nullish() }),
+  z.object({
+    type: z.literal('run'),
+    runId: z.string(),
+    status: z.enum(runStatuses),
+    error: z.string().nullish(),
+  }),
   z.object({
     type: z.literal('step'),
     runId: z.string(),

@@ -36,7 +36,10 @@ export async function listRuns(db: Database, input: ListRunsInput) {
         input.from ? gte(runs.startedAt, input.from) : undefined,
         input.to ? lte(runs.startedAt, input.to) : undefined,
         input.cursor
-          ? or(lt(runs.startedAt, input.cursor.startedAt), and(eq(runs.startedAt, input.cursor.startedAt), lt(runs.id, input.cursor.id)))
+          ? or(
+              lt(runs.startedAt, input.cursor.startedAt),
+              and(eq(runs.startedAt, input.cursor.startedAt), lt(runs.id, input.cursor.id)),
+            )
           : undefined,
       ),
     )
@@ -54,9 +57,25 @@ export async function getRunDetail(db: Database, runId: string, eventLimit = 500
     .where(eq(runs.id, runId));
   if (!run) return undefined;
   const [steps, events, stored] = await Promise.all([
-    db.select().from(runSteps).where(eq(runSteps.runId, runId)).orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId)),
-    db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(desc(runEvents.id)).limit(eventLimit),
+    db
+      .select()
+      .from(runSteps)
+      .where(eq(runSteps.runId, runId))
+      .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId)),
+    db
+      .select()
+      .from(runEvents)
+      .where(eq(runEvents.runId, runId))
+      .orderBy(desc(runEvents.id))
+      .limit(eventLimit),
     db.select().from(artifacts).where(eq(artifacts.runId, runId)),
   ]);
-  return { ...run.run, pipelineName: run.pipelineName, version: run.version, steps, events: events.reverse(), artifacts: stored };
+  return {
+    ...run.run,
+    pipelineName: run.pipelineName,
+    version: run.version,
+    steps,
+    events: events.reverse(),
+    artifacts: stored,
+  };
 }
