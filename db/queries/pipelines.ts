@@ -166,3 +166,14 @@ function escapeLike(text: string): string {
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
+
+/** The newest non-archived pipeline with exactly this name. */
+export async function findPipelineByName(db: Database, name: string): Promise<PipelineRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(pipelines)
+    .where(and(eq(pipelines.name, name), isNull(pipelines.archivedAt)))
+    .orderBy(desc(pipelines.updatedAt))
+    .limit(1);
+  return row;
+}

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDatabaseReachable, embeddedDatabaseUrl } from './postgres';
@@ -21,6 +21,7 @@ export async function startPostgresProcess(options: {
   logFile: string;
   timeoutMs?: number;
 }): Promise<PostgresProcess> {
+  assertReachableByPostgresUser(options.dataDir);
   const created = !existsSync(path.join(options.dataDir, 'PG_VERSION'));
   const child = spawnGroup({
     name: 'postgres',
@@ -53,5 +54,23 @@ async function waitUntilReachable(url: string, timeoutMs: number): Promise<void>
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+}
+
+/**
+ * As root, the embedded server runs as the unprivileged `postgres` user, which must be able to pass
+ * through every folder above its data directory. A private parent (such as /root, mode 700) makes
+ * initdb fail with a bare "Permission denied", so say which folder it is and what to do instead.
+ */
+function assertReachableByPostgresUser(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (a private folder). ` +
+          `Set DATA_DIR to a folder outside it (e.g. DATA_DIR=/var/lib/pipewright), run \`chmod o+x ${dir}\`, or set DATABASE_URL.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
   }
 }

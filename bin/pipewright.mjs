@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// `npx pipewright …`: loads the TypeScript command line through tsx, in this same process.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../cli/main.ts');

@@ -1,0 +1,83 @@
+/**
+ * The `pipewright` command line, for CI jobs and scripts:
+ *   validate FILE · run FILE|PIPELINE_ID [--param name=value]… [--wait] [--json]
+ *   runs [--pipeline ID] · import FILE · export PIPELINE_ID
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, readEnv } from '../config/env';
+import { exportCommand, importCommand, runsCommand } from './commands/pipelines';
+import { runCommand } from './commands/run';
+import { validateCommand } from './commands/validate';
+import { consoleOutput } from './output';
+import { CliError } from './session';
+
+const USAGE = `Usage: pipewright <command> [options]
+
+  validate FILE                         check a pipeline file; exit 1 when it has errors
+  run FILE|PIPELINE_ID [options]        start a run
+      --param name=value                a pipeline parameter (repeatable)
+      --wait                            wait for the end; exit 0 only if it succeeded
+                                        (starts temporary services when none are running)
+  runs [--pipeline ID]                  recent runs
+  import FILE                           create a pipeline from a JSON file
+  export PIPELINE_ID                    print the latest version as JSON
+
+  --json                                machine-readable output`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      param: { type: 'string', multiple: true, default: [] },
+      wait: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      pipeline: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, target] = positionals;
+  const out = consoleOutput(values.json);
+  if (values.help || !command) {
+    out.print(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const env = readEnv();
+  const needTarget = (what: string) => {
+    if (!target) throw new CliError(`${command} needs ${what}\n\n${USAGE}`);
+    return target;
+  };
+  switch (command) {
+    case 'validate':
+      return validateCommand(needTarget('a FILE'), out);
+    case 'run':
+      return runCommand(
+        needTarget('a FILE or PIPELINE_ID'),
+        { params: values.param, wait: values.wait },
+        env,
+        out,
+      );
+    case 'runs':
+      return runsCommand(values.pipeline, env, out);
+    case 'import':
+      return importCommand(needTarget('a FILE'), env, out);
+    case 'export':
+      return exportCommand(needTarget('a PIPELINE_ID'), env, out);
+    default:
+      throw new CliError(`Unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known =
+      error instanceof CliError ||
+      error instanceof ConfigError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+    process.stderr.write(`pipewright: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!known && error instanceof Error && process.env.PIPEWRIGHT_DEBUG)
+      process.stderr.write(`${error.stack}\n`);
+    process.exit(2);
+  },
+);
