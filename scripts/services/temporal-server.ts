@@ -32,6 +32,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     options.namespace,
     '--log-level',
     'warn',
+    // The worker that completes a workflow task takes the activity it schedules at once, instead of
+    // the activity waiting for a poll: a full round trip less per pipeline step.
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
   ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.headless) args.push('--headless');
