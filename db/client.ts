@@ -7,6 +7,7 @@ export type Sql = postgres.Sql;
 export type Transaction = postgres.TransactionSql;
 
 export interface DatabaseHandle {
+  url: string;
   db: Database;
   sql: Sql;
   close(): Promise<void>;
@@ -25,5 +26,5 @@ export function connectDatabase(url: string, options: DatabaseOptions = {}): Dat
     connect_timeout: options.connectTimeout ?? 10,
     onnotice: () => {},
   });
-  return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+  return { url, db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
 }
