@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifacts, runEvents } from '../db/schema';
 import { cancelRun, rerun, startRun } from '../workflows/client';
 import type { RunResult } from '../workflows/pipeline.types';
+import { statusQuery } from '../workflows/pipeline.workflow';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import {
   executions,
@@ -182,6 +183,9 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
     await expect
       .poll(async () => (await stepStatuses(database.db, started.runId)).slow, { timeout: 20_000 })
       .toBe('running');
+    // The workflow answers a status query while it runs.
+    const status = await worker.client.workflow.getHandle(started.workflowId).query(statusQuery);
+    expect(status.steps).toEqual({ a: 'succeeded', slow: 'running', after: 'pending' });
     const cancelledAt = Date.now();
     await cancelRun(services(), started.runId);
     const result: RunResult = await worker.client.workflow.getHandle(started.workflowId).result();
