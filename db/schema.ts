@@ -41,7 +41,9 @@ function oneOf(column: string, values: readonly string[]) {
   return sql.raw(`${column} in (${values.map((value) => `'${value}'`).join(', ')})`);
 }
 
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+// Millisecond precision, like JavaScript's Date: a timestamp read back and used as a page cursor
+// compares equal to the stored one.
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
 
 export const pipelines = pgTable(
   'pipelines',
@@ -50,8 +52,8 @@ export const pipelines = pgTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     createdAt: createdAt(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    archivedAt: timestamp('archived_at', { withTimezone: true, precision: 3 }),
   },
   (table) => [
     index('pipelines_updated_idx').on(table.updatedAt.desc()),
@@ -96,8 +98,8 @@ export const runs = pgTable(
     status: text('status', { enum: runStatuses }).notNull().default('queued'),
     /** The run this one re-runs (plain re-run or resume from the failed step). */
     rerunOfRunId: uuid('rerun_of_run_id').references((): AnyPgColumn => runs.id, { onDelete: 'set null' }),
-    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
-    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
     error: text('error'),
   },
   (table) => [
@@ -129,8 +131,8 @@ export const runSteps = pgTable(
     outputSummary: jsonb('output_summary'),
     /** Artifact references per output port, what downstream steps and re-runs read. */
     outputs: jsonb('outputs'),
-    startedAt: timestamp('started_at', { withTimezone: true }),
-    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }),
+    finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
     error: text('error'),
   },
   (table) => [

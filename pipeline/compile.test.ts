@@ -2,31 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineNode } from '../nodes/_kit/define-node';
 import { nodeSpec } from '../nodes/specs';
+import { pipelineDoc } from '../tests/support/pipeline-doc';
 import { compilePipeline } from './compile';
-import { PIPELINE_SCHEMA_VERSION, type PipelineDocument, parsePipelineDocument } from './document';
+import { type PipelineDocument, parsePipelineDocument } from './document';
 
-type NodeInput = { id: string; type: string; label?: string; config?: Record<string, unknown> };
-
+/** A document from nodes and [from, to] edges written "node.port". */
 function doc(
-  nodes: NodeInput[],
+  nodes: Parameters<typeof pipelineDoc>[0],
   edges: [string, string][] = [],
   parameters: PipelineDocument['parameters'] = [],
-): PipelineDocument {
-  return {
-    schemaVersion: PIPELINE_SCHEMA_VERSION,
-    nodes: nodes.map((node) => ({ label: '', position: { x: 0, y: 0 }, config: {}, ...node })),
-    edges: edges.map(([from, to], index) => {
-      const [sourceNode = '', sourcePort = ''] = from.split('.');
-      const [targetNode = '', targetPort = ''] = to.split('.');
-      return {
-        id: `e${index}`,
-        source: { node: sourceNode, port: sourcePort },
-        target: { node: targetNode, port: targetPort },
-      };
-    }),
+) {
+  return pipelineDoc(
+    nodes,
+    edges.map(([from, to]) => `${from}->${to}`),
     parameters,
-    notes: [],
-  };
+  );
 }
 
 const codes = (document: PipelineDocument, options = {}) =>

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunChange } from '../db/queries/run-state';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { pipelineDoc } from './support/pipelines';
+import { pipelines } from '../db/schema';
+import { useDatabaseAndWorker } from './support/fixture';
+import { pipelineDoc } from './support/pipeline-doc';
 import { testCaller } from './support/services';
-import { startTestWorker, type TestWorker } from './support/temporal';
 
-let database: TestDatabase;
-let worker: TestWorker;
+const fixture = useDatabaseAndWorker();
 let api: ReturnType<typeof testCaller>['caller'];
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startTestWorker(database.sql);
-  api = testCaller(database, worker).caller;
-});
-afterAll(async () => {
-  await worker?.stop();
-  await database?.drop();
+beforeAll(() => {
+  api = testCaller(fixture.database, fixture.worker).caller;
 });
 
 const chain = pipelineDoc(
@@ -75,6 +68,20 @@ describe('pipelines API', () => {
     expect((await api.pipelines.list({ search: '%' })).items.map((item) => item.name)).toEqual(['100% sure']);
   });
 
+  it('pages without gaps or repeats through rows saved in the same instant', async () => {
+    const names = ['Same 1', 'Same 2', 'Same 3', 'Same 4', 'Same 5'];
+    // One statement: every row gets the same now(), so only the id tells them apart.
+    await fixture.database.db.insert(pipelines).values(names.map((name) => ({ name })));
+    const seen: string[] = [];
+    let cursor: { updatedAt: Date; id: string } | undefined;
+    do {
+      const page = await api.pipelines.list({ search: 'same', limit: 2, cursor });
+      seen.push(...page.items.map((item) => item.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(names);
+  });
+
   it('refuses an invalid document with the path of each problem, storing nothing', async () => {
     const created = await api.pipelines.create({ name: 'Keep me', document: chain });
     await expect(
@@ -101,7 +108,7 @@ describe('pipelines API', () => {
 
 describe('runs API', () => {
   it('starts a run with parameters, streams its changes live and shows it in history', async () => {
-    const { caller, services } = testCaller(database, worker);
+    const { caller, services } = testCaller(fixture.database, fixture.worker);
     const created = await caller.pipelines.create({ name: 'Live', document: chain });
     const controller = new AbortController();
     const received: RunChange[] = [];

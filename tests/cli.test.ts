@@ -3,25 +3,19 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { pipelineDoc } from './support/pipelines';
-import { startTestWorker, type TestWorker } from './support/temporal';
+import { useDatabaseAndWorker } from './support/fixture';
+import { pipelineDoc } from './support/pipeline-doc';
 
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'pipewright.mjs');
-let database: TestDatabase;
-let worker: TestWorker;
+const fixture = useDatabaseAndWorker();
 let scratch: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startTestWorker(database.sql);
+beforeAll(() => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'pipewright-cli-'));
   // The embedded PostgreSQL (last test) runs as the postgres user, which must reach its data dir.
   chmodSync(scratch, 0o755);
 });
-afterAll(async () => {
-  await worker?.stop();
-  await database?.drop();
+afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -40,10 +34,10 @@ function pipewright(
     const child = spawn(process.execPath, [cli, ...args], {
       env: {
         ...process.env,
-        DATABASE_URL: database.url,
+        DATABASE_URL: fixture.database.url,
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-        PIPEWRIGHT_TASK_QUEUE: worker.taskQueue,
+        PIPEWRIGHT_TASK_QUEUE: fixture.worker.taskQueue,
         DATA_DIR: path.join(scratch, 'data'),
         ...env,
       },

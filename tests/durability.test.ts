@@ -10,7 +10,8 @@ import { artifacts } from '../db/schema';
 import { startRun } from '../workflows/client';
 import type { RunResult } from '../workflows/pipeline.types';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { executions, pipelineDoc, savePipeline, stepRows, stepStatuses } from './support/pipelines';
+import { pipelineDoc } from './support/pipeline-doc';
+import { executions, savePipeline, stepRows, stepStatuses } from './support/pipelines';
 
 const workerScript = path.resolve(import.meta.dirname, '..', 'workflows', 'worker.ts');
 const taskQueue = `durability-${randomUUID()}`;

@@ -2,36 +2,22 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { artifacts, runEvents } from '../db/schema';
 import { cancelRun, rerun, startRun } from '../workflows/client';
 import type { RunResult } from '../workflows/pipeline.types';
 import { statusQuery } from '../workflows/pipeline.workflow';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import {
-  executions,
-  pipelineDoc,
-  runRow,
-  runToEnd,
-  savePipeline,
-  stepRows,
-  stepStatuses,
-} from './support/pipelines';
-import { startTestWorker, type TestWorker } from './support/temporal';
+import { useDatabaseAndWorker } from './support/fixture';
+import { pipelineDoc } from './support/pipeline-doc';
+import { executions, runRow, runToEnd, savePipeline, stepRows, stepStatuses } from './support/pipelines';
 
-let database: TestDatabase;
-let worker: TestWorker;
+const fixture = useDatabaseAndWorker();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startTestWorker(database.sql);
+const services = () => ({
+  db: fixture.database.db,
+  temporal: fixture.worker.client,
+  taskQueue: fixture.worker.taskQueue,
 });
-afterAll(async () => {
-  await worker?.stop();
-  await database?.drop();
-});
-
-const services = () => ({ db: database.db, temporal: worker.client, taskQueue: worker.taskQueue });
 
 describe('pipeline engine on real PostgreSQL and Temporal', () => {
   it('runs a linear pipeline, passing artifacts from step to step', async () => {
@@ -43,15 +29,15 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       ],
       ['ingest.out->clean.in', 'clean.out->train.in'],
     );
-    const { version } = await savePipeline(database.db, doc);
-    const { started, result } = await runToEnd(database.db, worker, version.id);
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
 
     expect(result).toEqual({
       status: 'succeeded',
       steps: { ingest: 'succeeded', clean: 'succeeded', train: 'succeeded' },
     });
-    expect((await runRow(database.db, started.runId))?.status).toBe('succeeded');
-    const steps = await stepRows(database.db, started.runId);
+    expect((await runRow(fixture.database.db, started.runId))?.status).toBe('succeeded');
+    const steps = await stepRows(fixture.database.db, started.runId);
     expect(steps.map((step) => [step.nodeId, step.status, step.attempt, step.progress])).toEqual([
       ['clean', 'succeeded', 1, 1],
       ['ingest', 'succeeded', 1, 1],
@@ -62,7 +48,7 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       metrics: { score: 0.97 },
     });
     // The last step's artifact holds what flowed through the whole chain.
-    const [trainArtifact] = await database.db
+    const [trainArtifact] = await fixture.database.db
       .select()
       .from(artifacts)
       .where(eq(artifacts.stepId, steps.find((step) => step.nodeId === 'train')?.id ?? ''));
@@ -87,12 +73,12 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       ],
       ['a.out->b.in', 'a.out->c.in', 'b.out->d.left', 'c.out->d.right'],
     );
-    const { version } = await savePipeline(database.db, doc);
-    const { started, result } = await runToEnd(database.db, worker, version.id);
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
 
     expect(result.status).toBe('succeeded');
     const steps = Object.fromEntries(
-      (await stepRows(database.db, started.runId)).map((step) => [step.nodeId, step]),
+      (await stepRows(fixture.database.db, started.runId)).map((step) => [step.nodeId, step]),
     );
     const [b, c, d] = [steps.b, steps.c, steps.d];
     if (!b?.startedAt || !b.finishedAt || !c?.startedAt || !c.finishedAt || !d?.startedAt)
@@ -121,24 +107,29 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       ],
       ['a.out->flaky.in', 'flaky.out->after.in', 'after.out->last.in', 'a.out->side.in'],
     );
-    const { version } = await savePipeline(database.db, doc);
-    const { started, result } = await runToEnd(database.db, worker, version.id);
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
 
     expect(result.status).toBe('failed');
     expect(result.error).toBe('Step "Test transform" (flaky) failed: Warehouse connection reset (attempt 2)');
-    expect(await stepStatuses(database.db, started.runId)).toEqual({
+    expect(await stepStatuses(fixture.database.db, started.runId)).toEqual({
       a: 'succeeded',
       after: 'skipped',
       flaky: 'failed',
       last: 'skipped',
       side: 'succeeded',
     });
-    const run = await runRow(database.db, started.runId);
+    const run = await runRow(fixture.database.db, started.runId);
     expect(run?.status).toBe('failed');
     expect(run?.error).toContain('Warehouse connection reset');
-    const flaky = (await stepRows(database.db, started.runId)).find((step) => step.nodeId === 'flaky');
+    const flaky = (await stepRows(fixture.database.db, started.runId)).find(
+      (step) => step.nodeId === 'flaky',
+    );
     expect(flaky).toMatchObject({ attempt: 2, error: 'Warehouse connection reset (attempt 2)' });
-    const lines = await database.db.select().from(runEvents).where(eq(runEvents.runId, started.runId));
+    const lines = await fixture.database.db
+      .select()
+      .from(runEvents)
+      .where(eq(runEvents.runId, started.runId));
     const warnings = lines
       .filter((line) => line.nodeId === 'flaky' && line.level === 'warn')
       .map((line) => line.message);
@@ -160,13 +151,13 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       ],
       ['a.out->bad.in'],
     );
-    const { version } = await savePipeline(database.db, doc);
-    const { started, result } = await runToEnd(database.db, worker, version.id);
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
     expect(result.status).toBe('failed');
-    expect(await executions(database.db, started.runId)).toEqual({ a: 1, bad: 1 });
-    expect((await stepRows(database.db, started.runId)).find((step) => step.nodeId === 'bad')?.error).toBe(
-      'Column "price" is missing',
-    );
+    expect(await executions(fixture.database.db, started.runId)).toEqual({ a: 1, bad: 1 });
+    expect(
+      (await stepRows(fixture.database.db, started.runId)).find((step) => step.nodeId === 'bad')?.error,
+    ).toBe('Column "price" is missing');
   });
 
   it('cancels a run mid-step: the running step stops and everything unfinished ends cancelled', async () => {
@@ -178,26 +169,26 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       ],
       ['a.out->slow.in', 'slow.out->after.in'],
     );
-    const { version } = await savePipeline(database.db, doc);
+    const { version } = await savePipeline(fixture.database.db, doc);
     const started = await startRun(services(), { pipelineVersionId: version.id });
     await expect
-      .poll(async () => (await stepStatuses(database.db, started.runId)).slow, { timeout: 20_000 })
+      .poll(async () => (await stepStatuses(fixture.database.db, started.runId)).slow, { timeout: 20_000 })
       .toBe('running');
     // The workflow answers a status query while it runs.
-    const status = await worker.client.workflow.getHandle(started.workflowId).query(statusQuery);
+    const status = await fixture.worker.client.workflow.getHandle(started.workflowId).query(statusQuery);
     expect(status.steps).toEqual({ a: 'succeeded', slow: 'running', after: 'pending' });
     const cancelledAt = Date.now();
     await cancelRun(services(), started.runId);
-    const result: RunResult = await worker.client.workflow.getHandle(started.workflowId).result();
+    const result: RunResult = await fixture.worker.client.workflow.getHandle(started.workflowId).result();
 
     expect(Date.now() - cancelledAt).toBeLessThan(10_000);
     expect(result.status).toBe('cancelled');
-    expect(await stepStatuses(database.db, started.runId)).toEqual({
+    expect(await stepStatuses(fixture.database.db, started.runId)).toEqual({
       a: 'succeeded',
       after: 'cancelled',
       slow: 'cancelled',
     });
-    expect((await runRow(database.db, started.runId))?.status).toBe('cancelled');
+    expect((await runRow(fixture.database.db, started.runId))?.status).toBe('cancelled');
   });
 
   it('re-runs from the failed step, reusing the outputs of steps that succeeded and saying so', async () => {
@@ -216,17 +207,17 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       ],
       ['ingest.out->clean.in', 'clean.out->train.in', 'train.out->evaluate.in'],
     );
-    const { version } = await savePipeline(database.db, doc);
-    const first = await runToEnd(database.db, worker, version.id);
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const first = await runToEnd(fixture.database.db, fixture.worker, version.id);
     expect(first.result.status).toBe('failed');
 
     writeFileSync(outageOver, 'ok');
     const second = await rerun(services(), first.started.runId, { fromFailure: true });
     expect(second.reused.sort()).toEqual(['clean', 'ingest']);
-    const result: RunResult = await worker.client.workflow.getHandle(second.workflowId).result();
+    const result: RunResult = await fixture.worker.client.workflow.getHandle(second.workflowId).result();
 
     expect(result.status).toBe('succeeded');
-    const steps = await stepRows(database.db, second.runId);
+    const steps = await stepRows(fixture.database.db, second.runId);
     expect(steps.map((step) => [step.nodeId, step.status, step.reusedFromRunId])).toEqual([
       ['clean', 'cached', first.started.runId],
       ['evaluate', 'succeeded', null],
@@ -236,7 +227,7 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
     expect(steps.find((step) => step.nodeId === 'clean')?.message).toMatch(
       /Reused the outputs of an earlier run/,
     );
-    expect(await executions(database.db, second.runId)).toEqual({ train: 1, evaluate: 1 });
-    expect((await runRow(database.db, second.runId))?.rerunOfRunId).toBe(first.started.runId);
+    expect(await executions(fixture.database.db, second.runId)).toEqual({ train: 1, evaluate: 1 });
+    expect((await runRow(fixture.database.db, second.runId))?.rerunOfRunId).toBe(first.started.runId);
   });
 });

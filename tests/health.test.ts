@@ -1,31 +1,20 @@
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { checkHealth, type HealthDeps } from '../app/_server/health';
 import { connectDatabase } from '../db/client';
 import journal from '../db/migrations/meta/_journal.json';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { startTestWorker, type TestWorker } from './support/temporal';
+import { useDatabaseAndWorker } from './support/fixture';
 
-let database: TestDatabase;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startTestWorker(database.sql);
-});
-afterAll(async () => {
-  await worker?.stop();
-  await database?.drop();
-});
+const fixture = useDatabaseAndWorker();
 
 function deps(overrides: Partial<HealthDeps> = {}): HealthDeps {
   return {
     version: '9.9.9',
-    sql: () => database.sql,
-    temporal: async () => worker.client,
+    sql: () => fixture.database.sql,
+    temporal: async () => fixture.worker.client,
     temporalAddress: inject('temporalAddress'),
-    namespace: worker.namespace,
-    taskQueue: worker.taskQueue,
+    namespace: fixture.worker.namespace,
+    taskQueue: fixture.worker.taskQueue,
     ...overrides,
   };
 }
@@ -48,8 +37,8 @@ describe('health', () => {
           latestTag: journal.entries.at(-1)?.tag,
         },
       },
-      temporal: { ok: true, namespace: worker.namespace },
-      worker: { ok: true, taskQueue: worker.taskQueue },
+      temporal: { ok: true, namespace: fixture.worker.namespace },
+      worker: { ok: true, taskQueue: fixture.worker.taskQueue },
     });
   });
 

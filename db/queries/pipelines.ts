@@ -1,6 +1,7 @@
-import { and, desc, eq, ilike, isNull, lt, or, sql as raw } from 'drizzle-orm';
+import { and, desc, eq, ilike, isNull, or, sql as raw } from 'drizzle-orm';
 import type { Database } from '../client';
 import { pipelines, pipelineVersions } from '../schema';
+import { afterCursor } from './keyset';
 
 export type PipelineRow = typeof pipelines.$inferSelect;
 export type PipelineVersionRow = typeof pipelineVersions.$inferSelect;
@@ -122,12 +123,11 @@ export async function listPipelines(db: Database, input: ListPipelinesInput): Pr
       and(
         input.includeArchived ? undefined : isNull(pipelines.archivedAt),
         pattern ? or(ilike(pipelines.name, pattern), ilike(pipelines.description, pattern)) : undefined,
-        input.cursor
-          ? or(
-              lt(pipelines.updatedAt, input.cursor.updatedAt),
-              and(eq(pipelines.updatedAt, input.cursor.updatedAt), lt(pipelines.id, input.cursor.id)),
-            )
-          : undefined,
+        afterCursor(
+          pipelines.updatedAt,
+          pipelines.id,
+          input.cursor && { at: input.cursor.updatedAt, id: input.cursor.id },
+        ),
       ),
     )
     .orderBy(desc(pipelines.updatedAt), desc(pipelines.id))

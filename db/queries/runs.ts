@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { Database } from '../client';
 import { artifacts, pipelines, pipelineVersions, type RunStatus, runEvents, runSteps, runs } from '../schema';
+import { afterCursor } from './keyset';
 
 export interface ListRunsInput {
   pipelineId?: string;
@@ -35,12 +36,11 @@ export async function listRuns(db: Database, input: ListRunsInput) {
         input.statuses?.length ? inArray(runs.status, input.statuses) : undefined,
         input.from ? gte(runs.startedAt, input.from) : undefined,
         input.to ? lte(runs.startedAt, input.to) : undefined,
-        input.cursor
-          ? or(
-              lt(runs.startedAt, input.cursor.startedAt),
-              and(eq(runs.startedAt, input.cursor.startedAt), lt(runs.id, input.cursor.id)),
-            )
-          : undefined,
+        afterCursor(
+          runs.startedAt,
+          runs.id,
+          input.cursor && { at: input.cursor.startedAt, id: input.cursor.id },
+        ),
       ),
     )
     .orderBy(desc(runs.startedAt), desc(runs.id))

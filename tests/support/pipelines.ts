@@ -2,46 +2,10 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { createPipeline } from '../../db/queries/pipelines';
 import { runEvents, runSteps, runs } from '../../db/schema';
-import { PIPELINE_SCHEMA_VERSION, type PipelineDocument } from '../../pipeline/document';
+import type { PipelineDocument } from '../../pipeline/document';
 import { type StartedRun, startRun } from '../../workflows/client';
 import type { RunResult } from '../../workflows/pipeline.types';
 import type { TestWorker } from './temporal';
-
-type NodeInput = {
-  id: string;
-  type: string;
-  config?: Record<string, unknown>;
-  execution?: { maxAttempts?: number };
-};
-
-/** A pipeline document from nodes and "from.port->to.port" edges. */
-export function pipelineDoc(
-  nodes: NodeInput[],
-  edges: string[],
-  parameters: PipelineDocument['parameters'] = [],
-): PipelineDocument {
-  return {
-    schemaVersion: PIPELINE_SCHEMA_VERSION,
-    nodes: nodes.map((node, index) => ({
-      label: '',
-      position: { x: index * 200, y: 0 },
-      config: {},
-      ...node,
-    })),
-    edges: edges.map((edge, index) => {
-      const [from = '', to = ''] = edge.split('->');
-      const [sourceNode = '', sourcePort = ''] = from.split('.');
-      const [targetNode = '', targetPort = ''] = to.split('.');
-      return {
-        id: `e${index}`,
-        source: { node: sourceNode, port: sourcePort },
-        target: { node: targetNode, port: targetPort },
-      };
-    }),
-    parameters,
-    notes: [],
-  };
-}
 
 export async function savePipeline(db: Database, document: PipelineDocument, name = 'test pipeline') {
   return createPipeline(db, { name, graph: document });
