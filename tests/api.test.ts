@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunChange } from '../db/queries/run-state';
 import { pipelines } from '../db/schema';
-import { useDatabaseAndWorker } from './support/fixture';
+import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { testCaller } from './support/services';
 
-const fixture = useDatabaseAndWorker();
+const fixture = setUpDatabaseAndWorker();
 let api: ReturnType<typeof testCaller>['caller'];
 
 beforeAll(() => {

@@ -3,11 +3,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { useDatabaseAndWorker } from './support/fixture';
+import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'pipewright.mjs');
-const fixture = useDatabaseAndWorker();
+const fixture = setUpDatabaseAndWorker();
 let scratch: string;
 
 beforeAll(() => {

@@ -7,11 +7,11 @@ import { artifacts, runEvents } from '../db/schema';
 import { cancelRun, rerun, startRun } from '../workflows/client';
 import type { RunResult } from '../workflows/pipeline.types';
 import { statusQuery } from '../workflows/pipeline.workflow';
-import { useDatabaseAndWorker } from './support/fixture';
+import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { executions, runRow, runToEnd, savePipeline, stepRows, stepStatuses } from './support/pipelines';
 
-const fixture = useDatabaseAndWorker();
+const fixture = setUpDatabaseAndWorker();
 
 const services = () => ({
   db: fixture.database.db,

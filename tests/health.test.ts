@@ -3,9 +3,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { checkHealth, type HealthDeps } from '../app/_server/health';
 import { connectDatabase } from '../db/client';
 import journal from '../db/migrations/meta/_journal.json';
-import { useDatabaseAndWorker } from './support/fixture';
+import { setUpDatabaseAndWorker } from './support/fixture';
 
-const fixture = useDatabaseAndWorker();
+const fixture = setUpDatabaseAndWorker();
 
 function deps(overrides: Partial<HealthDeps> = {}): HealthDeps {
   return {

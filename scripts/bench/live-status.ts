@@ -61,15 +61,13 @@ async function benchRun(): Promise<string> {
     { pipelineId: string }[]
   >`select pipeline_id as "pipelineId" from pipeline_versions where id = ${versionId}`;
   const runId = randomUUID();
-  await db
-    .insert(runs)
-    .values({
-      id: runId,
-      pipelineId: pipelineRow?.pipelineId ?? '',
-      pipelineVersionId: versionId,
-      workflowId: `bench-${runId}`,
-      status: 'running',
-    });
+  await db.insert(runs).values({
+    id: runId,
+    pipelineId: pipelineRow?.pipelineId ?? '',
+    pipelineVersionId: versionId,
+    workflowId: `bench-${runId}`,
+    status: 'running',
+  });
   return runId;
 }
 

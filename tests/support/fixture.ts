@@ -8,7 +8,7 @@ export interface Fixture {
 }
 
 /** A database of its own and a worker on a task queue of its own for one test file, torn down after it. */
-export function useDatabaseAndWorker(): Fixture {
+export function setUpDatabaseAndWorker(): Fixture {
   let database: TestDatabase | undefined;
   let worker: TestWorker | undefined;
   beforeAll(async () => {
