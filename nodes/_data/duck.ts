@@ -1,0 +1,60 @@
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+
+export type Plain = string | number | boolean | null;
+export type PlainRow = Record<string, Plain>;
+
+/**
+ * An in-memory DuckDB for one step. Data stays in Parquet files; DuckDB streams it, so a 2 GB file
+ * never sits whole in memory. Every value from outside goes in as a bound parameter.
+ */
+export class Duck {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: { memoryLimit?: string; threads?: number } = {}): Promise<Duck> {
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: options.memoryLimit ?? '1GB',
+      threads: String(options.threads ?? 2),
+      // Spill to disk rather than fail when a sort or join outgrows memory.
+      preserve_insertion_order: 'true',
+    });
+    return new Duck(instance, await instance.connect());
+  }
+
+  async exec(sql: string, params: DuckDBValue[] = []): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  async all(sql: string, params: DuckDBValue[] = []): Promise<PlainRow[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader
+      .getRowObjectsJS()
+      .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plain(value)])));
+  }
+
+  async one(sql: string, params: DuckDBValue[] = []): Promise<PlainRow> {
+    const [row] = await this.all(sql, params);
+    if (!row) throw new Error(`query returned no row: ${sql.slice(0, 80)}`);
+    return row;
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** JSON-safe value: BIGINT as a number, dates and decimals as their text. */
+function plain(value: unknown): Plain {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+export function numberOf(value: Plain | undefined): number {
+  return typeof value === 'number' ? value : Number(value ?? Number.NaN);
+}
