@@ -116,7 +116,7 @@ async function startEmbedded(env: Env, taskQueue: string, log: (line: string) =>
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       sql: session.database.sql,
-      artifactsDir: path.join(env.DATA_DIR, 'artifacts'),
+      dataDir: env.DATA_DIR,
       taskQueue,
     });
     const running = worker.run();

@@ -1,4 +1,6 @@
 import { type BoundNodeRun, bindRun } from './_kit/bind-run';
+import { runIngest } from './ingest/run';
+import { ingestSpec } from './ingest/spec';
 import type { NodeType } from './specs';
 import { runTestJoin } from './test-join/run';
 import { testJoinSpec } from './test-join/spec';
@@ -13,6 +15,7 @@ import { testTransformSpec } from './test-transform/spec';
  * onnxruntime and the file system.
  */
 export const nodeRuns = {
+  ingest: bindRun(ingestSpec, runIngest),
   'test.source': bindRun(testSourceSpec, runTestSource),
   'test.transform': bindRun(testTransformSpec, runTestTransform),
   'test.join': bindRun(testJoinSpec, runTestJoin),

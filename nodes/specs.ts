@@ -1,10 +1,12 @@
 import type { NodeSpec } from './_kit/define-node';
+import { ingestSpec } from './ingest/spec';
 import { testJoinSpec } from './test-join/spec';
 import { testSourceSpec } from './test-source/spec';
 import { testTransformSpec } from './test-transform/spec';
 
 /** Every node type by its stable id. Isomorphic: the editor, the compiler and the worker share it. */
 export const nodeSpecs = {
+  ingest: ingestSpec,
   'test.source': testSourceSpec,
   'test.transform': testTransformSpec,
   'test.join': testJoinSpec,

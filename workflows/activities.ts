@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Sql } from '../db/client';
 import {
@@ -9,16 +10,16 @@ import {
 } from '../db/queries/run-state';
 import type { NodeContext } from '../nodes/_kit/context';
 import { NodeInputError } from '../nodes/_kit/errors';
+import { StepArtifacts } from '../nodes/_kit/local-artifacts';
 import { nodeRuns } from '../nodes/runs';
 import { isNodeType } from '../nodes/specs';
-import { StepArtifacts } from './artifact-store';
 import type { ArtifactRef, PipelineActivities, PlanStep, StepOutcome } from './pipeline.types';
 import { StepLogger } from './step-logger';
 
 export interface ActivityDeps {
   sql: Sql;
-  /** Root folder of the local artifact store (DATA_DIR/artifacts). */
-  artifactsDir: string;
+  /** DATA_DIR: the artifact store is DATA_DIR/artifacts; uploads and server-side files live under it. */
+  dataDir: string;
 }
 
 /** Activities built from their dependencies, so tests and the worker pass their own database. */
@@ -44,7 +45,7 @@ async function runNode(
     throw ApplicationFailure.nonRetryable(`Unknown node type "${step.type}"`, 'UnknownNodeType');
   }
   await setStepRunning(deps.sql, { runId, nodeId: step.nodeId, nodeType: step.type, attempt });
-  const artifacts = new StepArtifacts(deps.artifactsDir, runId, step.nodeId, attempt);
+  const artifacts = new StepArtifacts(path.join(deps.dataDir, 'artifacts'), runId, step.nodeId, attempt);
   await artifacts.prepare();
   const log = new StepLogger(deps.sql, runId, step.nodeId, attempt);
   const progress = progressReporter(deps.sql, runId, step.nodeId, attempt);
@@ -52,6 +53,7 @@ async function runNode(
     runId,
     nodeId: step.nodeId,
     attempt,
+    dataDir: deps.dataDir,
     artifacts,
     log,
     progress: progress.report,
@@ -74,6 +76,8 @@ async function runNode(
         uri: artifact.ref.uri,
         bytes: artifact.bytes,
         sha256: artifact.sha256,
+        schema: artifact.meta.schema,
+        profile: artifact.meta.profile,
       })),
     });
     return { outputs: result.outputs };

@@ -10,8 +10,8 @@ export interface PipelineWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   sql: Sql;
-  /** DATA_DIR/artifacts */
-  artifactsDir: string;
+  /** DATA_DIR: artifacts and uploads live under it. */
+  dataDir: string;
   taskQueue?: string;
   /** A prebuilt bundle (tests build it once for all their workers); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -22,7 +22,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? PIPELINE_TASK_QUEUE,
-    activities: createActivities({ sql: options.sql, artifactsDir: options.artifactsDir }),
+    activities: createActivities({ sql: options.sql, dataDir: options.dataDir }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
 }

@@ -2,7 +2,6 @@
  * `npm run worker`: one Temporal worker process for pipeline workflows and node activities.
  * Start as many as you like, on any machine that reaches the database and Temporal.
  */
-import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveConnections } from '../config/connections';
 import { ConfigError, readEnv } from '../config/env';
@@ -24,7 +23,7 @@ async function main(): Promise<void> {
     connection,
     namespace: target.temporalNamespace,
     sql: database.sql,
-    artifactsDir: path.join(env.DATA_DIR, 'artifacts'),
+    dataDir: env.DATA_DIR,
     taskQueue,
   });
   console.log(

@@ -1,5 +1,6 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { type DatasetColumn, type DatasetSchema, logicalTypeOf } from './dataset-schema';
+import { type DatasetColumn, type DatasetSchema, type LogicalType, logicalTypeOf } from './dataset-schema';
 import { type Duck, numberOf, type Plain } from './duck';
 import { quoteIdent } from './sql';
 
@@ -31,8 +32,9 @@ export type DatasetProfile = z.infer<typeof datasetProfileSchema>;
 export async function describeRelation(
   duck: Duck,
   relation: string,
+  params: DuckDBValue[] = [],
 ): Promise<{ name: string; storage: string }[]> {
-  const rows = await duck.all(`describe select * from ${relation}`);
+  const rows = await duck.all(`describe select * from ${relation}`, params);
   return rows.map((row) => ({ name: String(row.column_name), storage: String(row.column_type) }));
 }
 
@@ -43,19 +45,21 @@ export async function describeRelation(
 export async function profileRelation(
   duck: Duck,
   relation: string,
+  params: DuckDBValue[] = [],
+  typeOverrides: Record<string, LogicalType> = {},
 ): Promise<{ schema: DatasetSchema; profile: DatasetProfile }> {
-  const described = await describeRelation(duck, relation);
-  const { rows: rowCount } = await duck.one(`select count(*) as rows from ${relation}`);
+  const described = await describeRelation(duck, relation, params);
+  const { rows: rowCount } = await duck.one(`select count(*) as rows from ${relation}`, params);
   const rows = numberOf(rowCount);
   const stats = described.length
-    ? await duck.one(`select ${described.map(statsSql).join(', ')} from ${relation}`)
+    ? await duck.one(`select ${described.map(statsSql).join(', ')} from ${relation}`, params)
     : {};
   const schemaColumns: DatasetColumn[] = [];
   const columns: ColumnProfile[] = [];
   for (const [index, column] of described.entries()) {
     const get = (key: string): Plain => stats[`c${index}_${key}`] ?? null;
     const distinct = numberOf(get('distinct'));
-    const type = logicalTypeOf(column.storage, distinct, rows);
+    const type = typeOverrides[column.name] ?? logicalTypeOf(column.storage, distinct, rows);
     schemaColumns.push({ name: column.name, type, storage: column.storage });
     const missing = numberOf(get('missing'));
     const numeric = type === 'numeric';
@@ -71,8 +75,10 @@ export async function profileRelation(
       max,
       mean: numeric ? nullableNumber(get('mean')) : null,
       std: numeric ? nullableNumber(get('std')) : null,
-      topValues: numeric ? [] : await topValues(duck, relation, column.name),
-      histogram: numeric ? await histogram(duck, relation, column.name, numberOf(min), numberOf(max)) : [],
+      topValues: numeric ? [] : await topValues(duck, relation, params, column.name),
+      histogram: numeric
+        ? await histogram(duck, relation, params, column.name, numberOf(min), numberOf(max))
+        : [],
     });
   }
   return { schema: { columns: schemaColumns }, profile: { rows, columns } };
@@ -93,22 +99,30 @@ function statsSql(column: { name: string; storage: string }, index: number): str
   return parts.join(', ');
 }
 
-async function topValues(duck: Duck, relation: string, name: string) {
+async function topValues(duck: Duck, relation: string, params: DuckDBValue[], name: string) {
   const q = quoteIdent(name);
   const rows = await duck.all(
     `select ${q}::varchar as value, count(*) as count from ${relation} where ${q} is not null group by 1 order by 2 desc, 1 limit ${TOP_VALUES}`,
+    params,
   );
   return rows.map((row) => ({ value: row.value ?? null, count: numberOf(row.count) }));
 }
 
-async function histogram(duck: Duck, relation: string, name: string, min: number, max: number) {
+async function histogram(
+  duck: Duck,
+  relation: string,
+  params: DuckDBValue[],
+  name: string,
+  min: number,
+  max: number,
+) {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
   const width = (max - min) / HISTOGRAM_BINS || 1;
   const q = quoteIdent(name);
   const rows = await duck.all(
-    `select least(floor((${q}::double - $1) / $2), ${HISTOGRAM_BINS - 1})::integer as bin, count(*) as count
+    `select least(floor((${q}::double - $${params.length + 1}) / $${params.length + 2}), ${HISTOGRAM_BINS - 1})::integer as bin, count(*) as count
        from ${relation} where ${q} is not null and isfinite(${q}::double) group by 1`,
-    [min, width],
+    [...params, min, width],
   );
   const counts = new Map(rows.map((row) => [numberOf(row.bin), numberOf(row.count)]));
   return Array.from({ length: HISTOGRAM_BINS }, (_, bin) => ({

@@ -1,6 +1,12 @@
 import type { ArtifactRef } from './artifact-ref';
 import type { PortKind, Ports } from './ports';
 
+/** What the artifacts row records beside the file: a dataset's schema and profile. */
+export interface ArtifactMeta {
+  schema?: unknown;
+  profile?: unknown;
+}
+
 export interface StoredArtifact {
   ref: ArtifactRef;
   path: string;
@@ -12,7 +18,7 @@ export interface StoredArtifact {
 export interface ArtifactWriter {
   /** A fresh local path for an output port; write the file there, then call `commit`. */
   pathFor(port: string, extension: string): string;
-  commit(port: string, kind: PortKind, path: string): Promise<StoredArtifact>;
+  commit(port: string, kind: PortKind, path: string, meta?: ArtifactMeta): Promise<StoredArtifact>;
   /** Local path of an input artifact. */
   localPath(ref: ArtifactRef): string;
 }
@@ -27,6 +33,8 @@ export interface NodeContext {
   runId: string;
   nodeId: string;
   attempt: number;
+  /** DATA_DIR: server-side files a node may read must lie inside it. */
+  dataDir: string;
   artifacts: ArtifactWriter;
   log: NodeLogger;
   /** Fraction done, 0..1; shown live on the canvas and sent as the activity heartbeat. */

@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NodeContext } from '../../nodes/_kit/context';
+import { StepArtifacts } from '../../nodes/_kit/local-artifacts';
 import { nodeRuns } from '../../nodes/runs';
 import { isNodeType } from '../../nodes/specs';
 import { compilePipeline } from '../../pipeline/compile';
-import { StepArtifacts } from '../../workflows/artifact-store';
 import { startRun } from '../../workflows/client';
 import type { ArtifactRef, Plan } from '../../workflows/pipeline.types';
 import { chainDocument, ms, openBenchSession, percentile, saveBenchPipeline } from './harness';
@@ -84,6 +84,7 @@ async function directChain(plan: Plan): Promise<number> {
       runId: 'peer',
       nodeId: step.nodeId,
       attempt: 1,
+      dataDir: root,
       artifacts,
       log: { info: noop, warn: noop, error: noop },
       progress: noop,

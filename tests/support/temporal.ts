@@ -28,17 +28,14 @@ function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export interface TestWorker {
   client: Client;
   taskQueue: string;
-  artifactsDir: string;
+  dataDir: string;
   namespace: string;
   stop(): Promise<void>;
 }
 
 /** A real worker on a task queue of its own, polling the test run's Temporal server. */
-export async function startTestWorker(
-  sql: Sql,
-  options: { artifactsDir?: string } = {},
-): Promise<TestWorker> {
-  const artifactsDir = options.artifactsDir ?? mkdtempSync(path.join(os.tmpdir(), 'pipewright-artifacts-'));
+export async function startTestWorker(sql: Sql, options: { dataDir?: string } = {}): Promise<TestWorker> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'pipewright-data-'));
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const taskQueue = `test-${randomUUID()}`;
@@ -47,7 +44,7 @@ export async function startTestWorker(
     connection: nativeConnection,
     namespace,
     sql,
-    artifactsDir,
+    dataDir,
     taskQueue,
     workflowBundle: await workflowBundle(),
   });
@@ -56,7 +53,7 @@ export async function startTestWorker(
   return {
     client: new Client({ connection, namespace }),
     taskQueue,
-    artifactsDir,
+    dataDir,
     namespace,
     async stop() {
       worker.shutdown();

@@ -3,9 +3,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ArtifactRef } from '../nodes/_kit/artifact-ref';
-import type { ArtifactWriter, StoredArtifact } from '../nodes/_kit/context';
-import type { PortKind } from '../nodes/_kit/ports';
+import type { ArtifactRef } from './artifact-ref';
+import type { ArtifactMeta, ArtifactWriter, StoredArtifact } from './context';
+import type { PortKind } from './ports';
 
 /** Artifact kinds as the artifacts table knows them. */
 function tableKind(kind: PortKind): 'dataset' | 'model' | 'report' {
@@ -15,6 +15,7 @@ function tableKind(kind: PortKind): 'dataset' | 'model' | 'report' {
 
 export interface CommittedArtifact extends StoredArtifact {
   port: string;
+  meta: ArtifactMeta;
   tableKind: 'dataset' | 'model' | 'report';
 }
 
@@ -38,11 +39,11 @@ export class StepArtifacts implements ArtifactWriter {
     return path.join(this.dir, `${port}.${extension}`);
   }
 
-  async commit(port: string, kind: PortKind, file: string): Promise<StoredArtifact> {
+  async commit(port: string, kind: PortKind, file: string, meta: ArtifactMeta = {}): Promise<StoredArtifact> {
     const [{ size }, sha256] = await Promise.all([stat(file), sha256File(file)]);
     const ref: ArtifactRef = { kind, id: randomUUID(), uri: pathToFileURL(file).href };
     const stored = { ref, path: file, bytes: size, sha256 };
-    this.committed.push({ ...stored, port, tableKind: tableKind(kind) });
+    this.committed.push({ ...stored, port, meta, tableKind: tableKind(kind) });
     return stored;
   }
 

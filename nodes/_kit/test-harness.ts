@@ -1,0 +1,58 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ArtifactRef } from './artifact-ref';
+import type { BoundNodeRun } from './bind-run';
+import type { CommittedArtifact } from './local-artifacts';
+import { StepArtifacts } from './local-artifacts';
+
+export interface HarnessResult {
+  outputs: Record<string, ArtifactRef>;
+  summary: Record<string, unknown> | undefined;
+  artifacts: CommittedArtifact[];
+  logs: { level: string; message: string; data?: Record<string, unknown> }[];
+}
+
+/**
+ * Runs a node's bound run function outside Temporal, for its run.test.ts: a temporary DATA_DIR, a
+ * real local artifact store, and the log lines collected in memory.
+ */
+export class NodeHarness {
+  readonly dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-node-'));
+  private runs = 0;
+
+  constructor() {
+    chmodSync(this.dataDir, 0o755);
+  }
+
+  async run(
+    run: BoundNodeRun,
+    config: unknown,
+    inputs: Record<string, ArtifactRef> = {},
+  ): Promise<HarnessResult> {
+    const nodeId = `node${++this.runs}`;
+    const artifacts = new StepArtifacts(path.join(this.dataDir, 'artifacts'), 'test-run', nodeId, 1);
+    await artifacts.prepare();
+    const logs: HarnessResult['logs'] = [];
+    const logger = (level: string) => (message: string, data?: Record<string, unknown>) =>
+      logs.push({ level, message, data });
+    const result = await run(
+      { config, inputs },
+      {
+        runId: 'test-run',
+        nodeId,
+        attempt: 1,
+        dataDir: this.dataDir,
+        artifacts,
+        log: { info: logger('info'), warn: logger('warn'), error: logger('error') },
+        progress: () => {},
+        signal: new AbortController().signal,
+      },
+    );
+    return { outputs: result.outputs, summary: result.summary, artifacts: artifacts.committed, logs };
+  }
+
+  cleanup(): void {
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

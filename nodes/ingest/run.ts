@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveInsideDataDir } from '../_data/data-dir-path';
+import { Duck, numberOf } from '../_data/duck';
+import { describeRelation, profileRelation } from '../_data/profile';
+import type { NodeRun } from '../_kit/define-node';
+import { NodeInputError } from '../_kit/errors';
+import { describeReadError, sourceReader, typedSelectList } from './read-source';
+import type { ingestSpec } from './spec';
+
+const samplesDir = fileURLToPath(new URL('./samples/', import.meta.url));
+
+/** How many skipped rows the step's report lists. */
+const REPORTED_BAD_ROWS = 5;
+
+export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context) => {
+  const file =
+    config.source === 'sample'
+      ? path.join(samplesDir, `${config.sample}.csv`)
+      : requireFile(config.file, context.dataDir);
+  const fileName = path.basename(file);
+  const duck = await Duck.open();
+  try {
+    const reader = await sourceReader(duck, file, {
+      format: config.format,
+      delimiter: config.delimiter,
+      header: config.header,
+      quote: config.quote,
+      skipBadRows: config.badRows === 'skip',
+    });
+    const columns = await describeRelation(duck, reader.sql, reader.params).catch((error: unknown) => {
+      throw describeReadError(error, fileName, reader.format);
+    });
+    if (columns.length === 0) throw new NodeInputError(`${fileName} has no columns`, { field: 'file' });
+    const selectList = await typedSelectList(duck, reader, columns, config.columnTypes, fileName);
+    context.progress(0.1);
+    const output = context.artifacts.pathFor('data', 'parquet');
+    const copyParams = [...reader.params, output];
+    await duck
+      .exec(
+        `copy (select ${selectList} from ${reader.sql}) to $${copyParams.length} (format parquet, compression zstd)`,
+        copyParams,
+      )
+      .catch((error: unknown) => {
+        throw describeReadError(error, fileName, reader.format);
+      });
+    context.progress(0.7);
+    const badRows = config.badRows === 'skip' ? await rejectedRows(duck) : { count: 0, first: [] };
+    if (badRows.count > 0)
+      context.log.warn(`Skipped ${badRows.count} malformed rows of ${fileName}`, { first: badRows.first });
+    const { schema, profile } = await profileRelation(duck, 'read_parquet($1)', [output], config.columnTypes);
+    if (profile.rows === 0)
+      throw new NodeInputError(`${fileName} has a header but no data rows`, { field: 'file' });
+    const stored = await context.artifacts.commit('data', 'dataset', output, { schema, profile });
+    return {
+      outputs: { data: stored.ref },
+      summary: {
+        rows: profile.rows,
+        columns: schema.columns.length,
+        file: fileName,
+        skippedRows: badRows.count,
+        firstSkippedRows: badRows.first,
+      },
+    };
+  } finally {
+    duck.close();
+  }
+};
+
+function requireFile(file: string | undefined, dataDir: string): string {
+  if (!file)
+    throw new NodeInputError('Choose a file to read (or switch Source to a sample dataset)', {
+      field: 'file',
+    });
+  return resolveInsideDataDir(dataDir, file, 'file');
+}
+
+/** Rows DuckDB rejected while reading (with ignore_errors and store_rejects): the count and the first few. */
+async function rejectedRows(
+  duck: Duck,
+): Promise<{ count: number; first: { line: number; error: string }[] }> {
+  const { count } = await duck.one('select count(*) as count from reject_errors');
+  const first = await duck.all(
+    `select line, error_message from reject_errors order by line limit ${REPORTED_BAD_ROWS}`,
+  );
+  return {
+    count: numberOf(count),
+    first: first.map((row) => ({ line: numberOf(row.line), error: String(row.error_message) })),
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { logicalTypeSchema } from '../_data/dataset-schema';
+import { defineNode } from '../_kit/define-node';
+
+export const sampleDatasets = ['iris', 'breast_cancer', 'diabetes'] as const;
+export const fileFormats = ['auto', 'csv', 'tsv', 'parquet', 'json', 'ndjson'] as const;
+
+/** Reads a table into the pipeline: a bundled sample, or a file (uploaded, or inside DATA_DIR). */
+export const ingestSpec = defineNode({
+  type: 'ingest',
+  version: 1,
+  category: 'ingest',
+  title: 'Ingest data',
+  description: 'Read a CSV, TSV, Parquet, JSON or NDJSON file, or a bundled sample dataset.',
+  icon: 'database',
+  config: z.object({
+    source: z.enum(['sample', 'file']).default('sample'),
+    sample: z.enum(sampleDatasets).default('iris'),
+    /** An uploaded file or a path inside DATA_DIR; usually a pipeline parameter of type file. */
+    file: z.string().optional(),
+    format: z.enum(fileFormats).default('auto'),
+    delimiter: z.string().length(1, 'must be one character').optional(),
+    header: z.boolean().optional(),
+    quote: z.string().length(1, 'must be one character').optional(),
+    /** Override the detected type of a column: numeric, categorical, boolean, datetime or text. */
+    columnTypes: z.record(z.string(), logicalTypeSchema).default({}),
+    /** Rows with the wrong number of fields or broken quoting: fail the step, or skip and report them. */
+    badRows: z.enum(['fail', 'skip']).default('fail'),
+  }),
+  ui: {
+    source: { label: 'Source', widget: 'select' },
+    sample: {
+      label: 'Sample dataset',
+      widget: 'select',
+      help: 'Bundled datasets with their source and licence.',
+    },
+    file: { label: 'File', help: 'An uploaded file, or a path inside the data folder.' },
+    format: {
+      label: 'Format',
+      widget: 'select',
+      help: 'Detected from the file name when set to auto.',
+      advanced: true,
+    },
+    delimiter: { label: 'Delimiter', help: 'Detected when empty.', advanced: true },
+    header: { label: 'First row is a header', widget: 'checkbox', advanced: true },
+    quote: { label: 'Quote character', advanced: true },
+    columnTypes: { label: 'Column types', widget: 'json', advanced: true },
+    badRows: {
+      label: 'Malformed rows',
+      widget: 'select',
+      help: 'Fail the step, or skip them and list the first five.',
+    },
+  },
+  inputs: {},
+  outputs: { data: { kind: 'dataset', label: 'Data' } },
+  execution: { startToClose: '2 hours', heartbeat: '30 seconds', maxAttempts: 3 },
+});
