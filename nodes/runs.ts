@@ -2,6 +2,8 @@ import { type BoundNodeRun, bindRun } from './_kit/bind-run';
 import { runIngest } from './ingest/run';
 import { ingestSpec } from './ingest/spec';
 import type { NodeType } from './specs';
+import { runSplit } from './split/run';
+import { splitSpec } from './split/spec';
 import { runTestJoin } from './test-join/run';
 import { testJoinSpec } from './test-join/spec';
 import { runTestSource } from './test-source/run';
@@ -16,6 +18,7 @@ import { testTransformSpec } from './test-transform/spec';
  */
 export const nodeRuns = {
   ingest: bindRun(ingestSpec, runIngest),
+  split: bindRun(splitSpec, runSplit),
   'test.source': bindRun(testSourceSpec, runTestSource),
   'test.transform': bindRun(testTransformSpec, runTestTransform),
   'test.join': bindRun(testJoinSpec, runTestJoin),

@@ -1,5 +1,6 @@
 import type { NodeSpec } from './_kit/define-node';
 import { ingestSpec } from './ingest/spec';
+import { splitSpec } from './split/spec';
 import { testJoinSpec } from './test-join/spec';
 import { testSourceSpec } from './test-source/spec';
 import { testTransformSpec } from './test-transform/spec';
@@ -7,6 +8,7 @@ import { testTransformSpec } from './test-transform/spec';
 /** Every node type by its stable id. Isomorphic: the editor, the compiler and the worker share it. */
 export const nodeSpecs = {
   ingest: ingestSpec,
+  split: splitSpec,
   'test.source': testSourceSpec,
   'test.transform': testTransformSpec,
   'test.join': testJoinSpec,

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Duck } from '../_data/duck';
-import type { DatasetProfile } from '../_data/profile';
+import { type DatasetProfile, datasetProfileSchema } from '../_data/profile';
 import { NodeInputError } from '../_kit/errors';
 import { NodeHarness } from '../_kit/test-harness';
 import { nodeRuns } from '../runs';
@@ -30,9 +30,7 @@ async function readRows(uri: string): Promise<Record<string, unknown>[]> {
 }
 
 function profileOf(result: Awaited<ReturnType<typeof ingest>>): DatasetProfile {
-  const profile = result.artifacts[0]?.meta.profile;
-  if (!profile || typeof profile !== 'object') throw new Error('no profile');
-  return profile as DatasetProfile;
+  return datasetProfileSchema.parse(result.artifacts[0]?.meta.profile);
 }
 
 describe('ingest', () => {
