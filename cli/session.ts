@@ -14,6 +14,8 @@ import { PIPELINE_TASK_QUEUE } from '../workflows/task-queue';
 
 /** What a command works with: the database, a Temporal client, and whatever it started itself. */
 export interface Session {
+  /** DATA_DIR of the services: uploads go to DATA_DIR/uploads, where the worker reads them. */
+  dataDir: string;
   database: DatabaseHandle;
   temporal: Client;
   taskQueue: string;
@@ -36,7 +38,7 @@ export async function openSession(
   const temporalAddress = env.TEMPORAL_ADDRESS ?? running?.temporalAddress;
   const taskQueue = env.PIPEWRIGHT_TASK_QUEUE ?? PIPELINE_TASK_QUEUE;
   if (databaseUrl && temporalAddress)
-    return connect(databaseUrl, temporalAddress, env.TEMPORAL_NAMESPACE, taskQueue, []);
+    return connect(env.DATA_DIR, databaseUrl, temporalAddress, env.TEMPORAL_NAMESPACE, taskQueue, []);
   if (!options.startIfMissing) {
     throw new CliError(
       'Pipewright is not running: start it with `npm start`, set DATABASE_URL and TEMPORAL_ADDRESS, or add --wait to run with temporary services.',
@@ -46,6 +48,7 @@ export async function openSession(
 }
 
 async function connect(
+  dataDir: string,
   databaseUrl: string,
   temporalAddress: string,
   namespace: string,
@@ -61,6 +64,7 @@ async function connect(
     },
   );
   return {
+    dataDir,
     database,
     temporal: new Client({ connection, namespace }),
     taskQueue,
@@ -105,6 +109,7 @@ async function startEmbedded(env: Env, taskQueue: string, log: (line: string) =>
     });
     cleanups.push(temporal.stop);
     const session = await connect(
+      env.DATA_DIR,
       postgres.url,
       temporal.address,
       env.TEMPORAL_NAMESPACE,

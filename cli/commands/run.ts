@@ -28,7 +28,7 @@ export async function runCommand(target: string, flags: RunFlags, env: Env, out:
   const session = await openSession(env, { startIfMissing: flags.wait, log: out.progress });
   try {
     const { versionId, document } = await resolveVersion(session.database.db, target);
-    const parameters = parseParamFlags(document, flags.params);
+    const parameters = await parseParamFlags(document, flags.params, session.dataDir);
     const services = { db: session.database.db, temporal: session.temporal, taskQueue: session.taskQueue };
     const started = await startRun(services, {
       pipelineVersionId: versionId,
