@@ -5,6 +5,7 @@ import { datasetProfileSchema } from '../nodes/_data/profile';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline, stepRows } from './support/pipelines';
+import { testCaller } from './support/services';
 
 const fixture = setUpDatabaseAndWorker();
 
@@ -50,6 +51,20 @@ describe('data nodes through Temporal', () => {
       { value: 'test', count: 113 },
     ]);
     expect(splitArtifact?.uri).toMatch(/\.parquet$/);
+
+    // The API serves the profile and any page of rows.
+    const { caller } = testCaller(fixture.database, fixture.worker);
+    const page = await caller.datasets.preview({
+      artifactId: splitArtifact?.id ?? '',
+      offset: 560,
+      limit: 50,
+    });
+    expect(page.total).toBe(569);
+    expect(page.rows).toHaveLength(9);
+    expect(Object.keys(page.rows[0] ?? {})).toHaveLength(32);
+    expect(datasetProfileSchema.parse(page.profile).rows).toBe(569);
+    const first = await caller.datasets.preview({ artifactId: splitArtifact?.id ?? '', limit: 1 });
+    expect(first.rows[0]).toMatchObject({ mean_radius: 17.99, target: 0 });
   });
 
   it('fails the step with a message naming the missing column and the columns there are', async () => {

@@ -1,3 +1,4 @@
+import { datasetsRouter } from './routers/datasets';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
@@ -7,6 +8,7 @@ export const appRouter = router({
   system: systemRouter,
   pipelines: pipelinesRouter,
   runs: runsRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

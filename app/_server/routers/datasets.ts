@@ -1,0 +1,38 @@
+import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { artifacts } from '../../../db/schema';
+import { readRowsPage } from '../dataset-preview';
+import { publicProcedure, router } from '../trpc';
+
+export const datasetsRouter = router({
+  /** A dataset artifact's schema and profile with one page of its rows. */
+  preview: publicProcedure
+    .input(
+      z.object({
+        artifactId: z.uuid(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const [artifact] = await ctx.services.db
+        .select()
+        .from(artifacts)
+        .where(eq(artifacts.id, input.artifactId));
+      if (!artifact) throw new TRPCError({ code: 'NOT_FOUND', message: `No artifact ${input.artifactId}` });
+      if (artifact.kind !== 'dataset') {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `Artifact ${input.artifactId} is a ${artifact.kind}, not a dataset`,
+        });
+      }
+      const page = await readRowsPage(artifact.uri, input.offset, input.limit).catch((error: unknown) => {
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: error instanceof Error ? error.message : String(error),
+        });
+      });
+      return { schema: artifact.schema, profile: artifact.profile, offset: input.offset, ...page };
+    }),
+});
