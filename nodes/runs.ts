@@ -1,4 +1,6 @@
 import { type BoundNodeRun, bindRun } from './_kit/bind-run';
+import { runClean } from './clean/run';
+import { cleanSpec } from './clean/spec';
 import { runIngest } from './ingest/run';
 import { ingestSpec } from './ingest/spec';
 import type { NodeType } from './specs';
@@ -18,6 +20,7 @@ import { testTransformSpec } from './test-transform/spec';
  */
 export const nodeRuns = {
   ingest: bindRun(ingestSpec, runIngest),
+  clean: bindRun(cleanSpec, runClean),
   split: bindRun(splitSpec, runSplit),
   'test.source': bindRun(testSourceSpec, runTestSource),
   'test.transform': bindRun(testTransformSpec, runTestTransform),

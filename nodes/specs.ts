@@ -1,4 +1,5 @@
 import type { NodeSpec } from './_kit/define-node';
+import { cleanSpec } from './clean/spec';
 import { ingestSpec } from './ingest/spec';
 import { splitSpec } from './split/spec';
 import { testJoinSpec } from './test-join/spec';
@@ -8,6 +9,7 @@ import { testTransformSpec } from './test-transform/spec';
 /** Every node type by its stable id. Isomorphic: the editor, the compiler and the worker share it. */
 export const nodeSpecs = {
   ingest: ingestSpec,
+  clean: cleanSpec,
   split: splitSpec,
   'test.source': testSourceSpec,
   'test.transform': testTransformSpec,

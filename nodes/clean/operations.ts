@@ -1,0 +1,219 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { resolveColumns } from '../_data/columns';
+import { conditionSql } from '../_data/condition';
+import type { LogicalType } from '../_data/dataset-schema';
+import { numberOf } from '../_data/duck';
+import { quoteIdent, quoteIdents } from '../_data/sql';
+import { NodeInputError } from '../_kit/errors';
+import { SPLIT_COLUMN } from '../split/spec';
+import type { CleanOperation } from './spec';
+import type { TableChain } from './table-chain';
+
+const STORAGE_FOR: Record<LogicalType, string> = {
+  numeric: 'DOUBLE',
+  categorical: 'VARCHAR',
+  text: 'VARCHAR',
+  boolean: 'BOOLEAN',
+  datetime: 'TIMESTAMP',
+};
+
+/** Applies one operation; `index` names it in error messages ("operation 3 (impute)"). */
+export async function applyOperation(
+  chain: TableChain,
+  operation: CleanOperation,
+  index: number,
+): Promise<void> {
+  const where = `operations.${index}`;
+  const columnsOf = (selector: Parameters<typeof resolveColumns>[0]) =>
+    resolveColumns(
+      selector,
+      chain.columns.filter((column) => column.name !== SPLIT_COLUMN),
+      where,
+    );
+  switch (operation.op) {
+    case 'drop': {
+      const columns = columnsOf(operation.columns);
+      if (columns.length) await chain.next(`select * exclude (${quoteIdents(columns)}) from {prev}`);
+      chain.learned.push({ op: 'drop', columns });
+      return;
+    }
+    case 'keep': {
+      const keep = new Set([...columnsOf(operation.columns), ...(chain.hasSplit ? [SPLIT_COLUMN] : [])]);
+      const dropped = chain.names.filter((name) => !keep.has(name));
+      await chain.next(`select ${quoteIdents(chain.names.filter((name) => keep.has(name)))} from {prev}`);
+      chain.learned.push({ op: 'drop', columns: dropped });
+      return;
+    }
+    case 'rename': {
+      columnsOf([operation.from]);
+      if (chain.names.includes(operation.to))
+        throw new NodeInputError(
+          `Cannot rename "${operation.from}" to "${operation.to}": that column exists`,
+          { field: where, column: operation.to },
+        );
+      await chain.next(
+        `select * rename (${quoteIdent(operation.from)} as ${quoteIdent(operation.to)}) from {prev}`,
+      );
+      chain.learned.push(operation);
+      return;
+    }
+    case 'cast':
+      return cast(chain, operation.column, operation.to, where);
+    case 'impute':
+      return impute(chain, columnsOf(operation.columns), operation.strategy, operation.value, where);
+    case 'drop_missing': {
+      const columns = operation.columns
+        ? columnsOf(operation.columns)
+        : chain.names.filter((name) => name !== SPLIT_COLUMN);
+      await chain.next(
+        `select * from {prev} where ${columns.map((name) => `${quoteIdent(name)} is not null`).join(' and ') || 'true'}`,
+      );
+      return;
+    }
+    case 'deduplicate': {
+      const columns = operation.columns
+        ? columnsOf(operation.columns)
+        : chain.names.filter((name) => name !== SPLIT_COLUMN);
+      // Keeps the first of each group of duplicates, in the original row order.
+      await chain.next(
+        `select * exclude (__pw_row) from (select *, row_number() over () as __pw_row from {prev})
+          qualify row_number() over (partition by ${quoteIdents(columns)} order by __pw_row) = 1 order by __pw_row`,
+      );
+      return;
+    }
+    case 'filter': {
+      const params: DuckDBValue[] = [];
+      const bind = (value: DuckDBValue) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      await chain.next(
+        `select * from {prev} where ${conditionSql(operation.condition, chain.names, bind)}`,
+        params,
+      );
+      return;
+    }
+    case 'clip':
+      return clip(chain, columnsOf(operation.columns), operation, where);
+    case 'text': {
+      const columns = columnsOf(operation.columns);
+      const changed = new Map(
+        columns.map((name) => [name, textExpression(quoteIdent(name), operation.trim, operation.lower)]),
+      );
+      await chain.next(
+        `select ${chain.names.map((name) => (changed.has(name) ? `${changed.get(name)} as ${quoteIdent(name)}` : quoteIdent(name))).join(', ')} from {prev}`,
+      );
+      for (const column of columns)
+        chain.learned.push({ op: 'text', column, trim: operation.trim, lower: operation.lower });
+    }
+  }
+}
+
+function textExpression(column: string, trim: boolean, lower: boolean): string {
+  let expression = `${column}::varchar`;
+  if (trim) expression = `trim(${expression})`;
+  if (lower) expression = `lower(${expression})`;
+  return expression;
+}
+
+async function cast(chain: TableChain, column: string, to: LogicalType, where: string): Promise<void> {
+  if (!chain.names.includes(column))
+    throw new NodeInputError(`Column "${column}" is not in the data`, { field: where, column });
+  const q = quoteIdent(column);
+  const target = STORAGE_FOR[to];
+  const bad = await chain.duck.all(
+    `select row_number, value from (select row_number() over () as row_number, ${q}::varchar as value, try_cast(${q} as ${target}) as converted from ${chain.current})
+      where value is not null and converted is null limit 1`,
+  );
+  if (bad[0]) {
+    throw new NodeInputError(
+      `Column "${column}" cannot become ${to}: value ${JSON.stringify(bad[0].value)} on row ${bad[0].row_number}`,
+      {
+        field: where,
+        column,
+        row: numberOf(bad[0].row_number),
+      },
+    );
+  }
+  await chain.next(`select * replace (try_cast(${q} as ${target}) as ${q}) from {prev}`);
+  chain.learned.push({ op: 'cast', column, to });
+}
+
+async function impute(
+  chain: TableChain,
+  columns: string[],
+  strategy: 'mean' | 'median' | 'most_frequent' | 'constant',
+  constant: unknown,
+  where: string,
+): Promise<void> {
+  const fills: { column: string; value: number | string | boolean }[] = [];
+  for (const column of columns) {
+    const q = quoteIdent(column);
+    const numeric = chain.columns.find((candidate) => candidate.name === column)?.type === 'numeric';
+    if ((strategy === 'mean' || strategy === 'median') && !numeric) {
+      throw new NodeInputError(
+        `Cannot impute the ${strategy} of "${column}": it is not numeric (use most_frequent or constant)`,
+        { field: where, column },
+      );
+    }
+    if (strategy === 'constant') {
+      if (typeof constant !== 'number' && typeof constant !== 'string' && typeof constant !== 'boolean') {
+        throw new NodeInputError('Impute with a constant needs a value', { field: `${where}.value` });
+      }
+      fills.push({ column, value: constant });
+      continue;
+    }
+    const aggregate =
+      strategy === 'mean' ? `avg(${q})` : strategy === 'median' ? `median(${q})` : `mode(${q})`;
+    const { value } = await chain.duck.one(`select ${aggregate} as value from ${chain.trainingRows}`);
+    if (value === null || value === undefined)
+      throw new NodeInputError(`Cannot impute "${column}": it has no values in the training rows`, {
+        field: where,
+        column,
+      });
+    fills.push({ column, value });
+  }
+  const params = fills.map((fill) => fill.value);
+  const replaced = fills.map(
+    (fill, index) => `coalesce(${quoteIdent(fill.column)}, $${index + 1}) as ${quoteIdent(fill.column)}`,
+  );
+  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`, params);
+  for (const fill of fills)
+    chain.learned.push({ op: 'impute', column: fill.column, strategy, value: fill.value });
+}
+
+async function clip(
+  chain: TableChain,
+  columns: string[],
+  options: { method: 'quantile' | 'iqr'; lower: number; upper: number },
+  where: string,
+): Promise<void> {
+  const bounds: { column: string; lower: number; upper: number }[] = [];
+  for (const column of columns) {
+    if (chain.columns.find((candidate) => candidate.name === column)?.type !== 'numeric') {
+      throw new NodeInputError(`Cannot clip "${column}": it is not numeric`, { field: where, column });
+    }
+    const q = quoteIdent(column);
+    const quantiles = options.method === 'iqr' ? [0.25, 0.75] : [options.lower, options.upper];
+    const row = await chain.duck.one(
+      `select quantile_cont(${q}, $1) as low, quantile_cont(${q}, $2) as high from ${chain.trainingRows}`,
+      quantiles,
+    );
+    const low = numberOf(row.low);
+    const high = numberOf(row.high);
+    if (!Number.isFinite(low) || !Number.isFinite(high)) continue;
+    const spread = high - low;
+    bounds.push(
+      options.method === 'iqr'
+        ? { column, lower: low - 1.5 * spread, upper: high + 1.5 * spread }
+        : { column, lower: low, upper: high },
+    );
+  }
+  const params = bounds.flatMap((bound) => [bound.lower, bound.upper]);
+  const replaced = bounds.map(
+    (bound, index) =>
+      `greatest(least(${quoteIdent(bound.column)}, $${index * 2 + 2}), $${index * 2 + 1}) as ${quoteIdent(bound.column)}`,
+  );
+  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`, params);
+  for (const bound of bounds) chain.learned.push({ op: 'clip', ...bound });
+}

@@ -1,0 +1,173 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Duck } from '../_data/duck';
+import { readTransformSpec } from '../_data/transform-spec';
+import type { ArtifactRef } from '../_kit/artifact-ref';
+import { NodeHarness } from '../_kit/test-harness';
+import { nodeRuns } from '../runs';
+
+const harness = new NodeHarness();
+afterAll(() => harness.cleanup());
+
+/** A dataset artifact from CSV text, through the real ingest node. */
+async function dataset(name: string, csv: string): Promise<ArtifactRef> {
+  const file = path.join(harness.dataDir, 'uploads', `${name}.csv`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, csv);
+  const result = await harness.run(nodeRuns.ingest, { source: 'file', file: `uploads/${name}.csv` });
+  if (!result.outputs.data) throw new Error('no data');
+  return result.outputs.data;
+}
+
+async function clean(data: ArtifactRef, config: Record<string, unknown>) {
+  const result = await harness.run(nodeRuns.clean, config, { data });
+  const uri = result.outputs.data?.uri ?? '';
+  const duck = await Duck.open();
+  try {
+    const rows = await duck.all('select * from read_parquet($1)', [new URL(uri).pathname]);
+    return { ...result, rows, spec: readTransformSpec(new URL(uri).pathname) };
+  } finally {
+    duck.close();
+  }
+}
+
+describe('clean', () => {
+  it('imputes with values learned from training rows only, and records them in the transform spec', async () => {
+    const data = await dataset(
+      'impute',
+      'x,colour,_split\n1,red,train\n3,,train\n,red,train\n100,blue,test\n,blue,test\n',
+    );
+    const result = await clean(data, {
+      operations: [
+        { op: 'impute', columns: ['x'], strategy: 'mean' },
+        { op: 'impute', columns: { byType: 'categorical', except: ['_split'] }, strategy: 'most_frequent' },
+      ],
+    });
+    expect(result.rows).toEqual([
+      { x: 1, colour: 'red', _split: 'train' },
+      { x: 3, colour: 'red', _split: 'train' },
+      { x: 2, colour: 'red', _split: 'train' },
+      { x: 100, colour: 'blue', _split: 'test' },
+      { x: 2, colour: 'blue', _split: 'test' },
+    ]);
+    expect(result.spec.steps).toEqual([
+      { op: 'impute', column: 'x', strategy: 'mean', value: 2 },
+      { op: 'impute', column: 'colour', strategy: 'most_frequent', value: 'red' },
+    ]);
+  });
+
+  it('drops, keeps, renames and casts, naming a value that will not convert', async () => {
+    const data = await dataset('shape', 'a,b,c,d\n1,x,2.5,7\n2,y,3.5,8\n');
+    const result = await clean(data, {
+      operations: [
+        { op: 'drop', columns: ['d'] },
+        { op: 'rename', from: 'b', to: 'label' },
+        { op: 'cast', column: 'a', to: 'categorical' },
+        { op: 'keep', columns: ['a', 'label'] },
+      ],
+    });
+    expect(result.rows).toEqual([
+      { a: '1', label: 'x' },
+      { a: '2', label: 'y' },
+    ]);
+    await expect(clean(data, { operations: [{ op: 'cast', column: 'b', to: 'numeric' }] })).rejects.toThrow(
+      'Column "b" cannot become numeric: value "x" on row 1',
+    );
+  });
+
+  it('filters with nested AND/OR conditions, binding values so hostile text is just text', async () => {
+    const data = await dataset(
+      'filter',
+      'age,region,note\n30,north,ok\n60,north,ok\n70,east,"x\'; drop table t; --"\n55,west,ok\n',
+    );
+    const result = await clean(data, {
+      operations: [
+        {
+          op: 'filter',
+          condition: {
+            all: [
+              { column: 'age', operator: '>', value: 50 },
+              {
+                any: [
+                  { column: 'region', operator: '=', value: 'north' },
+                  { column: 'note', operator: '=', value: "x'; drop table t; --" },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    expect(result.rows.map((row) => row.age)).toEqual([60, 70]);
+  });
+
+  it('de-duplicates keeping the first row, drops missing rows, trims and lower-cases text', async () => {
+    const data = await dataset('dedupe', 'id,name\n1, Ann \n1,ann\n2, BOB\n3,\n');
+    const result = await clean(data, {
+      operations: [
+        { op: 'drop_missing' },
+        { op: 'text', columns: ['name'], trim: true, lower: true },
+        { op: 'deduplicate', columns: ['id'] },
+      ],
+    });
+    expect(result.rows).toEqual([
+      { id: 1, name: 'ann' },
+      { id: 2, name: 'bob' },
+    ]);
+  });
+
+  it('clips outliers to IQR fences learned from the data', async () => {
+    const data = await dataset('clip', 'v\n1\n2\n3\n4\n5\n6\n7\n8\n100\n');
+    const result = await clean(data, { operations: [{ op: 'clip', columns: ['v'], method: 'iqr' }] });
+    // q1 = 3, q3 = 7, IQR = 4: fences at −3 and 13.
+    expect(result.spec.steps).toEqual([{ op: 'clip', column: 'v', lower: -3, upper: 13 }]);
+    expect(result.rows.map((row) => row.v)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 13]);
+  });
+
+  it('reports every data-quality rule with its measured value; failing rules fail the step, warnings only warn', async () => {
+    const data = await dataset('rules', 'id,score,grade\n1,0.5,a\n2,,b\n2,1.5,z\n');
+    const passing = await clean(data, {
+      rules: [
+        { rule: 'min_rows', rows: 3 },
+        { rule: 'max_missing', column: 'score', fraction: 0.05, action: 'warn' },
+      ],
+    });
+    expect(passing.summary?.rules).toEqual([
+      { rule: 'min_rows', action: 'fail', measured: 3, passed: true, description: 'at least 3 rows' },
+      {
+        rule: 'max_missing',
+        action: 'warn',
+        measured: 1 / 3,
+        passed: false,
+        description: 'score: at most 5% missing',
+      },
+    ]);
+    expect(passing.logs.map((line) => line.message)).toContain(
+      'Data-quality rule not met: score: at most 5% missing: measured 0.3333333333333333',
+    );
+    await expect(
+      clean(data, {
+        rules: [
+          { rule: 'range', column: 'score', min: 0, max: 1 },
+          { rule: 'in_set', column: 'grade', values: ['a', 'b'] },
+          { rule: 'unique', columns: ['id'] },
+        ],
+      }),
+    ).rejects.toThrow(
+      'Data-quality rules failed: score within [0, 1] (rows outside): measured 1; grade in {a, b} (rows outside): measured 1; id unique (duplicate rows): measured 1',
+    );
+  });
+
+  it('works on hostile column names and names a missing column', async () => {
+    const hostile = 'x"; drop table t; --';
+    const data = await dataset('hostile', `"${hostile.replaceAll('"', '""')}",other\n1,\n,2\n`);
+    const result = await clean(data, {
+      operations: [{ op: 'impute', columns: [hostile], strategy: 'constant', value: 0 }],
+    });
+    expect(result.rows.map((row) => row[hostile])).toEqual([1, 0]);
+    await expect(clean(data, { operations: [{ op: 'drop', columns: ['nope'] }] })).rejects.toThrow(
+      /^Column "nope" is not in the data/,
+    );
+  });
+});
