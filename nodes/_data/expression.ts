@@ -72,10 +72,12 @@ function check(node: Expression, text: string, columns: readonly string[], field
         fail(`there is no column "${String(node.name)}"`);
       return;
     case 'UnaryExpression':
-      return check(argumentOf(node, 'argument', fail), text, columns, field);
+      check(argumentOf(node, 'argument', fail), text, columns, field);
+      return;
     case 'BinaryExpression':
       check(argumentOf(node, 'left', fail), text, columns, field);
-      return check(argumentOf(node, 'right', fail), text, columns, field);
+      check(argumentOf(node, 'right', fail), text, columns, field);
+      return;
     case 'CallExpression': {
       const name = calleeName(node);
       const args = argumentsOf(node);
