@@ -1,6 +1,8 @@
 import { type BoundNodeRun, bindRun } from './_kit/bind-run';
 import { runClean } from './clean/run';
 import { cleanSpec } from './clean/spec';
+import { runFeature } from './feature/run';
+import { featureSpec } from './feature/spec';
 import { runIngest } from './ingest/run';
 import { ingestSpec } from './ingest/spec';
 import type { NodeType } from './specs';
@@ -21,6 +23,7 @@ import { testTransformSpec } from './test-transform/spec';
 export const nodeRuns = {
   ingest: bindRun(ingestSpec, runIngest),
   clean: bindRun(cleanSpec, runClean),
+  feature: bindRun(featureSpec, runFeature),
   split: bindRun(splitSpec, runSplit),
   'test.source': bindRun(testSourceSpec, runTestSource),
   'test.transform': bindRun(testTransformSpec, runTestTransform),

@@ -1,5 +1,6 @@
 import type { NodeSpec } from './_kit/define-node';
 import { cleanSpec } from './clean/spec';
+import { featureSpec } from './feature/spec';
 import { ingestSpec } from './ingest/spec';
 import { splitSpec } from './split/spec';
 import { testJoinSpec } from './test-join/spec';
@@ -10,6 +11,7 @@ import { testTransformSpec } from './test-transform/spec';
 export const nodeSpecs = {
   ingest: ingestSpec,
   clean: cleanSpec,
+  feature: featureSpec,
   split: splitSpec,
   'test.source': testSourceSpec,
   'test.transform': testTransformSpec,

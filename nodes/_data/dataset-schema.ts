@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The column a split travels in, so later fitted transforms learn only from training rows. */
+export const SPLIT_COLUMN = '_split';
+
 /** How a column is treated: drives column pickers, transforms and the model's input tensors. */
 export const logicalTypes = ['numeric', 'categorical', 'boolean', 'datetime', 'text'] as const;
 export const logicalTypeSchema = z.enum(logicalTypes);

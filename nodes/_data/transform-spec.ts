@@ -20,6 +20,24 @@ export const transformStepSchema = z.discriminatedUnion('op', [
   }),
   z.object({ op: z.literal('clip'), column: z.string(), lower: z.number(), upper: z.number() }),
   z.object({ op: z.literal('text'), column: z.string(), trim: z.boolean(), lower: z.boolean() }),
+  z.object({ op: z.literal('standardize'), column: z.string(), mean: z.number(), std: z.number() }),
+  z.object({ op: z.literal('min_max'), column: z.string(), min: z.number(), max: z.number() }),
+  /** One 0/1 column per category, named "column=value", plus "column=other" for everything else. */
+  z.object({
+    op: z.literal('one_hot'),
+    column: z.string(),
+    categories: z.array(z.string()),
+    other: z.boolean(),
+  }),
+  /** Category → its index in `categories`; an unseen category becomes -1. */
+  z.object({ op: z.literal('ordinal'), column: z.string(), categories: z.array(z.string()) }),
+  z.object({ op: z.literal('log'), column: z.string() }),
+  z.object({ op: z.literal('sqrt'), column: z.string() }),
+  /** Bin index: the number of inner edges at or below the value. */
+  z.object({ op: z.literal('bin'), column: z.string(), edges: z.array(z.number()) }),
+  z.object({ op: z.literal('date_part'), column: z.string(), part: z.string(), as: z.string() }),
+  z.object({ op: z.literal('derive'), name: z.string(), expression: z.string() }),
+  z.object({ op: z.literal('select'), features: z.array(z.string()), target: z.string().optional() }),
 ]);
 
 export const transformSpecSchema = z.object({ version: z.literal(1), steps: z.array(transformStepSchema) });

@@ -2,12 +2,12 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { resolveColumns } from '../_data/columns';
 import { conditionSql } from '../_data/condition';
 import type { LogicalType } from '../_data/dataset-schema';
+import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
 import { quoteIdent, quoteIdents } from '../_data/sql';
+import type { TableChain } from '../_data/table-chain';
 import { NodeInputError } from '../_kit/errors';
-import { SPLIT_COLUMN } from '../split/spec';
 import type { CleanOperation } from './spec';
-import type { TableChain } from './table-chain';
 
 const STORAGE_FOR: Record<LogicalType, string> = {
   numeric: 'DOUBLE',

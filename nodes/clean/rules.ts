@@ -1,9 +1,9 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { numberOf } from '../_data/duck';
 import { quoteIdent, quoteIdents } from '../_data/sql';
+import type { TableChain } from '../_data/table-chain';
 import { NodeInputError } from '../_kit/errors';
 import type { QualityRule } from './spec';
-import type { TableChain } from './table-chain';
 
 export interface RuleResult {
   rule: QualityRule['rule'];

@@ -1,35 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Duck } from '../_data/duck';
-import { readTransformSpec } from '../_data/transform-spec';
 import type { ArtifactRef } from '../_kit/artifact-ref';
 import { NodeHarness } from '../_kit/test-harness';
+import { csvDataset, readDataset } from '../ingest/test-dataset';
 import { nodeRuns } from '../runs';
 
 const harness = new NodeHarness();
 afterAll(() => harness.cleanup());
 
-/** A dataset artifact from CSV text, through the real ingest node. */
-async function dataset(name: string, csv: string): Promise<ArtifactRef> {
-  const file = path.join(harness.dataDir, 'uploads', `${name}.csv`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, csv);
-  const result = await harness.run(nodeRuns.ingest, { source: 'file', file: `uploads/${name}.csv` });
-  if (!result.outputs.data) throw new Error('no data');
-  return result.outputs.data;
-}
+const dataset = (name: string, csv: string) => csvDataset(harness, name, csv);
 
 async function clean(data: ArtifactRef, config: Record<string, unknown>) {
   const result = await harness.run(nodeRuns.clean, config, { data });
-  const uri = result.outputs.data?.uri ?? '';
-  const duck = await Duck.open();
-  try {
-    const rows = await duck.all('select * from read_parquet($1)', [new URL(uri).pathname]);
-    return { ...result, rows, spec: readTransformSpec(new URL(uri).pathname) };
-  } finally {
-    duck.close();
-  }
+  return { ...result, ...(await readDataset(result.outputs.data)) };
 }
 
 describe('clean', () => {

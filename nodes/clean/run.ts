@@ -1,13 +1,13 @@
 import { openDataset } from '../_data/dataset-input';
 import { writeDataset } from '../_data/dataset-output';
 import { Duck } from '../_data/duck';
+import { TableChain } from '../_data/table-chain';
 import { readTransformSpec, writeTransformSpec } from '../_data/transform-spec';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { applyOperation } from './operations';
 import { checkRules } from './rules';
 import type { cleanSpec } from './spec';
-import { TableChain } from './table-chain';
 
 export const runClean: NodeRun<typeof cleanSpec> = async ({ config, inputs }, context) => {
   const duck = await Duck.open();

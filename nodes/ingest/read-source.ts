@@ -104,7 +104,11 @@ async function sniffCsv(
   options: ReadOptions,
 ): Promise<CsvDialect> {
   const params: DuckDBValue[] = [file];
-  const named = ['ignore_errors = true'];
+  // Booleans are not guessed: DuckDB would read yes/no labels as true/false. Columns types can say so.
+  const named = [
+    'ignore_errors = true',
+    "auto_type_candidates = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR']",
+  ];
   const bind = (option: string, value: DuckDBValue) => {
     params.push(value);
     named.push(`${option} = $${params.length}`);

@@ -1,11 +1,12 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { openDataset, requireColumn } from '../_data/dataset-input';
 import { writeDataset } from '../_data/dataset-output';
+import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { Duck } from '../_data/duck';
 import { quoteIdent } from '../_data/sql';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
-import { SPLIT_COLUMN, type splitSpec } from './spec';
+import type { splitSpec } from './spec';
 
 /**
  * Ranks rows inside each group (one group, or one per stratum) by a seeded hash of their position,

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../_kit/define-node';
 
-/** The column the split travels in, so later fitted transforms learn only from training rows. */
-export const SPLIT_COLUMN = '_split';
-
 export const splitSpec = defineNode({
   type: 'split',
   version: 1,

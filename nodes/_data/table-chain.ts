@@ -1,10 +1,10 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import { type TypedColumn, typedColumns } from '../_data/columns';
-import type { Duck } from '../_data/duck';
-import { describeRelation } from '../_data/profile';
-import { quoteIdent } from '../_data/sql';
-import type { TransformStep } from '../_data/transform-spec';
-import { SPLIT_COLUMN } from '../split/spec';
+import { type TypedColumn, typedColumns } from './columns';
+import { SPLIT_COLUMN } from './dataset-schema';
+import type { Duck } from './duck';
+import { describeRelation } from './profile';
+import { quoteIdent } from './sql';
+import type { TransformStep } from './transform-spec';
 
 /**
  * The data as it goes through a list of operations: each operation makes the next temporary table,
