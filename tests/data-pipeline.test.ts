@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { artifacts } from '../db/schema';
+import { Duck } from '../nodes/_data/duck';
 import { datasetProfileSchema } from '../nodes/_data/profile';
+import { readTransformSpec } from '../nodes/_data/transform-spec';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline, stepRows } from './support/pipelines';
@@ -65,6 +67,98 @@ describe('data nodes through Temporal', () => {
     expect(datasetProfileSchema.parse(page.profile).rows).toBe(569);
     const first = await caller.datasets.preview({ artifactId: splitArtifact?.id ?? '', limit: 1 });
     expect(first.rows[0]).toMatchObject({ mean_radius: 17.99, target: 0 });
+  });
+
+  it('runs ingest, split, clean and feature on breast cancer, learning every transform from the training rows', async () => {
+    const doc = pipelineDoc(
+      [
+        { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'breast_cancer' } },
+        { id: 'split', type: 'split', config: { method: 'stratified', stratifyBy: 'target', seed: 42 } },
+        {
+          id: 'clean',
+          type: 'clean',
+          config: {
+            operations: [{ op: 'clip', columns: ['mean_area'], method: 'iqr' }],
+            rules: [
+              { rule: 'min_rows', rows: 500 },
+              { rule: 'max_missing', column: 'mean_radius', fraction: 0.05 },
+            ],
+          },
+        },
+        {
+          id: 'feature',
+          type: 'feature',
+          config: {
+            operations: [{ op: 'standardize', columns: { byType: 'numeric', except: ['target'] } }],
+            target: 'target',
+          },
+        },
+      ],
+      ['ingest.data->split.data', 'split.data->clean.data', 'clean.data->feature.data'],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(result).toMatchObject({ status: 'succeeded' });
+    const steps = await stepRows(fixture.database.db, started.runId);
+    const cleanSummary = steps.find((step) => step.nodeId === 'clean')?.outputSummary;
+    expect(cleanSummary).toMatchObject({
+      rows: 569,
+      rules: [
+        { rule: 'min_rows', measured: 569, passed: true },
+        { rule: 'max_missing', measured: 0, passed: true },
+      ],
+    });
+    const featureStep = steps.find((step) => step.nodeId === 'feature');
+    const [featureArtifact] = await fixture.database.db
+      .select()
+      .from(artifacts)
+      .where(eq(artifacts.stepId, featureStep?.id ?? ''));
+    const file = new URL(featureArtifact?.uri ?? '').pathname;
+    const spec = readTransformSpec(file);
+    expect(spec.steps.map((step) => step.op)).toEqual(['clip', ...Array(30).fill('standardize'), 'select']);
+
+    // The learned values are those of the training rows alone, checked against DuckDB directly.
+    const splitStep = steps.find((step) => step.nodeId === 'split');
+    const [splitArtifact] = await fixture.database.db
+      .select()
+      .from(artifacts)
+      .where(eq(artifacts.stepId, splitStep?.id ?? ''));
+    const duck = await Duck.open();
+    try {
+      const train = `(select * from read_parquet($1) where _split = 'train')`;
+      const splitFile = new URL(splitArtifact?.uri ?? '').pathname;
+      const quartiles = await duck.one(
+        `select quantile_cont(mean_area, 0.25) as q1, quantile_cont(mean_area, 0.75) as q3 from ${train}`,
+        [splitFile],
+      );
+      const iqr = Number(quartiles.q3) - Number(quartiles.q1);
+      expect(spec.steps[0]).toEqual({
+        op: 'clip',
+        column: 'mean_area',
+        lower: Number(quartiles.q1) - 1.5 * iqr,
+        upper: Number(quartiles.q3) + 1.5 * iqr,
+      });
+      const radius = await duck.one(
+        `select avg(mean_radius) as mean, stddev_pop(mean_radius) as std from ${train}`,
+        [splitFile],
+      );
+      const standardized = spec.steps.find(
+        (step) => step.op === 'standardize' && step.column === 'mean_radius',
+      );
+      expect(standardized).toMatchObject({ mean: Number(radius.mean) });
+      expect(standardized && 'std' in standardized ? standardized.std : 0).toBeCloseTo(
+        Number(radius.std),
+        12,
+      );
+      const trainMean = await duck.one(
+        `select avg(mean_radius) as m from read_parquet($1) where _split = 'train'`,
+        [file],
+      );
+      expect(Number(trainMean.m)).toBeCloseTo(0, 12);
+    } finally {
+      duck.close();
+    }
+    expect(spec.steps.at(-1)).toMatchObject({ op: 'select', target: 'target' });
   });
 
   it('fails the step with a message naming the missing column and the columns there are', async () => {
