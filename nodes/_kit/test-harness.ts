@@ -18,10 +18,12 @@ export interface HarnessResult {
  * real local artifact store, and the log lines collected in memory.
  */
 export class NodeHarness {
-  readonly dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-node-'));
+  readonly dataDir: string;
   private runs = 0;
 
-  constructor() {
+  /** `parent`: where the temporary DATA_DIR goes (the system's temp folder by default). */
+  constructor(parent = os.tmpdir()) {
+    this.dataDir = mkdtempSync(path.join(parent, 'pipewright-node-'));
     chmodSync(this.dataDir, 0o755);
   }
 
