@@ -24,6 +24,7 @@ import {
   stopGroup,
 } from '../services/process-group';
 import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../services/temporal-cli';
+import { startDownloadedTemporal } from '../services/temporal-download';
 import { startTemporalDevServer, waitForNamespace } from '../services/temporal-server';
 import { waitForHealthy } from './health-wait';
 import { bold, dim, done, fail, formatSeconds, step } from './report';
@@ -38,6 +39,8 @@ interface Running {
   logDir: string;
   /** Stopped in reverse order of start. */
   children: GroupChild[];
+  /** Services that live in this process (the downloaded Temporal), stopped after the children. */
+  stops: Array<() => Promise<void>>;
   services: ServicesFile;
   stopping: boolean;
 }
@@ -51,6 +54,7 @@ async function main(mode: Mode): Promise<void> {
     env,
     logDir,
     children: [],
+    stops: [],
     services: { launcherPid: process.pid, processGroups: [] },
     stopping: false,
   };
@@ -208,16 +212,34 @@ async function startTemporal(state: Running): Promise<{ address: string; uiUrl?:
   }).catch((error: unknown) => {
     throw new ConfigError(`${messageOf(error)}\n${MISSING_CLI_MESSAGE}`);
   });
-  if (!cli) throw new ConfigError(MISSING_CLI_MESSAGE);
-  step('Temporal', `starting dev server (${cli.source}: ${cli.path})`);
   const port = await pickPort(7233);
   const uiPort = await pickPort(8233);
+  const dbFile = path.join(env.DATA_DIR, 'temporal.db');
+  if (!cli) {
+    step('Temporal', 'no Temporal CLI and no Go: downloading the dev server (needs internet)');
+    const downloaded = await startDownloadedTemporal({
+      port,
+      uiPort,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dbFile,
+    }).catch((error: unknown) => {
+      throw new ConfigError(`${MISSING_CLI_MESSAGE} (The download failed: ${firstLine(messageOf(error))})`);
+    });
+    state.stops.push(downloaded.stop);
+    done(
+      'Temporal',
+      `downloaded dev server at ${downloaded.address}, namespace ${env.TEMPORAL_NAMESPACE}`,
+      startedAt,
+    );
+    return { address: downloaded.address, uiUrl: downloaded.uiUrl };
+  }
+  step('Temporal', `starting dev server (${cli.source}: ${cli.path})`);
   const server = await startTemporalDevServer({
     binary: cli.path,
     port,
     uiPort,
     namespace: env.TEMPORAL_NAMESPACE,
-    dbFile: path.join(env.DATA_DIR, 'temporal.db'),
+    dbFile,
     logFile: path.join(state.logDir, 'temporal.log'),
   });
   adopt(state, server.child);
@@ -283,8 +305,13 @@ async function shutdown(state: Running, code: number): Promise<void> {
     await stopGroup(child.pgid, child.name === 'postgres' ? 20_000 : 10_000);
     console.log(`${dim('■')} ${child.name.padEnd(11)} ${dim('stopped')}`);
   }
+  for (const stop of state.stops) await stop().catch(() => {});
   removeServicesFile(state.env.DATA_DIR);
   process.exit(code);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
 }
 
 /** Relative to the working directory when inside it, absolute otherwise. */

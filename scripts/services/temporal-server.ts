@@ -1,6 +1,12 @@
 import { Connection } from '@temporalio/client';
 import { type GroupChild, spawnGroup, stopGroup } from './process-group';
 
+/**
+ * The worker that completes a workflow task takes the activity it schedules at once, instead of the
+ * activity waiting for a poll: a full round trip less per pipeline step.
+ */
+export const EAGER_ACTIVITIES_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
 export interface TemporalDevServerOptions {
   binary: string;
   port: number;
@@ -32,10 +38,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     options.namespace,
     '--log-level',
     'warn',
-    // The worker that completes a workflow task takes the activity it schedules at once, instead of
-    // the activity waiting for a poll: a full round trip less per pipeline step.
-    '--dynamic-config-value',
-    'system.enableActivityEagerExecution=true',
+    ...EAGER_ACTIVITIES_ARGS,
   ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.headless) args.push('--headless');
