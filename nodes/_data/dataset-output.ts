@@ -3,6 +3,7 @@ import type { NodeContext, StoredArtifact } from '../_kit/context';
 import type { LogicalType } from './dataset-schema';
 import type { Duck } from './duck';
 import { type DatasetProfile, profileRelation } from './profile';
+import { readTransformSpec, type TransformStep, writeTransformSpec } from './transform-spec';
 
 /** Writes a query's rows as the Parquet dataset of an output port, with its schema and profile. */
 export async function writeDataset(
@@ -18,4 +19,24 @@ export async function writeDataset(
   const { schema, profile } = await profileRelation(duck, 'read_parquet($1)', [output], typeOverrides);
   const stored = await context.artifacts.commit(port, 'dataset', output, { schema, profile });
   return { stored, profile };
+}
+
+/**
+ * Writes a dataset together with its transform spec: the input's spec followed by what this step
+ * learned, so the spec beside the last dataset describes the whole way from raw columns.
+ */
+export async function writeDatasetWithTransforms(
+  duck: Duck,
+  context: NodeContext,
+  port: string,
+  query: { sql: string; params: DuckDBValue[] },
+  input: { file: string; learned: TransformStep[] },
+): Promise<{ stored: StoredArtifact; profile: DatasetProfile }> {
+  const result = await writeDataset(duck, context, port, query);
+  const upstream = readTransformSpec(input.file);
+  await writeTransformSpec(context.artifacts.localPath(result.stored.ref), {
+    version: 1,
+    steps: [...upstream.steps, ...input.learned],
+  });
+  return result;
 }

@@ -1,6 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { resolveColumns } from '../_data/columns';
 import { conditionSql } from '../_data/condition';
+import { firstUnconvertible, STORAGE_FOR } from '../_data/conversion';
 import type { LogicalType } from '../_data/dataset-schema';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
@@ -8,14 +9,6 @@ import { quoteIdent, quoteIdents } from '../_data/sql';
 import type { TableChain } from '../_data/table-chain';
 import { NodeInputError } from '../_kit/errors';
 import type { CleanOperation } from './spec';
-
-const STORAGE_FOR: Record<LogicalType, string> = {
-  numeric: 'DOUBLE',
-  categorical: 'VARCHAR',
-  text: 'VARCHAR',
-  boolean: 'BOOLEAN',
-  datetime: 'TIMESTAMP',
-};
 
 /** Applies one operation; `index` names it in error messages ("operation 3 (impute)"). */
 export async function applyOperation(
@@ -119,23 +112,19 @@ function textExpression(column: string, trim: boolean, lower: boolean): string {
 async function cast(chain: TableChain, column: string, to: LogicalType, where: string): Promise<void> {
   if (!chain.names.includes(column))
     throw new NodeInputError(`Column "${column}" is not in the data`, { field: where, column });
-  const q = quoteIdent(column);
-  const target = STORAGE_FOR[to];
-  const bad = await chain.duck.all(
-    `select row_number, value from (select row_number() over () as row_number, ${q}::varchar as value, try_cast(${q} as ${target}) as converted from ${chain.current})
-      where value is not null and converted is null limit 1`,
-  );
-  if (bad[0]) {
+  const bad = await firstUnconvertible(chain.duck, chain.current, [], column, to);
+  if (bad) {
     throw new NodeInputError(
-      `Column "${column}" cannot become ${to}: value ${JSON.stringify(bad[0].value)} on row ${bad[0].row_number}`,
+      `Column "${column}" cannot become ${to}: value ${JSON.stringify(bad.value)} on row ${bad.row}`,
       {
         field: where,
         column,
-        row: numberOf(bad[0].row_number),
+        row: bad.row,
       },
     );
   }
-  await chain.next(`select * replace (try_cast(${q} as ${target}) as ${q}) from {prev}`);
+  const q = quoteIdent(column);
+  await chain.next(`select * replace (try_cast(${q} as ${STORAGE_FOR[to]}) as ${q}) from {prev}`);
   chain.learned.push({ op: 'cast', column, to });
 }
 

@@ -1,8 +1,7 @@
 import { openDataset } from '../_data/dataset-input';
-import { writeDataset } from '../_data/dataset-output';
+import { writeDatasetWithTransforms } from '../_data/dataset-output';
 import { Duck } from '../_data/duck';
 import { TableChain } from '../_data/table-chain';
-import { readTransformSpec, writeTransformSpec } from '../_data/transform-spec';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { applyOperation } from './operations';
@@ -28,15 +27,13 @@ export const runClean: NodeRun<typeof cleanSpec> = async ({ config, inputs }, co
       const list = failed.map((rule) => `${rule.description}: measured ${rule.measured}`).join('; ');
       throw new NodeInputError(`Data-quality rules failed: ${list}`, { field: 'rules' });
     }
-    const { stored, profile } = await writeDataset(duck, context, 'data', {
-      sql: `select * from ${chain.current}`,
-      params: [],
-    });
-    const upstream = readTransformSpec(dataset.file);
-    await writeTransformSpec(context.artifacts.localPath(stored.ref), {
-      version: 1,
-      steps: [...upstream.steps, ...chain.learned],
-    });
+    const { stored, profile } = await writeDatasetWithTransforms(
+      duck,
+      context,
+      'data',
+      { sql: `select * from ${chain.current}`, params: [] },
+      { file: dataset.file, learned: chain.learned },
+    );
     return {
       outputs: { data: stored.ref },
       summary: { rows: profile.rows, columns: profile.columns.length, rules, learned: chain.learned },

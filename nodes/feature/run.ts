@@ -1,11 +1,10 @@
 import { resolveColumns } from '../_data/columns';
 import { openDataset, requireColumn } from '../_data/dataset-input';
-import { writeDataset } from '../_data/dataset-output';
+import { writeDatasetWithTransforms } from '../_data/dataset-output';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { Duck } from '../_data/duck';
 import { quoteIdents } from '../_data/sql';
 import { TableChain } from '../_data/table-chain';
-import { readTransformSpec, writeTransformSpec } from '../_data/transform-spec';
 import type { NodeRun } from '../_kit/define-node';
 import { applyFeature } from './operations';
 import type { featureSpec } from './spec';
@@ -29,15 +28,13 @@ export const runFeature: NodeRun<typeof featureSpec> = async ({ config, inputs }
       : candidates.map((column) => column.name);
     const kept = [...features, ...(target ? [target] : []), ...(chain.hasSplit ? [SPLIT_COLUMN] : [])];
     chain.learned.push({ op: 'select', features, target });
-    const { stored, profile } = await writeDataset(duck, context, 'data', {
-      sql: `select ${quoteIdents(kept)} from ${chain.current}`,
-      params: [],
-    });
-    const upstream = readTransformSpec(dataset.file);
-    await writeTransformSpec(context.artifacts.localPath(stored.ref), {
-      version: 1,
-      steps: [...upstream.steps, ...chain.learned],
-    });
+    const { stored, profile } = await writeDatasetWithTransforms(
+      duck,
+      context,
+      'data',
+      { sql: `select ${quoteIdents(kept)} from ${chain.current}`, params: [] },
+      { file: dataset.file, learned: chain.learned },
+    );
     return {
       outputs: { data: stored.ref },
       summary: { rows: profile.rows, features: features.length, target: target ?? null },

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBValue, structValue } from '@duckdb/node-api';
 import { z } from 'zod';
+import { firstUnconvertible, STORAGE_FOR } from '../_data/conversion';
 import type { LogicalType } from '../_data/dataset-schema';
 import type { Duck } from '../_data/duck';
 import { quoteIdent } from '../_data/sql';
@@ -139,14 +140,6 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '(empty)' && value !== '' ? value : undefined;
 }
 
-const STORAGE_FOR: Record<LogicalType, string> = {
-  numeric: 'DOUBLE',
-  categorical: 'VARCHAR',
-  text: 'VARCHAR',
-  boolean: 'BOOLEAN',
-  datetime: 'TIMESTAMP',
-};
-
 /**
  * The select list that applies the analyst's type overrides. A value that does not convert fails
  * the step, naming the column, the value and its row, instead of silently becoming empty.
@@ -174,23 +167,17 @@ export async function typedSelectList(
       parts.push(q);
       continue;
     }
-    const target = STORAGE_FOR[wanted];
-    const bad = await duck.all(
-      `select row_number, value from (select row_number() over () as row_number, ${q}::varchar as value, try_cast(${q} as ${target}) as converted from ${reader.sql})
-        where value is not null and converted is null limit 1`,
-      reader.params,
-    );
-    const first = bad[0];
-    if (first) {
+    const bad = await firstUnconvertible(duck, reader.sql, reader.params, column.name, wanted);
+    if (bad) {
       throw new NodeInputError(
-        `Column "${column.name}" cannot be read as ${wanted}: value ${JSON.stringify(first.value)} on row ${first.row_number}`,
+        `Column "${column.name}" cannot be read as ${wanted}: value ${JSON.stringify(bad.value)} on row ${bad.row}`,
         {
           column: column.name,
-          row: Number(first.row_number),
+          row: bad.row,
         },
       );
     }
-    parts.push(`try_cast(${q} as ${target}) as ${q}`);
+    parts.push(`try_cast(${q} as ${STORAGE_FOR[wanted]}) as ${q}`);
   }
   return parts.join(', ');
 }
