@@ -38,7 +38,7 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     const copyParams = [...reader.params, output];
     await duck
       .exec(
-        `copy (select ${selectList} from ${reader.sql}) to $${copyParams.length} (format parquet, compression zstd)`,
+        `copy (select ${selectList} from ${reader.sql}) to $${copyParams.length} (format parquet, compression snappy)`,
         copyParams,
       )
       .catch((error: unknown) => {
