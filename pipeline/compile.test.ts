@@ -309,3 +309,68 @@ const testSinkSpec = defineNode({
   outputs: {},
   execution: { startToClose: '1 minute', heartbeat: '10 seconds', maxAttempts: 1 },
 });
+
+describe('column checks before the run', () => {
+  const ingestIris = { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'iris' } };
+
+  it('flags a misspelt column on its node and field, following columns through the steps', () => {
+    const document = doc(
+      [
+        ingestIris,
+        { id: 'split', type: 'split', config: { stratifyBy: 'species' } },
+        {
+          id: 'clean',
+          type: 'clean',
+          config: {
+            operations: [
+              { op: 'rename', from: 'target', to: 'species' },
+              {
+                op: 'filter',
+                condition: {
+                  all: [
+                    { column: 'petal_length_cm', operator: '>', value: 1 },
+                    { column: 'petal_lenght_cm', operator: '<', value: 9 },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+        {
+          id: 'feature',
+          type: 'feature',
+          config: {
+            operations: [{ op: 'derive', name: 'area', expression: 'petal_length_cm * petal_width' }],
+            target: 'species',
+          },
+        },
+      ],
+      [
+        ['ingest.data', 'split.data'],
+        ['split.data', 'clean.data'],
+        ['clean.data', 'feature.data'],
+      ],
+    );
+    const problems = compilePipeline(document).problems;
+    expect(problems.map((problem) => [problem.code, problem.nodeId, problem.field])).toEqual([
+      ['unknown-column', 'split', 'stratifyBy'],
+      ['unknown-column', 'clean', 'operations.1.condition'],
+      ['unknown-column', 'feature', 'operations.0.expression'],
+    ]);
+    expect(problems[0]?.message).toBe(
+      '"split": Column "species" is not in the data (columns: sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm, target)',
+    );
+    expect(problems[2]?.message).toContain('there is no column "petal_width"');
+  });
+
+  it('stays silent when the columns depend on the data (a file not read yet)', () => {
+    const document = doc(
+      [
+        { id: 'ingest', type: 'ingest', config: { source: 'file', file: 'uploads/any.csv' } },
+        { id: 'split', type: 'split', config: { stratifyBy: 'whatever' } },
+      ],
+      [['ingest.data', 'split.data']],
+    );
+    expect(compilePipeline(document).problems).toEqual([]);
+  });
+});

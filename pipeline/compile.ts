@@ -1,5 +1,6 @@
 import { nodeSpec } from '../nodes/specs';
 import type { Plan, PlanStep } from '../workflows/pipeline.types';
+import { checkColumns } from './column-checks';
 import { resolveConfigs, resolveParameterValues } from './config-checks';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document';
 import {
@@ -47,9 +48,11 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   );
   const declared = new Set(document.parameters.map((parameter) => parameter.name));
   const configs = resolveConfigs(nodes, declared, values, specOf, problems);
+  const ordered = orderSteps(nodes, edgesByTarget);
+  checkColumns(ordered, edgesByTarget, configs, specOf, problems);
   warnDisconnected(document, nodes, problems);
   if (hasErrors(problems)) return { problems };
-  const steps = orderSteps(nodes, edgesByTarget).map((node) => ({
+  const steps = ordered.map((node) => ({
     node,
     edges: edgesByTarget.get(node.id) ?? [],
   }));

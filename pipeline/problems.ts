@@ -11,6 +11,7 @@ export const problemCodes = [
   'required-input-unconnected',
   'cycle',
   'invalid-config',
+  'unknown-column',
   'undefined-parameter',
   'duplicate-parameter',
   'invalid-parameter-value',

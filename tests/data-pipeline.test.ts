@@ -1,9 +1,12 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { artifacts } from '../db/schema';
 import { Duck } from '../nodes/_data/duck';
 import { datasetProfileSchema } from '../nodes/_data/profile';
 import { readTransformSpec } from '../nodes/_data/transform-spec';
+import { CompileError, startRun } from '../workflows/client';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline, stepRows } from './support/pipelines';
@@ -161,10 +164,39 @@ describe('data nodes through Temporal', () => {
     expect(spec.steps.at(-1)).toMatchObject({ op: 'select', target: 'target' });
   });
 
-  it('fails the step with a message naming the missing column and the columns there are', async () => {
+  it('refuses to start a run with a misspelt column the compiler can see, naming node and field', async () => {
     const doc = pipelineDoc(
       [
         { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'iris' } },
+        { id: 'split', type: 'split', config: { method: 'stratified', stratifyBy: 'species' } },
+      ],
+      ['ingest.data->split.data'],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const services = {
+      db: fixture.database.db,
+      temporal: fixture.worker.client,
+      taskQueue: fixture.worker.taskQueue,
+    };
+    const refused = await startRun(services, { pipelineVersionId: version.id }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(CompileError);
+    expect(refused instanceof CompileError && refused.problems).toEqual([
+      expect.objectContaining({ code: 'unknown-column', nodeId: 'split', field: 'stratifyBy' }),
+    ]);
+  });
+
+  it('fails the step, naming the missing column and the columns there are, when only the data can tell', async () => {
+    const uploads = path.join(fixture.worker.dataDir, 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    copyFileSync(
+      path.join(import.meta.dirname, '..', 'nodes', 'ingest', 'samples', 'iris.csv'),
+      path.join(uploads, 'flowers.csv'),
+    );
+    const doc = pipelineDoc(
+      [
+        { id: 'ingest', type: 'ingest', config: { source: 'file', file: 'uploads/flowers.csv' } },
         { id: 'split', type: 'split', config: { method: 'stratified', stratifyBy: 'species' } },
       ],
       ['ingest.data->split.data'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NodeInputError } from '../_kit/errors';
+import type { ColumnTracker } from '../_kit/known-columns';
 import { type LogicalType, logicalTypeOf, logicalTypeSchema } from './dataset-schema';
 
 /**
@@ -39,6 +40,17 @@ export function resolveColumns(selector: ColumnSelector, columns: TypedColumn[],
     return selector;
   }
   return columns
+    .filter((column) => column.type === selector.byType && !selector.except.includes(column.name))
+    .map((column) => column.name);
+}
+
+/** The columns a selector names, checking each named one against the known columns. */
+export function trackedSelection(selector: ColumnSelector, tracker: ColumnTracker, field: string): string[] {
+  if (Array.isArray(selector)) {
+    tracker.requireAll(selector, field);
+    return selector;
+  }
+  return (tracker.columns ?? [])
     .filter((column) => column.type === selector.byType && !selector.except.includes(column.name))
     .map((column) => column.name);
 }

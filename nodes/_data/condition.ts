@@ -96,3 +96,10 @@ export function describeCondition(condition: Condition): string {
 function wrap(text: string, part: Condition): string {
   return 'all' in part || 'any' in part ? `(${text})` : text;
 }
+
+/** Every column a condition compares. */
+export function conditionColumns(condition: Condition): string[] {
+  if ('all' in condition) return condition.all.flatMap(conditionColumns);
+  if ('any' in condition) return condition.any.flatMap(conditionColumns);
+  return [condition.column];
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { InputRefs, NodeContext, OutputRefs, StepSummary } from './context';
+import type { ColumnInference, KnownColumns } from './known-columns';
 import type { Ports } from './ports';
 
 export const nodeCategories = [
@@ -53,6 +54,11 @@ export interface NodeSpec<
   inputs: I;
   outputs: O;
   execution: ExecutionDefaults;
+  /**
+   * The output columns for given input columns, with every reference to a missing column as a
+   * problem; lets the compiler flag a misspelt column on the node before the run. Pure.
+   */
+  inferColumns?: (config: z.infer<C>, inputs: Record<string, KnownColumns>) => ColumnInference;
   /** Hidden from the palette (test and internal node types). */
   internal?: boolean;
 }

@@ -3,6 +3,7 @@ import { columnSelectorSchema } from '../_data/columns';
 import { conditionSchema } from '../_data/condition';
 import { logicalTypeSchema } from '../_data/dataset-schema';
 import { defineNode } from '../_kit/define-node';
+import { inferCleanColumns } from './infer-columns';
 
 const column = z.string().min(1);
 
@@ -95,6 +96,7 @@ export const cleanSpec = defineNode({
       help: 'Each rule fails the step or warns; the report lists every measured value.',
     },
   },
+  inferColumns: inferCleanColumns,
   inputs: { data: { kind: 'dataset', label: 'Data' } },
   outputs: { data: { kind: 'dataset', label: 'Clean data' } },
   execution: { startToClose: '2 hours', heartbeat: '30 seconds', maxAttempts: 3 },

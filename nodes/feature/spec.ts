@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnSelectorSchema } from '../_data/columns';
 import { defineNode } from '../_kit/define-node';
+import { inferFeatureColumns } from './infer-columns';
 
 export const dateParts = ['year', 'month', 'day', 'weekday', 'hour'] as const;
 
@@ -54,6 +55,7 @@ export const featureSpec = defineNode({
     features: { label: 'Feature columns', widget: 'columns' },
     target: { label: 'Target column', widget: 'column' },
   },
+  inferColumns: inferFeatureColumns,
   inputs: { data: { kind: 'dataset', label: 'Data' } },
   outputs: { data: { kind: 'dataset', label: 'Features' } },
   execution: { startToClose: '2 hours', heartbeat: '30 seconds', maxAttempts: 3 },

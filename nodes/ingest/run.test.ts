@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { datasetSchemaSchema } from '../_data/dataset-schema';
 import { Duck } from '../_data/duck';
 import { type DatasetProfile, datasetProfileSchema } from '../_data/profile';
 import { NodeInputError } from '../_kit/errors';
 import { NodeHarness } from '../_kit/test-harness';
 import { nodeRuns } from '../runs';
+import { sampleColumns } from './sample-columns';
 
 const harness = new NodeHarness();
 afterAll(() => harness.cleanup());
@@ -173,5 +175,15 @@ describe('ingest', () => {
     await expect(ingest({ source: 'file', file, columnTypes: { nope: 'numeric' } })).rejects.toThrow(
       'Column "nope" in Column types is not in codes.csv',
     );
+  });
+});
+
+describe('sample columns known before a run', () => {
+  it('match what ingest reads from each bundled sample', async () => {
+    for (const sample of ['iris', 'breast_cancer', 'diabetes'] as const) {
+      const result = await ingest({ source: 'sample', sample });
+      const schema = datasetSchemaSchema.parse(result.artifacts[0]?.meta.schema);
+      expect(schema.columns.map(({ name, type }) => ({ name, type }))).toEqual(sampleColumns[sample]);
+    }
   });
 });

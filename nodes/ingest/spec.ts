@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { logicalTypeSchema } from '../_data/dataset-schema';
 import { defineNode } from '../_kit/define-node';
+import { inferIngestColumns } from './infer-columns';
 
 export const sampleDatasets = ['iris', 'breast_cancer', 'diabetes'] as const;
 export const fileFormats = ['auto', 'csv', 'tsv', 'parquet', 'json', 'ndjson'] as const;
@@ -51,6 +52,7 @@ export const ingestSpec = defineNode({
       help: 'Fail the step, or skip them and list the first five.',
     },
   },
+  inferColumns: inferIngestColumns,
   inputs: {},
   outputs: { data: { kind: 'dataset', label: 'Data' } },
   execution: { startToClose: '2 hours', heartbeat: '30 seconds', maxAttempts: 3 },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../_kit/define-node';
+import { inferSplitColumns } from './infer-columns';
 
 export const splitSpec = defineNode({
   type: 'split',
@@ -39,6 +40,7 @@ export const splitSpec = defineNode({
     stratifyBy: { label: 'Stratify by', widget: 'column' },
     timeColumn: { label: 'Time column', widget: 'column' },
   },
+  inferColumns: inferSplitColumns,
   inputs: { data: { kind: 'dataset', label: 'Data' } },
   outputs: { data: { kind: 'dataset', label: 'Data with split' } },
   execution: { startToClose: '1 hour', heartbeat: '30 seconds', maxAttempts: 3 },

@@ -1,0 +1,13 @@
+import type { ColumnInference } from '../_kit/known-columns';
+import { sampleColumns } from './sample-columns';
+
+/** A sample's columns are known; a file's only once it is read. */
+export function inferIngestColumns(config: {
+  source: 'sample' | 'file';
+  sample: keyof typeof sampleColumns;
+}): ColumnInference {
+  return {
+    outputs: { data: config.source === 'sample' ? sampleColumns[config.sample] : undefined },
+    problems: [],
+  };
+}

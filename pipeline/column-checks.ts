@@ -1,0 +1,38 @@
+import type { KnownColumns } from '../nodes/_kit/known-columns';
+import type { PipelineEdge, PipelineNode } from './document';
+import { describeNode, type SpecLookup } from './graph-checks';
+import type { CompileProblem } from './problems';
+
+/**
+ * Walks the steps in order, asking each node type what columns it will output given its inputs'
+ * columns, so a misspelt column is reported on its node and field before anything runs.
+ */
+export function checkColumns(
+  ordered: PipelineNode[],
+  edgesByTarget: Map<string, PipelineEdge[]>,
+  configs: Map<string, Record<string, unknown>>,
+  specOf: SpecLookup,
+  problems: CompileProblem[],
+): void {
+  const known = new Map<string, KnownColumns>();
+  for (const node of ordered) {
+    const spec = specOf(node.type);
+    const config = configs.get(node.id);
+    if (!spec?.inferColumns || !config) continue;
+    const inputs: Record<string, KnownColumns> = {};
+    for (const edge of edgesByTarget.get(node.id) ?? [])
+      inputs[edge.target.port] = known.get(`${edge.source.node}\u0000${edge.source.port}`);
+    const inferred = spec.inferColumns(spec.config.parse(config), inputs);
+    for (const [port, columns] of Object.entries(inferred.outputs))
+      known.set(`${node.id}\u0000${port}`, columns);
+    for (const problem of inferred.problems) {
+      problems.push({
+        code: 'unknown-column',
+        severity: 'error',
+        nodeId: node.id,
+        field: problem.field,
+        message: `${describeNode(node)}: ${problem.message}`,
+      });
+    }
+  }
+}
