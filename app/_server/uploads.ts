@@ -72,7 +72,7 @@ async function* chunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Ar
 function safeFileName(fileName: string): string {
   const base = path
     .basename(fileName.replaceAll('\\', '/'))
-    .replace(/[\u0000-\u001f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .trim();
   if (!base || base === '.' || base === '..') throw new UploadError('The upload needs a file name', 400);
   return base.slice(0, 200);
