@@ -1,10 +1,14 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
 import { resolveInsideDataDir } from '../_data/data-dir-path';
 import { Duck, numberOf } from '../_data/duck';
 import { describeRelation, profileRelation } from '../_data/profile';
+import type { NodeContext } from '../_kit/context';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
+import { exportQuery } from './postgres-source';
 import { describeReadError, sourceReader, typedSelectList } from './read-source';
 import type { ingestSpec } from './spec';
 
@@ -14,15 +18,12 @@ const samplesDir = fileURLToPath(new URL('./samples/', import.meta.url));
 const REPORTED_BAD_ROWS = 5;
 
 export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context) => {
-  const file =
-    config.source === 'sample'
-      ? path.join(samplesDir, `${config.sample}.csv`)
-      : requireFile(config.file, context.dataDir);
-  const fileName = path.basename(file);
+  const file = await sourceFile(config, context);
+  const fileName = config.source === 'postgres' ? `the query on ${config.connection}` : path.basename(file);
   const duck = await Duck.open();
   try {
     const reader = await sourceReader(duck, file, {
-      format: config.format,
+      format: config.source === 'postgres' ? 'ndjson' : config.format,
       delimiter: config.delimiter,
       header: config.header,
       quote: config.quote,
@@ -49,6 +50,8 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     if (badRows.count > 0)
       context.log.warn(`Skipped ${badRows.count} malformed rows of ${fileName}`, { first: badRows.first });
     const { schema, profile } = await profileRelation(duck, 'read_parquet($1)', [output], config.columnTypes);
+    // The exported rows were only a way into DuckDB; the Parquet output is what stays.
+    if (config.source === 'postgres') await rm(file, { force: true });
     if (profile.rows === 0)
       throw new NodeInputError(`${fileName} has a header but no data rows`, { field: 'file' });
     const stored = await context.artifacts.commit('data', 'dataset', output, { schema, profile });
@@ -66,6 +69,24 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     duck.close();
   }
 };
+
+/** The file to read: a bundled sample, a file inside DATA_DIR, or a query's rows exported to NDJSON. */
+async function sourceFile(config: z.infer<typeof ingestSpec.config>, context: NodeContext): Promise<string> {
+  if (config.source === 'sample') return path.join(samplesDir, `${config.sample}.csv`);
+  if (config.source === 'file') return requireFile(config.file, context.dataDir);
+  if (!config.connection) throw new NodeInputError('Choose the connection to query', { field: 'connection' });
+  if (!config.query?.trim()) throw new NodeInputError('Write the query to run', { field: 'query' });
+  const file = context.artifacts.pathFor('query-rows', 'ndjson');
+  const rows = await exportQuery({
+    connection: config.connection,
+    query: config.query,
+    file,
+    env: process.env,
+    signal: context.signal,
+  });
+  context.log.info(`The query returned ${rows} rows`);
+  return file;
+}
 
 function requireFile(file: string | undefined, dataDir: string): string {
   if (!file)

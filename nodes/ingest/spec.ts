@@ -12,13 +12,18 @@ export const ingestSpec = defineNode({
   version: 1,
   category: 'ingest',
   title: 'Ingest data',
-  description: 'Read a CSV, TSV, Parquet, JSON or NDJSON file, or a bundled sample dataset.',
+  description:
+    'Read a CSV, TSV, Parquet, JSON or NDJSON file, a PostgreSQL query, or a bundled sample dataset.',
   icon: 'database',
   config: z.object({
-    source: z.enum(['sample', 'file']).default('sample'),
+    source: z.enum(['sample', 'file', 'postgres']).default('sample'),
     sample: z.enum(sampleDatasets).default('iris'),
     /** An uploaded file or a path inside DATA_DIR; usually a pipeline parameter of type file. */
     file: z.string().optional(),
+    /** PostgreSQL: the name of a connection whose URL the worker has in PIPEWRIGHT_CONNECTION_<NAME>. */
+    connection: z.string().optional(),
+    /** PostgreSQL: the query, run in a read-only transaction. */
+    query: z.string().optional(),
     format: z.enum(fileFormats).default('auto'),
     delimiter: z.string().length(1, 'must be one character').optional(),
     header: z.boolean().optional(),
@@ -36,6 +41,11 @@ export const ingestSpec = defineNode({
       help: 'Bundled datasets with their source and licence.',
     },
     file: { label: 'File', help: 'An uploaded file, or a path inside the data folder.' },
+    connection: {
+      label: 'Connection',
+      help: 'Set PIPEWRIGHT_CONNECTION_<NAME> on the worker to its postgres:// URL; the password never enters the pipeline.',
+    },
+    query: { label: 'Query', help: 'Runs in a read-only transaction.' },
     format: {
       label: 'Format',
       widget: 'select',
