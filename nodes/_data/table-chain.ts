@@ -1,17 +1,21 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { type TypedColumn, typedColumns } from './columns';
 import { SPLIT_COLUMN } from './dataset-schema';
-import type { Duck } from './duck';
+import type { Duck, PlainRow } from './duck';
 import { describeRelation } from './profile';
 import { quoteIdent } from './sql';
 import type { TransformStep } from './transform-spec';
 
 /**
- * The data as it goes through a list of operations: each operation makes the next temporary table,
- * so every step can measure (and learn from) exactly what the previous one produced.
+ * The data as it goes through a list of operations, as a chain of views over the input Parquet:
+ * nothing is copied until the result is written, and each step can still measure (and learn from)
+ * exactly what the previous one produces. Values enter as DuckDB session variables set from bound
+ * parameters, so the view definitions hold no user text and no parameters.
  */
 export class TableChain {
-  private count = 0;
+  private views = 0;
+  private variables = 0;
+  private pending: { name: string; value: DuckDBValue }[] = [];
   current = '';
   columns: TypedColumn[] = [];
   readonly learned: TransformStep[] = [];
@@ -19,15 +23,33 @@ export class TableChain {
   constructor(readonly duck: Duck) {}
 
   async load(file: string): Promise<void> {
-    await this.next('select * from read_parquet($1)', [file]);
+    await this.next(`select * from read_parquet(${this.bind(file)})`);
   }
 
-  /** Makes the next table from a query over the current one (written as `{prev}`). */
-  async next(sql: string, params: DuckDBValue[] = []): Promise<void> {
-    const name = `step_${++this.count}`;
-    await this.duck.exec(`create temp table ${name} as ${sql.replaceAll('{prev}', this.current)}`, params);
+  /** A value for the next statement, as an expression; set (bound) before that statement runs. */
+  bind(value: DuckDBValue): string {
+    const name = `pw_${++this.variables}`;
+    this.pending.push({ name, value });
+    return `getvariable('${name}')`;
+  }
+
+  /** Makes the next step from a query over the current one (written as `{prev}`). */
+  async next(sql: string): Promise<void> {
+    await this.flush();
+    const name = `step_${++this.views}`;
+    await this.duck.exec(`create temp view ${name} as ${sql.replaceAll('{prev}', this.current)}`);
     this.current = name;
     this.columns = typedColumns(await describeRelation(this.duck, name));
+  }
+
+  async all(sql: string): Promise<PlainRow[]> {
+    await this.flush();
+    return this.duck.all(sql);
+  }
+
+  async one(sql: string): Promise<PlainRow> {
+    await this.flush();
+    return this.duck.one(sql);
   }
 
   get names(): string[] {
@@ -43,5 +65,10 @@ export class TableChain {
     return this.hasSplit
       ? `(select * from ${this.current} where ${quoteIdent(SPLIT_COLUMN)} = 'train')`
       : this.current;
+  }
+
+  private async flush(): Promise<void> {
+    for (const { name, value } of this.pending.splice(0))
+      await this.duck.exec(`set variable ${name} = $1`, [value]);
   }
 }

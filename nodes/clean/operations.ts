@@ -1,4 +1,3 @@
-import type { DuckDBValue } from '@duckdb/node-api';
 import { resolveColumns } from '../_data/columns';
 import { conditionSql } from '../_data/condition';
 import { firstUnconvertible, STORAGE_FOR } from '../_data/conversion';
@@ -74,18 +73,11 @@ export async function applyOperation(
       );
       return;
     }
-    case 'filter': {
-      const params: DuckDBValue[] = [];
-      const bind = (value: DuckDBValue) => {
-        params.push(value);
-        return `$${params.length}`;
-      };
+    case 'filter':
       await chain.next(
-        `select * from {prev} where ${conditionSql(operation.condition, chain.names, bind)}`,
-        params,
+        `select * from {prev} where ${conditionSql(operation.condition, chain.names, (value) => chain.bind(value))}`,
       );
       return;
-    }
     case 'clip':
       return clip(chain, columnsOf(operation.columns), operation, where);
     case 'text': {
@@ -154,7 +146,7 @@ async function impute(
     }
     const aggregate =
       strategy === 'mean' ? `avg(${q})` : strategy === 'median' ? `median(${q})` : `mode(${q})`;
-    const { value } = await chain.duck.one(`select ${aggregate} as value from ${chain.trainingRows}`);
+    const { value } = await chain.one(`select ${aggregate} as value from ${chain.trainingRows}`);
     if (value === null || value === undefined)
       throw new NodeInputError(`Cannot impute "${column}": it has no values in the training rows`, {
         field: where,
@@ -162,11 +154,10 @@ async function impute(
       });
     fills.push({ column, value });
   }
-  const params = fills.map((fill) => fill.value);
   const replaced = fills.map(
-    (fill, index) => `coalesce(${quoteIdent(fill.column)}, $${index + 1}) as ${quoteIdent(fill.column)}`,
+    (fill) => `coalesce(${quoteIdent(fill.column)}, ${chain.bind(fill.value)}) as ${quoteIdent(fill.column)}`,
   );
-  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`, params);
+  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`);
   for (const fill of fills)
     chain.learned.push({ op: 'impute', column: fill.column, strategy, value: fill.value });
 }
@@ -184,9 +175,9 @@ async function clip(
     }
     const q = quoteIdent(column);
     const quantiles = options.method === 'iqr' ? [0.25, 0.75] : [options.lower, options.upper];
-    const row = await chain.duck.one(
-      `select quantile_cont(${q}, $1) as low, quantile_cont(${q}, $2) as high from ${chain.trainingRows}`,
-      quantiles,
+    const [lowQuantile = 0, highQuantile = 1] = quantiles;
+    const row = await chain.one(
+      `select quantile_cont(${q}, ${chain.bind(lowQuantile)}) as low, quantile_cont(${q}, ${chain.bind(highQuantile)}) as high from ${chain.trainingRows}`,
     );
     const low = numberOf(row.low);
     const high = numberOf(row.high);
@@ -198,11 +189,10 @@ async function clip(
         : { column, lower: low, upper: high },
     );
   }
-  const params = bounds.flatMap((bound) => [bound.lower, bound.upper]);
   const replaced = bounds.map(
-    (bound, index) =>
-      `greatest(least(${quoteIdent(bound.column)}, $${index * 2 + 2}), $${index * 2 + 1}) as ${quoteIdent(bound.column)}`,
+    (bound) =>
+      `greatest(least(${quoteIdent(bound.column)}, ${chain.bind(bound.upper)}), ${chain.bind(bound.lower)}) as ${quoteIdent(bound.column)}`,
   );
-  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`, params);
+  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`);
   for (const bound of bounds) chain.learned.push({ op: 'clip', ...bound });
 }

@@ -1,4 +1,4 @@
-import { type DuckDBValue, listValue } from '@duckdb/node-api';
+import { listValue } from '@duckdb/node-api';
 import { resolveColumns } from '../_data/columns';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
@@ -8,29 +8,13 @@ import type { TableChain } from '../_data/table-chain';
 import { NodeInputError } from '../_kit/errors';
 import type { FeatureOperation } from './spec';
 
-/** Bound parameters for one statement: `bind(value)` gives its placeholder. */
-function binder() {
-  const params: DuckDBValue[] = [];
-  return {
-    params,
-    bind(value: DuckDBValue): string {
-      params.push(value);
-      return `$${params.length}`;
-    },
-  };
-}
-
 /** Replaces some columns with new expressions, keeping the column order. */
-async function replaceColumns(
-  chain: TableChain,
-  expressions: Map<string, string>,
-  params: DuckDBValue[],
-): Promise<void> {
+async function replaceColumns(chain: TableChain, expressions: Map<string, string>): Promise<void> {
   if (expressions.size === 0) return;
   const list = chain.names.map((name) =>
     expressions.has(name) ? `${expressions.get(name)} as ${quoteIdent(name)}` : quoteIdent(name),
   );
-  await chain.next(`select ${list.join(', ')} from {prev}`, params);
+  await chain.next(`select ${list.join(', ')} from {prev}`);
 }
 
 export async function applyFeature(
@@ -57,27 +41,26 @@ export async function applyFeature(
   switch (operation.op) {
     case 'standardize':
     case 'min_max': {
-      const { params, bind } = binder();
       const expressions = new Map<string, string>();
       for (const column of numeric(columnsOf(operation.columns))) {
         const q = quoteIdent(column);
-        const stats = await chain.duck.one(
+        const stats = await chain.one(
           `select avg(${q}) as mean, stddev_pop(${q}) as std, min(${q}) as min, max(${q}) as max from ${chain.trainingRows}`,
         );
         if (operation.op === 'standardize') {
           const mean = numberOf(stats.mean);
           // A constant column (std 0) is only centred, as scikit-learn's StandardScaler does.
           const std = numberOf(stats.std) || 1;
-          expressions.set(column, `(${q} - ${bind(mean)}) / ${bind(std)}`);
+          expressions.set(column, `(${q} - ${chain.bind(mean)}) / ${chain.bind(std)}`);
           chain.learned.push({ op: 'standardize', column, mean, std });
         } else {
           const min = numberOf(stats.min);
           const max = numberOf(stats.max);
-          expressions.set(column, `(${q} - ${bind(min)}) / ${bind(max - min || 1)}`);
+          expressions.set(column, `(${q} - ${chain.bind(min)}) / ${chain.bind(max - min || 1)}`);
           chain.learned.push({ op: 'min_max', column, min, max });
         }
       }
-      return replaceColumns(chain, expressions, params);
+      return replaceColumns(chain, expressions);
     }
     case 'log':
     case 'sqrt': {
@@ -85,7 +68,7 @@ export async function applyFeature(
       for (const column of numeric(columnsOf(operation.columns))) {
         const q = quoteIdent(column);
         const outOfDomain = operation.op === 'log' ? 'value <= -1' : 'value < 0';
-        const bad = await chain.duck.all(
+        const bad = await chain.all(
           `select row_number, value from (select row_number() over () as row_number, ${q} as value from ${chain.current}) where ${outOfDomain} limit 1`,
         );
         if (bad[0]) {
@@ -98,41 +81,38 @@ export async function applyFeature(
         expressions.set(column, operation.op === 'log' ? `ln(1 + ${q})` : `sqrt(${q})`);
         chain.learned.push({ op: operation.op, column });
       }
-      return replaceColumns(chain, expressions, []);
+      return replaceColumns(chain, expressions);
     }
     case 'one_hot':
       return oneHot(chain, columnsOf(operation.columns), operation.topK);
     case 'ordinal': {
-      const { params, bind } = binder();
       const expressions = new Map<string, string>();
       for (const column of columnsOf(operation.columns)) {
         const q = quoteIdent(column);
-        const rows = await chain.duck.all(
+        const rows = await chain.all(
           `select distinct ${q}::varchar as value from ${chain.trainingRows} where ${q} is not null order by 1`,
         );
         const categories = rows.map((row) => String(row.value));
         expressions.set(
           column,
-          `coalesce(list_position(${bind(listValue(categories))}::varchar[], ${q}::varchar) - 1, -1)`,
+          `coalesce(list_position(${chain.bind(listValue(categories))}::varchar[], ${q}::varchar) - 1, -1)`,
         );
         chain.learned.push({ op: 'ordinal', column, categories });
       }
-      return replaceColumns(chain, expressions, params);
+      return replaceColumns(chain, expressions);
     }
     case 'bin': {
       const [column = ''] = numeric(columnsOf([operation.column]));
       const q = quoteIdent(column);
       const edges = await binEdges(chain, q, operation.bins, operation.method);
-      const { params, bind } = binder();
       await replaceColumns(
         chain,
         new Map([
           [
             column,
-            `case when ${q} is null then null else (${edges.map((edge) => `(${q} >= ${bind(edge)})::integer`).join(' + ') || '0'}) end`,
+            `case when ${q} is null then null else (${edges.map((edge) => `(${q} >= ${chain.bind(edge)})::integer`).join(' + ') || '0'}) end`,
           ],
         ]),
-        params,
       );
       chain.learned.push({ op: 'bin', column, edges });
       return;
@@ -161,10 +141,8 @@ export async function applyFeature(
           column: operation.name,
         });
       const tree = parseExpression(operation.expression, chain.names, `${where}.expression`);
-      const { params, bind } = binder();
       await chain.next(
-        `select *, ${expressionSql(tree, bind)} as ${quoteIdent(operation.name)} from {prev}`,
-        params,
+        `select *, ${expressionSql(tree, (value) => chain.bind(value))} as ${quoteIdent(operation.name)} from {prev}`,
       );
       chain.learned.push({ op: 'derive', name: operation.name, expression: operation.expression });
     }
@@ -175,22 +153,20 @@ export async function applyFeature(
 async function oneHot(chain: TableChain, columns: string[], topK: number): Promise<void> {
   for (const column of columns) {
     const q = quoteIdent(column);
-    const rows = await chain.duck.all(
-      `select ${q}::varchar as value, count(*) as n from ${chain.trainingRows} where ${q} is not null group by 1 order by 2 desc, 1 limit $1`,
-      [topK + 1],
+    const rows = await chain.all(
+      `select ${q}::varchar as value, count(*) as n from ${chain.trainingRows} where ${q} is not null group by 1 order by 2 desc, 1 limit ${chain.bind(topK + 1)}`,
     );
     const categories = rows.slice(0, topK).map((row) => String(row.value));
     const other = rows.length > topK;
-    const { params, bind } = binder();
     const indicators = categories.map(
       (category) =>
-        `coalesce((${q}::varchar = ${bind(category)})::integer, 0) as ${quoteIdent(`${column}=${category}`)}`,
+        `coalesce((${q}::varchar = ${chain.bind(category)})::integer, 0) as ${quoteIdent(`${column}=${category}`)}`,
     );
     if (other)
       indicators.push(
-        `coalesce((${q}::varchar not in (${categories.map((category) => bind(category)).join(', ')}))::integer, 0) as ${quoteIdent(`${column}=other`)}`,
+        `coalesce((${q}::varchar not in (${categories.map((category) => chain.bind(category)).join(', ')}))::integer, 0) as ${quoteIdent(`${column}=other`)}`,
       );
-    await chain.next(`select * exclude (${q}), ${indicators.join(', ')} from {prev}`, params);
+    await chain.next(`select * exclude (${q}), ${indicators.join(', ')} from {prev}`);
     chain.learned.push({ op: 'one_hot', column, categories, other });
   }
 }
@@ -203,14 +179,13 @@ async function binEdges(
 ): Promise<number[]> {
   const inner = Array.from({ length: bins - 1 }, (_, index) => (index + 1) / bins);
   if (method === 'quantile') {
-    const row = await chain.duck.one(
-      `select quantile_cont(${column}, $1::double[]) as edges from ${chain.trainingRows}`,
-      [listValue(inner)],
+    const row = await chain.one(
+      `select quantile_cont(${column}, ${chain.bind(listValue(inner))}::double[]) as edges from ${chain.trainingRows}`,
     );
     const edges = String(row.edges).replace(/[[\]]/g, '').split(',').map(Number);
     return [...new Set(edges.filter(Number.isFinite))];
   }
-  const { min, max } = await chain.duck.one(
+  const { min, max } = await chain.one(
     `select min(${column}) as min, max(${column}) as max from ${chain.trainingRows}`,
   );
   const low = numberOf(min);
