@@ -5,6 +5,7 @@ import { argmaxRows, fitLogistic, predictLogisticProba } from '../ml/linear/logi
 import { fitRidge, predictLinear } from '../ml/linear/ridge';
 import { accuracy, rocAuc, rocAucOvr } from '../ml/metrics/classification';
 import { mae, r2, rmse } from '../ml/metrics/regression';
+import { fitTree, predictTree } from '../ml/trees/cart';
 
 const shared = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets');
 
@@ -87,6 +88,20 @@ describe('scikit-learn baseline figures (../shared/reference/sklearn-baseline.md
     // scikit-learn on the same split: accuracy 0.9825, ROC AUC 0.9954.
     expect(acc).toBeGreaterThanOrEqual(0.97);
     expect(auc).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('decision trees (max depth 8): iris accuracy ≥ 0.86, breast cancer accuracy ≥ 0.88', () => {
+    for (const [name, floor] of [
+      ['iris', 0.86],
+      ['breast_cancer', 0.88],
+    ] as const) {
+      const { train, test } = loadSplit(name);
+      const classes = Math.max(...train.y, ...test.y) + 1;
+      const tree = fitTree(train.x, train.y, { classes, criterion: 'gini', maxDepth: 8 });
+      const predicted = argmaxRows(predictTree(tree, test.x), classes);
+      // scikit-learn DecisionTree(max_depth=8): 0.9333 and 0.9123.
+      expect(accuracy(test.y, predicted)).toBeGreaterThanOrEqual(floor);
+    }
   });
 
   it('iris (text labels, three classes), logistic regression: accuracy ≥ 0.86', () => {
