@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random';
 import { fitTree, predictTree } from './cart';
 
 const matrix = (rows: number[][]) => ({
@@ -56,12 +57,8 @@ describe('CART', () => {
   it('is deterministic for a seed when it samples features', () => {
     const x = matrix(Array.from({ length: 40 }, (_, i) => [i % 7, (i * 3) % 11, i % 5, (i * 7) % 13]));
     const y = Array.from({ length: 40 }, (_, i) => ((i % 7) + ((i * 3) % 11) > 8 ? 1 : 0));
-    const seeded = (seed: number) => {
-      let state = seed;
-      return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
-    };
-    const a = fitTree(x, y, { classes: 2, criterion: 'gini', maxFeatures: 2, random: seeded(1) });
-    const b = fitTree(x, y, { classes: 2, criterion: 'gini', maxFeatures: 2, random: seeded(1) });
+    const a = fitTree(x, y, { classes: 2, criterion: 'gini', maxFeatures: 2, random: seededRandom(1) });
+    const b = fitTree(x, y, { classes: 2, criterion: 'gini', maxFeatures: 2, random: seededRandom(1) });
     expect(Array.from(a.feature)).toEqual(Array.from(b.feature));
     expect(Array.from(a.threshold)).toEqual(Array.from(b.threshold));
   });

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { seededRandom } from '../../ml/random';
 
 /**
  * The synthetic table ../shared/bench/pandas_ref.py expects: num_00..num_19 (normal), cat_a (8
@@ -7,7 +8,7 @@ import { createWriteStream } from 'node:fs';
  * cat_b. The same seed gives the same file, byte for byte.
  */
 export async function writeSyntheticCsv(file: string, rows: number, seed = 42): Promise<void> {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const catA = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
   const catB = ['north', 'south', 'east', 'west', 'central'];
@@ -42,16 +43,4 @@ export async function writeSyntheticCsv(file: string, rows: number, seed = 42): 
   }
   out.end(chunk);
   await once(out, 'finish');
-}
-
-/** A small, fast, seedable PRNG (public-domain mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
