@@ -8,11 +8,14 @@ import { mae, r2, rmse } from '../ml/metrics/regression';
 import { fitTree, predictTree } from '../ml/trees/cart';
 import { fitForest, predictForest } from '../ml/trees/forest';
 
-const shared = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets');
+// The bundled samples, and the fixed test rows behind ../shared/reference/sklearn-baseline.md (copied
+// from ../shared/datasets/splits so the suite runs wherever the project is cloned).
+const samples = path.resolve(import.meta.dirname, '..', 'nodes', 'ingest', 'samples');
+const splits = path.resolve(import.meta.dirname, 'fixtures', 'splits');
 
 /** A bundled numeric CSV split by the fixed test rows of ../shared/datasets/splits. */
 function loadSplit(name: string) {
-  const [header = '', ...lines] = readFileSync(path.join(shared, `${name}.csv`), 'utf8')
+  const [header = '', ...lines] = readFileSync(path.join(samples, `${name}.csv`), 'utf8')
     .trim()
     .split('\n');
   const columns = header.split(',');
@@ -25,7 +28,7 @@ function loadSplit(name: string) {
     numericTarget ? Number(row.at(-1)) : labels.indexOf(row.at(-1) ?? ''),
   ]);
   const testRows = new Set(
-    readFileSync(path.join(shared, 'splits', `${name}_test_idx.txt`), 'utf8')
+    readFileSync(path.join(splits, `${name}_test_idx.txt`), 'utf8')
       .trim()
       .split('\n')
       .map(Number),
