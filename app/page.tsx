@@ -19,10 +19,11 @@ export default function HomePage() {
           Run. Every run is durable: it survives restarts and resumes where it stopped.
         </p>
         <div className="empty-state">
-          <h2>No pipelines yet</h2>
+          <h2>The editor is on its way</h2>
           <p>
-            The pipeline editor is on its way. The strip at the top already shows whether the services your
-            pipelines run on are healthy; details are at <a href="/api/health">/api/health</a>.
+            Until it lands, pipelines run with <code>npx pipewright run FILE --wait</code>. The strip at the
+            top shows whether the services your pipelines run on are healthy; details are at{' '}
+            <a href="/api/health">/api/health</a>.
           </p>
         </div>
       </main>
