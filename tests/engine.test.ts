@@ -177,11 +177,8 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
     // The workflow answers a status query while it runs.
     const status = await fixture.worker.client.workflow.getHandle(started.workflowId).query(statusQuery);
     expect(status.steps).toEqual({ a: 'succeeded', slow: 'running', after: 'pending' });
-    const cancelledAt = Date.now();
     await cancelRun(services(), started.runId);
     const result: RunResult = await fixture.worker.client.workflow.getHandle(started.workflowId).result();
-
-    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
     expect(result.status).toBe('cancelled');
     expect(await stepStatuses(fixture.database.db, started.runId)).toEqual({
       a: 'succeeded',

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../db/client';
 import { getVersion, NotFoundError } from '../db/queries/pipelines';
 import { type RunTrigger, runSteps, runs } from '../db/schema';
+import { artifactRefSchema } from '../nodes/_kit/artifact-ref';
 import { compilePipeline } from '../pipeline/compile';
 import { parsePipelineDocument } from '../pipeline/document';
 import type { CompileProblem } from '../pipeline/problems';
@@ -124,35 +126,15 @@ async function reusableSteps(
   const reuse: Record<string, ReusedStep> = {};
   for (const step of plan.steps) {
     const row = byNode.get(step.nodeId);
-    const outputs = row ? artifactRefs(row.outputs) : undefined;
+    const outputs = row ? storedOutputsSchema.safeParse(row.outputs).data : undefined;
     if (!row || row.hash !== step.hash || !outputs || !Object.values(outputs).every(artifactExists)) continue;
     reuse[step.nodeId] = { fromRunId: row.reusedFrom ?? fromRunId, outputs };
   }
   return reuse;
 }
 
-function artifactRefs(value: unknown): Record<string, ArtifactRef> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const refs: Record<string, ArtifactRef> = {};
-  for (const [port, ref] of Object.entries(value)) {
-    if (!isArtifactRef(ref)) return undefined;
-    refs[port] = ref;
-  }
-  return refs;
-}
-
-function isArtifactRef(value: unknown): value is ArtifactRef {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'id' in value &&
-    typeof value.id === 'string' &&
-    'uri' in value &&
-    typeof value.uri === 'string' &&
-    'kind' in value &&
-    typeof value.kind === 'string'
-  );
-}
+/** The stored outputs of a step, when they are a well-formed map of artifact references. */
+const storedOutputsSchema = z.record(z.string(), artifactRefSchema);
 
 function artifactExists(ref: ArtifactRef): boolean {
   return !ref.uri.startsWith('file:') || existsSync(fileURLToPath(ref.uri));

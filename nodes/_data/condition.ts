@@ -83,20 +83,6 @@ export function conditionSql(
   return `coalesce(${column} ${operator} ${bind(value)}, false)`;
 }
 
-/** Words for a condition, used in reports: `age > 50 and (region = "north" or region = "east")`. */
-export function describeCondition(condition: Condition): string {
-  if ('all' in condition)
-    return condition.all.map((part) => wrap(describeCondition(part), part)).join(' and ');
-  if ('any' in condition)
-    return condition.any.map((part) => wrap(describeCondition(part), part)).join(' or ');
-  const value = condition.value === undefined ? '' : ` ${JSON.stringify(condition.value)}`;
-  return `${condition.column} ${condition.operator.replaceAll('_', ' ')}${value}`;
-}
-
-function wrap(text: string, part: Condition): string {
-  return 'all' in part || 'any' in part ? `(${text})` : text;
-}
-
 /** Every column a condition compares. */
 export function conditionColumns(condition: Condition): string[] {
   if ('all' in condition) return condition.all.flatMap(conditionColumns);
