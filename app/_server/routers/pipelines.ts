@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { desc, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Database } from '../../../db/client';
 import {
   archivePipeline,
   createPipeline,
@@ -154,7 +155,7 @@ export const pipelinesRouter = router({
 });
 
 /** The newest run of each pipeline, for the list's "last run" column. */
-async function latestRuns(db: Parameters<typeof listPipelines>[0], pipelineIds: string[]) {
+async function latestRuns(db: Database, pipelineIds: string[]) {
   const latest = new Map<string, { id: string; status: string; startedAt: Date }>();
   if (pipelineIds.length === 0) return latest;
   const rows = await db
