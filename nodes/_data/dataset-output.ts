@@ -16,9 +16,9 @@ export async function writeDataset(
   const output = context.artifacts.pathFor(port, 'parquet');
   const params = [...query.params, output];
   await duck.exec(`copy (${query.sql}) to $${params.length} (format parquet, compression snappy)`, params);
-  const { schema, profile } = await profileRelation(duck, 'read_parquet($1)', [output], typeOverrides);
-  const stored = await context.artifacts.commit(port, 'dataset', output, { schema, profile });
-  return { stored, profile };
+  const profiled = profileRelation(duck, 'read_parquet($1)', [output], typeOverrides);
+  const stored = await context.artifacts.commit(port, 'dataset', output, profiled);
+  return { stored, profile: (await profiled).profile };
 }
 
 /**

@@ -34,6 +34,12 @@ export class Duck {
       .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plain(value)])));
   }
 
+  /** Rows with DuckDB's own JS values (lists, maps as entry arrays, bigints), for nested results. */
+  async raw(sql: string, params: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS();
+  }
+
   async one(sql: string, params: DuckDBValue[] = []): Promise<PlainRow> {
     const [row] = await this.all(sql, params);
     if (!row) throw new Error(`query returned no row: ${sql.slice(0, 80)}`);

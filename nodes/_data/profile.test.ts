@@ -42,4 +42,21 @@ describe('profileRelation', () => {
       { value: 'false', count: 1 },
     ]);
   });
+
+  it('past 100k rows, keeps counts and moments exact and estimates the shape from a labelled sample', async () => {
+    await duck.exec(`create table big as select i, i % 7 as "week day", case when i % 10 = 0 then null else 'k' || (i % 3) end as kind
+      from range(300000) r(i)`);
+    const { profile } = await profileRelation(duck, 'big');
+    const [i, , kind] = profile.columns;
+    expect(profile.rows).toBe(300_000);
+    // Whole vectors of 2048 rows are sampled, so the sample size itself varies.
+    expect(profile.sampledRows).toBeGreaterThan(50_000);
+    expect(profile.sampledRows).toBeLessThan(150_000);
+    expect(i).toMatchObject({ min: 0, max: 299_999, mean: 149_999.5, missing: 0 });
+    expect(kind).toMatchObject({ missing: 30_000, distinct: 3 });
+    const binned = i?.histogram.reduce((sum, bin) => sum + bin.count, 0) ?? 0;
+    expect(Math.abs(binned - 300_000)).toBeLessThan(20);
+    // Each kind holds 90,000 rows; the scaled sample counts land near that.
+    for (const entry of kind?.topValues ?? []) expect(Math.abs(entry.count - 90_000)).toBeLessThan(9_000);
+  });
 });

@@ -1,12 +1,16 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { type DatasetColumn, type DatasetSchema, type LogicalType, logicalTypeOf } from './dataset-schema';
+import { type DatasetSchema, type LogicalType, logicalTypeOf } from './dataset-schema';
 import { type Duck, numberOf, type Plain } from './duck';
 import { quoteIdent } from './sql';
 
 export const HISTOGRAM_BINS = 20;
-/** Up to this many rows, distinct counts are exact. */
-export const EXACT_DISTINCT_ROWS = 100_000;
+/**
+ * Up to this many rows everything is exact. Past it, distinct counts are HyperLogLog estimates
+ * over all rows (within a few percent), and histograms and top values come from a sample of about
+ * this many rows scaled to the whole: the per-column maps cost seconds at a million rows.
+ */
+export const EXACT_PROFILE_ROWS = 100_000;
 const TOP_VALUES = 10;
 
 const plainSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -26,7 +30,12 @@ export const columnProfileSchema = z.object({
   histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number() })),
 });
 
-export const datasetProfileSchema = z.object({ rows: z.number(), columns: z.array(columnProfileSchema) });
+export const datasetProfileSchema = z.object({
+  rows: z.number(),
+  /** Set when histograms and top values are estimates from a sample of this many rows. */
+  sampledRows: z.number().optional(),
+  columns: z.array(columnProfileSchema),
+});
 export type ColumnProfile = z.infer<typeof columnProfileSchema>;
 export type DatasetProfile = z.infer<typeof datasetProfileSchema>;
 
@@ -41,8 +50,9 @@ export async function describeRelation(
 }
 
 /**
- * Schema and profile of a relation in one pass for the counts and moments, then one grouped query
- * per column for histograms and top values.
+ * Schema and profile of a relation in two scans whatever its width: one for the counts and moments,
+ * then one for every histogram and the top values of low-cardinality columns (rarer columns with
+ * many distinct values get a grouped query of their own). A scan per column cost seconds at 1M rows.
  */
 export async function profileRelation(
   duck: Duck,
@@ -53,43 +63,60 @@ export async function profileRelation(
   const described = await describeRelation(duck, relation, params);
   const { rows: rowCount } = await duck.one(`select count(*) as rows from ${relation}`, params);
   const rows = numberOf(rowCount);
-  // Exact distinct counts cost a hash table per column; past EXACT_DISTINCT_ROWS a HyperLogLog
-  // estimate (within a few percent) keeps profiling a million rows under a second.
-  const exact = rows <= EXACT_DISTINCT_ROWS;
+  const exact = rows <= EXACT_PROFILE_ROWS;
   const stats = described.length
     ? await duck.one(
         `select ${described.map((column, index) => statsSql(column, index, exact)).join(', ')} from ${relation}`,
         params,
       )
     : {};
-  const schemaColumns: DatasetColumn[] = [];
-  const columns: ColumnProfile[] = [];
-  for (const [index, column] of described.entries()) {
+  const measured = described.map((column, index) => {
     const get = (key: string): Plain => stats[`c${index}_${key}`] ?? null;
     const distinct = numberOf(get('distinct'));
     const type = typeOverrides[column.name] ?? logicalTypeOf(column.storage, distinct, rows);
-    schemaColumns.push({ name: column.name, type, storage: column.storage });
+    return { ...column, index, type, distinct, get };
+  });
+  const shapes = await distributions(duck, exact ? relation : sampleOf(relation, rows), params, measured);
+  const columns: ColumnProfile[] = measured.map(({ name, type, distinct, get, index }) => {
     const missing = numberOf(get('missing'));
     const numeric = type === 'numeric';
-    const min = get('min');
-    const max = get('max');
-    columns.push({
-      name: column.name,
+    return {
+      name,
       type,
       missing,
       missingFraction: rows ? missing / rows : 0,
       distinct,
-      min,
-      max,
+      min: get('min'),
+      max: get('max'),
       mean: numeric ? nullableNumber(get('mean')) : null,
       std: numeric ? nullableNumber(get('std')) : null,
-      topValues: numeric ? [] : await topValues(duck, relation, params, column.name),
-      histogram: numeric
-        ? await histogram(duck, relation, params, column.name, numberOf(min), numberOf(max))
-        : [],
-    });
-  }
-  return { schema: { columns: schemaColumns }, profile: { rows, columns } };
+      topValues: shapes.topValues.get(index) ?? [],
+      histogram: shapes.histograms.get(index) ?? [],
+    };
+  });
+  const schema = { columns: measured.map(({ name, type, storage }) => ({ name, type, storage })) };
+  const sampledRows = shapes.sampledRows < rows ? { sampledRows: shapes.sampledRows } : {};
+  return { schema, profile: { rows, ...sampledRows, columns: scaled(columns, rows / shapes.sampledRows) } };
+}
+
+/**
+ * A seeded sample of whole vectors (DuckDB's system sampling): it skips the rest rather than
+ * reading it, and the same file gives the same sample.
+ */
+function sampleOf(relation: string, rows: number): string {
+  const percent = Math.min(100, (100 * EXACT_PROFILE_ROWS) / rows);
+  return `${relation} using sample ${percent.toFixed(6)}% (system, 42)`;
+}
+
+/** Sampled counts scaled up to the whole dataset. */
+function scaled(columns: ColumnProfile[], factor: number): ColumnProfile[] {
+  if (factor === 1 || !Number.isFinite(factor)) return columns;
+  const scale = (count: number) => Math.round(count * factor);
+  return columns.map((column) => ({
+    ...column,
+    topValues: column.topValues.map((entry) => ({ ...entry, count: scale(entry.count) })),
+    histogram: column.histogram.map((bin) => ({ ...bin, count: scale(bin.count) })),
+  }));
 }
 
 function statsSql(column: { name: string; storage: string }, index: number, exactDistinct: boolean): string {
@@ -109,7 +136,69 @@ function statsSql(column: { name: string; storage: string }, index: number, exac
   return parts.join(', ');
 }
 
-async function topValues(duck: Duck, relation: string, params: DuckDBValue[], name: string) {
+interface MeasuredColumn {
+  name: string;
+  index: number;
+  type: LogicalType;
+  distinct: number;
+  get: (key: string) => Plain;
+}
+
+type TopValue = ColumnProfile['topValues'][number];
+type Bin = ColumnProfile['histogram'][number];
+
+/** Histograms of numeric columns and top values of the others, in as few scans as possible. */
+async function distributions(
+  duck: Duck,
+  relation: string,
+  params: DuckDBValue[],
+  columns: MeasuredColumn[],
+): Promise<{ histograms: Map<number, Bin[]>; topValues: Map<number, TopValue[]>; sampledRows: number }> {
+  const bound = [...params];
+  const bind = (value: number) => {
+    bound.push(value);
+    return `$${bound.length}`;
+  };
+  const histograms = new Map<number, Bin[]>();
+  const topValues = new Map<number, TopValue[]>();
+  const aggregates = ['count(*) as sampled_rows'];
+  const readers: ((row: Record<string, unknown>) => void)[] = [];
+  for (const column of columns) {
+    const q = quoteIdent(column.name);
+    const key = `d${column.index}`;
+    if (column.type === 'numeric') {
+      const min = numberOf(column.get('min'));
+      const max = numberOf(column.get('max'));
+      if (!Number.isFinite(min) || !Number.isFinite(max)) continue;
+      const width = (max - min) / HISTOGRAM_BINS || 1;
+      aggregates.push(
+        `histogram(least(floor((${q}::double - ${bind(min)}) / ${bind(width)}), ${HISTOGRAM_BINS - 1})::integer) filter (where isfinite(${q}::double)) as ${key}`,
+      );
+      readers.push((row) => histograms.set(column.index, bins(countsOf(row[key]), min, max, width)));
+    } else if (column.distinct <= MAPPED_TOP_VALUES_DISTINCT) {
+      aggregates.push(`histogram(${q}::varchar) as ${key}`);
+      readers.push((row) => topValues.set(column.index, topOf(countsOf(row[key]))));
+    } else {
+      topValues.set(column.index, await groupedTopValues(duck, relation, params, column.name));
+    }
+  }
+  const [row] = await duck.raw(`select ${aggregates.join(', ')} from ${relation}`, bound);
+  if (row) for (const read of readers) read(row);
+  return { histograms, topValues, sampledRows: Number(row?.sampled_rows ?? 0) };
+}
+
+/**
+ * Up to this many distinct values (by the estimate), top values come from a map built in the
+ * shared scan; past it the map would hold most of the column, so a grouped query counts them.
+ */
+const MAPPED_TOP_VALUES_DISTINCT = 10_000;
+
+async function groupedTopValues(
+  duck: Duck,
+  relation: string,
+  params: DuckDBValue[],
+  name: string,
+): Promise<TopValue[]> {
   const q = quoteIdent(name);
   const rows = await duck.all(
     `select ${q}::varchar as value, count(*) as count from ${relation} where ${q} is not null group by 1 order by 2 desc, 1 limit ${TOP_VALUES}`,
@@ -118,27 +207,29 @@ async function topValues(duck: Duck, relation: string, params: DuckDBValue[], na
   return rows.map((row) => ({ value: row.value ?? null, count: numberOf(row.count) }));
 }
 
-async function histogram(
-  duck: Duck,
-  relation: string,
-  params: DuckDBValue[],
-  name: string,
-  min: number,
-  max: number,
-) {
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
-  const width = (max - min) / HISTOGRAM_BINS || 1;
-  const q = quoteIdent(name);
-  const rows = await duck.all(
-    `select least(floor((${q}::double - $${params.length + 1}) / $${params.length + 2}), ${HISTOGRAM_BINS - 1})::integer as bin, count(*) as count
-       from ${relation} where ${q} is not null and isfinite(${q}::double) group by 1`,
-    [...params, min, width],
-  );
-  const counts = new Map(rows.map((row) => [numberOf(row.bin), numberOf(row.count)]));
+const mapCountsSchema = z
+  .array(z.object({ key: z.unknown(), value: z.union([z.bigint(), z.number()]) }))
+  .nullable();
+
+/** Counts from a DuckDB MAP result (null when the column had no values). */
+function countsOf(value: unknown): [unknown, number][] {
+  return (mapCountsSchema.parse(value) ?? []).map(({ key, value: count }) => [key, Number(count)]);
+}
+
+/** Most frequent first, ties by value, as the grouped query orders them. */
+function topOf(counts: [unknown, number][]): TopValue[] {
+  return counts
+    .map(([value, count]) => ({ value: String(value), count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, TOP_VALUES);
+}
+
+function bins(counts: [unknown, number][], min: number, max: number, width: number): Bin[] {
+  const byBin = new Map(counts.map(([bin, count]) => [Number(bin), count]));
   return Array.from({ length: HISTOGRAM_BINS }, (_, bin) => ({
     from: min + bin * width,
     to: bin === HISTOGRAM_BINS - 1 ? max : min + (bin + 1) * width,
-    count: counts.get(bin) ?? 0,
+    count: byBin.get(bin) ?? 0,
   }));
 }
 

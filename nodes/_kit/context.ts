@@ -18,7 +18,16 @@ export interface StoredArtifact {
 export interface ArtifactWriter {
   /** A fresh local path for an output port; write the file there, then call `commit`. */
   pathFor(port: string, extension: string): string;
-  commit(port: string, kind: PortKind, path: string, meta?: ArtifactMeta): Promise<StoredArtifact>;
+  /**
+   * Meta may still be in the making: the file's checksum is computed while it is (hashing a large
+   * dataset takes as long as profiling it, and the two run side by side).
+   */
+  commit(
+    port: string,
+    kind: PortKind,
+    path: string,
+    meta?: ArtifactMeta | Promise<ArtifactMeta>,
+  ): Promise<StoredArtifact>;
   /** Local path of an input artifact. */
   localPath(ref: ArtifactRef): string;
 }

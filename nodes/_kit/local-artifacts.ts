@@ -39,8 +39,13 @@ export class StepArtifacts implements ArtifactWriter {
     return path.join(this.dir, `${port}.${extension}`);
   }
 
-  async commit(port: string, kind: PortKind, file: string, meta: ArtifactMeta = {}): Promise<StoredArtifact> {
-    const [{ size }, sha256] = await Promise.all([stat(file), sha256File(file)]);
+  async commit(
+    port: string,
+    kind: PortKind,
+    file: string,
+    pendingMeta: ArtifactMeta | Promise<ArtifactMeta> = {},
+  ): Promise<StoredArtifact> {
+    const [{ size }, sha256, meta] = await Promise.all([stat(file), sha256File(file), pendingMeta]);
     const ref: ArtifactRef = { kind, id: randomUUID(), uri: pathToFileURL(file).href };
     const stored = { ref, path: file, bytes: size, sha256 };
     this.committed.push({ ...stored, port, meta, tableKind: tableKind(kind) });

@@ -49,12 +49,14 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     const badRows = config.badRows === 'skip' ? await rejectedRows(duck) : { count: 0, first: [] };
     if (badRows.count > 0)
       context.log.warn(`Skipped ${badRows.count} malformed rows of ${fileName}`, { first: badRows.first });
-    const { schema, profile } = await profileRelation(duck, 'read_parquet($1)', [output], config.columnTypes);
+    const profiled = profileRelation(duck, 'read_parquet($1)', [output], config.columnTypes);
+    // Committed while profiling runs; a step that fails afterwards records none of its artifacts.
+    const stored = await context.artifacts.commit('data', 'dataset', output, profiled);
+    const { schema, profile } = await profiled;
     // The exported rows were only a way into DuckDB; the Parquet output is what stays.
     if (config.source === 'postgres') await rm(file, { force: true });
     if (profile.rows === 0)
       throw new NodeInputError(`${fileName} has a header but no data rows`, { field: 'file' });
-    const stored = await context.artifacts.commit('data', 'dataset', output, { schema, profile });
     return {
       outputs: { data: stored.ref },
       summary: {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Duck } from '../_data/duck';
 import type { ArtifactRef } from '../_kit/artifact-ref';
 import { NodeHarness } from '../_kit/test-harness';
+import { csvDataset, readDataset } from '../ingest/test-dataset';
 import { nodeRuns } from '../runs';
 
 const harness = new NodeHarness();
@@ -80,5 +81,22 @@ describe('split', () => {
     await expect(
       harness.run(nodeRuns.split, { method: 'random' }, { data: once.outputs.data ?? breastCancer }),
     ).rejects.toThrow('The data already has a "_split" column');
+  });
+
+  it("splits data that has a column named like DuckDB's row number, the same way", async () => {
+    const csv = (header: string) =>
+      `${header},y\n${Array.from({ length: 10 }, (_, row) => `${row},${row % 2}`).join('\n')}\n`;
+    const config = { method: 'random', testFraction: 0.3, seed: 7 } as const;
+    const plain = await harness.run(nodeRuns.split, config, {
+      data: await csvDataset(harness, 'rn-a', csv('n')),
+    });
+    const named = await harness.run(nodeRuns.split, config, {
+      data: await csvDataset(harness, 'rn-b', csv('file_row_number')),
+    });
+    const parts = async (ref: ArtifactRef | undefined) =>
+      (await readDataset(ref)).rows.map((row) => row._split);
+    expect(await parts(named.outputs.data)).toEqual(await parts(plain.outputs.data));
+    expect((await parts(named.outputs.data)).filter((part) => part === 'test')).toHaveLength(3);
+    expect((await readDataset(named.outputs.data)).rows[4]).toMatchObject({ file_row_number: 4, y: 0 });
   });
 });
