@@ -1,6 +1,8 @@
 import { type BoundNodeRun, bindRun } from './_kit/bind-run';
 import { runClean } from './clean/run';
 import { cleanSpec } from './clean/spec';
+import { runEvaluate } from './evaluate/run';
+import { evaluateSpec } from './evaluate/spec';
 import { runFeature } from './feature/run';
 import { featureSpec } from './feature/spec';
 import { runIngest } from './ingest/run';
@@ -14,6 +16,8 @@ import { runTestSource } from './test-source/run';
 import { testSourceSpec } from './test-source/spec';
 import { runTestTransform } from './test-transform/run';
 import { testTransformSpec } from './test-transform/spec';
+import { runTrain } from './train/run';
+import { trainSpec } from './train/spec';
 
 /**
  * How each node type runs, keyed like `nodeSpecs`: a type without a run function, or a run function
@@ -25,6 +29,8 @@ export const nodeRuns = {
   clean: bindRun(cleanSpec, runClean),
   feature: bindRun(featureSpec, runFeature),
   split: bindRun(splitSpec, runSplit),
+  train: bindRun(trainSpec, runTrain),
+  evaluate: bindRun(evaluateSpec, runEvaluate),
   'test.source': bindRun(testSourceSpec, runTestSource),
   'test.transform': bindRun(testTransformSpec, runTestTransform),
   'test.join': bindRun(testJoinSpec, runTestJoin),

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 
-const cli = path.resolve(import.meta.dirname, '..', 'bin', 'pipewright.mjs');
 const fixture = setUpDatabaseAndWorker();
 let scratch: string;
 
@@ -26,33 +25,8 @@ function writePipeline(name: string, document: unknown): string {
 }
 
 /** Runs the CLI against the test services (or, with `env`, whatever that environment names). */
-function pipewright(
-  args: string[],
-  env?: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: {
-        ...process.env,
-        DATABASE_URL: fixture.database.url,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-        PIPEWRIGHT_TASK_QUEUE: fixture.worker.taskQueue,
-        DATA_DIR: path.join(scratch, 'data'),
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function pipewright(args: string[], env?: Record<string, string>) {
+  return runCli(fixture, path.join(scratch, 'data'), args, env);
 }
 
 const scored = pipelineDoc(

@@ -26,15 +26,19 @@ export interface Forest {
  * from the forest's, so trees can later be grown in parallel with the same result.
  */
 export function fitForest(x: FeatureMatrix, y: ArrayLike<number>, options: ForestOptions): Forest {
-  const count = options.trees ?? 100;
-  const seeds = seededRandom(options.seed ?? 42);
-  const treeSeeds = Array.from({ length: count }, () => Math.floor(seeds() * 2 ** 32));
+  const treeSeeds = forestTreeSeeds(options.trees ?? 100, options.seed ?? 42);
   const trees = treeSeeds.map((seed, index) => {
     const tree = fitForestTree(x, y, options, seed);
     options.onTree?.(index + 1);
     return tree;
   });
   return { trees, outputs: options.classes > 0 ? options.classes : 1 };
+}
+
+/** The seed of each tree of a forest: growing tree i from seed i anywhere gives the same forest. */
+export function forestTreeSeeds(count: number, seed: number): number[] {
+  const seeds = seededRandom(seed);
+  return Array.from({ length: count }, () => Math.floor(seeds() * 2 ** 32));
 }
 
 /** One tree of a forest, from its own seed: a bootstrap sample, then a tree with feature sampling. */

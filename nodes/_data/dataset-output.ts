@@ -36,6 +36,7 @@ export async function writeDatasetWithTransforms(
   const upstream = readTransformSpec(input.file);
   await writeTransformSpec(context.artifacts.localPath(result.stored.ref), {
     version: 1,
+    ...(upstream.columns ? { columns: upstream.columns } : {}),
     steps: [...upstream.steps, ...input.learned],
   });
   return result;

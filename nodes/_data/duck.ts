@@ -40,6 +40,26 @@ export class Duck {
     return reader.getRowObjectsJS();
   }
 
+  /**
+   * Streams a result chunk by chunk (about 2048 rows each) as columns of values, so large reads
+   * never build one object per row.
+   */
+  async forEachChunk(
+    sql: string,
+    params: DuckDBValue[],
+    visit: (columns: DuckDBValue[][], rows: number) => void,
+  ): Promise<void> {
+    const result = await this.connection.stream(sql, params);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      visit(
+        Array.from({ length: chunk.columnCount }, (_, index) => chunk.getColumnValues(index)),
+        chunk.rowCount,
+      );
+    }
+  }
+
   async one(sql: string, params: DuckDBValue[] = []): Promise<PlainRow> {
     const [row] = await this.all(sql, params);
     if (!row) throw new Error(`query returned no row: ${sql.slice(0, 80)}`);

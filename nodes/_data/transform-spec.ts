@@ -40,7 +40,12 @@ export const transformStepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('select'), features: z.array(z.string()), target: z.string().optional() }),
 ]);
 
-export const transformSpecSchema = z.object({ version: z.literal(1), steps: z.array(transformStepSchema) });
+export const transformSpecSchema = z.object({
+  version: z.literal(1),
+  /** The raw columns the steps start from (as ingested), so serving knows the inputs it takes. */
+  columns: z.array(z.object({ name: z.string(), storage: z.string() })).optional(),
+  steps: z.array(transformStepSchema),
+});
 export type TransformStep = z.infer<typeof transformStepSchema>;
 export type TransformSpec = z.infer<typeof transformSpecSchema>;
 

@@ -31,6 +31,7 @@ export class NodeHarness {
     run: BoundNodeRun,
     config: unknown,
     inputs: Record<string, ArtifactRef> = {},
+    options: { signal?: AbortSignal; progress?: (fraction: number) => void } = {},
   ): Promise<HarnessResult> {
     const nodeId = `node${++this.runs}`;
     const artifacts = new StepArtifacts(path.join(this.dataDir, 'artifacts'), 'test-run', nodeId, 1);
@@ -47,8 +48,8 @@ export class NodeHarness {
         dataDir: this.dataDir,
         artifacts,
         log: { info: logger('info'), warn: logger('warn'), error: logger('error') },
-        progress: () => {},
-        signal: new AbortController().signal,
+        progress: options.progress ?? (() => {}),
+        signal: options.signal ?? new AbortController().signal,
       },
     );
     return { outputs: result.outputs, summary: result.summary, artifacts: artifacts.committed, logs };

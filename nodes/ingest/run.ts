@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { resolveInsideDataDir } from '../_data/data-dir-path';
 import { Duck, numberOf } from '../_data/duck';
 import { describeRelation, profileRelation } from '../_data/profile';
+import { writeTransformSpec } from '../_data/transform-spec';
 import type { NodeContext } from '../_kit/context';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
@@ -53,6 +54,12 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     // Committed while profiling runs; a step that fails afterwards records none of its artifacts.
     const stored = await context.artifacts.commit('data', 'dataset', output, profiled);
     const { schema, profile } = await profiled;
+    // Where every later transform spec starts: the raw columns a served model will be given.
+    await writeTransformSpec(output, {
+      version: 1,
+      columns: schema.columns.map(({ name, storage }) => ({ name, storage })),
+      steps: [],
+    });
     // The exported rows were only a way into DuckDB; the Parquet output is what stays.
     if (config.source === 'postgres') await rm(file, { force: true });
     if (profile.rows === 0)

@@ -1,5 +1,5 @@
 import { type DatasetInput, openDataset, requireColumn } from '../_data/dataset-input';
-import { writeDataset } from '../_data/dataset-output';
+import { writeDatasetWithTransforms } from '../_data/dataset-output';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { Duck, numberOf } from '../_data/duck';
 import { quoteIdent } from '../_data/sql';
@@ -46,7 +46,14 @@ export const runSplit: NodeRun<typeof splitSpec> = async ({ config, inputs }, co
           else 'train'
         end as ${quoteIdent(SPLIT_COLUMN)}
       from ${rows.relation}`;
-    const { stored, profile } = await writeDataset(duck, context, 'data', { sql, params: [dataset.file] });
+    // The spec passes through unchanged: a split learns nothing, but later steps extend the spec.
+    const { stored, profile } = await writeDatasetWithTransforms(
+      duck,
+      context,
+      'data',
+      { sql, params: [dataset.file] },
+      { file: dataset.file, learned: [] },
+    );
     // Exact counts: past a hundred thousand rows the profile's top values are estimates.
     const counts = await duck.all(
       `select ${quoteIdent(SPLIT_COLUMN)} as part, count(*) as count from read_parquet($1) group by 1`,

@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { inject } from 'vitest';
+import type { setUpDatabaseAndWorker } from './fixture';
+
+const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'pipewright.mjs');
+
+/**
+ * Runs `pipewright` as a user would, against the test database, Temporal and worker (or, with
+ * `env`, whatever that environment names), with its own DATA_DIR.
+ */
+export function runCli(
+  fixture: ReturnType<typeof setUpDatabaseAndWorker>,
+  dataDir: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: {
+        ...process.env,
+        DATABASE_URL: fixture.database.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+        PIPEWRIGHT_TASK_QUEUE: fixture.worker.taskQueue,
+        DATA_DIR: dataDir,
+        ...env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
