@@ -357,7 +357,7 @@ describe('ONNX serving parity on text categories, missing values and text labels
     const prepared = await prepare(data, {
       split: { method: 'stratified', stratifyBy: 'label' },
       clean: [
-        // A missing income comes out of clip as the upper bound (DuckDB's least and greatest skip NULL).
+        // A missing income stays missing through clip, for boosting to route.
         { op: 'clip', columns: ['income'], method: 'quantile', lower: 0.05, upper: 0.95 },
         { op: 'text', columns: ['plan'], trim: false, lower: true },
       ],

@@ -1,14 +1,16 @@
 import { MISSING_BIN } from './binning';
 import {
   BIN_SLOTS,
-  buildHistogram,
+  buildNodeHistogram,
   buildRootHistogram,
   countBins,
+  type GatherScratch,
   HistogramPool,
   histogramSize,
   subtractHistogram,
 } from './histogram';
 import type { BoostedTree } from './model';
+import { type RowCodes, rowCodesLike, toRowMajor } from './row-codes';
 import { findBestSplit, nodeValue, SplitInfo, type SplitParams } from './split';
 
 /** Binned training rows: codes column-major (feature c of row r at c · rows + r). */
@@ -53,6 +55,8 @@ export class TreeGrower {
   private readonly scratch: Int32Array;
   private readonly pool: HistogramPool;
   private readonly rootCounts: Float64Array;
+  private readonly rowCodes: RowCodes;
+  private readonly scratchRows: GatherScratch;
   /** For the split being applied: 1 where a bin code goes left. */
   private readonly goesLeft = new Uint8Array(BIN_SLOTS);
   private feature: number[] = [];
@@ -74,6 +78,10 @@ export class TreeGrower {
     this.scratch = new Int32Array(data.rows);
     this.pool = new HistogramPool(histogramSize(data.cols));
     this.rootCounts = countBins(data.codes, data.rows, data.cols);
+    this.rowCodes = toRowMajor(data.codes, data.rows, data.cols);
+    // Only the smaller child of a split is ever gathered: at most half the rows.
+    const half = Math.ceil(data.rows / 2);
+    this.scratchRows = { codes: rowCodesLike(half, data.cols), gradHess: new Float64Array(2 * half) };
   }
 
   /** One tree fitted to gradients and hessians, interleaved (gradHess[2r], gradHess[2r + 1] for row r). */
@@ -111,8 +119,9 @@ export class TreeGrower {
         continue;
       }
       const [small, large] = left.count < right.count ? [left, right] : [right, left];
+      const parentHist = node.hist;
+      if (!parentHist) throw new Error('A splittable node lost its histogram');
       small.hist = this.build(small, gradHess);
-      const parentHist = node.hist ?? this.build(node, gradHess);
       subtractHistogram(parentHist, small.hist);
       large.hist = parentHist;
       node.hist = null;
@@ -169,9 +178,18 @@ export class TreeGrower {
   }
 
   private build(node: GrowNode, gradHess: Float64Array): Float64Array {
-    const { codes, rows, cols } = this.data;
     const hist = this.pool.acquire();
-    buildHistogram(hist, codes, rows, cols, this.partition, node.start, node.end, gradHess);
+    const { start, end } = node;
+    buildNodeHistogram(
+      hist,
+      this.rowCodes,
+      this.data.cols,
+      this.partition,
+      start,
+      end,
+      gradHess,
+      this.scratchRows,
+    );
     return hist;
   }
 

@@ -1,10 +1,12 @@
+import { gatherRows, type RowCodes } from './row-codes';
+
 /**
  * Gradient histograms: per feature and bin, (sum of gradients, sum of hessians, row count), one flat
- * Float64Array of cols × BIN_SLOTS × 3 values. Bin codes are column-major (feature c of row r at
- * c · n + r); gradients and hessians are interleaved (gradHess[2r], gradHess[2r + 1]). The loops
- * below are the hot path of boosting: they read six features per pass over the rows (then three,
- * then one for the rest), so each row's index, gradient and hessian are loaded once per six
- * features while the six features' histograms (36 KB) stay in the CPU's nearest caches.
+ * Float64Array of cols × BIN_SLOTS × 3 values. Gradients and hessians come interleaved
+ * (gradHess[2r], gradHess[2r + 1]). Summing them is the hot path of boosting; the loops read six
+ * features per pass over the rows (then three, then one for the rest), so each row's gradient and
+ * hessian are loaded once per six features while those features' histograms (36 KB) stay in the
+ * CPU's nearest cache, and they walk codes and gradients in memory order.
  */
 
 /** Bins per feature in a histogram: 255 for values and the missing bin (255). */
@@ -31,8 +33,8 @@ export function countBins(codes: Uint8Array, n: number, cols: number): Float64Ar
 }
 
 /**
- * The root's histogram: all n rows in order, so no row indices to follow; the counts come from
- * `rootCounts` (countBins) instead of being summed again.
+ * The root's histogram from the column-major codes (feature c of row r at c · n + r), all n rows in
+ * order; the counts come from `rootCounts` (countBins) instead of being summed again.
  */
 export function buildRootHistogram(
   hist: Float64Array,
@@ -44,28 +46,41 @@ export function buildRootHistogram(
 ): void {
   hist.fill(0);
   let c = 0;
-  for (; c + 5 < cols; c += 6) rootSix(hist, codes, n, c, gradHess);
-  for (; c + 2 < cols; c += 3) rootThree(hist, codes, n, c, gradHess);
-  for (; c < cols; c++) rootOne(hist, codes, n, c, gradHess);
+  for (; c + 5 < cols; c += 6) sumSix(hist, codes, n, 1, c, n, gradHess);
+  for (; c + 2 < cols; c += 3) sumThree(hist, codes, n, 1, c, n, gradHess);
+  for (; c < cols; c++) sumOne(hist, codes, n, 1, c, n, gradHess);
   for (let slot = 0; slot < rootCounts.length; slot++) hist[slot * 3 + 2] = rootCounts[slot] ?? 0;
 }
 
-/** The histogram of the rows rows[start..end). */
-export function buildHistogram(
+/** Buffers a node's rows are gathered into before summing (sized for the largest node). */
+export interface GatherScratch {
+  codes: RowCodes;
+  gradHess: Float64Array;
+}
+
+/**
+ * The histogram of the rows rows[start..end): first their codes and gradients are gathered into
+ * `scratch` (see row-codes.ts), then summed in order like the root's, counting rows as well.
+ */
+export function buildNodeHistogram(
   hist: Float64Array,
-  codes: Uint8Array,
-  n: number,
+  rowCodes: RowCodes,
   cols: number,
   rows: Int32Array,
   start: number,
   end: number,
   gradHess: Float64Array,
+  scratch: GatherScratch,
 ): void {
+  gatherRows(rowCodes, gradHess, rows, start, end, scratch.codes, scratch.gradHess);
+  const m = end - start;
+  const { bytes, stride } = scratch.codes;
+  const gathered = scratch.gradHess;
   hist.fill(0);
   let c = 0;
-  for (; c + 5 < cols; c += 6) gatherSix(hist, codes, n, c, rows, start, end, gradHess);
-  for (; c + 2 < cols; c += 3) gatherThree(hist, codes, n, c, rows, start, end, gradHess);
-  for (; c < cols; c++) gatherOne(hist, codes, n, c, rows, start, end, gradHess);
+  for (; c + 5 < cols; c += 6) sumSixCounted(hist, bytes, 1, stride, c, m, gathered);
+  for (; c + 2 < cols; c += 3) sumThreeCounted(hist, bytes, 1, stride, c, m, gathered);
+  for (; c < cols; c++) sumOneCounted(hist, bytes, 1, stride, c, m, gathered);
 }
 
 /** parent −= child, in place: the sibling's histogram (the subtraction trick). */
@@ -94,192 +109,199 @@ export class HistogramPool {
   }
 }
 
-// Six, three and one features per pass; the root's versions walk all rows in order and leave the
-// counts to countBins.
+// The kernels: features c.. of rows 0..m−1, the code of row j and feature f at
+// codes[f · featureStride + j · rowStride], its gradient and hessian at gradHess[2j], gradHess[2j + 1].
+// Six, three and one features per pass; the root's versions leave the counts alone.
 
-function gatherSix(
+function sumSixCounted(
   hist: Float64Array,
   codes: Uint8Array,
-  n: number,
+  featureStride: number,
+  rowStride: number,
   c: number,
-  rows: Int32Array,
-  start: number,
-  end: number,
+  m: number,
   gradHess: Float64Array,
 ): void {
-  const c0 = c * n;
   const h0 = c * FEATURE_STRIDE;
-  const c1 = c0 + n;
   const h1 = h0 + FEATURE_STRIDE;
-  const c2 = c1 + n;
   const h2 = h1 + FEATURE_STRIDE;
-  const c3 = c2 + n;
   const h3 = h2 + FEATURE_STRIDE;
-  const c4 = c3 + n;
   const h4 = h3 + FEATURE_STRIDE;
-  const c5 = c4 + n;
   const h5 = h4 + FEATURE_STRIDE;
-  for (let i = start; i < end; i++) {
-    const row = rows[i] ?? 0;
-    const g = gradHess[2 * row] ?? 0;
-    const h = gradHess[2 * row + 1] ?? 0;
-    let o = h0 + (codes[c0 + row] ?? 0) * 3;
+  const f1 = featureStride;
+  const f2 = f1 + featureStride;
+  const f3 = f2 + featureStride;
+  const f4 = f3 + featureStride;
+  const f5 = f4 + featureStride;
+  for (let j = 0, at = c * featureStride; j < m; j++, at += rowStride) {
+    const g = gradHess[2 * j] ?? 0;
+    const h = gradHess[2 * j + 1] ?? 0;
+    let o = h0 + (codes[at] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
-    o = h1 + (codes[c1 + row] ?? 0) * 3;
+    o = h1 + (codes[at + f1] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
-    o = h2 + (codes[c2 + row] ?? 0) * 3;
+    o = h2 + (codes[at + f2] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
-    o = h3 + (codes[c3 + row] ?? 0) * 3;
+    o = h3 + (codes[at + f3] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
-    o = h4 + (codes[c4 + row] ?? 0) * 3;
+    o = h4 + (codes[at + f4] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
-    o = h5 + (codes[c5 + row] ?? 0) * 3;
+    o = h5 + (codes[at + f5] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
   }
 }
 
-function gatherThree(
+function sumThreeCounted(
   hist: Float64Array,
   codes: Uint8Array,
-  n: number,
+  featureStride: number,
+  rowStride: number,
   c: number,
-  rows: Int32Array,
-  start: number,
-  end: number,
+  m: number,
   gradHess: Float64Array,
 ): void {
-  const c0 = c * n;
   const h0 = c * FEATURE_STRIDE;
-  const c1 = c0 + n;
   const h1 = h0 + FEATURE_STRIDE;
-  const c2 = c1 + n;
   const h2 = h1 + FEATURE_STRIDE;
-  for (let i = start; i < end; i++) {
-    const row = rows[i] ?? 0;
-    const g = gradHess[2 * row] ?? 0;
-    const h = gradHess[2 * row + 1] ?? 0;
-    let o = h0 + (codes[c0 + row] ?? 0) * 3;
+  const f1 = featureStride;
+  const f2 = f1 + featureStride;
+  for (let j = 0, at = c * featureStride; j < m; j++, at += rowStride) {
+    const g = gradHess[2 * j] ?? 0;
+    const h = gradHess[2 * j + 1] ?? 0;
+    let o = h0 + (codes[at] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
-    o = h1 + (codes[c1 + row] ?? 0) * 3;
+    o = h1 + (codes[at + f1] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
-    o = h2 + (codes[c2 + row] ?? 0) * 3;
+    o = h2 + (codes[at + f2] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
   }
 }
 
-function gatherOne(
+function sumOneCounted(
   hist: Float64Array,
   codes: Uint8Array,
-  n: number,
+  featureStride: number,
+  rowStride: number,
   c: number,
-  rows: Int32Array,
-  start: number,
-  end: number,
+  m: number,
   gradHess: Float64Array,
 ): void {
-  const c0 = c * n;
   const h0 = c * FEATURE_STRIDE;
-  for (let i = start; i < end; i++) {
-    const row = rows[i] ?? 0;
-    const g = gradHess[2 * row] ?? 0;
-    const h = gradHess[2 * row + 1] ?? 0;
-    const o = h0 + (codes[c0 + row] ?? 0) * 3;
+  for (let j = 0, at = c * featureStride; j < m; j++, at += rowStride) {
+    const g = gradHess[2 * j] ?? 0;
+    const h = gradHess[2 * j + 1] ?? 0;
+    const o = h0 + (codes[at] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
     hist[o + 2] = (hist[o + 2] ?? 0) + 1;
   }
 }
 
-function rootSix(hist: Float64Array, codes: Uint8Array, n: number, c: number, gradHess: Float64Array): void {
-  const c0 = c * n;
+function sumSix(
+  hist: Float64Array,
+  codes: Uint8Array,
+  featureStride: number,
+  rowStride: number,
+  c: number,
+  m: number,
+  gradHess: Float64Array,
+): void {
   const h0 = c * FEATURE_STRIDE;
-  const c1 = c0 + n;
   const h1 = h0 + FEATURE_STRIDE;
-  const c2 = c1 + n;
   const h2 = h1 + FEATURE_STRIDE;
-  const c3 = c2 + n;
   const h3 = h2 + FEATURE_STRIDE;
-  const c4 = c3 + n;
   const h4 = h3 + FEATURE_STRIDE;
-  const c5 = c4 + n;
   const h5 = h4 + FEATURE_STRIDE;
-  for (let row = 0; row < n; row++) {
-    const g = gradHess[2 * row] ?? 0;
-    const h = gradHess[2 * row + 1] ?? 0;
-    let o = h0 + (codes[c0 + row] ?? 0) * 3;
+  const f1 = featureStride;
+  const f2 = f1 + featureStride;
+  const f3 = f2 + featureStride;
+  const f4 = f3 + featureStride;
+  const f5 = f4 + featureStride;
+  for (let j = 0, at = c * featureStride; j < m; j++, at += rowStride) {
+    const g = gradHess[2 * j] ?? 0;
+    const h = gradHess[2 * j + 1] ?? 0;
+    let o = h0 + (codes[at] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
-    o = h1 + (codes[c1 + row] ?? 0) * 3;
+    o = h1 + (codes[at + f1] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
-    o = h2 + (codes[c2 + row] ?? 0) * 3;
+    o = h2 + (codes[at + f2] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
-    o = h3 + (codes[c3 + row] ?? 0) * 3;
+    o = h3 + (codes[at + f3] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
-    o = h4 + (codes[c4 + row] ?? 0) * 3;
+    o = h4 + (codes[at + f4] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
-    o = h5 + (codes[c5 + row] ?? 0) * 3;
+    o = h5 + (codes[at + f5] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
   }
 }
 
-function rootThree(
+function sumThree(
   hist: Float64Array,
   codes: Uint8Array,
-  n: number,
+  featureStride: number,
+  rowStride: number,
   c: number,
+  m: number,
   gradHess: Float64Array,
 ): void {
-  const c0 = c * n;
   const h0 = c * FEATURE_STRIDE;
-  const c1 = c0 + n;
   const h1 = h0 + FEATURE_STRIDE;
-  const c2 = c1 + n;
   const h2 = h1 + FEATURE_STRIDE;
-  for (let row = 0; row < n; row++) {
-    const g = gradHess[2 * row] ?? 0;
-    const h = gradHess[2 * row + 1] ?? 0;
-    let o = h0 + (codes[c0 + row] ?? 0) * 3;
+  const f1 = featureStride;
+  const f2 = f1 + featureStride;
+  for (let j = 0, at = c * featureStride; j < m; j++, at += rowStride) {
+    const g = gradHess[2 * j] ?? 0;
+    const h = gradHess[2 * j + 1] ?? 0;
+    let o = h0 + (codes[at] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
-    o = h1 + (codes[c1 + row] ?? 0) * 3;
+    o = h1 + (codes[at + f1] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
-    o = h2 + (codes[c2 + row] ?? 0) * 3;
+    o = h2 + (codes[at + f2] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
   }
 }
 
-function rootOne(hist: Float64Array, codes: Uint8Array, n: number, c: number, gradHess: Float64Array): void {
-  const c0 = c * n;
+function sumOne(
+  hist: Float64Array,
+  codes: Uint8Array,
+  featureStride: number,
+  rowStride: number,
+  c: number,
+  m: number,
+  gradHess: Float64Array,
+): void {
   const h0 = c * FEATURE_STRIDE;
-  for (let row = 0; row < n; row++) {
-    const g = gradHess[2 * row] ?? 0;
-    const h = gradHess[2 * row + 1] ?? 0;
-    const o = h0 + (codes[c0 + row] ?? 0) * 3;
+  for (let j = 0, at = c * featureStride; j < m; j++, at += rowStride) {
+    const g = gradHess[2 * j] ?? 0;
+    const h = gradHess[2 * j + 1] ?? 0;
+    const o = h0 + (codes[at] ?? 0) * 3;
     hist[o] = (hist[o] ?? 0) + g;
     hist[o + 1] = (hist[o + 1] ?? 0) + h;
   }

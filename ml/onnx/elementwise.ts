@@ -64,12 +64,8 @@ export function applyChains(
           graph.one('Min', [current, constant<Clip>((s) => s.upper)]),
           constant<Clip>((s) => s.lower),
         ]);
-        current = where(
-          graph,
-          isMissing(graph, current),
-          constant<Clip>((s) => Math.max(s.upper, s.lower)),
-          clipped,
-        );
+        // A missing value stays missing, as the clean node's SQL leaves it.
+        current = where(graph, isMissing(graph, current), current, clipped);
         break;
       }
       case 'scale': {

@@ -52,11 +52,11 @@ describe('numeric steps', () => {
     expect(binned).toEqual([1, Number.NaN, 2, 0, 2]);
   });
 
-  it('clips like greatest(least(x, upper), lower), so a missing value becomes the upper bound', async () => {
+  it('clips to the bounds and leaves a missing value missing', async () => {
     const [clipped] = await features([num('x')], [{ op: 'clip', column: 'x', lower: 0, upper: 10 }], ['x'], {
       x: [-5, 5, 50, Number.NaN],
     });
-    expect(clipped).toEqual([0, 5, 10, 10]);
+    expect(clipped).toEqual([0, 5, 10, Number.NaN]);
   });
 
   it('rounds float32 columns as they were stored', async () => {

@@ -189,10 +189,11 @@ async function clip(
         : { column, lower: low, upper: high },
     );
   }
-  const replaced = bounds.map(
-    (bound) =>
-      `greatest(least(${quoteIdent(bound.column)}, ${chain.bind(bound.upper)}), ${chain.bind(bound.lower)}) as ${quoteIdent(bound.column)}`,
-  );
+  // least and greatest skip NULL: without the guard a missing value would become the upper bound.
+  const replaced = bounds.map((bound) => {
+    const q = quoteIdent(bound.column);
+    return `case when ${q} is null then null else greatest(least(${q}, ${chain.bind(bound.upper)}), ${chain.bind(bound.lower)}) end as ${q}`;
+  });
   if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`);
   for (const bound of bounds) chain.learned.push({ op: 'clip', ...bound });
 }

@@ -100,11 +100,11 @@ describe('clean', () => {
   });
 
   it('clips outliers to IQR fences learned from the data', async () => {
-    const data = await dataset('clip', 'v\n1\n2\n3\n4\n5\n6\n7\n8\n100\n');
+    const data = await dataset('clip', 'v\n1\n2\n3\n4\n5\n6\n7\n8\n100\n\n');
     const result = await clean(data, { operations: [{ op: 'clip', columns: ['v'], method: 'iqr' }] });
-    // q1 = 3, q3 = 7, IQR = 4: fences at −3 and 13.
+    // q1 = 3, q3 = 7, IQR = 4: fences at −3 and 13. The missing value stays missing.
     expect(result.spec.steps).toEqual([{ op: 'clip', column: 'v', lower: -3, upper: 13 }]);
-    expect(result.rows.map((row) => row.v)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 13]);
+    expect(result.rows.map((row) => row.v)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 13, null]);
   });
 
   it('reports every data-quality rule with its measured value; failing rules fail the step, warnings only warn', async () => {

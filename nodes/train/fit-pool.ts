@@ -31,9 +31,28 @@ export async function fitOffThread(
   task: FitTask,
   options: { signal: AbortSignal; onProgress: (fraction: number) => void },
 ): Promise<FittedModel> {
+  // One failed or cancelled share stops the others; progress stops with them, so nothing is
+  // reported for a step that has already ended.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  const report = (fraction: number) => {
+    if (!signal.aborted) options.onProgress(fraction);
+  };
+  try {
+    return await fitShares(task, signal, report);
+  } finally {
+    stop.abort();
+  }
+}
+
+async function fitShares(
+  task: FitTask,
+  signal: AbortSignal,
+  report: (fraction: number) => void,
+): Promise<FittedModel> {
   if (task.algorithm !== 'random_forest') {
     return fittedModelSchema.parse(
-      await runTask(task, options.signal, (update) => options.onProgress(update.done / update.total)),
+      await runTask(task, signal, (update) => report(update.done / update.total)),
     );
   }
   const seeds = forestTreeSeeds(task.hyperparameters.trees, task.hyperparameters.seed);
@@ -45,9 +64,9 @@ export async function fitOffThread(
   const grown = await Promise.all(
     shares.map(async (treeSeeds, share) => {
       const fitted = fittedModelSchema.parse(
-        await runTask({ ...task, treeSeeds }, options.signal, (update) => {
+        await runTask({ ...task, treeSeeds }, signal, (update) => {
           done[share] = update.done;
-          options.onProgress(done.reduce((sum, count) => sum + count, 0) / seeds.length);
+          report(done.reduce((sum, count) => sum + count, 0) / seeds.length);
         }),
       );
       if (fitted.algorithm !== 'random_forest') throw new Error('A forest share came back as another model');
