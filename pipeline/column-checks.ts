@@ -5,7 +5,8 @@ import type { CompileProblem } from './problems';
 
 /**
  * Walks the steps in order, asking each node type what columns it will output given its inputs'
- * columns, so a misspelt column is reported on its node and field before anything runs.
+ * columns, so a misspelt column is reported on its node and field before anything runs. Returns the
+ * columns known at each node's inputs, for the editor's column pickers.
  */
 export function checkColumns(
   ordered: PipelineNode[],
@@ -13,15 +14,17 @@ export function checkColumns(
   configs: Map<string, Record<string, unknown>>,
   specOf: SpecLookup,
   problems: CompileProblem[],
-): void {
+): Record<string, Record<string, KnownColumns>> {
   const known = new Map<string, KnownColumns>();
+  const inputColumns: Record<string, Record<string, KnownColumns>> = {};
   for (const node of ordered) {
     const spec = specOf(node.type);
     const config = configs.get(node.id);
-    if (!spec?.inferColumns || !config) continue;
     const inputs: Record<string, KnownColumns> = {};
     for (const edge of edgesByTarget.get(node.id) ?? [])
       inputs[edge.target.port] = known.get(`${edge.source.node}\u0000${edge.source.port}`);
+    inputColumns[node.id] = inputs;
+    if (!spec?.inferColumns || !config) continue;
     const inferred = spec.inferColumns(spec.config.parse(config), inputs);
     for (const [port, columns] of Object.entries(inferred.outputs))
       known.set(`${node.id}\u0000${port}`, columns);
@@ -35,4 +38,5 @@ export function checkColumns(
       });
     }
   }
+  return inputColumns;
 }

@@ -1,3 +1,4 @@
+import type { KnownColumns } from '../nodes/_kit/known-columns';
 import { nodeSpec } from '../nodes/specs';
 import type { Plan, PlanStep } from '../workflows/pipeline.types';
 import { checkColumns } from './column-checks';
@@ -27,6 +28,8 @@ export interface CompileOptions {
 
 export interface CompileResult {
   problems: CompileProblem[];
+  /** Per node and input port, the columns known to arrive there (undefined where unknown). */
+  inputColumns: Record<string, Record<string, KnownColumns>>;
   /** Present only when there is no error (warnings allowed). */
   plan?: Plan;
 }
@@ -49,9 +52,9 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   const declared = new Set(document.parameters.map((parameter) => parameter.name));
   const configs = resolveConfigs(nodes, declared, values, specOf, problems);
   const ordered = orderSteps(nodes, edgesByTarget);
-  checkColumns(ordered, edgesByTarget, configs, specOf, problems);
+  const inputColumns = checkColumns(ordered, edgesByTarget, configs, specOf, problems);
   warnDisconnected(document, nodes, problems);
-  if (hasErrors(problems)) return { problems };
+  if (hasErrors(problems)) return { problems, inputColumns };
   const steps = ordered.map((node) => ({
     node,
     edges: edgesByTarget.get(node.id) ?? [],
@@ -62,7 +65,7 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
     hashes.set(node.id, step.hash);
     return step;
   });
-  return { problems, plan: { steps: planSteps, maxParallel: options.maxParallel ?? 4 } };
+  return { problems, inputColumns, plan: { steps: planSteps, maxParallel: options.maxParallel ?? 4 } };
 }
 
 /** Kahn's algorithm, taking ready nodes in document order so the same pipeline gives the same plan. */

@@ -1,7 +1,6 @@
 import packageJson from '../../package.json';
-import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
 import { database } from './db';
-import { connections } from './env';
+import { connections, taskQueue } from './env';
 import { checkHealth, type Health } from './health';
 import { temporalClient } from './temporal';
 
@@ -14,6 +13,6 @@ export function appHealth(): Promise<Health> {
     temporal: temporalClient,
     temporalAddress: target.temporalAddress,
     namespace: target.temporalNamespace,
-    taskQueue: PIPELINE_TASK_QUEUE,
+    taskQueue: taskQueue(),
   });
 }

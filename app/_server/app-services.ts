@@ -1,5 +1,5 @@
-import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
 import { database } from './db';
+import { taskQueue } from './env';
 import { RunChangeFeed } from './run-changes';
 import type { Services } from './services';
 import { temporalClient } from './temporal';
@@ -16,7 +16,7 @@ export function appServices(): Services {
     db,
     sql,
     temporal: temporalClient,
-    taskQueue: PIPELINE_TASK_QUEUE,
+    taskQueue: taskQueue(),
     changes: globalThis.pipewrightRunChanges,
   };
 }

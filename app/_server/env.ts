@@ -1,5 +1,6 @@
 import { type Connections, resolveConnections } from '../../config/connections';
 import { type Env, readEnv } from '../../config/env';
+import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
 
 export const env: Env = readEnv();
 
@@ -9,4 +10,9 @@ let cached: Connections | undefined;
 export function connections(): Connections {
   cached ??= resolveConnections(env);
   return cached;
+}
+
+/** The task queue runs go to: PIPEWRIGHT_TASK_QUEUE when set (the worker reads the same variable). */
+export function taskQueue(): string {
+  return env.PIPEWRIGHT_TASK_QUEUE || PIPELINE_TASK_QUEUE;
 }

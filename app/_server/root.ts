@@ -1,3 +1,4 @@
+import { artifactsRouter } from './routers/artifacts';
 import { datasetsRouter } from './routers/datasets';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
@@ -9,6 +10,7 @@ export const appRouter = router({
   pipelines: pipelinesRouter,
   runs: runsRouter,
   datasets: datasetsRouter,
+  artifacts: artifactsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -24,9 +24,13 @@ export function rowCodesLike(rows: number, cols: number): RowCodes {
 export function toRowMajor(codes: Uint8Array, n: number, cols: number): RowCodes {
   const out = rowCodesLike(n, cols);
   const { bytes, stride } = out;
-  for (let c = 0; c < cols; c++) {
-    const column = c * n;
-    for (let r = 0; r < n; r++) bytes[r * stride + c] = codes[column + r] ?? 0;
+  // In blocks of rows, so the block being written stays in cache while each column is read.
+  for (let first = 0; first < n; first += 4096) {
+    const last = Math.min(n, first + 4096);
+    for (let c = 0; c < cols; c++) {
+      const column = c * n;
+      for (let r = first; r < last; r++) bytes[r * stride + c] = codes[column + r] ?? 0;
+    }
   }
   return out;
 }

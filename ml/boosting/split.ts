@@ -23,7 +23,10 @@ export class SplitInfo {
   countLeft = 0;
 }
 
-/** −(loss reduction) score of a node, G² / (H + λ); the node value is −G / (H + λ). */
+/**
+ * A node's score G² / (H + λ): twice the loss its value −G / (H + λ) takes off (second-order), so a
+ * split's gain is the children's scores minus the parent's.
+ */
 export function nodeScore(sumGrad: number, sumHess: number, l2: number): number {
   return (sumGrad * sumGrad) / (sumHess + l2 + 1e-15);
 }

@@ -105,7 +105,8 @@ export async function profileRelation(
  */
 function sampleOf(relation: string, rows: number): string {
   const percent = Math.min(100, (100 * EXACT_PROFILE_ROWS) / rows);
-  return `${relation} using sample ${percent.toFixed(6)}% (system, 42)`;
+  // A subquery, so callers can add their own where clause after it.
+  return `(select * from ${relation} using sample ${percent.toFixed(6)}% (system, 42))`;
 }
 
 /** Sampled counts scaled up to the whole dataset. */

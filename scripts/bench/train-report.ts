@@ -85,6 +85,7 @@ export function printSet({ set, seconds, algos }: SetOutcome): void {
           : '',
     ]),
   );
+  for (const { label, ours } of rows) if (ours?.note) console.log(`  ${label}: ${ours.note}`);
   for (const { label, ours } of rows)
     for (const warning of new Set(ours?.warnings ?? [])) console.log(`  ${label}: warning: ${warning}`);
 }

@@ -1,0 +1,204 @@
+'use client';
+
+import {
+  Background,
+  type Connection,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { type DragEvent, useMemo } from 'react';
+import { toast } from 'sonner';
+import type { CompileProblem } from '../../pipeline/problems';
+import { NODE_WIDTH } from './auto-layout';
+import { type ConnectionRequest, connectionProblem } from './document-edits';
+import { selectDocument, useEditor } from './editor-store';
+import { type NoteFlowNode, NoteNode } from './NoteNode';
+import { DRAG_TYPE } from './Palette';
+import { type StepFlowNode, StepNode } from './StepNode';
+import type { RunView } from './use-run-view';
+
+const nodeTypes = { step: StepNode, note: NoteNode };
+
+function request(connection: Connection | Edge): ConnectionRequest | undefined {
+  const { source, target, sourceHandle, targetHandle } = connection;
+  if (!sourceHandle || !targetHandle) return undefined;
+  return { source, target, sourceHandle, targetHandle };
+}
+
+/** The canvas: the document drawn with React Flow, every gesture turned into one document edit. */
+export function Canvas({
+  problems,
+  run,
+  onOpenNode,
+}: {
+  problems: CompileProblem[];
+  run: RunView | undefined;
+  onOpenNode: (nodeId: string) => void;
+}) {
+  const doc = useEditor(selectDocument);
+  const dragging = useEditor((state) => state.dragging);
+  const selectedNodes = useEditor((state) => state.selectedNodes);
+  const selectedEdges = useEditor((state) => state.selectedEdges);
+  const editor = useEditor.getState;
+  const flow = useReactFlow();
+
+  const nodes = useMemo(() => {
+    const steps = new Map(run?.steps.map((step) => [step.nodeId, step]));
+    const selected = new Set(selectedNodes);
+    const stepNodes: StepFlowNode[] = doc.nodes.map((node) => ({
+      id: node.id,
+      type: 'step',
+      position: dragging?.get(node.id) ?? node.position,
+      selected: selected.has(node.id),
+      data: {
+        type: node.type,
+        label: node.label,
+        problems: problems
+          .filter((problem) => problem.nodeId === node.id && problem.severity === 'error')
+          .map((problem) => problem.message),
+        step: steps.get(node.id),
+      },
+    }));
+    const notes: NoteFlowNode[] = doc.notes.map((note) => ({
+      id: note.id,
+      type: 'note',
+      position: dragging?.get(note.id) ?? note.position,
+      selected: selected.has(note.id),
+      data: { text: note.text },
+    }));
+    return [...notes, ...stepNodes];
+  }, [doc, dragging, selectedNodes, problems, run]);
+
+  const edges = useMemo(() => {
+    const selected = new Set(selectedEdges);
+    const running = new Set(
+      run?.steps.filter((step) => step.status === 'running').map((step) => step.nodeId),
+    );
+    return doc.edges.map((edge) => ({
+      id: edge.id,
+      source: edge.source.node,
+      sourceHandle: edge.source.port,
+      target: edge.target.node,
+      targetHandle: edge.target.port,
+      selected: selected.has(edge.id),
+      animated: running.has(edge.target.node),
+    }));
+  }, [doc, selectedEdges, run]);
+
+  // React Flow reports user gestures as changes; the document and the selection live in the editor
+  // store, so each change is applied there (feeding selection back both ways would loop).
+  const onNodesChange = (changes: NodeChange[]) => {
+    const moved = new Map<string, { x: number; y: number }>();
+    let ended = false;
+    const state = editor();
+    const selected = new Set(state.selectedNodes);
+    let selectionChanged = false;
+    for (const change of changes) {
+      if (change.type === 'position') {
+        if (change.position) moved.set(change.id, change.position);
+        if (change.dragging === false) ended = true;
+      } else if (change.type === 'select') {
+        selectionChanged = true;
+        if (change.selected) selected.add(change.id);
+        else selected.delete(change.id);
+      }
+    }
+    if (selectionChanged) state.select([...selected], state.selectedEdges);
+    if (moved.size) state.drag(moved);
+    if (ended) state.endDrag();
+  };
+
+  const onEdgesChange = (changes: EdgeChange[]) => {
+    const state = editor();
+    const selected = new Set(state.selectedEdges);
+    let selectionChanged = false;
+    for (const change of changes) {
+      if (change.type !== 'select') continue;
+      selectionChanged = true;
+      if (change.selected) selected.add(change.id);
+      else selected.delete(change.id);
+    }
+    if (selectionChanged) state.select(state.selectedNodes, [...selected]);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(DRAG_TYPE);
+    if (!type) return;
+    event.preventDefault();
+    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    editor().add(type, { x: position.x - NODE_WIDTH / 2, y: position.y - 36 });
+  };
+
+  return (
+    <div className="canvas">
+      <ReactFlow
+        onDragOver={(event) => {
+          event.preventDefault();
+          event.dataTransfer.dropEffect = 'move';
+        }}
+        onDrop={onDrop}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onDelete={() => editor().deleteSelection()}
+        deleteKeyCode={['Delete', 'Backspace']}
+        isValidConnection={(connection) => {
+          const wanted = request(connection);
+          return (
+            Boolean(wanted) &&
+            !connectionProblem(useEditor.getState().history.present, wanted ?? connectionFallback)
+          );
+        }}
+        onConnect={(connection) => {
+          const wanted = request(connection);
+          if (wanted) editor().connect(wanted);
+        }}
+        onConnectEnd={(_event, state) => {
+          if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+          const from = state.fromHandle.type === 'source' ? state.fromHandle : state.toHandle;
+          const to = state.fromHandle.type === 'source' ? state.toHandle : state.fromHandle;
+          const reason = connectionProblem(useEditor.getState().history.present, {
+            source: from.nodeId,
+            sourceHandle: from.id ?? '',
+            target: to.nodeId,
+            targetHandle: to.id ?? '',
+          });
+          if (reason) toast.error(`Cannot connect: ${reason}`);
+        }}
+        onNodeDoubleClick={(_event, node) => onOpenNode(node.id)}
+        onNodeClick={(_event, node) => {
+          if (run) onOpenNode(node.id);
+        }}
+        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+        minZoom={0.1}
+      >
+        <Background gap={16} />
+        <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={minimapColor} />
+        <Controls />
+      </ReactFlow>
+    </div>
+  );
+}
+
+const connectionFallback: ConnectionRequest = { source: '', sourceHandle: '', target: '', targetHandle: '' };
+
+const STATUS_COLOURS: Record<string, string> = {
+  succeeded: '#2f9e44',
+  cached: '#6741d9',
+  failed: '#e03131',
+  running: '#3b5bdb',
+};
+
+function minimapColor(node: { type?: string; data: Record<string, unknown> }): string {
+  if (node.type === 'note') return '#ffe066';
+  const step = node.data.step;
+  const status = typeof step === 'object' && step !== null && 'status' in step ? String(step.status) : '';
+  return STATUS_COLOURS[status] ?? '#adb5bd';
+}

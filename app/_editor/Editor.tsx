@@ -1,0 +1,244 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { toast } from 'sonner';
+import { compilePipeline } from '../../pipeline/compile';
+import { useTRPC } from '../_trpc/client';
+import { Canvas } from './Canvas';
+import { selectDocument, selectUnsaved, useEditor } from './editor-store';
+import { Inspector } from './Inspector';
+import { NodeDetails } from './NodeDetails';
+import { Palette } from './Palette';
+import { RunDialog } from './RunDialog';
+import { useRunView } from './use-run-view';
+import { useEditorShortcuts } from './use-shortcuts';
+import './editor.css';
+
+export function Editor({ pipelineId, runId }: { pipelineId: string; runId?: string }) {
+  return (
+    <ReactFlowProvider>
+      <EditorBody pipelineId={pipelineId} initialRunId={runId} />
+    </ReactFlowProvider>
+  );
+}
+
+function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialRunId?: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const flow = useReactFlow();
+  const [runId, setRunId] = useState(initialRunId);
+  const run = useRunView(runId);
+  // A run opened from history shows the version that ran; otherwise the latest version.
+  const pinnedVersion = initialRunId ? run?.pipelineVersionId : undefined;
+  const loaded = useQuery({
+    ...trpc.pipelines.get.queryOptions({ id: pipelineId, versionId: pinnedVersion }),
+    enabled: !initialRunId || pinnedVersion !== undefined,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const doc = useEditor(selectDocument);
+  const unsaved = useEditor(selectUnsaved);
+  const savedVersion = useEditor((state) => state.savedVersion);
+  const canUndo = useEditor((state) => state.history.past.length > 0);
+  const canRedo = useEditor((state) => state.history.future.length > 0);
+  const [asking, setAsking] = useState(false);
+  // The canvas takes edits only once the saved document is in the store, so none are overwritten.
+  const [ready, setReady] = useState(false);
+  const [openNode, setOpenNode] = useState<string | undefined>();
+
+  useEffect(() => {
+    if (!loaded.data) return;
+    useEditor.getState().load(loaded.data.version.graph, loaded.data.version.version);
+    setReady(true);
+    // Frame a loaded pipeline once its nodes are on the canvas; an empty one keeps zoom 1.
+    if (loaded.data.version.graph.nodes.length)
+      requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
+  }, [loaded.data, flow]);
+
+  // The compiler is pure and shared: the editor runs it on every edit, no round trip.
+  const compiled = useMemo(() => compilePipeline(doc), [doc]);
+
+  const save = useMutation(
+    trpc.pipelines.saveVersion.mutationOptions({
+      onSuccess: (saved, input) => {
+        if (input.document === useEditor.getState().history.present)
+          useEditor.getState().markSaved(useEditor.getState().history.present, saved.version);
+        void queryClient.invalidateQueries({ queryKey: trpc.pipelines.versions.queryKey({ pipelineId }) });
+        toast.success(`Saved as version ${saved.version}`);
+      },
+      onError: (error) => toast.error(`Not saved: ${error.message}`),
+    }),
+  );
+  const onSave = useCallback(() => {
+    const current = useEditor.getState().history.present;
+    save.mutate({ pipelineId, document: current });
+  }, [save, pipelineId]);
+  useEditorShortcuts(onSave);
+
+  const start = useMutation(
+    trpc.runs.start.mutationOptions({
+      onSuccess: (started) => {
+        setRunId(started.runId);
+        setAsking(false);
+        toast.success('Run started');
+      },
+      onError: (error) => toast.error(`Run not started: ${error.message}`),
+    }),
+  );
+  const cancel = useMutation(
+    trpc.runs.cancel.mutationOptions({ onError: (error) => toast.error(`Not cancelled: ${error.message}`) }),
+  );
+
+  const runPipeline = async (values: Record<string, unknown>) => {
+    const current = useEditor.getState().history.present;
+    const problems = compilePipeline(current, {
+      parameterValues: values,
+      requireValues: true,
+    }).problems.filter((problem) => problem.severity === 'error');
+    if (problems.length) {
+      toast.error(
+        `Fix ${problems.length} problem${problems.length > 1 ? 's' : ''} first: ${problems[0]?.message}`,
+      );
+      return;
+    }
+    // A run always runs a saved version: save first when there are changes.
+    let versionId: string | undefined;
+    if (useEditor.getState().history.present !== useEditor.getState().saved || savedVersion === undefined) {
+      const saved = await save.mutateAsync({ pipelineId, document: current });
+      versionId = saved.versionId;
+    }
+    start.mutate({ pipelineId, versionId, parameters: values });
+  };
+
+  const finished = run && ['succeeded', 'failed', 'cancelled'].includes(run.status);
+  useEffect(() => {
+    if (!run || !finished) return;
+    if (run.status === 'succeeded') toast.success('Run succeeded');
+    else if (run.status === 'failed') toast.error(`Run failed: ${run.error ?? ''}`);
+  }, [finished, run?.status, run?.error, run]);
+
+  if (loaded.isError)
+    return <p className="page-error">Could not load the pipeline: {loaded.error.message}</p>;
+  const name = loaded.data?.pipeline.name ?? '…';
+  return (
+    <div className="editor">
+      <header className="editor-bar">
+        <Link href="/" className="back-link" title="All pipelines">
+          ← Pipelines
+        </Link>
+        <h1 className="pipeline-name">
+          {name}
+          {unsaved && (
+            <span className="unsaved" title="Unsaved changes" aria-label="Unsaved changes">
+              ●
+            </span>
+          )}
+        </h1>
+        <span className="muted">{savedVersion ? `version ${savedVersion}` : 'not saved yet'}</span>
+        <div className="bar-group" role="toolbar" aria-label="Edit">
+          <button type="button" onClick={onSave} title="Save (Ctrl+S)" disabled={save.isPending}>
+            Save
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => useEditor.getState().undo()}
+            disabled={!canUndo}
+            title="Undo (Ctrl+Z)"
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => useEditor.getState().redo()}
+            disabled={!canRedo}
+            title="Redo (Shift+Ctrl+Z)"
+          >
+            Redo
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            title="Arrange the steps left to right"
+            onClick={() => {
+              useEditor.getState().layout();
+              requestAnimationFrame(() => void flow.fitView({ duration: 200 }));
+            }}
+          >
+            Auto-layout
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            title="Add a sticky note"
+            onClick={() =>
+              useEditor.getState().edit((current) => ({
+                ...current,
+                notes: [
+                  ...current.notes,
+                  { id: `note_${Date.now().toString(36)}`, text: '', position: { x: 40, y: 40 } },
+                ],
+              }))
+            }
+          >
+            Note
+          </button>
+        </div>
+        <div className="bar-group" role="toolbar" aria-label="Run">
+          {run && !finished ? (
+            <button type="button" className="danger" onClick={() => runId && cancel.mutate({ runId })}>
+              Cancel run
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => (doc.parameters.length ? setAsking(true) : void runPipeline({}))}
+              disabled={start.isPending}
+            >
+              Run
+            </button>
+          )}
+          {run && (
+            <span className={`run-badge status-${run.status}`} data-testid="run-status">
+              {run.status}
+            </span>
+          )}
+          <Link href={`/pipelines/${pipelineId}/runs`} className="secondary-link">
+            History
+          </Link>
+        </div>
+      </header>
+      <div className="editor-main">
+        <Palette
+          onAdd={(type) => {
+            const centre = flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
+            useEditor.getState().add(type, centre);
+          }}
+        />
+        <Canvas problems={compiled.problems} run={run} onOpenNode={setOpenNode} />
+        {openNode && run ? (
+          <NodeDetails run={run} nodeId={openNode} onClose={() => setOpenNode(undefined)} />
+        ) : (
+          <Inspector problems={compiled.problems} inputColumns={compiled.inputColumns} />
+        )}
+      </div>
+      {doc.nodes.length === 0 && (
+        <div className="canvas-empty" aria-live="polite">
+          Drag a step from the left onto the canvas to start, for example Ingest.
+        </div>
+      )}
+      {asking && (
+        <RunDialog
+          parameters={doc.parameters}
+          onStart={(values) => void runPipeline(values)}
+          onClose={() => setAsking(false)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+'use client';
+
+import type { KnownColumn } from '../../nodes/_kit/known-columns';
+import { nodeSpec } from '../../nodes/specs';
+import type { CompileProblem } from '../../pipeline/problems';
+import { ConfigForm } from '../_components/config-form/ConfigForm';
+import { selectDocument, updateNode, useEditor } from './editor-store';
+import { ParametersPanel } from './ParametersPanel';
+
+/** The side panel: the selected step's label and settings, or the pipeline's parameters. */
+export function Inspector({
+  problems,
+  inputColumns,
+}: {
+  problems: CompileProblem[];
+  inputColumns: Record<string, Record<string, KnownColumn[] | undefined>>;
+}) {
+  const doc = useEditor(selectDocument);
+  const selected = useEditor((state) => state.selectedNodes);
+  const edit = useEditor((state) => state.edit);
+  const node =
+    selected.length === 1 ? doc.nodes.find((candidate) => candidate.id === selected[0]) : undefined;
+  const spec = node && nodeSpec(node.type);
+  if (!node || !spec)
+    return (
+      <aside className="inspector" aria-label="Settings">
+        <ParametersPanel parameters={doc.parameters} />
+        <section className="panel-section">
+          <h2>Problems</h2>
+          {problems.length === 0 ? (
+            <p className="muted">None: the pipeline compiles.</p>
+          ) : (
+            <ul className="problem-list">
+              {problems.map((problem, index) => (
+                <li key={`${problem.code}-${index}`} className={problem.severity}>
+                  {problem.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </aside>
+    );
+  const columns = Object.values(inputColumns[node.id] ?? {}).find((known) => known !== undefined);
+  return (
+    <aside className="inspector" aria-label="Settings">
+      <section className="panel-section">
+        <h2>{spec.title}</h2>
+        <label className="field">
+          <span>Name on the canvas</span>
+          <input
+            key={node.id}
+            defaultValue={node.label}
+            placeholder={spec.title}
+            onBlur={(event) => {
+              if (event.target.value !== node.label)
+                edit((current) => updateNode(current, node.id, { label: event.target.value }));
+            }}
+          />
+        </label>
+        <ConfigForm
+          key={node.id}
+          idPrefix={`cfg-${node.id}`}
+          spec={spec}
+          value={node.config}
+          onChange={(config) => edit((current) => updateNode(current, node.id, { config }))}
+          columns={columns}
+          parameters={doc.parameters.map(({ name, type }) => ({ name, type }))}
+          problems={problems
+            .filter((problem) => problem.nodeId === node.id && problem.field)
+            .map((problem) => ({ field: problem.field ?? '', message: problem.message }))}
+        />
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,118 @@
+'use client';
+
+import { useState } from 'react';
+import type { PipelineParameter } from '../../pipeline/document';
+
+/**
+ * Asks for the run's parameter values (defaults filled in); a file parameter uploads the picked
+ * file first and passes its path inside DATA_DIR.
+ */
+export function RunDialog({
+  parameters,
+  onStart,
+  onClose,
+}: {
+  parameters: PipelineParameter[];
+  onStart: (values: Record<string, unknown>) => void;
+  onClose: () => void;
+}) {
+  const [values, setValues] = useState<Record<string, unknown>>(() =>
+    Object.fromEntries(parameters.filter((p) => p.default !== undefined).map((p) => [p.name, p.default])),
+  );
+  const [uploading, setUploading] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const missing = parameters.filter((p) => values[p.name] === undefined || values[p.name] === '');
+
+  const upload = async (name: string, file: File) => {
+    setUploading(name);
+    setError(undefined);
+    try {
+      const response = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
+        method: 'POST',
+        body: file,
+      });
+      const body: unknown = await response.json();
+      const path =
+        typeof body === 'object' && body !== null && 'file' in body ? String(body.file) : undefined;
+      if (!response.ok || !path) throw new Error(`Upload of ${file.name} failed (${response.status})`);
+      setValues((current) => ({ ...current, [name]: path }));
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setUploading(undefined);
+    }
+  };
+
+  return (
+    <div className="dialog-backdrop">
+      <form
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="run-dialog-title"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!missing.length) onStart(values);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') onClose();
+        }}
+      >
+        <h2 id="run-dialog-title">Run with these values</h2>
+        {parameters.map((parameter) => (
+          <label key={parameter.name} className="field">
+            <span>
+              {parameter.name}
+              {parameter.description ? <small className="muted"> — {parameter.description}</small> : null}
+            </span>
+            {parameter.type === 'file' ? (
+              <>
+                <input
+                  type="file"
+                  onChange={(event) => {
+                    const file = event.target.files?.[0];
+                    if (file) void upload(parameter.name, file);
+                  }}
+                />
+                <small className="muted">
+                  {uploading === parameter.name
+                    ? 'Uploading…'
+                    : String(values[parameter.name] ?? 'No file yet')}
+                </small>
+              </>
+            ) : parameter.type === 'boolean' ? (
+              <input
+                type="checkbox"
+                checked={values[parameter.name] === true}
+                onChange={(event) =>
+                  setValues((current) => ({ ...current, [parameter.name]: event.target.checked }))
+                }
+              />
+            ) : (
+              <input
+                type={parameter.type === 'number' ? 'number' : 'text'}
+                value={String(values[parameter.name] ?? '')}
+                onChange={(event) =>
+                  setValues((current) => ({
+                    ...current,
+                    [parameter.name]:
+                      parameter.type === 'number' ? Number(event.target.value) : event.target.value,
+                  }))
+                }
+              />
+            )}
+          </label>
+        ))}
+        {error && <p className="error-text">{error}</p>}
+        <div className="dialog-actions">
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" disabled={missing.length > 0 || uploading !== undefined}>
+            Start run
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, launchBrowser } from '../support/browser';
+import { setUpDatabaseAndWorker } from '../support/fixture';
+import { startWebApp, type WebApp } from '../support/web-app';
+
+const fixture = setUpDatabaseAndWorker();
+const failures = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-failures');
+let app: WebApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startWebApp(fixture);
+  browser = await launchBrowser();
+}, 600_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Runs a browser test on a fresh page, saving a screenshot when it fails. */
+async function onPage(name: string, test: (page: Page) => Promise<void>): Promise<void> {
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  try {
+    await test(page);
+  } catch (error) {
+    mkdirSync(failures, { recursive: true });
+    await page.screenshot({ path: path.join(failures, `${name}.png`), fullPage: true }).catch(() => {});
+    if (pageErrors.length && error instanceof Error)
+      error.message += `\nBrowser errors:\n${pageErrors.slice(0, 5).join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Drags with real mouse events: press on `from`, move in steps, release over `to`. */
+async function drag(page: Page, from: Locator, to: { x: number; y: number }): Promise<void> {
+  const box = await from.boundingBox();
+  if (!box) throw new Error('nothing to drag');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('not on screen');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function newPipeline(page: Page): Promise<void> {
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'New pipeline' }).click();
+  await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
+  await page.getByText('Drag a step from the left').waitFor();
+}
+
+async function dropStep(page: Page, type: string, at: { x: number; y: number }): Promise<Locator> {
+  await drag(page, page.getByTestId(`palette-${type}`), at);
+  const node = page.getByTestId(`node-${type}`);
+  await node.waitFor();
+  return node;
+}
+
+async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
+  await drag(
+    page,
+    from.locator('.react-flow__handle-right').first(),
+    await centreOf(to.locator('.react-flow__handle-left').first()),
+  );
+}
+
+describe('editor in Chromium', () => {
+  it('builds a classification pipeline from an empty canvas, runs it live and shows the confusion matrix', async () => {
+    await onPage('build-and-run', async (page) => {
+      await newPipeline(page);
+      const canvas = await page.locator('.react-flow__pane').boundingBox();
+      if (!canvas) throw new Error('no canvas');
+      // Two rows, so the four cards fit the canvas at 1280×800 without overlapping.
+      const at = (x: number, y: number) => ({
+        x: canvas.x + canvas.width * x,
+        y: canvas.y + canvas.height * y,
+      });
+      const ingest = await dropStep(page, 'ingest', at(0.2, 0.25));
+      const split = await dropStep(page, 'split', at(0.65, 0.25));
+      const train = await dropStep(page, 'train', at(0.2, 0.65));
+      const evaluate = await dropStep(page, 'evaluate', at(0.65, 0.65));
+      await connect(page, ingest, split);
+      await connect(page, split, train);
+      await connect(page, train, evaluate);
+      await drag(
+        page,
+        split.locator('.react-flow__handle-right'),
+        await centreOf(evaluate.locator('.react-flow__handle-left').nth(1)),
+      );
+      expect(await page.locator('.react-flow__edge').count()).toBe(4);
+
+      await ingest.click();
+      await page.getByLabel('Source', { exact: true }).selectOption({ label: 'Sample (default)' });
+      await page.getByLabel('Sample dataset').selectOption({ label: 'Iris (default)' });
+      await split.click();
+      await page.getByLabel('Stratify by').selectOption('target');
+      await train.click();
+      await page.getByLabel('Target column').selectOption('target');
+
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId('run-status').textContent(), { timeout: 180_000 })
+        .toBe('succeeded');
+      for (const node of [ingest, split, train, evaluate])
+        expect(await node.getByTestId('step-status').textContent()).toBe('Succeeded');
+
+      await evaluate.click();
+      const matrix = page.getByTestId('confusion-matrix');
+      await matrix.waitFor({ timeout: 30_000 });
+      const text = (await matrix.textContent()) ?? '';
+      for (const label of ['setosa', 'versicolor', 'virginica']) expect(text).toContain(label);
+      await page.screenshot({ path: path.join(path.dirname(failures), 'editor-finished-run.png') });
+    });
+  }, 300_000);
+
+  it('refuses an invalid connection and flags an invalid field, saying why', async () => {
+    await onPage('invalid-input', async (page) => {
+      await newPipeline(page);
+      const canvas = await page.locator('.react-flow__pane').boundingBox();
+      if (!canvas) throw new Error('no canvas');
+      const split = await dropStep(page, 'split', { x: canvas.x + canvas.width * 0.6, y: canvas.y + 200 });
+      const train = await dropStep(page, 'train', { x: canvas.x + canvas.width * 0.25, y: canvas.y + 200 });
+      await connect(page, train, split);
+      await page.getByText('Cannot connect: Model is a model, but Data takes a dataset').waitFor();
+      expect(await page.locator('.react-flow__edge').count()).toBe(0);
+
+      await split.click();
+      const fraction = page.getByLabel('Test fraction');
+      await fraction.fill('1.5');
+      await fraction.blur();
+      await expect.poll(() => fraction.getAttribute('aria-invalid')).toBe('true');
+      const described = (await fraction.getAttribute('aria-describedby')) ?? '';
+      const messages = await Promise.all(
+        described
+          .split(' ')
+          .filter(Boolean)
+          .map((id) => page.locator(`[id="${id}"]`).textContent()),
+      );
+      expect(messages.join(' ')).toMatch(/1/);
+    });
+  }, 300_000);
+});
