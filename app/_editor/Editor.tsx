@@ -122,6 +122,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
 
   if (loaded.isError)
     return <p className="page-error">Could not load the pipeline: {loaded.error.message}</p>;
+  if (!ready) return <p className="page-loading muted">Loading the pipeline…</p>;
   const name = loaded.data?.pipeline.name ?? '…';
   return (
     <div className="editor">
@@ -132,7 +133,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
         <h1 className="pipeline-name">
           {name}
           {unsaved && (
-            <span className="unsaved" title="Unsaved changes" aria-label="Unsaved changes">
+            <span className="unsaved" title="Unsaved changes" role="img" aria-label="Unsaved changes">
               ●
             </span>
           )}

@@ -31,8 +31,11 @@ export function Inspector({
             <p className="muted">None: the pipeline compiles.</p>
           ) : (
             <ul className="problem-list">
-              {problems.map((problem, index) => (
-                <li key={`${problem.code}-${index}`} className={problem.severity}>
+              {problems.map((problem) => (
+                <li
+                  key={`${problem.code}:${problem.nodeId ?? ''}:${problem.edgeId ?? ''}:${problem.field ?? ''}:${problem.parameter ?? ''}:${problem.message}`}
+                  className={problem.severity}
+                >
                   {problem.message}
                 </li>
               ))}

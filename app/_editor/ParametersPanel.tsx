@@ -22,7 +22,7 @@ export function ParametersPanel({ parameters }: { parameters: PipelineParameter[
         </p>
       )}
       {parameters.map((parameter, index) => (
-        <div className="parameter-row" key={`${index}-${parameter.type}`}>
+        <div className="parameter-row" key={parameter.name}>
           <label>
             Name
             <input

@@ -60,48 +60,20 @@ export function RunDialog({
       >
         <h2 id="run-dialog-title">Run with these values</h2>
         {parameters.map((parameter) => (
-          <label key={parameter.name} className="field">
-            <span>
+          <div key={parameter.name} className="field">
+            <label htmlFor={`run-param-${parameter.name}`}>
               {parameter.name}
               {parameter.description ? <small className="muted"> — {parameter.description}</small> : null}
-            </span>
-            {parameter.type === 'file' ? (
-              <>
-                <input
-                  type="file"
-                  onChange={(event) => {
-                    const file = event.target.files?.[0];
-                    if (file) void upload(parameter.name, file);
-                  }}
-                />
-                <small className="muted">
-                  {uploading === parameter.name
-                    ? 'Uploading…'
-                    : String(values[parameter.name] ?? 'No file yet')}
-                </small>
-              </>
-            ) : parameter.type === 'boolean' ? (
-              <input
-                type="checkbox"
-                checked={values[parameter.name] === true}
-                onChange={(event) =>
-                  setValues((current) => ({ ...current, [parameter.name]: event.target.checked }))
-                }
-              />
-            ) : (
-              <input
-                type={parameter.type === 'number' ? 'number' : 'text'}
-                value={String(values[parameter.name] ?? '')}
-                onChange={(event) =>
-                  setValues((current) => ({
-                    ...current,
-                    [parameter.name]:
-                      parameter.type === 'number' ? Number(event.target.value) : event.target.value,
-                  }))
-                }
-              />
-            )}
-          </label>
+            </label>
+            <ParameterInput
+              id={`run-param-${parameter.name}`}
+              parameter={parameter}
+              value={values[parameter.name]}
+              uploading={uploading === parameter.name}
+              onValue={(value) => setValues((current) => ({ ...current, [parameter.name]: value }))}
+              onFile={(file) => void upload(parameter.name, file)}
+            />
+          </div>
         ))}
         {error && <p className="error-text">{error}</p>}
         <div className="dialog-actions">
@@ -114,5 +86,55 @@ export function RunDialog({
         </div>
       </form>
     </div>
+  );
+}
+
+function ParameterInput({
+  id,
+  parameter,
+  value,
+  uploading,
+  onValue,
+  onFile,
+}: {
+  id: string;
+  parameter: PipelineParameter;
+  value: unknown;
+  uploading: boolean;
+  onValue: (value: unknown) => void;
+  onFile: (file: File) => void;
+}) {
+  if (parameter.type === 'file')
+    return (
+      <>
+        <input
+          id={id}
+          type="file"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            if (file) onFile(file);
+          }}
+        />
+        <small className="muted">{uploading ? 'Uploading…' : String(value ?? 'No file yet')}</small>
+      </>
+    );
+  if (parameter.type === 'boolean')
+    return (
+      <input
+        id={id}
+        type="checkbox"
+        checked={value === true}
+        onChange={(event) => onValue(event.target.checked)}
+      />
+    );
+  return (
+    <input
+      id={id}
+      type={parameter.type === 'number' ? 'number' : 'text'}
+      value={String(value ?? '')}
+      onChange={(event) =>
+        onValue(parameter.type === 'number' ? Number(event.target.value) : event.target.value)
+      }
+    />
   );
 }
