@@ -11,7 +11,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useMemo } from 'react';
+import { type DragEvent, useMemo, useState } from 'react';
 import { toast } from 'sonner';
 import type { CompileProblem } from '../../pipeline/problems';
 import { NODE_WIDTH } from './auto-layout';
@@ -46,6 +46,8 @@ export function Canvas({
   const selectedEdges = useEditor((state) => state.selectedEdges);
   const editor = useEditor.getState;
   const flow = useReactFlow();
+  // Measured card sizes: React Flow reports them as changes; the minimap and edges need them back.
+  const [sizes, setSizes] = useState(() => new Map<string, { width: number; height: number }>());
 
   const nodes = useMemo(() => {
     const steps = new Map(run?.steps.map((step) => [step.nodeId, step]));
@@ -54,6 +56,7 @@ export function Canvas({
       id: node.id,
       type: 'step',
       position: dragging?.get(node.id) ?? node.position,
+      measured: sizes.get(node.id),
       selected: selected.has(node.id),
       data: {
         type: node.type,
@@ -68,11 +71,12 @@ export function Canvas({
       id: note.id,
       type: 'note',
       position: dragging?.get(note.id) ?? note.position,
+      measured: sizes.get(note.id),
       selected: selected.has(note.id),
       data: { text: note.text },
     }));
     return [...notes, ...stepNodes];
-  }, [doc, dragging, selectedNodes, problems, run]);
+  }, [doc, dragging, selectedNodes, problems, run, sizes]);
 
   const edges = useMemo(() => {
     const selected = new Set(selectedEdges);
@@ -98,8 +102,13 @@ export function Canvas({
     const state = editor();
     const selected = new Set(state.selectedNodes);
     let selectionChanged = false;
+    const measured: [string, { width: number; height: number }][] = [];
     for (const change of changes) {
-      if (change.type === 'position') {
+      if (change.type === 'dimensions' && change.dimensions) {
+        const known = sizes.get(change.id);
+        if (known?.width !== change.dimensions.width || known?.height !== change.dimensions.height)
+          measured.push([change.id, change.dimensions]);
+      } else if (change.type === 'position') {
         if (change.position) moved.set(change.id, change.position);
         if (change.dragging === false) ended = true;
       } else if (change.type === 'select') {
@@ -108,6 +117,7 @@ export function Canvas({
         else selected.delete(change.id);
       }
     }
+    if (measured.length) setSizes((current) => new Map([...current, ...measured]));
     if (selectionChanged) state.select([...selected], state.selectedEdges);
     if (moved.size) state.drag(moved);
     if (ended) state.endDrag();

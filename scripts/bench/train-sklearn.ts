@@ -22,7 +22,7 @@ export function sklearnMissing(script: string): string | undefined {
   if (!existsSync(script)) return `${script} is not there`;
   const check = spawnSync('python3', ['-c', 'import sklearn, pandas'], { encoding: 'utf8' });
   if (check.error) return 'python3 is not installed';
-  if (check.status !== 0) return 'scikit-learn or pandas is missing: run `pip install scikit-learn pandas`';
+  if (check.status !== 0) return 'python3 has no scikit-learn or pandas';
   return undefined;
 }
 

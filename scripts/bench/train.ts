@@ -43,10 +43,11 @@ console.log(
   `Training benchmark: Node ${process.version}, ${availableParallelism()} cores; fits repeated up to ${repeat}× (once on 1M rows or when over 30 s), median shown`,
 );
 // Other work on a shared machine slows both sides unevenly: the load says how far to trust ratios.
+let busiest = 0;
 console.log(`load average at start: ${loadAverage()}`);
 if (sklearnProblem)
   console.log(
-    `scikit-learn reference skipped (${sklearnProblem}). To compare: pip install scikit-learn pandas`,
+    `scikit-learn reference skipped (${sklearnProblem}). To compare, install it: pip install scikit-learn pandas`,
   );
 
 const outcomes: SetOutcome[] = [];
@@ -60,6 +61,7 @@ try {
   if (version) console.log(`\nscikit-learn ${version.sklearn}, Python ${version.python}`);
   printGoals(outcomes);
   console.log(`load average at end: ${loadAverage()}`);
+  warnIfBusy();
 } finally {
   // The training threads would keep the process alive for their 30 s idle timeout.
   await closeTrainingPool();
@@ -84,7 +86,7 @@ async function benchmarkSet(name: SetName): Promise<SetOutcome> {
     const data = await prepareData(harness, set, chosen.includes('linear'));
     seconds = data.seconds;
     for (const outcome of outcomes) {
-      console.error(`${name}: Pipewright ${outcome.algo}…`);
+      console.error(`${name}: Pipewright ${outcome.algo}… (load ${loadAverage()})`);
       try {
         outcome.ours = await trainAndMeasure(harness, set, data, algoInfo[outcome.algo].algorithm, times);
       } catch (error) {
@@ -103,7 +105,7 @@ async function benchmarkSet(name: SetName): Promise<SetOutcome> {
 
 function runReference(set: PreparedSet, outcome: AlgoOutcome, times: number): void {
   const algo = algoInfo[outcome.algo].sklearn(set.task);
-  console.error(`${set.name}: scikit-learn ${algo}…`);
+  console.error(`${set.name}: scikit-learn ${algo}… (load ${loadAverage()})`);
   try {
     outcome.sklearn = runSklearn(sklearnScript, set, algo, times);
   } catch (error) {
@@ -120,7 +122,20 @@ function pickList<T extends string>(text: string, allowed: readonly T[], option:
   return allowed.filter((item) => picked.includes(item));
 }
 
+/**
+ * scikit-learn's HistGradientBoosting runs OpenMP threads that wait on each other at every
+ * histogram: when other processes hold the cores, it slows several times over (19 s instead of 3 s
+ * for synth_100k, seen on a machine at load 3.5), while our single-threaded boosting hardly notices.
+ */
+function warnIfBusy(): void {
+  if (sklearnProblem || busiest <= availableParallelism()) return;
+  console.log(
+    `warning: the load average reached ${busiest.toFixed(1)} on ${availableParallelism()} cores during the run. Other processes competed for the CPU, which slows scikit-learn's multi-threaded fits (HistGradientBoosting above all) far more than ours: the ratios flatter Pipewright. Re-run on an idle machine before trusting them.`,
+  );
+}
+
 function loadAverage(): string {
+  busiest = Math.max(busiest, loadavg()[0] ?? 0);
   return loadavg()
     .map((load) => load.toFixed(2))
     .join(', ');

@@ -49,3 +49,52 @@ export function buildWebApp(projectDir: string): Promise<void> {
     );
   });
 }
+
+export interface RunningApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The production app (`next start`, built first when the sources changed) on a free local port in a
+ * process group of its own, with the given environment; resolves once it answers /api/health.
+ * For browser tests and benchmarks; `npm start` has its own supervision.
+ */
+export async function startProductionApp(options: {
+  projectDir: string;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+}): Promise<RunningApp> {
+  if (needsBuild(options.projectDir)) await buildWebApp(options.projectDir);
+  const port = await pickPort();
+  const child = spawnGroup({
+    name: 'app',
+    command: process.execPath,
+    args: [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
+    cwd: options.projectDir,
+    logFile: options.logFile,
+    env: { ...options.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForAnswer(url, child.exited, options.logFile);
+  return { url, stop: () => stopGroup(child.pgid) };
+}
+
+async function waitForAnswer(url: string, exited: Promise<number | null>, logFile: string): Promise<void> {
+  let stopped = false;
+  void exited.then(() => {
+    stopped = true;
+  });
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (stopped) throw new Error(`next start exited before it answered; see ${logFile}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      // 503 is an answer too: the app runs, some service it checks does not.
+      if (response.status === 200 || response.status === 503) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the app at ${url} did not answer within a minute; see ${logFile}`);
+}
