@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../scripts/launcher/web-app';
 import { type Browser, launchBrowser } from '../support/browser';
 import { setUpDatabaseAndWorker } from '../support/fixture';
-import { startWebApp, type WebApp } from '../support/web-app';
+import { startWebApp } from '../support/web-app';
 
 const fixture = setUpDatabaseAndWorker();
 const failures = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-failures');
-let app: WebApp;
+let app: RunningApp;
 let browser: Browser;
 
 beforeAll(async () => {
