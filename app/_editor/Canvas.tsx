@@ -11,7 +11,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useMemo, useState } from 'react';
+import { type DragEvent, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import type { CompileProblem } from '../../pipeline/problems';
 import { NODE_WIDTH } from './auto-layout';
@@ -20,6 +20,7 @@ import { selectDocument, useEditor } from './editor-store';
 import { type NoteFlowNode, NoteNode } from './NoteNode';
 import { DRAG_TYPE } from './Palette';
 import { type StepFlowNode, StepNode } from './StepNode';
+import { keepUnchanged } from './stable-nodes';
 import type { RunView } from './use-run-view';
 
 const nodeTypes = { step: StepNode, note: NoteNode };
@@ -48,6 +49,7 @@ export function Canvas({
   const flow = useReactFlow();
   // Measured card sizes: React Flow reports them as changes; the minimap and edges need them back.
   const [sizes, setSizes] = useState(() => new Map<string, { width: number; height: number }>());
+  const nodeCache = useRef(new Map<string, StepFlowNode | NoteFlowNode>());
 
   const nodes = useMemo(() => {
     const steps = new Map(run?.steps.map((step) => [step.nodeId, step]));
@@ -75,7 +77,11 @@ export function Canvas({
       selected: selected.has(note.id),
       data: { text: note.text },
     }));
-    return [...notes, ...stepNodes];
+    nodeCache.current = keepUnchanged<StepFlowNode | NoteFlowNode>(
+      [...notes, ...stepNodes],
+      nodeCache.current,
+    );
+    return [...nodeCache.current.values()];
   }, [doc, dragging, selectedNodes, problems, run, sizes]);
 
   const edges = useMemo(() => {

@@ -60,27 +60,25 @@ async function dragFrames(page: Page): Promise<number[]> {
   const card = page.locator('.react-flow__node').nth(Math.floor(count / 2));
   const box = await card.boundingBox();
   if (!box) throw new Error('the card to drag is not on screen');
-  await page.evaluate(() => {
-    const times: number[] = [];
-    Reflect.set(window, '__frames', times);
-    const tick = (time: number) => {
+  // A string, not a function: tsx adds naming helpers to functions that do not exist in the page.
+  await page.evaluate(`(() => {
+    const times = [];
+    window.__frames = times;
+    window.__recording = true;
+    const tick = (time) => {
       times.push(time);
-      if (Reflect.get(window, '__recording')) requestAnimationFrame(tick);
+      if (window.__recording) requestAnimationFrame(tick);
     };
-    Reflect.set(window, '__recording', true);
     requestAnimationFrame(tick);
-  });
+  })()`);
   await page.mouse.move(box.x + 40, box.y + 20);
   await page.mouse.down();
   for (let step = 0; step < 120; step++) {
     await page.mouse.move(box.x + 40 + step * 2, box.y + 20 + Math.sin(step / 10) * 40);
   }
   await page.mouse.up();
-  const times: number[] = await page.evaluate(() => {
-    Reflect.set(window, '__recording', false);
-    const recorded = Reflect.get(window, '__frames');
-    return Array.isArray(recorded) ? recorded.map(Number) : [];
-  });
+  const recorded: unknown = await page.evaluate('(window.__recording = false, window.__frames)');
+  const times = Array.isArray(recorded) ? recorded.map(Number) : [];
   return times.slice(1).map((time, index) => time - (times[index] ?? time));
 }
 

@@ -96,8 +96,7 @@ async function benchmarkSet(name: SetName): Promise<SetOutcome> {
   } finally {
     harness.cleanup();
   }
-  // After ours, never beside it: both sides use both cores.
-  // As many fits as ours got, so both medians rest on the same count.
+  // After ours, never beside it (both sides use both cores), with as many fits as ours got.
   if (!sklearnProblem)
     for (const outcome of outcomes) runReference(set, outcome, outcome.ours?.fits ?? times);
   return { set, seconds, algos: outcomes };
