@@ -2,6 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { type DatasetSchema, type LogicalType, logicalTypeOf } from './dataset-schema';
 import { type Duck, numberOf, type Plain } from './duck';
+import type { ColumnProfile, DatasetProfile } from './profile-schema';
 import { quoteIdent } from './sql';
 
 export const HISTOGRAM_BINS = 20;
@@ -13,31 +14,12 @@ export const HISTOGRAM_BINS = 20;
 export const EXACT_PROFILE_ROWS = 100_000;
 const TOP_VALUES = 10;
 
-const plainSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-
-export const columnProfileSchema = z.object({
-  name: z.string(),
-  type: z.string(),
-  missing: z.number(),
-  missingFraction: z.number(),
-  distinct: z.number(),
-  min: plainSchema,
-  max: plainSchema,
-  mean: z.number().nullable(),
-  std: z.number().nullable(),
-  topValues: z.array(z.object({ value: plainSchema, count: z.number() })),
-  /** 20 equal-width bins from min to max (numeric columns only). */
-  histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number() })),
-});
-
-export const datasetProfileSchema = z.object({
-  rows: z.number(),
-  /** Set when histograms and top values are estimates from a sample of this many rows. */
-  sampledRows: z.number().optional(),
-  columns: z.array(columnProfileSchema),
-});
-export type ColumnProfile = z.infer<typeof columnProfileSchema>;
-export type DatasetProfile = z.infer<typeof datasetProfileSchema>;
+export {
+  type ColumnProfile,
+  columnProfileSchema,
+  type DatasetProfile,
+  datasetProfileSchema,
+} from './profile-schema';
 
 /** Storage types of a relation's columns, in order. */
 export async function describeRelation(

@@ -3,9 +3,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { type KeyboardEvent, useId, useMemo, useState } from 'react';
+import { type ColumnProfile, type DatasetProfile, readProfile } from '../../../nodes/_data/profile-schema';
 import type { AppRouter } from '../../_server/root';
 import { useTRPC } from '../../_trpc/client';
-import { type ColumnProfile, type DatasetProfile, readProfile } from './profile-schema';
 import './dataset.css';
 
 export type DatasetPreviewData = inferRouterOutputs<AppRouter>['datasets']['preview'];

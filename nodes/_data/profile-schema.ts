@@ -1,15 +1,13 @@
 import { z } from 'zod';
 
 /**
- * The dataset profile stored with a dataset artifact (nodes/_data/profile.ts writes it), as the
- * browser reads it from `datasets.preview`. That module pulls in DuckDB, so its shape is restated
- * here for the client; unknown extra fields are ignored.
+ * The profile stored with every dataset artifact. Pure (zod only), so the browser reads it with the
+ * same schema the worker writes it with.
  */
 const plainSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const columnProfileSchema = z.object({
   name: z.string(),
-  /** Logical type: numeric, categorical, boolean, datetime or text. */
   type: z.string(),
   missing: z.number(),
   missingFraction: z.number(),
@@ -22,7 +20,6 @@ export const columnProfileSchema = z.object({
   /** 20 equal-width bins from min to max (numeric columns only). */
   histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number() })),
 });
-export type ColumnProfile = z.infer<typeof columnProfileSchema>;
 
 export const datasetProfileSchema = z.object({
   rows: z.number(),
@@ -30,6 +27,7 @@ export const datasetProfileSchema = z.object({
   sampledRows: z.number().optional(),
   columns: z.array(columnProfileSchema),
 });
+export type ColumnProfile = z.infer<typeof columnProfileSchema>;
 export type DatasetProfile = z.infer<typeof datasetProfileSchema>;
 
 /** The stored profile, or undefined when there is none or it has another shape. */
