@@ -1,13 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Env } from '../../config/env';
 import type { Database } from '../../db/client';
-import {
-  createPipeline,
-  findPipelineByName,
-  getVersion,
-  latestVersion,
-  saveVersion,
-} from '../../db/queries/pipelines';
+import { createPipeline, findPipelineByName, latestVersion, saveVersion } from '../../db/queries/pipelines';
 import { parsePipelineDocument } from '../../pipeline/document';
 import { hashValue } from '../../pipeline/hash';
 import { CompileError, startRun } from '../../workflows/client';
@@ -83,8 +77,7 @@ async function resolveVersion(db: Database, target: string) {
   if (!/^[0-9a-f-]{36}$/i.test(target)) throw new CliError(`${target}: no such file, and not a pipeline id`);
   const latest = await latestVersion(db, target);
   if (!latest) throw new CliError(`No pipeline with id ${target}`);
-  const version = await getVersion(db, latest.id);
-  return { versionId: latest.id, document: parsePipelineDocument(version?.graph) };
+  return { versionId: latest.id, document: parsePipelineDocument(latest.graph) };
 }
 
 function printReport(

@@ -21,13 +21,3 @@ export function addTreeScores(tree: BoostedTree, x: FeatureMatrix, out: Float64A
     out[i] = (out[i] ?? 0) + (value[node] ?? 0);
   }
 }
-
-/** The listed rows of a row-major matrix, copied into a compact one (cache-friendly to walk). */
-export function selectRows(x: FeatureMatrix, rows: Int32Array): FeatureMatrix {
-  const values = new Float64Array(rows.length * x.cols);
-  for (let i = 0; i < rows.length; i++) {
-    const start = (rows[i] ?? 0) * x.cols;
-    values.set(x.values.subarray(start, start + x.cols), i * x.cols);
-  }
-  return { values, rows: rows.length, cols: x.cols };
-}

@@ -1,6 +1,7 @@
 import type { FeatureMatrix } from '../linear/ridge';
+import { selectRows } from '../matrix';
 import { seededRandom } from '../random';
-import { addTreeScores, selectRows } from './apply-tree';
+import { addTreeScores } from './apply-tree';
 import { binRows, fitBins, MAX_BINS } from './binning';
 import { type GrowerParams, TreeGrower } from './grower';
 import { lossFor } from './loss';

@@ -17,8 +17,6 @@ export class Duck {
     const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: options.memoryLimit ?? '1GB',
       threads: String(options.threads ?? 2),
-      // Spill to disk rather than fail when a sort or join outgrows memory.
-      preserve_insertion_order: 'true',
     });
     return new Duck(instance, await instance.connect());
   }

@@ -1,5 +1,6 @@
 import { trackedSelection } from '../_data/columns';
 import { conditionColumns } from '../_data/condition';
+import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { type ColumnInference, ColumnTracker, type KnownColumns } from '../_kit/known-columns';
 import type { CleanOperation, QualityRule } from './spec';
 
@@ -18,7 +19,10 @@ export function inferCleanColumns(
         break;
       }
       case 'keep': {
-        const kept = new Set([...trackedSelection(operation.columns, tracker, `${field}.columns`), '_split']);
+        const kept = new Set([
+          ...trackedSelection(operation.columns, tracker, `${field}.columns`),
+          SPLIT_COLUMN,
+        ]);
         tracker.map((columns) => columns.filter((column) => kept.has(column.name)));
         break;
       }

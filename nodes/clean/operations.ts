@@ -30,7 +30,12 @@ export async function applyOperation(
       return;
     }
     case 'keep': {
-      const keep = new Set([...columnsOf(operation.columns), ...(chain.hasSplit ? [SPLIT_COLUMN] : [])]);
+      const chosen = columnsOf(operation.columns);
+      if (chosen.length === 0)
+        throw new NodeInputError('No column matches the selection to keep: every column would be dropped', {
+          field: where,
+        });
+      const keep = new Set([...chosen, ...(chain.hasSplit ? [SPLIT_COLUMN] : [])]);
       const dropped = chain.names.filter((name) => !keep.has(name));
       await chain.next(`select ${quoteIdents(chain.names.filter((name) => keep.has(name)))} from {prev}`);
       chain.learned.push({ op: 'drop', columns: dropped });
@@ -66,6 +71,8 @@ export async function applyOperation(
       const columns = operation.columns
         ? columnsOf(operation.columns)
         : chain.names.filter((name) => name !== SPLIT_COLUMN);
+      // No column chosen (a by-type selection that matched none): nothing to compare, nothing dropped.
+      if (columns.length === 0) return;
       // Keeps the first of each group of duplicates, in the original row order.
       await chain.next(
         `select * exclude (__pw_row) from (select *, row_number() over () as __pw_row from {prev})
@@ -102,8 +109,7 @@ function textExpression(column: string, trim: boolean, lower: boolean): string {
 }
 
 async function cast(chain: TableChain, column: string, to: LogicalType, where: string): Promise<void> {
-  if (!chain.names.includes(column))
-    throw new NodeInputError(`Column "${column}" is not in the data`, { field: where, column });
+  resolveColumns([column], chain.columns, where);
   const bad = await firstUnconvertible(chain.duck, chain.current, [], column, to);
   if (bad) {
     throw new NodeInputError(

@@ -99,6 +99,16 @@ describe('clean', () => {
     ]);
   });
 
+  it('treats a by-type selection that matches no column as nothing to de-duplicate, and refuses to keep nothing', async () => {
+    const data = await dataset('empty-pick', 'a,b\n1,x\n1,x\n');
+    const none = { byType: 'datetime', except: [] };
+    const result = await clean(data, { operations: [{ op: 'deduplicate', columns: none }] });
+    expect(result.rows).toHaveLength(2);
+    await expect(clean(data, { operations: [{ op: 'keep', columns: none }] })).rejects.toThrow(
+      'No column matches the selection to keep',
+    );
+  });
+
   it('clips outliers to IQR fences learned from the data', async () => {
     const data = await dataset('clip', 'v\n1\n2\n3\n4\n5\n6\n7\n8\n100\n\n');
     const result = await clean(data, { operations: [{ op: 'clip', columns: ['v'], method: 'iqr' }] });

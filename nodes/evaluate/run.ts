@@ -1,5 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { argmaxRows } from '../../ml/linear/logistic';
+import { selectRows } from '../../ml/matrix';
 import { accuracy } from '../../ml/metrics/classification';
 import { r2 } from '../../ml/metrics/regression';
 import { type FittedModel, predictModel } from '../../ml/model';
@@ -13,7 +14,9 @@ import { quoteIdent } from '../_data/sql';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { writeJsonArtifact } from '../_kit/json-artifact';
+import { checkFeatureValues, chooseFeatures } from '../_model/features';
 import { type ModelArtifact, readModelArtifact } from '../_model/model-artifact';
+import { encodeTruth } from '../_model/truth';
 import { checkGates } from './gates';
 import { noProductionModel } from './production-baseline';
 import { chartsOf, metricsOf, type Predictions } from './report';
@@ -24,7 +27,8 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
   const duck = await Duck.open();
   try {
     const dataset = await openDataset(duck, inputs.data);
-    for (const feature of model.features) requireColumn(dataset, feature, 'data');
+    // The same checks as training: the features must exist, be numbers or yes/no, and be finite.
+    chooseFeatures(dataset, model.features, model.target);
     const target = requireColumn(dataset, model.target, 'data');
     const split = dataset.columns.some((column) => column.name === SPLIT_COLUMN);
     if (!split)
@@ -46,21 +50,18 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
       throw new NodeInputError('There are no test rows with a target value to measure', { field: 'data' });
     context.progress(0.3);
 
+    checkFeatureValues(rows, model.features, model.algorithm, 'test');
     const { keep, y } = encodeTruth(model.task, model.classes, rows.target);
     if (keep.length < rows.rows)
       context.log.warn(
         `Left out ${rows.rows - keep.length} test rows whose class never occurred in training`,
       );
-    const allPredicted = predictModel(model.fitted, rows);
-    const width = model.task === 'classification' ? model.classes.length : 1;
+    const measured = selectRows(rows, keep);
     const predictions: Predictions = {
       task: model.task,
       classes: model.classes,
       y,
-      predicted: Float64Array.from(
-        { length: keep.length * width },
-        (_, index) => allPredicted[(keep[Math.floor(index / width)] ?? 0) * width + (index % width)] ?? 0,
-      ),
+      predicted: predictModel(model.fitted, measured),
     };
     const metrics = metricsOf(predictions);
     const slices = config.slices.map((slice, index) => {
@@ -91,7 +92,7 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
       gates,
       ...chartsOf(predictions),
       importances: model.importances,
-      permutationImportances: permutationImportances(model, rows, keep, y),
+      permutationImportances: permutationImportances(model, measured, y),
       training: model.training,
     };
     const stored = await writeJsonArtifact(context, 'report', 'report', report);
@@ -119,26 +120,6 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
   }
 };
 
-/** The truth as class indices (rows with a class unseen in training left out) or values. */
-function encodeTruth(
-  task: 'classification' | 'regression',
-  classes: (string | number | boolean)[],
-  target: (string | number | boolean | null)[],
-) {
-  if (task === 'regression')
-    return { keep: Int32Array.from(target.keys()), y: Float64Array.from(target, (value) => Number(value)) };
-  const index = new Map(classes.map((label, position) => [label, position]));
-  const keep: number[] = [];
-  const y: number[] = [];
-  target.forEach((value, row) => {
-    const position = value === null ? undefined : index.get(value);
-    if (position === undefined) return;
-    keep.push(row);
-    y.push(position);
-  });
-  return { keep: Int32Array.from(keep), y: Float64Array.from(y) };
-}
-
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
@@ -149,18 +130,13 @@ const PERMUTATION_ROWS = 5000;
 /** Drop in accuracy (classes) or R² (values) when each feature is shuffled, highest first. */
 function permutationImportances(
   model: ModelArtifact,
-  rows: { values: Float64Array; cols: number },
-  keep: Int32Array,
+  measured: { values: Float64Array; rows: number; cols: number },
   y: Float64Array,
 ) {
-  const count = Math.min(keep.length, PERMUTATION_ROWS);
-  const values = new Float64Array(count * rows.cols);
-  for (let index = 0; index < count; index++) {
-    const row = keep[index] ?? 0;
-    values.set(rows.values.subarray(row * rows.cols, (row + 1) * rows.cols), index * rows.cols);
-  }
+  const count = Math.min(measured.rows, PERMUTATION_ROWS);
+  const values = measured.values.subarray(0, count * measured.cols);
   const truth = y.subarray(0, count);
-  const drops = permutationImportance({ values, rows: count, cols: rows.cols }, (matrix) =>
+  const drops = permutationImportance({ values, rows: count, cols: measured.cols }, (matrix) =>
     scoreOf(model.fitted, model.task, model.classes.length, matrix, truth),
   );
   return model.features

@@ -1,5 +1,6 @@
 import type { ColumnSelector } from '../_data/columns';
 import { trackedSelection } from '../_data/columns';
+import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { parseExpression } from '../_data/expression';
 import { NodeInputError } from '../_kit/errors';
 import { type ColumnInference, ColumnTracker, type KnownColumns } from '../_kit/known-columns';
@@ -67,7 +68,8 @@ export function inferFeatureColumns(
     const features = new Set(trackedSelection(config.features, tracker, 'features'));
     tracker.map((columns) =>
       columns.filter(
-        (column) => features.has(column.name) || column.name === config.target || column.name === '_split',
+        (column) =>
+          features.has(column.name) || column.name === config.target || column.name === SPLIT_COLUMN,
       ),
     );
   }

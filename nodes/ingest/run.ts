@@ -60,8 +60,6 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
       columns: schema.columns.map(({ name, storage }) => ({ name, storage })),
       steps: [],
     });
-    // The exported rows were only a way into DuckDB; the Parquet output is what stays.
-    if (config.source === 'postgres') await rm(file, { force: true });
     if (profile.rows === 0)
       throw new NodeInputError(`${fileName} has a header but no data rows`, { field: 'file' });
     return {
@@ -76,6 +74,9 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     };
   } finally {
     duck.close();
+    // The exported rows were only a way into DuckDB; the Parquet output is what stays, on
+    // success or failure (a retry exports them again).
+    if (config.source === 'postgres') await rm(file, { force: true });
   }
 };
 

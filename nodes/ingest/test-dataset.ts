@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Duck, type PlainRow } from '../_data/duck';
 import { readTransformSpec, type TransformSpec } from '../_data/transform-spec';
 import type { ArtifactRef } from '../_kit/artifact-ref';
@@ -21,7 +22,7 @@ export async function readDataset(
   ref: ArtifactRef | undefined,
 ): Promise<{ rows: PlainRow[]; spec: TransformSpec }> {
   if (!ref) throw new Error('no dataset');
-  const file = new URL(ref.uri).pathname;
+  const file = fileURLToPath(ref.uri);
   const duck = await Duck.open();
   try {
     return { rows: await duck.all('select * from read_parquet($1)', [file]), spec: readTransformSpec(file) };

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { modelImportances } from '../../ml/importance';
+import { selectRows } from '../../ml/matrix';
 import { classificationMetrics, type Metrics, regressionMetrics } from '../../ml/metrics/summary';
 import { type FittedModel, predictModel } from '../../ml/model';
 import { openDataset, requireColumn } from '../_data/dataset-input';
@@ -11,9 +12,10 @@ import { quoteIdent } from '../_data/sql';
 import { readTransformSpec } from '../_data/transform-spec';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
+import { checkFeatureValues, chooseFeatures } from '../_model/features';
 import { type ModelArtifact, writeModelArtifact } from '../_model/model-artifact';
+import { encodeTruth } from '../_model/truth';
 import { exportModelOnnx } from './export-onnx';
-import { checkFeatureValues, chooseFeatures } from './features';
 import { fitOffThread } from './fit-pool';
 import type { trainSpec } from './spec';
 import { type EncodedTarget, encodeTarget } from './target';
@@ -59,7 +61,8 @@ export const runTrain: NodeRun<typeof trainSpec> = async ({ config, inputs }, co
         algorithm: config.algorithm,
         task: encoded.task,
         classes: encoded.classes.length,
-        x: training,
+        // Only the features go to the training thread: the labels travel encoded, in `y`.
+        x: { values: training.values, rows: training.rows, cols: training.cols },
         y: encoded.y,
         hyperparameters: config,
       },
@@ -146,10 +149,7 @@ async function validationMetrics(
     target,
     where: `${where} and ${quoteIdent(target)} is not null`,
   });
-  if (rows.rows === 0) return undefined;
-  const index = new Map(encoded.classes.map((label, position) => [label, position]));
-  const y = Float64Array.from(rows.target, (value) =>
-    encoded.task === 'classification' ? (index.get(value ?? '') ?? -1) : Number(value),
-  );
-  return { rows: rows.rows, metrics: metricsOf(fitted, rows, { ...encoded, y }) };
+  const { keep, y } = encodeTruth(encoded.task, encoded.classes, rows.target);
+  if (keep.length === 0) return undefined;
+  return { rows: keep.length, metrics: metricsOf(fitted, selectRows(rows, keep), { ...encoded, y }) };
 }

@@ -4,7 +4,7 @@ import type { DatasetInput } from '../_data/dataset-input';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import type { RowMatrix } from '../_data/matrix';
 import { NodeInputError } from '../_kit/errors';
-import type { Algorithm } from '../_model/algorithms';
+import type { Algorithm } from './algorithms';
 
 /**
  * The model's input columns: the chosen ones, or every column but the target and the split. They
@@ -42,6 +42,7 @@ export function checkFeatureValues(
   matrix: RowMatrix,
   features: readonly string[],
   algorithm: Algorithm,
+  part: 'training' | 'test' = 'training',
 ): void {
   for (const [col, name] of features.entries()) {
     let missing = 0;
@@ -50,13 +51,13 @@ export function checkFeatureValues(
       if (Number.isNaN(value)) missing++;
       else if (!Number.isFinite(value))
         throw new NodeInputError(
-          `Column "${name}" holds an infinite value (training row ${row + 1}): clip or filter it in a Clean step`,
+          `Column "${name}" holds an infinite value (${part} row ${row + 1}): clip or filter it in a Clean step`,
           { field: 'features', column: name, row: row + 1 },
         );
     }
     if (missing > 0 && algorithm !== 'gradient_boosting')
       throw new NodeInputError(
-        `Column "${name}" has ${missing} missing values in the training rows: impute them in a Clean step, or choose gradient boosting, which handles missing values`,
+        `Column "${name}" has ${missing} missing values in the ${part} rows: impute them in a Clean step, or choose gradient boosting, which handles missing values`,
         { field: 'features', column: name },
       );
   }
