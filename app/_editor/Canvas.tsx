@@ -24,6 +24,7 @@ import { keepUnchanged } from './stable-nodes';
 import type { RunView } from './use-run-view';
 
 const nodeTypes = { step: StepNode, note: NoteNode };
+const noProblems: string[] = [];
 
 function request(connection: Connection | Edge): ConnectionRequest | undefined {
   const { source, target, sourceHandle, targetHandle } = connection;
@@ -51,8 +52,17 @@ export function Canvas({
   const [sizes, setSizes] = useState(() => new Map<string, { width: number; height: number }>());
   const nodeCache = useRef(new Map<string, StepFlowNode | NoteFlowNode>());
 
+  // Grouped once per compile and per run, not on every frame of a drag.
+  const problemsByNode = useMemo(() => {
+    const grouped = new Map<string, string[]>();
+    for (const problem of problems)
+      if (problem.nodeId && problem.severity === 'error')
+        grouped.set(problem.nodeId, [...(grouped.get(problem.nodeId) ?? []), problem.message]);
+    return grouped;
+  }, [problems]);
+  const steps = useMemo(() => new Map(run?.steps.map((step) => [step.nodeId, step])), [run]);
+
   const nodes = useMemo(() => {
-    const steps = new Map(run?.steps.map((step) => [step.nodeId, step]));
     const selected = new Set(selectedNodes);
     const stepNodes: StepFlowNode[] = doc.nodes.map((node) => ({
       id: node.id,
@@ -63,9 +73,7 @@ export function Canvas({
       data: {
         type: node.type,
         label: node.label,
-        problems: problems
-          .filter((problem) => problem.nodeId === node.id && problem.severity === 'error')
-          .map((problem) => problem.message),
+        problems: problemsByNode.get(node.id) ?? noProblems,
         step: steps.get(node.id),
       },
     }));
@@ -82,7 +90,7 @@ export function Canvas({
       nodeCache.current,
     );
     return [...nodeCache.current.values()];
-  }, [doc, dragging, selectedNodes, problems, run, sizes]);
+  }, [doc, dragging, selectedNodes, problemsByNode, steps, sizes]);
 
   const edges = useMemo(() => {
     const selected = new Set(selectedEdges);
@@ -167,10 +175,7 @@ export function Canvas({
         deleteKeyCode={['Delete', 'Backspace']}
         isValidConnection={(connection) => {
           const wanted = request(connection);
-          return (
-            Boolean(wanted) &&
-            !connectionProblem(useEditor.getState().history.present, wanted ?? connectionFallback)
-          );
+          return wanted !== undefined && !connectionProblem(useEditor.getState().history.present, wanted);
         }}
         onConnect={(connection) => {
           const wanted = request(connection);
@@ -202,8 +207,6 @@ export function Canvas({
     </div>
   );
 }
-
-const connectionFallback: ConnectionRequest = { source: '', sourceHandle: '', target: '', targetHandle: '' };
 
 const STATUS_COLOURS: Record<string, string> = {
   succeeded: '#2f9e44',

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
@@ -28,16 +28,17 @@ export function Editor({ pipelineId, runId }: { pipelineId: string; runId?: stri
 
 function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialRunId?: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const flow = useReactFlow();
   const [runId, setRunId] = useState(initialRunId);
   const run = useRunView(runId);
   // A run opened from history shows the version that ran; otherwise the latest version.
   const pinnedVersion = initialRunId ? run?.pipelineVersionId : undefined;
+  // Fetched fresh each time the editor opens (gcTime 0), then never again: the store owns the document.
   const loaded = useQuery({
     ...trpc.pipelines.get.queryOptions({ id: pipelineId, versionId: pinnedVersion }),
     enabled: !initialRunId || pinnedVersion !== undefined,
     staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
   });
   const doc = useEditor(selectDocument);
   const unsaved = useEditor(selectUnsaved);
@@ -50,13 +51,14 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   const [openNode, setOpenNode] = useState<string | undefined>();
 
   useEffect(() => {
-    if (!loaded.data) return;
+    // Loaded once: a later change of query (a new run's version) must not replace the edits.
+    if (!loaded.data || ready) return;
     useEditor.getState().load(loaded.data.version.graph, loaded.data.version.version);
     setReady(true);
     // Frame a loaded pipeline once its nodes are on the canvas; an empty one keeps zoom 1.
     if (loaded.data.version.graph.nodes.length)
       requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
-  }, [loaded.data, flow]);
+  }, [loaded.data, flow, ready]);
 
   // The compiler is pure and shared: the editor runs it on every edit, no round trip.
   const compiled = useMemo(() => compilePipeline(doc), [doc]);
@@ -66,16 +68,16 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
       onSuccess: (saved, input) => {
         if (input.document === useEditor.getState().history.present)
           useEditor.getState().markSaved(useEditor.getState().history.present, saved.version);
-        void queryClient.invalidateQueries({ queryKey: trpc.pipelines.versions.queryKey({ pipelineId }) });
         toast.success(`Saved as version ${saved.version}`);
       },
       onError: (error) => toast.error(`Not saved: ${error.message}`),
     }),
   );
+  const saveVersion = save.mutate;
   const onSave = useCallback(() => {
     const current = useEditor.getState().history.present;
-    save.mutate({ pipelineId, document: current });
-  }, [save, pipelineId]);
+    saveVersion({ pipelineId, document: current });
+  }, [saveVersion, pipelineId]);
   useEditorShortcuts(onSave);
 
   const start = useMutation(
@@ -113,12 +115,16 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
     start.mutate({ pipelineId, versionId, parameters: values });
   };
 
-  const finished = run && ['succeeded', 'failed', 'cancelled'].includes(run.status);
+  const status = run?.status;
+  const runError = run?.error;
+  const finished = status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  // Toasts for runs started here; a finished run opened from history says nothing.
+  const startedHere = runId !== undefined && runId !== initialRunId;
   useEffect(() => {
-    if (!run || !finished) return;
-    if (run.status === 'succeeded') toast.success('Run succeeded');
-    else if (run.status === 'failed') toast.error(`Run failed: ${run.error ?? ''}`);
-  }, [finished, run?.status, run?.error, run]);
+    if (!startedHere) return;
+    if (status === 'succeeded') toast.success('Run succeeded');
+    else if (status === 'failed') toast.error(`Run failed: ${runError ?? ''}`);
+  }, [startedHere, status, runError]);
 
   if (loaded.isError)
     return <p className="page-error">Could not load the pipeline: {loaded.error.message}</p>;

@@ -52,7 +52,8 @@ export function Inspector({
         <label className="field">
           <span>Name on the canvas</span>
           <input
-            key={node.id}
+            // Keyed by the value too, so undo and redo show in the field instead of being typed back.
+            key={`${node.id}:${node.label}`}
             defaultValue={node.label}
             placeholder={spec.title}
             onBlur={(event) => {

@@ -8,7 +8,9 @@ export type NoteFlowNode = Node<{ text: string }, 'note'>;
 
 /** A sticky note: text typed freely, saved as one undo step when the note loses focus. */
 export function NoteNode({ id, data, selected }: NodeProps<NoteFlowNode>) {
-  const [text, setText] = useState(data.text);
+  // A draft while typing; otherwise the document's text, so undo and redo show here too.
+  const [draft, setDraft] = useState<string>();
+  const text = draft ?? data.text;
   const edit = useEditor((state) => state.edit);
   return (
     <div className={`note-node${selected ? ' selected' : ''}`}>
@@ -17,8 +19,9 @@ export function NoteNode({ id, data, selected }: NodeProps<NoteFlowNode>) {
         className="nodrag"
         value={text}
         placeholder="Write a note"
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => setDraft(event.target.value)}
         onBlur={() => {
+          setDraft(undefined);
           if (text !== data.text)
             edit((doc) => ({
               ...doc,

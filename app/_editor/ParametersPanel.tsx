@@ -1,6 +1,7 @@
 'use client';
 
 import { type PipelineParameter, parameterTypes } from '../../pipeline/document';
+import { coerceParameterText } from '../../pipeline/parameters';
 import { useEditor } from './editor-store';
 
 /** The pipeline's parameters: values asked for when a run starts, used in configs as {"$param"}. */
@@ -26,6 +27,7 @@ export function ParametersPanel({ parameters }: { parameters: PipelineParameter[
           <label>
             Name
             <input
+              key={parameter.name}
               defaultValue={parameter.name}
               onBlur={(event) => {
                 if (event.target.value !== parameter.name) change(index, { name: event.target.value });
@@ -49,10 +51,12 @@ export function ParametersPanel({ parameters }: { parameters: PipelineParameter[
           <label>
             Default
             <input
+              key={String(parameter.default)}
               defaultValue={parameter.default === undefined ? '' : String(parameter.default)}
               onBlur={(event) => {
                 const text = event.target.value;
-                const value = text === '' ? undefined : parameter.type === 'number' ? Number(text) : text;
+                // Parsed as the CLI parses --param: "yes" is true for a boolean, digits a number.
+                const value = text === '' ? undefined : coerceParameterText(parameter, text);
                 if (value !== parameter.default) change(index, { default: value });
               }}
             />

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { PipelineParameter } from '../../pipeline/document';
+import { coerceParameterText } from '../../pipeline/parameters';
 
 /**
  * Asks for the run's parameter values (defaults filled in); a file parameter uploads the picked
@@ -133,7 +134,7 @@ function ParameterInput({
       type={parameter.type === 'number' ? 'number' : 'text'}
       value={String(value ?? '')}
       onChange={(event) =>
-        onValue(parameter.type === 'number' ? Number(event.target.value) : event.target.value)
+        onValue(event.target.value === '' ? undefined : coerceParameterText(parameter, event.target.value))
       }
     />
   );

@@ -1,6 +1,6 @@
 'use client';
 
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useTRPC } from '../_trpc/client';
 
@@ -11,10 +11,7 @@ import { useTRPC } from '../_trpc/client';
 export function useRunView(runId: string | undefined) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const detail = useQuery({
-    ...trpc.runs.get.queryOptions({ runId: runId ?? '00000000-0000-0000-0000-000000000000' }),
-    enabled: Boolean(runId),
-  });
+  const detail = useQuery(trpc.runs.get.queryOptions(runId ? { runId } : skipToken));
   useSubscription(
     trpc.runs.onChange.subscriptionOptions(
       { runId },

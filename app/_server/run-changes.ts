@@ -17,10 +17,16 @@ export class RunChangeFeed {
 
   /** Starts listening on first use; postgres.js re-listens by itself after a lost connection. */
   ensureListening(): Promise<unknown> {
-    this.listening ??= this.sql.listen(RUN_CHANGES_CHANNEL, (payload) => {
-      const parsed = runChangeSchema.safeParse(safeJson(payload));
-      if (parsed.success) this.emitter.emit('change', parsed.data);
-    });
+    this.listening ??= this.sql
+      .listen(RUN_CHANGES_CHANNEL, (payload) => {
+        const parsed = runChangeSchema.safeParse(safeJson(payload));
+        if (parsed.success) this.emitter.emit('change', parsed.data);
+      })
+      .catch((error: unknown) => {
+        // Not cached: the next subscriber tries again instead of failing until a restart.
+        this.listening = undefined;
+        throw error;
+      });
     return this.listening;
   }
 
