@@ -1,4 +1,7 @@
 import type { FeatureMatrix } from '../linear/ridge';
+import { type FeatureRanks, featureRanks } from './feature-ranks';
+import { ClassImpurity, type NodeImpurity, ValueImpurity } from './impurity';
+import { type Split, SplitSearch } from './split-search';
 
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
 
@@ -34,36 +37,60 @@ export interface Tree {
 
 interface Work {
   node: number;
-  rows: Int32Array;
+  start: number;
+  end: number;
   depth: number;
 }
 
 /** CART: greedy binary splits `x[feature] <= threshold` that most reduce impurity. */
 export function fitTree(x: FeatureMatrix, y: ArrayLike<number>, options: TreeOptions): Tree {
+  return growTree(featureRanks(x), y, undefined, options);
+}
+
+/**
+ * Grows a tree on ranked features. `weights` gives each row's weight (a forest's bootstrap counts);
+ * rows of weight 0 are left out. Without weights every row counts once.
+ */
+export function growTree(
+  ranked: FeatureRanks,
+  y: ArrayLike<number>,
+  weights: Float64Array | undefined,
+  options: TreeOptions,
+): Tree {
   const outputs = options.classes > 0 ? options.classes : 1;
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
   const minLeaf = Math.max(1, options.minSamplesLeaf ?? 1);
   const minSplit = Math.max(2, options.minSamplesSplit ?? 2);
-  const builder = new TreeBuilder(outputs, x.cols);
-  const all = Int32Array.from({ length: x.rows }, (_, index) => index);
-  const stack: Work[] = [{ node: builder.add(leafValue(all, y, options.classes)), rows: all, depth: 0 }];
+  const impurity: NodeImpurity =
+    options.classes > 0
+      ? new ClassImpurity(options.classes, options.criterion === 'entropy', y, weights)
+      : new ValueImpurity(y, weights);
+  const search = new SplitSearch(ranked, impurity, {
+    minSamplesLeaf: minLeaf,
+    maxFeatures: options.maxFeatures,
+    random: options.random,
+  });
+  const rows = sampledRows(ranked.rows, weights);
+  const builder = new TreeBuilder(outputs, ranked.cols);
+  impurity.setNode(rows, 0, rows.length);
+  const stack: Work[] = [{ node: builder.add(impurity.value()), start: 0, end: rows.length, depth: 0 }];
   while (stack.length) {
     const work = stack.pop();
-    if (!work || work.depth >= maxDepth || work.rows.length < minSplit) continue;
-    const split = bestSplit(x, y, work.rows, options, minLeaf);
+    if (!work || work.depth >= maxDepth || work.end - work.start < minSplit) continue;
+    impurity.setNode(rows, work.start, work.end);
+    // A pure node is a leaf.
+    if (impurity.impurity() <= 1e-12) continue;
+    const split = search.find(rows, work.start, work.end);
     if (!split) continue;
-    const leftRows = work.rows.filter(
-      (row) => (x.values[row * x.cols + split.feature] ?? 0) <= split.threshold,
-    );
-    const rightRows = work.rows.filter(
-      (row) => (x.values[row * x.cols + split.feature] ?? 0) > split.threshold,
-    );
-    const left = builder.add(leafValue(leftRows, y, options.classes));
-    const right = builder.add(leafValue(rightRows, y, options.classes));
+    const middle = partition(rows, work.start, work.end, ranked, split);
+    impurity.setNode(rows, work.start, middle);
+    const left = builder.add(impurity.value());
+    impurity.setNode(rows, middle, work.end);
+    const right = builder.add(impurity.value());
     builder.split(work.node, split.feature, split.threshold, left, right, split.gain);
     stack.push(
-      { node: left, rows: leftRows, depth: work.depth + 1 },
-      { node: right, rows: rightRows, depth: work.depth + 1 },
+      { node: left, start: work.start, end: middle, depth: work.depth + 1 },
+      { node: right, start: middle, end: work.end, depth: work.depth + 1 },
     );
   }
   return builder.build();
@@ -84,139 +111,29 @@ export function predictTree(tree: Tree, x: FeatureMatrix): Float64Array {
   return out;
 }
 
-function leafValue(rows: Int32Array, y: ArrayLike<number>, classes: number): Float64Array {
-  if (classes === 0) {
-    let sum = 0;
-    for (const row of rows) sum += y[row] ?? 0;
-    return Float64Array.of(rows.length ? sum / rows.length : 0);
-  }
-  const counts = new Float64Array(classes);
-  for (const row of rows) counts[y[row] ?? 0] = (counts[y[row] ?? 0] ?? 0) + 1;
-  return counts.map((count) => count / Math.max(1, rows.length));
+/** The rows a tree learns from: all, or those a bootstrap drew at least once. */
+function sampledRows(count: number, weights: Float64Array | undefined): Int32Array {
+  if (!weights) return Int32Array.from({ length: count }, (_, index) => index);
+  const rows = new Int32Array(count);
+  let kept = 0;
+  for (let row = 0; row < count; row++) if ((weights[row] ?? 0) > 0) rows[kept++] = row;
+  return rows.slice(0, kept);
 }
 
-interface Split {
-  feature: number;
-  threshold: number;
-  gain: number;
-}
-
-/** The split with the largest weighted impurity decrease, by one sorted sweep per feature. */
-function bestSplit(
-  x: FeatureMatrix,
-  y: ArrayLike<number>,
-  rows: Int32Array,
-  options: TreeOptions,
-  minLeaf: number,
-): Split | undefined {
-  const n = rows.length;
-  const parent = impurityOf(rows, y, options);
-  // A pure node is a leaf. An impure one is split even when no cut lowers impurity yet (XOR): the
-  // next level can, as scikit-learn's trees do.
-  if (parent <= 1e-12) return undefined;
-  let best: Split | undefined;
-  for (const feature of candidateFeatures(x.cols, options)) {
-    const sorted = Array.from(rows).sort(
-      (a, b) => (x.values[a * x.cols + feature] ?? 0) - (x.values[b * x.cols + feature] ?? 0),
-    );
-    const sweep = new Sweep(options, y, sorted);
-    for (let k = 0; k < n - 1; k++) {
-      sweep.moveLeft(sorted[k] ?? 0);
-      const here = x.values[(sorted[k] ?? 0) * x.cols + feature] ?? 0;
-      const next = x.values[(sorted[k + 1] ?? 0) * x.cols + feature] ?? 0;
-      if (next <= here || k + 1 < minLeaf || n - k - 1 < minLeaf) continue;
-      const gain = parent * n - sweep.weightedImpurity();
-      if (gain > -1e-9 && (!best || gain > best.gain))
-        best = { feature, threshold: (here + next) / 2, gain: Math.max(0, gain) };
+/** Reorders rows[start, end) so the rows going left come first; returns where the right ones begin. */
+function partition(rows: Int32Array, start: number, end: number, ranked: FeatureRanks, split: Split): number {
+  const base = split.feature * ranked.rows;
+  let low = start;
+  let high = end - 1;
+  while (low <= high) {
+    if ((ranked.ranks[base + (rows[low] ?? 0)] ?? 0) <= split.rank) low++;
+    else {
+      const row = rows[low] ?? 0;
+      rows[low] = rows[high] ?? 0;
+      rows[high--] = row;
     }
   }
-  return best;
-}
-
-function candidateFeatures(cols: number, options: TreeOptions): number[] {
-  const all = Array.from({ length: cols }, (_, index) => index);
-  const wanted = options.maxFeatures ?? cols;
-  if (wanted >= cols || !options.random) return all;
-  // Partial Fisher–Yates shuffle: `wanted` distinct features.
-  for (let i = 0; i < wanted; i++) {
-    const j = i + Math.floor(options.random() * (cols - i));
-    [all[i], all[j]] = [all[j] ?? 0, all[i] ?? 0];
-  }
-  return all.slice(0, wanted);
-}
-
-function impurityOf(rows: Int32Array, y: ArrayLike<number>, options: TreeOptions): number {
-  const sweep = new Sweep(options, y, Array.from(rows));
-  return sweep.rightImpurity();
-}
-
-/** Left/right statistics as rows move from right to left, for O(1) impurity at each cut. */
-class Sweep {
-  private leftCount = 0;
-  private rightCount: number;
-  private readonly leftClasses: Float64Array;
-  private readonly rightClasses: Float64Array;
-  private leftSum = 0;
-  private leftSquares = 0;
-  private rightSum = 0;
-  private rightSquares = 0;
-
-  constructor(
-    private readonly options: TreeOptions,
-    private readonly y: ArrayLike<number>,
-    rows: number[],
-  ) {
-    this.rightCount = rows.length;
-    this.leftClasses = new Float64Array(options.classes);
-    this.rightClasses = new Float64Array(options.classes);
-    for (const row of rows) {
-      const label = y[row] ?? 0;
-      if (options.classes > 0) this.rightClasses[label] = (this.rightClasses[label] ?? 0) + 1;
-      else {
-        this.rightSum += label;
-        this.rightSquares += label * label;
-      }
-    }
-  }
-
-  moveLeft(row: number): void {
-    const label = this.y[row] ?? 0;
-    this.leftCount++;
-    this.rightCount--;
-    if (this.options.classes > 0) {
-      this.leftClasses[label] = (this.leftClasses[label] ?? 0) + 1;
-      this.rightClasses[label] = (this.rightClasses[label] ?? 0) - 1;
-    } else {
-      this.leftSum += label;
-      this.leftSquares += label * label;
-      this.rightSum -= label;
-      this.rightSquares -= label * label;
-    }
-  }
-
-  /** Σ over both sides of count × impurity. */
-  weightedImpurity(): number {
-    return (
-      this.leftCount * this.side(this.leftCount, this.leftClasses, this.leftSum, this.leftSquares) +
-      this.rightCount * this.rightImpurity()
-    );
-  }
-
-  rightImpurity(): number {
-    return this.side(this.rightCount, this.rightClasses, this.rightSum, this.rightSquares);
-  }
-
-  private side(count: number, classes: Float64Array, sum: number, squares: number): number {
-    if (count === 0) return 0;
-    if (this.options.criterion === 'squared_error') return Math.max(0, squares / count - (sum / count) ** 2);
-    let impurity = this.options.criterion === 'gini' ? 1 : 0;
-    for (const classCount of classes) {
-      const p = classCount / count;
-      if (this.options.criterion === 'gini') impurity -= p * p;
-      else if (p > 0) impurity -= p * Math.log2(p);
-    }
-    return impurity;
-  }
+  return low;
 }
 
 class TreeBuilder {

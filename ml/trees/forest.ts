@@ -1,6 +1,7 @@
 import type { FeatureMatrix } from '../linear/ridge';
 import { seededRandom } from '../random';
-import { type Criterion, fitTree, predictTree, type Tree } from './cart';
+import { type Criterion, growTree, predictTree, type Tree } from './cart';
+import { type FeatureRanks, featureRanks } from './feature-ranks';
 
 export interface ForestOptions {
   classes: number;
@@ -27,8 +28,9 @@ export interface Forest {
  */
 export function fitForest(x: FeatureMatrix, y: ArrayLike<number>, options: ForestOptions): Forest {
   const treeSeeds = forestTreeSeeds(options.trees ?? 100, options.seed ?? 42);
+  const ranked = featureRanks(x);
   const trees = treeSeeds.map((seed, index) => {
-    const tree = fitForestTree(x, y, options, seed);
+    const tree = fitForestTree(ranked, y, options, seed);
     options.onTree?.(index + 1);
     return tree;
   });
@@ -41,29 +43,30 @@ export function forestTreeSeeds(count: number, seed: number): number[] {
   return Array.from({ length: count }, () => Math.floor(seeds() * 2 ** 32));
 }
 
-/** One tree of a forest, from its own seed: a bootstrap sample, then a tree with feature sampling. */
+/**
+ * One tree of a forest, from its own seed: a bootstrap sample (as a count per row, like scikit-learn's
+ * sample weights), then a tree with feature sampling.
+ */
 export function fitForestTree(
-  x: FeatureMatrix,
+  ranked: FeatureRanks,
   y: ArrayLike<number>,
   options: ForestOptions,
   seed: number,
 ): Tree {
   const random = seededRandom(seed);
-  const sample = new Float64Array(x.rows * x.cols);
-  const labels = new Float64Array(x.rows);
-  for (let r = 0; r < x.rows; r++) {
-    const pick = Math.floor(random() * x.rows);
-    sample.set(x.values.subarray(pick * x.cols, (pick + 1) * x.cols), r * x.cols);
-    labels[r] = y[pick] ?? 0;
+  const counts = new Float64Array(ranked.rows);
+  for (let r = 0; r < ranked.rows; r++) {
+    const pick = Math.floor(random() * ranked.rows);
+    counts[pick] = (counts[pick] ?? 0) + 1;
   }
   const classification = options.classes > 0;
-  return fitTree({ values: sample, rows: x.rows, cols: x.cols }, labels, {
+  return growTree(ranked, y, counts, {
     classes: options.classes,
     criterion: options.criterion ?? (classification ? 'gini' : 'squared_error'),
     maxDepth: options.maxDepth,
     minSamplesLeaf: options.minSamplesLeaf,
     maxFeatures:
-      options.maxFeatures ?? (classification ? Math.max(1, Math.round(Math.sqrt(x.cols))) : x.cols),
+      options.maxFeatures ?? (classification ? Math.max(1, Math.round(Math.sqrt(ranked.cols))) : ranked.cols),
     random,
   });
 }

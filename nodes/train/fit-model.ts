@@ -3,6 +3,7 @@ import { fitLogistic } from '../../ml/linear/logistic';
 import { fitRidge } from '../../ml/linear/ridge';
 import type { FittedModel } from '../../ml/model';
 import { fitTree, type Tree } from '../../ml/trees/cart';
+import { featureRanks } from '../../ml/trees/feature-ranks';
 import { fitForestTree } from '../../ml/trees/forest';
 import type { FitProgress, FitTask } from './fit-task';
 
@@ -56,9 +57,11 @@ export function fitModel(task: FitTask, progress: (update: FitProgress) => void)
 export function fitForestTrees(task: FitTask, progress: (update: FitProgress) => void): Tree[] {
   const seeds = task.treeSeeds ?? [];
   const classification = task.task === 'classification';
+  // Ranked once per thread, shared by all its trees.
+  const ranked = featureRanks(task.x);
   return seeds.map((seed, index) => {
     const tree = fitForestTree(
-      task.x,
+      ranked,
       task.y,
       {
         classes: classification ? task.classes : 0,
