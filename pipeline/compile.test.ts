@@ -218,6 +218,22 @@ describe('compilePipeline', () => {
     expect(codes(undefinedRef)).toEqual([['undefined-parameter', 'a', 'value']]);
   });
 
+  it('does not judge a list while a parameter inside it has no value, and judges it once it has', () => {
+    const document = doc(
+      [
+        { id: 'in', type: 'ingest', config: { source: 'sample', sample: 'iris' } },
+        { id: 'clean', type: 'clean', config: { operations: [{ op: 'drop', columns: [{ $param: 'col' }] }] } },
+      ],
+      [['in.data', 'clean.data']],
+      [{ name: 'col', type: 'string', description: '' }],
+    );
+    expect(codes(document)).toEqual([]);
+    expect(codes(document, { parameterValues: { col: 'sepal_length_cm' } })).toEqual([]);
+    expect(codes(document, { parameterValues: { col: 'no_such_column' } })).toEqual([
+      ['unknown-column', 'clean', 'operations.0.columns'],
+    ]);
+  });
+
   it('warns about a disconnected node without blocking the plan', () => {
     const result = compilePipeline(
       doc(

@@ -1,6 +1,6 @@
 import type { PipelineDocument, PipelineNode } from './document';
 import { describeNode, type SpecLookup } from './graph-checks';
-import { findParameterUses, parameterTypeProblem, substituteParameters } from './parameters';
+import { findParameterUses, parameterTypeProblem, substituteParameters, touchesUnknown } from './parameters';
 import type { CompileProblem } from './problems';
 
 /**
@@ -87,9 +87,7 @@ export function resolveConfigs(
       });
     }
     // Fields fed by a parameter without a value yet cannot be judged while editing.
-    const unknownFields = new Set(
-      uses.filter((use) => !values.has(use.name)).map((use) => use.path.join('.')),
-    );
+    const unknownFields = uses.filter((use) => !values.has(use.name)).map((use) => use.path);
     const parsed = spec.config.safeParse(substituteParameters(node.config, values));
     if (parsed.success) {
       configs.set(node.id, parsed.data);
@@ -97,7 +95,7 @@ export function resolveConfigs(
     }
     for (const issue of parsed.error.issues) {
       const field = issue.path.map(String).join('.');
-      if (unknownFields.has(field)) continue;
+      if (touchesUnknown(issue.path, unknownFields)) continue;
       const label = spec.ui[field]?.label ?? field;
       problems.push({
         code: 'invalid-config',

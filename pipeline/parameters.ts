@@ -26,6 +26,19 @@ export function findParameterUses(value: unknown, path: (string | number)[] = []
   return [];
 }
 
+/**
+ * Whether a validation issue at `path` may come from a value not known yet: one inside it (a list
+ * of columns fails as a whole when one entry is a parameter) or around it.
+ */
+export function touchesUnknown(path: readonly PropertyKey[], unknown: readonly (string | number)[][]): boolean {
+  const issue = path.map(String);
+  return unknown.some((use) => {
+    const at = use.map(String);
+    const shorter = Math.min(at.length, issue.length);
+    return at.slice(0, shorter).every((part, index) => part === issue[index]);
+  });
+}
+
 /** A copy of the config with each reference replaced by its value; unresolved ones are left out. */
 export function substituteParameters(value: unknown, values: Map<string, unknown>): unknown {
   const name = parameterReference(value);

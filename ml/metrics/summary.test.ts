@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classificationMetrics, regressionMetrics } from './summary';
+import { classificationMetrics, metricNames, regressionMetrics } from './summary';
 
 describe('classificationMetrics', () => {
   it('scores the positive class for two classes, by hand', () => {
@@ -40,4 +40,18 @@ it('leaves out ROC AUC when the rows hold one class only', () => {
   const metrics = classificationMetrics([1, 1], Float64Array.from([0.3, 0.7, 0.6, 0.4]), 2);
   expect(metrics.roc_auc).toBeUndefined();
   expect(metrics.accuracy).toBe(0.5);
+});
+
+describe('metricNames', () => {
+  it('lists every metric either summary can report, and nothing else', () => {
+    const classification = classificationMetrics(
+      [0, 1, 2, 1],
+      Float64Array.from({ length: 12 }, () => 1 / 3),
+      3,
+    );
+    const regression = regressionMetrics([1, 2, 3], [1.5, 2, 2.5]);
+    expect([...Object.keys(classification), ...Object.keys(regression)].sort()).toEqual(
+      [...metricNames].sort(),
+    );
+  });
 });

@@ -54,6 +54,26 @@ export function classificationMetrics(
   });
 }
 
+/** Every metric name a report can hold, classification first. */
+export const metricNames = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'precision_macro',
+  'recall_macro',
+  'f1_macro',
+  'precision_weighted',
+  'recall_weighted',
+  'f1_weighted',
+  'roc_auc',
+  'log_loss',
+  'rmse',
+  'mae',
+  'r2',
+  'mape',
+] as const;
+
 export function regressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): Metrics {
   return definedOnly({
     rmse: rmse(yTrue, yPred),

@@ -7,10 +7,15 @@ import { type LogicalType, logicalTypeOf, logicalTypeSchema } from './dataset-sc
  * Which columns an operation applies to: named ones, or every column of a type (minus exceptions),
  * so a pipeline can work on any dataset without naming its columns.
  */
-export const columnSelectorSchema = z.union([
-  z.array(z.string()).min(1, 'Choose at least one column'),
-  z.object({ byType: logicalTypeSchema, except: z.array(z.string()).default([]) }),
-]);
+export const columnSelectorSchema = z
+  .union([
+    z.array(z.string()).min(1, 'Choose at least one column'),
+    z.object({ byType: logicalTypeSchema, except: z.array(z.string()).default([]) }),
+  ])
+  .meta({ widget: 'columns' });
+
+/** One column of the input, by name: the form offers the known columns. */
+export const columnNameSchema = z.string().min(1).meta({ widget: 'column' });
 export type ColumnSelector = z.infer<typeof columnSelectorSchema>;
 
 export interface TypedColumn {

@@ -29,13 +29,15 @@ export const comparisonSchema = z.object({
 /** A filter or slice condition: comparisons combined with AND (`all`) and OR (`any`), nested freely. */
 export type Condition = z.infer<typeof comparisonSchema> | { all: Condition[] } | { any: Condition[] };
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    comparisonSchema,
-    z.object({ all: z.array(conditionSchema).min(1) }),
-    z.object({ any: z.array(conditionSchema).min(1) }),
-  ]),
-);
+export const conditionSchema: z.ZodType<Condition> = z
+  .lazy(() =>
+    z.union([
+      comparisonSchema,
+      z.object({ all: z.array(conditionSchema).min(1) }),
+      z.object({ any: z.array(conditionSchema).min(1) }),
+    ]),
+  )
+  .meta({ widget: 'condition' });
 
 /**
  * SQL for a condition: columns quoted, values bound through `bind` (never spliced in). Comparing with

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { InputRefs, NodeContext, OutputRefs, StepSummary } from './context';
 import type { ColumnInference, KnownColumns } from './known-columns';
 import type { Ports } from './ports';
@@ -14,7 +14,26 @@ export const nodeCategories = [
 ] as const;
 export type NodeCategory = (typeof nodeCategories)[number];
 
-export type Widget = 'text' | 'number' | 'select' | 'checkbox' | 'column' | 'columns' | 'condition' | 'json';
+/**
+ * How a config field is edited. A schema can name its own with zod's `.meta({ widget })`, which is how
+ * fields inside lists (an operation's columns) get theirs: 'list' edits an array of objects item by
+ * item, 'choices' an array of fixed options as checkboxes, 'values' a short list typed with commas.
+ */
+export const widgets = [
+  'text',
+  'number',
+  'select',
+  'checkbox',
+  'column',
+  'columns',
+  'condition',
+  'list',
+  'choices',
+  'values',
+  'json',
+] as const;
+export const widgetSchema = z.enum(widgets);
+export type Widget = z.infer<typeof widgetSchema>;
 
 export interface FieldHint {
   label: string;

@@ -1,73 +1,110 @@
 import { z } from 'zod';
-import { columnSelectorSchema } from '../_data/columns';
+import { columnNameSchema, columnSelectorSchema } from '../_data/columns';
 import { conditionSchema } from '../_data/condition';
 import { logicalTypeSchema } from '../_data/dataset-schema';
 import { defineNode } from '../_kit/define-node';
 import { inferCleanColumns } from './infer-columns';
 
-const column = z.string().min(1);
+const column = columnNameSchema;
+const action = z
+  .enum(['fail', 'warn'])
+  .default('fail')
+  .meta({ title: 'When broken', description: 'Fail the step, or only warn in its report.' });
 
 /** One cleaning operation; they apply in order. */
 export const cleanOperationSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('drop'), columns: columnSelectorSchema }),
-  z.object({ op: z.literal('keep'), columns: columnSelectorSchema }),
-  z.object({ op: z.literal('rename'), from: column, to: column }),
-  z.object({ op: z.literal('cast'), column, to: logicalTypeSchema }),
-  z.object({
-    op: z.literal('impute'),
-    columns: columnSelectorSchema,
-    strategy: z.enum(['mean', 'median', 'most_frequent', 'constant']),
-    value: z.union([z.number(), z.string(), z.boolean()]).optional(),
+  z.object({ op: z.literal('drop'), columns: columnSelectorSchema }).meta({ title: 'Drop columns' }),
+  z.object({ op: z.literal('keep'), columns: columnSelectorSchema }).meta({ title: 'Keep only columns' }),
+  z
+    .object({ op: z.literal('rename'), from: column, to: z.string().min(1).meta({ title: 'New name' }) })
+    .meta({ title: 'Rename a column' }),
+  z
+    .object({ op: z.literal('cast'), column, to: logicalTypeSchema.meta({ title: 'New type' }) })
+    .meta({ title: 'Change a column’s type' }),
+  z
+    .object({
+      op: z.literal('impute'),
+      columns: columnSelectorSchema,
+      strategy: z.enum(['mean', 'median', 'most_frequent', 'constant']),
+      value: z
+        .union([z.number(), z.string(), z.boolean()])
+        .optional()
+        .meta({ title: 'Constant', description: 'With the constant strategy.' }),
+    })
+    .meta({ title: 'Fill missing values', description: 'Learned from the training rows.' }),
+  z.object({ op: z.literal('drop_missing'), columns: columnSelectorSchema.optional() }).meta({
+    title: 'Drop rows with missing values',
+    description: 'In the chosen columns; in any column by default.',
   }),
-  z.object({ op: z.literal('drop_missing'), columns: columnSelectorSchema.optional() }),
-  z.object({ op: z.literal('deduplicate'), columns: columnSelectorSchema.optional() }),
-  z.object({ op: z.literal('filter'), condition: conditionSchema }),
-  z.object({
-    op: z.literal('clip'),
-    columns: columnSelectorSchema,
-    method: z.enum(['quantile', 'iqr']).default('iqr'),
-    lower: z.number().min(0).max(1).default(0.01),
-    upper: z.number().min(0).max(1).default(0.99),
-  }),
-  z.object({
-    op: z.literal('text'),
-    columns: columnSelectorSchema,
-    trim: z.boolean().default(true),
-    lower: z.boolean().default(false),
-  }),
+  z
+    .object({ op: z.literal('deduplicate'), columns: columnSelectorSchema.optional() })
+    .meta({ title: 'Remove duplicate rows', description: 'Compared on the chosen columns; all by default.' }),
+  z
+    .object({ op: z.literal('filter'), condition: conditionSchema.meta({ title: 'Keep rows where' }) })
+    .meta({ title: 'Filter rows' }),
+  z
+    .object({
+      op: z.literal('clip'),
+      columns: columnSelectorSchema,
+      method: z.enum(['quantile', 'iqr']).default('iqr'),
+      lower: z.number().min(0).max(1).default(0.01).meta({ title: 'Lower quantile' }),
+      upper: z.number().min(0).max(1).default(0.99).meta({ title: 'Upper quantile' }),
+    })
+    .meta({ title: 'Clip outliers' }),
+  z
+    .object({
+      op: z.literal('text'),
+      columns: columnSelectorSchema,
+      trim: z.boolean().default(true).meta({ title: 'Trim spaces' }),
+      lower: z.boolean().default(false).meta({ title: 'Lower case' }),
+    })
+    .meta({ title: 'Tidy text' }),
 ]);
 
 /** A data-quality rule: measured on the cleaned data, failing the step or only warning. */
 export const qualityRuleSchema = z.discriminatedUnion('rule', [
-  z.object({
-    rule: z.literal('max_missing'),
-    column,
-    fraction: z.number().min(0).max(1),
-    action: z.enum(['fail', 'warn']).default('fail'),
-  }),
-  z.object({
-    rule: z.literal('min_rows'),
-    rows: z.number().int().min(0),
-    action: z.enum(['fail', 'warn']).default('fail'),
-  }),
-  z.object({
-    rule: z.literal('range'),
-    column,
-    min: z.number().optional(),
-    max: z.number().optional(),
-    action: z.enum(['fail', 'warn']).default('fail'),
-  }),
-  z.object({
-    rule: z.literal('in_set'),
-    column,
-    values: z.array(z.union([z.string(), z.number()])).min(1),
-    action: z.enum(['fail', 'warn']).default('fail'),
-  }),
-  z.object({
-    rule: z.literal('unique'),
-    columns: z.array(column).min(1),
-    action: z.enum(['fail', 'warn']).default('fail'),
-  }),
+  z
+    .object({
+      rule: z.literal('max_missing'),
+      column,
+      fraction: z.number().min(0).max(1).meta({ title: 'Largest missing fraction' }),
+      action,
+    })
+    .meta({ title: 'At most this much missing' }),
+  z
+    .object({
+      rule: z.literal('min_rows'),
+      rows: z.number().int().min(0).meta({ title: 'Fewest rows' }),
+      action,
+    })
+    .meta({ title: 'At least this many rows' }),
+  z
+    .object({
+      rule: z.literal('range'),
+      column,
+      min: z.number().optional(),
+      max: z.number().optional(),
+      action,
+    })
+    .meta({ title: 'Values within a range' }),
+  z
+    .object({
+      rule: z.literal('in_set'),
+      column,
+      values: z
+        .array(z.union([z.string(), z.number()]))
+        .min(1)
+        .meta({ title: 'Allowed values', widget: 'values' }),
+      action,
+    })
+    .meta({ title: 'Values from a set' }),
+  z
+    .object({
+      rule: z.literal('unique'),
+      columns: z.array(column).min(1).meta({ widget: 'columns' }),
+      action,
+    })
+    .meta({ title: 'No duplicate values' }),
 ]);
 
 export type CleanOperation = z.infer<typeof cleanOperationSchema>;
@@ -87,12 +124,12 @@ export const cleanSpec = defineNode({
   ui: {
     operations: {
       label: 'Operations',
-      widget: 'json',
+      widget: 'list',
       help: 'Applied in order. Values that are learned come from training rows only.',
     },
     rules: {
       label: 'Data-quality rules',
-      widget: 'json',
+      widget: 'list',
       help: 'Each rule fails the step or warns; the report lists every measured value.',
     },
   },

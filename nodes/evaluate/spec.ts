@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { metricNames } from '../../ml/metrics/summary';
 import { conditionSchema } from '../_data/condition';
 import { defineNode } from '../_kit/define-node';
 import { inferEvaluateColumns } from './infer-columns';
@@ -8,7 +9,7 @@ export const gateOperators = ['>=', '>', '<=', '<'] as const;
 /** A segment of the test rows measured on its own, e.g. "age over 50". */
 export const sliceSchema = z.object({
   name: z.string().min(1, 'Name the slice'),
-  condition: conditionSchema,
+  condition: conditionSchema.meta({ title: 'Rows where' }),
 });
 
 /**
@@ -17,11 +18,17 @@ export const sliceSchema = z.object({
  * `accuracy >= production - 0.01`.
  */
 export const gateSchema = z.object({
-  metric: z.string().min(1, 'Choose the metric'),
+  metric: z
+    .string()
+    .min(1, 'Choose the metric')
+    .meta({ examples: [...metricNames] }),
   operator: z.enum(gateOperators),
-  value: z.number(),
-  slice: z.string().optional(),
-  compare: z.enum(['value', 'production']).default('value'),
+  value: z.number().meta({ description: 'With “production”, the margin: −0.01 allows one point worse.' }),
+  slice: z.string().optional().meta({ description: 'A slice’s name; the whole test set when empty.' }),
+  compare: z
+    .enum(['value', 'production'])
+    .default('value')
+    .meta({ title: 'Compare with', description: 'A fixed value, or the model in production.' }),
 });
 export type Gate = z.infer<typeof gateSchema>;
 
@@ -38,10 +45,10 @@ export const evaluateSpec = defineNode({
     gates: z.array(gateSchema).default([]),
   }),
   ui: {
-    slices: { label: 'Slices', widget: 'json', help: 'Segments measured on their own, each a condition.' },
+    slices: { label: 'Slices', widget: 'list', help: 'Segments measured on their own, each a condition.' },
     gates: {
       label: 'Gates',
-      widget: 'json',
+      widget: 'list',
       help: 'Each gate must hold for the step to pass; a failed gate stops the pipeline before deploy.',
     },
   },

@@ -13,6 +13,8 @@ import { logicalTypes } from '../../../nodes/_data/dataset-schema';
 import type { NodeSpec } from '../../../nodes/_kit/define-node';
 import type { KnownColumn } from '../../../nodes/_kit/known-columns';
 import { parameterReference } from '../../../pipeline/parameters';
+import { CommitText, ConditionInput } from './ConditionInput';
+import { parseList, parseValue, valueText } from './condition-model';
 import {
   type FieldProblem,
   type FormField,
@@ -24,7 +26,9 @@ import {
   rangeText,
   validateConfig,
 } from './fields';
+import { ListInput } from './ListInput';
 import {
+  type ByTypeSelector,
   compatibleParameters,
   fitsWidget,
   formatJson,
@@ -36,6 +40,7 @@ import {
   sameValue,
   selectorMode,
   splitNames,
+  splitParameters,
   toggleName,
   withField,
 } from './values';
@@ -163,9 +168,13 @@ function FieldRow({ field, current, set, columns, parameters, problems, id }: Fi
   const draftError = draft && Object.is(draft.over, current) ? draft.message : undefined;
   const parameter = parameterReference(current);
   const compatible = compatibleParameters(field, parameters);
+  const fitting = fitsWidget(field, current);
+  const widget = parameter !== undefined ? 'parameter' : fitting ? field.widget : 'json';
+  // A list shows its entries' problems in the entries; only the list's own stay here.
+  const shown = widget === 'list' ? problems.filter((problem) => problem.field === field.name) : problems;
   const messages = [
     ...(draftError ? [draftError] : []),
-    ...problems.map((problem) => messageUnder(field.name, problem)),
+    ...shown.map((problem) => messageUnder(field.name, problem)),
   ];
   const helpId = `${id}-help`;
   const errorId = `${id}-error`;
@@ -178,10 +187,10 @@ function FieldRow({ field, current, set, columns, parameters, problems, id }: Fi
   if (messages.length > 0) control['aria-invalid'] = true;
   if (field.required) control['aria-required'] = true;
 
-  const fitting = fitsWidget(field, current);
-  const widget = parameter !== undefined ? 'parameter' : fitting ? field.widget : 'json';
-  // Groups (a list of checkboxes) and the parameter chip are named by a legend or an id, not a <label>.
-  const labelled = widget !== 'columns' && widget !== 'parameter' && widget !== 'checkbox';
+  // Groups (of checkboxes, entries or conditions) and the parameter chip are named by a legend or an
+  // id, not a <label>.
+  const labelled = !['columns', 'parameter', 'checkbox', 'list', 'choices', 'condition'].includes(widget);
+  const ownLegend = widget === 'columns' || widget === 'list';
 
   const labelText = (
     <>
@@ -228,7 +237,54 @@ function FieldRow({ field, current, set, columns, parameters, problems, id }: Fi
       );
       break;
     case 'text':
-      body = <TextInput field={field} current={current} set={set} control={control} />;
+      body =
+        field.valueType === 'unknown' ? (
+          <ScalarInput field={field} current={current} set={set} control={control} />
+        ) : (
+          <TextInput field={field} current={current} set={set} control={control} />
+        );
+      break;
+    case 'values':
+      body = <ValuesInput current={current} set={set} control={control} />;
+      break;
+    case 'choices':
+      body = <ChoicesInput field={field} current={current} set={set} control={control} labelId={labelId} />;
+      break;
+    case 'condition':
+      body = (
+        <ConditionInput
+          id={id}
+          label={field.label}
+          current={current}
+          set={set}
+          columns={columns}
+          describedBy={[labelId, describedBy].filter(Boolean).join(' ')}
+        />
+      );
+      break;
+    case 'list':
+      body = field.item ? (
+        <ListInput
+          field={{ ...field, item: field.item }}
+          current={current}
+          set={set}
+          id={id}
+          legend={labelText}
+          problems={problems}
+          renderField={(entry) => (
+            <FieldRow
+              key={entry.id}
+              field={entry.field}
+              current={entry.current}
+              set={entry.set}
+              columns={columns}
+              parameters={parameters}
+              problems={entry.problems}
+              id={entry.id}
+            />
+          )}
+        />
+      ) : null;
       break;
     case 'number':
       body = <NumberInput field={field} current={current} set={set} control={control} />;
@@ -269,13 +325,13 @@ function FieldRow({ field, current, set, columns, parameters, problems, id }: Fi
 
   return (
     <div className={`cf-field cf-field-${widget}`}>
-      {widget !== 'columns' && (
+      {!ownLegend && (
         <div className="cf-label-row">
           {labelled ? (
             <label className="cf-label" htmlFor={id}>
               {labelText}
             </label>
-          ) : widget === 'parameter' ? (
+          ) : widget !== 'checkbox' ? (
             <span className="cf-label" id={labelId}>
               {labelText}
             </span>
@@ -341,21 +397,32 @@ function TextInput({ field, current, set, control, placeholder }: InputProps & {
       (stored === undefined && field.hasDefault && candidate === field.default),
   );
   const short = field.maxLength !== undefined && field.maxLength <= 3;
+  const suggestionsId = field.suggestions ? `${control.id}-suggestions` : undefined;
   return (
-    <input
-      {...control}
-      type="text"
-      className={short ? 'cf-input cf-input-short' : 'cf-input'}
-      value={text}
-      placeholder={defaultText(field) || placeholder}
-      maxLength={field.maxLength}
-      autoComplete="off"
-      spellCheck={false}
-      onChange={(event) => {
-        setText(event.target.value);
-        set(textValue(event.target.value));
-      }}
-    />
+    <>
+      <input
+        {...control}
+        type="text"
+        className={short ? 'cf-input cf-input-short' : 'cf-input'}
+        value={text}
+        placeholder={defaultText(field) || placeholder}
+        maxLength={field.maxLength}
+        autoComplete="off"
+        spellCheck={false}
+        list={suggestionsId}
+        onChange={(event) => {
+          setText(event.target.value);
+          set(textValue(event.target.value));
+        }}
+      />
+      {field.suggestions && (
+        <datalist id={suggestionsId}>
+          {field.suggestions.map((suggestion) => (
+            <option key={suggestion} value={suggestion} />
+          ))}
+        </datalist>
+      )}
+    </>
   );
 }
 
@@ -615,9 +682,10 @@ function ColumnsInput({
     { mode: 'names', label: 'Choose' },
     { mode: 'byType', label: 'By type' },
   ];
-  const names = Array.isArray(current) ? (current as string[]) : [];
+  // Parameters in a list (the target, in the templates) stay as they are and show as chips.
+  const { names, parameters: nameParameters } = splitParameters(Array.isArray(current) ? current : []);
   const byType = isByType(current) ? current : undefined;
-  const except = byType?.except ?? [];
+  const { names: except, parameters: exceptParameters } = splitParameters(byType?.except ?? []);
 
   const switchTo = (next: ColumnsMode) => {
     setPendingNames(next === 'names');
@@ -628,9 +696,14 @@ function ColumnsInput({
     const firstType = columns?.[0]?.type ?? 'numeric';
     set({ byType: firstType });
   };
-  const setNames = (next: string[]) => set(next.length ? next : undefined);
-  const setExcept = (next: string[]) =>
-    byType && set(next.length ? { byType: byType.byType, except: next } : { byType: byType.byType });
+  const setNames = (next: string[]) => {
+    const all = [...next, ...nameParameters];
+    set(all.length ? all : undefined);
+  };
+  const setExcept = (next: string[]) => {
+    const all = [...next, ...exceptParameters];
+    if (byType) set(all.length ? { byType: byType.byType, except: all } : { byType: byType.byType });
+  };
 
   const listed = (known: KnownColumn[], chosen: readonly string[]) => [
     ...known,
@@ -638,6 +711,12 @@ function ColumnsInput({
       .filter((name) => !known.some((column) => column.name === name))
       .map((name) => ({ name, missing: true })),
   ];
+  const exceptChips = byType && (
+    <ParameterChips
+      references={exceptParameters}
+      onRemove={(reference) => setExceptList(byType, remaining(byType.except, reference), set)}
+    />
+  );
   const ofType = byType && columns ? columns.filter((column) => column.type === byType.byType) : undefined;
   const matched = ofType?.filter((column) => !except.includes(column.name));
 
@@ -658,6 +737,12 @@ function ColumnsInput({
         ))}
       </div>
       {mode === 'default' && <p className="cf-muted">Not set: the step’s default applies.</p>}
+      {mode === 'names' && (
+        <ParameterChips
+          references={nameParameters}
+          onRemove={(reference) => set(remaining(current, reference))}
+        />
+      )}
       {mode === 'names' &&
         (columns ? (
           <>
@@ -690,7 +775,12 @@ function ColumnsInput({
               id={`${control.id}-type`}
               className="cf-input cf-select"
               value={byType.byType}
-              onChange={(event) => set({ byType: event.target.value, ...(except.length ? { except } : {}) })}
+              onChange={(event) =>
+                set({
+                  byType: event.target.value,
+                  ...(byType.except?.length ? { except: byType.except } : {}),
+                })
+              }
             >
               {logicalTypes.map((type) => (
                 <option key={type} value={type}>
@@ -702,6 +792,7 @@ function ColumnsInput({
           {ofType ? (
             <>
               <p className="cf-sublabel">Except</p>
+              {exceptChips}
               <ColumnChecklist
                 columns={listed(ofType, except)}
                 chosen={except}
@@ -714,17 +805,20 @@ function ColumnsInput({
               </p>
             </>
           ) : (
-            <div className="cf-inline">
-              <label className="cf-sublabel" htmlFor={`${control.id}-except`}>
-                Except
-              </label>
-              <NamesText
-                id={`${control.id}-except`}
-                names={except}
-                placeholder="Column names, separated by commas"
-                onCommit={setExcept}
-              />
-            </div>
+            <>
+              <div className="cf-inline">
+                <label className="cf-sublabel" htmlFor={`${control.id}-except`}>
+                  Except
+                </label>
+                <NamesText
+                  id={`${control.id}-except`}
+                  names={except}
+                  placeholder="Column names, separated by commas"
+                  onCommit={setExcept}
+                />
+              </div>
+              {exceptChips}
+            </>
           )}
         </div>
       )}
@@ -811,6 +905,109 @@ function JsonInput({
         onKeyDown={onKeyDown}
       />
     </>
+  );
+}
+
+/** A constant that may be text, a number or true/false: a number when the text is exactly one. */
+function ScalarInput({ field, current, set, control }: InputProps) {
+  const saved =
+    typeof current === 'string' || typeof current === 'number' || typeof current === 'boolean'
+      ? String(current)
+      : '';
+  return (
+    <CommitText
+      {...control}
+      saved={saved}
+      placeholder={defaultText(field)}
+      onCommit={(text) => set(parseValue(text, '=', undefined))}
+    />
+  );
+}
+
+/** A short list of values typed with commas: "a, b, 3". */
+function ValuesInput({ current, set, control }: Omit<InputProps, 'field'>) {
+  const saved = Array.isArray(current) ? valueText(current.filter(isScalar)) : '';
+  return (
+    <CommitText
+      {...control}
+      saved={saved}
+      placeholder="Values, separated by commas"
+      onCommit={(text) => {
+        const values = parseList(text, undefined);
+        set(values.length ? values : undefined);
+      }}
+    />
+  );
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Several of a fixed set of options, as checkboxes; kept in the options' order. */
+function ChoicesInput({ field, current, set, control, labelId }: InputProps & { labelId: string }) {
+  const options = field.options ?? [];
+  const chosen = Array.isArray(current) ? current : [];
+  return (
+    <fieldset className="cf-choices" aria-labelledby={labelId} id={control.id}>
+      {options.map((option) => (
+        <label key={String(option)} className="cf-choice">
+          <input
+            type="checkbox"
+            checked={chosen.includes(option)}
+            onChange={(event) => {
+              const next = options.filter((other) =>
+                other === option ? event.target.checked : chosen.includes(other),
+              );
+              set(next.length ? next : undefined);
+            }}
+          />
+          {optionLabel(option)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The config value without one parameter reference of its list; undefined when nothing is left. */
+function remaining(list: unknown, reference: unknown): unknown[] | undefined {
+  const rest = Array.isArray(list) ? list.filter((item) => item !== reference) : [];
+  return rest.length ? rest : undefined;
+}
+
+function setExceptList(byType: ByTypeSelector, except: unknown[] | undefined, set: (next: unknown) => void) {
+  set(except ? { byType: byType.byType, except } : { byType: byType.byType });
+}
+
+/** Parameters inside a list of columns: "⇢ target", each removable. */
+function ParameterChips({
+  references,
+  onRemove,
+}: {
+  references: unknown[];
+  onRemove: (reference: unknown) => void;
+}) {
+  if (!references.length) return null;
+  return (
+    <ul className="cf-param-chips">
+      {references.map((reference) => {
+        const name = parameterReference(reference) ?? '';
+        return (
+          <li key={name} className="cf-param-chip">
+            <span aria-hidden="true">⇢</span> parameter <code>{name}</code>
+            <button
+              type="button"
+              className="icon-button"
+              title={`Remove the column given by parameter ${name}`}
+              aria-label={`Remove the column given by parameter ${name}`}
+              onClick={() => onRemove(reference)}
+            >
+              ✕
+            </button>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

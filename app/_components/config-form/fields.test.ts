@@ -91,12 +91,58 @@ describe('formFields', () => {
     expect(field('train', 'l2')).toMatchObject({ min: 0, max: 1e6, step: 'any' });
   });
 
-  it('reads evaluate and clean lists as json, with an example of their shape', () => {
+  it('reads operation lists as lists of kinds, each with its own fields and widgets', () => {
+    const operations = field('clean', 'operations');
+    expect(operations).toMatchObject({ widget: 'list', valueType: 'array', default: [], parameterTypes: [] });
+    if (operations.item?.kind !== 'variants') throw new Error('clean operations should be variants');
+    expect(operations.item.key).toBe('op');
+    const impute = operations.item.variants.find((variant) => variant.tag === 'impute');
+    expect(impute?.label).toBe('Fill missing values');
+    expect(impute?.fields.map((sub) => [sub.name, sub.widget, sub.required])).toEqual([
+      ['columns', 'columns', true],
+      ['strategy', 'select', true],
+      ['value', 'text', false],
+    ]);
+    const filter = operations.item.variants.find((variant) => variant.tag === 'filter');
+    expect(filter?.fields[0]).toMatchObject({
+      name: 'condition',
+      widget: 'condition',
+      label: 'Keep rows where',
+    });
+    const clip = operations.item.variants.find((variant) => variant.tag === 'clip');
+    expect(clip?.fields.find((sub) => sub.name === 'lower')).toMatchObject({ min: 0, max: 1, default: 0.01 });
+
+    const features = field('feature', 'operations').item;
+    const dateParts =
+      features?.kind === 'variants' ? features.variants.find((v) => v.tag === 'date_parts') : undefined;
+    expect(dateParts?.fields.map((sub) => [sub.name, sub.widget])).toEqual([
+      ['column', 'column'],
+      ['parts', 'choices'],
+    ]);
+    expect(dateParts?.fields[1]?.options).toEqual(['year', 'month', 'day', 'weekday', 'hour']);
+
+    const rules = field('clean', 'rules').item;
+    const inSet = rules?.kind === 'variants' ? rules.variants.find((v) => v.tag === 'in_set') : undefined;
+    expect(inSet?.fields.find((sub) => sub.name === 'values')?.widget).toBe('values');
+  });
+
+  it('reads gates and slices as lists of objects, metric names suggested', () => {
     const gates = field('evaluate', 'gates');
-    expect(gates).toMatchObject({ widget: 'json', valueType: 'array', default: [], parameterTypes: [] });
-    expect(gates.example).toEqual([{ metric: '…', operator: '>=', value: 0 }]);
-    expect(field('clean', 'operations').example).toEqual([{ op: 'drop', columns: ['…'] }]);
-    expect(field('evaluate', 'slices').example).toMatchObject([{ name: '…', condition: { column: '…' } }]);
+    expect(gates.widget).toBe('list');
+    if (gates.item?.kind !== 'object') throw new Error('a gate should be one object');
+    const metric = gates.item.fields.find((sub) => sub.name === 'metric');
+    expect(metric).toMatchObject({ widget: 'text', required: true });
+    expect(metric?.suggestions).toContain('roc_auc');
+    expect(gates.item.fields.find((sub) => sub.name === 'compare')).toMatchObject({
+      widget: 'select',
+      options: ['value', 'production'],
+      label: 'Compare with',
+    });
+    const slices = field('evaluate', 'slices').item;
+    expect(slices?.kind === 'object' && slices.fields.map((sub) => sub.widget)).toEqual([
+      'text',
+      'condition',
+    ]);
   });
 
   it('reads ingest: enums as selects, an optional checkbox, a record as json', () => {

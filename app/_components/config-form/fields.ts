@@ -1,17 +1,29 @@
 import { z } from 'zod';
-import type { FieldHint, NodeSpec, Widget } from '../../../nodes/_kit/define-node';
+import { type FieldHint, type NodeSpec, type Widget, widgetSchema } from '../../../nodes/_kit/define-node';
 import type { ParameterType } from '../../../pipeline/document';
-import { findParameterUses } from '../../../pipeline/parameters';
+import { findParameterUses, touchesUnknown } from '../../../pipeline/parameters';
+import {
+  exampleOf,
+  type JsonSchema,
+  jsonSchemaSchema,
+  meaningful,
+  type OptionValue,
+  optionsOf,
+  resolve,
+  unwrapNullable,
+  type ValueType,
+  valueTypeOf,
+  variants,
+} from './json-schema';
+
+export type { OptionValue, ValueType };
 
 /**
  * The form of a node type, derived from its spec: the zod config (through its JSON schema) gives each
- * field's type, bounds, options and default; the spec's `ui` hints give the label, widget, help and
- * whether it is advanced. Pure: no React here.
+ * field's type, bounds, options and default; the spec's `ui` hints, or a schema's own `.meta()`
+ * (title, description, widget), give the label, widget, help and whether it is advanced. Pure: no
+ * React here.
  */
-
-export type OptionValue = string | number | boolean;
-
-export type ValueType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'unknown';
 
 export interface FormField {
   name: string;
@@ -19,7 +31,7 @@ export interface FormField {
   widget: Widget;
   /** The JSON type of the value, as far as one type describes it. */
   valueType: ValueType;
-  /** The choices of a select, in the schema's order. */
+  /** The choices of a select (or of a 'choices' list), in the schema's order. */
   options?: OptionValue[];
   /** True when the schema gives a default (which then applies when the field is left out). */
   hasDefault: boolean;
@@ -39,8 +51,27 @@ export interface FormField {
   advanced: boolean;
   /** Pipeline parameter types that may stand for this field as {"$param": name}. */
   parameterTypes: ParameterType[];
-  /** A value shaped like the schema, for json and condition fields' placeholders. */
+  /** A value shaped like the schema, for json fields' placeholders. */
   example?: unknown;
+  /** Values a text field suggests (the schema's examples), e.g. metric names. */
+  suggestions?: string[];
+  /** What one entry of a 'list' field is. */
+  item?: ItemShape;
+}
+
+/**
+ * One entry of a list: an object with fixed fields, or one of several kinds told apart by a key
+ * (an operation's `op`), each with its own fields.
+ */
+export type ItemShape =
+  | { kind: 'object'; fields: FormField[] }
+  | { kind: 'variants'; key: string; variants: ItemVariant[] };
+
+export interface ItemVariant {
+  tag: string;
+  label: string;
+  help?: string;
+  fields: FormField[];
 }
 
 export interface FieldProblem {
@@ -48,34 +79,11 @@ export interface FieldProblem {
   message: string;
 }
 
-/** The part of a JSON schema this module reads. */
-interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  const?: unknown;
-  default?: unknown;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  additionalProperties?: JsonSchema | boolean;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  $ref?: string;
-  $defs?: Record<string, JsonSchema>;
-}
-
 const cache = new WeakMap<NodeSpec, FormField[]>();
 
 /** The input-side JSON schema of a spec's config (what a user writes, defaults still optional). */
 export function configJsonSchema(spec: NodeSpec): JsonSchema {
-  return z.toJSONSchema(spec.config, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return jsonSchemaSchema.parse(z.toJSONSchema(spec.config, { io: 'input', unrepresentable: 'any' }));
 }
 
 /** The form fields of a node type, in the order its config schema declares them. */
@@ -84,20 +92,42 @@ export function formFields(spec: NodeSpec): FormField[] {
   if (cached) return cached;
   const root = configJsonSchema(spec);
   const required = new Set(root.required ?? []);
-  const hints = spec.ui as Record<string, FieldHint | undefined>;
-  const fields = Object.entries(root.properties ?? {}).map(([name, property]) =>
-    deriveField(name, resolve(property, root), hints[name], required.has(name), root),
-  );
+  const hints = new Map<string, FieldHint | undefined>(Object.entries(spec.ui));
+  const fields = Object.entries(root.properties ?? {}).map(([name, property]) => {
+    const schema = resolve(property, root);
+    return deriveField(
+      name,
+      schema,
+      { ...metaHint(schema), ...hints.get(name) },
+      required.has(name),
+      root,
+      0,
+    );
+  });
   cache.set(spec, fields);
   return fields;
 }
 
+/** A field's hint from its schema's own metadata, for fields no `ui` entry describes. */
+function metaHint(schema: JsonSchema): Partial<FieldHint> {
+  const widget = widgetSchema.safeParse(schema.widget);
+  const hint: Partial<FieldHint> = {};
+  if (schema.title) hint.label = schema.title;
+  if (schema.description) hint.help = schema.description;
+  if (widget.success) hint.widget = widget.data;
+  return hint;
+}
+
+/** Lists inside lists stop here and are edited as JSON. */
+const MAX_DEPTH = 3;
+
 function deriveField(
   name: string,
   schema: JsonSchema,
-  hint: FieldHint | undefined,
+  hint: Partial<FieldHint>,
   listedAsRequired: boolean,
   root: JsonSchema,
+  depth: number,
 ): FormField {
   const core = unwrapNullable(schema, root);
   const valueType = valueTypeOf(core, root);
@@ -105,30 +135,48 @@ function deriveField(
   const hasDefault = schema.default !== undefined || core.default !== undefined;
   const field: FormField = {
     name,
-    label: hint?.label ?? humanize(name),
-    widget: hint?.widget ?? inferWidget(valueType, options),
+    label: hint.label ?? humanize(name),
+    widget: hint.widget ?? inferWidget(valueType, options, core, root),
     valueType,
     hasDefault,
     required: listedAsRequired && !hasDefault,
-    advanced: hint?.advanced ?? false,
+    advanced: hint.advanced ?? false,
     parameterTypes: [],
   };
   if (hasDefault) field.default = schema.default ?? core.default;
-  if (hint?.help) field.help = hint.help;
+  if (hint.help) field.help = hint.help;
   if (options) field.options = options;
   if (field.widget === 'select' && !options) field.widget = 'text';
+  if (field.widget === 'choices') {
+    const choices = core.items ? optionsOf(resolve(core.items, root), root) : undefined;
+    if (choices) field.options = choices;
+    else field.widget = 'json';
+  }
+  if (field.widget === 'list') {
+    const item =
+      core.items && depth < MAX_DEPTH ? itemShapeOf(resolve(core.items, root), root, depth + 1) : undefined;
+    if (item) field.item = item;
+    else field.widget = 'json';
+  }
   if (valueType === 'number' || valueType === 'integer') Object.assign(field, numberBounds(core, valueType));
   if (core.minLength !== undefined) field.minLength = core.minLength;
   if (core.maxLength !== undefined) field.maxLength = core.maxLength;
+  const suggestions = core.examples?.filter((example) => typeof example === 'string');
+  if (suggestions?.length) field.suggestions = suggestions;
   field.parameterTypes = parameterTypesFor(field);
-  if (field.widget === 'json' || field.widget === 'condition') {
+  if (field.widget === 'json') {
     const example = exampleOf(core, root, 0);
     if (example !== undefined) field.example = example;
   }
   return field;
 }
 
-function inferWidget(valueType: ValueType, options: OptionValue[] | undefined): Widget {
+function inferWidget(
+  valueType: ValueType,
+  options: OptionValue[] | undefined,
+  schema: JsonSchema,
+  root: JsonSchema,
+): Widget {
   if (options) return 'select';
   switch (valueType) {
     case 'boolean':
@@ -138,98 +186,63 @@ function inferWidget(valueType: ValueType, options: OptionValue[] | undefined): 
       return 'number';
     case 'string':
       return 'text';
+    case 'array': {
+      const item = schema.items ? resolve(schema.items, root) : undefined;
+      if (item && optionsOf(item, root)) return 'choices';
+      return item && valueTypeOf(item, root) === 'object' ? 'list' : 'json';
+    }
     default:
-      return 'json';
+      return isScalarUnion(schema, root) ? 'text' : 'json';
   }
 }
 
-/** Follows a local `$ref` (zod puts recursive schemas in `$defs`). */
-function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
-  let current = schema;
-  for (let depth = 0; current.$ref && depth < 10; depth++) {
-    const match = /^#\/\$defs\/(.+)$/.exec(current.$ref);
-    const target = match?.[1] ? root.$defs?.[match[1]] : undefined;
-    if (!target) break;
-    const { $ref: _ref, ...rest } = current;
-    current = { ...target, ...rest };
+/** A value that may be a string, a number or a boolean (a constant to fill in): typed as text. */
+function isScalarUnion(schema: JsonSchema, root: JsonSchema): boolean {
+  const types = Array.isArray(schema.type)
+    ? schema.type
+    : variants(schema)?.map((option) => resolve(option, root).type);
+  return (
+    !!types?.length && types.every((type) => type === 'string' || type === 'number' || type === 'boolean')
+  );
+}
+
+/** An entry of a list: one object, or a union of objects told apart by a constant key. */
+function itemShapeOf(schema: JsonSchema, root: JsonSchema, depth: number): ItemShape | undefined {
+  const options = variants(schema)?.map((option) => resolve(option, root));
+  if (!options) {
+    return schema.properties ? { kind: 'object', fields: objectFields(schema, root, depth) } : undefined;
   }
-  return current;
-}
-
-function variants(schema: JsonSchema): JsonSchema[] | undefined {
-  return schema.anyOf ?? schema.oneOf;
-}
-
-function isNullSchema(schema: JsonSchema): boolean {
-  return schema.type === 'null' || (schema.const === null && schema.type === undefined);
-}
-
-/** `X | null` (nullable, optional) unions read as X. */
-function unwrapNullable(schema: JsonSchema, root: JsonSchema): JsonSchema {
-  const options = variants(schema);
-  if (!options) return schema;
-  const rest = options.filter((option) => !isNullSchema(option));
-  if (rest.length === 1 && rest[0]) return { ...resolve(rest[0], root), default: schema.default };
-  return schema;
-}
-
-function valueTypeOf(schema: JsonSchema, root: JsonSchema): ValueType {
-  const options = variants(schema);
-  if (options) {
-    const types = new Set(options.map((option) => valueTypeOf(resolve(option, root), root)));
-    if (types.size === 1) return [...types][0] ?? 'unknown';
-    if (types.size === 2 && types.has('number') && types.has('integer')) return 'number';
-    return 'unknown';
-  }
-  if (schema.allOf?.length === 1 && schema.allOf[0]) return valueTypeOf(resolve(schema.allOf[0], root), root);
-  const type = Array.isArray(schema.type)
-    ? schema.type.length === 1
-      ? schema.type[0]
-      : undefined
-    : schema.type;
-  switch (type) {
-    case 'string':
-    case 'number':
-    case 'integer':
-    case 'boolean':
-    case 'array':
-    case 'object':
-      return type;
-  }
-  if (schema.enum?.length) return commonType(schema.enum);
-  if (schema.const !== undefined) return commonType([schema.const]);
-  return 'unknown';
-}
-
-function commonType(values: unknown[]): ValueType {
-  const types = new Set(values.map((value) => typeof value));
-  if (types.size !== 1) return 'unknown';
-  const type = [...types][0];
-  return type === 'string' || type === 'number' || type === 'boolean' ? type : 'unknown';
-}
-
-function isOption(value: unknown): value is OptionValue {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-/** The fixed choices of an enum, a literal, or a union of them; undefined when the value is open. */
-function optionsOf(schema: JsonSchema, root: JsonSchema): OptionValue[] | undefined {
-  if (schema.enum) return schema.enum.every(isOption) ? [...schema.enum] : undefined;
-  if (schema.const !== undefined) return isOption(schema.const) ? [schema.const] : undefined;
-  const options = variants(schema);
-  if (!options) return undefined;
-  const collected: OptionValue[] = [];
+  const first = options[0]?.properties ?? {};
+  const key = Object.keys(first).find((candidate) =>
+    options.every((option) => {
+      const property = option.properties?.[candidate];
+      return property !== undefined && resolve(property, root).const !== undefined;
+    }),
+  );
+  if (!key) return undefined;
+  const variantsOfItem: ItemVariant[] = [];
   for (const option of options) {
-    const values = optionsOf(resolve(option, root), root);
-    if (!values) return undefined;
-    for (const value of values) if (!collected.includes(value)) collected.push(value);
+    const tag = resolve(option.properties?.[key] ?? {}, root).const;
+    if (typeof tag !== 'string') return undefined;
+    const variant: ItemVariant = {
+      tag,
+      label: option.title ?? humanize(tag),
+      fields: objectFields(option, root, depth, key),
+    };
+    if (option.description) variant.help = option.description;
+    variantsOfItem.push(variant);
   }
-  return collected.length ? collected : undefined;
+  return { kind: 'variants', key, variants: variantsOfItem };
 }
 
-/** zod writes ±MAX_SAFE_INTEGER as the bounds of every int(): not a bound anyone chose. */
-function meaningful(bound: number | undefined): number | undefined {
-  return bound !== undefined && Math.abs(bound) < Number.MAX_SAFE_INTEGER ? bound : undefined;
+function objectFields(schema: JsonSchema, root: JsonSchema, depth: number, skip?: string): FormField[] {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {})
+    .filter(([name]) => name !== skip)
+    .map(([name, property]) => {
+      const resolved = resolve(property, root);
+      return deriveField(name, resolved, metaHint(resolved), required.has(name), root, depth);
+    });
 }
 
 function numberBounds(schema: JsonSchema, valueType: 'number' | 'integer'): Partial<FormField> {
@@ -254,7 +267,7 @@ function numberBounds(schema: JsonSchema, valueType: 'number' | 'integer'): Part
 }
 
 function parameterTypesFor(field: FormField): ParameterType[] {
-  if (field.widget === 'json' || field.widget === 'condition' || field.widget === 'columns') return [];
+  if (['json', 'condition', 'columns', 'list', 'choices'].includes(field.widget)) return [];
   switch (field.valueType) {
     case 'string':
       return field.widget === 'text' ? ['string', 'file'] : ['string'];
@@ -265,40 +278,6 @@ function parameterTypesFor(field: FormField): ParameterType[] {
       return ['boolean'];
     default:
       return [];
-  }
-}
-
-/** A small value of the schema's shape (first variant of a union, required properties only). */
-function exampleOf(schema: JsonSchema, root: JsonSchema, depth: number): unknown {
-  if (depth > 6) return undefined;
-  const options = variants(schema);
-  if (options?.[0]) return exampleOf(resolve(options[0], root), root, depth + 1);
-  if (schema.const !== undefined) return schema.const;
-  if (schema.enum?.length) return schema.enum[0];
-  switch (valueTypeOf(schema, root)) {
-    case 'string':
-      return '…';
-    case 'number':
-    case 'integer':
-      return meaningful(schema.minimum) ?? 0;
-    case 'boolean':
-      return false;
-    case 'array': {
-      const item = schema.items ? exampleOf(resolve(schema.items, root), root, depth + 1) : undefined;
-      return item === undefined ? [] : [item];
-    }
-    case 'object': {
-      const required = new Set(schema.required ?? []);
-      const entries = Object.entries(schema.properties ?? {})
-        .filter(([key]) => required.has(key))
-        .map(([key, value]) => [key, exampleOf(resolve(value, root), root, depth + 1)] as const);
-      if (!entries.length && typeof schema.additionalProperties === 'object') {
-        return { column: exampleOf(resolve(schema.additionalProperties, root), root, depth + 1) };
-      }
-      return Object.fromEntries(entries);
-    }
-    default:
-      return undefined;
   }
 }
 
@@ -327,12 +306,9 @@ const REQUIRED = 'Required';
 export function validateConfig(spec: NodeSpec, config: Record<string, unknown>): FieldProblem[] {
   const parsed = spec.config.safeParse(config);
   if (parsed.success) return [];
-  const fedByParameter = findParameterUses(config).map((use) => use.path.map(String));
+  const fedByParameter = findParameterUses(config).map((use) => use.path);
   return parsed.error.issues
-    .filter((issue) => {
-      const path = issue.path.map(String);
-      return !fedByParameter.some((prefix) => prefix.every((part, index) => path[index] === part));
-    })
+    .filter((issue) => !touchesUnknown(issue.path, fedByParameter))
     .map((issue) => ({
       field: issue.path.map(String).join('.'),
       message:

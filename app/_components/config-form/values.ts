@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import type { ParameterType } from '../../../pipeline/document';
-import type { FormField, OptionValue } from './fields';
+import { parameterReference } from '../../../pipeline/parameters';
+import { toGroup } from './condition-model';
+import type { FormField, ItemShape, OptionValue } from './fields';
 
 /** Pure helpers for the values the config form reads and writes. */
 
@@ -136,24 +139,39 @@ export type SelectorMode = 'default' | 'names' | 'byType' | 'other';
 
 export interface ByTypeSelector {
   byType: string;
-  except?: string[];
+  except?: unknown[];
 }
 
 export function selectorMode(value: unknown): SelectorMode {
   if (value === undefined) return 'default';
-  if (Array.isArray(value)) return value.every((name) => typeof name === 'string') ? 'names' : 'other';
+  if (Array.isArray(value)) return value.every(isNameOrParameter) ? 'names' : 'other';
   if (isByType(value)) return 'byType';
   return 'other';
 }
 
+const byTypeSchema = z.object({
+  byType: z.string(),
+  except: z
+    .array(z.unknown())
+    .refine((names) => names.every(isNameOrParameter))
+    .optional(),
+});
+
 export function isByType(value: unknown): value is ByTypeSelector {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    typeof record.byType === 'string' &&
-    (record.except === undefined ||
-      (Array.isArray(record.except) && record.except.every((name) => typeof name === 'string')))
-  );
+  return byTypeSchema.safeParse(value).success;
+}
+
+/** A column's name, or a pipeline parameter standing for one (the target, in the templates). */
+export function isNameOrParameter(value: unknown): boolean {
+  return typeof value === 'string' || parameterReference(value) !== undefined;
+}
+
+/** A list of names split into the names and the parameters among them. */
+export function splitParameters(list: readonly unknown[]): { names: string[]; parameters: unknown[] } {
+  return {
+    names: list.filter((item) => typeof item === 'string'),
+    parameters: list.filter((item) => parameterReference(item) !== undefined),
+  };
 }
 
 /** Adds or removes a name, keeping the order the names were chosen in. */
@@ -162,11 +180,24 @@ export function toggleName(names: readonly string[], name: string, on: boolean):
   return names.filter((other) => other !== name);
 }
 
+/** Does a stored list fit the list editor: every entry an object, of a known kind when kinds exist? */
+export function listFits(item: ItemShape, value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  return value.every(
+    (entry) =>
+      typeof entry === 'object' &&
+      entry !== null &&
+      !Array.isArray(entry) &&
+      (item.kind === 'object' || item.variants.some((variant) => variant.tag === entry[item.key])),
+  );
+}
+
 /** Does the stored value fit the field's widget? When not, the form falls back to raw JSON. */
 export function fitsWidget(field: FormField, value: unknown): boolean {
   if (value === undefined) return true;
   switch (field.widget) {
     case 'text':
+      return field.valueType === 'unknown' ? isOptionValue(value) : typeof value === 'string';
     case 'column':
       return typeof value === 'string';
     case 'number':
@@ -179,6 +210,14 @@ export function fitsWidget(field: FormField, value: unknown): boolean {
       const mode = selectorMode(value);
       return mode === 'names' || mode === 'byType';
     }
+    case 'condition':
+      return toGroup(value) !== undefined;
+    case 'list':
+      return field.item !== undefined && listFits(field.item, value);
+    case 'choices':
+      return Array.isArray(value) && value.every((item) => field.options?.includes(item));
+    case 'values':
+      return Array.isArray(value) && value.every(isOptionValue);
     default:
       return true;
   }
