@@ -71,6 +71,7 @@ export function growTree(
     random: options.random,
   });
   const rows = sampledRows(ranked.rows, weights);
+  const scratch = new Int32Array(rows.length);
   const builder = new TreeBuilder(outputs, ranked.cols);
   impurity.setNode(rows, 0, rows.length);
   const stack: Work[] = [{ node: builder.add(impurity.value()), start: 0, end: rows.length, depth: 0 }];
@@ -82,7 +83,7 @@ export function growTree(
     if (impurity.impurity() <= 1e-12) continue;
     const split = search.find(rows, work.start, work.end);
     if (!split) continue;
-    const middle = partition(rows, work.start, work.end, ranked, split);
+    const middle = partition(rows, work.start, work.end, ranked, split, scratch);
     impurity.setNode(rows, work.start, middle);
     const left = builder.add(impurity.value());
     impurity.setNode(rows, middle, work.end);
@@ -120,20 +121,29 @@ function sampledRows(count: number, weights: Float64Array | undefined): Int32Arr
   return rows.slice(0, kept);
 }
 
-/** Reorders rows[start, end) so the rows going left come first; returns where the right ones begin. */
-function partition(rows: Int32Array, start: number, end: number, ranked: FeatureRanks, split: Split): number {
+/**
+ * Reorders rows[start, end) so the rows going left come first, each side keeping its order; returns
+ * where the right ones begin. Rows stay ascending, so reading a feature's ranks for a node walks
+ * memory forwards instead of jumping about (most of a forest's time is that reading).
+ */
+function partition(
+  rows: Int32Array,
+  start: number,
+  end: number,
+  ranked: FeatureRanks,
+  split: Split,
+  scratch: Int32Array,
+): number {
   const base = split.feature * ranked.rows;
-  let low = start;
-  let high = end - 1;
-  while (low <= high) {
-    if ((ranked.ranks[base + (rows[low] ?? 0)] ?? 0) <= split.rank) low++;
-    else {
-      const row = rows[low] ?? 0;
-      rows[low] = rows[high] ?? 0;
-      rows[high--] = row;
-    }
+  let left = start;
+  let right = 0;
+  for (let i = start; i < end; i++) {
+    const row = rows[i] ?? 0;
+    if ((ranked.ranks[base + row] ?? 0) <= split.rank) rows[left++] = row;
+    else scratch[right++] = row;
   }
-  return low;
+  rows.set(scratch.subarray(0, right), left);
+  return left;
 }
 
 class TreeBuilder {

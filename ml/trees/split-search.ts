@@ -20,10 +20,24 @@ export interface SearchOptions {
 
 /** Largest exact key: rank · 2^k + position must stay an integer a double holds exactly. */
 const EXACT_KEYS = 2 ** 53;
+/** Below this many rows an insertion sort beats calling the native sort. */
+const SMALL_SORT = 16;
+
+function insertionSort(keys: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const key = keys[i] ?? 0;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] ?? 0) > key) {
+      keys[j + 1] = keys[j] ?? 0;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+}
 
 /**
- * Finds the best split of a node, one feature at a time. A feature with few distinct values in
- * reach (at most twice the node's rows) is swept by counting rows per rank; any other is swept after
+ * Finds the best split of a node, one feature at a time. A feature whose ranks in the node span
+ * less than twice the node's rows is swept by counting rows per rank; any other is swept after
  * sorting keys that pack rank and position into one double, which a typed array sorts natively.
  * Both are exact: every cut between two distinct values present in the node is tried.
  */
@@ -32,6 +46,7 @@ export class SplitSearch {
   private readonly bins: Float64Array;
   private readonly binRows: Int32Array;
   private readonly order: Int32Array;
+  private readonly prefixes = new Map<number, Float64Array>();
   private best: Split | undefined;
   private parentTotal = 0;
 
@@ -76,14 +91,36 @@ export class SplitSearch {
 
   /** Sweeps one feature; false when it is constant in the node. */
   private searchFeature(feature: number, rows: Int32Array, start: number, end: number): boolean {
-    const distinct = this.ranks.distinct[feature]?.length ?? 0;
-    const scale = 2 ** Math.ceil(Math.log2(Math.max(2, end - start)));
-    return distinct <= 2 * (end - start) || distinct * scale > EXACT_KEYS
-      ? this.countSweep(feature, rows, start, end)
-      : this.sortSweep(feature, rows, start, end, scale);
+    const { ranks, rows: total } = this.ranks;
+    const base = feature * total;
+    const n = end - start;
+    const scale = 2 ** Math.ceil(Math.log2(Math.max(2, n)));
+    const keys = this.keys;
+    // One pass finds the node's range of ranks and writes the sort keys in case they are needed.
+    let low = Number.POSITIVE_INFINITY;
+    let high = -1;
+    for (let i = 0; i < n; i++) {
+      const rank = ranks[base + (rows[start + i] ?? 0)] ?? 0;
+      if (rank < low) low = rank;
+      if (rank > high) high = rank;
+      keys[i] = rank * scale + i;
+    }
+    if (high <= low) return false;
+    // Deep in a tree a node's values span few ranks, even of a feature with many distinct values.
+    if (high - low < 2 * n || high * scale > EXACT_KEYS)
+      this.countSweep(feature, rows, start, end, low, high);
+    else this.sortSweep(feature, rows, start, n, scale);
+    return true;
   }
 
-  private countSweep(feature: number, rows: Int32Array, start: number, end: number): boolean {
+  private countSweep(
+    feature: number,
+    rows: Int32Array,
+    start: number,
+    end: number,
+    low: number,
+    high: number,
+  ): void {
     const { ranks, rows: total, distinct } = this.ranks;
     const values = distinct[feature] ?? new Float64Array();
     const width = this.impurity.width;
@@ -96,17 +133,13 @@ export class SplitSearch {
     }
     this.impurity.resetSweep();
     const n = end - start;
+    const minLeaf = this.options.minSamplesLeaf;
     let previous = -1;
     let leftRows = 0;
-    let present = 0;
-    for (let rank = 0; rank < values.length; rank++) {
+    for (let rank = low; rank <= high; rank++) {
       const count = this.binRows[rank] ?? 0;
       if (count === 0) continue;
-      if (
-        previous >= 0 &&
-        leftRows >= this.options.minSamplesLeaf &&
-        n - leftRows >= this.options.minSamplesLeaf
-      )
+      if (previous >= 0 && leftRows >= minLeaf && n - leftRows >= minLeaf)
         this.consider(feature, previous, values[previous] ?? 0, values[rank] ?? 0);
       this.impurity.addBin(this.bins, rank * width);
       // Leave the scratch bins zeroed for the next feature.
@@ -114,33 +147,36 @@ export class SplitSearch {
       this.binRows[rank] = 0;
       leftRows += count;
       previous = rank;
-      present++;
     }
-    return present > 1;
   }
 
-  private sortSweep(feature: number, rows: Int32Array, start: number, end: number, scale: number): boolean {
-    const { ranks, rows: total, distinct } = this.ranks;
-    const values = distinct[feature] ?? new Float64Array();
-    const base = feature * total;
-    const n = end - start;
-    const keys = this.keys.subarray(0, n);
-    for (let i = 0; i < n; i++) keys[i] = (ranks[base + (rows[start + i] ?? 0)] ?? 0) * scale + i;
-    keys.sort();
-    // Dividing by a power of two is exact, so the floor recovers the rank.
-    const rankAt = (k: number) => Math.floor((keys[k] ?? 0) / scale);
-    if (rankAt(0) === rankAt(n - 1)) return false;
+  /** keys[0, n) hold rank · scale + position; sorted, they give the rows in order of the feature. */
+  private sortSweep(feature: number, rows: Int32Array, start: number, n: number, scale: number): void {
+    const values = this.ranks.distinct[feature] ?? new Float64Array();
+    const keys = this.keys;
+    if (n <= SMALL_SORT) insertionSort(keys, n);
+    else this.sortedPrefix(n).sort();
+    const minLeaf = this.options.minSamplesLeaf;
     this.impurity.resetSweep();
-    let rank = rankAt(0);
+    // Dividing by a power of two is exact, so the floor recovers the rank.
+    let rank = Math.floor((keys[0] ?? 0) / scale);
     for (let k = 0; k < n - 1; k++) {
-      const key = keys[k] ?? 0;
-      this.impurity.addRow(rows[start + key - rank * scale] ?? 0);
-      const next = rankAt(k + 1);
-      if (next !== rank && k + 1 >= this.options.minSamplesLeaf && n - k - 1 >= this.options.minSamplesLeaf)
+      this.impurity.addRow(rows[start + (keys[k] ?? 0) - rank * scale] ?? 0);
+      const next = Math.floor((keys[k + 1] ?? 0) / scale);
+      if (next !== rank && k + 1 >= minLeaf && n - k - 1 >= minLeaf)
         this.consider(feature, rank, values[rank] ?? 0, values[next] ?? 0);
       rank = next;
     }
-    return true;
+  }
+
+  /** A view of the first n keys, kept: a node sorts several features and views cost an allocation. */
+  private sortedPrefix(n: number): Float64Array {
+    let view = this.prefixes.get(n);
+    if (!view) {
+      view = this.keys.subarray(0, n);
+      this.prefixes.set(n, view);
+    }
+    return view;
   }
 
   private consider(feature: number, rank: number, below: number, above: number): void {
