@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
@@ -16,6 +16,7 @@ import { Palette } from './Palette';
 import { RunDialog } from './RunDialog';
 import { useRunView } from './use-run-view';
 import { useEditorShortcuts } from './use-shortcuts';
+import { VersionsPanel } from './VersionsPanel';
 import './editor.css';
 
 export function Editor({ pipelineId, runId }: { pipelineId: string; runId?: string }) {
@@ -49,6 +50,8 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   // The canvas takes edits only once the saved document is in the store, so none are overwritten.
   const [ready, setReady] = useState(false);
   const [openNode, setOpenNode] = useState<string | undefined>();
+  const [showVersions, setShowVersions] = useState(false);
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     // Loaded once: a later change of query (a new run's version) must not replace the edits.
@@ -69,6 +72,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
         if (input.document === useEditor.getState().history.present)
           useEditor.getState().markSaved(useEditor.getState().history.present, saved.version);
         toast.success(`Saved as version ${saved.version}`);
+        void queryClient.invalidateQueries({ queryKey: trpc.pipelines.versions.queryKey({ pipelineId }) });
       },
       onError: (error) => toast.error(`Not saved: ${error.message}`),
     }),
@@ -79,6 +83,22 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
     saveVersion({ pipelineId, document: current });
   }, [saveVersion, pipelineId]);
   useEditorShortcuts(onSave);
+
+  const restore = async (version: { id: string; version: number }) => {
+    try {
+      const old = await queryClient.fetchQuery(
+        trpc.pipelines.get.queryOptions({ id: pipelineId, versionId: version.id }),
+      );
+      const document = old.version.graph;
+      // One undoable step: the work it replaces is one Undo away.
+      useEditor.getState().edit(() => document);
+      await save.mutateAsync({ pipelineId, document, message: `Restored from version ${version.version}` });
+    } catch (error) {
+      toast.error(
+        `Version ${version.version} not restored: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  };
 
   const start = useMutation(
     trpc.runs.start.mutationOptions({
@@ -215,7 +235,20 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               {run.status}
             </span>
           )}
-          <Link href={`/pipelines/${pipelineId}/runs`} className="secondary-link">
+          <button
+            type="button"
+            className="secondary"
+            aria-pressed={showVersions}
+            title="Saved versions: save with a message, or restore an older one"
+            onClick={() => setShowVersions((shown) => !shown)}
+          >
+            Versions
+          </button>
+          <Link
+            href={`/pipelines/${pipelineId}/runs`}
+            className="secondary-link"
+            title="Runs of this pipeline"
+          >
             History
           </Link>
         </div>
@@ -230,6 +263,18 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
         <Canvas problems={compiled.problems} run={run} onOpenNode={setOpenNode} />
         {openNode && run ? (
           <NodeDetails run={run} nodeId={openNode} onClose={() => setOpenNode(undefined)} />
+        ) : showVersions ? (
+          <VersionsPanel
+            pipelineId={pipelineId}
+            currentVersion={savedVersion}
+            unsaved={unsaved}
+            saving={save.isPending}
+            onSave={(message) =>
+              saveVersion({ pipelineId, document: useEditor.getState().history.present, message })
+            }
+            onRestore={(version) => void restore(version)}
+            onClose={() => setShowVersions(false)}
+          />
         ) : (
           <Inspector problems={compiled.problems} inputColumns={compiled.inputColumns} />
         )}
