@@ -5,6 +5,7 @@ import { nodeSpec } from '../../nodes/specs';
 import type { CompileProblem } from '../../pipeline/problems';
 import { ConfigForm } from '../_components/config-form/ConfigForm';
 import { selectDocument, updateNode, useEditor } from './editor-store';
+import { InputsSection } from './InputsSection';
 import { ParametersPanel } from './ParametersPanel';
 
 /** The side panel: the selected step's label and settings, or the pipeline's parameters. */
@@ -75,6 +76,7 @@ export function Inspector({
             .map((problem) => ({ field: problem.field ?? '', message: problem.message }))}
         />
       </section>
+      <InputsSection node={node} spec={spec} />
     </aside>
   );
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../../pipeline/document';
 import { autoLayout } from './auto-layout';
-import { addNode, connect, connectionProblem, duplicateNodes, removeNodes } from './document-edits';
+import {
+  addNode,
+  connect,
+  connectionProblem,
+  duplicateNodes,
+  inputChoices,
+  reconnectInput,
+  removeNodes,
+} from './document-edits';
 import { commit, redo, startHistory, undo } from './history';
 
 const empty: PipelineDocument = { schemaVersion: 1, nodes: [], edges: [], parameters: [], notes: [] };
@@ -76,6 +84,24 @@ describe('document edits', () => {
         targetHandle: 'data',
       }),
     ).toBeUndefined();
+  });
+
+  it('offers the outputs that may feed an input, and reconnects it as one edit', () => {
+    const doc = chain();
+    // train_1's data input: ingest's and split's datasets fit; train's own model does not.
+    expect(inputChoices(doc, 'train_1', 'data').map((choice) => `${choice.node}.${choice.port}`)).toEqual([
+      'ingest_1.data',
+      'split_1.data',
+    ]);
+    // split_1 is fed by ingest_1 already; offering split's own output would close a loop.
+    expect(inputChoices(doc, 'split_1', 'data').map((choice) => choice.node)).toEqual(['ingest_1']);
+    const moved = reconnectInput(doc, 'split_1', 'data', undefined);
+    expect(moved.edges).toEqual([]);
+    const fed = reconnectInput(doc, 'train_1', 'data', { node: 'split_1', port: 'data' });
+    expect(fed.edges.map((edge) => edge.id)).toEqual([
+      'ingest_1.data->split_1.data',
+      'split_1.data->train_1.data',
+    ]);
   });
 
   it('removes nodes with their edges, duplicates with fresh ids, and lays out left to right', () => {

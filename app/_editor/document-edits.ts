@@ -94,6 +94,53 @@ export function connect(doc: PipelineDocument, request: ConnectionRequest): Pipe
   return { ...doc, edges: [...doc.edges, edge] };
 }
 
+/** An output that may feed an input: which step and port, and how to name it. */
+export interface InputChoice {
+  node: string;
+  port: string;
+  label: string;
+}
+
+/**
+ * The outputs that could feed an input port, as a menu offers them (the keyboard's way to connect):
+ * every other step's output of the right kind that would not close a loop.
+ */
+export function inputChoices(doc: PipelineDocument, target: string, port: string): InputChoice[] {
+  const free = withoutInput(doc, target, port);
+  return doc.nodes.flatMap((node) =>
+    Object.entries(nodeSpec(node.type)?.outputs ?? {})
+      .filter(
+        ([output]) =>
+          connectionProblem(free, { source: node.id, sourceHandle: output, target, targetHandle: port }) ===
+          undefined,
+      )
+      .map(([output, spec]) => ({
+        node: node.id,
+        port: output,
+        label: `${node.label || node.id} › ${spec.label}`,
+      })),
+  );
+}
+
+/** Connects an input to another output, or disconnects it, as one edit. */
+export function reconnectInput(
+  doc: PipelineDocument,
+  target: string,
+  port: string,
+  source: { node: string; port: string } | undefined,
+): PipelineDocument {
+  const free = withoutInput(doc, target, port);
+  if (!source) return free;
+  return connect(free, { source: source.node, sourceHandle: source.port, target, targetHandle: port });
+}
+
+function withoutInput(doc: PipelineDocument, target: string, port: string): PipelineDocument {
+  return {
+    ...doc,
+    edges: doc.edges.filter((edge) => !(edge.target.node === target && edge.target.port === port)),
+  };
+}
+
 /** Whether `to` can be reached from `from` along edges. */
 function reaches(doc: PipelineDocument, from: string, to: string): boolean {
   const seen = new Set<string>();

@@ -155,4 +155,48 @@ describe('editor in Chromium', () => {
       expect(messages.join(' ')).toMatch(/1/);
     });
   }, 300_000);
+
+  it('edits operations entry by entry, saves with a message and restores an older version', async () => {
+    await onPage('operations-and-versions', async (page) => {
+      await newPipeline(page);
+      const canvas = await page.locator('.react-flow__pane').boundingBox();
+      if (!canvas) throw new Error('no canvas');
+      const clean = await dropStep(page, 'clean', { x: canvas.x + canvas.width / 2, y: canvas.y + 200 });
+      await clean.click();
+      await page.getByLabel('Add an operation').selectOption({ label: 'Filter rows' });
+      await page.getByRole('button', { name: '+ Condition' }).click();
+      // No data is connected, so the column is typed rather than picked.
+      const column = page.getByLabel('Keep rows where, condition 1: column');
+      await column.fill('age');
+      await column.press('Enter');
+      await page.getByLabel('Keep rows where, condition 1: operator').selectOption({ label: 'is more than' });
+      const value = page.getByLabel('Keep rows where, condition 1: value');
+      await value.fill('50');
+      await value.press('Enter');
+
+      await page.getByRole('button', { name: 'Versions' }).click();
+      await page.getByLabel('What changed (optional)').fill('Keep the over-fifties');
+      await page.getByRole('button', { name: 'Save as a new version' }).click();
+      await page.getByText('Keep the over-fifties').waitFor();
+
+      // Remove the operation and save that too; then bring the filter back from the saved version.
+      await page.getByRole('button', { name: 'Close versions' }).click();
+      await page.getByRole('button', { name: 'Remove operation 1' }).click();
+      await page.getByText('No operations yet.').waitFor();
+      await page.keyboard.press('Control+s');
+      await page.getByText(/Saved as version 3/).waitFor();
+      await page.getByRole('button', { name: 'Versions' }).click();
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: 'Keep the over-fifties' })
+        .getByRole('button', { name: 'Restore' })
+        .click();
+      await page.getByText('Restored from version 2').waitFor();
+      await page.getByRole('button', { name: 'Close versions' }).click();
+      await clean.click();
+      expect(await page.getByLabel('Operation 1: kind').inputValue()).toBe('filter');
+      expect(await page.getByLabel('Keep rows where, condition 1: operator').inputValue()).toBe('>');
+      expect(await page.getByLabel('Keep rows where, condition 1: value').inputValue()).toBe('50');
+    });
+  }, 300_000);
 });
