@@ -222,7 +222,11 @@ describe('compilePipeline', () => {
     const document = doc(
       [
         { id: 'in', type: 'ingest', config: { source: 'sample', sample: 'iris' } },
-        { id: 'clean', type: 'clean', config: { operations: [{ op: 'drop', columns: [{ $param: 'col' }] }] } },
+        {
+          id: 'clean',
+          type: 'clean',
+          config: { operations: [{ op: 'drop', columns: [{ $param: 'col' }] }] },
+        },
       ],
       [['in.data', 'clean.data']],
       [{ name: 'col', type: 'string', description: '' }],

@@ -30,7 +30,10 @@ export function findParameterUses(value: unknown, path: (string | number)[] = []
  * Whether a validation issue at `path` may come from a value not known yet: one inside it (a list
  * of columns fails as a whole when one entry is a parameter) or around it.
  */
-export function touchesUnknown(path: readonly PropertyKey[], unknown: readonly (string | number)[][]): boolean {
+export function touchesUnknown(
+  path: readonly PropertyKey[],
+  unknown: readonly (string | number)[][],
+): boolean {
   const issue = path.map(String);
   return unknown.some((use) => {
     const at = use.map(String);
