@@ -21,7 +21,7 @@ export const comparisonOperators = [
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const comparisonSchema = z.object({
-  column: z.string().min(1),
+  column: z.string().min(1, 'Choose a column'),
   operator: z.enum(comparisonOperators),
   value: z.union([scalar, z.array(scalar)]).optional(),
 });

@@ -35,8 +35,13 @@ describe('condition model', () => {
     expect(fromGroup({ mode: 'any', parts: [] })).toBeUndefined();
   });
 
-  it('refuses a value that is not a condition, and starts empty when unset', () => {
+  it('refuses a value that is not a condition, reads one being written, and starts empty when unset', () => {
     expect(toGroup({ column: 'a' })).toBeUndefined();
+    // A condition just added has no column yet: still edited here, the form flags the column.
+    expect(toGroup({ column: '', operator: '=' })).toEqual({
+      mode: 'all',
+      parts: [{ comparison: { column: '', operator: '=' } }],
+    });
     expect(toGroup(undefined)).toEqual({ mode: 'all', parts: [] });
   });
 

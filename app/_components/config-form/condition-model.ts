@@ -1,4 +1,5 @@
-import { type Condition, comparisonOperators, conditionSchema } from '../../../nodes/_data/condition';
+import { z } from 'zod';
+import { type Condition, comparisonOperators } from '../../../nodes/_data/condition';
 import type { LogicalType } from '../../../nodes/_data/dataset-schema';
 
 /**
@@ -49,10 +50,25 @@ export function takesList(operator: Operator): boolean {
   return operator === 'in' || operator === 'not_in';
 }
 
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** A condition being written: the node's schema without its rules (a column not chosen yet is fine). */
+const draftSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({
+      column: z.string(),
+      operator: z.enum(comparisonOperators),
+      value: z.union([scalar, z.array(scalar)]).optional(),
+    }),
+    z.object({ all: z.array(draftSchema) }),
+    z.object({ any: z.array(draftSchema) }),
+  ]),
+);
+
 /** The stored value as a group; undefined when it is not a condition (the form falls back to JSON). */
 export function toGroup(value: unknown): Group | undefined {
   if (value === undefined) return { mode: 'all', parts: [] };
-  const parsed = conditionSchema.safeParse(value);
+  const parsed = draftSchema.safeParse(value);
   if (!parsed.success) return undefined;
   const part = toPart(parsed.data);
   return 'group' in part ? part.group : { mode: 'all', parts: [part] };

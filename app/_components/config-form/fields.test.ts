@@ -237,7 +237,7 @@ describe('validateConfig', () => {
 });
 
 describe('mergeProblems', () => {
-  it('keeps compiler problems and drops the form messages they repeat', () => {
+  it('keeps compiler problems, except where they only wrap the form’s own message', () => {
     const merged = mergeProblems(
       [
         {
@@ -257,7 +257,12 @@ describe('mergeProblems', () => {
         { field: 'maxDepth', message: 'Too big: expected number to be <=64' },
       ],
     );
-    expect(merged.map((problem) => problem.field)).toEqual(['target', 'features', 'seed', 'maxDepth']);
+    expect(merged).toEqual([
+      { field: 'features', message: 'Column "x" is not in the data (columns: a, b)' },
+      { field: 'target', message: 'Required' },
+      { field: 'seed', message: 'Invalid input: expected int, received number' },
+      { field: 'maxDepth', message: 'Too big: expected number to be <=64' },
+    ]);
   });
 });
 

@@ -364,23 +364,19 @@ export function problemsFor(field: string, problems: readonly FieldProblem[]): F
 }
 
 /**
- * Compiler problems and the form's own ones, without repeats: the compiler's message for a field
- * usually wraps the same schema message ("Split "split_1": "Test fraction" Too small…").
+ * Compiler problems and the form's own ones, without repeats. Where the compiler's message only
+ * wraps the form's ("Split "split_1": "Test fraction" Too small…"), the form's shorter one is kept:
+ * it sits under its field already.
  */
 export function mergeProblems(
   compiler: readonly FieldProblem[],
   local: readonly FieldProblem[],
 ): FieldProblem[] {
-  const merged = [...compiler];
-  for (const problem of local) {
-    const repeated = compiler.some(
-      (other) =>
-        other.field === problem.field &&
-        (other.message.endsWith(problem.message) ||
-          (problem.message === REQUIRED && /received undefined$/.test(other.message))),
-    );
-    if (!repeated) merged.push(problem);
-  }
+  const wraps = (other: FieldProblem, problem: FieldProblem) =>
+    other.field === problem.field &&
+    (other.message.endsWith(problem.message) ||
+      (problem.message === REQUIRED && /received undefined$/.test(other.message)));
+  const merged = [...compiler.filter((other) => !local.some((problem) => wraps(other, problem))), ...local];
   return merged.filter(
     (problem, index) =>
       merged.findIndex((other) => other.field === problem.field && other.message === problem.message) ===
