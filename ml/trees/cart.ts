@@ -63,8 +63,8 @@ export function growTree(
   const minSplit = Math.max(2, options.minSamplesSplit ?? 2);
   const impurity: NodeImpurity =
     options.classes > 0
-      ? new ClassImpurity(options.classes, options.criterion === 'entropy', y, weights)
-      : new ValueImpurity(y, weights);
+      ? new ClassImpurity(options.classes, options.criterion === 'entropy', y, weights, ranked.rows)
+      : new ValueImpurity(y, weights, ranked.rows);
   const search = new SplitSearch(ranked, impurity, {
     minSamplesLeaf: minLeaf,
     maxFeatures: options.maxFeatures,
@@ -134,12 +134,12 @@ function partition(
   split: Split,
   scratch: Int32Array,
 ): number {
-  const base = split.feature * ranked.rows;
+  const { cols, ranks } = ranked;
   let left = start;
   let right = 0;
   for (let i = start; i < end; i++) {
     const row = rows[i] ?? 0;
-    if ((ranked.ranks[base + row] ?? 0) <= split.rank) rows[left++] = row;
+    if ((ranks[row * cols + split.feature] ?? 0) <= split.rank) rows[left++] = row;
     else scratch[right++] = row;
   }
   rows.set(scratch.subarray(0, right), left);

@@ -8,7 +8,10 @@ import type { FeatureMatrix } from '../linear/ridge';
 export interface FeatureRanks {
   rows: number;
   cols: number;
-  /** Column-major: the rank of row r in feature f sits at f · rows + r; equal values share a rank. */
+  /**
+   * Row-major: the rank of row r in feature f sits at r · cols + f; equal values share a rank. A node
+   * reads several features of each of its rows, so a row's ranks share a cache line.
+   */
   ranks: Uint32Array;
   /** Per feature, its distinct values ascending: rank k stands for distinct[f][k]. */
   distinct: Float64Array[];
@@ -26,7 +29,7 @@ export function featureRanks(x: FeatureMatrix): FeatureRanks {
       column[r] = value;
     }
     const values = distinctSorted(column);
-    for (let r = 0; r < x.rows; r++) ranks[f * x.rows + r] = rankOf(values, column[r] ?? 0);
+    for (let r = 0; r < x.rows; r++) ranks[r * x.cols + f] = rankOf(values, column[r] ?? 0);
     distinct.push(values);
   }
   return { rows: x.rows, cols: x.cols, ranks, distinct };

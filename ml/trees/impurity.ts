@@ -2,10 +2,12 @@
  * The statistics of a node's rows and of the rows left of a cut as a sweep moves them across; the
  * right side is always the node's total minus the left. Weights are bootstrap counts (1 without).
  * A histogram bin holds the same statistics for every row of one rank, `width` numbers per bin.
+ * Rows are named by their position in the node: `setNode` copies the node's labels and weights
+ * next to each other, so sweeps read them from a small array instead of all over the data.
  */
 export interface NodeImpurity {
   readonly width: number;
-  /** Takes rows[start, end) as the node. */
+  /** Takes rows[start, end) as the node; position i is rows[start + i]. */
   setNode(rows: Int32Array, start: number, end: number): void;
   /** The node's total weight. */
   weight(): number;
@@ -15,8 +17,9 @@ export interface NodeImpurity {
   value(): Float64Array;
   /** Starts a sweep: every row on the right. */
   resetSweep(): void;
-  addRow(row: number): void;
-  addToBin(bins: Float64Array, offset: number, row: number): void;
+  /** Moves the row at a position in the node to the left. */
+  addAt(position: number): void;
+  addToBin(bins: Float64Array, offset: number, position: number): void;
   /** Moves a whole bin to the left. */
   addBin(bins: Float64Array, offset: number): void;
   /** Σ over both sides of weight × impurity, for the current cut. */
@@ -34,15 +37,21 @@ export class ClassImpurity implements NodeImpurity {
   private leftSquares = 0;
   private rightSquares = 0;
 
+  private readonly labels: Int32Array;
+  private readonly nodeWeights: Float64Array;
+
   constructor(
     classes: number,
     private readonly entropy: boolean,
     private readonly y: ArrayLike<number>,
     private readonly weights: Float64Array | undefined,
+    capacity: number,
   ) {
     this.width = classes;
     this.total = new Float64Array(classes);
     this.left = new Float64Array(classes);
+    this.labels = new Int32Array(capacity);
+    this.nodeWeights = new Float64Array(capacity);
   }
 
   setNode(rows: Int32Array, start: number, end: number): void {
@@ -52,6 +61,8 @@ export class ClassImpurity implements NodeImpurity {
       const row = rows[i] ?? 0;
       const w = this.weights ? (this.weights[row] ?? 0) : 1;
       const label = this.y[row] ?? 0;
+      this.labels[i - start] = label;
+      this.nodeWeights[i - start] = w;
       this.total[label] = (this.total[label] ?? 0) + w;
       this.totalWeight += w;
     }
@@ -82,13 +93,13 @@ export class ClassImpurity implements NodeImpurity {
     this.rightSquares = this.totalSquares;
   }
 
-  addRow(row: number): void {
-    this.move(this.y[row] ?? 0, this.weights ? (this.weights[row] ?? 0) : 1);
+  addAt(position: number): void {
+    this.move(this.labels[position] ?? 0, this.nodeWeights[position] ?? 0);
   }
 
-  addToBin(bins: Float64Array, offset: number, row: number): void {
-    const at = offset + (this.y[row] ?? 0);
-    bins[at] = (bins[at] ?? 0) + (this.weights ? (this.weights[row] ?? 0) : 1);
+  addToBin(bins: Float64Array, offset: number, position: number): void {
+    const at = offset + (this.labels[position] ?? 0);
+    bins[at] = (bins[at] ?? 0) + (this.nodeWeights[position] ?? 0);
   }
 
   addBin(bins: Float64Array, offset: number): void {
@@ -140,10 +151,17 @@ export class ValueImpurity implements NodeImpurity {
   private leftSum = 0;
   private leftSquares = 0;
 
+  private readonly values: Float64Array;
+  private readonly nodeWeights: Float64Array;
+
   constructor(
     private readonly y: ArrayLike<number>,
     private readonly weights: Float64Array | undefined,
-  ) {}
+    capacity: number,
+  ) {
+    this.values = new Float64Array(capacity);
+    this.nodeWeights = new Float64Array(capacity);
+  }
 
   setNode(rows: Int32Array, start: number, end: number): void {
     this.totalWeight = 0;
@@ -153,6 +171,8 @@ export class ValueImpurity implements NodeImpurity {
       const row = rows[i] ?? 0;
       const w = this.weights ? (this.weights[row] ?? 0) : 1;
       const value = this.y[row] ?? 0;
+      this.values[i - start] = value;
+      this.nodeWeights[i - start] = w;
       this.totalWeight += w;
       this.totalSum += w * value;
       this.totalSquares += w * value * value;
@@ -178,17 +198,17 @@ export class ValueImpurity implements NodeImpurity {
     this.leftSquares = 0;
   }
 
-  addRow(row: number): void {
-    const w = this.weights ? (this.weights[row] ?? 0) : 1;
-    const value = this.y[row] ?? 0;
+  addAt(position: number): void {
+    const w = this.nodeWeights[position] ?? 0;
+    const value = this.values[position] ?? 0;
     this.leftWeight += w;
     this.leftSum += w * value;
     this.leftSquares += w * value * value;
   }
 
-  addToBin(bins: Float64Array, offset: number, row: number): void {
-    const w = this.weights ? (this.weights[row] ?? 0) : 1;
-    const value = this.y[row] ?? 0;
+  addToBin(bins: Float64Array, offset: number, position: number): void {
+    const w = this.nodeWeights[position] ?? 0;
+    const value = this.values[position] ?? 0;
     bins[offset] = (bins[offset] ?? 0) + w;
     bins[offset + 1] = (bins[offset + 1] ?? 0) + w * value;
     bins[offset + 2] = (bins[offset + 2] ?? 0) + w * value * value;

@@ -35,7 +35,7 @@ function bruteForceGain(
       const left = rows.filter((r) => (x.values[r * x.cols + f] ?? 0) <= cut);
       if (left.length < minLeaf || rows.length - left.length < minLeaf) continue;
       impurity.resetSweep();
-      for (const r of left) impurity.addRow(r);
+      for (const r of left) impurity.addAt(rows.indexOf(r));
       best = Math.max(best, parent - impurity.childrenImpurity());
     }
   }
@@ -52,7 +52,9 @@ describe('split search', () => {
         const { x, y } = randomData(300, 3, classes, seed);
         const ranked = featureRanks(x);
         const impurity =
-          classes > 0 ? new ClassImpurity(classes, false, y, undefined) : new ValueImpurity(y, undefined);
+          classes > 0
+            ? new ClassImpurity(classes, false, y, undefined, 300)
+            : new ValueImpurity(y, undefined, 300);
         const search = new SplitSearch(ranked, impurity, { minSamplesLeaf: 3 });
         // All 300 rows: every feature is counted. 25 rows: the 60-valued features are sorted, with ties.
         for (const count of [300, 25]) {
@@ -69,7 +71,7 @@ describe('split search', () => {
     const x = { values: Float64Array.from([1, 0, 1, 1, 1, 2, 1, 3]), rows: 4, cols: 2 };
     const y = [0, 0, 1, 1];
     const ranked = featureRanks(x);
-    const impurity = new ClassImpurity(2, false, y, undefined);
+    const impurity = new ClassImpurity(2, false, y, undefined, 4);
     const rows = Int32Array.from([0, 1, 2, 3]);
     impurity.setNode(rows, 0, 4);
     // One feature per node; whichever is drawn first, the constant one is passed over.

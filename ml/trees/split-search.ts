@@ -20,6 +20,8 @@ export interface SearchOptions {
 
 /** Largest exact key: rank · 2^k + position must stay an integer a double holds exactly. */
 const EXACT_KEYS = 2 ** 53;
+/** Features gathered in one pass over a node's rows, at most (each needs a row's worth of keys). */
+const MAX_BATCH = 8;
 /** Below this many rows an insertion sort beats calling the native sort. */
 const SMALL_SORT = 16;
 
@@ -42,11 +44,14 @@ function insertionSort(keys: Float64Array, n: number): void {
  * Both are exact: every cut between two distinct values present in the node is tried.
  */
 export class SplitSearch {
+  /** Sort keys of the features gathered together: feature j of a batch at j · rows. */
   private readonly keys: Float64Array;
   private readonly bins: Float64Array;
   private readonly binRows: Int32Array;
   private readonly order: Int32Array;
-  private readonly prefixes = new Map<number, Float64Array>();
+  private readonly batch: Int32Array;
+  private readonly low: Float64Array;
+  private readonly high: Float64Array;
   private best: Split | undefined;
   private parentTotal = 0;
 
@@ -55,17 +60,21 @@ export class SplitSearch {
     private readonly impurity: NodeImpurity,
     private readonly options: SearchOptions,
   ) {
-    this.keys = new Float64Array(ranks.rows);
+    const batch = Math.min(ranks.cols, options.maxFeatures ?? ranks.cols, MAX_BATCH);
+    this.keys = new Float64Array(ranks.rows * batch);
     const widest = Math.max(0, ...ranks.distinct.map((values) => values.length));
     this.bins = new Float64Array(widest * impurity.width);
     this.binRows = new Int32Array(widest);
     this.order = new Int32Array(ranks.cols);
+    this.batch = new Int32Array(batch);
+    this.low = new Float64Array(batch);
+    this.high = new Float64Array(batch);
   }
 
   /**
    * The best split of rows[start, end), whose statistics `impurity` already holds, or undefined when
    * no cut leaves `minSamplesLeaf` rows on both sides. Like scikit-learn, a sampled feature that is
-   * constant in the node does not count toward `maxFeatures`.
+   * constant in the node does not count toward `maxFeatures`: another is drawn.
    */
   find(rows: Int32Array, start: number, end: number): Split | undefined {
     this.best = undefined;
@@ -75,64 +84,71 @@ export class SplitSearch {
     const random = wanted < cols ? this.options.random : undefined;
     for (let f = 0; f < cols; f++) this.order[f] = f;
     let tried = 0;
-    for (let drawn = 0; drawn < cols && tried < wanted; drawn++) {
-      if (random) {
-        // Partial Fisher–Yates shuffle: features drawn without replacement.
-        const j = drawn + Math.floor(random() * (cols - drawn));
-        const picked = this.order[j] ?? 0;
-        this.order[j] = this.order[drawn] ?? 0;
-        this.order[drawn] = picked;
+    let drawn = 0;
+    while (drawn < cols && tried < wanted) {
+      const size = Math.min(wanted - tried, cols - drawn, this.batch.length);
+      for (let j = 0; j < size; j++, drawn++) {
+        if (random) {
+          // Partial Fisher–Yates shuffle: features drawn without replacement.
+          const pick = drawn + Math.floor(random() * (cols - drawn));
+          const feature = this.order[pick] ?? 0;
+          this.order[pick] = this.order[drawn] ?? 0;
+          this.order[drawn] = feature;
+        }
+        this.batch[j] = this.order[drawn] ?? 0;
       }
-      const feature = this.order[drawn] ?? 0;
-      if (this.searchFeature(feature, rows, start, end)) tried++;
+      const scale = 2 ** Math.ceil(Math.log2(Math.max(2, end - start)));
+      this.gather(rows, start, end, size, scale);
+      for (let j = 0; j < size; j++) if (this.sweep(j, end - start, scale)) tried++;
     }
     return this.best;
   }
 
-  /** Sweeps one feature; false when it is constant in the node. */
-  private searchFeature(feature: number, rows: Int32Array, start: number, end: number): boolean {
-    const { ranks, rows: total } = this.ranks;
-    const base = feature * total;
-    const n = end - start;
-    const scale = 2 ** Math.ceil(Math.log2(Math.max(2, n)));
+  /**
+   * One pass over the node's rows reads the batch's features of each row (neighbours in memory),
+   * writing each feature's sort keys, rank · scale + position, and its range of ranks.
+   */
+  private gather(rows: Int32Array, start: number, end: number, size: number, scale: number): void {
+    const { ranks, cols, rows: total } = this.ranks;
     const keys = this.keys;
-    // One pass finds the node's range of ranks and writes the sort keys in case they are needed.
-    let low = Number.POSITIVE_INFINITY;
-    let high = -1;
-    for (let i = 0; i < n; i++) {
-      const rank = ranks[base + (rows[start + i] ?? 0)] ?? 0;
-      if (rank < low) low = rank;
-      if (rank > high) high = rank;
-      keys[i] = rank * scale + i;
+    const low = this.low;
+    const high = this.high;
+    const batch = this.batch;
+    low.fill(Number.POSITIVE_INFINITY, 0, size);
+    high.fill(-1, 0, size);
+    for (let i = 0; i < end - start; i++) {
+      const base = (rows[start + i] ?? 0) * cols;
+      for (let j = 0; j < size; j++) {
+        const rank = ranks[base + (batch[j] ?? 0)] ?? 0;
+        if (rank < (low[j] ?? 0)) low[j] = rank;
+        if (rank > (high[j] ?? 0)) high[j] = rank;
+        keys[j * total + i] = rank * scale + i;
+      }
     }
+  }
+
+  /** Sweeps feature j of the batch; false when it is constant in the node. */
+  private sweep(j: number, n: number, scale: number): boolean {
+    const low = this.low[j] ?? 0;
+    const high = this.high[j] ?? 0;
     if (high <= low) return false;
     // Deep in a tree a node's values span few ranks, even of a feature with many distinct values.
-    if (high - low < 2 * n || high * scale > EXACT_KEYS)
-      this.countSweep(feature, rows, start, end, low, high);
-    else this.sortSweep(feature, rows, start, n, scale);
+    if (high - low < 2 * n || high * scale > EXACT_KEYS) this.countSweep(j, n, scale, low, high);
+    else this.sortSweep(j, n, scale);
     return true;
   }
 
-  private countSweep(
-    feature: number,
-    rows: Int32Array,
-    start: number,
-    end: number,
-    low: number,
-    high: number,
-  ): void {
-    const { ranks, rows: total, distinct } = this.ranks;
-    const values = distinct[feature] ?? new Float64Array();
+  private countSweep(j: number, n: number, scale: number, low: number, high: number): void {
+    const feature = this.batch[j] ?? 0;
+    const values = this.ranks.distinct[feature] ?? new Float64Array();
     const width = this.impurity.width;
-    const base = feature * total;
-    for (let i = start; i < end; i++) {
-      const row = rows[i] ?? 0;
-      const rank = ranks[base + row] ?? 0;
+    const at = j * this.ranks.rows;
+    for (let i = 0; i < n; i++) {
+      const rank = Math.floor((this.keys[at + i] ?? 0) / scale);
       this.binRows[rank] = (this.binRows[rank] ?? 0) + 1;
-      this.impurity.addToBin(this.bins, rank * width, row);
+      this.impurity.addToBin(this.bins, rank * width, i);
     }
     this.impurity.resetSweep();
-    const n = end - start;
     const minLeaf = this.options.minSamplesLeaf;
     let previous = -1;
     let leftRows = 0;
@@ -150,18 +166,17 @@ export class SplitSearch {
     }
   }
 
-  /** keys[0, n) hold rank · scale + position; sorted, they give the rows in order of the feature. */
-  private sortSweep(feature: number, rows: Int32Array, start: number, n: number, scale: number): void {
+  /** Sorted, feature j's keys give the node's positions in order of the feature. */
+  private sortSweep(j: number, n: number, scale: number): void {
+    const feature = this.batch[j] ?? 0;
     const values = this.ranks.distinct[feature] ?? new Float64Array();
-    const keys = this.keys;
-    if (n <= SMALL_SORT) insertionSort(keys, n);
-    else this.sortedPrefix(n).sort();
+    const keys = this.sortedKeys(j, n);
     const minLeaf = this.options.minSamplesLeaf;
     this.impurity.resetSweep();
     // Dividing by a power of two is exact, so the floor recovers the rank.
     let rank = Math.floor((keys[0] ?? 0) / scale);
     for (let k = 0; k < n - 1; k++) {
-      this.impurity.addRow(rows[start + (keys[k] ?? 0) - rank * scale] ?? 0);
+      this.impurity.addAt((keys[k] ?? 0) - rank * scale);
       const next = Math.floor((keys[k + 1] ?? 0) / scale);
       if (next !== rank && k + 1 >= minLeaf && n - k - 1 >= minLeaf)
         this.consider(feature, rank, values[rank] ?? 0, values[next] ?? 0);
@@ -169,13 +184,12 @@ export class SplitSearch {
     }
   }
 
-  /** A view of the first n keys, kept: a node sorts several features and views cost an allocation. */
-  private sortedPrefix(n: number): Float64Array {
-    let view = this.prefixes.get(n);
-    if (!view) {
-      view = this.keys.subarray(0, n);
-      this.prefixes.set(n, view);
-    }
+  /** Feature j's n keys, sorted. */
+  private sortedKeys(j: number, n: number): Float64Array {
+    const at = j * this.ranks.rows;
+    const view = this.keys.subarray(at, at + n);
+    if (n <= SMALL_SORT) insertionSort(view, n);
+    else view.sort();
     return view;
   }
 
