@@ -6,12 +6,13 @@ import {
   Controls,
   type Edge,
   type EdgeChange,
+  type FinalConnectionState,
   MiniMap,
   type NodeChange,
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useMemo, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import type { CompileProblem } from '../../pipeline/problems';
 import { NODE_WIDTH } from './auto-layout';
@@ -25,6 +26,54 @@ import type { RunView } from './use-run-view';
 
 const nodeTypes = { step: StepNode, note: NoteNode };
 const noProblems: string[] = [];
+// Props React Flow compares by identity: made once, so a drag frame does not re-render every card.
+const deleteKeys = ['Delete', 'Backspace'];
+const startViewport = { x: 40, y: 40, zoom: 1 };
+
+function onDragOver(event: DragEvent) {
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'move';
+}
+
+function isValidConnection(connection: Connection | Edge): boolean {
+  const wanted = request(connection);
+  return wanted !== undefined && !connectionProblem(useEditor.getState().history.present, wanted);
+}
+
+function onConnect(connection: Connection) {
+  const wanted = request(connection);
+  if (wanted) useEditor.getState().connect(wanted);
+}
+
+function onConnectEnd(_event: MouseEvent | TouchEvent, state: FinalConnectionState) {
+  if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+  const from = state.fromHandle.type === 'source' ? state.fromHandle : state.toHandle;
+  const to = state.fromHandle.type === 'source' ? state.toHandle : state.fromHandle;
+  const reason = connectionProblem(useEditor.getState().history.present, {
+    source: from.nodeId,
+    sourceHandle: from.id ?? '',
+    target: to.nodeId,
+    targetHandle: to.id ?? '',
+  });
+  if (reason) toast.error(`Cannot connect: ${reason}`);
+}
+
+function onDelete() {
+  useEditor.getState().deleteSelection();
+}
+
+function onEdgesChange(changes: EdgeChange[]) {
+  const state = useEditor.getState();
+  const selected = new Set(state.selectedEdges);
+  let selectionChanged = false;
+  for (const change of changes) {
+    if (change.type !== 'select') continue;
+    selectionChanged = true;
+    if (change.selected) selected.add(change.id);
+    else selected.delete(change.id);
+  }
+  if (selectionChanged) state.select(state.selectedNodes, [...selected]);
+}
 
 function request(connection: Connection | Edge): ConnectionRequest | undefined {
   const { source, target, sourceHandle, targetHandle } = connection;
@@ -46,10 +95,14 @@ export function Canvas({
   const dragging = useEditor((state) => state.dragging);
   const selectedNodes = useEditor((state) => state.selectedNodes);
   const selectedEdges = useEditor((state) => state.selectedEdges);
-  const editor = useEditor.getState;
   const flow = useReactFlow();
   // Measured card sizes: React Flow reports them as changes; the minimap and edges need them back.
   const [sizes, setSizes] = useState(() => new Map<string, { width: number; height: number }>());
+  // The handlers below read the latest values through a ref, so they keep their identity.
+  const latest = useRef({ run, onOpenNode, sizes });
+  useLayoutEffect(() => {
+    latest.current = { run, onOpenNode, sizes };
+  });
   const nodeCache = useRef(new Map<string, StepFlowNode | NoteFlowNode>());
 
   // Grouped once per compile and per run, not on every frame of a drag.
@@ -110,16 +163,16 @@ export function Canvas({
 
   // React Flow reports user gestures as changes; the document and the selection live in the editor
   // store, so each change is applied there (feeding selection back both ways would loop).
-  const onNodesChange = (changes: NodeChange[]) => {
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moved = new Map<string, { x: number; y: number }>();
     let ended = false;
-    const state = editor();
+    const state = useEditor.getState();
     const selected = new Set(state.selectedNodes);
     let selectionChanged = false;
     const measured: [string, { width: number; height: number }][] = [];
     for (const change of changes) {
       if (change.type === 'dimensions' && change.dimensions) {
-        const known = sizes.get(change.id);
+        const known = latest.current.sizes.get(change.id);
         if (known?.width !== change.dimensions.width || known?.height !== change.dimensions.height)
           measured.push([change.id, change.dimensions]);
       } else if (change.type === 'position') {
@@ -135,69 +188,43 @@ export function Canvas({
     if (selectionChanged) state.select([...selected], state.selectedEdges);
     if (moved.size) state.drag(moved);
     if (ended) state.endDrag();
-  };
+  }, []);
 
-  const onEdgesChange = (changes: EdgeChange[]) => {
-    const state = editor();
-    const selected = new Set(state.selectedEdges);
-    let selectionChanged = false;
-    for (const change of changes) {
-      if (change.type !== 'select') continue;
-      selectionChanged = true;
-      if (change.selected) selected.add(change.id);
-      else selected.delete(change.id);
-    }
-    if (selectionChanged) state.select(state.selectedNodes, [...selected]);
-  };
-
-  const onDrop = (event: DragEvent) => {
-    const type = event.dataTransfer.getData(DRAG_TYPE);
-    if (!type) return;
-    event.preventDefault();
-    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    editor().add(type, { x: position.x - NODE_WIDTH / 2, y: position.y - 36 });
-  };
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      useEditor.getState().add(type, { x: position.x - NODE_WIDTH / 2, y: position.y - 36 });
+    },
+    [flow],
+  );
+  const onNodeDoubleClick = useCallback((_event: unknown, node: { id: string }) => {
+    latest.current.onOpenNode(node.id);
+  }, []);
+  const onNodeClick = useCallback((_event: unknown, node: { id: string }) => {
+    if (latest.current.run) latest.current.onOpenNode(node.id);
+  }, []);
 
   return (
     <div className="canvas">
       <ReactFlow
-        onDragOver={(event) => {
-          event.preventDefault();
-          event.dataTransfer.dropEffect = 'move';
-        }}
+        onDragOver={onDragOver}
         onDrop={onDrop}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onDelete={() => editor().deleteSelection()}
-        deleteKeyCode={['Delete', 'Backspace']}
-        isValidConnection={(connection) => {
-          const wanted = request(connection);
-          return wanted !== undefined && !connectionProblem(useEditor.getState().history.present, wanted);
-        }}
-        onConnect={(connection) => {
-          const wanted = request(connection);
-          if (wanted) editor().connect(wanted);
-        }}
-        onConnectEnd={(_event, state) => {
-          if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
-          const from = state.fromHandle.type === 'source' ? state.fromHandle : state.toHandle;
-          const to = state.fromHandle.type === 'source' ? state.toHandle : state.fromHandle;
-          const reason = connectionProblem(useEditor.getState().history.present, {
-            source: from.nodeId,
-            sourceHandle: from.id ?? '',
-            target: to.nodeId,
-            targetHandle: to.id ?? '',
-          });
-          if (reason) toast.error(`Cannot connect: ${reason}`);
-        }}
-        onNodeDoubleClick={(_event, node) => onOpenNode(node.id)}
-        onNodeClick={(_event, node) => {
-          if (run) onOpenNode(node.id);
-        }}
-        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+        onDelete={onDelete}
+        deleteKeyCode={deleteKeys}
+        isValidConnection={isValidConnection}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onNodeClick={onNodeClick}
+        defaultViewport={startViewport}
         minZoom={0.1}
       >
         <Background gap={16} />
