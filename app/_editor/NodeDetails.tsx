@@ -5,6 +5,7 @@ import { nodeSpec } from '../../nodes/specs';
 import { DatasetPreview } from '../_components/dataset/DatasetPreview';
 import { EvaluationReport } from '../_components/report/EvaluationReport';
 import { useTRPC } from '../_trpc/client';
+import { PanelHeader } from './PanelHeader';
 import type { RunView } from './use-run-view';
 
 /** What a step of a run did: its state, error, log lines, summary and outputs (data or report). */
@@ -15,18 +16,7 @@ export function NodeDetails({ run, nodeId, onClose }: { run: RunView; nodeId: st
   const spec = step && nodeSpec(step.nodeType);
   return (
     <aside className="details" aria-label={`Details of ${nodeId}`}>
-      <header className="details-head">
-        <h2>{spec?.title ?? nodeId}</h2>
-        <button
-          type="button"
-          className="icon-button"
-          onClick={onClose}
-          aria-label="Close details"
-          title="Close"
-        >
-          ×
-        </button>
-      </header>
+      <PanelHeader title={spec?.title ?? nodeId} closeLabel="Close details" onClose={onClose} />
       {!step ? (
         <p className="muted">This step has not started in this run.</p>
       ) : (

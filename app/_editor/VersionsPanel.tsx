@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../_trpc/client';
+import { PanelHeader } from './PanelHeader';
 
 export interface VersionsPanelProps {
   pipelineId: string;
@@ -33,18 +34,7 @@ export function VersionsPanel({
   const [message, setMessage] = useState('');
   return (
     <aside className="details versions" aria-label="Versions">
-      <header className="details-head">
-        <h2>Versions</h2>
-        <button
-          type="button"
-          className="icon-button"
-          onClick={onClose}
-          aria-label="Close versions"
-          title="Close"
-        >
-          ×
-        </button>
-      </header>
+      <PanelHeader title={'Versions'} closeLabel="Close versions" onClose={onClose} />
       <form
         className="panel-section version-save"
         onSubmit={(event) => {

@@ -13,7 +13,8 @@ import { logicalTypes } from '../../../nodes/_data/dataset-schema';
 import type { NodeSpec } from '../../../nodes/_kit/define-node';
 import type { KnownColumn } from '../../../nodes/_kit/known-columns';
 import { parameterReference } from '../../../pipeline/parameters';
-import { CommitText, ConditionInput } from './ConditionInput';
+import { CommitText } from './CommitText';
+import { ConditionInput } from './ConditionInput';
 import { parseList, parseValue, valueText } from './condition-model';
 import {
   type FieldProblem,
@@ -587,35 +588,17 @@ function NamesText({
   describedBy?: string;
 }) {
   const joined = names.join(', ');
-  const [text, setText] = useState(joined);
-  const [seen, setSeen] = useState(joined);
-  if (seen !== joined) {
-    setSeen(joined);
-    setText(joined);
-  }
-  const commit = () => {
-    const next = splitNames(text);
-    if (next.join(', ') !== joined) onCommit(next);
-    else setText(joined);
-  };
   return (
-    <input
+    <CommitText
       id={id}
-      type="text"
-      className="cf-input"
       aria-label={label}
       aria-describedby={describedBy}
-      value={text}
+      saved={joined}
       placeholder={placeholder}
-      autoComplete="off"
       spellCheck={false}
-      onChange={(event) => setText(event.target.value)}
-      onBlur={commit}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter') {
-          event.preventDefault();
-          commit();
-        }
+      onCommit={(text) => {
+        const next = splitNames(text);
+        if (next.join(', ') !== joined) onCommit(next);
       }}
     />
   );
