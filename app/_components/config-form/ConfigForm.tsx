@@ -13,7 +13,7 @@ import { logicalTypes } from '../../../nodes/_data/dataset-schema';
 import type { NodeSpec } from '../../../nodes/_kit/define-node';
 import type { KnownColumn } from '../../../nodes/_kit/known-columns';
 import { parameterReference } from '../../../pipeline/parameters';
-import { CommitText } from './CommitText';
+import { CommitText, useDraft } from './CommitText';
 import { ConditionInput } from './ConditionInput';
 import { parseList, parseValue, valueText } from './condition-model';
 import {
@@ -823,12 +823,7 @@ function JsonInput({
   fallback,
 }: InputProps & { onDraftError: (message: string | undefined) => void; fallback: boolean }) {
   const saved = current === undefined ? '' : formatJson(current);
-  const [text, setText] = useState(saved);
-  const [seen, setSeen] = useState(saved);
-  if (seen !== saved) {
-    setSeen(saved);
-    setText(saved);
-  }
+  const [text, setText] = useDraft(saved);
 
   const commit = () => {
     if (text === saved) return onDraftError(undefined);
