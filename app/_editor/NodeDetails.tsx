@@ -6,6 +6,7 @@ import { DatasetPreview } from '../_components/dataset/DatasetPreview';
 import { EvaluationReport } from '../_components/report/EvaluationReport';
 import { useTRPC } from '../_trpc/client';
 import { PanelHeader } from './PanelHeader';
+import { StepSummary } from './StepSummary';
 import type { RunView } from './use-run-view';
 
 /** What a step of a run did: its state, error, log lines, summary and outputs (data or report). */
@@ -48,7 +49,7 @@ export function NodeDetails({ run, nodeId, onClose }: { run: RunView; nodeId: st
           {step.outputSummary !== null && step.outputSummary !== undefined && (
             <section className="panel-section">
               <h3>Summary</h3>
-              <pre className="summary">{JSON.stringify(step.outputSummary, null, 2)}</pre>
+              <StepSummary nodeType={step.nodeType} summary={step.outputSummary} />
             </section>
           )}
           <section className="panel-section">

@@ -126,6 +126,13 @@ describe('editor in Chromium', () => {
       const text = (await matrix.textContent()) ?? '';
       for (const label of ['setosa', 'versicolor', 'virginica']) expect(text).toContain(label);
       await page.screenshot({ path: path.join(path.dirname(failures), 'editor-finished-run.png') });
+
+      // The train step's own summary: its metrics as a table, not JSON.
+      await train.click();
+      const details = page.getByRole('complementary', { name: /Details of train/ });
+      await details.getByRole('cell', { name: 'Accuracy' }).waitFor({ timeout: 30_000 });
+      expect(await details.getByText(/predicting target from \d+ features/).count()).toBe(1);
+      await page.screenshot({ path: path.join(path.dirname(failures), 'editor-train-details.png') });
     });
   }, 300_000);
 

@@ -14,13 +14,8 @@ import {
   metricDescription,
   metricLabel,
 } from './format';
-import type {
-  ClassCurve,
-  FeatureImportance,
-  GateResult,
-  EvaluationReport as Report,
-  ReportMetrics,
-} from './report-schema';
+import { ImportanceBars, TOP_FEATURES } from './ImportanceBars';
+import type { ClassCurve, GateResult, EvaluationReport as Report, ReportMetrics } from './report-schema';
 import './report.css';
 
 export interface EvaluationReportProps {
@@ -526,8 +521,6 @@ function Residuals({ report, residuals }: { report: Report; residuals: NonNullab
   );
 }
 
-const TOP_FEATURES = 15;
-
 function Importances({ report }: { report: Report }) {
   const hasPermutation = report.permutationImportances.length > 0;
   const [kind, setKind] = useState<'model' | 'permutation'>('model');
@@ -574,31 +567,5 @@ function Importances({ report }: { report: Report }) {
         {list.length > TOP_FEATURES ? ` Top ${TOP_FEATURES} of ${list.length} features.` : ''}
       </p>
     </Section>
-  );
-}
-
-function ImportanceBars({ items }: { items: FeatureImportance[] }) {
-  const top = [...items].sort((a, b) => b.importance - a.importance).slice(0, TOP_FEATURES);
-  const max = Math.max(0, ...top.map((item) => item.importance));
-  if (!top.length) return <p className="report-muted">No feature importances were recorded.</p>;
-  return (
-    <ol className="report-bars">
-      {top.map((item) => {
-        const share = max > 0 ? Math.max(0, item.importance) / max : 0;
-        return (
-          <li key={item.feature}>
-            <span className="report-bar-name" title={item.feature}>
-              {item.feature}
-            </span>
-            <span className="report-bar-track" aria-hidden="true">
-              <span className="report-bar-fill" style={{ width: `${(share * 100).toFixed(1)}%` }} />
-            </span>
-            <span className={`report-bar-value${item.importance <= 0 ? ' report-muted' : ''}`}>
-              {formatNumber(item.importance, true)}
-            </span>
-          </li>
-        );
-      })}
-    </ol>
   );
 }
