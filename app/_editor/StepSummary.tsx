@@ -1,6 +1,7 @@
 'use client';
 
 import { z } from 'zod';
+import { metricNames } from '../../ml/metrics/summary';
 import {
   algorithmLabels,
   formatCount,
@@ -108,7 +109,12 @@ function CleanSummary({ summary }: { summary: z.infer<typeof cleanSummarySchema>
 }
 
 function TrainSummary({ summary }: { summary: z.infer<typeof trainSummarySchema> }) {
-  const names = Object.keys(summary.metrics);
+  // In the usual order (accuracy, precision, recall, f1, …), whatever order the step stored them in.
+  const rank = (name: string) => {
+    const index = metricNames.findIndex((known) => known === name);
+    return index < 0 ? metricNames.length : index;
+  };
+  const names = Object.keys(summary.metrics).sort((a, b) => rank(a) - rank(b));
   return (
     <>
       <p className="summary-facts">
