@@ -18,8 +18,11 @@ export interface SearchOptions {
   random?: () => number;
 }
 
-/** Largest exact key: rank · 2^k + position must stay an integer a double holds exactly. */
-const EXACT_KEYS = 2 ** 53;
+/**
+ * Sort keys rank · scale + position must be integers a double holds exactly (below 2^53). Ranks stay
+ * below the row count and scale below twice it, so rows up to 2^26 keep every key exact.
+ */
+export const MAX_TREE_ROWS = 2 ** 26;
 /** Features gathered in one pass over a node's rows, at most (each needs a row's worth of keys). */
 const MAX_BATCH = 8;
 /** Below this many rows an insertion sort beats calling the native sort. */
@@ -60,6 +63,8 @@ export class SplitSearch {
     private readonly impurity: NodeImpurity,
     private readonly options: SearchOptions,
   ) {
+    if (ranks.rows > MAX_TREE_ROWS)
+      throw new RangeError(`Trees learn from at most ${MAX_TREE_ROWS} rows; this data has ${ranks.rows}.`);
     const batch = Math.min(ranks.cols, options.maxFeatures ?? ranks.cols, MAX_BATCH);
     this.keys = new Float64Array(ranks.rows * batch);
     const widest = Math.max(0, ...ranks.distinct.map((values) => values.length));
@@ -133,7 +138,7 @@ export class SplitSearch {
     const high = this.high[j] ?? 0;
     if (high <= low) return false;
     // Deep in a tree a node's values span few ranks, even of a feature with many distinct values.
-    if (high - low < 2 * n || high * scale > EXACT_KEYS) this.countSweep(j, n, scale, low, high);
+    if (high - low < 2 * n) this.countSweep(j, n, scale, low, high);
     else this.sortSweep(j, n, scale);
     return true;
   }
