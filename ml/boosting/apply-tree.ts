@@ -2,13 +2,19 @@ import type { FeatureMatrix } from '../linear/ridge';
 import type { BoostedTree } from './model';
 
 /**
- * Adds one tree's leaf value to out[r] for each row r of `x`, walking the real-valued thresholds:
- * x <= threshold goes left, NaN goes the learned way.
+ * Adds one tree's leaf value to out[r] for each row r of `x` (rows from..to − 1 only, when given),
+ * walking the real-valued thresholds: x <= threshold goes left, NaN goes the learned way.
  */
-export function addTreeScores(tree: BoostedTree, x: FeatureMatrix, out: Float64Array): void {
+export function addTreeScores(
+  tree: BoostedTree,
+  x: FeatureMatrix,
+  out: Float64Array,
+  from = 0,
+  to = x.rows,
+): void {
   const { feature, threshold, missingLeft, left, right, value } = tree;
   const { values, cols } = x;
-  for (let i = 0; i < x.rows; i++) {
+  for (let i = from; i < to; i++) {
     const base = i * cols;
     let node = 0;
     let f = feature[0] ?? -1;

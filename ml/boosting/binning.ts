@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../linear/ridge';
+import { allocate } from './sharing';
 
 /** The most bins a feature's non-missing values get, so that codes fit a byte beside the missing bin. */
 export const MAX_BINS = 255;
@@ -101,13 +102,19 @@ export function binOf(cuts: Float64Array, value: number): number {
 
 /**
  * Bin codes of the given rows (all rows when `rows` is null), column-major: the code of the i-th row
- * for feature c is at c · rowCount + i. One pass over the row-major input.
+ * for feature c is at c · rowCount + i. One pass over the row-major input. `shared`: in shared
+ * memory, for threads that help with the fit (see sharing.ts).
  */
-export function binRows(x: FeatureMatrix, rows: Int32Array | null, mapper: BinMapper): Uint8Array {
+export function binRows(
+  x: FeatureMatrix,
+  rows: Int32Array | null,
+  mapper: BinMapper,
+  shared = false,
+): Uint8Array {
   const count = rows ? rows.length : x.rows;
   const { cols, values } = x;
   const padded = mapper.thresholds.map(padCuts);
-  const codes = new Uint8Array(count * cols);
+  const codes = new Uint8Array(allocate(count * cols, shared));
   for (let i = 0; i < count; i++) {
     const base = (rows ? (rows[i] ?? 0) : i) * cols;
     for (let c = 0; c < cols; c++)

@@ -1,23 +1,22 @@
 import { MISSING_BIN } from './binning';
-import {
-  BIN_SLOTS,
-  buildNodeHistogram,
-  buildRootHistogram,
-  countBins,
-  type GatherScratch,
-  HistogramPool,
-  histogramSize,
-  subtractHistogram,
-} from './histogram';
+import { BIN_SLOTS, countBins, HistogramPool, histogramSize, subtractHistogram } from './histogram';
 import type { BoostedTree } from './model';
-import { type RowCodes, rowCodesLike, toRowMajor } from './row-codes';
+import { type Leaves, leftRowsOfSplit, partitionBuffers } from './partition';
+import { type RowRecords, rowCodesLike, toRowRecords } from './row-codes';
+import { allocate } from './sharing';
 import { findBestSplit, nodeValue, SplitInfo, type SplitParams } from './split';
+import { type BoostingThreads, type GrowerWorkspace, runShared } from './threads';
 
-/** Binned training rows: codes column-major (feature c of row r at c · rows + r). */
+/**
+ * Binned training rows: codes column-major (feature c of row r at c · rows + r), in shared memory
+ * when threads help (threads.ts).
+ */
 export interface BinnedData {
   codes: Uint8Array;
   rows: number;
   cols: number;
+  /** Gradient/hessian pairs per row: one per output (see loss.ts). */
+  outputs: number;
   binCounts: Int32Array;
   thresholds: Float64Array[];
 }
@@ -48,15 +47,14 @@ interface GrowNode {
  * Grows one tree at a time on fixed binned data, leaf-wise as scikit-learn's TreeGrower: the
  * splittable leaf with the largest gain is split next, until max_leaf_nodes leaves, max_depth or
  * min_samples_leaf stop it. Each split builds the histogram of the smaller child from its rows and
- * gets the larger child's by subtraction from the parent's. Buffers live across trees.
+ * gets the larger child's by subtraction from the parent's. Buffers live across trees. With
+ * `threads`, histograms, splits and leaf values are shared between threads (threads.ts), to the
+ * same bits; gradHess and raw scores must then be in shared memory too.
  */
 export class TreeGrower {
   private readonly partition: Int32Array;
-  private readonly scratch: Int32Array;
   private readonly pool: HistogramPool;
-  private readonly rootCounts: Float64Array;
-  private readonly rowCodes: RowCodes;
-  private readonly scratchRows: GatherScratch;
+  private readonly workspace: GrowerWorkspace;
   /** For the split being applied: 1 where a bin code goes left. */
   private readonly goesLeft = new Uint8Array(BIN_SLOTS);
   private feature: number[] = [];
@@ -73,19 +71,39 @@ export class TreeGrower {
     private readonly params: GrowerParams,
     /** Total split gain per feature, added to by every split. */
     private readonly gain: Float64Array,
+    private readonly threads?: BoostingThreads,
   ) {
-    this.partition = new Int32Array(data.rows);
-    this.scratch = new Int32Array(data.rows);
-    this.pool = new HistogramPool(histogramSize(data.cols));
-    this.rootCounts = countBins(data.codes, data.rows, data.cols);
-    this.rowCodes = toRowMajor(data.codes, data.rows, data.cols);
+    const { codes, rows, cols, outputs } = data;
+    const shared = (threads?.parts ?? 1) > 1;
+    const buffers = partitionBuffers(rows, (bytes) => allocate(bytes, shared));
+    this.partition = buffers.partition;
+    this.pool = new HistogramPool(histogramSize(cols), shared);
     // Only the smaller child of a split is ever gathered: at most half the rows.
-    const half = Math.ceil(data.rows / 2);
-    this.scratchRows = { codes: rowCodesLike(half, data.cols), gradHess: new Float64Array(2 * half) };
+    const half = Math.ceil(rows / 2);
+    this.workspace = {
+      codes,
+      records: toRowRecords(codes, rows, cols, outputs, shared),
+      rows,
+      cols,
+      rootCounts: countBins(codes, rows, cols, shared),
+      ...buffers,
+      gathered: {
+        codes: rowCodesLike(half, cols, shared),
+        gradHess: new Float64Array(allocate(16 * half, shared)),
+      },
+    };
   }
 
-  /** One tree fitted to gradients and hessians, interleaved (gradHess[2r], gradHess[2r + 1] for row r). */
-  grow(gradHess: Float64Array): BoostedTree {
+  /** The rows' codes and gradients, the latter to be stored before each iteration's trees grow. */
+  get records(): RowRecords {
+    return this.workspace.records;
+  }
+
+  /**
+   * One tree fitted to output `output`'s gradients and hessians, interleaved (gradHess[2r],
+   * gradHess[2r + 1] for row r), which the records must hold too.
+   */
+  grow(gradHess: Float64Array, output: number): BoostedTree {
     const { rows } = this.data;
     const { minSamplesLeaf, minHessianToSplit, maxLeafNodes, maxDepth } = this.params;
     this.reset();
@@ -100,7 +118,7 @@ export class TreeGrower {
     const splittable: GrowNode[] = [];
     if (rows >= 2 * minSamplesLeaf && sumHess >= minHessianToSplit) {
       root.hist = this.pool.acquire();
-      buildRootHistogram(root.hist, this.data.codes, rows, this.data.cols, gradHess, this.rootCounts);
+      runShared({ kind: 'root', workspace: this.workspace, hist: root.hist, gradHess }, this.threads);
       this.evaluate(root, splittable);
     }
     let leaves = 1;
@@ -121,7 +139,7 @@ export class TreeGrower {
       const [small, large] = left.count < right.count ? [left, right] : [right, left];
       const parentHist = node.hist;
       if (!parentHist) throw new Error('A splittable node lost its histogram');
-      small.hist = this.build(small, gradHess);
+      small.hist = this.build(small, output);
       subtractHistogram(parentHist, small.hist);
       large.hist = parentHist;
       node.hist = null;
@@ -135,15 +153,16 @@ export class TreeGrower {
 
   /** Adds the last grown tree's leaf values to the raw scores of the training rows in each leaf. */
   addLeafValues(raw: Float64Array): void {
-    for (let id = 0; id < this.feature.length; id++) {
-      if ((this.feature[id] ?? 0) >= 0) continue;
-      const value = this.value[id] ?? 0;
-      const end = this.end[id] ?? 0;
-      for (let i = this.start[id] ?? 0; i < end; i++) {
-        const row = this.partition[i] ?? 0;
-        raw[row] = (raw[row] ?? 0) + value;
-      }
-    }
+    runShared({ kind: 'leafValues', workspace: this.workspace, leaves: this.leaves(), raw }, this.threads);
+  }
+
+  private leaves(): Leaves {
+    const ids = this.feature.flatMap((feature, id) => (feature < 0 ? [id] : []));
+    return {
+      start: Int32Array.from(ids, (id) => this.start[id] ?? 0),
+      end: Int32Array.from(ids, (id) => this.end[id] ?? 0),
+      value: Float64Array.from(ids, (id) => this.value[id] ?? 0),
+    };
   }
 
   private reset(): void {
@@ -177,19 +196,10 @@ export class TreeGrower {
     return { id, start, end, depth, sumGrad, sumHess, count, hist: null, split: new SplitInfo() };
   }
 
-  private build(node: GrowNode, gradHess: Float64Array): Float64Array {
+  private build(node: GrowNode, output: number): Float64Array {
     const hist = this.pool.acquire();
     const { start, end } = node;
-    buildNodeHistogram(
-      hist,
-      this.rowCodes,
-      this.data.cols,
-      this.partition,
-      start,
-      end,
-      gradHess,
-      this.scratchRows,
-    );
+    runShared({ kind: 'node', workspace: this.workspace, hist, output, start, end }, this.threads);
     return hist;
   }
 
@@ -207,41 +217,15 @@ export class TreeGrower {
 
   /** Applies the node's split: partitions its rows (stably) and adds the two children. */
   private split(node: GrowNode): [GrowNode, GrowNode] {
-    const { codes, rows, binCounts, thresholds } = this.data;
+    const { binCounts, thresholds } = this.data;
     const { feature, bin, missingLeft, gradLeft, hessLeft, countLeft, gain } = node.split;
-    const partition = this.partition;
-    const scratch = this.scratch;
-    const column = feature * rows;
     const goesLeft = this.goesLeft;
     for (let code = 0; code < BIN_SLOTS; code++) goesLeft[code] = code <= bin ? 1 : 0;
     goesLeft[MISSING_BIN] = missingLeft ? 1 : 0;
-    // Branch-free: each row is written to both sides and only the side it belongs to advances.
-    let l = node.start;
-    let r = 0;
-    let i = node.start;
-    for (; i + 1 < node.end; i += 2) {
-      const row = partition[i] ?? 0;
-      const next = partition[i + 1] ?? 0;
-      const left = goesLeft[codes[column + row] ?? 0] ?? 0;
-      const nextLeft = goesLeft[codes[column + next] ?? 0] ?? 0;
-      partition[l] = row;
-      scratch[r] = row;
-      l += left;
-      r += 1 - left;
-      partition[l] = next;
-      scratch[r] = next;
-      l += nextLeft;
-      r += 1 - nextLeft;
-    }
-    for (; i < node.end; i++) {
-      const row = partition[i] ?? 0;
-      const left = goesLeft[codes[column + row] ?? 0] ?? 0;
-      partition[l] = row;
-      scratch[r] = row;
-      l += left;
-      r += 1 - left;
-    }
-    partition.set(scratch.subarray(0, r), l);
+    const { workspace } = this;
+    const { start, end } = node;
+    runShared({ kind: 'partition', workspace, feature, goesLeft, start, end }, this.threads);
+    const l = start + leftRowsOfSplit(workspace, end - start);
     const left = this.addNode(node.start, l, node.depth + 1, gradLeft, hessLeft, l - node.start);
     const right = this.addNode(
       l,

@@ -1,11 +1,12 @@
 import type { FeatureMatrix } from '../linear/ridge';
 import { selectRows } from '../matrix';
 import { seededRandom } from '../random';
-import { addTreeScores } from './apply-tree';
 import { binRows, fitBins, MAX_BINS } from './binning';
 import { type GrowerParams, TreeGrower } from './grower';
 import { lossFor } from './loss';
 import type { BoostedModel, BoostedTree } from './model';
+import { allocate } from './sharing';
+import { type BoostingThreads, runShared, type ScoresWorkspace } from './threads';
 import { shouldStop, splitValidation } from './validation';
 
 export interface BoostingOptions {
@@ -40,6 +41,11 @@ export interface BoostingOptions {
   tol?: number;
   /** Called after each iteration; a throw stops training and propagates (cancellation). */
   onIteration?: (done: number, total: number) => void;
+  /**
+   * Threads to share the per-row work with: histograms, splits, gradients, scores (default: none,
+   * all on the calling thread). The model is the same to the bit either way.
+   */
+  threads?: BoostingThreads;
 }
 
 /**
@@ -76,29 +82,39 @@ export function fitBoosted(x: FeatureMatrix, y: ArrayLike<number>, options: Boos
     subsample: settings.binSubsample,
     random,
   });
-  const data = { codes: binRows(x, trainRows, mapper), rows: n, cols: x.cols, ...mapper };
+  // Helping threads read and write the arrays below: those must be in shared memory.
+  const { threads } = options;
+  const shared = (threads?.parts ?? 1) > 1;
+  const inMemory = (values: Float64Array) => (shared ? sharedCopy(values) : values);
+  const codes = binRows(x, trainRows, mapper, shared);
+  const data = { codes, rows: n, cols: x.cols, outputs, ...mapper };
   const gain = new Float64Array(x.cols);
-  const grower = new TreeGrower(data, growerParams(settings), gain);
+  const grower = new TreeGrower(data, growerParams(settings), gain, threads);
 
   const baseline = loss.baseline(yTrain);
-  const raw = startingScores(baseline, n);
-  const gradHess = new Float64Array(2 * outputs * n);
-
   const validationRows = split?.validation ?? new Int32Array(0);
-  const xValidation = selectRows(x, validationRows);
-  const m = validationRows.length;
+  const validation = selectRows(x, validationRows);
   const yValidation = Float64Array.from(validationRows, (row) => y[row] ?? 0);
-  const rawValidation = startingScores(baseline, m);
+  const scores: ScoresWorkspace = {
+    classes,
+    y: inMemory(yTrain),
+    raw: inMemory(startingScores(baseline, n)),
+    gradHess: new Float64Array(allocate(16 * outputs * n, shared)),
+    records: grower.records,
+    validation: { ...validation, values: inMemory(validation.values) },
+    rawValidation: inMemory(startingScores(baseline, validation.rows)),
+  };
+  const { raw, gradHess, rawValidation } = scores;
   const losses = early ? [loss.loss(yValidation, rawValidation)] : [];
 
   const trees: BoostedTree[] = [];
   let iterations = 0;
   while (iterations < maxIter) {
-    loss.gradients(yTrain, raw, gradHess);
+    runShared({ kind: 'gradients', workspace: scores }, threads);
     for (let k = 0; k < outputs; k++) {
-      const tree = grower.grow(gradHess.subarray(2 * k * n, 2 * (k + 1) * n));
+      const tree = grower.grow(gradHess.subarray(2 * k * n, 2 * (k + 1) * n), k);
       grower.addLeafValues(raw.subarray(k * n, (k + 1) * n));
-      if (early) addTreeScores(tree, xValidation, rawValidation.subarray(k * m, (k + 1) * m));
+      if (early) runShared({ kind: 'treeScores', workspace: scores, tree, output: k }, threads);
       trees.push(tree);
     }
     iterations++;
@@ -119,7 +135,7 @@ export function fitBoosted(x: FeatureMatrix, y: ArrayLike<number>, options: Boos
   };
 }
 
-type Settings = Required<Omit<BoostingOptions, 'onIteration'>>;
+type Settings = Required<Omit<BoostingOptions, 'onIteration' | 'threads'>>;
 
 function resolve(options: BoostingOptions): Settings {
   const settings: Settings = {
@@ -178,6 +194,13 @@ function checkTargets(y: ArrayLike<number>, classes: number): void {
           : `Label of row ${i} must be a class index from 0 to ${classes - 1}, got ${label}`,
       );
   }
+}
+
+/** A copy of `values` in shared memory. */
+function sharedCopy(values: Float64Array): Float64Array {
+  const copy = new Float64Array(allocate(values.byteLength, true));
+  copy.set(values);
+  return copy;
 }
 
 /** Raw scores (class-major, outputs × rows) all at the baseline. */

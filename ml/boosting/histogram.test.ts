@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random';
-import {
-  buildNodeHistogram,
-  buildRootHistogram,
-  countBins,
-  FEATURE_STRIDE,
-  histogramSize,
-  subtractHistogram,
-} from './histogram';
-import { rowCodesLike, toRowMajor } from './row-codes';
+import { countBins, FEATURE_STRIDE, histogramSize, subtractHistogram } from './histogram';
+import { partitionBuffers } from './partition';
+import { rowCodesLike, storeGradients, toRowRecords } from './row-codes';
+import { alone } from './sharing';
+import { type GrowerWorkspace, runStep } from './threads';
 
 /** Sums done the obvious way: per row, per feature. */
 function naiveHistogram(codes: Uint8Array, n: number, cols: number, rows: number[], gradHess: Float64Array) {
@@ -37,16 +33,26 @@ describe('gradient histograms', () => {
     );
     const all = Array.from({ length: n }, (_, row) => row);
 
+    // A node: every third row, taken from the middle of the partition.
+    const picked = all.filter((row) => row % 3 === 1);
+    const workspace: GrowerWorkspace = {
+      codes,
+      records: toRowRecords(codes, n, cols, 1),
+      rows: n,
+      cols,
+      rootCounts: countBins(codes, n, cols),
+      ...partitionBuffers(n, (bytes) => new ArrayBuffer(bytes)),
+      gathered: { codes: rowCodesLike(n, cols), gradHess: new Float64Array(2 * n) },
+    };
+    workspace.partition.set([7, 8, ...picked, 9]);
+    storeGradients(workspace.records, gradHess, 0, n);
+
     const root = new Float64Array(histogramSize(cols));
-    buildRootHistogram(root, codes, n, cols, gradHess, countBins(codes, n, cols));
+    runStep({ kind: 'root', workspace, hist: root, gradHess }, alone());
     expect(Array.from(root)).toEqual(Array.from(naiveHistogram(codes, n, cols, all, gradHess)));
 
-    // A node: every third row, taken from the middle of a row-index array.
-    const picked = all.filter((row) => row % 3 === 1);
-    const rows = Int32Array.from([7, 8, ...picked, 9]);
-    const scratch = { codes: rowCodesLike(n, cols), gradHess: new Float64Array(2 * n) };
     const node = new Float64Array(histogramSize(cols)).fill(99); // stale values must not survive
-    buildNodeHistogram(node, toRowMajor(codes, n, cols), cols, rows, 2, 2 + picked.length, gradHess, scratch);
+    runStep({ kind: 'node', workspace, hist: node, output: 0, start: 2, end: 2 + picked.length }, alone());
     expect(Array.from(node)).toEqual(Array.from(naiveHistogram(codes, n, cols, picked, gradHess)));
 
     // The sibling by subtraction equals the sibling summed directly.

@@ -1,4 +1,5 @@
-import { gatherRows, type RowCodes } from './row-codes';
+import type { RowCodes } from './row-codes';
+import { allocate } from './sharing';
 
 /**
  * Gradient histograms: per feature and bin, (sum of gradients, sum of hessians, row count), one flat
@@ -18,9 +19,12 @@ export function histogramSize(cols: number): number {
   return cols * FEATURE_STRIDE;
 }
 
-/** Rows per bin of every feature over all rows: the root's counts, the same for every tree. */
-export function countBins(codes: Uint8Array, n: number, cols: number): Float64Array {
-  const counts = new Float64Array(cols * BIN_SLOTS);
+/**
+ * Rows per bin of every feature over all rows: the root's counts, the same for every tree (in
+ * shared memory when `shared`, see sharing.ts).
+ */
+export function countBins(codes: Uint8Array, n: number, cols: number, shared = false): Float64Array {
+  const counts = new Float64Array(allocate(8 * cols * BIN_SLOTS, shared));
   for (let c = 0; c < cols; c++) {
     const column = c * n;
     const base = c * BIN_SLOTS;
@@ -33,54 +37,55 @@ export function countBins(codes: Uint8Array, n: number, cols: number): Float64Ar
 }
 
 /**
- * The root's histogram from the column-major codes (feature c of row r at c · n + r), all n rows in
- * order; the counts come from `rootCounts` (countBins) instead of being summed again.
+ * Features from..to − 1 of the root's histogram, from the column-major codes (feature c of row r at
+ * c · n + r), all n rows in order; the counts come from `rootCounts` (countBins) instead of being
+ * summed again. The rest of `hist` is left alone, so threads can each fill their own features.
  */
-export function buildRootHistogram(
+export function sumRootFeatures(
   hist: Float64Array,
   codes: Uint8Array,
   n: number,
-  cols: number,
   gradHess: Float64Array,
   rootCounts: Float64Array,
+  from: number,
+  to: number,
 ): void {
-  hist.fill(0);
-  let c = 0;
-  for (; c + 5 < cols; c += 6) sumSix(hist, codes, n, 1, c, n, gradHess);
-  for (; c + 2 < cols; c += 3) sumThree(hist, codes, n, 1, c, n, gradHess);
-  for (; c < cols; c++) sumOne(hist, codes, n, 1, c, n, gradHess);
-  for (let slot = 0; slot < rootCounts.length; slot++) hist[slot * 3 + 2] = rootCounts[slot] ?? 0;
+  hist.fill(0, from * FEATURE_STRIDE, to * FEATURE_STRIDE);
+  let c = from;
+  for (; c + 5 < to; c += 6) sumSix(hist, codes, n, 1, c, n, gradHess);
+  for (; c + 2 < to; c += 3) sumThree(hist, codes, n, 1, c, n, gradHess);
+  for (; c < to; c++) sumOne(hist, codes, n, 1, c, n, gradHess);
+  for (let slot = from * BIN_SLOTS; slot < to * BIN_SLOTS; slot++) hist[slot * 3 + 2] = rootCounts[slot] ?? 0;
 }
 
-/** Buffers a node's rows are gathered into before summing (sized for the largest node). */
+/**
+ * Buffers a node's rows are gathered into before summing (sized for the largest node): its codes
+ * and gradients, copied in order from the rows scattered over memory (see row-codes.ts).
+ */
 export interface GatherScratch {
   codes: RowCodes;
   gradHess: Float64Array;
 }
 
 /**
- * The histogram of the rows rows[start..end): first their codes and gradients are gathered into
- * `scratch` (see row-codes.ts), then summed in order like the root's, counting rows as well.
+ * Features from..to − 1 of the histogram of the m rows gathered at the front of `scratch`, summed
+ * in order like the root's, counting rows as well. The rest of `hist` is left alone, so threads
+ * can each fill their own features.
  */
-export function buildNodeHistogram(
+export function sumGatheredFeatures(
   hist: Float64Array,
-  rowCodes: RowCodes,
-  cols: number,
-  rows: Int32Array,
-  start: number,
-  end: number,
-  gradHess: Float64Array,
   scratch: GatherScratch,
+  m: number,
+  from: number,
+  to: number,
 ): void {
-  gatherRows(rowCodes, gradHess, rows, start, end, scratch.codes, scratch.gradHess);
-  const m = end - start;
   const { bytes, stride } = scratch.codes;
   const gathered = scratch.gradHess;
-  hist.fill(0);
-  let c = 0;
-  for (; c + 5 < cols; c += 6) sumSixCounted(hist, bytes, 1, stride, c, m, gathered);
-  for (; c + 2 < cols; c += 3) sumThreeCounted(hist, bytes, 1, stride, c, m, gathered);
-  for (; c < cols; c++) sumOneCounted(hist, bytes, 1, stride, c, m, gathered);
+  hist.fill(0, from * FEATURE_STRIDE, to * FEATURE_STRIDE);
+  let c = from;
+  for (; c + 5 < to; c += 6) sumSixCounted(hist, bytes, 1, stride, c, m, gathered);
+  for (; c + 2 < to; c += 3) sumThreeCounted(hist, bytes, 1, stride, c, m, gathered);
+  for (; c < to; c++) sumOneCounted(hist, bytes, 1, stride, c, m, gathered);
 }
 
 /** parent −= child, in place: the sibling's histogram (the subtraction trick). */
@@ -98,10 +103,14 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array): vo
 export class HistogramPool {
   private readonly free: Float64Array[] = [];
 
-  constructor(private readonly size: number) {}
+  /** `shared`: in shared memory, for histograms other threads help build (see sharing.ts). */
+  constructor(
+    private readonly size: number,
+    private readonly shared = false,
+  ) {}
 
   acquire(): Float64Array {
-    return this.free.pop() ?? new Float64Array(this.size);
+    return this.free.pop() ?? new Float64Array(allocate(this.size * 8, this.shared));
   }
 
   release(hist: Float64Array | null): void {

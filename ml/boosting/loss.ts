@@ -9,8 +9,11 @@ export interface BoostingLoss {
   outputs: number;
   /** The best constant raw score per output, the ensemble's starting point. */
   baseline(y: Float64Array): Float64Array;
-  /** Gradients and hessians of each row's loss with respect to its raw scores, interleaved. */
-  gradients(y: Float64Array, raw: Float64Array, gradHess: Float64Array): void;
+  /**
+   * Gradients and hessians of each row's loss with respect to its raw scores, interleaved; rows
+   * from..to − 1 only (threads each take a range).
+   */
+  gradients(y: Float64Array, raw: Float64Array, gradHess: Float64Array, from: number, to: number): void;
   /** Mean loss over the rows. */
   loss(y: Float64Array, raw: Float64Array): number;
 }
@@ -33,8 +36,8 @@ const squaredError: BoostingLoss = {
     for (let i = 0; i < y.length; i++) sum += y[i] ?? 0;
     return Float64Array.of(y.length ? sum / y.length : 0);
   },
-  gradients(y, raw, gradHess) {
-    for (let i = 0; i < y.length; i++) {
+  gradients(y, raw, gradHess, from, to) {
+    for (let i = from; i < to; i++) {
       gradHess[2 * i] = (raw[i] ?? 0) - (y[i] ?? 0);
       gradHess[2 * i + 1] = 1;
     }
@@ -54,8 +57,8 @@ const binaryLogLoss: BoostingLoss = {
     const p = clamp(y.length ? positives / y.length : 0.5);
     return Float64Array.of(Math.log(p / (1 - p)));
   },
-  gradients(y, raw, gradHess) {
-    for (let i = 0; i < y.length; i++) {
+  gradients(y, raw, gradHess, from, to) {
+    for (let i = from; i < to; i++) {
       const p = sigmoid(raw[i] ?? 0);
       gradHess[2 * i] = p - (y[i] ?? 0);
       gradHess[2 * i + 1] = p * (1 - p);
@@ -84,9 +87,9 @@ function multiclassLogLoss(classes: number): BoostingLoss {
       const mean = logs.reduce((sum, value) => sum + value, 0) / classes;
       return logs.map((value) => value - mean);
     },
-    gradients(y, raw, gradHess) {
+    gradients(y, raw, gradHess, from, to) {
       const n = y.length;
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         let max = Number.NEGATIVE_INFINITY;
         for (let k = 0; k < classes; k++) max = Math.max(max, raw[k * n + i] ?? 0);
         let sum = 0;

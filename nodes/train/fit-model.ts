@@ -1,4 +1,5 @@
 import { fitBoosted } from '../../ml/boosting/hist-gbm';
+import type { BoostingThreads } from '../../ml/boosting/threads';
 import { fitLogistic } from '../../ml/linear/logistic';
 import { fitRidge } from '../../ml/linear/ridge';
 import type { FittedModel } from '../../ml/model';
@@ -9,9 +10,14 @@ import type { FitProgress, FitTask } from './fit-task';
 
 /**
  * Fits what a task asks for, calling `progress` after each tree or iteration. Pure computation: it
- * runs inside a worker thread (fit-worker.ts), or inline in tests.
+ * runs inside a worker thread (fit-worker.ts), or inline in tests. Gradient boosting shares its
+ * per-row work with `threads` when given (the model is the same).
  */
-export function fitModel(task: FitTask, progress: (update: FitProgress) => void): FittedModel {
+export function fitModel(
+  task: FitTask,
+  progress: (update: FitProgress) => void,
+  threads?: BoostingThreads,
+): FittedModel {
   const { x, y, classes, hyperparameters: h } = task;
   const classification = task.task === 'classification';
   switch (task.algorithm) {
@@ -48,6 +54,7 @@ export function fitModel(task: FitTask, progress: (update: FitProgress) => void)
           earlyStopping: h.earlyStopping === 'auto' ? 'auto' : h.earlyStopping === 'on',
           seed: h.seed,
           onIteration: (done, total) => progress({ done, total }),
+          threads: threads,
         }),
       };
   }

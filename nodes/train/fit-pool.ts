@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { FittedModel } from '../../ml/model';
 import { forestTreeSeeds } from '../../ml/trees/forest';
 import { fittedModelSchema } from '../_model/model-schema';
+import { type HelperLink, linkHelpers } from './boosting-helpers';
 import { type FitProgress, type FitTask, fitProgressSchema } from './fit-task';
 
 let pool: Piscina | undefined;
@@ -25,7 +26,8 @@ function trainingPool(): Piscina {
 
 /**
  * Fits a model off the event loop, so heartbeats keep flowing. A random forest's trees are spread
- * over all threads (each tree has its own seed, so the forest is the same however it is split).
+ * over all threads (each tree has its own seed, so the forest is the same however it is split); a
+ * large gradient boosting fit shares its per-row work with the other threads.
  */
 export async function fitOffThread(
   task: FitTask,
@@ -38,23 +40,63 @@ export async function fitOffThread(
   const report = (fraction: number) => {
     if (!signal.aborted) options.onProgress(fraction);
   };
+  const progress = (update: FitProgress) => report(update.done / update.total);
   try {
-    return await fitShares(task, signal, report);
+    if (task.algorithm === 'random_forest') return await fitForest(task, signal, report);
+    if (task.algorithm === 'gradient_boosting') return await fitBoosting(task, options.signal, progress);
+    return fittedModelSchema.parse(await runTask(task, signal, progress));
   } finally {
     stop.abort();
   }
 }
 
-async function fitShares(
+/** Below this many feature values a boosting fit takes about a second: helpers would gain little. */
+const MIN_HELPED_CELLS = 1_000_000;
+/**
+ * Threads per boosting fit at most: each step waits for its slowest part, and a few dozen features
+ * cut into more ranges leave each too little (only 2 threads have been measured).
+ */
+const MAX_BOOSTING_THREADS = 4;
+
+/**
+ * Gradient boosting on one thread, with helper tasks on the pool's other threads doing parts of
+ * its per-row work when the data is large (boosting-helpers.ts; the model is the same either way).
+ * Helpers return by themselves when the fit ends, one still queued then as soon as it starts, so
+ * a finished fit leaves every thread free for the next task; cancellation or a failed fit
+ * terminates them with the fit.
+ */
+async function fitBoosting(
+  task: FitTask,
+  cancel: AbortSignal,
+  progress: (update: FitProgress) => void,
+): Promise<FittedModel> {
+  const threads = Math.min(availableParallelism(), MAX_BOOSTING_THREADS);
+  const helpers = task.x.rows * task.x.cols >= MIN_HELPED_CELLS ? threads - 1 : 0;
+  if (helpers === 0) return fittedModelSchema.parse(await runTask(task, cancel, progress));
+  const { link, starts } = linkHelpers(helpers);
+  const failed = new AbortController();
+  const helperSignal = AbortSignal.any([cancel, failed.signal]);
+  for (const start of starts)
+    trainingPool()
+      .run(start, { filename: helperFile, transferList: [start.port], signal: helperSignal })
+      // A helper that fails tells the fit through the link, which fails with its message; an
+      // aborted helper is one this function stopped.
+      .catch(() => {});
+  try {
+    return fittedModelSchema.parse(await runTask(task, cancel, progress, link));
+  } catch (error) {
+    failed.abort();
+    throw error;
+  }
+}
+
+const helperFile = new URL('./boosting-helper-thread.ts', import.meta.url).href;
+
+async function fitForest(
   task: FitTask,
   signal: AbortSignal,
   report: (fraction: number) => void,
 ): Promise<FittedModel> {
-  if (task.algorithm !== 'random_forest') {
-    return fittedModelSchema.parse(
-      await runTask(task, signal, (update) => report(update.done / update.total)),
-    );
-  }
   const seeds = forestTreeSeeds(task.hyperparameters.trees, task.hyperparameters.seed);
   const threads = Math.min(availableParallelism(), seeds.length);
   const shares = Array.from({ length: threads }, (_, share) =>
@@ -88,11 +130,13 @@ async function runTask(
   task: FitTask,
   signal: AbortSignal,
   onProgress: (update: FitProgress) => void,
+  helpers?: HelperLink,
 ): Promise<unknown> {
   const { port1, port2 } = new MessageChannel();
   port1.on('message', (message: unknown) => onProgress(fitProgressSchema.parse(message)));
   try {
-    return await trainingPool().run({ task, port: port2 }, { transferList: [port2], signal });
+    const transferList = [port2, ...(helpers?.ports ?? [])];
+    return await trainingPool().run({ task, port: port2, helpers }, { transferList, signal });
   } finally {
     port1.close();
   }

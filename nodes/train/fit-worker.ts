@@ -1,13 +1,27 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { FittedModel } from '../../ml/model';
+import { BoostingHelpers, type HelperLink } from './boosting-helpers';
 import { fitModel } from './fit-model';
 import type { FitTask } from './fit-task';
 
-/** Entry point of a training thread (run by piscina): fits, posting progress on the given port. */
-export default function fitInWorker({ task, port }: { task: FitTask; port: MessagePort }): FittedModel {
+/**
+ * Entry point of a training thread (run by piscina): fits, posting progress on the given port. A
+ * boosting fit may come with a link to helper tasks on other threads to share its work with.
+ */
+export default function fitInWorker({
+  task,
+  port,
+  helpers,
+}: {
+  task: FitTask;
+  port: MessagePort;
+  helpers?: HelperLink;
+}): FittedModel {
+  const threads = helpers && new BoostingHelpers(helpers);
   try {
-    return fitModel(task, (update) => port.postMessage(update));
+    return fitModel(task, (update) => port.postMessage(update), threads);
   } finally {
+    threads?.close();
     port.close();
   }
 }

@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../ml/random';
+import { fitModel } from './fit-model';
+import { closeTrainingPool, fitOffThread } from './fit-pool';
+import type { FitTask, Hyperparameters } from './fit-task';
+
+afterAll(() => closeTrainingPool());
+
+/**
+ * A boosting task large enough (a million feature values) to get helper threads, with 3% missing
+ * values unless `complete`.
+ */
+function boostingTask(hyperparameters: Partial<Hyperparameters>, complete = false): FitTask {
+  const missing = complete ? 0 : 0.03;
+  const random = seededRandom(3);
+  const rows = 40_000;
+  const cols = 25;
+  const values = new Float64Array(new SharedArrayBuffer(8 * rows * cols));
+  const y = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) values[r * cols + c] = random() < missing ? Number.NaN : random();
+    y[r] = (values[r * cols] || 0) + 0.5 * (values[r * cols + 1] || 0) + 0.3 * random() > 0.9 ? 1 : 0;
+  }
+  return {
+    algorithm: 'gradient_boosting',
+    task: 'classification',
+    classes: 2,
+    x: { values, rows, cols },
+    y,
+    hyperparameters: {
+      trees: 100,
+      learningRate: 0.1,
+      maxIterations: 20,
+      maxLeafNodes: 31,
+      earlyStopping: 'auto',
+      seed: 42,
+      ...hyperparameters,
+    },
+  };
+}
+
+const quietly = { signal: new AbortController().signal, onProgress: () => {} };
+
+describe('training pool, gradient boosting with helper threads', () => {
+  it('fits the same model as one thread', async () => {
+    const task = boostingTask({});
+    // Once to start the pool's threads, so that the helper listens during the second fit.
+    await fitOffThread(task, quietly);
+    expect(await fitOffThread(task, quietly)).toEqual(fitModel(task, () => {}));
+  });
+
+  it('stops within a second when cancelled, and frees the threads', async () => {
+    const controller = new AbortController();
+    let reports = 0;
+    let abortedAt = 0;
+    const training = fitOffThread(boostingTask({ maxIterations: 5000, earlyStopping: 'off' }), {
+      signal: controller.signal,
+      onProgress: () => {
+        reports++;
+        if (reports === 5) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      },
+    });
+    await expect(training).rejects.toThrow(/abort/i);
+    expect(performance.now() - abortedAt).toBeLessThan(1000);
+    const atCancel = reports;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reports).toBe(atCancel);
+    // Both threads take new work: a forest is split over them, and a boosting fit gets its helper.
+    const forest: FitTask = { ...boostingTask({ trees: 4, maxDepth: 3 }, true), algorithm: 'random_forest' };
+    const fitted = await fitOffThread(forest, quietly);
+    expect(fitted.algorithm === 'random_forest' && fitted.model.trees.length).toBe(4);
+    await fitOffThread(boostingTask({ maxIterations: 3 }), quietly);
+  });
+});
