@@ -101,15 +101,34 @@ export function growTree(
 export function predictTree(tree: Tree, x: FeatureMatrix): Float64Array {
   const out = new Float64Array(x.rows * tree.outputs);
   for (let r = 0; r < x.rows; r++) {
-    let node = 0;
-    while ((tree.feature[node] ?? -1) >= 0) {
-      const value = x.values[r * x.cols + (tree.feature[node] ?? 0)] ?? 0;
-      node = value <= (tree.threshold[node] ?? 0) ? (tree.left[node] ?? 0) : (tree.right[node] ?? 0);
-    }
+    const leaf = leafOf(tree, x, r);
     for (let k = 0; k < tree.outputs; k++)
-      out[r * tree.outputs + k] = tree.value[node * tree.outputs + k] ?? 0;
+      out[r * tree.outputs + k] = tree.value[leaf * tree.outputs + k] ?? 0;
   }
   return out;
+}
+
+/**
+ * Adds the tree's prediction for each row of `x` to `sums` (rows × outputs): a forest sums its trees
+ * this way, without an array per tree.
+ */
+export function addTreePredictions(tree: Tree, x: FeatureMatrix, sums: Float64Array): void {
+  for (let r = 0; r < x.rows; r++) {
+    const leaf = leafOf(tree, x, r);
+    for (let k = 0; k < tree.outputs; k++)
+      sums[r * tree.outputs + k] =
+        (sums[r * tree.outputs + k] ?? 0) + (tree.value[leaf * tree.outputs + k] ?? 0);
+  }
+}
+
+/** The leaf row r of `x` falls in. */
+function leafOf(tree: Tree, x: FeatureMatrix, r: number): number {
+  let node = 0;
+  while ((tree.feature[node] ?? -1) >= 0) {
+    const value = x.values[r * x.cols + (tree.feature[node] ?? 0)] ?? 0;
+    node = value <= (tree.threshold[node] ?? 0) ? (tree.left[node] ?? 0) : (tree.right[node] ?? 0);
+  }
+  return node;
 }
 
 /** The rows a tree learns from: all, or those a bootstrap drew at least once. */

@@ -1,6 +1,6 @@
 import type { FeatureMatrix } from '../linear/ridge';
 import { seededRandom } from '../random';
-import { type Criterion, growTree, predictTree, type Tree } from './cart';
+import { addTreePredictions, type Criterion, growTree, type Tree } from './cart';
 import { type FeatureRanks, featureRanks } from './feature-ranks';
 
 export interface ForestOptions {
@@ -73,10 +73,7 @@ export function fitForestTree(
 
 export function predictForest(forest: Forest, x: FeatureMatrix): Float64Array {
   const out = new Float64Array(x.rows * forest.outputs);
-  for (const tree of forest.trees) {
-    const predicted = predictTree(tree, x);
-    for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) + (predicted[i] ?? 0);
-  }
+  for (const tree of forest.trees) addTreePredictions(tree, x, out);
   for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) / forest.trees.length;
   return out;
 }
