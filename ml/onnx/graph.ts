@@ -52,7 +52,7 @@ export function tensorProto(
   dims: number[],
 ): Onnx.ITensorProto {
   const tensor: Onnx.ITensorProto = { name, dataType: DATA_TYPE[type], dims };
-  const list = Array.from(values as ArrayLike<number | string>);
+  const list = Array.from<number | string>(values);
   switch (type) {
     case 'double':
       tensor.doubleData = list.map(Number);
@@ -158,7 +158,7 @@ export class GraphBuilder {
   /** A constant tensor (an initializer); equal constants are stored once. */
   constant(type: ElementType, values: ArrayLike<number> | readonly string[], dims?: number[]): string {
     const shape = dims ?? [values.length];
-    const list = Array.from(values as ArrayLike<number | string>);
+    const list = Array.from<number | string>(values);
     // Object.is keeps -0 apart from 0; JSON would not.
     const key = `${type}|${shape.join(',')}|${list.map((value) => (Object.is(value, -0) ? '-0' : JSON.stringify(value))).join(',')}`;
     const known = this.constants.get(key);

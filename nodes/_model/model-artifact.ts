@@ -7,7 +7,7 @@ import { fittedModelSchema, typedArraysAsLists } from './model-schema';
 /** A class label as the target column holds it. */
 export const labelSchema = z.union([z.string(), z.number(), z.boolean()]);
 export type Label = z.infer<typeof labelSchema>;
-const metricsSchema = z.record(z.string(), z.number());
+export const metricsSchema = z.record(z.string(), z.number());
 
 /**
  * The model file a train step writes (model.json): the fitted parameters and everything needed to

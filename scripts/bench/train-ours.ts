@@ -11,7 +11,7 @@ import { quoteIdent } from '../../nodes/_data/sql';
 import type { ArtifactRef } from '../../nodes/_kit/artifact-ref';
 import type { NodeHarness } from '../../nodes/_kit/test-harness';
 import type { Algorithm } from '../../nodes/_model/algorithms';
-import { type ModelArtifact, readModelArtifact } from '../../nodes/_model/model-artifact';
+import { type ModelArtifact, metricsSchema, readModelArtifact } from '../../nodes/_model/model-artifact';
 import { nodeRuns } from '../../nodes/runs';
 import { fitOffThread } from '../../nodes/train/fit-pool';
 import type { PreparedSet } from './train-data';
@@ -149,7 +149,7 @@ export async function trainAndMeasure(
     stepSeconds: median(steps),
     predictSeconds,
     onnx,
-    metrics: (evaluated.summary?.metrics ?? {}) as Metrics,
+    metrics: metricsSchema.parse(evaluated.summary?.metrics ?? {}),
     ...noteOf(model),
     warnings: [...trained.logs, ...evaluated.logs]
       .filter((line) => line.level !== 'info')

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ParameterType } from '../../../pipeline/document';
 import { parameterReference } from '../../../pipeline/parameters';
 import { toGroup } from './condition-model';
 import type { FormField, ItemShape, OptionValue } from './fields';
@@ -36,11 +35,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
   }
-  const left = Object.entries(a as Record<string, unknown>);
-  const right = b as Record<string, unknown>;
+  const left = Object.entries(a);
+  const right = new Map(Object.entries(b));
   return (
-    left.length === Object.keys(right).length &&
-    left.every(([key, value]) => Object.hasOwn(right, key) && sameValue(value, right[key]))
+    left.length === right.size &&
+    left.every(([key, value]) => right.has(key) && sameValue(value, right.get(key)))
   );
 }
 
@@ -49,7 +48,7 @@ export function compatibleParameters(
   field: Pick<FormField, 'parameterTypes'>,
   parameters: readonly ParameterOption[],
 ): ParameterOption[] {
-  return parameters.filter((parameter) => field.parameterTypes.includes(parameter.type as ParameterType));
+  return parameters.filter((parameter) => field.parameterTypes.some((type) => type === parameter.type));
 }
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; message: string };
