@@ -1,15 +1,6 @@
 import type { Metrics } from '../../ml/metrics/summary';
+import type { GateResult } from './report-schema';
 import type { Gate } from './spec';
-
-export interface GateResult {
-  description: string;
-  metric: string;
-  slice?: string;
-  measured: number | null;
-  threshold: number | null;
-  passed: boolean;
-  note?: string;
-}
 
 /**
  * Checks each gate against the overall or a slice's metrics. A metric that does not exist for the

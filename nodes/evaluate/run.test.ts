@@ -4,6 +4,7 @@ import type { ArtifactRef } from '../_kit/artifact-ref';
 import { NodeHarness } from '../_kit/test-harness';
 import { nodeRuns } from '../runs';
 import { closeTrainingPool } from '../train/fit-pool';
+import { evaluationReportSchema } from './report-schema';
 
 const harness = new NodeHarness();
 let data: ArtifactRef;
@@ -50,26 +51,30 @@ describe('evaluate', () => {
       },
       { model, data },
     );
-    const report = JSON.parse(readFileSync(new URL(output(result.outputs.report).uri), 'utf8'));
+    // What the run-details drawer reads: the report must parse with the schema the app uses.
+    const report = evaluationReportSchema.parse(
+      JSON.parse(readFileSync(new URL(output(result.outputs.report).uri), 'utf8')),
+    );
     expect(report.rows).toBe(113);
     expect(report.metrics.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(report.metrics.roc_auc).toBeGreaterThanOrEqual(0.98);
-    expect(report.confusionMatrix.labels).toEqual([0, 1]);
-    const matrix: number[][] = report.confusionMatrix.matrix;
+    expect(report.confusionMatrix?.labels).toEqual([0, 1]);
+    const matrix = report.confusionMatrix?.matrix ?? [];
     // 42 malignant and 71 benign test rows, as the stratified split puts them.
     expect(matrix.map((row) => row.reduce((sum, count) => sum + count, 0))).toEqual([42, 71]);
-    expect((matrix[0]?.[0] ?? 0) + (matrix[1]?.[1] ?? 0)).toBe(Math.round(report.metrics.accuracy * 113));
-    expect(report.curves[0].roc[0]).toEqual({ fpr: 0, tpr: 0 });
-    expect(report.curves[0].roc.at(-1)).toEqual({ fpr: 1, tpr: 1 });
+    expect((matrix[0]?.[0] ?? 0) + (matrix[1]?.[1] ?? 0)).toBe(
+      Math.round((report.metrics.accuracy ?? 0) * 113),
+    );
+    const roc = report.curves?.[0]?.roc ?? [];
+    expect(roc[0]).toEqual({ fpr: 0, tpr: 0 });
+    expect(roc.at(-1)).toEqual({ fpr: 1, tpr: 1 });
     expect(report.permutationImportances).toHaveLength(30);
-    const [top] = report.permutationImportances;
-    expect(top.importance).toBeGreaterThan(0);
-    const slice = report.slices[0];
-    expect(slice.name).toBe('large tumours');
-    expect(slice.rows).toBeGreaterThan(20);
-    expect(slice.rows).toBeLessThan(113);
-    expect(report.gates.map((gate: { passed: boolean }) => gate.passed)).toEqual([true, true, true]);
-    expect(report.gates[2].note).toBe('No model in production yet to compare with');
+    expect(report.permutationImportances[0]?.importance).toBeGreaterThan(0);
+    expect(report.slices[0]?.name).toBe('large tumours');
+    expect(report.slices[0]?.rows).toBeGreaterThan(20);
+    expect(report.slices[0]?.rows).toBeLessThan(113);
+    expect(report.gates.map((gate) => gate.passed)).toEqual([true, true, true]);
+    expect(report.gates[2]?.note).toBe('No model in production yet to compare with');
     expect(result.summary?.gates).toEqual([
       { description: 'accuracy >= 0.95', passed: true },
       { description: 'slice "large tumours" recall >= 0.8', passed: true },

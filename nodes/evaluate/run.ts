@@ -20,6 +20,7 @@ import { encodeTruth } from '../_model/truth';
 import { checkGates } from './gates';
 import { noProductionModel } from './production-baseline';
 import { chartsOf, metricsOf, type Predictions } from './report';
+import type { EvaluationReport } from './report-schema';
 import type { evaluateSpec } from './spec';
 
 export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs }, context) => {
@@ -82,7 +83,7 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
       new Map(slices.map((slice) => [slice.name, slice.metrics])),
       production,
     );
-    const report = {
+    const report: EvaluationReport = {
       task: model.task,
       algorithm: model.algorithm,
       target,

@@ -2,6 +2,12 @@
 
 import { type ReactNode, useId, useMemo, useState } from 'react';
 import { trapezoidArea } from '../../../ml/metrics/curves';
+import type {
+  ClassCurve,
+  GateResult,
+  EvaluationReport as Report,
+  ReportMetrics,
+} from '../../../nodes/evaluate/report-schema';
 import { HistogramChart, Legend, ScatterChart, type Series, seriesColors, UnitLineChart } from './charts';
 import {
   algorithmLabels,
@@ -15,7 +21,6 @@ import {
   metricLabel,
 } from './format';
 import { ImportanceBars, TOP_FEATURES } from './ImportanceBars';
-import type { ClassCurve, GateResult, EvaluationReport as Report, ReportMetrics } from './report-schema';
 import './report.css';
 
 export interface EvaluationReportProps {

@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { artifacts } from '../../../db/schema';
-import { type EvaluationReport, evaluationReportSchema } from '../../_components/report/report-schema';
+import { type EvaluationReport, evaluationReportSchema } from '../../../nodes/evaluate/report-schema';
 import { env } from '../env';
 import { publicProcedure, router } from '../trpc';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { algorithmSchema } from '../../../nodes/_model/algorithms';
+import { algorithmSchema } from '../_model/algorithms';
 
 /**
- * The evaluation report an evaluate step writes (nodes/evaluate/run.ts and report.ts), as the API
+ * The evaluation report an evaluate step writes (run.ts, typed by this schema), as the API
  * returns it and the run-details drawer draws it. Pure: the server parses with it, the client
  * imports its type.
  */
