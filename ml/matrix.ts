@@ -9,3 +9,12 @@ export function selectRows(x: FeatureMatrix, rows: Int32Array): FeatureMatrix {
   }
   return { values, rows: rows.length, cols: x.cols };
 }
+
+/**
+ * At most `limit` of rows 0..count − 1, evenly spaced and in order (all of them when they fit): a
+ * sample that follows the data however it is ordered, the same each time.
+ */
+export function evenlySpacedRows(count: number, limit: number): Int32Array {
+  const taken = Math.min(count, limit);
+  return Int32Array.from({ length: taken }, (_, i) => Math.floor((i * count) / taken));
+}
