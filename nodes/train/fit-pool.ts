@@ -78,7 +78,7 @@ async function fitBoosting(
   const helperSignal = AbortSignal.any([cancel, failed.signal]);
   for (const start of starts)
     trainingPool()
-      .run(start, { filename: helperFile, transferList: [start.port], signal: helperSignal })
+      .run(start, { name: 'helpBoosting', transferList: [start.port], signal: helperSignal })
       // A helper that fails tells the fit through the link, which fails with its message; an
       // aborted helper is one this function stopped.
       .catch(() => {});
@@ -89,8 +89,6 @@ async function fitBoosting(
     throw error;
   }
 }
-
-const helperFile = new URL('./boosting-helper-thread.ts', import.meta.url).href;
 
 async function fitForest(
   task: FitTask,

@@ -5,6 +5,13 @@ import { fitModel } from './fit-model';
 import type { FitTask } from './fit-task';
 
 /**
+ * A training thread's second entry point (piscina's `name: 'helpBoosting'`): exported from this
+ * module so a thread that has fitted anything can help at once, instead of first loading and
+ * compiling a module of its own while the fit it should help runs alone.
+ */
+export { default as helpBoosting } from './boosting-helper-thread';
+
+/**
  * Entry point of a training thread (run by piscina): fits, posting progress on the given port. A
  * boosting fit may come with a link to helper tasks on other threads to share its work with.
  */
