@@ -1,8 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { transformSpecSchema } from '../_data/transform-spec';
 import { algorithmSchema } from './algorithms';
-import { fittedModelSchema, typedArraysAsLists } from './model-schema';
+import { ArrayCollector, arrayReviver, hasLargeArrays } from './model-arrays';
+import { fittedModelSchema } from './model-schema';
 
 /** A class label as the target column holds it. */
 export const labelSchema = z.union([z.string(), z.number(), z.boolean()]);
@@ -32,13 +34,42 @@ export const modelArtifactSchema = z.object({
     validation: z.object({ rows: z.number(), metrics: metricsSchema }).optional(),
   }),
   importances: z.array(z.object({ feature: z.string(), importance: z.number() })),
+  /** File name, beside this one, of the arrays too large to list here (see model-arrays.ts). */
+  arrays: z.string().optional(),
 });
 export type ModelArtifact = z.infer<typeof modelArtifactSchema>;
 
-export async function writeModelArtifact(file: string, model: ModelArtifact): Promise<void> {
-  await writeFile(file, JSON.stringify(model, typedArraysAsLists));
+/**
+ * Writes model.json, and beside it model.arrays.bin when the model has large arrays (a forest's
+ * trees); returns the files written. The binary file is written array by array, never as one
+ * buffer or string.
+ */
+export async function writeModelArtifact(file: string, model: ModelArtifact): Promise<string[]> {
+  const arraysFile = `${path.basename(file, '.json')}.arrays.bin`;
+  const withArrays = hasLargeArrays(model.fitted) ? { ...model, arrays: arraysFile } : model;
+  const collector = new ArrayCollector();
+  const text = JSON.stringify(withArrays, collector.replacer);
+  await writeFile(file, text);
+  if (!withArrays.arrays) return [file];
+  const binary = path.join(path.dirname(file), arraysFile);
+  const handle = await open(binary, 'w');
+  try {
+    for (const bytes of collector.arrays) await handle.write(bytes);
+  } finally {
+    await handle.close();
+  }
+  return [file, binary];
 }
 
 export async function readModelArtifact(file: string): Promise<ModelArtifact> {
-  return modelArtifactSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  const text = await readFile(file, 'utf8');
+  const { arrays } = z.object({ arrays: z.string().optional() }).parse(JSON.parse(text));
+  if (!arrays) return modelArtifactSchema.parse(JSON.parse(text));
+  const binary = path.join(path.dirname(file), path.basename(arrays));
+  const bytes = await readFile(binary).catch((error: unknown) => {
+    throw new Error(`The model's arrays file ${arrays} beside ${path.basename(file)} cannot be read`, {
+      cause: error,
+    });
+  });
+  return modelArtifactSchema.parse(JSON.parse(text, arrayReviver(bytes, arrays)));
 }

@@ -65,10 +65,3 @@ export const fittedModelSchema = z.discriminatedUnion('algorithm', [
   }),
   z.object({ algorithm: z.literal('gradient_boosting'), model: boostedSchema }),
 ]);
-
-/** JSON.stringify replacer: typed arrays as plain arrays. */
-export function typedArraysAsLists(_key: string, value: unknown): unknown {
-  if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array)
-    return Array.from(value);
-  return value;
-}
