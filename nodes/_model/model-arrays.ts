@@ -7,7 +7,7 @@ import { z } from 'zod';
  * nodes: as JSON text it passes V8's longest string (about 536 million characters) and cannot be
  * written, read or parsed at all; as bytes it is ~40 bytes a node, written and read without a
  * string. Arrays up to INLINE_MAX values stay lists in the JSON, so a linear model's coefficients
- * remain readable there. Bytes are little-endian, as ONNX's raw data.
+ * remain readable there. Bytes are in the machine's order, checked to be little-endian.
  */
 
 /** Arrays with at most this many values stay in the JSON as lists. */

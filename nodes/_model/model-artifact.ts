@@ -54,7 +54,10 @@ export async function writeModelArtifact(file: string, model: ModelArtifact): Pr
   const binary = path.join(path.dirname(file), arraysFile);
   const handle = await open(binary, 'w');
   try {
-    for (const bytes of collector.arrays) await handle.write(bytes);
+    for (const bytes of collector.arrays) {
+      // A write may take fewer bytes than it was given.
+      for (let done = 0; done < bytes.byteLength; ) done += (await handle.write(bytes, done)).bytesWritten;
+    }
   } finally {
     await handle.close();
   }
