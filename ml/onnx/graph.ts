@@ -22,7 +22,8 @@ export type Dimension = number | string;
 /** An operator attribute, tagged with its ONNX type (a JavaScript number alone is ambiguous). */
 export type Attribute =
   | { type: 'int'; value: number }
-  | { type: 'ints'; value: readonly number[] }
+  /** Not copied into the protobuf message: a forest's node lists are tens of millions long. */
+  | { type: 'ints'; value: number[] }
   | { type: 'float'; value: number }
   | { type: 'floats'; value: readonly number[] }
   | { type: 'string'; value: string }
@@ -31,7 +32,7 @@ export type Attribute =
 
 export const attr = {
   int: (value: number): Attribute => ({ type: 'int', value }),
-  ints: (value: readonly number[]): Attribute => ({ type: 'ints', value }),
+  ints: (value: number[]): Attribute => ({ type: 'ints', value }),
   float: (value: number): Attribute => ({ type: 'float', value }),
   floats: (value: readonly number[]): Attribute => ({ type: 'floats', value }),
   string: (value: string): Attribute => ({ type: 'string', value }),
@@ -52,26 +53,29 @@ export function tensorProto(
   dims: number[],
 ): Onnx.ITensorProto {
   const tensor: Onnx.ITensorProto = { name, dataType: DATA_TYPE[type], dims };
-  const list = Array.from<number | string>(values);
+  // One pass and one list each: a forest's tensors hold tens of millions of values.
+  const numbers = () => Array.from<number | string, number>(values, Number);
   switch (type) {
     case 'double':
-      tensor.doubleData = list.map(Number);
+      tensor.doubleData = numbers();
       break;
     case 'float':
-      tensor.floatData = list.map(Number);
+      tensor.floatData = numbers();
       break;
     case 'int64':
-      tensor.int64Data = list.map(Number);
+      tensor.int64Data = numbers();
       break;
     case 'bool':
-      tensor.int32Data = list.map((value) => (value ? 1 : 0));
+      tensor.int32Data = Array.from<number | string, number>(values, (value) => (value ? 1 : 0));
       break;
     case 'uint8':
       // ONNX keeps 8-bit values in int32_data.
-      tensor.int32Data = list.map(Number);
+      tensor.int32Data = numbers();
       break;
     case 'string':
-      tensor.stringData = list.map((value) => utf8.encode(String(value)));
+      tensor.stringData = Array.from<number | string, Uint8Array>(values, (value) =>
+        utf8.encode(String(value)),
+      );
       break;
   }
   return tensor;
@@ -83,7 +87,7 @@ function attributeProto(name: string, attribute: Attribute): Onnx.IAttributeProt
     case 'int':
       return { name, type: kind.INT, i: attribute.value };
     case 'ints':
-      return { name, type: kind.INTS, ints: [...attribute.value] };
+      return { name, type: kind.INTS, ints: attribute.value };
     case 'float':
       return { name, type: kind.FLOAT, f: attribute.value };
     case 'floats':

@@ -57,31 +57,38 @@ export function treeEnsemble(
   trees: readonly EnsembleTree[],
   targets: number,
 ): string {
+  // Typed arrays of a size known up front (a tree's reachable nodes are at most its node count,
+  // and a single-leaf tree takes one node and one leaf): a forest fills tens of millions of
+  // entries, and lists grown one push at a time would hold up to half as much again in slack.
+  const capacity = trees.reduce((sum, { tree }) => sum + Math.max(1, tree.feature.length), 0);
   const nodes = {
-    featureids: [] as number[],
-    splits: [] as number[],
-    truenodeids: [] as number[],
-    trueleafs: [] as number[],
-    falsenodeids: [] as number[],
-    falseleafs: [] as number[],
-    missingTrue: [] as number[],
+    count: 0,
+    featureids: new Int32Array(capacity),
+    splits: new Float64Array(capacity),
+    truenodeids: new Int32Array(capacity),
+    trueleafs: new Uint8Array(capacity),
+    falsenodeids: new Int32Array(capacity),
+    falseleafs: new Uint8Array(capacity),
+    missingTrue: new Uint8Array(capacity),
   };
-  const leaves = { targetids: [] as number[], weights: [] as number[] };
+  const leaves = { count: 0, targetids: new Int32Array(capacity), weights: new Float64Array(capacity) };
   const roots: number[] = [];
+  // A malformed tree (a node reached twice) could fill past the sizes; a typed array would drop it.
+  const room = (count: number) => {
+    if (count >= capacity) throw new OnnxExportError('A tree reaches more nodes than it holds');
+  };
   const addLeaf = (target: number, weight: number) => {
-    leaves.targetids.push(target);
-    leaves.weights.push(weight);
-    return leaves.weights.length - 1;
+    room(leaves.count);
+    leaves.targetids[leaves.count] = target;
+    leaves.weights[leaves.count] = weight;
+    return leaves.count++;
   };
   const addNode = (feature: number, split: number, missingTrue: number) => {
-    nodes.featureids.push(feature);
-    nodes.splits.push(split);
-    nodes.missingTrue.push(missingTrue);
-    nodes.truenodeids.push(-1);
-    nodes.trueleafs.push(0);
-    nodes.falsenodeids.push(-1);
-    nodes.falseleafs.push(0);
-    return nodes.featureids.length - 1;
+    room(nodes.count);
+    nodes.featureids[nodes.count] = feature;
+    nodes.splits[nodes.count] = split;
+    nodes.missingTrue[nodes.count] = missingTrue;
+    return nodes.count++;
   };
   for (const [index, { tree, target, leafValue }] of trees.entries()) {
     const isLeaf = (node: number) => (tree.feature[node] ?? -1) < 0;
@@ -125,19 +132,24 @@ export function treeEnsemble(
       aggregate_function: attr.int(AGGREGATE_SUM),
       post_transform: attr.int(0),
       tree_roots: attr.ints(roots),
-      nodes_featureids: attr.ints(nodes.featureids),
-      nodes_splits: attr.tensor('double', nodes.splits),
-      nodes_modes: attr.tensor('uint8', new Array(nodes.featureids.length).fill(BRANCH_LEQ)),
-      nodes_truenodeids: attr.ints(nodes.truenodeids),
-      nodes_trueleafs: attr.ints(nodes.trueleafs),
-      nodes_falsenodeids: attr.ints(nodes.falsenodeids),
-      nodes_falseleafs: attr.ints(nodes.falseleafs),
-      nodes_missing_value_tracks_true: attr.ints(nodes.missingTrue),
-      leaf_targetids: attr.ints(leaves.targetids),
-      leaf_weights: attr.tensor('double', leaves.weights),
+      nodes_featureids: attr.ints(list(nodes.featureids, nodes.count)),
+      nodes_splits: attr.tensor('double', nodes.splits.subarray(0, nodes.count)),
+      nodes_modes: attr.tensor('uint8', new Uint8Array(nodes.count).fill(BRANCH_LEQ)),
+      nodes_truenodeids: attr.ints(list(nodes.truenodeids, nodes.count)),
+      nodes_trueleafs: attr.ints(list(nodes.trueleafs, nodes.count)),
+      nodes_falsenodeids: attr.ints(list(nodes.falsenodeids, nodes.count)),
+      nodes_falseleafs: attr.ints(list(nodes.falseleafs, nodes.count)),
+      nodes_missing_value_tracks_true: attr.ints(list(nodes.missingTrue, nodes.count)),
+      leaf_targetids: attr.ints(list(leaves.targetids, leaves.count)),
+      leaf_weights: attr.tensor('double', leaves.weights.subarray(0, leaves.count)),
     },
     { domain: ML_DOMAIN, hint: 'trees' },
   );
+}
+
+/** The first `count` values as a list, as the protobuf message takes repeated integers. */
+function list(values: Int32Array | Uint8Array, count: number): number[] {
+  return Array.from(values.subarray(0, count));
 }
 
 /** A CART tree's values (class probabilities, or the regression value): [N, outputs]. */
