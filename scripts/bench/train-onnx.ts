@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { SPLIT_COLUMN } from '../../nodes/_data/dataset-schema';
 import { Duck } from '../../nodes/_data/duck';
 import { quoteIdent } from '../../nodes/_data/sql';
 import type { ModelArtifact } from '../../nodes/_model/model-artifact';
 import { median } from './train-stats';
-
-// onnx-proto is CommonJS; Node's ESM loader (tsx) sees only its default export.
-const { onnx } = onnxProto;
 
 const WARM_UP_RUNS = 20;
 const TIMED_RUNS = 200;
@@ -38,7 +34,7 @@ export async function measureOnnx(
   const bytes = await readFile(onnxFile);
   const session = await ort.InferenceSession.create(bytes);
   try {
-    const kinds = inputKinds(bytes, session);
+    const kinds = inputKinds(session);
     const columns = await rawTestColumns(ingestedFile, kinds);
     const output = model.task === 'classification' ? 'probabilities' : 'value';
 
@@ -73,18 +69,17 @@ export async function measureOnnx(
  * What each input takes: the graph's 'pipewright.inputs' metadata, else the declared tensor type.
  * The metadata says how the exporter meant the column; the declared type is what onnxruntime checks.
  */
-function inputKinds(bytes: Uint8Array, session: ort.InferenceSession): Map<string, Kind> {
-  const metadata = onnx.ModelProto.decode(bytes).metadataProps.find(
-    ({ key }) => key === 'pipewright.inputs',
-  )?.value;
-  const declared: { name: string; kind: string }[] = metadata ? JSON.parse(metadata) : [];
-  const kinds = new Map<string, Kind>();
-  for (const input of session.inputMetadata) {
-    const described = declared.find((candidate) => candidate.name === input.name)?.kind;
-    const tensorType = input.isTensor ? input.type : undefined;
-    kinds.set(input.name, (described ?? (tensorType === 'string' ? 'string' : 'number')) as Kind);
-  }
-  return kinds;
+/**
+ * How to feed each input: text for string tensors, numbers otherwise. From the session, not by
+ * decoding the model file: decoded, a forest's hundreds of megabytes of nodes would not fit the heap.
+ */
+function inputKinds(session: ort.InferenceSession): Map<string, Kind> {
+  return new Map(
+    session.inputMetadata.map((input) => [
+      input.name,
+      input.isTensor && input.type === 'string' ? 'string' : 'number',
+    ]),
+  );
 }
 
 /** The graph's input columns over the test rows, in file order (the order predictModel saw). */
