@@ -70,7 +70,7 @@ try {
 async function benchmarkSet(name: SetName): Promise<SetOutcome> {
   console.error(`${name}: preparing the split…`);
   const set = await prepareSet(name, projectDir, cacheDir, seed);
-  // One fit of a 1M-row set is long enough to be stable, and sklearn's forest there takes ~250 s.
+  // One fit of a 1M-row set is long enough to be stable, and sklearn's forest there takes ~450 s (ours ~660 s).
   const times = set.trainRows > 500_000 ? 1 : repeat;
   const chosen = algos.filter(
     (algo) => values.full || name !== 'synth_1m' || algo === 'hgb' || algo === 'linear',
