@@ -66,8 +66,11 @@ export async function writeModelArtifact(file: string, model: ModelArtifact): Pr
 
 export async function readModelArtifact(file: string): Promise<ModelArtifact> {
   const text = await readFile(file, 'utf8');
-  const { arrays } = z.object({ arrays: z.string().optional() }).parse(JSON.parse(text));
-  if (!arrays) return modelArtifactSchema.parse(JSON.parse(text));
+  const parsed: unknown = JSON.parse(text);
+  const { arrays } = z.object({ arrays: z.string().optional() }).parse(parsed);
+  // Without an arrays file the one parse is all there is; with one, the JSON is small (references
+  // in place of the arrays) and is parsed again to put the arrays in.
+  if (!arrays) return modelArtifactSchema.parse(parsed);
   const binary = path.join(path.dirname(file), path.basename(arrays));
   const bytes = await readFile(binary).catch((error: unknown) => {
     throw new Error(`The model's arrays file ${arrays} beside ${path.basename(file)} cannot be read`, {
