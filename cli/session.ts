@@ -5,10 +5,10 @@ import type { Env } from '../config/env';
 import { readServicesFile } from '../config/services-file';
 import { connectDatabase, type DatabaseHandle } from '../db/client';
 import { applyMigrations } from '../db/migrations';
-import { pickPort } from '../scripts/services/ports';
-import { startPostgresProcess } from '../scripts/services/postgres-process';
-import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../scripts/services/temporal-cli';
-import { startTemporalDevServer } from '../scripts/services/temporal-server';
+import { pickPort } from '../runtime/ports';
+import { startPostgresProcess } from '../runtime/postgres-process';
+import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../runtime/temporal-cli';
+import { startTemporalDevServer } from '../runtime/temporal-server';
 import { createPipelineWorker } from '../workflows/create-worker';
 import { PIPELINE_TASK_QUEUE } from '../workflows/task-queue';
 

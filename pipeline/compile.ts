@@ -1,6 +1,5 @@
 import type { KnownColumns } from '../nodes/_kit/known-columns';
 import { nodeSpec } from '../nodes/specs';
-import type { Plan, PlanStep } from '../workflows/pipeline.types';
 import { checkColumns } from './column-checks';
 import { resolveConfigs, resolveParameterValues } from './config-checks';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document';
@@ -14,6 +13,7 @@ import {
   warnDisconnected,
 } from './graph-checks';
 import { hashValue } from './hash';
+import type { Plan, PlanStep } from './plan';
 import { type CompileProblem, hasErrors } from './problems';
 
 export interface CompileOptions {

@@ -6,7 +6,7 @@ import { artifacts } from '../db/schema';
 import { Duck } from '../nodes/_data/duck';
 import { datasetProfileSchema } from '../nodes/_data/profile';
 import { readTransformSpec } from '../nodes/_data/transform-spec';
-import { CompileError, startRun } from '../workflows/client';
+import { CompileError, startRun } from '../workflows/run-service';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline, stepRows } from './support/pipelines';

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickPort } from '../scripts/services/ports';
+import { pickPort } from '../runtime/ports';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 const launcher = path.resolve(import.meta.dirname, '..', 'scripts', 'launcher', 'main.ts');

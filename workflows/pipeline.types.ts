@@ -1,32 +1,13 @@
 /** Shapes shared by the compiler, the workflow, its activities and the code that starts runs. Types only. */
 
-export type PortKind = 'dataset' | 'model' | 'metrics' | 'deployment' | 'report';
+// The plan and the artifact reference are defined where they are made (the compiler, the node kit);
+// the workflow sees them only as types, re-exported here so it imports nothing with runtime code.
+export type { ArtifactRef } from '../nodes/_kit/artifact-ref';
+export type { PortKind } from '../nodes/_kit/ports';
+export type { Plan, PlanStep } from '../pipeline/plan';
 
-export interface ArtifactRef {
-  kind: PortKind;
-  id: string;
-  uri: string;
-}
-
-export interface PlanStep {
-  nodeId: string;
-  type: string;
-  label: string;
-  /** Config with parameters substituted and defaults applied. */
-  config: Record<string, unknown>;
-  /** For each connected input port, the upstream node and output port feeding it. */
-  inputs: Record<string, { nodeId: string; port: string }>;
-  dependsOn: string[];
-  /** Cache key: node type and version, resolved config and the hashes of its inputs. */
-  hash: string;
-  activity: { startToClose: string; heartbeat: string; maxAttempts: number };
-}
-
-export interface Plan {
-  /** Topological order; independent steps may run in parallel up to `maxParallel`. */
-  steps: PlanStep[];
-  maxParallel: number;
-}
+import type { ArtifactRef } from '../nodes/_kit/artifact-ref';
+import type { Plan, PlanStep } from '../pipeline/plan';
 
 /** Outputs of a step from an earlier run with the same hash, used instead of running it again. */
 export interface ReusedStep {

@@ -3,7 +3,7 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { NotFoundError } from '../../db/queries/pipelines';
 import { DocumentError } from '../../pipeline/document';
-import { CompileError } from '../../workflows/client';
+import { CompileError } from '../../workflows/run-service';
 import type { Services } from './services';
 
 export interface Context {

@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { createPipeline } from '../../db/queries/pipelines';
 import type { PipelineDocument } from '../../pipeline/document';
+import { startProductionApp } from '../../runtime/launcher/web-app';
 import { launchBrowser } from '../../tests/support/browser';
-import { startProductionApp } from '../launcher/web-app';
 import { ms, openBenchSession, percentile } from './harness';
 
 const { values } = parseArgs({ options: { nodes: { type: 'string', default: '200' } } });

@@ -14,7 +14,7 @@ import { StepArtifacts } from '../../nodes/_kit/local-artifacts';
 import { nodeRuns } from '../../nodes/runs';
 import { isNodeType } from '../../nodes/specs';
 import { compilePipeline } from '../../pipeline/compile';
-import { startRun } from '../../workflows/client';
+import { startRun } from '../../workflows/run-service';
 import type { ArtifactRef, Plan } from '../../workflows/pipeline.types';
 import { chainDocument, ms, openBenchSession, percentile, saveBenchPipeline } from './harness';
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningApp } from '../../scripts/launcher/web-app';
+import type { RunningApp } from '../../runtime/launcher/web-app';
 import { type Browser, launchBrowser } from '../support/browser';
 import { setUpDatabaseAndWorker } from '../support/fixture';
 import { startWebApp } from '../support/web-app';

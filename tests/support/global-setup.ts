@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { readEnv } from '../../config/env';
-import { pickPort } from '../../scripts/services/ports';
-import { startPostgresProcess } from '../../scripts/services/postgres-process';
-import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../../scripts/services/temporal-cli';
-import { startTemporalDevServer, waitForNamespace } from '../../scripts/services/temporal-server';
+import { pickPort } from '../../runtime/ports';
+import { startPostgresProcess } from '../../runtime/postgres-process';
+import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../../runtime/temporal-cli';
+import { startTemporalDevServer, waitForNamespace } from '../../runtime/temporal-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,8 +3,8 @@ import type { Database } from '../../db/client';
 import { createPipeline } from '../../db/queries/pipelines';
 import { runEvents, runSteps, runs } from '../../db/schema';
 import type { PipelineDocument } from '../../pipeline/document';
-import { type StartedRun, startRun } from '../../workflows/client';
 import type { RunResult } from '../../workflows/pipeline.types';
+import { type StartedRun, startRun } from '../../workflows/run-service';
 import type { TestWorker } from './temporal';
 
 export async function savePipeline(db: Database, document: PipelineDocument, name = 'test pipeline') {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { inject } from 'vitest';
-import { type RunningApp, startProductionApp } from '../../scripts/launcher/web-app';
+import { type RunningApp, startProductionApp } from '../../runtime/launcher/web-app';
 import type { Fixture } from './fixture';
 
 const projectDir = path.resolve(import.meta.dirname, '..', '..');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { latestVersion } from '../../../db/queries/pipelines';
 import { getRunDetail, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
-import { cancelRun, rerun, startRun } from '../../../workflows/client';
+import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
 import { publicProcedure, router } from '../trpc';
 
 const idSchema = z.uuid();

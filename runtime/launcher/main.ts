@@ -13,19 +13,13 @@ import {
 } from '../../config/services-file';
 import { connectDatabase } from '../../db/client';
 import { applyMigrations, readMigrationLevel } from '../../db/migrations';
-import { isPortFree, pickPort } from '../services/ports';
-import { checkDatabaseReachable, describeDatabaseUrl } from '../services/postgres';
-import { startPostgresProcess } from '../services/postgres-process';
-import {
-  type GroupChild,
-  isGroupAlive,
-  isProcessAlive,
-  spawnGroup,
-  stopGroup,
-} from '../services/process-group';
-import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../services/temporal-cli';
-import { startDownloadedTemporal } from '../services/temporal-download';
-import { startTemporalDevServer, waitForNamespace } from '../services/temporal-server';
+import { isPortFree, pickPort } from '../ports';
+import { checkDatabaseReachable, describeDatabaseUrl } from '../postgres';
+import { startPostgresProcess } from '../postgres-process';
+import { type GroupChild, isGroupAlive, isProcessAlive, spawnGroup, stopGroup } from '../process-group';
+import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../temporal-cli';
+import { startDownloadedTemporal } from '../temporal-download';
+import { startTemporalDevServer, waitForNamespace } from '../temporal-server';
 import { waitForHealthy } from './health-wait';
 import { bold, dim, done, fail, formatSeconds, step } from './report';
 import { buildWebApp, needsBuild, nextBin } from './web-app';

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pickPort } from '../services/ports';
-import { spawnGroup, stopGroup } from '../services/process-group';
+import { pickPort } from '../ports';
+import { spawnGroup, stopGroup } from '../process-group';
 
 const require = createRequire(import.meta.url);
 export const nextBin = require.resolve('next/dist/bin/next');
