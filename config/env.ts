@@ -37,7 +37,35 @@ export const envSchema = z.object({
       .pipe(z.number().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535')),
   ),
   DATA_DIR: text('.data').pipe(z.string().transform((dir) => path.resolve(dir))),
+  /** Interface the web app listens on: loopback unless the operator opens it on purpose. */
+  HOST: text('127.0.0.1').pipe(
+    z.string().regex(/^[\w.:-]+$/, 'must be an IP address or host name, for example 127.0.0.1 or 0.0.0.0'),
+  ),
+  /** The address users reach the app at; Host and Origin checks (and later links) use it. Defaults to http://localhost:PORT. */
+  PIPEWRIGHT_PUBLIC_URL: text().refine(
+    (value) => value === undefined || /^https?:\/\/[^/\s]+\/?$/.test(value),
+    'must be the origin users open, for example https://pipewright.example.com',
+  ),
+  /** Extra folders (separated by the path delimiter) whose files ingest nodes may read, besides DATA_DIR/uploads. */
+  PIPEWRIGHT_DATA_FOLDERS: text().transform((value) =>
+    value === undefined
+      ? []
+      : value
+          .split(path.delimiter)
+          .map((dir) => dir.trim())
+          .filter((dir) => dir !== '')
+          .map((dir) => path.resolve(dir)),
+  ),
+  /** Total size all uploads together may take, in bytes (default 20 GiB). */
+  PIPEWRIGHT_UPLOAD_QUOTA_BYTES: text(String(20 * 1024 ** 3)).pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number of bytes').transform(Number),
+  ),
 });
+
+/** Where users reach the app: PIPEWRIGHT_PUBLIC_URL, or http://localhost:PORT. */
+export function publicUrl(env: Env): URL {
+  return new URL(env.PIPEWRIGHT_PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+}
 
 export type Env = z.infer<typeof envSchema>;
 
