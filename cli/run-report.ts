@@ -1,6 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { runSteps, runs } from '../db/schema';
+import { runWithSteps } from '../db/queries/runs';
 
 export interface RunReport {
   runId: string;
@@ -11,13 +10,9 @@ export interface RunReport {
 
 /** The `run --json` object, read back from the rows the run wrote. */
 export async function buildRunReport(db: Database, runId: string): Promise<RunReport> {
-  const [run] = await db.select().from(runs).where(eq(runs.id, runId));
-  if (!run) throw new Error(`no run ${runId}`);
-  const steps = await db
-    .select()
-    .from(runSteps)
-    .where(eq(runSteps.runId, runId))
-    .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
+  const found = await runWithSteps(db, runId);
+  if (!found) throw new Error(`no run ${runId}`);
+  const { run, steps } = found;
   const metrics: RunReport['metrics'] = {};
   for (const step of steps) {
     const stepMetrics = numericMetrics(step.outputSummary);

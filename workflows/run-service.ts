@@ -1,17 +1,17 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { getVersion, NotFoundError } from '../db/queries/pipelines';
+import { appendRunStartEvents } from '../db/queries/run-events';
 import { type RunTrigger, runSteps, runs } from '../db/schema';
 import { artifactRefSchema } from '../nodes/_kit/artifact-ref';
 import { compilePipeline } from '../pipeline/compile';
 import { parsePipelineDocument } from '../pipeline/document';
 import type { CompileProblem } from '../pipeline/problems';
-import type { ArtifactRef, Plan, ReusedStep } from './pipeline.types';
+import type { Plan, ReusedStep } from './pipeline.types';
 import type { pipelineWorkflow } from './pipeline.workflow';
+import { checkReusedFiles, rejectedReuseMessage } from './reuse-check';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
 export interface RunServiceDeps {
@@ -61,7 +61,8 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
   });
   if (!compiled.plan) throw new CompileError(compiled.problems);
   const plan = compiled.plan;
-  const reuse = input.reuseFromRunId ? await reusableSteps(deps.db, input.reuseFromRunId, plan) : {};
+  const candidates = input.reuseFromRunId ? await reusableSteps(deps.db, input.reuseFromRunId, plan) : {};
+  const { reuse, rejected } = await checkReusedFiles(deps.db, plan, candidates);
 
   const runId = crypto.randomUUID();
   const workflowId = `run-${runId}`;
@@ -85,6 +86,11 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
       })),
     );
   });
+  await appendRunStartEvents(
+    deps.db,
+    runId,
+    rejected.map((step) => ({ nodeId: step.nodeId, level: 'warn', message: rejectedReuseMessage(step) })),
+  );
   try {
     // Started by name: the app never loads workflow code, only its type.
     const handle = await deps.temporal.workflow.start<typeof pipelineWorkflow>('pipelineWorkflow', {
@@ -106,7 +112,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
 
 /**
  * Steps of an earlier run that need not run again: same node, same content hash (type, config and
- * inputs), finished, and every output file still there.
+ * inputs), finished. Their files are checked next (checkReusedFiles).
  */
 async function reusableSteps(
   db: Database,
@@ -127,7 +133,7 @@ async function reusableSteps(
   for (const step of plan.steps) {
     const row = byNode.get(step.nodeId);
     const outputs = row ? storedOutputsSchema.safeParse(row.outputs).data : undefined;
-    if (!row || row.hash !== step.hash || !outputs || !Object.values(outputs).every(artifactExists)) continue;
+    if (!row || row.hash !== step.hash || !outputs) continue;
     reuse[step.nodeId] = { fromRunId: row.reusedFrom ?? fromRunId, outputs };
   }
   return reuse;
@@ -135,10 +141,6 @@ async function reusableSteps(
 
 /** The stored outputs of a step, when they are a well-formed map of artifact references. */
 const storedOutputsSchema = z.record(z.string(), artifactRefSchema);
-
-function artifactExists(ref: ArtifactRef): boolean {
-  return !ref.uri.startsWith('file:') || existsSync(fileURLToPath(ref.uri));
-}
 
 export async function cancelRun(deps: RunServiceDeps, runId: string): Promise<void> {
   const [run] = await deps.db

@@ -47,6 +47,40 @@ export async function listRuns(db: Database, input: ListRunsInput) {
     .limit(input.limit);
 }
 
+/** The newest run of each pipeline, for the pipeline list's "last run" column. */
+export async function latestRunOfEach(
+  db: Database,
+  pipelineIds: string[],
+): Promise<Map<string, { id: string; status: RunStatus; startedAt: Date }>> {
+  const latest = new Map<string, { id: string; status: RunStatus; startedAt: Date }>();
+  if (pipelineIds.length === 0) return latest;
+  const rows = await db
+    .selectDistinctOn([runs.pipelineId], {
+      pipelineId: runs.pipelineId,
+      id: runs.id,
+      status: runs.status,
+      startedAt: runs.startedAt,
+    })
+    .from(runs)
+    .where(inArray(runs.pipelineId, pipelineIds))
+    .orderBy(runs.pipelineId, desc(runs.startedAt));
+  for (const row of rows)
+    latest.set(row.pipelineId, { id: row.id, status: row.status, startedAt: row.startedAt });
+  return latest;
+}
+
+/** A run and its steps in the order they started; undefined when there is no such run. */
+export async function runWithSteps(db: Database, runId: string) {
+  const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+  if (!run) return undefined;
+  const steps = await db
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId))
+    .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
+  return { run, steps };
+}
+
 /** A run with its steps, its latest log lines and its artifacts; undefined when there is no such run. */
 export async function getRunDetail(db: Database, runId: string, eventLimit = 500) {
   const [run] = await db

@@ -1,4 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import { writeAtomically } from '../_kit/atomic-file';
 import type { NodeContext, StoredArtifact } from '../_kit/context';
 import type { LogicalType } from './dataset-schema';
 import type { Duck } from './duck';
@@ -14,11 +15,25 @@ export async function writeDataset(
   typeOverrides: Record<string, LogicalType> = {},
 ): Promise<{ stored: StoredArtifact; profile: DatasetProfile }> {
   const output = context.artifacts.pathFor(port, 'parquet');
-  const params = [...query.params, output];
-  await duck.exec(`copy (${query.sql}) to $${params.length} (format parquet, compression snappy)`, params);
+  await writeParquet(duck, query, output);
   const profiled = profileRelation(duck, 'read_parquet($1)', [output], typeOverrides);
   const stored = await context.artifacts.commit(port, 'dataset', output, profiled);
   return { stored, profile: (await profiled).profile };
+}
+
+/** COPY of a query's rows to a Parquet file, written atomically (a temporary name, fsync, rename). */
+export async function writeParquet(
+  duck: Duck,
+  query: { sql: string; params: DuckDBValue[] },
+  file: string,
+): Promise<void> {
+  const target = `$${query.params.length + 1}`;
+  await writeAtomically(file, (temporary) =>
+    duck.exec(`copy (${query.sql}) to ${target} (format parquet, compression snappy)`, [
+      ...query.params,
+      temporary,
+    ]),
+  );
 }
 
 /**

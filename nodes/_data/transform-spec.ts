@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { writeFileAtomic } from '../_kit/atomic-file';
 import { logicalTypeSchema } from './dataset-schema';
 
 /**
@@ -61,5 +61,5 @@ export function readTransformSpec(parquetFile: string): TransformSpec {
 }
 
 export async function writeTransformSpec(parquetFile: string, spec: TransformSpec): Promise<void> {
-  await writeFile(transformSpecPath(parquetFile), `${JSON.stringify(spec, null, 2)}\n`);
+  await writeFileAtomic(transformSpecPath(parquetFile), `${JSON.stringify(spec, null, 2)}\n`);
 }

@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { ArtifactRef } from './artifact-ref';
+import { writeFileAtomic } from './atomic-file';
 import type { NodeContext, StoredArtifact } from './context';
 import type { PortKind } from './ports';
 
@@ -11,7 +12,7 @@ export async function writeJsonArtifact(
   value: unknown,
 ): Promise<StoredArtifact> {
   const path = context.artifacts.pathFor(port, 'json');
-  await writeFile(path, JSON.stringify(value));
+  await writeFileAtomic(path, JSON.stringify(value));
   return context.artifacts.commit(port, kind, path);
 }
 

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sha256File } from './artifact-integrity';
 import type { ArtifactRef } from './artifact-ref';
+import { flushToDisk } from './atomic-file';
 import type { ArtifactMeta, ArtifactWriter, StoredArtifact } from './context';
 import type { PortKind } from './ports';
 
@@ -22,6 +23,7 @@ export interface CommittedArtifact extends StoredArtifact {
 /**
  * Local artifact store for one attempt of one step: DATA_DIR/artifacts/<run>/<node>/<attempt>/.
  * Attempts write to folders of their own, so a retry never reads half a file of the one before.
+ * Files are written atomically (atomic-file.ts) at the paths `pathFor` gives.
  */
 export class StepArtifacts implements ArtifactWriter {
   readonly committed: CommittedArtifact[] = [];
@@ -32,7 +34,12 @@ export class StepArtifacts implements ArtifactWriter {
   }
 
   async prepare(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    const created = await mkdir(this.dir, { recursive: true });
+    // The new folders' names must reach the disk too, or a power cut could lose a folder whose
+    // files were flushed: each folder made, and the one it was made in, is flushed.
+    if (created === undefined) return;
+    for (let folder = this.dir; folder.length >= created.length; folder = path.dirname(folder))
+      await flushToDisk(path.dirname(folder));
   }
 
   pathFor(port: string, extension: string): string {
@@ -55,10 +62,4 @@ export class StepArtifacts implements ArtifactWriter {
   localPath(ref: ArtifactRef): string {
     return fileURLToPath(ref.uri);
   }
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk);
-  return hash.digest('hex');
 }

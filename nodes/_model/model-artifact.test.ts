@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,25 @@ describe('model artifact files', () => {
       length: nodes,
     });
     expect(await readModelArtifact(file)).toEqual({ ...forest, arrays: 'forest.arrays.bin' });
+  });
+
+  it('writes both files atomically: a rewrite renames new files into place, leaving no temporary file', async () => {
+    const forest = artifact({
+      algorithm: 'random_forest',
+      model: { trees: [tree(2 * INLINE_MAX + 1, 3)], outputs: 2 },
+    });
+    const file = path.join(dir, 'rewritten.json');
+    const binary = path.join(dir, 'rewritten.arrays.bin');
+    await writeModelArtifact(file, forest);
+    const before = [statSync(file).ino, statSync(binary).ino];
+    await writeModelArtifact(file, forest);
+    // New inodes: the files were written elsewhere and renamed, not truncated and rewritten.
+    expect([statSync(file).ino, statSync(binary).ino].map((ino, index) => ino === before[index])).toEqual([
+      false,
+      false,
+    ]);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.rewritten'))).toEqual([]);
+    expect(await readModelArtifact(file)).toEqual({ ...forest, arrays: 'rewritten.arrays.bin' });
   });
 
   it('writes a small model as JSON alone, its numbers listed', async () => {

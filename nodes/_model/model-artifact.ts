@@ -1,7 +1,8 @@
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { transformSpecSchema } from '../_data/transform-spec';
+import { writeAtomically, writeFileAtomic } from '../_kit/atomic-file';
 import { algorithmSchema } from './algorithms';
 import { ArrayCollector, arrayReviver, hasLargeArrays } from './model-arrays';
 import { fittedModelSchema } from './model-schema';
@@ -42,26 +43,34 @@ export type ModelArtifact = z.infer<typeof modelArtifactSchema>;
 /**
  * Writes model.json, and beside it model.arrays.bin when the model has large arrays (a forest's
  * trees); returns the files written. The binary file is written array by array, never as one
- * buffer or string.
+ * buffer or string. Both are written atomically, the arrays first: a model.json on disk always has
+ * its whole arrays file beside it.
  */
 export async function writeModelArtifact(file: string, model: ModelArtifact): Promise<string[]> {
   const arraysFile = `${path.basename(file, '.json')}.arrays.bin`;
   const withArrays = hasLargeArrays(model.fitted) ? { ...model, arrays: arraysFile } : model;
   const collector = new ArrayCollector();
   const text = JSON.stringify(withArrays, collector.replacer);
-  await writeFile(file, text);
-  if (!withArrays.arrays) return [file];
+  if (!withArrays.arrays) {
+    await writeFileAtomic(file, text);
+    return [file];
+  }
   const binary = path.join(path.dirname(file), arraysFile);
-  const handle = await open(binary, 'w');
+  await writeAtomically(binary, (temporary) => writeArrays(temporary, collector.arrays));
+  await writeFileAtomic(file, text);
+  return [file, binary];
+}
+
+async function writeArrays(file: string, arrays: Uint8Array[]): Promise<void> {
+  const handle = await open(file, 'wx');
   try {
-    for (const bytes of collector.arrays) {
+    for (const bytes of arrays) {
       // A write may take fewer bytes than it was given.
       for (let done = 0; done < bytes.byteLength; ) done += (await handle.write(bytes, done)).bytesWritten;
     }
   } finally {
     await handle.close();
   }
-  return [file, binary];
 }
 
 export async function readModelArtifact(file: string): Promise<ModelArtifact> {

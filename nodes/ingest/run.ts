@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { resolveInsideDataDir } from '../_data/data-dir-path';
+import { writeParquet } from '../_data/dataset-output';
 import { Duck, numberOf } from '../_data/duck';
 import { describeRelation, profileRelation } from '../_data/profile';
 import { writeTransformSpec } from '../_data/transform-spec';
@@ -37,15 +38,10 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     const selectList = await typedSelectList(duck, reader, columns, config.columnTypes, fileName);
     context.progress(0.1);
     const output = context.artifacts.pathFor('data', 'parquet');
-    const copyParams = [...reader.params, output];
-    await duck
-      .exec(
-        `copy (select ${selectList} from ${reader.sql}) to $${copyParams.length} (format parquet, compression snappy)`,
-        copyParams,
-      )
-      .catch((error: unknown) => {
-        throw describeReadError(error, fileName, reader.format);
-      });
+    const rows = { sql: `select ${selectList} from ${reader.sql}`, params: reader.params };
+    await writeParquet(duck, rows, output).catch((error: unknown) => {
+      throw describeReadError(error, fileName, reader.format);
+    });
     context.progress(0.7);
     const badRows = config.badRows === 'skip' ? await rejectedRows(duck) : { count: 0, first: [] };
     if (badRows.count > 0)

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { modelImportances } from '../../ml/importance';
 import { evenlySpacedRows, selectRows } from '../../ml/matrix';
@@ -10,6 +9,7 @@ import { Duck, numberOf } from '../_data/duck';
 import { readMatrix } from '../_data/matrix';
 import { quoteIdent } from '../_data/sql';
 import { readTransformSpec } from '../_data/transform-spec';
+import { writeFileAtomic } from '../_kit/atomic-file';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { checkFeatureValues, chooseFeatures } from '../_model/features';
@@ -96,7 +96,7 @@ export const runTrain: NodeRun<typeof trainSpec> = async ({ config, inputs }, co
     };
     const onnx = exportModelOnnx(trained, dataset, context.log);
     if (onnx) {
-      await writeFile(onnxFile, onnx);
+      await writeFileAtomic(onnxFile, onnx);
       await context.artifacts.commit('onnx', 'model', onnxFile);
     }
     const model: ModelArtifact = { ...trained, onnx: onnx ? path.basename(onnxFile) : null };

@@ -2,9 +2,8 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TRPCError } from '@trpc/server';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { artifacts } from '../../../db/schema';
+import { getArtifact } from '../../../db/queries/artifacts';
 import { type EvaluationReport, evaluationReportSchema } from '../../../nodes/evaluate/report-schema';
 import { env } from '../env';
 import { publicProcedure, router } from '../trpc';
@@ -17,10 +16,7 @@ export const artifactsRouter = router({
   report: publicProcedure
     .input(z.object({ artifactId: z.uuid() }))
     .query(async ({ ctx, input }): Promise<EvaluationReport> => {
-      const [artifact] = await ctx.services.db
-        .select({ kind: artifacts.kind, uri: artifacts.uri })
-        .from(artifacts)
-        .where(eq(artifacts.id, input.artifactId));
+      const artifact = await getArtifact(ctx.services.db, input.artifactId);
       if (!artifact) throw new TRPCError({ code: 'NOT_FOUND', message: `No artifact ${input.artifactId}` });
       if (artifact.kind !== 'report') {
         throw new TRPCError({

@@ -1,7 +1,6 @@
 import { TRPCError } from '@trpc/server';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { artifacts } from '../../../db/schema';
+import { getArtifact } from '../../../db/queries/artifacts';
 import { readRowsPage } from '../dataset-preview';
 import { publicProcedure, router } from '../trpc';
 
@@ -16,10 +15,7 @@ export const datasetsRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const [artifact] = await ctx.services.db
-        .select()
-        .from(artifacts)
-        .where(eq(artifacts.id, input.artifactId));
+      const artifact = await getArtifact(ctx.services.db, input.artifactId);
       if (!artifact) throw new TRPCError({ code: 'NOT_FOUND', message: `No artifact ${input.artifactId}` });
       if (artifact.kind !== 'dataset') {
         throw new TRPCError({

@@ -1,7 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { desc, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../../../db/client';
 import {
   archivePipeline,
   createPipeline,
@@ -13,7 +11,7 @@ import {
   renamePipeline,
   saveVersion,
 } from '../../../db/queries/pipelines';
-import { runs } from '../../../db/schema';
+import { latestRunOfEach } from '../../../db/queries/runs';
 import { compilePipeline } from '../../../pipeline/compile';
 import { PIPELINE_SCHEMA_VERSION, parsePipelineDocument } from '../../../pipeline/document';
 import { publicProcedure, router } from '../trpc';
@@ -61,7 +59,7 @@ export const pipelinesRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const rows = await listPipelines(ctx.services.db, input);
-      const lastRuns = await latestRuns(
+      const lastRuns = await latestRunOfEach(
         ctx.services.db,
         rows.map((row) => row.id),
       );
@@ -153,22 +151,3 @@ export const pipelinesRouter = router({
       };
     }),
 });
-
-/** The newest run of each pipeline, for the list's "last run" column. */
-async function latestRuns(db: Database, pipelineIds: string[]) {
-  const latest = new Map<string, { id: string; status: string; startedAt: Date }>();
-  if (pipelineIds.length === 0) return latest;
-  const rows = await db
-    .selectDistinctOn([runs.pipelineId], {
-      pipelineId: runs.pipelineId,
-      id: runs.id,
-      status: runs.status,
-      startedAt: runs.startedAt,
-    })
-    .from(runs)
-    .where(inArray(runs.pipelineId, pipelineIds))
-    .orderBy(runs.pipelineId, desc(runs.startedAt));
-  for (const row of rows)
-    latest.set(row.pipelineId, { id: row.id, status: row.status, startedAt: row.startedAt });
-  return latest;
-}

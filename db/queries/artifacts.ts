@@ -1,0 +1,77 @@
+import { and, eq, inArray, or } from 'drizzle-orm';
+import type { Database } from '../client';
+import { artifacts, runSteps, runs } from '../schema';
+
+export type ArtifactRow = typeof artifacts.$inferSelect;
+
+/** One artifact row; undefined when there is none. */
+export async function getArtifact(db: Database, artifactId: string): Promise<ArtifactRow | undefined> {
+  const [row] = await db.select().from(artifacts).where(eq(artifacts.id, artifactId));
+  return row;
+}
+
+/** What a row recorded about its file, for checking the file before it is reused. */
+export interface RecordedArtifact {
+  id: string;
+  stepId: string | null;
+  uri: string;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * The rows of the given artifacts and of every other artifact their steps wrote: a step's outputs
+ * may lean on files of its own that no output names (a model's ONNX file beside model.json).
+ */
+export async function recordedArtifactsOfSteps(
+  db: Database,
+  artifactIds: string[],
+): Promise<RecordedArtifact[]> {
+  if (artifactIds.length === 0) return [];
+  const steps = db
+    .select({ stepId: artifacts.stepId })
+    .from(artifacts)
+    .where(inArray(artifacts.id, artifactIds));
+  return db
+    .select({
+      id: artifacts.id,
+      stepId: artifacts.stepId,
+      uri: artifacts.uri,
+      bytes: artifacts.bytes,
+      sha256: artifacts.sha256,
+    })
+    .from(artifacts)
+    .where(or(inArray(artifacts.id, artifactIds), inArray(artifacts.stepId, steps)));
+}
+
+/** What the database says about the artifact folders of some runs (see nodes/_kit/orphan-sweep.ts). */
+export interface ArtifactOwners {
+  /** The runs that exist. */
+  runIds: string[];
+  /** The file URIs artifact rows of these runs point to. */
+  uris: string[];
+  /** Steps of these runs that are running: their current attempt may be writing right now. */
+  running: { runId: string; nodeId: string; attempt: number }[];
+}
+
+/** Rows are read in slices, keeping each query's parameter list short. */
+const SLICE = 500;
+
+export async function artifactOwners(db: Database, runIds: string[]): Promise<ArtifactOwners> {
+  const owners: ArtifactOwners = { runIds: [], uris: [], running: [] };
+  for (let start = 0; start < runIds.length; start += SLICE) {
+    const slice = runIds.slice(start, start + SLICE);
+    const [known, files, running] = await Promise.all([
+      db.select({ id: runs.id }).from(runs).where(inArray(runs.id, slice)),
+      db.select({ uri: artifacts.uri }).from(artifacts).where(inArray(artifacts.runId, slice)),
+      db
+        .select({ runId: runSteps.runId, nodeId: runSteps.nodeId, attempt: runSteps.attempt })
+        .from(runSteps)
+        .where(and(inArray(runSteps.runId, slice), eq(runSteps.status, 'running'))),
+    ]);
+    owners.runIds.push(...known.map((row) => row.id));
+    owners.uris.push(...files.map((row) => row.uri));
+    owners.running.push(...running);
+  }
+  return owners;
+}

@@ -1,0 +1,19 @@
+import type { Database } from '../client';
+import { type EventLevel, runEvents } from '../schema';
+
+/**
+ * Log lines a run gets before any step starts (why a step runs again instead of being reused).
+ * They are numbered under attempt 0, which no step attempt uses (Temporal counts attempts from 1),
+ * so they never collide with a step's own lines.
+ */
+export async function appendRunStartEvents(
+  db: Database,
+  runId: string,
+  lines: { nodeId: string | null; level: EventLevel; message: string; data?: unknown }[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  await db
+    .insert(runEvents)
+    .values(lines.map((line, seq) => ({ runId, attempt: 0, seq, ...line })))
+    .onConflictDoNothing();
+}

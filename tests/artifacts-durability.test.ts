@@ -1,0 +1,299 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { artifactOwners } from '../db/queries/artifacts';
+import { artifacts, runEvents, runSteps, runs } from '../db/schema';
+import { writeDataset } from '../nodes/_data/dataset-output';
+import { Duck } from '../nodes/_data/duck';
+import { writeTransformSpec } from '../nodes/_data/transform-spec';
+import { isTemporaryName } from '../nodes/_kit/atomic-file';
+import type { NodeContext } from '../nodes/_kit/context';
+import { writeJsonArtifact } from '../nodes/_kit/json-artifact';
+import { StepArtifacts } from '../nodes/_kit/local-artifacts';
+import { sweepOrphanArtifacts } from '../nodes/_kit/orphan-sweep';
+import type { RunResult } from '../workflows/pipeline.types';
+import { rerun } from '../workflows/run-service';
+import { setUpDatabaseAndWorker } from './support/fixture';
+import { pipelineDoc } from './support/pipeline-doc';
+import { executions, runToEnd, savePipeline, stepRows } from './support/pipelines';
+
+const fixture = setUpDatabaseAndWorker();
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'artifacts-durability-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A step's context with a real local artifact store and nothing else a writer needs. */
+async function stepContext(dataDir: string, nodeId: string): Promise<NodeContext> {
+  const artifacts = new StepArtifacts(path.join(dataDir, 'artifacts'), 'durability-run', nodeId, 1);
+  await artifacts.prepare();
+  const ignore = () => {};
+  return {
+    runId: 'durability-run',
+    nodeId,
+    attempt: 1,
+    dataDir,
+    artifacts,
+    log: { info: ignore, warn: ignore, error: ignore },
+    progress: ignore,
+    signal: new AbortController().signal,
+  };
+}
+
+const inode = (file: string) => statSync(file).ino;
+const temporaryFiles = (folder: string) => readdirSync(folder).filter((name) => name.includes('.tmp-'));
+
+describe('artifact writers', () => {
+  // A file rewritten in place keeps its inode; one written elsewhere and renamed into place does not,
+  // so a new inode on the second write shows the writer never exposes a half-written file.
+  it('write JSON artifacts, Parquet datasets and transform specs under a temporary name, then rename', async () => {
+    const context = await stepContext(scratch, 'writers');
+    const first = await writeJsonArtifact(context, 'report', 'report', { accuracy: 0.9 });
+    const jsonInode = inode(first.path);
+    const second = await writeJsonArtifact(context, 'report', 'report', { accuracy: 0.95 });
+    expect(second.path).toBe(first.path);
+    expect(inode(second.path)).not.toBe(jsonInode);
+    expect(JSON.parse(readFileSync(second.path, 'utf8'))).toEqual({ accuracy: 0.95 });
+
+    const duck = await Duck.open();
+    try {
+      // DuckDB replaces an existing file by a rename of its own, so the inode cannot tell here; what
+      // COPY was pointed at, and whether the final name existed when it finished, can.
+      const output = context.artifacts.pathFor('data', 'parquet');
+      const copies: { target: string; finalExisted: boolean }[] = [];
+      const exec = duck.exec.bind(duck);
+      duck.exec = async (sql, params = []) => {
+        await exec(sql, params);
+        const target = params.at(-1);
+        if (sql.startsWith('copy') && typeof target === 'string')
+          copies.push({ target, finalExisted: existsSync(output) });
+      };
+      const dataset = await writeDataset(duck, context, 'data', {
+        sql: 'select range as x from range($1)',
+        params: [7],
+      });
+      expect(dataset.stored.path).toBe(output);
+      expect(copies.map(({ target, finalExisted }) => [path.dirname(target), finalExisted])).toEqual([
+        [path.dirname(output), false],
+      ]);
+      expect(isTemporaryName(path.basename(copies[0]?.target ?? ''))).toBe(true);
+      expect(dataset.profile.rows).toBe(7);
+      expect(await duck.all('select count(*)::int as n from read_parquet($1)', [output])).toEqual([{ n: 7 }]);
+
+      await writeTransformSpec(dataset.stored.path, { version: 1, steps: [] });
+      const specFile = dataset.stored.path.replace(/\.parquet$/, '.transforms.json');
+      const specInode = inode(specFile);
+      await writeTransformSpec(dataset.stored.path, { version: 1, steps: [{ op: 'drop', columns: ['x'] }] });
+      expect(inode(specFile)).not.toBe(specInode);
+    } finally {
+      duck.close();
+    }
+    expect(temporaryFiles(path.dirname(first.path))).toEqual([]);
+  });
+});
+
+describe('reuse checks the stored files against their rows', () => {
+  it('runs a step again when its file changed or was cut short, and the steps after it, saying why', async () => {
+    const outageOver = path.join(scratch, 'outage-over');
+    const doc = pipelineDoc(
+      [
+        { id: 's1', type: 'test.source', config: { value: 'one' } },
+        { id: 't1', type: 'test.transform' },
+        { id: 's2', type: 'test.source', config: { value: 'two' } },
+        { id: 't2', type: 'test.transform' },
+        { id: 'j', type: 'test.join' },
+        {
+          id: 'f',
+          type: 'test.transform',
+          config: { failWhileMissing: outageOver, failMessage: 'outage' },
+          execution: { maxAttempts: 1 },
+        },
+      ],
+      ['s1.out->t1.in', 's2.out->t2.in', 't1.out->j.left', 't2.out->j.right', 'j.out->f.in'],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const first = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(first.result.status).toBe('failed');
+    const firstRunId = first.started.runId;
+    const stored = await storedOutputs(firstRunId);
+
+    // t1's file keeps its size but not its bytes; s2's file loses its last byte.
+    const t1 = stored.t1;
+    const s2 = stored.s2;
+    if (!t1 || !s2) throw new Error('the first run stored no outputs for t1 and s2');
+    const t1Text = readFileSync(t1.file, 'utf8');
+    const tampered = t1Text.replace('"one"', '"six"');
+    expect(tampered).not.toBe(t1Text);
+    writeFileSync(t1.file, tampered);
+    const s2Bytes = readFileSync(s2.file);
+    writeFileSync(s2.file, s2Bytes.subarray(0, s2Bytes.length - 1));
+
+    writeFileSync(outageOver, 'ok');
+    const second = await rerun(
+      { db: fixture.database.db, temporal: fixture.worker.client, taskQueue: fixture.worker.taskQueue },
+      firstRunId,
+      { fromFailure: true },
+    );
+    expect(second.reused).toEqual(['s1']);
+    const result: RunResult = await fixture.worker.client.workflow.getHandle(second.workflowId).result();
+    expect(result.status).toBe('succeeded');
+    expect(await executions(fixture.database.db, second.runId)).toEqual({ t1: 1, s2: 1, t2: 1, j: 1, f: 1 });
+
+    const sha = createHash('sha256').update(tampered).digest('hex');
+    const prefix = `Runs again instead of reusing the outputs of run ${firstRunId}: `;
+    const warnings = await fixture.database.db
+      .select({ nodeId: runEvents.nodeId, level: runEvents.level, message: runEvents.message })
+      .from(runEvents)
+      .where(and(eq(runEvents.runId, second.runId), eq(runEvents.attempt, 0)))
+      .orderBy(asc(runEvents.seq));
+    // In plan order.
+    expect(warnings).toEqual([
+      {
+        nodeId: 's2',
+        level: 'warn',
+        message: `${prefix}its stored file out.json is ${s2.bytes - 1} bytes, but was ${s2.bytes} bytes when written`,
+      },
+      {
+        nodeId: 't1',
+        level: 'warn',
+        message: `${prefix}its stored file out.json has changed since it was written (sha256 ${sha.slice(0, 12)}…, recorded ${t1.sha256.slice(0, 12)}…)`,
+      },
+      { nodeId: 't2', level: 'warn', message: `${prefix}the step before it, s2, runs again` },
+      { nodeId: 'j', level: 'warn', message: `${prefix}the step before it, t1, runs again` },
+    ]);
+    // What flowed on is t1's fresh output, not the changed file.
+    const join = (await storedOutputs(second.runId)).j;
+    expect(JSON.parse(readFileSync(join?.file ?? '', 'utf8')).left).toEqual({
+      node: 't1',
+      input: { node: 's1', value: 'one' },
+    });
+    const steps = await stepRows(fixture.database.db, second.runId);
+    expect(steps.map((step) => [step.nodeId, step.status])).toEqual([
+      ['f', 'succeeded'],
+      ['j', 'succeeded'],
+      ['s1', 'cached'],
+      ['s2', 'succeeded'],
+      ['t1', 'succeeded'],
+      ['t2', 'succeeded'],
+    ]);
+  });
+});
+
+/** The `out` artifact of each step of a run: its file and what its row recorded. */
+async function storedOutputs(runId: string) {
+  const rows = await fixture.database.db
+    .select({ nodeId: runSteps.nodeId, uri: artifacts.uri, bytes: artifacts.bytes, sha256: artifacts.sha256 })
+    .from(artifacts)
+    .innerJoin(runSteps, eq(runSteps.id, artifacts.stepId))
+    .where(eq(artifacts.runId, runId));
+  return Object.fromEntries(
+    rows.map((row) => [row.nodeId, { file: fileURLToPath(row.uri), bytes: row.bytes, sha256: row.sha256 }]),
+  );
+}
+
+describe('orphan sweep', () => {
+  it('removes what no row points to after a crash, and keeps recorded and running attempts', async () => {
+    const db = fixture.database.db;
+    const dataDir = mkdtempSync(path.join(scratch, 'sweep-'));
+    const root = path.join(dataDir, 'artifacts');
+    const { version } = await savePipeline(db, pipelineDoc([{ id: 'a', type: 'test.source' }], []));
+    const [run] = await db
+      .insert(runs)
+      .values({
+        pipelineId: version.pipelineId,
+        pipelineVersionId: version.id,
+        workflowId: `sweep-${randomUUID()}`,
+      })
+      .returning();
+    if (!run) throw new Error('no run row');
+    const file = (relative: string, text = 'x') => {
+      const full = path.join(root, run.id, relative);
+      mkdirSync(path.dirname(full), { recursive: true });
+      writeFileSync(full, text);
+      return full;
+    };
+    // ingest: attempt 1 died mid-step; attempt 2 succeeded, beside its recorded file a spec and a
+    // temporary file of a write that never finished.
+    file('ingest/attempt-1/data.parquet', 'half');
+    const recorded = file('ingest/attempt-2/data.parquet');
+    file('ingest/attempt-2/data.transforms.json');
+    file('ingest/attempt-2/.data.parquet.tmp-0123456789ab');
+    // train: attempt 3 is running (perhaps on another worker), attempt 2 was an earlier failed try.
+    file('train/attempt-2/model.json');
+    file('train/attempt-3/.model.json.tmp-ba9876543210');
+    // A crashed attempt of a step that later failed for good.
+    file('evaluate/attempt-1/report.json');
+    const [ingestStep] = await db
+      .insert(runSteps)
+      .values([
+        { runId: run.id, nodeId: 'ingest', nodeType: 'ingest', status: 'succeeded', attempt: 2 },
+        { runId: run.id, nodeId: 'train', nodeType: 'train', status: 'running', attempt: 3 },
+        { runId: run.id, nodeId: 'evaluate', nodeType: 'evaluate', status: 'failed', attempt: 1 },
+      ])
+      .returning();
+    // The row names the file where DATA_DIR used to be: it is matched by run, node and attempt.
+    const movedUri = pathToFileURL(
+      path.join('/old/data/dir/artifacts', run.id, 'ingest/attempt-2/data.parquet'),
+    ).href;
+    await db.insert(artifacts).values({
+      runId: run.id,
+      stepId: ingestStep?.id,
+      port: 'data',
+      kind: 'dataset',
+      uri: movedUri,
+      bytes: 1,
+      sha256: createHash('sha256').update('x').digest('hex'),
+    });
+    // A run the database no longer knows, and a folder that is no run's.
+    const deletedRun = randomUUID();
+    mkdirSync(path.join(root, deletedRun, 'a', 'attempt-1'), { recursive: true });
+    writeFileSync(path.join(root, deletedRun, 'a', 'attempt-1', 'out.json'), '{}');
+    mkdirSync(path.join(root, 'notes'));
+    writeFileSync(path.join(root, 'notes', 'readme.txt'), 'kept');
+
+    const result = await sweepOrphanArtifacts(root, (runIds) => artifactOwners(db, runIds));
+
+    expect([...result.removed].sort()).toEqual(
+      [
+        deletedRun,
+        `${run.id}/ingest/attempt-1`,
+        `${run.id}/ingest/attempt-2/.data.parquet.tmp-0123456789ab`,
+        `${run.id}/train/attempt-2`,
+        `${run.id}/evaluate/attempt-1`,
+      ].sort(),
+    );
+    expect(listTree(root)).toEqual(
+      [
+        'notes/readme.txt',
+        `${run.id}/ingest/attempt-2/data.parquet`,
+        `${run.id}/ingest/attempt-2/data.transforms.json`,
+        `${run.id}/train/attempt-3/.model.json.tmp-ba9876543210`,
+      ].sort(),
+    );
+    expect(readFileSync(recorded, 'utf8')).toBe('x');
+    // The emptied evaluate folder went with its only attempt.
+    expect(existsSync(path.join(root, run.id, 'evaluate'))).toBe(false);
+
+    // A second sweep finds nothing more to do.
+    expect(await sweepOrphanArtifacts(root, (runIds) => artifactOwners(db, runIds))).toEqual({ removed: [] });
+  });
+});
+
+/** Every file under a folder, relative to it, sorted. */
+function listTree(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
