@@ -67,8 +67,16 @@ describe('train', () => {
     );
     await expect(training).rejects.toThrow(/abort/i);
     const atCancel = reports;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // The threads were terminated, not left growing 2000 trees: no progress comes after the abort.
+    // The threads were terminated, not left growing 2000 trees: the next fit gets them (it would
+    // otherwise queue behind the cancelled one past the test's timeout), and no progress of the
+    // cancelled fit comes after the abort.
+    const next = await harness.run(
+      nodeRuns.train,
+      { target: 'target', algorithm: 'random_forest', trees: 4 },
+      { data: breastCancer },
+    );
+    const model = await readModelArtifact(new URL(next.outputs.model?.uri ?? '').pathname);
+    expect(model.fitted.algorithm === 'random_forest' && model.fitted.model.trees.length).toBe(4);
     expect(reports).toBe(atCancel);
   });
 
