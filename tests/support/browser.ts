@@ -49,7 +49,10 @@ export function watchPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`Uncaught: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`Console error: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    // "Failed to load resource" names no resource in its text: the location does.
+    const { url } = message.location();
+    errors.push(`Console error: ${message.text()}${url ? ` (${url})` : ''}`);
   });
   return errors;
 }
