@@ -5,8 +5,13 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { runStatuses } from '../../db/schema';
 import { useTRPC } from '../_trpc/client';
+import { formatNumber, formatSeconds } from './format';
+import { metricLabel } from './report/metrics';
 
-/** A pipeline's runs, newest first, filterable by status; each opens on the canvas. */
+/**
+ * A pipeline's runs, newest first, filterable by status; each opens on the canvas. The main metric
+ * is the evaluate step's first gated metric, else accuracy or R², so runs compare at a glance.
+ */
 export function RunHistory({ pipelineId }: { pipelineId: string }) {
   const trpc = useTRPC();
   const [status, setStatus] = useState<(typeof runStatuses)[number] | ''>('');
@@ -47,6 +52,7 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
               <th>Trigger</th>
               <th>Started</th>
               <th>Duration</th>
+              <th>Main metric</th>
             </tr>
           </thead>
           <tbody>
@@ -63,7 +69,12 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
                 <td>v{run.version}</td>
                 <td>{run.trigger}</td>
                 <td>{run.startedAt.toLocaleString()}</td>
-                <td>{run.durationMs === null ? '—' : `${(run.durationMs / 1000).toFixed(1)} s`}</td>
+                <td>{run.durationMs === null ? '—' : formatSeconds(run.durationMs / 1000)}</td>
+                <td title={run.mainMetric ? String(run.mainMetric.value) : undefined}>
+                  {run.mainMetric
+                    ? `${metricLabel(run.mainMetric.name)} ${formatNumber(run.mainMetric.value)}`
+                    : '—'}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -14,6 +14,7 @@ import { Inspector } from './Inspector';
 import { NodeDetails } from './NodeDetails';
 import { Palette } from './Palette';
 import { RunDialog } from './RunDialog';
+import { useFraming } from './use-framing';
 import { useRunView } from './use-run-view';
 import { useEditorShortcuts } from './use-shortcuts';
 import { VersionsPanel } from './VersionsPanel';
@@ -30,6 +31,7 @@ export function Editor({ pipelineId, runId }: { pipelineId: string; runId?: stri
 function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialRunId?: string }) {
   const trpc = useTRPC();
   const flow = useReactFlow();
+  const frame = useFraming();
   const [runId, setRunId] = useState(initialRunId);
   const run = useRunView(runId);
   // A run opened from history shows the version that ran; otherwise the latest version.
@@ -59,9 +61,8 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
     useEditor.getState().load(loaded.data.version.graph, loaded.data.version.version);
     setReady(true);
     // Frame a loaded pipeline once its nodes are on the canvas; an empty one keeps zoom 1.
-    if (loaded.data.version.graph.nodes.length)
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
-  }, [loaded.data, flow, ready]);
+    if (loaded.data.version.graph.nodes.length) requestAnimationFrame(() => void frame());
+  }, [loaded.data, frame, ready]);
 
   // The compiler is pure and shared: the editor runs it on every edit, no round trip.
   const compiled = useMemo(() => compilePipeline(doc), [doc]);
@@ -193,7 +194,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             title="Arrange the steps left to right"
             onClick={() => {
               useEditor.getState().layout();
-              requestAnimationFrame(() => void flow.fitView({ duration: 200 }));
+              requestAnimationFrame(() => void frame());
             }}
           >
             Auto-layout

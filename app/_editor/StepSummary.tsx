@@ -2,14 +2,9 @@
 
 import { z } from 'zod';
 import { metricNames } from '../../ml/metrics/summary';
-import {
-  algorithmLabels,
-  formatCount,
-  formatNumber,
-  formatSeconds,
-  metricLabel,
-} from '../_components/report/format';
+import { formatCount, formatNumber, formatSeconds } from '../_components/format';
 import { ImportanceBars } from '../_components/report/ImportanceBars';
+import { algorithmLabels, metricLabel } from '../_components/report/metrics';
 
 /**
  * What a finished step reported about itself, drawn for people: a clean step's data-quality rules,

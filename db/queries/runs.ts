@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { artifacts, pipelines, pipelineVersions, type RunStatus, runEvents, runSteps, runs } from '../schema';
 import { afterCursor } from './keyset';
@@ -79,6 +79,31 @@ export async function runWithSteps(db: Database, runId: string) {
     .where(eq(runSteps.runId, runId))
     .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
   return { run, steps };
+}
+
+/**
+ * The finished evaluate steps of some runs, in the order they ran, each with its summary and the
+ * metric its node's first gate names in the version the run ran (for the run history's main metric).
+ */
+export async function listEvaluations(db: Database, runIds: string[]) {
+  if (runIds.length === 0) return [];
+  return db
+    .select({
+      runId: runSteps.runId,
+      summary: runSteps.outputSummary,
+      gatedMetric: sql<unknown>`jsonb_path_query_first(${pipelineVersions.graph}, '$.nodes[*] ? (@.id == $id).config.gates[0].metric', jsonb_build_object('id', ${runSteps.nodeId}::text))`,
+    })
+    .from(runSteps)
+    .innerJoin(runs, eq(runs.id, runSteps.runId))
+    .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+    .where(
+      and(
+        inArray(runSteps.runId, runIds),
+        eq(runSteps.nodeType, 'evaluate'),
+        isNotNull(runSteps.outputSummary),
+      ),
+    )
+    .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
 }
 
 /** A run with its steps, its latest log lines and its artifacts; undefined when there is no such run. */

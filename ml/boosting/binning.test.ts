@@ -66,9 +66,10 @@ describe('binning', () => {
     for (const cut of cuts) {
       const below = distinct.filter((value) => value <= cut).at(-1);
       const above = distinct.find((value) => value > cut);
-      expect(below).toBeDefined();
-      expect(above).toBeDefined();
-      expect(cut).toBeLessThan(above ?? 0);
+      // Each cut lies between two neighbouring distinct values: at or above the lower one (which
+      // falls in the bin below it), strictly below the upper one.
+      expect(cut).toBeGreaterThanOrEqual(below ?? Number.POSITIVE_INFINITY);
+      expect(cut).toBeLessThan(above ?? Number.NEGATIVE_INFINITY);
     }
   });
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactRef } from '../_kit/artifact-ref';
 import { NodeHarness } from '../_kit/test-harness';
@@ -67,8 +68,17 @@ describe('train', () => {
     );
     await expect(training).rejects.toThrow(/abort/i);
     const atCancel = reports;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // The threads were terminated, not left growing 2000 trees: no progress comes after the abort.
+    // The threads were terminated, not left growing 2000 trees: the next fit, a tree per thread,
+    // gets every one of them (it would otherwise queue behind the cancelled one past the test's
+    // timeout), and no progress of the cancelled fit comes after the abort.
+    const threads = availableParallelism();
+    const next = await harness.run(
+      nodeRuns.train,
+      { target: 'target', algorithm: 'random_forest', trees: threads },
+      { data: breastCancer },
+    );
+    const model = await readModelArtifact(new URL(next.outputs.model?.uri ?? '').pathname);
+    expect(model.fitted.algorithm === 'random_forest' && model.fitted.model.trees.length).toBe(threads);
     expect(reports).toBe(atCancel);
   });
 

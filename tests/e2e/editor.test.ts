@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/launcher/web-app';
-import { type Browser, launchBrowser } from '../support/browser';
+import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
 import { setUpDatabaseAndWorker } from '../support/fixture';
 import { startWebApp } from '../support/web-app';
 
@@ -21,20 +21,20 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** Runs a browser test on a fresh page, saving a screenshot when it fails. */
+/**
+ * Runs a browser test on a fresh page, saving a screenshot when it fails. The test fails too when
+ * the page threw or logged an error, even if everything it looked for was there.
+ */
 async function onPage(name: string, test: (page: Page) => Promise<void>): Promise<void> {
   const page = await browser.context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  const pageErrors = watchPageErrors(page);
   try {
     await test(page);
+    if (pageErrors.length) throw new Error(`The page reported errors:\n${pageErrors.join('\n')}`);
   } catch (error) {
     mkdirSync(failures, { recursive: true });
     await page.screenshot({ path: path.join(failures, `${name}.png`), fullPage: true }).catch(() => {});
-    if (pageErrors.length && error instanceof Error)
+    if (pageErrors.length && error instanceof Error && !error.message.startsWith('The page reported'))
       error.message += `\nBrowser errors:\n${pageErrors.slice(0, 5).join('\n')}`;
     throw error;
   } finally {
@@ -81,6 +81,27 @@ async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
 }
 
 describe('editor in Chromium', () => {
+  it('fails a test whose page throws or logs an error', async () => {
+    const thrown = onPage('deliberate-page-error', async (page) => {
+      await page.goto(app.url);
+      const raised = page.waitForEvent('pageerror');
+      await page.evaluate(() => {
+        setTimeout(() => {
+          throw new Error('deliberate failure');
+        });
+      });
+      await raised;
+    });
+    await expect(thrown).rejects.toThrow('The page reported errors:\nUncaught: deliberate failure');
+    const logged = onPage('deliberate-console-error', async (page) => {
+      await page.goto(app.url);
+      const reported = page.waitForEvent('console', (message) => message.text() === 'deliberately logged');
+      await page.evaluate(() => console.error('deliberately logged'));
+      await reported;
+    });
+    await expect(logged).rejects.toThrow('The page reported errors:\nConsole error: deliberately logged');
+  }, 60_000);
+
   it('builds a classification pipeline from an empty canvas, runs it live and shows the confusion matrix', async () => {
     await onPage('build-and-run', async (page) => {
       await newPipeline(page);
@@ -159,7 +180,7 @@ describe('editor in Chromium', () => {
           .filter(Boolean)
           .map((id) => page.locator(`[id="${id}"]`).textContent()),
       );
-      expect(messages.join(' ')).toMatch(/1/);
+      expect(messages).toContain('Too big: expected number to be <1');
     });
   }, 300_000);
 

@@ -6,6 +6,7 @@ import { type KeyboardEvent, useId, useMemo, useState } from 'react';
 import { type ColumnProfile, type DatasetProfile, readProfile } from '../../../nodes/_data/profile-schema';
 import type { AppRouter } from '../../_server/root';
 import { useTRPC } from '../../_trpc/client';
+import { formatCell, formatCount, formatPercent, formatStatistic, rawText } from '../format';
 import './dataset.css';
 
 export type DatasetPreviewData = inferRouterOutputs<AppRouter>['datasets']['preview'];
@@ -229,17 +230,21 @@ function ColumnCard({
           <dl className="dataset-stats">
             <div>
               <dt>{datetime ? 'From' : 'Min'}</dt>
-              <dd>{formatValue(column.min)}</dd>
+              <dd>{formatStatistic(column.min)}</dd>
             </div>
             <div>
               <dt>{datetime ? 'To' : 'Max'}</dt>
-              <dd>{formatValue(column.max)}</dd>
+              <dd>{formatStatistic(column.max)}</dd>
             </div>
             {numeric && column.mean !== null && (
               <div>
                 <dt>Mean</dt>
-                <dd title={column.std === null ? undefined : `standard deviation ${formatValue(column.std)}`}>
-                  {formatValue(column.mean)}
+                <dd
+                  title={
+                    column.std === null ? undefined : `standard deviation ${formatStatistic(column.std)}`
+                  }
+                >
+                  {formatStatistic(column.mean)}
                 </dd>
               </div>
             )}
@@ -273,7 +278,7 @@ function Histogram({ column }: { column: ColumnProfile }) {
         width={SPARK_W}
         height={SPARK_H}
         role="img"
-        aria-label={`Histogram of ${column.name} in ${bins.length} bins from ${formatValue(first?.from ?? null)} to ${formatValue(last?.to ?? null)}`}
+        aria-label={`Histogram of ${column.name} in ${bins.length} bins from ${formatStatistic(first?.from ?? null)} to ${formatStatistic(last?.to ?? null)}`}
       >
         <line x1={0} x2={SPARK_W} y1={SPARK_H - 0.5} y2={SPARK_H - 0.5} className="dataset-spark-axis" />
         {bins.map((bin, index) => {
@@ -287,14 +292,14 @@ function Histogram({ column }: { column: ColumnProfile }) {
               height={height}
               className="dataset-spark-bar"
             >
-              <title>{`${formatValue(bin.from)} to ${formatValue(bin.to)}: ${formatCount(bin.count)} rows`}</title>
+              <title>{`${formatStatistic(bin.from)} to ${formatStatistic(bin.to)}: ${formatCount(bin.count)} rows`}</title>
             </rect>
           );
         })}
       </svg>
       <div className="dataset-histogram-range" aria-hidden="true">
-        <span>{formatValue(first?.from ?? null)}</span>
-        <span>{formatValue(last?.to ?? null)}</span>
+        <span>{formatStatistic(first?.from ?? null)}</span>
+        <span>{formatStatistic(last?.to ?? null)}</span>
       </div>
     </div>
   );
@@ -319,8 +324,11 @@ function TopValues({
   return (
     <ol className="dataset-top-values" aria-label={`Most frequent values of ${column.name}`}>
       {top.map((entry) => (
-        <li key={String(entry.value)} title={`${formatValue(entry.value)}: ${formatCount(entry.count)} rows`}>
-          <span className="dataset-top-value">{formatValue(entry.value)}</span>
+        <li
+          key={String(entry.value)}
+          title={`${formatStatistic(entry.value)}: ${formatCount(entry.count)} rows`}
+        >
+          <span className="dataset-top-value">{formatStatistic(entry.value)}</span>
           <span className="dataset-top-bar" aria-hidden="true">
             <span style={{ width: `${(entry.count / max) * 100}%` }} />
           </span>
@@ -418,70 +426,4 @@ function RowsTable({
 
 function alignOf(type: string | undefined): string {
   return type === 'numeric' ? 'num' : '';
-}
-
-const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const valueFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
-const cellFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6, useGrouping: false });
-
-function formatCount(value: number): string {
-  return countFormat.format(value);
-}
-
-function formatPercent(fraction: number): string {
-  if (fraction === 0) return '0%';
-  if (fraction < 0.001) return '<0.1%';
-  return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
-}
-
-/** A profile statistic: numbers to 4 significant digits, whole numbers from 10 000 up. */
-function formatValue(value: string | number | boolean | null): string {
-  if (value === null) return '–';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return String(value);
-    if (Math.abs(value) >= 10_000) return countFormat.format(value);
-    if (value !== 0 && Math.abs(value) < 0.001) return value.toExponential(2);
-    return valueFormat.format(value);
-  }
-  return typeof value === 'string' ? isoText(value) : String(value);
-}
-
-const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/;
-
-/** An ISO timestamp as "2024-05-01 13:45:10", or just the date at midnight UTC; other text as is. */
-function isoText(text: string): string {
-  const match = ISO_DATETIME.exec(text);
-  if (!match) return text;
-  const [, date, time, fraction] = match;
-  if (time === '00:00:00' && (!fraction || Number(fraction) === 0)) return date ?? text;
-  return `${date} ${time}${fraction && Number(fraction) !== 0 ? fraction : ''}`;
-}
-
-/** A cell: numbers to 6 significant digits, dates as ISO text, nested values as JSON. */
-function formatCell(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') {
-    if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
-    if (value !== 0 && Math.abs(value) < 1e-4) return value.toExponential(3);
-    return cellFormat.format(value);
-  }
-  if (typeof value === 'string') return isoText(value);
-  return rawText(value);
-}
-
-function rawText(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (value instanceof Date)
-    return value
-      .toISOString()
-      .replace('T', ' ')
-      .replace(/(\.000)?Z$/, '');
-  if (typeof value === 'object') {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return String(value);
-    }
-  }
-  return String(value);
 }

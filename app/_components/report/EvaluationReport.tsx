@@ -8,19 +8,10 @@ import type {
   EvaluationReport as Report,
   ReportMetrics,
 } from '../../../nodes/evaluate/report-schema';
+import { formatCount, formatLabel, formatNumber, formatSeconds } from '../format';
 import { HistogramChart, Legend, ScatterChart, type Series, seriesColors, UnitLineChart } from './charts';
-import {
-  algorithmLabels,
-  formatCount,
-  formatLabel,
-  formatNumber,
-  formatSeconds,
-  headlineMetrics,
-  lowerIsBetter,
-  metricDescription,
-  metricLabel,
-} from './format';
 import { ImportanceBars, TOP_FEATURES } from './ImportanceBars';
+import { algorithmLabels, headlineMetrics, lowerIsBetter, metricDescription, metricLabel } from './metrics';
 import './report.css';
 
 export interface EvaluationReportProps {

@@ -1,7 +1,7 @@
 'use client';
 
 import type { FeatureImportance } from '../../../nodes/evaluate/report-schema';
-import { formatNumber } from './format';
+import { formatNumber } from '../format';
 
 /** Importances shown at most. */
 export const TOP_FEATURES = 15;

@@ -1,7 +1,8 @@
 'use client';
 
 import { type ReactNode, useId } from 'react';
-import { formatNumber, niceTicks } from './format';
+import { formatNumber } from '../format';
+import { niceTicks } from './ticks';
 
 /** Plain-SVG charts for the report: small, axis-labelled, no chart library. */
 

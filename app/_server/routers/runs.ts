@@ -1,8 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { latestVersion } from '../../../db/queries/pipelines';
-import { getRunDetail, listRuns } from '../../../db/queries/runs';
+import { getRunDetail, listEvaluations, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
+import { mainMetric } from '../../../nodes/evaluate/main-metric';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
 import { publicProcedure, router } from '../trpc';
 
@@ -41,11 +42,16 @@ export const runsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const items = await listRuns(ctx.services.db, input);
+      const evaluations = await listEvaluations(
+        ctx.services.db,
+        items.map((item) => item.id),
+      );
       const last = items.at(-1);
       return {
         items: items.map((item) => ({
           ...item,
           durationMs: item.finishedAt ? item.finishedAt.getTime() - item.startedAt.getTime() : null,
+          mainMetric: mainMetric(evaluations.filter((evaluation) => evaluation.runId === item.id)),
         })),
         nextCursor:
           items.length === input.limit && last ? { startedAt: last.startedAt, id: last.id } : undefined,

@@ -1,7 +1,6 @@
 'use client';
 
-import type { KnownColumn } from '../../../nodes/_kit/known-columns';
-import { CommitText } from './CommitText';
+import type { KnownColumn } from '../../../../nodes/_kit/known-columns';
 import {
   type Comparison,
   fromGroup,
@@ -15,34 +14,31 @@ import {
   takesValue,
   toGroup,
   valueText,
-} from './condition-model';
+} from '../condition-model';
+import { CommitText } from './CommitText';
+import type { WidgetProps } from './widget-props';
 
 /** Groups nest this deep at most: deeper logic is clearer as separate steps. */
 const MAX_NESTING = 2;
 
-export interface ConditionInputProps {
-  id: string;
-  label: string;
-  /** The stored condition; it must read as one (the form shows JSON otherwise). */
-  current: unknown;
-  set: (next: unknown) => void;
-  columns: KnownColumn[] | undefined;
-  describedBy?: string;
-}
-
-/** A condition as rows of "column operator value", matched all or any, with nested groups. */
-export function ConditionInput({ id, label, current, set, columns, describedBy }: ConditionInputProps) {
+/**
+ * A condition as rows of "column operator value", matched all or any, with nested groups. The stored
+ * condition must read as one (the form shows JSON otherwise).
+ */
+export function ConditionInput({ field, current, set, columns, control, labelId }: WidgetProps) {
+  const id = control.id;
+  const describedBy = [labelId, control['aria-describedby']].filter(Boolean).join(' ');
   const group = toGroup(current) ?? { mode: 'all', parts: [] };
   return (
     <fieldset className="cf-condition" id={id} aria-describedby={describedBy}>
-      <legend className="cf-visually-hidden">{label}</legend>
+      <legend className="cf-visually-hidden">{field.label}</legend>
       <GroupEditor
         group={group}
         onChange={(next) => set(fromGroup(next))}
         columns={columns}
         id={id}
         depth={0}
-        label={label}
+        label={field.label}
       />
     </fieldset>
   );

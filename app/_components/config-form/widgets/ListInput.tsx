@@ -1,28 +1,8 @@
 'use client';
 
-import type { ReactNode } from 'react';
-import type { FieldProblem, FormField, ItemShape, ItemVariant } from './fields';
-import { withField } from './values';
-
-/** Renders one field of an entry: the form's own field row, so entries get every widget. */
-export type RenderField = (args: {
-  field: FormField;
-  current: unknown;
-  set: (next: unknown) => void;
-  problems: FieldProblem[];
-  id: string;
-}) => ReactNode;
-
-export interface ListInputProps {
-  field: FormField & { item: ItemShape };
-  current: unknown;
-  set: (next: unknown) => void;
-  id: string;
-  legend: ReactNode;
-  /** Problems anywhere inside the list, their paths starting with the field's name. */
-  problems: FieldProblem[];
-  renderField: RenderField;
-}
+import type { FieldProblem, ItemVariant } from '../fields';
+import { withField } from '../values';
+import type { WidgetProps } from './widget-props';
 
 type Entry = Record<string, unknown>;
 
@@ -33,8 +13,13 @@ function isEntry(value: unknown): value is Entry {
 /**
  * A list of entries (operations, rules, slices, gates) edited one by one: each entry a card with its
  * kind, its own fields, and buttons to move or remove it; a menu or button adds one at the end.
+ * Problems are those anywhere inside the list, their paths starting with the field's name.
  */
-export function ListInput({ field, current, set, id, legend, problems, renderField }: ListInputProps) {
+export function ListInput({ field, current, set, control, label, problems, renderField }: WidgetProps) {
+  const { item } = field;
+  // A field is a list only with the shape of its entries (fields.ts); without one it shows as JSON.
+  if (!item) return null;
+  const { id } = control;
   const entries = Array.isArray(current) ? current.filter(isEntry) : [];
   const noun = singular(field.label);
   const write = (next: Entry[]) => set(next.length ? next : undefined);
@@ -46,10 +31,9 @@ export function ListInput({ field, current, set, id, legend, problems, renderFie
     if (moved) next.splice(index + by, 0, moved);
     write(next);
   };
-  const { item } = field;
   return (
     <fieldset className="cf-fieldset cf-list" id={id}>
-      <legend className="cf-label cf-legend">{legend}</legend>
+      <legend className="cf-label cf-legend">{label}</legend>
       {entries.length === 0 && <p className="cf-muted">No {noun}s yet.</p>}
       <ol className="cf-entries">
         {entries.map((entry, index) => {

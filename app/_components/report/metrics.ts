@@ -1,4 +1,4 @@
-/** Names, number formats and directions of the metrics a report holds. Pure. */
+/** Names, descriptions and directions of the metrics a report holds, and the algorithms' names. Pure. */
 
 const labels: Record<string, string> = {
   accuracy: 'Accuracy',
@@ -57,58 +57,9 @@ export function lowerIsBetter(name: string): boolean {
   return lowerIsBetterMetrics.has(name);
 }
 
-const significant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
-const significant3 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
-const large = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** 4 significant digits (3 with `short`), whole numbers from 10 000 up; null as an en dash. */
-export function formatNumber(value: number | null | undefined, short = false): string {
-  if (value === null || value === undefined) return '–';
-  if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 10_000) return large.format(value);
-  if (value !== 0 && Math.abs(value) < 1e-6) return value.toExponential(short ? 1 : 2);
-  return (short ? significant3 : significant).format(value);
-}
-
-export function formatCount(value: number): string {
-  return large.format(value);
-}
-
-export function formatLabel(label: string | number | boolean): string {
-  return typeof label === 'string' ? label : String(label);
-}
-
-export function formatSeconds(seconds: number): string {
-  if (seconds < 1) return `${Math.round(seconds * 1000)}\u00a0ms`;
-  if (seconds < 60) return `${formatNumber(seconds, true)}\u00a0s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}\u00a0min ${Math.round(seconds - minutes * 60)}\u00a0s`;
-}
-
 export const algorithmLabels: Record<string, string> = {
   gradient_boosting: 'Gradient boosting',
   random_forest: 'Random forest',
   decision_tree: 'Decision tree',
   linear: 'Linear',
 };
-
-/** Roughly `count` round tick values inside [min, max]; at least two when the span allows. */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
-  if (min === max) return [min];
-  let ticks: number[] = [];
-  for (let wanted = count; wanted <= count + 4 && ticks.length < Math.min(3, count); wanted++)
-    ticks = ticksWithin(min, max, wanted);
-  return ticks;
-}
-
-function ticksWithin(min: number, max: number, count: number): number[] {
-  const span = max - min;
-  const rough = span / Math.max(1, count - 1);
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = ([1, 2, 2.5, 5, 10].find((factor) => factor * power >= rough) ?? 10) * power;
-  const ticks: number[] = [];
-  for (let tick = Math.ceil(min / step) * step; tick <= max + step * 1e-9; tick += step)
-    ticks.push(Math.abs(tick) < step * 1e-9 ? 0 : Number(tick.toPrecision(12)));
-  return ticks;
-}
