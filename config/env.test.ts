@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readEnv } from './env';
+import { ConfigError, publicUrl, readEnv } from './env';
 
 describe('readEnv', () => {
   it('fills defaults for an empty environment', () => {
@@ -12,7 +12,21 @@ describe('readEnv', () => {
       TEMPORAL_CLI: undefined,
       PORT: 3000,
       DATA_DIR: path.resolve('.data'),
+      HOST: '127.0.0.1',
+      PIPEWRIGHT_PUBLIC_URL: undefined,
+      PIPEWRIGHT_DATA_FOLDERS: [],
+      PIPEWRIGHT_UPLOAD_QUOTA_BYTES: 20 * 1024 ** 3,
     });
+  });
+
+  it('reads the data folders as absolute paths and refuses a public URL with a path', () => {
+    const env = readEnv({ PIPEWRIGHT_DATA_FOLDERS: `shared${path.delimiter} /srv/data ${path.delimiter}` });
+    expect(env.PIPEWRIGHT_DATA_FOLDERS).toEqual([path.resolve('shared'), '/srv/data']);
+    expect(publicUrl(readEnv({ PORT: '4100' })).origin).toBe('http://localhost:4100');
+    expect(() => readEnv({ PIPEWRIGHT_PUBLIC_URL: 'https://a.example/app' })).toThrow(
+      /PIPEWRIGHT_PUBLIC_URL must be the origin users open/,
+    );
+    expect(() => readEnv({ HOST: '0.0.0.0; rm -rf /' })).toThrow(/HOST must be an IP address or host name/);
   });
 
   it('treats blank values as unset', () => {
