@@ -25,7 +25,8 @@ export function checkColumns(
       inputs[edge.target.port] = known.get(`${edge.source.node}\u0000${edge.source.port}`);
     inputColumns[node.id] = inputs;
     if (!spec?.inferColumns || !config) continue;
-    const inferred = spec.inferColumns(spec.config.parse(config), inputs);
+    // The config was parsed (defaults applied) by resolveConfigs; parsing it again per node doubled the cost.
+    const inferred = spec.inferColumns(config, inputs);
     for (const [port, columns] of Object.entries(inferred.outputs))
       known.set(`${node.id}\u0000${port}`, columns);
     for (const problem of inferred.problems) {

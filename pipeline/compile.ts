@@ -68,28 +68,43 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   return { problems, inputColumns, plan: { steps: planSteps, maxParallel: options.maxParallel ?? 4 } };
 }
 
-/** Kahn's algorithm, taking ready nodes in document order so the same pipeline gives the same plan. */
+/**
+ * Kahn's algorithm in rounds: each round takes every node whose inputs are all done, in document
+ * order, so the same pipeline gives the same plan. Counting remaining inputs per node (instead of
+ * rescanning every node each round) keeps it linear in nodes plus edges.
+ */
 function orderSteps(
   nodes: Map<string, PipelineNode>,
   edgesByTarget: Map<string, PipelineEdge[]>,
 ): PipelineNode[] {
-  const remaining = new Map(
-    [...nodes.keys()].map((id) => [
-      id,
-      new Set((edgesByTarget.get(id) ?? []).map((edge) => edge.source.node)),
-    ]),
-  );
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const id of nodes.keys()) {
+    const sources = new Set((edgesByTarget.get(id) ?? []).map((edge) => edge.source.node));
+    waitingOn.set(id, sources.size);
+    for (const source of sources) {
+      const list = dependents.get(source);
+      if (list) list.push(id);
+      else dependents.set(source, [id]);
+    }
+  }
+  const position = new Map([...nodes.keys()].map((id, index) => [id, index]));
+  const byDocumentOrder = (a: string, b: string) => (position.get(a) ?? 0) - (position.get(b) ?? 0);
   const ordered: PipelineNode[] = [];
-  while (remaining.size > 0) {
-    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([id]) => id);
-    for (const id of ready) {
-      remaining.delete(id);
-      for (const deps of remaining.values()) deps.delete(id);
+  let round = [...nodes.keys()].filter((id) => waitingOn.get(id) === 0);
+  // Nodes on a cycle never become ready; cycles were reported already.
+  while (round.length > 0) {
+    const next: string[] = [];
+    for (const id of round) {
       const node = nodes.get(id);
       if (node) ordered.push(node);
+      for (const dependent of dependents.get(id) ?? []) {
+        const left = (waitingOn.get(dependent) ?? 0) - 1;
+        waitingOn.set(dependent, left);
+        if (left === 0) next.push(dependent);
+      }
     }
-    // Cycles were reported already; this only guards the loop.
-    if (ready.length === 0) break;
+    round = next.sort(byDocumentOrder);
   }
   return ordered;
 }

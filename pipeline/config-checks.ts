@@ -88,7 +88,9 @@ export function resolveConfigs(
     }
     // Fields fed by a parameter without a value yet cannot be judged while editing.
     const unknownFields = uses.filter((use) => !values.has(use.name)).map((use) => use.path);
-    const parsed = spec.config.safeParse(substituteParameters(node.config, values));
+    const parsed = spec.config.safeParse(
+      uses.length === 0 ? node.config : substituteParameters(node.config, values),
+    );
     if (parsed.success) {
       configs.set(node.id, parsed.data);
       continue;

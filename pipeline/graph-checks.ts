@@ -72,7 +72,9 @@ export function checkEdges(
       continue;
     }
     seenInputs.set(inputKey, edge);
-    byTarget.set(edge.target.node, [...(byTarget.get(edge.target.node) ?? []), edge]);
+    const into = byTarget.get(edge.target.node);
+    if (into) into.push(edge);
+    else byTarget.set(edge.target.node, [edge]);
   }
   return byTarget;
 }
