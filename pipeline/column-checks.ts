@@ -16,14 +16,18 @@ export function checkColumns(
   problems: CompileProblem[],
 ): Record<string, Record<string, KnownColumns>> {
   const known = new Map<string, KnownColumns>();
-  const inputColumns: Record<string, Record<string, KnownColumns>> = {};
+  const inputColumns = new Map<string, Record<string, KnownColumns>>();
   for (const node of ordered) {
     const spec = specOf(node.type);
     const config = configs.get(node.id);
-    const inputs: Record<string, KnownColumns> = {};
-    for (const edge of edgesByTarget.get(node.id) ?? [])
-      inputs[edge.target.port] = known.get(`${edge.source.node}\u0000${edge.source.port}`);
-    inputColumns[node.id] = inputs;
+    // fromEntries defines own properties: a port or node named "__proto__" stays a key.
+    const inputs = Object.fromEntries(
+      (edgesByTarget.get(node.id) ?? []).map((edge) => [
+        edge.target.port,
+        known.get(`${edge.source.node}\u0000${edge.source.port}`),
+      ]),
+    );
+    inputColumns.set(node.id, inputs);
     if (!spec?.inferColumns || !config) continue;
     // The config was parsed (defaults applied) by resolveConfigs; parsing it again per node doubled the cost.
     const inferred = spec.inferColumns(config, inputs);
@@ -39,5 +43,5 @@ export function checkColumns(
       });
     }
   }
-  return inputColumns;
+  return Object.fromEntries(inputColumns);
 }

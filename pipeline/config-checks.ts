@@ -98,7 +98,8 @@ export function resolveConfigs(
     for (const issue of parsed.error.issues) {
       const field = issue.path.map(String).join('.');
       if (touchesUnknown(issue.path, unknownFields)) continue;
-      const label = spec.ui[field]?.label ?? field;
+      // ui is a plain object and the path may hold a key from the document such as "constructor".
+      const label = (Object.hasOwn(spec.ui, field) ? spec.ui[field]?.label : undefined) ?? field;
       problems.push({
         code: 'invalid-config',
         severity: 'error',
