@@ -42,7 +42,9 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   checkNodeTypes(nodes, specOf, problems);
   const edgesByTarget = checkEdges(document, nodes, specOf, problems);
   checkRequiredInputs(nodes, edgesByTarget, specOf, problems);
-  checkCycles(nodes, edgesByTarget, problems);
+  const ordered = orderSteps(nodes, edgesByTarget);
+  // Only nodes on or after a loop stay unordered: a pipeline without one skips the search.
+  if (ordered.length < nodes.size) checkCycles(nodes, edgesByTarget, problems);
   const values = resolveParameterValues(
     document,
     options.parameterValues ?? {},
@@ -51,7 +53,6 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   );
   const declared = new Set(document.parameters.map((parameter) => parameter.name));
   const configs = resolveConfigs(nodes, declared, values, specOf, problems);
-  const ordered = orderSteps(nodes, edgesByTarget);
   const inputColumns = checkColumns(ordered, edgesByTarget, configs, specOf, problems);
   warnDisconnected(document, nodes, problems);
   if (hasErrors(problems)) return { problems, inputColumns };
