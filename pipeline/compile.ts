@@ -78,22 +78,25 @@ function orderSteps(
   nodes: Map<string, PipelineNode>,
   edgesByTarget: Map<string, PipelineEdge[]>,
 ): PipelineNode[] {
+  // Counted per edge, not per upstream node: two edges from one node are two inputs to wait for,
+  // and each is ticked off once when that node is done.
   const waitingOn = new Map<string, number>();
   const dependents = new Map<string, string[]>();
+  const position = new Map<string, number>();
   for (const id of nodes.keys()) {
-    const sources = new Set((edgesByTarget.get(id) ?? []).map((edge) => edge.source.node));
-    waitingOn.set(id, sources.size);
-    for (const source of sources) {
-      const list = dependents.get(source);
+    position.set(id, position.size);
+    const edges = edgesByTarget.get(id) ?? [];
+    waitingOn.set(id, edges.length);
+    for (const edge of edges) {
+      const list = dependents.get(edge.source.node);
       if (list) list.push(id);
-      else dependents.set(source, [id]);
+      else dependents.set(edge.source.node, [id]);
     }
   }
-  const position = new Map([...nodes.keys()].map((id, index) => [id, index]));
   const byDocumentOrder = (a: string, b: string) => (position.get(a) ?? 0) - (position.get(b) ?? 0);
   const ordered: PipelineNode[] = [];
   let round = [...nodes.keys()].filter((id) => waitingOn.get(id) === 0);
-  // Nodes on a cycle never become ready; cycles were reported already.
+  // Nodes on or after a loop never become ready: compilePipeline then looks for the loop.
   while (round.length > 0) {
     const next: string[] = [];
     for (const id of round) {
