@@ -61,6 +61,25 @@ describe('compilePipeline', () => {
     expect(b?.label).toBe('Test transform');
   });
 
+  it('orders a node fed twice by one node after it, once', () => {
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'j', type: 'test.join' },
+          { id: 'a', type: 'test.source' },
+        ],
+        [
+          ['a.out', 'j.left'],
+          ['a.out', 'j.right'],
+        ],
+      ),
+    );
+    expect(result.plan?.steps.map((step) => [step.nodeId, step.dependsOn])).toEqual([
+      ['a', []],
+      ['j', ['a']],
+    ]);
+  });
+
   it('gives equal hashes for equal work and different hashes when config or upstream change', () => {
     const base = doc(
       [
