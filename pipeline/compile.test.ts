@@ -61,6 +61,25 @@ describe('compilePipeline', () => {
     expect(b?.label).toBe('Test transform');
   });
 
+  it('orders a node fed twice by one node after it, once', () => {
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'j', type: 'test.join' },
+          { id: 'a', type: 'test.source' },
+        ],
+        [
+          ['a.out', 'j.left'],
+          ['a.out', 'j.right'],
+        ],
+      ),
+    );
+    expect(result.plan?.steps.map((step) => [step.nodeId, step.dependsOn])).toEqual([
+      ['a', []],
+      ['j', ['a']],
+    ]);
+  });
+
   it('gives equal hashes for equal work and different hashes when config or upstream change', () => {
     const base = doc(
       [
@@ -114,8 +133,74 @@ describe('compilePipeline', () => {
     );
     const cycles = result.problems.filter((problem) => problem.code === 'cycle');
     expect(cycles.map((problem) => problem.nodeId).sort()).toEqual(['j', 't']);
-    expect(cycles[0]?.message).toMatch(/^Connections form a loop: (j → t → j|t → j → t)$/);
+    expect(cycles[0]?.message).toBe('Connections form a loop: j → t → j (connections e1, e2)');
+    expect(cycles.map((problem) => [problem.nodeId, problem.edgeId])).toEqual([
+      ['j', 'e1'],
+      ['t', 'e2'],
+    ]);
     expect(result.plan).toBeUndefined();
+  });
+
+  it('names a real loop of three or more nodes, by its connections, even when the group has a chord', () => {
+    // a → c and a → b → c → a: the group {a, b, c} is found in the order a, c, b, but there is no
+    // connection c → b, so the loop is followed along real edges instead.
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'a', type: 'test.transform' },
+          { id: 'b', type: 'test.transform' },
+          { id: 'c', type: 'test.join' },
+          { id: 'src', type: 'test.source' },
+          { id: 'x', type: 'test.transform' },
+          { id: 'y', type: 'test.transform' },
+          { id: 'z', type: 'test.join' },
+        ],
+        [
+          ['a.out', 'c.left'],
+          ['a.out', 'b.in'],
+          ['b.out', 'c.right'],
+          ['c.out', 'a.in'],
+          ['src.out', 'z.left'],
+          ['z.out', 'x.in'],
+          ['x.out', 'y.in'],
+          ['y.out', 'z.right'],
+        ],
+      ),
+    );
+    const cycles = result.problems.filter((problem) => problem.code === 'cycle');
+    expect(cycles.map((problem) => [problem.nodeId, problem.edgeId, problem.message])).toEqual([
+      ['a', 'e0', 'Connections form a loop: a → c → a (connections e0, e3)'],
+      ['c', 'e3', 'Connections form a loop: a → c → a (connections e0, e3)'],
+      ['b', undefined, 'Connections form a loop: a → c → a (connections e0, e3)'],
+      ['z', 'e5', 'Connections form a loop: z → x → y → z (connections e5, e6, e7)'],
+      ['x', 'e6', 'Connections form a loop: z → x → y → z (connections e5, e6, e7)'],
+      ['y', 'e7', 'Connections form a loop: z → x → y → z (connections e5, e6, e7)'],
+    ]);
+    expect(result.plan).toBeUndefined();
+  });
+
+  it('reports a node connected to itself, naming the connection', () => {
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'src', type: 'test.source' },
+          { id: 'j', type: 'test.join' },
+        ],
+        [
+          ['src.out', 'j.left'],
+          ['j.out', 'j.right'],
+        ],
+      ),
+    );
+    expect(result.problems).toEqual([
+      {
+        code: 'cycle',
+        severity: 'error',
+        nodeId: 'j',
+        edgeId: 'e1',
+        message: 'Connections form a loop: j → j (connection e1)',
+      },
+    ]);
   });
 
   it('reports a required input left unconnected', () => {
@@ -286,6 +371,108 @@ describe('compilePipeline', () => {
       ['invalid-config', 't', 'sleepMs'],
       ['disconnected-node', 'x'],
       ['disconnected-node', 't'],
+    ]);
+  });
+});
+
+describe('names that are also built-in object members', () => {
+  const builtInNames = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+
+  it('reports an edge to or from a port with such a name as an unknown port', () => {
+    for (const port of builtInNames) {
+      const result = compilePipeline(
+        doc(
+          [
+            { id: 'a', type: 'test.source' },
+            { id: 'b', type: 'test.transform' },
+          ],
+          [
+            ['a.out', 'b.in'],
+            [`a.${port}`, `b.${port}`],
+            [`a.out`, `b.${port}`],
+          ],
+        ),
+      );
+      expect(result.problems.map((problem) => [problem.code, problem.edgeId, problem.message])).toEqual([
+        ['unknown-port', 'e1', `Node "a" has no output "${port}"`],
+        ['unknown-port', 'e2', `Node "b" has no input "${port}"`],
+      ]);
+      expect(result.plan).toBeUndefined();
+    }
+  });
+
+  it('connects ports a node type declares with such names, and keeps them as keys', () => {
+    const ports = Object.fromEntries(
+      builtInNames.map((name) => [name, { kind: 'dataset' as const, label: name }]),
+    );
+    const oddSpec = defineNode({
+      ...testSinkSpec,
+      type: 'odd.ports',
+      inputs: ports,
+      outputs: ports,
+    });
+    const specOf = (type: string) => (type === 'odd.ports' ? oddSpec : builtIn(type));
+    const result = compilePipeline(
+      doc(
+        [
+          { id: 'constructor', type: 'odd.ports' },
+          { id: 'toString', type: 'odd.ports' },
+        ],
+        builtInNames.map((name) => [`constructor.${name}`, `toString.${name}`]),
+      ),
+      { specOf },
+    );
+    // Inputs of "constructor" are unconnected; those errors aside, the edges are all accepted.
+    expect(new Set(result.problems.map((problem) => [problem.code, problem.nodeId].join(' ')))).toEqual(
+      new Set(['required-input-unconnected constructor']),
+    );
+    expect(Object.keys(result.inputColumns)).toEqual(['constructor', 'toString']);
+    expect(Object.keys(result.inputColumns.toString ?? {})).toEqual(builtInNames);
+  });
+
+  it('plans nodes with such ids, and parameters with such names', () => {
+    const parameters = builtInNames.map((name) => ({
+      name,
+      type: 'string' as const,
+      description: '',
+    }));
+    const document = doc(
+      [
+        { id: 'constructor', type: 'test.source', config: { value: { $param: 'constructor' } } },
+        { id: 'toString', type: 'test.transform', config: { failMessage: { $param: '__proto__' } } },
+        { id: 'hasOwnProperty', type: 'test.transform', config: { failMessage: { $param: 'toString' } } },
+      ],
+      [
+        ['constructor.out', 'toString.in'],
+        ['toString.out', 'hasOwnProperty.in'],
+      ],
+      parameters,
+    );
+    // As a JSON body arrives: "__proto__" is an own key, not the object's prototype.
+    const given = JSON.parse(
+      '{"constructor": "c", "__proto__": "p", "toString": "t", "hasOwnProperty": "h"}',
+    );
+    const result = compilePipeline(document, { parameterValues: given, requireValues: true });
+    expect(result.problems).toEqual([]);
+    expect(result.plan?.steps.map((step) => [step.nodeId, step.dependsOn])).toEqual([
+      ['constructor', []],
+      ['toString', ['constructor']],
+      ['hasOwnProperty', ['toString']],
+    ]);
+    expect(result.plan?.steps[0]?.config.value).toBe('c');
+    expect(result.plan?.steps[1]?.config.failMessage).toBe('p');
+    expect(result.plan?.steps[2]?.config.failMessage).toBe('t');
+
+    const missing = compilePipeline(document, { parameterValues: {}, requireValues: true });
+    expect(missing.problems.map((problem) => [problem.code, problem.parameter])).toEqual(
+      builtInNames.map((name) => ['missing-parameter-value', name]),
+    );
+    const unknown = compilePipeline(doc([{ id: 'a', type: 'test.source' }]), {
+      parameterValues: JSON.parse('{"__proto__": 1, "constructor": 2}'),
+    });
+    expect(unknown.problems.map((problem) => [problem.code, problem.parameter])).toEqual([
+      ['undefined-parameter', '__proto__'],
+      ['undefined-parameter', 'constructor'],
     ]);
   });
 });

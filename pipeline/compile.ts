@@ -42,7 +42,9 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   checkNodeTypes(nodes, specOf, problems);
   const edgesByTarget = checkEdges(document, nodes, specOf, problems);
   checkRequiredInputs(nodes, edgesByTarget, specOf, problems);
-  checkCycles(nodes, edgesByTarget, problems);
+  const ordered = orderSteps(nodes, edgesByTarget);
+  // Only nodes on or after a loop stay unordered: a pipeline without one skips the search.
+  if (ordered.length < nodes.size) checkCycles(nodes, edgesByTarget, problems);
   const values = resolveParameterValues(
     document,
     options.parameterValues ?? {},
@@ -51,7 +53,6 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   );
   const declared = new Set(document.parameters.map((parameter) => parameter.name));
   const configs = resolveConfigs(nodes, declared, values, specOf, problems);
-  const ordered = orderSteps(nodes, edgesByTarget);
   const inputColumns = checkColumns(ordered, edgesByTarget, configs, specOf, problems);
   warnDisconnected(document, nodes, problems);
   if (hasErrors(problems)) return { problems, inputColumns };
@@ -68,28 +69,46 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   return { problems, inputColumns, plan: { steps: planSteps, maxParallel: options.maxParallel ?? 4 } };
 }
 
-/** Kahn's algorithm, taking ready nodes in document order so the same pipeline gives the same plan. */
+/**
+ * Kahn's algorithm in rounds: each round takes every node whose inputs are all done, in document
+ * order, so the same pipeline gives the same plan. Counting remaining inputs per node (instead of
+ * rescanning every node each round) keeps it linear in nodes plus edges.
+ */
 function orderSteps(
   nodes: Map<string, PipelineNode>,
   edgesByTarget: Map<string, PipelineEdge[]>,
 ): PipelineNode[] {
-  const remaining = new Map(
-    [...nodes.keys()].map((id) => [
-      id,
-      new Set((edgesByTarget.get(id) ?? []).map((edge) => edge.source.node)),
-    ]),
-  );
+  // Counted per edge, not per upstream node: two edges from one node are two inputs to wait for,
+  // and each is ticked off once when that node is done.
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  const position = new Map<string, number>();
+  for (const id of nodes.keys()) {
+    position.set(id, position.size);
+    const edges = edgesByTarget.get(id) ?? [];
+    waitingOn.set(id, edges.length);
+    for (const edge of edges) {
+      const list = dependents.get(edge.source.node);
+      if (list) list.push(id);
+      else dependents.set(edge.source.node, [id]);
+    }
+  }
+  const byDocumentOrder = (a: string, b: string) => (position.get(a) ?? 0) - (position.get(b) ?? 0);
   const ordered: PipelineNode[] = [];
-  while (remaining.size > 0) {
-    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([id]) => id);
-    for (const id of ready) {
-      remaining.delete(id);
-      for (const deps of remaining.values()) deps.delete(id);
+  let round = [...nodes.keys()].filter((id) => waitingOn.get(id) === 0);
+  // Nodes on or after a loop never become ready: compilePipeline then looks for the loop.
+  while (round.length > 0) {
+    const next: string[] = [];
+    for (const id of round) {
       const node = nodes.get(id);
       if (node) ordered.push(node);
+      for (const dependent of dependents.get(id) ?? []) {
+        const left = (waitingOn.get(dependent) ?? 0) - 1;
+        waitingOn.set(dependent, left);
+        if (left === 0) next.push(dependent);
+      }
     }
-    // Cycles were reported already; this only guards the loop.
-    if (ready.length === 0) break;
+    round = next.sort(byDocumentOrder);
   }
   return ordered;
 }

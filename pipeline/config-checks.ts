@@ -88,7 +88,9 @@ export function resolveConfigs(
     }
     // Fields fed by a parameter without a value yet cannot be judged while editing.
     const unknownFields = uses.filter((use) => !values.has(use.name)).map((use) => use.path);
-    const parsed = spec.config.safeParse(substituteParameters(node.config, values));
+    const parsed = spec.config.safeParse(
+      uses.length === 0 ? node.config : substituteParameters(node.config, values),
+    );
     if (parsed.success) {
       configs.set(node.id, parsed.data);
       continue;
@@ -96,7 +98,8 @@ export function resolveConfigs(
     for (const issue of parsed.error.issues) {
       const field = issue.path.map(String).join('.');
       if (touchesUnknown(issue.path, unknownFields)) continue;
-      const label = spec.ui[field]?.label ?? field;
+      // ui is a plain object and the path may hold a key from the document such as "constructor".
+      const label = (Object.hasOwn(spec.ui, field) ? spec.ui[field]?.label : undefined) ?? field;
       problems.push({
         code: 'invalid-config',
         severity: 'error',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCUMENT_LIMITS, documentShapeProblem, formatLimit } from './document-limits';
 
 /** The version this code writes. Older documents are migrated on load; newer ones are refused. */
 export const PIPELINE_SCHEMA_VERSION = 1;
@@ -12,6 +13,16 @@ const idSchema = z
 
 const positionSchema = z.object({ x: z.number(), y: z.number() });
 
+const atMost = (limit: number) => `must be at most ${formatLimit(limit)} characters`;
+const nameText = z.string().max(DOCUMENT_LIMITS.nameLength, atMost(DOCUMENT_LIMITS.nameLength));
+const descriptionText = z
+  .string()
+  .max(DOCUMENT_LIMITS.descriptionLength, atMost(DOCUMENT_LIMITS.descriptionLength));
+const otherId = z.string().min(1).max(DOCUMENT_LIMITS.idLength, atMost(DOCUMENT_LIMITS.idLength));
+/** A list of at most `limit` items, with a message saying what the limit is. */
+const listOf = <T extends z.ZodType>(item: T, limit: number, what: string) =>
+  z.array(item).max(limit, `A pipeline holds at most ${formatLimit(limit)} ${what}`);
+
 export const parameterTypes = ['string', 'number', 'boolean', 'file'] as const;
 
 export const parameterSchema = z.object({
@@ -20,13 +31,13 @@ export const parameterSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a name like target_column (letters, digits, _)'),
   type: z.enum(parameterTypes),
   default: z.unknown().optional(),
-  description: z.string().default(''),
+  description: descriptionText.default(''),
 });
 
 export const nodeSchema = z.object({
   id: idSchema,
-  type: z.string().min(1),
-  label: z.string().default(''),
+  type: nameText.min(1),
+  label: nameText.default(''),
   position: positionSchema.default({ x: 0, y: 0 }),
   /**
    * Plain JSON, validated against the node type's schema by the compiler. A value written as
@@ -46,17 +57,17 @@ export const nodeSchema = z.object({
     .optional(),
 });
 
-export const endpointSchema = z.object({ node: idSchema, port: z.string().min(1) });
+export const endpointSchema = z.object({ node: idSchema, port: nameText.min(1) });
 
 export const edgeSchema = z.object({
-  id: z.string().min(1),
+  id: otherId,
   source: endpointSchema,
   target: endpointSchema,
 });
 
 export const noteSchema = z.object({
-  id: z.string().min(1),
-  text: z.string(),
+  id: otherId,
+  text: z.string().max(DOCUMENT_LIMITS.noteLength, atMost(DOCUMENT_LIMITS.noteLength)),
   position: positionSchema,
   width: z.number().positive().optional(),
   height: z.number().positive().optional(),
@@ -64,12 +75,12 @@ export const noteSchema = z.object({
 
 export const pipelineDocumentSchema = z.object({
   schemaVersion: z.literal(PIPELINE_SCHEMA_VERSION),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  nodes: z.array(nodeSchema),
-  edges: z.array(edgeSchema).default([]),
-  parameters: z.array(parameterSchema).default([]),
-  notes: z.array(noteSchema).default([]),
+  name: nameText.optional(),
+  description: descriptionText.optional(),
+  nodes: listOf(nodeSchema, DOCUMENT_LIMITS.nodes, 'nodes'),
+  edges: listOf(edgeSchema, DOCUMENT_LIMITS.edges, 'connections').default([]),
+  parameters: listOf(parameterSchema, DOCUMENT_LIMITS.parameters, 'parameters').default([]),
+  notes: listOf(noteSchema, DOCUMENT_LIMITS.notes, 'notes').default([]),
 });
 
 export type PipelineDocument = z.infer<typeof pipelineDocumentSchema>;
@@ -94,9 +105,13 @@ export class DocumentError extends Error {
 /** Parses a saved or imported document: migrates it to the current version, then validates it. */
 export function parsePipelineDocument(input: unknown): PipelineDocument {
   const migrated = migrateDocument(input);
-  const parsed = pipelineDocumentSchema.safeParse(migrated);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const shape = documentShapeProblem(migrated);
+  const parsed = shape ? undefined : pipelineDocumentSchema.safeParse(migrated);
+  if (parsed?.success) return parsed.data;
+  const issues = (shape ? [shape] : (parsed?.error.issues ?? [])).map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
   const summary = issues.map((issue) => `${issue.path || '(document)'}: ${issue.message}`).join('; ');
   throw new DocumentError(`Not a valid pipeline: ${summary}`, issues);
 }

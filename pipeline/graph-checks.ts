@@ -1,8 +1,17 @@
 import type { NodeSpec } from '../nodes/_kit/define-node';
+import type { PortSpec, Ports } from '../nodes/_kit/ports';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document';
 import type { CompileProblem } from './problems';
 
 export type SpecLookup = (type: string) => NodeSpec | undefined;
+
+/**
+ * A node type's port by a name from the document. Object.hasOwn, because ports are plain objects
+ * and an edge to a port named "constructor" or "toString" must not find Object.prototype's.
+ */
+export function portNamed(ports: Ports, name: string): PortSpec | undefined {
+  return Object.hasOwn(ports, name) ? ports[name] : undefined;
+}
 
 /** Name of a node for messages: its label when it has one, and always its id. */
 export function describeNode(node: PipelineNode): string {
@@ -72,7 +81,9 @@ export function checkEdges(
       continue;
     }
     seenInputs.set(inputKey, edge);
-    byTarget.set(edge.target.node, [...(byTarget.get(edge.target.node) ?? []), edge]);
+    const into = byTarget.get(edge.target.node);
+    if (into) into.push(edge);
+    else byTarget.set(edge.target.node, [edge]);
   }
   return byTarget;
 }
@@ -99,8 +110,8 @@ function edgeIsValid(
   const targetSpec = specOf(target.type);
   // Unknown types are reported per node; their edges cannot be checked further.
   if (!sourceSpec || !targetSpec) return false;
-  const output = sourceSpec.outputs[edge.source.port];
-  const input = targetSpec.inputs[edge.target.port];
+  const output = portNamed(sourceSpec.outputs, edge.source.port);
+  const input = portNamed(targetSpec.inputs, edge.target.port);
   if (!output || !input) {
     const [node, port, side] = output
       ? [target, edge.target.port, 'input']
@@ -150,35 +161,80 @@ export function checkRequiredInputs(
   }
 }
 
-/** Every cycle (strongly connected group of nodes), reported once per node in it. */
+/**
+ * Every cycle (strongly connected group of nodes), reported once per node in it. The message
+ * follows one real loop through the group, naming its connections, so the user can find an edge
+ * to remove: the group's nodes in discovery order need not be connected in that order.
+ */
 export function checkCycles(
   nodes: Map<string, PipelineNode>,
   edgesByTarget: Map<string, PipelineEdge[]>,
   problems: CompileProblem[],
 ): void {
-  const successors = new Map<string, string[]>();
+  const outgoing = new Map<string, PipelineEdge[]>();
   for (const edges of edgesByTarget.values()) {
-    for (const edge of edges)
-      successors.set(edge.source.node, [...(successors.get(edge.source.node) ?? []), edge.target.node]);
+    for (const edge of edges) {
+      const from = outgoing.get(edge.source.node);
+      if (from) from.push(edge);
+      else outgoing.set(edge.source.node, [edge]);
+    }
   }
+  const successors = (id: string) => (outgoing.get(id) ?? []).map((edge) => edge.target.node);
   for (const component of stronglyConnected([...nodes.keys()], successors)) {
-    const selfLoop =
-      component.length === 1 && (successors.get(component[0] ?? '') ?? []).includes(component[0] ?? '');
-    if (component.length < 2 && !selfLoop) continue;
-    const path = [...component, component[0]].join(' → ');
+    const [first] = component;
+    if (first === undefined) continue;
+    const loop = loopThrough(first, new Set(component), outgoing);
+    if (loop.length === 0) continue;
+    const path = [first, ...loop.map((edge) => edge.target.node)].join(' → ');
+    const connections = loop.map((edge) => edge.id).join(', ');
+    const message = `Connections form a loop: ${path} (connection${loop.length === 1 ? '' : 's'} ${connections})`;
+    const leaving = new Map(loop.map((edge) => [edge.source.node, edge.id]));
     for (const nodeId of component) {
-      problems.push({
-        code: 'cycle',
-        severity: 'error',
-        nodeId,
-        message: `Connections form a loop: ${path}`,
-      });
+      const edgeId = leaving.get(nodeId);
+      problems.push({ code: 'cycle', severity: 'error', nodeId, ...(edgeId && { edgeId }), message });
     }
   }
 }
 
+/**
+ * The shortest loop from `start` back to itself inside its group, as edges; none when the group is
+ * a single node without a self-loop. Breadth-first, so linear in the group's edges.
+ */
+function loopThrough(
+  start: string,
+  group: ReadonlySet<string>,
+  outgoing: Map<string, PipelineEdge[]>,
+): PipelineEdge[] {
+  const reachedBy = new Map<string, PipelineEdge>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head] ?? start;
+    for (const edge of outgoing.get(id) ?? []) {
+      const next = edge.target.node;
+      if (next === start) return [...pathTo(id, start, reachedBy), edge];
+      if (!group.has(next) || reachedBy.has(next)) continue;
+      reachedBy.set(next, edge);
+      queue.push(next);
+    }
+  }
+  return [];
+}
+
+/** The edges that led breadth-first from `start` to `id`. */
+function pathTo(id: string, start: string, reachedBy: Map<string, PipelineEdge>): PipelineEdge[] {
+  const path: PipelineEdge[] = [];
+  let at = id;
+  while (at !== start) {
+    const edge = reachedBy.get(at);
+    if (!edge) break;
+    path.push(edge);
+    at = edge.source.node;
+  }
+  return path.reverse();
+}
+
 /** Tarjan's algorithm, iterative so deep graphs cannot overflow the stack. */
-function stronglyConnected(ids: string[], successors: Map<string, string[]>): string[][] {
+function stronglyConnected(ids: string[], successors: (id: string) => string[]): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -187,7 +243,9 @@ function stronglyConnected(ids: string[], successors: Map<string, string[]>): st
   let counter = 0;
   for (const start of ids) {
     if (index.has(start)) continue;
-    const work: { id: string; next: number }[] = [{ id: start, next: 0 }];
+    const work: { id: string; next: number; children: string[] }[] = [
+      { id: start, next: 0, children: successors(start) },
+    ];
     index.set(start, counter);
     low.set(start, counter++);
     stack.push(start);
@@ -195,15 +253,14 @@ function stronglyConnected(ids: string[], successors: Map<string, string[]>): st
     while (work.length > 0) {
       const frame = work[work.length - 1];
       if (!frame) break;
-      const children = successors.get(frame.id) ?? [];
-      const child = children[frame.next++];
+      const child = frame.children[frame.next++];
       if (child !== undefined) {
         if (!index.has(child)) {
           index.set(child, counter);
           low.set(child, counter++);
           stack.push(child);
           onStack.add(child);
-          work.push({ id: child, next: 0 });
+          work.push({ id: child, next: 0, children: successors(child) });
         } else if (onStack.has(child)) {
           low.set(frame.id, Math.min(low.get(frame.id) ?? 0, index.get(child) ?? 0));
         }

@@ -16,14 +16,25 @@ export interface ParameterUse {
 }
 
 /** Every parameter reference in a config, with where it stands. */
-export function findParameterUses(value: unknown, path: (string | number)[] = []): ParameterUse[] {
+export function findParameterUses(value: unknown): ParameterUse[] {
+  const uses: ParameterUse[] = [];
+  collectParameterUses(value, [], uses);
+  return uses;
+}
+
+/** Appends to `uses` rather than returning and concatenating lists, which every config paid for. */
+function collectParameterUses(value: unknown, path: (string | number)[], uses: ParameterUse[]): void {
+  if (typeof value !== 'object' || value === null) return;
   const name = parameterReference(value);
-  if (name !== undefined) return [{ name, path }];
-  if (Array.isArray(value)) return value.flatMap((item, index) => findParameterUses(item, [...path, index]));
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => findParameterUses(item, [...path, key]));
+  if (name !== undefined) {
+    uses.push({ name, path });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      collectParameterUses(item, [...path, index], uses);
+    });
+  } else {
+    for (const [key, item] of Object.entries(value)) collectParameterUses(item, [...path, key], uses);
   }
-  return [];
 }
 
 /**

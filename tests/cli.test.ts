@@ -64,6 +64,23 @@ describe('pipewright CLI', () => {
     expect(bad.stdout).toContain('error: Input "Data" of "t" needs a connection [node t, field in]');
   });
 
+  it('validates a 12,000-term expression with a problem on its field instead of crashing', async () => {
+    const expression = Array.from({ length: 12_000 }, () => 'petal_length_cm').join(' + ');
+    const deep = pipelineDoc(
+      [
+        { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'iris' } },
+        { id: 'feature', type: 'feature', config: { operations: [{ op: 'derive', name: 'd', expression }] } },
+      ],
+      ['ingest.data->feature.data'],
+    );
+    const result = await pipewright(['validate', writePipeline('deep', deep)]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `${path.join(scratch, 'deep.pipeline.json')}: error: "feature": Expression is 215,997 characters long; the limit is 4,000. Split it into several derived columns. [node feature, field operations.0.expression]`,
+    ]);
+    expect(result.code).toBe(1);
+  });
+
   it('runs a file with --wait --json: one object with runId, status, steps and metrics', async () => {
     const file = writePipeline('scored', scored);
     const result = await pipewright([

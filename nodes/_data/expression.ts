@@ -20,16 +20,26 @@ jsep.addBinaryOp('^', 11, true);
 jsep.addUnaryOp('-');
 jsep.addUnaryOp('+');
 
-const FUNCTIONS: Record<string, { arity: number; sql: string }> = {
-  log: { arity: 1, sql: 'ln' },
-  log10: { arity: 1, sql: 'log10' },
-  sqrt: { arity: 1, sql: 'sqrt' },
-  abs: { arity: 1, sql: 'abs' },
-  exp: { arity: 1, sql: 'exp' },
-  round: { arity: 1, sql: 'round' },
-  min: { arity: 2, sql: 'least' },
-  max: { arity: 2, sql: 'greatest' },
-};
+// A Map, not an object literal: a name typed by the user such as "constructor" must not find
+// Object.prototype's members.
+const FUNCTIONS = new Map<string, { arity: number; sql: string }>([
+  ['log', { arity: 1, sql: 'ln' }],
+  ['log10', { arity: 1, sql: 'log10' }],
+  ['sqrt', { arity: 1, sql: 'sqrt' }],
+  ['abs', { arity: 1, sql: 'abs' }],
+  ['exp', { arity: 1, sql: 'exp' }],
+  ['round', { arity: 1, sql: 'round' }],
+  ['min', { arity: 2, sql: 'least' }],
+  ['max', { arity: 2, sql: 'greatest' }],
+]);
+
+/**
+ * Limits that keep parsing, checking and SQL generation (all recursive) far from the stack's end:
+ * a 12,000-term expression used to overflow it. A derived column needing more is better split in
+ * several. DuckDB's own parser stops at 1,000 levels.
+ */
+export const MAX_EXPRESSION_LENGTH = 4000;
+export const MAX_EXPRESSION_DEPTH = 100;
 
 /** A checked arithmetic expression over columns, as a tree (stored in the transform spec). */
 export type ExpressionTree = Expression;
@@ -39,10 +49,20 @@ export type ExpressionTree = Expression;
  * names, or col("any name") for names with spaces or symbols), + - * / % ^, and a few functions.
  */
 export function parseExpression(text: string, columns: readonly string[], field: string): ExpressionTree {
+  const fail = (message: string): never => {
+    throw new NodeInputError(message, { field });
+  };
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    fail(
+      `Expression is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_EXPRESSION_LENGTH.toLocaleString('en-US')}. Split it into several derived columns.`,
+    );
+  }
   let tree: Expression;
   try {
     tree = jsep(text);
   } catch (error) {
+    // jsep descends recursively into brackets and signs: a few thousand of them end the stack.
+    if (error instanceof RangeError) fail(tooDeep(text, `more than ${MAX_EXPRESSION_DEPTH}`));
     const index =
       typeof error === 'object' && error !== null && 'index' in error ? Number(error.index) : undefined;
     const message = error instanceof Error ? error.message.replace(/ at character \d+$/, '') : String(error);
@@ -51,8 +71,27 @@ export function parseExpression(text: string, columns: readonly string[], field:
       { field },
     );
   }
+  const depth = depthOf(tree);
+  if (depth > MAX_EXPRESSION_DEPTH) fail(tooDeep(text, String(depth)));
   check(tree, text, columns, field);
   return tree;
+}
+
+function tooDeep(text: string, depth: string): string {
+  return `Expression ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)} is nested ${depth} levels deep (each operator, sign or function adds one); the limit is ${MAX_EXPRESSION_DEPTH}. Split it into several derived columns.`;
+}
+
+/** Levels of the tree, counted without recursion, so a tree of any depth is measured safely. */
+function depthOf(root: Expression): number {
+  let deepest = 0;
+  const pending: [Expression, number][] = [[root, 1]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [node, depth] = item;
+    deepest = Math.max(deepest, depth);
+    for (const child of [node.argument, node.left, node.right, ...argumentsOf(node)])
+      if (isExpression(child)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function check(node: Expression, text: string, columns: readonly string[], field: string): void {
@@ -88,10 +127,10 @@ function check(node: Expression, text: string, columns: readonly string[], field
         else if (!columns.includes(String(only.value))) fail(`there is no column "${String(only.value)}"`);
         return;
       }
-      const known = name ? FUNCTIONS[name] : undefined;
+      const known = name === undefined ? undefined : FUNCTIONS.get(name);
       if (!known)
         fail(
-          `unknown function ${name ?? '(expression)'}(); use ${Object.keys(FUNCTIONS).join(', ')} or col()`,
+          `unknown function ${name ?? '(expression)'}(); use ${[...FUNCTIONS.keys()].join(', ')} or col()`,
         );
       else if (args.length !== known.arity)
         fail(`${name}() takes ${known.arity} argument${known.arity === 1 ? '' : 's'}`);
@@ -125,7 +164,7 @@ export function expressionSql(node: Expression, bind: (value: DuckDBValue) => st
       const args = argumentsOf(node);
       if (name === 'col')
         return `${quoteIdent(String(args[0]?.type === 'Literal' ? args[0].value : ''))}::double`;
-      return `${FUNCTIONS[name]?.sql ?? 'unreachable'}(${args.map((arg) => expressionSql(arg, bind)).join(', ')})`;
+      return `${FUNCTIONS.get(name)?.sql ?? 'unreachable'}(${args.map((arg) => expressionSql(arg, bind)).join(', ')})`;
     }
     default:
       throw new Error(`unchecked expression node ${node.type}`);

@@ -91,16 +91,14 @@ export const pipelinesRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const document = parsePipelineDocument(input.document);
+      // Compiled before the insert: if checking the document fails, nothing has been saved.
+      const { problems } = compilePipeline(document);
       const version = await saveVersion(ctx.services.db, {
         pipelineId: input.pipelineId,
         graph: document,
         message: input.message,
       });
-      return {
-        versionId: version.id,
-        version: version.version,
-        problems: compilePipeline(document).problems,
-      };
+      return { versionId: version.id, version: version.version, problems };
     }),
 
   versions: publicProcedure
