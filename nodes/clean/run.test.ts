@@ -162,4 +162,16 @@ describe('clean', () => {
       /^Column "nope" is not in the data/,
     );
   });
+
+  it('keeps a new name that contains {prev} as written', async () => {
+    const data = await dataset('prev', 'a,b\n1,x\n2,y\n');
+    const renamed = 'a"b;c {prev}';
+    const result = await clean(data, {
+      operations: [
+        { op: 'rename', from: 'b', to: renamed },
+        { op: 'filter', condition: { column: renamed, operator: '=', value: 'y' } },
+      ],
+    });
+    expect(result.rows).toEqual([{ a: 2, [renamed]: 'y' }]);
+  });
 });

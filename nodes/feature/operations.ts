@@ -14,7 +14,7 @@ async function replaceColumns(chain: TableChain, expressions: Map<string, string
   const list = chain.names.map((name) =>
     expressions.has(name) ? `${expressions.get(name)} as ${quoteIdent(name)}` : quoteIdent(name),
   );
-  await chain.next(`select ${list.join(', ')} from {prev}`);
+  await chain.next((prev) => `select ${list.join(', ')} from ${prev}`);
 }
 
 export async function applyFeature(
@@ -130,7 +130,7 @@ export async function applyFeature(
         ({ part, as }) =>
           `${part === 'weekday' ? 'isodow' : part}(${quoteIdent(column)}) as ${quoteIdent(as)}`,
       );
-      await chain.next(`select *, ${list.join(', ')} from {prev}`);
+      await chain.next((prev) => `select *, ${list.join(', ')} from ${prev}`);
       for (const { part, as } of added) chain.learned.push({ op: 'date_part', column, part, as });
       return;
     }
@@ -142,7 +142,8 @@ export async function applyFeature(
         });
       const tree = parseExpression(operation.expression, chain.names, `${where}.expression`);
       await chain.next(
-        `select *, ${expressionSql(tree, (value) => chain.bind(value))} as ${quoteIdent(operation.name)} from {prev}`,
+        (prev) =>
+          `select *, ${expressionSql(tree, (value) => chain.bind(value))} as ${quoteIdent(operation.name)} from ${prev}`,
       );
       chain.learned.push({ op: 'derive', name: operation.name, expression: operation.expression });
     }
@@ -166,7 +167,7 @@ async function oneHot(chain: TableChain, columns: string[], topK: number): Promi
       indicators.push(
         `coalesce((${q}::varchar not in (${categories.map((category) => chain.bind(category)).join(', ')}))::integer, 0) as ${quoteIdent(`${column}=other`)}`,
       );
-    await chain.next(`select * exclude (${q}), ${indicators.join(', ')} from {prev}`);
+    await chain.next((prev) => `select * exclude (${q}), ${indicators.join(', ')} from ${prev}`);
     chain.learned.push({ op: 'one_hot', column, categories, other });
   }
 }
