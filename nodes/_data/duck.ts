@@ -1,4 +1,10 @@
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 export type Plain = string | number | boolean | null;
 export type PlainRow = Record<string, Plain>;
@@ -21,21 +27,18 @@ export class Duck {
     return new Duck(instance, await instance.connect());
   }
 
-  async exec(sql: string, params: DuckDBValue[] = []): Promise<void> {
-    await this.connection.run(sql, params);
+  /** `types`: the parameters' DuckDB types, where inferring them from the values would lose something. */
+  async exec(sql: string, params: DuckDBValue[] = [], types?: DuckDBType[]): Promise<void> {
+    await this.connection.run(sql, params, types);
   }
 
   async all(sql: string, params: DuckDBValue[] = []): Promise<PlainRow[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return reader
-      .getRowObjectsJS()
-      .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plain(value)])));
+    return rowObjects(await this.connection.runAndReadAll(sql, params), plain);
   }
 
   /** Rows with DuckDB's own JS values (lists, maps as entry arrays, bigints), for nested results. */
   async raw(sql: string, params: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return reader.getRowObjectsJS();
+    return rowObjects(await this.connection.runAndReadAll(sql, params), (value) => value);
   }
 
   /**
@@ -68,6 +71,18 @@ export class Duck {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * Rows as objects keyed by column name, built with Object.fromEntries: it defines each key as the
+ * row's own property, so a column named `__proto__` stays a column (assignment would set the
+ * object's prototype instead, which the client's own row objects do).
+ */
+function rowObjects<T>(reader: DuckDBResultReader, convert: (value: unknown) => T): Record<string, T>[] {
+  const names = reader.columnNames();
+  return reader
+    .getRowsJS()
+    .map((row) => Object.fromEntries(names.map((name, index) => [name, convert(row[index])])));
 }
 
 /** JSON-safe value: BIGINT as a number, dates and decimals as their text. */

@@ -88,7 +88,8 @@ function check(node: Expression, text: string, columns: readonly string[], field
         else if (!columns.includes(String(only.value))) fail(`there is no column "${String(only.value)}"`);
         return;
       }
-      const known = name ? FUNCTIONS[name] : undefined;
+      // Own keys only: `constructor(x)` must be an unknown function, not Object's constructor.
+      const known = name && Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
       if (!known)
         fail(
           `unknown function ${name ?? '(expression)'}(); use ${Object.keys(FUNCTIONS).join(', ')} or col()`,

@@ -40,7 +40,7 @@ export async function profileRelation(
   duck: Duck,
   relation: string,
   params: DuckDBValue[] = [],
-  typeOverrides: Record<string, LogicalType> = {},
+  typeOverrides: ReadonlyMap<string, LogicalType> = new Map(),
 ): Promise<{ schema: DatasetSchema; profile: DatasetProfile }> {
   const described = await describeRelation(duck, relation, params);
   const { rows: rowCount } = await duck.one(`select count(*) as rows from ${relation}`, params);
@@ -55,7 +55,7 @@ export async function profileRelation(
   const measured = described.map((column, index) => {
     const get = (key: string): Plain => stats[`c${index}_${key}`] ?? null;
     const distinct = numberOf(get('distinct'));
-    const type = typeOverrides[column.name] ?? logicalTypeOf(column.storage, distinct, rows);
+    const type = typeOverrides.get(column.name) ?? logicalTypeOf(column.storage, distinct, rows);
     return { ...column, index, type, distinct, get };
   });
   const shapes = await distributions(duck, exact ? relation : sampleOf(relation, rows), params, measured);

@@ -34,7 +34,9 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
       throw describeReadError(error, fileName, reader.format);
     });
     if (columns.length === 0) throw new NodeInputError(`${fileName} has no columns`, { field: 'file' });
-    const selectList = await typedSelectList(duck, reader, columns, config.columnTypes, fileName);
+    // A Map, so a column named like an object's own keys (constructor, toString) is only a column.
+    const columnTypes = new Map(Object.entries(config.columnTypes));
+    const selectList = await typedSelectList(duck, reader, columns, columnTypes, fileName);
     context.progress(0.1);
     const output = context.artifacts.pathFor('data', 'parquet');
     const copyParams = [...reader.params, output];
@@ -50,7 +52,7 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     const badRows = config.badRows === 'skip' ? await rejectedRows(duck) : { count: 0, first: [] };
     if (badRows.count > 0)
       context.log.warn(`Skipped ${badRows.count} malformed rows of ${fileName}`, { first: badRows.first });
-    const profiled = profileRelation(duck, 'read_parquet($1)', [output], config.columnTypes);
+    const profiled = profileRelation(duck, 'read_parquet($1)', [output], columnTypes);
     // Committed while profiling runs; a step that fails afterwards records none of its artifacts.
     const stored = await context.artifacts.commit('data', 'dataset', output, profiled);
     const { schema, profile } = await profiled;
