@@ -1,6 +1,8 @@
 import {
+  DOUBLE,
   type DuckDBConnection,
   DuckDBInstance,
+  type DuckDBPreparedStatement,
   type DuckDBResultReader,
   type DuckDBType,
   type DuckDBValue,
@@ -28,17 +30,46 @@ export class Duck {
   }
 
   /** `types`: the parameters' DuckDB types, where inferring them from the values would lose something. */
-  async exec(sql: string, params: DuckDBValue[] = [], types?: DuckDBType[]): Promise<void> {
-    await this.connection.run(sql, params, types);
+  async exec(sql: string, params: DuckDBValue[] = [], types: DuckDBType[] = []): Promise<void> {
+    if (params.length === 0) await this.connection.run(sql);
+    else await this.withStatement(sql, params, types, (statement) => statement.run());
   }
 
   async all(sql: string, params: DuckDBValue[] = []): Promise<PlainRow[]> {
-    return rowObjects(await this.connection.runAndReadAll(sql, params), plain);
+    return rowObjects(await this.readAll(sql, params), plain);
   }
 
   /** Rows with DuckDB's own JS values (lists, maps as entry arrays, bigints), for nested results. */
   async raw(sql: string, params: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
-    return rowObjects(await this.connection.runAndReadAll(sql, params), (value) => value);
+    return rowObjects(await this.readAll(sql, params), (value) => value);
+  }
+
+  private readAll(sql: string, params: DuckDBValue[]): Promise<DuckDBResultReader> {
+    if (params.length === 0) return this.connection.runAndReadAll(sql);
+    return this.withStatement(sql, params, [], (statement) => statement.runAndReadAll());
+  }
+
+  /**
+   * Runs one prepared statement with its parameters bound. A number is bound as DOUBLE unless it is
+   * a safe integer: the client would bind 1e200 (an integer, to JavaScript) as BIGINT and fail.
+   */
+  private async withStatement<T>(
+    sql: string,
+    params: DuckDBValue[],
+    types: DuckDBType[],
+    use: (statement: DuckDBPreparedStatement) => Promise<T>,
+  ): Promise<T> {
+    const statement = await this.connection.prepare(sql);
+    try {
+      for (const [index, value] of params.entries()) {
+        const unsafeInteger =
+          typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
+        statement.bindValue(index + 1, value, types[index] ?? (unsafeInteger ? DOUBLE : undefined));
+      }
+      return await use(statement);
+    } finally {
+      statement.destroySync();
+    }
   }
 
   /**
@@ -50,7 +81,10 @@ export class Duck {
     params: DuckDBValue[],
     visit: (columns: DuckDBValue[][], rows: number) => void,
   ): Promise<void> {
-    const result = await this.connection.stream(sql, params);
+    const result =
+      params.length === 0
+        ? await this.connection.stream(sql)
+        : await this.withStatement(sql, params, [], (statement) => statement.stream());
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
