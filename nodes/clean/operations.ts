@@ -1,5 +1,5 @@
 import { resolveColumns } from '../_data/columns';
-import { conditionSql } from '../_data/condition';
+import { conditionSql } from '../_data/condition-sql';
 import { firstUnconvertible, STORAGE_FOR } from '../_data/conversion';
 import type { LogicalType } from '../_data/dataset-schema';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
@@ -89,7 +89,7 @@ export async function applyOperation(
     case 'filter':
       await chain.next(
         (prev) =>
-          `select * from ${prev} where ${conditionSql(operation.condition, chain.names, (value) => chain.bind(value))}`,
+          `select * from ${prev} where ${conditionSql(operation.condition, chain.columns, (value) => chain.bind(value), `${where}.condition`)}`,
       );
       return;
     case 'clip':

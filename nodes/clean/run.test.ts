@@ -84,6 +84,41 @@ describe('clean', () => {
     expect(result.rows.map((row) => row.age)).toEqual([60, 70]);
   });
 
+  it('refuses a filter value that is not of its column type, naming the column and the value', async () => {
+    const data = await dataset('typed-filter', 'age,code,joined\n30,1,2026-01-02\n60,2,2026-03-04\n');
+    await expect(
+      clean(data, {
+        operations: [{ op: 'filter', condition: { column: 'age', operator: '=', value: '1) or (1=1' } }],
+      }),
+    ).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message:
+        'The condition on "age" compares it with "1) or (1=1", which is not a number ("age" is numeric)',
+      details: { field: 'operations.0.condition', column: 'age' },
+    });
+    await expect(
+      clean(data, {
+        operations: [{ op: 'filter', condition: { column: 'joined', operator: '>', value: 'soon' } }],
+      }),
+    ).rejects.toThrow(/^The condition on "joined" compares it with "soon", which is not a date or time/);
+    // A number written as text is a number; a number against a text column is text.
+    const typed = await clean(data, {
+      operations: [
+        { op: 'cast', column: 'code', to: 'categorical' },
+        {
+          op: 'filter',
+          condition: {
+            all: [
+              { column: 'age', operator: '>=', value: '60' },
+              { column: 'code', operator: 'in', value: [2, 3] },
+            ],
+          },
+        },
+      ],
+    });
+    expect(typed.rows).toEqual([{ age: 60, code: '2', joined: '2026-03-04T00:00:00.000Z' }]);
+  });
+
   it('de-duplicates keeping the first row, drops missing rows, trims and lower-cases text', async () => {
     const data = await dataset('dedupe', 'id,name\n1, Ann \n1,ann\n2, BOB\n3,\n');
     const result = await clean(data, {

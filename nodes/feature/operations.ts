@@ -2,10 +2,10 @@ import { listValue } from '@duckdb/node-api';
 import { resolveColumns } from '../_data/columns';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
-import { expressionSql, parseExpression } from '../_data/expression';
 import { quoteIdent } from '../_data/sql';
 import type { TableChain } from '../_data/table-chain';
 import { NodeInputError } from '../_kit/errors';
+import { deriveColumn } from './derive';
 import type { FeatureOperation } from './spec';
 
 /** Replaces some columns with new expressions, keeping the column order. */
@@ -134,19 +134,9 @@ export async function applyFeature(
       for (const { part, as } of added) chain.learned.push({ op: 'date_part', column, part, as });
       return;
     }
-    case 'derive': {
-      if (chain.names.includes(operation.name))
-        throw new NodeInputError(`A column named "${operation.name}" already exists`, {
-          field: `${where}.name`,
-          column: operation.name,
-        });
-      const tree = parseExpression(operation.expression, chain.names, `${where}.expression`);
-      await chain.next(
-        (prev) =>
-          `select *, ${expressionSql(tree, (value) => chain.bind(value))} as ${quoteIdent(operation.name)} from ${prev}`,
-      );
+    case 'derive':
+      await deriveColumn(chain, operation, where);
       chain.learned.push({ op: 'derive', name: operation.name, expression: operation.expression });
-    }
   }
 }
 

@@ -113,6 +113,18 @@ describe('feature', () => {
     await expect(
       feature(data, { operations: [{ op: 'derive', name: 'd', expression: 'a +' }] }),
     ).rejects.toThrow(/^Expression "a \+": .* at position 4$/);
+    const powers = await csvDataset(harness, 'powers', 'x,y\n1,0\n2,1\n');
+    await expect(
+      feature(powers, { operations: [{ op: 'derive', name: 'z', expression: 'x ^ 1000 ^ 1000' }] }),
+    ).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message:
+        'Column "z" = x ^ 1000 ^ 1000 is Infinity on row 2 (x = 2): the result is too large for a number',
+      details: { field: 'operations.0.expression', column: 'z', row: 2 },
+    });
+    await expect(
+      feature(powers, { operations: [{ op: 'derive', name: 'z', expression: 'log(y)' }] }),
+    ).rejects.toThrow('Column "z" = log(y) cannot be computed: cannot take logarithm of zero');
     const negative = await csvDataset(harness, 'negative', 'x\n1\n-2\n');
     await expect(feature(negative, { operations: [{ op: 'sqrt', columns: ['x'] }] })).rejects.toThrow(
       'sqrt of "x" needs values zero or more: value -2 on row 2',
