@@ -119,6 +119,26 @@ describe('clean', () => {
     expect(typed.rows).toEqual([{ age: 60, code: '2', joined: '2026-03-04T00:00:00.000Z' }]);
   });
 
+  it('fails without retry on a value DuckDB cannot convert, naming the step, the value and the column', async () => {
+    const data = await dataset('constant-on-number', 'grade,score\nx,1\ny,\n');
+    const failure = clean(data, {
+      operations: [{ op: 'impute', columns: ['score'], strategy: 'constant', value: 'none' }],
+    });
+    await expect(failure).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message: expect.stringMatching(
+        /^Step "node\d+" stopped on a value in the data: Could not convert string 'none' to INT64$/,
+      ),
+    });
+    // A range on a text column is a mistake in the rule, said before any value is compared.
+    await expect(
+      clean(data, { rules: [{ rule: 'range', column: 'grade', min: 0, action: 'fail' }] }),
+    ).rejects.toThrow('Rule on column "grade": a range needs a numeric column');
+    // One bound alone is enough for a range.
+    const ranged = await clean(data, { rules: [{ rule: 'range', column: 'score', min: 2, action: 'warn' }] });
+    expect(ranged.summary?.rules).toMatchObject([{ rule: 'range', measured: 1, passed: false }]);
+  });
+
   it('de-duplicates keeping the first row, drops missing rows, trims and lower-cases text', async () => {
     const data = await dataset('dedupe', 'id,name\n1, Ann \n1,ann\n2, BOB\n3,\n');
     const result = await clean(data, {

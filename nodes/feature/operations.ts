@@ -4,7 +4,7 @@ import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
 import { quoteIdent } from '../_data/sql';
 import type { TableChain } from '../_data/table-chain';
-import { NodeInputError } from '../_kit/errors';
+import { columnDataError, NodeInputError } from '../_kit/errors';
 import { deriveColumn } from './derive';
 import type { FeatureOperation } from './spec';
 
@@ -44,9 +44,20 @@ export async function applyFeature(
       const expressions = new Map<string, string>();
       for (const column of numeric(columnsOf(operation.columns))) {
         const q = quoteIdent(column);
-        const stats = await chain.one(
-          `select avg(${q}) as mean, stddev_pop(${q}) as std, min(${q}) as min, max(${q}) as max from ${chain.trainingRows}`,
-        );
+        const stats = await chain
+          .one(
+            `select avg(${q}) as mean, stddev_pop(${q}) as std, min(${q}) as min, max(${q}) as max from ${chain.trainingRows}`,
+          )
+          .catch((error: unknown) => {
+            throw (
+              columnDataError(
+                error,
+                column,
+                where,
+                operation.op === 'standardize' ? 'standardize' : 'min-max scale',
+              ) ?? error
+            );
+          });
         if (operation.op === 'standardize') {
           const mean = numberOf(stats.mean);
           // A constant column (std 0) is only centred, as scikit-learn's StandardScaler does.

@@ -113,6 +113,14 @@ describe('feature', () => {
     await expect(
       feature(data, { operations: [{ op: 'derive', name: 'd', expression: 'a +' }] }),
     ).rejects.toThrow(/^Expression "a \+": .* at position 4$/);
+    const huge = await csvDataset(harness, 'huge', 'x\n1e200\n3e200\n');
+    await expect(
+      feature(huge, { operations: [{ op: 'standardize', columns: ['x'] }] }),
+    ).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message: 'Cannot standardize "x": STDDEV_POP is out of range!',
+      details: { field: 'operations.0', column: 'x' },
+    });
     const powers = await csvDataset(harness, 'powers', 'x,y\n1,0\n2,1\n');
     await expect(
       feature(powers, { operations: [{ op: 'derive', name: 'z', expression: 'x ^ 1000 ^ 1000' }] }),
