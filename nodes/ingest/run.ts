@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { resolveInsideDataDir } from '../_data/data-dir-path';
+import { envSchema } from '../../config/env';
+import { resolveReadableFile } from '../_data/data-dir-path';
 import { Duck, numberOf } from '../_data/duck';
 import { describeRelation, profileRelation } from '../_data/profile';
 import { writeTransformSpec } from '../_data/transform-spec';
@@ -82,7 +83,7 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
   }
 };
 
-/** The file to read: a bundled sample, a file inside DATA_DIR, or a query's rows exported to NDJSON. */
+/** The file to read: a bundled sample, an uploaded file or one in a data folder, or a query's rows exported to NDJSON. */
 async function sourceFile(config: z.infer<typeof ingestSpec.config>, context: NodeContext): Promise<string> {
   if (config.source === 'sample') return path.join(samplesDir, `${config.sample}.csv`);
   if (config.source === 'file') return requireFile(config.file, context.dataDir);
@@ -105,7 +106,9 @@ function requireFile(file: string | undefined, dataDir: string): string {
     throw new NodeInputError('Choose a file to read (or switch Source to a sample dataset)', {
       field: 'file',
     });
-  return resolveInsideDataDir(dataDir, file, 'file');
+  // Read from the worker's environment when the step runs, like the connection URLs.
+  const dataFolders = envSchema.shape.PIPEWRIGHT_DATA_FOLDERS.parse(process.env.PIPEWRIGHT_DATA_FOLDERS);
+  return resolveReadableFile({ dataDir, dataFolders }, file, 'file');
 }
 
 /** Rows DuckDB rejected while reading (with ignore_errors and store_rejects): the count and the first few. */
