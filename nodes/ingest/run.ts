@@ -96,6 +96,7 @@ async function sourceFile(config: z.infer<typeof ingestSpec.config>, context: No
     file,
     env: process.env,
     signal: context.signal,
+    limits: { rows: config.maxRows, bytes: config.maxBytes },
   });
   context.log.info(`The query returned ${rows} rows`);
   return file;

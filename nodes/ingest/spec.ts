@@ -22,8 +22,16 @@ export const ingestSpec = defineNode({
     file: z.string().optional(),
     /** PostgreSQL: the name of a connection whose URL the worker has in PIPEWRIGHT_CONNECTION_<NAME>. */
     connection: z.string().optional(),
-    /** PostgreSQL: the query, run in a read-only transaction. */
+    /** PostgreSQL: one SELECT, run in a read-only transaction. */
     query: z.string().optional(),
+    /** PostgreSQL: most rows the query may return. */
+    maxRows: z.number().int().positive().default(10_000_000),
+    /** PostgreSQL: most bytes the rows may take (as JSON lines, before compression). */
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(2 * 1024 ** 3),
     format: z.enum(fileFormats).default('auto'),
     delimiter: z.string().length(1, 'must be one character').optional(),
     header: z.boolean().optional(),
@@ -48,7 +56,16 @@ export const ingestSpec = defineNode({
       label: 'Connection',
       help: 'Set PIPEWRIGHT_CONNECTION_<NAME> on the worker to its postgres:// URL; the password never enters the pipeline.',
     },
-    query: { label: 'Query', help: 'Runs in a read-only transaction.' },
+    query: {
+      label: 'Query',
+      help: 'One SELECT (or WITH … SELECT), run in a read-only transaction with a statement timeout.',
+    },
+    maxRows: { label: 'Row limit', help: 'PostgreSQL: the step fails past this many rows.', advanced: true },
+    maxBytes: {
+      label: 'Size limit (bytes)',
+      help: 'PostgreSQL: the step fails when the rows take more than this.',
+      advanced: true,
+    },
     format: {
       label: 'Format',
       widget: 'select',
