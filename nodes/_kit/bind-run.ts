@@ -28,7 +28,7 @@ export function bindRun<C extends z.ZodObject, I extends Ports, O extends Ports>
     // An error caused by the data (a value that will not convert, an overflow) is the analyst's to fix:
     // retrying it would fail the same way.
     const result = await run({ config: parsedConfig, inputs }, context).catch((error: unknown) => {
-      throw dataErrorOf(error, context.nodeId) ?? error;
+      throw dataErrorOf(error) ?? error;
     });
     return { outputs: outputsRecord(result.outputs), summary: result.summary };
   };

@@ -2,27 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { dataErrorOf, NodeInputError } from './errors';
 
 describe('dataErrorOf', () => {
-  it("turns DuckDB's conversion and range errors into input errors naming the step, value and column, without SQL", () => {
+  it("turns DuckDB's conversion and range errors into input errors naming the value and column, without SQL", () => {
     const conversion = dataErrorOf(
       new Error(
         "Conversion Error: Could not convert string 'a' to DOUBLE when casting from source column y\n\nLINE 1: select * from step_2 where y = getvariable('pw_1')\n        ^",
       ),
-      'clean',
     );
     expect(conversion).toBeInstanceOf(NodeInputError);
     expect(conversion?.message).toBe(
-      `Step "clean" stopped on a value in the data: Could not convert string 'a' to DOUBLE (column "y")`,
+      `A value in the data cannot be used: Could not convert string 'a' to DOUBLE (column "y")`,
     );
     expect(conversion?.details).toEqual({ column: 'y' });
-    expect(
-      dataErrorOf(new Error('Out of Range Error: STDDEV_POP is out of range!'), 'features')?.message,
-    ).toBe('Step "features" stopped on a value in the data: STDDEV_POP is out of range!');
+    expect(dataErrorOf(new Error('Out of Range Error: STDDEV_POP is out of range!'))?.message).toBe(
+      'A value in the data cannot be used: STDDEV_POP is out of range!',
+    );
   });
 
   it('leaves faults and errors already meant for the analyst alone', () => {
-    expect(dataErrorOf(new Error('IO Error: Could not set lock on file'), 'ingest')).toBeUndefined();
-    expect(dataErrorOf(new Error('Connection reset'), 'ingest')).toBeUndefined();
-    expect(dataErrorOf(new NodeInputError('Conversion Error: x'), 'ingest')).toBeUndefined();
-    expect(dataErrorOf('Conversion Error: x', 'ingest')).toBeUndefined();
+    expect(dataErrorOf(new Error('IO Error: Could not set lock on file'))).toBeUndefined();
+    expect(dataErrorOf(new Error('Connection reset'))).toBeUndefined();
+    expect(dataErrorOf(new NodeInputError('Conversion Error: x'))).toBeUndefined();
+    expect(dataErrorOf('Conversion Error: x')).toBeUndefined();
   });
 });

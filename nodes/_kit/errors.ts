@@ -19,15 +19,15 @@ export class NodeInputError extends Error {
 const DATA_ERROR = /^(Conversion|Out of Range|Invalid Input) Error: (.*)$/;
 
 /**
- * The input error a DuckDB data error stands for, naming the step, the value (DuckDB quotes it) and
- * the column when DuckDB names it; undefined for any other error. Only DuckDB's first line is kept:
- * the lines after it quote our SQL, which no user should see.
+ * The input error a DuckDB data error stands for, naming the value (DuckDB quotes it) and the column
+ * when DuckDB names it; the step is named by the activity around it. Undefined for any other error.
+ * Only DuckDB's first line is kept: the lines after it quote our SQL, which no user should see.
  */
-export function dataErrorOf(error: unknown, nodeId: string): NodeInputError | undefined {
+export function dataErrorOf(error: unknown): NodeInputError | undefined {
   const data = dataReason(error);
   if (!data) return undefined;
   const detail = data.column ? `${data.reason} (column "${data.column}")` : data.reason;
-  return new NodeInputError(`Step "${nodeId}" stopped on a value in the data: ${detail}`, {
+  return new NodeInputError(`A value in the data cannot be used: ${detail}`, {
     ...(data.column ? { column: data.column } : {}),
   });
 }

@@ -119,7 +119,7 @@ describe('clean', () => {
     expect(typed.rows).toEqual([{ age: 60, code: '2', joined: '2026-03-04T00:00:00.000Z' }]);
   });
 
-  it('fails without retry on a value DuckDB cannot convert, naming the step, the value and the column', async () => {
+  it('fails without retry on a value DuckDB cannot convert, naming the value', async () => {
     const data = await dataset('constant-on-number', 'grade,score\nx,1\ny,\n');
     const failure = clean(data, {
       operations: [{ op: 'impute', columns: ['score'], strategy: 'constant', value: 'none' }],
@@ -127,7 +127,7 @@ describe('clean', () => {
     await expect(failure).rejects.toMatchObject({
       name: 'NodeInputError',
       message: expect.stringMatching(
-        /^Step "node\d+" stopped on a value in the data: Could not convert string 'none' to INT64$/,
+        /^A value in the data cannot be used: Could not convert string 'none' to INT64$/,
       ),
     });
     // A range on a text column is a mistake in the rule, said before any value is compared.
