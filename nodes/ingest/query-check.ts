@@ -53,10 +53,10 @@ export async function checkReadOnlyQuery(query: string): Promise<void> {
   const [only] = statements;
   const kind = Object.keys(only?.stmt ?? {})[0] ?? 'nothing';
   if (kind !== 'SelectStmt')
-    refuse(`Only a SELECT (or WITH … SELECT) can be run; the query is a ${statementName(kind)}`);
+    refuse(`Only a SELECT (or WITH … SELECT) can be run; the query is ${statementName(kind)}`);
   for (const { key, value } of walk(only?.stmt)) {
     if (WRITING_STATEMENTS.has(key))
-      refuse(`Only reading is allowed; the query contains a ${statementName(key)}`);
+      refuse(`Only reading is allowed; the query contains ${statementName(key)}`);
     if (key === 'intoClause') refuse('SELECT … INTO creates a table; write a plain SELECT');
     if (key === 'FuncCall') {
       const name = functionName(value);
@@ -93,8 +93,17 @@ function functionName(call: unknown): string | undefined {
     : undefined;
 }
 
-/** The parse tree's node name in words: InsertStmt → "INSERT statement". */
+const STATEMENT_WORDS = new Map([
+  ['VariableSetStmt', 'SET'],
+  ['VariableShowStmt', 'SHOW'],
+  ['CreateStmt', 'CREATE TABLE'],
+  ['CreateTableAsStmt', 'CREATE TABLE AS'],
+  ['TransactionStmt', 'transaction'],
+  ['ExplainStmt', 'EXPLAIN'],
+]);
+
+/** The parse tree's node name in words, with its article: InsertStmt → "an INSERT statement". */
 function statementName(kind: string): string {
-  const bare = kind.replace(/Stmt$/, '').toUpperCase();
-  return `${bare} statement`;
+  const words = STATEMENT_WORDS.get(kind) ?? kind.replace(/Stmt$/, '').toUpperCase();
+  return `${/^[AEIOU]/.test(words) ? 'an' : 'a'} ${words} statement`;
 }
