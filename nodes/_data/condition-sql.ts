@@ -1,5 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import { NodeInputError } from '../_kit/errors';
+import { NodeInputError, shownValue } from '../_kit/errors';
 import type { Condition } from './condition';
 import { logicalTypeOf } from './dataset-schema';
 import { quoteIdent } from './sql';
@@ -72,7 +72,7 @@ function comparable(value: Scalar, column: ConditionColumn, field: string): Duck
   const type = logicalTypeOf(column.storage, 0, 1);
   const refuse = (expected: string): never => {
     throw new NodeInputError(
-      `The condition on "${column.name}" compares it with ${JSON.stringify(value)}, which is not ${expected} ("${column.name}" is ${type})`,
+      `The condition on "${column.name}" compares it with ${typeof value === 'string' ? shownValue(value) : String(value)}, which is not ${expected} ("${column.name}" is ${type})`,
       { field, column: column.name },
     );
   };

@@ -151,7 +151,8 @@ async function magnitudeScales(
   const scales = new Map<number, number>();
   for (const { index } of numeric) {
     const largest = numberOf(row[`m${index}`] ?? null);
-    if (Number.isFinite(largest) && largest > 0) scales.set(index, 2 ** Math.min(1023, Math.ceil(Math.log2(largest))));
+    if (Number.isFinite(largest) && largest > 0)
+      scales.set(index, 2 ** Math.min(1023, Math.ceil(Math.log2(largest))));
   }
   return scales;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataErrorOf, NodeInputError } from './errors';
+import { dataErrorOf, NodeInputError, shownValue } from './errors';
 
 describe('dataErrorOf', () => {
   it("turns DuckDB's conversion and range errors into input errors naming the value and column, without SQL", () => {
@@ -23,5 +23,18 @@ describe('dataErrorOf', () => {
     expect(dataErrorOf(new Error('Connection reset'))).toBeUndefined();
     expect(dataErrorOf(new NodeInputError('Conversion Error: x'))).toBeUndefined();
     expect(dataErrorOf('Conversion Error: x')).toBeUndefined();
+  });
+});
+
+describe('shownValue', () => {
+  it('quotes a short value whole and a long one by its head and length', () => {
+    expect(shownValue('x7')).toBe('"x7"');
+    expect(shownValue('a'.repeat(9000))).toBe(`"${'a'.repeat(60)}…" (9,000 characters)`);
+    const long = dataErrorOf(
+      new Error(`Conversion Error: Could not convert string '${'b'.repeat(9000)}' to DOUBLE`),
+    );
+    expect(long?.message).toBe(
+      `A value in the data cannot be used: ${`Could not convert string '${'b'.repeat(9000)}`.slice(0, 300)}… (cut)`,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
 import { quoteIdent, quoteIdents } from '../_data/sql';
 import type { TableChain } from '../_data/table-chain';
-import { NodeInputError } from '../_kit/errors';
+import { NodeInputError, shownValue } from '../_kit/errors';
 import type { CleanOperation } from './spec';
 
 /** Applies one operation; `index` names it in error messages ("operation 3 (impute)"). */
@@ -121,7 +121,7 @@ async function cast(chain: TableChain, column: string, to: LogicalType, where: s
   const bad = await firstUnconvertible(chain.duck, chain.current, [], column, to);
   if (bad) {
     throw new NodeInputError(
-      `Column "${column}" cannot become ${to}: value ${JSON.stringify(bad.value)} on row ${bad.row}`,
+      `Column "${column}" cannot become ${to}: value ${shownValue(bad.value)} on row ${bad.row}`,
       {
         field: where,
         column,

@@ -6,7 +6,7 @@ import { firstUnconvertible, STORAGE_FOR } from '../_data/conversion';
 import type { LogicalType } from '../_data/dataset-schema';
 import type { Duck } from '../_data/duck';
 import { quoteIdent } from '../_data/sql';
-import { NodeInputError } from '../_kit/errors';
+import { NodeInputError, shownValue } from '../_kit/errors';
 import type { fileFormats } from './spec';
 
 export type FileFormat = Exclude<(typeof fileFormats)[number], 'auto'>;
@@ -185,7 +185,7 @@ export async function typedSelectList(
     const bad = await firstUnconvertible(duck, reader.sql, reader.params, column.name, wanted);
     if (bad) {
       throw new NodeInputError(
-        `Column "${column.name}" cannot be read as ${wanted}: value ${JSON.stringify(bad.value)} on row ${bad.row}`,
+        `Column "${column.name}" cannot be read as ${wanted}: value ${shownValue(bad.value)} on row ${bad.row}`,
         {
           column: column.name,
           row: bad.row,

@@ -229,6 +229,13 @@ describe('ingest', () => {
     await expect(ingest({ source: 'file', file, columnTypes: { amount: 'numeric' } })).rejects.toThrow(
       'Column "amount" cannot be read as numeric: value "x7" on row 2',
     );
+    // A 9,000-character cell is named by its head and length, keeping the message short.
+    const wide = dataFile('wide.csv', `a\n1\n${'z'.repeat(9000)}\n`);
+    await expect(ingest({ source: 'file', file: wide, columnTypes: { a: 'numeric' } })).rejects.toThrow(
+      new RegExp(
+        `^Column "a" cannot be read as numeric: value "${'z'.repeat(60)}…" \\(9,000 characters\\) on row 2$`,
+      ),
+    );
     await expect(ingest({ source: 'file', file, columnTypes: { nope: 'numeric' } })).rejects.toThrow(
       'Column "nope" in Column types is not in codes.csv',
     );
