@@ -43,7 +43,9 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
       features: model.features,
       target,
       where: `${split ? `${quoteIdent(SPLIT_COLUMN)} = 'test' and ` : ''}${quoteIdent(target)} is not null`,
-      extras: config.slices.map((slice) => conditionSql(slice.condition, dataset.columns, bind)),
+      extras: config.slices.map((slice, index) =>
+        conditionSql(slice.condition, dataset.columns, bind, `slices.${index}.condition`),
+      ),
       params,
     });
     if (rows.rows === 0)
