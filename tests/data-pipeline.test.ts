@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -208,4 +208,80 @@ describe('data nodes through Temporal', () => {
       /^Step "Split train\/test" \(split\) failed: Column "species" is not in the data \(columns: sepal_length_cm,/,
     );
   });
+
+  it('runs columns named like object keys through ingest, clean and feature, and fails data errors once, not three times', async () => {
+    const uploads = path.join(fixture.worker.dataDir, 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    writeFileSync(
+      path.join(uploads, 'keys.csv'),
+      'constructor,__proto__,toString,hasOwnProperty,value\na,1,10,1,x\nb,2,20,2,y\na,3,30,3,z\n',
+    );
+    const pipeline = (filterValue: unknown, expression: string) =>
+      pipelineDoc(
+        [
+          {
+            id: 'ingest',
+            type: 'ingest',
+            config: { source: 'file', file: 'uploads/keys.csv', columnTypes: { toString: 'numeric' } },
+          },
+          {
+            id: 'clean',
+            type: 'clean',
+            config: {
+              operations: [
+                { op: 'filter', condition: { column: 'toString', operator: '>=', value: filterValue } },
+              ],
+            },
+          },
+          {
+            id: 'feature',
+            type: 'feature',
+            config: {
+              operations: [
+                { op: 'one_hot', columns: ['constructor'], topK: 5 },
+                { op: 'derive', name: 'hasOwnProperty2', expression },
+              ],
+              target: 'value',
+            },
+          },
+        ],
+        ['ingest.data->clean.data', 'clean.data->feature.data'],
+      );
+    const good = await savePipeline(fixture.database.db, pipeline('20', 'col("__proto__") * hasOwnProperty'));
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, good.version.id);
+    expect(result.status).toBe('succeeded');
+    const feature = (await stepRows(fixture.database.db, started.runId)).find(
+      (step) => step.nodeId === 'feature',
+    );
+    expect(feature?.outputSummary).toMatchObject({ rows: 2, features: 6, target: 'value' });
+
+    for (const [filterValue, expression, failing, message] of [
+      [
+        '1) or (1=1',
+        'hasOwnProperty',
+        'clean',
+        'The condition on "toString" compares it with "1) or (1=1", which is not a number ("toString" is numeric)',
+      ],
+      [
+        '0',
+        'hasOwnProperty ^ 1000 ^ 1000',
+        'feature',
+        'Column "hasOwnProperty2" = hasOwnProperty ^ 1000 ^ 1000 is Infinity on row 2 (hasOwnProperty = 2): the result is too large for a number',
+      ],
+    ] as const) {
+      const bad = await savePipeline(fixture.database.db, pipeline(filterValue, expression));
+      const run = await runToEnd(fixture.database.db, fixture.worker, bad.version.id);
+      expect(run.result.status).toBe('failed');
+      expect(run.result.error).toMatch(new RegExp(`\\(${failing}\\) failed: ${escapeRegExp(message)}$`));
+      const step = (await stepRows(fixture.database.db, run.started.runId)).find(
+        (row) => row.nodeId === failing,
+      );
+      // An input error: one attempt, no retries.
+      expect(step).toMatchObject({ status: 'failed', attempt: 1 });
+    }
+  });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,7 +1,6 @@
-import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { NodeInputError } from '../_kit/errors';
-import { quoteIdent } from './sql';
+
+// Browser-safe: the editor builds conditions with these schemas. Their SQL is in condition-sql.ts.
 
 export const comparisonOperators = [
   '=',
@@ -38,52 +37,6 @@ export const conditionSchema: z.ZodType<Condition> = z
     ]),
   )
   .meta({ widget: 'condition' });
-
-/**
- * SQL for a condition: columns quoted, values bound through `bind` (never spliced in). Comparing with
- * a missing value is false, as an analyst expects, not unknown.
- */
-export function conditionSql(
-  condition: Condition,
-  columns: readonly string[],
-  bind: (value: DuckDBValue) => string,
-): string {
-  if ('all' in condition)
-    return `(${condition.all.map((part) => conditionSql(part, columns, bind)).join(' and ')})`;
-  if ('any' in condition)
-    return `(${condition.any.map((part) => conditionSql(part, columns, bind)).join(' or ')})`;
-  if (!columns.includes(condition.column)) {
-    throw new NodeInputError(`The condition uses column "${condition.column}", which is not in the data`, {
-      field: 'condition',
-      column: condition.column,
-    });
-  }
-  const column = quoteIdent(condition.column);
-  const { operator, value } = condition;
-  if (operator === 'is_missing') return `(${column} is null)`;
-  if (operator === 'is_not_missing') return `(${column} is not null)`;
-  if (value === undefined)
-    throw new NodeInputError(`The condition on "${condition.column}" needs a value`, {
-      field: 'condition',
-      column: condition.column,
-    });
-  if (operator === 'in' || operator === 'not_in') {
-    const values = Array.isArray(value) ? value : [value];
-    const list = values.map((item) => bind(item)).join(', ');
-    return operator === 'in'
-      ? `coalesce(${column} in (${list}), false)`
-      : `coalesce(${column} not in (${list}), false)`;
-  }
-  if (Array.isArray(value))
-    throw new NodeInputError(`The condition on "${condition.column}" takes one value`, {
-      field: 'condition',
-      column: condition.column,
-    });
-  if (operator === 'contains') return `coalesce(contains(${column}::varchar, ${bind(String(value))}), false)`;
-  if (operator === 'starts_with')
-    return `coalesce(starts_with(${column}::varchar, ${bind(String(value))}), false)`;
-  return `coalesce(${column} ${operator} ${bind(value)}, false)`;
-}
 
 /** Every column a condition compares. */
 export function conditionColumns(condition: Condition): string[] {

@@ -12,7 +12,7 @@ export async function writeDataset(
   context: NodeContext,
   port: string,
   query: { sql: string; params: DuckDBValue[] },
-  typeOverrides: Record<string, LogicalType> = {},
+  typeOverrides: ReadonlyMap<string, LogicalType> = new Map(),
 ): Promise<{ stored: StoredArtifact; profile: DatasetProfile }> {
   const output = context.artifacts.pathFor(port, 'parquet');
   await writeParquet(duck, query, output);

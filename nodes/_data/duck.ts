@@ -1,4 +1,12 @@
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBPreparedStatement,
+  type DuckDBResultReader,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 export type Plain = string | number | boolean | null;
 export type PlainRow = Record<string, Plain>;
@@ -21,21 +29,47 @@ export class Duck {
     return new Duck(instance, await instance.connect());
   }
 
-  async exec(sql: string, params: DuckDBValue[] = []): Promise<void> {
-    await this.connection.run(sql, params);
+  /** `types`: the parameters' DuckDB types, where inferring them from the values would lose something. */
+  async exec(sql: string, params: DuckDBValue[] = [], types: DuckDBType[] = []): Promise<void> {
+    if (params.length === 0) await this.connection.run(sql);
+    else await this.withStatement(sql, params, types, (statement) => statement.run());
   }
 
   async all(sql: string, params: DuckDBValue[] = []): Promise<PlainRow[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return reader
-      .getRowObjectsJS()
-      .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plain(value)])));
+    return rowObjects(await this.readAll(sql, params), plain);
   }
 
   /** Rows with DuckDB's own JS values (lists, maps as entry arrays, bigints), for nested results. */
   async raw(sql: string, params: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return reader.getRowObjectsJS();
+    return rowObjects(await this.readAll(sql, params), (value) => value);
+  }
+
+  private readAll(sql: string, params: DuckDBValue[]): Promise<DuckDBResultReader> {
+    if (params.length === 0) return this.connection.runAndReadAll(sql);
+    return this.withStatement(sql, params, [], (statement) => statement.runAndReadAll());
+  }
+
+  /**
+   * Runs one prepared statement with its parameters bound. A number is bound as DOUBLE unless it is
+   * a safe integer: the client would bind 1e200 (an integer, to JavaScript) as BIGINT and fail.
+   */
+  private async withStatement<T>(
+    sql: string,
+    params: DuckDBValue[],
+    types: DuckDBType[],
+    use: (statement: DuckDBPreparedStatement) => Promise<T>,
+  ): Promise<T> {
+    const statement = await this.connection.prepare(sql);
+    try {
+      for (const [index, value] of params.entries()) {
+        const unsafeInteger =
+          typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
+        statement.bindValue(index + 1, value, types[index] ?? (unsafeInteger ? DOUBLE : undefined));
+      }
+      return await use(statement);
+    } finally {
+      statement.destroySync();
+    }
   }
 
   /**
@@ -47,7 +81,10 @@ export class Duck {
     params: DuckDBValue[],
     visit: (columns: DuckDBValue[][], rows: number) => void,
   ): Promise<void> {
-    const result = await this.connection.stream(sql, params);
+    const result =
+      params.length === 0
+        ? await this.connection.stream(sql)
+        : await this.withStatement(sql, params, [], (statement) => statement.stream());
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
@@ -68,6 +105,18 @@ export class Duck {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * Rows as objects keyed by column name, built with Object.fromEntries: it defines each key as the
+ * row's own property, so a column named `__proto__` stays a column (assignment would set the
+ * object's prototype instead, which the client's own row objects do).
+ */
+function rowObjects<T>(reader: DuckDBResultReader, convert: (value: unknown) => T): Record<string, T>[] {
+  const names = reader.columnNames();
+  return reader
+    .getRowsJS()
+    .map((row) => Object.fromEntries(names.map((name, index) => [name, convert(row[index])])));
 }
 
 /** JSON-safe value: BIGINT as a number, dates and decimals as their text. */

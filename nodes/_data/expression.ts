@@ -127,6 +127,7 @@ function check(node: Expression, text: string, columns: readonly string[], field
         else if (!columns.includes(String(only.value))) fail(`there is no column "${String(only.value)}"`);
         return;
       }
+      // A Map, so `constructor(x)` is an unknown function, not Object's constructor.
       const known = name === undefined ? undefined : FUNCTIONS.get(name);
       if (!known)
         fail(

@@ -60,6 +60,23 @@ describe('profileRelation', () => {
     const binned = i?.histogram.reduce((sum, bin) => sum + bin.count, 0) ?? 0;
     expect(Math.abs(binned - 300_000)).toBeLessThan(20);
     // Each kind holds 90,000 rows; the scaled sample counts land near that.
+    expect(kind?.topValues.map((entry) => entry.value).sort()).toEqual(['k0', 'k1', 'k2']);
     for (const entry of kind?.topValues ?? []) expect(Math.abs(entry.count - 90_000)).toBeLessThan(9_000);
+  });
+
+  it('measures values near the edge of the double range, skipping infinite ones in the moments', async () => {
+    await duck.exec(`create table huge as select * from (values
+      (1e200, 1.5e308), (-1e200, -1.5e308), (3e200, 0.0), (null, 'infinity'::double)) v(x, wide)`);
+    const { profile } = await profileRelation(duck, 'huge');
+    const [x, wide] = profile.columns;
+    expect(x).toMatchObject({ min: -1e200, max: 3e200, missing: 1 });
+    expect(x?.mean).toBeCloseTo(1e200, -186);
+    // Sample standard deviation of 1, -1, 3 (×1e200) is 2 (×1e200).
+    expect((x?.std ?? 0) / 1e200).toBeCloseTo(2, 12);
+    expect(x?.histogram.reduce((sum, bin) => sum + bin.count, 0)).toBe(3);
+    expect(wide?.mean).toBe(0);
+    expect((wide?.std ?? 0) / 1.5e308).toBeCloseTo(1, 12);
+    // min and max come from every value; the histogram needs finite ends.
+    expect(wide).toMatchObject({ min: -1.5e308, max: Number.POSITIVE_INFINITY, histogram: [] });
   });
 });

@@ -1,7 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { type DatasetSchema, type LogicalType, logicalTypeOf } from './dataset-schema';
-import { type Duck, numberOf, type Plain } from './duck';
+import { type Duck, numberOf, type Plain, type PlainRow } from './duck';
 import type { ColumnProfile, DatasetProfile } from './profile-schema';
 import { quoteIdent } from './sql';
 
@@ -40,22 +40,17 @@ export async function profileRelation(
   duck: Duck,
   relation: string,
   params: DuckDBValue[] = [],
-  typeOverrides: Record<string, LogicalType> = {},
+  typeOverrides: ReadonlyMap<string, LogicalType> = new Map(),
 ): Promise<{ schema: DatasetSchema; profile: DatasetProfile }> {
   const described = await describeRelation(duck, relation, params);
   const { rows: rowCount } = await duck.one(`select count(*) as rows from ${relation}`, params);
   const rows = numberOf(rowCount);
   const exact = rows <= EXACT_PROFILE_ROWS;
-  const stats = described.length
-    ? await duck.one(
-        `select ${described.map((column, index) => statsSql(column, index, exact)).join(', ')} from ${relation}`,
-        params,
-      )
-    : {};
+  const stats = await columnStats(duck, relation, params, described, exact);
   const measured = described.map((column, index) => {
     const get = (key: string): Plain => stats[`c${index}_${key}`] ?? null;
     const distinct = numberOf(get('distinct'));
-    const type = typeOverrides[column.name] ?? logicalTypeOf(column.storage, distinct, rows);
+    const type = typeOverrides.get(column.name) ?? logicalTypeOf(column.storage, distinct, rows);
     return { ...column, index, type, distinct, get };
   });
   const shapes = await distributions(duck, exact ? relation : sampleOf(relation, rows), params, measured);
@@ -102,9 +97,78 @@ function scaled(columns: ColumnProfile[], factor: number): ColumnProfile[] {
   }));
 }
 
-function statsSql(column: { name: string; storage: string }, index: number, exactDistinct: boolean): string {
+/**
+ * Counts and moments of every column in one scan. Moments skip infinite and NaN values. DuckDB
+ * refuses a standard deviation past the double range (values near 1e200 square to 1e400): then the
+ * moments are measured again with each column scaled by a power of two near its largest magnitude,
+ * which is exact, and scaled back.
+ */
+async function columnStats(
+  duck: Duck,
+  relation: string,
+  params: DuckDBValue[],
+  columns: { name: string; storage: string }[],
+  exact: boolean,
+): Promise<PlainRow> {
+  if (columns.length === 0) return {};
+  const scan = (scales: Map<number, number>) =>
+    duck.one(
+      `select ${columns.map((column, index) => statsSql(column, index, exact, scales.get(index))).join(', ')} from ${relation}`,
+      params,
+    );
+  try {
+    return await scan(new Map());
+  } catch (error) {
+    if (!isOutOfRange(error)) throw error;
+    return scan(await magnitudeScales(duck, relation, params, columns));
+  }
+}
+
+function isOutOfRange(error: unknown): boolean {
+  return error instanceof Error && /^Out of Range Error/.test(error.message);
+}
+
+/** Per numeric column, the power of two at or above its largest finite magnitude (2^1023 at most). */
+async function magnitudeScales(
+  duck: Duck,
+  relation: string,
+  params: DuckDBValue[],
+  columns: { name: string; storage: string }[],
+): Promise<Map<number, number>> {
+  const numeric = columns.flatMap((column, index) =>
+    isNumericStorage(column.storage) ? [{ column, index }] : [],
+  );
+  if (numeric.length === 0) return new Map();
+  const row = await duck.one(
+    `select ${numeric
+      .map(({ column, index }) => {
+        const value = `${quoteIdent(column.name)}::double`;
+        return `max(abs(${value})) filter (where isfinite(${value})) as m${index}`;
+      })
+      .join(', ')} from ${relation}`,
+    params,
+  );
+  const scales = new Map<number, number>();
+  for (const { index } of numeric) {
+    const largest = numberOf(row[`m${index}`] ?? null);
+    if (Number.isFinite(largest) && largest > 0)
+      scales.set(index, 2 ** Math.min(1023, Math.ceil(Math.log2(largest))));
+  }
+  return scales;
+}
+
+function isNumericStorage(storage: string): boolean {
+  return /INT|FLOAT|DOUBLE|REAL|DECIMAL/i.test(storage);
+}
+
+function statsSql(
+  column: { name: string; storage: string },
+  index: number,
+  exactDistinct: boolean,
+  scale = 1,
+): string {
   const q = quoteIdent(column.name);
-  const numeric = /INT|FLOAT|DOUBLE|REAL|DECIMAL/i.test(column.storage);
+  const numeric = isNumericStorage(column.storage);
   const orderable = !/^(STRUCT|MAP|LIST|UNION)/i.test(column.storage) && !column.storage.endsWith('[]');
   const parts = [
     `count(*) - count(${q}) as c${index}_missing`,
@@ -114,8 +178,16 @@ function statsSql(column: { name: string; storage: string }, index: number, exac
     orderable ? `min(${q}) as c${index}_min` : `null as c${index}_min`,
     orderable ? `max(${q}) as c${index}_max` : `null as c${index}_max`,
   ];
-  if (numeric)
-    parts.push(`avg(${q}::double) as c${index}_mean`, `stddev_samp(${q}::double) as c${index}_std`);
+  if (numeric) {
+    // The scale is a power of two, so it is written exactly; it is ours, not user text.
+    const value = scale === 1 ? `${q}::double` : `(${q}::double / ${scale})`;
+    const finite = `filter (where isfinite(${q}::double))`;
+    const back = scale === 1 ? '' : ` * ${scale}`;
+    parts.push(
+      `avg(${value}) ${finite}${back} as c${index}_mean`,
+      `stddev_samp(${value}) ${finite}${back} as c${index}_std`,
+    );
+  }
   return parts.join(', ');
 }
 
@@ -153,9 +225,15 @@ async function distributions(
       const min = numberOf(column.get('min'));
       const max = numberOf(column.get('max'));
       if (!Number.isFinite(min) || !Number.isFinite(max)) continue;
-      const width = (max - min) / HISTOGRAM_BINS || 1;
+      // Divided before subtracting when max - min overflows (values spanning most of the double range).
+      const spanFits = Number.isFinite(max - min);
+      const width =
+        (spanFits ? (max - min) / HISTOGRAM_BINS : max / HISTOGRAM_BINS - min / HISTOGRAM_BINS) || 1;
+      const offset = spanFits
+        ? `(${q}::double - ${bind(min)}) / ${bind(width)}`
+        : `(${q}::double / ${bind(width)} - ${bind(min / width)})`;
       aggregates.push(
-        `histogram(least(floor((${q}::double - ${bind(min)}) / ${bind(width)}), ${HISTOGRAM_BINS - 1})::integer) filter (where isfinite(${q}::double)) as ${key}`,
+        `histogram(least(floor(${offset}), ${HISTOGRAM_BINS - 1})::integer) filter (where isfinite(${q}::double)) as ${key}`,
       );
       readers.push((row) => histograms.set(column.index, bins(countsOf(row[key]), min, max, width)));
     } else if (column.distinct <= MAPPED_TOP_VALUES_DISTINCT) {
@@ -216,6 +294,8 @@ function bins(counts: [unknown, number][], min: number, max: number, width: numb
   }));
 }
 
+/** A finite number, else null: a moment past the double range has no value to show. */
 function nullableNumber(value: Plain): number | null {
-  return value === null ? null : numberOf(value);
+  const number = value === null ? Number.NaN : numberOf(value);
+  return Number.isFinite(number) ? number : null;
 }

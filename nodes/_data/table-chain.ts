@@ -23,7 +23,8 @@ export class TableChain {
   constructor(readonly duck: Duck) {}
 
   async load(file: string): Promise<void> {
-    await this.next(`select * from read_parquet(${this.bind(file)})`);
+    const source = this.bind(file);
+    await this.next(() => `select * from read_parquet(${source})`);
   }
 
   /** A value for the next statement, as an expression; set (bound) before that statement runs. */
@@ -33,11 +34,16 @@ export class TableChain {
     return `getvariable('${name}')`;
   }
 
-  /** Makes the next step from a query over the current one (written as `{prev}`). */
-  async next(sql: string): Promise<void> {
+  /**
+   * Makes the next step from a query over the current one, which `build` is given by name. A
+   * function rather than a placeholder in the text: quoted column names may contain any text, and a
+   * substitution after they are in would rewrite them too.
+   */
+  async next(build: (previous: string) => string): Promise<void> {
+    const sql = build(this.current);
     await this.flush();
     const name = `step_${++this.views}`;
-    await this.duck.exec(`create temp view ${name} as ${sql.replaceAll('{prev}', this.current)}`);
+    await this.duck.exec(`create temp view ${name} as ${sql}`);
     this.current = name;
     this.columns = typedColumns(await describeRelation(this.duck, name));
   }

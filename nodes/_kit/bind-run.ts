@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ArtifactRef } from './artifact-ref';
 import type { InputRefs, NodeContext, OutputRefs, StepSummary } from './context';
 import type { NodeRun, NodeSpec } from './define-node';
+import { dataErrorOf } from './errors';
 import type { Ports } from './ports';
 
 /** A run function with its config and inputs checked at run time, callable without knowing its type. */
@@ -24,7 +25,11 @@ export function bindRun<C extends z.ZodObject, I extends Ports, O extends Ports>
       );
       throw new Error(`Step ${context.nodeId} is missing input ${missing.join(', ')}`);
     }
-    const result = await run({ config: parsedConfig, inputs }, context);
+    // An error caused by the data (a value that will not convert, an overflow) is the analyst's to fix:
+    // retrying it would fail the same way.
+    const result = await run({ config: parsedConfig, inputs }, context).catch((error: unknown) => {
+      throw dataErrorOf(error) ?? error;
+    });
     return { outputs: outputsRecord(result.outputs), summary: result.summary };
   };
 }

@@ -1,12 +1,12 @@
 import { resolveColumns } from '../_data/columns';
-import { conditionSql } from '../_data/condition';
+import { conditionSql } from '../_data/condition-sql';
 import { firstUnconvertible, STORAGE_FOR } from '../_data/conversion';
 import type { LogicalType } from '../_data/dataset-schema';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
 import { quoteIdent, quoteIdents } from '../_data/sql';
 import type { TableChain } from '../_data/table-chain';
-import { NodeInputError } from '../_kit/errors';
+import { NodeInputError, shownValue } from '../_kit/errors';
 import type { CleanOperation } from './spec';
 
 /** Applies one operation; `index` names it in error messages ("operation 3 (impute)"). */
@@ -25,7 +25,8 @@ export async function applyOperation(
   switch (operation.op) {
     case 'drop': {
       const columns = columnsOf(operation.columns);
-      if (columns.length) await chain.next(`select * exclude (${quoteIdents(columns)}) from {prev}`);
+      if (columns.length)
+        await chain.next((prev) => `select * exclude (${quoteIdents(columns)}) from ${prev}`);
       chain.learned.push({ op: 'drop', columns });
       return;
     }
@@ -37,7 +38,9 @@ export async function applyOperation(
         });
       const keep = new Set([...chosen, ...(chain.hasSplit ? [SPLIT_COLUMN] : [])]);
       const dropped = chain.names.filter((name) => !keep.has(name));
-      await chain.next(`select ${quoteIdents(chain.names.filter((name) => keep.has(name)))} from {prev}`);
+      await chain.next(
+        (prev) => `select ${quoteIdents(chain.names.filter((name) => keep.has(name)))} from ${prev}`,
+      );
       chain.learned.push({ op: 'drop', columns: dropped });
       return;
     }
@@ -49,7 +52,8 @@ export async function applyOperation(
           { field: where, column: operation.to },
         );
       await chain.next(
-        `select * rename (${quoteIdent(operation.from)} as ${quoteIdent(operation.to)}) from {prev}`,
+        (prev) =>
+          `select * rename (${quoteIdent(operation.from)} as ${quoteIdent(operation.to)}) from ${prev}`,
       );
       chain.learned.push(operation);
       return;
@@ -63,7 +67,8 @@ export async function applyOperation(
         ? columnsOf(operation.columns)
         : chain.names.filter((name) => name !== SPLIT_COLUMN);
       await chain.next(
-        `select * from {prev} where ${columns.map((name) => `${quoteIdent(name)} is not null`).join(' and ') || 'true'}`,
+        (prev) =>
+          `select * from ${prev} where ${columns.map((name) => `${quoteIdent(name)} is not null`).join(' and ') || 'true'}`,
       );
       return;
     }
@@ -75,14 +80,16 @@ export async function applyOperation(
       if (columns.length === 0) return;
       // Keeps the first of each group of duplicates, in the original row order.
       await chain.next(
-        `select * exclude (__pw_row) from (select *, row_number() over () as __pw_row from {prev})
+        (prev) =>
+          `select * exclude (__pw_row) from (select *, row_number() over () as __pw_row from ${prev})
           qualify row_number() over (partition by ${quoteIdents(columns)} order by __pw_row) = 1 order by __pw_row`,
       );
       return;
     }
     case 'filter':
       await chain.next(
-        `select * from {prev} where ${conditionSql(operation.condition, chain.names, (value) => chain.bind(value))}`,
+        (prev) =>
+          `select * from ${prev} where ${conditionSql(operation.condition, chain.columns, (value) => chain.bind(value), `${where}.condition`)}`,
       );
       return;
     case 'clip':
@@ -93,7 +100,8 @@ export async function applyOperation(
         columns.map((name) => [name, textExpression(quoteIdent(name), operation.trim, operation.lower)]),
       );
       await chain.next(
-        `select ${chain.names.map((name) => (changed.has(name) ? `${changed.get(name)} as ${quoteIdent(name)}` : quoteIdent(name))).join(', ')} from {prev}`,
+        (prev) =>
+          `select ${chain.names.map((name) => (changed.has(name) ? `${changed.get(name)} as ${quoteIdent(name)}` : quoteIdent(name))).join(', ')} from ${prev}`,
       );
       for (const column of columns)
         chain.learned.push({ op: 'text', column, trim: operation.trim, lower: operation.lower });
@@ -113,7 +121,7 @@ async function cast(chain: TableChain, column: string, to: LogicalType, where: s
   const bad = await firstUnconvertible(chain.duck, chain.current, [], column, to);
   if (bad) {
     throw new NodeInputError(
-      `Column "${column}" cannot become ${to}: value ${JSON.stringify(bad.value)} on row ${bad.row}`,
+      `Column "${column}" cannot become ${to}: value ${shownValue(bad.value)} on row ${bad.row}`,
       {
         field: where,
         column,
@@ -122,7 +130,7 @@ async function cast(chain: TableChain, column: string, to: LogicalType, where: s
     );
   }
   const q = quoteIdent(column);
-  await chain.next(`select * replace (try_cast(${q} as ${STORAGE_FOR[to]}) as ${q}) from {prev}`);
+  await chain.next((prev) => `select * replace (try_cast(${q} as ${STORAGE_FOR[to]}) as ${q}) from ${prev}`);
   chain.learned.push({ op: 'cast', column, to });
 }
 
@@ -163,7 +171,7 @@ async function impute(
   const replaced = fills.map(
     (fill) => `coalesce(${quoteIdent(fill.column)}, ${chain.bind(fill.value)}) as ${quoteIdent(fill.column)}`,
   );
-  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`);
+  if (replaced.length) await chain.next((prev) => `select * replace (${replaced.join(', ')}) from ${prev}`);
   for (const fill of fills)
     chain.learned.push({ op: 'impute', column: fill.column, strategy, value: fill.value });
 }
@@ -200,6 +208,6 @@ async function clip(
     const q = quoteIdent(bound.column);
     return `case when ${q} is null then null else greatest(least(${q}, ${chain.bind(bound.upper)}), ${chain.bind(bound.lower)}) end as ${q}`;
   });
-  if (replaced.length) await chain.next(`select * replace (${replaced.join(', ')}) from {prev}`);
+  if (replaced.length) await chain.next((prev) => `select * replace (${replaced.join(', ')}) from ${prev}`);
   for (const bound of bounds) chain.learned.push({ op: 'clip', ...bound });
 }

@@ -49,14 +49,21 @@ async function checkRule(chain: TableChain, rule: QualityRule, field: string): P
       };
     }
     case 'range': {
-      const conditions = [
-        rule.min === undefined ? '' : `${column} < $1`,
-        rule.max === undefined ? '' : `${column} > $2`,
-      ].filter(Boolean);
+      if (chain.columns.find((candidate) => candidate.name === rule.column)?.type !== 'numeric')
+        throw new NodeInputError(`Rule on column "${rule.column}": a range needs a numeric column`, {
+          field,
+          column: rule.column,
+        });
+      // Only the bounds given are bound: a statement refuses parameters it does not use.
+      const bounds = [
+        ...(rule.min === undefined ? [] : [{ operator: '<', value: rule.min }]),
+        ...(rule.max === undefined ? [] : [{ operator: '>', value: rule.max }]),
+      ];
+      const conditions = bounds.map((bound, index) => `${column} ${bound.operator} $${index + 1}`);
       const measured = conditions.length
         ? await measure(
             `select count(*) as measured from ${chain.current} where ${conditions.join(' or ')}`,
-            [rule.min ?? 0, rule.max ?? 0],
+            bounds.map((bound) => bound.value),
           )
         : 0;
       return {

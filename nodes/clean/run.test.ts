@@ -84,6 +84,61 @@ describe('clean', () => {
     expect(result.rows.map((row) => row.age)).toEqual([60, 70]);
   });
 
+  it('refuses a filter value that is not of its column type, naming the column and the value', async () => {
+    const data = await dataset('typed-filter', 'age,code,joined\n30,1,2026-01-02\n60,2,2026-03-04\n');
+    await expect(
+      clean(data, {
+        operations: [{ op: 'filter', condition: { column: 'age', operator: '=', value: '1) or (1=1' } }],
+      }),
+    ).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message:
+        'The condition on "age" compares it with "1) or (1=1", which is not a number ("age" is numeric)',
+      details: { field: 'operations.0.condition', column: 'age' },
+    });
+    await expect(
+      clean(data, {
+        operations: [{ op: 'filter', condition: { column: 'joined', operator: '>', value: 'soon' } }],
+      }),
+    ).rejects.toThrow(/^The condition on "joined" compares it with "soon", which is not a date or time/);
+    // A number written as text is a number; a number against a text column is text.
+    const typed = await clean(data, {
+      operations: [
+        { op: 'cast', column: 'code', to: 'categorical' },
+        {
+          op: 'filter',
+          condition: {
+            all: [
+              { column: 'age', operator: '>=', value: '60' },
+              { column: 'code', operator: 'in', value: [2, 3] },
+            ],
+          },
+        },
+      ],
+    });
+    expect(typed.rows).toEqual([{ age: 60, code: '2', joined: '2026-03-04T00:00:00.000Z' }]);
+  });
+
+  it('fails without retry on a value DuckDB cannot convert, naming the value', async () => {
+    const data = await dataset('constant-on-number', 'grade,score\nx,1\ny,\n');
+    const failure = clean(data, {
+      operations: [{ op: 'impute', columns: ['score'], strategy: 'constant', value: 'none' }],
+    });
+    await expect(failure).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message: expect.stringMatching(
+        /^A value in the data cannot be used: Could not convert string 'none' to INT64$/,
+      ),
+    });
+    // A range on a text column is a mistake in the rule, said before any value is compared.
+    await expect(
+      clean(data, { rules: [{ rule: 'range', column: 'grade', min: 0, action: 'fail' }] }),
+    ).rejects.toThrow('Rule on column "grade": a range needs a numeric column');
+    // One bound alone is enough for a range.
+    const ranged = await clean(data, { rules: [{ rule: 'range', column: 'score', min: 2, action: 'warn' }] });
+    expect(ranged.summary?.rules).toMatchObject([{ rule: 'range', measured: 1, passed: false }]);
+  });
+
   it('de-duplicates keeping the first row, drops missing rows, trims and lower-cases text', async () => {
     const data = await dataset('dedupe', 'id,name\n1, Ann \n1,ann\n2, BOB\n3,\n');
     const result = await clean(data, {
@@ -161,5 +216,17 @@ describe('clean', () => {
     await expect(clean(data, { operations: [{ op: 'drop', columns: ['nope'] }] })).rejects.toThrow(
       /^Column "nope" is not in the data/,
     );
+  });
+
+  it('keeps a new name that contains {prev} as written', async () => {
+    const data = await dataset('prev', 'a,b\n1,x\n2,y\n');
+    const renamed = 'a"b;c {prev}';
+    const result = await clean(data, {
+      operations: [
+        { op: 'rename', from: 'b', to: renamed },
+        { op: 'filter', condition: { column: renamed, operator: '=', value: 'y' } },
+      ],
+    });
+    expect(result.rows).toEqual([{ a: 2, [renamed]: 'y' }]);
   });
 });

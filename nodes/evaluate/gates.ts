@@ -25,7 +25,8 @@ export function checkGates(
         passed: false,
         note: `No slice is named "${gate.slice}"`,
       };
-    const measured = scope[gate.metric];
+    // Own keys only: a metric typed as `constructor` is unknown, not Object's constructor.
+    const measured = Object.hasOwn(scope, gate.metric) ? scope[gate.metric] : undefined;
     if (measured === undefined) {
       const known = Object.keys(scope).join(', ');
       return {
@@ -37,7 +38,8 @@ export function checkGates(
       };
     }
     if (gate.compare === 'production') {
-      const current = production?.[gate.metric];
+      const current =
+        production && Object.hasOwn(production, gate.metric) ? production[gate.metric] : undefined;
       if (current === undefined)
         return {
           ...base,

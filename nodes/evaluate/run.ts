@@ -5,7 +5,7 @@ import { accuracy } from '../../ml/metrics/classification';
 import { r2 } from '../../ml/metrics/regression';
 import { type FittedModel, predictModel } from '../../ml/model';
 import { permutationImportance } from '../../ml/permutation';
-import { conditionSql } from '../_data/condition';
+import { conditionSql } from '../_data/condition-sql';
 import { openDataset, requireColumn } from '../_data/dataset-input';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { Duck } from '../_data/duck';
@@ -39,12 +39,13 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
       params.push(value);
       return `$${params.length + 1}`;
     };
-    const names = dataset.columns.map((column) => column.name);
     const rows = await readMatrix(duck, dataset.file, {
       features: model.features,
       target,
       where: `${split ? `${quoteIdent(SPLIT_COLUMN)} = 'test' and ` : ''}${quoteIdent(target)} is not null`,
-      extras: config.slices.map((slice) => conditionSql(slice.condition, names, bind)),
+      extras: config.slices.map((slice, index) =>
+        conditionSql(slice.condition, dataset.columns, bind, `slices.${index}.condition`),
+      ),
       params,
     });
     if (rows.rows === 0)

@@ -2,10 +2,10 @@ import { listValue } from '@duckdb/node-api';
 import { resolveColumns } from '../_data/columns';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import { numberOf } from '../_data/duck';
-import { expressionSql, parseExpression } from '../_data/expression';
 import { quoteIdent } from '../_data/sql';
 import type { TableChain } from '../_data/table-chain';
-import { NodeInputError } from '../_kit/errors';
+import { columnDataError, NodeInputError } from '../_kit/errors';
+import { deriveColumn } from './derive';
 import type { FeatureOperation } from './spec';
 
 /** Replaces some columns with new expressions, keeping the column order. */
@@ -14,7 +14,7 @@ async function replaceColumns(chain: TableChain, expressions: Map<string, string
   const list = chain.names.map((name) =>
     expressions.has(name) ? `${expressions.get(name)} as ${quoteIdent(name)}` : quoteIdent(name),
   );
-  await chain.next(`select ${list.join(', ')} from {prev}`);
+  await chain.next((prev) => `select ${list.join(', ')} from ${prev}`);
 }
 
 export async function applyFeature(
@@ -44,9 +44,20 @@ export async function applyFeature(
       const expressions = new Map<string, string>();
       for (const column of numeric(columnsOf(operation.columns))) {
         const q = quoteIdent(column);
-        const stats = await chain.one(
-          `select avg(${q}) as mean, stddev_pop(${q}) as std, min(${q}) as min, max(${q}) as max from ${chain.trainingRows}`,
-        );
+        const stats = await chain
+          .one(
+            `select avg(${q}) as mean, stddev_pop(${q}) as std, min(${q}) as min, max(${q}) as max from ${chain.trainingRows}`,
+          )
+          .catch((error: unknown) => {
+            throw (
+              columnDataError(
+                error,
+                column,
+                where,
+                operation.op === 'standardize' ? 'standardize' : 'min-max scale',
+              ) ?? error
+            );
+          });
         if (operation.op === 'standardize') {
           const mean = numberOf(stats.mean);
           // A constant column (std 0) is only centred, as scikit-learn's StandardScaler does.
@@ -130,22 +141,13 @@ export async function applyFeature(
         ({ part, as }) =>
           `${part === 'weekday' ? 'isodow' : part}(${quoteIdent(column)}) as ${quoteIdent(as)}`,
       );
-      await chain.next(`select *, ${list.join(', ')} from {prev}`);
+      await chain.next((prev) => `select *, ${list.join(', ')} from ${prev}`);
       for (const { part, as } of added) chain.learned.push({ op: 'date_part', column, part, as });
       return;
     }
-    case 'derive': {
-      if (chain.names.includes(operation.name))
-        throw new NodeInputError(`A column named "${operation.name}" already exists`, {
-          field: `${where}.name`,
-          column: operation.name,
-        });
-      const tree = parseExpression(operation.expression, chain.names, `${where}.expression`);
-      await chain.next(
-        `select *, ${expressionSql(tree, (value) => chain.bind(value))} as ${quoteIdent(operation.name)} from {prev}`,
-      );
+    case 'derive':
+      await deriveColumn(chain, operation, where);
       chain.learned.push({ op: 'derive', name: operation.name, expression: operation.expression });
-    }
   }
 }
 
@@ -166,7 +168,7 @@ async function oneHot(chain: TableChain, columns: string[], topK: number): Promi
       indicators.push(
         `coalesce((${q}::varchar not in (${categories.map((category) => chain.bind(category)).join(', ')}))::integer, 0) as ${quoteIdent(`${column}=other`)}`,
       );
-    await chain.next(`select * exclude (${q}), ${indicators.join(', ')} from {prev}`);
+    await chain.next((prev) => `select * exclude (${q}), ${indicators.join(', ')} from ${prev}`);
     chain.learned.push({ op: 'one_hot', column, categories, other });
   }
 }

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArtifactRef } from '../_kit/artifact-ref';
 import { NodeHarness } from '../_kit/test-harness';
@@ -111,9 +113,101 @@ describe('feature', () => {
     await expect(
       feature(data, { operations: [{ op: 'derive', name: 'd', expression: 'a +' }] }),
     ).rejects.toThrow(/^Expression "a \+": .* at position 4$/);
+    const huge = await csvDataset(harness, 'huge', 'x\n1e200\n3e200\n');
+    await expect(
+      feature(huge, { operations: [{ op: 'standardize', columns: ['x'] }] }),
+    ).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message: 'Cannot standardize "x": STDDEV_POP is out of range!',
+      details: { field: 'operations.0', column: 'x' },
+    });
+    const powers = await csvDataset(harness, 'powers', 'x,y\n1,0\n2,1\n');
+    await expect(
+      feature(powers, { operations: [{ op: 'derive', name: 'z', expression: 'x ^ 1000 ^ 1000' }] }),
+    ).rejects.toMatchObject({
+      name: 'NodeInputError',
+      message:
+        'Column "z" = x ^ 1000 ^ 1000 is Infinity on row 2 (x = 2): the result is too large for a number',
+      details: { field: 'operations.0.expression', column: 'z', row: 2 },
+    });
+    await expect(
+      feature(powers, { operations: [{ op: 'derive', name: 'z', expression: 'log(y)' }] }),
+    ).rejects.toThrow('Column "z" = log(y) cannot be computed: cannot take logarithm of zero');
     const negative = await csvDataset(harness, 'negative', 'x\n1\n-2\n');
     await expect(feature(negative, { operations: [{ op: 'sqrt', columns: ['x'] }] })).rejects.toThrow(
       'sqrt of "x" needs values zero or more: value -2 on row 2',
     );
   });
+
+  it('takes columns named like built-in object keys through ingest, clean and feature', async () => {
+    const file = path.join(harness.dataDir, 'uploads', 'keys.csv');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      'constructor,__proto__,toString,hasOwnProperty,value\na,1,10,1,x\nb,,20,2,y\na,3,30,3,z\n',
+    );
+    const ingested = await harness.run(nodeRuns.ingest, {
+      source: 'file',
+      file: 'uploads/keys.csv',
+      columnTypes: { constructor: 'categorical', hasOwnProperty: 'numeric' },
+    });
+    expect(ingested.artifacts[0]?.meta.schema).toEqual({
+      columns: [
+        { name: 'constructor', type: 'categorical', storage: 'VARCHAR' },
+        { name: '__proto__', type: 'numeric', storage: 'BIGINT' },
+        { name: 'toString', type: 'numeric', storage: 'BIGINT' },
+        { name: 'hasOwnProperty', type: 'numeric', storage: 'DOUBLE' },
+        { name: 'value', type: 'categorical', storage: 'VARCHAR' },
+      ],
+    });
+    const cleaned = await harness.run(
+      nodeRuns.clean,
+      {
+        operations: [
+          { op: 'impute', columns: ['__proto__'], strategy: 'mean' },
+          { op: 'rename', from: 'toString', to: 'valueOf' },
+          { op: 'filter', condition: { column: 'hasOwnProperty', operator: '>=', value: 2 } },
+        ],
+      },
+      { data: ingested.outputs.data ?? fail('no ingested data') },
+    );
+    const result = await feature(cleaned.outputs.data ?? fail('no cleaned data'), {
+      operations: [
+        { op: 'one_hot', columns: ['constructor'], topK: 5 },
+        { op: 'derive', name: 'isPrototypeOf', expression: 'col("__proto__") * valueOf' },
+      ],
+      features: ['__proto__', 'valueOf', 'constructor=a', 'constructor=b', 'isPrototypeOf'],
+      target: 'value',
+    });
+    // A literal `{ __proto__: 2 }` would set the prototype: the expected rows are built from entries.
+    const row = (values: (string | number)[]) =>
+      Object.fromEntries(
+        ['__proto__', 'valueOf', 'constructor=a', 'constructor=b', 'isPrototypeOf', 'value'].map(
+          (name, index) => [name, values[index]],
+        ),
+      );
+    expect(result.rows).toEqual([row([2, 20, 0, 1, 40, 'y']), row([3, 30, 1, 0, 90, 'z'])]);
+    expect(result.rows.every((row) => Object.hasOwn(row, '__proto__'))).toBe(true);
+    await expect(
+      feature(cleaned.outputs.data ?? fail('no cleaned data'), {
+        operations: [{ op: 'derive', name: 'd', expression: 'constructor(valueOf)' }],
+      }),
+    ).rejects.toThrow(/^Expression "constructor\(valueOf\)": unknown function constructor\(\)/);
+    expect(result.spec.steps).toContainEqual({
+      op: 'impute',
+      column: '__proto__',
+      strategy: 'mean',
+      value: 2,
+    });
+    expect(result.spec.steps).toContainEqual({
+      op: 'one_hot',
+      column: 'constructor',
+      categories: ['a', 'b'],
+      other: false,
+    });
+  });
 });
+
+function fail(message: string): never {
+  throw new Error(message);
+}

@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { type DuckDBValue, structValue } from '@duckdb/node-api';
+import { DuckDBStructType, type DuckDBValue, structValue, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
 import { firstUnconvertible, STORAGE_FOR } from '../_data/conversion';
 import type { LogicalType } from '../_data/dataset-schema';
 import type { Duck } from '../_data/duck';
 import { quoteIdent } from '../_data/sql';
-import { NodeInputError } from '../_kit/errors';
+import { NodeInputError, shownValue } from '../_kit/errors';
 import type { fileFormats } from './spec';
 
 export type FileFormat = Exclude<(typeof fileFormats)[number], 'auto'>;
@@ -26,20 +26,20 @@ export interface SourceReader {
   format: FileFormat;
 }
 
-const EXTENSIONS: Record<string, FileFormat> = {
-  '.csv': 'csv',
-  '.txt': 'csv',
-  '.tsv': 'tsv',
-  '.tab': 'tsv',
-  '.parquet': 'parquet',
-  '.json': 'json',
-  '.ndjson': 'ndjson',
-  '.jsonl': 'ndjson',
-};
+const EXTENSIONS = new Map<string, FileFormat>([
+  ['.csv', 'csv'],
+  ['.txt', 'csv'],
+  ['.tsv', 'tsv'],
+  ['.tab', 'tsv'],
+  ['.parquet', 'parquet'],
+  ['.json', 'json'],
+  ['.ndjson', 'ndjson'],
+  ['.jsonl', 'ndjson'],
+]);
 
 export function detectFormat(file: string, requested: ReadOptions['format']): FileFormat {
   if (requested !== 'auto') return requested;
-  const format = EXTENSIONS[path.extname(file).toLowerCase()];
+  const format = EXTENSIONS.get(path.extname(file).toLowerCase());
   if (!format)
     throw new NodeInputError(
       `Cannot tell the format of ${path.basename(file)} from its name; choose one under Format`,
@@ -68,21 +68,15 @@ export async function sourceReader(duck: Duck, file: string, options: ReadOption
   const dialect = await sniffCsv(duck, file, format, options).catch((error: unknown) => {
     throw describeReadError(error, fileName, format);
   });
-  const params: DuckDBValue[] = [
-    file,
-    dialect.delimiter,
-    dialect.quote,
-    dialect.escape,
-    dialect.header,
-    structValue(dialect.columns),
-  ];
+  await bindCsvColumns(duck, dialect.columns);
+  const params: DuckDBValue[] = [file, dialect.delimiter, dialect.quote, dialect.escape, dialect.header];
   const named = [
     'auto_detect = false',
     'delim = $2',
     'quote = $3',
     'escape = $4',
     'header = $5',
-    'columns = $6',
+    `columns = getvariable('${CSV_COLUMNS_VARIABLE}')`,
     'strict_mode = true',
   ];
   if (options.skipBadRows) named.push('ignore_errors = true', 'store_rejects = true');
@@ -94,8 +88,29 @@ interface CsvDialect {
   quote: string;
   escape: string;
   header: boolean;
-  /** Column name to DuckDB type, in file order. */
-  columns: Record<string, string>;
+  /** Column names and DuckDB types, in file order. */
+  columns: { name: string; type: string }[];
+}
+
+const CSV_COLUMNS_VARIABLE = 'pw_csv_columns';
+
+/**
+ * Sets the session variable read_csv takes its columns from (a struct of name → type), with the
+ * struct's type given: left to infer it, the DuckDB client builds it in a plain object, where a
+ * column named `__proto__` disappears.
+ */
+async function bindCsvColumns(duck: Duck, columns: CsvDialect['columns']): Promise<void> {
+  const names = columns.map((column) => column.name);
+  await duck.exec(
+    `set variable ${CSV_COLUMNS_VARIABLE} = $1`,
+    [structValue(Object.fromEntries(columns.map((column) => [column.name, column.type])))],
+    [
+      new DuckDBStructType(
+        names,
+        names.map(() => VARCHAR),
+      ),
+    ],
+  );
 }
 
 async function sniffCsv(
@@ -132,7 +147,7 @@ async function sniffCsv(
     quote,
     escape: nonEmpty(sniffed.Escape) ?? quote,
     header: options.header ?? sniffed.HasHeader === true,
-    columns: Object.fromEntries(columns.map((column) => [column.name, column.type])),
+    columns,
   };
 }
 
@@ -148,11 +163,11 @@ export async function typedSelectList(
   duck: Duck,
   reader: SourceReader,
   columns: { name: string; storage: string }[],
-  overrides: Record<string, LogicalType>,
+  overrides: ReadonlyMap<string, LogicalType>,
   fileName: string,
 ): Promise<string> {
   const known = new Set(columns.map((column) => column.name));
-  for (const name of Object.keys(overrides)) {
+  for (const name of overrides.keys()) {
     if (!known.has(name))
       throw new NodeInputError(`Column "${name}" in Column types is not in ${fileName}`, {
         field: 'columnTypes',
@@ -162,7 +177,7 @@ export async function typedSelectList(
   const parts: string[] = [];
   for (const column of columns) {
     const q = quoteIdent(column.name);
-    const wanted = overrides[column.name];
+    const wanted = overrides.get(column.name);
     if (!wanted || STORAGE_FOR[wanted] === column.storage) {
       parts.push(q);
       continue;
@@ -170,7 +185,7 @@ export async function typedSelectList(
     const bad = await firstUnconvertible(duck, reader.sql, reader.params, column.name, wanted);
     if (bad) {
       throw new NodeInputError(
-        `Column "${column.name}" cannot be read as ${wanted}: value ${JSON.stringify(bad.value)} on row ${bad.row}`,
+        `Column "${column.name}" cannot be read as ${wanted}: value ${shownValue(bad.value)} on row ${bad.row}`,
         {
           column: column.name,
           row: bad.row,

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasetSchemaSchema } from '../_data/dataset-schema';
 import { Duck } from '../_data/duck';
 import { type DatasetProfile, datasetProfileSchema } from '../_data/profile';
-import { NodeInputError } from '../_kit/errors';
 import { NodeHarness } from '../_kit/test-harness';
 import { nodeRuns } from '../runs';
 import { sampleColumns } from './sample-columns';
@@ -157,9 +157,66 @@ describe('ingest', () => {
     ).rejects.toThrow(/latin1\.csv is not UTF-8 text/);
   });
 
-  it('refuses paths outside DATA_DIR', async () => {
-    await expect(ingest({ source: 'file', file: '../../etc/passwd' })).rejects.toThrow(NodeInputError);
-    await expect(ingest({ source: 'file', file: '/etc/passwd' })).rejects.toThrow(/outside the data folder/);
+  it('reads only uploads and the data folders: never logs, services.json, artifacts or anything outside', async () => {
+    const outside =
+      /^.* is outside the folders nodes may read: uploads, and the folders in PIPEWRIGHT_DATA_FOLDERS/;
+    for (const [name, content] of [
+      ['logs/app.log', 'line\n1\n'],
+      ['services.json', '{"databaseUrl": "postgres://secret"}\n'],
+      ['artifacts/old/data.csv', 'a\n1\n'],
+    ] as const) {
+      mkdirSync(path.dirname(path.join(harness.dataDir, name)), { recursive: true });
+      writeFileSync(path.join(harness.dataDir, name), content);
+    }
+    for (const file of [
+      'logs/app.log',
+      'services.json',
+      path.join(harness.dataDir, 'services.json'),
+      'artifacts/old/data.csv',
+      'uploads/../services.json',
+      '../../etc/passwd',
+      '/etc/passwd',
+      // Refused for where it is, whether or not it exists.
+      '../no-such-file.csv',
+    ]) {
+      await expect(ingest({ source: 'file', file }), file).rejects.toThrow(outside);
+    }
+    // A link inside uploads is judged by where it leads.
+    symlinkSync(
+      path.join(harness.dataDir, 'services.json'),
+      path.join(harness.dataDir, 'uploads', 'link.json'),
+    );
+    await expect(ingest({ source: 'file', file: 'uploads/link.json' })).rejects.toThrow(outside);
+    await expect(ingest({ source: 'file', file: 'uploads/missing.csv' })).rejects.toThrow(
+      /^No file at uploads\/missing\.csv$/,
+    );
+  });
+
+  it('reads files in PIPEWRIGHT_DATA_FOLDERS, but not DATA_DIR state inside one of them', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'pipewright-folder-'));
+    writeFileSync(path.join(folder, 'shared.csv'), 'a,b\n1,2\n');
+    // A data folder that contains DATA_DIR must not open its logs.
+    process.env.PIPEWRIGHT_DATA_FOLDERS = [folder, path.dirname(harness.dataDir)].join(path.delimiter);
+    try {
+      const result = await ingest({ source: 'file', file: path.join(folder, 'shared.csv') });
+      expect(await readRows(result.outputs.data?.uri ?? '')).toEqual([{ a: 1, b: 2 }]);
+      mkdirSync(path.join(harness.dataDir, 'logs'), { recursive: true });
+      writeFileSync(path.join(harness.dataDir, 'logs', 'app.log'), 'line\n1\n');
+      await expect(
+        ingest({ source: 'file', file: path.join(harness.dataDir, 'logs', 'app.log') }),
+      ).rejects.toThrow(/is outside the folders nodes may read/);
+    } finally {
+      delete process.env.PIPEWRIGHT_DATA_FOLDERS;
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('ingests values near 1e200, profiling their moments', async () => {
+    const result = await ingest({ source: 'file', file: dataFile('huge.csv', 'x\n1e200\n-1e200\n3e200\n') });
+    expect(result.summary).toMatchObject({ rows: 3, columns: 1 });
+    const [x] = profileOf(result).columns;
+    expect(x).toMatchObject({ min: -1e200, max: 3e200, missing: 0 });
+    expect((x?.std ?? 0) / 1e200).toBeCloseTo(2, 12);
   });
 
   it('applies type overrides, and names the value and row that will not convert', async () => {
@@ -171,6 +228,13 @@ describe('ingest', () => {
     ]);
     await expect(ingest({ source: 'file', file, columnTypes: { amount: 'numeric' } })).rejects.toThrow(
       'Column "amount" cannot be read as numeric: value "x7" on row 2',
+    );
+    // A 9,000-character cell is named by its head and length, keeping the message short.
+    const wide = dataFile('wide.csv', `a\n1\n${'z'.repeat(9000)}\n`);
+    await expect(ingest({ source: 'file', file: wide, columnTypes: { a: 'numeric' } })).rejects.toThrow(
+      new RegExp(
+        `^Column "a" cannot be read as numeric: value "${'z'.repeat(60)}…" \\(9,000 characters\\) on row 2$`,
+      ),
     );
     await expect(ingest({ source: 'file', file, columnTypes: { nope: 'numeric' } })).rejects.toThrow(
       'Column "nope" in Column types is not in codes.csv',

@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { resolveInsideDataDir } from '../_data/data-dir-path';
+import { envSchema } from '../../config/env';
+import { resolveReadableFile } from '../_data/data-dir-path';
 import { writeParquet } from '../_data/dataset-output';
 import { Duck, numberOf } from '../_data/duck';
 import { describeRelation, profileRelation } from '../_data/profile';
@@ -35,7 +36,9 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
       throw describeReadError(error, fileName, reader.format);
     });
     if (columns.length === 0) throw new NodeInputError(`${fileName} has no columns`, { field: 'file' });
-    const selectList = await typedSelectList(duck, reader, columns, config.columnTypes, fileName);
+    // A Map, so a column named like an object's own keys (constructor, toString) is only a column.
+    const columnTypes = new Map(Object.entries(config.columnTypes));
+    const selectList = await typedSelectList(duck, reader, columns, columnTypes, fileName);
     context.progress(0.1);
     const output = context.artifacts.pathFor('data', 'parquet');
     const rows = { sql: `select ${selectList} from ${reader.sql}`, params: reader.params };
@@ -46,7 +49,7 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     const badRows = config.badRows === 'skip' ? await rejectedRows(duck) : { count: 0, first: [] };
     if (badRows.count > 0)
       context.log.warn(`Skipped ${badRows.count} malformed rows of ${fileName}`, { first: badRows.first });
-    const profiled = profileRelation(duck, 'read_parquet($1)', [output], config.columnTypes);
+    const profiled = profileRelation(duck, 'read_parquet($1)', [output], columnTypes);
     // Committed while profiling runs; a step that fails afterwards records none of its artifacts.
     const stored = await context.artifacts.commit('data', 'dataset', output, profiled);
     const { schema, profile } = await profiled;
@@ -76,7 +79,7 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
   }
 };
 
-/** The file to read: a bundled sample, a file inside DATA_DIR, or a query's rows exported to NDJSON. */
+/** The file to read: a bundled sample, an uploaded file or one in a data folder, or a query's rows exported to NDJSON. */
 async function sourceFile(config: z.infer<typeof ingestSpec.config>, context: NodeContext): Promise<string> {
   if (config.source === 'sample') return path.join(samplesDir, `${config.sample}.csv`);
   if (config.source === 'file') return requireFile(config.file, context.dataDir);
@@ -89,6 +92,7 @@ async function sourceFile(config: z.infer<typeof ingestSpec.config>, context: No
     file,
     env: process.env,
     signal: context.signal,
+    limits: { rows: config.maxRows, bytes: config.maxBytes },
   });
   context.log.info(`The query returned ${rows} rows`);
   return file;
@@ -99,7 +103,9 @@ function requireFile(file: string | undefined, dataDir: string): string {
     throw new NodeInputError('Choose a file to read (or switch Source to a sample dataset)', {
       field: 'file',
     });
-  return resolveInsideDataDir(dataDir, file, 'file');
+  // Read from the worker's environment when the step runs, like the connection URLs.
+  const dataFolders = envSchema.shape.PIPEWRIGHT_DATA_FOLDERS.parse(process.env.PIPEWRIGHT_DATA_FOLDERS);
+  return resolveReadableFile({ dataDir, dataFolders }, file, 'file');
 }
 
 /** Rows DuckDB rejected while reading (with ignore_errors and store_rejects): the count and the first few. */

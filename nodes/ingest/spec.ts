@@ -6,7 +6,7 @@ import { inferIngestColumns } from './infer-columns';
 export const sampleDatasets = ['iris', 'breast_cancer', 'diabetes'] as const;
 export const fileFormats = ['auto', 'csv', 'tsv', 'parquet', 'json', 'ndjson'] as const;
 
-/** Reads a table into the pipeline: a bundled sample, or a file (uploaded, or inside DATA_DIR). */
+/** Reads a table into the pipeline: a bundled sample, a file (uploaded, or in PIPEWRIGHT_DATA_FOLDERS), or a query. */
 export const ingestSpec = defineNode({
   type: 'ingest',
   version: 1,
@@ -18,12 +18,20 @@ export const ingestSpec = defineNode({
   config: z.object({
     source: z.enum(['sample', 'file', 'postgres']).default('sample'),
     sample: z.enum(sampleDatasets).default('iris'),
-    /** An uploaded file or a path inside DATA_DIR; usually a pipeline parameter of type file. */
+    /** An uploaded file, or a file in a folder of PIPEWRIGHT_DATA_FOLDERS; usually a pipeline parameter of type file. */
     file: z.string().optional(),
     /** PostgreSQL: the name of a connection whose URL the worker has in PIPEWRIGHT_CONNECTION_<NAME>. */
     connection: z.string().optional(),
-    /** PostgreSQL: the query, run in a read-only transaction. */
+    /** PostgreSQL: one SELECT, run in a read-only transaction. */
     query: z.string().optional(),
+    /** PostgreSQL: most rows the query may return. */
+    maxRows: z.number().int().positive().default(10_000_000),
+    /** PostgreSQL: most bytes the rows may take (as JSON lines, before compression). */
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(2 * 1024 ** 3),
     format: z.enum(fileFormats).default('auto'),
     delimiter: z.string().length(1, 'must be one character').optional(),
     header: z.boolean().optional(),
@@ -40,12 +48,24 @@ export const ingestSpec = defineNode({
       widget: 'select',
       help: 'Bundled datasets with their source and licence.',
     },
-    file: { label: 'File', help: 'An uploaded file, or a path inside the data folder.' },
+    file: {
+      label: 'File',
+      help: 'An uploaded file, or the absolute path of a file in one of the folders the worker lists in PIPEWRIGHT_DATA_FOLDERS.',
+    },
     connection: {
       label: 'Connection',
       help: 'Set PIPEWRIGHT_CONNECTION_<NAME> on the worker to its postgres:// URL; the password never enters the pipeline.',
     },
-    query: { label: 'Query', help: 'Runs in a read-only transaction.' },
+    query: {
+      label: 'Query',
+      help: 'One SELECT (or WITH … SELECT), run in a read-only transaction with a statement timeout.',
+    },
+    maxRows: { label: 'Row limit', help: 'PostgreSQL: the step fails past this many rows.', advanced: true },
+    maxBytes: {
+      label: 'Size limit (bytes)',
+      help: 'PostgreSQL: the step fails when the rows take more than this.',
+      advanced: true,
+    },
     format: {
       label: 'Format',
       widget: 'select',
