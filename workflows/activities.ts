@@ -63,7 +63,7 @@ async function runNode(
     const result = await nodeRuns[step.type]({ config: step.config, inputs: input.inputs }, context);
     await progress.stop();
     await log.flush();
-    await setStepSucceeded(deps.sql, {
+    const recorded = await setStepSucceeded(deps.sql, {
       runId,
       nodeId: step.nodeId,
       attempt,
@@ -80,6 +80,13 @@ async function runNode(
         profile: artifact.meta.profile,
       })),
     });
+    if (!recorded) {
+      // Cancelled, or replaced by a newer attempt, while it ran: nobody waits for this result.
+      throw ApplicationFailure.nonRetryable(
+        `Step "${step.nodeId}" finished after it was cancelled or retried; its result was discarded`,
+        'StepNoLongerRunning',
+      );
+    }
     return { outputs: result.outputs };
   } catch (error) {
     await progress.stop();

@@ -2,11 +2,13 @@
  * `npm run worker`: one Temporal worker process for pipeline workflows and node activities.
  * Start as many as you like, on any machine that reaches the database and Temporal.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveConnections } from '../config/connections';
 import { ConfigError, readEnv } from '../config/env';
 import { connectDatabase } from '../db/client';
 import { createPipelineWorker } from './create-worker';
+import { startRunReconciler } from './reconcile-runs';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
 async function main(): Promise<void> {
@@ -26,6 +28,12 @@ async function main(): Promise<void> {
     dataDir: env.DATA_DIR,
     taskQueue,
   });
+  // Runs whose workflow closed without recording its end, or that Temporal does not know, are ended.
+  const clientConnection = await Connection.connect({ address: target.temporalAddress });
+  const reconciler = startRunReconciler({
+    db: database.db,
+    temporal: new Client({ connection: clientConnection, namespace: target.temporalNamespace }),
+  });
   console.log(
     `worker polling task queue ${taskQueue} on ${target.temporalAddress} (${target.temporalNamespace})`,
   );
@@ -33,6 +41,8 @@ async function main(): Promise<void> {
     // Resolves after SIGINT/SIGTERM: the SDK drains in-flight activities first.
     await worker.run();
   } finally {
+    await reconciler.stop();
+    await clientConnection.close();
     await connection.close();
     await database.close();
   }

@@ -34,11 +34,14 @@ export interface TestWorker {
 }
 
 /** A real worker on a task queue of its own, polling the test run's Temporal server. */
-export async function startTestWorker(sql: Sql, options: { dataDir?: string } = {}): Promise<TestWorker> {
+export async function startTestWorker(
+  sql: Sql,
+  options: { dataDir?: string; taskQueue?: string } = {},
+): Promise<TestWorker> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'pipewright-data-'));
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await createPipelineWorker({
     connection: nativeConnection,
