@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
-import { pipelineDoc } from '../../tests/support/pipeline-doc';
-import { artifacts, runEvents, runSteps, runs } from '../schema';
-import { createPipeline } from './pipelines';
+import { createPipeline } from '../db/queries/pipelines';
 import {
   appendRunEvent,
   NOTIFY_TEXT_MAX_BYTES,
@@ -14,8 +11,11 @@ import {
   setStepRunning,
   setStepSucceeded,
   setStepsStatus,
-} from './run-state';
-import { insertRun } from './runs';
+} from '../db/queries/run-state';
+import { insertRun } from '../db/queries/runs';
+import { artifacts, runEvents, runSteps, runs } from '../db/schema';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { pipelineDoc } from './support/pipeline-doc';
 
 let database: TestDatabase;
 let versionId: string;
