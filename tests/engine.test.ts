@@ -9,15 +9,19 @@ import { statusQuery } from '../workflows/pipeline.workflow';
 import { cancelRun, rerun, startRun } from '../workflows/run-service';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
-import { executions, runRow, runToEnd, savePipeline, stepRows, stepStatuses } from './support/pipelines';
+import {
+  executions,
+  runRow,
+  runServices,
+  runToEnd,
+  savePipeline,
+  stepRows,
+  stepStatuses,
+} from './support/pipelines';
 
 const fixture = setUpDatabaseAndWorker();
 
-const services = () => ({
-  db: fixture.database.db,
-  temporal: fixture.worker.client,
-  taskQueue: fixture.worker.taskQueue,
-});
+const services = () => runServices(fixture.database.db, fixture.worker);
 
 describe('pipeline engine on real PostgreSQL and Temporal', () => {
   it('runs a linear pipeline, passing artifacts from step to step', async () => {

@@ -6,7 +6,15 @@ import { reconcileRuns } from '../workflows/reconcile-runs';
 import { cancelRun, startRun } from '../workflows/run-service';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
-import { executions, runRow, runToEnd, savePipeline, stepRows, stepStatuses } from './support/pipelines';
+import {
+  executions,
+  runRow,
+  runServices,
+  runToEnd,
+  savePipeline,
+  stepRows,
+  stepStatuses,
+} from './support/pipelines';
 import { startTestWorker } from './support/temporal';
 
 const fixture = setUpDatabaseAndWorker();
@@ -72,13 +80,10 @@ describe('runs never stay running', () => {
     );
     const { version } = await savePipeline(fixture.database.db, doc);
     const started = await startRun(
+      runServices(fixture.database.db, fixture.worker, { bookkeepingAttempts: 2 }),
       {
-        db: fixture.database.db,
-        temporal: fixture.worker.client,
-        taskQueue: fixture.worker.taskQueue,
-        bookkeepingAttempts: 2,
+        pipelineVersionId: version.id,
       },
-      { pipelineVersionId: version.id },
     );
     const result: RunResult = await fixture.worker.client.workflow.getHandle(started.workflowId).result();
 
@@ -100,7 +105,7 @@ describe('runs never stay running', () => {
   it('cancels a queued run at once; a worker that picks it up later runs nothing', async () => {
     const { version } = await savePipeline(fixture.database.db, twoSteps);
     const taskQueue = `nobody-polls-${randomUUID()}`;
-    const deps = { db: fixture.database.db, temporal: fixture.worker.client, taskQueue };
+    const deps = runServices(fixture.database.db, fixture.worker, { taskQueue });
     const started = await startRun(deps, { pipelineVersionId: version.id });
     expect((await runRow(fixture.database.db, started.runId))?.status).toBe('queued');
 
@@ -126,11 +131,7 @@ describe('runs never stay running', () => {
 
   it('reconciles runs whose workflow Temporal shows closed or does not know, and leaves open ones alone', async () => {
     const { version } = await savePipeline(fixture.database.db, twoSteps);
-    const deps = {
-      db: fixture.database.db,
-      temporal: fixture.worker.client,
-      taskQueue: `idle-${randomUUID()}`,
-    };
+    const deps = runServices(fixture.database.db, fixture.worker, { taskQueue: `idle-${randomUUID()}` });
     const open = await startRun(deps, { pipelineVersionId: version.id });
     const terminated = await startRun(deps, { pipelineVersionId: version.id });
     await fixture.worker.client.workflow.getHandle(terminated.workflowId).terminate('operator');

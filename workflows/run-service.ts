@@ -16,6 +16,7 @@ import type { RunTrigger } from '../db/schema';
 import { artifactRefSchema } from '../nodes/_kit/artifact-ref';
 import { compilePipeline } from '../pipeline/compile';
 import { parsePipelineDocument } from '../pipeline/document';
+import type { SpecLookup } from '../pipeline/graph-checks';
 import type { CompileProblem } from '../pipeline/problems';
 import type { ArtifactRef, Plan, ReusedStep } from './pipeline.types';
 import type { pipelineWorkflow } from './pipeline.workflow';
@@ -25,6 +26,8 @@ export interface RunServiceDeps {
   db: Database;
   temporal: Client;
   taskQueue?: string;
+  /** The node types a pipeline may use: production's unless a test adds its own. */
+  specOf?: SpecLookup;
   /** Attempts per bookkeeping write (the workflow's default when unset); tests shorten it. */
   bookkeepingAttempts?: number;
 }
@@ -67,6 +70,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
   const compiled = compilePipeline(parsePipelineDocument(version.graph), {
     parameterValues: parameters,
     requireValues: true,
+    specOf: deps.specOf,
   });
   if (!compiled.plan) throw new CompileError(compiled.problems);
   const plan = compiled.plan;

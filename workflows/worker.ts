@@ -2,57 +2,7 @@
  * `npm run worker`: one Temporal worker process for pipeline workflows and node activities.
  * Start as many as you like, on any machine that reaches the database and Temporal.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { resolveConnections } from '../config/connections';
-import { ConfigError, readEnv } from '../config/env';
-import { connectDatabase } from '../db/client';
-import { createPipelineWorker } from './create-worker';
-import { startRunReconciler } from './reconcile-runs';
-import { PIPELINE_TASK_QUEUE } from './task-queue';
+import { nodeRun } from '../nodes/runs';
+import { runWorkerProcess } from './worker-process';
 
-async function main(): Promise<void> {
-  const env = readEnv();
-  const target = resolveConnections(env);
-  const taskQueue = env.PIPEWRIGHT_TASK_QUEUE ?? PIPELINE_TASK_QUEUE;
-  const database = connectDatabase(target.databaseUrl);
-  const connection = await NativeConnection.connect({ address: target.temporalAddress }).catch(
-    (error: unknown) => {
-      throw new ConfigError(`Temporal at ${target.temporalAddress} does not answer: ${messageOf(error)}`);
-    },
-  );
-  const worker = await createPipelineWorker({
-    connection,
-    namespace: target.temporalNamespace,
-    sql: database.sql,
-    dataDir: env.DATA_DIR,
-    taskQueue,
-  });
-  // Runs whose workflow closed without recording its end, or that Temporal does not know, are ended.
-  const clientConnection = await Connection.connect({ address: target.temporalAddress });
-  const reconciler = startRunReconciler({
-    db: database.db,
-    temporal: new Client({ connection: clientConnection, namespace: target.temporalNamespace }),
-  });
-  console.log(
-    `worker polling task queue ${taskQueue} on ${target.temporalAddress} (${target.temporalNamespace})`,
-  );
-  try {
-    // Resolves after SIGINT/SIGTERM: the SDK drains in-flight activities first.
-    await worker.run();
-  } finally {
-    await reconciler.stop();
-    await clientConnection.close();
-    await connection.close();
-    await database.close();
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runWorkerProcess(nodeRun);

@@ -13,6 +13,7 @@ import {
 import { inject } from 'vitest';
 import type { Sql } from '../../db/client';
 import { createPipelineWorker, workflowsPath } from '../../workflows/create-worker';
+import { runOfWithTestNodes } from './nodes/registry';
 
 // Worker state changes (INFO) and expected step failures (WARN) would drown the test output.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -33,7 +34,7 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** A real worker on a task queue of its own, polling the test run's Temporal server. */
+/** A real worker on a task queue of its own, polling the test run's Temporal server; it runs test nodes too. */
 export async function startTestWorker(
   sql: Sql,
   options: { dataDir?: string; taskQueue?: string } = {},
@@ -49,6 +50,7 @@ export async function startTestWorker(
     sql,
     dataDir,
     taskQueue,
+    runOf: runOfWithTestNodes,
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();

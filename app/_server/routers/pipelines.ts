@@ -101,7 +101,7 @@ export const pipelinesRouter = router({
       return {
         versionId: version.id,
         version: version.version,
-        problems: compilePipeline(document).problems,
+        problems: compilePipeline(document, { specOf: ctx.services.specOf }).problems,
       };
     }),
 
@@ -140,9 +140,10 @@ export const pipelinesRouter = router({
         forRun: z.boolean().default(false),
       }),
     )
-    .query(({ input }) => {
+    .query(({ ctx, input }) => {
       const document = parsePipelineDocument(input.document);
       const { problems, plan } = compilePipeline(document, {
+        specOf: ctx.services.specOf,
         parameterValues: input.parameterValues,
         requireValues: input.forRun,
       });

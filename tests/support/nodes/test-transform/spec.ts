@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from '../_kit/define-node';
+import { defineNode } from '../../../../nodes/_kit/define-node';
 
 /**
  * Test-only: reads its input, optionally sleeps (reporting progress, honouring cancellation) and fails

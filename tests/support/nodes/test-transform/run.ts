@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { NodeRun } from '../_kit/define-node';
-import { NodeInputError } from '../_kit/errors';
-import { readJsonArtifact, writeJsonArtifact } from '../_kit/json-artifact';
-import { sleepWithProgress } from '../_kit/sleep';
+import type { NodeRun } from '../../../../nodes/_kit/define-node';
+import { NodeInputError } from '../../../../nodes/_kit/errors';
+import { readJsonArtifact, writeJsonArtifact } from '../../../../nodes/_kit/json-artifact';
+import { sleepWithProgress } from '../../../../nodes/_kit/sleep';
 import type { testTransformSpec } from './spec';
 
 export const runTestTransform: NodeRun<typeof testTransformSpec> = async ({ config, inputs }, context) => {
