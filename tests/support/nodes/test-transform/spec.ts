@@ -23,6 +23,9 @@ export const testTransformSpec = defineNode({
     /** Fail with a transient error while this file does not exist (tests fix the "outage" by creating it). */
     failWhileMissing: z.string().optional(),
     metric: z.number().optional(),
+    /** A folder where steps wait for each other (see rendezvous.ts): proves they run at once. */
+    rendezvous: z.string().optional(),
+    rendezvousParties: z.number().int().min(1).max(100).default(2),
   }),
   ui: {
     sleepMs: { label: 'Sleep (ms)', widget: 'number' },
@@ -31,6 +34,8 @@ export const testTransformSpec = defineNode({
     failMessage: { label: 'Failure message' },
     failWhileMissing: { label: 'Fail while this file is missing' },
     metric: { label: 'Metric to report', widget: 'number' },
+    rendezvous: { label: 'Wait for other steps in this folder' },
+    rendezvousParties: { label: 'Steps to wait for', widget: 'number' },
   },
   inputs: { in: { kind: 'dataset', label: 'Data' } },
   outputs: { out: { kind: 'dataset', label: 'Data' } },
