@@ -21,7 +21,7 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundling the workflow code takes seconds, so a test file does it once for all its workers. */
-function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   return bundle;
 }
