@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { insertRun } from '../db/queries/runs';
 import type { RunResult } from '../workflows/pipeline.types';
-import { reconcileRuns } from '../workflows/reconcile-runs';
+import { reconcileRuns, startRunReconciler } from '../workflows/reconcile-runs';
 import { cancelRun, startRun } from '../workflows/run-service';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
@@ -102,6 +102,36 @@ describe('runs never stay running', () => {
     });
   });
 
+  it('ends the run cancelled, with a finish time, when cancelled while its final status keeps being refused', async () => {
+    await fixture.database.sql.unsafe(`
+      create function refuse_failed_run() returns trigger language plpgsql as
+        $$ begin raise exception 'lock timeout (simulated)'; end $$;
+      create trigger refuse_failed_run before update on runs for each row
+        when (new.status = 'failed' and new.error like '%stuck-marker%') execute function refuse_failed_run();`);
+    const doc = pipelineDoc(
+      [
+        { id: 'a', type: 'test.source' },
+        { id: 'bad', type: 'test.transform', config: { failAlways: true, failMessage: 'stuck-marker' } },
+      ],
+      ['a.out->bad.in'],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const services = runServices(fixture.database.db, fixture.worker, { bookkeepingAttempts: 1_000 });
+    const started = await startRun(services, { pipelineVersionId: version.id });
+    // The step's failure is recorded; the run's own "failed" is refused and retried.
+    await expect
+      .poll(async () => (await stepStatuses(fixture.database.db, started.runId)).bad, { timeout: 30_000 })
+      .toBe('failed');
+    expect((await runRow(fixture.database.db, started.runId))?.status).toBe('running');
+
+    await cancelRun(services, started.runId);
+    const result: RunResult = await fixture.worker.client.workflow.getHandle(started.workflowId).result();
+    expect(result.status).toBe('cancelled');
+    const run = await runRow(fixture.database.db, started.runId);
+    expect(run).toMatchObject({ status: 'cancelled', error: 'Run cancelled' });
+    expect(run?.finishedAt).toBeInstanceOf(Date);
+  });
+
   it('cancels a queued run at once; a worker that picks it up later runs nothing', async () => {
     const { version } = await savePipeline(fixture.database.db, twoSteps);
     const taskQueue = `nobody-polls-${randomUUID()}`;
@@ -172,5 +202,39 @@ describe('runs never stay running', () => {
     // A second pass finds nothing more to do.
     expect(await reconcileRuns(deps, now())).toEqual([]);
     await cancelRun(deps, open.runId);
+  });
+
+  it('reconciles when the worker starts, then at every interval', async () => {
+    const { version } = await savePipeline(fixture.database.db, twoSteps);
+    const orphan = async () => {
+      const id = randomUUID();
+      await insertRun(fixture.database.db, {
+        id,
+        pipelineId: version.pipelineId,
+        pipelineVersionId: version.id,
+        workflowId: `run-${id}`,
+        trigger: 'manual',
+        parameters: {},
+        rerunOfRunId: null,
+        steps: [],
+      });
+      return id;
+    };
+    const first = await orphan();
+    const lines: string[] = [];
+    const reconciler = startRunReconciler(
+      { db: fixture.database.db, temporal: fixture.worker.client },
+      { intervalMs: 200, graceMs: 0, log: (line) => lines.push(line) },
+    );
+    try {
+      await expect.poll(async () => (await runRow(fixture.database.db, first))?.status).toBe('failed');
+      const second = await orphan();
+      await expect.poll(async () => (await runRow(fixture.database.db, second))?.status).toBe('failed');
+      expect(lines).toContain(
+        `reconciled run ${second}: failed (Temporal has no record of this run (its history expired or the server was reset))`,
+      );
+    } finally {
+      await reconciler.stop();
+    }
   });
 });
