@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { insertRun } from '../db/queries/runs';
 import type { RunResult } from '../workflows/pipeline.types';
@@ -57,6 +59,34 @@ describe('runs never stay running', () => {
     const bad = (await stepRows(fixture.database.db, started.runId)).find((step) => step.nodeId === 'bad');
     expect(bad?.status).toBe('failed');
     expect(bad?.error).toBe(`${long.slice(0, 3_000)}\n… [5,000 characters cut] …\n${long.slice(-1_000)}`);
+  });
+
+  it('fails a run whose CSV has a 9,000-character cell that will not convert to a number', async () => {
+    // The issue's second reproduction, with the real ingest node: the conversion error quotes the cell.
+    mkdirSync(path.join(fixture.worker.dataDir, 'uploads'), { recursive: true });
+    writeFileSync(path.join(fixture.worker.dataDir, 'uploads', 'wide.csv'), `a\n${'x'.repeat(9_000)}\n`);
+    const doc = pipelineDoc(
+      [
+        {
+          id: 'ingest',
+          type: 'ingest',
+          config: { source: 'file', file: 'uploads/wide.csv', columnTypes: { a: 'numeric' } },
+        },
+      ],
+      [],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
+
+    expect(result.status).toBe('failed');
+    const run = await runRow(fixture.database.db, started.runId);
+    expect(run?.status).toBe('failed');
+    expect(run?.finishedAt).toBeInstanceOf(Date);
+    const [ingest] = await stepRows(fixture.database.db, started.runId);
+    expect(ingest?.status).toBe('failed');
+    // Stored whole when short, else capped at 4,000 characters plus the note of what was cut.
+    expect(Array.from(ingest?.error ?? '').length).toBeLessThanOrEqual(4_000 + 40);
+    expect(ingest?.error).toMatch(/xxxx/);
   });
 
   it('ends the run failed when a bookkeeping write is refused on every attempt', async () => {
