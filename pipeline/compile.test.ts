@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineNode } from '../nodes/_kit/define-node';
-import { specOfWithTestNodes } from '../tests/support/nodes/registry';
+import { specOfWithTestNodes } from '../tests/support/nodes/specs';
 import { pipelineDoc } from '../tests/support/pipeline-doc';
 import { type CompileOptions, compilePipeline as compileWith } from './compile';
 import { type PipelineDocument, parsePipelineDocument } from './document';

@@ -10,7 +10,7 @@ import { artifacts } from '../db/schema';
 import type { RunResult } from '../workflows/pipeline.types';
 import { startRun } from '../workflows/run-service';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { specOfWithTestNodes } from './support/nodes/registry';
+import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { executions, savePipeline, stepRows, stepStatuses } from './support/pipelines';
 

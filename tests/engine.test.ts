@@ -73,8 +73,8 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
     const doc = pipelineDoc(
       [
         { id: 'a', type: 'test.source' },
-        { id: 'b', type: 'test.transform', config: { rendezvous: barrier, rendezvousParties: 2 } },
-        { id: 'c', type: 'test.transform', config: { rendezvous: barrier, rendezvousParties: 2 } },
+        { id: 'b', type: 'test.transform', config: { rendezvous: { folder: barrier, parties: 2 } } },
+        { id: 'c', type: 'test.transform', config: { rendezvous: { folder: barrier, parties: 2 } } },
         { id: 'd', type: 'test.join' },
       ],
       ['a.out->b.in', 'a.out->c.in', 'b.out->d.left', 'c.out->d.right'],

@@ -5,7 +5,7 @@ import { runEvents, runSteps, runs } from '../../db/schema';
 import type { PipelineDocument } from '../../pipeline/document';
 import type { RunResult } from '../../workflows/pipeline.types';
 import { type RunServiceDeps, type StartedRun, startRun } from '../../workflows/run-service';
-import { specOfWithTestNodes } from './nodes/registry';
+import { specOfWithTestNodes } from './nodes/specs';
 import type { TestWorker } from './temporal';
 
 export async function savePipeline(db: Database, document: PipelineDocument, name = 'test pipeline') {

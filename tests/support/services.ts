@@ -3,7 +3,7 @@ import { RunChangeFeed } from '../../app/_server/run-changes';
 import type { Services } from '../../app/_server/services';
 import { createCallerFactory } from '../../app/_server/trpc';
 import type { TestDatabase } from './database';
-import { specOfWithTestNodes } from './nodes/registry';
+import { specOfWithTestNodes } from './nodes/specs';
 import type { TestWorker } from './temporal';
 
 /** The app's procedures, called in-process against the test database and worker. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineNode } from '../../../nodes/_kit/define-node';
 import { nodeSpecs } from '../../../nodes/specs';
-import { testNodeSpecs } from '../../../tests/support/nodes/registry';
+import { testNodeSpecs } from '../../../tests/support/nodes/specs';
 import {
   configJsonSchema,
   type FormField,

@@ -1,8 +1,7 @@
 import type { BoundNodeRun } from '../../../nodes/_kit/bind-run';
 import { bindRun } from '../../../nodes/_kit/bind-run';
-import type { NodeSpec } from '../../../nodes/_kit/define-node';
 import { nodeRun } from '../../../nodes/runs';
-import { nodeSpec } from '../../../nodes/specs';
+import { specOfWithTestNodes } from './specs';
 import { runTestJoin } from './test-join/run';
 import { testJoinSpec } from './test-join/spec';
 import { runTestSource } from './test-source/run';
@@ -10,12 +9,7 @@ import { testSourceSpec } from './test-source/spec';
 import { runTestTransform } from './test-transform/run';
 import { testTransformSpec } from './test-transform/spec';
 
-/** Node types only tests know: they sleep, fail on purpose and pass small JSON artifacts along. */
-export const testNodeSpecs = {
-  'test.source': testSourceSpec,
-  'test.transform': testTransformSpec,
-  'test.join': testJoinSpec,
-} as const;
+export { specOfWithTestNodes, testNodeSpecs } from './specs';
 
 const testNodeRuns = new Map<string, BoundNodeRun>([
   ['test.source', bindRun(testSourceSpec, runTestSource)],
@@ -23,14 +17,7 @@ const testNodeRuns = new Map<string, BoundNodeRun>([
   ['test.join', bindRun(testJoinSpec, runTestJoin)],
 ]);
 
-const testSpecs = new Map<string, NodeSpec>(Object.entries(testNodeSpecs));
-
-/** The production specs plus the test nodes: what tests hand the compiler (`specOf`). */
-export function specOfWithTestNodes(type: string): NodeSpec | undefined {
-  return nodeSpec(type) ?? testSpecs.get(type);
-}
-
-/** The production run functions plus the test nodes': what test workers hand the activities. */
+/** The production run functions plus the test nodes': what test workers hand the activities. Server-only. */
 export function runOfWithTestNodes(type: string): BoundNodeRun | undefined {
   return nodeRun(type) ?? testNodeRuns.get(type);
 }

@@ -10,7 +10,7 @@ export const runTestTransform: NodeRun<typeof testTransformSpec> = async ({ conf
   context.log.info('executing', { attempt: context.attempt });
   const input = await readJsonArtifact(context, inputs.in);
   if (config.rendezvous)
-    await rendezvous(config.rendezvous, context.nodeId, config.rendezvousParties, context.signal);
+    await rendezvous(config.rendezvous.folder, context.nodeId, config.rendezvous.parties, context.signal);
   await sleepWithProgress(config.sleepMs, context.signal, context.progress);
   if (config.failAlways) throw new NodeInputError(config.failMessage, { field: 'failAlways' });
   if (config.failWhileMissing && !existsSync(config.failWhileMissing)) throw new Error(config.failMessage);

@@ -24,8 +24,7 @@ export const testTransformSpec = defineNode({
     failWhileMissing: z.string().optional(),
     metric: z.number().optional(),
     /** A folder where steps wait for each other (see rendezvous.ts): proves they run at once. */
-    rendezvous: z.string().optional(),
-    rendezvousParties: z.number().int().min(1).max(100).default(2),
+    rendezvous: z.object({ folder: z.string(), parties: z.number().int().min(1).max(100) }).optional(),
   }),
   ui: {
     sleepMs: { label: 'Sleep (ms)', widget: 'number' },
@@ -34,8 +33,7 @@ export const testTransformSpec = defineNode({
     failMessage: { label: 'Failure message' },
     failWhileMissing: { label: 'Fail while this file is missing' },
     metric: { label: 'Metric to report', widget: 'number' },
-    rendezvous: { label: 'Wait for other steps in this folder' },
-    rendezvousParties: { label: 'Steps to wait for', widget: 'number' },
+    rendezvous: { label: 'Wait for other steps in a folder', widget: 'json' },
   },
   inputs: { in: { kind: 'dataset', label: 'Data' } },
   outputs: { out: { kind: 'dataset', label: 'Data' } },
