@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, readEnv } from '../config/env';
+import { type NodeRegistry, productionNodes } from '../workflows/node-registry';
 import { exportCommand, importCommand, runsCommand } from './commands/pipelines';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
@@ -24,7 +25,8 @@ const USAGE = `Usage: pipewright <command> [options]
 
   --json                                machine-readable output`;
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one command; `nodes` are the node types it knows (tests add their own). */
+export async function main(argv: string[], nodes: NodeRegistry): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,13 +51,14 @@ async function main(argv: string[]): Promise<number> {
   };
   switch (command) {
     case 'validate':
-      return validateCommand(needTarget('a FILE'), out);
+      return validateCommand(needTarget('a FILE'), out, nodes.specOf);
     case 'run':
       return runCommand(
         needTarget('a FILE or PIPELINE_ID'),
         { params: values.param, wait: values.wait },
         env,
         out,
+        nodes,
       );
     case 'runs':
       return runsCommand(values.pipeline, env, out);
@@ -68,16 +71,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const known =
-      error instanceof CliError ||
-      error instanceof ConfigError ||
-      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-    process.stderr.write(`pipewright: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (!known && error instanceof Error && process.env.PIPEWRIGHT_DEBUG)
-      process.stderr.write(`${error.stack}\n`);
-    process.exit(2);
-  },
-);
+/** The process: runs the command line's command and exits with its code. */
+export function runMain(nodes: NodeRegistry = productionNodes): void {
+  main(process.argv.slice(2), nodes).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const known =
+        error instanceof CliError ||
+        error instanceof ConfigError ||
+        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+      process.stderr.write(`pipewright: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (!known && error instanceof Error && process.env.PIPEWRIGHT_DEBUG)
+        process.stderr.write(`${error.stack}\n`);
+      process.exit(2);
+    },
+  );
+}

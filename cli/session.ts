@@ -5,6 +5,7 @@ import type { Env } from '../config/env';
 import { readServicesFile } from '../config/services-file';
 import { connectDatabase, type DatabaseHandle } from '../db/client';
 import { applyMigrations } from '../db/migrations';
+import type { NodeRunLookup } from '../nodes/runs';
 import { pickPort } from '../runtime/ports';
 import { startPostgresProcess } from '../runtime/postgres-process';
 import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../runtime/temporal-cli';
@@ -31,7 +32,12 @@ const projectDir = path.resolve(import.meta.dirname, '..');
  */
 export async function openSession(
   env: Env,
-  options: { startIfMissing: boolean; log: (line: string) => void },
+  options: {
+    startIfMissing: boolean;
+    log: (line: string) => void;
+    /** What the in-process worker runs: production's node types unless a test adds its own. */
+    runOf?: NodeRunLookup;
+  },
 ): Promise<Session> {
   const running = readServicesFile(env.DATA_DIR);
   const databaseUrl = env.DATABASE_URL ?? running?.databaseUrl;
@@ -44,7 +50,7 @@ export async function openSession(
       'Pipewright is not running: start it with `npm start`, set DATABASE_URL and TEMPORAL_ADDRESS, or add --wait to run with temporary services.',
     );
   }
-  return startEmbedded(env, taskQueue, options.log);
+  return startEmbedded(env, taskQueue, options.log, options.runOf);
 }
 
 async function connect(
@@ -76,7 +82,12 @@ async function connect(
   };
 }
 
-async function startEmbedded(env: Env, taskQueue: string, log: (line: string) => void): Promise<Session> {
+async function startEmbedded(
+  env: Env,
+  taskQueue: string,
+  log: (line: string) => void,
+  runOf: NodeRunLookup | undefined,
+): Promise<Session> {
   const cleanups: Array<() => Promise<void>> = [];
   const logDir = path.join(env.DATA_DIR, 'logs');
   try {
@@ -123,6 +134,7 @@ async function startEmbedded(env: Env, taskQueue: string, log: (line: string) =>
       sql: session.database.sql,
       dataDir: env.DATA_DIR,
       taskQueue,
+      runOf,
     });
     const running = worker.run();
     return {

@@ -4,12 +4,12 @@ import { evaluateSpec } from './evaluate/spec';
 import { featureSpec } from './feature/spec';
 import { ingestSpec } from './ingest/spec';
 import { splitSpec } from './split/spec';
-import { testJoinSpec } from './test-join/spec';
-import { testSourceSpec } from './test-source/spec';
-import { testTransformSpec } from './test-transform/spec';
 import { trainSpec } from './train/spec';
 
-/** Every node type by its stable id. Isomorphic: the editor, the compiler and the worker share it. */
+/**
+ * Every node type by its stable id. Isomorphic: the editor, the compiler and the worker share it.
+ * Test-only node types live in tests/support/nodes; tests pass a registry that adds them.
+ */
 export const nodeSpecs = {
   ingest: ingestSpec,
   clean: cleanSpec,
@@ -17,9 +17,6 @@ export const nodeSpecs = {
   split: splitSpec,
   train: trainSpec,
   evaluate: evaluateSpec,
-  'test.source': testSourceSpec,
-  'test.transform': testTransformSpec,
-  'test.join': testJoinSpec,
 } as const;
 
 export type NodeType = keyof typeof nodeSpecs;
@@ -28,6 +25,7 @@ export function isNodeType(type: string): type is NodeType {
   return Object.hasOwn(nodeSpecs, type);
 }
 
+/** The production registry as the compiler takes it (`specOf`). */
 export function nodeSpec(type: string): NodeSpec | undefined {
   return isNodeType(type) ? nodeSpecs[type] : undefined;
 }

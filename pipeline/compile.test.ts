@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineNode } from '../nodes/_kit/define-node';
-import { nodeSpec } from '../nodes/specs';
+import { specOfWithTestNodes } from '../tests/support/nodes/specs';
 import { pipelineDoc } from '../tests/support/pipeline-doc';
-import { compilePipeline } from './compile';
+import { type CompileOptions, compilePipeline as compileWith } from './compile';
 import { type PipelineDocument, parsePipelineDocument } from './document';
 
 /** A document from nodes and [from, to] edges written "node.port". */
@@ -18,6 +18,10 @@ function doc(
     parameters,
   );
 }
+
+/** These tests use the test-only node types (tests/support/nodes) as well as production's. */
+const compilePipeline = (document: PipelineDocument, options: CompileOptions = {}) =>
+  compileWith(document, { specOf: specOfWithTestNodes, ...options });
 
 const codes = (document: PipelineDocument, options = {}) =>
   compilePipeline(document, options).problems.map((problem) =>
@@ -502,7 +506,7 @@ describe('parsePipelineDocument', () => {
   });
 });
 
-const builtIn = nodeSpec;
+const builtIn = specOfWithTestNodes;
 const testSinkSpec = defineNode({
   type: 'model.sink',
   version: 1,

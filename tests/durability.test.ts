@@ -10,10 +10,12 @@ import { artifacts } from '../db/schema';
 import type { RunResult } from '../workflows/pipeline.types';
 import { startRun } from '../workflows/run-service';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { executions, savePipeline, stepRows, stepStatuses } from './support/pipelines';
 
-const workerScript = path.resolve(import.meta.dirname, '..', 'workflows', 'worker.ts');
+// The real worker process, with the test-only node types added.
+const workerScript = path.resolve(import.meta.dirname, 'support', 'worker-with-test-nodes.ts');
 const taskQueue = `durability-${randomUUID()}`;
 
 let database: TestDatabase;
@@ -76,7 +78,7 @@ describe('durability', () => {
     const { version } = await savePipeline(database.db, doc);
     const first = startWorkerProcess();
     const started = await startRun(
-      { db: database.db, temporal: client, taskQueue },
+      { db: database.db, temporal: client, taskQueue, specOf: specOfWithTestNodes },
       { pipelineVersionId: version.id },
     );
     await expect

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -9,15 +9,19 @@ import { statusQuery } from '../workflows/pipeline.workflow';
 import { cancelRun, rerun, startRun } from '../workflows/run-service';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
-import { executions, runRow, runToEnd, savePipeline, stepRows, stepStatuses } from './support/pipelines';
+import {
+  executions,
+  runRow,
+  runServices,
+  runToEnd,
+  savePipeline,
+  stepRows,
+  stepStatuses,
+} from './support/pipelines';
 
 const fixture = setUpDatabaseAndWorker();
 
-const services = () => ({
-  db: fixture.database.db,
-  temporal: fixture.worker.client,
-  taskQueue: fixture.worker.taskQueue,
-});
+const services = () => runServices(fixture.database.db, fixture.worker);
 
 describe('pipeline engine on real PostgreSQL and Temporal', () => {
   it('runs a linear pipeline, passing artifacts from step to step', async () => {
@@ -64,11 +68,13 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
   });
 
   it('runs the two branches of a diamond at the same time', async () => {
+    // Each branch waits at a barrier for the other: the run succeeds only if both run at once.
+    const barrier = mkdtempSync(path.join(os.tmpdir(), 'diamond-'));
     const doc = pipelineDoc(
       [
         { id: 'a', type: 'test.source' },
-        { id: 'b', type: 'test.transform', config: { sleepMs: 1500 } },
-        { id: 'c', type: 'test.transform', config: { sleepMs: 1500 } },
+        { id: 'b', type: 'test.transform', config: { rendezvous: { folder: barrier, parties: 2 } } },
+        { id: 'c', type: 'test.transform', config: { rendezvous: { folder: barrier, parties: 2 } } },
         { id: 'd', type: 'test.join' },
       ],
       ['a.out->b.in', 'a.out->c.in', 'b.out->d.left', 'c.out->d.right'],
@@ -76,19 +82,22 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
     const { version } = await savePipeline(fixture.database.db, doc);
     const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
 
-    expect(result.status).toBe('succeeded');
+    expect(result).toEqual({
+      status: 'succeeded',
+      steps: { a: 'succeeded', b: 'succeeded', c: 'succeeded', d: 'succeeded' },
+    });
+    expect(readdirSync(barrier).sort()).toEqual(['b', 'c']);
     const steps = Object.fromEntries(
       (await stepRows(fixture.database.db, started.runId)).map((step) => [step.nodeId, step]),
     );
     const [b, c, d] = [steps.b, steps.c, steps.d];
     if (!b?.startedAt || !b.finishedAt || !c?.startedAt || !c.finishedAt || !d?.startedAt)
       throw new Error('missing timestamps');
-    // Overlap: each branch started before the other one finished.
-    expect(b.startedAt.getTime()).toBeLessThan(c.finishedAt.getTime());
-    expect(c.startedAt.getTime()).toBeLessThan(b.finishedAt.getTime());
+    // The join starts only after both branches finished.
     expect(d.startedAt.getTime()).toBeGreaterThanOrEqual(
       Math.max(b.finishedAt.getTime(), c.finishedAt.getTime()),
     );
+    expect(await executions(fixture.database.db, started.runId)).toEqual({ a: 1, b: 1, c: 1, d: 1 });
   });
 
   it('fails a step after its retries, skips its downstream and fails the run with the step’s message', async () => {
@@ -186,6 +195,50 @@ describe('pipeline engine on real PostgreSQL and Temporal', () => {
       slow: 'cancelled',
     });
     expect((await runRow(fixture.database.db, started.runId))?.status).toBe('cancelled');
+  });
+
+  it('cancels a run while a step waits to retry: no further attempt starts', async () => {
+    const doc = pipelineDoc(
+      [
+        { id: 'a', type: 'test.source' },
+        {
+          id: 'flaky',
+          type: 'test.transform',
+          config: { failAttempts: 5, failMessage: 'Warehouse connection reset' },
+          execution: { maxAttempts: 5 },
+        },
+      ],
+      ['a.out->flaky.in'],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc);
+    const started = await startRun(services(), { pipelineVersionId: version.id });
+    // After the third failure the step waits 4 s (1 s, doubling) before its fourth attempt.
+    const retrying = 'Attempt 3 failed: Warehouse connection reset (attempt 3); retrying';
+    await expect
+      .poll(
+        async () =>
+          (await fixture.database.db.select().from(runEvents).where(eq(runEvents.runId, started.runId))).some(
+            (line) => line.message === retrying,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await cancelRun(services(), started.runId);
+    const result: RunResult = await fixture.worker.client.workflow.getHandle(started.workflowId).result();
+
+    expect(result).toEqual({
+      status: 'cancelled',
+      error: 'Run cancelled',
+      steps: { a: 'succeeded', flaky: 'cancelled' },
+    });
+    expect(await stepStatuses(fixture.database.db, started.runId)).toEqual({
+      a: 'succeeded',
+      flaky: 'cancelled',
+    });
+    expect(await executions(fixture.database.db, started.runId)).toEqual({ a: 1, flaky: 3 });
+    const run = await runRow(fixture.database.db, started.runId);
+    expect(run?.status).toBe('cancelled');
+    expect(run?.finishedAt).toBeInstanceOf(Date);
   });
 
   it('re-runs from the failed step, reusing the outputs of steps that succeeded and saying so', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Duck } from '../nodes/_data/duck';
-import { NodeHarness } from '../nodes/_kit/test-harness';
 import { nodeRuns } from '../nodes/runs';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { NodeHarness } from './support/node-harness';
 
 let database: TestDatabase;
 const harness = new NodeHarness();

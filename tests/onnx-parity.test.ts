@@ -7,7 +7,6 @@ import { argmaxRows, fitLogistic } from '../ml/linear/logistic';
 import { type FeatureMatrix, fitRidge } from '../ml/linear/ridge';
 import { type FittedModel, predictModel, type Task } from '../ml/model';
 import { exportOnnx, exportTransforms, OnnxExportError } from '../ml/onnx';
-import { runGraph } from '../ml/onnx/ort.testing';
 import { seededRandom } from '../ml/random';
 import { fitTree } from '../ml/trees/cart';
 import { fitForest } from '../ml/trees/forest';
@@ -15,7 +14,6 @@ import { Duck, type Plain } from '../nodes/_data/duck';
 import { readMatrix } from '../nodes/_data/matrix';
 import { readTransformSpec, type TransformSpec } from '../nodes/_data/transform-spec';
 import type { ArtifactRef } from '../nodes/_kit/artifact-ref';
-import { NodeHarness } from '../nodes/_kit/test-harness';
 import { nodeRuns } from '../nodes/runs';
 import {
   onnxInputColumns,
@@ -23,6 +21,8 @@ import {
   type StoredColumn,
   specFeatures,
 } from '../nodes/train/onnx-steps';
+import { NodeHarness } from './support/node-harness';
+import { runGraph } from './support/ort';
 
 /**
  * Serving parity: the real data nodes transform each dataset, a model is fitted and predicts in

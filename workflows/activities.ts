@@ -11,8 +11,7 @@ import {
 import type { NodeContext } from '../nodes/_kit/context';
 import { NodeInputError } from '../nodes/_kit/errors';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
-import { nodeRuns } from '../nodes/runs';
-import { isNodeType } from '../nodes/specs';
+import type { NodeRunLookup } from '../nodes/runs';
 import type { ArtifactRef, PipelineActivities, PlanStep, StepOutcome } from './pipeline.types';
 import { StepLogger } from './step-logger';
 
@@ -20,6 +19,8 @@ export interface ActivityDeps {
   sql: Sql;
   /** DATA_DIR: the artifact store is DATA_DIR/artifacts; uploads and server-side files live under it. */
   dataDir: string;
+  /** The node types this worker runs: production's, or production's plus test nodes in tests. */
+  runOf: NodeRunLookup;
 }
 
 /** Activities built from their dependencies, so tests and the worker pass their own database. */
@@ -41,7 +42,8 @@ async function runNode(
   const { runId, step } = input;
   const activity = Context.current();
   const attempt = activity.info.attempt;
-  if (!isNodeType(step.type)) {
+  const run = deps.runOf(step.type);
+  if (!run) {
     throw ApplicationFailure.nonRetryable(`Unknown node type "${step.type}"`, 'UnknownNodeType');
   }
   await setStepRunning(deps.sql, { runId, nodeId: step.nodeId, nodeType: step.type, attempt });
@@ -60,10 +62,10 @@ async function runNode(
     signal: activity.cancellationSignal,
   };
   try {
-    const result = await nodeRuns[step.type]({ config: step.config, inputs: input.inputs }, context);
+    const result = await run({ config: step.config, inputs: input.inputs }, context);
     await progress.stop();
     await log.flush();
-    await setStepSucceeded(deps.sql, {
+    const recorded = await setStepSucceeded(deps.sql, {
       runId,
       nodeId: step.nodeId,
       attempt,
@@ -80,6 +82,13 @@ async function runNode(
         profile: artifact.meta.profile,
       })),
     });
+    if (!recorded) {
+      // Cancelled, or replaced by a newer attempt, while it ran: nobody waits for this result.
+      throw ApplicationFailure.nonRetryable(
+        `Step "${step.nodeId}" finished after it was cancelled or retried; its result was discarded`,
+        'StepNoLongerRunning',
+      );
+    }
     return { outputs: result.outputs };
   } catch (error) {
     await progress.stop();

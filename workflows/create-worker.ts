@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Sql } from '../db/client';
+import { type NodeRunLookup, nodeRun } from '../nodes/runs';
 import { createActivities } from './activities';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
@@ -13,6 +14,8 @@ export interface PipelineWorkerOptions {
   /** DATA_DIR: artifacts and uploads live under it. */
   dataDir: string;
   taskQueue?: string;
+  /** The node types it runs: production's unless a test adds its own. */
+  runOf?: NodeRunLookup;
   /** A prebuilt bundle (tests build it once for all their workers); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -22,7 +25,11 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? PIPELINE_TASK_QUEUE,
-    activities: createActivities({ sql: options.sql, dataDir: options.dataDir }),
+    activities: createActivities({
+      sql: options.sql,
+      dataDir: options.dataDir,
+      runOf: options.runOf ?? nodeRun,
+    }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
 }

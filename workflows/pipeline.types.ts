@@ -19,6 +19,8 @@ export interface PipelineWorkflowInput {
   runId: string;
   plan: Plan;
   reuse?: Record<string, ReusedStep>;
+  /** Attempts per bookkeeping write before the run ends failed; tests shorten it. */
+  bookkeepingAttempts?: number;
 }
 
 export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'cached';

@@ -20,52 +20,80 @@ import type {
 
 export const statusQuery = defineQuery<RunStatusSnapshot>('status');
 
-/** Bookkeeping activities: short, retried until the database answers. */
-const bookkeeping = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+/**
+ * Bookkeeping attempts (markRun, markSteps) before the run gives up on recording its progress.
+ * With the backoff below they span about two and a half minutes: enough to ride out a database
+ * restart, and bounded, so a write the database always refuses cannot keep a run "running" forever.
+ */
+export const BOOKKEEPING_ATTEMPTS = 10;
+
+function bookkeepingActivities(maximumAttempts: number) {
+  return proxyActivities<PipelineActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '30 seconds',
+      backoffCoefficient: 2,
+      maximumAttempts,
+    },
+  });
+}
+
+/** What one run of the interpreter keeps: its input, each step's state and outputs, and failures. */
+interface RunContext {
+  input: PipelineWorkflowInput;
+  states: Map<string, StepState>;
+  outputs: Map<string, Record<string, ArtifactRef>>;
+  errors: Map<string, string>;
+  bookkeeping: Pick<PipelineActivities, 'markRun' | 'markSteps'>;
+}
 
 /**
  * Interprets a compiled plan: starts every step whose inputs are ready (up to plan.maxParallel at
  * once), passes artifact references along, skips what lies downstream of a failure, and on
- * cancellation cancels running steps and ends the run cancelled.
+ * cancellation cancels running steps and ends the run cancelled. When the run's own bookkeeping
+ * cannot be written after every retry, the run ends failed saying so.
  */
 export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<RunResult> {
-  const { runId, plan } = input;
-  const states = new Map<string, StepState>(plan.steps.map((step) => [step.nodeId, 'pending']));
-  const outputs = new Map<string, Record<string, ArtifactRef>>();
-  const errors = new Map<string, string>();
-  setHandler(statusQuery, () => ({ steps: Object.fromEntries(states) }));
+  const run: RunContext = {
+    input,
+    states: new Map(input.plan.steps.map((step) => [step.nodeId, 'pending'])),
+    outputs: new Map(),
+    errors: new Map(),
+    bookkeeping: bookkeepingActivities(input.bookkeepingAttempts ?? BOOKKEEPING_ATTEMPTS),
+  };
+  setHandler(statusQuery, () => ({ steps: Object.fromEntries(run.states) }));
 
   try {
-    await CancellationScope.cancellable(async () => {
-      await bookkeeping.markRun({ runId, status: 'running' });
-      await applyReuse(input, states, outputs);
-      await runReadySteps(input, states, outputs, errors);
-    });
+    // Everything, the final status included, is inside the scope a cancel reaches: a cancel that
+    // arrives while the end is being recorded still ends the row, as cancelled.
+    return await CancellationScope.cancellable(() => runToEnd(run));
   } catch (error) {
-    if (!isCancellation(error)) throw error;
-    return CancellationScope.nonCancellable(() => finishCancelled(runId, states));
+    if (isCancellation(error)) return CancellationScope.nonCancellable(() => finishCancelled(run));
+    // Steps' own failures are handled where they happen; an activity failure reaching here is a
+    // bookkeeping write that failed on every attempt.
+    if (error instanceof ActivityFailure)
+      return CancellationScope.nonCancellable(() => finishUnrecorded(run, error));
+    throw error;
   }
-  const failed = [...errors.entries()];
+}
+
+async function runToEnd(run: RunContext): Promise<RunResult> {
+  const { runId } = run.input;
+  await run.bookkeeping.markRun({ runId, status: 'running' });
+  await applyReuse(run);
+  await runReadySteps(run);
+  const failed = [...run.errors.values()];
   const result: RunResult = failed.length
-    ? {
-        status: 'failed',
-        error: failed.map(([, message]) => message).join('\n'),
-        steps: Object.fromEntries(states),
-      }
-    : { status: 'succeeded', steps: Object.fromEntries(states) };
-  await bookkeeping.markRun({ runId, status: result.status, error: result.error });
+    ? { status: 'failed', error: failed.join('\n'), steps: Object.fromEntries(run.states) }
+    : { status: 'succeeded', steps: Object.fromEntries(run.states) };
+  await run.bookkeeping.markRun({ runId, status: result.status, error: result.error });
   return result;
 }
 
 /** Steps whose outputs an earlier run already produced with the same hash are not run again. */
-async function applyReuse(
-  input: PipelineWorkflowInput,
-  states: Map<string, StepState>,
-  outputs: Map<string, Record<string, ArtifactRef>>,
-): Promise<void> {
+async function applyReuse(run: RunContext): Promise<void> {
+  const { input, states, outputs } = run;
   const bySource = new Map<string, string[]>();
   for (const [nodeId, reused] of Object.entries(input.reuse ?? {})) {
     if (!states.has(nodeId)) continue;
@@ -74,7 +102,7 @@ async function applyReuse(
     bySource.set(reused.fromRunId, [...(bySource.get(reused.fromRunId) ?? []), nodeId]);
   }
   for (const [fromRunId, nodeIds] of bySource) {
-    await bookkeeping.markSteps({
+    await run.bookkeeping.markSteps({
       runId: input.runId,
       nodeIds,
       status: 'cached',
@@ -84,12 +112,8 @@ async function applyReuse(
   }
 }
 
-async function runReadySteps(
-  input: PipelineWorkflowInput,
-  states: Map<string, StepState>,
-  outputs: Map<string, Record<string, ArtifactRef>>,
-  errors: Map<string, string>,
-): Promise<void> {
+async function runReadySteps(run: RunContext): Promise<void> {
+  const { input, states, outputs, errors } = run;
   const running = new Map<string, Promise<void>>();
   for (;;) {
     for (const step of input.plan.steps) {
@@ -107,13 +131,13 @@ async function runReadySteps(
           states.set(step.nodeId, 'failed');
           const message = `Step "${step.label}" (${step.nodeId}) failed: ${failureMessage(error)}`;
           errors.set(step.nodeId, message);
-          await bookkeeping.markSteps({
+          await run.bookkeeping.markSteps({
             runId: input.runId,
             nodeIds: [step.nodeId],
             status: 'failed',
             message: failureMessage(error),
           });
-          await skipDownstream(input, step.nodeId, states);
+          await skipDownstream(run, step.nodeId);
         })
         .finally(() => running.delete(step.nodeId));
       running.set(step.nodeId, execution);
@@ -145,11 +169,8 @@ function executeStep(runId: string, step: PlanStep, outputs: Map<string, Record<
   return runNode({ runId, step, inputs }).then((outcome) => outcome.outputs);
 }
 
-async function skipDownstream(
-  input: PipelineWorkflowInput,
-  failedId: string,
-  states: Map<string, StepState>,
-) {
+async function skipDownstream(run: RunContext, failedId: string) {
+  const { input, states } = run;
   const skipped: string[] = [];
   const blocked = new Set([failedId]);
   // Plan steps are in topological order, so one pass reaches the whole downstream.
@@ -160,7 +181,7 @@ async function skipDownstream(
     skipped.push(step.nodeId);
   }
   if (skipped.length === 0) return;
-  await bookkeeping.markSteps({
+  await run.bookkeeping.markSteps({
     runId: input.runId,
     nodeIds: skipped,
     status: 'skipped',
@@ -168,21 +189,47 @@ async function skipDownstream(
   });
 }
 
-async function finishCancelled(runId: string, states: Map<string, StepState>): Promise<RunResult> {
-  const unfinished = [...states]
-    .filter(([, state]) => state === 'pending' || state === 'running')
-    .map(([id]) => id);
-  for (const id of unfinished) states.set(id, 'cancelled');
+async function finishCancelled(run: RunContext): Promise<RunResult> {
+  const { runId } = run.input;
+  const unfinished = markUnfinished(run.states);
   if (unfinished.length) {
-    await bookkeeping.markSteps({
+    await run.bookkeeping.markSteps({
       runId,
       nodeIds: unfinished,
       status: 'cancelled',
       message: 'Run cancelled',
     });
   }
-  await bookkeeping.markRun({ runId, status: 'cancelled', error: 'Run cancelled' });
-  return { status: 'cancelled', error: 'Run cancelled', steps: Object.fromEntries(states) };
+  await run.bookkeeping.markRun({ runId, status: 'cancelled', error: 'Run cancelled' });
+  return { status: 'cancelled', error: 'Run cancelled', steps: Object.fromEntries(run.states) };
+}
+
+/**
+ * The database refused a bookkeeping write on every attempt. One more try records the run as failed
+ * with the reason; if that fails too the workflow fails, and the worker's reconciliation (which
+ * compares PostgreSQL with Temporal) ends the row later.
+ */
+async function finishUnrecorded(run: RunContext, error: ActivityFailure): Promise<RunResult> {
+  const message = `Could not record the run's progress in the database: ${failureMessage(error)}`;
+  markUnfinished(run.states);
+  try {
+    // Ending the run also ends the step rows it left unfinished.
+    await bookkeepingActivities(3).markRun({ runId: run.input.runId, status: 'failed', error: message });
+  } catch (failure) {
+    throw ApplicationFailure.nonRetryable(
+      `${message}; recording the failure failed too: ${failureMessage(failure)}`,
+    );
+  }
+  return { status: 'failed', error: message, steps: Object.fromEntries(run.states) };
+}
+
+/** Pending and running steps become cancelled; answers their ids. */
+function markUnfinished(states: Map<string, StepState>): string[] {
+  const unfinished = [...states]
+    .filter(([, state]) => state === 'pending' || state === 'running')
+    .map(([id]) => id);
+  for (const id of unfinished) states.set(id, 'cancelled');
+  return unfinished;
 }
 
 function isDone(state: StepState | undefined): boolean {

@@ -1,13 +1,21 @@
-import type { Client } from '@temporalio/client';
-import { and, eq, inArray } from 'drizzle-orm';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { getVersion, NotFoundError } from '../db/queries/pipelines';
 import { appendRunStartEvents } from '../db/queries/run-events';
-import { type RunTrigger, runSteps, runs } from '../db/schema';
+import { endUnfinishedRun } from '../db/queries/run-state';
+import {
+  finishedStepOutputs,
+  getRun,
+  insertRun,
+  setRunStartFailed,
+  setTemporalRunId,
+} from '../db/queries/runs';
+import type { RunTrigger } from '../db/schema';
 import { artifactRefSchema } from '../nodes/_kit/artifact-ref';
 import { compilePipeline } from '../pipeline/compile';
 import { parsePipelineDocument } from '../pipeline/document';
+import type { SpecLookup } from '../pipeline/graph-checks';
 import type { CompileProblem } from '../pipeline/problems';
 import type { Plan, ReusedStep } from './pipeline.types';
 import type { pipelineWorkflow } from './pipeline.workflow';
@@ -18,6 +26,10 @@ export interface RunServiceDeps {
   db: Database;
   temporal: Client;
   taskQueue?: string;
+  /** The node types a pipeline may use: production's unless a test adds its own. */
+  specOf?: SpecLookup;
+  /** Attempts per bookkeeping write (the workflow's default when unset); tests shorten it. */
+  bookkeepingAttempts?: number;
 }
 
 /** A pipeline that does not compile: the run is not started, and every problem is listed. */
@@ -58,6 +70,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
   const compiled = compilePipeline(parsePipelineDocument(version.graph), {
     parameterValues: parameters,
     requireValues: true,
+    specOf: deps.specOf,
   });
   if (!compiled.plan) throw new CompileError(compiled.problems);
   const plan = compiled.plan;
@@ -66,25 +79,20 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
 
   const runId = crypto.randomUUID();
   const workflowId = `run-${runId}`;
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(runs).values({
-      id: runId,
-      pipelineId: version.pipelineId,
-      pipelineVersionId: version.id,
-      workflowId,
-      trigger: input.trigger ?? 'manual',
-      parameters,
-      rerunOfRunId: input.rerunOfRunId ?? input.reuseFromRunId ?? null,
-    });
-    await tx.insert(runSteps).values(
-      plan.steps.map((step) => ({
-        runId,
-        nodeId: step.nodeId,
-        nodeType: step.type,
-        contentHash: step.hash,
-        outputs: reuse[step.nodeId]?.outputs ?? null,
-      })),
-    );
+  await insertRun(deps.db, {
+    id: runId,
+    pipelineId: version.pipelineId,
+    pipelineVersionId: version.id,
+    workflowId,
+    trigger: input.trigger ?? 'manual',
+    parameters,
+    rerunOfRunId: input.rerunOfRunId ?? input.reuseFromRunId ?? null,
+    steps: plan.steps.map((step) => ({
+      nodeId: step.nodeId,
+      nodeType: step.type,
+      contentHash: step.hash,
+      outputs: reuse[step.nodeId]?.outputs ?? null,
+    })),
   });
   await appendRunStartEvents(
     deps.db,
@@ -96,15 +104,12 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
     const handle = await deps.temporal.workflow.start<typeof pipelineWorkflow>('pipelineWorkflow', {
       taskQueue: deps.taskQueue ?? PIPELINE_TASK_QUEUE,
       workflowId,
-      args: [{ runId, plan, reuse }],
+      args: [{ runId, plan, reuse, bookkeepingAttempts: deps.bookkeepingAttempts }],
     });
-    await deps.db.update(runs).set({ temporalRunId: handle.firstExecutionRunId }).where(eq(runs.id, runId));
+    await setTemporalRunId(deps.db, runId, handle.firstExecutionRunId);
   } catch (error) {
     const message = `Could not start the run: ${error instanceof Error ? error.message : String(error)}`;
-    await deps.db
-      .update(runs)
-      .set({ status: 'failed', error: message, finishedAt: new Date() })
-      .where(eq(runs.id, runId));
+    await setRunStartFailed(deps.db, runId, message);
     throw new Error(message, { cause: error });
   }
   return { runId, workflowId, plan, reused: Object.keys(reuse) };
@@ -119,15 +124,7 @@ async function reusableSteps(
   fromRunId: string,
   plan: Plan,
 ): Promise<Record<string, ReusedStep>> {
-  const rows = await db
-    .select({
-      nodeId: runSteps.nodeId,
-      hash: runSteps.contentHash,
-      outputs: runSteps.outputs,
-      reusedFrom: runSteps.reusedFromRunId,
-    })
-    .from(runSteps)
-    .where(and(eq(runSteps.runId, fromRunId), inArray(runSteps.status, ['succeeded', 'cached'])));
+  const rows = await finishedStepOutputs(db, fromRunId);
   const byNode = new Map(rows.map((row) => [row.nodeId, row]));
   const reuse: Record<string, ReusedStep> = {};
   for (const step of plan.steps) {
@@ -142,14 +139,29 @@ async function reusableSteps(
 /** The stored outputs of a step, when they are a well-formed map of artifact references. */
 const storedOutputsSchema = z.record(z.string(), artifactRefSchema);
 
+/**
+ * Asks the run's workflow to stop; it cancels running steps and records the run cancelled. A run
+ * still queued ends cancelled at once (a worker that picks it up later finds the cancel and runs
+ * nothing), and so does a run whose workflow Temporal no longer knows.
+ */
 export async function cancelRun(deps: RunServiceDeps, runId: string): Promise<void> {
-  const [run] = await deps.db
-    .select({ workflowId: runs.workflowId, status: runs.status })
-    .from(runs)
-    .where(eq(runs.id, runId));
+  const run = await getRun(deps.db, runId);
   if (!run) throw new NotFoundError(`No run ${runId}`);
   if (run.status !== 'queued' && run.status !== 'running') return;
-  await deps.temporal.workflow.getHandle(run.workflowId).cancel();
+  const cancelled = {
+    runId,
+    status: 'cancelled',
+    error: 'Run cancelled',
+    stepMessage: 'Run cancelled',
+  } as const;
+  try {
+    await deps.temporal.workflow.getHandle(run.workflowId).cancel();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    await endUnfinishedRun(deps.db, cancelled);
+    return;
+  }
+  if (run.status === 'queued') await endUnfinishedRun(deps.db, cancelled);
 }
 
 /** Runs the same version with the same parameters again; `fromFailure` reuses what already succeeded. */
@@ -158,7 +170,7 @@ export async function rerun(
   runId: string,
   options: { fromFailure: boolean },
 ): Promise<StartedRun> {
-  const [run] = await deps.db.select().from(runs).where(eq(runs.id, runId));
+  const run = await getRun(deps.db, runId);
   if (!run) throw new NotFoundError(`No run ${runId}`);
   const parameters =
     typeof run.parameters === 'object' && run.parameters !== null

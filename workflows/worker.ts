@@ -2,60 +2,7 @@
  * `npm run worker`: one Temporal worker process for pipeline workflows and node activities.
  * Start as many as you like, on any machine that reaches the database and Temporal.
  */
-import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
-import { resolveConnections } from '../config/connections';
-import { ConfigError, readEnv } from '../config/env';
-import { connectDatabase } from '../db/client';
-import { artifactOwners } from '../db/queries/artifacts';
-import { sweepOrphanArtifacts } from '../nodes/_kit/orphan-sweep';
-import { createPipelineWorker } from './create-worker';
-import { PIPELINE_TASK_QUEUE } from './task-queue';
+import { nodeRun } from '../nodes/runs';
+import { runWorkerProcess } from './worker-process';
 
-async function main(): Promise<void> {
-  const env = readEnv();
-  const target = resolveConnections(env);
-  const taskQueue = env.PIPEWRIGHT_TASK_QUEUE ?? PIPELINE_TASK_QUEUE;
-  const database = connectDatabase(target.databaseUrl);
-  const connection = await NativeConnection.connect({ address: target.temporalAddress }).catch(
-    (error: unknown) => {
-      throw new ConfigError(`Temporal at ${target.temporalAddress} does not answer: ${messageOf(error)}`);
-    },
-  );
-  // Files a crash left behind that no artifacts row points to; before polling, so none of this
-  // worker's own steps is under way. A failed sweep is reported and the worker starts anyway.
-  await sweepOrphanArtifacts(path.join(env.DATA_DIR, 'artifacts'), (runIds) =>
-    artifactOwners(database.db, runIds),
-  ).then(
-    ({ removed }) => {
-      if (removed.length) console.log(`removed ${removed.length} orphaned artifact files and folders`);
-    },
-    (error: unknown) => console.error(`could not sweep orphaned artifacts: ${messageOf(error)}`),
-  );
-  const worker = await createPipelineWorker({
-    connection,
-    namespace: target.temporalNamespace,
-    sql: database.sql,
-    dataDir: env.DATA_DIR,
-    taskQueue,
-  });
-  console.log(
-    `worker polling task queue ${taskQueue} on ${target.temporalAddress} (${target.temporalNamespace})`,
-  );
-  try {
-    // Resolves after SIGINT/SIGTERM: the SDK drains in-flight activities first.
-    await worker.run();
-  } finally {
-    await connection.close();
-    await database.close();
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runWorkerProcess(nodeRun);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Sql } from '../../db/client';
+import type { SpecLookup } from '../../pipeline/graph-checks';
 import type { RunChangeFeed } from './run-changes';
 
 /** What procedures need from the outside world; tests hand in their own database and Temporal. */
@@ -9,4 +10,6 @@ export interface Services {
   temporal: () => Promise<Client>;
   taskQueue: string;
   changes: RunChangeFeed;
+  /** The node types pipelines may use; production's when unset. Only tests set it (to add test nodes). */
+  specOf?: SpecLookup;
 }

@@ -4,6 +4,7 @@ import type { Database } from '../../db/client';
 import { createPipeline, findPipelineByName, latestVersion, saveVersion } from '../../db/queries/pipelines';
 import { parsePipelineDocument } from '../../pipeline/document';
 import { hashValue } from '../../pipeline/hash';
+import type { NodeRegistry } from '../../workflows/node-registry';
 import type { RunResult } from '../../workflows/pipeline.types';
 import { CompileError, startRun } from '../../workflows/run-service';
 import { loadDocument, pipelineNameFor } from '../load-document';
@@ -18,12 +19,27 @@ export interface RunFlags {
 }
 
 /** `pipewright run FILE|PIPELINE_ID`: starts a run; with --wait, exits 0 only when it succeeded. */
-export async function runCommand(target: string, flags: RunFlags, env: Env, out: Output): Promise<number> {
-  const session = await openSession(env, { startIfMissing: flags.wait, log: out.progress });
+export async function runCommand(
+  target: string,
+  flags: RunFlags,
+  env: Env,
+  out: Output,
+  nodes: NodeRegistry,
+): Promise<number> {
+  const session = await openSession(env, {
+    startIfMissing: flags.wait,
+    log: out.progress,
+    runOf: nodes.runOf,
+  });
   try {
     const { versionId, document } = await resolveVersion(session.database.db, target);
     const parameters = await parseParamFlags(document, flags.params, session.dataDir);
-    const services = { db: session.database.db, temporal: session.temporal, taskQueue: session.taskQueue };
+    const services = {
+      db: session.database.db,
+      temporal: session.temporal,
+      taskQueue: session.taskQueue,
+      specOf: nodes.specOf,
+    };
     const started = await startRun(services, {
       pipelineVersionId: versionId,
       parameters,

@@ -1,12 +1,13 @@
 import { compilePipeline } from '../../pipeline/compile';
+import type { SpecLookup } from '../../pipeline/graph-checks';
 import { hasErrors } from '../../pipeline/problems';
 import { loadDocument } from '../load-document';
 import type { Output } from '../output';
 
 /** `pipewright validate FILE`: exit 1 and every problem when the pipeline does not compile. */
-export async function validateCommand(file: string, out: Output): Promise<number> {
+export async function validateCommand(file: string, out: Output, specOf: SpecLookup): Promise<number> {
   const document = await loadDocument(file);
-  const { problems } = compilePipeline(document);
+  const { problems } = compilePipeline(document, { specOf });
   if (out.json) {
     out.print(JSON.stringify({ valid: !hasErrors(problems), problems }, null, 2));
   } else if (problems.length === 0) {

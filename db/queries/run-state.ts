@@ -1,11 +1,29 @@
+import { and, DrizzleQueryError, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import { z } from 'zod';
-import type { Sql, Transaction } from '../client';
-import { type EventLevel, eventLevels, runStatuses, type StepStatus, stepStatuses } from '../schema';
+import type { Database, Sql } from '../client';
+import * as schema from '../schema';
+import {
+  artifacts,
+  type EventLevel,
+  eventLevels,
+  type RunStatus,
+  runEvents,
+  runStatuses,
+  runSteps,
+  runs,
+  type StepStatus,
+  stepStatuses,
+} from '../schema';
+import { capStoredText, cutToBytes } from './text-caps';
 
 /** The channel on which every run, step and log change is announced (payload: a RunChange). */
 export const RUN_CHANGES_CHANNEL = 'pipewright_run_changes';
 
-/** A change announced on RUN_CHANGES_CHANNEL; listeners parse payloads with this schema. */
+/**
+ * A change announced on RUN_CHANGES_CHANNEL; listeners parse payloads with this schema. It carries
+ * ids and short fields only: listeners read the full row when they need it.
+ */
 export const runChangeSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run'),
@@ -33,77 +51,162 @@ export const runChangeSchema = z.discriminatedUnion('type', [
 
 export type RunChange = z.infer<typeof runChangeSchema>;
 
-async function notify(sql: Sql | Transaction, change: RunChange): Promise<void> {
-  // NOTIFY payloads are capped at 8000 bytes: long messages are cut, the row holds the full text.
-  const payload = JSON.stringify(change, (key, value) =>
-    key === 'message' && typeof value === 'string' && value.length > 2000
-      ? `${value.slice(0, 2000)}…`
-      : value,
-  );
-  await sql`select pg_notify(${RUN_CHANGES_CHANNEL}, ${payload})`;
+/** A preview of a message or error in a notification, and the most a node id takes there. */
+export const NOTIFY_TEXT_MAX_BYTES = 200;
+
+type Executor = Pick<Database, 'execute'>;
+
+/**
+ * PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more, and a refused NOTIFY fails the whole
+ * transaction. Every text field is therefore cut by bytes (not characters: one character may take
+ * four), so the payload stays far below the limit whatever a step's message holds.
+ */
+export function notificationPayload(change: RunChange): string {
+  const short = (text: string) => cutToBytes(text, NOTIFY_TEXT_MAX_BYTES);
+  const shortOrNull = (text: string | null | undefined) => (text == null ? null : short(text));
+  switch (change.type) {
+    case 'run':
+      return JSON.stringify({ ...change, error: shortOrNull(change.error) });
+    case 'step':
+      return JSON.stringify({
+        ...change,
+        nodeId: short(change.nodeId),
+        message: shortOrNull(change.message),
+      });
+    case 'event':
+      return JSON.stringify({
+        ...change,
+        nodeId: shortOrNull(change.nodeId),
+        message: short(change.message),
+      });
+  }
 }
 
-const TERMINAL_RUN = ['succeeded', 'failed', 'cancelled'];
+async function notify(db: Executor, change: RunChange): Promise<void> {
+  await db.execute(sql`select pg_notify(${RUN_CHANGES_CHANNEL}, ${notificationPayload(change)})`);
+}
 
+/** Writes go through the schema's columns; the ORM is built once per connection pool. */
+const orms = new WeakMap<Sql, Database>();
+function orm(client: Sql): Database {
+  let db = orms.get(client);
+  if (!db) {
+    db = drizzle(client, { schema });
+    orms.set(client, db);
+  }
+  return db;
+}
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/**
+ * One transaction; a refused write fails with the database's own reason. Drizzle's error message
+ * holds the SQL text and its parameters, and these messages reach people (a run's error, a log line).
+ */
+async function transaction<T>(db: Database, body: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(body);
+  } catch (error) {
+    if (error instanceof DrizzleQueryError && error.cause) {
+      throw new Error(`The database refused to record the run's state: ${error.cause.message}`, {
+        cause: error.cause,
+      });
+    }
+    throw error;
+  }
+}
+
+const TERMINAL_RUN = ['succeeded', 'failed', 'cancelled'] as const satisfies RunStatus[];
+const UNFINISHED_STEP = ['queued', 'running'] as const satisfies StepStatus[];
+
+function cappedOrNull(text: string | null | undefined): string | null {
+  return text == null ? null : capStoredText(text);
+}
+
+/** A run ending (succeeded, failed, cancelled) also ends whatever step rows it left unfinished. */
 export async function setRunStatus(
-  sql: Sql,
+  client: Sql,
   input: { runId: string; status: 'running' | 'succeeded' | 'failed' | 'cancelled'; error?: string },
 ): Promise<void> {
-  const terminal = TERMINAL_RUN.includes(input.status);
-  await sql.begin(async (tx) => {
+  if (input.status !== 'running') {
+    await endUnfinishedRun(orm(client), {
+      runId: input.runId,
+      status: input.status,
+      error: input.error ?? null,
+      stepMessage: 'Not finished: the run ended first',
+    });
+    return;
+  }
+  await transaction(orm(client), async (tx) => {
     // A run that has ended stays ended: a retried or late "running" never reopens it.
-    const rows = await tx`
-      update runs
-         set status = ${input.status},
-             error = ${input.error ?? null},
-             finished_at = ${terminal ? sql`now()` : null}
-       where id = ${input.runId} and status not in ${sql(TERMINAL_RUN)}
-      returning id`;
-    if (rows.length)
-      await notify(tx, { type: 'run', runId: input.runId, status: input.status, error: input.error ?? null });
+    const rows = await tx
+      .update(runs)
+      .set({ status: 'running', error: null, finishedAt: null })
+      .where(and(eq(runs.id, input.runId), notInArray(runs.status, TERMINAL_RUN)))
+      .returning({ id: runs.id });
+    if (rows.length) await notify(tx, { type: 'run', runId: input.runId, status: 'running', error: null });
   });
 }
 
 /** Final states set by the workflow: only steps still queued or running change. */
 export async function setStepsStatus(
-  sql: Sql,
+  client: Sql,
   input: { runId: string; nodeIds: string[]; status: StepStatus; message?: string; reusedFromRunId?: string },
 ): Promise<void> {
   if (input.nodeIds.length === 0) return;
-  await sql.begin(async (tx) => {
-    const rows = await tx<{ nodeId: string; attempt: number; progress: number }[]>`
-      update run_steps
-         set status = ${input.status},
-             message = ${input.message ?? null},
-             error = ${input.status === 'failed' ? (input.message ?? null) : null},
-             reused_from_run_id = ${input.reusedFromRunId ?? null},
-             progress = ${input.status === 'cached' ? 1 : sql`progress`},
-             finished_at = now()
-       where run_id = ${input.runId} and node_id in ${sql(input.nodeIds)} and status in ('queued', 'running')
-      returning node_id as "nodeId", attempt, progress`;
-    for (const row of rows) {
-      await notify(tx, {
-        type: 'step',
-        runId: input.runId,
+  const message = cappedOrNull(input.message);
+  await transaction(orm(client), async (tx) => {
+    const rows = await tx
+      .update(runSteps)
+      .set({
         status: input.status,
-        message: input.message ?? null,
-        ...row,
-      });
+        message,
+        error: input.status === 'failed' ? message : null,
+        reusedFromRunId: input.reusedFromRunId ?? null,
+        progress: input.status === 'cached' ? 1 : sql`${runSteps.progress}`,
+        finishedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(runSteps.runId, input.runId),
+          inArray(runSteps.nodeId, input.nodeIds),
+          inArray(runSteps.status, UNFINISHED_STEP),
+        ),
+      )
+      .returning({ nodeId: runSteps.nodeId, attempt: runSteps.attempt, progress: runSteps.progress });
+    for (const row of rows) {
+      await notify(tx, { type: 'step', runId: input.runId, status: input.status, message, ...row });
     }
   });
 }
 
 export async function setStepRunning(
-  sql: Sql,
+  client: Sql,
   input: { runId: string; nodeId: string; nodeType: string; attempt: number },
 ): Promise<void> {
-  await sql.begin(async (tx) => {
-    await tx`
-      insert into run_steps (run_id, node_id, node_type, status, attempt, progress, started_at)
-      values (${input.runId}, ${input.nodeId}, ${input.nodeType}, 'running', ${input.attempt}, 0, now())
-      on conflict (run_id, node_id) do update
-         set status = 'running', attempt = excluded.attempt, progress = 0, message = null, error = null,
-             started_at = coalesce(run_steps.started_at, excluded.started_at)`;
+  await transaction(orm(client), async (tx) => {
+    await tx
+      .insert(runSteps)
+      .values({
+        runId: input.runId,
+        nodeId: input.nodeId,
+        nodeType: input.nodeType,
+        status: 'running',
+        attempt: input.attempt,
+        progress: 0,
+        startedAt: sql`now()`,
+      })
+      .onConflictDoUpdate({
+        target: [runSteps.runId, runSteps.nodeId],
+        set: {
+          status: 'running',
+          attempt: input.attempt,
+          progress: 0,
+          message: null,
+          error: null,
+          startedAt: sql`coalesce(${runSteps.startedAt}, excluded.started_at)`,
+        },
+      });
     await notify(tx, {
       type: 'step',
       runId: input.runId,
@@ -116,15 +219,17 @@ export async function setStepRunning(
 }
 
 export async function setStepProgress(
-  sql: Sql,
+  client: Sql,
   input: { runId: string; nodeId: string; attempt: number; progress: number; message?: string },
 ): Promise<void> {
   const progress = Math.min(1, Math.max(0, input.progress));
-  await sql.begin(async (tx) => {
-    const rows = await tx`
-      update run_steps set progress = ${progress}, message = coalesce(${input.message ?? null}, message)
-       where run_id = ${input.runId} and node_id = ${input.nodeId} and status = 'running' and attempt = ${input.attempt}
-      returning id`;
+  const message = cappedOrNull(input.message);
+  await transaction(orm(client), async (tx) => {
+    const rows = await tx
+      .update(runSteps)
+      .set({ progress, message: sql`coalesce(${message}, ${runSteps.message})` })
+      .where(ofAttempt(input))
+      .returning({ id: runSteps.id });
     if (rows.length) {
       await notify(tx, {
         type: 'step',
@@ -133,10 +238,20 @@ export async function setStepProgress(
         status: 'running',
         attempt: input.attempt,
         progress,
-        message: input.message ?? null,
+        message,
       });
     }
   });
+}
+
+/** The step row while this attempt is the one running it (not cancelled, failed or superseded). */
+function ofAttempt(input: { runId: string; nodeId: string; attempt: number }) {
+  return and(
+    eq(runSteps.runId, input.runId),
+    eq(runSteps.nodeId, input.nodeId),
+    eq(runSteps.status, 'running'),
+    eq(runSteps.attempt, input.attempt),
+  );
 }
 
 export interface NewArtifact {
@@ -152,10 +267,12 @@ export interface NewArtifact {
 
 /**
  * Success with the step's artifacts in one transaction. Idempotent: a retry after a crash replaces
- * the artifacts rows an earlier attempt of the same step wrote.
+ * the artifacts rows an earlier attempt of the same step wrote. Only the attempt that is running the
+ * step may record it: a late success after a cancel (or from an attempt a newer one replaced) changes
+ * nothing and answers false.
  */
 export async function setStepSucceeded(
-  sql: Sql,
+  client: Sql,
   input: {
     runId: string;
     nodeId: string;
@@ -164,24 +281,38 @@ export async function setStepSucceeded(
     outputs: Record<string, unknown>;
     artifacts: NewArtifact[];
   },
-): Promise<void> {
-  await sql.begin(async (tx) => {
-    const [step] = await tx<{ id: string }[]>`
-      update run_steps
-         set status = 'succeeded', progress = 1, attempt = ${input.attempt}, message = null, error = null,
-             output_summary = ${jsonText(input.summary)}::jsonb,
-             outputs = ${jsonText(input.outputs)}::jsonb, finished_at = now()
-       where run_id = ${input.runId} and node_id = ${input.nodeId}
-      returning id`;
-    if (!step) throw new Error(`no step row for run ${input.runId} node ${input.nodeId}`);
-    await tx`delete from artifacts where step_id = ${step.id}`;
-    for (const artifact of input.artifacts) {
-      await tx`
-        insert into artifacts (id, run_id, step_id, port, kind, uri, bytes, sha256, schema, profile)
-        values (${artifact.id}, ${input.runId}, ${step.id}, ${artifact.port}, ${artifact.kind}, ${artifact.uri},
-                ${artifact.bytes}, ${artifact.sha256},
-                ${jsonText(artifact.schema)}::jsonb,
-                ${jsonText(artifact.profile)}::jsonb)`;
+): Promise<boolean> {
+  return transaction(orm(client), async (tx) => {
+    const [step] = await tx
+      .update(runSteps)
+      .set({
+        status: 'succeeded',
+        progress: 1,
+        message: null,
+        error: null,
+        outputSummary: input.summary ?? null,
+        outputs: input.outputs,
+        finishedAt: sql`now()`,
+      })
+      .where(ofAttempt(input))
+      .returning({ id: runSteps.id });
+    if (!step) return false;
+    await tx.delete(artifacts).where(eq(artifacts.stepId, step.id));
+    if (input.artifacts.length) {
+      await tx.insert(artifacts).values(
+        input.artifacts.map((artifact) => ({
+          id: artifact.id,
+          runId: input.runId,
+          stepId: step.id,
+          port: artifact.port,
+          kind: artifact.kind,
+          uri: artifact.uri,
+          bytes: artifact.bytes,
+          sha256: artifact.sha256,
+          schema: artifact.schema ?? null,
+          profile: artifact.profile ?? null,
+        })),
+      );
     }
     await notify(tx, {
       type: 'step',
@@ -191,12 +322,13 @@ export async function setStepSucceeded(
       attempt: input.attempt,
       progress: 1,
     });
+    return true;
   });
 }
 
 /** Appends a log line; the same (run, node, attempt, seq) written twice is stored once. */
 export async function appendRunEvent(
-  sql: Sql,
+  client: Sql,
   input: {
     runId: string;
     nodeId: string | null;
@@ -207,26 +339,71 @@ export async function appendRunEvent(
     data?: unknown;
   },
 ): Promise<void> {
-  await sql.begin(async (tx) => {
-    const rows = await tx`
-      insert into run_events (run_id, node_id, attempt, seq, level, message, data)
-      values (${input.runId}, ${input.nodeId}, ${input.attempt}, ${input.seq}, ${input.level}, ${input.message},
-              ${jsonText(input.data)}::jsonb)
-      on conflict do nothing
-      returning id`;
+  const message = capStoredText(input.message);
+  await transaction(orm(client), async (tx) => {
+    const rows = await tx
+      .insert(runEvents)
+      .values({
+        runId: input.runId,
+        nodeId: input.nodeId,
+        attempt: input.attempt,
+        seq: input.seq,
+        level: input.level,
+        message,
+        data: input.data ?? null,
+      })
+      .onConflictDoNothing()
+      .returning({ id: runEvents.id });
     if (rows.length) {
       await notify(tx, {
         type: 'event',
         runId: input.runId,
         nodeId: input.nodeId,
         level: input.level,
-        message: input.message,
+        message,
       });
     }
   });
 }
 
-/** JSON text for a `::jsonb` parameter; undefined becomes SQL null. */
-function jsonText(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+/**
+ * Ends a run that is still queued or running: from its workflow, or from outside it when the workflow
+ * is gone (closed without recording its end, or unknown to Temporal) or was cancelled before it ever
+ * ran. Its unfinished steps end cancelled. Answers false when the run had already ended.
+ */
+export async function endUnfinishedRun(
+  db: Database,
+  input: {
+    runId: string;
+    status: 'succeeded' | 'failed' | 'cancelled';
+    error: string | null;
+    stepMessage: string;
+  },
+): Promise<boolean> {
+  const error = cappedOrNull(input.error);
+  const stepMessage = capStoredText(input.stepMessage);
+  return transaction(db, async (tx) => {
+    const ended = await tx
+      .update(runs)
+      .set({ status: input.status, error, finishedAt: sql`now()` })
+      .where(and(eq(runs.id, input.runId), notInArray(runs.status, TERMINAL_RUN)))
+      .returning({ id: runs.id });
+    if (!ended.length) return false;
+    const steps = await tx
+      .update(runSteps)
+      .set({ status: 'cancelled', message: stepMessage, finishedAt: sql`now()` })
+      .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, UNFINISHED_STEP)))
+      .returning({ nodeId: runSteps.nodeId, attempt: runSteps.attempt, progress: runSteps.progress });
+    for (const step of steps) {
+      await notify(tx, {
+        type: 'step',
+        runId: input.runId,
+        status: 'cancelled',
+        message: stepMessage,
+        ...step,
+      });
+    }
+    await notify(tx, { type: 'run', runId: input.runId, status: input.status, error });
+    return true;
+  });
 }

@@ -1,6 +1,15 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { artifacts, pipelines, pipelineVersions, type RunStatus, runEvents, runSteps, runs } from '../schema';
+import {
+  artifacts,
+  pipelines,
+  pipelineVersions,
+  type RunStatus,
+  type RunTrigger,
+  runEvents,
+  runSteps,
+  runs,
+} from '../schema';
 import { afterCursor } from './keyset';
 
 export interface ListRunsInput {
@@ -137,4 +146,61 @@ export async function getRunDetail(db: Database, runId: string, eventLimit = 500
     events: events.reverse(),
     artifacts: stored,
   };
+}
+
+/** A run row, or undefined. */
+export async function getRun(db: Database, runId: string) {
+  const [run] = await db.select().from(runs).where(eq(runs.id, runId));
+  return run;
+}
+
+export interface NewRun {
+  id: string;
+  pipelineId: string;
+  pipelineVersionId: string;
+  workflowId: string;
+  trigger: RunTrigger;
+  parameters: Record<string, unknown>;
+  rerunOfRunId: string | null;
+  steps: { nodeId: string; nodeType: string; contentHash: string; outputs: unknown }[];
+}
+
+/** The run and one queued row per step, together. */
+export async function insertRun(db: Database, run: NewRun): Promise<void> {
+  const { steps, ...row } = run;
+  await db.transaction(async (tx) => {
+    await tx.insert(runs).values(row);
+    if (steps.length) await tx.insert(runSteps).values(steps.map((step) => ({ runId: run.id, ...step })));
+  });
+}
+
+export async function setTemporalRunId(db: Database, runId: string, temporalRunId: string): Promise<void> {
+  await db.update(runs).set({ temporalRunId }).where(eq(runs.id, runId));
+}
+
+/** A run whose workflow could not be started at all ends failed straight away. */
+export async function setRunStartFailed(db: Database, runId: string, error: string): Promise<void> {
+  await db.update(runs).set({ status: 'failed', error, finishedAt: new Date() }).where(eq(runs.id, runId));
+}
+
+/** The finished steps of a run, with their hashes and outputs: what a re-run may reuse. */
+export async function finishedStepOutputs(db: Database, runId: string) {
+  return db
+    .select({
+      nodeId: runSteps.nodeId,
+      hash: runSteps.contentHash,
+      outputs: runSteps.outputs,
+      reusedFrom: runSteps.reusedFromRunId,
+    })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['succeeded', 'cached'])));
+}
+
+/** Runs still queued or running that started before `startedBefore`, oldest first. */
+export async function listUnfinishedRuns(db: Database, startedBefore: Date) {
+  return db
+    .select({ id: runs.id, workflowId: runs.workflowId, status: runs.status })
+    .from(runs)
+    .where(and(inArray(runs.status, ['queued', 'running']), lt(runs.startedAt, startedBefore)))
+    .orderBy(asc(runs.startedAt));
 }

@@ -1,7 +1,7 @@
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
+import { runGraph } from '../../tests/support/ort';
 import { GraphBuilder } from './graph';
-import { runGraph } from './ort.testing';
 
 const { onnx } = onnxProto;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runGraph } from '../../tests/support/ort';
 import { fitBoosted } from '../boosting/hist-gbm';
 import type { BoostedModel, BoostedTree } from '../boosting/model';
 import { argmaxRows, fitLogistic } from '../linear/logistic';
@@ -9,7 +10,6 @@ import { fitTree } from '../trees/cart';
 import { type Forest, fitForest } from '../trees/forest';
 import { OnnxExportError } from './errors';
 import { exportOnnx } from './export';
-import { runGraph } from './ort.testing';
 import type { RawColumn } from './types';
 
 const COLS = 3;

@@ -1,9 +1,9 @@
 import jsep from 'jsep';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
+import { inputNames, runGraph } from '../../tests/support/ort';
 import { OnnxExportError } from './errors';
 import { exportTransforms, requiredColumns } from './export';
-import { inputNames, runGraph } from './ort.testing';
 import type { OnnxStep, RawColumn } from './types';
 
 const { onnx } = onnxProto;

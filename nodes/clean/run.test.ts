@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { NodeHarness } from '../../tests/support/node-harness';
+import { csvDataset, readDataset } from '../../tests/support/test-dataset';
 import type { ArtifactRef } from '../_kit/artifact-ref';
-import { NodeHarness } from '../_kit/test-harness';
-import { csvDataset, readDataset } from '../ingest/test-dataset';
 import { nodeRuns } from '../runs';
 
 const harness = new NodeHarness();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeHarness } from '../../tests/support/node-harness';
 import type { ArtifactRef } from '../_kit/artifact-ref';
-import { NodeHarness } from '../_kit/test-harness';
 import { nodeRuns } from '../runs';
 import { closeTrainingPool } from '../train/fit-pool';
 import { evaluationReportSchema } from './report-schema';

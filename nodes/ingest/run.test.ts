@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NodeHarness } from '../../tests/support/node-harness';
 import { datasetSchemaSchema } from '../_data/dataset-schema';
 import { Duck } from '../_data/duck';
 import { type DatasetProfile, datasetProfileSchema } from '../_data/profile';
-import { NodeHarness } from '../_kit/test-harness';
 import { nodeRuns } from '../runs';
 import { sampleColumns } from './sample-columns';
 

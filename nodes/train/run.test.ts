@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeHarness } from '../../tests/support/node-harness';
+import { csvDataset } from '../../tests/support/test-dataset';
 import type { ArtifactRef } from '../_kit/artifact-ref';
-import { NodeHarness } from '../_kit/test-harness';
 import { readModelArtifact } from '../_model/model-artifact';
-import { csvDataset } from '../ingest/test-dataset';
 import { nodeRuns } from '../runs';
 import { closeTrainingPool } from './fit-pool';
 

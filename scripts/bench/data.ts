@@ -11,8 +11,8 @@ import { existsSync, linkSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ArtifactRef } from '../../nodes/_kit/artifact-ref';
-import { NodeHarness } from '../../nodes/_kit/test-harness';
 import { nodeRuns } from '../../nodes/runs';
+import { NodeHarness } from '../../tests/support/node-harness';
 import { writeSyntheticCsv } from './synthetic-csv';
 
 const { values } = parseArgs({

@@ -11,9 +11,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NodeContext } from '../../nodes/_kit/context';
 import { StepArtifacts } from '../../nodes/_kit/local-artifacts';
-import { nodeRuns } from '../../nodes/runs';
-import { isNodeType } from '../../nodes/specs';
 import { compilePipeline } from '../../pipeline/compile';
+import { runOfWithTestNodes, specOfWithTestNodes } from '../../tests/support/nodes/registry';
 import type { ArtifactRef, Plan } from '../../workflows/pipeline.types';
 import { startRun } from '../../workflows/run-service';
 import { chainDocument, ms, openBenchSession, percentile, saveBenchPipeline } from './harness';
@@ -27,7 +26,12 @@ const STEPS = 7;
 
 const session = await openBenchSession();
 try {
-  const services = { db: session.database.db, temporal: session.temporal, taskQueue: session.taskQueue };
+  const services = {
+    db: session.database.db,
+    temporal: session.temporal,
+    taskQueue: session.taskQueue,
+    specOf: specOfWithTestNodes,
+  };
   const versionId = await saveBenchPipeline(session, chainDocument(STEPS));
   const runOnce = async () => {
     const started = await startRun(services, { pipelineVersionId: versionId });
@@ -44,7 +48,7 @@ try {
   durations.sort((a, b) => a - b);
   const median = percentile(durations, 0.5);
 
-  const plan = compilePipeline(chainDocument(STEPS)).plan;
+  const plan = compilePipeline(chainDocument(STEPS), { specOf: specOfWithTestNodes }).plan;
   if (!plan) throw new Error('bench pipeline does not compile');
   const peer = await directChain(plan);
 
@@ -77,7 +81,8 @@ async function directChain(plan: Plan): Promise<number> {
   const noop = () => {};
   const startedAt = performance.now();
   for (const step of plan.steps) {
-    if (!isNodeType(step.type)) throw new Error(`unknown type ${step.type}`);
+    const run = runOfWithTestNodes(step.type);
+    if (!run) throw new Error(`unknown type ${step.type}`);
     const artifacts = new StepArtifacts(root, 'peer', step.nodeId, 1);
     await artifacts.prepare();
     const context: NodeContext = {
@@ -96,7 +101,7 @@ async function directChain(plan: Plan): Promise<number> {
         return ref ? [[port, ref]] : [];
       }),
     );
-    const result = await nodeRuns[step.type]({ config: step.config, inputs }, context);
+    const result = await run({ config: step.config, inputs }, context);
     outputs.set(step.nodeId, result.outputs);
   }
   const elapsed = performance.now() - startedAt;

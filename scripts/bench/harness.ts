@@ -5,6 +5,7 @@ import { openSession, type Session } from '../../cli/session';
 import { readEnv } from '../../config/env';
 import { createPipeline } from '../../db/queries/pipelines';
 import type { PipelineDocument } from '../../pipeline/document';
+import { runOfWithTestNodes } from '../../tests/support/nodes/registry';
 
 /**
  * Fresh embedded services for a benchmark: PostgreSQL, the Temporal dev server and an in-process
@@ -14,7 +15,12 @@ export async function openBenchSession(): Promise<Session & { dataDir: string }>
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-bench-'));
   chmodSync(dataDir, 0o755);
   const env = readEnv({ DATA_DIR: dataDir });
-  const session = await openSession(env, { startIfMissing: true, log: (line) => console.error(line) });
+  // The benchmarks' pipelines are chains of the test-only no-op nodes.
+  const session = await openSession(env, {
+    startIfMissing: true,
+    log: (line) => console.error(line),
+    runOf: runOfWithTestNodes,
+  });
   return {
     ...session,
     dataDir,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import type { setUpDatabaseAndWorker } from './fixture';
 
-const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'pipewright.mjs');
+// The real command line, with the test-only node types added (production never accepts them).
+const cli = path.resolve(import.meta.dirname, 'pipewright-with-test-nodes.mjs');
 
 /**
  * Runs `pipewright` as a user would, against the test database, Temporal and worker (or, with

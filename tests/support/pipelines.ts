@@ -4,11 +4,21 @@ import { createPipeline } from '../../db/queries/pipelines';
 import { runEvents, runSteps, runs } from '../../db/schema';
 import type { PipelineDocument } from '../../pipeline/document';
 import type { RunResult } from '../../workflows/pipeline.types';
-import { type StartedRun, startRun } from '../../workflows/run-service';
+import { type RunServiceDeps, type StartedRun, startRun } from '../../workflows/run-service';
+import { specOfWithTestNodes } from './nodes/specs';
 import type { TestWorker } from './temporal';
 
 export async function savePipeline(db: Database, document: PipelineDocument, name = 'test pipeline') {
   return createPipeline(db, { name, graph: document });
+}
+
+/** The run service as tests use it: their database and worker, and the test node types. */
+export function runServices(
+  db: Database,
+  worker: TestWorker,
+  extra: Partial<RunServiceDeps> = {},
+): RunServiceDeps {
+  return { db, temporal: worker.client, taskQueue: worker.taskQueue, specOf: specOfWithTestNodes, ...extra };
 }
 
 export async function runToEnd(
@@ -17,10 +27,7 @@ export async function runToEnd(
   versionId: string,
   options: { parameters?: Record<string, unknown>; reuseFromRunId?: string } = {},
 ): Promise<{ started: StartedRun; result: RunResult }> {
-  const started = await startRun(
-    { db, temporal: worker.client, taskQueue: worker.taskQueue },
-    { pipelineVersionId: versionId, ...options },
-  );
+  const started = await startRun(runServices(db, worker), { pipelineVersionId: versionId, ...options });
   const result: RunResult = await worker.client.workflow.getHandle(started.workflowId).result();
   return { started, result };
 }

@@ -3,6 +3,7 @@ import { RunChangeFeed } from '../../app/_server/run-changes';
 import type { Services } from '../../app/_server/services';
 import { createCallerFactory } from '../../app/_server/trpc';
 import type { TestDatabase } from './database';
+import { specOfWithTestNodes } from './nodes/specs';
 import type { TestWorker } from './temporal';
 
 /** The app's procedures, called in-process against the test database and worker. */
@@ -13,6 +14,7 @@ export function testCaller(database: TestDatabase, worker: TestWorker) {
     temporal: async () => worker.client,
     taskQueue: worker.taskQueue,
     changes: new RunChangeFeed(database.sql),
+    specOf: specOfWithTestNodes,
   };
   return { caller: createCallerFactory(appRouter)({ services }), services };
 }

@@ -13,6 +13,7 @@ import {
 import { inject } from 'vitest';
 import type { Sql } from '../../db/client';
 import { createPipelineWorker, workflowsPath } from '../../workflows/create-worker';
+import { runOfWithTestNodes } from './nodes/registry';
 
 // Worker state changes (INFO) and expected step failures (WARN) would drown the test output.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -20,7 +21,7 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundling the workflow code takes seconds, so a test file does it once for all its workers. */
-function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   return bundle;
 }
@@ -33,12 +34,15 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** A real worker on a task queue of its own, polling the test run's Temporal server. */
-export async function startTestWorker(sql: Sql, options: { dataDir?: string } = {}): Promise<TestWorker> {
+/** A real worker on a task queue of its own, polling the test run's Temporal server; it runs test nodes too. */
+export async function startTestWorker(
+  sql: Sql,
+  options: { dataDir?: string; taskQueue?: string } = {},
+): Promise<TestWorker> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'pipewright-data-'));
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await createPipelineWorker({
     connection: nativeConnection,
@@ -46,6 +50,7 @@ export async function startTestWorker(sql: Sql, options: { dataDir?: string } = 
     sql,
     dataDir,
     taskQueue,
+    runOf: runOfWithTestNodes,
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineNode } from '../../../nodes/_kit/define-node';
 import { nodeSpecs } from '../../../nodes/specs';
+import { testNodeSpecs } from '../../../tests/support/nodes/specs';
 import {
   configJsonSchema,
   type FormField,
@@ -14,8 +15,10 @@ import {
   validateConfig,
 } from './fields';
 
-function field(type: keyof typeof nodeSpecs, name: string): FormField {
-  const found = formFields(nodeSpecs[type]).find((candidate) => candidate.name === name);
+const specs = { ...nodeSpecs, ...testNodeSpecs };
+
+function field(type: keyof typeof specs, name: string): FormField {
+  const found = formFields(specs[type]).find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no field ${type}.${name}`);
   return found;
 }
@@ -167,7 +170,7 @@ describe('formFields', () => {
   it('infers widgets without hints from the schema', async () => {
     const { z } = await import('zod');
     const { type, version, category, title, description, icon, inputs, outputs, execution } =
-      nodeSpecs['test.join'];
+      testNodeSpecs['test.join'];
     const spec = defineNode({
       ...{ type, version, category, title, description, icon, inputs, outputs, execution },
       config: z.object({

@@ -92,7 +92,7 @@ export const pipelinesRouter = router({
     .mutation(async ({ ctx, input }) => {
       const document = parsePipelineDocument(input.document);
       // Compiled before the insert: if checking the document fails, nothing has been saved.
-      const { problems } = compilePipeline(document);
+      const { problems } = compilePipeline(document, { specOf: ctx.services.specOf });
       const version = await saveVersion(ctx.services.db, {
         pipelineId: input.pipelineId,
         graph: document,
@@ -136,9 +136,10 @@ export const pipelinesRouter = router({
         forRun: z.boolean().default(false),
       }),
     )
-    .query(({ input }) => {
+    .query(({ ctx, input }) => {
       const document = parsePipelineDocument(input.document);
       const { problems, plan } = compilePipeline(document, {
+        specOf: ctx.services.specOf,
         parameterValues: input.parameterValues,
         requireValues: input.forRun,
       });

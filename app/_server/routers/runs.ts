@@ -23,7 +23,12 @@ export const runsRouter = router({
       const versionId = input.versionId ?? (await latestVersion(ctx.services.db, input.pipelineId))?.id;
       if (!versionId) throw new TRPCError({ code: 'NOT_FOUND', message: `No pipeline ${input.pipelineId}` });
       const started = await startRun(
-        { db: ctx.services.db, temporal: await ctx.services.temporal(), taskQueue: ctx.services.taskQueue },
+        {
+          db: ctx.services.db,
+          temporal: await ctx.services.temporal(),
+          taskQueue: ctx.services.taskQueue,
+          specOf: ctx.services.specOf,
+        },
         { pipelineVersionId: versionId, parameters: input.parameters, trigger: 'manual' },
       );
       return { runId: started.runId, reused: started.reused };
@@ -74,7 +79,12 @@ export const runsRouter = router({
     .input(z.object({ runId: idSchema, fromFailure: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       const started = await rerun(
-        { db: ctx.services.db, temporal: await ctx.services.temporal(), taskQueue: ctx.services.taskQueue },
+        {
+          db: ctx.services.db,
+          temporal: await ctx.services.temporal(),
+          taskQueue: ctx.services.taskQueue,
+          specOf: ctx.services.specOf,
+        },
         input.runId,
         { fromFailure: input.fromFailure },
       );

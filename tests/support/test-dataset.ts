@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duck, type PlainRow } from '../_data/duck';
-import { readTransformSpec, type TransformSpec } from '../_data/transform-spec';
-import type { ArtifactRef } from '../_kit/artifact-ref';
-import type { NodeHarness } from '../_kit/test-harness';
-import { nodeRuns } from '../runs';
+import { Duck, type PlainRow } from '../../nodes/_data/duck';
+import { readTransformSpec, type TransformSpec } from '../../nodes/_data/transform-spec';
+import type { ArtifactRef } from '../../nodes/_kit/artifact-ref';
+import { nodeRuns } from '../../nodes/runs';
+import type { NodeHarness } from './node-harness';
 
 /** For node tests: a dataset artifact made from CSV text by the real ingest node. */
 export async function csvDataset(harness: NodeHarness, name: string, csv: string): Promise<ArtifactRef> {

@@ -1,10 +1,10 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ArtifactRef } from './artifact-ref';
-import type { BoundNodeRun } from './bind-run';
-import type { CommittedArtifact } from './local-artifacts';
-import { StepArtifacts } from './local-artifacts';
+import type { ArtifactRef } from '../../nodes/_kit/artifact-ref';
+import type { BoundNodeRun } from '../../nodes/_kit/bind-run';
+import type { CommittedArtifact } from '../../nodes/_kit/local-artifacts';
+import { StepArtifacts } from '../../nodes/_kit/local-artifacts';
 
 export interface HarnessResult {
   outputs: Record<string, ArtifactRef>;

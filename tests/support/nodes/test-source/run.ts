@@ -1,6 +1,6 @@
-import type { NodeRun } from '../_kit/define-node';
-import { writeJsonArtifact } from '../_kit/json-artifact';
-import { sleepWithProgress } from '../_kit/sleep';
+import type { NodeRun } from '../../../../nodes/_kit/define-node';
+import { writeJsonArtifact } from '../../../../nodes/_kit/json-artifact';
+import { sleepWithProgress } from '../../../../nodes/_kit/sleep';
 import type { testSourceSpec } from './spec';
 
 export const runTestSource: NodeRun<typeof testSourceSpec> = async ({ config }, context) => {

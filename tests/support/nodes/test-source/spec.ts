@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from '../_kit/define-node';
+import { defineNode } from '../../../../nodes/_kit/define-node';
 
 /** Test-only: writes a small JSON dataset. Stands in for ingest nodes in engine tests and benchmarks. */
 export const testSourceSpec = defineNode({

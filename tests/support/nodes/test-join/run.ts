@@ -1,5 +1,5 @@
-import type { NodeRun } from '../_kit/define-node';
-import { readJsonArtifact, writeJsonArtifact } from '../_kit/json-artifact';
+import type { NodeRun } from '../../../../nodes/_kit/define-node';
+import { readJsonArtifact, writeJsonArtifact } from '../../../../nodes/_kit/json-artifact';
 import type { testJoinSpec } from './spec';
 
 export const runTestJoin: NodeRun<typeof testJoinSpec> = async ({ inputs }, context) => {

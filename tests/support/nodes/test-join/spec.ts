@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from '../_kit/define-node';
+import { defineNode } from '../../../../nodes/_kit/define-node';
 
 /** Test-only: joins two datasets into one. The bottom of a diamond in engine tests. */
 export const testJoinSpec = defineNode({

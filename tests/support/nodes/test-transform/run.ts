@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
-import type { NodeRun } from '../_kit/define-node';
-import { NodeInputError } from '../_kit/errors';
-import { readJsonArtifact, writeJsonArtifact } from '../_kit/json-artifact';
-import { sleepWithProgress } from '../_kit/sleep';
+import type { NodeRun } from '../../../../nodes/_kit/define-node';
+import { NodeInputError } from '../../../../nodes/_kit/errors';
+import { readJsonArtifact, writeJsonArtifact } from '../../../../nodes/_kit/json-artifact';
+import { sleepWithProgress } from '../../../../nodes/_kit/sleep';
+import { rendezvous } from './rendezvous';
 import type { testTransformSpec } from './spec';
 
 export const runTestTransform: NodeRun<typeof testTransformSpec> = async ({ config, inputs }, context) => {
   context.log.info('executing', { attempt: context.attempt });
   const input = await readJsonArtifact(context, inputs.in);
+  if (config.rendezvous)
+    await rendezvous(config.rendezvous.folder, context.nodeId, config.rendezvous.parties, context.signal);
   await sleepWithProgress(config.sleepMs, context.signal, context.progress);
   if (config.failAlways) throw new NodeInputError(config.failMessage, { field: 'failAlways' });
   if (config.failWhileMissing && !existsSync(config.failWhileMissing)) throw new Error(config.failMessage);

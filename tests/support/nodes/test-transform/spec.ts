@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from '../_kit/define-node';
+import { defineNode } from '../../../../nodes/_kit/define-node';
 
 /**
  * Test-only: reads its input, optionally sleeps (reporting progress, honouring cancellation) and fails
@@ -23,6 +23,8 @@ export const testTransformSpec = defineNode({
     /** Fail with a transient error while this file does not exist (tests fix the "outage" by creating it). */
     failWhileMissing: z.string().optional(),
     metric: z.number().optional(),
+    /** A folder where steps wait for each other (see rendezvous.ts): proves they run at once. */
+    rendezvous: z.object({ folder: z.string(), parties: z.number().int().min(1).max(100) }).optional(),
   }),
   ui: {
     sleepMs: { label: 'Sleep (ms)', widget: 'number' },
@@ -31,6 +33,7 @@ export const testTransformSpec = defineNode({
     failMessage: { label: 'Failure message' },
     failWhileMissing: { label: 'Fail while this file is missing' },
     metric: { label: 'Metric to report', widget: 'number' },
+    rendezvous: { label: 'Wait for other steps in a folder', widget: 'json' },
   },
   inputs: { in: { kind: 'dataset', label: 'Data' } },
   outputs: { out: { kind: 'dataset', label: 'Data' } },

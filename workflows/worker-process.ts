@@ -1,0 +1,77 @@
+/**
+ * One worker process: polls the pipeline task queue, runs the given node types, and reconciles runs
+ * whose workflow ended without recording it. `npm run worker` starts it with production's nodes;
+ * tests start it with their test nodes added.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { resolveConnections } from '../config/connections';
+import { ConfigError, readEnv } from '../config/env';
+import { connectDatabase } from '../db/client';
+import { artifactOwners } from '../db/queries/artifacts';
+import { sweepOrphanArtifacts } from '../nodes/_kit/orphan-sweep';
+import type { NodeRunLookup } from '../nodes/runs';
+import { createPipelineWorker } from './create-worker';
+import { startRunReconciler } from './reconcile-runs';
+import { PIPELINE_TASK_QUEUE } from './task-queue';
+
+async function serve(runOf: NodeRunLookup): Promise<void> {
+  const env = readEnv();
+  const target = resolveConnections(env);
+  const taskQueue = env.PIPEWRIGHT_TASK_QUEUE ?? PIPELINE_TASK_QUEUE;
+  const database = connectDatabase(target.databaseUrl);
+  const connection = await NativeConnection.connect({ address: target.temporalAddress }).catch(
+    (error: unknown) => {
+      throw new ConfigError(`Temporal at ${target.temporalAddress} does not answer: ${messageOf(error)}`);
+    },
+  );
+  // Files a crash left behind that no artifacts row points to; before polling, so none of this
+  // worker's own steps is under way. A failed sweep is reported and the worker starts anyway.
+  await sweepOrphanArtifacts(path.join(env.DATA_DIR, 'artifacts'), (runIds) =>
+    artifactOwners(database.db, runIds),
+  ).then(
+    ({ removed }) => {
+      if (removed.length) console.log(`removed ${removed.length} orphaned artifact files and folders`);
+    },
+    (error: unknown) => console.error(`could not sweep orphaned artifacts: ${messageOf(error)}`),
+  );
+  const worker = await createPipelineWorker({
+    connection,
+    namespace: target.temporalNamespace,
+    sql: database.sql,
+    dataDir: env.DATA_DIR,
+    taskQueue,
+    runOf,
+  });
+  // Runs whose workflow closed without recording its end, or that Temporal does not know, are ended.
+  const clientConnection = await Connection.connect({ address: target.temporalAddress });
+  const reconciler = startRunReconciler({
+    db: database.db,
+    temporal: new Client({ connection: clientConnection, namespace: target.temporalNamespace }),
+  });
+  console.log(
+    `worker polling task queue ${taskQueue} on ${target.temporalAddress} (${target.temporalNamespace})`,
+  );
+  try {
+    // Resolves after SIGINT/SIGTERM: the SDK drains in-flight activities first.
+    await worker.run();
+  } finally {
+    await reconciler.stop();
+    await clientConnection.close();
+    await connection.close();
+    await database.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the worker until SIGINT/SIGTERM; a configuration problem prints one line and exits 1. */
+export function runWorkerProcess(runOf: NodeRunLookup): void {
+  serve(runOf).catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}
