@@ -28,7 +28,7 @@ import type { RunResult } from '../workflows/pipeline.types';
 import { rerun } from '../workflows/run-service';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
-import { executions, runToEnd, savePipeline, stepRows } from './support/pipelines';
+import { executions, runServices, runToEnd, savePipeline, stepRows } from './support/pipelines';
 
 const fixture = setUpDatabaseAndWorker();
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'artifacts-durability-'));
@@ -140,11 +140,9 @@ describe('reuse checks the stored files against their rows', () => {
     writeFileSync(s2.file, s2Bytes.subarray(0, s2Bytes.length - 1));
 
     writeFileSync(outageOver, 'ok');
-    const second = await rerun(
-      { db: fixture.database.db, temporal: fixture.worker.client, taskQueue: fixture.worker.taskQueue },
-      firstRunId,
-      { fromFailure: true },
-    );
+    const second = await rerun(runServices(fixture.database.db, fixture.worker), firstRunId, {
+      fromFailure: true,
+    });
     expect(second.reused).toEqual(['s1']);
     const result: RunResult = await fixture.worker.client.workflow.getHandle(second.workflowId).result();
     expect(result.status).toBe('succeeded');
