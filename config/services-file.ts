@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -34,12 +34,18 @@ export function readServicesFile(dataDir: string): ServicesFile | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Written atomically (temp file + rename) so a reader never sees half a file. */
+/**
+ * Written atomically (temp file + rename) so a reader never sees half a file, and readable by its
+ * owner only (0600): it holds the database URL with its password.
+ */
 export function writeServicesFile(dataDir: string, value: ServicesFile): void {
   mkdirSync(dataDir, { recursive: true });
   const target = servicesFilePath(dataDir);
   const temp = `${target}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
+  rmSync(temp, { force: true });
+  // The mode applies when the file is created; a leftover temp file was removed above so it is.
+  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temp, 0o600);
   renameSync(temp, target);
 }
 
