@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readServicesFile, servicesFilePath, writeServicesFile } from './services-file';
+import {
+  readServicesFile,
+  readSupervisedComponents,
+  servicesFilePath,
+  writeServicesFile,
+} from './services-file';
 
 let dataDir: string;
 
@@ -29,5 +34,20 @@ describe('services.json', () => {
     writeFileSync(`${servicesFilePath(dataDir)}.${process.pid}.tmp`, '{}', { mode: 0o644 });
     writeServicesFile(dataDir, services);
     expect(statSync(servicesFilePath(dataDir)).mode & 0o777).toBe(0o600);
+  });
+
+  it('gives the supervisor’s component states only while the launcher that wrote them lives', () => {
+    const worker = {
+      status: 'running' as const,
+      pid: 43,
+      restarts: 1,
+      since: '2026-01-01T00:00:00.000Z',
+      detail: 'running (pid 43)',
+    };
+    writeServicesFile(dataDir, { ...services, launcherPid: process.pid, components: { worker } });
+    expect(readSupervisedComponents(dataDir)).toEqual({ worker });
+    // A launcher killed outright leaves its file behind: what it says is stale.
+    writeServicesFile(dataDir, { ...services, launcherPid: 2 ** 30, components: { worker } });
+    expect(readSupervisedComponents(dataDir)).toBeUndefined();
   });
 });
