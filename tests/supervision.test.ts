@@ -1,0 +1,114 @@
+/**
+ * The launcher under a real `npm run dev`: a worker killed with SIGKILL (as an out-of-memory kill
+ * would) comes back, and /api/health shows it down meanwhile. PostgreSQL and Temporal are the test
+ * run's, so only the worker and the app are the launcher's own here.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Health, healthSchema } from '../app/_server/health';
+import { readSupervisedComponents } from '../config/services-file';
+import { pickPort } from '../runtime/ports';
+import { createTestDatabase, type TestDatabase } from './support/database';
+
+const launcherScript = path.resolve(import.meta.dirname, '..', 'runtime', 'launcher', 'main.ts');
+
+let database: TestDatabase;
+let dataDir: string;
+let appUrl: string;
+let launcher: ChildProcess | undefined;
+let output = '';
+let launcherExit: Promise<number | null>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-supervision-'));
+  const port = await pickPort();
+  appUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', launcherScript, 'dev'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      PIPEWRIGHT_TASK_QUEUE: `supervision-${randomUUID()}`,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  launcher = child;
+  launcherExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  // Ready when the launcher prints its summary; a launcher that stops first fails the suite.
+  await new Promise<void>((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Pipewright is running')) resolve();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    void launcherExit.then((code) =>
+      reject(new Error(`the launcher stopped (exit ${code}) while starting:\n${output}`)),
+    );
+  });
+}, 320_000);
+
+afterAll(async () => {
+  if (launcher?.exitCode === null) {
+    launcher.kill('SIGTERM');
+    await launcherExit;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  await database?.drop();
+}, 60_000);
+
+async function health(): Promise<Health | undefined> {
+  try {
+    const response = await fetch(`${appUrl}/api/health`, { signal: AbortSignal.timeout(10_000) });
+    return healthSchema.parse(await response.json());
+  } catch {
+    return undefined;
+  }
+}
+
+function workerPid(): number | undefined {
+  return readSupervisedComponents(dataDir)?.worker?.pid;
+}
+
+describe('supervision under the launcher', () => {
+  it('restarts a worker killed with SIGKILL; health shows it down, then up with its restart', async () => {
+    expect((await health())?.worker.ok).toBe(true);
+    const killed = workerPid();
+    expect(killed).toBeGreaterThan(0);
+    process.kill(killed ?? 0, 'SIGKILL');
+
+    await expect
+      .poll(async () => (await health())?.worker, { timeout: 30_000, interval: 100 })
+      .toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/^down: /),
+      });
+    await expect
+      .poll(async () => (await health())?.worker.ok, { timeout: 120_000, interval: 250 })
+      .toBe(true);
+
+    const restarted = workerPid();
+    expect(restarted).not.toBe(killed);
+    expect(readSupervisedComponents(dataDir)?.worker).toMatchObject({ status: 'running', restarts: 1 });
+    expect((await health())?.worker.detail).toBe(`running (pid ${restarted}), restarted 1×`);
+    const line = 'worker killed by SIGKILL; restarting in 1 s (crash 1 of 5 allowed within 2 min)';
+    expect(output).toContain(`↻ Worker      ${line}`);
+    expect(output).toContain(`↻ Worker      worker restarted (pid ${restarted}, restart 1)`);
+    const log = readFileSync(path.join(dataDir, 'logs', 'worker.log'), 'utf8');
+    expect(log).toContain(`[supervisor] ${line}`);
+    expect(log).toContain(`[supervisor] worker restarted (pid ${restarted}, restart 1)`);
+    // The rest of the product stayed up throughout.
+    expect(launcher?.exitCode).toBeNull();
+    expect(output).not.toMatch(/^✗/m);
+  }, 200_000);
+});
