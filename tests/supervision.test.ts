@@ -11,10 +11,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Health, healthSchema } from '../app/_server/health';
 import { readSupervisedComponents } from '../config/services-file';
+import { runs } from '../db/schema';
 import { pickPort } from '../runtime/ports';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
-const launcherScript = path.resolve(import.meta.dirname, '..', 'runtime', 'launcher', 'main.ts');
+const projectDir = path.resolve(import.meta.dirname, '..');
+const launcherScript = path.join(projectDir, 'runtime', 'launcher', 'main.ts');
+const taskQueue = `supervision-${randomUUID()}`;
 
 let database: TestDatabase;
 let dataDir: string;
@@ -34,7 +37,7 @@ beforeAll(async () => {
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      PIPEWRIGHT_TASK_QUEUE: `supervision-${randomUUID()}`,
+      PIPEWRIGHT_TASK_QUEUE: taskQueue,
       DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '',
@@ -76,6 +79,32 @@ async function health(): Promise<Health | undefined> {
   }
 }
 
+/** `pipewright run … --wait --json` against the launcher's services; resolves with how it ended. */
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(projectDir, 'bin', 'pipewright.mjs'), ...args], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+        PIPEWRIGHT_TASK_QUEUE: taskQueue,
+        DATA_DIR: dataDir,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 function workerPid(): number | undefined {
   return readSupervisedComponents(dataDir)?.worker?.pid;
 }
@@ -111,4 +140,49 @@ describe('supervision under the launcher', () => {
     expect(launcher?.exitCode).toBeNull();
     expect(output).not.toMatch(/^✗/m);
   }, 200_000);
+
+  it('carries a `pipewright run --wait` in progress through a worker kill: Temporal retries the step', async () => {
+    const cli = runCli([
+      'run',
+      path.join(projectDir, 'examples', 'classification.pipeline.json'),
+      '--param',
+      `dataset=${path.join(projectDir, 'nodes', 'ingest', 'samples', 'iris.csv')}`,
+      '--param',
+      'target=target',
+      '--wait',
+      '--json',
+    ]);
+    // Kill the worker once the run is under way.
+    await expect
+      .poll(
+        async () => (await database.db.select({ status: runs.status }).from(runs)).map((run) => run.status),
+        {
+          timeout: 120_000,
+          interval: 100,
+        },
+      )
+      .toContain('running');
+    const killed = workerPid();
+    process.kill(killed ?? 0, 'SIGKILL');
+    await expect.poll(() => workerPid(), { timeout: 120_000, interval: 250 }).not.toBe(killed);
+
+    const result = await cli;
+    expect(result.stderr).not.toContain('Failed to get Workflow execution history');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.status).toBe('succeeded');
+    expect(
+      report.steps.map((step: { nodeId: string; status: string }) => [step.nodeId, step.status]),
+    ).toEqual([
+      ['ingest', 'succeeded'],
+      ['clean', 'succeeded'],
+      ['split', 'succeeded'],
+      ['feature', 'succeeded'],
+      ['train', 'succeeded'],
+      ['evaluate', 'succeeded'],
+    ]);
+    expect(output).toContain(
+      `↻ Worker      worker killed by SIGKILL; restarting in 2 s (crash 2 of 5 allowed within 2 min)`,
+    );
+  }, 300_000);
 });
