@@ -14,8 +14,8 @@ import { StepArtifacts } from '../../nodes/_kit/local-artifacts';
 import { nodeRuns } from '../../nodes/runs';
 import { isNodeType } from '../../nodes/specs';
 import { compilePipeline } from '../../pipeline/compile';
-import { startRun } from '../../workflows/run-service';
 import type { ArtifactRef, Plan } from '../../workflows/pipeline.types';
+import { startRun } from '../../workflows/run-service';
 import { chainDocument, ms, openBenchSession, percentile, saveBenchPipeline } from './harness';
 
 const { values } = parseArgs({
