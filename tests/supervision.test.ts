@@ -1,16 +1,17 @@
 /**
- * The launcher under a real `npm run dev`: a worker killed with SIGKILL (as an out-of-memory kill
- * would) comes back, and /api/health shows it down meanwhile. PostgreSQL and Temporal are the test
- * run's, so only the worker and the app are the launcher's own here.
+ * The launcher under a real `npm run dev`: a worker, Temporal server or app killed with SIGKILL (as
+ * an out-of-memory kill would) comes back, and /api/health shows it down meanwhile. PostgreSQL is
+ * the test run's; Temporal, the worker and the app are the launcher's own.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Health, healthSchema } from '../app/_server/health';
-import { readSupervisedComponents } from '../config/services-file';
+import { readServicesFile, readSupervisedComponents } from '../config/services-file';
 import { runs } from '../db/schema';
 import { pickPort } from '../runtime/ports';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -35,8 +36,8 @@ beforeAll(async () => {
     env: {
       ...process.env,
       DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      // Blank: the launcher starts and supervises its own Temporal dev server.
+      TEMPORAL_ADDRESS: '',
       PIPEWRIGHT_TASK_QUEUE: taskQueue,
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -85,9 +86,9 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
     const child = spawn(process.execPath, [path.join(projectDir, 'bin', 'pipewright.mjs'), ...args], {
       env: {
         ...process.env,
-        DATABASE_URL: database.url,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+        // No DATABASE_URL or TEMPORAL_ADDRESS: the CLI finds the launcher's services in DATA_DIR.
+        DATABASE_URL: '',
+        TEMPORAL_ADDRESS: '',
         PIPEWRIGHT_TASK_QUEUE: taskQueue,
         DATA_DIR: dataDir,
       },
@@ -105,8 +106,12 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
+function pidOf(component: string): number | undefined {
+  return readSupervisedComponents(dataDir)?.[component]?.pid;
+}
+
 function workerPid(): number | undefined {
-  return readSupervisedComponents(dataDir)?.worker?.pid;
+  return pidOf('worker');
 }
 
 describe('supervision under the launcher', () => {
@@ -185,4 +190,57 @@ describe('supervision under the launcher', () => {
       `↻ Worker      worker killed by SIGKILL; restarting in 2 s (crash 2 of 5 allowed within 2 min)`,
     );
   }, 300_000);
+
+  it('restarts a Temporal server killed with SIGKILL on the same port, with its history', async () => {
+    const killed = pidOf('temporal');
+    expect(killed).toBeGreaterThan(0);
+    process.kill(killed ?? 0, 'SIGKILL');
+    await expect
+      .poll(async () => (await health())?.temporal, { timeout: 30_000, interval: 100 })
+      .toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/^down: /),
+      });
+    await expect.poll(async () => (await health())?.status, { timeout: 180_000, interval: 250 }).toBe('ok');
+    expect(pidOf('temporal')).not.toBe(killed);
+    expect(output).toContain(
+      '↻ Temporal    temporal killed by SIGKILL; restarting in 1 s (crash 1 of 5 allowed within 2 min)',
+    );
+    // The run of the test before is still in the history the restarted server keeps in DATA_DIR.
+    const address = readServicesFile(dataDir)?.temporalAddress ?? '';
+    const connection = await Connection.connect({ address });
+    try {
+      const client = new Client({ connection, namespace: 'default' });
+      const closed: string[] = [];
+      for await (const workflow of client.workflow.list({ query: 'ExecutionStatus="Completed"' })) {
+        closed.push(workflow.workflowId);
+      }
+      expect(closed).toHaveLength(1);
+      expect(closed[0]).toMatch(/^run-/);
+    } finally {
+      await connection.close();
+    }
+  }, 240_000);
+
+  it('restarts the app killed with SIGKILL; it answers again on the same address', async () => {
+    const killed = pidOf('app');
+    expect(killed).toBeGreaterThan(0);
+    process.kill(killed ?? 0, 'SIGKILL');
+    await expect
+      .poll(() => readSupervisedComponents(dataDir)?.app?.status, { timeout: 30_000, interval: 50 })
+      .not.toBe('running');
+    await expect
+      .poll(() => readSupervisedComponents(dataDir)?.app?.status, { timeout: 300_000, interval: 250 })
+      .toBe('running');
+    expect(readSupervisedComponents(dataDir)?.app).toMatchObject({ restarts: 1 });
+    expect((await health())?.status).toBe('ok');
+    expect(output).toContain(
+      '↻ App         app killed by SIGKILL; restarting in 1 s (crash 1 of 5 allowed within 2 min)',
+    );
+    expect(readFileSync(path.join(dataDir, 'logs', 'app.log'), 'utf8')).toContain(
+      '[supervisor] app killed by SIGKILL; restarting in 1 s',
+    );
+    expect(launcher?.exitCode).toBeNull();
+    expect(output).not.toMatch(/^✗/m);
+  }, 360_000);
 });
