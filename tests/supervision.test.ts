@@ -106,6 +106,20 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
+/** Local addresses of the sockets listening on `port`, from the kernel's tables (IPv4 and IPv6). */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((table) =>
+    readFileSync(table, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      // Field 1 is address:port in hex, field 3 the state; 0A is LISTEN.
+      .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(`:${hexPort}`))
+      .map((fields) => fields[1]?.split(':')[0] ?? ''),
+  );
+}
+
 function pidOf(component: string): number | undefined {
   return readSupervisedComponents(dataDir)?.[component]?.pid;
 }
@@ -115,6 +129,12 @@ function workerPid(): number | undefined {
 }
 
 describe('supervision under the launcher', () => {
+  it('serves the app on 127.0.0.1 only, HOST’s default', () => {
+    // 0100007F is 127.0.0.1 in the kernel's byte order; 00000000 would be every interface.
+    expect(listeningAddresses(Number(new URL(appUrl).port))).toEqual(['0100007F']);
+    expect(output).toContain(`(listening on 127.0.0.1:${new URL(appUrl).port})`);
+  });
+
   it('restarts a worker killed with SIGKILL; health shows it down, then up with its restart', async () => {
     expect((await health())?.worker.ok).toBe(true);
     const killed = workerPid();
