@@ -60,7 +60,9 @@ export function appComponent(options: {
         name: 'app',
         command: process.execPath,
         args,
-        env: options.env,
+        // Next expects exactly these; another value inherited from the shell (a test runner's
+        // NODE_ENV=test) makes it behave as neither, and `next dev` then rewrites tsconfig.json.
+        env: { ...options.env, NODE_ENV: options.mode === 'dev' ? 'development' : 'production' },
         cwd: projectDir,
         logFile,
       });
