@@ -14,6 +14,7 @@ import { type Health, healthSchema } from '../app/_server/health';
 import { readServicesFile, readSupervisedComponents } from '../config/services-file';
 import { runs } from '../db/schema';
 import { pickPort } from '../runtime/ports';
+import { isGroupAlive, isProcessAlive } from '../runtime/process-group';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 const projectDir = path.resolve(import.meta.dirname, '..');
@@ -263,4 +264,31 @@ describe('supervision under the launcher', () => {
     expect(launcher?.exitCode).toBeNull();
     expect(output).not.toMatch(/^✗/m);
   }, 360_000);
+
+  it('gives up on a worker that keeps crashing, with one line, and stops everything', async () => {
+    const groups = readServicesFile(dataDir)?.processGroups ?? [];
+    expect(groups.map((group) => group.name).sort()).toEqual(['app', 'temporal', 'worker']);
+    // Kill each new worker as soon as it runs, until the launcher stops trying.
+    let killed = 0;
+    for (;;) {
+      const next = () => {
+        const worker = readSupervisedComponents(dataDir)?.worker;
+        if (!worker || worker.status === 'failed') return 'given up';
+        const fresh = worker.status === 'running' && worker.pid && worker.pid !== killed;
+        return fresh && isProcessAlive(worker.pid ?? 0) ? worker.pid : 'waiting';
+      };
+      await expect.poll(next, { timeout: 120_000, interval: 100 }).not.toBe('waiting');
+      const pid = next();
+      if (typeof pid !== 'number') break;
+      killed = pid;
+      process.kill(pid, 'SIGKILL');
+    }
+    expect(await launcherExit).toBe(1);
+    const errors = output.split('\n').filter((line) => line.startsWith('✗'));
+    expect(errors).toEqual([
+      `✗ Worker      worker crashed 5 times within 2 min (last: killed by SIGKILL); not restarting it again; stopping Pipewright. See ${path.join(dataDir, 'logs', 'worker.log')}`,
+    ]);
+    expect(readServicesFile(dataDir)).toBeUndefined();
+    for (const group of groups) expect(isGroupAlive(group.pgid)).toBe(false);
+  }, 300_000);
 });
