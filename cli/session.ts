@@ -1,16 +1,12 @@
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Env } from '../config/env';
 import { readServicesFile } from '../config/services-file';
 import { connectDatabase, type DatabaseHandle } from '../db/client';
-import { applyMigrations } from '../db/migrations';
 import type { NodeRunLookup } from '../nodes/runs';
-import { pickPort } from '../runtime/ports';
-import { startPostgresProcess } from '../runtime/postgres-process';
-import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../runtime/temporal-cli';
-import { startTemporalDevServer } from '../runtime/temporal-server';
-import { createPipelineWorker } from '../workflows/create-worker';
+import { startInProcessWorker } from '../runtime/in-process-worker';
+import { startLocalServices } from '../runtime/local-services';
+import { MissingTemporalCliError } from '../runtime/temporal-cli';
 import { PIPELINE_TASK_QUEUE } from '../workflows/task-queue';
 
 /** What a command works with: the database, a Temporal client, and whatever it started itself. */
@@ -22,8 +18,6 @@ export interface Session {
   taskQueue: string;
   close(): Promise<void>;
 }
-
-const projectDir = path.resolve(import.meta.dirname, '..');
 
 /**
  * The services named by the environment, or those of a running `npm start` for the same DATA_DIR.
@@ -88,67 +82,47 @@ async function startEmbedded(
   log: (line: string) => void,
   runOf: NodeRunLookup | undefined,
 ): Promise<Session> {
-  const cleanups: Array<() => Promise<void>> = [];
-  const logDir = path.join(env.DATA_DIR, 'logs');
+  log('Starting the embedded PostgreSQL and Temporal for this run…');
+  // The in-process worker would otherwise log every state change into the command's output.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const services = await startLocalServices({
+    dataDir: env.DATA_DIR,
+    namespace: env.TEMPORAL_NAMESPACE,
+    temporalCli: env.TEMPORAL_CLI,
+    keepHistory: true,
+    log,
+  }).catch((error: unknown) => {
+    throw error instanceof MissingTemporalCliError ? new CliError(error.message) : error;
+  });
+  let session: Session | undefined;
   try {
-    log('Starting the embedded PostgreSQL and Temporal for this run…');
-    // The in-process worker would otherwise log every state change into the command's output.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    const postgres = await startPostgresProcess({
-      dataDir: path.join(env.DATA_DIR, 'postgres'),
-      port: await pickPort(),
-      logFile: path.join(logDir, 'postgres.log'),
-    });
-    cleanups.push(postgres.stop);
-    const migrator = connectDatabase(postgres.url, { max: 1 });
-    await applyMigrations(migrator.db).finally(() => migrator.close());
-    const cli = await resolveTemporalCli({
-      projectDir,
-      explicit: env.TEMPORAL_CLI,
-      allowBuild: true,
-      onBuildStart: () => log('Building the Temporal CLI with Go (once; a few minutes)…'),
-    });
-    if (!cli) throw new CliError(MISSING_CLI_MESSAGE);
-    const temporal = await startTemporalDevServer({
-      binary: cli.path,
-      port: await pickPort(),
-      uiPort: 0,
-      headless: true,
-      namespace: env.TEMPORAL_NAMESPACE,
-      dbFile: path.join(env.DATA_DIR, 'temporal.db'),
-      logFile: path.join(logDir, 'temporal.log'),
-    });
-    cleanups.push(temporal.stop);
-    const session = await connect(
+    session = await connect(
       env.DATA_DIR,
-      postgres.url,
-      temporal.address,
+      services.databaseUrl,
+      services.temporalAddress,
       env.TEMPORAL_NAMESPACE,
       taskQueue,
-      cleanups,
+      [services.stop],
     );
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-    const worker = await createPipelineWorker({
-      connection: nativeConnection,
+    const opened = session;
+    const worker = await startInProcessWorker({
+      temporalAddress: services.temporalAddress,
       namespace: env.TEMPORAL_NAMESPACE,
-      sql: session.database.sql,
+      sql: opened.database.sql,
       dataDir: env.DATA_DIR,
       taskQueue,
       runOf,
     });
-    const running = worker.run();
     return {
-      ...session,
+      ...opened,
       // The worker stops before the database and Temporal it uses.
       async close() {
-        worker.shutdown();
-        await running;
-        await nativeConnection.close();
-        await session.close();
+        await worker.stop();
+        await opened.close();
       },
     };
   } catch (error) {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    await (session ? session.close() : services.stop());
     throw error;
   }
 }

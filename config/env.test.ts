@@ -10,6 +10,7 @@ describe('readEnv', () => {
       TEMPORAL_ADDRESS: undefined,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_CLI: undefined,
+      PIPEWRIGHT_TASK_QUEUE: undefined,
       PORT: 3000,
       DATA_DIR: path.resolve('.data'),
       HOST: '127.0.0.1',
@@ -27,6 +28,14 @@ describe('readEnv', () => {
       /PIPEWRIGHT_PUBLIC_URL must be the origin users open/,
     );
     expect(() => readEnv({ HOST: '0.0.0.0; rm -rf /' })).toThrow(/HOST must be an IP address or host name/);
+  });
+
+  it('takes HOST as an address or host name, and refuses anything else', () => {
+    expect(readEnv({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(readEnv({ HOST: '::' }).HOST).toBe('::');
+    expect(() => readEnv({ HOST: '0.0.0.0; rm -rf /' })).toThrow(
+      'Invalid environment: HOST must be an IP address or host name, for example 127.0.0.1 or 0.0.0.0',
+    );
   });
 
   it('treats blank values as unset', () => {

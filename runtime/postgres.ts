@@ -1,11 +1,10 @@
 import postgres from 'postgres';
 
-// The embedded cluster only listens on loopback, so a fixed local password is enough.
+// The embedded cluster listens on loopback only; its password is generated per install (postgres-password.ts).
 export const EMBEDDED_USER = 'postgres';
-export const EMBEDDED_PASSWORD = 'pipewright';
 
-export function embeddedDatabaseUrl(port: number): string {
-  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
+export function embeddedDatabaseUrl(port: number, password: string): string {
+  return `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }
 
 /** Connects once and asks the server's version; the error names the host without the password. */
@@ -16,6 +15,16 @@ export async function checkDatabaseReachable(url: string): Promise<string> {
     return row?.version ?? 'unknown';
   } catch (error) {
     throw new Error(`Cannot reach PostgreSQL at ${describeDatabaseUrl(url)}: ${errorText(error)}`);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** Runs one statement over a short-lived connection (setting the password on an upgraded cluster). */
+export async function runStatement(url: string, statement: string): Promise<void> {
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await sql.unsafe(statement);
   } finally {
     await sql.end({ timeout: 1 });
   }

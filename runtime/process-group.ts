@@ -8,7 +8,20 @@ export interface GroupChild {
   pgid: number;
   process: ChildProcess;
   logFile: string;
+  /** The exit code; null when a signal ended it. */
   exited: Promise<number | null>;
+  /** How it ended, for messages such as "killed by SIGKILL". */
+  ended: Promise<ExitInfo>;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** "exit code 1", "killed by SIGKILL". */
+export function describeExit(exit: ExitInfo): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
 }
 
 export interface SpawnGroupOptions {
@@ -36,12 +49,13 @@ export function spawnGroup(options: SpawnGroupOptions): GroupChild {
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(-1));
+  const ended = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: -1, signal: null }));
   });
+  const exited = ended.then((exit) => exit.code);
   if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command})`);
-  return { name: options.name, pgid: child.pid, process: child, logFile: options.logFile, exited };
+  return { name: options.name, pgid: child.pid, process: child, logFile: options.logFile, exited, ended };
 }
 
 export function isGroupAlive(pgid: number): boolean {

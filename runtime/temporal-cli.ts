@@ -54,6 +54,14 @@ export const MISSING_CLI_MESSAGE =
   'put a `temporal` binary on PATH or in .tools/bin/, set TEMPORAL_CLI=/path/to/temporal, ' +
   'or point TEMPORAL_ADDRESS at a running Temporal server.';
 
+/** No CLI on this machine and none could be built: the message says every way to get one. */
+export class MissingTemporalCliError extends Error {
+  override name = 'MissingTemporalCliError';
+  constructor() {
+    super(MISSING_CLI_MESSAGE);
+  }
+}
+
 function goInstall(go: string, projectDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {

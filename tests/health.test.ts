@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
 import { checkHealth, type HealthDeps } from '../app/_server/health';
+import type { ComponentState } from '../config/services-file';
 import { connectDatabase } from '../db/client';
 import journal from '../db/migrations/meta/_journal.json';
 import { setUpDatabaseAndWorker } from './support/fixture';
@@ -78,5 +79,51 @@ describe('health', () => {
     expect(health.temporal.detail).toMatch(/^unreachable: /);
     expect(health.worker.ok).toBe(false);
     expect(health.database.ok).toBe(true);
+  });
+
+  describe('under the launcher, from its supervisor’s state', () => {
+    const running = (pid: number, restarts = 0): ComponentState => ({
+      status: 'running',
+      pid,
+      restarts,
+      since: '2026-01-01T00:00:00.000Z',
+      detail: `running (pid ${pid})`,
+    });
+    const restarting: ComponentState = {
+      status: 'restarting',
+      restarts: 0,
+      since: '2026-01-01T00:00:00.000Z',
+      detail: 'killed by SIGKILL; restarting in 1 s (crash 1 of 5 allowed within 2 min)',
+    };
+
+    it('shows a worker the supervisor is restarting as down, though Temporal still lists a poller', async () => {
+      await expect
+        .poll(async () => (await checkHealth(deps())).worker.pollers, { timeout: 15_000 })
+        .toBeGreaterThan(0);
+      const health = await checkHealth(deps({ supervised: () => ({ worker: restarting }) }));
+      expect(health.status).toBe('degraded');
+      expect(health.worker).toMatchObject({
+        ok: false,
+        detail: 'down: killed by SIGKILL; restarting in 1 s (crash 1 of 5 allowed within 2 min)',
+      });
+      expect(health.worker.pollers).toBeGreaterThan(0);
+    });
+
+    it('shows a running worker with its restarts, and one whose process is gone as down', async () => {
+      const up = await checkHealth(deps({ supervised: () => ({ worker: running(process.pid, 2) }) }));
+      expect(up.worker).toMatchObject({ ok: true, detail: `running (pid ${process.pid}), restarted 2×` });
+      // A pid far above any the kernel hands out: the process is gone before the launcher noticed.
+      const gone = await checkHealth(deps({ supervised: () => ({ worker: running(2 ** 30) }) }));
+      expect(gone.worker).toMatchObject({ ok: false, detail: `down: running (pid ${2 ** 30})` });
+    });
+
+    it('shows a Temporal server the supervisor is restarting as down, without asking it', async () => {
+      const health = await checkHealth(deps({ supervised: () => ({ temporal: restarting }) }));
+      expect(health.temporal).toMatchObject({
+        ok: false,
+        detail: 'down: killed by SIGKILL; restarting in 1 s (crash 1 of 5 allowed within 2 min)',
+      });
+      expect(health.database.ok).toBe(true);
+    });
   });
 });

@@ -7,22 +7,39 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickPort } from '../runtime/ports';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
-const launcher = path.resolve(import.meta.dirname, '..', 'scripts', 'launcher', 'main.ts');
+const launcher = path.resolve(import.meta.dirname, '..', 'runtime', 'launcher', 'main.ts');
 
 let dataDir: string;
 let database: TestDatabase;
+let defaultPortHolder: net.Server | undefined;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-launcher-'));
   database = await createTestDatabase();
+  // The tests must not depend on the default port being free: take it if nobody else has.
+  defaultPortHolder = await listenOn(3000);
 });
 afterAll(async () => {
+  defaultPortHolder?.close();
   rmSync(dataDir, { recursive: true, force: true });
   await database?.drop();
 });
 
-/** Runs `npm start`'s launcher with the given environment and returns how it ended. */
-function launch(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** A server on 127.0.0.1:port, or undefined when the port is already taken (which serves as well). */
+function listenOn(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/**
+ * Runs `npm start`'s launcher with the given environment and returns how it ended. PORT is a free
+ * port unless the test sets one, so a server on 3000 (the default) cannot change the outcome.
+ */
+async function launch(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const port = String(await pickPort());
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', launcher, 'start'], {
       // Blank values read as unset, so variables of the surrounding shell cannot leak in.
@@ -30,7 +47,8 @@ function launch(env: Record<string, string>): Promise<{ code: number | null; out
         ...process.env,
         DATABASE_URL: '',
         TEMPORAL_ADDRESS: '',
-        PORT: '',
+        PORT: port,
+        HOST: '',
         DATA_DIR: dataDir,
         NO_COLOR: '1',
         ...env,

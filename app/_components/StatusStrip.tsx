@@ -9,11 +9,20 @@ interface Item {
   detail: string;
 }
 
-/** One line with the state of every service the app depends on, refreshed every ten seconds. */
+/**
+ * One line with the state of every service the app depends on, refreshed every five seconds. The
+ * launcher restarts a crashed component and health reports it down meanwhile; while the app itself
+ * restarts, nothing answers, and the strip says so instead of showing the last answer as current.
+ */
 export function StatusStrip() {
   const trpc = useTRPC();
-  const health = useQuery({ ...trpc.system.health.queryOptions(), refetchInterval: 10_000 });
-  const data = health.data;
+  const health = useQuery({
+    ...trpc.system.health.queryOptions(),
+    refetchInterval: 5_000,
+    // Each poll is a retry already; a failed one should show at once.
+    retry: false,
+  });
+  const data = health.isError ? undefined : health.data;
   const items: Item[] = data
     ? [
         { label: 'Database', ok: data.database.ok, detail: data.database.detail },
@@ -25,11 +34,13 @@ export function StatusStrip() {
         { label: 'Worker', ok: data.worker.ok, detail: data.worker.detail },
       ]
     : [
-        {
-          label: 'Services',
-          ok: health.isError ? false : undefined,
-          detail: health.isError ? `status unavailable: ${health.error.message}` : 'checking…',
-        },
+        health.isError
+          ? {
+              label: 'App',
+              ok: false,
+              detail: `not answering (${health.error.message}); retrying`,
+            }
+          : { label: 'Services', ok: undefined, detail: 'checking…' },
       ];
   return (
     <section className="status-strip" aria-label="Service status" aria-live="polite">

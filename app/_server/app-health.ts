@@ -1,6 +1,7 @@
+import { readSupervisedComponents } from '../../config/services-file';
 import packageJson from '../../package.json';
 import { database } from './db';
-import { connections, taskQueue } from './env';
+import { connections, env, taskQueue } from './env';
 import { checkHealth, type Health } from './health';
 import { temporalClient } from './temporal';
 
@@ -14,5 +15,6 @@ export function appHealth(): Promise<Health> {
     temporalAddress: target.temporalAddress,
     namespace: target.temporalNamespace,
     taskQueue: taskQueue(),
+    supervised: () => readSupervisedComponents(env.DATA_DIR),
   });
 }

@@ -1,23 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
+import type { ComponentHealth, Health } from '../../config/health-schema';
+import type { ComponentState } from '../../config/services-file';
 import type { Sql } from '../../db/client';
 import { readMigrationLevel } from '../../db/migrations';
 
-const componentSchema = z.object({ ok: z.boolean(), detail: z.string() });
-
-export const healthSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  version: z.string(),
-  checkedAt: z.string(),
-  database: componentSchema.extend({
-    migrations: z.object({ applied: z.number(), latest: z.number(), latestTag: z.string() }).optional(),
-  }),
-  temporal: componentSchema.extend({ address: z.string(), namespace: z.string() }),
-  worker: componentSchema.extend({ taskQueue: z.string(), pollers: z.number() }),
-});
-
-export type Health = z.infer<typeof healthSchema>;
-type ComponentHealth = z.infer<typeof componentSchema>;
+export type { Health } from '../../config/health-schema';
 
 export interface HealthDeps {
   version: string;
@@ -26,18 +13,27 @@ export interface HealthDeps {
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
+  /**
+   * The launcher's own view of the processes it supervises (postgres, temporal, worker), or
+   * undefined when no launcher runs these services (DATABASE_URL, TEMPORAL_ADDRESS, `npm run worker`).
+   */
+  supervised?: () => Record<string, ComponentState> | undefined;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
-/** A worker long-polls for up to 70 s; a poller seen within this window is alive. */
+/**
+ * Without a launcher, a poller seen within this window counts as a live worker (a worker long-polls
+ * for up to 70 s). Under the launcher its supervisor knows at once, so its state is used instead.
+ */
 const POLLER_FRESH_MS = 90_000;
 
 /** Checks every component in parallel; never throws, each failure becomes that component's detail. */
 export async function checkHealth(deps: HealthDeps): Promise<Health> {
+  const supervised = deps.supervised?.() ?? {};
   const [database, temporal, worker] = await Promise.all([
-    checkDatabase(deps),
-    guard(() => checkTemporal(deps)),
-    checkWorker(deps),
+    whenSupervisedUp(supervised.postgres, () => checkDatabase(deps)),
+    whenSupervisedUp(supervised.temporal, () => guard(() => checkTemporal(deps))),
+    checkWorker(deps).then((polled) => supervisedWorker(polled, supervised.worker)),
   ]);
   const ok = database.ok && temporal.ok && worker.ok;
   return {
@@ -95,6 +91,38 @@ async function checkWorker(deps: HealthDeps): Promise<Health['worker']> {
       : { ...base, ok: false, detail: 'no worker is polling: start one with `npm run worker`', pollers: 0 };
   } catch (error) {
     return { ...base, ok: false, detail: `unknown: ${messageOf(error)}`, pollers: 0 };
+  }
+}
+
+/** A supervised component that is not running is down, whatever a probe would say; else probe it. */
+async function whenSupervisedUp<T extends ComponentHealth>(
+  state: ComponentState | undefined,
+  check: () => Promise<T>,
+): Promise<T | ComponentHealth> {
+  if (state && !isRunning(state)) return { ok: false, detail: `down: ${state.detail}` };
+  return check();
+}
+
+/**
+ * The launcher's worker is up exactly when its supervisor says so: a killed worker's poller stays
+ * listed by Temporal for a while, so pollers alone would call it alive.
+ */
+function supervisedWorker(polled: Health['worker'], state: ComponentState | undefined): Health['worker'] {
+  if (!state) return polled;
+  if (!isRunning(state)) return { ...polled, ok: false, detail: `down: ${state.detail}` };
+  const restarts = state.restarts === 0 ? '' : `, restarted ${state.restarts}×`;
+  return { ...polled, ok: true, detail: `${state.detail}${restarts}` };
+}
+
+/** Running, and its process still exists (the launcher may not have noticed a kill yet). */
+function isRunning(state: ComponentState): boolean {
+  if (state.status !== 'running') return false;
+  if (state.pid === undefined) return true;
+  try {
+    process.kill(state.pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
   }
 }
 

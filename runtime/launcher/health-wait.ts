@@ -1,4 +1,4 @@
-import { type Health, healthSchema } from '../../app/_server/health';
+import { type Health, healthSchema } from '../../config/health-schema';
 
 /** Polls the app's health endpoint until every component is healthy; the error names what is not. */
 export async function waitForHealthy(url: string, timeoutMs: number): Promise<Health> {

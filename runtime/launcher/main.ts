@@ -1,54 +1,75 @@
 /**
  * `npm start` / `npm run dev`: brings up PostgreSQL, the schema, Temporal, a worker and the web app
- * in order, prints one line per component and a summary, and stops them all on Ctrl-C or SIGTERM.
+ * in order, prints one line per component and a summary, keeps them running (a crashed worker, app
+ * or Temporal server is restarted, see ../supervisor/) and stops them all on Ctrl-C or SIGTERM.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, type Env, readEnv } from '../../config/env';
+import { Connection } from '@temporalio/client';
+import { ConfigError, type Env, publicUrl, readEnv } from '../../config/env';
 import {
   readServicesFile,
   removeServicesFile,
   type ServicesFile,
   writeServicesFile,
 } from '../../config/services-file';
-import { connectDatabase } from '../../db/client';
-import { applyMigrations, readMigrationLevel } from '../../db/migrations';
+import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
+import {
+  findTemporalCli,
+  localServicePaths,
+  migrateDatabase,
+  startLocalPostgres,
+  startLocalTemporal,
+} from '../local-services';
 import { isPortFree, pickPort } from '../ports';
 import { checkDatabaseReachable, describeDatabaseUrl } from '../postgres';
-import { startPostgresProcess } from '../postgres-process';
-import { type GroupChild, isGroupAlive, isProcessAlive, spawnGroup, stopGroup } from '../process-group';
-import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../temporal-cli';
+import { isGroupAlive, isProcessAlive, stopGroup } from '../process-group';
+import { Supervisor } from '../supervisor/supervisor';
+import { MISSING_CLI_MESSAGE } from '../temporal-cli';
 import { startDownloadedTemporal } from '../temporal-download';
-import { startTemporalDevServer, waitForNamespace } from '../temporal-server';
+import { waitForNamespace } from '../temporal-server';
+import { appComponent, type Mode, probeHost, workerComponent } from './components';
 import { waitForHealthy } from './health-wait';
-import { bold, dim, done, fail, formatSeconds, step } from './report';
-import { buildWebApp, needsBuild, nextBin } from './web-app';
+import { bold, dim, done, fail, formatSeconds, notice, step } from './report';
+import { buildWebApp, needsBuild } from './web-app';
 
-type Mode = 'start' | 'dev';
-
-const projectDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const projectDir = path.resolve(import.meta.dirname, '..', '..');
 
 interface Running {
   env: Env;
   logDir: string;
-  /** Stopped in reverse order of start. */
-  children: GroupChild[];
+  supervisor: Supervisor;
   /** Services that live in this process (the downloaded Temporal), stopped after the children. */
   stops: Array<() => Promise<void>>;
+  /** Closed before the components stop. */
+  connections: Array<() => Promise<void>>;
   services: ServicesFile;
   stopping: boolean;
 }
 
+/** Names for the console, where the supervisor's short names would read oddly. */
+const LABELS: Record<string, string> = {
+  postgres: 'PostgreSQL',
+  temporal: 'Temporal',
+  worker: 'Worker',
+  app: 'App',
+};
+
 async function main(mode: Mode): Promise<void> {
   const startedAt = Date.now();
   const env = readEnv();
-  const logDir = path.join(env.DATA_DIR, 'logs');
+  const logDir = localServicePaths(env.DATA_DIR).logDir;
   mkdirSync(logDir, { recursive: true });
   const state: Running = {
     env,
     logDir,
-    children: [],
+    supervisor: new Supervisor({
+      onChange: () => recordComponents(state),
+      onNotice: (name, message) => notice(label(name), message),
+      onGiveUp: (name, reason) => giveUp(state, name, reason),
+    }),
     stops: [],
+    connections: [],
     services: { launcherPid: process.pid, processGroups: [] },
     stopping: false,
   };
@@ -57,9 +78,9 @@ async function main(mode: Mode): Promise<void> {
   writeServicesFile(env.DATA_DIR, state.services);
   installSignalHandlers(state);
 
-  if (!(await isPortFree(env.PORT))) {
+  if (!(await isPortFree(env.PORT, env.HOST))) {
     throw new ConfigError(
-      `Port ${env.PORT} is already in use: stop the program using it or choose another, e.g. PORT=${env.PORT + 1} npm start`,
+      `Port ${env.PORT} is already in use on ${env.HOST}: stop the program using it or choose another, e.g. PORT=${env.PORT + 1} npm start`,
     );
   }
   const databaseUrl = await startDatabase(state);
@@ -78,32 +99,35 @@ async function main(mode: Mode): Promise<void> {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     DATA_DIR: env.DATA_DIR,
+    HOST: env.HOST,
     NEXT_TELEMETRY_DISABLED: '1',
   };
   const workerStartedAt = Date.now();
   step('Worker', 'starting');
-  adopt(
-    state,
-    spawnGroup({
-      name: 'worker',
-      command: process.execPath,
-      args: ['--import', 'tsx', path.join(projectDir, 'workflows', 'worker.ts')],
+  const temporalConnection = await Connection.connect({ address: temporal.address });
+  state.connections.push(() => temporalConnection.close());
+  await state.supervisor.add(
+    workerComponent({
       env: childEnv,
-      cwd: projectDir,
-      logFile: path.join(logDir, 'worker.log'),
+      logDir,
+      temporal: temporalConnection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.PIPEWRIGHT_TASK_QUEUE ?? PIPELINE_TASK_QUEUE,
     }),
   );
-  const appStartedAt = Date.now();
-  await startWebApp(state, mode, childEnv);
+  done('Worker', 'polling for work', workerStartedAt);
 
-  const appUrl = `http://localhost:${env.PORT}`;
+  const appStartedAt = Date.now();
+  const probeUrl = `http://${probeHost(env.HOST)}:${env.PORT}`;
+  await startWebApp(state, mode, childEnv, probeUrl);
+  const appUrl = publicUrl(env).origin;
   record(state, { appUrl });
-  const health = await waitForHealthy(
-    `http://127.0.0.1:${env.PORT}/api/health`,
-    mode === 'dev' ? 180_000 : 90_000,
+  await waitForHealthy(`${probeUrl}/api/health`, mode === 'dev' ? 180_000 : 90_000);
+  done(
+    'App',
+    `${mode === 'dev' ? 'development server' : 'production build'} at ${appUrl} (listening on ${env.HOST}:${env.PORT})`,
+    appStartedAt,
   );
-  done('Worker', health.worker.detail, workerStartedAt);
-  done('App', `${mode === 'dev' ? 'development server' : 'production build'} at ${appUrl}`, appStartedAt);
 
   console.log(
     `\n${bold('Pipewright is running')} ${dim(`(ready in ${formatSeconds(Date.now() - startedAt)})`)}`,
@@ -112,7 +136,7 @@ async function main(mode: Mode): Promise<void> {
   if (temporal.uiUrl) console.log(`  Temporal UI  ${temporal.uiUrl}`);
   console.log(`  Health       ${appUrl}/api/health`);
   console.log(`  Logs         ${displayPath(logDir)}/`);
-  console.log(dim('\nPress Ctrl-C to stop.'));
+  console.log(dim('\nA crashed worker, app or Temporal server is restarted. Press Ctrl-C to stop.'));
 }
 
 /** Refuses to share a data directory with a live launcher; cleans up after one that was killed. */
@@ -147,29 +171,37 @@ async function startDatabase(state: Running): Promise<string> {
     done('PostgreSQL', `PostgreSQL ${version} at ${describeDatabaseUrl(state.env.DATABASE_URL)}`, startedAt);
     return state.env.DATABASE_URL;
   }
-  const dataDir = path.join(state.env.DATA_DIR, 'postgres');
-  step('PostgreSQL', `starting embedded server (data in ${displayPath(dataDir)})`);
-  const port = await pickPort(54329);
-  const server = await startPostgresProcess({
-    dataDir,
-    port,
+  const { postgresDir } = localServicePaths(state.env.DATA_DIR);
+  step('PostgreSQL', `starting embedded server (data in ${displayPath(postgresDir)})`);
+  let url = '';
+  let created = false;
+  await state.supervisor.add({
+    name: 'postgres',
     logFile: path.join(state.logDir, 'postgres.log'),
+    // Every other part needs the database: see giveUp for why a crash stops everything instead.
+    restartOnCrash: false,
+    // PostgreSQL's fast shutdown can take a few seconds when clients are still connected.
+    stopGraceMs: 20_000,
+    start: async () => {
+      const server = await startLocalPostgres({
+        dataDir: state.env.DATA_DIR,
+        logDir: state.logDir,
+        preferredPort: 54329,
+      });
+      url = server.url;
+      created = server.created;
+      return server.child;
+    },
   });
-  adopt(state, server.child);
-  done(
-    'PostgreSQL',
-    `embedded at 127.0.0.1:${port}${server.created ? ', new cluster created' : ''}`,
-    startedAt,
-  );
-  return server.url;
+  const port = new URL(url).port;
+  done('PostgreSQL', `embedded at 127.0.0.1:${port}${created ? ', new cluster created' : ''}`, startedAt);
+  return url;
 }
 
 async function migrate(databaseUrl: string): Promise<void> {
   const startedAt = Date.now();
-  const database = connectDatabase(databaseUrl, { max: 1 });
   try {
-    await applyMigrations(database.db);
-    const level = await readMigrationLevel(database.sql);
+    const level = await migrateDatabase(databaseUrl);
     done(
       'Migrations',
       `schema at ${level.latestTag} (${level.applied} of ${level.latest} applied)`,
@@ -179,8 +211,6 @@ async function migrate(databaseUrl: string): Promise<void> {
     throw new ConfigError(
       `Database migration failed: ${messageOf(error)}. Nothing was changed by the failed step.`,
     );
-  } finally {
-    await database.close();
   }
 }
 
@@ -197,52 +227,65 @@ async function startTemporal(state: Running): Promise<{ address: string; uiUrl?:
     done('Temporal', `namespace ${env.TEMPORAL_NAMESPACE} at ${env.TEMPORAL_ADDRESS}`, startedAt);
     return { address: env.TEMPORAL_ADDRESS };
   }
-  const cli = await resolveTemporalCli({
-    projectDir,
+  const cli = await findTemporalCli({
     explicit: env.TEMPORAL_CLI,
-    allowBuild: true,
     onBuildStart: () =>
       step('Temporal', 'building the Temporal CLI with Go (first start only; takes a few minutes)'),
   }).catch((error: unknown) => {
     throw new ConfigError(`${messageOf(error)}\n${MISSING_CLI_MESSAGE}`);
   });
+  // Chosen once: a restarted server must be found where the worker and the app already look.
   const port = await pickPort(7233);
   const uiPort = await pickPort(8233);
-  const dbFile = path.join(env.DATA_DIR, 'temporal.db');
+  const { temporalDbFile } = localServicePaths(env.DATA_DIR);
   if (!cli) {
     step('Temporal', 'no Temporal CLI and no Go: downloading the dev server (needs internet)');
     const downloaded = await startDownloadedTemporal({
       port,
       uiPort,
       namespace: env.TEMPORAL_NAMESPACE,
-      dbFile,
+      dbFile: temporalDbFile,
     }).catch((error: unknown) => {
       throw new ConfigError(`${MISSING_CLI_MESSAGE} (The download failed: ${firstLine(messageOf(error))})`);
     });
     state.stops.push(downloaded.stop);
     done(
       'Temporal',
-      `downloaded dev server at ${downloaded.address}, namespace ${env.TEMPORAL_NAMESPACE}`,
+      `downloaded dev server at ${downloaded.address}, namespace ${env.TEMPORAL_NAMESPACE} (not supervised: it runs inside the launcher)`,
       startedAt,
     );
     return { address: downloaded.address, uiUrl: downloaded.uiUrl };
   }
   step('Temporal', `starting dev server (${cli.source}: ${cli.path})`);
-  const server = await startTemporalDevServer({
-    binary: cli.path,
-    port,
-    uiPort,
-    namespace: env.TEMPORAL_NAMESPACE,
-    dbFile,
+  let uiUrl: string | undefined;
+  await state.supervisor.add({
+    name: 'temporal',
     logFile: path.join(state.logDir, 'temporal.log'),
+    restartOnCrash: true,
+    start: async () => {
+      const server = await startLocalTemporal({
+        binary: cli.path,
+        namespace: env.TEMPORAL_NAMESPACE,
+        logDir: state.logDir,
+        port,
+        uiPort,
+        dbFile: temporalDbFile,
+      });
+      uiUrl = server.uiUrl;
+      return server.child;
+    },
   });
-  adopt(state, server.child);
-  done('Temporal', `dev server at ${server.address}, namespace ${env.TEMPORAL_NAMESPACE}`, startedAt);
-  return { address: server.address, uiUrl: server.uiUrl };
+  const address = `127.0.0.1:${port}`;
+  done('Temporal', `dev server at ${address}, namespace ${env.TEMPORAL_NAMESPACE}`, startedAt);
+  return { address, uiUrl };
 }
 
-async function startWebApp(state: Running, mode: Mode, env: NodeJS.ProcessEnv): Promise<void> {
-  const port = String(state.env.PORT);
+async function startWebApp(
+  state: Running,
+  mode: Mode,
+  env: NodeJS.ProcessEnv,
+  probeUrl: string,
+): Promise<void> {
   if (mode === 'start' && needsBuild(projectDir)) {
     const startedAt = Date.now();
     step('App', 'building the web app (first start, or sources changed; about a minute)');
@@ -250,29 +293,30 @@ async function startWebApp(state: Running, mode: Mode, env: NodeJS.ProcessEnv): 
     done('App', 'production build ready', startedAt);
   }
   step('App', mode === 'dev' ? 'starting the development server' : 'starting');
-  const args = mode === 'dev' ? [nextBin, 'dev', '-p', port] : [nextBin, 'start', '-p', port];
-  adopt(
-    state,
-    spawnGroup({
-      name: 'app',
-      command: process.execPath,
-      args,
-      env,
-      cwd: projectDir,
-      logFile: path.join(state.logDir, 'app.log'),
-    }),
+  await state.supervisor.add(
+    appComponent({ mode, env, logDir: state.logDir, host: state.env.HOST, port: state.env.PORT, probeUrl }),
   );
 }
 
-/** Tracks a child: recorded for crash recovery, and its unexpected exit stops everything. */
-function adopt(state: Running, child: GroupChild): void {
-  state.children.push(child);
-  record(state, { processGroups: [...state.services.processGroups, { name: child.name, pgid: child.pgid }] });
-  child.exited.then((code) => {
-    if (state.stopping) return;
-    fail(child.name, `stopped unexpectedly (exit code ${code}); see ${child.logFile}`);
-    void shutdown(state, 1);
-  });
+/**
+ * One line saying why, then everything stops. PostgreSQL is never restarted: it already restarts its
+ * own crashed backends, so the server process itself dying points at something a restart would hide
+ * (a full disk, a damaged data folder, another server on it); and every component needs it.
+ */
+function giveUp(state: Running, name: string, reason: string): void {
+  if (state.stopping) return;
+  const log = displayPath(path.join(state.logDir, `${name}.log`));
+  const consequence =
+    name === 'postgres'
+      ? 'stopping Pipewright, since every part needs the database. `npm start` again recovers it, and runs in progress carry on'
+      : 'stopping Pipewright';
+  fail(label(name), `${reason}; ${consequence}. See ${log}`);
+  void shutdown(state, 1);
+}
+
+function recordComponents(state: Running): void {
+  const processGroups = state.supervisor.children().map((child) => ({ name: child.name, pgid: child.pgid }));
+  record(state, { components: state.supervisor.states(), processGroups });
 }
 
 function record(state: Running, change: Partial<ServicesFile>): void {
@@ -294,14 +338,19 @@ let activeState: Running | undefined;
 
 /** Stops children in reverse order: the app and worker before Temporal and the database. */
 async function shutdown(state: Running, code: number): Promise<void> {
+  if (state.stopping) return;
   state.stopping = true;
-  for (const child of [...state.children].reverse()) {
-    await stopGroup(child.pgid, child.name === 'postgres' ? 20_000 : 10_000);
-    console.log(`${dim('■')} ${child.name.padEnd(11)} ${dim('stopped')}`);
-  }
+  for (const close of state.connections) await close().catch(() => {});
+  await state.supervisor.stopAll((name) =>
+    console.log(`${dim('■')} ${label(name).padEnd(11)} ${dim('stopped')}`),
+  );
   for (const stop of state.stops) await stop().catch(() => {});
   removeServicesFile(state.env.DATA_DIR);
   process.exit(code);
+}
+
+function label(name: string): string {
+  return LABELS[name] ?? name;
 }
 
 function firstLine(text: string): string {

@@ -24,3 +24,8 @@ export function fail(component: string, message: string): void {
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** A crash or restart while running: not fatal, but worth a line of its own. */
+export function notice(component: string, message: string): void {
+  console.log(`${paint('33', '↻')} ${component.padEnd(11)} ${message}`);
+}

@@ -1,31 +1,63 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSession, type Session } from '../../cli/session';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readEnv } from '../../config/env';
+import { connectDatabase, type DatabaseHandle } from '../../db/client';
 import { createPipeline } from '../../db/queries/pipelines';
 import type { PipelineDocument } from '../../pipeline/document';
+import { startInProcessWorker } from '../../runtime/in-process-worker';
+import { startLocalServices } from '../../runtime/local-services';
 import { runOfWithTestNodes } from '../../tests/support/nodes/registry';
+import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
+
+export interface BenchSession {
+  dataDir: string;
+  database: DatabaseHandle;
+  temporal: Client;
+  taskQueue: string;
+  close(): Promise<void>;
+}
 
 /**
  * Fresh embedded services for a benchmark: PostgreSQL, the Temporal dev server and an in-process
- * worker in a temporary DATA_DIR, exactly as `pipewright run --wait` starts them.
+ * worker in a temporary DATA_DIR, started by the same runtime module as `pipewright run --wait`.
  */
-export async function openBenchSession(): Promise<Session & { dataDir: string }> {
+export async function openBenchSession(): Promise<BenchSession> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-bench-'));
   chmodSync(dataDir, 0o755);
-  const env = readEnv({ DATA_DIR: dataDir });
-  // The benchmarks' pipelines are chains of the test-only no-op nodes.
-  const session = await openSession(env, {
-    startIfMissing: true,
+  const env = readEnv({ DATA_DIR: dataDir, TEMPORAL_CLI: process.env.TEMPORAL_CLI });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const services = await startLocalServices({
+    dataDir,
+    namespace: env.TEMPORAL_NAMESPACE,
+    temporalCli: env.TEMPORAL_CLI,
+    // As `pipewright run --wait` does: history in a SQLite file, so the figures compare.
+    keepHistory: true,
     log: (line) => console.error(line),
+  });
+  const database = connectDatabase(services.databaseUrl, { max: 4 });
+  const connection = await Connection.connect({ address: services.temporalAddress });
+  const worker = await startInProcessWorker({
+    temporalAddress: services.temporalAddress,
+    namespace: env.TEMPORAL_NAMESPACE,
+    sql: database.sql,
+    dataDir,
+    taskQueue: PIPELINE_TASK_QUEUE,
+    // The benchmarks' pipelines are chains of the test-only no-op nodes.
     runOf: runOfWithTestNodes,
   });
   return {
-    ...session,
     dataDir,
+    database,
+    temporal: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+    taskQueue: PIPELINE_TASK_QUEUE,
     async close() {
-      await session.close();
+      await worker.stop();
+      await connection.close();
+      await database.close();
+      await services.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -53,7 +85,7 @@ export function chainDocument(length: number): PipelineDocument {
   };
 }
 
-export async function saveBenchPipeline(session: Session, document: PipelineDocument): Promise<string> {
+export async function saveBenchPipeline(session: BenchSession, document: PipelineDocument): Promise<string> {
   const { version } = await createPipeline(session.database.db, {
     name: `bench ${Date.now()}`,
     graph: document,

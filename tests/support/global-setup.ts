@@ -3,10 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { readEnv } from '../../config/env';
-import { pickPort } from '../../runtime/ports';
-import { startPostgresProcess } from '../../runtime/postgres-process';
-import { MISSING_CLI_MESSAGE, resolveTemporalCli } from '../../runtime/temporal-cli';
-import { startTemporalDevServer, waitForNamespace } from '../../runtime/temporal-server';
+import { type LocalServices, startLocalServices } from '../../runtime/local-services';
+import { waitForNamespace } from '../../runtime/temporal-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,63 +15,39 @@ declare module 'vitest' {
   }
 }
 
-const projectDir = path.resolve(import.meta.dirname, '..', '..');
-
 /**
- * Real services for the test run: DATABASE_URL and TEMPORAL_ADDRESS when set, otherwise a fresh
- * embedded PostgreSQL and an in-memory Temporal dev server in a temporary directory.
+ * Real services for the test run: DATABASE_URL and TEMPORAL_ADDRESS when both are set, otherwise
+ * the embedded PostgreSQL and an in-memory Temporal dev server in a temporary DATA_DIR, started
+ * the same way the CLI starts them.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const env = readEnv();
+  project.provide('temporalNamespace', env.TEMPORAL_NAMESPACE);
+  if (env.DATABASE_URL && env.TEMPORAL_ADDRESS) {
+    await waitForNamespace(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, 10_000);
+    project.provide('adminDatabaseUrl', env.DATABASE_URL);
+    project.provide('temporalAddress', env.TEMPORAL_ADDRESS);
+    return async () => {};
+  }
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'pipewright-test-'));
   // The embedded PostgreSQL runs as the unprivileged postgres user, which must reach its data dir.
   chmodSync(scratch, 0o755);
-  const stops: Array<() => Promise<void>> = [];
+  let services: LocalServices;
   try {
-    project.provide('adminDatabaseUrl', env.DATABASE_URL ?? (await startPostgres(scratch, stops)));
-    project.provide(
-      'temporalAddress',
-      env.TEMPORAL_ADDRESS ?? (await startTemporal(scratch, env.TEMPORAL_CLI, stops)),
-    );
-    project.provide('temporalNamespace', env.TEMPORAL_NAMESPACE);
-    if (env.TEMPORAL_ADDRESS) await waitForNamespace(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, 10_000);
+    services = await startLocalServices({
+      dataDir: scratch,
+      namespace: env.TEMPORAL_NAMESPACE,
+      temporalCli: env.TEMPORAL_CLI,
+      keepHistory: false,
+    });
   } catch (error) {
-    await stopAll(stops, scratch);
+    rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
-  return () => stopAll(stops, scratch);
-}
-
-async function startPostgres(scratch: string, stops: Array<() => Promise<void>>): Promise<string> {
-  const server = await startPostgresProcess({
-    dataDir: path.join(scratch, 'postgres'),
-    port: await pickPort(),
-    logFile: path.join(scratch, 'postgres.log'),
-  });
-  stops.push(server.stop);
-  return server.url;
-}
-
-async function startTemporal(
-  scratch: string,
-  explicit: string | undefined,
-  stops: Array<() => Promise<void>>,
-): Promise<string> {
-  const cli = await resolveTemporalCli({ projectDir, explicit, allowBuild: true });
-  if (!cli) throw new Error(MISSING_CLI_MESSAGE);
-  const server = await startTemporalDevServer({
-    binary: cli.path,
-    port: await pickPort(),
-    uiPort: 0,
-    headless: true,
-    namespace: readEnv().TEMPORAL_NAMESPACE,
-    logFile: path.join(scratch, 'temporal.log'),
-  });
-  stops.push(server.stop);
-  return server.address;
-}
-
-async function stopAll(stops: Array<() => Promise<void>>, scratch: string): Promise<void> {
-  for (const stop of stops.reverse()) await stop();
-  rmSync(scratch, { recursive: true, force: true });
+  project.provide('adminDatabaseUrl', env.DATABASE_URL ?? services.databaseUrl);
+  project.provide('temporalAddress', env.TEMPORAL_ADDRESS ?? services.temporalAddress);
+  return async () => {
+    await services.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
 }
