@@ -62,15 +62,34 @@ export const noteSchema = z.object({
   height: z.number().positive().optional(),
 });
 
-export const pipelineDocumentSchema = z.object({
-  schemaVersion: z.literal(PIPELINE_SCHEMA_VERSION),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  nodes: z.array(nodeSchema),
-  edges: z.array(edgeSchema).default([]),
-  parameters: z.array(parameterSchema).default([]),
-  notes: z.array(noteSchema).default([]),
-});
+export const pipelineDocumentSchema = z
+  .object({
+    schemaVersion: z.literal(PIPELINE_SCHEMA_VERSION),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    nodes: z.array(nodeSchema),
+    edges: z.array(edgeSchema).default([]),
+    parameters: z.array(parameterSchema).default([]),
+    notes: z.array(noteSchema).default([]),
+  })
+  // No text in a pipeline may hold NUL: PostgreSQL cannot store it, and no name or label needs it.
+  .superRefine((document, context) => {
+    const path = nulPath(document, []);
+    if (path) context.addIssue({ code: 'custom', path, message: 'must not contain the NUL character (\\0)' });
+  });
+
+/** Where the first NUL sits in a string or key of a JSON value, or undefined. */
+function nulPath(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = key.includes('\0')
+      ? [...path, key]
+      : nulPath(item, [...path, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 export type PipelineDocument = z.infer<typeof pipelineDocumentSchema>;
 export type PipelineNode = z.infer<typeof nodeSchema>;
