@@ -1,11 +1,10 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile, stat } from 'node:fs/promises';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { artifacts } from '../../../db/schema';
 import { type EvaluationReport, evaluationReportSchema } from '../../../nodes/evaluate/report-schema';
+import { confinedArtifactPath } from '../artifact-files';
 import { env } from '../env';
 import { publicProcedure, router } from '../trpc';
 
@@ -50,28 +49,9 @@ export const artifactsRouter = router({
     }),
 });
 
-/**
- * The text of an artifact file, which must be a file: URI inside DATA_DIR/artifacts: a row naming a
- * file elsewhere (`..`, a symbolic link leading out, another machine's path) is refused, not read.
- */
+/** The text of an artifact file inside DATA_DIR/artifacts (see confinedArtifactPath), refused when too large. */
 export async function readArtifactFile(uri: string, dataDir: string, maxBytes: number): Promise<string> {
-  let file: string;
-  try {
-    file = fileURLToPath(uri);
-  } catch {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'This artifact is not stored on this server' });
-  }
-  const root = await realpath(path.join(dataDir, 'artifacts')).catch(() => undefined);
-  const real = await realpath(file).catch(() => undefined);
-  if (!root || !real) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'The data of this step is no longer stored' });
-  }
-  if (!real.startsWith(root + path.sep)) {
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message: "This artifact's file lies outside the artifact folder, so it is not read",
-    });
-  }
+  const real = await confinedArtifactPath(uri, dataDir);
   const { size } = await stat(real);
   if (size > maxBytes) {
     throw new TRPCError({
