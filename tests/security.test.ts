@@ -291,6 +291,16 @@ describe('tRPC errors over HTTP', () => {
     const huge = await mutation('pipelines.create', { name: 'Huge', description: 'x'.repeat(9 * MiB) });
     expect(huge.status).toBe(413);
     expect(trpcError(huge).message).toBe('The request is larger than 8 MB, the most one call may send');
+
+    // Sent in chunks, with no Content-Length to refuse it by: cut off once it passes the limit.
+    const chunked = await send('POST', '/api/trpc/pipelines.create', {
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: JSON.stringify(superjson.serialize({ name: 'Huge', description: 'x'.repeat(9 * MiB) })),
+    });
+    expect([chunked.status, trpcError(chunked).message]).toEqual([
+      413,
+      'The request is larger than 8 MB, the most one call may send',
+    ]);
   });
 });
 
