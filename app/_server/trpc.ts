@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { NotFoundError } from '../../db/queries/pipelines';
-import { DocumentError } from '../../pipeline/document';
+import { DocumentError, findNul } from '../../pipeline/document';
 import { CompileError } from '../../workflows/run-service';
 import type { Services } from './services';
 import { logUnexpectedError, unexpectedErrorMessage } from './unexpected-error';
@@ -80,34 +80,16 @@ const domainErrors = t.middleware(async ({ next }) => {
  * it in any input, naming where it is.
  */
 const rejectNul = t.middleware(async ({ getRawInput, next }) => {
-  const where = findNul(await getRawInput(), []);
+  const where = findNul(await getRawInput());
   if (where !== undefined) {
+    const shown = where.map((part) => String(part).replaceAll('\0', '\\0')).join('.');
     throw new TRPCError({
       code: 'BAD_REQUEST',
-      message: `${where.join('.') || 'The input'} contains a NUL character (\\0), which Pipewright does not accept in text`,
+      message: `${shown || 'The input'} contains a NUL character (\\0), which Pipewright does not accept in text`,
     });
   }
   return next();
 });
-
-/** The path of the first string or key holding NUL in a JSON-like value, or undefined. */
-function findNul(value: unknown, path: string[]): string[] | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findNul(item, [...path, String(index)]);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\0')) return [...path, key.replaceAll('\0', '\\0')];
-    const found = findNul(item, [...path, key]);
-    if (found) return found;
-  }
-  return undefined;
-}
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(domainErrors).use(rejectNul);
