@@ -9,4 +9,6 @@ export interface Services {
   temporal: () => Promise<Client>;
   taskQueue: string;
   changes: RunChangeFeed;
+  /** DATA_DIR: previews and reports read only inside its artifacts/ folder, and answers name it, not its path. */
+  dataDir: string;
 }

@@ -13,6 +13,7 @@ export function testCaller(database: TestDatabase, worker: TestWorker) {
     temporal: async () => worker.client,
     taskQueue: worker.taskQueue,
     changes: new RunChangeFeed(database.sql),
+    dataDir: worker.dataDir,
   };
   return { caller: createCallerFactory(appRouter)({ services }), services };
 }

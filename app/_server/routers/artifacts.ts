@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { artifacts } from '../../../db/schema';
 import { type EvaluationReport, evaluationReportSchema } from '../../../nodes/evaluate/report-schema';
 import { confinedArtifactPath } from '../artifact-files';
-import { env } from '../env';
 import { publicProcedure, router } from '../trpc';
 
 /** Reports are small (curves thinned to 200 points, at most 1000 residuals); refuse anything far larger. */
@@ -27,7 +26,7 @@ export const artifactsRouter = router({
           message: `Artifact ${input.artifactId} is a ${artifact.kind}, not a report`,
         });
       }
-      const text = await readArtifactFile(artifact.uri, env.DATA_DIR, MAX_REPORT_BYTES);
+      const text = await readArtifactFile(artifact.uri, ctx.services.dataDir, MAX_REPORT_BYTES);
       let value: unknown;
       try {
         value = JSON.parse(text);

@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { artifacts } from '../../../db/schema';
 import { readRowsPage } from '../dataset-preview';
-import { env } from '../env';
 import { publicProcedure, router } from '../trpc';
 
 export const datasetsRouter = router({
@@ -28,7 +27,7 @@ export const datasetsRouter = router({
           message: `Artifact ${input.artifactId} is a ${artifact.kind}, not a dataset`,
         });
       }
-      const page = await readRowsPage(artifact.uri, env.DATA_DIR, input.offset, input.limit);
+      const page = await readRowsPage(artifact.uri, ctx.services.dataDir, input.offset, input.limit);
       return { schema: artifact.schema, profile: artifact.profile, offset: input.offset, ...page };
     }),
 });

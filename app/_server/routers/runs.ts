@@ -4,7 +4,6 @@ import { latestVersion } from '../../../db/queries/pipelines';
 import { getRunDetail, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
-import { env } from '../env';
 import { ServerPaths } from '../server-paths';
 import { publicProcedure, router } from '../trpc';
 
@@ -86,7 +85,7 @@ export const runsRouter = router({
   get: publicProcedure.input(z.object({ runId: idSchema })).query(async ({ ctx, input }) => {
     const detail = await getRunDetail(ctx.services.db, input.runId);
     if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${input.runId}` });
-    return withoutServerPaths(detail, new ServerPaths(env.DATA_DIR));
+    return withoutServerPaths(detail, new ServerPaths(ctx.services.dataDir));
   }),
 
   cancel: publicProcedure.input(z.object({ runId: idSchema })).mutation(async ({ ctx, input }) => {
