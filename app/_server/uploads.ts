@@ -93,7 +93,7 @@ async function allowance(
   const quota = `the upload quota of ${formatBytes(limits.quotaBytes)} (PIPEWRIGHT_UPLOAD_QUOTA_BYTES)`;
   if (left === 0) {
     throw new UploadError(
-      `Uploads already take ${formatBytes(used)}, all of ${quota}: delete uploads under ${uploadsDir} or raise the quota`,
+      `Uploads already take ${formatBytes(used)}, all of ${quota}: delete files under DATA_DIR/uploads or raise the quota`,
       507,
     );
   }
