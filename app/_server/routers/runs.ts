@@ -72,9 +72,11 @@ export const runsRouter = router({
     .query(async ({ ctx, input }) => {
       const items = await listRuns(ctx.services.db, input);
       const last = items.at(-1);
+      const paths = new ServerPaths(ctx.services.dataDir);
       return {
         items: items.map((item) => ({
           ...item,
+          error: paths.nullableText(item.error),
           durationMs: item.finishedAt ? item.finishedAt.getTime() - item.startedAt.getTime() : null,
         })),
         nextCursor:
