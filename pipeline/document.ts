@@ -73,15 +73,58 @@ export const noteSchema = z.object({
   height: z.number().positive().optional(),
 });
 
-export const pipelineDocumentSchema = z.object({
-  schemaVersion: z.literal(PIPELINE_SCHEMA_VERSION),
-  name: nameText.optional(),
-  description: descriptionText.optional(),
-  nodes: listOf(nodeSchema, DOCUMENT_LIMITS.nodes, 'nodes'),
-  edges: listOf(edgeSchema, DOCUMENT_LIMITS.edges, 'connections').default([]),
-  parameters: listOf(parameterSchema, DOCUMENT_LIMITS.parameters, 'parameters').default([]),
-  notes: listOf(noteSchema, DOCUMENT_LIMITS.notes, 'notes').default([]),
-});
+export const pipelineDocumentSchema = z
+  .object({
+    schemaVersion: z.literal(PIPELINE_SCHEMA_VERSION),
+    name: nameText.optional(),
+    description: descriptionText.optional(),
+    nodes: listOf(nodeSchema, DOCUMENT_LIMITS.nodes, 'nodes'),
+    edges: listOf(edgeSchema, DOCUMENT_LIMITS.edges, 'connections').default([]),
+    parameters: listOf(parameterSchema, DOCUMENT_LIMITS.parameters, 'parameters').default([]),
+    notes: listOf(noteSchema, DOCUMENT_LIMITS.notes, 'notes').default([]),
+  })
+  // No text in a pipeline may hold NUL: PostgreSQL cannot store it, and no name or label needs it.
+  .superRefine((document, context) => {
+    const path = findNul(document);
+    if (path) context.addIssue({ code: 'custom', path, message: 'must not contain the NUL character (\\0)' });
+  });
+
+/**
+ * Where the first NUL sits in a string or key of a JSON value, or undefined. Walks with a stack of
+ * its own (each entry links to its parent; the path is built only for a find), so deeply nested
+ * input can neither overflow the call stack nor cost quadratic time.
+ */
+export function findNul(value: unknown): (string | number)[] | undefined {
+  const pending: NulSearch[] = [{ value }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const node = next;
+    if (typeof node.value === 'string') {
+      if (node.value.includes('\0')) return pathOf(node);
+      continue;
+    }
+    if (typeof node.value !== 'object' || node.value === null) continue;
+    const badKey = Object.keys(node.value).find((key) => key.includes('\0'));
+    if (badKey !== undefined) return [...pathOf(node), badKey];
+    const isArray = Array.isArray(node.value);
+    // Reversed, so the first child is looked at first.
+    for (const [key, item] of Object.entries(node.value).reverse()) {
+      pending.push({ value: item, key: isArray ? Number(key) : key, parent: node });
+    }
+  }
+  return undefined;
+}
+
+interface NulSearch {
+  value: unknown;
+  key?: string | number;
+  parent?: NulSearch;
+}
+
+function pathOf(node: NulSearch): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let at: NulSearch | undefined = node; at?.key !== undefined; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
 
 export type PipelineDocument = z.infer<typeof pipelineDocumentSchema>;
 export type PipelineNode = z.infer<typeof nodeSchema>;

@@ -142,6 +142,13 @@ describe('runs API', () => {
     });
     expect(detail.steps.map((step) => step.nodeId)).toEqual(['ingest', 'train']);
     expect(detail.artifacts).toHaveLength(2);
+    // Files are named relative to DATA_DIR: the API never shows the server's absolute paths.
+    for (const artifact of detail.artifacts) {
+      expect(artifact.file).toMatch(/^artifacts\/.+/);
+      expect(artifact).not.toHaveProperty('uri');
+    }
+    expect(JSON.stringify(detail)).not.toContain(fixture.worker.dataDir);
+    expect(detail.steps[0]).not.toHaveProperty('outputs');
     const history = await caller.runs.list({ pipelineId: created.id, statuses: ['succeeded'] });
     expect(history.items.map((item) => item.id)).toEqual([runId]);
     expect(history.items[0]?.durationMs).toBeGreaterThan(0);

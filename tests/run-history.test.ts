@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../app/_server/root';
 import { RunChangeFeed } from '../app/_server/run-changes';
@@ -22,6 +24,7 @@ function caller() {
       temporal: () => Promise.reject(new Error('the run history does not reach Temporal')),
       taskQueue: 'unused',
       changes: new RunChangeFeed(database.sql),
+      dataDir: path.join(os.tmpdir(), 'pipewright-run-history-unused'),
     },
   });
 }

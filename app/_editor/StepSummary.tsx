@@ -106,7 +106,7 @@ function CleanSummary({ summary }: { summary: z.infer<typeof cleanSummarySchema>
 function TrainSummary({ summary }: { summary: z.infer<typeof trainSummarySchema> }) {
   // In the usual order (accuracy, precision, recall, f1, …), whatever order the step stored them in.
   const rank = (name: string) => {
-    const index = metricNames.indexOf(name);
+    const index = metricNames.findIndex((known) => known === name);
     return index < 0 ? metricNames.length : index;
   };
   const names = Object.keys(summary.metrics).sort((a, b) => rank(a) - rank(b));

@@ -1,5 +1,5 @@
 import { database } from './db';
-import { taskQueue } from './env';
+import { env, taskQueue } from './env';
 import { RunChangeFeed } from './run-changes';
 import type { Services } from './services';
 import { temporalClient } from './temporal';
@@ -18,5 +18,6 @@ export function appServices(): Services {
     temporal: temporalClient,
     taskQueue: taskQueue(),
     changes: globalThis.pipewrightRunChanges,
+    dataDir: env.DATA_DIR,
   };
 }

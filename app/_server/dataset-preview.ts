@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { confinedArtifactPath } from './artifact-files';
 
 export interface RowsPage {
   total: number;
@@ -11,11 +10,15 @@ export interface RowsPage {
 /**
  * A page of a dataset artifact's rows, read straight from its Parquet file: only the row groups the
  * page touches are read, so a page of a 2 GB dataset costs what a page costs. (Pure JavaScript, so
- * the app needs no DuckDB.)
+ * the app needs no DuckDB.) Only files inside DATA_DIR/artifacts are opened, whatever the row names.
  */
-export async function readRowsPage(uri: string, offset: number, limit: number): Promise<RowsPage> {
-  const file = fileURLToPath(uri);
-  if (!existsSync(file)) throw new Error('The data of this step is no longer stored');
+export async function readRowsPage(
+  uri: string,
+  dataDir: string,
+  offset: number,
+  limit: number,
+): Promise<RowsPage> {
+  const file = await confinedArtifactPath(uri, dataDir);
   const buffer = await asyncBufferFromFile(file);
   const metadata = await parquetMetadataAsync(buffer);
   const total = Number(metadata.num_rows);

@@ -12,4 +12,6 @@ export interface Services {
   changes: RunChangeFeed;
   /** The node types pipelines may use; production's when unset. Only tests set it (to add test nodes). */
   specOf?: SpecLookup;
+  /** DATA_DIR: previews and reports read only inside its artifacts/ folder, and answers name it, not its path. */
+  dataDir: string;
 }

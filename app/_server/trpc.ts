@@ -1,25 +1,59 @@
+import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { NotFoundError } from '../../db/queries/pipelines';
-import { DocumentError } from '../../pipeline/document';
+import { DocumentError, findNul } from '../../pipeline/document';
 import { CompileError } from '../../workflows/run-service';
 import type { Services } from './services';
+import { logUnexpectedError, unexpectedErrorMessage } from './unexpected-error';
 
 export interface Context {
   services: Services;
 }
 
+/** One id per failed call, shared by its log line (onError) and its answer (errorFormatter). */
+const errorIds = new WeakMap<TRPCError, string>();
+
+function errorIdOf(error: TRPCError): string {
+  let errorId = errorIds.get(error);
+  if (errorId === undefined) {
+    errorId = randomUUID();
+    errorIds.set(error, errorId);
+  }
+  return errorId;
+}
+
+/**
+ * An error nobody planned for: tRPC wraps whatever a procedure throws that is not a TRPCError
+ * (a failed query, a bug) as INTERNAL_SERVER_ERROR with that error as its cause. Its message may
+ * hold SQL, parameters or paths, so it is logged, never shown.
+ */
+function isUnexpected(error: TRPCError): boolean {
+  return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined;
+}
+
+/** The route's onError: every server-side failure (500) goes to the log under the id its answer shows. */
+export function logServerError({ error, path }: { error: TRPCError; path?: string }): void {
+  if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+  logUnexpectedError(error.cause ?? error, `tRPC ${path ?? '(no procedure)'}`, errorIdOf(error));
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  // Clients get the message, field errors for bad input and the compiler's problems; never a stack.
+  // Clients get the message, field errors for bad input and the compiler's problems; never a stack,
+  // and for an unexpected error only a generic message with the id of its log line.
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data;
     const cause = error.cause;
+    const serverError = error.code === 'INTERNAL_SERVER_ERROR';
+    const errorId = serverError ? errorIdOf(error) : undefined;
     return {
       ...shape,
+      message: errorId !== undefined && isUnexpected(error) ? unexpectedErrorMessage(errorId) : shape.message,
       data: {
         ...data,
+        errorId,
         fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : undefined,
         problems: cause instanceof CompileError ? cause.problems : undefined,
         documentIssues: cause instanceof DocumentError ? cause.issues : undefined,
@@ -41,6 +75,22 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * PostgreSQL text cannot hold NUL, and a NUL reaching a query fails it with the query's text: refuse
+ * it in any input, naming where it is.
+ */
+const rejectNul = t.middleware(async ({ getRawInput, next }) => {
+  const where = findNul(await getRawInput());
+  if (where !== undefined) {
+    const shown = where.map((part) => String(part).replaceAll('\0', '\\0')).join('.');
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `${shown || 'The input'} contains a NUL character (\\0), which Pipewright does not accept in text`,
+    });
+  }
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).use(rejectNul);
 export const createCallerFactory = t.createCallerFactory;

@@ -22,7 +22,8 @@ export function TrpcReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (operation) => operation.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+          // The server refuses batches of more than 20 calls (MAX_TRPC_BATCH_CALLS); split larger ones.
+          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 20 }),
         }),
       ],
     }),

@@ -9,8 +9,8 @@ const require = createRequire(import.meta.url);
 export const nextBin = require.resolve('next/dist/bin/next');
 
 /** Folders whose files end up in the production build. */
-const SOURCE_DIRS = ['app', 'config', 'db', 'nodes', 'workflows', 'public'];
-const SOURCE_FILES = ['next.config.mjs', 'package.json', 'tsconfig.json'];
+const SOURCE_DIRS = ['app', 'config', 'db', 'nodes', 'pipeline', 'workflows', 'public'];
+const SOURCE_FILES = ['next.config.mjs', 'proxy.ts', 'package.json', 'tsconfig.json'];
 
 /** True when there is no production build or a source file changed after it was made. */
 export function needsBuild(projectDir: string): boolean {

@@ -30,6 +30,7 @@ const services = {
   temporal: async () => session.temporal,
   taskQueue: session.taskQueue,
   changes: new RunChangeFeed(sql),
+  dataDir: session.dataDir,
 };
 const server = createHTTPServer({ router: appRouter, createContext: () => ({ services }) });
 server.listen(0, '127.0.0.1');

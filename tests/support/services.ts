@@ -15,6 +15,7 @@ export function testCaller(database: TestDatabase, worker: TestWorker) {
     taskQueue: worker.taskQueue,
     changes: new RunChangeFeed(database.sql),
     specOf: specOfWithTestNodes,
+    dataDir: worker.dataDir,
   };
   return { caller: createCallerFactory(appRouter)({ services }), services };
 }

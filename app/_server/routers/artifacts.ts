@@ -1,11 +1,9 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile, stat } from 'node:fs/promises';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getArtifact } from '../../../db/queries/artifacts';
 import { type EvaluationReport, evaluationReportSchema } from '../../../nodes/evaluate/report-schema';
-import { env } from '../env';
+import { confinedArtifactPath } from '../artifact-files';
 import { publicProcedure, router } from '../trpc';
 
 /** Reports are small (curves thinned to 200 points, at most 1000 residuals); refuse anything far larger. */
@@ -24,7 +22,7 @@ export const artifactsRouter = router({
           message: `Artifact ${input.artifactId} is a ${artifact.kind}, not a report`,
         });
       }
-      const text = await readArtifactFile(artifact.uri, env.DATA_DIR, MAX_REPORT_BYTES);
+      const text = await readArtifactFile(artifact.uri, ctx.services.dataDir, MAX_REPORT_BYTES);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -46,28 +44,9 @@ export const artifactsRouter = router({
     }),
 });
 
-/**
- * The text of an artifact file, which must be a file: URI inside DATA_DIR/artifacts: a row naming a
- * file elsewhere (`..`, a symbolic link leading out, another machine's path) is refused, not read.
- */
+/** The text of an artifact file inside DATA_DIR/artifacts (see confinedArtifactPath), refused when too large. */
 export async function readArtifactFile(uri: string, dataDir: string, maxBytes: number): Promise<string> {
-  let file: string;
-  try {
-    file = fileURLToPath(uri);
-  } catch {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'This artifact is not stored on this server' });
-  }
-  const root = await realpath(path.join(dataDir, 'artifacts')).catch(() => undefined);
-  const real = await realpath(file).catch(() => undefined);
-  if (!root || !real) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'The data of this step is no longer stored' });
-  }
-  if (!real.startsWith(root + path.sep)) {
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message: "This artifact's file lies outside the artifact folder, so it is not read",
-    });
-  }
+  const real = await confinedArtifactPath(uri, dataDir);
   const { size } = await stat(real);
   if (size > maxBytes) {
     throw new TRPCError({

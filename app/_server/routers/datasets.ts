@@ -23,12 +23,7 @@ export const datasetsRouter = router({
           message: `Artifact ${input.artifactId} is a ${artifact.kind}, not a dataset`,
         });
       }
-      const page = await readRowsPage(artifact.uri, input.offset, input.limit).catch((error: unknown) => {
-        throw new TRPCError({
-          code: 'NOT_FOUND',
-          message: error instanceof Error ? error.message : String(error),
-        });
-      });
+      const page = await readRowsPage(artifact.uri, ctx.services.dataDir, input.offset, input.limit);
       return { schema: artifact.schema, profile: artifact.profile, offset: input.offset, ...page };
     }),
 });

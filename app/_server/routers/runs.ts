@@ -5,9 +5,39 @@ import { getRunDetail, listEvaluations, listRuns } from '../../../db/queries/run
 import { runStatuses } from '../../../db/schema';
 import { mainMetric } from '../../../nodes/evaluate/main-metric';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
+import { ServerPaths } from '../server-paths';
 import { publicProcedure, router } from '../trpc';
 
 const idSchema = z.uuid();
+
+type RunDetail = NonNullable<Awaited<ReturnType<typeof getRunDetail>>>;
+
+/**
+ * A run as the API shows it: artifacts name their file relative to DATA_DIR instead of by absolute
+ * URI, steps leave out their output references (the worker's, for re-runs), and messages say
+ * DATA_DIR where they would name the server's folder.
+ */
+function withoutServerPaths(detail: RunDetail, paths: ServerPaths) {
+  return {
+    ...detail,
+    error: paths.nullableText(detail.error),
+    steps: detail.steps.map(({ outputs: _outputs, ...step }) => ({
+      ...step,
+      error: paths.nullableText(step.error),
+      message: paths.nullableText(step.message),
+      outputSummary: paths.json(step.outputSummary),
+    })),
+    events: detail.events.map((event) => ({
+      ...event,
+      message: paths.text(event.message),
+      data: paths.json(event.data),
+    })),
+    artifacts: detail.artifacts.map(({ uri, ...artifact }) => ({
+      ...artifact,
+      file: paths.relativeFile(uri),
+    })),
+  };
+}
 
 export const runsRouter = router({
   start: publicProcedure
@@ -52,9 +82,11 @@ export const runsRouter = router({
         items.map((item) => item.id),
       );
       const last = items.at(-1);
+      const paths = new ServerPaths(ctx.services.dataDir);
       return {
         items: items.map((item) => ({
           ...item,
+          error: paths.nullableText(item.error),
           durationMs: item.finishedAt ? item.finishedAt.getTime() - item.startedAt.getTime() : null,
           mainMetric: mainMetric(evaluations.filter((evaluation) => evaluation.runId === item.id)),
         })),
@@ -66,7 +98,7 @@ export const runsRouter = router({
   get: publicProcedure.input(z.object({ runId: idSchema })).query(async ({ ctx, input }) => {
     const detail = await getRunDetail(ctx.services.db, input.runId);
     if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${input.runId}` });
-    return detail;
+    return withoutServerPaths(detail, new ServerPaths(ctx.services.dataDir));
   }),
 
   cancel: publicProcedure.input(z.object({ runId: idSchema })).mutation(async ({ ctx, input }) => {

@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import { getPipeline, latestVersion } from '../../../../../db/queries/pipelines';
 import { parsePipelineDocument } from '../../../../../pipeline/document';
 import { database } from '../../../../_server/db';
+import { unexpectedErrorResponse } from '../../../../_server/unexpected-error';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+
+const pipelineId = z.uuid();
 
 /** GET /api/pipelines/:id/export: the latest version's document as a downloadable JSON file. */
 export async function GET(
@@ -11,7 +15,17 @@ export async function GET(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return Response.json({ error: 'Not a pipeline id' }, { status: 400 });
+  if (!pipelineId.safeParse(id).success) {
+    return Response.json({ error: `Not a pipeline id: ${JSON.stringify(id)}` }, { status: 400 });
+  }
+  try {
+    return await exportPipeline(id);
+  } catch (error) {
+    return unexpectedErrorResponse(error, `GET /api/pipelines/${id}/export`);
+  }
+}
+
+async function exportPipeline(id: string): Promise<Response> {
   const { db } = database();
   const [pipeline, version] = await Promise.all([getPipeline(db, id), latestVersion(db, id)]);
   if (!pipeline || !version) return Response.json({ error: `No pipeline ${id}` }, { status: 404 });

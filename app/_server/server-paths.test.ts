@@ -1,0 +1,34 @@
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ServerPaths } from './server-paths';
+
+const dataDir = '/srv/pipewright/data';
+const paths = new ServerPaths(dataDir);
+
+describe('ServerPaths', () => {
+  it('names an artifact file relative to DATA_DIR, and nothing for a file elsewhere', () => {
+    expect(paths.relativeFile(pathToFileURL(`${dataDir}/artifacts/run-1/data.parquet`).href)).toBe(
+      'artifacts/run-1/data.parquet',
+    );
+    expect(paths.relativeFile(pathToFileURL('/etc/passwd').href)).toBeNull();
+    expect(paths.relativeFile(pathToFileURL('/srv/pipewright/data-other/x').href)).toBeNull();
+    expect(paths.relativeFile('s3://bucket/data.parquet')).toBeNull();
+  });
+
+  it('writes DATA_DIR for the folder in messages and stored JSON, as a path or a file URI', () => {
+    expect(paths.text(`No file at ${dataDir}/uploads/missing.csv`)).toBe(
+      'No file at DATA_DIR/uploads/missing.csv',
+    );
+    expect(paths.text(`Wrote file://${dataDir}/artifacts/a b.parquet`)).toBe(
+      'Wrote DATA_DIR/artifacts/a b.parquet',
+    );
+    expect(paths.nullableText(null)).toBeNull();
+    expect(
+      paths.json({ files: [`${dataDir}/a.csv`, 3], nested: { at: `${dataDir}/b` }, none: null }),
+    ).toEqual({
+      files: ['DATA_DIR/a.csv', 3],
+      nested: { at: 'DATA_DIR/b' },
+      none: null,
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../runtime/launcher/web-app';
+import { type Browser, launchBrowser } from './support/browser';
+import { setUpDatabaseAndWorker } from './support/fixture';
+import { startWebApp } from './support/web-app';
+
+// A real Chromium against the production build: the pages must work under the Content-Security-Policy
+// and the Origin check, and a cross-site page must not get an upload in.
+
+const fixture = setUpDatabaseAndWorker();
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startWebApp(fixture);
+  browser = await launchBrowser();
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** A fresh page that records every script error and console error (CSP violations are console errors). */
+async function openPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
+  });
+  return { page, errors };
+}
+
+function uploadedFiles(): string[] {
+  const uploads = path.join(fixture.worker.dataDir, 'uploads');
+  return existsSync(uploads) ? readdirSync(uploads, { recursive: true }).map(String) : [];
+}
+
+describe('pages under the security headers', () => {
+  it('load, render and save with no CSP violation or script error', async () => {
+    const { page, errors } = await openPage();
+    try {
+      await page.goto(app.url);
+      await page.getByRole('button', { name: 'New pipeline' }).click();
+      // Creating a pipeline is a tRPC mutation: the Origin check let our own page through.
+      await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
+      await page.getByText('Drag a step from the left').waitFor();
+      const stored = await page.evaluate(async () => {
+        const response = await fetch('/api/uploads?name=from-the-page.csv', {
+          method: 'POST',
+          body: 'a\n1\n',
+        });
+        return { status: response.status, body: await response.json() };
+      });
+      expect(stored).toEqual({
+        status: 201,
+        body: { file: expect.stringMatching(/^uploads\/[0-9a-f-]{36}\/from-the-page\.csv$/), bytes: 4 },
+      });
+      // The app has no favicon yet; Chromium's request for one is not the page's doing.
+      expect(errors.filter((error) => !error.includes('/favicon.ico'))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('keeps a cross-site text/plain POST from storing an upload', async () => {
+    // Another site: a page served from another origin, without Pipewright's headers.
+    const site = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>');
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const address = site.address();
+    if (address === null || typeof address === 'string') throw new Error('the other site has no port');
+    const { page } = await openPage();
+    try {
+      await page.goto(`http://localhost:${address.port}/`);
+      const before = uploadedFiles();
+      await page.evaluate(async (target) => {
+        await fetch(target, {
+          method: 'POST',
+          mode: 'no-cors',
+          headers: { 'content-type': 'text/plain' },
+          body: 'stolen,data\n1,2\n',
+        });
+      }, `${app.url}/api/uploads?name=cross-site.csv`);
+      expect(uploadedFiles()).toEqual(before);
+      expect(uploadedFiles().some((file) => file.endsWith('cross-site.csv'))).toBe(false);
+    } finally {
+      await page.close();
+      site.close();
+    }
+  });
+});
