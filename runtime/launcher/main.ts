@@ -28,6 +28,7 @@ import { Supervisor } from '../supervisor/supervisor';
 import { MISSING_CLI_MESSAGE } from '../temporal-cli';
 import { startDownloadedTemporal } from '../temporal-download';
 import { waitForNamespace } from '../temporal-server';
+import { withBuildLock } from './build-lock';
 import { appComponent, type Mode, probeHost, workerComponent } from './components';
 import { waitForHealthy } from './health-wait';
 import { bold, dim, done, fail, formatSeconds, notice, step } from './report';
@@ -286,11 +287,14 @@ async function startWebApp(
   env: NodeJS.ProcessEnv,
   probeUrl: string,
 ): Promise<void> {
-  if (mode === 'start' && needsBuild(projectDir)) {
-    const startedAt = Date.now();
-    step('App', 'building the web app (first start, or sources changed; about a minute)');
-    await buildWebApp(projectDir);
-    done('App', 'production build ready', startedAt);
+  if (mode === 'start') {
+    await withBuildLock(projectDir, async () => {
+      if (!needsBuild(projectDir)) return;
+      const startedAt = Date.now();
+      step('App', 'building the web app (first start, or sources changed; about a minute)');
+      await buildWebApp(projectDir);
+      done('App', 'production build ready', startedAt);
+    });
   }
   step('App', mode === 'dev' ? 'starting the development server' : 'starting');
   await state.supervisor.add(

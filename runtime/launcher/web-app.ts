@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pickPort } from '../ports';
 import { spawnGroup, stopGroup } from '../process-group';
+import { withBuildLock } from './build-lock';
 
 const require = createRequire(import.meta.url);
 export const nextBin = require.resolve('next/dist/bin/next');
@@ -67,7 +68,9 @@ export async function startProductionApp(options: {
   env: NodeJS.ProcessEnv;
   logFile: string;
 }): Promise<RunningApp> {
-  if (needsBuild(options.projectDir)) await buildWebApp(options.projectDir);
+  await withBuildLock(options.projectDir, async () => {
+    if (needsBuild(options.projectDir)) await buildWebApp(options.projectDir);
+  });
   const port = await pickPort();
   const child = spawnGroup({
     name: 'app',
