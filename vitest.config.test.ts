@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createVitest } from 'vitest/node';
@@ -24,6 +24,32 @@ async function projectFiles(name: string): Promise<{ files: string[]; globalSetu
       files: specs.map((spec) => spec.moduleId).sort(),
       globalSetup: [project?.config.globalSetup ?? []].flat(),
     };
+  } finally {
+    await vitest.close();
+  }
+}
+
+/** Folders that hold no test of ours: dependencies, builds, local data and tools. */
+const NOT_OURS = new Set(['node_modules', '.next', '.data', '.tools', '.git']);
+
+/** Every *.test.ts and *.test.tsx file in the repository, found by walking it (not by vitest's globs). */
+function testFilesOnDisk(folder = root): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) return NOT_OURS.has(entry.name) ? [] : testFilesOnDisk(full);
+    return /\.test\.tsx?$/.test(entry.name) ? [full] : [];
+  });
+}
+
+/** The names of the projects whose globs take a file, which need not exist. */
+async function projectsTaking(relativePaths: string[]): Promise<string[][]> {
+  const vitest = await createVitest('test', { run: false, watch: false, config: 'vitest.config.ts' });
+  try {
+    return relativePaths.map((file) =>
+      vitest.projects
+        .filter((project) => project.matchesTestGlob(path.join(root, file), () => ''))
+        .map((project) => project.name),
+    );
   } finally {
     await vitest.close();
   }
@@ -66,9 +92,31 @@ describe('vitest projects', () => {
 
     expect(unit.files).toContain(path.join(root, 'ml/matrix.test.ts'));
     expect(integration.files).toContain(path.join(root, 'tests/engine.test.ts'));
-    expect(browser.files).toEqual([path.join(root, 'tests/e2e/editor.test.ts')]);
+    expect(browser.files).toContain(path.join(root, 'tests/e2e/editor.test.ts'));
     const all = [...unit.files, ...integration.files, ...browser.files];
     expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(testFilesOnDisk().sort());
+  });
+
+  it('put a test file in the project its place names, whatever its folder or extension', async () => {
+    const files = {
+      'ml/matrix.test.ts': 'unit',
+      'app/_components/format.test.tsx': 'unit',
+      'vitest.config.test.ts': 'unit',
+      'nodes/ingest/postgres.integration.test.ts': 'integration',
+      'app/_editor/canvas.integration.test.tsx': 'integration',
+      'tests/engine.test.ts': 'integration',
+      'tests/api/routes.test.ts': 'integration',
+      'tests/support/ports.test.ts': 'integration',
+      'tests/page.test.tsx': 'integration',
+      'tests/e2e/editor.test.ts': 'browser',
+      'tests/e2e/flows/template.test.ts': 'browser',
+      'tests/e2e/zoom.test.tsx': 'browser',
+    };
+    const taken = await projectsTaking(Object.keys(files));
+    expect(Object.fromEntries(Object.keys(files).map((file, index) => [file, taken[index]]))).toEqual(
+      Object.fromEntries(Object.entries(files).map(([file, project]) => [file, [project]])),
+    );
   });
 
   it('keep unit test files away from the helpers that need PostgreSQL or Temporal', async () => {

@@ -1,7 +1,9 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSteps } from '../db/schema';
 import { runCli } from './support/cli';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
@@ -107,7 +109,22 @@ describe('pipewright CLI', () => {
       ['ingest', 'test.source', 'succeeded'],
       ['evaluate', 'test.transform', 'succeeded'],
     ]);
-    expect(report.steps[0].durationMs).toBeGreaterThanOrEqual(0);
+    // Each step's duration is the one its row records, from its start to its finish.
+    const stored = await fixture.database.db
+      .select({ nodeId: runSteps.nodeId, startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
+      .from(runSteps)
+      .where(eq(runSteps.runId, report.runId));
+    const storedDurations = Object.fromEntries(
+      stored.map((step) => [
+        step.nodeId,
+        step.startedAt && step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : null,
+      ]),
+    );
+    expect(
+      Object.fromEntries(
+        report.steps.map((step: { nodeId: string; durationMs: number }) => [step.nodeId, step.durationMs]),
+      ),
+    ).toEqual(storedDurations);
     expect(report.metrics).toEqual({ evaluate: { score: 0.93 } });
 
     // Running the unchanged file again reuses its pipeline version; the run list shows both runs.

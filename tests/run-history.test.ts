@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../app/_server/root';
 import { RunChangeFeed } from '../app/_server/run-changes';
@@ -93,6 +94,75 @@ describe('run history', () => {
       [byR2, { name: 'r2', value: 0.75 }],
       [byAccuracy, { name: 'accuracy', value: 0.9 }],
       [byGate, { name: 'f1', value: 0.8 }],
+    ]);
+  });
+
+  it("shows a re-run's metric from the run its evaluate step was reused from", async () => {
+    const created = await createPipeline(database.db, { name: 'Reused', graph: evaluated([]) });
+    const pipelineId = created.pipeline.id;
+    const source = await storedRun(
+      created.version.id,
+      pipelineId,
+      { rows: 30, metrics: { accuracy: 0.875 } },
+      '2026-01-02T10:00:00Z',
+    );
+    const [rerun] = await database.db
+      .insert(runs)
+      .values({
+        pipelineId,
+        pipelineVersionId: created.version.id,
+        workflowId: 'history-rerun',
+        status: 'succeeded',
+        rerunOfRunId: source,
+        startedAt: new Date('2026-01-02T11:00:00Z'),
+        finishedAt: new Date('2026-01-02T11:00:01Z'),
+      })
+      .returning();
+    if (!rerun) throw new Error('no run row');
+    await database.db.insert(runSteps).values(
+      ['train', 'check'].map((nodeId) => ({
+        runId: rerun.id,
+        nodeId,
+        nodeType: nodeId === 'check' ? 'evaluate' : 'train',
+        status: 'cached' as const,
+        reusedFromRunId: source,
+      })),
+    );
+
+    const history = await caller().runs.list({ pipelineId });
+    expect(history.items.map((item) => [item.id, item.mainMetric])).toEqual([
+      [rerun.id, { name: 'accuracy', value: 0.875 }],
+      [source, { name: 'accuracy', value: 0.875 }],
+    ]);
+  });
+
+  it('resolves a gate on a parameter from the run: its value, else the default', async () => {
+    const graph = pipelineDoc(
+      [
+        { id: 'train', type: 'train' },
+        {
+          id: 'check',
+          type: 'evaluate',
+          config: { gates: [{ metric: { $param: 'metric' }, operator: '>=', value: 0.5 }] },
+        },
+      ],
+      ['train.model->check.model'],
+      [{ name: 'metric', type: 'string', default: 'f1', description: '' }],
+    );
+    const created = await createPipeline(database.db, { name: 'Parameterised gate', graph });
+    const pipelineId = created.pipeline.id;
+    const summary = { rows: 30, metrics: { accuracy: 0.9, f1: 0.8, roc_auc: 0.95 } };
+    const byDefault = await storedRun(created.version.id, pipelineId, summary, '2026-01-03T10:00:00Z');
+    const byValue = await storedRun(created.version.id, pipelineId, summary, '2026-01-03T11:00:00Z');
+    await database.db
+      .update(runs)
+      .set({ parameters: { metric: 'roc_auc' } })
+      .where(eq(runs.id, byValue));
+
+    const history = await caller().runs.list({ pipelineId });
+    expect(history.items.map((item) => [item.id, item.mainMetric])).toEqual([
+      [byValue, { name: 'roc_auc', value: 0.95 }],
+      [byDefault, { name: 'f1', value: 0.8 }],
     ]);
   });
 });

@@ -6,16 +6,42 @@
 const significant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
 const significant3 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 const large = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const exact = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+/** From here up a number is written with an exponent: 1e200 in full is 201 digits and 66 commas. */
+const HUGE = 1e15;
+/** Below this (and above zero) too: 0.0000001 is easier to misread than 1e-7. */
+const TINY = 1e-6;
 // Cells show more of the stored value, and no thousands separators, so a column of ids reads as ids.
 const cellFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6, useGrouping: false });
 
-/** 4 significant digits (3 with `short`), whole numbers from 10 000 up; null as an en dash. */
+/**
+ * 4 significant digits (3 with `short`), whole numbers from 10 000 up, exponents from 1e15 up and
+ * below 1e-6; null as an en dash.
+ */
 export function formatNumber(value: number | null | undefined, short = false): string {
   if (value === null || value === undefined) return '–';
   if (!Number.isFinite(value)) return String(value);
+  if (needsExponent(value)) return exponentText(value, short ? 2 : 3);
   if (Math.abs(value) >= 10_000) return large.format(value);
-  if (value !== 0 && Math.abs(value) < 1e-6) return value.toExponential(short ? 1 : 2);
   return (short ? significant3 : significant).format(value);
+}
+
+/** A number as an author typed it (a field's allowed range): up to 6 decimals, exponents as above. */
+export function formatExactNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return needsExponent(value) ? exponentText(value, 6) : exact.format(value);
+}
+
+function needsExponent(value: number): boolean {
+  const size = Math.abs(value);
+  return size >= HUGE || (size > 0 && size < TINY);
+}
+
+/** "1.23e-7", "1e200": at most `digits` decimals in the mantissa, no trailing zeros, no "+". */
+function exponentText(value: number, digits: number): string {
+  const [mantissa = '', exponent = ''] = value.toExponential(digits).split('e');
+  const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
+  return `${trimmed}e${exponent.replace('+', '')}`;
 }
 
 /** A whole count with thousands separators. */
@@ -28,12 +54,19 @@ export function formatLabel(label: string | number | boolean): string {
   return typeof label === 'string' ? label : String(label);
 }
 
-/** A duration: milliseconds under a second, minutes and seconds from a minute up. */
+/**
+ * A duration: milliseconds under a second, seconds to 3 significant digits under a minute, minutes
+ * and whole seconds from a minute up. Each unit is chosen after rounding, so 59.97 s reads "1 min 0 s",
+ * not "60 s", and 119.6 s reads "2 min 0 s", not "1 min 60 s".
+ */
 export function formatSeconds(seconds: number): string {
-  if (seconds < 1) return `${Math.round(seconds * 1000)}\u00a0ms`;
-  if (seconds < 60) return `${formatNumber(seconds, true)}\u00a0s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}\u00a0min ${Math.round(seconds - minutes * 60)}\u00a0s`;
+  if (!Number.isFinite(seconds)) return '–';
+  const milliseconds = Math.round(seconds * 1000);
+  if (milliseconds < 1000) return `${milliseconds}\u00a0ms`;
+  const shown = Number(seconds.toPrecision(3));
+  if (shown < 60) return `${formatNumber(shown, true)}\u00a0s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}\u00a0min ${whole % 60}\u00a0s`;
 }
 
 /** A share as a percentage: one decimal below 10%, "<0.1%" for a tiny share that is not none. */

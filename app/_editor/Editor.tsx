@@ -194,7 +194,8 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             title="Arrange the steps left to right"
             onClick={() => {
               useEditor.getState().layout();
-              requestAnimationFrame(() => void frame());
+              // Framing waits for cards to measure: an empty canvas has none to wait for.
+              if (doc.nodes.length) requestAnimationFrame(() => void frame());
             }}
           >
             Auto-layout

@@ -2,6 +2,7 @@
 
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { nodeSpec } from '../../nodes/specs';
+import { formatSeconds } from '../_components/format';
 import type { StepView } from './use-run-view';
 
 export interface StepNodeData extends Record<string, unknown> {
@@ -105,10 +106,7 @@ function portTop(index: number, count: number): string {
 function durationOf(step: StepView | undefined): string | undefined {
   if (!step?.startedAt) return undefined;
   const end = step.finishedAt ? new Date(step.finishedAt).getTime() : Date.now();
-  const seconds = (end - new Date(step.startedAt).getTime()) / 1000;
-  return seconds < 60
-    ? `${seconds.toFixed(1)} s`
-    : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  return formatSeconds((end - new Date(step.startedAt).getTime()) / 1000);
 }
 
 function categoryText(category: string): string {

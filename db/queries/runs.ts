@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client';
 import {
   artifacts,
@@ -91,26 +92,30 @@ export async function runWithSteps(db: Database, runId: string) {
 }
 
 /**
- * The finished evaluate steps of some runs, in the order they ran, each with its summary and the
- * metric its node's first gate names in the version the run ran (for the run history's main metric).
+ * The finished evaluate steps of some runs, in the order they ran, each with its summary, the
+ * metric its node's first gate names in the version the run ran, and the run's parameter values and
+ * declarations (a gate may name its metric through a parameter), for the run history's main metric.
+ * A step reused from an earlier run stores no summary of its own: it reads the summary of the step
+ * it was reused from, which is the one that executed.
  */
 export async function listEvaluations(db: Database, runIds: string[]) {
   if (runIds.length === 0) return [];
+  const source = alias(runSteps, 'source_step');
+  const summary = sql<unknown>`coalesce(${runSteps.outputSummary}, ${source.outputSummary})`;
   return db
     .select({
       runId: runSteps.runId,
-      summary: runSteps.outputSummary,
+      summary,
       gatedMetric: sql<unknown>`jsonb_path_query_first(${pipelineVersions.graph}, '$.nodes[*] ? (@.id == $id).config.gates[0].metric', jsonb_build_object('id', ${runSteps.nodeId}::text))`,
+      parameters: runs.parameters,
+      declaredParameters: sql<unknown>`${pipelineVersions.graph} -> 'parameters'`,
     })
     .from(runSteps)
     .innerJoin(runs, eq(runs.id, runSteps.runId))
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+    .leftJoin(source, and(eq(source.runId, runSteps.reusedFromRunId), eq(source.nodeId, runSteps.nodeId)))
     .where(
-      and(
-        inArray(runSteps.runId, runIds),
-        eq(runSteps.nodeType, 'evaluate'),
-        isNotNull(runSteps.outputSummary),
-      ),
+      and(inArray(runSteps.runId, runIds), eq(runSteps.nodeType, 'evaluate'), sql`${summary} is not null`),
     )
     .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
 }

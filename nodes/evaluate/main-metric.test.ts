@@ -26,10 +26,33 @@ describe('mainMetric', () => {
       name: 'accuracy',
       value: 0.93,
     });
-    expect(mainMetric([{ summary: classification, gatedMetric: { $param: 'metric' } }])).toEqual({
+    expect(mainMetric([{ summary: classification, gatedMetric: 42 }])).toEqual({
       name: 'accuracy',
       value: 0.93,
     });
+  });
+
+  it("resolves a gate on a parameter from the run's value, else the declared default", () => {
+    const gatedMetric = { $param: 'metric' };
+    const declaredParameters = [{ name: 'metric', type: 'string', default: 'f1' }];
+    expect(
+      mainMetric([
+        { summary: classification, gatedMetric, parameters: { metric: 'roc_auc' }, declaredParameters },
+      ]),
+    ).toEqual({ name: 'roc_auc', value: 0.97 });
+    expect(
+      mainMetric([{ summary: classification, gatedMetric, parameters: {}, declaredParameters }]),
+    ).toEqual({ name: 'f1', value: 0.91 });
+    expect(
+      mainMetric([
+        {
+          summary: classification,
+          gatedMetric: { $param: 'constructor' },
+          parameters: {},
+          declaredParameters,
+        },
+      ]),
+    ).toEqual({ name: 'accuracy', value: 0.93 });
   });
 
   it('reads the first evaluate step that has one, and gives null without any', () => {

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../ml/random';
 import { fitModel } from './fit-model';
-import { closeTrainingPool, fitOffThread } from './fit-pool';
+import { closeTrainingPool, fitOffThread, fitTaskCounts } from './fit-pool';
 import type { FitTask, Hyperparameters } from './fit-task';
 
 afterAll(() => closeTrainingPool());
@@ -40,6 +40,12 @@ function boostingTask(hyperparameters: Partial<Hyperparameters>, complete = fals
   };
 }
 
+/** Polls until the pool holds no training task; gives the counts then. */
+async function fitTasksSettled(): Promise<{ pending: number; completed: number }> {
+  while (fitTaskCounts().pending > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  return fitTaskCounts();
+}
+
 const quietly = { signal: new AbortController().signal, onProgress: () => {} };
 
 describe('training pool, gradient boosting with helper threads', () => {
@@ -51,17 +57,26 @@ describe('training pool, gradient boosting with helper threads', () => {
   });
 
   it('stops when cancelled, and frees the threads for the next fits', async () => {
+    // The helpers of the fits before return by themselves once their fit has ended.
+    await fitTasksSettled();
     const controller = new AbortController();
     let reports = 0;
+    let atCancel = { pending: 0, completed: 0 };
     const training = fitOffThread(boostingTask({ maxIterations: 5000, earlyStopping: 'off' }), {
       signal: controller.signal,
       onProgress: () => {
         reports++;
-        if (reports === 5) controller.abort();
+        if (reports !== 5) return;
+        atCancel = fitTaskCounts();
+        controller.abort();
       },
     });
     await expect(training).rejects.toThrow(/abort/i);
-    const atCancel = reports;
+    // The fit and its helpers, one per thread up to 4, were on the pool when it was cancelled; all
+    // of them are stopped, not left running their 5,000 iterations.
+    expect(atCancel.pending).toBe(Math.min(availableParallelism(), 4));
+    // None of them ran to its end: each was stopped when its thread was terminated.
+    expect(await fitTasksSettled()).toEqual({ pending: 0, completed: atCancel.completed });
     // Every thread takes new work: a forest with a tree per thread is split over all of them, and a
     // boosting fit gets its helpers. Had the cancelled fit's threads been left running its 5,000
     // iterations, the forest would wait behind them past the test's timeout.
@@ -72,8 +87,5 @@ describe('training pool, gradient boosting with helper threads', () => {
     };
     const fitted = await fitOffThread(forest, quietly);
     expect(fitted.algorithm === 'random_forest' && fitted.model.trees.length).toBe(threads);
-    await fitOffThread(boostingTask({ maxIterations: 3 }), quietly);
-    // By now a thread still running the cancelled fit would have reported progress.
-    expect(reports).toBe(atCancel);
   });
 });

@@ -8,6 +8,30 @@ import { type HelperLink, linkHelpers } from './boosting-helpers';
 import { type FitProgress, type FitTask, fitProgressSchema } from './fit-task';
 
 let pool: Piscina | undefined;
+/**
+ * Tasks this module gave the pool (fits, forest shares and boosting helpers): how many are queued
+ * or running, and how many ran to the end. Piscina settles an aborted task by terminating its
+ * thread, without completing it: after a cancel, `pending` falls back to 0 with `completed`
+ * unchanged only if every share and helper of the cancelled fit was stopped.
+ */
+const taskCounts = { pending: 0, completed: 0 };
+
+/** A snapshot of the training tasks' counts (what tests of cancellation observe). */
+export function fitTaskCounts(): { pending: number; completed: number } {
+  return { ...taskCounts };
+}
+
+/** Runs a task on the training pool, counted in fitTaskCounts. */
+async function runOnPool(task: unknown, options: Parameters<Piscina['run']>[1]): Promise<unknown> {
+  taskCounts.pending++;
+  try {
+    const result: unknown = await trainingPool().run(task, options);
+    taskCounts.completed++;
+    return result;
+  } finally {
+    taskCounts.pending--;
+  }
+}
 
 /**
  * Training threads, one per core, started on first use. Threads load TypeScript through tsx, as
@@ -77,8 +101,7 @@ async function fitBoosting(
   const failed = new AbortController();
   const helperSignal = AbortSignal.any([cancel, failed.signal]);
   for (const start of starts)
-    trainingPool()
-      .run(start, { name: 'helpBoosting', transferList: [start.port], signal: helperSignal })
+    runOnPool(start, { name: 'helpBoosting', transferList: [start.port], signal: helperSignal })
       // A helper that fails tells the fit through the link, which fails with its message; an
       // aborted helper is one this function stopped.
       .catch(() => {});
@@ -134,7 +157,7 @@ async function runTask(
   port1.on('message', (message: unknown) => onProgress(fitProgressSchema.parse(message)));
   try {
     const transferList = [port2, ...(helpers?.ports ?? [])];
-    return await trainingPool().run({ task, port: port2, helpers }, { transferList, signal });
+    return await runOnPool({ task, port: port2, helpers }, { transferList, signal });
   } finally {
     port1.close();
   }

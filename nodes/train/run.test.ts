@@ -6,7 +6,7 @@ import { csvDataset } from '../../tests/support/test-dataset';
 import type { ArtifactRef } from '../_kit/artifact-ref';
 import { readModelArtifact } from '../_model/model-artifact';
 import { nodeRuns } from '../runs';
-import { closeTrainingPool } from './fit-pool';
+import { closeTrainingPool, fitTaskCounts } from './fit-pool';
 
 const harness = new NodeHarness();
 let breastCancer: ArtifactRef;
@@ -24,6 +24,12 @@ afterAll(async () => {
   await closeTrainingPool();
   harness.cleanup();
 });
+
+/** Polls until the pool holds no training task; gives the counts then. */
+async function fitTasksSettled(): Promise<{ pending: number; completed: number }> {
+  while (fitTaskCounts().pending > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  return fitTaskCounts();
+}
 
 function fail(): never {
   throw new Error('a step gave no output');
@@ -53,7 +59,7 @@ describe('train', () => {
 
   it('stops the training threads when cancelled', async () => {
     const controller = new AbortController();
-    let reports = 0;
+    let atCancel = { pending: 0, completed: 0 };
     const training = harness.run(
       nodeRuns.train,
       { target: 'target', algorithm: 'random_forest', trees: 2000 },
@@ -61,17 +67,20 @@ describe('train', () => {
       {
         signal: controller.signal,
         progress: (fraction) => {
-          reports++;
-          if (fraction > 0.12) controller.abort();
+          if (fraction <= 0.12 || controller.signal.aborted) return;
+          atCancel = fitTaskCounts();
+          controller.abort();
         },
       },
     );
     await expect(training).rejects.toThrow(/abort/i);
-    const atCancel = reports;
-    // The threads were terminated, not left growing 2000 trees: the next fit, a tree per thread,
-    // gets every one of them (it would otherwise queue behind the cancelled one past the test's
-    // timeout), and no progress of the cancelled fit comes after the abort.
+    // The forest was split over every thread; each share is stopped, not left growing its trees.
     const threads = availableParallelism();
+    expect(atCancel.pending).toBe(threads);
+    // None of them ran to its end: each was stopped when its thread was terminated.
+    expect(await fitTasksSettled()).toEqual({ pending: 0, completed: atCancel.completed });
+    // The next fit, a tree per thread, gets every thread (it would otherwise queue behind the
+    // cancelled one past the test's timeout).
     const next = await harness.run(
       nodeRuns.train,
       { target: 'target', algorithm: 'random_forest', trees: threads },
@@ -79,7 +88,6 @@ describe('train', () => {
     );
     const model = await readModelArtifact(new URL(next.outputs.model?.uri ?? '').pathname);
     expect(model.fitted.algorithm === 'random_forest' && model.fitted.model.trees.length).toBe(threads);
-    expect(reports).toBe(atCancel);
   });
 
   it('names the problem: text feature, one class, missing values, unknown target', async () => {

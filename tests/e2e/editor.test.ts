@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import { startWebApp } from '../support/web-app';
 
 const fixture = setUpDatabaseAndWorker();
 const failures = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-failures');
+/** Screenshots a test takes on purpose, for a reader to look at. */
+const screenshots = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-screenshots');
 let app: RunningApp;
 let browser: Browser;
 
@@ -22,24 +24,58 @@ afterAll(async () => {
 });
 
 /**
- * Runs a browser test on a fresh page, saving a screenshot when it fails. The test fails too when
- * the page threw or logged an error, even if everything it looked for was there.
+ * Runs a browser test on a fresh page, saving a screenshot when it fails (unless the failure is the
+ * one the test expects: `expectFailure`). The test fails too when the page threw or logged an
+ * error, even if everything it looked for was there.
  */
-async function onPage(name: string, test: (page: Page) => Promise<void>): Promise<void> {
+async function onPage(
+  name: string,
+  test: (page: Page) => Promise<void>,
+  options: { expectFailure?: boolean } = {},
+): Promise<void> {
   const page = await browser.context.newPage();
   const pageErrors = watchPageErrors(page);
   try {
     await test(page);
     if (pageErrors.length) throw new Error(`The page reported errors:\n${pageErrors.join('\n')}`);
   } catch (error) {
-    mkdirSync(failures, { recursive: true });
-    await page.screenshot({ path: path.join(failures, `${name}.png`), fullPage: true }).catch(() => {});
+    if (!options.expectFailure) await saveScreenshot(page, path.join(failures, `${name}.png`));
     if (pageErrors.length && error instanceof Error && !error.message.startsWith('The page reported'))
       error.message += `\nBrowser errors:\n${pageErrors.slice(0, 5).join('\n')}`;
     throw error;
   } finally {
     await page.close();
   }
+}
+
+async function saveScreenshot(page: Page, file: string): Promise<void> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+}
+
+/**
+ * Records every transform React Flow gives its viewport, from the page's first script on: the
+ * framing of a pipeline shows as the transforms after the initial one.
+ */
+function recordViewportTransforms(): void {
+  const seen: string[] = [];
+  Object.defineProperty(window, 'pipewrightViewportTransforms', { value: seen });
+  new MutationObserver(() => {
+    const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
+    const transform = viewport?.style.transform;
+    if (transform && transform !== seen.at(-1)) seen.push(transform);
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+}
+
+async function viewportTransforms(page: Page): Promise<string[]> {
+  const seen: unknown = await page.evaluate(() => Reflect.get(window, 'pipewrightViewportTransforms'));
+  return Array.isArray(seen) ? seen.filter((each) => typeof each === 'string') : [];
+}
+
+/** The zoom in a transform such as "translate(40px, 229px) scale(0.8)". */
+function zoomOf(transform: string | undefined): number {
+  const match = /scale\(([\d.]+)\)/.exec(transform ?? '');
+  return match ? Number(match[1]) : Number.NaN;
 }
 
 /** Drags with real mouse events: press on `from`, move in steps, release over `to`. */
@@ -82,25 +118,71 @@ async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
 
 describe('editor in Chromium', () => {
   it('fails a test whose page throws or logs an error', async () => {
-    const thrown = onPage('deliberate-page-error', async (page) => {
-      await page.goto(app.url);
-      const raised = page.waitForEvent('pageerror');
-      await page.evaluate(() => {
-        setTimeout(() => {
-          throw new Error('deliberate failure');
+    for (const name of ['deliberate-page-error', 'deliberate-console-error'])
+      rmSync(path.join(failures, `${name}.png`), { force: true });
+    const thrown = onPage(
+      'deliberate-page-error',
+      async (page) => {
+        await page.goto(app.url);
+        const raised = page.waitForEvent('pageerror');
+        await page.evaluate(() => {
+          setTimeout(() => {
+            throw new Error('deliberate failure');
+          });
         });
-      });
-      await raised;
-    });
+        await raised;
+      },
+      { expectFailure: true },
+    );
     await expect(thrown).rejects.toThrow('The page reported errors:\nUncaught: deliberate failure');
-    const logged = onPage('deliberate-console-error', async (page) => {
-      await page.goto(app.url);
-      const reported = page.waitForEvent('console', (message) => message.text() === 'deliberately logged');
-      await page.evaluate(() => console.error('deliberately logged'));
-      await reported;
-    });
+    const logged = onPage(
+      'deliberate-console-error',
+      async (page) => {
+        await page.goto(app.url);
+        const reported = page.waitForEvent('console', (message) => message.text() === 'deliberately logged');
+        await page.evaluate(() => console.error('deliberately logged'));
+        await reported;
+      },
+      { expectFailure: true },
+    );
     await expect(logged).rejects.toThrow('The page reported errors:\nConsole error: deliberately logged');
+    // An expected failure leaves no failure screenshot behind.
+    expect(existsSync(path.join(failures, 'deliberate-page-error.png'))).toBe(false);
+    expect(existsSync(path.join(failures, 'deliberate-console-error.png'))).toBe(false);
   }, 60_000);
+
+  it('opens a template at a legible zoom with its first step in view, setting the view once', async () => {
+    await onPage('template-zoom', async (page) => {
+      await page.addInitScript(recordViewportTransforms);
+      await page.goto(app.url);
+      await page.getByRole('button', { name: 'From template: Classification' }).click();
+      await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
+      const first = page.getByTestId('node-Load dataset');
+      await first.waitFor();
+      // Framed once the viewport has left the canvas's start, translate(40px, 40px) scale(1).
+      await expect
+        .poll(async () => (await viewportTransforms(page)).length, { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(2);
+      const framings = (await viewportTransforms(page)).slice(1);
+      expect(framings).toHaveLength(1);
+      const zoom = zoomOf(
+        await page.locator('.react-flow__viewport').evaluate((element) => element.style.transform),
+      );
+      expect(zoom).toBe(zoomOf(framings[0]));
+      expect(zoom).toBeGreaterThanOrEqual(0.8);
+      expect(zoom).toBeLessThanOrEqual(1);
+
+      const pane = await page.locator('.react-flow__pane').boundingBox();
+      const title = await first.locator('.step-title').boundingBox();
+      if (!pane || !title) throw new Error('the canvas or the first card is not on screen');
+      expect(await first.locator('.step-title').textContent()).toBe('Load dataset');
+      expect(title.x).toBeGreaterThanOrEqual(pane.x);
+      expect(title.y).toBeGreaterThanOrEqual(pane.y);
+      expect(title.x + title.width).toBeLessThanOrEqual(pane.x + pane.width);
+      expect(title.y + title.height).toBeLessThanOrEqual(pane.y + pane.height);
+      await saveScreenshot(page, path.join(screenshots, 'template-framed.png'));
+    });
+  }, 120_000);
 
   it('builds a classification pipeline from an empty canvas, runs it live and shows the confusion matrix', async () => {
     await onPage('build-and-run', async (page) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type FieldHint, type NodeSpec, type Widget, widgetSchema } from '../../../nodes/_kit/define-node';
 import type { ParameterType } from '../../../pipeline/document';
 import { findParameterUses, touchesUnknown } from '../../../pipeline/parameters';
+import { formatExactNumber } from '../format';
 import {
   exampleOf,
   type JsonSchema,
@@ -325,8 +326,6 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
-
 /** The allowed range of a number field in a few characters: "1 – 64", "> 0 and < 1", "≥ 0". */
 export function rangeText(
   field: Pick<FormField, 'min' | 'max' | 'exclusiveMin' | 'exclusiveMax' | 'valueType'>,
@@ -335,11 +334,11 @@ export function rangeText(
   const whole = field.valueType === 'integer' ? 'Whole number' : '';
   let range = '';
   if (min !== undefined && max !== undefined && !field.exclusiveMin && !field.exclusiveMax) {
-    range = `${numberFormat.format(min)} – ${numberFormat.format(max)}`;
+    range = `${formatExactNumber(min)} – ${formatExactNumber(max)}`;
   } else {
     const parts: string[] = [];
-    if (min !== undefined) parts.push(`${field.exclusiveMin ? '>' : '≥'} ${numberFormat.format(min)}`);
-    if (max !== undefined) parts.push(`${field.exclusiveMax ? '<' : '≤'} ${numberFormat.format(max)}`);
+    if (min !== undefined) parts.push(`${field.exclusiveMin ? '>' : '≥'} ${formatExactNumber(min)}`);
+    if (max !== undefined) parts.push(`${field.exclusiveMax ? '<' : '≤'} ${formatExactNumber(max)}`);
     range = parts.join(' and ');
   }
   if (whole && range) return `${whole}, ${range}`;

@@ -42,6 +42,13 @@ describe('widget map', () => {
     expect(widgetKind(constantField(), 3)).toBe('scalar');
   });
 
+  it('shows a list whose entries have no known shape as JSON', () => {
+    const { item: _shape, ...shapeless } = field('clean', 'operations');
+    expect(widgetKind(shapeless, undefined)).toBe('json');
+    expect(widgetKind(shapeless, [])).toBe('json');
+    expect(widgetKind(shapeless, [{ op: 'drop' }])).toBe('json');
+  });
+
   it('renders every node type with each field named: a label for its control, a legend or a caption', () => {
     for (const [type, spec] of Object.entries(nodeSpecs)) {
       const html = renderToStaticMarkup(

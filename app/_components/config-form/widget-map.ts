@@ -57,6 +57,8 @@ export const widgetsByKind: Record<WidgetKind, WidgetEntry> = {
 
 export function widgetKind(field: FormField, current: unknown): WidgetKind {
   if (parameterReference(current) !== undefined) return 'parameter';
+  // A list is edited entry by entry only when the shape of its entries is known (fields.ts).
+  if (field.widget === 'list' && field.item === undefined) return 'json';
   if (!fitsWidget(field, current)) return 'json';
   if (field.widget === 'text' && field.valueType === 'unknown') return 'scalar';
   return field.widget;

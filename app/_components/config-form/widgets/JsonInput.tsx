@@ -3,7 +3,8 @@
 import { type KeyboardEvent, useLayoutEffect, useRef } from 'react';
 import { fitsWidget, formatJson, parseJsonText, sameValue } from '../values';
 import { useDraft } from './CommitText';
-import { defaultText, type WidgetProps } from './widget-props';
+import { defaultText } from './default-text';
+import type { WidgetProps } from './widget-props';
 
 /**
  * JSON (lists of operations, gates, conditions): edited as text and parsed when the textarea is left

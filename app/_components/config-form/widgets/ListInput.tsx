@@ -17,7 +17,7 @@ function isEntry(value: unknown): value is Entry {
  */
 export function ListInput({ field, current, set, control, label, problems, renderField }: WidgetProps) {
   const { item } = field;
-  // A field is a list only with the shape of its entries (fields.ts); without one it shows as JSON.
+  // widgetKind shows a list without the shape of its entries as JSON, so this one always has it.
   if (!item) return null;
   const { id } = control;
   const entries = Array.isArray(current) ? current.filter(isEntry) : [];

@@ -1,8 +1,9 @@
 'use client';
 
 import { parseNumberText } from '../values';
+import { defaultText } from './default-text';
 import { useText } from './use-text';
-import { defaultText, type WidgetProps } from './widget-props';
+import type { WidgetProps } from './widget-props';
 
 /**
  * A number keeps its own text while typed ("0." or "-" are on the way to a number); a number is

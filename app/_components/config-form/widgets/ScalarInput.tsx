@@ -2,7 +2,8 @@
 
 import { parseValue } from '../condition-model';
 import { CommitText } from './CommitText';
-import { defaultText, type WidgetProps } from './widget-props';
+import { defaultText } from './default-text';
+import type { WidgetProps } from './widget-props';
 
 /** A constant that may be text, a number or true/false: a number when the text is exactly one. */
 export function ScalarInput({ field, current, set, control }: WidgetProps) {

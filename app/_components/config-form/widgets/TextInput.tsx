@@ -1,7 +1,8 @@
 'use client';
 
+import { defaultText } from './default-text';
 import { useText } from './use-text';
-import { defaultText, type WidgetProps } from './widget-props';
+import type { WidgetProps } from './widget-props';
 
 function textValue(text: string): string | undefined {
   return text === '' ? undefined : text;

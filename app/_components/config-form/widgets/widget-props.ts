@@ -44,9 +44,3 @@ export interface WidgetProps {
   /** A JSON draft that does not parse (or undefined once it does): the row shows it with the problems. */
   onDraftError: (message: string | undefined) => void;
 }
-
-/** The field's default as placeholder text; empty when it has none. */
-export function defaultText(field: FormField): string {
-  if (!field.hasDefault || field.default === undefined) return '';
-  return typeof field.default === 'string' ? field.default : JSON.stringify(field.default);
-}
