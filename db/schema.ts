@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -193,4 +194,21 @@ export const artifacts = pgTable(
     check('artifacts_bytes_nonnegative', sql`${table.bytes} >= 0`),
     check('artifacts_sha256_hex', sql`${table.sha256} ~ '^[0-9a-f]{64}$'`),
   ],
+);
+
+/**
+ * One row naming this database. The orphan sweep (workflows/orphan-sweep.ts) writes its id beside
+ * the artifacts and sweeps only where the two agree, so a worker pointed at a fresh or another
+ * database never deletes the files of this one's runs. The id is a random uuid, not the server's
+ * system identifier: it tells apart two databases on one server, and survives a dump and restore.
+ */
+export const databaseIdentity = pgTable(
+  'database_identity',
+  {
+    /** Always true: the primary key that allows one row. */
+    single: boolean('single').primaryKey().default(true),
+    id: uuid('id').notNull().defaultRandom(),
+    createdAt: createdAt(),
+  },
+  (table) => [check('database_identity_one_row', sql`${table.single}`)],
 );

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { artifactOwners } from '../db/queries/artifacts';
+import type { Database } from '../db/client';
+import { artifactOwners, databaseId } from '../db/queries/artifacts';
 import { artifacts, runEvents, runSteps, runs } from '../db/schema';
 import { writeDataset } from '../nodes/_data/dataset-output';
 import { Duck } from '../nodes/_data/duck';
@@ -23,9 +24,10 @@ import { isTemporaryName } from '../nodes/_kit/atomic-file';
 import type { NodeContext } from '../nodes/_kit/context';
 import { writeJsonArtifact } from '../nodes/_kit/json-artifact';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
-import { sweepOrphanArtifacts } from '../nodes/_kit/orphan-sweep';
+import { DATABASE_MARKER, type SweepDatabase, sweepOrphanArtifacts } from '../workflows/orphan-sweep';
 import type { RunResult } from '../workflows/pipeline.types';
 import { rerun } from '../workflows/run-service';
+import { createTestDatabase } from './support/database';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { executions, runServices, runToEnd, savePipeline, stepRows } from './support/pipelines';
@@ -200,6 +202,26 @@ async function storedOutputs(runId: string) {
   );
 }
 
+/** The sweep's view of a database, as the worker gives it. */
+function sweepDatabase(db: Database): SweepDatabase {
+  return { id: () => databaseId(db), owners: (runIds) => artifactOwners(db, runIds) };
+}
+
+/** A run row of a one-step pipeline, for sweep tests that lay out its folders by hand. */
+async function insertRunRow(db: Database): Promise<string> {
+  const { version } = await savePipeline(db, pipelineDoc([{ id: 'a', type: 'test.source' }], []));
+  const [run] = await db
+    .insert(runs)
+    .values({
+      pipelineId: version.pipelineId,
+      pipelineVersionId: version.id,
+      workflowId: `sweep-${randomUUID()}`,
+    })
+    .returning({ id: runs.id });
+  if (!run) throw new Error('no run row');
+  return run.id;
+}
+
 describe('orphan sweep', () => {
   it('removes what no row points to after a crash, and keeps recorded and running attempts', async () => {
     const db = fixture.database.db;
@@ -260,7 +282,7 @@ describe('orphan sweep', () => {
     mkdirSync(path.join(root, 'notes'));
     writeFileSync(path.join(root, 'notes', 'readme.txt'), 'kept');
 
-    const result = await sweepOrphanArtifacts(root, (runIds) => artifactOwners(db, runIds));
+    const result = await sweepOrphanArtifacts(root, sweepDatabase(db));
 
     expect([...result.removed].sort()).toEqual(
       [
@@ -273,6 +295,7 @@ describe('orphan sweep', () => {
     );
     expect(listTree(root)).toEqual(
       [
+        DATABASE_MARKER,
         'notes/readme.txt',
         `${run.id}/ingest/attempt-2/data.parquet`,
         `${run.id}/ingest/attempt-2/data.transforms.json`,
@@ -284,7 +307,96 @@ describe('orphan sweep', () => {
     expect(existsSync(path.join(root, run.id, 'evaluate'))).toBe(false);
 
     // A second sweep finds nothing more to do.
-    expect(await sweepOrphanArtifacts(root, (runIds) => artifactOwners(db, runIds))).toEqual({ removed: [] });
+    expect(await sweepOrphanArtifacts(root, sweepDatabase(db))).toEqual({ removed: [] });
+  });
+  it('keeps the folder of an attempt that succeeds while the sweep reads the database', async () => {
+    const { db, sql } = fixture.database;
+    const root = path.join(mkdtempSync(path.join(scratch, 'sweep-race-')), 'artifacts');
+    const runId = await insertRunRow(db);
+    const [step] = await db
+      .insert(runSteps)
+      .values({ runId, nodeId: 'a', nodeType: 'test.source', status: 'running', attempt: 1 })
+      .returning({ id: runSteps.id });
+    if (!step) throw new Error('no step row');
+    const output = path.join(root, runId, 'a', 'attempt-1', 'out.json');
+    mkdirSync(path.dirname(output), { recursive: true });
+    writeFileSync(output, '{}');
+
+    // The step's success is committed while the sweep is halfway through reading the database: its
+    // read of running steps waits on a lock this transaction holds, and the transaction records the
+    // step's file and ends "running" (as setStepSucceeded does) before letting it go.
+    const { sweeping } = await sql.begin(async (tx) => {
+      await tx`lock table run_steps in access exclusive mode`;
+      const [self] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      const sweeping = sweepOrphanArtifacts(root, sweepDatabase(db));
+      sweeping.catch(() => {});
+      await pollUntil(async () => {
+        const [state] = await sql<{ waiting: number; busy: number }[]>`
+          select
+            (select count(*)::int from pg_locks where relation = 'run_steps'::regclass and not granted) as waiting,
+            (select count(*)::int from pg_stat_activity
+              where datname = current_database() and state = 'active' and wait_event_type is distinct from 'Lock'
+                and pid not in (pg_backend_pid(), ${self?.pid ?? 0})) as busy`;
+        return state?.waiting === 1 && state.busy === 0;
+      });
+      await tx`update run_steps set status = 'succeeded', finished_at = now() where id = ${step.id}`;
+      await tx`
+        insert into artifacts (run_id, step_id, port, kind, uri, bytes, sha256)
+        values (${runId}, ${step.id}, 'out', 'report', ${pathToFileURL(output).href}, 2,
+                ${createHash('sha256').update('{}').digest('hex')})`;
+      return { sweeping };
+    });
+
+    expect(await sweeping).toEqual({ removed: [] });
+    expect(readFileSync(output, 'utf8')).toBe('{}');
+  });
+
+  it('leaves alone a folder that belongs to another database', async () => {
+    const db = fixture.database.db;
+    const dataDir = mkdtempSync(path.join(scratch, 'sweep-other-'));
+    const root = path.join(dataDir, 'artifacts');
+    const runId = await insertRunRow(db);
+    const unrecorded = path.join(root, runId, 'a', 'attempt-1', 'out.json');
+    mkdirSync(path.dirname(unrecorded), { recursive: true });
+    writeFileSync(unrecorded, '{}');
+    const ownId = await databaseId(db);
+    // The run is known to this database: its folder is swept, and the folder is marked as this database's.
+    await db
+      .insert(runSteps)
+      .values({ runId, nodeId: 'a', nodeType: 'test.source', status: 'running', attempt: 1 });
+    expect(await sweepOrphanArtifacts(root, sweepDatabase(db))).toEqual({ removed: [] });
+    const marker = path.join(root, DATABASE_MARKER);
+    expect(readFileSync(marker, 'utf8')).toBe(`${ownId}\n`);
+
+    const other = await createTestDatabase();
+    try {
+      const otherId = await databaseId(other.db);
+      expect(otherId).not.toBe(ownId);
+      const before = listTree(root);
+      const skip =
+        "the orphan sweep is skipped and no file is removed. If the worker's DATABASE_URL is right and the files are not wanted, remove the run folders by hand";
+      expect(await sweepOrphanArtifacts(root, sweepDatabase(other.db))).toEqual({
+        removed: [],
+        skipped: `${root} belongs to database ${ownId}, not to this worker's database ${otherId}: ${skip} and .database-id.`,
+      });
+      expect(listTree(root)).toEqual(before);
+
+      // Without a marker (a folder from before markers), runs the database knows none of are not
+      // taken for deleted ones either.
+      rmSync(marker);
+      expect(await sweepOrphanArtifacts(root, sweepDatabase(other.db))).toEqual({
+        removed: [],
+        skipped: `${root} holds 1 run folder and this worker's database knows none of them: ${skip}.`,
+      });
+      expect(listTree(root)).toEqual([`${runId}/a/attempt-1/out.json`]);
+
+      // A new folder is claimed by the first database to sweep it.
+      const fresh = path.join(dataDir, 'fresh-artifacts');
+      expect(await sweepOrphanArtifacts(fresh, sweepDatabase(other.db))).toEqual({ removed: [] });
+      expect(readFileSync(path.join(fresh, DATABASE_MARKER), 'utf8')).toBe(`${otherId}\n`);
+    } finally {
+      await other.drop();
+    }
   });
 });
 
@@ -294,4 +406,9 @@ function listTree(folder: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
     .sort();
+}
+
+/** Polls a condition of the database until it holds. */
+async function pollUntil(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
