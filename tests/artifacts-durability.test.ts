@@ -26,7 +26,7 @@ import { writeJsonArtifact } from '../nodes/_kit/json-artifact';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
 import { DATABASE_MARKER, type SweepDatabase, sweepOrphanArtifacts } from '../workflows/orphan-sweep';
 import type { RunResult } from '../workflows/pipeline.types';
-import { rerun } from '../workflows/run-service';
+import { rerun, startRun } from '../workflows/run-service';
 import { createTestDatabase } from './support/database';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
@@ -187,6 +187,54 @@ describe('reuse checks the stored files against their rows', () => {
       ['t1', 'succeeded'],
       ['t2', 'succeeded'],
     ]);
+  });
+});
+
+describe('a run that cannot be fully recorded', () => {
+  it('is not recorded at all when its start log lines fail to insert', async () => {
+    const { db, sql } = fixture.database;
+    const deps = runServices(db, fixture.worker);
+    const doc = pipelineDoc(
+      [
+        { id: 's', type: 'test.source', config: { value: 'start-events' } },
+        { id: 't', type: 'test.transform' },
+      ],
+      ['s.out->t.in'],
+    );
+    const { version } = await savePipeline(db, doc);
+    const first = await runToEnd(db, fixture.worker, version.id);
+    expect(first.result.status).toBe('succeeded');
+    // s's file changes, so the next run logs why s runs again: a line written before any step runs.
+    const s = (await storedOutputs(first.started.runId)).s;
+    if (!s) throw new Error('the first run stored no output for s');
+    writeFileSync(s.file, `${readFileSync(s.file, 'utf8')} `);
+
+    // A fault in writing that line (the database refuses it), injected for this test only.
+    await sql`
+      create function refuse_start_events() returns trigger language plpgsql as $$
+      begin raise exception 'start events refused'; end $$`;
+    await sql`
+      create trigger refuse_start_events before insert on run_events
+      for each row when (new.attempt = 0) execute function refuse_start_events()`;
+    try {
+      const refused = await startRun(deps, {
+        pipelineVersionId: version.id,
+        reuseFromRunId: first.started.runId,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({ cause: { message: 'start events refused' } });
+    } finally {
+      await sql`drop trigger refuse_start_events on run_events`;
+      await sql`drop function refuse_start_events()`;
+    }
+    // Nothing of the second run is left: no row stays queued with no workflow to run it.
+    const rows = await db
+      .select({ id: runs.id, status: runs.status })
+      .from(runs)
+      .where(eq(runs.pipelineVersionId, version.id));
+    expect(rows).toEqual([{ id: first.started.runId, status: 'succeeded' }]);
   });
 });
 
