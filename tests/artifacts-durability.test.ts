@@ -22,8 +22,11 @@ import { Duck } from '../nodes/_data/duck';
 import { writeTransformSpec } from '../nodes/_data/transform-spec';
 import { isTemporaryName } from '../nodes/_kit/atomic-file';
 import type { NodeContext } from '../nodes/_kit/context';
+import { NodeInputError } from '../nodes/_kit/errors';
 import { writeJsonArtifact } from '../nodes/_kit/json-artifact';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
+import { runIngest } from '../nodes/ingest/run';
+import { ingestSpec } from '../nodes/ingest/spec';
 import { DATABASE_MARKER, type SweepDatabase, sweepOrphanArtifacts } from '../workflows/orphan-sweep';
 import type { RunResult } from '../workflows/pipeline.types';
 import { rerun, startRun } from '../workflows/run-service';
@@ -102,6 +105,48 @@ describe('artifact writers', () => {
       duck.close();
     }
     expect(temporaryFiles(path.dirname(first.path))).toEqual([]);
+  });
+});
+
+describe('ingest when its output cannot be written', () => {
+  const config = ingestSpec.config.parse({ source: 'sample', sample: 'iris' });
+
+  // The server's fault, not the data's: retried (a plain error, not an input error), and the
+  // message names the output file, not the user's file or the server's folders.
+  it('reports a failed rename as a retryable write failure, not a problem with the file', async () => {
+    const context = await stepContext(mkdtempSync(path.join(scratch, 'ingest-rename-')), 'ingest');
+    // A folder where the output goes: the Parquet file is written and flushed, and the rename fails.
+    const output = context.artifacts.pathFor('data', 'parquet');
+    mkdirSync(path.join(output, 'in-the-way'), { recursive: true });
+    const failure = await runIngest({ config, inputs: {} }, context).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(NodeInputError);
+    expect(failure).toMatchObject({
+      message: expect.stringMatching(
+        /^Could not write data\.parquet: EISDIR: illegal operation on a directory, rename '\.data\.parquet\.tmp-[0-9a-f]{12}' -> 'data\.parquet'$/,
+      ),
+      cause: { code: 'EISDIR' },
+    });
+  });
+
+  it('reports DuckDB failing to open its output file as a retryable write failure', async () => {
+    const context = await stepContext(mkdtempSync(path.join(scratch, 'ingest-open-')), 'ingest');
+    // The step's folder is gone (a disk unmounted, a hand clean-up): DuckDB cannot open its file.
+    rmSync(path.dirname(context.artifacts.pathFor('data', 'parquet')), { recursive: true });
+    const failure = await runIngest({ config, inputs: {} }, context).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(NodeInputError);
+    expect(failure).toMatchObject({
+      message: expect.stringMatching(
+        /^Could not write data\.parquet: IO Error: Cannot open file "\.data\.parquet\.tmp-[0-9a-f]{12}": No such file or directory$/,
+      ),
+    });
   });
 });
 
