@@ -185,6 +185,12 @@ export const artifacts = pgTable(
     sha256: text('sha256').notNull(),
     schema: jsonb('schema'),
     profile: jsonb('profile'),
+    /**
+     * Files the step wrote beside this one that later steps read with it (data.transforms.json
+     * beside data.parquet, model.arrays.bin beside model.json): [{ name, bytes, sha256 }], checked
+     * with the file before it is reused (nodes/_kit/artifact-integrity.ts). Null on older rows.
+     */
+    companions: jsonb('companions'),
     createdAt: createdAt(),
   },
   (table) => [

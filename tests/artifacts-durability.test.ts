@@ -283,6 +283,88 @@ describe('a run that cannot be fully recorded', () => {
   });
 });
 
+describe('files beside an artifact', () => {
+  it('are recorded with it when the step succeeds, and a changed one makes the step run again', async () => {
+    const { db } = fixture.database;
+    const deps = runServices(db, fixture.worker);
+    const { version } = await savePipeline(
+      db,
+      pipelineDoc([{ id: 'read', type: 'ingest', config: { source: 'sample', sample: 'iris' } }], []),
+    );
+    const first = await runToEnd(db, fixture.worker, version.id);
+    expect(first.result.status).toBe('succeeded');
+    const [row] = await db
+      .select({ uri: artifacts.uri, companions: artifacts.companions })
+      .from(artifacts)
+      .where(eq(artifacts.runId, first.started.runId));
+    if (!row) throw new Error('the first run recorded no artifact');
+    const spec = path.join(path.dirname(fileURLToPath(row.uri)), 'data.transforms.json');
+    const specBytes = readFileSync(spec);
+    const specSha = createHash('sha256').update(specBytes).digest('hex');
+    expect(row.companions).toEqual([
+      { name: 'data.transforms.json', bytes: specBytes.length, sha256: specSha },
+    ]);
+
+    // Unchanged, the step is reused.
+    const unchanged = await startRun(deps, {
+      pipelineVersionId: version.id,
+      reuseFromRunId: first.started.runId,
+    });
+    expect(unchanged.reused).toEqual(['read']);
+    await fixture.worker.client.workflow.getHandle(unchanged.workflowId).result();
+
+    // The transform spec beside the data changes (same size, other bytes): the data alone still
+    // matches its row, but a model trained from it would replay other transforms.
+    const changed = specBytes.toString('utf8').replace('"version": 1', '"version": 2');
+    expect(changed).not.toBe(specBytes.toString('utf8'));
+    writeFileSync(spec, changed);
+    const again = await startRun(deps, {
+      pipelineVersionId: version.id,
+      reuseFromRunId: first.started.runId,
+    });
+    expect(again.reused).toEqual([]);
+    const result: RunResult = await fixture.worker.client.workflow.getHandle(again.workflowId).result();
+    expect(result.status).toBe('succeeded');
+    const warnings = await db
+      .select({ nodeId: runEvents.nodeId, message: runEvents.message })
+      .from(runEvents)
+      .where(and(eq(runEvents.runId, again.runId), eq(runEvents.attempt, 0)));
+    const changedSha = createHash('sha256').update(changed).digest('hex');
+    expect(warnings).toEqual([
+      {
+        nodeId: 'read',
+        message: `Runs again instead of reusing the outputs of run ${first.started.runId}: its stored file data.transforms.json has changed since it was written (sha256 ${changedSha.slice(0, 12)}…, recorded ${specSha.slice(0, 12)}…) (it goes with data.parquet)`,
+      },
+    ]);
+  });
+
+  it('are the files of the same stem, less those recorded in rows of their own and unfinished writes', async () => {
+    const context = await stepContext(mkdtempSync(path.join(scratch, 'companions-')), 'train');
+    const folder = path.dirname(context.artifacts.pathFor('model', 'json'));
+    const write = (name: string, text: string) => {
+      writeFileSync(path.join(folder, name), text);
+      return path.join(folder, name);
+    };
+    const artifacts = new StepArtifacts(
+      path.join(context.dataDir, 'artifacts'),
+      'durability-run',
+      'train',
+      1,
+    );
+    await artifacts.commit('model', 'model', write('model.json', '{}'));
+    write('model.arrays.bin', 'arrays');
+    write('.model.arrays.bin.tmp-0123456789ab', 'half');
+    write('models.json', 'another stem');
+    await artifacts.commit('metrics', 'report', write('metrics.json', '{}'));
+    const finished = await artifacts.finish();
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(finished.map((artifact) => [artifact.port, artifact.companions])).toEqual([
+      ['model', [{ name: 'model.arrays.bin', bytes: 6, sha256: sha('arrays') }]],
+      ['metrics', []],
+    ]);
+  });
+});
+
 /** The `out` artifact of each step of a run: its file and what its row recorded. */
 async function storedOutputs(runId: string) {
   const rows = await fixture.database.db

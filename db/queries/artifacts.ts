@@ -17,6 +17,8 @@ export interface RecordedArtifact {
   uri: string;
   bytes: number;
   sha256: string;
+  /** The files beside it, as recorded (jsonb: checked by the reader). */
+  companions: unknown;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function recordedArtifactsOfSteps(
       uri: artifacts.uri,
       bytes: artifacts.bytes,
       sha256: artifacts.sha256,
+      companions: artifacts.companions,
     })
     .from(artifacts)
     .where(or(inArray(artifacts.id, artifactIds), inArray(artifacts.stepId, steps)));
