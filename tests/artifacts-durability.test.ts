@@ -504,11 +504,23 @@ describe('orphan sweep', () => {
       await tx`lock table run_steps in access exclusive mode`;
       const [self] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
       const sweeping = sweepOrphanArtifacts(root, sweepDatabase(db));
-      sweeping.catch(() => {});
+      // A sweep that ends without waiting (it failed, or never read run_steps) ends the wait too.
+      let ended = false;
+      sweeping.then(
+        () => {
+          ended = true;
+        },
+        () => {
+          ended = true;
+        },
+      );
       await pollUntil(async () => {
+        if (ended) return true;
         const [state] = await sql<{ waiting: number; busy: number }[]>`
           select
-            (select count(*)::int from pg_locks where relation = 'run_steps'::regclass and not granted) as waiting,
+            (select count(*)::int from pg_locks
+              where database = (select oid from pg_database where datname = current_database())
+                and relation = 'run_steps'::regclass and not granted) as waiting,
             (select count(*)::int from pg_stat_activity
               where datname = current_database() and state = 'active' and wait_event_type is distinct from 'Lock'
                 and pid not in (pg_backend_pid(), ${self?.pid ?? 0})) as busy`;
