@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -184,6 +185,12 @@ export const artifacts = pgTable(
     sha256: text('sha256').notNull(),
     schema: jsonb('schema'),
     profile: jsonb('profile'),
+    /**
+     * Files the step wrote beside this one that later steps read with it (data.transforms.json
+     * beside data.parquet, model.arrays.bin beside model.json): [{ name, bytes, sha256 }], checked
+     * with the file before it is reused (nodes/_kit/artifact-integrity.ts). Null on older rows.
+     */
+    companions: jsonb('companions'),
     createdAt: createdAt(),
   },
   (table) => [
@@ -193,4 +200,21 @@ export const artifacts = pgTable(
     check('artifacts_bytes_nonnegative', sql`${table.bytes} >= 0`),
     check('artifacts_sha256_hex', sql`${table.sha256} ~ '^[0-9a-f]{64}$'`),
   ],
+);
+
+/**
+ * One row naming this database. The orphan sweep (workflows/orphan-sweep.ts) writes its id beside
+ * the artifacts and sweeps only where the two agree, so a worker pointed at a fresh or another
+ * database never deletes the files of this one's runs. The id is a random uuid, not the server's
+ * system identifier: it tells apart two databases on one server, and survives a dump and restore.
+ */
+export const databaseIdentity = pgTable(
+  'database_identity',
+  {
+    /** Always true: the primary key that allows one row. */
+    single: boolean('single').primaryKey().default(true),
+    id: uuid('id').notNull().defaultRandom(),
+    createdAt: createdAt(),
+  },
+  (table) => [check('database_identity_one_row', sql`${table.single}`)],
 );

@@ -14,18 +14,23 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { artifactOwners } from '../db/queries/artifacts';
+import type { Database } from '../db/client';
+import { artifactOwners, databaseId } from '../db/queries/artifacts';
 import { artifacts, runEvents, runSteps, runs } from '../db/schema';
 import { writeDataset } from '../nodes/_data/dataset-output';
 import { Duck } from '../nodes/_data/duck';
 import { writeTransformSpec } from '../nodes/_data/transform-spec';
 import { isTemporaryName } from '../nodes/_kit/atomic-file';
 import type { NodeContext } from '../nodes/_kit/context';
+import { NodeInputError } from '../nodes/_kit/errors';
 import { writeJsonArtifact } from '../nodes/_kit/json-artifact';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
-import { sweepOrphanArtifacts } from '../nodes/_kit/orphan-sweep';
+import { runIngest } from '../nodes/ingest/run';
+import { ingestSpec } from '../nodes/ingest/spec';
+import { DATABASE_MARKER, type SweepDatabase, sweepOrphanArtifacts } from '../workflows/orphan-sweep';
 import type { RunResult } from '../workflows/pipeline.types';
-import { rerun } from '../workflows/run-service';
+import { rerun, startRun } from '../workflows/run-service';
+import { createTestDatabase } from './support/database';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { executions, runServices, runToEnd, savePipeline, stepRows } from './support/pipelines';
@@ -100,6 +105,48 @@ describe('artifact writers', () => {
       duck.close();
     }
     expect(temporaryFiles(path.dirname(first.path))).toEqual([]);
+  });
+});
+
+describe('ingest when its output cannot be written', () => {
+  const config = ingestSpec.config.parse({ source: 'sample', sample: 'iris' });
+
+  // The server's fault, not the data's: retried (a plain error, not an input error), and the
+  // message names the output file, not the user's file or the server's folders.
+  it('reports a failed rename as a retryable write failure, not a problem with the file', async () => {
+    const context = await stepContext(mkdtempSync(path.join(scratch, 'ingest-rename-')), 'ingest');
+    // A folder where the output goes: the Parquet file is written and flushed, and the rename fails.
+    const output = context.artifacts.pathFor('data', 'parquet');
+    mkdirSync(path.join(output, 'in-the-way'), { recursive: true });
+    const failure = await runIngest({ config, inputs: {} }, context).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(NodeInputError);
+    expect(failure).toMatchObject({
+      message: expect.stringMatching(
+        /^Could not write data\.parquet: EISDIR: illegal operation on a directory, rename '\.data\.parquet\.tmp-[0-9a-f]{12}' -> 'data\.parquet'$/,
+      ),
+      cause: { code: 'EISDIR' },
+    });
+  });
+
+  it('reports DuckDB failing to open its output file as a retryable write failure', async () => {
+    const context = await stepContext(mkdtempSync(path.join(scratch, 'ingest-open-')), 'ingest');
+    // The step's folder is gone (a disk unmounted, a hand clean-up): DuckDB cannot open its file.
+    rmSync(path.dirname(context.artifacts.pathFor('data', 'parquet')), { recursive: true });
+    const failure = await runIngest({ config, inputs: {} }, context).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(NodeInputError);
+    expect(failure).toMatchObject({
+      message: expect.stringMatching(
+        /^Could not write data\.parquet: IO Error: Cannot open file "\.data\.parquet\.tmp-[0-9a-f]{12}": No such file or directory$/,
+      ),
+    });
   });
 });
 
@@ -188,6 +235,136 @@ describe('reuse checks the stored files against their rows', () => {
   });
 });
 
+describe('a run that cannot be fully recorded', () => {
+  it('is not recorded at all when its start log lines fail to insert', async () => {
+    const { db, sql } = fixture.database;
+    const deps = runServices(db, fixture.worker);
+    const doc = pipelineDoc(
+      [
+        { id: 's', type: 'test.source', config: { value: 'start-events' } },
+        { id: 't', type: 'test.transform' },
+      ],
+      ['s.out->t.in'],
+    );
+    const { version } = await savePipeline(db, doc);
+    const first = await runToEnd(db, fixture.worker, version.id);
+    expect(first.result.status).toBe('succeeded');
+    // s's file changes, so the next run logs why s runs again: a line written before any step runs.
+    const s = (await storedOutputs(first.started.runId)).s;
+    if (!s) throw new Error('the first run stored no output for s');
+    writeFileSync(s.file, `${readFileSync(s.file, 'utf8')} `);
+
+    // A fault in writing that line (the database refuses it), injected for this test only.
+    await sql`
+      create function refuse_start_events() returns trigger language plpgsql as $$
+      begin raise exception 'start events refused'; end $$`;
+    await sql`
+      create trigger refuse_start_events before insert on run_events
+      for each row when (new.attempt = 0) execute function refuse_start_events()`;
+    try {
+      const refused = await startRun(deps, {
+        pipelineVersionId: version.id,
+        reuseFromRunId: first.started.runId,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({ cause: { message: 'start events refused' } });
+    } finally {
+      await sql`drop trigger refuse_start_events on run_events`;
+      await sql`drop function refuse_start_events()`;
+    }
+    // Nothing of the second run is left: no row stays queued with no workflow to run it.
+    const rows = await db
+      .select({ id: runs.id, status: runs.status })
+      .from(runs)
+      .where(eq(runs.pipelineVersionId, version.id));
+    expect(rows).toEqual([{ id: first.started.runId, status: 'succeeded' }]);
+  });
+});
+
+describe('files beside an artifact', () => {
+  it('are recorded with it when the step succeeds, and a changed one makes the step run again', async () => {
+    const { db } = fixture.database;
+    const deps = runServices(db, fixture.worker);
+    const { version } = await savePipeline(
+      db,
+      pipelineDoc([{ id: 'read', type: 'ingest', config: { source: 'sample', sample: 'iris' } }], []),
+    );
+    const first = await runToEnd(db, fixture.worker, version.id);
+    expect(first.result.status).toBe('succeeded');
+    const [row] = await db
+      .select({ uri: artifacts.uri, companions: artifacts.companions })
+      .from(artifacts)
+      .where(eq(artifacts.runId, first.started.runId));
+    if (!row) throw new Error('the first run recorded no artifact');
+    const spec = path.join(path.dirname(fileURLToPath(row.uri)), 'data.transforms.json');
+    const specBytes = readFileSync(spec);
+    const specSha = createHash('sha256').update(specBytes).digest('hex');
+    expect(row.companions).toEqual([
+      { name: 'data.transforms.json', bytes: specBytes.length, sha256: specSha },
+    ]);
+
+    // Unchanged, the step is reused.
+    const unchanged = await startRun(deps, {
+      pipelineVersionId: version.id,
+      reuseFromRunId: first.started.runId,
+    });
+    expect(unchanged.reused).toEqual(['read']);
+    await fixture.worker.client.workflow.getHandle(unchanged.workflowId).result();
+
+    // The transform spec beside the data changes (same size, other bytes): the data alone still
+    // matches its row, but a model trained from it would replay other transforms.
+    const changed = specBytes.toString('utf8').replace('"version": 1', '"version": 2');
+    expect(changed).not.toBe(specBytes.toString('utf8'));
+    writeFileSync(spec, changed);
+    const again = await startRun(deps, {
+      pipelineVersionId: version.id,
+      reuseFromRunId: first.started.runId,
+    });
+    expect(again.reused).toEqual([]);
+    const result: RunResult = await fixture.worker.client.workflow.getHandle(again.workflowId).result();
+    expect(result.status).toBe('succeeded');
+    const warnings = await db
+      .select({ nodeId: runEvents.nodeId, message: runEvents.message })
+      .from(runEvents)
+      .where(and(eq(runEvents.runId, again.runId), eq(runEvents.attempt, 0)));
+    const changedSha = createHash('sha256').update(changed).digest('hex');
+    expect(warnings).toEqual([
+      {
+        nodeId: 'read',
+        message: `Runs again instead of reusing the outputs of run ${first.started.runId}: its stored file data.transforms.json has changed since it was written (sha256 ${changedSha.slice(0, 12)}…, recorded ${specSha.slice(0, 12)}…) (it goes with data.parquet)`,
+      },
+    ]);
+  });
+
+  it('are the files of the same stem, less those recorded in rows of their own and unfinished writes', async () => {
+    const context = await stepContext(mkdtempSync(path.join(scratch, 'companions-')), 'train');
+    const folder = path.dirname(context.artifacts.pathFor('model', 'json'));
+    const write = (name: string, text: string) => {
+      writeFileSync(path.join(folder, name), text);
+      return path.join(folder, name);
+    };
+    const artifacts = new StepArtifacts(
+      path.join(context.dataDir, 'artifacts'),
+      'durability-run',
+      'train',
+      1,
+    );
+    await artifacts.commit('model', 'model', write('model.json', '{}'));
+    write('model.arrays.bin', 'arrays');
+    write('.model.arrays.bin.tmp-0123456789ab', 'half');
+    write('models.json', 'another stem');
+    await artifacts.commit('metrics', 'report', write('metrics.json', '{}'));
+    const finished = await artifacts.finish();
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(finished.map((artifact) => [artifact.port, artifact.companions])).toEqual([
+      ['model', [{ name: 'model.arrays.bin', bytes: 6, sha256: sha('arrays') }]],
+      ['metrics', []],
+    ]);
+  });
+});
+
 /** The `out` artifact of each step of a run: its file and what its row recorded. */
 async function storedOutputs(runId: string) {
   const rows = await fixture.database.db
@@ -198,6 +375,26 @@ async function storedOutputs(runId: string) {
   return Object.fromEntries(
     rows.map((row) => [row.nodeId, { file: fileURLToPath(row.uri), bytes: row.bytes, sha256: row.sha256 }]),
   );
+}
+
+/** The sweep's view of a database, as the worker gives it. */
+function sweepDatabase(db: Database): SweepDatabase {
+  return { id: () => databaseId(db), owners: (runIds) => artifactOwners(db, runIds) };
+}
+
+/** A run row of a one-step pipeline, for sweep tests that lay out its folders by hand. */
+async function insertRunRow(db: Database): Promise<string> {
+  const { version } = await savePipeline(db, pipelineDoc([{ id: 'a', type: 'test.source' }], []));
+  const [run] = await db
+    .insert(runs)
+    .values({
+      pipelineId: version.pipelineId,
+      pipelineVersionId: version.id,
+      workflowId: `sweep-${randomUUID()}`,
+    })
+    .returning({ id: runs.id });
+  if (!run) throw new Error('no run row');
+  return run.id;
 }
 
 describe('orphan sweep', () => {
@@ -260,7 +457,7 @@ describe('orphan sweep', () => {
     mkdirSync(path.join(root, 'notes'));
     writeFileSync(path.join(root, 'notes', 'readme.txt'), 'kept');
 
-    const result = await sweepOrphanArtifacts(root, (runIds) => artifactOwners(db, runIds));
+    const result = await sweepOrphanArtifacts(root, sweepDatabase(db));
 
     expect([...result.removed].sort()).toEqual(
       [
@@ -273,6 +470,7 @@ describe('orphan sweep', () => {
     );
     expect(listTree(root)).toEqual(
       [
+        DATABASE_MARKER,
         'notes/readme.txt',
         `${run.id}/ingest/attempt-2/data.parquet`,
         `${run.id}/ingest/attempt-2/data.transforms.json`,
@@ -284,7 +482,108 @@ describe('orphan sweep', () => {
     expect(existsSync(path.join(root, run.id, 'evaluate'))).toBe(false);
 
     // A second sweep finds nothing more to do.
-    expect(await sweepOrphanArtifacts(root, (runIds) => artifactOwners(db, runIds))).toEqual({ removed: [] });
+    expect(await sweepOrphanArtifacts(root, sweepDatabase(db))).toEqual({ removed: [] });
+  });
+  it('keeps the folder of an attempt that succeeds while the sweep reads the database', async () => {
+    const { db, sql } = fixture.database;
+    const root = path.join(mkdtempSync(path.join(scratch, 'sweep-race-')), 'artifacts');
+    const runId = await insertRunRow(db);
+    const [step] = await db
+      .insert(runSteps)
+      .values({ runId, nodeId: 'a', nodeType: 'test.source', status: 'running', attempt: 1 })
+      .returning({ id: runSteps.id });
+    if (!step) throw new Error('no step row');
+    const output = path.join(root, runId, 'a', 'attempt-1', 'out.json');
+    mkdirSync(path.dirname(output), { recursive: true });
+    writeFileSync(output, '{}');
+
+    // The step's success is committed while the sweep is halfway through reading the database: its
+    // read of running steps waits on a lock this transaction holds, and the transaction records the
+    // step's file and ends "running" (as setStepSucceeded does) before letting it go.
+    const { sweeping } = await sql.begin(async (tx) => {
+      await tx`lock table run_steps in access exclusive mode`;
+      const [self] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      const sweeping = sweepOrphanArtifacts(root, sweepDatabase(db));
+      // A sweep that ends without waiting (it failed, or never read run_steps) ends the wait too.
+      let ended = false;
+      sweeping.then(
+        () => {
+          ended = true;
+        },
+        () => {
+          ended = true;
+        },
+      );
+      await pollUntil(async () => {
+        if (ended) return true;
+        const [state] = await sql<{ waiting: number; busy: number }[]>`
+          select
+            (select count(*)::int from pg_locks
+              where database = (select oid from pg_database where datname = current_database())
+                and relation = 'run_steps'::regclass and not granted) as waiting,
+            (select count(*)::int from pg_stat_activity
+              where datname = current_database() and state = 'active' and wait_event_type is distinct from 'Lock'
+                and pid not in (pg_backend_pid(), ${self?.pid ?? 0})) as busy`;
+        return state?.waiting === 1 && state.busy === 0;
+      });
+      await tx`update run_steps set status = 'succeeded', finished_at = now() where id = ${step.id}`;
+      await tx`
+        insert into artifacts (run_id, step_id, port, kind, uri, bytes, sha256)
+        values (${runId}, ${step.id}, 'out', 'report', ${pathToFileURL(output).href}, 2,
+                ${createHash('sha256').update('{}').digest('hex')})`;
+      return { sweeping };
+    });
+
+    expect(await sweeping).toEqual({ removed: [] });
+    expect(readFileSync(output, 'utf8')).toBe('{}');
+  });
+
+  it('leaves alone a folder that belongs to another database', async () => {
+    const db = fixture.database.db;
+    const dataDir = mkdtempSync(path.join(scratch, 'sweep-other-'));
+    const root = path.join(dataDir, 'artifacts');
+    const runId = await insertRunRow(db);
+    const unrecorded = path.join(root, runId, 'a', 'attempt-1', 'out.json');
+    mkdirSync(path.dirname(unrecorded), { recursive: true });
+    writeFileSync(unrecorded, '{}');
+    const ownId = await databaseId(db);
+    // The run is known to this database: its folder is swept, and the folder is marked as this database's.
+    await db
+      .insert(runSteps)
+      .values({ runId, nodeId: 'a', nodeType: 'test.source', status: 'running', attempt: 1 });
+    expect(await sweepOrphanArtifacts(root, sweepDatabase(db))).toEqual({ removed: [] });
+    const marker = path.join(root, DATABASE_MARKER);
+    expect(readFileSync(marker, 'utf8')).toBe(`${ownId}\n`);
+
+    const other = await createTestDatabase();
+    try {
+      const otherId = await databaseId(other.db);
+      expect(otherId).not.toBe(ownId);
+      const before = listTree(root);
+      const skip =
+        "the orphan sweep is skipped and no file is removed. If the worker's DATABASE_URL is right and the files are not wanted, remove the run folders by hand";
+      expect(await sweepOrphanArtifacts(root, sweepDatabase(other.db))).toEqual({
+        removed: [],
+        skipped: `${root} belongs to database ${ownId}, not to this worker's database ${otherId}: ${skip} and .database-id.`,
+      });
+      expect(listTree(root)).toEqual(before);
+
+      // Without a marker (a folder from before markers), runs the database knows none of are not
+      // taken for deleted ones either.
+      rmSync(marker);
+      expect(await sweepOrphanArtifacts(root, sweepDatabase(other.db))).toEqual({
+        removed: [],
+        skipped: `${root} holds 1 run folder and this worker's database knows none of them: ${skip}.`,
+      });
+      expect(listTree(root)).toEqual([`${runId}/a/attempt-1/out.json`]);
+
+      // A new folder is claimed by the first database to sweep it.
+      const fresh = path.join(dataDir, 'fresh-artifacts');
+      expect(await sweepOrphanArtifacts(fresh, sweepDatabase(other.db))).toEqual({ removed: [] });
+      expect(readFileSync(path.join(fresh, DATABASE_MARKER), 'utf8')).toBe(`${otherId}\n`);
+    } finally {
+      await other.drop();
+    }
   });
 });
 
@@ -294,4 +593,9 @@ function listTree(folder: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
     .sort();
+}
+
+/** Polls a condition of the database until it holds. */
+async function pollUntil(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
 }

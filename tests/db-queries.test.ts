@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getArtifact, recordedArtifactsOfSteps } from '../db/queries/artifacts';
+import { databaseId, getArtifact, recordedArtifactsOfSteps } from '../db/queries/artifacts';
 import { createPipeline } from '../db/queries/pipelines';
 import { latestRunOfEach, runWithSteps } from '../db/queries/runs';
 import { artifacts, runSteps, runs } from '../db/schema';
@@ -85,7 +85,8 @@ describe('db/queries/artifacts', () => {
       bytes: 10,
       sha256: sha(digit),
     });
-    const model = row(train?.id, 'model', 'a');
+    const companions = [{ name: 'model.arrays.bin', bytes: 6, sha256: sha('d') }];
+    const model = { ...row(train?.id, 'model', 'a'), companions };
     const onnx = row(train?.id, 'onnx', 'b');
     const unrelated = row(other?.id, 'data', 'c');
     await database.db.insert(artifacts).values([model, onnx, unrelated]);
@@ -98,14 +99,27 @@ describe('db/queries/artifacts', () => {
     expect(await getArtifact(database.db, randomUUID())).toBeUndefined();
 
     const recorded = await recordedArtifactsOfSteps(database.db, [model.id]);
-    expect(
-      recorded.map(({ id, stepId, uri, bytes, sha256 }) => ({ id, stepId, uri, bytes, sha256 })).sort(byId),
-    ).toEqual(
-      [model, onnx]
-        .map(({ id, stepId, uri, bytes, sha256 }) => ({ id, stepId, uri, bytes, sha256 }))
-        .sort(byId),
+    const fields = (recordedRow: {
+      id: string;
+      stepId?: string | null;
+      uri: string;
+      bytes: number;
+      sha256: string;
+      companions: unknown;
+    }) => {
+      const { id, stepId, uri, bytes, sha256, companions } = recordedRow;
+      return { id, stepId, uri, bytes, sha256, companions };
+    };
+    expect(recorded.map(fields).sort(byId)).toEqual(
+      [model, { ...onnx, companions: null }].map(fields).sort(byId),
     );
     expect(await recordedArtifactsOfSteps(database.db, [])).toEqual([]);
+  });
+
+  it('databaseId makes the database one id on first use and keeps it', async () => {
+    const id = await databaseId(database.db);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(await databaseId(database.db)).toBe(id);
   });
 });
 

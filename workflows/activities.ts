@@ -65,13 +65,14 @@ async function runNode(
     const result = await run({ config: step.config, inputs: input.inputs }, context);
     await progress.stop();
     await log.flush();
+    const finished = await artifacts.finish();
     const recorded = await setStepSucceeded(deps.sql, {
       runId,
       nodeId: step.nodeId,
       attempt,
       summary: result.summary,
       outputs: result.outputs,
-      artifacts: artifacts.committed.map((artifact) => ({
+      artifacts: finished.map((artifact) => ({
         id: artifact.ref.id,
         port: artifact.port,
         kind: artifact.tableKind,
@@ -80,6 +81,7 @@ async function runNode(
         sha256: artifact.sha256,
         schema: artifact.meta.schema,
         profile: artifact.meta.profile,
+        companions: artifact.companions,
       })),
     });
     if (!recorded) {

@@ -1,6 +1,8 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Database } from '../db/client';
 import { type RecordedArtifact, recordedArtifactsOfSteps } from '../db/queries/artifacts';
-import { fileMismatch } from '../nodes/_kit/artifact-integrity';
+import { companionFilesSchema, fileMismatch } from '../nodes/_kit/artifact-integrity';
 import type { Plan, ReusedStep } from './pipeline.types';
 
 /** A step that could have been reused but runs again, and why. */
@@ -12,7 +14,8 @@ export interface RejectedReuse {
 
 /**
  * Before an earlier run's outputs stand in for a step, every file that step wrote is checked against
- * its artifacts row: there, of the same size, with the same sha256. A file lost, truncated or
+ * its artifacts row: there, of the same size, with the same sha256; so are the files recorded
+ * beside each (a dataset's transform spec, a model's arrays). A file lost, truncated or
  * changed since (a disk error, a hand edit, a crash before the data reached the disk) makes the step
  * run again instead of passing bad data on. Steps downstream of one that runs again run again too:
  * their outputs were made from the file that is now being replaced.
@@ -28,7 +31,7 @@ export async function checkReusedFiles(
   const rows = await recordedArtifactsOfSteps(db, outputIds);
   // Every file is checked at once (hashing is I/O); the verdicts are then read in plan order.
   const mismatches = new Map(
-    await Promise.all(rows.map(async (row) => [row.id, await fileMismatch(row)] as const)),
+    await Promise.all(rows.map(async (row) => [row.id, await rowMismatch(row)] as const)),
   );
   const reuse: Record<string, ReusedStep> = {};
   const rejected: RejectedReuse[] = [];
@@ -48,6 +51,16 @@ export async function checkReusedFiles(
     rejected.push({ nodeId: step.nodeId, fromRunId: candidate.fromRunId, reason });
   }
   return { reuse, rejected };
+}
+
+/** Whether a row's file, and the files recorded beside it, are as the row recorded them. */
+async function rowMismatch(row: RecordedArtifact): Promise<string | undefined> {
+  const companions = companionFilesSchema.nullable().safeParse(row.companions);
+  if (!companions.success) {
+    const name = row.uri.startsWith('file:') ? path.basename(fileURLToPath(row.uri)) : row.uri;
+    return `the record of the files beside its stored file ${name} cannot be read`;
+  }
+  return fileMismatch({ ...row, companions: companions.data ?? [] });
 }
 
 /** The first problem with the files a reused step's outputs stand on, or undefined. */

@@ -2,7 +2,6 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { getVersion, NotFoundError } from '../db/queries/pipelines';
-import { appendRunStartEvents } from '../db/queries/run-events';
 import { endUnfinishedRun } from '../db/queries/run-state';
 import {
   finishedStepOutputs,
@@ -93,12 +92,13 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
       contentHash: step.hash,
       outputs: reuse[step.nodeId]?.outputs ?? null,
     })),
+    // With the run's row: a failure writing them must not leave a queued run no workflow will run.
+    startEvents: rejected.map((step) => ({
+      nodeId: step.nodeId,
+      level: 'warn',
+      message: rejectedReuseMessage(step),
+    })),
   });
-  await appendRunStartEvents(
-    deps.db,
-    runId,
-    rejected.map((step) => ({ nodeId: step.nodeId, level: 'warn', message: rejectedReuseMessage(step) })),
-  );
   try {
     // Started by name: the app never loads workflow code, only its type.
     const handle = await deps.temporal.workflow.start<typeof pipelineWorkflow>('pipelineWorkflow', {

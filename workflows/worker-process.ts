@@ -9,10 +9,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { resolveConnections } from '../config/connections';
 import { ConfigError, readEnv } from '../config/env';
 import { connectDatabase } from '../db/client';
-import { artifactOwners } from '../db/queries/artifacts';
-import { sweepOrphanArtifacts } from '../nodes/_kit/orphan-sweep';
+import { artifactOwners, databaseId } from '../db/queries/artifacts';
 import type { NodeRunLookup } from '../nodes/runs';
 import { createPipelineWorker } from './create-worker';
+import { sweepOrphanArtifacts } from './orphan-sweep';
 import { startRunReconciler } from './reconcile-runs';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
@@ -28,10 +28,12 @@ async function serve(runOf: NodeRunLookup): Promise<void> {
   );
   // Files a crash left behind that no artifacts row points to; before polling, so none of this
   // worker's own steps is under way. A failed sweep is reported and the worker starts anyway.
-  await sweepOrphanArtifacts(path.join(env.DATA_DIR, 'artifacts'), (runIds) =>
-    artifactOwners(database.db, runIds),
-  ).then(
-    ({ removed }) => {
+  await sweepOrphanArtifacts(path.join(env.DATA_DIR, 'artifacts'), {
+    id: () => databaseId(database.db),
+    owners: (runIds) => artifactOwners(database.db, runIds),
+  }).then(
+    ({ removed, skipped }) => {
+      if (skipped) console.log(skipped);
       if (removed.length) console.log(`removed ${removed.length} orphaned artifact files and folders`);
     },
     (error: unknown) => console.error(`could not sweep orphaned artifacts: ${messageOf(error)}`),

@@ -1,6 +1,6 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
 import type { Database } from '../client';
-import { artifacts, runSteps, runs } from '../schema';
+import { artifacts, databaseIdentity, runSteps, runs } from '../schema';
 
 export type ArtifactRow = typeof artifacts.$inferSelect;
 
@@ -17,6 +17,8 @@ export interface RecordedArtifact {
   uri: string;
   bytes: number;
   sha256: string;
+  /** The files beside it, as recorded (jsonb: checked by the reader). */
+  companions: unknown;
 }
 
 /**
@@ -39,12 +41,13 @@ export async function recordedArtifactsOfSteps(
       uri: artifacts.uri,
       bytes: artifacts.bytes,
       sha256: artifacts.sha256,
+      companions: artifacts.companions,
     })
     .from(artifacts)
     .where(or(inArray(artifacts.id, artifactIds), inArray(artifacts.stepId, steps)));
 }
 
-/** What the database says about the artifact folders of some runs (see nodes/_kit/orphan-sweep.ts). */
+/** What the database says about the artifact folders of some runs (see workflows/orphan-sweep.ts). */
 export interface ArtifactOwners {
   /** The runs that exist. */
   runIds: string[];
@@ -57,21 +60,44 @@ export interface ArtifactOwners {
 /** Rows are read in slices, keeping each query's parameter list short. */
 const SLICE = 500;
 
+/**
+ * All of it is read in one REPEATABLE READ transaction: one snapshot for every query. Read apart,
+ * a step that succeeds between the artifact query and the running-steps query (setStepSucceeded
+ * records its files and ends "running" in one commit) would be in neither answer, and the sweep
+ * would delete the folder of an attempt that had just finished.
+ */
 export async function artifactOwners(db: Database, runIds: string[]): Promise<ArtifactOwners> {
-  const owners: ArtifactOwners = { runIds: [], uris: [], running: [] };
-  for (let start = 0; start < runIds.length; start += SLICE) {
-    const slice = runIds.slice(start, start + SLICE);
-    const [known, files, running] = await Promise.all([
-      db.select({ id: runs.id }).from(runs).where(inArray(runs.id, slice)),
-      db.select({ uri: artifacts.uri }).from(artifacts).where(inArray(artifacts.runId, slice)),
-      db
-        .select({ runId: runSteps.runId, nodeId: runSteps.nodeId, attempt: runSteps.attempt })
-        .from(runSteps)
-        .where(and(inArray(runSteps.runId, slice), eq(runSteps.status, 'running'))),
-    ]);
-    owners.runIds.push(...known.map((row) => row.id));
-    owners.uris.push(...files.map((row) => row.uri));
-    owners.running.push(...running);
-  }
-  return owners;
+  return db.transaction(
+    async (tx) => {
+      const owners: ArtifactOwners = { runIds: [], uris: [], running: [] };
+      for (let start = 0; start < runIds.length; start += SLICE) {
+        const slice = runIds.slice(start, start + SLICE);
+        const known = await tx.select({ id: runs.id }).from(runs).where(inArray(runs.id, slice));
+        const files = await tx
+          .select({ uri: artifacts.uri })
+          .from(artifacts)
+          .where(inArray(artifacts.runId, slice));
+        const running = await tx
+          .select({ runId: runSteps.runId, nodeId: runSteps.nodeId, attempt: runSteps.attempt })
+          .from(runSteps)
+          .where(and(inArray(runSteps.runId, slice), eq(runSteps.status, 'running')));
+        owners.runIds.push(...known.map((row) => row.id));
+        owners.uris.push(...files.map((row) => row.uri));
+        owners.running.push(...running);
+      }
+      return owners;
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/**
+ * This database's id (the one row of database_identity), made on first use. The orphan sweep
+ * compares it with the id written beside the artifacts.
+ */
+export async function databaseId(db: Database): Promise<string> {
+  await db.insert(databaseIdentity).values({}).onConflictDoNothing();
+  const [row] = await db.select({ id: databaseIdentity.id }).from(databaseIdentity);
+  if (!row) throw new Error('database_identity has no row');
+  return row.id;
 }

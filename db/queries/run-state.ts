@@ -263,6 +263,8 @@ export interface NewArtifact {
   sha256: string;
   schema?: unknown;
   profile?: unknown;
+  /** Files beside this one, checked with it before reuse: [{ name, bytes, sha256 }]. */
+  companions?: unknown;
 }
 
 /**
@@ -311,6 +313,7 @@ export async function setStepSucceeded(
           sha256: artifact.sha256,
           schema: artifact.schema ?? null,
           profile: artifact.profile ?? null,
+          companions: artifact.companions ?? null,
         })),
       );
     }

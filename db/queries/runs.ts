@@ -12,6 +12,7 @@ import {
   runs,
 } from '../schema';
 import { afterCursor } from './keyset';
+import { appendRunStartEvents, type RunStartEvent } from './run-events';
 
 export interface ListRunsInput {
   pipelineId?: string;
@@ -168,14 +169,17 @@ export interface NewRun {
   parameters: Record<string, unknown>;
   rerunOfRunId: string | null;
   steps: { nodeId: string; nodeType: string; contentHash: string; outputs: unknown }[];
+  /** Log lines the run starts with (see appendRunStartEvents). */
+  startEvents?: RunStartEvent[];
 }
 
-/** The run and one queued row per step, together. */
+/** The run, one queued row per step and the run's first log lines, together. */
 export async function insertRun(db: Database, run: NewRun): Promise<void> {
-  const { steps, ...row } = run;
+  const { steps, startEvents = [], ...row } = run;
   await db.transaction(async (tx) => {
     await tx.insert(runs).values(row);
     if (steps.length) await tx.insert(runSteps).values(steps.map((step) => ({ runId: run.id, ...step })));
+    await appendRunStartEvents(tx, run.id, startEvents);
   });
 }
 

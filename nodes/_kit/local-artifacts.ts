@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { sha256File } from './artifact-integrity';
+import { type CompanionFile, companionFiles, sha256File } from './artifact-integrity';
 import type { ArtifactRef } from './artifact-ref';
 import { flushToDisk } from './atomic-file';
 import type { ArtifactMeta, ArtifactWriter, StoredArtifact } from './context';
@@ -18,6 +18,11 @@ export interface CommittedArtifact extends StoredArtifact {
   port: string;
   meta: ArtifactMeta;
   tableKind: 'dataset' | 'model' | 'report';
+}
+
+/** A committed artifact as its row records it once the step is done: with the files beside it. */
+export interface FinishedArtifact extends CommittedArtifact {
+  companions: CompanionFile[];
 }
 
 /**
@@ -57,6 +62,21 @@ export class StepArtifacts implements ArtifactWriter {
     const stored = { ref, path: file, bytes: size, sha256 };
     this.committed.push({ ...stored, port, meta, tableKind: tableKind(kind) });
     return stored;
+  }
+
+  /**
+   * The committed artifacts with the files written beside each (see companionFiles), for the rows
+   * recorded when the step succeeds. Called after the step's run function returns: some files
+   * beside an artifact are written after it is committed (ingest writes its transform spec last).
+   */
+  async finish(): Promise<FinishedArtifact[]> {
+    const recorded = new Set(this.committed.map((artifact) => path.basename(artifact.path)));
+    return Promise.all(
+      this.committed.map(async (artifact) => ({
+        ...artifact,
+        companions: await companionFiles(artifact.path, recorded),
+      })),
+    );
   }
 
   localPath(ref: ArtifactRef): string {

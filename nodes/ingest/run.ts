@@ -43,7 +43,9 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     const output = context.artifacts.pathFor('data', 'parquet');
     const rows = { sql: `select ${selectList} from ${reader.sql}`, params: reader.params };
     await writeParquet(duck, rows, output).catch((error: unknown) => {
-      throw describeReadError(error, fileName, reader.format);
+      throw isWriteFailure(error, output)
+        ? writeFailure(error, output)
+        : describeReadError(error, fileName, reader.format);
     });
     context.progress(0.7);
     const badRows = config.badRows === 'skip' ? await rejectedRows(duck) : { count: 0, first: [] };
@@ -78,6 +80,27 @@ export const runIngest: NodeRun<typeof ingestSpec> = async ({ config }, context)
     if (config.source === 'postgres') await rm(file, { force: true });
   }
 };
+
+/**
+ * Whether writing the output failed, not reading the source: a file-system error of the write, fsync
+ * or rename (Node's errors carry a code: ENOSPC, EIO, EISDIR), or DuckDB failing to open or write
+ * its file in the output's folder. Such a failure is the server's, not the data's: it is retried,
+ * and never reported as a problem with the user's file.
+ */
+function isWriteFailure(error: unknown, output: string): boolean {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith('IO Error') && message.includes(path.dirname(output));
+}
+
+/** A write failure as a retryable error that names the output file, not the server's folders. */
+function writeFailure(error: unknown, output: string): Error {
+  const folder = `${path.dirname(output)}${path.sep}`;
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  return new Error(`Could not write ${path.basename(output)}: ${reason.replaceAll(folder, '')}`, {
+    cause: error,
+  });
+}
 
 /** The file to read: a bundled sample, an uploaded file or one in a data folder, or a query's rows exported to NDJSON. */
 async function sourceFile(config: z.infer<typeof ingestSpec.config>, context: NodeContext): Promise<string> {
