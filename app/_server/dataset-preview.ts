@@ -1,4 +1,4 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { confinedArtifactPath } from './artifact-files';
 
@@ -24,20 +24,29 @@ export async function readRowsPage(
   const total = Number(metadata.num_rows);
   const rowEnd = Math.min(total, offset + limit);
   if (offset >= rowEnd) return { total, rows: [] };
-  const rows = await parquetReadObjects({ file: buffer, metadata, rowStart: offset, rowEnd, compressors });
-  return { total, rows: rows.map(plainRow) };
+  const names = parquetSchema(metadata).children.map((column) => column.element.name);
+  // Rows as arrays, made into records by Object.fromEntries, which defines own properties: a column
+  // named __proto__ or constructor stays a column (assigning such a key to an object would not).
+  const rows = await new Promise<unknown[][]>((resolve, reject) => {
+    parquetRead({
+      file: buffer,
+      metadata,
+      rowStart: offset,
+      rowEnd,
+      compressors,
+      rowFormat: 'array',
+      onComplete: resolve,
+    }).catch(reject);
+  });
+  return { total, rows: rows.map((row) => plainRow(names, row)) };
 }
 
 /** Values the browser can show: BIGINT as a number when it fits, as text when it does not. */
-function plainRow(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [
-      key,
-      typeof value === 'bigint'
-        ? Number.isSafeInteger(Number(value))
-          ? Number(value)
-          : value.toString()
-        : value,
-    ]),
-  );
+function plainRow(names: string[], row: unknown[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((name, index) => [name, plainValue(row[index])]));
+}
+
+function plainValue(value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
 }
