@@ -36,7 +36,7 @@ export function checkColumns(
     known.set(node.id, inferred.outputs);
     for (const problem of inferred.problems) {
       problems.push({
-        code: 'unknown-column',
+        code: problem.code ?? 'unknown-column',
         severity: 'error',
         nodeId: node.id,
         field: problem.field,
