@@ -56,12 +56,10 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   const inputColumns = checkColumns(ordered, edgesByTarget, configs, specOf, problems);
   warnDisconnected(document, nodes, problems);
   if (hasErrors(problems)) return { problems, inputColumns };
-  const steps = ordered.map((node) => ({
-    node,
-    edges: edgesByTarget.get(node.id) ?? [],
-  }));
+  // In order, so each step's inputs are hashed before it: a step's hash covers its upstream's.
   const hashes = new Map<string, string>();
-  const planSteps = steps.map(({ node, edges }) => {
+  const planSteps = ordered.map((node) => {
+    const edges = edgesByTarget.get(node.id) ?? [];
     const step = buildStep(node, edges, configs.get(node.id) ?? {}, hashes, specOf);
     hashes.set(node.id, step.hash);
     return step;
@@ -108,7 +106,8 @@ function orderSteps(
         if (left === 0) next.push(dependent);
       }
     }
-    round = next.sort(byDocumentOrder);
+    // A chain readies one node per round: sorting a list of one still cost a sort call each time.
+    round = next.length > 1 ? next.sort(byDocumentOrder) : next;
   }
   return ordered;
 }

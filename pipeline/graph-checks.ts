@@ -291,7 +291,8 @@ export function warnDisconnected(
   problems: CompileProblem[],
 ): void {
   if (nodes.size < 2) return;
-  const touched = new Set(document.edges.flatMap((edge) => [edge.source.node, edge.target.node]));
+  const touched = new Set<string>();
+  for (const edge of document.edges) touched.add(edge.source.node).add(edge.target.node);
   for (const node of nodes.values()) {
     if (touched.has(node.id)) continue;
     problems.push({
