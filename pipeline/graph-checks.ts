@@ -147,9 +147,10 @@ export function checkRequiredInputs(
   for (const node of nodes.values()) {
     const spec = specOf(node.type);
     if (!spec) continue;
-    const connected = new Set((edgesByTarget.get(node.id) ?? []).map((edge) => edge.target.port));
+    // At most one edge per input port (checkEdges keeps the first), so a scan beats building a Set.
+    const edges = edgesByTarget.get(node.id) ?? [];
     for (const [port, input] of Object.entries(spec.inputs)) {
-      if (input.optional || connected.has(port)) continue;
+      if (input.optional || edges.some((edge) => edge.target.port === port)) continue;
       problems.push({
         code: 'required-input-unconnected',
         severity: 'error',
