@@ -51,8 +51,9 @@ function written(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'object':
       if (value === null) return 'null';
+      if (Array.isArray(value)) return writtenList(value);
       if ('toJSON' in value && typeof value.toJSON === 'function') return written(value.toJSON());
-      return Array.isArray(value) ? writtenList(value) : writtenObject(value);
+      return writtenObject(value);
     default:
       return undefined;
   }
