@@ -21,7 +21,8 @@ export function checkColumns(
     const outputs = known.get(edge.source.node);
     return outputs && Object.hasOwn(outputs, edge.source.port) ? outputs[edge.source.port] : undefined;
   };
-  const inputColumns = new Map<string, Record<string, KnownColumns>>();
+  /** Entries, not a Map: they only become the returned record. */
+  const inputColumns: [string, Record<string, KnownColumns>][] = [];
   for (const node of ordered) {
     const spec = specOf(node.type);
     const config = configs.get(node.id);
@@ -29,14 +30,14 @@ export function checkColumns(
     const inputs = Object.fromEntries(
       (edgesByTarget.get(node.id) ?? []).map((edge) => [edge.target.port, columnsAt(edge)]),
     );
-    inputColumns.set(node.id, inputs);
+    inputColumns.push([node.id, inputs]);
     if (!spec?.inferColumns || !config) continue;
     // The config was parsed (defaults applied) by resolveConfigs; parsing it again per node doubled the cost.
     const inferred = spec.inferColumns(config, inputs);
     known.set(node.id, inferred.outputs);
     for (const problem of inferred.problems) {
       problems.push({
-        code: 'unknown-column',
+        code: problem.code ?? 'unknown-column',
         severity: 'error',
         nodeId: node.id,
         field: problem.field,

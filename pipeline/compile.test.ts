@@ -574,6 +574,41 @@ describe('column checks before the run', () => {
     expect(problems[2]?.message).toContain('there is no column "petal_width"');
   });
 
+  it('reports an expression that cannot be read as invalid, and a missing column in it as unknown', () => {
+    const derive = (expression: string, index: number) => ({
+      id: `derive${index}`,
+      type: 'feature',
+      config: { operations: [{ op: 'derive', name: 'd', expression }] },
+    });
+    const expressions = [
+      'petal_length_cm +',
+      'sqrt(petal_length_cm, 2)',
+      'x'.repeat(4001),
+      `${'-'.repeat(150)}petal_length_cm`,
+      'petal_length_cm * col("petal width")',
+    ];
+    const document = doc(
+      [
+        { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'iris' } },
+        ...expressions.map(derive),
+      ],
+      expressions.map((_, index) => ['ingest.data', `derive${index}.data`]),
+    );
+    const problems = compilePipeline(document).problems;
+    expect(problems.map((problem) => [problem.code, problem.nodeId, problem.field])).toEqual([
+      ['invalid-expression', 'derive0', 'operations.0.expression'],
+      ['invalid-expression', 'derive1', 'operations.0.expression'],
+      ['invalid-expression', 'derive2', 'operations.0.expression'],
+      ['invalid-expression', 'derive3', 'operations.0.expression'],
+      ['unknown-column', 'derive4', 'operations.0.expression'],
+    ]);
+    expect(problems[2]?.message).toBe(
+      '"derive2": Expression is 4,001 characters long; the limit is 4,000. Split it into several derived columns.',
+    );
+    expect(problems[3]?.message).toContain('is nested 151 levels deep');
+    expect(problems[4]?.message).toContain('there is no column "petal width"');
+  });
+
   it('stays silent when the columns depend on the data (a file not read yet)', () => {
     const document = doc(
       [

@@ -56,12 +56,10 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   const inputColumns = checkColumns(ordered, edgesByTarget, configs, specOf, problems);
   warnDisconnected(document, nodes, problems);
   if (hasErrors(problems)) return { problems, inputColumns };
-  const steps = ordered.map((node) => ({
-    node,
-    edges: edgesByTarget.get(node.id) ?? [],
-  }));
+  // In order, so each step's inputs are hashed before it: a step's hash covers its upstream's.
   const hashes = new Map<string, string>();
-  const planSteps = steps.map(({ node, edges }) => {
+  const planSteps = ordered.map((node) => {
+    const edges = edgesByTarget.get(node.id) ?? [];
     const step = buildStep(node, edges, configs.get(node.id) ?? {}, hashes, specOf);
     hashes.set(node.id, step.hash);
     return step;
@@ -78,37 +76,36 @@ function orderSteps(
   nodes: Map<string, PipelineNode>,
   edgesByTarget: Map<string, PipelineEdge[]>,
 ): PipelineNode[] {
+  // Nodes by their place in the document, and everything below in arrays by that place: sorting a
+  // round by place is then sorting numbers, and no step looks an id up more than once.
+  const list = [...nodes.values()];
+  const place = new Map(list.map((node, index) => [node.id, index]));
   // Counted per edge, not per upstream node: two edges from one node are two inputs to wait for,
   // and each is ticked off once when that node is done.
-  const waitingOn = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  const position = new Map<string, number>();
-  for (const id of nodes.keys()) {
-    position.set(id, position.size);
-    const edges = edgesByTarget.get(id) ?? [];
-    waitingOn.set(id, edges.length);
-    for (const edge of edges) {
-      const list = dependents.get(edge.source.node);
-      if (list) list.push(id);
-      else dependents.set(edge.source.node, [id]);
+  const waitingOn = list.map((node) => edgesByTarget.get(node.id)?.length ?? 0);
+  const dependents: number[][] = list.map(() => []);
+  list.forEach((node, index) => {
+    for (const edge of edgesByTarget.get(node.id) ?? []) {
+      const source = place.get(edge.source.node);
+      if (source !== undefined) dependents[source]?.push(index);
     }
-  }
-  const byDocumentOrder = (a: string, b: string) => (position.get(a) ?? 0) - (position.get(b) ?? 0);
+  });
   const ordered: PipelineNode[] = [];
-  let round = [...nodes.keys()].filter((id) => waitingOn.get(id) === 0);
+  let round = [...waitingOn.keys()].filter((index) => waitingOn[index] === 0);
   // Nodes on or after a loop never become ready: compilePipeline then looks for the loop.
   while (round.length > 0) {
-    const next: string[] = [];
-    for (const id of round) {
-      const node = nodes.get(id);
+    const next: number[] = [];
+    for (const index of round) {
+      const node = list[index];
       if (node) ordered.push(node);
-      for (const dependent of dependents.get(id) ?? []) {
-        const left = (waitingOn.get(dependent) ?? 0) - 1;
-        waitingOn.set(dependent, left);
+      for (const dependent of dependents[index] ?? []) {
+        const left = (waitingOn[dependent] ?? 0) - 1;
+        waitingOn[dependent] = left;
         if (left === 0) next.push(dependent);
       }
     }
-    round = next.sort(byDocumentOrder);
+    // A chain readies one node per round: sorting a list of one still cost a sort call each time.
+    round = next.length > 1 ? next.sort((a, b) => a - b) : next;
   }
   return ordered;
 }

@@ -86,8 +86,6 @@ export function resolveConfigs(
         message: `Field "${use.path.join('.')}" of ${describeNode(node)} uses an undefined parameter "${use.name}"`,
       });
     }
-    // Fields fed by a parameter without a value yet cannot be judged while editing.
-    const unknownFields = uses.filter((use) => !values.has(use.name)).map((use) => use.path);
     const parsed = spec.config.safeParse(
       uses.length === 0 ? node.config : substituteParameters(node.config, values),
     );
@@ -95,6 +93,8 @@ export function resolveConfigs(
       configs.set(node.id, parsed.data);
       continue;
     }
+    // Fields fed by a parameter without a value yet cannot be judged while editing.
+    const unknownFields = uses.filter((use) => !values.has(use.name)).map((use) => use.path);
     for (const issue of parsed.error.issues) {
       const field = issue.path.map(String).join('.');
       if (touchesUnknown(issue.path, unknownFields)) continue;

@@ -89,3 +89,24 @@ describe('document limits', () => {
     expect(Object.keys(parsed.nodes[0]?.config ?? {})).toEqual(['constructor', 'toString', 'hasOwnProperty']);
   });
 });
+
+describe('parameter names', () => {
+  const parameter = (name: string) => ({ name, type: 'string' });
+  const rule = 'must be a name like target_column: up to 64 letters, digits and _, starting with a letter';
+
+  it('refuses "__proto__" and any name not starting with a letter, on the parameter', () => {
+    // A "__proto__" value would be dropped on its way in (zod's records, plain-object copies).
+    expect(issuesOf({ nodes: [], parameters: [parameter('ok'), parameter('__proto__')] })).toEqual([
+      `parameters.1.name: ${rule}`,
+    ]);
+    expect(issuesOf({ nodes: [], parameters: ['_hidden', '1st', 'a-b', 'a b', ''].map(parameter) })).toEqual(
+      [0, 1, 2, 3, 4].map((index) => `parameters.${index}.name: ${rule}`),
+    );
+  });
+
+  it('takes other built-in object names as ordinary names', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'target_column2'];
+    const parsed = parsePipelineDocument({ nodes: [], parameters: names.map(parameter) });
+    expect(parsed.parameters.map((declared) => declared.name)).toEqual(names);
+  });
+});

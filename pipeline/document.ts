@@ -26,9 +26,16 @@ const listOf = <T extends z.ZodType>(item: T, limit: number, what: string) =>
 export const parameterTypes = ['string', 'number', 'boolean', 'file'] as const;
 
 export const parameterSchema = z.object({
+  /**
+   * Starting with a letter rules out "__proto__": values arrive as JSON objects keyed by name, and
+   * a "__proto__" key is dropped by zod and by any plain-object copy, so its value would be lost.
+   */
   name: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a name like target_column (letters, digits, _)'),
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+      'must be a name like target_column: up to 64 letters, digits and _, starting with a letter',
+    ),
   type: z.enum(parameterTypes),
   default: z.unknown().optional(),
   description: descriptionText.default(''),

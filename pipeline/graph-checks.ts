@@ -147,9 +147,10 @@ export function checkRequiredInputs(
   for (const node of nodes.values()) {
     const spec = specOf(node.type);
     if (!spec) continue;
-    const connected = new Set((edgesByTarget.get(node.id) ?? []).map((edge) => edge.target.port));
+    // At most one edge per input port (checkEdges keeps the first), so a scan beats building a Set.
+    const edges = edgesByTarget.get(node.id) ?? [];
     for (const [port, input] of Object.entries(spec.inputs)) {
-      if (input.optional || connected.has(port)) continue;
+      if (input.optional || edges.some((edge) => edge.target.port === port)) continue;
       problems.push({
         code: 'required-input-unconnected',
         severity: 'error',
@@ -291,7 +292,8 @@ export function warnDisconnected(
   problems: CompileProblem[],
 ): void {
   if (nodes.size < 2) return;
-  const touched = new Set(document.edges.flatMap((edge) => [edge.source.node, edge.target.node]));
+  const touched = new Set<string>();
+  for (const edge of document.edges) touched.add(edge.source.node).add(edge.target.node);
   for (const node of nodes.values()) {
     if (touched.has(node.id)) continue;
     problems.push({

@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json';
 
 /**
  * Node's own SHA-256 where the code runs in Node (the API, the CLI and the worker compile every step
@@ -25,5 +25,5 @@ function sha256Hex(text: string): string {
  * configs hash equally whatever their key order. Isomorphic: the editor computes the same hashes.
  */
 export function hashValue(value: unknown): string {
-  return sha256Hex(canonicalize(value) ?? 'null');
+  return sha256Hex(canonicalJson(value));
 }

@@ -1,8 +1,25 @@
+import { z } from 'zod';
 import type { ParameterType, PipelineParameter } from './document';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parameter values by name, as a client sends them (`runs.start`, `pipelines.validate`). Not
+ * z.record: it drops a "__proto__" key without a word, so a value sent under that name would vanish
+ * and the default be used instead. Here every own key is kept (Object.fromEntries defines
+ * properties, it does not assign them), and the compiler reports a name the pipeline lacks.
+ */
+export const parameterValuesSchema = z
+  .custom<Record<string, unknown>>(isObject, 'must be an object of parameter values by name')
+  .transform((values) => Object.fromEntries(Object.entries(values)));
 
 /** A config value that stands for a pipeline parameter: {"$param": "name"}. */
 export function parameterReference(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // Asked of every object in every config: most have no "$param", and are passed without listing keys.
+  if (!Object.hasOwn(value, '$param')) return undefined;
   const keys = Object.keys(value);
   if (keys.length !== 1 || keys[0] !== '$param') return undefined;
   const name = Object.values(value)[0];
@@ -22,18 +39,23 @@ export function findParameterUses(value: unknown): ParameterUse[] {
   return uses;
 }
 
-/** Appends to `uses` rather than returning and concatenating lists, which every config paid for. */
+/**
+ * Appends to `uses` rather than returning and concatenating lists, which every config paid for.
+ * `path` is one list, extended and shortened on the way down and up, and copied only for a use:
+ * most configs have none, and a new path per value was most of what this allocated.
+ */
 function collectParameterUses(value: unknown, path: (string | number)[], uses: ParameterUse[]): void {
   if (typeof value !== 'object' || value === null) return;
   const name = parameterReference(value);
   if (name !== undefined) {
-    uses.push({ name, path });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      collectParameterUses(item, [...path, index], uses);
-    });
-  } else {
-    for (const [key, item] of Object.entries(value)) collectParameterUses(item, [...path, key], uses);
+    uses.push({ name, path: [...path] });
+    return;
+  }
+  const keys: (string | number)[] = Array.isArray(value) ? [...value.keys()] : Object.keys(value);
+  for (const key of keys) {
+    path.push(key);
+    collectParameterUses(Reflect.get(value, key), path, uses);
+    path.pop();
   }
 }
 

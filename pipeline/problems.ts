@@ -12,6 +12,8 @@ export const problemCodes = [
   'cycle',
   'invalid-config',
   'unknown-column',
+  /** A derived column's expression that cannot be read: a syntax error, too long or too deep. */
+  'invalid-expression',
   'undefined-parameter',
   'duplicate-parameter',
   'invalid-parameter-value',

@@ -48,7 +48,7 @@ describe('a 12,000-term expression', () => {
     expect(saved.version).toBe(2);
     expect(saved.problems).toEqual([
       {
-        code: 'unknown-column',
+        code: 'invalid-expression',
         severity: 'error',
         nodeId: 'feature',
         field: 'operations.0.expression',
@@ -64,8 +64,11 @@ describe('a 12,000-term expression', () => {
 
     const validated = await api.pipelines.validate({ document: deriving(terms(101)) });
     expect(validated.valid).toBe(false);
-    expect(validated.problems.map((problem) => [problem.nodeId, problem.field, problem.message])).toEqual([
+    expect(
+      validated.problems.map((problem) => [problem.code, problem.nodeId, problem.field, problem.message]),
+    ).toEqual([
       [
+        'invalid-expression',
         'feature',
         'operations.0.expression',
         expect.stringMatching(

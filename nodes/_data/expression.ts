@@ -95,8 +95,8 @@ function depthOf(root: Expression): number {
 }
 
 function check(node: Expression, text: string, columns: readonly string[], field: string): void {
-  const fail = (message: string): never => {
-    throw new NodeInputError(`Expression ${JSON.stringify(text)}: ${message}`, { field });
+  const fail = (message: string, column?: string): never => {
+    throw new NodeInputError(`Expression ${JSON.stringify(text)}: ${message}`, { field, column });
   };
   switch (node.type) {
     case 'Literal':
@@ -108,7 +108,7 @@ function check(node: Expression, text: string, columns: readonly string[], field
       return;
     case 'Identifier':
       if (typeof node.name !== 'string' || !columns.includes(node.name))
-        fail(`there is no column "${String(node.name)}"`);
+        fail(`there is no column "${String(node.name)}"`, String(node.name));
       return;
     case 'UnaryExpression':
       check(argumentOf(node, 'argument', fail), text, columns, field);
@@ -124,7 +124,8 @@ function check(node: Expression, text: string, columns: readonly string[], field
         const [only] = args;
         if (args.length !== 1 || only?.type !== 'Literal' || typeof only.value !== 'string')
           fail('col() takes one column name in quotes');
-        else if (!columns.includes(String(only.value))) fail(`there is no column "${String(only.value)}"`);
+        else if (!columns.includes(String(only.value)))
+          fail(`there is no column "${String(only.value)}"`, String(only.value));
         return;
       }
       // A Map, so `constructor(x)` is an unknown function, not Object's constructor.

@@ -10,6 +10,8 @@ export interface KnownColumn {
 export type KnownColumns = KnownColumn[] | undefined;
 
 export interface ColumnProblem {
+  /** What is wrong: a column not in the data (the default), or an expression that cannot be read. */
+  code?: 'unknown-column' | 'invalid-expression';
   /** Config field path, e.g. "operations.2.columns". */
   field: string;
   column?: string;

@@ -57,7 +57,14 @@ export function inferFeatureColumns(
             );
           } catch (error) {
             if (!(error instanceof NodeInputError)) throw error;
-            tracker.problems.push({ field: `${field}.expression`, message: error.message });
+            // A missing column is reported like any other; anything else is the expression itself.
+            const { column } = error.details;
+            tracker.problems.push({
+              code: column === undefined ? 'invalid-expression' : 'unknown-column',
+              field: `${field}.expression`,
+              column,
+              message: error.message,
+            });
           }
         }
         tracker.map((columns) => [...columns, { name: operation.name, type: 'numeric' }]);

@@ -14,6 +14,7 @@ import {
 import { latestRunOfEach } from '../../../db/queries/runs';
 import { compilePipeline } from '../../../pipeline/compile';
 import { PIPELINE_SCHEMA_VERSION, parsePipelineDocument } from '../../../pipeline/document';
+import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { publicProcedure, router } from '../trpc';
 
 const nameSchema = z.string().trim().min(1, 'A pipeline needs a name').max(200);
@@ -132,7 +133,7 @@ export const pipelinesRouter = router({
     .input(
       z.object({
         document: documentInput,
-        parameterValues: z.record(z.string(), z.unknown()).optional(),
+        parameterValues: parameterValuesSchema.optional(),
         forRun: z.boolean().default(false),
       }),
     )

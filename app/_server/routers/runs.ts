@@ -4,6 +4,7 @@ import { latestVersion } from '../../../db/queries/pipelines';
 import { getRunDetail, listEvaluations, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
 import { mainMetric } from '../../../nodes/evaluate/main-metric';
+import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
 import { ServerPaths } from '../server-paths';
 import { publicProcedure, router } from '../trpc';
@@ -46,7 +47,7 @@ export const runsRouter = router({
         pipelineId: idSchema,
         /** Defaults to the latest saved version. */
         versionId: idSchema.optional(),
-        parameters: z.record(z.string(), z.unknown()).default({}),
+        parameters: parameterValuesSchema.default({}),
       }),
     )
     .mutation(async ({ ctx, input }) => {
