@@ -114,7 +114,10 @@ describe('health', () => {
       expect(up.worker).toMatchObject({ ok: true, detail: `running (pid ${process.pid}), restarted 2×` });
       // A pid far above any the kernel hands out: the process is gone before the launcher noticed.
       const gone = await checkHealth(deps({ supervised: () => ({ worker: running(2 ** 30) }) }));
-      expect(gone.worker).toMatchObject({ ok: false, detail: `down: running (pid ${2 ** 30})` });
+      expect(gone.worker).toMatchObject({
+        ok: false,
+        detail: `down: process ${2 ** 30} has exited; the launcher restarts it`,
+      });
     });
 
     it('shows a Temporal server the supervisor is restarting as down, without asking it', async () => {

@@ -99,7 +99,7 @@ async function whenSupervisedUp<T extends ComponentHealth>(
   state: ComponentState | undefined,
   check: () => Promise<T>,
 ): Promise<T | ComponentHealth> {
-  if (state && !isRunning(state)) return { ok: false, detail: `down: ${state.detail}` };
+  if (state && !isRunning(state)) return { ok: false, detail: downDetail(state) };
   return check();
 }
 
@@ -109,9 +109,19 @@ async function whenSupervisedUp<T extends ComponentHealth>(
  */
 function supervisedWorker(polled: Health['worker'], state: ComponentState | undefined): Health['worker'] {
   if (!state) return polled;
-  if (!isRunning(state)) return { ...polled, ok: false, detail: `down: ${state.detail}` };
+  if (!isRunning(state)) return { ...polled, ok: false, detail: downDetail(state) };
   const restarts = state.restarts === 0 ? '' : `, restarted ${state.restarts}×`;
   return { ...polled, ok: true, detail: `${state.detail}${restarts}` };
+}
+
+/**
+ * Why a supervised component is down, in the supervisor's words; in the moment between a kill and
+ * the supervisor noticing it, its state still says running, so say what happened instead.
+ */
+function downDetail(state: ComponentState): string {
+  if (state.status === 'running' && state.pid !== undefined)
+    return `down: process ${state.pid} has exited; the launcher restarts it`;
+  return `down: ${state.detail}`;
 }
 
 /** Running, and its process still exists (the launcher may not have noticed a kill yet). */
