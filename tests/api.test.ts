@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../app/_server/root';
+import { createCallerFactory } from '../app/_server/trpc';
 import type { RunChange } from '../db/queries/run-state';
 import { pipelines } from '../db/schema';
 import { setUpDatabaseAndWorker } from './support/fixture';
@@ -107,6 +109,46 @@ describe('pipelines API', () => {
 });
 
 describe('runs API', () => {
+  it('streams run errors and step messages with DATA_DIR in place of the server folder', async () => {
+    const { caller, services } = testCaller(fixture.database, fixture.worker);
+    const folder = fixture.worker.dataDir;
+    const failing = pipelineDoc(
+      [
+        { id: 'a', type: 'test.source' },
+        {
+          id: 'b',
+          type: 'test.transform',
+          config: { failAttempts: 5, failMessage: `No file at ${folder}/uploads/gone.csv` },
+          execution: { maxAttempts: 1 },
+        },
+      ],
+      ['a.out->b.in'],
+    );
+    const created = await caller.pipelines.create({ name: 'Paths', document: failing });
+    const controller = new AbortController();
+    // The procedure itself, over the services: the path the browser's subscription takes.
+    const streaming = createCallerFactory(appRouter)({ services }, { signal: controller.signal });
+    const stream = await streaming.runs.onChange({});
+    const received: RunChange[] = [];
+    const subscription = (async () => {
+      for await (const change of stream) {
+        received.push(change);
+        if (change.type === 'run' && change.status === 'failed') break;
+      }
+    })();
+    await services.changes.ensureListening();
+    const { runId } = await caller.runs.start({ pipelineId: created.id });
+    await subscription;
+    controller.abort();
+
+    const texts = received
+      .filter((change) => change.runId === runId)
+      .flatMap((change) => (change.type === 'run' ? [change.error] : [change.message]))
+      .filter((text) => typeof text === 'string');
+    expect(texts.filter((text) => text.includes('DATA_DIR/uploads/gone.csv')).length).toBeGreaterThan(0);
+    expect(texts.filter((text) => text.includes(folder))).toEqual([]);
+  });
+
   it('starts a run with parameters, streams its changes live and shows it in history', async () => {
     const { caller, services } = testCaller(fixture.database, fixture.worker);
     const created = await caller.pipelines.create({ name: 'Live', document: chain });

@@ -120,6 +120,17 @@ describe('health', () => {
       });
     });
 
+    it('shows a worker that runs but polls no task queue as down', async () => {
+      const silent = await checkHealth(
+        deps({ taskQueue: 'nobody-polls-this', supervised: () => ({ worker: running(process.pid) }) }),
+      );
+      expect(silent.worker).toMatchObject({
+        ok: false,
+        pollers: 0,
+        detail: `running (pid ${process.pid}) but no worker is polling: start one with \`npm run worker\``,
+      });
+    });
+
     it('shows a Temporal server the supervisor is restarting as down, without asking it', async () => {
       const health = await checkHealth(deps({ supervised: () => ({ temporal: restarting }) }));
       expect(health.temporal).toMatchObject({

@@ -104,12 +104,14 @@ async function whenSupervisedUp<T extends ComponentHealth>(
 }
 
 /**
- * The launcher's worker is up exactly when its supervisor says so: a killed worker's poller stays
- * listed by Temporal for a while, so pollers alone would call it alive.
+ * The launcher's worker is up when its supervisor says it runs and Temporal sees it polling: a killed
+ * worker's poller stays listed by Temporal for a while, so pollers alone would call it alive, and a
+ * worker that runs but cannot reach Temporal (or hangs) does no work, so the supervisor alone would.
  */
 function supervisedWorker(polled: Health['worker'], state: ComponentState | undefined): Health['worker'] {
   if (!state) return polled;
   if (!isRunning(state)) return { ...polled, ok: false, detail: downDetail(state) };
+  if (!polled.ok) return { ...polled, detail: `running (pid ${state.pid ?? '?'}) but ${polled.detail}` };
   const restarts = state.restarts === 0 ? '' : `, restarted ${state.restarts}×`;
   return { ...polled, ok: true, detail: `${state.detail}${restarts}` };
 }

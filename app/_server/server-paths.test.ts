@@ -31,4 +31,15 @@ describe('ServerPaths', () => {
       none: null,
     });
   });
+
+  it('writes DATA_DIR for a folder path that a preview cut short, and leaves other endings alone', () => {
+    expect(paths.preview(`Could not read ${dataDir}/uploads/a.csv`)).toBe(
+      'Could not read DATA_DIR/uploads/a.csv',
+    );
+    expect(paths.preview('No file at /srv/pipewri')).toBe('No file at DATA_DIR');
+    expect(paths.preview(`Wrote file://${dataDir.slice(0, 8)}`)).toBe('Wrote DATA_DIR');
+    expect(paths.preview('Value out of range in /srv')).toBe('Value out of range in /srv');
+    expect(paths.preview('Step failed: see the log')).toBe('Step failed: see the log');
+    expect(paths.nullablePreview(null)).toBeNull();
+  });
 });

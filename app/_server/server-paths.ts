@@ -40,4 +40,25 @@ export class ServerPaths {
   nullableText(value: string | null): string | null {
     return value === null ? null : this.text(value);
   }
+
+  /**
+   * The same for a preview cut short (a live change carries the first 200 bytes of a message): a
+   * cut may fall inside the folder's path, so a tail that is the start of it is written DATA_DIR too.
+   */
+  preview(value: string): string {
+    const whole = this.text(value);
+    for (const folder of [this.folderUrl, this.dataDir]) {
+      for (let length = Math.min(folder.length - 1, whole.length); length >= MIN_PARTIAL_FOLDER; length--) {
+        if (whole.endsWith(folder.slice(0, length))) return `${whole.slice(0, -length)}DATA_DIR`;
+      }
+    }
+    return whole;
+  }
+
+  nullablePreview(value: string | null | undefined): string | null | undefined {
+    return value == null ? value : this.preview(value);
+  }
 }
+
+/** The shortest start of the folder's path taken for it at the end of a cut message (`/tmp/` and up). */
+const MIN_PARTIAL_FOLDER = 5;

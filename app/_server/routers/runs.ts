@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { latestVersion } from '../../../db/queries/pipelines';
+import type { RunChange } from '../../../db/queries/run-state';
 import { getRunDetail, listEvaluations, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
 import { mainMetric } from '../../../nodes/evaluate/main-metric';
@@ -131,6 +132,21 @@ export const runsRouter = router({
     signal,
   }) {
     const abort = signal ?? new AbortController().signal;
-    yield* ctx.services.changes.changes({ runId: input.runId }, abort);
+    const paths = new ServerPaths(ctx.services.dataDir);
+    for await (const change of ctx.services.changes.changes({ runId: input.runId }, abort)) {
+      yield changeWithoutServerPaths(change, paths);
+    }
   }),
 });
+
+/** A live change as the browser may see it: previews of errors and messages name DATA_DIR, not the folder. */
+function changeWithoutServerPaths(change: RunChange, paths: ServerPaths): RunChange {
+  switch (change.type) {
+    case 'run':
+      return { ...change, error: paths.nullablePreview(change.error) };
+    case 'step':
+      return { ...change, message: paths.nullablePreview(change.message) };
+    case 'event':
+      return { ...change, message: paths.preview(change.message) };
+  }
+}
