@@ -1,5 +1,4 @@
 import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { z } from 'zod';
 import type { Database } from '../db/client';
 import { endUnfinishedRun } from '../db/queries/run-state';
 import { listUnfinishedRuns } from '../db/queries/runs';
@@ -75,15 +74,8 @@ async function closedOutcome(temporal: Client, workflowId: string): Promise<Outc
     };
   }
   switch (status) {
-    case 'COMPLETED': {
-      const result = runResultSchema.safeParse(await handle.result());
-      if (!result.success) {
-        throw new Error(
-          `its workflow returned a result of the wrong shape: ${z.prettifyError(result.error)}`,
-        );
-      }
-      return { status: result.data.status, error: result.data.error ?? null };
-    }
+    case 'COMPLETED':
+      return outcomeOfResult(await handle.result());
     case 'CANCELLED':
       return { status: 'cancelled', error: 'Run cancelled' };
     case 'FAILED':
@@ -95,6 +87,22 @@ async function closedOutcome(temporal: Client, workflowId: string): Promise<Outc
       // RUNNING, PAUSED, or a state this code does not know: leave it to the workflow.
       return undefined;
   }
+}
+
+/**
+ * The outcome a completed workflow returned. A result of the wrong shape (a payload is whatever was
+ * stored, not a checked type) ends the run failed: its workflow is closed and will never record it.
+ */
+export function outcomeOfResult(value: unknown): Outcome {
+  const result = runResultSchema.safeParse(value);
+  if (result.success) return { status: result.data.status, error: result.data.error ?? null };
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join('.') || 'result'}: ${issue.message}`,
+  );
+  return {
+    status: 'failed',
+    error: `The run's workflow finished with a result this version cannot read (${problems.join('; ')})`,
+  };
 }
 
 async function failureOf(result: Promise<unknown>): Promise<string> {
