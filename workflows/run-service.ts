@@ -136,13 +136,16 @@ async function startWorkflow(
     }
     const message = `Could not start the run: ${reasonOf(error)}`;
     if (workflow.known === 'no') {
+      // Should this write fail too, the reconciler ends the run later: Temporal does not know it.
       await endUnfinishedRun(deps.db, {
         runId: args.runId,
         status: 'failed',
         error: message,
         stepMessage: 'Not started: the run could not start',
         onlyIf: 'queued',
-      });
+      }).catch((endError: unknown) =>
+        logOf(deps)(`run ${args.runId}: could not record that it did not start: ${reasonOf(endError)}`),
+      );
     }
     throw new Error(message, { cause: error });
   }

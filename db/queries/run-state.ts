@@ -385,7 +385,7 @@ export async function endUnfinishedRun(
     status: 'succeeded' | 'failed' | 'cancelled';
     error: string | null;
     stepMessage: string;
-    onlyIf?: 'queued' | 'running';
+    onlyIf?: 'queued';
   },
 ): Promise<boolean> {
   const error = cappedOrNull(input.error);
