@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { endUnfinishedRun } from '../db/queries/run-state';
 import { insertRun } from '../db/queries/runs';
 import type { RunResult } from '../workflows/pipeline.types';
 import { reconcileRuns, startRunReconciler } from '../workflows/reconcile-runs';
@@ -23,6 +24,25 @@ const fixture = setUpDatabaseAndWorker();
 
 /** Rows changed a moment ago count as old enough to reconcile. */
 const now = () => new Date(Date.now() + 1_000);
+
+/** A queued run of `twoSteps`' shape that no workflow will ever run (Temporal does not know it). */
+async function orphanRun(versionId: string, pipelineId: string): Promise<string> {
+  const id = randomUUID();
+  await insertRun(fixture.database.db, {
+    id,
+    pipelineId,
+    pipelineVersionId: versionId,
+    workflowId: `run-${id}`,
+    trigger: 'manual',
+    parameters: {},
+    rerunOfRunId: null,
+    steps: [
+      { nodeId: 'a', nodeType: 'test.source', contentHash: 'ha', outputs: null },
+      { nodeId: 'b', nodeType: 'test.transform', contentHash: 'hb', outputs: null },
+    ],
+  });
+  return id;
+}
 
 const twoSteps = pipelineDoc(
   [
@@ -266,5 +286,145 @@ describe('runs never stay running', () => {
     } finally {
       await reconciler.stop();
     }
+  });
+
+  it('leaves the run to its workflow when the workflow started but its Temporal run id could not be written', async () => {
+    const { version } = await savePipeline(fixture.database.db, twoSteps);
+    // A real refusal from PostgreSQL, for this pipeline version's runs only.
+    await fixture.database.sql.unsafe(`
+      create function refuse_temporal_run_id() returns trigger language plpgsql as
+        $$ begin raise exception 'connection reset (simulated)'; end $$;
+      create trigger refuse_temporal_run_id before update on runs for each row
+        when (new.pipeline_version_id = '${version.id}' and new.temporal_run_id is distinct from old.temporal_run_id)
+        execute function refuse_temporal_run_id();`);
+    const lines: string[] = [];
+    try {
+      const started = await startRun(
+        runServices(fixture.database.db, fixture.worker, { log: (line) => lines.push(line) }),
+        { pipelineVersionId: version.id },
+      );
+      const result: RunResult = await fixture.worker.client.workflow.getHandle(started.workflowId).result();
+
+      expect(result.status).toBe('succeeded');
+      const run = await runRow(fixture.database.db, started.runId);
+      expect(run).toMatchObject({ status: 'succeeded', error: null, temporalRunId: null });
+      expect(await stepStatuses(fixture.database.db, started.runId)).toEqual({
+        a: 'succeeded',
+        b: 'succeeded',
+      });
+      expect(lines).toEqual([
+        `run ${started.runId}: could not record its Temporal run id (the run goes on): connection reset (simulated)`,
+      ]);
+    } finally {
+      await fixture.database.sql.unsafe(`
+        drop trigger refuse_temporal_run_id on runs;
+        drop function refuse_temporal_run_id();`);
+    }
+  });
+
+  it('ends the run failed, steps and all, when Temporal refuses to start its workflow', async () => {
+    const { version } = await savePipeline(fixture.database.db, twoSteps);
+    // An empty task queue name: Temporal refuses the start and never records the workflow.
+    const deps = runServices(fixture.database.db, fixture.worker, { taskQueue: '' });
+    const error = await startRun(deps, { pipelineVersionId: version.id }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const message = error instanceof Error ? error.message : '';
+    expect(message).toMatch(/^Could not start the run: /);
+
+    const [run] = await fixture.database.sql<{ id: string; status: string; error: string | null }[]>`
+      select id, status, error from runs where pipeline_version_id = ${version.id}`;
+    expect(run).toMatchObject({ status: 'failed', error: message });
+    expect(await stepStatuses(fixture.database.db, run?.id ?? '')).toEqual({
+      a: 'cancelled',
+      b: 'cancelled',
+    });
+  });
+
+  it('ends a run only while it is still in the status the caller read', async () => {
+    const { version } = await savePipeline(fixture.database.db, twoSteps);
+    const queued = await orphanRun(version.id, version.pipelineId);
+    const turnedRunning = await orphanRun(version.id, version.pipelineId);
+    // The workflow recorded "running" and started a step after the caller read "queued".
+    await fixture.database.sql`update runs set status = 'running' where id = ${turnedRunning}`;
+    await fixture.database
+      .sql`update run_steps set status = 'running' where run_id = ${turnedRunning} and node_id = 'a'`;
+    const cancelIfQueued = (runId: string) =>
+      endUnfinishedRun(fixture.database.db, {
+        runId,
+        status: 'cancelled',
+        error: 'Run cancelled',
+        stepMessage: 'Run cancelled',
+        onlyIf: 'queued',
+      });
+
+    expect(await cancelIfQueued(turnedRunning)).toBe(false);
+    const running = await runRow(fixture.database.db, turnedRunning);
+    expect(running).toMatchObject({ status: 'running', error: null, finishedAt: null });
+    expect(await stepStatuses(fixture.database.db, turnedRunning)).toEqual({ a: 'running', b: 'queued' });
+
+    expect(await cancelIfQueued(queued)).toBe(true);
+    expect(await runRow(fixture.database.db, queued)).toMatchObject({
+      status: 'cancelled',
+      error: 'Run cancelled',
+    });
+    expect(await stepStatuses(fixture.database.db, queued)).toEqual({ a: 'cancelled', b: 'cancelled' });
+
+    // Neither is left for the reconciler of the next test.
+    await endUnfinishedRun(fixture.database.db, {
+      runId: turnedRunning,
+      status: 'cancelled',
+      error: 'Run cancelled',
+      stepMessage: 'Run cancelled',
+    });
+  });
+
+  it('reconciles the other runs when one run cannot be reconciled, and names that run in the log', async () => {
+    const { version } = await savePipeline(fixture.database.db, twoSteps);
+    // Oldest first: the stuck run comes before the other one.
+    const stuck = await orphanRun(version.id, version.pipelineId);
+    const other = await orphanRun(version.id, version.pipelineId);
+    await fixture.database
+      .sql`update runs set started_at = started_at - interval '1 minute' where id = ${stuck}`;
+    await fixture.database.sql.unsafe(`
+      create function refuse_run_end() returns trigger language plpgsql as
+        $$ begin raise exception 'row locked (simulated)'; end $$;
+      create trigger refuse_run_end before update on runs for each row
+        when (new.id = '${stuck}' and new.status = 'failed') execute function refuse_run_end();`);
+    const lines: string[] = [];
+    try {
+      const reconciled = await reconcileRuns(
+        { db: fixture.database.db, temporal: fixture.worker.client, log: (line) => lines.push(line) },
+        now(),
+      );
+
+      expect(reconciled).toEqual([
+        {
+          runId: other,
+          status: 'failed',
+          error: 'Temporal has no record of this run (its history expired or the server was reset)',
+        },
+      ]);
+      expect((await runRow(fixture.database.db, other))?.status).toBe('failed');
+      expect(await stepStatuses(fixture.database.db, other)).toEqual({ a: 'cancelled', b: 'cancelled' });
+      expect((await runRow(fixture.database.db, stuck))?.status).toBe('queued');
+      expect(lines).toEqual([
+        `could not reconcile run ${stuck}: The database refused to record the run's state: row locked (simulated)`,
+      ]);
+    } finally {
+      await fixture.database.sql.unsafe(`
+        drop trigger refuse_run_end on runs;
+        drop function refuse_run_end();`);
+    }
+    // With the refusal gone, the next pass ends it.
+    expect(await reconcileRuns({ db: fixture.database.db, temporal: fixture.worker.client }, now())).toEqual([
+      {
+        runId: stuck,
+        status: 'failed',
+        error: 'Temporal has no record of this run (its history expired or the server was reset)',
+      },
+    ]);
   });
 });

@@ -5,9 +5,12 @@
 export type { ArtifactRef } from '../nodes/_kit/artifact-ref';
 export type { PortKind } from '../nodes/_kit/ports';
 export type { Plan, PlanStep } from '../pipeline/plan';
+// What the workflow returns is read back by code outside it, so it is a schema there.
+export type { RunResult, StepState } from './run-result-schema';
 
 import type { ArtifactRef } from '../nodes/_kit/artifact-ref';
 import type { Plan, PlanStep } from '../pipeline/plan';
+import type { RunResult, StepState } from './run-result-schema';
 
 /** Outputs of a step from an earlier run with the same hash, used instead of running it again. */
 export interface ReusedStep {
@@ -21,14 +24,6 @@ export interface PipelineWorkflowInput {
   reuse?: Record<string, ReusedStep>;
   /** Attempts per bookkeeping write before the run ends failed; tests shorten it. */
   bookkeepingAttempts?: number;
-}
-
-export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'cached';
-
-export interface RunResult {
-  status: 'succeeded' | 'failed' | 'cancelled';
-  error?: string;
-  steps: Record<string, StepState>;
 }
 
 export interface RunStatusSnapshot {

@@ -2,11 +2,13 @@ import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@tempor
 import type { Database } from '../db/client';
 import { endUnfinishedRun } from '../db/queries/run-state';
 import { listUnfinishedRuns } from '../db/queries/runs';
-import type { RunResult } from './pipeline.types';
+import { type RunResult, runResultSchema } from './run-result-schema';
 
 export interface ReconcileDeps {
   db: Database;
   temporal: Client;
+  /** Where a run that could not be reconciled is reported (console.warn when unset). */
+  log?: (line: string) => void;
 }
 
 /** How a run whose workflow has closed (or vanished) ends in PostgreSQL. */
@@ -29,18 +31,33 @@ export interface ReconciledRun extends Outcome {
  * starts the workflow.
  */
 export async function reconcileRuns(deps: ReconcileDeps, startedBefore: Date): Promise<ReconciledRun[]> {
+  const log = deps.log ?? ((line: string) => console.warn(line));
   const reconciled: ReconciledRun[] = [];
   for (const run of await listUnfinishedRuns(deps.db, startedBefore)) {
-    const outcome = await closedOutcome(deps.temporal, run.workflowId);
-    if (!outcome) continue;
-    const ended = await endUnfinishedRun(deps.db, {
-      runId: run.id,
-      ...outcome,
-      stepMessage: 'Not finished: the run ended without recording this step',
-    });
-    if (ended) reconciled.push({ runId: run.id, ...outcome });
+    // Each run on its own: one that keeps failing must not hold back the runs after it, every pass.
+    try {
+      const ended = await reconcileRun(deps, run);
+      if (ended) reconciled.push(ended);
+    } catch (error) {
+      log(`could not reconcile run ${run.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return reconciled;
+}
+
+/** Ends one run whose workflow is closed or unknown; undefined when it is open or already ended. */
+async function reconcileRun(
+  deps: ReconcileDeps,
+  run: { id: string; workflowId: string },
+): Promise<ReconciledRun | undefined> {
+  const outcome = await closedOutcome(deps.temporal, run.workflowId);
+  if (!outcome) return undefined;
+  const ended = await endUnfinishedRun(deps.db, {
+    runId: run.id,
+    ...outcome,
+    stepMessage: 'Not finished: the run ended without recording this step',
+  });
+  return ended ? { runId: run.id, ...outcome } : undefined;
 }
 
 /** The outcome of a closed or unknown workflow; undefined while it is still open. */
@@ -57,10 +74,8 @@ async function closedOutcome(temporal: Client, workflowId: string): Promise<Outc
     };
   }
   switch (status) {
-    case 'COMPLETED': {
-      const result: RunResult = await handle.result();
-      return { status: result.status, error: result.error ?? null };
-    }
+    case 'COMPLETED':
+      return outcomeOfResult(await handle.result());
     case 'CANCELLED':
       return { status: 'cancelled', error: 'Run cancelled' };
     case 'FAILED':
@@ -72,6 +87,22 @@ async function closedOutcome(temporal: Client, workflowId: string): Promise<Outc
       // RUNNING, PAUSED, or a state this code does not know: leave it to the workflow.
       return undefined;
   }
+}
+
+/**
+ * The outcome a completed workflow returned. A result of the wrong shape (a payload is whatever was
+ * stored, not a checked type) ends the run failed: its workflow is closed and will never record it.
+ */
+export function outcomeOfResult(value: unknown): Outcome {
+  const result = runResultSchema.safeParse(value);
+  if (result.success) return { status: result.data.status, error: result.data.error ?? null };
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join('.') || 'result'}: ${issue.message}`,
+  );
+  return {
+    status: 'failed',
+    error: `The run's workflow finished with a result this version cannot read (${problems.join('; ')})`,
+  };
 }
 
 async function failureOf(result: Promise<unknown>): Promise<string> {
@@ -100,7 +131,7 @@ export function startRunReconciler(
   const tick = () => {
     if (busy) return;
     busy = true;
-    pass = reconcileRuns(deps, new Date(Date.now() - graceMs))
+    pass = reconcileRuns({ ...deps, log: deps.log ?? log }, new Date(Date.now() - graceMs))
       .then((ended) => {
         for (const run of ended)
           log(`reconciled run ${run.runId}: ${run.status} (${run.error ?? 'no error'})`);

@@ -3,20 +3,14 @@ import { z } from 'zod';
 import type { Database } from '../db/client';
 import { getVersion, NotFoundError } from '../db/queries/pipelines';
 import { endUnfinishedRun } from '../db/queries/run-state';
-import {
-  finishedStepOutputs,
-  getRun,
-  insertRun,
-  setRunStartFailed,
-  setTemporalRunId,
-} from '../db/queries/runs';
+import { finishedStepOutputs, getRun, insertRun, setTemporalRunId } from '../db/queries/runs';
 import type { RunTrigger } from '../db/schema';
 import { artifactRefSchema } from '../nodes/_kit/artifact-ref';
 import { compilePipeline } from '../pipeline/compile';
 import { parsePipelineDocument } from '../pipeline/document';
 import type { SpecLookup } from '../pipeline/graph-checks';
 import type { CompileProblem } from '../pipeline/problems';
-import type { Plan, ReusedStep } from './pipeline.types';
+import type { PipelineWorkflowInput, Plan, ReusedStep } from './pipeline.types';
 import type { pipelineWorkflow } from './pipeline.workflow';
 import { checkReusedFiles, rejectedReuseMessage } from './reuse-check';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
@@ -29,6 +23,8 @@ export interface RunServiceDeps {
   specOf?: SpecLookup;
   /** Attempts per bookkeeping write (the workflow's default when unset); tests shorten it. */
   bookkeepingAttempts?: number;
+  /** Where problems that do not stop the call are reported (console.warn when unset). */
+  log?: (line: string) => void;
 }
 
 /** A pipeline that does not compile: the run is not started, and every problem is listed. */
@@ -99,20 +95,80 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
       message: rejectedReuseMessage(step),
     })),
   });
+  const started = await startWorkflow(deps, {
+    workflowId,
+    runId,
+    plan,
+    reuse,
+    bookkeepingAttempts: deps.bookkeepingAttempts,
+  });
+  // The workflow runs and records the run whether or not this id is written: a failure is only logged.
+  await setTemporalRunId(deps.db, runId, started.temporalRunId).catch((error: unknown) =>
+    logOf(deps)(`run ${runId}: could not record its Temporal run id (the run goes on): ${reasonOf(error)}`),
+  );
+  return { runId, workflowId, plan, reused: Object.keys(reuse) };
+}
+
+/**
+ * Starts the run's workflow. A start that fails may still have started it (a timeout after Temporal
+ * accepted it), so Temporal is asked: a workflow it knows records the run itself, and only a run
+ * whose workflow it does not know ends failed here. When Temporal cannot be asked either, the run
+ * stays queued and the reconciler decides once Temporal answers.
+ */
+async function startWorkflow(
+  deps: RunServiceDeps,
+  input: PipelineWorkflowInput & { workflowId: string },
+): Promise<{ temporalRunId: string }> {
+  const { workflowId, ...args } = input;
   try {
     // Started by name: the app never loads workflow code, only its type.
     const handle = await deps.temporal.workflow.start<typeof pipelineWorkflow>('pipelineWorkflow', {
       taskQueue: deps.taskQueue ?? PIPELINE_TASK_QUEUE,
       workflowId,
-      args: [{ runId, plan, reuse, bookkeepingAttempts: deps.bookkeepingAttempts }],
+      args: [args],
     });
-    await setTemporalRunId(deps.db, runId, handle.firstExecutionRunId);
+    return { temporalRunId: handle.firstExecutionRunId };
   } catch (error) {
-    const message = `Could not start the run: ${error instanceof Error ? error.message : String(error)}`;
-    await setRunStartFailed(deps.db, runId, message);
+    const workflow = await askTemporal(deps.temporal, workflowId);
+    if (workflow.known === 'yes') {
+      logOf(deps)(`run ${args.runId}: its workflow started although the start reported: ${reasonOf(error)}`);
+      return { temporalRunId: workflow.temporalRunId };
+    }
+    const message = `Could not start the run: ${reasonOf(error)}`;
+    if (workflow.known === 'no') {
+      // Should this write fail too, the reconciler ends the run later: Temporal does not know it.
+      await endUnfinishedRun(deps.db, {
+        runId: args.runId,
+        status: 'failed',
+        error: message,
+        stepMessage: 'Not started: the run could not start',
+        onlyIf: 'queued',
+      }).catch((endError: unknown) =>
+        logOf(deps)(`run ${args.runId}: could not record that it did not start: ${reasonOf(endError)}`),
+      );
+    }
     throw new Error(message, { cause: error });
   }
-  return { runId, workflowId, plan, reused: Object.keys(reuse) };
+}
+
+type WorkflowKnown = { known: 'yes'; temporalRunId: string } | { known: 'no' } | { known: 'cannot tell' };
+
+/** Whether Temporal knows a workflow by this id: 'cannot tell' when asking fails too. */
+async function askTemporal(temporal: Client, workflowId: string): Promise<WorkflowKnown> {
+  try {
+    const description = await temporal.workflow.getHandle(workflowId).describe();
+    return { known: 'yes', temporalRunId: description.runId };
+  } catch (error) {
+    return error instanceof WorkflowNotFoundError ? { known: 'no' } : { known: 'cannot tell' };
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function logOf(deps: RunServiceDeps): (line: string) => void {
+  return deps.log ?? ((line: string) => console.warn(line));
 }
 
 /**
@@ -161,7 +217,9 @@ export async function cancelRun(deps: RunServiceDeps, runId: string): Promise<vo
     await endUnfinishedRun(deps.db, cancelled);
     return;
   }
-  if (run.status === 'queued') await endUnfinishedRun(deps.db, cancelled);
+  // Only while still queued: if the workflow recorded "running" since the read above, a step may be
+  // running, and the workflow ends the run (cancelled) once it has stopped its steps.
+  if (run.status === 'queued') await endUnfinishedRun(deps.db, { ...cancelled, onlyIf: 'queued' });
 }
 
 /** Runs the same version with the same parameters again; `fromFailure` reuses what already succeeded. */

@@ -372,7 +372,11 @@ export async function appendRunEvent(
 /**
  * Ends a run that is still queued or running: from its workflow, or from outside it when the workflow
  * is gone (closed without recording its end, or unknown to Temporal) or was cancelled before it ever
- * ran. Its unfinished steps end cancelled. Answers false when the run had already ended.
+ * ran. Its unfinished steps end cancelled. Answers false when the run had already ended, or when
+ * `onlyIf` is given and the run is no longer in that status.
+ *
+ * `onlyIf: 'queued'` is for callers outside the workflow that read the run as queued: if the workflow
+ * has recorded "running" since, a step may be running and the run is the workflow's to end.
  */
 export async function endUnfinishedRun(
   db: Database,
@@ -381,15 +385,17 @@ export async function endUnfinishedRun(
     status: 'succeeded' | 'failed' | 'cancelled';
     error: string | null;
     stepMessage: string;
+    onlyIf?: 'queued';
   },
 ): Promise<boolean> {
   const error = cappedOrNull(input.error);
   const stepMessage = capStoredText(input.stepMessage);
+  const unfinished = input.onlyIf ? eq(runs.status, input.onlyIf) : notInArray(runs.status, TERMINAL_RUN);
   return transaction(db, async (tx) => {
     const ended = await tx
       .update(runs)
       .set({ status: input.status, error, finishedAt: sql`now()` })
-      .where(and(eq(runs.id, input.runId), notInArray(runs.status, TERMINAL_RUN)))
+      .where(and(eq(runs.id, input.runId), unfinished))
       .returning({ id: runs.id });
     if (!ended.length) return false;
     const steps = await tx

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, DrizzleQueryError, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client';
 import {
@@ -183,13 +183,16 @@ export async function insertRun(db: Database, run: NewRun): Promise<void> {
   });
 }
 
+/** A refusal fails with the database's own reason: drizzle's message holds the SQL and its parameters. */
 export async function setTemporalRunId(db: Database, runId: string, temporalRunId: string): Promise<void> {
-  await db.update(runs).set({ temporalRunId }).where(eq(runs.id, runId));
-}
-
-/** A run whose workflow could not be started at all ends failed straight away. */
-export async function setRunStartFailed(db: Database, runId: string, error: string): Promise<void> {
-  await db.update(runs).set({ status: 'failed', error, finishedAt: new Date() }).where(eq(runs.id, runId));
+  try {
+    await db.update(runs).set({ temporalRunId }).where(eq(runs.id, runId));
+  } catch (error) {
+    if (error instanceof DrizzleQueryError && error.cause) {
+      throw new Error(error.cause.message, { cause: error.cause });
+    }
+    throw error;
+  }
 }
 
 /** The finished steps of a run, with their hashes and outputs: what a re-run may reuse. */
