@@ -28,7 +28,7 @@ import { Supervisor } from '../supervisor/supervisor';
 import { MISSING_CLI_MESSAGE } from '../temporal-cli';
 import { startDownloadedTemporal } from '../temporal-download';
 import { waitForNamespace } from '../temporal-server';
-import { withBuildLock } from './build-lock';
+import { releaseHeldBuildLock, withBuildLock } from './build-lock';
 import { appComponent, type Mode, probeHost, workerComponent } from './components';
 import { waitForHealthy } from './health-wait';
 import { bold, dim, done, fail, formatSeconds, notice, step } from './report';
@@ -290,13 +290,17 @@ async function startWebApp(
   probeUrl: string,
 ): Promise<void> {
   if (mode === 'start') {
-    await withBuildLock(projectDir, async () => {
-      if (!needsBuild(projectDir)) return;
-      const startedAt = Date.now();
-      step('App', 'building the web app (first start, or sources changed; about a minute)');
-      await buildWebApp(projectDir);
-      done('App', 'production build ready', startedAt);
-    });
+    await withBuildLock(
+      projectDir,
+      async () => {
+        if (!needsBuild(projectDir)) return;
+        const startedAt = Date.now();
+        step('App', 'building the web app (first start, or sources changed; about a minute)');
+        await buildWebApp(projectDir);
+        done('App', 'production build ready', startedAt);
+      },
+      { onWait: (line) => step('App', line) },
+    );
   }
   step('App', mode === 'dev' ? 'starting the development server' : 'starting');
   await state.supervisor.add(
@@ -358,6 +362,9 @@ async function stopEverything(state: Running, code: number): Promise<void> {
     console.log(`${dim('■')} ${label(name).padEnd(11)} ${dim('stopped')}`),
   );
   for (const stop of state.stops) await stop().catch(() => {});
+  // Ctrl-C during `next build` exits before withBuildLock lets go; a lock left here would make the
+  // next start wait for a build that no longer runs.
+  releaseHeldBuildLock();
   removeServicesFile(state.env.DATA_DIR);
   process.exit(code);
 }
