@@ -2,11 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { releaseHeldBuildLock, withBuildLock } from './build-lock';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-build-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Owners a test spawned, killed after it even when it fails, so none outlives the run. */
+const owners: ChildProcess[] = [];
+afterEach(() => {
+  for (const owner of owners.splice(0)) owner.kill('SIGKILL');
+});
 
 describe('withBuildLock', () => {
   it('runs one build at a time: the second starts only after the first has finished', async () => {
@@ -66,7 +71,8 @@ describe('withBuildLock', () => {
   });
 
   it('waits for a lock whose owner runs, saying so once, and gets it when the owner exits', async () => {
-    const owner: ChildProcess = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    const owner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    owners.push(owner);
     const ownerExited = new Promise((resolve) => owner.once('exit', resolve));
     const lock = path.join(dir, '.next-build.lock');
     mkdirSync(lock);

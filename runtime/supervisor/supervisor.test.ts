@@ -165,4 +165,48 @@ describe('supervisor', () => {
     expect(supervisor.states().app?.status).toBe('stopped');
     expect(supervisor.children()).toEqual([]);
   });
+
+  it('starts nothing once stopping: not a new component, nor a process spawned after the stop went past', async () => {
+    const seen = recorder();
+    supervisor = new Supervisor(seen.events, FAST);
+    const logFile = path.join(scratch, 'temporal.log');
+    let mayStart = () => {};
+    const stopHappened = new Promise<void>((resolve) => {
+      mayStart = resolve;
+    });
+    let reportSpawn: (child: GroupChild) => void = () => {};
+    const spawned = new Promise<GroupChild>((resolve) => {
+      reportSpawn = resolve;
+    });
+    // Like a start that picks a free port before it spawns: the stop comes in between.
+    const adding = supervisor.add({
+      name: 'temporal',
+      logFile,
+      restartOnCrash: true,
+      stopGraceMs: 2_000,
+      start: async (onSpawn) => {
+        await stopHappened;
+        const child = spawnGroup({
+          name: 'temporal',
+          command: process.execPath,
+          args: ['-e', 'setInterval(() => {}, 1000)'],
+          logFile,
+        });
+        reportSpawn(child);
+        onSpawn(child);
+        await untilReady(child, async () => false, 3_600_000);
+        return child;
+      },
+    });
+    const rejected = expect(adding).rejects.toThrow('temporal stopped while starting (killed by SIGTERM)');
+    await supervisor.stopAll();
+    mayStart();
+    const child = await spawned;
+    await expect.poll(() => isProcessAlive(child.pgid) || isGroupAlive(child.pgid)).toBe(false);
+    await rejected;
+    await expect(supervisor.add(component('worker', 'sleep'))).rejects.toThrow(
+      'worker was not started: stopping',
+    );
+    expect(Object.keys(supervisor.states())).toEqual(['temporal']);
+  });
 });

@@ -65,6 +65,8 @@ export class Supervisor {
 
   /** Starts a component for the first time; a failure here is the caller's to report. */
   async add(spec: ComponentSpec): Promise<GroupChild> {
+    // The launcher's startup carries on for a moment after Ctrl-C; nothing new may start then.
+    if (this.stopping) throw new Error(`${spec.name} was not started: stopping`);
     const entry: Supervised = {
       spec,
       startedAt: this.now(),
@@ -114,6 +116,8 @@ export class Supervisor {
   private async startProcess(entry: Supervised, detail: string): Promise<GroupChild> {
     try {
       return await entry.spec.start((child) => {
+        // Spawned after stopAll went past this entry (start awaited something first): end it now.
+        if (this.stopping) void stopGroup(child.pgid, entry.spec.stopGraceMs ?? 10_000);
         entry.starting = child;
         this.setState(
           entry,
