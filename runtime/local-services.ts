@@ -8,6 +8,7 @@ import { connectDatabase } from '../db/client';
 import { applyMigrations, type MigrationLevel, readMigrationLevel } from '../db/migrations';
 import { pickPort } from './ports';
 import { type PostgresProcess, startPostgresProcess } from './postgres-process';
+import type { GroupChild } from './process-group';
 import { MissingTemporalCliError, type ResolvedTemporalCli, resolveTemporalCli } from './temporal-cli';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
 
@@ -30,6 +31,7 @@ export async function startLocalPostgres(options: {
   dataDir: string;
   logDir: string;
   preferredPort?: number;
+  onSpawn?: (child: GroupChild) => void;
 }): Promise<PostgresProcess> {
   const paths = localServicePaths(options.dataDir);
   return startPostgresProcess({
@@ -37,6 +39,7 @@ export async function startLocalPostgres(options: {
     passwordFile: paths.postgresPasswordFile,
     port: await pickPort(options.preferredPort),
     logFile: path.join(options.logDir, 'postgres.log'),
+    onSpawn: options.onSpawn,
   });
 }
 
@@ -68,6 +71,8 @@ export interface LocalTemporalOptions {
   dbFile?: string;
   /** The web UI's port; omit for a headless server. */
   uiPort?: number;
+  /** Told the process as soon as it exists, before it is ready. */
+  onSpawn?: (child: GroupChild) => void;
 }
 
 /** The dev server on loopback; the launcher calls this again with the same ports to restart it. */
@@ -80,6 +85,7 @@ export function startLocalTemporal(options: LocalTemporalOptions): Promise<Tempo
     namespace: options.namespace,
     dbFile: options.dbFile,
     logFile: path.join(options.logDir, 'temporal.log'),
+    onSpawn: options.onSpawn,
   });
 }
 

@@ -23,6 +23,8 @@ export async function startPostgresProcess(options: {
   port: number;
   logFile: string;
   timeoutMs?: number;
+  /** Told the process as soon as it exists, before it is ready (a supervisor stops it on Ctrl-C). */
+  onSpawn?: (child: GroupChild) => void;
 }): Promise<PostgresProcess> {
   assertReachableByPostgresUser(options.dataDir);
   const created = !existsSync(path.join(options.dataDir, 'PG_VERSION'));
@@ -42,6 +44,7 @@ export async function startPostgresProcess(options: {
     ],
     logFile: options.logFile,
   });
+  options.onSpawn?.(child);
   const url = embeddedDatabaseUrl(options.port, password);
   const exitedEarly = child.exited.then((code) => {
     throw new Error(`PostgreSQL exited (code ${code}) before it was ready; see ${options.logFile}`);

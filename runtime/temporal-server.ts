@@ -16,6 +16,8 @@ export interface TemporalDevServerOptions {
   dbFile?: string;
   logFile: string;
   headless?: boolean;
+  /** Told the process as soon as it exists, before it is ready (a supervisor stops it on Ctrl-C). */
+  onSpawn?: (child: GroupChild) => void;
 }
 
 export interface TemporalDevServer {
@@ -44,6 +46,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1');
   const child = spawnGroup({ name: 'temporal', command: options.binary, args, logFile: options.logFile });
+  options.onSpawn?.(child);
   const address = `127.0.0.1:${options.port}`;
   const exitedEarly = child.exited.then((code) => {
     throw new Error(

@@ -24,7 +24,7 @@ export function workerComponent(options: {
     name: 'worker',
     logFile,
     restartOnCrash: true,
-    start: async () => {
+    start: async (onSpawn) => {
       const child = spawnGroup({
         name: 'worker',
         command: process.execPath,
@@ -33,6 +33,7 @@ export function workerComponent(options: {
         cwd: projectDir,
         logFile,
       });
+      onSpawn(child);
       await untilReady(child, () => isPolling(options, child.pgid), 120_000);
       return child;
     },
@@ -55,7 +56,7 @@ export function appComponent(options: {
     name: 'app',
     logFile,
     restartOnCrash: true,
-    start: async () => {
+    start: async (onSpawn) => {
       const child = spawnGroup({
         name: 'app',
         command: process.execPath,
@@ -66,6 +67,7 @@ export function appComponent(options: {
         cwd: projectDir,
         logFile,
       });
+      onSpawn(child);
       await untilReady(
         child,
         () => answers(`${options.probeUrl}/api/health`),

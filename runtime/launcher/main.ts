@@ -28,7 +28,7 @@ import { Supervisor } from '../supervisor/supervisor';
 import { MISSING_CLI_MESSAGE } from '../temporal-cli';
 import { startDownloadedTemporal } from '../temporal-download';
 import { waitForNamespace } from '../temporal-server';
-import { withBuildLock } from './build-lock';
+import { releaseHeldBuildLock, withBuildLock } from './build-lock';
 import { appComponent, type Mode, probeHost, workerComponent } from './components';
 import { waitForHealthy } from './health-wait';
 import { bold, dim, done, fail, formatSeconds, notice, step } from './report';
@@ -45,7 +45,8 @@ interface Running {
   /** Closed before the components stop. */
   connections: Array<() => Promise<void>>;
   services: ServicesFile;
-  stopping: boolean;
+  /** Set once a stop has begun; every later caller waits for that same stop. */
+  stopping?: Promise<void>;
 }
 
 /** Names for the console, where the supervisor's short names would read oddly. */
@@ -72,7 +73,6 @@ async function main(mode: Mode): Promise<void> {
     stops: [],
     connections: [],
     services: { launcherPid: process.pid, processGroups: [] },
-    stopping: false,
   };
   await takeOverDataDir(env.DATA_DIR);
   activeState = state;
@@ -183,11 +183,12 @@ async function startDatabase(state: Running): Promise<string> {
     restartOnCrash: false,
     // PostgreSQL's fast shutdown can take a few seconds when clients are still connected.
     stopGraceMs: 20_000,
-    start: async () => {
+    start: async (onSpawn) => {
       const server = await startLocalPostgres({
         dataDir: state.env.DATA_DIR,
         logDir: state.logDir,
         preferredPort: 54329,
+        onSpawn,
       });
       url = server.url;
       created = server.created;
@@ -263,7 +264,7 @@ async function startTemporal(state: Running): Promise<{ address: string; uiUrl?:
     name: 'temporal',
     logFile: path.join(state.logDir, 'temporal.log'),
     restartOnCrash: true,
-    start: async () => {
+    start: async (onSpawn) => {
       const server = await startLocalTemporal({
         binary: cli.path,
         namespace: env.TEMPORAL_NAMESPACE,
@@ -271,6 +272,7 @@ async function startTemporal(state: Running): Promise<{ address: string; uiUrl?:
         port,
         uiPort,
         dbFile: temporalDbFile,
+        onSpawn,
       });
       uiUrl = server.uiUrl;
       return server.child;
@@ -288,13 +290,17 @@ async function startWebApp(
   probeUrl: string,
 ): Promise<void> {
   if (mode === 'start') {
-    await withBuildLock(projectDir, async () => {
-      if (!needsBuild(projectDir)) return;
-      const startedAt = Date.now();
-      step('App', 'building the web app (first start, or sources changed; about a minute)');
-      await buildWebApp(projectDir);
-      done('App', 'production build ready', startedAt);
-    });
+    await withBuildLock(
+      projectDir,
+      async () => {
+        if (!needsBuild(projectDir)) return;
+        const startedAt = Date.now();
+        step('App', 'building the web app (first start, or sources changed; about a minute)');
+        await buildWebApp(projectDir);
+        done('App', 'production build ready', startedAt);
+      },
+      { onWait: (line) => step('App', line) },
+    );
   }
   step('App', mode === 'dev' ? 'starting the development server' : 'starting');
   await state.supervisor.add(
@@ -340,15 +346,25 @@ function installSignalHandlers(state: Running): void {
 
 let activeState: Running | undefined;
 
-/** Stops children in reverse order: the app and worker before Temporal and the database. */
-async function shutdown(state: Running, code: number): Promise<void> {
-  if (state.stopping) return;
-  state.stopping = true;
+/**
+ * Stops children in reverse order: the app and worker before Temporal and the database. A second
+ * call (a start that fails because the stop ended its process) waits for the first instead of exiting
+ * while the rest still runs.
+ */
+function shutdown(state: Running, code: number): Promise<void> {
+  state.stopping ??= stopEverything(state, code);
+  return state.stopping;
+}
+
+async function stopEverything(state: Running, code: number): Promise<void> {
   for (const close of state.connections) await close().catch(() => {});
   await state.supervisor.stopAll((name) =>
     console.log(`${dim('■')} ${label(name).padEnd(11)} ${dim('stopped')}`),
   );
   for (const stop of state.stops) await stop().catch(() => {});
+  // Ctrl-C during `next build` exits before withBuildLock lets go; a lock left here would make the
+  // next start wait for a build that no longer runs.
+  releaseHeldBuildLock();
   removeServicesFile(state.env.DATA_DIR);
   process.exit(code);
 }
@@ -373,6 +389,8 @@ function messageOf(error: unknown): string {
 
 const mode: Mode = process.argv[2] === 'dev' ? 'dev' : 'start';
 main(mode).catch(async (error: unknown) => {
+  // A start cut short by Ctrl-C fails too; that is the stop under way, not an error to report.
+  if (activeState?.stopping) await activeState.stopping;
   // One actionable line for the user; the stack goes to the log for whoever debugs the launcher.
   fail('Error', messageOf(error));
   if (!(error instanceof ConfigError) && activeState) {

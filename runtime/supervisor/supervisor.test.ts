@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComponentState } from '../../config/services-file';
-import { isProcessAlive, spawnGroup } from '../process-group';
+import { untilReady } from '../launcher/components';
+import { type GroupChild, isGroupAlive, isProcessAlive, spawnGroup } from '../process-group';
 import type { RestartPolicy } from './restart-policy';
 import { type ComponentSpec, Supervisor } from './supervisor';
 
@@ -124,5 +125,88 @@ describe('supervisor', () => {
       postgres: { status: 'stopped' },
     });
     expect(seen.notices).toEqual([]);
+  });
+
+  it('stops a component that is still starting, and lists its process group meanwhile', async () => {
+    const seen = recorder();
+    supervisor = new Supervisor(seen.events, FAST);
+    const logFile = path.join(scratch, 'app.log');
+    let reportSpawn: (child: GroupChild) => void = () => {};
+    const spawned = new Promise<GroupChild>((resolve) => {
+      reportSpawn = resolve;
+    });
+    // Like `next dev` compiling: the process runs, but readiness never comes.
+    const adding = supervisor.add({
+      name: 'app',
+      logFile,
+      restartOnCrash: true,
+      stopGraceMs: 2_000,
+      start: async (onSpawn) => {
+        const child = spawnGroup({
+          name: 'app',
+          command: process.execPath,
+          args: ['-e', 'setInterval(() => {}, 1000)'],
+          logFile,
+        });
+        reportSpawn(child);
+        onSpawn(child);
+        await untilReady(child, async () => false, 3_600_000);
+        return child;
+      },
+    });
+    const rejected = expect(adding).rejects.toThrow('app stopped while starting (killed by SIGTERM)');
+    const child = await spawned;
+    expect(supervisor.children().map((group) => group.pgid)).toEqual([child.pgid]);
+    expect(supervisor.states().app).toMatchObject({ status: 'starting', pid: child.pgid });
+
+    await supervisor.stopAll();
+    await expect.poll(() => isProcessAlive(child.pgid) || isGroupAlive(child.pgid)).toBe(false);
+    await rejected;
+    expect(supervisor.states().app?.status).toBe('stopped');
+    expect(supervisor.children()).toEqual([]);
+  });
+
+  it('starts nothing once stopping: not a new component, nor a process spawned after the stop went past', async () => {
+    const seen = recorder();
+    supervisor = new Supervisor(seen.events, FAST);
+    const logFile = path.join(scratch, 'temporal.log');
+    let mayStart = () => {};
+    const stopHappened = new Promise<void>((resolve) => {
+      mayStart = resolve;
+    });
+    let reportSpawn: (child: GroupChild) => void = () => {};
+    const spawned = new Promise<GroupChild>((resolve) => {
+      reportSpawn = resolve;
+    });
+    // Like a start that picks a free port before it spawns: the stop comes in between.
+    const adding = supervisor.add({
+      name: 'temporal',
+      logFile,
+      restartOnCrash: true,
+      stopGraceMs: 2_000,
+      start: async (onSpawn) => {
+        await stopHappened;
+        const child = spawnGroup({
+          name: 'temporal',
+          command: process.execPath,
+          args: ['-e', 'setInterval(() => {}, 1000)'],
+          logFile,
+        });
+        reportSpawn(child);
+        onSpawn(child);
+        await untilReady(child, async () => false, 3_600_000);
+        return child;
+      },
+    });
+    const rejected = expect(adding).rejects.toThrow('temporal stopped while starting (killed by SIGTERM)');
+    await supervisor.stopAll();
+    mayStart();
+    const child = await spawned;
+    await expect.poll(() => isProcessAlive(child.pgid) || isGroupAlive(child.pgid)).toBe(false);
+    await rejected;
+    await expect(supervisor.add(component('worker', 'sleep'))).rejects.toThrow(
+      'worker was not started: stopping',
+    );
+    expect(Object.keys(supervisor.states())).toEqual(['temporal']);
   });
 });

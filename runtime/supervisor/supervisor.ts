@@ -15,8 +15,12 @@ export interface ComponentSpec {
   name: string;
   /** The component's own log file; restarts are written there too. */
   logFile: string;
-  /** Starts the process and resolves once it serves; rejects (having stopped it) when it cannot. */
-  start(): Promise<GroupChild>;
+  /**
+   * Starts the process and resolves once it serves; rejects (having stopped it) when it cannot.
+   * Calls `onSpawn` as soon as the process exists, long before it serves (next dev may take minutes),
+   * so a stop meanwhile can end it and the next launcher can find it in services.json.
+   */
+  start(onSpawn: (child: GroupChild) => void): Promise<GroupChild>;
   /** false: a crash is not repaired by a restart, so the supervisor gives up at once. */
   restartOnCrash: boolean;
   /** How long a stop waits after SIGTERM before SIGKILL. */
@@ -35,6 +39,8 @@ export interface SupervisorEvents {
 interface Supervised {
   spec: ComponentSpec;
   child?: GroupChild;
+  /** Spawned but not yet serving: not supervised for crashes yet, but stopped by stopAll. */
+  starting?: GroupChild;
   startedAt: number;
   crashes: CrashRecord;
   restarts: number;
@@ -59,6 +65,8 @@ export class Supervisor {
 
   /** Starts a component for the first time; a failure here is the caller's to report. */
   async add(spec: ComponentSpec): Promise<GroupChild> {
+    // The launcher's startup carries on for a moment after Ctrl-C; nothing new may start then.
+    if (this.stopping) throw new Error(`${spec.name} was not started: stopping`);
     const entry: Supervised = {
       spec,
       startedAt: this.now(),
@@ -68,14 +76,21 @@ export class Supervisor {
     };
     this.components.push(entry);
     this.events.onChange(spec.name, entry.state);
-    const child = await spec.start();
+    const child = await this.startProcess(entry, 'starting');
+    if (this.stopping) {
+      await stopGroup(child.pgid, spec.stopGraceMs ?? 10_000);
+      throw new Error(`${spec.name} was stopped while starting`);
+    }
     this.adopt(entry, child);
     return child;
   }
 
-  /** The processes that run now, for crash recovery by the next launcher. */
+  /** The processes that run now, serving or still starting, for crash recovery by the next launcher. */
   children(): GroupChild[] {
-    return this.components.flatMap((entry) => (entry.child ? [entry.child] : []));
+    return this.components.flatMap((entry) => {
+      const child = entry.child ?? entry.starting;
+      return child ? [child] : [];
+    });
   }
 
   states(): Record<string, ComponentState> {
@@ -87,10 +102,30 @@ export class Supervisor {
     this.stopping = true;
     for (const entry of [...this.components].reverse()) {
       clearTimeout(entry.timer);
-      if (entry.child) await stopGroup(entry.child.pgid, entry.spec.stopGraceMs ?? 10_000);
+      const child = entry.child ?? entry.starting;
+      // A starting child's own readiness wait then sees it exit and rejects its start.
+      if (child) await stopGroup(child.pgid, entry.spec.stopGraceMs ?? 10_000);
       entry.child = undefined;
+      entry.starting = undefined;
       this.setState(entry, this.state('stopped', entry.restarts, 'stopped'));
       onStopped?.(entry.spec.name);
+    }
+  }
+
+  /** Runs the spec's start, keeping the process on the entry from its spawn until start settles. */
+  private async startProcess(entry: Supervised, detail: string): Promise<GroupChild> {
+    try {
+      return await entry.spec.start((child) => {
+        // Spawned after stopAll went past this entry (start awaited something first): end it now.
+        if (this.stopping) void stopGroup(child.pgid, entry.spec.stopGraceMs ?? 10_000);
+        entry.starting = child;
+        this.setState(
+          entry,
+          this.state('starting', entry.restarts, `${detail} (pid ${child.pgid})`, child.pgid),
+        );
+      });
+    } finally {
+      entry.starting = undefined;
     }
   }
 
@@ -140,10 +175,11 @@ export class Supervisor {
     const { spec } = entry;
     entry.restarts += 1;
     entry.startedAt = this.now();
-    this.setState(entry, this.state('starting', entry.restarts, `restart ${entry.restarts}: starting`));
+    const detail = `restart ${entry.restarts}: starting`;
+    this.setState(entry, this.state('starting', entry.restarts, detail));
     let child: GroupChild;
     try {
-      child = await spec.start();
+      child = await this.startProcess(entry, detail);
     } catch (error) {
       if (this.stopping) return;
       this.afterCrash(entry, `restart failed: ${firstLine(error)}`);
