@@ -15,6 +15,7 @@ import { readServicesFile, readSupervisedComponents } from '../config/services-f
 import { runs } from '../db/schema';
 import { pickPort } from '../runtime/ports';
 import { isGroupAlive, isProcessAlive } from '../runtime/process-group';
+import { type ChildOutput, outputOf } from './support/child-output';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 const projectDir = path.resolve(import.meta.dirname, '..');
@@ -82,9 +83,9 @@ async function health(): Promise<Health | undefined> {
 }
 
 /** `pipewright run … --wait --json` against the launcher's services; resolves with how it ended. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(projectDir, 'bin', 'pipewright.mjs'), ...args], {
+function runCli(args: string[]): Promise<ChildOutput> {
+  return outputOf(
+    spawn(process.execPath, [path.join(projectDir, 'bin', 'pipewright.mjs'), ...args], {
       env: {
         ...process.env,
         // No DATABASE_URL or TEMPORAL_ADDRESS: the CLI finds the launcher's services in DATA_DIR.
@@ -93,18 +94,8 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
         PIPEWRIGHT_TASK_QUEUE: taskQueue,
         DATA_DIR: dataDir,
       },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 }
 
 /** Local addresses of the sockets listening on `port`, from the kernel's tables (IPv4 and IPv6). */

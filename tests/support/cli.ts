@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { type ChildOutput, outputOf } from './child-output';
 import type { setUpDatabaseAndWorker } from './fixture';
 
 // The real command line, with the test-only node types added (production never accepts them).
@@ -15,9 +16,9 @@ export function runCli(
   dataDir: string,
   args: string[],
   env?: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+): Promise<ChildOutput> {
+  return outputOf(
+    spawn(process.execPath, [cli, ...args], {
       env: {
         ...process.env,
         DATABASE_URL: fixture.database.url,
@@ -27,16 +28,6 @@ export function runCli(
         DATA_DIR: dataDir,
         ...env,
       },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 }

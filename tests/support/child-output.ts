@@ -1,0 +1,23 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+
+export interface ChildOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Everything a child process printed, and its exit code, once it has closed. */
+export function outputOf(child: ChildProcessWithoutNullStreams): Promise<ChildOutput> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
