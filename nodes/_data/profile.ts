@@ -1,5 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
+import { dataErrorReason } from '../_kit/errors';
 import { type DatasetSchema, type LogicalType, logicalTypeOf } from './dataset-schema';
 import { type Duck, numberOf, type Plain, type PlainRow } from './duck';
 import type { ColumnProfile, DatasetProfile } from './profile-schema';
@@ -124,8 +125,13 @@ async function columnStats(
   }
 }
 
+/** DuckDB's moments overflow on values near the edge of the double range: a data error, measured again scaled. */
 function isOutOfRange(error: unknown): boolean {
-  return error instanceof Error && /^Out of Range Error/.test(error.message);
+  return (
+    error instanceof Error &&
+    error.message.startsWith('Out of Range Error') &&
+    dataErrorReason(error) !== undefined
+  );
 }
 
 /** Per numeric column, the power of two at or above its largest finite magnitude (2^1023 at most). */

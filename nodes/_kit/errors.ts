@@ -60,6 +60,11 @@ export function columnDataError(
   return new NodeInputError(`Cannot ${doing} "${column}": ${data.reason}`, { field, column });
 }
 
+/** DuckDB's reason for a data error, in words (no error class, no SQL); undefined for any other error. */
+export function dataErrorReason(error: unknown): string | undefined {
+  return dataReason(error)?.reason;
+}
+
 function dataReason(error: unknown): { reason: string; column?: string } | undefined {
   if (!(error instanceof Error) || error instanceof NodeInputError) return undefined;
   const match = DATA_ERROR.exec(error.message.split('\n')[0] ?? '');

@@ -2,7 +2,7 @@ import type { Expression } from 'jsep';
 import { expressionSql, parseExpression } from '../_data/expression';
 import { quoteIdent } from '../_data/sql';
 import type { TableChain } from '../_data/table-chain';
-import { NodeInputError } from '../_kit/errors';
+import { dataErrorReason, NodeInputError } from '../_kit/errors';
 
 /**
  * Adds a column computed by an arithmetic expression. A result that overflows (x ^ 1000 ^ 1000 is
@@ -27,24 +27,31 @@ export async function deriveColumn(
       `select *, ${expressionSql(tree, (value) => chain.bind(value))} as ${quoteIdent(operation.name)} from ${prev}`,
   );
   const q = quoteIdent(operation.name);
+  // Reserved aliases, so an input column named row_number or result cannot shadow them.
   const bad = await chain
     .all(
-      `select row_number, ${q} as result, ${inputs.map(quoteIdent).join(', ') || 'null as none'} from
-        (select row_number() over () as row_number, * from ${chain.current})
+      `select __pw_row, ${q} as __pw_result, ${inputs.map(quoteIdent).join(', ') || 'null as __pw_none'} from
+        (select row_number() over () as __pw_row, * from ${chain.current})
         where ${q} is not null and not isfinite(${q}) limit 1`,
     )
     .catch((error: unknown) => {
+      // A value DuckDB refuses (the logarithm of zero) is the data's; any other fault is retried.
+      const reason = dataErrorReason(error);
+      if (reason === undefined) throw error;
       throw new NodeInputError(
-        `Column "${operation.name}" = ${operation.expression} cannot be computed: ${reason(error)}`,
-        { field, column: operation.name },
+        `Column "${operation.name}" = ${operation.expression} cannot be computed: ${reason}`,
+        {
+          field,
+          column: operation.name,
+        },
       );
     });
   const [row] = bad;
   if (row) {
     const values = inputs.map((name) => `${name} = ${String(row[name])}`).join(', ');
     throw new NodeInputError(
-      `Column "${operation.name}" = ${operation.expression} is ${String(row.result)} on row ${String(row.row_number)}${values ? ` (${values})` : ''}: the result is too large for a number`,
-      { field, column: operation.name, row: Number(row.row_number) },
+      `Column "${operation.name}" = ${operation.expression} is ${String(row.__pw_result)} on row ${String(row.__pw_row)}${values ? ` (${values})` : ''}: the result is too large for a number`,
+      { field, column: operation.name, row: Number(row.__pw_row) },
     );
   }
 }
@@ -65,10 +72,4 @@ function columnsOf(node: Expression): string[] {
 
 function isExpression(value: unknown): value is Expression {
   return typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string';
-}
-
-/** DuckDB's reason in words, without its error class or the SQL it quotes. */
-function reason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? message).replace(/^[A-Za-z ]+Error: /, '');
 }
