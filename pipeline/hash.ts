@@ -14,9 +14,8 @@ const nodeCrypto =
     : undefined;
 
 function sha256Hex(text: string): string {
-  // crypto.hash (Node 20.12+) does it in one call, without a Hash object per step.
-  if (nodeCrypto && typeof nodeCrypto.hash === 'function') return nodeCrypto.hash('sha256', text, 'hex');
-  if (nodeCrypto) return nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex');
+  // crypto.hash (Node 20.12+, so wherever getBuiltinModule exists) does it in one call.
+  if (nodeCrypto) return nodeCrypto.hash('sha256', text, 'hex');
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 

@@ -8,12 +8,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * Parameter values by name, as a client sends them (`runs.start`, `pipelines.validate`). Not
  * z.record: it drops a "__proto__" key without a word, so a value sent under that name would vanish
- * and the default be used instead. Here every own key is kept (Object.fromEntries defines
- * properties, it does not assign them), and the compiler reports a name the pipeline lacks.
+ * and the default be used instead. The parsed object passes through with every own key, and the
+ * compiler reports a name the pipeline lacks.
  */
-export const parameterValuesSchema = z
-  .custom<Record<string, unknown>>(isObject, 'must be an object of parameter values by name')
-  .transform((values) => Object.fromEntries(Object.entries(values)));
+export const parameterValuesSchema = z.custom<Record<string, unknown>>(
+  isObject,
+  'must be an object of parameter values by name',
+);
 
 /** A config value that stands for a pipeline parameter: {"$param": "name"}. */
 export function parameterReference(value: unknown): string | undefined {

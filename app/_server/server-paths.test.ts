@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ServerPaths } from './server-paths';
@@ -41,5 +44,24 @@ describe('ServerPaths', () => {
     expect(paths.preview('Value out of range in /srv')).toBe('Value out of range in /srv');
     expect(paths.preview('Step failed: see the log')).toBe('Step failed: see the log');
     expect(paths.nullablePreview(null)).toBeNull();
+  });
+
+  it('writes DATA_DIR for the folder a symbolic link leads to, as errors from the file system name it', () => {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'pipewright-paths-'));
+    try {
+      const real = path.join(scratch, 'real');
+      mkdirSync(real);
+      const linked = path.join(scratch, 'linked');
+      symlinkSync(real, linked);
+      const viaLink = new ServerPaths(linked);
+      expect(viaLink.text(`No file at ${realpathSync(real)}/uploads/a.csv and ${linked}/b.csv`)).toBe(
+        'No file at DATA_DIR/uploads/a.csv and DATA_DIR/b.csv',
+      );
+      expect(viaLink.text(`Wrote ${pathToFileURL(realpathSync(real)).href}/c.parquet`)).toBe(
+        'Wrote DATA_DIR/c.parquet',
+      );
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -6,10 +7,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * folder (which tells a caller the user name, the install layout, the disk).
  */
 export class ServerPaths {
-  private readonly folderUrl: string;
+  /** The folder as configured and, when a symbolic link leads to it, as the file system names it. */
+  private readonly folders: string[];
 
   constructor(private readonly dataDir: string) {
-    this.folderUrl = pathToFileURL(dataDir).href;
+    const real = existsSync(dataDir) ? realpathSync(dataDir) : dataDir;
+    const spellings = real === dataDir ? [dataDir] : [dataDir, real];
+    // File URLs first: they contain the plain path, which would otherwise be replaced inside them.
+    this.folders = [...spellings.map((folder) => pathToFileURL(folder).href), ...spellings];
   }
 
   /** An artifact's file as a path relative to DATA_DIR, or null when it is not a file inside it. */
@@ -26,7 +31,7 @@ export class ServerPaths {
 
   /** Text (an error, a log line) with DATA_DIR written as such. */
   text(value: string): string {
-    return value.replaceAll(this.folderUrl, 'DATA_DIR').replaceAll(this.dataDir, 'DATA_DIR');
+    return this.folders.reduce((text, folder) => text.replaceAll(folder, 'DATA_DIR'), value);
   }
 
   /** The same for every string inside a stored JSON value (a summary, a log line's data). */
@@ -47,7 +52,7 @@ export class ServerPaths {
    */
   preview(value: string): string {
     const whole = this.text(value);
-    for (const folder of [this.folderUrl, this.dataDir]) {
+    for (const folder of this.folders) {
       for (let length = Math.min(folder.length - 1, whole.length); length >= MIN_PARTIAL_FOLDER; length--) {
         if (whole.endsWith(folder.slice(0, length))) return `${whole.slice(0, -length)}DATA_DIR`;
       }

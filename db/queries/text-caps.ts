@@ -25,6 +25,8 @@ export const STORED_TEXT_MAX_CHARS = 4_000;
  * and why) around a note saying how many characters were cut.
  */
 export function capStoredText(text: string, maxChars = STORED_TEXT_MAX_CHARS): string {
+  // Most messages are short: UTF-16 length is never below the count of characters, so skip the split.
+  if (text.length <= maxChars) return text;
   const chars = Array.from(text);
   if (chars.length <= maxChars) return text;
   const cut = chars.length - maxChars;

@@ -24,7 +24,8 @@ export function resolveReadableFile(folders: ReadableFolders, requested: string,
     inside(file, uploads) || extra.some((folder) => inside(file, folder) && !inside(file, dataDir));
   const outside = () =>
     new NodeInputError(
-      `${requested} is outside the folders nodes may read: uploads, and the folders in PIPEWRIGHT_DATA_FOLDERS${extra.length ? ` (${extra.join(', ')})` : ' (none set)'}`,
+      // The folders themselves are not listed: the message reaches every user of the run.
+      `${requested} is outside the folders nodes may read: uploads, and the folders in PIPEWRIGHT_DATA_FOLDERS${extra.length ? '' : ' (none set)'}`,
       { field },
     );
   const candidate = path.resolve(dataDir, requested);
