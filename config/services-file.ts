@@ -75,12 +75,15 @@ export function readSupervisedComponents(dataDir: string): Record<string, Compon
   return services.components;
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether a process exists, for the launcher's bookkeeping (its own pid, its components', a build
+ * lock's owner). EPERM: it exists but belongs to someone else.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: it exists but belongs to someone else.
     return error instanceof Error && 'code' in error && error.code === 'EPERM';
   }
 }

@@ -49,12 +49,17 @@ export function spawnGroup(options: SpawnGroupOptions): GroupChild {
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
+  // Both pipes feed one log; it is closed once both are done, or a restarted component leaks a descriptor.
+  child.once('close', () => log.end());
   const ended = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: -1, signal: null }));
   });
   const exited = ended.then((exit) => exit.code);
-  if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command})`);
+  if (child.pid === undefined) {
+    log.end();
+    throw new Error(`could not start ${options.name} (${options.command})`);
+  }
   return { name: options.name, pgid: child.pid, process: child, logFile: options.logFile, exited, ended };
 }
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ComponentHealth, Health } from '../../config/health-schema';
-import type { ComponentState } from '../../config/services-file';
+import { type ComponentState, isAlive } from '../../config/services-file';
 import type { Sql } from '../../db/client';
 import { readMigrationLevel } from '../../db/migrations';
 
@@ -129,13 +129,7 @@ function downDetail(state: ComponentState): string {
 /** Running, and its process still exists (the launcher may not have noticed a kill yet). */
 function isRunning(state: ComponentState): boolean {
   if (state.status !== 'running') return false;
-  if (state.pid === undefined) return true;
-  try {
-    process.kill(state.pid, 0);
-    return true;
-  } catch (error) {
-    return error instanceof Error && 'code' in error && error.code === 'EPERM';
-  }
+  return state.pid === undefined || isAlive(state.pid);
 }
 
 async function guard(check: () => Promise<ComponentHealth>): Promise<ComponentHealth> {

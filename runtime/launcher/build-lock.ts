@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive } from '../../config/services-file';
 
 /**
  * A build that held the lock this long without finishing is taken to have died with its process;
@@ -65,7 +66,7 @@ async function acquire(lock: string, options: BuildLockOptions): Promise<void> {
       return;
     }
     const owner = await readFile(path.join(lock, OWNER_FILE), 'utf8').then(parsePid, () => undefined);
-    if ((owner !== undefined && !isRunning(owner)) || (await isOld(lock))) {
+    if ((owner !== undefined && !isAlive(owner)) || (await isOld(lock))) {
       await rm(lock, { recursive: true, force: true });
       continue;
     }
@@ -101,16 +102,6 @@ function readOwner(lock: string): number | undefined {
 function parsePid(text: string): number | undefined {
   const pid = Number(text.trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** Signal 0 checks without signalling; EPERM means the process exists under another user. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !(error instanceof Error && 'code' in error && error.code === 'ESRCH');
-  }
 }
 
 async function isOld(lock: string): Promise<boolean> {

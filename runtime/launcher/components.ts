@@ -5,8 +5,9 @@
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import { projectDir } from '../local-services';
-import { describeExit, type GroupChild, spawnGroup, stopGroup } from '../process-group';
+import { spawnGroup } from '../process-group';
 import type { ComponentSpec } from '../supervisor/supervisor';
+import { answers, untilReady } from './readiness';
 import { nextBin } from './web-app';
 
 export type Mode = 'start' | 'dev';
@@ -85,36 +86,6 @@ export function probeHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/**
- * Polls `ready` until it says yes. Rejects, having stopped the process group, when the process
- * exits first or the time runs out: the supervisor counts that as a crash.
- */
-export async function untilReady(
-  child: GroupChild,
-  ready: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  let exit: string | undefined;
-  void child.ended.then((ended) => {
-    exit = describeExit(ended);
-  });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exit) {
-      await stopGroup(child.pgid, 5_000);
-      throw new Error(`${child.name} stopped while starting (${exit}); see ${child.logFile}`);
-    }
-    if (await ready()) return;
-    if (Date.now() > deadline) {
-      await stopGroup(child.pgid, 5_000);
-      throw new Error(
-        `${child.name} did not become ready within ${timeoutMs / 1000} s; see ${child.logFile}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** A worker's default identity is `pid@host`, so its own poller shows it is connected and polling. */
 async function isPolling(
   options: { temporal: Connection; namespace: string; taskQueue: string },
@@ -130,15 +101,6 @@ async function isPolling(
       }),
     );
     return (response.pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`) === true);
-  } catch {
-    return false;
-  }
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    return response.status === 200 || response.status === 503;
   } catch {
     return false;
   }

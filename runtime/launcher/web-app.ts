@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pickPort } from '../ports';
 import { spawnGroup, stopGroup } from '../process-group';
 import { withBuildLock } from './build-lock';
+import { answers, untilReady } from './readiness';
 
 const require = createRequire(import.meta.url);
 export const nextBin = require.resolve('next/dist/bin/next');
@@ -81,25 +82,7 @@ export async function startProductionApp(options: {
     env: { ...options.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitForAnswer(url, child.exited, options.logFile);
+  // Stops the group when it exits first or does not answer within a minute.
+  await untilReady(child, () => answers(`${url}/api/health`), 60_000);
   return { url, stop: () => stopGroup(child.pgid) };
-}
-
-async function waitForAnswer(url: string, exited: Promise<number | null>, logFile: string): Promise<void> {
-  let stopped = false;
-  void exited.then(() => {
-    stopped = true;
-  });
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (stopped) throw new Error(`next start exited before it answered; see ${logFile}`);
-    try {
-      const response = await fetch(`${url}/api/health`);
-      // 503 is an answer too: the app runs, some service it checks does not.
-      if (response.status === 200 || response.status === 503) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the app at ${url} did not answer within a minute; see ${logFile}`);
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComponentState } from '../../config/services-file';
-import { untilReady } from '../launcher/components';
+import { untilReady } from '../launcher/readiness';
 import { type GroupChild, isGroupAlive, isProcessAlive, spawnGroup } from '../process-group';
 import type { RestartPolicy } from './restart-policy';
 import { type ComponentSpec, Supervisor } from './supervisor';
