@@ -60,8 +60,10 @@ describe('formatting', () => {
       '2\u00a0min 0\u00a0s',
       '60\u00a0min 0\u00a0s',
     ]);
+    expect(formatSeconds(-2.5)).toBe('0\u00a0ms');
     expect(formatCell(1234567.891)).toBe('1234570');
     expect(formatCell(0.00001234)).toBe('1.234e-5');
+    expect(formatCell(0.000015)).toBe('1.5e-5');
     expect(formatCell(42)).toBe('42');
     expect(formatCell(null)).toBe('null');
     expect(formatCell({ a: [1] })).toBe('{"a":[1]}');

@@ -61,7 +61,8 @@ export function formatLabel(label: string | number | boolean): string {
  */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
-  const milliseconds = Math.round(seconds * 1000);
+  // A running step's time is the browser's clock less the server's start: a clock behind reads 0, not -2 s.
+  const milliseconds = Math.max(0, Math.round(seconds * 1000));
   if (milliseconds < 1000) return `${milliseconds}\u00a0ms`;
   const shown = Number(seconds.toPrecision(3));
   if (shown < 60) return `${formatNumber(shown, true)}\u00a0s`;
@@ -99,7 +100,7 @@ export function formatCell(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') {
     if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
-    if (value !== 0 && Math.abs(value) < 1e-4) return value.toExponential(3);
+    if (value !== 0 && Math.abs(value) < 1e-4) return exponentText(value, 3);
     return cellFormat.format(value);
   }
   if (typeof value === 'string') return isoText(value);

@@ -31,11 +31,19 @@ describe('withBuildLock', () => {
       events.push('first out');
     });
     await firstIsIn;
-    const second = withBuildLock(dir, async () => {
-      events.push('second in');
+    let secondBlocked = () => {};
+    const secondIsWaiting = new Promise<void>((resolve) => {
+      secondBlocked = resolve;
     });
-    // The second is now waiting on the lock; it must not get in until the first lets go.
-    await new Promise((resolve) => setImmediate(resolve));
+    const second = withBuildLock(
+      dir,
+      async () => {
+        events.push('second in');
+      },
+      { onWait: () => secondBlocked() },
+    );
+    // The second has found the lock taken; it must not get in until the first lets go.
+    await secondIsWaiting;
     expect(events).toEqual(['first in']);
     releaseFirst();
     await Promise.all([first, second]);

@@ -1,7 +1,6 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { widgets } from '../../../nodes/_kit/define-node';
 import { nodeSpecs } from '../../../nodes/specs';
 import { ConfigForm } from './ConfigForm';
 import { type FormField, formFields } from './fields';
@@ -27,10 +26,6 @@ function constantField(): FormField {
 }
 
 describe('widget map', () => {
-  it('has a widget for every kind a node type may ask for, and for the kinds a value forces', () => {
-    expect(Object.keys(widgetsByKind).sort()).toEqual([...widgets, 'parameter', 'scalar'].sort());
-  });
-
   it('shows a field by its widget, a parameter as a chip, an unfit value as JSON, a constant as a scalar', () => {
     const fraction = field('split', 'testFraction');
     expect(widgetKind(fraction, 0.3)).toBe('number');
