@@ -27,14 +27,15 @@ export const parameterTypes = ['string', 'number', 'boolean', 'file'] as const;
 
 export const parameterSchema = z.object({
   /**
-   * Starting with a letter rules out "__proto__": values arrive as JSON objects keyed by name, and
-   * a "__proto__" key is dropped by zod and by any plain-object copy, so its value would be lost.
+   * Any name but "__proto__": values arrive as JSON objects keyed by name, and a "__proto__" key is
+   * dropped by zod and by any plain-object copy, so its value would be lost. A leading "_" stays
+   * allowed, as before, so pipelines saved with such names still open.
    */
   name: z
     .string()
     .regex(
-      /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-      'must be a name like target_column: up to 64 letters, digits and _, starting with a letter',
+      /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+      'must be a name like target_column: up to 64 letters, digits and _, not starting with a digit, and not __proto__',
     ),
   type: z.enum(parameterTypes),
   default: z.unknown().optional(),

@@ -74,7 +74,7 @@ describe('parameters named like built-in object keys', () => {
     const error = await rejection(api.pipelines.create({ name: 'Proto parameter', document: proto }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toBe(
-      'Not a valid pipeline: parameters.0.name: must be a name like target_column: up to 64 letters, digits and _, starting with a letter',
+      'Not a valid pipeline: parameters.0.name: must be a name like target_column: up to 64 letters, digits and _, not starting with a digit, and not __proto__',
     );
   });
 });
