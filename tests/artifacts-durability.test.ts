@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db/client';
 import { artifactOwners, databaseId } from '../db/queries/artifacts';
 import { artifacts, runEvents, runSteps, runs } from '../db/schema';
@@ -514,9 +514,10 @@ describe('orphan sweep', () => {
           ended = true;
         },
       );
-      await pollUntil(async () => {
-        if (ended) return true;
-        const [state] = await sql<{ waiting: number; busy: number }[]>`
+      await vi.waitFor(
+        async () => {
+          if (ended) return;
+          const [state] = await sql<{ waiting: number; busy: number }[]>`
           select
             (select count(*)::int from pg_locks
               where database = (select oid from pg_database where datname = current_database())
@@ -524,8 +525,10 @@ describe('orphan sweep', () => {
             (select count(*)::int from pg_stat_activity
               where datname = current_database() and state = 'active' and wait_event_type is distinct from 'Lock'
                 and pid not in (pg_backend_pid(), ${self?.pid ?? 0})) as busy`;
-        return state?.waiting === 1 && state.busy === 0;
-      });
+          expect(state?.waiting === 1 && state.busy === 0).toBe(true);
+        },
+        { timeout: 30_000, interval: 20 },
+      );
       await tx`update run_steps set status = 'succeeded', finished_at = now() where id = ${step.id}`;
       await tx`
         insert into artifacts (run_id, step_id, port, kind, uri, bytes, sha256)
@@ -593,9 +596,4 @@ function listTree(folder: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
     .sort();
-}
-
-/** Polls a condition of the database until it holds. */
-async function pollUntil(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
 }

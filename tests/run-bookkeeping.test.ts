@@ -271,13 +271,22 @@ describe('runs never stay running', () => {
       return id;
     };
     const first = await orphan();
+    // An interval of an hour: only the pass on start can end the first run.
+    const onStart = startRunReconciler(
+      { db: fixture.database.db, temporal: fixture.worker.client },
+      { intervalMs: 3_600_000, graceMs: 0, log: () => {} },
+    );
+    try {
+      await expect.poll(async () => (await runRow(fixture.database.db, first))?.status).toBe('failed');
+    } finally {
+      await onStart.stop();
+    }
     const lines: string[] = [];
     const reconciler = startRunReconciler(
       { db: fixture.database.db, temporal: fixture.worker.client },
       { intervalMs: 200, graceMs: 0, log: (line) => lines.push(line) },
     );
     try {
-      await expect.poll(async () => (await runRow(fixture.database.db, first))?.status).toBe('failed');
       const second = await orphan();
       await expect.poll(async () => (await runRow(fixture.database.db, second))?.status).toBe('failed');
       expect(lines).toContain(
