@@ -1,8 +1,9 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { env } from './app/_server/env';
 import { refuseForeignRequest } from './app/_server/request-origin';
-import { publicUrl, readEnv } from './config/env';
+import { publicUrl } from './config/env';
 
-const publicOrigin = publicUrl(readEnv());
+const publicOrigin = publicUrl(env);
 
 /** Refuses foreign Hosts (DNS rebinding) and cross-site state-changing requests before any route runs. */
 export function proxy(request: NextRequest): NextResponse {

@@ -4,6 +4,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { cutToBytes } from '../../db/queries/text-caps';
 
 /** The largest upload accepted, in bytes (2 GB). */
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
@@ -187,19 +188,7 @@ export function safeFileName(fileName: string): string {
   if (byteLength(base) <= MAX_NAME_BYTES) return base;
   const extension = path.extname(base);
   const keep = extension && byteLength(extension) <= MAX_EXTENSION_BYTES ? extension : '';
-  return truncateToBytes(base.slice(0, base.length - keep.length), MAX_NAME_BYTES - byteLength(keep)) + keep;
-}
-
-/** The longest prefix of whole characters (never half a surrogate pair) within the byte budget. */
-function truncateToBytes(text: string, budget: number): string {
-  let result = '';
-  let used = 0;
-  for (const character of text) {
-    used += byteLength(character);
-    if (used > budget) break;
-    result += character;
-  }
-  return result;
+  return cutToBytes(base.slice(0, base.length - keep.length), MAX_NAME_BYTES - byteLength(keep)) + keep;
 }
 
 function byteLength(text: string): number {
