@@ -1,8 +1,8 @@
-import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { testCaller } from './support/services';
+import { rejection } from './support/trpc-rejection';
 
 const fixture = setUpDatabaseAndWorker();
 let api: ReturnType<typeof testCaller>['caller'];
@@ -26,15 +26,6 @@ const tooLong =
   '"feature": Expression is 215,997 characters long; the limit is 4,000. Split it into several derived columns.';
 
 /** The TRPCError a call rejects with (the test fails if it resolves). */
-async function rejection(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
-
 describe('a 12,000-term expression', () => {
   it('saves with a problem on the field, and refuses to start a run naming it', async () => {
     const created = await api.pipelines.create({

@@ -1,10 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../workflows/pipeline.types';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runRow } from './support/pipelines';
 import { testCaller } from './support/services';
+import { rejection } from './support/trpc-rejection';
 
 const fixture = setUpDatabaseAndWorker();
 let api: ReturnType<typeof testCaller>['caller'];
@@ -28,15 +28,6 @@ const document = pipelineDoc(
 );
 
 /** The TRPCError a call rejects with (the test fails if it resolves). */
-async function rejection(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
-
 describe('parameters named like built-in object keys', () => {
   it('runs with values for constructor, toString and hasOwnProperty', async () => {
     const created = await api.pipelines.create({ name: 'Built-in names', document });

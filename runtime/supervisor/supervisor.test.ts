@@ -56,6 +56,38 @@ function recorder() {
   return { states, notices, gaveUp, events };
 }
 
+/**
+ * A component that spawns (after `before`, when given) but never becomes ready, like `next dev`
+ * compiling; `spawned` resolves with its process once it exists.
+ */
+function neverReady(name: string, before: Promise<void> = Promise.resolve()) {
+  const logFile = path.join(scratch, `${name}.log`);
+  let reportSpawn: (child: GroupChild) => void = () => {};
+  const spawned = new Promise<GroupChild>((resolve) => {
+    reportSpawn = resolve;
+  });
+  const spec: ComponentSpec = {
+    name,
+    logFile,
+    restartOnCrash: true,
+    stopGraceMs: 2_000,
+    start: async (onSpawn) => {
+      await before;
+      const child = spawnGroup({
+        name,
+        command: process.execPath,
+        args: ['-e', 'setInterval(() => {}, 1000)'],
+        logFile,
+      });
+      reportSpawn(child);
+      onSpawn(child);
+      await untilReady(child, async () => false, 3_600_000);
+      return child;
+    },
+  };
+  return { spec, spawned };
+}
+
 describe('supervisor', () => {
   it('restarts a component killed with SIGKILL, logging it on the console and in its log', async () => {
     const seen = recorder();
@@ -130,30 +162,8 @@ describe('supervisor', () => {
   it('stops a component that is still starting, and lists its process group meanwhile', async () => {
     const seen = recorder();
     supervisor = new Supervisor(seen.events, FAST);
-    const logFile = path.join(scratch, 'app.log');
-    let reportSpawn: (child: GroupChild) => void = () => {};
-    const spawned = new Promise<GroupChild>((resolve) => {
-      reportSpawn = resolve;
-    });
-    // Like `next dev` compiling: the process runs, but readiness never comes.
-    const adding = supervisor.add({
-      name: 'app',
-      logFile,
-      restartOnCrash: true,
-      stopGraceMs: 2_000,
-      start: async (onSpawn) => {
-        const child = spawnGroup({
-          name: 'app',
-          command: process.execPath,
-          args: ['-e', 'setInterval(() => {}, 1000)'],
-          logFile,
-        });
-        reportSpawn(child);
-        onSpawn(child);
-        await untilReady(child, async () => false, 3_600_000);
-        return child;
-      },
-    });
+    const { spec, spawned } = neverReady('app');
+    const adding = supervisor.add(spec);
     const rejected = expect(adding).rejects.toThrow('app stopped while starting (killed by SIGTERM)');
     const child = await spawned;
     expect(supervisor.children().map((group) => group.pgid)).toEqual([child.pgid]);
@@ -169,35 +179,13 @@ describe('supervisor', () => {
   it('starts nothing once stopping: not a new component, nor a process spawned after the stop went past', async () => {
     const seen = recorder();
     supervisor = new Supervisor(seen.events, FAST);
-    const logFile = path.join(scratch, 'temporal.log');
     let mayStart = () => {};
     const stopHappened = new Promise<void>((resolve) => {
       mayStart = resolve;
     });
-    let reportSpawn: (child: GroupChild) => void = () => {};
-    const spawned = new Promise<GroupChild>((resolve) => {
-      reportSpawn = resolve;
-    });
     // Like a start that picks a free port before it spawns: the stop comes in between.
-    const adding = supervisor.add({
-      name: 'temporal',
-      logFile,
-      restartOnCrash: true,
-      stopGraceMs: 2_000,
-      start: async (onSpawn) => {
-        await stopHappened;
-        const child = spawnGroup({
-          name: 'temporal',
-          command: process.execPath,
-          args: ['-e', 'setInterval(() => {}, 1000)'],
-          logFile,
-        });
-        reportSpawn(child);
-        onSpawn(child);
-        await untilReady(child, async () => false, 3_600_000);
-        return child;
-      },
-    });
+    const { spec, spawned } = neverReady('temporal', stopHappened);
+    const adding = supervisor.add(spec);
     const rejected = expect(adding).rejects.toThrow('temporal stopped while starting (killed by SIGTERM)');
     await supervisor.stopAll();
     mayStart();
