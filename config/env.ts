@@ -60,6 +60,11 @@ export const envSchema = z.object({
   PIPEWRIGHT_UPLOAD_QUOTA_BYTES: text(String(20 * 1024 ** 3)).pipe(
     z.string().regex(/^\d+$/, 'must be a whole number of bytes').transform(Number),
   ),
+  /**
+   * The installation's secret (32 bytes, base64 or hex): signs sessions and encrypts stored connection
+   * passwords. Unset: DATA_DIR/secret.key, generated on first start (config/secret-key.ts).
+   */
+  PIPEWRIGHT_SECRET_KEY: text(),
 });
 
 /** Where users reach the app: PIPEWRIGHT_PUBLIC_URL, or http://localhost:PORT. */

@@ -102,6 +102,8 @@ export const runs = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
     error: text('error'),
+    /** Who started it: the user (or the owner of the API key); null for runs from before accounts. */
+    startedBy: text('started_by'),
   },
   (table) => [
     index('runs_pipeline_started_idx').on(table.pipelineId, table.startedAt.desc(), table.id.desc()),
@@ -218,3 +220,5 @@ export const databaseIdentity = pgTable(
   },
   (table) => [check('database_identity_one_row', sql`${table.single}`)],
 );
+
+export * from './accounts-schema';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { writePrivateFile } from '../config/private-file';
 
 /**
  * Clusters created before passwords were generated per install used this one. It is kept only so
@@ -58,12 +58,4 @@ export function alterPasswordStatement(user: string, password: string): string {
     throw new Error('refusing to set a password that Pipewright did not generate');
   }
   return `alter role "${user}" with password '${password}'`;
-}
-
-function writePrivateFile(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  rmSync(temp, { force: true });
-  writeFileSync(temp, content, { mode: 0o600 });
-  renameSync(temp, file);
 }

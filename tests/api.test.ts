@@ -5,7 +5,7 @@ import type { RunChange } from '../db/queries/run-state';
 import { pipelines } from '../db/schema';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
-import { testCaller } from './support/services';
+import { testCaller, testContext } from './support/services';
 
 const fixture = setUpDatabaseAndWorker();
 let api: ReturnType<typeof testCaller>['caller'];
@@ -127,7 +127,7 @@ describe('runs API', () => {
     const created = await caller.pipelines.create({ name: 'Paths', document: failing });
     const controller = new AbortController();
     // The procedure itself, over the services: the path the browser's subscription takes.
-    const streaming = createCallerFactory(appRouter)({ services }, { signal: controller.signal });
+    const streaming = createCallerFactory(appRouter)(testContext(services), { signal: controller.signal });
     const stream = await streaming.runs.onChange({});
     const received: RunChange[] = [];
     const subscription = (async () => {

@@ -9,6 +9,7 @@ import { createPipeline, saveVersion } from '../db/queries/pipelines';
 import { runSteps, runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { pipelineDoc } from './support/pipeline-doc';
+import { testAuth, testContext } from './support/services';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -18,16 +19,17 @@ afterAll(() => database?.drop());
 
 /** The procedures over the test database; listing runs needs no Temporal. */
 function caller() {
-  return createCallerFactory(appRouter)({
-    services: {
+  return createCallerFactory(appRouter)(
+    testContext({
       db: database.db,
       sql: database.sql,
+      auth: () => testAuth(database.db),
       temporal: () => Promise.reject(new Error('the run history does not reach Temporal')),
       taskQueue: 'unused',
       changes: new RunChangeFeed(database.sql),
       dataDir: path.join(os.tmpdir(), 'pipewright-run-history-unused'),
-    },
-  });
+    }),
+  );
 }
 
 const evaluated = (gates: unknown[]) =>

@@ -1,3 +1,4 @@
+import { appAuth } from './auth/app-auth';
 import { database } from './db';
 import { env, taskQueue } from './env';
 import { RunChangeFeed } from './run-changes';
@@ -15,6 +16,7 @@ export function appServices(): Services {
   return {
     db,
     sql,
+    auth: appAuth,
     temporal: temporalClient,
     taskQueue: taskQueue(),
     changes: globalThis.pipewrightRunChanges,

@@ -1,5 +1,7 @@
+import { accountRouter } from './routers/account';
 import { artifactsRouter } from './routers/artifacts';
 import { datasetsRouter } from './routers/datasets';
+import { joinRouter } from './routers/join';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
@@ -11,6 +13,8 @@ export const appRouter = router({
   runs: runsRouter,
   datasets: datasetsRouter,
   artifacts: artifactsRouter,
+  account: accountRouter,
+  join: joinRouter,
 });
 
 export type AppRouter = typeof appRouter;

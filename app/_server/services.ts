@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Sql } from '../../db/client';
 import type { SpecLookup } from '../../pipeline/graph-checks';
+import type { Auth } from './auth/auth';
 import type { RunChangeFeed } from './run-changes';
 
 /** What procedures need from the outside world; tests hand in their own database and Temporal. */
 export interface Services {
   db: Database;
+  /** Sessions, passwords and API keys (better-auth), made on first use: it needs the secret key. */
+  auth: () => Auth;
   sql: Sql;
   temporal: () => Promise<Client>;
   taskQueue: string;

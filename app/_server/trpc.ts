@@ -2,14 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
+import type { Permission } from '../../access/roles';
 import { NotFoundError } from '../../db/queries/pipelines';
 import { DocumentError, findNul } from '../../pipeline/document';
 import { CompileError } from '../../workflows/run-service';
+import type { Actor } from './auth/actor';
+import { refusalOf } from './auth/authorize';
 import type { Services } from './services';
 import { logUnexpectedError, unexpectedErrorMessage } from './unexpected-error';
 
 export interface Context {
   services: Services;
+  /** Who is calling (null: nobody signed in and no key); every procedure's permission is checked against it. */
+  actor: Actor | null;
+  /** The caller's address, for the audit log. */
+  ipAddress: string | null;
+}
+
+/** Every procedure declares the one permission it needs (access/roles.ts); the matrix test reads it. */
+export interface ProcedureMeta {
+  permission: Permission;
 }
 
 /** One id per failed call, shared by its log line (onError) and its answer (errorFormatter). */
@@ -39,28 +51,32 @@ export function logServerError({ error, path }: { error: TRPCError; path?: strin
   logUnexpectedError(error.cause ?? error, `tRPC ${path ?? '(no procedure)'}`, errorIdOf(error));
 }
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  // Clients get the message, field errors for bad input and the compiler's problems; never a stack,
-  // and for an unexpected error only a generic message with the id of its log line.
-  errorFormatter({ shape, error }) {
-    const { stack: _stack, ...data } = shape.data;
-    const cause = error.cause;
-    const serverError = error.code === 'INTERNAL_SERVER_ERROR';
-    const errorId = serverError ? errorIdOf(error) : undefined;
-    return {
-      ...shape,
-      message: errorId !== undefined && isUnexpected(error) ? unexpectedErrorMessage(errorId) : shape.message,
-      data: {
-        ...data,
-        errorId,
-        fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : undefined,
-        problems: cause instanceof CompileError ? cause.problems : undefined,
-        documentIssues: cause instanceof DocumentError ? cause.issues : undefined,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    // Clients get the message, field errors for bad input and the compiler's problems; never a stack,
+    // and for an unexpected error only a generic message with the id of its log line.
+    errorFormatter({ shape, error }) {
+      const { stack: _stack, ...data } = shape.data;
+      const cause = error.cause;
+      const serverError = error.code === 'INTERNAL_SERVER_ERROR';
+      const errorId = serverError ? errorIdOf(error) : undefined;
+      return {
+        ...shape,
+        message:
+          errorId !== undefined && isUnexpected(error) ? unexpectedErrorMessage(errorId) : shape.message,
+        data: {
+          ...data,
+          errorId,
+          fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : undefined,
+          problems: cause instanceof CompileError ? cause.problems : undefined,
+          documentIssues: cause instanceof DocumentError ? cause.issues : undefined,
+        },
+      };
+    },
+  });
 
 /** Our domain errors become the matching HTTP-ish codes, keeping their message and cause. */
 const domainErrors = t.middleware(async ({ next }) => {
@@ -91,6 +107,37 @@ const rejectNul = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
+/**
+ * The one authorization check: runs before the input is parsed, so a refused caller learns nothing
+ * about the input's shape. A procedure built without a permission is refused to everyone.
+ */
+const authorize = t.middleware(({ ctx, meta, next }) => {
+  if (meta === undefined) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This procedure declares no permission' });
+  }
+  const refusal = refusalOf(ctx.actor, meta.permission);
+  if (refusal !== undefined) {
+    throw new TRPCError({
+      code: refusal.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+      message: refusal.message,
+    });
+  }
+  return next();
+});
+
+/** Like authorize, but the procedure may rely on an actor being present. */
+const requireActor = t.middleware(({ ctx, next }) => {
+  if (ctx.actor === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+  return next({ ctx: { actor: ctx.actor } });
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(domainErrors).use(rejectNul);
+
+/** A procedure anybody may call, signed in or not (health, the setup and invite pages). */
+export const publicProcedure = t.procedure.meta({ permission: 'public' }).use(domainErrors).use(rejectNul);
+
+/** A procedure that needs this permission; its ctx.actor is the caller. */
+export function procedure(permission: Exclude<Permission, 'public'>) {
+  return t.procedure.meta({ permission }).use(authorize).use(requireActor).use(domainErrors).use(rejectNul);
+}
 export const createCallerFactory = t.createCallerFactory;

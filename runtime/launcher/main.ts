@@ -7,6 +7,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ConfigError, type Env, publicUrl, readEnv } from '../../config/env';
+import { ensureSecretKey } from '../../config/secret-key';
 import {
   readServicesFile,
   removeServicesFile,
@@ -31,7 +32,8 @@ import { waitForNamespace } from '../temporal-server';
 import { releaseHeldBuildLock, withBuildLock } from './build-lock';
 import { appComponent, type Mode, probeHost, workerComponent } from './components';
 import { waitForHealthy } from './health-wait';
-import { bold, dim, done, fail, formatSeconds, notice, step } from './report';
+import { bold, dim, done, fail, formatSeconds, notice, step, warn } from './report';
+import { setupLinkIfNoUsers } from './setup-link';
 import { buildWebApp, needsBuild } from './web-app';
 
 const projectDir = path.resolve(import.meta.dirname, '..', '..');
@@ -75,6 +77,13 @@ async function main(mode: Mode): Promise<void> {
     services: { launcherPid: process.pid, processGroups: [] },
   };
   await takeOverDataDir(env.DATA_DIR);
+  const secretKey = ensureSecretKey(env);
+  if (secretKey.createdFile) {
+    warn(
+      'Secret key',
+      `generated ${displayPath(secretKey.createdFile)}: back it up with the database. Without it, stored connection passwords cannot be read and everyone must sign in again.`,
+    );
+  }
   activeState = state;
   writeServicesFile(env.DATA_DIR, state.services);
   installSignalHandlers(state);
@@ -137,6 +146,12 @@ async function main(mode: Mode): Promise<void> {
   if (temporal.uiUrl) console.log(`  Temporal UI  ${temporal.uiUrl}`);
   console.log(`  Health       ${appUrl}/api/health`);
   console.log(`  Logs         ${displayPath(logDir)}/`);
+  const setupLink = await setupLinkIfNoUsers(databaseUrl, publicUrl(env));
+  if (setupLink) {
+    console.log(`\n${bold('No account yet.')} Open this link within an hour to create the first admin:`);
+    console.log(`  ${setupLink}`);
+    console.log(dim('(Each start prints a new link while nobody has an account; older links stop working.)'));
+  }
   console.log(dim('\nA crashed worker, app or Temporal server is restarted. Press Ctrl-C to stop.'));
 }
 

@@ -29,3 +29,8 @@ export function formatSeconds(ms: number): string {
 export function notice(component: string, message: string): void {
   console.log(`${paint('33', '↻')} ${component.padEnd(11)} ${message}`);
 }
+
+/** Something the user should act on, though nothing failed (e.g. a file to back up). */
+export function warn(component: string, message: string): void {
+  console.log(`${paint('33', '!')} ${component.padEnd(11)} ${message}`);
+}

@@ -31,8 +31,22 @@ const services = {
   taskQueue: session.taskQueue,
   changes: new RunChangeFeed(sql),
   dataDir: session.dataDir,
+  auth: () => {
+    throw new Error('the live-status benchmark calls procedures as a built-in admin, without sessions');
+  },
 };
-const server = createHTTPServer({ router: appRouter, createContext: () => ({ services }) });
+// The benchmark measures the change feed, not sign-in: every call is made as an admin.
+const benchAdmin = {
+  kind: 'user',
+  userId: 'bench',
+  email: 'bench@localhost',
+  name: 'Benchmark',
+  role: 'admin',
+} as const;
+const server = createHTTPServer({
+  router: appRouter,
+  createContext: () => ({ services, actor: benchAdmin, ipAddress: null }),
+});
 server.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const address = server.address();

@@ -1,21 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../access/roles';
+import type { Actor } from '../../app/_server/auth/actor';
+import { type Auth, createAuth } from '../../app/_server/auth/auth';
 import { appRouter } from '../../app/_server/root';
 import { RunChangeFeed } from '../../app/_server/run-changes';
 import type { Services } from '../../app/_server/services';
-import { createCallerFactory } from '../../app/_server/trpc';
+import { type Context, createCallerFactory } from '../../app/_server/trpc';
+import type { Database } from '../../db/client';
 import type { TestDatabase } from './database';
 import { specOfWithTestNodes } from './nodes/specs';
 import type { TestWorker } from './temporal';
 
-/** The app's procedures, called in-process against the test database and worker. */
-export function testCaller(database: TestDatabase, worker: TestWorker) {
+/** A better-auth over a test database, with a fresh secret: real sessions, passwords and keys. */
+export function testAuth(db: Database): Auth {
+  return createAuth({ db, secret: randomBytes(32), publicOrigin: new URL('http://localhost:3000') });
+}
+
+/** A signed-in user of this role, for calling procedures directly (no row in the users table). */
+export function testActor(role: Role = 'admin'): Actor {
+  return { kind: 'user', userId: `test-${role}`, email: `${role}@example.test`, name: `Test ${role}`, role };
+}
+
+/** The context a procedure call gets: these services, called by this actor. */
+export function testContext(services: Services, actor: Actor | null = testActor()): Context {
+  return { services, actor, ipAddress: '127.0.0.1' };
+}
+
+/** The app's procedures, called in-process against the test database and worker, by an admin unless told. */
+export function testCaller(database: TestDatabase, worker: TestWorker, actor: Actor | null = testActor()) {
+  let auth: Auth | undefined;
   const services: Services = {
     db: database.db,
     sql: database.sql,
+    auth: () => {
+      auth ??= testAuth(database.db);
+      return auth;
+    },
     temporal: async () => worker.client,
     taskQueue: worker.taskQueue,
     changes: new RunChangeFeed(database.sql),
     specOf: specOfWithTestNodes,
     dataDir: worker.dataDir,
   };
-  return { caller: createCallerFactory(appRouter)({ services }), services };
+  return { caller: createCallerFactory(appRouter)(testContext(services, actor)), services };
 }

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { getArtifact } from '../../../db/queries/artifacts';
 import { type EvaluationReport, evaluationReportSchema } from '../../../nodes/evaluate/report-schema';
 import { confinedArtifactPath } from '../artifact-files';
-import { publicProcedure, router } from '../trpc';
+import { procedure, router } from '../trpc';
 
 /** Reports are small (curves thinned to 200 points, at most 1000 residuals); refuse anything far larger. */
 const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 
 export const artifactsRouter = router({
   /** An evaluate step's report artifact, parsed: metrics, slices, gates and what the charts draw. */
-  report: publicProcedure
+  report: procedure('read')
     .input(z.object({ artifactId: z.uuid() }))
     .query(async ({ ctx, input }): Promise<EvaluationReport> => {
       const artifact = await getArtifact(ctx.services.db, input.artifactId);

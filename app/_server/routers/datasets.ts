@@ -2,11 +2,11 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getArtifact } from '../../../db/queries/artifacts';
 import { readRowsPage } from '../dataset-preview';
-import { publicProcedure, router } from '../trpc';
+import { procedure, router } from '../trpc';
 
 export const datasetsRouter = router({
   /** A dataset artifact's schema and profile with one page of its rows. */
-  preview: publicProcedure
+  preview: procedure('read')
     .input(
       z.object({
         artifactId: z.uuid(),

@@ -15,7 +15,7 @@ import { latestRunOfEach } from '../../../db/queries/runs';
 import { compilePipeline } from '../../../pipeline/compile';
 import { PIPELINE_SCHEMA_VERSION, parsePipelineDocument } from '../../../pipeline/document';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
-import { publicProcedure, router } from '../trpc';
+import { procedure, router } from '../trpc';
 
 const nameSchema = z.string().trim().min(1, 'A pipeline needs a name').max(200);
 const idSchema = z.uuid();
@@ -31,7 +31,7 @@ const emptyDocument = {
 };
 
 export const pipelinesRouter = router({
-  create: publicProcedure
+  create: procedure('edit')
     .input(
       z.object({
         name: nameSchema,
@@ -49,7 +49,7 @@ export const pipelinesRouter = router({
       return { id: pipeline.id, versionId: version.id, version: version.version };
     }),
 
-  list: publicProcedure
+  list: procedure('read')
     .input(
       z.object({
         search: z.string().trim().max(200).optional(),
@@ -72,7 +72,7 @@ export const pipelinesRouter = router({
       };
     }),
 
-  get: publicProcedure
+  get: procedure('read')
     .input(z.object({ id: idSchema, versionId: idSchema.optional() }))
     .query(async ({ ctx, input }) => {
       const pipeline = await getPipeline(ctx.services.db, input.id);
@@ -86,7 +86,7 @@ export const pipelinesRouter = router({
       return { pipeline, version: { ...version, graph: parsePipelineDocument(version.graph) } };
     }),
 
-  saveVersion: publicProcedure
+  saveVersion: procedure('edit')
     .input(
       z.object({ pipelineId: idSchema, document: documentInput, message: z.string().max(500).optional() }),
     )
@@ -102,15 +102,15 @@ export const pipelinesRouter = router({
       return { versionId: version.id, version: version.version, problems };
     }),
 
-  versions: publicProcedure
+  versions: procedure('read')
     .input(z.object({ pipelineId: idSchema }))
     .query(({ ctx, input }) => listVersions(ctx.services.db, input.pipelineId)),
 
-  rename: publicProcedure
+  rename: procedure('edit')
     .input(z.object({ id: idSchema, name: nameSchema }))
     .mutation(({ ctx, input }) => renamePipeline(ctx.services.db, input.id, input.name)),
 
-  duplicate: publicProcedure
+  duplicate: procedure('edit')
     .input(z.object({ id: idSchema, name: nameSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
       const source = await getPipeline(ctx.services.db, input.id);
@@ -124,12 +124,12 @@ export const pipelinesRouter = router({
       return { id: copy.pipeline.id, versionId: copy.version.id };
     }),
 
-  archive: publicProcedure
+  archive: procedure('edit')
     .input(z.object({ id: idSchema, archived: z.boolean().default(true) }))
     .mutation(({ ctx, input }) => archivePipeline(ctx.services.db, input.id, input.archived)),
 
   /** The compiler's problems for a document being edited (or a run about to start, with values). */
-  validate: publicProcedure
+  validate: procedure('read')
     .input(
       z.object({
         document: documentInput,

@@ -8,7 +8,7 @@ import { mainMetric } from '../../../nodes/evaluate/main-metric';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
 import { ServerPaths } from '../server-paths';
-import { publicProcedure, router } from '../trpc';
+import { procedure, router } from '../trpc';
 
 const idSchema = z.uuid();
 
@@ -42,7 +42,7 @@ function withoutServerPaths(detail: RunDetail, paths: ServerPaths) {
 }
 
 export const runsRouter = router({
-  start: publicProcedure
+  start: procedure('run')
     .input(
       z.object({
         pipelineId: idSchema,
@@ -66,7 +66,7 @@ export const runsRouter = router({
       return { runId: started.runId, reused: started.reused };
     }),
 
-  list: publicProcedure
+  list: procedure('read')
     .input(
       z.object({
         pipelineId: idSchema.optional(),
@@ -97,19 +97,23 @@ export const runsRouter = router({
       };
     }),
 
-  get: publicProcedure.input(z.object({ runId: idSchema })).query(async ({ ctx, input }) => {
-    const detail = await getRunDetail(ctx.services.db, input.runId);
-    if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${input.runId}` });
-    return withoutServerPaths(detail, new ServerPaths(ctx.services.dataDir));
-  }),
+  get: procedure('read')
+    .input(z.object({ runId: idSchema }))
+    .query(async ({ ctx, input }) => {
+      const detail = await getRunDetail(ctx.services.db, input.runId);
+      if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${input.runId}` });
+      return withoutServerPaths(detail, new ServerPaths(ctx.services.dataDir));
+    }),
 
-  cancel: publicProcedure.input(z.object({ runId: idSchema })).mutation(async ({ ctx, input }) => {
-    await cancelRun({ db: ctx.services.db, temporal: await ctx.services.temporal() }, input.runId);
-    return { runId: input.runId };
-  }),
+  cancel: procedure('run')
+    .input(z.object({ runId: idSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await cancelRun({ db: ctx.services.db, temporal: await ctx.services.temporal() }, input.runId);
+      return { runId: input.runId };
+    }),
 
   /** A new run of the same version and parameters; `fromFailure` reuses the steps that succeeded. */
-  rerun: publicProcedure
+  rerun: procedure('run')
     .input(z.object({ runId: idSchema, fromFailure: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       const started = await rerun(
@@ -126,17 +130,15 @@ export const runsRouter = router({
     }),
 
   /** Live run, step and log changes over server-sent events: of one run, or of every run. */
-  onChange: publicProcedure.input(z.object({ runId: idSchema.optional() })).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    const abort = signal ?? new AbortController().signal;
-    const paths = new ServerPaths(ctx.services.dataDir);
-    for await (const change of ctx.services.changes.changes({ runId: input.runId }, abort)) {
-      yield changeWithoutServerPaths(change, paths);
-    }
-  }),
+  onChange: procedure('read')
+    .input(z.object({ runId: idSchema.optional() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const abort = signal ?? new AbortController().signal;
+      const paths = new ServerPaths(ctx.services.dataDir);
+      for await (const change of ctx.services.changes.changes({ runId: input.runId }, abort)) {
+        yield changeWithoutServerPaths(change, paths);
+      }
+    }),
 });
 
 /** A live change as the browser may see it: previews of errors and messages name DATA_DIR, not the folder. */

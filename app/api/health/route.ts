@@ -1,18 +1,14 @@
 import { appHealth } from '../../_server/app-health';
-import { unexpectedErrorResponse } from '../../_server/unexpected-error';
+import { guardRoute } from '../../_server/auth/route-guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** 200 when every component is healthy, 503 otherwise; the body says which and why. */
-export async function GET(): Promise<Response> {
-  try {
-    const health = await appHealth();
-    return Response.json(health, {
-      status: health.status === 'ok' ? 200 : 503,
-      headers: { 'cache-control': 'no-store' },
-    });
-  } catch (error) {
-    return unexpectedErrorResponse(error, 'GET /api/health');
-  }
-}
+/** 200 when every component is healthy, 503 otherwise; the body says which and why. Public. */
+export const GET = guardRoute('public', async () => {
+  const health = await appHealth();
+  return Response.json(health, {
+    status: health.status === 'ok' ? 200 : 503,
+    headers: { 'cache-control': 'no-store' },
+  });
+});

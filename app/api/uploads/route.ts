@@ -1,7 +1,7 @@
 import { publicUrl } from '../../../config/env';
+import { guardRoute } from '../../_server/auth/route-guard';
 import { env } from '../../_server/env';
 import { refuseForeignRequest } from '../../_server/request-origin';
-import { unexpectedErrorResponse } from '../../_server/unexpected-error';
 import { storeUploadStream, UploadError } from '../../_server/uploads';
 
 export const runtime = 'nodejs';
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
  * answered with { file, bytes }; `file` goes into an ingest node's File field or a file parameter.
  * The proxy skips this route (it would buffer the body), so the Host and Origin check runs here.
  */
-export async function POST(request: Request): Promise<Response> {
+export const POST = guardRoute('edit', async (request) => {
   const refusal = refuseForeignRequest(request.method, request.headers, publicUrl(env));
   if (refusal) return Response.json({ error: refusal.message }, { status: refusal.status });
   const name = new URL(request.url).searchParams.get('name') ?? '';
@@ -27,6 +27,6 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     if (error instanceof UploadError)
       return Response.json({ error: error.message }, { status: error.status });
-    return unexpectedErrorResponse(error, 'POST /api/uploads');
+    throw error;
   }
-}
+});

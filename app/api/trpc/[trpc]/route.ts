@@ -1,22 +1,34 @@
+import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appServices } from '../../../_server/app-services';
+import { BadCredentialError } from '../../../_server/auth/actor';
+import { callerOf } from '../../../_server/auth/request-actor';
 import { checkTrpcRequest, withCappedBody } from '../../../_server/request-limits';
 import { appRouter } from '../../../_server/root';
-import { logServerError } from '../../../_server/trpc';
+import { type Context, logServerError } from '../../../_server/trpc';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+
+/** Runs once the calls are known and before any input is read: a refusal here answers every call. */
+async function createContext(request: Request, calls: number): Promise<Context> {
+  checkTrpcRequest(request, calls);
+  const services = appServices();
+  try {
+    return { services, ...(await callerOf(services, request)) };
+  } catch (error) {
+    if (error instanceof BadCredentialError)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
+    throw error;
+  }
+}
 
 function handler(request: Request): Promise<Response> {
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req: withCappedBody(request),
     router: appRouter,
-    // Runs once the calls are known and before any input is read: a refusal here answers every call.
-    createContext: ({ info }) => {
-      checkTrpcRequest(request, info.calls.length);
-      return { services: appServices() };
-    },
+    createContext: ({ info }) => createContext(request, info.calls.length),
     onError: logServerError,
   });
 }

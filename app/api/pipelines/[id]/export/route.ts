@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { Database } from '../../../../../db/client';
 import { getPipeline, latestVersion } from '../../../../../db/queries/pipelines';
 import { parsePipelineDocument } from '../../../../../pipeline/document';
-import { database } from '../../../../_server/db';
-import { unexpectedErrorResponse } from '../../../../_server/unexpected-error';
+import { guardRoute } from '../../../../_server/auth/route-guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -10,23 +10,14 @@ export const dynamic = 'force-dynamic';
 const pipelineId = z.uuid();
 
 /** GET /api/pipelines/:id/export: the latest version's document as a downloadable JSON file. */
-export async function GET(
-  _request: Request,
-  context: { params: Promise<{ id: string }> },
-): Promise<Response> {
-  const { id } = await context.params;
-  if (!pipelineId.safeParse(id).success) {
-    return Response.json({ error: `Not a pipeline id: ${JSON.stringify(id)}` }, { status: 400 });
+export const GET = guardRoute<{ id: string }>('read', async (_request, { services, params }) => {
+  if (!pipelineId.safeParse(params.id).success) {
+    return Response.json({ error: `Not a pipeline id: ${JSON.stringify(params.id)}` }, { status: 400 });
   }
-  try {
-    return await exportPipeline(id);
-  } catch (error) {
-    return unexpectedErrorResponse(error, `GET /api/pipelines/${id}/export`);
-  }
-}
+  return exportPipeline(services.db, params.id);
+});
 
-async function exportPipeline(id: string): Promise<Response> {
-  const { db } = database();
+async function exportPipeline(db: Database, id: string): Promise<Response> {
   const [pipeline, version] = await Promise.all([getPipeline(db, id), latestVersion(db, id)]);
   if (!pipeline || !version) return Response.json({ error: `No pipeline ${id}` }, { status: 404 });
   const file = `${pipeline.name.replace(/[^\w.-]+/g, '-')}.pipeline.json`;

@@ -1,0 +1,20 @@
+import { publicUrl } from '../../../config/env';
+import { deriveKey, readSecretKey } from '../../../config/secret-key';
+import { database } from '../db';
+import { env } from '../env';
+import { type Auth, createAuth } from './auth';
+
+declare global {
+  // One instance per server process (and across Next's hot reloads in development).
+  var pipewrightAuth: Auth | undefined;
+}
+
+/** This server's better-auth, made on first use: `next build` imports routes without a secret key. */
+export function appAuth(): Auth {
+  globalThis.pipewrightAuth ??= createAuth({
+    db: database().db,
+    secret: deriveKey(readSecretKey(env), 'sessions'),
+    publicOrigin: publicUrl(env),
+  });
+  return globalThis.pipewrightAuth;
+}

@@ -1,0 +1,16 @@
+import type { Services } from '../services';
+import { type Actor, resolveActor } from './actor';
+import { clientAddress } from './sign-in-audit';
+
+export interface RequestCaller {
+  actor: Actor | null;
+  ipAddress: string | null;
+}
+
+/** Who sent this request and from where; throws BadCredentialError for a key that is not good. */
+export async function callerOf(services: Services, request: Request): Promise<RequestCaller> {
+  return {
+    actor: await resolveActor(services.auth(), services.db, request.headers),
+    ipAddress: clientAddress(request.headers),
+  };
+}

@@ -1,0 +1,96 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../client';
+import { invites } from '../schema';
+
+export type InviteKind = 'setup' | 'invite';
+export type Invite = typeof invites.$inferSelect;
+
+/** Only a token's SHA-256 is stored: a copy of the database does not hold usable links. */
+export function hashInviteToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface NewInvite {
+  kind: InviteKind;
+  role: string;
+  email?: string;
+  createdBy?: string;
+  validForMs: number;
+}
+
+/** Stores a one-time link and returns its token, which exists nowhere else. */
+export async function createInvite(
+  db: Database,
+  invite: NewInvite,
+): Promise<{ id: string; token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const id = randomUUID();
+  const expiresAt = new Date(Date.now() + invite.validForMs);
+  await db.insert(invites).values({
+    id,
+    tokenHash: hashInviteToken(token),
+    kind: invite.kind,
+    role: invite.role,
+    email: invite.email?.trim().toLowerCase(),
+    createdBy: invite.createdBy,
+    expiresAt,
+  });
+  return { id, token, expiresAt };
+}
+
+export async function findInviteByToken(db: Database, token: string): Promise<Invite | undefined> {
+  const [row] = await db
+    .select()
+    .from(invites)
+    .where(eq(invites.tokenHash, hashInviteToken(token)));
+  return row;
+}
+
+/** Claims the link before its account is made: false when another request used (or revoked) it first. */
+export async function claimInvite(db: Database, id: string): Promise<boolean> {
+  const used = await db
+    .update(invites)
+    .set({ usedAt: new Date() })
+    .where(and(eq(invites.id, id), isNull(invites.usedAt), isNull(invites.revokedAt)))
+    .returning({ id: invites.id });
+  return used.length === 1;
+}
+
+/** Gives a claimed link back when its account could not be made, so the person can try again. */
+export async function releaseInvite(db: Database, id: string): Promise<void> {
+  await db
+    .update(invites)
+    .set({ usedAt: null })
+    .where(and(eq(invites.id, id), isNull(invites.usedBy)));
+}
+
+export async function recordInviteUser(db: Database, id: string, userId: string): Promise<void> {
+  await db.update(invites).set({ usedBy: userId }).where(eq(invites.id, id));
+}
+
+/** Setup links from earlier starts stop working when a new one is printed. */
+export async function revokeOpenSetupLinks(db: Database): Promise<void> {
+  await db
+    .update(invites)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(invites.kind, 'setup'), isNull(invites.usedAt), isNull(invites.revokedAt)));
+}
+
+export async function revokeInvite(db: Database, id: string): Promise<boolean> {
+  const revoked = await db
+    .update(invites)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(invites.id, id), isNull(invites.usedAt), isNull(invites.revokedAt)))
+    .returning({ id: invites.id });
+  return revoked.length === 1;
+}
+
+export async function listInvites(db: Database, limit = 100): Promise<Invite[]> {
+  return db
+    .select()
+    .from(invites)
+    .where(eq(invites.kind, 'invite'))
+    .orderBy(desc(invites.createdAt))
+    .limit(limit);
+}

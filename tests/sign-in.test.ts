@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveActor } from '../app/_server/auth/actor';
+import type { Auth } from '../app/_server/auth/auth';
+import { appRouter } from '../app/_server/root';
+import { RunChangeFeed } from '../app/_server/run-changes';
+import { createCallerFactory } from '../app/_server/trpc';
+import { createInvite } from '../db/queries/invites';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { testAuth, testContext } from './support/services';
+
+let database: TestDatabase;
+let auth: Auth;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  auth = testAuth(database.db);
+});
+afterAll(() => database?.drop());
+
+function anonymousCaller() {
+  return createCallerFactory(appRouter)(
+    testContext(
+      {
+        db: database.db,
+        sql: database.sql,
+        auth: () => auth,
+        temporal: () => Promise.reject(new Error('no Temporal here')),
+        taskQueue: 'unused',
+        changes: new RunChangeFeed(database.sql),
+        dataDir: '/nonexistent',
+      },
+      null,
+    ),
+  );
+}
+
+function signIn(email: string, password: string, address = '10.0.0.1') {
+  return auth.handler(
+    new Request('http://localhost:3000/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: 'http://localhost:3000',
+        'x-forwarded-for': address,
+      },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
+}
+
+describe('setup link and sign-in', () => {
+  it('creates the first admin from the setup link once, and signs in with a session cookie', async () => {
+    const { token } = await createInvite(database.db, {
+      kind: 'setup',
+      role: 'admin',
+      validForMs: 3_600_000,
+    });
+    const api = anonymousCaller();
+    expect((await api.join.describe({ token })).state).toBe('valid');
+    const joined = await api.join.accept({
+      token,
+      name: 'Ada',
+      email: 'Ada@Example.com',
+      password: 'correct horse battery',
+    });
+    expect(joined).toEqual({ email: 'ada@example.com', role: 'admin' });
+    await expect(
+      api.join.accept({ token, name: 'Eve', email: 'eve@example.com', password: 'correct horse battery' }),
+    ).rejects.toThrow('already been used');
+
+    const response = await signIn('ada@example.com', 'correct horse battery');
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/pipewright\.session_token=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const actor = await resolveActor(auth, database.db, new Headers({ cookie: cookie.split(';')[0] ?? '' }));
+    expect(actor).toMatchObject({ kind: 'user', email: 'ada@example.com', role: 'admin' });
+  });
+
+  it('refuses an account after five failed sign-ins, and says so', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      statuses.push((await signIn('ada@example.com', 'wrong password!', `10.0.1.${attempt}`)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const refused = await signIn('ada@example.com', 'correct horse battery', '10.0.2.1');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({
+      message: expect.stringContaining('Too many failed sign-ins for ada@example.com'),
+    });
+  });
+});
