@@ -1,0 +1,51 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { authClient } from '../_account/auth-client';
+import { useViewer } from '../_account/use-viewer';
+import { StatusStrip } from './StatusStrip';
+
+/** The frame of every signed-in page: brand, navigation by role, status strip and the account menu. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const { me, may } = useViewer();
+  async function signOut() {
+    await authClient.signOut();
+    window.location.assign('/sign-in');
+  }
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link href="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>
+          Pipewright
+        </Link>
+        <nav className="top-nav" aria-label="Main">
+          <Link href="/">Pipelines</Link>
+          <Link href="/keys">API keys</Link>
+          {may('admin') && (
+            <>
+              <Link href="/admin/users">Users</Link>
+              <Link href="/admin/connections">Connections</Link>
+              <Link href="/admin/audit">Audit log</Link>
+            </>
+          )}
+        </nav>
+        <StatusStrip />
+        {me && (
+          <div className="account-menu">
+            <Link href="/account" title="Your account">
+              {me.email} <span className="role-badge">{me.role}</span>
+            </Link>
+            <button type="button" className="secondary" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        )}
+      </header>
+      {children}
+    </div>
+  );
+}
