@@ -90,3 +90,20 @@ describe('setup link and sign-in', () => {
     });
   });
 });
+
+describe('the per-address sign-in limit', () => {
+  it('refuses the 11th attempt in a minute from one address, counting in PostgreSQL', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) {
+      // A different email each time, so the per-account limit does not fire first.
+      statuses.push((await signIn(`nobody${attempt}@example.com`, 'wrong password!', '10.9.9.9')).status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses[10]).toBe(429);
+    const counted = await database.sql<{ count: number }[]>`
+      select count from auth_rate_limits where key like ${'%10.9.9.9%'}`;
+    expect(counted[0]?.count).toBeGreaterThanOrEqual(10);
+    // Another address is not affected.
+    expect((await signIn('nobody@example.com', 'wrong password!', '10.9.9.10')).status).toBe(401);
+  });
+});

@@ -15,6 +15,8 @@ export function appAuth(): Auth {
     db: database().db,
     secret: deriveKey(readSecretKey(env), 'sessions'),
     publicOrigin: publicUrl(env),
+    // The proxy answers loopback names too (request-origin.ts), so sign-in works at any of them.
+    otherOrigins: ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${env.PORT}`),
   });
   return globalThis.pipewrightAuth;
 }
