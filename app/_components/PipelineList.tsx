@@ -43,7 +43,7 @@ export function PipelineList() {
   const importFile = async (file: File) => {
     try {
       const document: unknown = JSON.parse(await file.text());
-      create.mutate({ name: file.name.replace(/\.pipeline\.json$|\.json$/, ''), document });
+      create.mutate({ name: file.name.replace(/\.pipeline\.json$|\.json$/, ''), document, origin: 'import' });
     } catch {
       toast.error(`${file.name} is not a pipeline JSON file`);
     }

@@ -1,5 +1,6 @@
 import { accountRouter } from './routers/account';
 import { artifactsRouter } from './routers/artifacts';
+import { auditRouter } from './routers/audit';
 import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
 import { pipelinesRouter } from './routers/pipelines';
@@ -15,6 +16,7 @@ export const appRouter = router({
   artifacts: artifactsRouter,
   account: accountRouter,
   join: joinRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
