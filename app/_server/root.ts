@@ -5,6 +5,7 @@ import { joinRouter } from './routers/join';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
+import { usersRouter } from './routers/users';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   artifacts: artifactsRouter,
   account: accountRouter,
   join: joinRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;
