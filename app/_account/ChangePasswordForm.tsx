@@ -69,7 +69,7 @@ export function ChangePasswordForm() {
         <input name="currentPassword" type="password" autoComplete="current-password" required />
       </label>
       <label>
-        New password <span className="muted">(at least {MIN_PASSWORD} characters)</span>
+        New password (at least {MIN_PASSWORD} characters)
         <input
           name="newPassword"
           type="password"

@@ -75,7 +75,7 @@ export function InvitePanel() {
           </select>
         </label>
         <label>
-          Email <span className="muted">(optional: only this address may use the link)</span>
+          Email (optional)
           <input
             type="email"
             value={email}
@@ -87,6 +87,10 @@ export function InvitePanel() {
           {invite.isPending ? 'Creating…' : 'Create invite link'}
         </button>
       </form>
+      <p className="muted form-hint">
+        The link works once, for 7 days. With an email, only that address may use it; without one, anyone who
+        has the link may.
+      </p>
       {invite.error && (
         <p className="form-error" role="alert">
           {invite.error.message}

@@ -182,64 +182,67 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             Read-only
           </span>
         )}
-        <div className="bar-group" role="toolbar" aria-label="Edit">
-          <button
-            type="button"
-            onClick={onSave}
-            title={whyNot('edit') ?? 'Save (Ctrl+S)'}
-            disabled={save.isPending || !canEdit}
-          >
-            Save
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => useEditor.getState().undo()}
-            disabled={!canUndo || !canEdit}
-            title={whyNot('edit') ?? 'Undo (Ctrl+Z)'}
-          >
-            Undo
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => useEditor.getState().redo()}
-            disabled={!canRedo || !canEdit}
-            title={whyNot('edit') ?? 'Redo (Shift+Ctrl+Z)'}
-          >
-            Redo
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            title={whyNot('edit') ?? 'Arrange the steps left to right'}
-            disabled={!canEdit}
-            onClick={() => {
-              useEditor.getState().layout();
-              // Framing waits for cards to measure: an empty canvas has none to wait for.
-              if (doc.nodes.length) requestAnimationFrame(() => void frame());
-            }}
-          >
-            Auto-layout
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            title={whyNot('edit') ?? 'Add a sticky note'}
-            disabled={!canEdit}
-            onClick={() =>
-              useEditor.getState().edit((current) => ({
-                ...current,
-                notes: [
-                  ...current.notes,
-                  { id: `note_${Date.now().toString(36)}`, text: '', position: { x: 40, y: 40 } },
-                ],
-              }))
-            }
-          >
-            Note
-          </button>
-        </div>
+        {/* A viewer gets no edit tools at all: the Read-only badge says why. */}
+        {(canEdit || !me) && (
+          <div className="bar-group" role="toolbar" aria-label="Edit">
+            <button
+              type="button"
+              onClick={onSave}
+              title={whyNot('edit') ?? 'Save (Ctrl+S)'}
+              disabled={save.isPending || !canEdit}
+            >
+              Save
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => useEditor.getState().undo()}
+              disabled={!canUndo || !canEdit}
+              title={whyNot('edit') ?? 'Undo (Ctrl+Z)'}
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => useEditor.getState().redo()}
+              disabled={!canRedo || !canEdit}
+              title={whyNot('edit') ?? 'Redo (Shift+Ctrl+Z)'}
+            >
+              Redo
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              title={whyNot('edit') ?? 'Arrange the steps left to right'}
+              disabled={!canEdit}
+              onClick={() => {
+                useEditor.getState().layout();
+                // Framing waits for cards to measure: an empty canvas has none to wait for.
+                if (doc.nodes.length) requestAnimationFrame(() => void frame());
+              }}
+            >
+              Auto-layout
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              title={whyNot('edit') ?? 'Add a sticky note'}
+              disabled={!canEdit}
+              onClick={() =>
+                useEditor.getState().edit((current) => ({
+                  ...current,
+                  notes: [
+                    ...current.notes,
+                    { id: `note_${Date.now().toString(36)}`, text: '', position: { x: 40, y: 40 } },
+                  ],
+                }))
+              }
+            >
+              Note
+            </button>
+          </div>
+        )}
         <div className="bar-group" role="toolbar" aria-label="Run">
           {run && !finished ? (
             <button
