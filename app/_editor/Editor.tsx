@@ -182,13 +182,13 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             Read-only
           </span>
         )}
-        {/* A viewer gets no edit tools at all: the Read-only badge says why. */}
+        {/* A role that may not edit gets no edit tools (the Read-only badge says why); disabled while the role loads. */}
         {(canEdit || !me) && (
           <div className="bar-group" role="toolbar" aria-label="Edit">
             <button
               type="button"
               onClick={onSave}
-              title={whyNot('edit') ?? 'Save (Ctrl+S)'}
+              title="Save (Ctrl+S)"
               disabled={save.isPending || !canEdit}
             >
               Save
@@ -198,7 +198,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               className="secondary"
               onClick={() => useEditor.getState().undo()}
               disabled={!canUndo || !canEdit}
-              title={whyNot('edit') ?? 'Undo (Ctrl+Z)'}
+              title="Undo (Ctrl+Z)"
             >
               Undo
             </button>
@@ -207,14 +207,14 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               className="secondary"
               onClick={() => useEditor.getState().redo()}
               disabled={!canRedo || !canEdit}
-              title={whyNot('edit') ?? 'Redo (Shift+Ctrl+Z)'}
+              title="Redo (Shift+Ctrl+Z)"
             >
               Redo
             </button>
             <button
               type="button"
               className="secondary"
-              title={whyNot('edit') ?? 'Arrange the steps left to right'}
+              title="Arrange the steps left to right"
               disabled={!canEdit}
               onClick={() => {
                 useEditor.getState().layout();
@@ -227,7 +227,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             <button
               type="button"
               className="secondary"
-              title={whyNot('edit') ?? 'Add a sticky note'}
+              title="Add a sticky note"
               disabled={!canEdit}
               onClick={() =>
                 useEditor.getState().edit((current) => ({
