@@ -15,9 +15,10 @@ export function NeedsPermission({ permission, title }: { permission: Permission;
         </h2>
         <p>
           {me ? `You are signed in as ${me.email} with the ${me.role} role. ` : ''}
-          Only that role may {permissionActions[permission]}. Ask an admin if you need it.
+          To {permissionActions[permission]} you need {permissionNeeds[permission]}: ask an admin if you
+          should have it.
         </p>
-        <p>
+        <p className="empty-state-action">
           <Link href="/">Back to the pipelines</Link>
         </p>
       </div>

@@ -44,7 +44,7 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
   return (
     <AppShell>
       <main className="list-page">
-        <div className="list-head">
+        <div className="list-head list-head-spaced">
           <div className="bar-group">
             <Link href={`/pipelines/${pipelineId}`} className="back-link">
               ← Editor
@@ -66,86 +66,95 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
             </select>
           </label>
         </div>
+        {runs.error && <p className="error-text">{runs.error.message}</p>}
         {runs.data?.items.length === 0 && (
-          <p className="empty-state">No runs yet: open the editor and press Run.</p>
+          <p className="empty-state">
+            {status
+              ? `No ${status} runs.`
+              : canRun
+                ? 'No runs yet: open the editor and press Run.'
+                : 'No runs yet.'}
+          </p>
         )}
-        <table className="data-table run-table">
-          <thead>
-            <tr>
-              <th>Status</th>
-              <th>Version</th>
-              <th>Trigger</th>
-              <th>Started</th>
-              <th>Duration</th>
-              <th>Main metric</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.data?.items.map((run) => {
-              const active = run.status === 'queued' || run.status === 'running';
-              return (
-                <tr key={run.id}>
-                  <td>
-                    <Link
-                      href={`/pipelines/${pipelineId}?run=${run.id}`}
-                      className={`run-badge status-${run.status}`}
-                    >
-                      {run.status}
-                    </Link>
-                  </td>
-                  <td>v{run.version}</td>
-                  <td>{run.trigger}</td>
-                  <td>{run.startedAt.toLocaleString()}</td>
-                  <td>{run.durationMs === null ? '—' : formatSeconds(run.durationMs / 1000)}</td>
-                  <td title={run.mainMetric ? String(run.mainMetric.value) : undefined}>
-                    {run.mainMetric
-                      ? `${metricLabel(run.mainMetric.name)} ${formatNumber(run.mainMetric.value)}`
-                      : '—'}
-                  </td>
-                  <td className="row-actions">
-                    {active ? (
-                      <button
-                        type="button"
-                        className="link-button danger-link"
-                        disabled={!canRun || cancel.isPending}
-                        title={whyNot('run')}
-                        onClick={() => cancel.mutate({ runId: run.id })}
+        {runs.data && runs.data.items.length > 0 && (
+          <table className="data-table run-table">
+            <thead>
+              <tr>
+                <th>Status</th>
+                <th>Version</th>
+                <th>Trigger</th>
+                <th>Started</th>
+                <th>Duration</th>
+                <th>Main metric</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data?.items.map((run) => {
+                const active = run.status === 'queued' || run.status === 'running';
+                return (
+                  <tr key={run.id}>
+                    <td>
+                      <Link
+                        href={`/pipelines/${pipelineId}?run=${run.id}`}
+                        className={`run-badge status-${run.status}`}
                       >
-                        Cancel
-                      </button>
-                    ) : (
-                      <>
-                        {run.status === 'failed' && (
+                        {run.status}
+                      </Link>
+                    </td>
+                    <td>v{run.version}</td>
+                    <td>{run.trigger}</td>
+                    <td>{run.startedAt.toLocaleString()}</td>
+                    <td>{run.durationMs === null ? '—' : formatSeconds(run.durationMs / 1000)}</td>
+                    <td title={run.mainMetric ? String(run.mainMetric.value) : undefined}>
+                      {run.mainMetric
+                        ? `${metricLabel(run.mainMetric.name)} ${formatNumber(run.mainMetric.value)}`
+                        : '—'}
+                    </td>
+                    <td className="row-actions">
+                      {active ? (
+                        <button
+                          type="button"
+                          className="link-button danger-link"
+                          disabled={!canRun || cancel.isPending}
+                          title={whyNot('run')}
+                          onClick={() => cancel.mutate({ runId: run.id })}
+                        >
+                          Cancel
+                        </button>
+                      ) : (
+                        <>
+                          {run.status === 'failed' && (
+                            <button
+                              type="button"
+                              className="link-button"
+                              disabled={!canRun || rerun.isPending}
+                              title={whyNot('run') ?? 'Run again, reusing the steps that succeeded'}
+                              onClick={() => rerun.mutate({ runId: run.id, fromFailure: true })}
+                            >
+                              Re-run from failure
+                            </button>
+                          )}
                           <button
                             type="button"
                             className="link-button"
                             disabled={!canRun || rerun.isPending}
-                            title={whyNot('run') ?? 'Run again, reusing the steps that succeeded'}
-                            onClick={() => rerun.mutate({ runId: run.id, fromFailure: true })}
+                            title={whyNot('run') ?? 'Run the same version with the same parameters again'}
+                            onClick={() => rerun.mutate({ runId: run.id, fromFailure: false })}
                           >
-                            Re-run from failure
+                            Re-run
                           </button>
-                        )}
-                        <button
-                          type="button"
-                          className="link-button"
-                          disabled={!canRun || rerun.isPending}
-                          title={whyNot('run') ?? 'Run the same version with the same parameters again'}
-                          onClick={() => rerun.mutate({ runId: run.id, fromFailure: false })}
-                        >
-                          Re-run
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
       </main>
     </AppShell>
   );

@@ -287,7 +287,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             History
           </Link>
         </div>
-        <AccountMenu />
+        <AccountMenu compact />
       </header>
       <div className="editor-main">
         <Palette
