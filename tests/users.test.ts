@@ -1,5 +1,5 @@
-import { asc, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Actor, BadCredentialError, resolveActor } from '../app/_server/auth/actor';
 import { env } from '../app/_server/env';
 import { appRouter } from '../app/_server/root';
@@ -215,6 +215,46 @@ describe('user management', () => {
     await callerAs(cy).users.changeRole({ userId: dee.userId, role: 'admin' });
     await callerAs(cy).users.changeRole({ userId: cy.userId, role: 'editor' });
     await callerAs(dee).users.reactivate({ userId: ada?.id ?? '' });
+  });
+
+  it('lets only one of two admins deactivating each other at the same moment succeed', async () => {
+    const eli = await accountOf('eli@users.test', 'admin');
+    const fay = await accountOf('fay@users.test', 'admin');
+    // Everyone else steps down first, so Eli and Fay are the only active admins.
+    await database.db
+      .update(user)
+      .set({ role: 'viewer' })
+      .where(inArray(user.email, ['cy@users.test', 'dee@users.test', 'ada@users.test']));
+    // Both calls must really overlap: a third transaction holds both accounts' rows until both calls
+    // are waiting for them, then lets them go at once.
+    let calls: Promise<PromiseSettledResult<unknown>[]> | undefined;
+    await database.sql.begin(async (hold) => {
+      await hold`select id from users where id in (${eli.userId}, ${fay.userId}) for update`;
+      calls = Promise.allSettled([
+        callerAs(eli).users.deactivate({ userId: fay.userId }),
+        callerAs(fay).users.deactivate({ userId: eli.userId }),
+      ]);
+      await vi.waitFor(
+        async () => {
+          const [row] = await database.sql`
+            select count(*)::int as waiting from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`;
+          expect(row?.waiting).toBe(2);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+    });
+    const outcomes = (await calls) ?? [];
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect(refused?.status === 'rejected' && String(refused.reason)).toContain(
+      'This is the last active admin',
+    );
+    const active = await database.db
+      .select({ email: user.email })
+      .from(user)
+      .where(and(eq(user.role, 'admin'), eq(user.banned, false)));
+    expect(active).toHaveLength(1);
   });
 
   it('refuses non-admins, unknown accounts and bad input with a sentence, changing nothing', async () => {
