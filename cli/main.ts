@@ -2,12 +2,14 @@
  * The `pipewright` command line, for CI jobs and scripts:
  *   validate FILE · run FILE|PIPELINE_ID [--param name=value]… [--wait] [--json]
  *   runs [--pipeline ID] · import FILE · export PIPELINE_ID
+ *   users create --email E --role R --password-stdin [--name N]
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, readEnv } from '../config/env';
 import { type NodeRegistry, productionNodes } from '../workflows/node-registry';
 import { exportCommand, importCommand, runsCommand } from './commands/pipelines';
 import { runCommand } from './commands/run';
+import { usersCreateCommand } from './commands/users';
 import { validateCommand } from './commands/validate';
 import { consoleOutput } from './output';
 import { CliError } from './session';
@@ -22,6 +24,9 @@ const USAGE = `Usage: pipewright <command> [options]
   runs [--pipeline ID]                  recent runs
   import FILE                           create a pipeline from a JSON file
   export PIPELINE_ID                    print the latest version as JSON
+  users create --email E --role R --password-stdin [--name N]
+                                        make an account (viewer, editor, operator or
+                                        admin); the password is read from standard input
 
   --json                                machine-readable output`;
 
@@ -35,6 +40,10 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
       wait: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       pipeline: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,6 +75,18 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
       return importCommand(needTarget('a FILE'), env, out);
     case 'export':
       return exportCommand(needTarget('a PIPELINE_ID'), env, out);
+    case 'users':
+      if (target !== 'create') throw new CliError(`users needs a subcommand: create\n\n${USAGE}`);
+      return usersCreateCommand(
+        {
+          email: values.email,
+          role: values.role,
+          name: values.name,
+          passwordStdin: values['password-stdin'],
+        },
+        env,
+        out,
+      );
     default:
       throw new CliError(`Unknown command "${command}"\n\n${USAGE}`);
   }

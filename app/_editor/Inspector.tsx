@@ -12,9 +12,12 @@ import { ParametersPanel } from './ParametersPanel';
 export function Inspector({
   problems,
   inputColumns,
+  readOnlyReason,
 }: {
   problems: CompileProblem[];
   inputColumns: Record<string, Record<string, KnownColumn[] | undefined>>;
+  /** Set when the viewer's role may not edit: every field is shown but disabled, with this tooltip. */
+  readOnlyReason?: string;
 }) {
   const doc = useEditor(selectDocument);
   const selected = useEditor((state) => state.selectedNodes);
@@ -25,7 +28,9 @@ export function Inspector({
   if (!node || !spec)
     return (
       <aside className="inspector" aria-label="Settings">
-        <ParametersPanel parameters={doc.parameters} />
+        <fieldset className="read-only-fields" disabled={readOnlyReason !== undefined} title={readOnlyReason}>
+          <ParametersPanel parameters={doc.parameters} />
+        </fieldset>
         <section className="panel-section">
           <h2>Problems</h2>
           {problems.length === 0 ? (
@@ -48,7 +53,11 @@ export function Inspector({
   const columns = Object.values(inputColumns[node.id] ?? {}).find((known) => known !== undefined);
   return (
     <aside className="inspector" aria-label="Settings">
-      <section className="panel-section">
+      <fieldset
+        className="panel-section read-only-fields"
+        disabled={readOnlyReason !== undefined}
+        title={readOnlyReason}
+      >
         <h2>{spec.title}</h2>
         <label className="field">
           <span>Name on the canvas</span>
@@ -75,7 +84,7 @@ export function Inspector({
             .filter((problem) => problem.nodeId === node.id && problem.field)
             .map((problem) => ({ field: problem.field ?? '', message: problem.message }))}
         />
-      </section>
+      </fieldset>
       <InputsSection node={node} spec={spec} />
     </aside>
   );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type KeyScope, keyScopeSchema, type Role, roleSchema } from '../../../access/roles';
 import type { Database } from '../../../db/client';
 import { findUserById } from '../../../db/queries/users';
-import type { Auth } from './auth';
+import type { Auth } from '../../../runtime/auth/auth';
 
 /** Who is calling: a signed-in user, or an API key acting for its owner within its scope. */
 export type Actor =
