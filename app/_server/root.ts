@@ -1,5 +1,6 @@
 import { accountRouter } from './routers/account';
 import { artifactsRouter } from './routers/artifacts';
+import { connectionsRouter } from './routers/connections';
 import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
 import { pipelinesRouter } from './routers/pipelines';
@@ -15,6 +16,7 @@ export const appRouter = router({
   artifacts: artifactsRouter,
   account: accountRouter,
   join: joinRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;
