@@ -12,6 +12,7 @@ import { startRun } from '../workflows/run-service';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
+import { testSecretKey } from './support/secret-key';
 import { executions, savePipeline, stepRows, stepStatuses } from './support/pipelines';
 
 // The real worker process, with the test-only node types added.
@@ -34,6 +35,8 @@ function startWorkerProcess(): ChildProcess {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       DATA_DIR: dataDir,
       PIPEWRIGHT_TASK_QUEUE: taskQueue,
+      // A worker without the installation's key does not start.
+      PIPEWRIGHT_SECRET_KEY: testSecretKey.toString('base64'),
     },
     detached: true,
     stdio: 'ignore',
