@@ -38,9 +38,7 @@ describe('sealed connection passwords', () => {
       /^The password of connection "SALES" cannot be decrypted: the secret key differs from the one it was stored with\./,
     );
     // The same secret's sessions key is another key too.
-    expect(() => openPassword(deriveKey(secret, 'sessions'), 'SALES', sealed)).toThrow(
-      SealedPasswordError,
-    );
+    expect(() => openPassword(deriveKey(secret, 'sessions'), 'SALES', sealed)).toThrow(SealedPasswordError);
   });
 
   it('refuses a sealed password moved onto another connection', () => {

@@ -35,7 +35,10 @@ export function openPassword(key: Buffer, connection: string, sealed: Buffer): s
     const decipher = createDecipheriv(ALGORITHM, key, nonce, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(connection, 'utf8'));
     decipher.setAuthTag(tag);
-    const plain = Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES + TAG_BYTES)), decipher.final()]);
+    const plain = Buffer.concat([
+      decipher.update(sealed.subarray(NONCE_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ]);
     return plain.toString('utf8');
   } catch {
     // Node's own message ("Unsupported state or unable to authenticate data") says nothing useful.

@@ -12,8 +12,8 @@ import { startRun } from '../workflows/run-service';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
-import { testSecretKey } from './support/secret-key';
 import { executions, savePipeline, stepRows, stepStatuses } from './support/pipelines';
+import { testSecretKey } from './support/secret-key';
 
 // The real worker process, with the test-only node types added.
 const workerScript = path.resolve(import.meta.dirname, 'support', 'worker-with-test-nodes.ts');
