@@ -57,6 +57,13 @@ export const connectionFieldsSchema = z.object({
 
 export const connectionPasswordSchema = z.string().max(1024, 'Password must be at most 1024 characters');
 
+/** What the admin form sends to create or update a connection; an empty password keeps the stored one. */
+export const connectionInputSchema = connectionFieldsSchema.extend({
+  name: connectionNameSchema,
+  password: connectionPasswordSchema.optional(),
+});
+export type ConnectionInput = z.infer<typeof connectionInputSchema>;
+
 /** A stored connection, ready to log in with: its password decrypted. Never logged, never answered. */
 export interface ConnectionLogin extends z.infer<typeof connectionFieldsSchema> {
   name: string;

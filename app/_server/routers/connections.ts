@@ -5,6 +5,7 @@ import {
   CONNECTION_NAME,
   type ConnectionLogin,
   connectionFieldsSchema,
+  connectionInputSchema,
   connectionNameSchema,
   connectionOptionsSchema,
   connectionPasswordSchema,
@@ -34,11 +35,6 @@ const ENV_PREFIX = 'PIPEWRIGHT_CONNECTION_';
 
 /** An empty password field keeps the stored one. */
 const passwordField = connectionPasswordSchema.optional();
-
-export const connectionInputSchema = connectionFieldsSchema.extend({
-  name: connectionNameSchema,
-  password: passwordField,
-});
 
 const nameInput = z.object({ name: connectionNameSchema });
 
