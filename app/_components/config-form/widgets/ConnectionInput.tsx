@@ -1,37 +1,34 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '../../../_trpc/client';
 import { TextInput } from './TextInput';
 import type { WidgetProps } from './widget-props';
 
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 /**
  * A PostgreSQL connection by name: a select of the stored connections and the server's
- * PIPEWRIGHT_CONNECTION_* ones. While the list loads, or if it cannot be read, the name is typed in.
+ * PIPEWRIGHT_CONNECTION_* ones; until they are known, the name is typed in.
  */
-export function ConnectionInput({ field, current, set, control }: WidgetProps) {
-  const trpc = useTRPC();
-  const list = useQuery(trpc.connections.list.queryOptions());
+export function ConnectionInput({ field, current, set, control, connections }: WidgetProps) {
   const name = typeof current === 'string' ? current : '';
-  if (!list.data)
+  if (!connections)
     return <TextInput field={field} current={current} set={set} control={control} placeholder="SALES_DB" />;
-  const usable = list.data.filter((connection) => !connection.shadowed);
-  const missing =
-    name !== '' && !usable.some((connection) => connection.name.toLowerCase() === name.toLowerCase());
+  // Names ignore case (like the environment variables): the option shows as chosen either way.
+  const chosen = connections.find((connection) => sameName(connection.name, name));
   return (
     <select
       {...control}
       className="cf-input cf-select"
-      value={usable.find((connection) => connection.name.toLowerCase() === name.toLowerCase())?.name ?? name}
+      value={chosen?.name ?? name}
       onChange={(event) => set(event.target.value === '' ? undefined : event.target.value)}
     >
       <option value="">
-        {usable.length ? 'Choose a connection…' : 'No connections yet (Admin → Connections)'}
+        {connections.length ? 'Choose a connection…' : 'No connections yet (Admin → Connections)'}
       </option>
-      {missing && <option value={name}>{name} (not a known connection)</option>}
-      {usable.map((connection) => (
+      {name !== '' && !chosen && <option value={name}>{name} (not a known connection)</option>}
+      {connections.map((connection) => (
         <option key={`${connection.source}:${connection.name}`} value={connection.name}>
-          {connection.name} — {connection.database}@{connection.host}
+          {connection.name} — {connection.target}
           {connection.source === 'environment' ? ' (environment)' : ''}
         </option>
       ))}
