@@ -87,6 +87,24 @@ describe('stored connections', () => {
     expect(after?.passwordSealed?.equals(sealed)).toBe(true);
     expect(await admin().connections.test({ name: 'SALES' })).toMatchObject({ ok: true, role: reader });
 
+    // The stored password only goes to the server it was entered for.
+    for (const moved of [{ host: 'collector.example' }, { port: 1 }, { username: 'someone_else' }]) {
+      const updating = await rejection(
+        admin().connections.update(readerFields({ password: undefined, ...moved })),
+      );
+      expect(updating.code).toBe('BAD_REQUEST');
+      expect(updating.message).toBe(
+        'Enter the password of "SALES" again: its host, port or user changed, and a stored password is only sent to the server it was entered for',
+      );
+      const testing = await rejection(
+        admin().connections.test({ name: 'SALES', values: readerFields({ password: undefined, ...moved }) }),
+      );
+      expect(testing.message).toBe(updating.message);
+    }
+    expect(
+      await admin().connections.test({ name: 'SALES', values: readerFields({ password: undefined }) }),
+    ).toMatchObject({ ok: true });
+
     // Names ignore case, like the environment variables beside them.
     const taken = await rejection(admin().connections.create(readerFields({ name: 'sales' })));
     expect(taken.code).toBe('CONFLICT');

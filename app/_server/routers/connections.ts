@@ -126,6 +126,25 @@ function storedPassword(ctx: Context, row: SealedConnection): string | undefined
   }
 }
 
+/**
+ * A stored password goes only to the server it was entered for: reusing it for another host, port
+ * or user would let whoever edits the connection collect it with a server of their own.
+ */
+function refuseMovedPassword(
+  stored: SealedConnection,
+  next: { host: string; port: number; username: string },
+): void {
+  const moved =
+    stored.host.toLowerCase() !== next.host.toLowerCase() ||
+    stored.port !== next.port ||
+    stored.username !== next.username;
+  if (stored.passwordSealed && moved)
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `Enter the password of "${stored.name}" again: its host, port or user changed, and a stored password is only sent to the server it was entered for`,
+    });
+}
+
 function notFound(name: string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `No stored connection is named "${name}"` });
 }
@@ -190,6 +209,7 @@ export const connectionsRouter = router({
       const { password, name, ...values } = input;
       const existing = await findConnection(ctx.services.db, name);
       if (!existing) throw notFound(name);
+      if (!password) refuseMovedPassword(existing, values);
       // Sealed under the stored name: the associated data must match what the worker opens it with.
       const sealed = password ? sealPassword(connectionsKey(ctx), existing.name, password) : undefined;
       const row = await updateConnection(ctx.services.db, existing.name, {
@@ -231,6 +251,7 @@ export const connectionsRouter = router({
       const stored = await findConnection(ctx.services.db, input.name);
       if (input.values) {
         const { password, ...fields } = input.values;
+        if (!password && stored) refuseMovedPassword(stored, fields);
         const login: ConnectionLogin = {
           ...fields,
           name: stored?.name ?? input.name,
