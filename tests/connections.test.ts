@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealPassword } from '../config/connection-password';
+import { deriveKey } from '../config/secret-key';
+import { insertConnection } from '../db/queries/connections';
 import { artifacts, auditLog, connections } from '../db/schema';
 import { outputOf } from './support/child-output';
 import { setUpDatabaseAndWorker } from './support/fixture';
@@ -47,6 +51,18 @@ afterAll(async () => {
 });
 
 const admin = () => testCaller(fixture.database, fixture.worker).caller;
+
+/** Runs a one-step pipeline: ingest with this connection and query. */
+async function ingestOnce(connection: string, query: string) {
+  const doc = pipelineDoc(
+    [{ id: 'ingest', type: 'ingest', config: { source: 'postgres', connection, query } }],
+    [],
+  );
+  const { version } = await savePipeline(fixture.database.db, doc, `ingest from ${connection}`);
+  const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
+  const [step] = await stepRows(fixture.database.db, started.runId);
+  return { result, step };
+}
 
 describe('stored connections', () => {
   it('stores the password sealed, lists it masked, and keeps it when an update leaves it empty', async () => {
@@ -305,6 +321,38 @@ describe('stored connections', () => {
       /^Connection "ADMIN_DB" logs in as role ".+", which is a superuser: .* and use that role in connection "ADMIN_DB" \(Admin → Connections\)\.$/,
     );
     expect(step?.error).not.toContain(decodeURIComponent(url.password));
+  });
+
+  it('stops a query at the stored statement timeout, saying where to raise it', async () => {
+    await admin().connections.create(
+      readerFields({ name: 'SLOW', options: { sslmode: 'disable', statementTimeoutMs: 100 } }),
+    );
+    const { step } = await ingestOnce('SLOW', 'select pg_sleep(2) as slept');
+    expect(step?.error).toMatch(
+      /^The query on 127\.0\.0\.1:\d+\/test_\w+ ran longer than its statement timeout \(100ms\); raise the statement timeout of connection "SLOW" under Admin → Connections$/,
+    );
+  });
+
+  it('fails a step once, naming the connection, when its password was sealed under another key', async () => {
+    const otherKey = deriveKey(randomBytes(32), 'connections');
+    await insertConnection(fixture.database.db, {
+      name: 'MOVED',
+      host: readerFields().host,
+      port: readerFields().port,
+      database: fixture.database.name,
+      username: reader,
+      options: { sslmode: 'disable' },
+      passwordSealed: sealPassword(otherKey, 'MOVED', PASSWORD),
+    });
+    const { result, step } = await ingestOnce('MOVED', 'select 1 as x');
+    expect(result.status).toBe('failed');
+    expect(step?.error).toBe(
+      'The password of connection "MOVED" cannot be decrypted: the secret key differs from the one it was stored with. Set PIPEWRIGHT_SECRET_KEY to that key, or enter the password again.',
+    );
+    expect(step?.attempt).toBe(1);
+    const refused = await rejection(admin().connections.test({ name: 'MOVED' }));
+    expect(refused.code).toBe('PRECONDITION_FAILED');
+    expect(refused.message).toBe(step?.error);
   });
 
   it('deletes a connection with an audit entry, and it leaves the list', async () => {
