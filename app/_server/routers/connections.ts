@@ -2,7 +2,6 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { openPassword, SealedPasswordError, sealPassword } from '../../../config/connection-password';
 import {
-  CONNECTION_NAME,
   type ConnectionLogin,
   connectionFieldsSchema,
   connectionInputSchema,
@@ -25,13 +24,16 @@ import {
 import { checkConnection } from '../../../nodes/ingest/connection-check';
 import { environmentSource, storedSource } from '../../../nodes/ingest/postgres-login';
 import type { Actor } from '../auth/actor';
+import {
+  type EnvironmentConnection,
+  environmentConnections,
+  environmentUrl,
+} from '../environment-connections';
 import type { Context } from '../trpc';
 import { procedure, router } from '../trpc';
 
 /** What lists show in place of a password: that one is set, never what it is. */
 export const PASSWORD_MASK = '••••••••';
-
-const ENV_PREFIX = 'PIPEWRIGHT_CONNECTION_';
 
 /** An empty password field keeps the stored one. */
 const passwordField = connectionPasswordSchema.optional();
@@ -75,39 +77,22 @@ function listed(row: ConnectionSummary): ListedConnection {
   };
 }
 
-/** PIPEWRIGHT_CONNECTION_<NAME> of this server: host, port, database and user parsed from the URL. */
-function environmentConnections(env: NodeJS.ProcessEnv): { name: string; url: string }[] {
-  return Object.entries(env)
-    .filter((entry): entry is [string, string] => entry[0].startsWith(ENV_PREFIX) && Boolean(entry[1]))
-    .map(([variable, url]) => ({ name: variable.slice(ENV_PREFIX.length), url }))
-    .filter(({ name }) => CONNECTION_NAME.test(name));
-}
-
-function listedFromEnvironment(name: string, url: string, storedNames: Set<string>): ListedConnection {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
+function listedFromEnvironment(
+  connection: EnvironmentConnection,
+  storedNames: Set<string>,
+): ListedConnection {
   return {
-    name,
+    name: connection.name,
     source: 'environment',
-    host: parsed?.hostname ?? '(not a postgres:// URL)',
-    port: parsed ? Number(parsed.port || 5432) : undefined,
-    database: parsed ? decodeURIComponent(parsed.pathname.replace(/^\//, '')) : '',
-    username: parsed ? decodeURIComponent(parsed.username) : '',
-    password: parsed?.password ? PASSWORD_MASK : null,
+    host: connection.host,
+    port: connection.port,
+    database: connection.database,
+    username: connection.username,
+    password: connection.hasPassword ? PASSWORD_MASK : null,
     options: undefined,
     updatedAt: undefined,
-    shadowed: storedNames.has(name.toLowerCase()),
+    shadowed: storedNames.has(connection.name.toLowerCase()),
   };
-}
-
-function environmentUrl(name: string): string | undefined {
-  const wanted = connectionVariable(name);
-  return environmentConnections(process.env).find(({ name: found }) => connectionVariable(found) === wanted)
-    ?.url;
 }
 
 function connectionsKey(ctx: Context): Buffer {
@@ -175,9 +160,9 @@ export const connectionsRouter = router({
   list: procedure('read').query(async ({ ctx }): Promise<ListedConnection[]> => {
     const stored = (await listConnections(ctx.services.db)).map(listed);
     const storedNames = new Set(stored.map((connection) => connection.name.toLowerCase()));
-    const fromEnvironment = environmentConnections(process.env)
-      .map(({ name, url }) => listedFromEnvironment(name, url, storedNames))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const fromEnvironment = environmentConnections(process.env).map((connection) =>
+      listedFromEnvironment(connection, storedNames),
+    );
     return [...stored, ...fromEnvironment];
   }),
 
@@ -265,7 +250,7 @@ export const connectionsRouter = router({
           storedSource({ ...fields, name: stored.name, password: storedPassword(ctx, stored) }),
         );
       }
-      const url = environmentUrl(input.name);
+      const url = environmentUrl(process.env, input.name);
       if (url === undefined) throw notFound(input.name);
       return checkConnection(environmentSource(url, connectionVariable(input.name)));
     }),
