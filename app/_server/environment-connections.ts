@@ -2,6 +2,9 @@ import { CONNECTION_NAME, connectionVariable } from '../../config/connection-set
 
 const PREFIX = 'PIPEWRIGHT_CONNECTION_';
 
+/** process.env, or any set of variables (tests pass their own). */
+type Environment = Record<string, string | undefined>;
+
 /** A PIPEWRIGHT_CONNECTION_<NAME> of this server, its URL's parts read for the list (never the password). */
 export interface EnvironmentConnection {
   name: string;
@@ -14,7 +17,7 @@ export interface EnvironmentConnection {
 }
 
 /** The server's environment connections, by name; a name the pattern refuses is left out. */
-export function environmentConnections(env: NodeJS.ProcessEnv): EnvironmentConnection[] {
+export function environmentConnections(env: Environment): EnvironmentConnection[] {
   return Object.entries(env)
     .filter((entry): entry is [string, string] => entry[0].startsWith(PREFIX) && Boolean(entry[1]))
     .map(([variable, url]) => describe(variable.slice(PREFIX.length), url))
@@ -23,7 +26,7 @@ export function environmentConnections(env: NodeJS.ProcessEnv): EnvironmentConne
 }
 
 /** The URL of the environment connection a name stands for (names ignore case, like the variables). */
-export function environmentUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+export function environmentUrl(env: Environment, name: string): string | undefined {
   const wanted = connectionVariable(name);
   return environmentConnections(env).find((found) => connectionVariable(found.name) === wanted)?.url;
 }
