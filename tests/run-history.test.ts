@@ -9,6 +9,7 @@ import { createPipeline, saveVersion } from '../db/queries/pipelines';
 import { runSteps, runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { pipelineDoc } from './support/pipeline-doc';
+import { testSecretKey } from './support/secret-key';
 import { testAuth, testContext } from './support/services';
 
 let database: TestDatabase;
@@ -25,6 +26,7 @@ function caller() {
       sql: database.sql,
       auth: () => testAuth(database.db),
       temporal: () => Promise.reject(new Error('the run history does not reach Temporal')),
+      secretKey: () => testSecretKey,
       taskQueue: 'unused',
       changes: new RunChangeFeed(database.sql),
       dataDir: path.join(os.tmpdir(), 'pipewright-run-history-unused'),

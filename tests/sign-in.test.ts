@@ -6,6 +6,7 @@ import { createCallerFactory } from '../app/_server/trpc';
 import { createInvite } from '../db/queries/invites';
 import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { testSecretKey } from './support/secret-key';
 import { testAuth, testContext } from './support/services';
 
 let database: TestDatabase;
@@ -24,6 +25,7 @@ function anonymousCaller() {
         sql: database.sql,
         auth: () => auth,
         temporal: () => Promise.reject(new Error('no Temporal here')),
+        secretKey: () => testSecretKey,
         taskQueue: 'unused',
         changes: new RunChangeFeed(database.sql),
         dataDir: '/nonexistent',

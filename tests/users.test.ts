@@ -10,6 +10,7 @@ import { publicUrl } from '../config/env';
 import { auditLog, session, user } from '../db/schema';
 import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { testSecretKey } from './support/secret-key';
 import { testActor, testAuth, testContext } from './support/services';
 import { rejection } from './support/trpc-rejection';
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
     db: database.db,
     sql: database.sql,
     auth: () => auth,
+    secretKey: () => testSecretKey,
     temporal: () => Promise.reject(new Error('no Temporal here')),
     taskQueue: 'unused',
     changes: new RunChangeFeed(database.sql),

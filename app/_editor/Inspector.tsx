@@ -7,6 +7,7 @@ import { ConfigForm } from '../_components/config-form/ConfigForm';
 import { selectDocument, updateNode, useEditor } from './editor-store';
 import { InputsSection } from './InputsSection';
 import { ParametersPanel } from './ParametersPanel';
+import { useConnectionOptions } from './use-connection-options';
 
 /** The side panel: the selected step's label and settings, or the pipeline's parameters. */
 export function Inspector({
@@ -22,6 +23,7 @@ export function Inspector({
   const doc = useEditor(selectDocument);
   const selected = useEditor((state) => state.selectedNodes);
   const edit = useEditor((state) => state.edit);
+  const connections = useConnectionOptions();
   const node =
     selected.length === 1 ? doc.nodes.find((candidate) => candidate.id === selected[0]) : undefined;
   const spec = node && nodeSpec(node.type);
@@ -79,6 +81,7 @@ export function Inspector({
           value={node.config}
           onChange={(config) => edit((current) => updateNode(current, node.id, { config }))}
           columns={columns}
+          connections={connections}
           parameters={doc.parameters.map(({ name, type }) => ({ name, type }))}
           problems={problems
             .filter((problem) => problem.nodeId === node.id && problem.field)

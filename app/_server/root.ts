@@ -1,6 +1,7 @@
 import { accountRouter } from './routers/account';
 import { artifactsRouter } from './routers/artifacts';
 import { auditRouter } from './routers/audit';
+import { connectionsRouter } from './routers/connections';
 import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
 import { pipelinesRouter } from './routers/pipelines';
@@ -19,6 +20,7 @@ export const appRouter = router({
   join: joinRouter,
   audit: auditRouter,
   users: usersRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,8 @@ export interface Services {
   /** Sessions, passwords and API keys (better-auth), made on first use: it needs the secret key. */
   auth: () => Auth;
   sql: Sql;
+  /** The installation's secret key (stored connection passwords are sealed under a key derived from it). */
+  secretKey: () => Buffer;
   temporal: () => Promise<Client>;
   taskQueue: string;
   changes: RunChangeFeed;

@@ -9,6 +9,7 @@ import type { Database } from '../../db/client';
 import { type Auth, createAuth } from '../../runtime/auth/auth';
 import type { TestDatabase } from './database';
 import { specOfWithTestNodes } from './nodes/specs';
+import { testSecretKey } from './secret-key';
 import type { TestWorker } from './temporal';
 
 /** A better-auth over a test database, with a fresh secret: real sessions, passwords and keys. */
@@ -32,6 +33,7 @@ export function testCaller(database: TestDatabase, worker: TestWorker, actor: Ac
   const services: Services = {
     db: database.db,
     sql: database.sql,
+    secretKey: () => testSecretKey,
     auth: () => {
       auth ??= testAuth(database.db);
       return auth;

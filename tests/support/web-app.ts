@@ -2,6 +2,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { type RunningApp, startProductionApp } from '../../runtime/launcher/web-app';
 import type { Fixture } from './fixture';
+import { testSecretKey } from './secret-key';
 
 const projectDir = path.resolve(import.meta.dirname, '..', '..');
 
@@ -20,6 +21,8 @@ export function startWebApp(fixture: Fixture): Promise<RunningApp> {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       PIPEWRIGHT_TASK_QUEUE: fixture.worker.taskQueue,
       DATA_DIR: fixture.worker.dataDir,
+      // The test workers' key: the app seals connection passwords that they open.
+      PIPEWRIGHT_SECRET_KEY: testSecretKey.toString('base64'),
     },
   });
 }
