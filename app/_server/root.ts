@@ -2,6 +2,7 @@ import { accountRouter } from './routers/account';
 import { artifactsRouter } from './routers/artifacts';
 import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
+import { keysRouter } from './routers/keys';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
@@ -15,6 +16,7 @@ export const appRouter = router({
   artifacts: artifactsRouter,
   account: accountRouter,
   join: joinRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;
