@@ -68,7 +68,11 @@ beforeAll(async () => {
   routes.startRun = (await import('../app/api/v1/pipelines/[id]/runs/route')).POST;
   routes.readRun = (await import('../app/api/v1/runs/[id]/route')).GET;
   routes.cancelRun = (await import('../app/api/v1/runs/[id]/cancel/route')).POST;
-  routes.openapi = (await import('../app/api/v1/openapi.json/route')).GET;
+  // A route without a dynamic segment takes no params: called with none.
+  const document = (await import('../app/api/v1/openapi.json/route')).GET;
+  routes.openapi = Object.assign((request: Request) => document(request, { params: Promise.resolve({}) }), {
+    permission: document.permission,
+  });
   const { appServices } = await import('../app/_server/app-services');
   const { database: appDatabase } = await import('../app/_server/db');
   closeApp = () => appDatabase().close();
