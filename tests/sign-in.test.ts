@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveActor } from '../app/_server/auth/actor';
-import type { Auth } from '../app/_server/auth/auth';
 import { appRouter } from '../app/_server/root';
 import { RunChangeFeed } from '../app/_server/run-changes';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createInvite } from '../db/queries/invites';
+import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { testAuth, testContext } from './support/services';
 

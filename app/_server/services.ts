@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Sql } from '../../db/client';
 import type { SpecLookup } from '../../pipeline/graph-checks';
-import type { Auth } from './auth/auth';
+import type { Auth } from '../../runtime/auth/auth';
 import type { RunChangeFeed } from './run-changes';
 
 /** What procedures need from the outside world; tests hand in their own database and Temporal. */

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../access/roles';
 import type { Actor } from '../../app/_server/auth/actor';
-import { type Auth, createAuth } from '../../app/_server/auth/auth';
 import { appRouter } from '../../app/_server/root';
 import { RunChangeFeed } from '../../app/_server/run-changes';
 import type { Services } from '../../app/_server/services';
 import { type Context, createCallerFactory } from '../../app/_server/trpc';
 import type { Database } from '../../db/client';
+import { type Auth, createAuth } from '../../runtime/auth/auth';
 import type { TestDatabase } from './database';
 import { specOfWithTestNodes } from './nodes/specs';
 import type { TestWorker } from './temporal';

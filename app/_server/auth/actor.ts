@@ -1,8 +1,8 @@
 import { type KeyScope, type Role, roleSchema } from '../../../access/roles';
-import { keyMetadataSchema } from '../../../auth/api-keys';
 import type { Database } from '../../../db/client';
 import { findUserById } from '../../../db/queries/users';
-import type { Auth } from './auth';
+import { keyMetadataSchema } from '../../../runtime/auth/api-keys';
+import type { Auth } from '../../../runtime/auth/auth';
 
 /** Who is calling: a signed-in user, or an API key acting for its owner within its scope. */
 export type Actor =

@@ -1,8 +1,8 @@
 import { publicUrl } from '../../../config/env';
 import { deriveKey, readSecretKey } from '../../../config/secret-key';
+import { type Auth, createAuth } from '../../../runtime/auth/auth';
 import { database } from '../db';
 import { env } from '../env';
-import { type Auth, createAuth } from './auth';
 
 declare global {
   // One instance per server process (and across Next's hot reloads in development).

@@ -1,4 +1,4 @@
-import { clientAddress } from '../../../auth/sign-in-audit';
+import { clientAddress } from '../../../runtime/auth/sign-in-audit';
 import type { Services } from '../services';
 import { type Actor, resolveActor } from './actor';
 

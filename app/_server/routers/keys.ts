@@ -1,7 +1,13 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { createKey, KeyRequestError, keyMetadataOf, newKeySchema, revokeKey } from '../../../auth/api-keys';
 import { findApiKey, listApiKeys, type StoredApiKey } from '../../../db/queries/api-keys';
+import {
+  createKey,
+  KeyRequestError,
+  keyMetadataOf,
+  newKeySchema,
+  revokeKey,
+} from '../../../runtime/auth/api-keys';
 import type { Actor } from '../auth/actor';
 import { auditActor } from '../auth/audit-actor';
 import type { Services } from '../services';

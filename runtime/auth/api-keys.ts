@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { type KeyScope, keyScopeSchema, permissionNeeds, type Role, roleMayHoldScope } from '../access/roles';
-import type { Database } from '../db/client';
-import { findApiKeysByShownPrefix, type StoredApiKey } from '../db/queries/api-keys';
-import { type AuditEntry, recordAudit } from '../db/queries/audit';
-import type { Auth } from './create-auth';
+import {
+  type KeyScope,
+  keyScopeSchema,
+  permissionNeeds,
+  type Role,
+  roleMayHoldScope,
+} from '../../access/roles';
+import type { Database } from '../../db/client';
+import { findApiKeysByShownPrefix, type StoredApiKey } from '../../db/queries/api-keys';
+import { type AuditEntry, recordAudit } from '../../db/queries/audit';
+import type { Auth } from './auth';
 
 /**
  * Creating and revoking API keys, shared by the app's keys procedures and `pipewright keys`: one

@@ -3,8 +3,8 @@ import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { admin } from 'better-auth/plugins';
 import { adminAc, userAc } from 'better-auth/plugins/admin/access';
-import type { Database } from '../db/client';
-import * as schema from '../db/schema';
+import type { Database } from '../../db/client';
+import * as schema from '../../db/schema';
 import { signInAuditHooks } from './sign-in-audit';
 
 export interface AuthOptions {
