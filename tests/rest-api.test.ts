@@ -5,11 +5,8 @@
  * handlers, guard and OpenAPI document are the same objects Next would call. What Next adds, URL
  * routing, is checked by comparing the route files under app/api/v1 with the document's paths.
  */
-import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { KeyScope } from '../access/roles';
 import type { GuardedRoute } from '../app/_server/auth/route-guard';
@@ -18,7 +15,7 @@ import { auditLog } from '../db/schema';
 import { createKey } from '../runtime/auth/api-keys';
 import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { pipelineDoc } from './support/pipeline-doc';
+import { apiRoutes, irisPipeline, useAppEnvironment } from './support/rest-app';
 import { startTestWorker, type TestWorker } from './support/temporal';
 
 let database: TestDatabase;
@@ -32,39 +29,11 @@ let pipelineId: string;
 type Route = GuardedRoute<Record<string, string>>;
 const routes: Record<string, Route> = {};
 
-// iris: split, train and evaluate; the split's seed is a parameter.
-const irisPipeline = pipelineDoc(
-  [
-    { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'iris' } },
-    {
-      id: 'split',
-      type: 'split',
-      config: { method: 'stratified', stratifyBy: 'target', testFraction: 0.3, seed: { $param: 'seed' } },
-    },
-    { id: 'train', type: 'train', config: { target: 'target' } },
-    { id: 'evaluate', type: 'evaluate', config: {} },
-  ],
-  [
-    'ingest.data->split.data',
-    'split.data->train.data',
-    'train.model->evaluate.model',
-    'split.data->evaluate.data',
-  ],
-  [{ name: 'seed', type: 'number', default: 42, description: 'Split seed' }],
-);
-
 beforeAll(async () => {
   database = await createTestDatabase();
   worker = await startTestWorker(database.sql);
   // The app reads its environment once, when its modules load: set it first, then import the routes.
-  Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-    PIPEWRIGHT_TASK_QUEUE: worker.taskQueue,
-    DATA_DIR: worker.dataDir,
-    PIPEWRIGHT_SECRET_KEY: randomBytes(32).toString('base64'),
-  });
+  useAppEnvironment(database, worker);
   routes.startRun = (await import('../app/api/v1/pipelines/[id]/runs/route')).POST;
   routes.readRun = (await import('../app/api/v1/runs/[id]/route')).GET;
   routes.cancelRun = (await import('../app/api/v1/runs/[id]/cancel/route')).POST;
@@ -299,26 +268,6 @@ describe('REST API', () => {
   });
 });
 
-/** Every route file under app/api/v1, as an OpenAPI path ("[id]" → "{id}") and the methods it exports. */
-async function routeFiles(): Promise<Map<string, string[]>> {
-  const root = path.resolve(import.meta.dirname, '../app/api/v1');
-  const found = new Map<string, string[]>();
-  for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
-    if (path.basename(entry) !== 'route.ts') continue;
-    const folder = path
-      .dirname(entry)
-      .split(path.sep)
-      .filter((part) => part !== '.');
-    const apiPath = `/api/v1/${folder.map((part) => part.replace(/^\[(\w+)\]$/, '{$1}')).join('/')}`;
-    const module: Record<string, unknown> = await import(path.join(root, entry));
-    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter(
-      (method) => typeof module[method] === 'function',
-    );
-    found.set(apiPath, methods);
-  }
-  return found;
-}
-
 const jsonSchemaShape = z.looseObject({
   type: z.string().optional(),
   required: z.array(z.string()).optional(),
@@ -367,7 +316,9 @@ describe('OpenAPI document', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
 
-    const routesOnDisk = await routeFiles();
+    const routesOnDisk = new Map(
+      (await apiRoutes()).map((route) => [route.apiPath, [...route.handlers.keys()]]),
+    );
     const documented = new Map(
       Object.entries(document.paths as Record<string, Record<string, unknown>>).map(([apiPath, item]) => [
         apiPath,
