@@ -21,6 +21,13 @@ const scopeWords: Record<KeyScope, string> = {
   admin: 'admin: everything its owner may do',
 };
 
+const scopeTitles: Record<KeyScope, string> = {
+  read: 'Read',
+  run: 'Run',
+  predict: 'Predict',
+  admin: 'Admin',
+};
+
 interface NewKey {
   key: string;
   start: string;
@@ -79,7 +86,7 @@ export function KeyCreateForm({ role }: { role: Role }) {
             value={name}
             required
             maxLength={64}
-            placeholder="nightly CI"
+            placeholder="e.g. nightly CI"
             onChange={(event) => setName(event.target.value)}
           />
         </label>
@@ -113,12 +120,12 @@ export function KeyCreateForm({ role }: { role: Role }) {
           {create.isPending ? 'Creating…' : 'Create key'}
         </button>
       </form>
-      <p className="muted form-hint">
+      <p className="muted page-intro">
         Send it as <code>Authorization: Bearer …</code> to the REST API (
         <a href="/api/v1/openapi.json">OpenAPI</a>
         ), tRPC or the CLI (<code>PIPEWRIGHT_URL</code> and <code>PIPEWRIGHT_API_KEY</code>). A key never does
         more than your role allows.
-        {refused.map((option) => ` ${option} keys need ${permissionNeeds[option]}.`).join('')}
+        {refused.map((option) => ` ${scopeTitles[option]} keys need ${permissionNeeds[option]}.`).join('')}
       </p>
       {create.error && (
         <p className="form-error" role="alert">
