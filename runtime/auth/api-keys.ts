@@ -9,7 +9,7 @@ import {
 import type { Database } from '../../db/client';
 import { findApiKeysByShownPrefix, type StoredApiKey } from '../../db/queries/api-keys';
 import { type AuditEntry, recordAudit } from '../../db/queries/audit';
-import type { Auth } from './auth';
+import { API_KEY_SHOWN_CHARACTERS, type Auth } from './auth';
 
 /**
  * Creating and revoking API keys, shared by the app's keys procedures and `pipewright keys`: one
@@ -101,7 +101,7 @@ export async function createKey(
     request.scope === 'predict' && request.models?.length ? [...new Set(request.models)] : undefined;
   const metadata: KeyMetadata = { scope: request.scope, ...(models ? { models } : {}) };
   const created = await auth.api.createApiKey({ body: { userId: owner.id, name: request.name, metadata } });
-  const start = created.start ?? created.key.slice(0, 11);
+  const start = created.start ?? created.key.slice(0, API_KEY_SHOWN_CHARACTERS);
   await recordAudit(db, {
     ...by,
     action: 'key.created',
