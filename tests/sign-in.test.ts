@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveActor } from '../app/_server/auth/actor';
 import { appRouter } from '../app/_server/root';
-import { RunChangeFeed } from '../app/_server/run-changes';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createInvite } from '../db/queries/invites';
 import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { testSecretKey } from './support/secret-key';
-import { testAuth, testContext } from './support/services';
+import { databaseOnlyServices, testAuth, testContext } from './support/services';
 
 let database: TestDatabase;
 let auth: Auth;
@@ -18,21 +16,7 @@ beforeAll(async () => {
 afterAll(() => database?.drop());
 
 function anonymousCaller() {
-  return createCallerFactory(appRouter)(
-    testContext(
-      {
-        db: database.db,
-        sql: database.sql,
-        auth: () => auth,
-        temporal: () => Promise.reject(new Error('no Temporal here')),
-        secretKey: () => testSecretKey,
-        taskQueue: 'unused',
-        changes: new RunChangeFeed(database.sql),
-        dataDir: '/nonexistent',
-      },
-      null,
-    ),
-  );
+  return createCallerFactory(appRouter)(testContext(databaseOnlyServices(database, auth), null));
 }
 
 function signIn(email: string, password: string, address = '10.0.0.1') {

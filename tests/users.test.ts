@@ -3,15 +3,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Actor, BadCredentialError, resolveActor } from '../app/_server/auth/actor';
 import { env } from '../app/_server/env';
 import { appRouter } from '../app/_server/root';
-import { RunChangeFeed } from '../app/_server/run-changes';
 import type { Services } from '../app/_server/services';
 import { createCallerFactory } from '../app/_server/trpc';
 import { publicUrl } from '../config/env';
 import { auditLog, session, user } from '../db/schema';
 import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { testSecretKey } from './support/secret-key';
-import { testActor, testAuth, testContext } from './support/services';
+import { databaseOnlyServices, testActor, testAuth, testContext } from './support/services';
 import { rejection } from './support/trpc-rejection';
 
 let database: TestDatabase;
@@ -20,16 +18,7 @@ let services: Services;
 beforeAll(async () => {
   database = await createTestDatabase();
   auth = testAuth(database.db);
-  services = {
-    db: database.db,
-    sql: database.sql,
-    auth: () => auth,
-    secretKey: () => testSecretKey,
-    temporal: () => Promise.reject(new Error('no Temporal here')),
-    taskQueue: 'unused',
-    changes: new RunChangeFeed(database.sql),
-    dataDir: '/nonexistent',
-  };
+  services = databaseOnlyServices(database, auth);
 });
 afterAll(() => database?.drop());
 

@@ -4,6 +4,7 @@ import { auditRouter } from './routers/audit';
 import { connectionsRouter } from './routers/connections';
 import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
+import { keysRouter } from './routers/keys';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
@@ -21,6 +22,7 @@ export const appRouter = router({
   audit: auditRouter,
   users: usersRouter,
   connections: connectionsRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -46,3 +46,20 @@ export function testCaller(database: TestDatabase, worker: TestWorker, actor: Ac
   };
   return { caller: createCallerFactory(appRouter)(testContext(services, actor)), services };
 }
+
+/**
+ * Services over a test database alone, for procedures that never reach Temporal or DATA_DIR
+ * (accounts, keys, the run history): a call that does fails loudly.
+ */
+export function databaseOnlyServices(database: TestDatabase, auth: Auth = testAuth(database.db)): Services {
+  return {
+    db: database.db,
+    sql: database.sql,
+    auth: () => auth,
+    secretKey: () => testSecretKey,
+    temporal: () => Promise.reject(new Error('this test has no Temporal server')),
+    taskQueue: 'unused',
+    changes: new RunChangeFeed(database.sql),
+    dataDir: '/nonexistent',
+  };
+}
