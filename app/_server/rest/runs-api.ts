@@ -130,7 +130,12 @@ export const startRunOperation = {
         taskQueue: services.taskQueue,
         specOf: services.specOf,
       },
-      { pipelineVersionId: version.id, parameters: body?.parameters ?? {}, trigger: 'api' },
+      {
+        pipelineVersionId: version.id,
+        parameters: body?.parameters ?? {},
+        trigger: 'api',
+        startedBy: actor.userId,
+      },
     );
     await auditRun(context, actor, 'run.started', { id: started.runId, pipelineId: params.id });
     return {
@@ -208,8 +213,8 @@ export const cancelRunOperation = {
     const { services } = context;
     const run = await getRun(services.db, params.id);
     if (!run) throw new NotFoundError(`No run ${params.id}`);
-    await cancelRun({ db: services.db, temporal: await services.temporal() }, run.id);
-    if (run.status === 'queued' || run.status === 'running')
+    // Cancelling a run that already ended changes nothing, and so records nothing.
+    if (await cancelRun({ db: services.db, temporal: await services.temporal() }, run.id))
       await auditRun(context, actor, 'run.cancelled', run);
     const after = await getRun(services.db, run.id);
     return { runId: run.id, status: after?.status ?? run.status };
