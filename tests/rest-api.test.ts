@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { KeyScope } from '../access/roles';
 import type { GuardedRoute } from '../app/_server/auth/route-guard';
 import { createPipeline } from '../db/queries/pipelines';
-import { auditLog } from '../db/schema';
+import { auditLog, runs } from '../db/schema';
 import { createKey } from '../runtime/auth/api-keys';
 import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -153,6 +153,13 @@ describe('REST API', () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, 'run.started'), eq(auditLog.objectId, runId)));
     expect(entry).toMatchObject({ actorKind: 'key', actorEmail: 'ci@rest.test', objectLabel: 'Iris' });
+    // The run is the key owner's, as a run they started in the app would be.
+    const [run] = await database.db
+      .select({ startedBy: runs.startedBy })
+      .from(runs)
+      .where(eq(runs.id, runId));
+    expect(run?.startedBy).toBe(entry?.actorId);
+    expect(entry?.actorId).toEqual(expect.any(String));
     expect(entry?.details).toMatchObject({
       pipelineId,
       trigger: 'api',
