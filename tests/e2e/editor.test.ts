@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/launcher/web-app';
 import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
+import { centreOf, connect, drag, dropStep } from '../support/canvas';
 import { setUpDatabaseAndWorker } from '../support/fixture';
 import { startWebApp } from '../support/web-app';
 
@@ -78,42 +79,11 @@ function zoomOf(transform: string | undefined): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/** Drags with real mouse events: press on `from`, move in steps, release over `to`. */
-async function drag(page: Page, from: Locator, to: { x: number; y: number }): Promise<void> {
-  const box = await from.boundingBox();
-  if (!box) throw new Error('nothing to drag');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
-
-async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('not on screen');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
 async function newPipeline(page: Page): Promise<void> {
   await page.goto(app.url);
   await page.getByRole('button', { name: 'New pipeline' }).click();
   await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
   await page.getByText('Drag a step from the left').waitFor();
-}
-
-async function dropStep(page: Page, type: string, at: { x: number; y: number }): Promise<Locator> {
-  await drag(page, page.getByTestId(`palette-${type}`), at);
-  const node = page.getByTestId(`node-${type}`);
-  await node.waitFor();
-  return node;
-}
-
-async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
-  await drag(
-    page,
-    from.locator('.react-flow__handle-right').first(),
-    await centreOf(to.locator('.react-flow__handle-left').first()),
-  );
 }
 
 describe('editor in Chromium', () => {
