@@ -21,6 +21,7 @@ import {
   TEST_SECRET_KEY,
 } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { proceduresOf, propertyOf } from './support/procedures';
 
 const projectDir = path.resolve(import.meta.dirname, '..');
 
@@ -155,13 +156,6 @@ async function callProcedure(
   return { code: parsed.data.error.json.data.code, message: parsed.data.error.json.message };
 }
 
-const procedureSchema = z.object({
-  _def: z.looseObject({
-    type: z.enum(['query', 'mutation', 'subscription']),
-    meta: z.looseObject({ permission: z.unknown() }).optional(),
-  }),
-});
-
 function expectedCode(permission: Permission, caller: Caller): string {
   if (ALLOWED[permission].includes(caller)) return 'BAD_REQUEST';
   return UNAUTHENTICATED.includes(caller) ? 'UNAUTHORIZED' : 'FORBIDDEN';
@@ -175,16 +169,7 @@ describe('every tRPC procedure', () => {
     const { appServices } = await import('../app/_server/app-services');
     const { resolveActor } = await import('../app/_server/auth/actor');
 
-    // tRPC keeps a flat list of every procedure by its dotted path, with its type and meta.
-    const listed: Array<[string, unknown]> = Object.entries(appRouter._def.procedures);
-    const procedures = listed.map(([procedurePath, procedure]) => {
-      const { _def } = procedureSchema.parse({ _def: propertyOf(procedure, '_def') });
-      return {
-        path: procedurePath,
-        type: _def.type,
-        permission: permissionSchema.safeParse(_def.meta?.permission),
-      };
-    });
+    const procedures = proceduresOf(appRouter);
     expect(procedures.length).toBeGreaterThan(20);
     const withoutPermission = procedures.filter((each) => !each.permission.success).map((each) => each.path);
     expect(withoutPermission, 'procedures without a permission').toEqual([]);
@@ -244,13 +229,6 @@ describe('every tRPC procedure', () => {
     }
   }, 300_000);
 });
-
-/** A property of a function or object (procedures and guarded handlers are functions, which zod objects refuse). */
-function propertyOf(value: unknown, key: string): unknown {
-  return typeof value === 'function' || (typeof value === 'object' && value !== null)
-    ? Reflect.get(value, key)
-    : undefined;
-}
 
 /** The function at a dotted path of a tRPC caller ("runs.onChange"). */
 function pathOf(caller: object, dotted: string): (input: unknown) => Promise<unknown> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/launcher/web-app';
+import { accountsAuth, browserCookie, signedInAs } from '../support/accounts';
 import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
 import { setUpDatabaseAndWorker } from '../support/fixture';
 import { startWebApp } from '../support/web-app';
@@ -17,6 +18,9 @@ let browser: Browser;
 beforeAll(async () => {
   app = await startWebApp(fixture);
   browser = await launchBrowser();
+  // Signed in as an admin: these tests are about the pages, not about roles.
+  const admin = await signedInAs(accountsAuth(fixture.database.db), 'admin');
+  await browser.context.addCookies([browserCookie(admin.cookie, app.url)]);
 }, 600_000);
 afterAll(async () => {
   await browser?.close();
