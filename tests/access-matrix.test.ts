@@ -12,16 +12,10 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { type Permission, permissionSchema } from '../access/roles';
-import {
-  accountsAuth,
-  createKey,
-  revokeKey,
-  type SignedIn,
-  signedInAs,
-  TEST_SECRET_KEY,
-} from './support/accounts';
+import { accountsAuth, createKey, revokeKey, type SignedIn, signedInAs } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { proceduresOf, propertyOf } from './support/procedures';
+import { testSecretKey } from './support/secret-key';
 
 const projectDir = path.resolve(import.meta.dirname, '..');
 
@@ -78,7 +72,7 @@ beforeAll(async () => {
   process.env.TEMPORAL_ADDRESS = inject('temporalAddress');
   process.env.TEMPORAL_NAMESPACE = inject('temporalNamespace');
   process.env.DATA_DIR = dataDir;
-  process.env.PIPEWRIGHT_SECRET_KEY = TEST_SECRET_KEY;
+  process.env.PIPEWRIGHT_SECRET_KEY = testSecretKey.toString('base64');
   delete process.env.PIPEWRIGHT_PUBLIC_URL;
 
   const auth = accountsAuth(database.db);

@@ -1,24 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyScope, Role } from '../../access/roles';
 import { type Auth, createAuth } from '../../app/_server/auth/auth';
-import { deriveKey, parseSecretKey } from '../../config/secret-key';
+import { deriveKey } from '../../config/secret-key';
 import type { Database } from '../../db/client';
-
-/**
- * The secret key of this test process: the test web app gets it as PIPEWRIGHT_SECRET_KEY, and
- * `accountsAuth` signs sessions with the key derived from it, so a cookie made here is one the app
- * accepts. Fresh per process, so a test can look for it in answers and logs.
- */
-export const TEST_SECRET_KEY = randomBytes(32).toString('base64');
+import { testSecretKey } from './secret-key';
 
 /** The origin better-auth is told users reach the app at; sign-in requests come from it. */
 const TEST_ORIGIN = 'http://localhost:3000';
 
-/** Better-auth over a test database with the app's secret (TEST_SECRET_KEY): its sessions pass in the app. */
+/**
+ * Better-auth over a test database with the secret key the test web app is given (testSecretKey),
+ * so a session cookie made here is one the app accepts.
+ */
 export function accountsAuth(db: Database): Auth {
   return createAuth({
     db,
-    secret: deriveKey(parseSecretKey(TEST_SECRET_KEY, 'TEST_SECRET_KEY'), 'sessions'),
+    secret: deriveKey(testSecretKey, 'sessions'),
     publicOrigin: new URL(TEST_ORIGIN),
   });
 }
