@@ -161,7 +161,7 @@ describe('every tRPC procedure', () => {
     const trpcRoute = await import('../app/api/trpc/[trpc]/route');
     const { createCallerFactory } = await import('../app/_server/trpc');
     const { appServices } = await import('../app/_server/app-services');
-    const { resolveActor } = await import('../app/_server/auth/actor');
+    const { BadCredentialError, resolveActor } = await import('../app/_server/auth/actor');
 
     const procedures = proceduresOf(appRouter);
     expect(procedures.length).toBeGreaterThan(20);
@@ -208,11 +208,13 @@ describe('every tRPC procedure', () => {
       let actor: Awaited<ReturnType<typeof resolveActor>>;
       try {
         actor = await resolveActor(services.auth(), services.db, new Headers(headers(caller)));
-      } catch {
-        return { code: 'UNAUTHORIZED', message: 'Refused: a bad credential.' };
+      } catch (error) {
+        // What the tRPC route's createContext answers for a key that is not good.
+        if (error instanceof BadCredentialError) return { code: 'UNAUTHORIZED', message: error.message };
+        throw error;
       }
-      const caller_ = createCallerFactory(appRouter)({ services, actor, ipAddress: null });
-      const call = pathOf(caller_, procedurePath);
+      const api = createCallerFactory(appRouter)({ services, actor, ipAddress: null });
+      const call = pathOf(api, procedurePath);
       try {
         await call('\0');
         return { code: 'OK', message: '' };
