@@ -47,6 +47,18 @@ export async function openSession(
   return startEmbedded(env, taskQueue, options.log, options.runOf);
 }
 
+/**
+ * Only the database, for commands that manage accounts: DATABASE_URL, or the PostgreSQL of a running
+ * `npm start` for the same DATA_DIR. Temporal is not needed, so it is not contacted.
+ */
+export function openDatabase(env: Env): DatabaseHandle {
+  const databaseUrl = env.DATABASE_URL ?? readServicesFile(env.DATA_DIR)?.databaseUrl;
+  if (!databaseUrl) {
+    throw new CliError('Pipewright is not running: start it with `npm start`, or set DATABASE_URL.');
+  }
+  return connectDatabase(databaseUrl, { max: 2 });
+}
+
 async function connect(
   dataDir: string,
   databaseUrl: string,

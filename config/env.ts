@@ -65,6 +65,13 @@ export const envSchema = z.object({
    * passwords. Unset: DATA_DIR/secret.key, generated on first start (config/secret-key.ts).
    */
   PIPEWRIGHT_SECRET_KEY: text(),
+  /** A remote Pipewright: the CLI's run and status talk to its REST API instead of the local database. */
+  PIPEWRIGHT_URL: text().refine(
+    (value) => value === undefined || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value),
+    'must be the address of the Pipewright server, for example https://pipewright.example.com',
+  ),
+  /** The API key the CLI sends to PIPEWRIGHT_URL (Authorization: Bearer). */
+  PIPEWRIGHT_API_KEY: text(),
 });
 
 /** Where users reach the app: PIPEWRIGHT_PUBLIC_URL, or http://localhost:PORT. */

@@ -31,13 +31,16 @@ export function parseSecretKey(text: string, where: string): Buffer {
   return bytes;
 }
 
+/** Where the key comes from: the variable, else DATA_DIR's key file. */
+export type KeySettings = Pick<Env, 'PIPEWRIGHT_SECRET_KEY' | 'DATA_DIR'>;
+
 export interface EnsuredKey {
   /** Set when this call generated the key file: the launcher tells the user to back it up. */
   createdFile?: string;
 }
 
 /** The launcher's first-start step: generate DATA_DIR/secret.key unless a key is already there or set. */
-export function ensureSecretKey(env: Env): EnsuredKey {
+export function ensureSecretKey(env: KeySettings): EnsuredKey {
   if (env.PIPEWRIGHT_SECRET_KEY !== undefined) return {};
   const file = secretKeyFile(env.DATA_DIR);
   if (existsSync(file)) return {};
@@ -46,7 +49,7 @@ export function ensureSecretKey(env: Env): EnsuredKey {
 }
 
 /** The secret key, or one clear line saying how to provide it. */
-export function readSecretKey(env: Env): Buffer {
+export function readSecretKey(env: KeySettings): Buffer {
   if (env.PIPEWRIGHT_SECRET_KEY !== undefined) {
     return parseSecretKey(env.PIPEWRIGHT_SECRET_KEY, 'PIPEWRIGHT_SECRET_KEY');
   }

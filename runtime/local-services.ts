@@ -4,6 +4,8 @@
  * supervises each); the CLI, the test run and the benchmarks call startLocalServices.
  */
 import path from 'node:path';
+import { envSchema } from '../config/env';
+import { ensureSecretKey } from '../config/secret-key';
 import { connectDatabase } from '../db/client';
 import { applyMigrations, type MigrationLevel, readMigrationLevel } from '../db/migrations';
 import { pickPort } from './ports';
@@ -113,6 +115,15 @@ export async function startLocalServices(options: {
     for (const stop of stops.reverse()) await stop();
   };
   try {
+    // The CLI's in-process worker opens stored connections with it, like `npm start`'s worker.
+    const key = ensureSecretKey({
+      PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(process.env.PIPEWRIGHT_SECRET_KEY),
+      DATA_DIR: options.dataDir,
+    });
+    if (key.createdFile)
+      options.log?.(
+        `Generated ${key.createdFile}: back it up with the database (stored connection passwords need it).`,
+      );
     const postgres = await startLocalPostgres({ dataDir: options.dataDir, logDir: paths.logDir });
     stops.push(postgres.stop);
     await migrateDatabase(postgres.url);

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from './support/database';
 import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { executions, savePipeline, stepRows, stepStatuses } from './support/pipelines';
+import { testSecretKey } from './support/secret-key';
 
 // The real worker process, with the test-only node types added.
 const workerScript = path.resolve(import.meta.dirname, 'support', 'worker-with-test-nodes.ts');
@@ -34,6 +35,8 @@ function startWorkerProcess(): ChildProcess {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       DATA_DIR: dataDir,
       PIPEWRIGHT_TASK_QUEUE: taskQueue,
+      // A worker without the installation's key does not start.
+      PIPEWRIGHT_SECRET_KEY: testSecretKey.toString('base64'),
     },
     detached: true,
     stdio: 'ignore',

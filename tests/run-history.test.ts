@@ -1,15 +1,12 @@
-import os from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../app/_server/root';
-import { RunChangeFeed } from '../app/_server/run-changes';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createPipeline, saveVersion } from '../db/queries/pipelines';
 import { runSteps, runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { pipelineDoc } from './support/pipeline-doc';
-import { testAuth, testContext } from './support/services';
+import { databaseOnlyServices, testContext } from './support/services';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -19,17 +16,7 @@ afterAll(() => database?.drop());
 
 /** The procedures over the test database; listing runs needs no Temporal. */
 function caller() {
-  return createCallerFactory(appRouter)(
-    testContext({
-      db: database.db,
-      sql: database.sql,
-      auth: () => testAuth(database.db),
-      temporal: () => Promise.reject(new Error('the run history does not reach Temporal')),
-      taskQueue: 'unused',
-      changes: new RunChangeFeed(database.sql),
-      dataDir: path.join(os.tmpdir(), 'pipewright-run-history-unused'),
-    }),
-  );
+  return createCallerFactory(appRouter)(testContext(databaseOnlyServices(database)));
 }
 
 const evaluated = (gates: unknown[]) =>

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveActor } from '../app/_server/auth/actor';
-import type { Auth } from '../app/_server/auth/auth';
 import { appRouter } from '../app/_server/root';
-import { RunChangeFeed } from '../app/_server/run-changes';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createInvite } from '../db/queries/invites';
+import type { Auth } from '../runtime/auth/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { testAuth, testContext } from './support/services';
+import { databaseOnlyServices, testAuth, testContext } from './support/services';
 
 let database: TestDatabase;
 let auth: Auth;
@@ -17,20 +16,7 @@ beforeAll(async () => {
 afterAll(() => database?.drop());
 
 function anonymousCaller() {
-  return createCallerFactory(appRouter)(
-    testContext(
-      {
-        db: database.db,
-        sql: database.sql,
-        auth: () => auth,
-        temporal: () => Promise.reject(new Error('no Temporal here')),
-        taskQueue: 'unused',
-        changes: new RunChangeFeed(database.sql),
-        dataDir: '/nonexistent',
-      },
-      null,
-    ),
-  );
+  return createCallerFactory(appRouter)(testContext(databaseOnlyServices(database, auth), null));
 }
 
 function signIn(email: string, password: string, address = '10.0.0.1') {
@@ -88,5 +74,22 @@ describe('setup link and sign-in', () => {
     expect(await refused.json()).toMatchObject({
       message: expect.stringContaining('Too many failed sign-ins for ada@example.com'),
     });
+  });
+});
+
+describe('the per-address sign-in limit', () => {
+  it('refuses the 11th attempt in a minute from one address, counting in PostgreSQL', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) {
+      // A different email each time, so the per-account limit does not fire first.
+      statuses.push((await signIn(`nobody${attempt}@example.com`, 'wrong password!', '10.9.9.9')).status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses[10]).toBe(429);
+    const counted = await database.sql<{ count: number }[]>`
+      select count from auth_rate_limits where key like ${'%10.9.9.9%'}`;
+    expect(counted[0]?.count).toBeGreaterThanOrEqual(10);
+    // Another address is not affected.
+    expect((await signIn('nobody@example.com', 'wrong password!', '10.9.9.10')).status).toBe(401);
   });
 });

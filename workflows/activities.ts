@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import type { ConnectionLookup } from '../config/connection-settings';
 import type { Sql } from '../db/client';
 import {
   setRunStatus,
@@ -12,6 +13,7 @@ import type { NodeContext } from '../nodes/_kit/context';
 import { NodeInputError } from '../nodes/_kit/errors';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
 import type { NodeRunLookup } from '../nodes/runs';
+import { storedConnectionLookup } from './connection-lookup';
 import type { ArtifactRef, PipelineActivities, PlanStep, StepOutcome } from './pipeline.types';
 import { StepLogger } from './step-logger';
 
@@ -21,14 +23,17 @@ export interface ActivityDeps {
   dataDir: string;
   /** The node types this worker runs: production's, or production's plus test nodes in tests. */
   runOf: NodeRunLookup;
+  /** The installation's secret key, asked for when a step opens a stored connection. */
+  secretKey: () => Buffer;
 }
 
 /** Activities built from their dependencies, so tests and the worker pass their own database. */
 export function createActivities(deps: ActivityDeps): PipelineActivities {
+  const connections = storedConnectionLookup(deps.sql, deps.secretKey);
   return {
     markRun: (input) => setRunStatus(deps.sql, input),
     markSteps: (input) => setStepsStatus(deps.sql, input),
-    runNode: (input) => runNode(deps, input),
+    runNode: (input) => runNode(deps, connections, input),
   };
 }
 
@@ -37,6 +42,7 @@ const PROGRESS_WRITE_INTERVAL_MS = 250;
 
 async function runNode(
   deps: ActivityDeps,
+  connections: ConnectionLookup,
   input: { runId: string; step: PlanStep; inputs: Record<string, ArtifactRef> },
 ): Promise<StepOutcome> {
   const { runId, step } = input;
@@ -60,6 +66,7 @@ async function runNode(
     log,
     progress: progress.report,
     signal: activity.cancellationSignal,
+    connections,
   };
   try {
     const result = await run({ config: step.config, inputs: input.inputs }, context);

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { envSchema } from '../config/env';
+import { readSecretKey } from '../config/secret-key';
 import type { Sql } from '../db/client';
 import { type NodeRunLookup, nodeRun } from '../nodes/runs';
 import { createActivities } from './activities';
@@ -16,6 +18,11 @@ export interface PipelineWorkerOptions {
   taskQueue?: string;
   /** The node types it runs: production's unless a test adds its own. */
   runOf?: NodeRunLookup;
+  /**
+   * The installation's secret key, read when a step opens a stored connection; by default
+   * PIPEWRIGHT_SECRET_KEY, else dataDir's secret.key (the worker process checks it at start).
+   */
+  secretKey?: () => Buffer;
   /** A prebuilt bundle (tests build it once for all their workers); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -29,6 +36,15 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
       sql: options.sql,
       dataDir: options.dataDir,
       runOf: options.runOf ?? nodeRun,
+      secretKey:
+        options.secretKey ??
+        (() =>
+          readSecretKey({
+            PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(
+              process.env.PIPEWRIGHT_SECRET_KEY,
+            ),
+            DATA_DIR: options.dataDir,
+          })),
     }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });

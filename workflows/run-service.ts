@@ -47,10 +47,13 @@ export interface StartRunInput {
   /** Reuse the outputs of this earlier run's steps whose content hash is unchanged. */
   reuseFromRunId?: string;
   rerunOfRunId?: string;
+  /** The user who started it (users.id); unset for the CLI, schedules and the system. */
+  startedBy?: string;
 }
 
 export interface StartedRun {
   runId: string;
+  pipelineId: string;
   workflowId: string;
   plan: Plan;
   /** Node ids whose outputs come from an earlier run. */
@@ -82,6 +85,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
     trigger: input.trigger ?? 'manual',
     parameters,
     rerunOfRunId: input.rerunOfRunId ?? input.reuseFromRunId ?? null,
+    startedBy: input.startedBy ?? null,
     steps: plan.steps.map((step) => ({
       nodeId: step.nodeId,
       nodeType: step.type,
@@ -106,7 +110,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
   await setTemporalRunId(deps.db, runId, started.temporalRunId).catch((error: unknown) =>
     logOf(deps)(`run ${runId}: could not record its Temporal run id (the run goes on): ${reasonOf(error)}`),
   );
-  return { runId, workflowId, plan, reused: Object.keys(reuse) };
+  return { runId, pipelineId: version.pipelineId, workflowId, plan, reused: Object.keys(reuse) };
 }
 
 /**
@@ -198,12 +202,13 @@ const storedOutputsSchema = z.record(z.string(), artifactRefSchema);
 /**
  * Asks the run's workflow to stop; it cancels running steps and records the run cancelled. A run
  * still queued ends cancelled at once (a worker that picks it up later finds the cancel and runs
- * nothing), and so does a run whose workflow Temporal no longer knows.
+ * nothing), and so does a run whose workflow Temporal no longer knows. False when the run had
+ * already ended (nothing to cancel).
  */
-export async function cancelRun(deps: RunServiceDeps, runId: string): Promise<void> {
+export async function cancelRun(deps: RunServiceDeps, runId: string): Promise<boolean> {
   const run = await getRun(deps.db, runId);
   if (!run) throw new NotFoundError(`No run ${runId}`);
-  if (run.status !== 'queued' && run.status !== 'running') return;
+  if (run.status !== 'queued' && run.status !== 'running') return false;
   const cancelled = {
     runId,
     status: 'cancelled',
@@ -215,18 +220,19 @@ export async function cancelRun(deps: RunServiceDeps, runId: string): Promise<vo
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     await endUnfinishedRun(deps.db, cancelled);
-    return;
+    return true;
   }
   // Only while still queued: if the workflow recorded "running" since the read above, a step may be
   // running, and the workflow ends the run (cancelled) once it has stopped its steps.
   if (run.status === 'queued') await endUnfinishedRun(deps.db, { ...cancelled, onlyIf: 'queued' });
+  return true;
 }
 
 /** Runs the same version with the same parameters again; `fromFailure` reuses what already succeeded. */
 export async function rerun(
   deps: RunServiceDeps,
   runId: string,
-  options: { fromFailure: boolean },
+  options: { fromFailure: boolean; startedBy?: string },
 ): Promise<StartedRun> {
   const run = await getRun(deps.db, runId);
   if (!run) throw new NotFoundError(`No run ${runId}`);
@@ -240,5 +246,6 @@ export async function rerun(
     trigger: run.trigger,
     rerunOfRunId: runId,
     reuseFromRunId: options.fromFailure ? runId : undefined,
+    startedBy: options.startedBy,
   });
 }

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveConnections } from '../config/connections';
 import { ConfigError, readEnv } from '../config/env';
+import { readSecretKey } from '../config/secret-key';
 import { connectDatabase } from '../db/client';
 import { artifactOwners, databaseId } from '../db/queries/artifacts';
 import type { NodeRunLookup } from '../nodes/runs';
@@ -19,6 +20,8 @@ import { PIPELINE_TASK_QUEUE } from './task-queue';
 async function serve(runOf: NodeRunLookup): Promise<void> {
   const env = readEnv();
   const target = resolveConnections(env);
+  // Stored connections need it; a worker without it would fail their steps one by one instead.
+  const secretKey = readSecretKey(env);
   const taskQueue = env.PIPEWRIGHT_TASK_QUEUE ?? PIPELINE_TASK_QUEUE;
   const database = connectDatabase(target.databaseUrl);
   const connection = await NativeConnection.connect({ address: target.temporalAddress }).catch(
@@ -45,6 +48,7 @@ async function serve(runOf: NodeRunLookup): Promise<void> {
     dataDir: env.DATA_DIR,
     taskQueue,
     runOf,
+    secretKey: () => secretKey,
   });
   // Runs whose workflow closed without recording its end, or that Temporal does not know, are ended.
   const clientConnection = await Connection.connect({ address: target.temporalAddress });

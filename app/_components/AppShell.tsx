@@ -2,17 +2,13 @@
 
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { authClient } from '../_account/auth-client';
 import { useViewer } from '../_account/use-viewer';
+import { AccountMenu } from './AccountMenu';
 import { StatusStrip } from './StatusStrip';
 
 /** The frame of every signed-in page: brand, navigation by role, status strip and the account menu. */
 export function AppShell({ children }: { children: ReactNode }) {
-  const { me, may } = useViewer();
-  async function signOut() {
-    await authClient.signOut();
-    window.location.assign('/sign-in');
-  }
+  const { may } = useViewer();
   return (
     <div className="shell">
       <header className="topbar">
@@ -34,16 +30,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
         </nav>
         <StatusStrip />
-        {me && (
-          <div className="account-menu">
-            <Link href="/account" title="Your account">
-              {me.email} <span className="role-badge">{me.role}</span>
-            </Link>
-            <button type="button" className="secondary" onClick={signOut}>
-              Sign out
-            </button>
-          </div>
-        )}
+        <AccountMenu />
       </header>
       {children}
     </div>

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import classification from '../../examples/classification.pipeline.json';
 import regression from '../../examples/regression.pipeline.json';
+import { useViewer } from '../_account/use-viewer';
 import { useTRPC } from '../_trpc/client';
 
 const templates = [
@@ -22,6 +23,10 @@ export function PipelineList() {
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<'edited' | 'run'>('edited');
+  const { me, may, whyNot } = useViewer();
+  // Disabled until the role is known; a viewer sees why on every control (the server refuses too).
+  const canEdit = me !== undefined && may('edit');
+  const notAllowed = whyNot('edit');
   const list = useQuery(trpc.pipelines.list.queryOptions({ search: search || undefined, limit: 100 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.pipelines.list.queryKey() });
   const create = useMutation(
@@ -30,9 +35,24 @@ export function PipelineList() {
       onError: (error) => toast.error(error.message),
     }),
   );
-  const rename = useMutation(trpc.pipelines.rename.mutationOptions({ onSuccess: refresh }));
-  const duplicate = useMutation(trpc.pipelines.duplicate.mutationOptions({ onSuccess: refresh }));
-  const archive = useMutation(trpc.pipelines.archive.mutationOptions({ onSuccess: refresh }));
+  const rename = useMutation(
+    trpc.pipelines.rename.mutationOptions({
+      onSuccess: refresh,
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  const duplicate = useMutation(
+    trpc.pipelines.duplicate.mutationOptions({
+      onSuccess: refresh,
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  const archive = useMutation(
+    trpc.pipelines.archive.mutationOptions({
+      onSuccess: refresh,
+      onError: (error) => toast.error(error.message),
+    }),
+  );
 
   const items = [...(list.data?.items ?? [])].sort((a, b) =>
     sort === 'edited'
@@ -43,7 +63,7 @@ export function PipelineList() {
   const importFile = async (file: File) => {
     try {
       const document: unknown = JSON.parse(await file.text());
-      create.mutate({ name: file.name.replace(/\.pipeline\.json$|\.json$/, ''), document });
+      create.mutate({ name: file.name.replace(/\.pipeline\.json$|\.json$/, ''), document, origin: 'import' });
     } catch {
       toast.error(`${file.name} is not a pipeline JSON file`);
     }
@@ -59,6 +79,8 @@ export function PipelineList() {
               key={template.name}
               type="button"
               className={template.name === 'Blank' ? 'primary' : 'secondary'}
+              disabled={!canEdit}
+              title={notAllowed}
               onClick={() =>
                 create.mutate({
                   name: template.name === 'Blank' ? 'Untitled pipeline' : `${template.name} pipeline`,
@@ -69,10 +91,15 @@ export function PipelineList() {
               {template.name === 'Blank' ? 'New pipeline' : `From template: ${template.name}`}
             </button>
           ))}
-          <label className="secondary file-button">
+          <label
+            className={`secondary file-button${canEdit ? '' : ' disabled'}`}
+            title={notAllowed}
+            aria-disabled={!canEdit}
+          >
             Import JSON
             <input
               type="file"
+              disabled={!canEdit}
               accept=".json,application/json"
               onChange={(event) => {
                 const file = event.target.files?.[0];
@@ -101,7 +128,11 @@ export function PipelineList() {
       {list.data && items.length === 0 && (
         <div className="empty-state">
           <h2>{search ? `No pipeline matches “${search}”` : 'No pipelines yet'}</h2>
-          <p>Start from a template, or a blank canvas, with the buttons above.</p>
+          <p>
+            {canEdit
+              ? 'Start from a template, or a blank canvas, with the buttons above.'
+              : 'An editor or admin creates pipelines; you will see them here.'}
+          </p>
         </div>
       )}
       {items.length > 0 && (
@@ -139,6 +170,8 @@ export function PipelineList() {
                   <button
                     type="button"
                     className="link-button"
+                    disabled={!canEdit}
+                    title={notAllowed}
                     onClick={() => {
                       const name = window.prompt('New name', item.name);
                       if (name?.trim()) rename.mutate({ id: item.id, name });
@@ -149,6 +182,8 @@ export function PipelineList() {
                   <button
                     type="button"
                     className="link-button"
+                    disabled={!canEdit}
+                    title={notAllowed}
                     onClick={() => duplicate.mutate({ id: item.id })}
                   >
                     Duplicate
@@ -159,6 +194,8 @@ export function PipelineList() {
                   <button
                     type="button"
                     className="link-button"
+                    disabled={!canEdit}
+                    title={notAllowed}
                     onClick={() => archive.mutate({ id: item.id })}
                   >
                     Archive

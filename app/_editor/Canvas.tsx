@@ -95,6 +95,8 @@ export function Canvas({
   const dragging = useEditor((state) => state.dragging);
   const selectedNodes = useEditor((state) => state.selectedNodes);
   const selectedEdges = useEditor((state) => state.selectedEdges);
+  // A role that may not edit still selects and opens steps, but moves, connects and deletes nothing.
+  const readOnly = useEditor((state) => state.readOnly);
   const flow = useReactFlow();
   // Measured card sizes: React Flow reports them as changes; the minimap and edges need them back.
   const [sizes, setSizes] = useState(() => new Map<string, { width: number; height: number }>());
@@ -218,7 +220,9 @@ export function Canvas({
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onDelete={onDelete}
-        deleteKeyCode={deleteKeys}
+        deleteKeyCode={readOnly ? null : deleteKeys}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
         isValidConnection={isValidConnection}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}

@@ -7,6 +7,8 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { toast } from 'sonner';
 import { compilePipeline } from '../../pipeline/compile';
+import { useViewer } from '../_account/use-viewer';
+import { AccountMenu } from '../_components/AccountMenu';
 import { useTRPC } from '../_trpc/client';
 import { Canvas } from './Canvas';
 import { selectDocument, selectUnsaved, useEditor } from './editor-store';
@@ -54,6 +56,14 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   const [openNode, setOpenNode] = useState<string | undefined>();
   const [showVersions, setShowVersions] = useState(false);
   const queryClient = useQueryClient();
+  const { me, may, whyNot } = useViewer();
+  // Until the role is known nothing is editable; a viewer keeps a read-only canvas (the server checks too).
+  const canEdit = me !== undefined && may('edit');
+  const canRun = me !== undefined && may('run');
+  const readOnlyReason = canEdit ? undefined : (whyNot('edit') ?? 'Loading your role…');
+  useEffect(() => {
+    useEditor.getState().setReadOnly(!canEdit);
+  }, [canEdit]);
 
   useEffect(() => {
     // Loaded once: a later change of query (a new run's version) must not replace the edits.
@@ -80,6 +90,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   );
   const saveVersion = save.mutate;
   const onSave = useCallback(() => {
+    if (useEditor.getState().readOnly) return;
     const current = useEditor.getState().history.present;
     saveVersion({ pipelineId, document: current });
   }, [saveVersion, pipelineId]);
@@ -166,60 +177,81 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
           )}
         </h1>
         <span className="muted">{savedVersion ? `version ${savedVersion}` : 'not saved yet'}</span>
-        <div className="bar-group" role="toolbar" aria-label="Edit">
-          <button type="button" onClick={onSave} title="Save (Ctrl+S)" disabled={save.isPending}>
-            Save
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => useEditor.getState().undo()}
-            disabled={!canUndo}
-            title="Undo (Ctrl+Z)"
-          >
-            Undo
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => useEditor.getState().redo()}
-            disabled={!canRedo}
-            title="Redo (Shift+Ctrl+Z)"
-          >
-            Redo
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            title="Arrange the steps left to right"
-            onClick={() => {
-              useEditor.getState().layout();
-              // Framing waits for cards to measure: an empty canvas has none to wait for.
-              if (doc.nodes.length) requestAnimationFrame(() => void frame());
-            }}
-          >
-            Auto-layout
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            title="Add a sticky note"
-            onClick={() =>
-              useEditor.getState().edit((current) => ({
-                ...current,
-                notes: [
-                  ...current.notes,
-                  { id: `note_${Date.now().toString(36)}`, text: '', position: { x: 40, y: 40 } },
-                ],
-              }))
-            }
-          >
-            Note
-          </button>
-        </div>
+        {me && !canEdit && (
+          <span className="read-only-badge" title={readOnlyReason}>
+            Read-only
+          </span>
+        )}
+        {/* A role that may not edit gets no edit tools (the Read-only badge says why); disabled while the role loads. */}
+        {(canEdit || !me) && (
+          <div className="bar-group" role="toolbar" aria-label="Edit">
+            <button
+              type="button"
+              onClick={onSave}
+              title="Save (Ctrl+S)"
+              disabled={save.isPending || !canEdit}
+            >
+              Save
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => useEditor.getState().undo()}
+              disabled={!canUndo || !canEdit}
+              title="Undo (Ctrl+Z)"
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => useEditor.getState().redo()}
+              disabled={!canRedo || !canEdit}
+              title="Redo (Shift+Ctrl+Z)"
+            >
+              Redo
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              title="Arrange the steps left to right"
+              disabled={!canEdit}
+              onClick={() => {
+                useEditor.getState().layout();
+                // Framing waits for cards to measure: an empty canvas has none to wait for.
+                if (doc.nodes.length) requestAnimationFrame(() => void frame());
+              }}
+            >
+              Auto-layout
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              title="Add a sticky note"
+              disabled={!canEdit}
+              onClick={() =>
+                useEditor.getState().edit((current) => ({
+                  ...current,
+                  notes: [
+                    ...current.notes,
+                    { id: `note_${Date.now().toString(36)}`, text: '', position: { x: 40, y: 40 } },
+                  ],
+                }))
+              }
+            >
+              Note
+            </button>
+          </div>
+        )}
         <div className="bar-group" role="toolbar" aria-label="Run">
           {run && !finished ? (
-            <button type="button" className="danger" onClick={() => runId && cancel.mutate({ runId })}>
+            <button
+              type="button"
+              className="danger"
+              disabled={!canRun}
+              title={whyNot('run')}
+              onClick={() => runId && cancel.mutate({ runId })}
+            >
               Cancel run
             </button>
           ) : (
@@ -227,7 +259,8 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               type="button"
               className="primary"
               onClick={() => (doc.parameters.length ? setAsking(true) : void runPipeline({}))}
-              disabled={start.isPending}
+              disabled={start.isPending || !canRun}
+              title={whyNot('run')}
             >
               Run
             </button>
@@ -254,9 +287,11 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             History
           </Link>
         </div>
+        <AccountMenu compact />
       </header>
       <div className="editor-main">
         <Palette
+          readOnlyReason={readOnlyReason}
           onAdd={(type) => {
             const centre = flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
             useEditor.getState().add(type, centre);
@@ -271,6 +306,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             currentVersion={savedVersion}
             unsaved={unsaved}
             saving={save.isPending}
+            readOnlyReason={readOnlyReason}
             onSave={(message) =>
               saveVersion({ pipelineId, document: useEditor.getState().history.present, message })
             }
@@ -278,12 +314,18 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             onClose={() => setShowVersions(false)}
           />
         ) : (
-          <Inspector problems={compiled.problems} inputColumns={compiled.inputColumns} />
+          <Inspector
+            problems={compiled.problems}
+            inputColumns={compiled.inputColumns}
+            readOnlyReason={readOnlyReason}
+          />
         )}
       </div>
       {doc.nodes.length === 0 && (
         <div className="canvas-empty" aria-live="polite">
-          Drag a step from the left onto the canvas to start, for example Ingest.
+          {canEdit
+            ? 'Drag a step from the left onto the canvas to start, for example Ingest.'
+            : 'This pipeline has no steps yet.'}
         </div>
       )}
       {asking && (

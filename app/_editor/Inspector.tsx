@@ -7,25 +7,32 @@ import { ConfigForm } from '../_components/config-form/ConfigForm';
 import { selectDocument, updateNode, useEditor } from './editor-store';
 import { InputsSection } from './InputsSection';
 import { ParametersPanel } from './ParametersPanel';
+import { useConnectionOptions } from './use-connection-options';
 
 /** The side panel: the selected step's label and settings, or the pipeline's parameters. */
 export function Inspector({
   problems,
   inputColumns,
+  readOnlyReason,
 }: {
   problems: CompileProblem[];
   inputColumns: Record<string, Record<string, KnownColumn[] | undefined>>;
+  /** Set when the viewer's role may not edit: every field is shown but disabled, with this tooltip. */
+  readOnlyReason?: string;
 }) {
   const doc = useEditor(selectDocument);
   const selected = useEditor((state) => state.selectedNodes);
   const edit = useEditor((state) => state.edit);
+  const connections = useConnectionOptions();
   const node =
     selected.length === 1 ? doc.nodes.find((candidate) => candidate.id === selected[0]) : undefined;
   const spec = node && nodeSpec(node.type);
   if (!node || !spec)
     return (
       <aside className="inspector" aria-label="Settings">
-        <ParametersPanel parameters={doc.parameters} />
+        <fieldset className="read-only-fields" disabled={readOnlyReason !== undefined} title={readOnlyReason}>
+          <ParametersPanel parameters={doc.parameters} />
+        </fieldset>
         <section className="panel-section">
           <h2>Problems</h2>
           {problems.length === 0 ? (
@@ -48,7 +55,11 @@ export function Inspector({
   const columns = Object.values(inputColumns[node.id] ?? {}).find((known) => known !== undefined);
   return (
     <aside className="inspector" aria-label="Settings">
-      <section className="panel-section">
+      <fieldset
+        className="panel-section read-only-fields"
+        disabled={readOnlyReason !== undefined}
+        title={readOnlyReason}
+      >
         <h2>{spec.title}</h2>
         <label className="field">
           <span>Name on the canvas</span>
@@ -70,12 +81,13 @@ export function Inspector({
           value={node.config}
           onChange={(config) => edit((current) => updateNode(current, node.id, { config }))}
           columns={columns}
+          connections={connections}
           parameters={doc.parameters.map(({ name, type }) => ({ name, type }))}
           problems={problems
             .filter((problem) => problem.nodeId === node.id && problem.field)
             .map((problem) => ({ field: problem.field ?? '', message: problem.message }))}
         />
-      </section>
+      </fieldset>
       <InputsSection node={node} spec={spec} />
     </aside>
   );

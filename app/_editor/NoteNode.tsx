@@ -12,12 +12,14 @@ export function NoteNode({ id, data, selected }: NodeProps<NoteFlowNode>) {
   const [draft, setDraft] = useState<string>();
   const text = draft ?? data.text;
   const edit = useEditor((state) => state.edit);
+  const readOnly = useEditor((state) => state.readOnly);
   return (
     <div className={`note-node${selected ? ' selected' : ''}`}>
       <textarea
         aria-label="Note"
         className="nodrag"
         value={text}
+        readOnly={readOnly}
         placeholder="Write a note"
         onChange={(event) => setDraft(event.target.value)}
         onBlur={() => {

@@ -16,8 +16,17 @@ const CATEGORY_TITLES: Record<string, string> = {
   monitor: 'Monitor',
 };
 
-/** Node types by category, searchable; drag one onto the canvas, or press Enter to add it. */
-export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
+/**
+ * Node types by category, searchable; drag one onto the canvas, or press Enter to add it. With a
+ * readOnlyReason (a role that may not edit) the steps are listed but cannot be added.
+ */
+export function Palette({
+  onAdd,
+  readOnlyReason,
+}: {
+  onAdd: (type: string) => void;
+  readOnlyReason?: string;
+}) {
   const [search, setSearch] = useState('');
   const query = search.trim().toLowerCase();
   const specs = Object.values(nodeSpecs).filter(
@@ -46,9 +55,10 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
                 key={spec.type}
                 type="button"
                 className="palette-item"
-                draggable
+                draggable={readOnlyReason === undefined}
+                disabled={readOnlyReason !== undefined}
                 data-testid={`palette-${spec.type}`}
-                title={spec.description}
+                title={readOnlyReason ?? spec.description}
                 onDragStart={(event) => {
                   event.dataTransfer.setData(DRAG_TYPE, spec.type);
                   event.dataTransfer.effectAllowed = 'move';

@@ -14,6 +14,8 @@ export interface VersionsPanelProps {
   onSave: (message: string) => void;
   onRestore: (version: { id: string; version: number }) => void;
   onClose: () => void;
+  /** Set when the viewer's role may not edit: saving and restoring are disabled with this tooltip. */
+  readOnlyReason?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export function VersionsPanel({
   onSave,
   onRestore,
   onClose,
+  readOnlyReason,
 }: VersionsPanelProps) {
   const trpc = useTRPC();
   const versions = useQuery(trpc.pipelines.versions.queryOptions({ pipelineId }));
@@ -43,18 +46,20 @@ export function VersionsPanel({
           setMessage('');
         }}
       >
-        <label className="field">
-          What changed (optional)
-          <input
-            value={message}
-            maxLength={500}
-            placeholder={unsaved ? 'e.g. Clip outliers before scaling' : 'No unsaved changes'}
-            onChange={(event) => setMessage(event.target.value)}
-          />
-        </label>
-        <button type="submit" className="primary" disabled={saving || !unsaved}>
-          Save as a new version
-        </button>
+        <fieldset className="read-only-fields" disabled={readOnlyReason !== undefined} title={readOnlyReason}>
+          <label className="field">
+            What changed (optional)
+            <input
+              value={message}
+              maxLength={500}
+              placeholder={unsaved ? 'e.g. Clip outliers before scaling' : 'No unsaved changes'}
+              onChange={(event) => setMessage(event.target.value)}
+            />
+          </label>
+          <button type="submit" className="primary" disabled={saving || !unsaved}>
+            Save as a new version
+          </button>
+        </fieldset>
       </form>
       <section className="panel-section">
         {versions.isPending && <p className="muted">Loading versions…</p>}
@@ -77,8 +82,11 @@ export function VersionsPanel({
                     <button
                       type="button"
                       className="secondary"
-                      disabled={saving}
-                      title="Open this version and save it as the newest; Undo brings your current work back"
+                      disabled={saving || readOnlyReason !== undefined}
+                      title={
+                        readOnlyReason ??
+                        'Open this version and save it as the newest; Undo brings your current work back'
+                      }
                       onClick={() => onRestore(version)}
                     >
                       Restore

@@ -25,7 +25,10 @@ interface EditorState {
   /** Positions while a drag is under way: shown at once, committed as one step when it ends. */
   dragging: Map<string, { x: number; y: number }> | undefined;
   clipboard: { nodes: PipelineDocument['nodes']; edges: PipelineDocument['edges'] } | undefined;
+  /** Set for a role that may not edit: every change below is ignored (the server refuses saves too). */
+  readOnly: boolean;
 
+  setReadOnly(readOnly: boolean): void;
   load(doc: PipelineDocument, version: number | undefined): void;
   markSaved(doc: PipelineDocument, version: number): void;
   edit(change: (doc: PipelineDocument) => PipelineDocument): void;
@@ -52,7 +55,9 @@ export const useEditor = create<EditorState>()((set, get) => ({
   selectedEdges: [],
   dragging: undefined,
   clipboard: undefined,
+  readOnly: false,
 
+  setReadOnly: (readOnly) => set({ readOnly, dragging: undefined }),
   load: (doc, version) =>
     set({
       history: startHistory(doc),
@@ -62,8 +67,12 @@ export const useEditor = create<EditorState>()((set, get) => ({
       selectedEdges: [],
     }),
   markSaved: (doc, version) => set({ saved: doc, savedVersion: version }),
-  edit: (change) => set((state) => ({ history: commit(state.history, change(state.history.present)) })),
+  edit: (change) => {
+    if (get().readOnly) return;
+    set((state) => ({ history: commit(state.history, change(state.history.present)) }));
+  },
   add: (type, position) => {
+    if (get().readOnly) return;
     const added = addNode(get().history.present, type, position);
     set((state) => ({
       history: commit(state.history, added.doc),
@@ -72,7 +81,10 @@ export const useEditor = create<EditorState>()((set, get) => ({
     }));
   },
   connect: (request) => get().edit((doc) => connect(doc, request)),
-  drag: (positions) => set((state) => ({ dragging: new Map([...(state.dragging ?? []), ...positions]) })),
+  drag: (positions) => {
+    if (get().readOnly) return;
+    set((state) => ({ dragging: new Map([...(state.dragging ?? []), ...positions]) }));
+  },
   endDrag: () => {
     const { dragging } = get();
     if (!dragging?.size) return set({ dragging: undefined });
@@ -83,7 +95,8 @@ export const useEditor = create<EditorState>()((set, get) => ({
   },
   select: (nodes, edges = []) => set({ selectedNodes: nodes, selectedEdges: edges }),
   deleteSelection: () => {
-    const { selectedNodes, selectedEdges } = get();
+    const { selectedNodes, selectedEdges, readOnly } = get();
+    if (readOnly) return;
     if (!selectedNodes.length && !selectedEdges.length) return;
     get().edit((doc) => removeEdges(removeNodes(doc, new Set(selectedNodes)), new Set(selectedEdges)));
     set({ selectedNodes: [], selectedEdges: [] });
@@ -100,8 +113,8 @@ export const useEditor = create<EditorState>()((set, get) => ({
     });
   },
   paste: () => {
-    const { clipboard } = get();
-    if (!clipboard) return;
+    const { clipboard, readOnly } = get();
+    if (!clipboard || readOnly) return;
     const pasted = duplicateNodes(get().history.present, clipboard.nodes, clipboard.edges);
     set((state) => ({
       history: commit(state.history, pasted.doc),
@@ -114,8 +127,8 @@ export const useEditor = create<EditorState>()((set, get) => ({
     get().paste();
   },
   layout: () => get().edit(autoLayout),
-  undo: () => set((state) => ({ history: undo(state.history) })),
-  redo: () => set((state) => ({ history: redo(state.history) })),
+  undo: () => set((state) => (state.readOnly ? {} : { history: undo(state.history) })),
+  redo: () => set((state) => (state.readOnly ? {} : { history: redo(state.history) })),
 }));
 
 export const selectDocument = (state: EditorState) => state.history.present;

@@ -1,3 +1,4 @@
+import { readSecretKey } from '../../config/secret-key';
 import { appAuth } from './auth/app-auth';
 import { database } from './db';
 import { env, taskQueue } from './env';
@@ -17,6 +18,7 @@ export function appServices(): Services {
     db,
     sql,
     auth: appAuth,
+    secretKey: () => readSecretKey(env),
     temporal: temporalClient,
     taskQueue: taskQueue(),
     changes: globalThis.pipewrightRunChanges,

@@ -1,10 +1,14 @@
 import { accountRouter } from './routers/account';
 import { artifactsRouter } from './routers/artifacts';
+import { auditRouter } from './routers/audit';
+import { connectionsRouter } from './routers/connections';
 import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
+import { keysRouter } from './routers/keys';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
+import { usersRouter } from './routers/users';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -15,6 +19,10 @@ export const appRouter = router({
   artifacts: artifactsRouter,
   account: accountRouter,
   join: joinRouter,
+  audit: auditRouter,
+  users: usersRouter,
+  connections: connectionsRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;

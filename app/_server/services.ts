@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Sql } from '../../db/client';
 import type { SpecLookup } from '../../pipeline/graph-checks';
-import type { Auth } from './auth/auth';
+import type { Auth } from '../../runtime/auth/auth';
 import type { RunChangeFeed } from './run-changes';
 
 /** What procedures need from the outside world; tests hand in their own database and Temporal. */
@@ -10,6 +10,8 @@ export interface Services {
   /** Sessions, passwords and API keys (better-auth), made on first use: it needs the secret key. */
   auth: () => Auth;
   sql: Sql;
+  /** The installation's secret key (stored connection passwords are sealed under a key derived from it). */
+  secretKey: () => Buffer;
   temporal: () => Promise<Client>;
   taskQueue: string;
   changes: RunChangeFeed;

@@ -1,6 +1,7 @@
 import type { Env } from '../../config/env';
 import { createPipeline, getVersion, latestVersion } from '../../db/queries/pipelines';
 import { listRuns } from '../../db/queries/runs';
+import { recordCliAction } from '../cli-audit';
 import { loadDocument, pipelineNameFor } from '../load-document';
 import type { Output } from '../output';
 import { CliError, openSession } from '../session';
@@ -14,6 +15,13 @@ export async function importCommand(file: string, env: Env, out: Output): Promis
       name: pipelineNameFor(file, document),
       graph: document,
       author: 'cli',
+    });
+    await recordCliAction(session.database.db, {
+      action: 'pipeline.imported',
+      objectType: 'pipeline',
+      objectId: pipeline.id,
+      objectLabel: pipeline.name,
+      details: { version: version.version },
     });
     out.print(
       out.json

@@ -1,12 +1,19 @@
 import { existsSync } from 'node:fs';
 import type { Env } from '../../config/env';
 import type { Database } from '../../db/client';
-import { createPipeline, findPipelineByName, latestVersion, saveVersion } from '../../db/queries/pipelines';
+import {
+  createPipeline,
+  findPipelineByName,
+  getPipeline,
+  latestVersion,
+  saveVersion,
+} from '../../db/queries/pipelines';
 import { parsePipelineDocument } from '../../pipeline/document';
 import { hashValue } from '../../pipeline/hash';
 import type { NodeRegistry } from '../../workflows/node-registry';
 import type { RunResult } from '../../workflows/pipeline.types';
 import { CompileError, startRun } from '../../workflows/run-service';
+import { recordCliAction } from '../cli-audit';
 import { loadDocument, pipelineNameFor } from '../load-document';
 import type { Output } from '../output';
 import { parseParamFlags } from '../params';
@@ -32,7 +39,7 @@ export async function runCommand(
     runOf: nodes.runOf,
   });
   try {
-    const { versionId, document } = await resolveVersion(session.database.db, target);
+    const { versionId, document, pipeline } = await resolveVersion(session.database.db, target);
     const parameters = await parseParamFlags(document, flags.params, session.dataDir);
     const services = {
       db: session.database.db,
@@ -47,6 +54,13 @@ export async function runCommand(
     }).catch((error: unknown) => {
       if (error instanceof CompileError) throw new CliError(`The pipeline cannot run: ${error.message}`);
       throw error;
+    });
+    await recordCliAction(session.database.db, {
+      action: 'run.started',
+      objectType: 'run',
+      objectId: started.runId,
+      objectLabel: pipeline.name,
+      details: { pipelineId: pipeline.id, trigger: 'api' },
     });
     if (!flags.wait) {
       out.print(
@@ -77,23 +91,41 @@ async function resolveVersion(db: Database, target: string) {
     const name = pipelineNameFor(target, document);
     const existing = await findPipelineByName(db, name);
     if (!existing) {
-      const { version } = await createPipeline(db, { name, graph: document, author: 'cli' });
-      return { versionId: version.id, document };
+      const { pipeline, version } = await createPipeline(db, { name, graph: document, author: 'cli' });
+      await recordCliAction(db, {
+        action: 'pipeline.created',
+        ...pipelineObject(pipeline),
+        details: { version: 1 },
+      });
+      return { versionId: version.id, document, pipeline };
     }
     const latest = await latestVersion(db, existing.id);
-    if (latest && hashValue(latest.graph) === hashValue(document)) return { versionId: latest.id, document };
+    if (latest && hashValue(latest.graph) === hashValue(document)) {
+      return { versionId: latest.id, document, pipeline: existing };
+    }
     const saved = await saveVersion(db, {
       pipelineId: existing.id,
       graph: document,
       author: 'cli',
       message: `run of ${target}`,
     });
-    return { versionId: saved.id, document };
+    await recordCliAction(db, {
+      action: 'pipeline.saved',
+      ...pipelineObject(existing),
+      details: { version: saved.version },
+    });
+    return { versionId: saved.id, document, pipeline: existing };
   }
   if (!/^[0-9a-f-]{36}$/i.test(target)) throw new CliError(`${target}: no such file, and not a pipeline id`);
   const latest = await latestVersion(db, target);
-  if (!latest) throw new CliError(`No pipeline with id ${target}`);
-  return { versionId: latest.id, document: parsePipelineDocument(latest.graph) };
+  const pipeline = await getPipeline(db, target);
+  if (!latest || !pipeline) throw new CliError(`No pipeline with id ${target}`);
+  return { versionId: latest.id, document: parsePipelineDocument(latest.graph), pipeline };
+}
+
+/** A pipeline as an audit entry's object, its name copied as it is now. */
+function pipelineObject(pipeline: { id: string; name: string }) {
+  return { objectType: 'pipeline', objectId: pipeline.id, objectLabel: pipeline.name };
 }
 
 function printReport(

@@ -1,8 +1,11 @@
-import { and, count, eq, gte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, like, lt, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { auditLog } from '../schema';
+import { afterCursor } from './keyset';
+import { containsPattern, escapeLike } from './like';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at'>;
+export type AuditRow = typeof auditLog.$inferSelect;
 
 /** Appends one entry; the table refuses changes and deletions (migration 0005). */
 export async function recordAudit(db: Database, entry: AuditEntry): Promise<void> {
@@ -16,4 +19,88 @@ export async function countFailedSignIns(db: Database, email: string, since: Dat
     .from(auditLog)
     .where(and(eq(auditLog.action, 'sign-in.failed'), eq(auditLog.objectId, email), gte(auditLog.at, since)));
   return row?.failures ?? 0;
+}
+
+/** What the audit page and the CSV export filter by; every field narrows, none is required. */
+export interface AuditFilters {
+  /** Part of the actor's email, case-insensitive. */
+  actor?: string;
+  /** An action name, or a prefix ending in a dot (`pipeline.`) for a whole family. */
+  action?: string;
+  objectType?: string;
+  /** An object id (exactly), or part of its label (case-insensitive). */
+  object?: string;
+  /** Entries at or after this moment. */
+  from?: Date;
+  /** Entries before this moment. */
+  to?: Date;
+}
+
+/** The last entry of the previous page. */
+export interface AuditCursor {
+  at: Date;
+  id: number;
+}
+
+function actionCondition(action: string): SQL {
+  return action.endsWith('.') ? like(auditLog.action, `${escapeLike(action)}%`) : eq(auditLog.action, action);
+}
+
+/** User text goes only into bound parameters, with LIKE wildcards escaped. */
+function filterConditions(filters: AuditFilters): SQL | undefined {
+  return and(
+    filters.actor ? ilike(auditLog.actorEmail, containsPattern(filters.actor)) : undefined,
+    filters.action ? actionCondition(filters.action) : undefined,
+    filters.objectType ? eq(auditLog.objectType, filters.objectType) : undefined,
+    filters.object
+      ? or(
+          eq(auditLog.objectId, filters.object),
+          ilike(auditLog.objectLabel, containsPattern(filters.object)),
+        )
+      : undefined,
+    filters.from ? gte(auditLog.at, filters.from) : undefined,
+    filters.to ? lt(auditLog.at, filters.to) : undefined,
+  );
+}
+
+/** One page of entries matching the filters, newest first (keyset on at, id). */
+export async function listAudit(
+  db: Database,
+  filters: AuditFilters,
+  page: { limit: number; cursor?: AuditCursor },
+): Promise<AuditRow[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(filterConditions(filters), afterCursor(auditLog.at, auditLog.id, page.cursor)))
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(page.limit);
+}
+
+/**
+ * Every entry matching the filters, newest first, read a page at a time: a large log never sits in
+ * memory at once.
+ */
+export async function* eachAuditEntry(
+  db: Database,
+  filters: AuditFilters,
+  pageSize = 500,
+): AsyncGenerator<AuditRow> {
+  let cursor: AuditCursor | undefined;
+  for (;;) {
+    const rows = await listAudit(db, filters, { limit: pageSize, cursor });
+    yield* rows;
+    const last = rows.at(-1);
+    if (rows.length < pageSize || !last) return;
+    cursor = { at: last.at, id: last.id };
+  }
+}
+
+/** The action names in the log, alphabetically: the audit page's action filter offers these. */
+export async function auditActionNames(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ action: auditLog.action })
+    .from(auditLog)
+    .orderBy(asc(auditLog.action));
+  return rows.map((row) => row.action);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Database } from '../client';
 import { invites } from '../schema';
 
@@ -91,6 +91,28 @@ export async function listInvites(db: Database, limit = 100): Promise<Invite[]> 
     .select()
     .from(invites)
     .where(eq(invites.kind, 'invite'))
+    .orderBy(desc(invites.createdAt))
+    .limit(limit);
+}
+
+export async function findInviteById(db: Database, id: string): Promise<Invite | undefined> {
+  const [row] = await db.select().from(invites).where(eq(invites.id, id));
+  return row;
+}
+
+/** Invites that still work: not used, not revoked, not expired; newest first. */
+export async function listOpenInvites(db: Database, now = new Date(), limit = 200): Promise<Invite[]> {
+  return db
+    .select()
+    .from(invites)
+    .where(
+      and(
+        eq(invites.kind, 'invite'),
+        isNull(invites.usedAt),
+        isNull(invites.revokedAt),
+        gt(invites.expiresAt, now),
+      ),
+    )
     .orderBy(desc(invites.createdAt))
     .limit(limit);
 }

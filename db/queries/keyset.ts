@@ -8,7 +8,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 export function afterCursor(
   time: PgColumn,
   id: PgColumn,
-  cursor: { at: Date; id: string } | undefined,
+  cursor: { at: Date; id: string | number } | undefined,
 ): SQL | undefined {
   if (!cursor) return undefined;
   return or(lt(time, cursor.at), and(eq(time, cursor.at), lt(id, cursor.id)));

@@ -2,6 +2,7 @@ import { and, desc, eq, ilike, isNull, or, sql as raw } from 'drizzle-orm';
 import type { Database } from '../client';
 import { pipelines, pipelineVersions } from '../schema';
 import { afterCursor } from './keyset';
+import { escapeLike } from './like';
 
 export type PipelineRow = typeof pipelines.$inferSelect;
 export type PipelineVersionRow = typeof pipelineVersions.$inferSelect;
@@ -156,11 +157,6 @@ export async function archivePipeline(
     .returning();
   if (!row) throw new NotFoundError(`No pipeline ${pipelineId}`);
   return row;
-}
-
-/** `%` and `_` in the user's search text match themselves, not any characters. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 export class NotFoundError extends Error {

@@ -168,6 +168,8 @@ export interface NewRun {
   trigger: RunTrigger;
   parameters: Record<string, unknown>;
   rerunOfRunId: string | null;
+  /** users.id of whoever started it; null for the CLI and the system. */
+  startedBy?: string | null;
   steps: { nodeId: string; nodeType: string; contentHash: string; outputs: unknown }[];
   /** Log lines the run starts with (see appendRunStartEvents). */
   startEvents?: RunStartEvent[];

@@ -1,3 +1,4 @@
+import type { ConnectionLookup } from '../../config/connection-settings';
 import type { ArtifactRef } from './artifact-ref';
 import type { PortKind, Ports } from './ports';
 
@@ -50,6 +51,11 @@ export interface NodeContext {
   progress(fraction: number): void;
   /** Aborted when the run is cancelled; long loops check it and stop promptly. */
   signal: AbortSignal;
+  /**
+   * Stored connections by name, passwords decrypted (the worker reads them from the database). Absent
+   * where there is no database (benchmarks, unit harnesses): only PIPEWRIGHT_CONNECTION_* are known.
+   */
+  connections?: ConnectionLookup;
 }
 
 /** What a step reports beside its outputs: figures shown on the canvas and printed by the CLI. */

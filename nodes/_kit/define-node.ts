@@ -17,7 +17,8 @@ export type NodeCategory = (typeof nodeCategories)[number];
 /**
  * How a config field is edited. A schema can name its own with zod's `.meta({ widget })`, which is how
  * fields inside lists (an operation's columns) get theirs: 'list' edits an array of objects item by
- * item, 'choices' an array of fixed options as checkboxes, 'values' a short list typed with commas.
+ * item, 'choices' an array of fixed options as checkboxes, 'values' a short list typed with commas,
+ * 'connection' a stored or environment PostgreSQL connection by name.
  */
 export const widgets = [
   'text',
@@ -26,6 +27,7 @@ export const widgets = [
   'checkbox',
   'column',
   'columns',
+  'connection',
   'condition',
   'list',
   'choices',

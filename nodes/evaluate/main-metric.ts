@@ -66,7 +66,7 @@ function ownValue(record: unknown, key: string): unknown {
 }
 
 /** The summary's numeric metrics, in a Map: a gate may name any metric, `constructor` included. */
-function numericMetrics(summary: unknown): Map<string, number> {
+export function numericMetrics(summary: unknown): Map<string, number> {
   if (typeof summary !== 'object' || summary === null || !('metrics' in summary)) return new Map();
   const { metrics } = summary;
   if (typeof metrics !== 'object' || metrics === null) return new Map();

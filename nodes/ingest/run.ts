@@ -114,6 +114,7 @@ async function sourceFile(config: z.infer<typeof ingestSpec.config>, context: No
     query: config.query,
     file,
     env: process.env,
+    lookup: context.connections,
     signal: context.signal,
     limits: { rows: config.maxRows, bytes: config.maxBytes },
   });

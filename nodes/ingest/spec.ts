@@ -20,7 +20,7 @@ export const ingestSpec = defineNode({
     sample: z.enum(sampleDatasets).default('iris'),
     /** An uploaded file, or a file in a folder of PIPEWRIGHT_DATA_FOLDERS; usually a pipeline parameter of type file. */
     file: z.string().optional(),
-    /** PostgreSQL: the name of a connection whose URL the worker has in PIPEWRIGHT_CONNECTION_<NAME>. */
+    /** PostgreSQL: the name of a stored connection (Admin → Connections) or of PIPEWRIGHT_CONNECTION_<NAME> on the worker. */
     connection: z.string().optional(),
     /** PostgreSQL: one SELECT, run in a read-only transaction. */
     query: z.string().optional(),
@@ -54,7 +54,8 @@ export const ingestSpec = defineNode({
     },
     connection: {
       label: 'Connection',
-      help: 'Set PIPEWRIGHT_CONNECTION_<NAME> on the worker to its postgres:// URL; the password never enters the pipeline.',
+      widget: 'connection',
+      help: 'A connection from Admin → Connections, or PIPEWRIGHT_CONNECTION_<NAME> on the worker; the password never enters the pipeline.',
     },
     query: {
       label: 'Query',

@@ -34,6 +34,9 @@ const services = {
   auth: () => {
     throw new Error('the live-status benchmark calls procedures as a built-in admin, without sessions');
   },
+  secretKey: () => {
+    throw new Error('the live-status benchmark stores no connections');
+  },
 };
 // The benchmark measures the change feed, not sign-in: every call is made as an admin.
 const benchAdmin = {

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../access/roles';
 import type { Actor } from '../../app/_server/auth/actor';
-import { type Auth, createAuth } from '../../app/_server/auth/auth';
 import { appRouter } from '../../app/_server/root';
 import { RunChangeFeed } from '../../app/_server/run-changes';
 import type { Services } from '../../app/_server/services';
 import { type Context, createCallerFactory } from '../../app/_server/trpc';
 import type { Database } from '../../db/client';
+import { type Auth, createAuth } from '../../runtime/auth/auth';
 import type { TestDatabase } from './database';
 import { specOfWithTestNodes } from './nodes/specs';
+import { testSecretKey } from './secret-key';
 import type { TestWorker } from './temporal';
 
 /** A better-auth over a test database, with a fresh secret: real sessions, passwords and keys. */
@@ -32,6 +33,7 @@ export function testCaller(database: TestDatabase, worker: TestWorker, actor: Ac
   const services: Services = {
     db: database.db,
     sql: database.sql,
+    secretKey: () => testSecretKey,
     auth: () => {
       auth ??= testAuth(database.db);
       return auth;
@@ -43,4 +45,21 @@ export function testCaller(database: TestDatabase, worker: TestWorker, actor: Ac
     dataDir: worker.dataDir,
   };
   return { caller: createCallerFactory(appRouter)(testContext(services, actor)), services };
+}
+
+/**
+ * Services over a test database alone, for procedures that never reach Temporal or DATA_DIR
+ * (accounts, keys, the run history): a call that does fails loudly.
+ */
+export function databaseOnlyServices(database: TestDatabase, auth: Auth = testAuth(database.db)): Services {
+  return {
+    db: database.db,
+    sql: database.sql,
+    auth: () => auth,
+    secretKey: () => testSecretKey,
+    temporal: () => Promise.reject(new Error('this test has no Temporal server')),
+    taskQueue: 'unused',
+    changes: new RunChangeFeed(database.sql),
+    dataDir: '/nonexistent',
+  };
 }

@@ -14,6 +14,7 @@ import { inject } from 'vitest';
 import type { Sql } from '../../db/client';
 import { createPipelineWorker, workflowsPath } from '../../workflows/create-worker';
 import { runOfWithTestNodes } from './nodes/registry';
+import { testSecretKey } from './secret-key';
 
 // Worker state changes (INFO) and expected step failures (WARN) would drown the test output.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -51,6 +52,7 @@ export async function startTestWorker(
     dataDir,
     taskQueue,
     runOf: runOfWithTestNodes,
+    secretKey: () => testSecretKey,
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();

@@ -13,6 +13,7 @@ import {
   validateConfig,
 } from './fields';
 import { type ParameterOption, sameValue, withField } from './values';
+import type { ConnectionOption } from './widgets/widget-props';
 import './config-form.css';
 
 export interface ConfigFormProps {
@@ -23,6 +24,8 @@ export interface ConfigFormProps {
   onChange: (next: Record<string, unknown>) => void;
   /** The upstream dataset's columns, when the compiler knows them. */
   columns?: KnownColumn[];
+  /** The connections ingest nodes may choose; a name is typed in until they are known. */
+  connections?: ConnectionOption[];
   /** The pipeline's parameters, offered to fields of a compatible type. */
   parameters: ParameterOption[];
   /** The compiler's problems for this node, shown under their fields. */
@@ -40,6 +43,7 @@ export function ConfigForm({
   value,
   onChange,
   columns,
+  connections,
   parameters,
   problems,
   idPrefix,
@@ -73,6 +77,7 @@ export function ConfigForm({
       current={value[field.name]}
       set={(next) => set(field, next)}
       columns={columns}
+      connections={connections}
       parameters={parameters}
       problems={problemsFor(field.name, allProblems)}
       id={`${idPrefix}-${field.name}`}

@@ -6,13 +6,14 @@ import { parameterReference } from '../../../pipeline/parameters';
 import { type FieldProblem, type FormField, messageUnder, rangeText } from './fields';
 import { compatibleParameters, type ParameterOption } from './values';
 import { widgetKind, widgetsByKind } from './widget-map';
-import type { ControlProps, RenderField } from './widgets/widget-props';
+import type { ConnectionOption, ControlProps, RenderField } from './widgets/widget-props';
 
 export interface FieldRowProps {
   field: FormField;
   current: unknown;
   set: (next: unknown) => void;
   columns: KnownColumn[] | undefined;
+  connections: ConnectionOption[] | undefined;
   parameters: ParameterOption[];
   problems: FieldProblem[];
   id: string;
@@ -22,7 +23,16 @@ export interface FieldRowProps {
  * One field of the form: its caption, its widget (chosen by kind from widget-map.ts), a way to take it
  * from a pipeline parameter, its help and its problems.
  */
-export function FieldRow({ field, current, set, columns, parameters, problems, id }: FieldRowProps) {
+export function FieldRow({
+  field,
+  current,
+  set,
+  columns,
+  connections,
+  parameters,
+  problems,
+  id,
+}: FieldRowProps) {
   // A JSON parse error belongs to the value it was typed over: a new value (undo, another edit) drops it.
   const [draft, setDraft] = useState<{ over: unknown; message: string }>();
   const draftError = draft && Object.is(draft.over, current) ? draft.message : undefined;
@@ -62,6 +72,7 @@ export function FieldRow({ field, current, set, columns, parameters, problems, i
       current={entry.current}
       set={entry.set}
       columns={columns}
+      connections={connections}
       parameters={parameters}
       problems={entry.problems}
       id={entry.id}
@@ -76,6 +87,7 @@ export function FieldRow({ field, current, set, columns, parameters, problems, i
       labelId={labelId}
       label={label}
       columns={columns}
+      connections={connections}
       parameters={parameters}
       problems={problems}
       renderField={renderField}

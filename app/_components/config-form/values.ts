@@ -198,6 +198,7 @@ export function fitsWidget(field: FormField, value: unknown): boolean {
     case 'text':
       return field.valueType === 'unknown' ? isOptionValue(value) : typeof value === 'string';
     case 'column':
+    case 'connection':
       return typeof value === 'string';
     case 'number':
       return typeof value === 'number';

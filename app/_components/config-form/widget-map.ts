@@ -8,6 +8,7 @@ import { ChoicesInput } from './widgets/ChoicesInput';
 import { ColumnInput } from './widgets/ColumnInput';
 import { ColumnsInput } from './widgets/ColumnsInput';
 import { ConditionInput } from './widgets/ConditionInput';
+import { ConnectionInput } from './widgets/ConnectionInput';
 import { JsonInput } from './widgets/JsonInput';
 import { ListInput } from './widgets/ListInput';
 import { NumberInput } from './widgets/NumberInput';
@@ -47,6 +48,7 @@ export const widgetsByKind: Record<WidgetKind, WidgetEntry> = {
   number: { Component: NumberInput, labelling: 'label' },
   select: { Component: SelectInput, labelling: 'label' },
   column: { Component: ColumnInput, labelling: 'label' },
+  connection: { Component: ConnectionInput, labelling: 'label' },
   json: { Component: JsonInput, labelling: 'label' },
   checkbox: { Component: CheckboxInput, labelling: 'inline' },
   choices: { Component: ChoicesInput, labelling: 'named' },

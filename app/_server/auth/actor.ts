@@ -1,8 +1,8 @@
-import { z } from 'zod';
-import { type KeyScope, keyScopeSchema, type Role, roleSchema } from '../../../access/roles';
+import { type KeyScope, type Role, roleSchema } from '../../../access/roles';
 import type { Database } from '../../../db/client';
 import { findUserById } from '../../../db/queries/users';
-import type { Auth } from './auth';
+import { keyMetadataSchema } from '../../../runtime/auth/api-keys';
+import type { Auth } from '../../../runtime/auth/auth';
 
 /** Who is calling: a signed-in user, or an API key acting for its owner within its scope. */
 export type Actor =
@@ -19,13 +19,6 @@ export type Actor =
       /** For predict keys: the models it may call; undefined means every model. */
       models?: string[];
     };
-
-/** What Pipewright keeps in a key's metadata: its scope and, for predict keys, its models. */
-export const keyMetadataSchema = z.object({
-  scope: keyScopeSchema,
-  models: z.array(z.string()).optional(),
-});
-export type KeyMetadata = z.infer<typeof keyMetadataSchema>;
 
 /** A request that named a credential which is not good: answered 401 with this message. */
 export class BadCredentialError extends Error {

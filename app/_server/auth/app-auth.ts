@@ -1,8 +1,8 @@
 import { publicUrl } from '../../../config/env';
 import { deriveKey, readSecretKey } from '../../../config/secret-key';
+import { type Auth, createAuth } from '../../../runtime/auth/auth';
 import { database } from '../db';
 import { env } from '../env';
-import { type Auth, createAuth } from './auth';
 
 declare global {
   // One instance per server process (and across Next's hot reloads in development).
@@ -15,6 +15,8 @@ export function appAuth(): Auth {
     db: database().db,
     secret: deriveKey(readSecretKey(env), 'sessions'),
     publicOrigin: publicUrl(env),
+    // The proxy answers loopback names too (request-origin.ts), so sign-in works at any of them.
+    otherOrigins: ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${env.PORT}`),
   });
   return globalThis.pipewrightAuth;
 }

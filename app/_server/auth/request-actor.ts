@@ -1,6 +1,6 @@
+import { clientAddress } from '../../../runtime/auth/sign-in-audit';
 import type { Services } from '../services';
 import { type Actor, resolveActor } from './actor';
-import { clientAddress } from './sign-in-audit';
 
 export interface RequestCaller {
   actor: Actor | null;

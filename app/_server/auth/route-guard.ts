@@ -1,11 +1,11 @@
 import type { Permission } from '../../../access/roles';
+import { clientAddress } from '../../../runtime/auth/sign-in-audit';
 import { appServices } from '../app-services';
 import type { Services } from '../services';
 import { unexpectedErrorResponse } from '../unexpected-error';
 import { BadCredentialError } from './actor';
 import { refusalOf } from './authorize';
 import { callerOf, type RequestCaller } from './request-actor';
-import { clientAddress } from './sign-in-audit';
 
 /** What a guarded route handler receives besides the request: its caller and its services. */
 export interface GuardedContext<P> {

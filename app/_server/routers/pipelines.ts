@@ -15,6 +15,7 @@ import { latestRunOfEach } from '../../../db/queries/runs';
 import { compilePipeline } from '../../../pipeline/compile';
 import { PIPELINE_SCHEMA_VERSION, parsePipelineDocument } from '../../../pipeline/document';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
+import { recordAction } from '../audit-trail';
 import { procedure, router } from '../trpc';
 
 const nameSchema = z.string().trim().min(1, 'A pipeline needs a name').max(200);
@@ -30,6 +31,11 @@ const emptyDocument = {
   notes: [],
 };
 
+/** A pipeline as an audit entry's object; its name is copied so the entry reads right after a rename. */
+function pipelineObject(pipeline: { id: string; name: string }) {
+  return { objectType: 'pipeline', objectId: pipeline.id, objectLabel: pipeline.name };
+}
+
 export const pipelinesRouter = router({
   create: procedure('edit')
     .input(
@@ -37,6 +43,8 @@ export const pipelinesRouter = router({
         name: nameSchema,
         description: z.string().max(2000).optional(),
         document: documentInput.optional(),
+        /** 'import' when the document comes from a file the user imported: the audit log says so. */
+        origin: z.enum(['new', 'import']).default('new'),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -45,6 +53,12 @@ export const pipelinesRouter = router({
         name: input.name,
         description: input.description,
         graph: document,
+        author: ctx.actor.email,
+      });
+      await recordAction(ctx, {
+        action: input.origin === 'import' ? 'pipeline.imported' : 'pipeline.created',
+        ...pipelineObject(pipeline),
+        details: { version: version.version },
       });
       return { id: pipeline.id, versionId: version.id, version: version.version };
     }),
@@ -97,7 +111,16 @@ export const pipelinesRouter = router({
       const version = await saveVersion(ctx.services.db, {
         pipelineId: input.pipelineId,
         graph: document,
+        author: ctx.actor.email,
         message: input.message,
+      });
+      const pipeline = await getPipeline(ctx.services.db, input.pipelineId);
+      await recordAction(ctx, {
+        action: 'pipeline.saved',
+        objectType: 'pipeline',
+        objectId: input.pipelineId,
+        objectLabel: pipeline?.name ?? null,
+        details: { version: version.version },
       });
       return { versionId: version.id, version: version.version, problems };
     }),
@@ -108,7 +131,16 @@ export const pipelinesRouter = router({
 
   rename: procedure('edit')
     .input(z.object({ id: idSchema, name: nameSchema }))
-    .mutation(({ ctx, input }) => renamePipeline(ctx.services.db, input.id, input.name)),
+    .mutation(async ({ ctx, input }) => {
+      const before = await getPipeline(ctx.services.db, input.id);
+      const renamed = await renamePipeline(ctx.services.db, input.id, input.name);
+      await recordAction(ctx, {
+        action: 'pipeline.renamed',
+        ...pipelineObject(renamed),
+        details: { from: before?.name ?? null, to: renamed.name },
+      });
+      return renamed;
+    }),
 
   duplicate: procedure('edit')
     .input(z.object({ id: idSchema, name: nameSchema.optional() }))
@@ -120,13 +152,26 @@ export const pipelinesRouter = router({
         name: input.name ?? `${source.name} (copy)`,
         description: source.description,
         graph: version.graph,
+        author: ctx.actor.email,
+      });
+      await recordAction(ctx, {
+        action: 'pipeline.duplicated',
+        ...pipelineObject(copy.pipeline),
+        details: { sourceId: source.id, sourceName: source.name, sourceVersion: version.version },
       });
       return { id: copy.pipeline.id, versionId: copy.version.id };
     }),
 
   archive: procedure('edit')
     .input(z.object({ id: idSchema, archived: z.boolean().default(true) }))
-    .mutation(({ ctx, input }) => archivePipeline(ctx.services.db, input.id, input.archived)),
+    .mutation(async ({ ctx, input }) => {
+      const pipeline = await archivePipeline(ctx.services.db, input.id, input.archived);
+      await recordAction(ctx, {
+        action: input.archived ? 'pipeline.archived' : 'pipeline.restored',
+        ...pipelineObject(pipeline),
+      });
+      return pipeline;
+    }),
 
   /** The compiler's problems for a document being edited (or a run about to start, with values). */
   validate: procedure('read')

@@ -1,12 +1,13 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { latestVersion } from '../../../db/queries/pipelines';
+import { getPipeline, latestVersion } from '../../../db/queries/pipelines';
 import type { RunChange } from '../../../db/queries/run-state';
-import { getRunDetail, listEvaluations, listRuns } from '../../../db/queries/runs';
+import { getRun, getRunDetail, listEvaluations, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
 import { mainMetric } from '../../../nodes/evaluate/main-metric';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
+import { type AuditedCall, recordAction } from '../audit-trail';
 import { ServerPaths } from '../server-paths';
 import { procedure, router } from '../trpc';
 
@@ -41,6 +42,24 @@ function withoutServerPaths(detail: RunDetail, paths: ServerPaths) {
   };
 }
 
+/** An entry about a run: its object is the run, labelled with its pipeline's name (copied, as it is now). */
+async function recordRunAction(
+  ctx: AuditedCall,
+  action: 'run.started' | 'run.cancelled' | 'run.rerun',
+  runId: string,
+  pipelineId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  const pipeline = await getPipeline(ctx.services.db, pipelineId);
+  await recordAction(ctx, {
+    action,
+    objectType: 'run',
+    objectId: runId,
+    objectLabel: pipeline?.name ?? null,
+    details: { pipelineId, ...details },
+  });
+}
+
 export const runsRouter = router({
   start: procedure('run')
     .input(
@@ -61,8 +80,14 @@ export const runsRouter = router({
           taskQueue: ctx.services.taskQueue,
           specOf: ctx.services.specOf,
         },
-        { pipelineVersionId: versionId, parameters: input.parameters, trigger: 'manual' },
+        {
+          pipelineVersionId: versionId,
+          parameters: input.parameters,
+          trigger: 'manual',
+          startedBy: ctx.actor.userId,
+        },
       );
+      await recordRunAction(ctx, 'run.started', started.runId, started.pipelineId, { trigger: 'manual' });
       return { runId: started.runId, reused: started.reused };
     }),
 
@@ -108,7 +133,12 @@ export const runsRouter = router({
   cancel: procedure('run')
     .input(z.object({ runId: idSchema }))
     .mutation(async ({ ctx, input }) => {
-      await cancelRun({ db: ctx.services.db, temporal: await ctx.services.temporal() }, input.runId);
+      const run = await getRun(ctx.services.db, input.runId);
+      const cancelled = await cancelRun(
+        { db: ctx.services.db, temporal: await ctx.services.temporal() },
+        input.runId,
+      );
+      if (cancelled && run) await recordRunAction(ctx, 'run.cancelled', run.id, run.pipelineId, {});
       return { runId: input.runId };
     }),
 
@@ -124,8 +154,12 @@ export const runsRouter = router({
           specOf: ctx.services.specOf,
         },
         input.runId,
-        { fromFailure: input.fromFailure },
+        { fromFailure: input.fromFailure, startedBy: ctx.actor.userId },
       );
+      await recordRunAction(ctx, 'run.rerun', started.runId, started.pipelineId, {
+        rerunOf: input.runId,
+        fromFailure: input.fromFailure,
+      });
       return { runId: started.runId, reused: started.reused };
     }),
 

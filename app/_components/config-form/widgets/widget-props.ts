@@ -3,6 +3,14 @@ import type { KnownColumn } from '../../../../nodes/_kit/known-columns';
 import type { FieldProblem, FormField } from '../fields';
 import type { ParameterOption } from '../values';
 
+/** A PostgreSQL connection an ingest node may choose: stored (Admin → Connections) or the server's environment. */
+export interface ConnectionOption {
+  name: string;
+  /** Where it points, e.g. sales@db.example.com. */
+  target: string;
+  source: 'stored' | 'environment';
+}
+
 /** What every control shares: its id and its links to the help and error text. */
 export interface ControlProps {
   id: string;
@@ -37,6 +45,8 @@ export interface WidgetProps {
   label: ReactNode;
   /** The upstream dataset's columns, when the compiler knows them. */
   columns: KnownColumn[] | undefined;
+  /** The connections a 'connection' field offers, once they are loaded. */
+  connections: ConnectionOption[] | undefined;
   parameters: ParameterOption[];
   /** Every problem of the field, those inside list entries included. */
   problems: FieldProblem[];

@@ -3,8 +3,8 @@ import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { admin } from 'better-auth/plugins';
 import { adminAc, userAc } from 'better-auth/plugins/admin/access';
-import type { Database } from '../../../db/client';
-import * as schema from '../../../db/schema';
+import type { Database } from '../../db/client';
+import * as schema from '../../db/schema';
 import { signInAuditHooks } from './sign-in-audit';
 
 export interface AuthOptions {
@@ -13,6 +13,8 @@ export interface AuthOptions {
   secret: Buffer;
   /** Where users reach the app: links, cookie security and the allowed origin come from it. */
   publicOrigin: URL;
+  /** Other origins whose pages may sign in (the loopback names the proxy also answers). */
+  otherOrigins?: string[];
 }
 
 export const API_KEY_PREFIX = 'pw_';
@@ -60,13 +62,13 @@ const closedPaths = [
 ];
 
 /** One better-auth instance per process: sessions, passwords, API keys and sign-in limits. */
-export function createAuth({ db, secret, publicOrigin }: AuthOptions) {
+export function createAuth({ db, secret, publicOrigin, otherOrigins = [] }: AuthOptions) {
   return betterAuth({
     appName: 'Pipewright',
     baseURL: publicOrigin.origin,
     basePath: '/api/auth',
     secret: secret.toString('base64'),
-    trustedOrigins: [publicOrigin.origin],
+    trustedOrigins: [publicOrigin.origin, ...otherOrigins],
     telemetry: { enabled: false },
     database: drizzleAdapter(db, {
       provider: 'pg',

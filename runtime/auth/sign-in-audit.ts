@@ -1,7 +1,7 @@
 import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import { z } from 'zod';
-import type { Database } from '../../../db/client';
-import { countFailedSignIns, recordAudit } from '../../../db/queries/audit';
+import type { Database } from '../../db/client';
+import { countFailedSignIns, recordAudit } from '../../db/queries/audit';
 
 /** Failed sign-ins one account may have within the window before further attempts are refused. */
 export const FAILED_SIGN_INS_PER_ACCOUNT = 5;

@@ -1,0 +1,21 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { ConnectionOption } from '../_components/config-form/widgets/widget-props';
+import { useTRPC } from '../_trpc/client';
+
+/**
+ * The connections an ingest node may choose: stored ones, and the server's PIPEWRIGHT_CONNECTION_*
+ * that no stored connection of the same name overrides. Undefined until loaded (or when unreadable).
+ */
+export function useConnectionOptions(): ConnectionOption[] | undefined {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.connections.list.queryOptions(undefined, { staleTime: 30_000 }));
+  return list.data
+    ?.filter((connection) => !connection.shadowed)
+    .map((connection) => ({
+      name: connection.name,
+      target: `${connection.database}@${connection.host}`,
+      source: connection.source,
+    }));
+}

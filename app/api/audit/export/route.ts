@@ -1,0 +1,19 @@
+import { auditExportResponse } from '../../../_server/audit-export';
+import { guardRoute } from '../../../_server/auth/route-guard';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/**
+ * GET /api/audit/export?actor=&action=&objectType=&object=&from=&to= (admins only): the matching
+ * audit entries as a CSV download, newest first, streamed.
+ */
+export const GET = guardRoute('admin', async (request, { caller, services }) => {
+  // guardRoute has refused anonymous callers already; this only tells the compiler.
+  if (caller.actor === null) return Response.json({ error: 'Sign in first.' }, { status: 401 });
+  return auditExportResponse(
+    services.db,
+    { actor: caller.actor, ipAddress: caller.ipAddress },
+    new URL(request.url),
+  );
+});
