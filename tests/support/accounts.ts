@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyScope, Role } from '../../access/roles';
-import { type Auth, createAuth } from '../../app/_server/auth/auth';
+import { type Auth, createAuth } from '../../runtime/auth/auth';
 import { deriveKey } from '../../config/secret-key';
 import type { Database } from '../../db/client';
 import { testSecretKey } from './secret-key';
