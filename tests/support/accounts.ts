@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyScope, Role } from '../../access/roles';
-import { type Auth, createAuth } from '../../runtime/auth/auth';
 import { deriveKey } from '../../config/secret-key';
 import type { Database } from '../../db/client';
+import { type Auth, createAuth } from '../../runtime/auth/auth';
 import { testSecretKey } from './secret-key';
 
 /** The origin better-auth is told users reach the app at; sign-in requests come from it. */
