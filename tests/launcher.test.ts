@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findInviteByToken } from '../db/queries/invites';
 import { pickPort } from '../runtime/ports';
+import { accountsAuth, createAccount } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 const launcher = path.resolve(import.meta.dirname, '..', 'runtime', 'launcher', 'main.ts');
@@ -127,4 +130,85 @@ describe('launcher faults give one actionable line', () => {
     expect(readFileSync(path.join(dataDir, 'services.json'), 'utf8')).toBe(services);
     rmSync(path.join(dataDir, 'services.json'));
   });
+});
+
+/**
+ * A full `npm start` against the test database and Temporal, stopped (SIGTERM) once it reports that
+ * everything runs; resolves with its output. A start that ends by itself first fails the test.
+ */
+function startAndStop(env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', launcher, 'start'], {
+      env: { ...process.env, HOST: '', NO_COLOR: '1', ...env },
+      timeout: 300_000,
+    });
+    let output = '';
+    let stopping = false;
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!stopping && output.includes('Press Ctrl-C to stop')) {
+        stopping = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', reject);
+    child.once('close', (code) =>
+      stopping
+        ? resolve(output)
+        : reject(new Error(`npm start ended (exit ${code}) before it ran:\n${output}`)),
+    );
+  });
+}
+
+const SETUP_LINK = /No account yet\. Open this link within an hour to create the first admin:\n {2}(\S+)\n/;
+
+describe('the setup link', () => {
+  let setupDatabase: TestDatabase;
+  let setupDataDir: string;
+  let port: number;
+  const start = () =>
+    startAndStop({
+      DATABASE_URL: setupDatabase.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      // A queue of its own: the launcher's worker must not take other tests' runs.
+      PIPEWRIGHT_TASK_QUEUE: `launcher-${randomUUID()}`,
+      DATA_DIR: setupDataDir,
+      PORT: String(port),
+    });
+
+  beforeAll(async () => {
+    setupDatabase = await createTestDatabase();
+    setupDataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-setup-link-'));
+    port = await pickPort();
+  });
+  afterAll(async () => {
+    rmSync(setupDataDir, { recursive: true, force: true });
+    await setupDatabase?.drop();
+  });
+
+  it('is printed by each start while nobody has an account, a new one each time, and not once a user exists', async () => {
+    const first = SETUP_LINK.exec(await start())?.[1] ?? '';
+    expect(first).toMatch(new RegExp(`^http://localhost:${port}/join/[\\w-]{20,}$`));
+    const second = SETUP_LINK.exec(await start())?.[1] ?? '';
+    expect(second).toMatch(new RegExp(`^http://localhost:${port}/join/[\\w-]{20,}$`));
+    expect(second).not.toBe(first);
+    // The first start's link stopped working when the second start printed its own.
+    const tokenOf = (link: string) => new URL(link).pathname.replace('/join/', '');
+    const [firstInvite, secondInvite] = await Promise.all([
+      findInviteByToken(setupDatabase.db, tokenOf(first)),
+      findInviteByToken(setupDatabase.db, tokenOf(second)),
+    ]);
+    expect(firstInvite).toMatchObject({ kind: 'setup', role: 'admin', revokedAt: expect.any(Date) });
+    expect(secondInvite).toMatchObject({ kind: 'setup', role: 'admin', revokedAt: null, usedAt: null });
+    expect(secondInvite?.expiresAt.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
+
+    await createAccount(accountsAuth(setupDatabase.db), 'admin');
+    const afterwards = await start();
+    expect(afterwards).toContain('Pipewright is running');
+    expect(afterwards).not.toContain('No account yet');
+    expect(afterwards).not.toContain('/join/');
+  }, 600_000);
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { artifacts } from '../db/schema';
 import type { RunningApp } from '../runtime/launcher/web-app';
+import { accountsAuth, type SignedIn, signedInAs } from './support/accounts';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { startWebApp } from './support/web-app';
@@ -19,12 +20,15 @@ const MiB = 1024 * 1024;
 const PUBLIC_HOST = 'pipewright.test:8080';
 const fixture = setUpDatabaseAndWorker();
 let app: RunningApp;
+/** Every request below is an admin's unless it says `anonymous`: the checks here are not about roles. */
+let admin: SignedIn;
 
 beforeAll(async () => {
   // startWebApp passes this process's environment on to the app.
   process.env.PIPEWRIGHT_PUBLIC_URL = `http://${PUBLIC_HOST}`;
   process.env.PIPEWRIGHT_UPLOAD_QUOTA_BYTES = String(12 * MiB);
   app = await startWebApp(fixture);
+  admin = await signedInAs(accountsAuth(fixture.database.db), 'admin');
 }, 900_000);
 
 afterAll(async () => {
@@ -41,25 +45,22 @@ interface Answer {
 function send(
   method: string,
   pathname: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: { headers?: Record<string, string>; body?: string | Buffer; anonymous?: boolean } = {},
 ): Promise<Answer> {
+  const headers = options.anonymous ? options.headers : { ...admin.headers, ...options.headers };
   return new Promise((resolve, reject) => {
-    const request = http.request(
-      new URL(pathname, app.url),
-      { method, headers: options.headers },
-      (response) => {
-        const parts: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => parts.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            text: Buffer.concat(parts).toString(),
-          }),
-        );
-        response.on('error', reject);
-      },
-    );
+    const request = http.request(new URL(pathname, app.url), { method, headers }, (response) => {
+      const parts: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => parts.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: Buffer.concat(parts).toString(),
+        }),
+      );
+      response.on('error', reject);
+    });
     request.on('error', reject);
     request.end(options.body);
   });
@@ -163,6 +164,33 @@ describe('Host and Origin checks', () => {
     expect(fromLoopbackPage.status).toBe(200);
     // The CLI and scripts send neither Origin nor Sec-Fetch-Site.
     expect((await mutation('pipelines.create', { name: 'From the CLI' })).status).toBe(200);
+  });
+});
+
+describe('without a session', () => {
+  it('sends pages to sign-in, and answers tRPC and routes with 401 and a sentence', async () => {
+    const page = await send('GET', '/pipelines/00000000-0000-4000-8000-000000000000', { anonymous: true });
+    expect(page.status).toBe(307);
+    expect(page.headers.location).toBe(
+      `/sign-in?next=${encodeURIComponent('/pipelines/00000000-0000-4000-8000-000000000000')}`,
+    );
+    expect((await send('GET', '/sign-in', { anonymous: true })).status).toBe(200);
+    const listed = await send('GET', `/api/trpc/pipelines.list?input=${encodeURIComponent('{"json":{}}')}`, {
+      anonymous: true,
+    });
+    expect([listed.status, trpcError(listed).message]).toEqual([
+      401,
+      'Sign in (or send an API key as "Authorization: Bearer …") to read pipelines, runs and models.',
+    ]);
+    const upload = await send('POST', '/api/uploads?name=a.csv', { anonymous: true, body: 'a\n1\n' });
+    expect([upload.status, json(upload)]).toEqual([
+      401,
+      {
+        error:
+          'Sign in (or send an API key as "Authorization: Bearer …") to create, edit or import pipelines.',
+      },
+    ]);
+    expect((await send('GET', '/api/health', { anonymous: true })).status).not.toBe(401);
   });
 });
 

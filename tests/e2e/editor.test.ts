@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../runtime/launcher/web-app';
+import { accountsAuth, browserCookie, signedInAs } from '../support/accounts';
 import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
 import { centreOf, connect, drag, dropStep } from '../support/canvas';
 import { setUpDatabaseAndWorker } from '../support/fixture';
@@ -18,6 +19,9 @@ let browser: Browser;
 beforeAll(async () => {
   app = await startWebApp(fixture);
   browser = await launchBrowser();
+  // Signed in as an admin: these tests are about the pages, not about roles.
+  const admin = await signedInAs(accountsAuth(fixture.database.db), 'admin');
+  await browser.context.addCookies([browserCookie(admin.cookie, app.url)]);
 }, 600_000);
 afterAll(async () => {
   await browser?.close();

@@ -1,0 +1,335 @@
+/**
+ * Every tRPC procedure and every route handler, called by every kind of caller: anonymous, each role
+ * (real users with real sessions), a live read-scope key and a revoked key. The procedures come from
+ * the router's own list and the routes from the files under app/api, so one added later without a
+ * permission, or with the wrong one, fails here. What each caller may do is written out below from
+ * the issue's table, not read from access/roles.ts, so a wrong entry there fails too.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import superjson from 'superjson';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
+import { type Permission, permissionSchema } from '../access/roles';
+import { accountsAuth, createKey, revokeKey, type SignedIn, signedInAs } from './support/accounts';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { proceduresOf, propertyOf } from './support/procedures';
+import { testSecretKey } from './support/secret-key';
+
+const projectDir = path.resolve(import.meta.dirname, '..');
+
+const callers = ['anonymous', 'viewer', 'editor', 'operator', 'admin', 'readKey', 'revokedKey'] as const;
+type Caller = (typeof callers)[number];
+
+/**
+ * Who may call what needs each permission (the issue's role table). Every role may ask for
+ * predictions (a viewer tries a served model); a read key reads and nothing else; a revoked key is
+ * refused everything, public procedures included: a bad credential never falls back to anonymous.
+ */
+const ALLOWED: Record<Permission, readonly Caller[]> = {
+  public: ['anonymous', 'viewer', 'editor', 'operator', 'admin', 'readKey'],
+  signedIn: ['viewer', 'editor', 'operator', 'admin'],
+  read: ['viewer', 'editor', 'operator', 'admin', 'readKey'],
+  edit: ['editor', 'operator', 'admin'],
+  run: ['editor', 'operator', 'admin'],
+  promote: ['operator', 'admin'],
+  schedule: ['operator', 'admin'],
+  predict: ['viewer', 'editor', 'operator', 'admin'],
+  admin: ['admin'],
+};
+
+/**
+ * Route handlers, the same but for public ones: the guard does not look at credentials for those, so
+ * /api/health answers even while the database (where sessions and keys live) is down.
+ */
+const ALLOWED_ON_ROUTES: Record<Permission, readonly Caller[]> = {
+  ...ALLOWED,
+  public: [...ALLOWED.public, 'revokedKey'],
+};
+
+/** Callers without a good credential are told to sign in (401); the others that they may not (403). */
+const UNAUTHENTICATED: readonly Caller[] = ['anonymous', 'revokedKey'];
+
+/** Route files that are not guarded by guardRoute, and why (asserted by name). */
+const UNGUARDED_ROUTES: Record<string, string> = {
+  'auth/[...all]/route.ts': "better-auth's own endpoints (sign-in, sign-out, session, password)",
+  'trpc/[trpc]/route.ts': 'every procedure behind it checks its own permission (the first matrix)',
+};
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+let database: TestDatabase;
+let dataDir: string;
+/** The request headers of each caller. */
+const headersOf = new Map<Caller, Record<string, string>>();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-matrix-'));
+  // app/_server/env.ts reads these when first imported: the app modules are imported after this.
+  process.env.DATABASE_URL = database.url;
+  process.env.TEMPORAL_ADDRESS = inject('temporalAddress');
+  process.env.TEMPORAL_NAMESPACE = inject('temporalNamespace');
+  process.env.DATA_DIR = dataDir;
+  process.env.PIPEWRIGHT_SECRET_KEY = testSecretKey.toString('base64');
+  delete process.env.PIPEWRIGHT_PUBLIC_URL;
+
+  const auth = accountsAuth(database.db);
+  const signedIn = new Map<Caller, SignedIn>();
+  for (const role of ['viewer', 'editor', 'operator', 'admin'] as const) {
+    const user = await signedInAs(auth, role);
+    signedIn.set(role, user);
+    headersOf.set(role, user.headers);
+  }
+  headersOf.set('anonymous', {});
+  // Both keys belong to the admin, so only the scope (or the revocation) can refuse them.
+  const adminId = signedIn.get('admin')?.userId ?? '';
+  const readKey = await createKey(auth, adminId, 'read');
+  headersOf.set('readKey', { authorization: `Bearer ${readKey.key}` });
+  const revoked = await createKey(auth, adminId, 'admin');
+  await revokeKey(auth, adminId, revoked.id);
+  headersOf.set('revokedKey', { authorization: `Bearer ${revoked.key}` });
+}, 120_000);
+
+afterAll(async () => {
+  await database?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function headers(caller: Caller): Record<string, string> {
+  const found = headersOf.get(caller);
+  if (!found) throw new Error(`no headers for ${caller}`);
+  return found;
+}
+
+/** Rows that nothing a refused (or input-refused) caller does may add, change or remove. */
+async function rowCounts(): Promise<Record<string, number>> {
+  const [row] = await database.sql<{ [table: string]: number }[]>`
+    select
+      (select count(*)::int from pipelines) as pipelines,
+      (select count(*)::int from pipeline_versions) as versions,
+      (select count(*)::int from runs) as runs,
+      (select count(*)::int from users) as users,
+      (select count(*)::int from sessions) as sessions,
+      (select count(*)::int from api_keys) as keys,
+      (select count(*)::int from api_keys where enabled) as enabled_keys,
+      (select count(*)::int from invites) as invites,
+      (select count(*)::int from connections) as connections,
+      (select count(*)::int from audit_log where action not like 'sign-in%') as audit`;
+  return row ?? {};
+}
+
+const trpcAnswer = z.object({
+  error: z.object({ json: z.object({ message: z.string(), data: z.looseObject({ code: z.string() }) }) }),
+});
+
+/** The error code of one procedure call over the app's own tRPC route, or 'OK' when it succeeded. */
+async function callProcedure(
+  handler: (request: Request) => Promise<Response>,
+  procedurePath: string,
+  type: 'query' | 'mutation',
+  caller: Caller,
+): Promise<{ code: string; message: string }> {
+  // A NUL anywhere in the input is refused (BAD_REQUEST) by the middleware after the authorization
+  // check and before the input parser and the procedure: an allowed caller gets that far and no further.
+  const input = JSON.stringify(superjson.serialize('\0'));
+  const url = `http://localhost:3000/api/trpc/${procedurePath}`;
+  const request =
+    type === 'query'
+      ? new Request(`${url}?input=${encodeURIComponent(input)}`, { headers: headers(caller) })
+      : new Request(url, {
+          method: 'POST',
+          headers: { ...headers(caller), 'content-type': 'application/json' },
+          body: input,
+        });
+  const response = await handler(request);
+  const body: unknown = await response.json();
+  const parsed = trpcAnswer.safeParse(body);
+  if (!parsed.success) return { code: response.ok ? 'OK' : `HTTP ${response.status}`, message: '' };
+  return { code: parsed.data.error.json.data.code, message: parsed.data.error.json.message };
+}
+
+function expectedCode(permission: Permission, caller: Caller): string {
+  if (ALLOWED[permission].includes(caller)) return 'BAD_REQUEST';
+  return UNAUTHENTICATED.includes(caller) ? 'UNAUTHORIZED' : 'FORBIDDEN';
+}
+
+describe('every tRPC procedure', () => {
+  it('declares a permission, and answers exactly the callers that permission allows', async () => {
+    const { appRouter } = await import('../app/_server/root');
+    const trpcRoute = await import('../app/api/trpc/[trpc]/route');
+    const { createCallerFactory } = await import('../app/_server/trpc');
+    const { appServices } = await import('../app/_server/app-services');
+    const { BadCredentialError, resolveActor } = await import('../app/_server/auth/actor');
+
+    const procedures = proceduresOf(appRouter);
+    expect(procedures.length).toBeGreaterThan(20);
+    const withoutPermission = procedures.filter((each) => !each.permission.success).map((each) => each.path);
+    expect(withoutPermission, 'procedures without a permission').toEqual([]);
+
+    const before = await rowCounts();
+    const wrong: string[] = [];
+    let calls = 0;
+    for (const each of procedures) {
+      if (!each.permission.success) continue;
+      for (const caller of callers) {
+        const expected = expectedCode(each.permission.data, caller);
+        let got: { code: string; message: string };
+        if (each.type === 'subscription') {
+          // Subscriptions stream over SSE: called in-process, with the actor the route would resolve.
+          got = await callSubscription(each.path, caller);
+        } else {
+          got = await callProcedure(
+            each.type === 'query' ? trpcRoute.GET : trpcRoute.POST,
+            each.path,
+            each.type,
+            caller,
+          );
+        }
+        calls++;
+        if (got.code !== expected) {
+          wrong.push(
+            `${each.path} (${each.permission.data}) as ${caller}: ${got.code}, expected ${expected}`,
+          );
+        }
+        if (got.code === 'FORBIDDEN' || got.code === 'UNAUTHORIZED') expect(got.message).toMatch(/\w+ .+\./);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(calls).toBe(procedures.length * callers.length);
+    expect(await rowCounts()).toEqual(before);
+    console.info(
+      `access matrix: ${procedures.length} procedures × ${callers.length} callers = ${calls} calls`,
+    );
+
+    async function callSubscription(procedurePath: string, caller: Caller) {
+      const services = appServices();
+      let actor: Awaited<ReturnType<typeof resolveActor>>;
+      try {
+        actor = await resolveActor(services.auth(), services.db, new Headers(headers(caller)));
+      } catch (error) {
+        // What the tRPC route's createContext answers for a key that is not good.
+        if (error instanceof BadCredentialError) return { code: 'UNAUTHORIZED', message: error.message };
+        throw error;
+      }
+      const api = createCallerFactory(appRouter)({ services, actor, ipAddress: null });
+      const call = pathOf(api, procedurePath);
+      try {
+        await call('\0');
+        return { code: 'OK', message: '' };
+      } catch (error) {
+        const code = z.object({ code: z.string(), message: z.string() }).safeParse(error);
+        return code.success ? code.data : { code: 'UNKNOWN', message: String(error) };
+      }
+    }
+  }, 300_000);
+});
+
+/** The function at a dotted path of a tRPC caller ("runs.onChange"). */
+function pathOf(caller: object, dotted: string): (input: unknown) => Promise<unknown> {
+  let at: unknown = caller;
+  for (const part of dotted.split('.')) at = Reflect.get(Object(at), part);
+  if (typeof at !== 'function') throw new Error(`${dotted} is not a procedure of the caller`);
+  return async (input) => Reflect.apply(at, undefined, [input]);
+}
+
+/** Every app/api/**\/route.ts, relative to app/api. */
+function routeFiles(): string[] {
+  const apiDir = path.join(projectDir, 'app', 'api');
+  return readdirSync(apiDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name === 'route.ts')
+    .map((entry) => path.relative(apiDir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** The permission guardRoute attached to a handler, if it is a guarded one. */
+function permissionOf(handler: unknown) {
+  return permissionSchema.safeParse(propertyOf(handler, 'permission'));
+}
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** The exported HTTP methods of a route module. */
+function methodsOf(module: Record<string, unknown>): Array<{ method: string; handler: Handler }> {
+  return HTTP_METHODS.flatMap((method) => {
+    const handler = module[method];
+    if (typeof handler !== 'function') return [];
+    return [{ method, handler: (request, context) => Reflect.apply(handler, undefined, [request, context]) }];
+  });
+}
+
+/** A value for each dynamic segment ("[id]"): not an id of anything, so an allowed call changes nothing. */
+function paramsOf(file: string): Record<string, string> {
+  return Object.fromEntries([...file.matchAll(/\[(\w+)\]/g)].map((match) => [match[1] ?? '', 'not-an-id']));
+}
+
+describe('every route handler', () => {
+  it('is guarded with a permission (except the named ones), and answers exactly the callers it allows', async () => {
+    const files = routeFiles();
+    expect(files).toEqual(expect.arrayContaining(Object.keys(UNGUARDED_ROUTES)));
+    const wrong: string[] = [];
+    let routes = 0;
+    let calls = 0;
+    for (const file of files) {
+      const module: Record<string, unknown> = await import(path.join(projectDir, 'app', 'api', file));
+      const methods = methodsOf(module);
+      expect(methods.length, `${file} exports no HTTP method`).toBeGreaterThan(0);
+      if (file in UNGUARDED_ROUTES) {
+        for (const { handler } of methods) expect(permissionOf(handler).success).toBe(false);
+        continue;
+      }
+      for (const { method, handler } of methods) {
+        const guard = permissionOf(module[method]);
+        if (!guard.success) {
+          wrong.push(`${method} ${file} is not built with guardRoute`);
+          continue;
+        }
+        routes++;
+        const urlPath = `/api/${path.dirname(file)}`.replace(/\[(\w+)\]/g, 'not-an-id');
+        for (const caller of callers) {
+          const allowed = ALLOWED_ON_ROUTES[guard.data].includes(caller);
+          const before = allowed ? undefined : await rowCounts();
+          const response = await handler(
+            // The Host a browser sends: the upload route checks Host and Origin itself.
+            new Request(`http://localhost:3000${urlPath}`, {
+              method,
+              headers: { host: 'localhost:3000', ...headers(caller) },
+            }),
+            { params: Promise.resolve(paramsOf(file)) },
+          );
+          calls++;
+          const refused = response.status === 401 || response.status === 403;
+          const expected = allowed ? 'allowed' : UNAUTHENTICATED.includes(caller) ? 401 : 403;
+          const got = refused ? response.status : 'allowed';
+          if (got !== expected) {
+            wrong.push(
+              `${method} ${urlPath} (${guard.data}) as ${caller}: ${response.status}, expected ${expected}`,
+            );
+          }
+          if (!allowed) {
+            expect(await response.json()).toEqual({ error: expect.stringMatching(/\w+ .+\./) });
+            expect(await rowCounts()).toEqual(before);
+          } else {
+            await response.body?.cancel();
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(routes).toBeGreaterThanOrEqual(3);
+    expect(calls).toBe(routes * callers.length);
+    console.info(`access matrix: ${routes} route methods × ${callers.length} callers = ${calls} calls`);
+  }, 300_000);
+
+  it("sends the tRPC route's callers to their procedures: a revoked key is refused before any runs", async () => {
+    const trpcRoute = await import('../app/api/trpc/[trpc]/route');
+    const health = (caller: Caller) =>
+      trpcRoute.GET(
+        new Request('http://localhost:3000/api/trpc/system.health', { headers: headers(caller) }),
+      );
+    expect((await health('anonymous')).status).not.toBe(401);
+    const refused = await health('revokedKey');
+    expect(refused.status).toBe(401);
+    expect(JSON.stringify(await refused.json())).toContain('This API key is not valid');
+  });
+});
