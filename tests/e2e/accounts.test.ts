@@ -49,7 +49,7 @@ async function join(
   await page.locator('input[name=confirm]').fill('correct horse battery');
   await page.getByRole('button', { name: who.button }).click();
   await page.waitForURL(`${app.url}/`);
-  await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
+  await page.getByRole('heading', { name: 'Pipelines', exact: true }).waitFor();
 }
 
 async function invite(admin: Page, role: string, email: string): Promise<string> {
