@@ -4,6 +4,7 @@ import { appRouter } from '../app/_server/root';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createInvite } from '../db/queries/invites';
 import type { Auth } from '../runtime/auth/auth';
+import { signInAnswer } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { databaseOnlyServices, testAuth, testContext } from './support/services';
 
@@ -20,17 +21,7 @@ function anonymousCaller() {
 }
 
 function signIn(email: string, password: string, address = '10.0.0.1') {
-  return auth.handler(
-    new Request('http://localhost:3000/api/auth/sign-in/email', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        origin: 'http://localhost:3000',
-        'x-forwarded-for': address,
-      },
-      body: JSON.stringify({ email, password }),
-    }),
-  );
+  return signInAnswer(auth, email, password, address);
 }
 
 describe('setup link and sign-in', () => {

@@ -8,6 +8,7 @@ import { createCallerFactory } from '../app/_server/trpc';
 import { publicUrl } from '../config/env';
 import { auditLog, session, user } from '../db/schema';
 import type { Auth } from '../runtime/auth/auth';
+import { signInAnswer } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { databaseOnlyServices, testActor, testAuth, testContext } from './support/services';
 import { rejection } from './support/trpc-rejection';
@@ -37,17 +38,7 @@ async function accountOf(email: string, role: 'admin' | 'editor' | 'viewer'): Pr
 }
 
 function signIn(email: string, password = PASSWORD) {
-  return auth.handler(
-    new Request('http://localhost:3000/api/auth/sign-in/email', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        origin: 'http://localhost:3000',
-        'x-forwarded-for': '10.9.0.1',
-      },
-      body: JSON.stringify({ email, password }),
-    }),
-  );
+  return signInAnswer(auth, email, password, '10.9.0.1');
 }
 
 async function sessionCookie(email: string): Promise<string> {

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { toast } from 'sonner';
 import { type Role, roleSchema, roles } from '../../access/roles';
 import { useTRPC } from '../_trpc/client';
+import { OneTimeSecret } from './OneTimeSecret';
 
 interface MadeLink {
   link: string;
@@ -43,15 +44,6 @@ export function InvitePanel() {
     event.preventDefault();
     setMade(undefined);
     invite.mutate({ role, email: email.trim() || undefined });
-  }
-
-  async function copy(link: string) {
-    try {
-      await navigator.clipboard.writeText(link);
-      toast.success('Invite link copied');
-    } catch {
-      toast.error('The browser did not allow copying: select the link and copy it by hand.');
-    }
   }
 
   return (
@@ -97,27 +89,11 @@ export function InvitePanel() {
         </p>
       )}
       {made && (
-        <div className="one-time-secret" role="status">
-          <p>
-            <strong>Invite link for {made.email ?? `anyone, as ${made.role}`}</strong>
-            {made.email ? ` (${made.role})` : ''}. It is shown only now: copy it and send it. It works once,
-            until {made.expiresAt.toLocaleString()}.
-          </p>
-          <div className="secret-row">
-            <input
-              readOnly
-              value={made.link}
-              aria-label="Invite link"
-              onFocus={(event) => event.target.select()}
-            />
-            <button type="button" className="primary" onClick={() => copy(made.link)}>
-              Copy
-            </button>
-            <button type="button" className="secondary" onClick={() => setMade(undefined)}>
-              Done
-            </button>
-          </div>
-        </div>
+        <OneTimeSecret label="Invite link" what="link" value={made.link} onDone={() => setMade(undefined)}>
+          <strong>Invite link for {made.email ?? `anyone, as ${made.role}`}</strong>
+          {made.email ? ` (${made.role})` : ''}. It is shown only now: copy it and send it. It works once,
+          until {made.expiresAt.toLocaleString()}.
+        </OneTimeSecret>
       )}
       <h3>Open invites</h3>
       {open.error && <p className="error-text">{open.error.message}</p>}

@@ -2,7 +2,6 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { toast } from 'sonner';
 import {
   type KeyScope,
   keyScopeSchema,
@@ -11,7 +10,9 @@ import {
   type Role,
   roleMayHoldScope,
 } from '../../access/roles';
+
 import { useTRPC } from '../_trpc/client';
+import { OneTimeSecret } from './OneTimeSecret';
 
 /** What each scope lets a key do, for the select. */
 const scopeWords: Record<KeyScope, string> = {
@@ -65,15 +66,6 @@ export function KeyCreateForm({ role }: { role: Role }) {
       .map((model) => model.trim())
       .filter((model) => model !== '');
     create.mutate({ name, scope, models: scope === 'predict' && named.length ? named : undefined });
-  }
-
-  async function copy(key: string) {
-    try {
-      await navigator.clipboard.writeText(key);
-      toast.success('Key copied');
-    } catch {
-      toast.error('The browser did not allow copying: select the key and copy it by hand.');
-    }
   }
 
   return (
@@ -133,29 +125,13 @@ export function KeyCreateForm({ role }: { role: Role }) {
         </p>
       )}
       {made && (
-        <div className="one-time-secret" role="status">
-          <p>
-            <strong>
-              Your new {made.scope} key “{made.name}”.
-            </strong>{' '}
-            It is shown only now and cannot be shown again: copy it and store it somewhere safe. Lost keys are
-            revoked and replaced, not recovered.
-          </p>
-          <div className="secret-row">
-            <input
-              readOnly
-              value={made.key}
-              aria-label="New API key"
-              onFocus={(event) => event.target.select()}
-            />
-            <button type="button" className="primary" onClick={() => copy(made.key)}>
-              Copy
-            </button>
-            <button type="button" className="secondary" onClick={() => setMade(undefined)}>
-              Done
-            </button>
-          </div>
-        </div>
+        <OneTimeSecret label="New API key" what="key" value={made.key} onDone={() => setMade(undefined)}>
+          <strong>
+            Your new {made.scope} key “{made.name}”.
+          </strong>{' '}
+          It is shown only now and cannot be shown again: copy it and store it somewhere safe. Lost keys are
+          revoked and replaced, not recovered.
+        </OneTimeSecret>
       )}
     </section>
   );

@@ -1,4 +1,5 @@
 import { countUsers } from '../../db/queries/users';
+import { AuthPage } from '../_account/AuthPage';
 import { SignInForm } from '../_account/SignInForm';
 import { database } from '../_server/db';
 
@@ -8,17 +9,7 @@ export const dynamic = 'force-dynamic';
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
   const users = await countUsers(database().db);
-  return (
-    <main className="auth-page">
-      <div className="brand auth-brand">
-        <span className="brand-mark" aria-hidden="true">
-          ◆
-        </span>
-        Pipewright
-      </div>
-      {users === 0 ? <SetupNeeded /> : <SignInForm next={next} />}
-    </main>
-  );
+  return <AuthPage>{users === 0 ? <SetupNeeded /> : <SignInForm next={next} />}</AuthPage>;
 }
 
 function SetupNeeded() {

@@ -49,18 +49,8 @@ export interface SessionCookie {
 
 /** Signs in through better-auth's own endpoint (as the sign-in page does) and returns the session cookie. */
 export async function signIn(auth: Auth, email: string, password: string): Promise<SessionCookie> {
-  const response = await auth.handler(
-    new Request(`${TEST_ORIGIN}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        origin: TEST_ORIGIN,
-        // An address per sign-in: the per-address limit must not decide a test that signs in often.
-        'x-forwarded-for': `10.${randomBytes(3).join('.')}`,
-      },
-      body: JSON.stringify({ email, password }),
-    }),
-  );
+  // An address per sign-in: the per-address limit must not decide a test that signs in often.
+  const response = await signInAnswer(auth, email, password, `10.${randomBytes(3).join('.')}`);
   if (response.status !== 200) {
     throw new Error(`signing in as ${email} answered ${response.status}: ${await response.text()}`);
   }
@@ -71,6 +61,22 @@ export async function signIn(auth: Auth, email: string, password: string): Promi
   if (cookie === undefined) throw new Error(`signing in as ${email} set no session cookie`);
   const separator = cookie.indexOf('=');
   return { name: cookie.slice(0, separator), value: cookie.slice(separator + 1) };
+}
+
+/** better-auth's answer to a sign-in from the sign-in page, sent from this client address. */
+export function signInAnswer(
+  auth: Auth,
+  email: string,
+  password: string,
+  address: string,
+): Promise<Response> {
+  return auth.handler(
+    new Request(`${TEST_ORIGIN}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'x-forwarded-for': address },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
 }
 
 /** The Cookie header that carries this session. */
