@@ -10,9 +10,18 @@ import { answers, untilReady } from './readiness';
 const require = createRequire(import.meta.url);
 export const nextBin = require.resolve('next/dist/bin/next');
 
-/** Folders whose files end up in the production build. */
-// Every folder the app's code imports from (runtime/ only for its better-auth setup).
-const SOURCE_DIRS = ['app', 'access', 'config', 'db', 'nodes', 'pipeline', 'workflows', 'runtime/auth', 'public'];
+/** Folders whose files end up in the production build: every one the app imports from (of runtime/, only its better-auth setup). */
+const SOURCE_DIRS = [
+  'app',
+  'access',
+  'config',
+  'db',
+  'nodes',
+  'pipeline',
+  'workflows',
+  'runtime/auth',
+  'public',
+];
 const SOURCE_FILES = ['next.config.mjs', 'proxy.ts', 'package.json', 'tsconfig.json'];
 
 /** True when there is no production build or a source file changed after it was made. */
