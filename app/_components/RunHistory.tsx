@@ -83,6 +83,7 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
                 <th>Status</th>
                 <th>Version</th>
                 <th>Trigger</th>
+                <th>Started by</th>
                 <th>Started</th>
                 <th>Duration</th>
                 <th>Main metric</th>
@@ -106,6 +107,7 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
                     </td>
                     <td>v{run.version}</td>
                     <td>{run.trigger}</td>
+                    <td>{run.startedByEmail ?? '—'}</td>
                     <td>{run.startedAt.toLocaleString()}</td>
                     <td>{run.durationMs === null ? '—' : formatSeconds(run.durationMs / 1000)}</td>
                     <td title={run.mainMetric ? String(run.mainMetric.value) : undefined}>

@@ -10,6 +10,7 @@ import {
   runEvents,
   runSteps,
   runs,
+  user,
 } from '../schema';
 import { afterCursor } from './keyset';
 import { appendRunStartEvents, type RunStartEvent } from './run-events';
@@ -37,10 +38,13 @@ export async function listRuns(db: Database, input: ListRunsInput) {
       startedAt: runs.startedAt,
       finishedAt: runs.finishedAt,
       error: runs.error,
+      /** Who started it; null for runs from before accounts and for the CLI's local runs. */
+      startedByEmail: user.email,
     })
     .from(runs)
     .innerJoin(pipelines, eq(pipelines.id, runs.pipelineId))
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+    .leftJoin(user, eq(user.id, runs.startedBy))
     .where(
       and(
         input.pipelineId ? eq(runs.pipelineId, input.pipelineId) : undefined,

@@ -150,6 +150,7 @@ describe('accounts in Chromium', () => {
     // The viewer reads the editor's run.
     await viewer.page.goto(`${pipelineUrl}/runs`);
     await viewer.page.getByRole('cell', { name: 'succeeded' }).first().waitFor();
+    expect(await viewer.page.getByRole('cell', { name: 'eddie@example.com' }).count()).toBe(1);
     await viewer.page.screenshot({ path: path.join(screenshots, 'accounts-viewer-runs.png') });
     expect(viewer.errors).toEqual([]);
     expect(admin.errors).toEqual([]);
