@@ -143,6 +143,30 @@ describe('stored connections', () => {
     expect(JSON.stringify(audit)).not.toContain(PASSWORD);
   });
 
+  it('asks for the password again when an update or a test turns TLS off', async () => {
+    const tls = { sslmode: 'require' as const };
+    await admin().connections.create(readerFields({ name: 'TLS_SALES', options: tls }));
+    const inClear = readerFields({ name: 'TLS_SALES', password: undefined });
+    const message =
+      'Enter the password of "TLS_SALES" again: options.sslmode changed to disable, and a stored password entered for a TLS connection is not sent in clear';
+    const updating = await rejection(admin().connections.update(inClear));
+    expect(updating.code).toBe('BAD_REQUEST');
+    expect(updating.message).toBe(message);
+    expect((await rejection(admin().connections.test({ name: 'TLS_SALES', values: inClear }))).message).toBe(
+      message,
+    );
+    const [row] = await fixture.database.db
+      .select()
+      .from(connections)
+      .where(eq(connections.name, 'TLS_SALES'));
+    expect(row?.options).toMatchObject(tls);
+
+    // With the password typed again, the change is the admin's informed choice.
+    const updated = await admin().connections.update(readerFields({ name: 'TLS_SALES' }));
+    expect(updated.options).toMatchObject({ sslmode: 'disable' });
+    await admin().connections.delete({ name: 'TLS_SALES' });
+  });
+
   it('tests a connection: ok, or the database message without the password', async () => {
     expect(await admin().connections.test({ name: 'DRAFT', values: readerFields() })).toEqual({
       ok: true,

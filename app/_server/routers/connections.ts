@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { openPassword, SealedPasswordError, sealPassword } from '../../../config/connection-password';
 import {
   type ConnectionLogin,
+  type ConnectionOptions,
   connectionFieldsSchema,
   connectionInputSchema,
   connectionNameSchema,
   connectionOptionsSchema,
   connectionPasswordSchema,
   connectionVariable,
+  type SslMode,
 } from '../../../config/connection-settings';
 import { deriveKey } from '../../../config/secret-key';
 import { recordAudit } from '../../../db/queries/audit';
@@ -113,21 +115,34 @@ function storedPassword(ctx: Context, row: SealedConnection): string | undefined
 
 /**
  * A stored password goes only to the server it was entered for: reusing it for another host, port
- * or user would let whoever edits the connection collect it with a server of their own.
+ * or user would let whoever edits the connection collect it with a server of their own. Turning TLS
+ * off counts too: a password entered for an encrypted connection must not then cross the network in clear.
  */
 function refuseMovedPassword(
   stored: SealedConnection,
-  next: { host: string; port: number; username: string },
+  next: { host: string; port: number; username: string; options: ConnectionOptions },
 ): void {
+  if (!stored.passwordSealed) return;
   const moved =
     stored.host.toLowerCase() !== next.host.toLowerCase() ||
     stored.port !== next.port ||
     stored.username !== next.username;
-  if (stored.passwordSealed && moved)
+  if (moved)
     throw new TRPCError({
       code: 'BAD_REQUEST',
       message: `Enter the password of "${stored.name}" again: its host, port or user changed, and a stored password is only sent to the server it was entered for`,
     });
+  if (next.options.sslmode === 'disable' && storedSslMode(stored) !== 'disable')
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `Enter the password of "${stored.name}" again: options.sslmode changed to disable, and a stored password entered for a TLS connection is not sent in clear`,
+    });
+}
+
+/** The sslmode a stored connection was saved with (its default, require, when unreadable). */
+function storedSslMode(stored: SealedConnection): SslMode {
+  const options = connectionOptionsSchema.safeParse(stored.options);
+  return options.success ? options.data.sslmode : 'require';
 }
 
 function notFound(name: string): TRPCError {
