@@ -80,11 +80,7 @@ describe('stored connections', () => {
     expect(sealed.includes(Buffer.from(PASSWORD))).toBe(false);
     expect(JSON.stringify(row?.options)).not.toContain(PASSWORD);
 
-    const listed = await testCaller(
-      fixture.database,
-      fixture.worker,
-      testActor('viewer'),
-    ).caller.connections.list();
+    const listed = await admin().connections.list();
     const sales = listed.find((connection) => connection.name === 'SALES');
     expect(sales).toMatchObject({
       source: 'stored',
@@ -165,6 +161,29 @@ describe('stored connections', () => {
     const updated = await admin().connections.update(readerFields({ name: 'TLS_SALES' }));
     expect(updated.options).toMatchObject({ sslmode: 'disable' });
     await admin().connections.delete({ name: 'TLS_SALES' });
+  });
+
+  it('shows everyone who reads only the names; host, port, database and user only to admins', async () => {
+    process.env.PIPEWRIGHT_CONNECTION_WAREHOUSE = 'postgres://etl:env-s3cret@warehouse.internal:6543/dw';
+    try {
+      for (const role of ['viewer', 'editor', 'operator'] as const) {
+        const { caller } = testCaller(fixture.database, fixture.worker, testActor(role));
+        const refused = await rejection(caller.connections.list());
+        expect(refused.code).toBe('FORBIDDEN');
+        const names = await caller.connections.names();
+        expect(names).toEqual(
+          expect.arrayContaining([
+            { name: 'SALES', source: 'stored' },
+            { name: 'WAREHOUSE', source: 'environment' },
+          ]),
+        );
+        const answer = JSON.stringify(names);
+        for (const detail of [readerFields().host, reader, 'warehouse.internal', 'etl', '6543', 'dw'])
+          expect(answer).not.toContain(detail);
+      }
+    } finally {
+      delete process.env.PIPEWRIGHT_CONNECTION_WAREHOUSE;
+    }
   });
 
   it('tests a connection: ok, or the database message without the password', async () => {

@@ -10,12 +10,6 @@ import { useTRPC } from '../_trpc/client';
  */
 export function useConnectionOptions(): ConnectionOption[] | undefined {
   const trpc = useTRPC();
-  const list = useQuery(trpc.connections.list.queryOptions(undefined, { staleTime: 30_000 }));
-  return list.data
-    ?.filter((connection) => !connection.shadowed)
-    .map((connection) => ({
-      name: connection.name,
-      target: `${connection.database}@${connection.host}`,
-      source: connection.source,
-    }));
+  const names = useQuery(trpc.connections.names.queryOptions(undefined, { staleTime: 30_000 }));
+  return names.data;
 }

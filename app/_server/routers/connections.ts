@@ -170,16 +170,35 @@ function auditDetails(row: ConnectionSummary, passwordChanged: boolean) {
   };
 }
 
-/** Named PostgreSQL connections for ingest nodes: anyone who reads pipelines sees the names; admins manage them. */
+/** What ingest's select offers: a connection's name and where it is defined, nothing about its server. */
+export interface ConnectionName {
+  name: string;
+  source: 'stored' | 'environment';
+}
+
+/** Every stored connection, and the environment's that no stored one of the same name overrides. */
+async function allConnections(ctx: Context): Promise<ListedConnection[]> {
+  const stored = (await listConnections(ctx.services.db)).map(listed);
+  const storedNames = new Set(stored.map((connection) => connection.name.toLowerCase()));
+  const fromEnvironment = environmentConnections(process.env).map((connection) =>
+    listedFromEnvironment(connection, storedNames),
+  );
+  return [...stored, ...fromEnvironment];
+}
+
+/**
+ * Named PostgreSQL connections for ingest nodes: anyone who reads pipelines sees the names (a
+ * database's host, port and user help an attacker, so only admins see them); admins manage them.
+ */
 export const connectionsRouter = router({
-  list: procedure('read').query(async ({ ctx }): Promise<ListedConnection[]> => {
-    const stored = (await listConnections(ctx.services.db)).map(listed);
-    const storedNames = new Set(stored.map((connection) => connection.name.toLowerCase()));
-    const fromEnvironment = environmentConnections(process.env).map((connection) =>
-      listedFromEnvironment(connection, storedNames),
-    );
-    return [...stored, ...fromEnvironment];
-  }),
+  list: procedure('admin').query(({ ctx }) => allConnections(ctx)),
+
+  names: procedure('read').query(
+    async ({ ctx }): Promise<ConnectionName[]> =>
+      (await allConnections(ctx))
+        .filter((connection) => !connection.shadowed)
+        .map(({ name, source }) => ({ name, source })),
+  ),
 
   create: procedure('admin')
     .input(connectionInputSchema)

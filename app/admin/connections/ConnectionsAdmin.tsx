@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import { NeedsPermission } from '../../_account/NeedsPermission';
 import { useViewer } from '../../_account/use-viewer';
 import type { AppRouter } from '../../_server/root';
 import { useTRPC } from '../../_trpc/client';
@@ -17,14 +18,15 @@ type Editing = { mode: 'closed' } | { mode: 'new' } | { mode: 'edit'; connection
 
 /**
  * Named PostgreSQL connections for ingest nodes: admins add, edit, test and delete stored ones;
- * the server's PIPEWRIGHT_CONNECTION_* are listed read-only. Everyone else sees the list.
+ * the server's PIPEWRIGHT_CONNECTION_* are listed read-only. Everyone else is told the page needs an
+ * admin: hosts, ports and users are not theirs to see (ingest's select shows them the names).
  */
 export function ConnectionsAdmin() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { may, whyNot } = useViewer();
+  const { me, may } = useViewer();
   const isAdmin = may('admin');
-  const list = useQuery(trpc.connections.list.queryOptions());
+  const list = useQuery(trpc.connections.list.queryOptions(undefined, { enabled: isAdmin }));
   const [editing, setEditing] = useState<Editing>({ mode: 'closed' });
   const [tested, setTested] = useState<Record<string, { ok: boolean; text: string }>>({});
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.connections.list.queryKey() });
@@ -52,8 +54,8 @@ export function ConnectionsAdmin() {
     }),
   );
 
+  if (me && !isAdmin) return <NeedsPermission permission="admin" title="Managing connections" />;
   const connections = list.data ?? [];
-  const adminTitle = whyNot('admin');
 
   return (
     <main className="list-page">
@@ -68,19 +70,12 @@ export function ConnectionsAdmin() {
         <button
           type="button"
           className="primary"
-          disabled={!isAdmin || editing.mode === 'new'}
-          title={adminTitle}
+          disabled={editing.mode === 'new'}
           onClick={() => setEditing({ mode: 'new' })}
         >
           Add connection
         </button>
       </div>
-
-      {!isAdmin && list.data && (
-        <p className="notice" role="note">
-          You can see which connections exist; only an admin can add, change, test or delete them.
-        </p>
-      )}
 
       {editing.mode !== 'closed' && (
         <ConnectionForm
@@ -160,8 +155,7 @@ export function ConnectionsAdmin() {
                     <button
                       type="button"
                       className="link-button"
-                      disabled={!isAdmin || (test.isPending && test.variables?.name === connection.name)}
-                      title={adminTitle}
+                      disabled={test.isPending && test.variables?.name === connection.name}
                       onClick={() => test.mutate({ name: connection.name })}
                     >
                       {test.isPending && test.variables?.name === connection.name ? 'Testing…' : 'Test'}
@@ -171,8 +165,6 @@ export function ConnectionsAdmin() {
                         <button
                           type="button"
                           className="link-button"
-                          disabled={!isAdmin}
-                          title={adminTitle}
                           onClick={() => setEditing({ mode: 'edit', connection })}
                         >
                           Edit
@@ -180,8 +172,6 @@ export function ConnectionsAdmin() {
                         <button
                           type="button"
                           className="link-button danger-link"
-                          disabled={!isAdmin}
-                          title={adminTitle}
                           onClick={() => {
                             if (
                               window.confirm(

@@ -28,7 +28,7 @@ export function ConnectionInput({ field, current, set, control, connections }: W
       {name !== '' && !chosen && <option value={name}>{name} (not a known connection)</option>}
       {connections.map((connection) => (
         <option key={`${connection.source}:${connection.name}`} value={connection.name}>
-          {connection.name} — {connection.target}
+          {connection.name}
           {connection.source === 'environment' ? ' (environment)' : ''}
         </option>
       ))}

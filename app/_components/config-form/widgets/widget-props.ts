@@ -6,8 +6,6 @@ import type { ParameterOption } from '../values';
 /** A PostgreSQL connection an ingest node may choose: stored (Admin → Connections) or the server's environment. */
 export interface ConnectionOption {
   name: string;
-  /** Where it points, e.g. sales@db.example.com. */
-  target: string;
   source: 'stored' | 'environment';
 }
 
