@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { ConnectionLookup } from '../config/connection-settings';
 import type { Sql } from '../db/client';
+import { errorHeadline } from '../db/queries/loggable-error';
 import {
   setRunStatus,
   setStepProgress,
@@ -162,7 +163,7 @@ function progressReporter(sql: Sql, runId: string, nodeId: string, attempt: numb
     lastWrite = Date.now();
     writing = writing.then(() =>
       setStepProgress(sql, { runId, nodeId, attempt, progress: value }).catch((error: unknown) => {
-        console.error(`could not store progress of ${nodeId}: ${String(error)}`);
+        console.error(`could not store progress of ${nodeId}: ${errorHeadline(error)}`);
       }),
     );
   };

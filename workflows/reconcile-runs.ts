@@ -1,5 +1,6 @@
 import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Database } from '../db/client';
+import { loggableMessage } from '../db/queries/loggable-error';
 import { endUnfinishedRun } from '../db/queries/run-state';
 import { listUnfinishedRuns } from '../db/queries/runs';
 import { type RunResult, runResultSchema } from './run-result-schema';
@@ -39,7 +40,7 @@ export async function reconcileRuns(deps: ReconcileDeps, startedBefore: Date): P
       const ended = await reconcileRun(deps, run);
       if (ended) reconciled.push(ended);
     } catch (error) {
-      log(`could not reconcile run ${run.id}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`could not reconcile run ${run.id}: ${loggableMessage(error)}`);
     }
   }
   return reconciled;
@@ -136,9 +137,7 @@ export function startRunReconciler(
         for (const run of ended)
           log(`reconciled run ${run.runId}: ${run.status} (${run.error ?? 'no error'})`);
       })
-      .catch((error: unknown) =>
-        log(`could not reconcile runs: ${error instanceof Error ? error.message : String(error)}`),
-      )
+      .catch((error: unknown) => log(`could not reconcile runs: ${loggableMessage(error)}`))
       .finally(() => {
         busy = false;
       });

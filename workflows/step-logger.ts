@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client';
+import { errorHeadline } from '../db/queries/loggable-error';
 import { appendRunEvent } from '../db/queries/run-state';
 import type { EventLevel } from '../db/schema';
 import type { NodeLogger } from '../nodes/_kit/context';
@@ -40,7 +41,7 @@ export class StepLogger implements NodeLogger {
     // Chained so lines land in order; a failed write must not stop the step, so it is only reported.
     this.pending = this.pending.then(() =>
       appendRunEvent(this.sql, line).catch((error: unknown) => {
-        console.error(`could not store a log line of ${this.nodeId}: ${String(error)}`);
+        console.error(`could not store a log line of ${this.nodeId}: ${errorHeadline(error)}`);
       }),
     );
   }

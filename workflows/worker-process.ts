@@ -11,6 +11,7 @@ import { ConfigError, readEnv } from '../config/env';
 import { readSecretKey } from '../config/secret-key';
 import { connectDatabase } from '../db/client';
 import { artifactOwners, databaseId } from '../db/queries/artifacts';
+import { loggableError, loggableMessage } from '../db/queries/loggable-error';
 import type { NodeRunLookup } from '../nodes/runs';
 import { createPipelineWorker } from './create-worker';
 import { sweepOrphanArtifacts } from './orphan-sweep';
@@ -70,14 +71,15 @@ async function serve(runOf: NodeRunLookup): Promise<void> {
   }
 }
 
+/** An error's message: a failed query's parameters never reach the worker's log. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return loggableMessage(error);
 }
 
 /** Runs the worker until SIGINT/SIGTERM; a configuration problem prints one line and exits 1. */
 export function runWorkerProcess(runOf: NodeRunLookup): void {
   serve(runOf).catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(error instanceof ConfigError ? error.message : loggableError(error));
     process.exit(1);
   });
 }

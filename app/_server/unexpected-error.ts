@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loggableError } from '../../db/queries/loggable-error';
 
 /**
  * What a user sees when the server fails in a way nobody planned for: no stack, no SQL, no paths,
@@ -8,10 +9,12 @@ export function unexpectedErrorMessage(errorId: string): string {
   return `Something went wrong on the server (error id ${errorId}). The server log has the details under this id.`;
 }
 
-/** Logs an unexpected error (to the app log) under an id, fresh unless given, and returns the id. */
+/**
+ * Logs an unexpected error (to the app log) under an id, fresh unless given, and returns the id. A
+ * failed query is logged as its text and the database's message, never its parameters.
+ */
 export function logUnexpectedError(error: unknown, where: string, errorId: string = randomUUID()): string {
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-  console.error(`[error ${errorId}] ${where}: ${detail}`);
+  console.error(`[error ${errorId}] ${where}: ${loggableError(error)}`);
   return errorId;
 }
 

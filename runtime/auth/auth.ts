@@ -5,6 +5,7 @@ import { admin } from 'better-auth/plugins';
 import { adminAc, userAc } from 'better-auth/plugins/admin/access';
 import type { Database } from '../../db/client';
 import * as schema from '../../db/schema';
+import { logAuthLine } from './auth-logger';
 import { signInAuditHooks } from './sign-in-audit';
 
 export interface AuthOptions {
@@ -70,6 +71,11 @@ export function createAuth({ db, secret, publicOrigin, otherOrigins = [] }: Auth
     secret: secret.toString('base64'),
     trustedOrigins: [publicOrigin.origin, ...otherOrigins],
     telemetry: { enabled: false },
+    // Its own log lines go through the same redaction as the app's: no query parameters, no secrets.
+    logger: { log: logAuthLine },
+    // An unexpected error (a failed query) is thrown to the route, which logs it redacted under an
+    // error id, instead of being printed whole (parameters and all) by better-call's router.
+    onAPIError: { throw: true },
     database: drizzleAdapter(db, {
       provider: 'pg',
       schema: {
