@@ -12,6 +12,7 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { type Permission, permissionSchema } from '../access/roles';
+import { reauthorizerOf } from '../app/_server/auth/reauthorize';
 import { accountsAuth, createKey, revokeKey, type SignedIn, signedInAs } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { proceduresOf, propertyOf } from './support/procedures';
@@ -213,7 +214,12 @@ describe('every tRPC procedure', () => {
         if (error instanceof BadCredentialError) return { code: 'UNAUTHORIZED', message: error.message };
         throw error;
       }
-      const api = createCallerFactory(appRouter)({ services, actor, ipAddress: null });
+      const api = createCallerFactory(appRouter)({
+        services,
+        actor,
+        ipAddress: null,
+        reauthorize: reauthorizerOf(services, new Headers(headers(caller))),
+      });
       const call = pathOf(api, procedurePath);
       try {
         await call('\0');

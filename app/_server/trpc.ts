@@ -8,6 +8,7 @@ import { DocumentError, findNul } from '../../pipeline/document';
 import { CompileError } from '../../workflows/run-service';
 import type { Actor } from './auth/actor';
 import { refusalOf } from './auth/authorize';
+import type { Reauthorize } from './auth/reauthorize';
 import type { Services } from './services';
 import { logUnexpectedError, unexpectedErrorMessage } from './unexpected-error';
 
@@ -17,6 +18,8 @@ export interface Context {
   actor: Actor | null;
   /** The caller's address, for the audit log. */
   ipAddress: string | null;
+  /** Whether the caller may still do this now: live subscriptions ask again while they run. */
+  reauthorize: Reauthorize;
 }
 
 /** Every procedure declares the one permission it needs (access/roles.ts); the matrix test reads it. */

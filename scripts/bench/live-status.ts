@@ -48,7 +48,7 @@ const benchAdmin = {
 } as const;
 const server = createHTTPServer({
   router: appRouter,
-  createContext: () => ({ services, actor: benchAdmin, ipAddress: null }),
+  createContext: () => ({ services, actor: benchAdmin, ipAddress: null, reauthorize: async () => true }),
 });
 server.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));

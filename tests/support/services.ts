@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../access/roles';
 import type { Actor } from '../../app/_server/auth/actor';
+import { actorMay } from '../../app/_server/auth/authorize';
+import type { Reauthorize } from '../../app/_server/auth/reauthorize';
 import { appRouter } from '../../app/_server/root';
 import { RunChangeFeed } from '../../app/_server/run-changes';
 import type { Services } from '../../app/_server/services';
@@ -22,9 +24,16 @@ export function testActor(role: Role = 'admin'): Actor {
   return { kind: 'user', userId: `test-${role}`, email: `${role}@example.test`, name: `Test ${role}`, role };
 }
 
-/** The context a procedure call gets: these services, called by this actor. */
-export function testContext(services: Services, actor: Actor | null = testActor()): Context {
-  return { services, actor, ipAddress: '127.0.0.1' };
+/**
+ * The context a procedure call gets: these services, called by this actor. Asked again, the actor
+ * has not changed unless the test passes a reauthorize of its own (reauthorizerOf, for real headers).
+ */
+export function testContext(
+  services: Services,
+  actor: Actor | null = testActor(),
+  reauthorize: Reauthorize = async (permission) => actorMay(actor, permission),
+): Context {
+  return { services, actor, ipAddress: '127.0.0.1', reauthorize };
 }
 
 /** The app's procedures, called in-process against the test database and worker, by an admin unless told. */

@@ -8,6 +8,7 @@ import { mainMetric } from '../../../nodes/evaluate/main-metric';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
 import { type AuditedCall, recordAction } from '../audit-trail';
+import { whileAllowed } from '../live-access';
 import { ServerPaths } from '../server-paths';
 import { procedure, router } from '../trpc';
 
@@ -169,7 +170,13 @@ export const runsRouter = router({
     .subscription(async function* ({ ctx, input, signal }) {
       const abort = signal ?? new AbortController().signal;
       const paths = new ServerPaths(ctx.services.dataDir);
-      for await (const change of ctx.services.changes.changes({ runId: input.runId }, abort)) {
+      // The caller was checked when the stream opened; a stream lasts hours, so it is asked again.
+      const changes = whileAllowed(
+        (stop) => ctx.services.changes.changes({ runId: input.runId }, stop),
+        () => ctx.reauthorize('read'),
+        abort,
+      );
+      for await (const change of changes) {
         yield changeWithoutServerPaths(change, paths);
       }
     }),

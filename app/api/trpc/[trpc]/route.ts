@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appServices } from '../../../_server/app-services';
 import { BadCredentialError } from '../../../_server/auth/actor';
+import { reauthorizerOf } from '../../../_server/auth/reauthorize';
 import { callerOf } from '../../../_server/auth/request-actor';
 import { checkTrpcRequest, withCappedBody } from '../../../_server/request-limits';
 import { appRouter } from '../../../_server/root';
@@ -15,7 +16,11 @@ async function createContext(request: Request, calls: number): Promise<Context> 
   checkTrpcRequest(request, calls);
   const services = appServices();
   try {
-    return { services, ...(await callerOf(services, request)) };
+    return {
+      services,
+      ...(await callerOf(services, request)),
+      reauthorize: reauthorizerOf(services, request.headers),
+    };
   } catch (error) {
     if (error instanceof BadCredentialError)
       throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
