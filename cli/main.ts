@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, type Env, readEnv } from '../config/env';
+import { loggableError, loggableMessage } from '../db/queries/loggable-error';
 import { type NodeRegistry, productionNodes } from '../workflows/node-registry';
 import { keysCreateCommand, keysRevokeCommand } from './commands/keys';
 import { exportCommand, importCommand, runsCommand } from './commands/pipelines';
@@ -159,9 +160,10 @@ export function runMain(nodes: NodeRegistry = productionNodes): void {
         error instanceof CliError ||
         error instanceof ConfigError ||
         (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-      process.stderr.write(`pipewright: ${error instanceof Error ? error.message : String(error)}\n`);
+      // A failed query's message holds its parameters (a password hash, a token): never printed.
+      process.stderr.write(`pipewright: ${loggableMessage(error)}\n`);
       if (!known && error instanceof Error && process.env.PIPEWRIGHT_DEBUG)
-        process.stderr.write(`${error.stack}\n`);
+        process.stderr.write(`${loggableError(error)}\n`);
       process.exit(2);
     },
   );

@@ -148,3 +148,23 @@ describe('pipewright users create', () => {
     expect(await usersRows()).toEqual([{ email: 'bob@cli.test', role: 'editor' }]);
   });
 });
+
+describe('pipewright on a failed query', () => {
+  it('names the query and the database error, never its parameters (the password hash)', async () => {
+    await database.sql`alter table accounts add constraint refuses_all check (false) not valid`;
+    try {
+      const failed = await pipewright(
+        ['users', 'create', '--email', 'hash@cli.test', '--role', 'viewer', '--password-stdin'],
+        `${PASSWORD}\n`,
+      );
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toContain('insert into "accounts"');
+      expect(failed.stderr).toContain('violates check constraint "refuses_all"');
+      expect(failed.stderr).not.toContain('params:');
+      // better-auth's scrypt hash: a hex salt, a colon and the hex key.
+      expect(failed.stderr).not.toMatch(/[0-9a-f]{32}:[0-9a-f]{64}/);
+    } finally {
+      await database.sql`alter table accounts drop constraint refuses_all`;
+    }
+  });
+});
