@@ -2,11 +2,7 @@
 
 import { type FormEvent, useState } from 'react';
 import { authClient } from './auth-client';
-
-/** Where to go after signing in: only a path on this site, never another origin. */
-function safeNext(next: string | undefined): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
+import { safeNext } from './safe-next';
 
 /** Words for a refused sign-in; the limits say themselves when they were hit. */
 function signInProblem(status: number, message: string | undefined, retryAfter: string | null): string {
@@ -44,7 +40,7 @@ export function SignInForm({ next }: { next?: string }) {
       setProblem(signInProblem(result.error.status, result.error.message, retryAfter));
       return;
     }
-    window.location.assign(safeNext(next));
+    window.location.assign(safeNext(next, window.location.origin));
   }
 
   return (
