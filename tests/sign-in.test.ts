@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveActor } from '../app/_server/auth/actor';
+import { BadCredentialError, resolveActor } from '../app/_server/auth/actor';
 import { appRouter } from '../app/_server/root';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createInvite } from '../db/queries/invites';
@@ -82,5 +82,27 @@ describe('the per-address sign-in limit', () => {
     expect(counted[0]?.count).toBeGreaterThanOrEqual(10);
     // Another address is not affected.
     expect((await signIn('nobody@example.com', 'wrong password!', '10.9.9.10')).status).toBe(401);
+  });
+});
+
+describe('the Authorization header', () => {
+  it('takes only the Bearer scheme as an API key: Basic from a reverse proxy falls back to the session cookie', async () => {
+    await auth.api.createUser({
+      body: { email: 'basil@example.com', password: 'correct horse battery', name: 'Basil', role: 'viewer' },
+    });
+    const response = await signIn('basil@example.com', 'correct horse battery', '10.0.3.1');
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const basic = `Basic ${Buffer.from('proxy-user:proxy-pass').toString('base64')}`;
+    expect(
+      await resolveActor(auth, database.db, new Headers({ authorization: basic, cookie })),
+    ).toMatchObject({ kind: 'user', email: 'basil@example.com' });
+    expect(await resolveActor(auth, database.db, new Headers({ authorization: basic }))).toBeNull();
+    await expect(
+      resolveActor(auth, database.db, new Headers({ authorization: 'Bearer', cookie })),
+    ).rejects.toBeInstanceOf(BadCredentialError);
+    await expect(
+      resolveActor(auth, database.db, new Headers({ authorization: 'bearer pw_not-a-key', cookie })),
+    ).rejects.toBeInstanceOf(BadCredentialError);
   });
 });
