@@ -3,6 +3,7 @@ import { roleSchema, roles } from '../../access/roles';
 import { type Env, publicUrl } from '../../config/env';
 import { deriveKey, readSecretKey } from '../../config/secret-key';
 import { recordAudit } from '../../db/queries/audit';
+import { revokeOpenSetupLinks } from '../../db/queries/invites';
 import { findUserByEmail } from '../../db/queries/users';
 import { createAuth } from '../../runtime/auth/auth';
 import type { Output } from '../output';
@@ -88,6 +89,8 @@ export async function usersCreateCommand(
         if (error instanceof Error && /already exists/i.test(error.message)) throw new CliError(duplicate);
         throw error;
       });
+    // The first account made here ends the setup link `npm start` printed: it would make another admin.
+    await revokeOpenSetupLinks(db);
     await recordAudit(db, {
       actorKind: 'cli',
       action: 'user.created',
