@@ -1,4 +1,6 @@
 import type { Auth } from './auth';
+import { signInEmail } from './sign-in-limits';
+import { oneSignInAtATime } from './sign-in-lock';
 
 /** Where better-auth's HTTP endpoints live (createAuth's basePath). */
 export const AUTH_BASE_PATH = '/api/auth';
@@ -32,8 +34,22 @@ function notFound(): Response {
   return Response.json({ message: 'There is no such endpoint.' }, { status: 404 });
 }
 
-/** The answer to a request under /api/auth: better-auth's, for the open routes only. */
+/** The email a sign-in request names, read from a copy of its body; undefined when there is none. */
+async function emailOf(request: Request): Promise<string | undefined> {
+  try {
+    return signInEmail(await request.clone().json());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer to a request under /api/auth: better-auth's, for the open routes only. Sign-ins to one
+ * account run one at a time, so its failure limits count every earlier attempt (sign-in-lock.ts).
+ */
 export async function handleAuthRequest(auth: Auth, request: Request): Promise<Response> {
   if (!isOpenAuthRoute(request)) return notFound();
-  return auth.handler(request);
+  const email = authRoutePath(request) === '/sign-in/email' ? await emailOf(request) : undefined;
+  if (email === undefined) return auth.handler(request);
+  return oneSignInAtATime(email, () => auth.handler(request));
 }
