@@ -7,7 +7,8 @@ import { safeNext } from './safe-next';
 /** Words for a refused sign-in; the limits say themselves when they were hit. */
 function signInProblem(status: number, message: string | undefined, retryAfter: string | null): string {
   if (status === 429) {
-    if (message?.includes('failed sign-ins')) return message;
+    // The per-account limits name the account; better-auth's per-address limit says only "too many".
+    if (message?.includes('sign-ins for ')) return message;
     const seconds = Number(retryAfter);
     const wait = Number.isFinite(seconds) && seconds > 0 ? `${Math.ceil(seconds)} seconds` : 'a minute';
     return `Too many sign-in attempts from this address: try again in ${wait}.`;

@@ -1,6 +1,6 @@
 import type { Auth } from './auth';
 import { signInEmail } from './sign-in-limits';
-import { oneSignInAtATime } from './sign-in-lock';
+import { oneSignInAtATime, TooManyWaitingError } from './sign-in-lock';
 
 /** Where better-auth's HTTP endpoints live (createAuth's basePath). */
 export const AUTH_BASE_PATH = '/api/auth';
@@ -51,5 +51,11 @@ export async function handleAuthRequest(auth: Auth, request: Request): Promise<R
   if (!isOpenAuthRoute(request)) return notFound();
   const email = authRoutePath(request) === '/sign-in/email' ? await emailOf(request) : undefined;
   if (email === undefined) return auth.handler(request);
-  return oneSignInAtATime(email, () => auth.handler(request));
+  try {
+    return await oneSignInAtATime(email, () => auth.handler(request));
+  } catch (error) {
+    if (error instanceof TooManyWaitingError)
+      return Response.json({ message: error.message }, { status: 429 });
+    throw error;
+  }
 }
