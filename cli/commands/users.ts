@@ -3,6 +3,7 @@ import { roleSchema, roles } from '../../access/roles';
 import { type Env, publicUrl } from '../../config/env';
 import { deriveKey, readSecretKey } from '../../config/secret-key';
 import { recordAudit } from '../../db/queries/audit';
+import { revokeOpenSetupLinks } from '../../db/queries/invites';
 import { findUserByEmail } from '../../db/queries/users';
 import { createAuth } from '../../runtime/auth/auth';
 import type { Output } from '../output';
@@ -35,24 +36,43 @@ async function readPassword(stdin: AsyncIterable<Buffer | string>): Promise<stri
     .replace(/\r?\n$/, '');
 }
 
-function checkedOptions(options: UsersCreateOptions) {
+/** The password on standard input, checked as sign-up would check it. */
+async function passwordFromStdin(stdin: AsyncIterable<Buffer | string>): Promise<string> {
+  const password = await readPassword(stdin);
+  if (password.length < MIN_PASSWORD) {
+    throw new CliError(
+      `The password on standard input has ${password.length} characters; use at least ${MIN_PASSWORD}.`,
+    );
+  }
+  if (password.length > MAX_PASSWORD)
+    throw new CliError(`The password must be at most ${MAX_PASSWORD} characters.`);
+  return password;
+}
+
+/** --password-stdin and --email, which every users subcommand needs. */
+function checkedAccount(command: string, options: { email?: string; passwordStdin: boolean }): string {
   if (!options.passwordStdin) {
     throw new CliError(
-      'users create needs --password-stdin: the password is read from standard input, never from the command line (where other users and the shell history could see it).',
+      `users ${command} needs --password-stdin: the password is read from standard input, never from the command line (where other users and the shell history could see it).`,
     );
   }
   const email = z.email().safeParse(options.email?.trim().toLowerCase());
   if (!email.success)
-    throw new CliError('users create needs --email with an email address, e.g. --email ada@example.com');
+    throw new CliError(`users ${command} needs --email with an email address, e.g. --email ada@example.com`);
+  return email.data;
+}
+
+function checkedOptions(options: UsersCreateOptions) {
+  const email = checkedAccount('create', options);
   const role = roleSchema.safeParse(options.role);
   if (!role.success) {
     throw new CliError(
       `--role must be one of ${roles.join(', ')}${options.role === undefined ? '' : ` (not "${options.role}")`}`,
     );
   }
-  const name = options.name?.trim() || email.data.split('@')[0] || email.data;
+  const name = options.name?.trim() || email.split('@')[0] || email;
   if (name.length > 100) throw new CliError('--name must be at most 100 characters.');
-  return { email: email.data, role: role.data, name };
+  return { email, role: role.data, name };
 }
 
 /**
@@ -66,14 +86,7 @@ export async function usersCreateCommand(
   stdin: AsyncIterable<Buffer | string> = process.stdin,
 ): Promise<number> {
   const { email, role, name } = checkedOptions(options);
-  const password = await readPassword(stdin);
-  if (password.length < MIN_PASSWORD) {
-    throw new CliError(
-      `The password on standard input has ${password.length} characters; use at least ${MIN_PASSWORD}.`,
-    );
-  }
-  if (password.length > MAX_PASSWORD)
-    throw new CliError(`The password must be at most ${MAX_PASSWORD} characters.`);
+  const password = await passwordFromStdin(stdin);
   const secret = deriveKey(readSecretKey(env), 'sessions');
   const database = openDatabase(env);
   try {
@@ -88,6 +101,8 @@ export async function usersCreateCommand(
         if (error instanceof Error && /already exists/i.test(error.message)) throw new CliError(duplicate);
         throw error;
       });
+    // The first account made here ends the setup link `npm start` printed: it would make another admin.
+    await revokeOpenSetupLinks(db);
     await recordAudit(db, {
       actorKind: 'cli',
       action: 'user.created',
@@ -100,6 +115,56 @@ export async function usersCreateCommand(
       out.json
         ? JSON.stringify({ userId: created.user.id, email, role })
         : `Created ${email} (${role}). They can sign in at ${publicUrl(env).origin}/sign-in`,
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+export interface UsersSetPasswordOptions {
+  email?: string;
+  passwordStdin: boolean;
+}
+
+/**
+ * `pipewright users set-password --email E --password-stdin`: a new password for an account (one
+ * locked out by failed sign-ins, say), hashed by better-auth. Its sessions end, so whoever knew the
+ * old password is signed out; failed sign-ins before it no longer count.
+ */
+export async function usersSetPasswordCommand(
+  options: UsersSetPasswordOptions,
+  env: Env,
+  out: Output,
+  stdin: AsyncIterable<Buffer | string> = process.stdin,
+): Promise<number> {
+  const email = checkedAccount('set-password', options);
+  const password = await passwordFromStdin(stdin);
+  const secret = deriveKey(readSecretKey(env), 'sessions');
+  const database = openDatabase(env);
+  try {
+    const { db } = database;
+    const account = await findUserByEmail(db, email);
+    if (!account) throw new CliError(`There is no account for ${email}.`);
+    const context = await createAuth({ db, secret, publicOrigin: publicUrl(env) }).$context;
+    const credentials = (await context.internalAdapter.findAccounts(account.id)).filter(
+      (row) => row.providerId === 'credential',
+    );
+    if (credentials.length === 0) throw new CliError(`${email} has no password to set.`);
+    await context.internalAdapter.updatePassword(account.id, await context.password.hash(password));
+    await context.internalAdapter.deleteUserSessions(account.id);
+    await recordAudit(db, {
+      actorKind: 'cli',
+      action: 'password.set',
+      objectType: 'user',
+      objectId: account.id,
+      objectLabel: email,
+      details: { sessionsEnded: true },
+    });
+    out.print(
+      out.json
+        ? JSON.stringify({ userId: account.id, email })
+        : `Set a new password for ${email} and signed it out everywhere.`,
     );
     return 0;
   } finally {

@@ -17,6 +17,7 @@ export function appAuth(): Auth {
     publicOrigin: publicUrl(env),
     // The proxy answers loopback names too (request-origin.ts), so sign-in works at any of them.
     otherOrigins: ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${env.PORT}`),
+    trustedProxies: env.PIPEWRIGHT_TRUSTED_PROXIES,
   });
   return globalThis.pipewrightAuth;
 }
