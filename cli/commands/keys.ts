@@ -6,17 +6,14 @@ import { findUserByEmail } from '../../db/queries/users';
 import {
   createKey,
   findKeyByShownPrefix,
-  type KeyAuditActor,
   KeyRequestError,
   newKeySchema,
   revokeKey,
 } from '../../runtime/auth/api-keys';
 import { createAuth } from '../../runtime/auth/auth';
+import { cliAuditActor } from '../cli-audit';
 import type { Output } from '../output';
 import { CliError, openDatabase } from '../session';
-
-/** The CLI acts as whoever may open the installation's database: recorded as such. */
-const CLI_ACTOR: KeyAuditActor = { actorKind: 'cli' };
 
 export interface KeysCreateOptions {
   user?: string;
@@ -76,7 +73,7 @@ export async function keysCreateCommand(options: KeysCreateOptions, env: Env, ou
     if (user.banned) throw new CliError(`${email} is deactivated: its keys would be refused.`);
     const role = roleSchema.parse(user.role);
     const created = await withKeyErrors(
-      createKey(localAuth(env, db), db, { id: user.id, email: user.email, role }, request, CLI_ACTOR),
+      createKey(localAuth(env, db), db, { id: user.id, email: user.email, role }, request, cliAuditActor()),
     );
     if (out.json) {
       const { id, key, start, name, scope, models } = created;
@@ -99,7 +96,7 @@ export async function keysRevokeCommand(prefix: string, env: Env, out: Output): 
   try {
     const { db } = database;
     const key = await withKeyErrors(findKeyByShownPrefix(db, prefix));
-    await withKeyErrors(revokeKey(localAuth(env, db), db, key, CLI_ACTOR));
+    await withKeyErrors(revokeKey(localAuth(env, db), db, key, cliAuditActor()));
     out.print(
       out.json
         ? JSON.stringify({ id: key.id, start: key.start, revoked: true })

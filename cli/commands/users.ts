@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { roleSchema, roles } from '../../access/roles';
 import { type Env, publicUrl } from '../../config/env';
 import { deriveKey, readSecretKey } from '../../config/secret-key';
-import { recordAudit } from '../../db/queries/audit';
 import { findUserByEmail } from '../../db/queries/users';
 import { createAuth } from '../../runtime/auth/auth';
+import { recordCliAction } from '../cli-audit';
 import type { Output } from '../output';
 import { CliError, openDatabase } from '../session';
 
@@ -88,8 +88,7 @@ export async function usersCreateCommand(
         if (error instanceof Error && /already exists/i.test(error.message)) throw new CliError(duplicate);
         throw error;
       });
-    await recordAudit(db, {
-      actorKind: 'cli',
+    await recordCliAction(db, {
       action: 'user.created',
       objectType: 'user',
       objectId: created.user.id,
