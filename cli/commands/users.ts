@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { roleSchema, roles } from '../../access/roles';
 import { type Env, publicUrl } from '../../config/env';
-import { deriveKey, readSecretKey } from '../../config/secret-key';
 import { findUserByEmail } from '../../db/queries/users';
-import { createAuth } from '../../runtime/auth/auth';
+import { authFromEnv } from '../../runtime/auth/auth-from-env';
 import { recordCliAction } from '../cli-audit';
 import type { Output } from '../output';
 import { CliError, openDatabase } from '../session';
@@ -74,13 +73,12 @@ export async function usersCreateCommand(
   }
   if (password.length > MAX_PASSWORD)
     throw new CliError(`The password must be at most ${MAX_PASSWORD} characters.`);
-  const secret = deriveKey(readSecretKey(env), 'sessions');
   const database = openDatabase(env);
   try {
     const { db } = database;
+    const auth = authFromEnv(env, db);
     const duplicate = `${email} already has an account. Change its role on the Users page instead.`;
     if (await findUserByEmail(db, email)) throw new CliError(duplicate);
-    const auth = createAuth({ db, secret, publicOrigin: publicUrl(env) });
     const created = await auth.api
       .createUser({ body: { email, password, name, role } })
       .catch((error: unknown) => {
