@@ -9,6 +9,7 @@ import {
   connectionOptionsSchema,
   connectionPasswordSchema,
   connectionVariable,
+  PASSWORD_MASK,
 } from '../../../config/connection-settings';
 import { deriveKey } from '../../../config/secret-key';
 import {
@@ -30,9 +31,6 @@ import {
 } from '../environment-connections';
 import type { Context } from '../trpc';
 import { procedure, router } from '../trpc';
-
-/** What lists show in place of a password: that one is set, never what it is. */
-export const PASSWORD_MASK = '••••••••';
 
 /** An empty password field keeps the stored one. */
 const passwordField = connectionPasswordSchema.optional();
