@@ -2,7 +2,7 @@
  * The `pipewright` command line, for CI jobs and scripts:
  *   validate FILE · run FILE|PIPELINE_ID [--param name=value]… [--wait] [--json]
  *   runs [--pipeline ID] · status RUN_ID · import FILE · export PIPELINE_ID
- *   users create --email E --role R --password-stdin [--name N]
+ *   users create --email E --role R --password-stdin [--name N] · users set-password --email E --password-stdin
  *   keys create --user E --scope S [--model NAME]… [--name LABEL] · keys revoke PREFIX
  * With PIPEWRIGHT_URL and PIPEWRIGHT_API_KEY, run and status talk to that server's REST API.
  */
@@ -14,7 +14,7 @@ import { exportCommand, importCommand, runsCommand } from './commands/pipelines'
 import { remoteRunCommand, remoteStatusCommand } from './commands/remote';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
-import { usersCreateCommand } from './commands/users';
+import { usersCreateCommand, usersSetPasswordCommand } from './commands/users';
 import { validateCommand } from './commands/validate';
 import { consoleOutput, type Output } from './output';
 import { remoteServer } from './remote';
@@ -34,6 +34,9 @@ const USAGE = `Usage: pipewright <command> [options]
   users create --email E --role R --password-stdin [--name N]
                                         make an account (viewer, editor, operator or
                                         admin); the password is read from standard input
+  users set-password --email E --password-stdin
+                                        a new password (standard input) for an account,
+                                        e.g. one locked by failed sign-ins; ends its sessions
   keys create --user E --scope S        an API key for that account (read, run, predict
       [--model NAME]… [--name LABEL]      or admin); prints the key once, alone on stdout
   keys revoke PREFIX                    revoke the key whose shown prefix starts so
@@ -111,7 +114,15 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
     case 'export':
       return exportCommand(needTarget('a PIPELINE_ID'), env, out);
     case 'users':
-      if (target !== 'create') throw new CliError(`users needs a subcommand: create\n\n${USAGE}`);
+      if (target === 'set-password') {
+        return usersSetPasswordCommand(
+          { email: values.email, passwordStdin: values['password-stdin'] },
+          env,
+          out,
+        );
+      }
+      if (target !== 'create')
+        throw new CliError(`users needs a subcommand: create or set-password\n\n${USAGE}`);
       return usersCreateCommand(
         {
           email: values.email,

@@ -17,6 +17,7 @@ describe('readEnv', () => {
       PIPEWRIGHT_PUBLIC_URL: undefined,
       PIPEWRIGHT_DATA_FOLDERS: [],
       PIPEWRIGHT_UPLOAD_QUOTA_BYTES: 20 * 1024 ** 3,
+      PIPEWRIGHT_TRUSTED_PROXIES: [],
     });
   });
 
@@ -59,5 +60,18 @@ describe('readEnv', () => {
     expect(read).toThrow(/PORT .*DATABASE_URL|DATABASE_URL .*PORT/);
     expect(read).toThrow(/TEMPORAL_ADDRESS must be host:port/);
     expect(() => readEnv({ PORT: '0' })).toThrow('Invalid environment: PORT must be between 1 and 65535');
+  });
+
+  it('reads PIPEWRIGHT_TRUSTED_PROXIES as addresses and CIDR ranges, and refuses anything else', () => {
+    expect(readEnv({}).PIPEWRIGHT_TRUSTED_PROXIES).toEqual([]);
+    expect(
+      readEnv({ PIPEWRIGHT_TRUSTED_PROXIES: ' 10.0.0.5, 172.18.0.0/16,::1,fd00::/8 ' })
+        .PIPEWRIGHT_TRUSTED_PROXIES,
+    ).toEqual(['10.0.0.5', '172.18.0.0/16', '::1', 'fd00::/8']);
+    for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/2', '10.0.0.0/', '::1/129']) {
+      expect(() => readEnv({ PIPEWRIGHT_TRUSTED_PROXIES: bad }), bad).toThrow(
+        'Invalid environment: PIPEWRIGHT_TRUSTED_PROXIES must be IP addresses or CIDR ranges separated by commas, for example 10.0.0.5,172.18.0.0/16',
+      );
+    }
   });
 });

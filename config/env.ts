@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -13,6 +14,15 @@ function text(fallback?: string) {
     .trim()
     .optional()
     .transform((value) => (value ? value : fallback));
+}
+
+/** An IP address, or a CIDR range (address/prefix length). */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Every environment variable Pipewright reads, in one place, checked once. */
@@ -72,6 +82,22 @@ export const envSchema = z.object({
   ),
   /** The API key the CLI sends to PIPEWRIGHT_URL (Authorization: Bearer). */
   PIPEWRIGHT_API_KEY: text(),
+  /**
+   * The reverse proxies in front of the app (addresses or CIDR ranges, comma-separated) that append
+   * the client's address to X-Forwarded-For: sign-in limits and the audit log then take the address
+   * the nearest untrusted hop added. Unset: the address is whatever the request claims.
+   */
+  PIPEWRIGHT_TRUSTED_PROXIES: text()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine(
+      (entries) => entries.every(isAddressOrRange),
+      'must be IP addresses or CIDR ranges separated by commas, for example 10.0.0.5,172.18.0.0/16',
+    ),
 });
 
 /** Where users reach the app: PIPEWRIGHT_PUBLIC_URL, or http://localhost:PORT. */

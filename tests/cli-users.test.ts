@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, user } from '../db/schema';
+import { createInvite, findInviteById } from '../db/queries/invites';
+import { auditLog, session, user } from '../db/schema';
 import { outputOf } from './support/child-output';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { testAuth } from './support/services';
@@ -40,14 +41,14 @@ function pipewright(args: string[], stdin: string, databaseUrl: string | null = 
   return outputOf(child);
 }
 
-function signIn(email: string, password: string) {
+function signIn(email: string, password: string, address = '10.8.0.1') {
   return testAuth(database.db).handler(
     new Request('http://localhost:3000/api/auth/sign-in/email', {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         origin: 'http://localhost:3000',
-        'x-forwarded-for': '10.8.0.1',
+        'x-forwarded-for': address,
       },
       body: JSON.stringify({ email, password }),
     }),
@@ -59,6 +60,8 @@ const usersRows = () =>
 
 describe('pipewright users create', () => {
   it('makes an account that signs in, audited as the CLI; the password appears nowhere', async () => {
+    // `npm start` printed a setup link before anyone had an account: the CLI's account ends it.
+    const setup = await createInvite(database.db, { kind: 'setup', role: 'admin', validForMs: 3_600_000 });
     const created = await pipewright(
       ['users', 'create', '--email', 'Bob@CLI.test', '--role', 'editor', '--password-stdin'],
       `${PASSWORD}\n`,
@@ -69,6 +72,7 @@ describe('pipewright users create', () => {
       /^Created bob@cli\.test \(editor\)\. They can sign in at http:\/\/localhost:\d+\/sign-in$/,
     );
     expect(await usersRows()).toEqual([{ email: 'bob@cli.test', role: 'editor' }]);
+    expect((await findInviteById(database.db, setup.id))?.revokedAt).toBeInstanceOf(Date);
 
     // The trailing newline of `echo` is not part of the password.
     expect((await signIn('bob@cli.test', `${PASSWORD}\n`)).status).toBe(401);
@@ -146,5 +150,62 @@ describe('pipewright users create', () => {
       },
     ]);
     expect(await usersRows()).toEqual([{ email: 'bob@cli.test', role: 'editor' }]);
+  });
+});
+
+describe('pipewright users set-password', () => {
+  const NEW_PASSWORD = 'another long password';
+
+  it('unlocks an account locked by failed sign-ins: new password, sessions ended, audited as the CLI', async () => {
+    expect((await signIn('bob@cli.test', PASSWORD)).status).toBe(200);
+    const [bob] = await database.db.select().from(user).where(eq(user.email, 'bob@cli.test'));
+    const bobId = bob?.id ?? '';
+    expect(await database.db.select().from(session).where(eq(session.userId, bobId))).not.toEqual([]);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      expect((await signIn('bob@cli.test', 'wrong password!', `10.8.1.${attempt % 4}`)).status).toBe(401);
+    }
+    const locked = await signIn('bob@cli.test', PASSWORD, '10.8.2.1');
+    expect(locked.status).toBe(429);
+    expect(await locked.json()).toMatchObject({
+      message: expect.stringContaining('an admin can run `npx pipewright users set-password`'),
+    });
+
+    const set = await pipewright(
+      ['users', 'set-password', '--email', 'Bob@CLI.test', '--password-stdin'],
+      `${NEW_PASSWORD}\n`,
+    );
+    expect([set.code, set.stdout.trim(), set.stderr]).toEqual([
+      0,
+      'Set a new password for bob@cli.test and signed it out everywhere.',
+      '',
+    ]);
+    expect(await database.db.select().from(session).where(eq(session.userId, bobId))).toEqual([]);
+    expect((await signIn('bob@cli.test', PASSWORD, '10.8.2.2')).status).toBe(401);
+    expect((await signIn('bob@cli.test', NEW_PASSWORD, '10.8.2.1')).status).toBe(200);
+    const [entry] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'password.set'));
+    expect(entry).toMatchObject({
+      actorKind: 'cli',
+      actorId: null,
+      objectId: bobId,
+      objectLabel: 'bob@cli.test',
+    });
+    expect(JSON.stringify(entry)).not.toContain(NEW_PASSWORD);
+  });
+
+  it('refuses an unknown account and a password on the command line, changing nothing', async () => {
+    const refusals = await Promise.all([
+      pipewright(['users', 'set-password', '--email', 'nobody@cli.test', '--password-stdin'], NEW_PASSWORD),
+      pipewright(['users', 'set-password', '--email', 'bob@cli.test'], NEW_PASSWORD),
+      pipewright(['users', 'set-password', '--email', 'bob@cli.test', '--password-stdin'], 'short'),
+    ]);
+    expect(refusals.map(({ code, stderr }) => [code, stderr.trim()])).toEqual([
+      [2, 'pipewright: There is no account for nobody@cli.test.'],
+      [
+        2,
+        'pipewright: users set-password needs --password-stdin: the password is read from standard input, never from the command line (where other users and the shell history could see it).',
+      ],
+      [2, 'pipewright: The password on standard input has 5 characters; use at least 10.'],
+    ]);
+    expect((await signIn('bob@cli.test', NEW_PASSWORD, '10.8.3.1')).status).toBe(200);
   });
 });

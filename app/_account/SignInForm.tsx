@@ -2,16 +2,13 @@
 
 import { type FormEvent, useState } from 'react';
 import { authClient } from './auth-client';
-
-/** Where to go after signing in: only a path on this site, never another origin. */
-function safeNext(next: string | undefined): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
+import { safeNext } from './safe-next';
 
 /** Words for a refused sign-in; the limits say themselves when they were hit. */
 function signInProblem(status: number, message: string | undefined, retryAfter: string | null): string {
   if (status === 429) {
-    if (message?.includes('failed sign-ins')) return message;
+    // The per-account limits name the account; better-auth's per-address limit says only "too many".
+    if (message?.includes('sign-ins for ')) return message;
     const seconds = Number(retryAfter);
     const wait = Number.isFinite(seconds) && seconds > 0 ? `${Math.ceil(seconds)} seconds` : 'a minute';
     return `Too many sign-in attempts from this address: try again in ${wait}.`;
@@ -44,7 +41,7 @@ export function SignInForm({ next }: { next?: string }) {
       setProblem(signInProblem(result.error.status, result.error.message, retryAfter));
       return;
     }
-    window.location.assign(safeNext(next));
+    window.location.assign(safeNext(next, window.location.origin));
   }
 
   return (

@@ -1,6 +1,22 @@
-import { and, asc, count, desc, eq, gte, ilike, like, lt, or, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  isNull,
+  like,
+  lt,
+  max,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Database } from '../client';
-import { auditLog } from '../schema';
+import { auditLog, user } from '../schema';
 import { afterCursor } from './keyset';
 import { containsPattern, escapeLike } from './like';
 
@@ -12,13 +28,54 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
   await db.insert(auditLog).values(entry);
 }
 
-/** Failed sign-ins for one email since a moment: the per-account sign-in limit reads this. */
-export async function countFailedSignIns(db: Database, email: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ failures: count() })
+/** Failed sign-ins for one email: from one address, and from every address. */
+export interface FailedSignIns {
+  fromAddress: number;
+  total: number;
+}
+
+/** Audit actions after which an account's failed sign-ins stop counting against it. */
+const CREDENTIAL_RESETS = ['sign-in', 'password.changed', 'password.set'];
+
+/**
+ * Failed sign-ins for one email since `since` and since the account's last successful sign-in or
+ * password change (the per-account sign-in limits read this). `address` null counts the failures
+ * whose address was unknown. Reads audit_log_object_at_idx (object type, id, time).
+ */
+export async function countFailedSignIns(
+  db: Database,
+  email: string,
+  address: string | null,
+  since: Date,
+): Promise<FailedSignIns> {
+  const lastReset = db
+    .select({ at: max(auditLog.at) })
     .from(auditLog)
-    .where(and(eq(auditLog.action, 'sign-in.failed'), eq(auditLog.objectId, email), gte(auditLog.at, since)));
-  return row?.failures ?? 0;
+    .innerJoin(user, eq(user.id, auditLog.objectId))
+    .where(
+      and(
+        eq(user.email, email),
+        eq(auditLog.objectType, 'user'),
+        inArray(auditLog.action, CREDENTIAL_RESETS),
+      ),
+    );
+  const sameAddress = address === null ? isNull(auditLog.ipAddress) : eq(auditLog.ipAddress, address);
+  const [row] = await db
+    .select({
+      total: count(),
+      fromAddress: sql<number>`count(*) filter (where ${sameAddress})`.mapWith(Number),
+    })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.objectType, 'account'),
+        eq(auditLog.objectId, email),
+        eq(auditLog.action, 'sign-in.failed'),
+        gte(auditLog.at, since),
+        sql`${auditLog.at} > coalesce((${lastReset}), '-infinity'::timestamptz)`,
+      ),
+    );
+  return { fromAddress: row?.fromAddress ?? 0, total: row?.total ?? 0 };
 }
 
 /** What the audit page and the CSV export filter by; every field narrows, none is required. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { invites } from '../schema';
+import { invites, user } from '../schema';
 
 export type InviteKind = 'setup' | 'invite';
 export type Invite = typeof invites.$inferSelect;
@@ -47,14 +47,46 @@ export async function findInviteByToken(db: Database, token: string): Promise<In
   return row;
 }
 
-/** Claims the link before its account is made: false when another request used (or revoked) it first. */
-export async function claimInvite(db: Database, id: string): Promise<boolean> {
-  const used = await db
-    .update(invites)
-    .set({ usedAt: new Date() })
-    .where(and(eq(invites.id, id), isNull(invites.usedAt), isNull(invites.revokedAt)))
-    .returning({ id: invites.id });
-  return used.length === 1;
+/**
+ * Why a link could not be claimed: another request used, revoked or outlived it first, or (for a
+ * setup link) an account exists already.
+ */
+export type ClaimRefusal = 'unavailable' | 'users-exist';
+export type Claim = { ok: true } | { ok: false; reason: ClaimRefusal };
+
+/**
+ * Serialises setup-link claims with each other and with `revokeOpenSetupLinks`: the check that no
+ * account exists and the claim happen under one lock, so a setup link never works once anyone has an
+ * account. A fixed key, since there is one setup link at a time.
+ */
+const SETUP_LOCK = sql`select pg_advisory_xact_lock(hashtext('pipewright.setup-link'))`;
+
+/** Claims the link before its account is made, if it is still open and unexpired at `now`. */
+export async function claimInvite(
+  db: Database,
+  invite: { id: string; kind: string },
+  now = new Date(),
+): Promise<Claim> {
+  return db.transaction(async (tx) => {
+    if (invite.kind === 'setup') {
+      await tx.execute(SETUP_LOCK);
+      const [row] = await tx.select({ users: count() }).from(user);
+      if ((row?.users ?? 0) > 0) return { ok: false, reason: 'users-exist' };
+    }
+    const used = await tx
+      .update(invites)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(invites.id, invite.id),
+          isNull(invites.usedAt),
+          isNull(invites.revokedAt),
+          gt(invites.expiresAt, now),
+        ),
+      )
+      .returning({ id: invites.id });
+    return used.length === 1 ? { ok: true } : { ok: false, reason: 'unavailable' };
+  });
 }
 
 /** Gives a claimed link back when its account could not be made, so the person can try again. */
@@ -69,12 +101,18 @@ export async function recordInviteUser(db: Database, id: string, userId: string)
   await db.update(invites).set({ usedBy: userId }).where(eq(invites.id, id));
 }
 
-/** Setup links from earlier starts stop working when a new one is printed. */
+/**
+ * Setup links from earlier starts stop working when a new one is printed, and every open one stops
+ * once an account exists (the CLI's `users create`, a start that finds users).
+ */
 export async function revokeOpenSetupLinks(db: Database): Promise<void> {
-  await db
-    .update(invites)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(invites.kind, 'setup'), isNull(invites.usedAt), isNull(invites.revokedAt)));
+  await db.transaction(async (tx) => {
+    await tx.execute(SETUP_LOCK);
+    await tx
+      .update(invites)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invites.kind, 'setup'), isNull(invites.usedAt), isNull(invites.revokedAt)));
+  });
 }
 
 export async function revokeInvite(db: Database, id: string): Promise<boolean> {

@@ -94,6 +94,8 @@ async function changeAccount(
       .select({ id: user.id })
       .from(user)
       .where(and(eq(user.role, 'admin'), eq(user.banned, false)))
+      // One order for every transaction, so two of them never hold each other's rows.
+      .orderBy(asc(user.id))
       .for('update');
     const [before] = await tx.select().from(user).where(eq(user.id, userId)).for('update');
     if (!before) return { ok: false, reason: 'not-found' };

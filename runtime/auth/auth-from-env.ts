@@ -11,7 +11,7 @@ function loopbackOrigins(port: string | number): string[] {
 /**
  * The installation's better-auth, as configured by its environment: sessions signed with the key
  * derived from the secret key, links and cookies for the public URL, sign-in also from loopback
- * names. The server and the CLI build it here, so both hash keys and sign sessions the same way.
+ * names, client addresses read past the trusted proxies. The server and the CLI build it here, so both hash keys and sign sessions the same way.
  * Throws the secret key's one-line ConfigError when there is none.
  */
 export function authFromEnv(env: Env, db: Database): Auth {
@@ -20,5 +20,6 @@ export function authFromEnv(env: Env, db: Database): Auth {
     secret: deriveKey(readSecretKey(env), 'sessions'),
     publicOrigin: publicUrl(env),
     otherOrigins: loopbackOrigins(env.PORT),
+    trustedProxies: env.PIPEWRIGHT_TRUSTED_PROXIES,
   });
 }

@@ -15,6 +15,12 @@ export interface AuthOptions {
   publicOrigin: URL;
   /** Other origins whose pages may sign in (the loopback names the proxy also answers). */
   otherOrigins?: string[];
+  /**
+   * Addresses or CIDR ranges of the reverse proxies in front of the app (PIPEWRIGHT_TRUSTED_PROXIES):
+   * the client's address is the first one in X-Forwarded-For, from the right, that is not one of
+   * them. Empty: only a single-address header is taken (client-address.ts says how far to trust it).
+   */
+  trustedProxies?: string[];
 }
 
 export const API_KEY_PREFIX = 'pw_';
@@ -62,7 +68,13 @@ const closedPaths = [
 ];
 
 /** One better-auth instance per process: sessions, passwords, API keys and sign-in limits. */
-export function createAuth({ db, secret, publicOrigin, otherOrigins = [] }: AuthOptions) {
+export function createAuth({
+  db,
+  secret,
+  publicOrigin,
+  otherOrigins = [],
+  trustedProxies = [],
+}: AuthOptions) {
   return betterAuth({
     appName: 'Pipewright',
     baseURL: publicOrigin.origin,
@@ -109,6 +121,7 @@ export function createAuth({ db, secret, publicOrigin, otherOrigins = [] }: Auth
       cookiePrefix: 'pipewright',
       useSecureCookies: publicOrigin.protocol === 'https:',
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+      ipAddress: { trustedProxies },
     },
     hooks: signInAuditHooks(db),
     plugins: [

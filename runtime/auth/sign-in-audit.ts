@@ -1,38 +1,23 @@
 import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
-import { z } from 'zod';
 import type { Database } from '../../db/client';
-import { countFailedSignIns, recordAudit } from '../../db/queries/audit';
-
-/** Failed sign-ins one account may have within the window before further attempts are refused. */
-export const FAILED_SIGN_INS_PER_ACCOUNT = 5;
-export const FAILED_SIGN_IN_WINDOW_MINUTES = 15;
-
-const signInBody = z.object({ email: z.string() });
-
-/** The client's address as the app's server saw it (Next sets X-Forwarded-For when no proxy did). */
-export function clientAddress(headers: Headers | undefined): string | null {
-  return headers?.get('x-forwarded-for')?.split(',')[0]?.trim() || null;
-}
-
-function emailOf(body: unknown): string | undefined {
-  const parsed = signInBody.safeParse(body);
-  return parsed.success ? parsed.data.email.trim().toLowerCase().slice(0, 320) : undefined;
-}
+import { recordAudit } from '../../db/queries/audit';
+import { clientAddress } from './client-address';
+import { NOT_AN_EMAIL, signInEmail, signInRefusal } from './sign-in-limits';
 
 /**
  * better-auth hooks that write sign-ins, failures, sign-outs and password changes to the audit log,
- * and refuse sign-in to an account that failed too often lately (the per-address limit is
- * better-auth's own rate limiter).
+ * and refuse sign-in to an account that failed too often lately (sign-in-limits.ts; the
+ * per-address limit is better-auth's own rate limiter).
  */
 export function signInAuditHooks(db: Database) {
   return {
     before: createAuthMiddleware(async (ctx) => {
-      const ipAddress = clientAddress(ctx.headers);
+      const ipAddress = clientAddress(ctx.headers, ctx.context.options);
       if (ctx.path === '/sign-in/email') {
-        const email = emailOf(ctx.body);
+        const email = signInEmail(ctx.body);
         if (email === undefined) return;
-        const since = new Date(Date.now() - FAILED_SIGN_IN_WINDOW_MINUTES * 60_000);
-        if ((await countFailedSignIns(db, email, since)) >= FAILED_SIGN_INS_PER_ACCOUNT) {
+        const refusal = await signInRefusal(db, email, ipAddress);
+        if (refusal !== undefined) {
           await recordAudit(db, {
             actorKind: 'system',
             action: 'sign-in.refused',
@@ -42,9 +27,7 @@ export function signInAuditHooks(db: Database) {
             details: { reason: 'too many failed sign-ins' },
             ipAddress,
           });
-          throw new APIError('TOO_MANY_REQUESTS', {
-            message: `Too many failed sign-ins for ${email}: try again in ${FAILED_SIGN_IN_WINDOW_MINUTES} minutes, or ask an admin to set a new password.`,
-          });
+          throw new APIError('TOO_MANY_REQUESTS', { message: refusal });
         }
       }
       if (ctx.path === '/sign-out') {
@@ -64,10 +47,10 @@ export function signInAuditHooks(db: Database) {
       }
     }),
     after: createAuthMiddleware(async (ctx) => {
-      const ipAddress = clientAddress(ctx.headers);
-      const failed = ctx.context.returned instanceof APIError;
+      const ipAddress = clientAddress(ctx.headers, ctx.context.options);
+      const returned = ctx.context.returned;
+      const failed = returned instanceof APIError;
       if (ctx.path === '/sign-in/email') {
-        const email = emailOf(ctx.body);
         const session = ctx.context.newSession;
         if (!failed && session) {
           await recordAudit(db, {
@@ -80,15 +63,16 @@ export function signInAuditHooks(db: Database) {
             objectLabel: session.user.email,
             ipAddress,
           });
-        } else if (failed && email !== undefined) {
-          const returned = ctx.context.returned;
+        } else if (failed && returned.status !== 'TOO_MANY_REQUESTS') {
+          // Whatever was typed as the email goes into the log only when it is one.
+          const email = signInEmail(ctx.body) ?? NOT_AN_EMAIL;
           await recordAudit(db, {
             actorKind: 'system',
             action: 'sign-in.failed',
             objectType: 'account',
             objectId: email,
             objectLabel: email,
-            details: { reason: returned instanceof APIError ? returned.message : 'failed' },
+            details: { reason: returned.message },
             ipAddress,
           });
         }

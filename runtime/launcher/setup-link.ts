@@ -6,7 +6,8 @@ export const SETUP_LINK_VALID_MS = 60 * 60 * 1000;
 
 /**
  * While nobody has an account, each start prints a fresh one-time link (valid one hour) that creates
- * the first admin; links printed by earlier starts stop working. Undefined once a user exists.
+ * the first admin; links printed by earlier starts stop working (once a user exists, too). Undefined
+ * once a user exists.
  */
 export async function setupLinkIfNoUsers(
   databaseUrl: string,
@@ -14,8 +15,8 @@ export async function setupLinkIfNoUsers(
 ): Promise<string | undefined> {
   const handle = connectDatabase(databaseUrl, { max: 1 });
   try {
-    if ((await countUsers(handle.db)) > 0) return undefined;
     await revokeOpenSetupLinks(handle.db);
+    if ((await countUsers(handle.db)) > 0) return undefined;
     const { token } = await createInvite(handle.db, {
       kind: 'setup',
       role: 'admin',

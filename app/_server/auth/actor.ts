@@ -25,16 +25,20 @@ export class BadCredentialError extends Error {
   override name = 'BadCredentialError';
 }
 
+const BEARER_SCHEME = /^Bearer(\s|$)/i;
 const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * The actor behind a request's headers: a Bearer API key wins over a session cookie; null when
  * neither is present. A key that is revoked, expired, mistyped or whose owner is deactivated is a
- * BadCredentialError, never a silent fall-back to anonymous.
+ * BadCredentialError, never a silent fall-back to anonymous. Other Authorization schemes (Basic from
+ * a reverse proxy's own login, say) are not Pipewright's: the session cookie decides then.
  */
 export async function resolveActor(auth: Auth, db: Database, headers: Headers): Promise<Actor | null> {
-  const authorization = headers.get('authorization');
-  if (authorization !== null) return actorOfKey(auth, db, authorization);
+  const authorization = headers.get('authorization')?.trim();
+  if (authorization !== undefined && BEARER_SCHEME.test(authorization)) {
+    return actorOfKey(auth, db, authorization);
+  }
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
   const role = roleSchema.safeParse(session.user.role);
@@ -49,7 +53,7 @@ export async function resolveActor(auth: Auth, db: Database, headers: Headers): 
 }
 
 async function actorOfKey(auth: Auth, db: Database, authorization: string): Promise<Actor> {
-  const key = BEARER.exec(authorization.trim())?.[1];
+  const key = BEARER.exec(authorization)?.[1];
   if (key === undefined) {
     throw new BadCredentialError('The Authorization header must be "Bearer <API key>"');
   }

@@ -1,4 +1,4 @@
-import { clientAddress } from '../../../runtime/auth/sign-in-audit';
+import { clientAddress } from '../../../runtime/auth/client-address';
 import type { Services } from '../services';
 import { type Actor, resolveActor } from './actor';
 
@@ -9,8 +9,9 @@ export interface RequestCaller {
 
 /** Who sent this request and from where; throws BadCredentialError for a key that is not good. */
 export async function callerOf(services: Services, request: Request): Promise<RequestCaller> {
+  const auth = services.auth();
   return {
-    actor: await resolveActor(services.auth(), services.db, request.headers),
-    ipAddress: clientAddress(request.headers),
+    actor: await resolveActor(auth, services.db, request.headers),
+    ipAddress: clientAddress(request.headers, auth.options),
   };
 }

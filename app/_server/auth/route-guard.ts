@@ -1,5 +1,5 @@
 import type { Permission } from '../../../access/roles';
-import { clientAddress } from '../../../runtime/auth/sign-in-audit';
+import { clientAddress } from '../../../runtime/auth/client-address';
 import { appServices } from '../app-services';
 import type { Services } from '../services';
 import { unexpectedErrorResponse } from '../unexpected-error';

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { roleSchema } from '../../../access/roles';
+import type { Database } from '../../../db/client';
 import { recordAudit } from '../../../db/queries/audit';
 import {
   claimInvite,
@@ -9,7 +10,7 @@ import {
   recordInviteUser,
   releaseInvite,
 } from '../../../db/queries/invites';
-import { findUserByEmail } from '../../../db/queries/users';
+import { countUsers, findUserByEmail } from '../../../db/queries/users';
 import { publicProcedure, router } from '../trpc';
 
 const tokenSchema = z.string().min(1).max(200);
@@ -21,7 +22,7 @@ export const joinInputSchema = z.object({
   password: z.string().min(10, 'Use at least 10 characters').max(256),
 });
 
-type LinkState = 'valid' | 'expired' | 'used' | 'revoked' | 'unknown';
+type LinkState = 'valid' | 'expired' | 'used' | 'revoked' | 'unknown' | 'closed';
 
 function stateOf(invite: Invite | undefined, now: Date): LinkState {
   if (!invite) return 'unknown';
@@ -31,6 +32,17 @@ function stateOf(invite: Invite | undefined, now: Date): LinkState {
   return 'valid';
 }
 
+/** A link's state, where a setup link closes as soon as any account exists. */
+async function linkState(db: Database, invite: Invite | undefined, now: Date): Promise<LinkState> {
+  const state = stateOf(invite, now);
+  if (state === 'valid' && invite?.kind === 'setup' && (await countUsers(db)) > 0) return 'closed';
+  return state;
+}
+
+function duplicateEmail(email: string): TRPCError {
+  return new TRPCError({ code: 'CONFLICT', message: `${email} already has an account: sign in instead.` });
+}
+
 const refusals: Record<Exclude<LinkState, 'valid'>, string> = {
   unknown:
     'This link is not valid. Ask an admin for a new invite (or, for the first admin, restart `npm start` for a new setup link).',
@@ -38,13 +50,15 @@ const refusals: Record<Exclude<LinkState, 'valid'>, string> = {
     'This link has expired. Ask an admin for a new invite (or, for the first admin, restart `npm start` for a new setup link).',
   used: 'This link has already been used. Sign in instead, or ask an admin for a new invite.',
   revoked: 'This link was withdrawn. Ask an admin for a new invite.',
+  closed:
+    'An account already exists, so this setup link no longer works. Sign in, or ask an admin for an invite.',
 };
 
 /** The setup link and invites: public, since the person opening them has no account yet. */
 export const joinRouter = router({
   describe: publicProcedure.input(z.object({ token: tokenSchema })).query(async ({ ctx, input }) => {
     const invite = await findInviteByToken(ctx.services.db, input.token);
-    const state = stateOf(invite, new Date());
+    const state = await linkState(ctx.services.db, invite, new Date());
     return {
       state,
       message: state === 'valid' ? undefined : refusals[state],
@@ -57,7 +71,7 @@ export const joinRouter = router({
   accept: publicProcedure.input(joinInputSchema).mutation(async ({ ctx, input }) => {
     const { db } = ctx.services;
     const invite = await findInviteByToken(db, input.token);
-    const state = stateOf(invite, new Date());
+    const state = await linkState(db, invite, new Date());
     if (!invite || state !== 'valid') {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: refusals[state === 'valid' ? 'unknown' : state] });
     }
@@ -65,12 +79,14 @@ export const joinRouter = router({
     if (invite.email && invite.email !== email) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: `This invite is for ${invite.email}.` });
     }
-    if (await findUserByEmail(db, email)) {
-      throw new TRPCError({ code: 'CONFLICT', message: `${email} already has an account: sign in instead.` });
-    }
+    if (await findUserByEmail(db, email)) throw duplicateEmail(email);
     const role = roleSchema.parse(invite.role);
-    if (!(await claimInvite(db, invite.id))) {
-      throw new TRPCError({ code: 'CONFLICT', message: refusals.used });
+    const claim = await claimInvite(db, invite);
+    if (!claim.ok) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: claim.reason === 'users-exist' ? refusals.closed : refusals.used,
+      });
     }
     let userId: string;
     try {
@@ -80,6 +96,9 @@ export const joinRouter = router({
       userId = created.user.id;
     } catch (error) {
       await releaseInvite(db, invite.id);
+      // Another request made the same account since the check above (better-auth's own check or the
+      // table's unique email refused it): say so, rather than a raw library or database error.
+      if (await findUserByEmail(db, email)) throw duplicateEmail(email);
       throw error;
     }
     await recordInviteUser(db, invite.id, userId);
