@@ -10,6 +10,11 @@ export type CliAuditEvent = Omit<
   details?: Record<string, unknown>;
 };
 
+/** The "who" of an entry the CLI writes (also handed to the shared key functions of runtime/auth). */
+export type CliAuditActor = Pick<AuditEntry, 'actorKind' | 'actorId' | 'actorEmail' | 'ipAddress'> & {
+  details: { osUser: string | null };
+};
+
 /** The operating-system account running the command, when the system can say (not a Pipewright user). */
 function osUser(): string | null {
   try {
@@ -20,16 +25,21 @@ function osUser(): string | null {
 }
 
 /**
- * Appends an entry for an action of the CLI against local services: it talks to the database
- * directly, without an account, so the entry names the CLI and the OS user that ran it.
+ * The CLI against local services talks to the database directly, without an account: its entries
+ * name the CLI and the OS user that ran it.
  */
-export function recordCliAction(db: Database, event: CliAuditEvent): Promise<void> {
-  return recordAudit(db, {
+export function cliAuditActor(): CliAuditActor {
+  return {
     actorKind: 'cli',
     actorId: null,
     actorEmail: null,
     ipAddress: null,
-    ...event,
-    details: { osUser: osUser(), ...event.details },
-  });
+    details: { osUser: osUser() },
+  };
+}
+
+/** Appends an entry for an action of the CLI against local services. */
+export function recordCliAction(db: Database, event: CliAuditEvent): Promise<void> {
+  const { details: who, ...actor } = cliAuditActor();
+  return recordAudit(db, { ...actor, ...event, details: { ...who, ...event.details } });
 }

@@ -78,7 +78,8 @@ export function connectionVariable(name: string): string {
   return `PIPEWRIGHT_CONNECTION_${name.toUpperCase()}`;
 }
 
-const MASK = '••••••••';
+/** What stands for a password: in lists (that one is set, never what it is) and in scrubbed messages. */
+export const PASSWORD_MASK = '••••••••';
 
 /**
  * A database error's message fit to show: the secrets given (password, URL) and any postgres://
@@ -89,7 +90,7 @@ export function scrubSecrets(message: string, secrets: readonly (string | undefi
   for (const secret of secrets) {
     if (!secret) continue;
     for (const form of new Set([secret, encodeURIComponent(secret)]))
-      scrubbed = scrubbed.replaceAll(form, MASK);
+      scrubbed = scrubbed.replaceAll(form, PASSWORD_MASK);
   }
   return scrubbed;
 }

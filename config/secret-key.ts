@@ -63,6 +63,19 @@ export function readSecretKey(env: KeySettings): Buffer {
   return parseSecretKey(readFileSync(file, 'utf8'), file);
 }
 
+/**
+ * readSecretKey for a long-lived process: the key is read (and its file's mode set) on the first
+ * call only, later calls answer the same bytes. A failure is not kept: the next call tries again,
+ * so a process started before `npm start` generated the file recovers once it exists.
+ */
+export function secretKeyReader(env: KeySettings): () => Buffer {
+  let key: Buffer | undefined;
+  return () => {
+    key ??= readSecretKey(env);
+    return key;
+  };
+}
+
 export type KeyPurpose = 'sessions' | 'connections';
 
 /** A separate key per use, so one leaking says nothing about the other or the secret itself. */

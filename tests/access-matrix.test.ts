@@ -2,8 +2,9 @@
  * Every tRPC procedure and every route handler, called by every kind of caller: anonymous, each role
  * (real users with real sessions), a live read-scope key and a revoked key. The procedures come from
  * the router's own list and the routes from the files under app/api, so one added later without a
- * permission, or with the wrong one, fails here. What each caller may do is written out below from
- * the issue's table, not read from access/roles.ts, so a wrong entry there fails too.
+ * permission fails here. Which permission each one needs is written out below (PROCEDURES, ROUTES),
+ * not read from the procedure itself, so a mutation tagged 'read' fails too; and what each caller
+ * may do is written out from the issue's table, not read from access/roles.ts.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -52,7 +53,89 @@ const ALLOWED_ON_ROUTES: Record<Permission, readonly Caller[]> = {
 /** Callers without a good credential are told to sign in (401); the others that they may not (403). */
 const UNAUTHENTICATED: readonly Caller[] = ['anonymous', 'revokedKey'];
 
-/** Route files that are not guarded by guardRoute, and why (asserted by name). */
+/**
+ * The permission every procedure needs, written out: a procedure missing here, or tagged otherwise
+ * in its router, fails the test. Add a new procedure here with the permission the issue's role table
+ * gives it.
+ */
+const PROCEDURES: Record<string, Permission> = {
+  'system.health': 'public',
+  'pipelines.create': 'edit',
+  'pipelines.list': 'read',
+  'pipelines.get': 'read',
+  'pipelines.saveVersion': 'edit',
+  'pipelines.versions': 'read',
+  'pipelines.rename': 'edit',
+  'pipelines.duplicate': 'edit',
+  'pipelines.archive': 'edit',
+  'pipelines.validate': 'read',
+  'runs.start': 'run',
+  'runs.list': 'read',
+  'runs.get': 'read',
+  'runs.cancel': 'run',
+  'runs.rerun': 'run',
+  'runs.onChange': 'read',
+  'datasets.preview': 'read',
+  'artifacts.report': 'read',
+  'account.me': 'signedIn',
+  'join.describe': 'public',
+  'join.accept': 'public',
+  'audit.list': 'admin',
+  'audit.actions': 'admin',
+  'users.list': 'admin',
+  'users.invites': 'admin',
+  'users.invite': 'admin',
+  'users.revokeInvite': 'admin',
+  'users.changeRole': 'admin',
+  'users.deactivate': 'admin',
+  'users.reactivate': 'admin',
+  // Connections' details (host, user) are for admins; readers get the names alone, for ingest nodes.
+  'connections.names': 'read',
+  'connections.list': 'admin',
+  'connections.create': 'admin',
+  'connections.update': 'admin',
+  'connections.delete': 'admin',
+  'connections.test': 'admin',
+  // Everyone manages their own keys; admins everyone's.
+  'keys.create': 'signedIn',
+  'keys.list': 'signedIn',
+  'keys.revoke': 'signedIn',
+  'keys.listAll': 'admin',
+  'keys.revokeAny': 'admin',
+};
+
+/** The permission every guarded route method needs, written out the same way ("METHOD /api/path"). */
+const ROUTES: Record<string, Permission> = {
+  'GET /api/health': 'public',
+  'GET /api/v1/openapi.json': 'public',
+  'POST /api/v1/pipelines/[id]/runs': 'run',
+  'GET /api/v1/runs/[id]': 'read',
+  'POST /api/v1/runs/[id]/cancel': 'run',
+  'GET /api/pipelines/[id]/export': 'read',
+  'GET /api/audit/export': 'admin',
+  'POST /api/uploads': 'edit',
+};
+
+/** Entries of a written-out table that do not match what the code declares, in words. */
+function tableMismatches(
+  table: Record<string, Permission>,
+  declared: ReadonlyArray<{ key: string; permission: Permission | undefined }>,
+): string[] {
+  const found = new Set(declared.map((each) => each.key));
+  const wrong = declared.flatMap(({ key, permission }) => {
+    const written = table[key];
+    if (written === undefined) return [`${key} (${permission ?? 'no permission'}) is missing from the table`];
+    return written === permission
+      ? []
+      : [`${key} is tagged ${permission ?? 'with nothing'}, the table says ${written}`];
+  });
+  const stale = Object.keys(table)
+    .filter((key) => !found.has(key))
+    .map((key) => `${key} is in the table but does not exist`);
+  return [...wrong, ...stale];
+}
+
+/** Route files that are not guarded by guardRoute or publicRoute, and why (asserted by name). */
 const UNGUARDED_ROUTES: Record<string, string> = {
   'auth/[...all]/route.ts': "better-auth's own endpoints (sign-in, sign-out, session, password)",
   'trpc/[trpc]/route.ts': 'every procedure behind it checks its own permission (the first matrix)',
@@ -168,14 +251,18 @@ describe('every tRPC procedure', () => {
     expect(procedures.length).toBeGreaterThan(20);
     const withoutPermission = procedures.filter((each) => !each.permission.success).map((each) => each.path);
     expect(withoutPermission, 'procedures without a permission').toEqual([]);
+    const declared = procedures.map((each) => ({ key: each.path, permission: each.permission.data }));
+    expect(tableMismatches(PROCEDURES, declared), 'procedures against PROCEDURES').toEqual([]);
 
     const before = await rowCounts();
     const wrong: string[] = [];
     let calls = 0;
     for (const each of procedures) {
-      if (!each.permission.success) continue;
+      // What the table says, so a procedure tagged wrongly is also called as the table expects.
+      const permission = PROCEDURES[each.path];
+      if (permission === undefined) continue;
       for (const caller of callers) {
-        const expected = expectedCode(each.permission.data, caller);
+        const expected = expectedCode(permission, caller);
         let got: { code: string; message: string };
         if (each.type === 'subscription') {
           // Subscriptions stream over SSE: called in-process, with the actor the route would resolve.
@@ -190,9 +277,7 @@ describe('every tRPC procedure', () => {
         }
         calls++;
         if (got.code !== expected) {
-          wrong.push(
-            `${each.path} (${each.permission.data}) as ${caller}: ${got.code}, expected ${expected}`,
-          );
+          wrong.push(`${each.path} (${permission}) as ${caller}: ${got.code}, expected ${expected}`);
         }
         if (got.code === 'FORBIDDEN' || got.code === 'UNAUTHORIZED') expect(got.message).toMatch(/\w+ .+\./);
       }
@@ -274,6 +359,7 @@ describe('every route handler', () => {
     const files = routeFiles();
     expect(files).toEqual(expect.arrayContaining(Object.keys(UNGUARDED_ROUTES)));
     const wrong: string[] = [];
+    const declared: Array<{ key: string; permission: Permission | undefined }> = [];
     let routes = 0;
     let calls = 0;
     for (const file of files) {
@@ -286,14 +372,18 @@ describe('every route handler', () => {
       }
       for (const { method, handler } of methods) {
         const guard = permissionOf(module[method]);
+        const key = `${method} /api/${path.dirname(file)}`;
+        declared.push({ key, permission: guard.data });
         if (!guard.success) {
-          wrong.push(`${method} ${file} is not built with guardRoute`);
+          wrong.push(`${method} ${file} is not built with guardRoute or publicRoute`);
           continue;
         }
+        const permission = ROUTES[key];
+        if (permission === undefined) continue;
         routes++;
         const urlPath = `/api/${path.dirname(file)}`.replace(/\[(\w+)\]/g, 'not-an-id');
         for (const caller of callers) {
-          const allowed = ALLOWED_ON_ROUTES[guard.data].includes(caller);
+          const allowed = ALLOWED_ON_ROUTES[permission].includes(caller);
           const before = allowed ? undefined : await rowCounts();
           const response = await handler(
             // The Host a browser sends: the upload route checks Host and Origin itself.
@@ -309,7 +399,7 @@ describe('every route handler', () => {
           const got = refused ? response.status : 'allowed';
           if (got !== expected) {
             wrong.push(
-              `${method} ${urlPath} (${guard.data}) as ${caller}: ${response.status}, expected ${expected}`,
+              `${method} ${urlPath} (${permission}) as ${caller}: ${response.status}, expected ${expected}`,
             );
           }
           if (!allowed) {
@@ -321,8 +411,9 @@ describe('every route handler', () => {
         }
       }
     }
+    expect(tableMismatches(ROUTES, declared), 'route methods against ROUTES').toEqual([]);
     expect(wrong).toEqual([]);
-    expect(routes).toBeGreaterThanOrEqual(3);
+    expect(routes).toBe(Object.keys(ROUTES).length);
     expect(calls).toBe(routes * callers.length);
     console.info(`access matrix: ${routes} route methods × ${callers.length} callers = ${calls} calls`);
   }, 300_000);

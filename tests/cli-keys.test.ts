@@ -85,7 +85,14 @@ describe('pipewright keys', () => {
       .select()
       .from(auditLog)
       .where(eq(auditLog.objectLabel, `${key.slice(0, 11)}…`));
-    expect(entry).toMatchObject({ action: 'key.created', actorKind: 'cli', actorEmail: null });
+    expect(entry).toMatchObject({
+      action: 'key.created',
+      actorKind: 'cli',
+      actorId: null,
+      actorEmail: null,
+      // Like every entry the CLI writes: which OS account ran it.
+      details: { osUser: os.userInfo().username, scope: 'run', owner: 'editor@cli.test' },
+    });
     expect(JSON.stringify(entry)).not.toContain(key);
 
     const predict = await pipewright([

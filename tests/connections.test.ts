@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../app/_server/auth/actor';
 import { sealPassword } from '../config/connection-password';
 import { deriveKey } from '../config/secret-key';
 import { insertConnection } from '../db/queries/connections';
@@ -409,6 +410,47 @@ describe('stored connections', () => {
     ).map((entry) => entry.action);
     expect(actions).toEqual(['connection.created', 'connection.deleted']);
     expect((await admin().connections.list()).map((connection) => connection.name)).not.toContain('ADMIN_DB');
+  });
+});
+
+describe('the audit log of connection changes', () => {
+  it("records a key's changes as its owner, with the key's prefix, never the key's own id", async () => {
+    const key: Actor = {
+      kind: 'key',
+      keyId: 'key-row-id-1',
+      keyPrefix: 'pw_abcd1234',
+      userId: 'owner-user-id',
+      email: 'owner@example.test',
+      name: 'Owner',
+      role: 'admin',
+      scope: 'admin',
+    };
+    const byKey = testCaller(fixture.database, fixture.worker, key).caller;
+    await byKey.connections.create(readerFields({ name: 'KEYED' }));
+    await byKey.connections.update(readerFields({ name: 'KEYED', password: undefined }));
+    await byKey.connections.delete({ name: 'KEYED' });
+
+    const entries = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.objectId, 'KEYED'))
+      .orderBy(asc(auditLog.id));
+    expect(entries.map((entry) => entry.action)).toEqual([
+      'connection.created',
+      'connection.updated',
+      'connection.deleted',
+    ]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        actorKind: 'key',
+        actorId: 'owner-user-id',
+        actorEmail: 'owner@example.test',
+        ipAddress: '127.0.0.1',
+        details: expect.objectContaining({ keyPrefix: 'pw_abcd1234' }),
+      });
+    }
+    expect(entries[0]?.details).toMatchObject({ passwordChanged: true });
+    expect(entries[1]?.details).toMatchObject({ passwordChanged: false });
   });
 });
 

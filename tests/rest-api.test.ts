@@ -327,7 +327,7 @@ describe('OpenAPI document', () => {
       (await apiRoutes()).map((route) => [route.apiPath, [...route.handlers.keys()]]),
     );
     const documented = new Map(
-      Object.entries(document.paths as Record<string, Record<string, unknown>>).map(([apiPath, item]) => [
+      Object.entries(openApiShape.parse(document).paths).map(([apiPath, item]) => [
         apiPath,
         Object.keys(item).map((method) => method.toUpperCase()),
       ]),

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { envSchema } from '../config/env';
-import { readSecretKey } from '../config/secret-key';
+import { secretKeyReader } from '../config/secret-key';
 import type { Sql } from '../db/client';
 import { type NodeRunLookup, nodeRun } from '../nodes/runs';
 import { createActivities } from './activities';
@@ -38,13 +38,12 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
       runOf: options.runOf ?? nodeRun,
       secretKey:
         options.secretKey ??
-        (() =>
-          readSecretKey({
-            PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(
-              process.env.PIPEWRIGHT_SECRET_KEY,
-            ),
-            DATA_DIR: options.dataDir,
-          })),
+        secretKeyReader({
+          PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(
+            process.env.PIPEWRIGHT_SECRET_KEY,
+          ),
+          DATA_DIR: options.dataDir,
+        }),
     }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });

@@ -1,4 +1,4 @@
-import { readSecretKey } from '../../config/secret-key';
+import { secretKeyReader } from '../../config/secret-key';
 import { appAuth } from './auth/app-auth';
 import { database } from './db';
 import { env, taskQueue } from './env';
@@ -10,6 +10,9 @@ declare global {
   var pipewrightRunChanges: RunChangeFeed | undefined;
 }
 
+/** The installation's secret key, read once per process (stored connections open with it on every use). */
+const secretKey = secretKeyReader(env);
+
 /** The services of this server process: its database pool, Temporal client and change feed. */
 export function appServices(): Services {
   const { db, sql } = database();
@@ -18,7 +21,7 @@ export function appServices(): Services {
     db,
     sql,
     auth: appAuth,
-    secretKey: () => readSecretKey(env),
+    secretKey,
     temporal: temporalClient,
     taskQueue: taskQueue(),
     changes: globalThis.pipewrightRunChanges,

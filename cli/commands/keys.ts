@@ -1,33 +1,23 @@
 import { keyScopeSchema, keyScopes, roleSchema } from '../../access/roles';
-import { type Env, publicUrl } from '../../config/env';
-import { deriveKey, readSecretKey } from '../../config/secret-key';
-import type { Database } from '../../db/client';
+import type { Env } from '../../config/env';
 import { findUserByEmail } from '../../db/queries/users';
 import {
   createKey,
   findKeyByShownPrefix,
-  type KeyAuditActor,
   KeyRequestError,
   newKeySchema,
   revokeKey,
 } from '../../runtime/auth/api-keys';
-import { createAuth } from '../../runtime/auth/auth';
+import { authFromEnv } from '../../runtime/auth/auth-from-env';
+import { cliAuditActor } from '../cli-audit';
 import type { Output } from '../output';
 import { CliError, openDatabase } from '../session';
-
-/** The CLI acts as whoever may open the installation's database: recorded as such. */
-const CLI_ACTOR: KeyAuditActor = { actorKind: 'cli' };
 
 export interface KeysCreateOptions {
   user?: string;
   scope?: string;
   models: string[];
   name?: string;
-}
-
-/** better-auth over the local database, as the app makes it (same secret, same key hashing). */
-function localAuth(env: Env, db: Database) {
-  return createAuth({ db, secret: deriveKey(readSecretKey(env), 'sessions'), publicOrigin: publicUrl(env) });
 }
 
 /** Key refusals (a scope the role may not hold, an unknown or ambiguous prefix) as one line. */
@@ -76,7 +66,7 @@ export async function keysCreateCommand(options: KeysCreateOptions, env: Env, ou
     if (user.banned) throw new CliError(`${email} is deactivated: its keys would be refused.`);
     const role = roleSchema.parse(user.role);
     const created = await withKeyErrors(
-      createKey(localAuth(env, db), db, { id: user.id, email: user.email, role }, request, CLI_ACTOR),
+      createKey(authFromEnv(env, db), db, { id: user.id, email: user.email, role }, request, cliAuditActor()),
     );
     if (out.json) {
       const { id, key, start, name, scope, models } = created;
@@ -99,7 +89,7 @@ export async function keysRevokeCommand(prefix: string, env: Env, out: Output): 
   try {
     const { db } = database;
     const key = await withKeyErrors(findKeyByShownPrefix(db, prefix));
-    await withKeyErrors(revokeKey(localAuth(env, db), db, key, CLI_ACTOR));
+    await withKeyErrors(revokeKey(authFromEnv(env, db), db, key, cliAuditActor()));
     out.print(
       out.json
         ? JSON.stringify({ id: key.id, start: key.start, revoked: true })

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { roleSchema, roles } from '../../access/roles';
 import { type Env, publicUrl } from '../../config/env';
-import { deriveKey, readSecretKey } from '../../config/secret-key';
-import { recordAudit } from '../../db/queries/audit';
 import { revokeOpenSetupLinks } from '../../db/queries/invites';
 import { findUserByEmail } from '../../db/queries/users';
-import { createAuth } from '../../runtime/auth/auth';
+import { authFromEnv } from '../../runtime/auth/auth-from-env';
+import { recordCliAction } from '../cli-audit';
 import type { Output } from '../output';
 import { CliError, openDatabase } from '../session';
 
@@ -87,13 +86,12 @@ export async function usersCreateCommand(
 ): Promise<number> {
   const { email, role, name } = checkedOptions(options);
   const password = await passwordFromStdin(stdin);
-  const secret = deriveKey(readSecretKey(env), 'sessions');
   const database = openDatabase(env);
   try {
     const { db } = database;
+    const auth = authFromEnv(env, db);
     const duplicate = `${email} already has an account. Change its role on the Users page instead.`;
     if (await findUserByEmail(db, email)) throw new CliError(duplicate);
-    const auth = createAuth({ db, secret, publicOrigin: publicUrl(env) });
     const created = await auth.api
       .createUser({ body: { email, password, name, role } })
       .catch((error: unknown) => {
@@ -103,8 +101,7 @@ export async function usersCreateCommand(
       });
     // The first account made here ends the setup link `npm start` printed: it would make another admin.
     await revokeOpenSetupLinks(db);
-    await recordAudit(db, {
-      actorKind: 'cli',
+    await recordCliAction(db, {
       action: 'user.created',
       objectType: 'user',
       objectId: created.user.id,
@@ -140,21 +137,20 @@ export async function usersSetPasswordCommand(
 ): Promise<number> {
   const email = checkedAccount('set-password', options);
   const password = await passwordFromStdin(stdin);
-  const secret = deriveKey(readSecretKey(env), 'sessions');
   const database = openDatabase(env);
   try {
     const { db } = database;
+    const auth = authFromEnv(env, db);
     const account = await findUserByEmail(db, email);
     if (!account) throw new CliError(`There is no account for ${email}.`);
-    const context = await createAuth({ db, secret, publicOrigin: publicUrl(env) }).$context;
+    const context = await auth.$context;
     const credentials = (await context.internalAdapter.findAccounts(account.id)).filter(
       (row) => row.providerId === 'credential',
     );
     if (credentials.length === 0) throw new CliError(`${email} has no password to set.`);
     await context.internalAdapter.updatePassword(account.id, await context.password.hash(password));
     await context.internalAdapter.deleteUserSessions(account.id);
-    await recordAudit(db, {
-      actorKind: 'cli',
+    await recordCliAction(db, {
       action: 'password.set',
       objectType: 'user',
       objectId: account.id,

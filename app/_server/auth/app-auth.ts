@@ -1,6 +1,5 @@
-import { publicUrl } from '../../../config/env';
-import { deriveKey, readSecretKey } from '../../../config/secret-key';
-import { type Auth, createAuth } from '../../../runtime/auth/auth';
+import type { Auth } from '../../../runtime/auth/auth';
+import { authFromEnv } from '../../../runtime/auth/auth-from-env';
 import { database } from '../db';
 import { env } from '../env';
 
@@ -11,13 +10,6 @@ declare global {
 
 /** This server's better-auth, made on first use: `next build` imports routes without a secret key. */
 export function appAuth(): Auth {
-  globalThis.pipewrightAuth ??= createAuth({
-    db: database().db,
-    secret: deriveKey(readSecretKey(env), 'sessions'),
-    publicOrigin: publicUrl(env),
-    // The proxy answers loopback names too (request-origin.ts), so sign-in works at any of them.
-    otherOrigins: ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${env.PORT}`),
-    trustedProxies: env.PIPEWRIGHT_TRUSTED_PROXIES,
-  });
+  globalThis.pipewrightAuth ??= authFromEnv(env, database().db);
   return globalThis.pipewrightAuth;
 }

@@ -37,8 +37,8 @@ function json(schema: unknown) {
 }
 
 function operationObject(operation: RestOperation) {
-  const guarded = operation.permission !== 'public';
-  const statuses = [...new Set([...operation.errorStatuses, ...(guarded ? [401, 403] : []), 500])].sort();
+  // Every operation is guarded (RestOperation.permission is never 'public'): 401 and 403 apply to all.
+  const statuses = [...new Set([...operation.errorStatuses, 401, 403, 500])].sort();
   const responses: Record<string, unknown> = {
     [operation.successStatus]: {
       description: operation.summary,
@@ -53,7 +53,6 @@ function operationObject(operation: RestOperation) {
     summary: operation.summary,
     description: operation.description,
     tags: ['runs'],
-    ...(guarded ? {} : { security: [] }),
     parameters: Object.entries(operation.params.shape).map(([name, schema]) => ({
       name,
       in: 'path',

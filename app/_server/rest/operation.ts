@@ -1,9 +1,13 @@
 import type { z } from 'zod';
-import type { Permission } from '../../../access/roles';
 import { NotFoundError } from '../../../db/queries/pipelines';
 import { findNul } from '../../../pipeline/document';
 import { CompileError } from '../../../workflows/run-service';
-import { type GuardedContext, type GuardedRoute, guardRoute } from '../auth/route-guard';
+import {
+  type CallerPermission,
+  type GuardedContext,
+  type GuardedRoute,
+  guardRoute,
+} from '../auth/route-guard';
 import { errorResponse, InputError, inputErrorOf, readJsonBody } from './errors';
 
 /**
@@ -22,7 +26,8 @@ export interface RestOperation<
   operationId: string;
   summary: string;
   description: string;
-  permission: Permission;
+  /** Every operation needs a caller (a key, or a session): none is public. */
+  permission: CallerPermission;
   params: Params;
   /** Undefined: the operation reads no body. */
   body?: Body;

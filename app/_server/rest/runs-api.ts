@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { recordAudit } from '../../../db/queries/audit';
-import { getPipeline, latestVersion, NotFoundError } from '../../../db/queries/pipelines';
+import { latestVersion, NotFoundError } from '../../../db/queries/pipelines';
 import { getRun, getRunDetail } from '../../../db/queries/runs';
 import { runStatuses, runTriggers, stepStatuses } from '../../../db/schema';
 import { numericMetrics } from '../../../nodes/evaluate/main-metric';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { cancelRun, startRun } from '../../../workflows/run-service';
-import type { Actor } from '../auth/actor';
-import { auditEntry } from '../auth/audit-actor';
+import type { AuditedCall } from '../audit-trail';
 import type { GuardedContext } from '../auth/route-guard';
+import { recordRunAction } from '../run-audit';
 import { ServerPaths } from '../server-paths';
 import type { RestOperation } from './operation';
 
@@ -79,30 +78,9 @@ const cancelAnswer = z.object({
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-/** An audit entry for a run the caller started or cancelled, labelled with its pipeline's name. */
-async function auditRun(
-  context: GuardedContext<unknown>,
-  actor: Actor,
-  action: 'run.started' | 'run.cancelled',
-  run: { id: string; pipelineId: string },
-) {
-  const pipeline = await getPipeline(context.services.db, run.pipelineId);
-  await recordAudit(
-    context.services.db,
-    auditEntry(actor, context.caller.ipAddress, {
-      action,
-      objectType: 'run',
-      objectId: run.id,
-      objectLabel: pipeline?.name ?? null,
-      details: { pipelineId: run.pipelineId, ...(action === 'run.started' ? { trigger: 'api' } : {}) },
-    }),
-  );
-}
-
-/** The guard let only a caller with the operation's permission through; a public operation has none. */
-function callerOf(context: GuardedContext<unknown>): Actor {
-  if (context.caller.actor === null) throw new Error('A guarded REST operation ran without a caller');
-  return context.caller.actor;
+/** Who the audit log names for an operation: the caller the guard let through. */
+function auditedCall({ services, caller }: GuardedContext<unknown>): AuditedCall {
+  return { services, actor: caller.actor, ipAddress: caller.ipAddress };
 }
 
 export const startRunOperation = {
@@ -119,8 +97,7 @@ export const startRunOperation = {
   successStatus: 201,
   errorStatuses: [400, 404],
   async handle({ params, body }, context) {
-    const actor = callerOf(context);
-    const { services } = context;
+    const { services, caller } = context;
     const version = await latestVersion(services.db, params.id);
     if (!version) throw new NotFoundError(`No pipeline ${params.id}`);
     const started = await startRun(
@@ -134,10 +111,10 @@ export const startRunOperation = {
         pipelineVersionId: version.id,
         parameters: body?.parameters ?? {},
         trigger: 'api',
-        startedBy: actor.userId,
+        startedBy: caller.actor.userId,
       },
     );
-    await auditRun(context, actor, 'run.started', { id: started.runId, pipelineId: params.id });
+    await recordRunAction(auditedCall(context), 'run.started', started.runId, params.id, { trigger: 'api' });
     return {
       runId: started.runId,
       pipelineId: params.id,
@@ -209,13 +186,12 @@ export const cancelRunOperation = {
   successStatus: 202,
   errorStatuses: [400, 404],
   async handle({ params }, context) {
-    const actor = callerOf(context);
     const { services } = context;
     const run = await getRun(services.db, params.id);
     if (!run) throw new NotFoundError(`No run ${params.id}`);
     // Cancelling a run that already ended changes nothing, and so records nothing.
     if (await cancelRun({ db: services.db, temporal: await services.temporal() }, run.id))
-      await auditRun(context, actor, 'run.cancelled', run);
+      await recordRunAction(auditedCall(context), 'run.cancelled', run.id, run.pipelineId, {});
     const after = await getRun(services.db, run.id);
     return { runId: run.id, status: after?.status ?? run.status };
   },

@@ -10,10 +10,10 @@ import {
   connectionOptionsSchema,
   connectionPasswordSchema,
   connectionVariable,
+  PASSWORD_MASK,
   type SslMode,
 } from '../../../config/connection-settings';
 import { deriveKey } from '../../../config/secret-key';
-import { recordAudit } from '../../../db/queries/audit';
 import {
   type ConnectionSummary,
   deleteConnection,
@@ -25,7 +25,7 @@ import {
 } from '../../../db/queries/connections';
 import { checkConnection } from '../../../nodes/ingest/connection-check';
 import { environmentSource, storedSource } from '../../../nodes/ingest/postgres-login';
-import type { Actor } from '../auth/actor';
+import { recordAction } from '../audit-trail';
 import {
   type EnvironmentConnection,
   environmentConnections,
@@ -33,9 +33,6 @@ import {
 } from '../environment-connections';
 import type { Context } from '../trpc';
 import { procedure, router } from '../trpc';
-
-/** What lists show in place of a password: that one is set, never what it is. */
-export const PASSWORD_MASK = '••••••••';
 
 /** An empty password field keeps the stored one. */
 const passwordField = connectionPasswordSchema.optional();
@@ -149,16 +146,7 @@ function notFound(name: string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `No stored connection is named "${name}"` });
 }
 
-/** Who did it, for the audit log; never the password, only whether it changed. */
-function auditOf(actor: Actor, ipAddress: string | null) {
-  return {
-    actorKind: actor.kind,
-    actorId: actor.kind === 'key' ? actor.keyId : actor.userId,
-    actorEmail: actor.email,
-    ipAddress,
-  };
-}
-
+/** What the audit log keeps of a connection: never the password, only whether it changed. */
 function auditDetails(row: ConnectionSummary, passwordChanged: boolean) {
   return {
     host: row.host,
@@ -211,8 +199,7 @@ export const connectionsRouter = router({
           code: 'CONFLICT',
           message: `A connection named "${values.name}" already exists (names ignore case); choose another name or edit it`,
         });
-      await recordAudit(ctx.services.db, {
-        ...auditOf(ctx.actor, ctx.ipAddress),
+      await recordAction(ctx, {
         action: 'connection.created',
         objectType: 'connection',
         objectId: row.name,
@@ -236,8 +223,7 @@ export const connectionsRouter = router({
         passwordSealed: sealed,
       });
       if (!row) throw notFound(name);
-      await recordAudit(ctx.services.db, {
-        ...auditOf(ctx.actor, ctx.ipAddress),
+      await recordAction(ctx, {
         action: 'connection.updated',
         objectType: 'connection',
         objectId: row.name,
@@ -252,8 +238,7 @@ export const connectionsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const row = await deleteConnection(ctx.services.db, input.name);
       if (!row) throw notFound(input.name);
-      await recordAudit(ctx.services.db, {
-        ...auditOf(ctx.actor, ctx.ipAddress),
+      await recordAction(ctx, {
         action: 'connection.deleted',
         objectType: 'connection',
         objectId: row.name,

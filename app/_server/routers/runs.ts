@@ -1,14 +1,14 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { getPipeline, latestVersion } from '../../../db/queries/pipelines';
+import { latestVersion } from '../../../db/queries/pipelines';
 import type { RunChange } from '../../../db/queries/run-state';
 import { getRun, getRunDetail, listEvaluations, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
 import { mainMetric } from '../../../nodes/evaluate/main-metric';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
-import { type AuditedCall, recordAction } from '../audit-trail';
 import { whileAllowed } from '../live-access';
+import { recordRunAction } from '../run-audit';
 import { ServerPaths } from '../server-paths';
 import { procedure, router } from '../trpc';
 
@@ -41,24 +41,6 @@ function withoutServerPaths(detail: RunDetail, paths: ServerPaths) {
       file: paths.relativeFile(uri),
     })),
   };
-}
-
-/** An entry about a run: its object is the run, labelled with its pipeline's name (copied, as it is now). */
-async function recordRunAction(
-  ctx: AuditedCall,
-  action: 'run.started' | 'run.cancelled' | 'run.rerun',
-  runId: string,
-  pipelineId: string,
-  details: Record<string, unknown>,
-): Promise<void> {
-  const pipeline = await getPipeline(ctx.services.db, pipelineId);
-  await recordAction(ctx, {
-    action,
-    objectType: 'run',
-    objectId: runId,
-    objectLabel: pipeline?.name ?? null,
-    details: { pipelineId, ...details },
-  });
 }
 
 export const runsRouter = router({

@@ -2,7 +2,6 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { roleSchema } from '../../../access/roles';
 import { publicUrl } from '../../../config/env';
-import { type AuditEntry, recordAudit } from '../../../db/queries/audit';
 import { createInvite, findInviteById, listOpenInvites, revokeInvite } from '../../../db/queries/invites';
 import {
   type AccountChange,
@@ -12,9 +11,9 @@ import {
   setUserDeactivated,
   type UserRow,
 } from '../../../db/queries/users';
-import type { Actor } from '../auth/actor';
+import { recordAction } from '../audit-trail';
 import { env } from '../env';
-import { type Context, procedure, router } from '../trpc';
+import { procedure, router } from '../trpc';
 
 /** How long an invite link works. */
 export const INVITE_VALID_MS = 7 * 24 * 60 * 60 * 1000;
@@ -25,24 +24,6 @@ export const inviteInputSchema = z.object({
   role: roleSchema,
   email: z.email('email must be an email address, or left out for a link anyone may use').max(320).optional(),
 });
-
-type AuditEvent = Omit<AuditEntry, 'actorKind' | 'actorId' | 'actorEmail' | 'ipAddress' | 'details'> & {
-  details: Record<string, unknown>;
-};
-
-/** Writes one audit entry for the calling admin (a key is recorded as its owner plus the key's prefix). */
-function audit(ctx: Context & { actor: Actor }, event: AuditEvent): Promise<void> {
-  const { actor } = ctx;
-  const keyDetails = actor.kind === 'key' ? { keyPrefix: actor.keyPrefix } : {};
-  return recordAudit(ctx.services.db, {
-    actorKind: actor.kind,
-    actorId: actor.userId,
-    actorEmail: actor.email,
-    ipAddress: ctx.ipAddress,
-    ...event,
-    details: { ...keyDetails, ...event.details },
-  });
-}
 
 /** A refused change becomes a sentence: 404 for an unknown account, 409 for the last admin. */
 function appliedOrThrow(change: AccountChange, what: string): UserRow {
@@ -87,7 +68,7 @@ export const usersRouter = router({
         createdBy: (await findUserById(db, ctx.actor.userId))?.id,
         validForMs: INVITE_VALID_MS,
       });
-      await audit(ctx, {
+      await recordAction(ctx, {
         action: 'user.invited',
         objectType: 'invite',
         objectId: invite.id,
@@ -111,7 +92,7 @@ export const usersRouter = router({
           message: 'This invite was already used or withdrawn; nothing changed.',
         });
       }
-      await audit(ctx, {
+      await recordAction(ctx, {
         action: 'invite.revoked',
         objectType: 'invite',
         objectId: invite.id,
@@ -130,7 +111,7 @@ export const usersRouter = router({
       );
       const from = before.role;
       if (from !== input.role) {
-        await audit(ctx, {
+        await recordAction(ctx, {
           action: 'user.role-changed',
           objectType: 'user',
           objectId: before.id,
@@ -155,7 +136,7 @@ export const usersRouter = router({
         'deactivating it',
       );
       if (!before.banned) {
-        await audit(ctx, {
+        await recordAction(ctx, {
           action: 'user.deactivated',
           objectType: 'user',
           objectId: before.id,
@@ -174,7 +155,7 @@ export const usersRouter = router({
         'reactivating it',
       );
       if (before.banned) {
-        await audit(ctx, {
+        await recordAction(ctx, {
           action: 'user.reactivated',
           objectType: 'user',
           objectId: before.id,

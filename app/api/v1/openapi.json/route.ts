@@ -1,8 +1,8 @@
-import { guardRoute } from '../../../_server/auth/route-guard';
+import { publicRoute } from '../../../_server/auth/route-guard';
 import { openApiDocument } from '../../../_server/rest/openapi';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** GET /api/v1/openapi.json: the REST API's OpenAPI 3.1 document. Public. */
-export const GET = guardRoute('public', async () => Response.json(openApiDocument()));
+export const GET = publicRoute(async () => Response.json(openApiDocument()));
