@@ -25,7 +25,7 @@ import {
 } from '../../../db/queries/connections';
 import { checkConnection } from '../../../nodes/ingest/connection-check';
 import { environmentSource, storedSource } from '../../../nodes/ingest/postgres-login';
-import { recordAction } from '../audit-trail';
+import { type AuditedCall, recordAction } from '../audit-trail';
 import {
   type EnvironmentConnection,
   environmentConnections,
@@ -147,15 +147,27 @@ function notFound(name: string): TRPCError {
 }
 
 /** What the audit log keeps of a connection: never the password, only whether it changed. */
-function auditDetails(row: ConnectionSummary, passwordChanged: boolean) {
-  return {
-    host: row.host,
-    port: row.port,
-    database: row.database,
-    username: row.username,
-    options: row.options,
-    passwordChanged,
-  };
+/** Records a connection change: where it points now and whether its password changed, never the password. */
+function recordConnectionChange(
+  ctx: AuditedCall,
+  action: 'connection.created' | 'connection.updated' | 'connection.deleted',
+  row: ConnectionSummary,
+  passwordChanged: boolean,
+): Promise<void> {
+  return recordAction(ctx, {
+    action,
+    objectType: 'connection',
+    objectId: row.name,
+    objectLabel: row.name,
+    details: {
+      host: row.host,
+      port: row.port,
+      database: row.database,
+      username: row.username,
+      options: row.options,
+      passwordChanged,
+    },
+  });
 }
 
 /** What ingest's select offers: a connection's name and where it is defined, nothing about its server. */
@@ -199,13 +211,7 @@ export const connectionsRouter = router({
           code: 'CONFLICT',
           message: `A connection named "${values.name}" already exists (names ignore case); choose another name or edit it`,
         });
-      await recordAction(ctx, {
-        action: 'connection.created',
-        objectType: 'connection',
-        objectId: row.name,
-        objectLabel: row.name,
-        details: auditDetails(row, sealed !== null),
-      });
+      await recordConnectionChange(ctx, 'connection.created', row, sealed !== null);
       return listed(row);
     }),
 
@@ -223,13 +229,7 @@ export const connectionsRouter = router({
         passwordSealed: sealed,
       });
       if (!row) throw notFound(name);
-      await recordAction(ctx, {
-        action: 'connection.updated',
-        objectType: 'connection',
-        objectId: row.name,
-        objectLabel: row.name,
-        details: auditDetails(row, sealed !== undefined),
-      });
+      await recordConnectionChange(ctx, 'connection.updated', row, sealed !== undefined);
       return listed(row);
     }),
 
@@ -238,13 +238,7 @@ export const connectionsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const row = await deleteConnection(ctx.services.db, input.name);
       if (!row) throw notFound(input.name);
-      await recordAction(ctx, {
-        action: 'connection.deleted',
-        objectType: 'connection',
-        objectId: row.name,
-        objectLabel: row.name,
-        details: auditDetails(row, false),
-      });
+      await recordConnectionChange(ctx, 'connection.deleted', row, false);
       return { name: row.name };
     }),
 
