@@ -33,8 +33,9 @@ export const SIGN_IN_ATTEMPTS_PER_ADDRESS = 10;
 
 /**
  * Better-auth's HTTP endpoints that Pipewright does not offer: users, roles and keys are managed
- * through the app's own procedures, which check roles and write the audit log. The server still
- * calls these functions directly (auth.api.*).
+ * through the app's own procedures, which check roles and write the audit log. The route's
+ * allow-list (auth-routes.ts) already answers 404 for these; this list is a second fence should the
+ * handler ever be mounted elsewhere. The server still calls these functions directly (auth.api.*).
  */
 const closedPaths = [
   '/sign-up/email',

@@ -59,7 +59,7 @@ async function actorOfKey(auth: Auth, db: Database, authorization: string): Prom
   }
   const verified = await auth.api.verifyApiKey({ body: { key } });
   const refused = new BadCredentialError(
-    'This API key is not valid: it was revoked, has expired or is mistyped. Create a new one on the Keys page.',
+    'This API key is not valid: it was revoked, has expired or is mistyped. Create a new one on the API keys page.',
   );
   if (!verified.valid || !verified.key) throw refused;
   const metadata = keyMetadataSchema.safeParse(verified.key.metadata);
