@@ -94,7 +94,8 @@ describe('API keys', () => {
     expect(refused.code).toBe('BAD_REQUEST');
     expect(refused.message).toContain('Only predict keys name models; a run key cannot');
     const empty = await rejection(editor.keys.create({ name: '  ', scope: 'read' }));
-    expect(empty.message).toContain('Give the key a name');
+    // A sentence naming the field, not zod's issues as JSON.
+    expect(empty.message).toBe('name: Give the key a name, e.g. "nightly CI"');
   });
 
   it('lists the prefix, scope, creation and last use, never the key or its hash', async () => {

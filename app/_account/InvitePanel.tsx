@@ -89,7 +89,16 @@ export function InvitePanel() {
         </p>
       )}
       {made && (
-        <OneTimeSecret label="Invite link" what="link" value={made.link} onDone={() => setMade(undefined)}>
+        <OneTimeSecret
+          label="Invite link"
+          what="link"
+          value={made.link}
+          onDone={() => {
+            setMade(undefined);
+            // The mutation's cache holds the secret too: forget it with the panel.
+            invite.reset();
+          }}
+        >
           <strong>Invite link for {made.email ?? `anyone, as ${made.role}`}</strong>
           {made.email ? ` (${made.role})` : ''}. It is shown only now: copy it and send it. It works once,
           until {made.expiresAt.toLocaleString()}.

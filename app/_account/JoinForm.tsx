@@ -11,6 +11,8 @@ export function JoinForm({ token }: { token: string }) {
   const link = useQuery(trpc.join.describe.queryOptions({ token }));
   const accept = useMutation(trpc.join.accept.mutationOptions());
   const [problem, setProblem] = useState<string>();
+  // Busy from submit until the page moves on: accepting is done before signing in is.
+  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -21,6 +23,7 @@ export function JoinForm({ token }: { token: string }) {
       return;
     }
     setProblem(undefined);
+    setBusy(true);
     try {
       const joined = await accept.mutateAsync({
         token,
@@ -35,6 +38,7 @@ export function JoinForm({ token }: { token: string }) {
       }
       window.location.assign('/');
     } catch (error) {
+      setBusy(false);
       setProblem(error instanceof Error ? error.message : 'Creating the account failed; try again.');
     }
   }
@@ -107,8 +111,8 @@ export function JoinForm({ token }: { token: string }) {
           {problem}
         </p>
       )}
-      <button className="primary" type="submit" disabled={accept.isPending}>
-        {accept.isPending ? 'Creating the account…' : firstAdmin ? 'Create admin account' : 'Create account'}
+      <button className="primary" type="submit" disabled={busy}>
+        {busy ? 'Creating the account…' : firstAdmin ? 'Create admin account' : 'Create account'}
       </button>
     </form>
   );

@@ -125,7 +125,16 @@ export function KeyCreateForm({ role }: { role: Role }) {
         </p>
       )}
       {made && (
-        <OneTimeSecret label="New API key" what="key" value={made.key} onDone={() => setMade(undefined)}>
+        <OneTimeSecret
+          label="New API key"
+          what="key"
+          value={made.key}
+          onDone={() => {
+            setMade(undefined);
+            // The mutation's cache holds the secret too: forget it with the panel.
+            create.reset();
+          }}
+        >
           <strong>
             Your new {made.scope} key “{made.name}”.
           </strong>{' '}

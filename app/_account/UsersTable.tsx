@@ -54,7 +54,9 @@ export function UsersTable() {
                 <select
                   aria-label={`Role of ${user.email}`}
                   value={user.role}
-                  disabled={changeRole.isPending}
+                  // One's own role is changed by another admin: no demoting oneself by a slip.
+                  disabled={changeRole.isPending || self}
+                  title={self ? 'Another admin changes your role' : undefined}
                   onChange={(event) => {
                     const role = roleSchema.safeParse(event.target.value);
                     if (role.success) changeRole.mutate({ userId: user.id, role: role.data });

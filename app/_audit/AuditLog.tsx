@@ -137,7 +137,13 @@ function AuditLogForAdmin() {
                 </option>
               ))}
             </select>
-            <input type="search" placeholder="name or id…" value={draft.object} onChange={set('object')} />
+            <input
+              type="search"
+              aria-label="Object name or id"
+              placeholder="name or id…"
+              value={draft.object}
+              onChange={set('object')}
+            />
           </span>
         </label>
         <label>

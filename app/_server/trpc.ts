@@ -27,6 +27,13 @@ export interface ProcedureMeta {
   permission: Permission;
 }
 
+/** Bad input in words, each problem naming its field ("name: Give the key a name"), not zod's JSON. */
+function inputProblems(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
 /** One id per failed call, shared by its log line (onError) and its answer (errorFormatter). */
 const errorIds = new WeakMap<TRPCError, string>();
 
@@ -88,6 +95,9 @@ const domainErrors = t.middleware(async ({ next }) => {
   const cause = result.error.cause;
   if (cause instanceof NotFoundError)
     throw new TRPCError({ code: 'NOT_FOUND', message: cause.message, cause });
+  // Bad input (tRPC's own parse of the procedure's input): a sentence, where tRPC would give zod's JSON.
+  if (cause instanceof ZodError && result.error.code === 'BAD_REQUEST')
+    throw new TRPCError({ code: 'BAD_REQUEST', message: inputProblems(cause), cause });
   if (cause instanceof CompileError || cause instanceof DocumentError) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   }

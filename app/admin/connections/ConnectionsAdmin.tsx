@@ -152,14 +152,17 @@ export function ConnectionsAdmin() {
                   <td>{connection.password ?? <span className="muted">none</span>}</td>
                   <td className="muted">{describeOptions(connection)}</td>
                   <td className="row-actions">
-                    <button
-                      type="button"
-                      className="link-button"
-                      disabled={test.isPending && test.variables?.name === connection.name}
-                      onClick={() => test.mutate({ name: connection.name })}
-                    >
-                      {test.isPending && test.variables?.name === connection.name ? 'Testing…' : 'Test'}
-                    </button>
+                    {/* A shadowed environment connection is not the one a test by name reaches. */}
+                    {!connection.shadowed && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        disabled={test.isPending && test.variables?.name === connection.name}
+                        onClick={() => test.mutate({ name: connection.name })}
+                      >
+                        {test.isPending && test.variables?.name === connection.name ? 'Testing…' : 'Test'}
+                      </button>
+                    )}
                     {stored && (
                       <>
                         <button
