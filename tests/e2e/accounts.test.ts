@@ -42,6 +42,10 @@ async function join(
   who: { name: string; email: string; button: string },
 ): Promise<void> {
   await page.goto(link);
+  await page.getByLabel('Name').waitFor();
+  await page.screenshot({
+    path: path.join(screenshots, `accounts-join-${who.button.replaceAll(' ', '-')}.png`),
+  });
   await page.getByLabel('Name').fill(who.name);
   const email = page.getByLabel('Email');
   if (await email.isEditable()) await email.fill(who.email);
@@ -144,6 +148,7 @@ describe('accounts in Chromium', () => {
 
     await viewer.page.goto(pipelineUrl);
     await viewer.page.getByText('Read-only').waitFor();
+    await viewer.page.screenshot({ path: path.join(screenshots, 'accounts-viewer-editor.png') });
     const run = viewer.page.getByRole('button', { name: 'Run', exact: true });
     expect(await run.isDisabled()).toBe(true);
     expect(await run.getAttribute('title')).toMatch(/may not start, cancel or re-run runs/);

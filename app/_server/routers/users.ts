@@ -11,7 +11,7 @@ import {
   setUserDeactivated,
   type UserRow,
 } from '../../../db/queries/users';
-import { recordAction } from '../audit-trail';
+import { type AuditedCall, recordAction } from '../audit-trail';
 import { env } from '../env';
 import { procedure, router } from '../trpc';
 
@@ -38,6 +38,24 @@ function appliedOrThrow(change: AccountChange, what: string): UserRow {
 
 function inviteLink(token: string): string {
   return new URL(`/join/${token}`, publicUrl(env)).toString();
+}
+
+/** Deactivates or reactivates an account, auditing only a real change (a repeat changes nothing). */
+async function setDeactivated(ctx: AuditedCall, userId: string, deactivated: boolean) {
+  const before = appliedOrThrow(
+    await setUserDeactivated(ctx.services.db, userId, deactivated),
+    deactivated ? 'deactivating it' : 'reactivating it',
+  );
+  if (before.banned !== deactivated) {
+    await recordAction(ctx, {
+      action: deactivated ? 'user.deactivated' : 'user.reactivated',
+      objectType: 'user',
+      objectId: before.id,
+      objectLabel: before.email,
+      details: { role: before.role },
+    });
+  }
+  return { userId: before.id, deactivated };
 }
 
 /** The admin's user management: accounts, roles, deactivation and invites. Every change is audited. */
@@ -131,38 +149,12 @@ export const usersRouter = router({
           message: 'You cannot deactivate your own account: ask another admin to do it.',
         });
       }
-      const before = appliedOrThrow(
-        await setUserDeactivated(ctx.services.db, input.userId, true),
-        'deactivating it',
-      );
-      if (!before.banned) {
-        await recordAction(ctx, {
-          action: 'user.deactivated',
-          objectType: 'user',
-          objectId: before.id,
-          objectLabel: before.email,
-          details: { role: before.role },
-        });
-      }
-      return { userId: before.id, deactivated: true };
+      return setDeactivated(ctx, input.userId, true);
     }),
 
   reactivate: procedure('admin')
     .input(userIdSchema)
     .mutation(async ({ ctx, input }) => {
-      const before = appliedOrThrow(
-        await setUserDeactivated(ctx.services.db, input.userId, false),
-        'reactivating it',
-      );
-      if (before.banned) {
-        await recordAction(ctx, {
-          action: 'user.reactivated',
-          objectType: 'user',
-          objectId: before.id,
-          objectLabel: before.email,
-          details: { role: before.role },
-        });
-      }
-      return { userId: before.id, deactivated: false };
+      return setDeactivated(ctx, input.userId, false);
     }),
 });
