@@ -66,10 +66,9 @@ async function invite(admin: Page, role: string, email: string): Promise<string>
   expect(link).toMatch(
     new RegExp(`^${app.url.replace('127.0.0.1', '(127\\.0\\.0\\.1|localhost)')}/join/[\\w-]{43}$`),
   );
-  await admin
-    .getByRole('button', { name: 'Done' })
-    .click()
-    .catch(() => {});
+  // Done puts the link away for good.
+  await admin.getByRole('button', { name: 'Done' }).click();
+  await admin.getByLabel('Invite link').waitFor({ state: 'detached' });
   return link.replace('localhost', '127.0.0.1');
 }
 
