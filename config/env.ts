@@ -46,6 +46,23 @@ export const envSchema = z.object({
       .transform(Number)
       .pipe(z.number().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535')),
   ),
+  /** Port of the serving process (`npm run serve`); it binds to HOST like the app. */
+  SERVE_PORT: text('3001').pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a port number between 1 and 65535')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535')),
+  ),
+  /** Where clients reach the serving process; the app forwards /api/v1/models/… there. Defaults to http://127.0.0.1:SERVE_PORT. */
+  PIPEWRIGHT_SERVE_URL: text().refine(
+    (value) => value === undefined || /^https?:\/\/[^/\s]+\/?$/.test(value),
+    'must be the origin of the serving process, for example http://127.0.0.1:3001',
+  ),
+  /** Days the prediction log keeps its records (0 keeps them forever). */
+  PIPEWRIGHT_PREDICTION_LOG_DAYS: text('30').pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number),
+  ),
   DATA_DIR: text('.data').pipe(z.string().transform((dir) => path.resolve(dir))),
   /** Interface the web app listens on: loopback unless the operator opens it on purpose. */
   HOST: text('127.0.0.1').pipe(
@@ -103,6 +120,11 @@ export const envSchema = z.object({
 /** Where users reach the app: PIPEWRIGHT_PUBLIC_URL, or http://localhost:PORT. */
 export function publicUrl(env: Env): URL {
   return new URL(env.PIPEWRIGHT_PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+}
+
+/** Where the serving process is reached: PIPEWRIGHT_SERVE_URL, or http://127.0.0.1:SERVE_PORT. */
+export function serveUrl(env: Env): URL {
+  return new URL(env.PIPEWRIGHT_SERVE_URL ?? `http://127.0.0.1:${env.SERVE_PORT}`);
 }
 
 export type Env = z.infer<typeof envSchema>;

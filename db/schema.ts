@@ -222,3 +222,4 @@ export const databaseIdentity = pgTable(
 );
 
 export * from './accounts-schema';
+export * from './registry-schema';

@@ -1,0 +1,259 @@
+import type { Sql, Transaction } from '../client';
+import type { ModelAlias } from '../registry-schema';
+
+/**
+ * The model registry's queries. jsonb columns come back as `unknown`: callers parse them with the
+ * schemas in registry/version-schema.ts (db/ depends on nothing else of Pipewright).
+ */
+
+/** The channel on which every alias change is announced (payload: the model's id). */
+export const MODEL_CHANGES_CHANNEL = 'pipewright_models';
+/** The channel on which API key and key-owner changes are announced (serving's key cache). */
+export const API_KEY_CHANGES_CHANNEL = 'pipewright_api_keys';
+
+export interface RegisteredModel {
+  id: string;
+  name: string;
+  description: string;
+  ownerId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A version's row without its files. */
+export interface ModelVersionRow {
+  id: string;
+  modelId: string;
+  version: number;
+  runId: string | null;
+  nodeId: string | null;
+  pipelineVersionId: string | null;
+  task: 'classification' | 'regression';
+  algorithm: string;
+  signature: unknown;
+  labels: unknown;
+  metrics: unknown;
+  gates: unknown;
+  parameters: unknown;
+  datasetSha256: string | null;
+  datasetProfile: unknown;
+  transforms: unknown;
+  reference: unknown;
+  referenceRows: number;
+  onnxSha256: string;
+  onnxBytes: number;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export interface NewModelVersion {
+  runId: string | null;
+  nodeId: string | null;
+  pipelineVersionId: string | null;
+  task: 'classification' | 'regression';
+  algorithm: string;
+  signature: unknown;
+  labels: unknown;
+  metrics: unknown;
+  gates: unknown;
+  parameters: unknown;
+  datasetSha256: string | null;
+  datasetProfile: unknown;
+  transforms: unknown;
+  reference: unknown;
+  referenceRows: number;
+  createdBy: string | null;
+  /** model.onnx and reference.json, with their SHA-256 (hex). */
+  files: { name: string; content: Buffer; sha256: string }[];
+}
+
+export interface LedgerEntryInput {
+  actorKind: 'user' | 'key' | 'cli' | 'run' | 'system';
+  actorId: string | null;
+  actorEmail: string | null;
+  runId?: string | null;
+  reason: string;
+}
+
+export interface LedgerEntry {
+  id: number;
+  at: Date;
+  alias: ModelAlias;
+  fromVersion: number | null;
+  toVersion: number | null;
+  actorKind: LedgerEntryInput['actorKind'];
+  actorId: string | null;
+  actorEmail: string | null;
+  runId: string | null;
+  reason: string;
+}
+
+const modelColumns = (sql: Sql | Transaction) =>
+  sql`id, name, description, owner_id as "ownerId", created_at as "createdAt", updated_at as "updatedAt"`;
+
+const versionColumns = (sql: Sql | Transaction) => sql`
+  v.id, v.model_id as "modelId", v.version, v.run_id as "runId", v.node_id as "nodeId",
+  v.pipeline_version_id as "pipelineVersionId", v.task, v.algorithm, v.signature, v.labels, v.metrics,
+  v.gates, v.parameters, v.dataset_sha256 as "datasetSha256", v.dataset_profile as "datasetProfile",
+  v.transforms, v.reference, v.reference_rows as "referenceRows", v.onnx_sha256 as "onnxSha256",
+  v.onnx_bytes as "onnxBytes", v.created_by as "createdBy", v.created_at as "createdAt"`;
+
+/** The model of this name, ignoring case. */
+export async function findModelByName(sql: Sql, name: string): Promise<RegisteredModel | undefined> {
+  const [row] = await sql<RegisteredModel[]>`
+    select ${modelColumns(sql)} from registered_models where lower(name) = lower(${name})`;
+  return row;
+}
+
+/**
+ * The model of this name, created (owned by `ownerId`) when there is none. Two deploy steps
+ * registering the same new name at once both end with the one row.
+ */
+export async function ensureModel(
+  sql: Sql | Transaction,
+  input: { name: string; description?: string; ownerId: string | null },
+): Promise<RegisteredModel> {
+  const [created] = await sql<RegisteredModel[]>`
+    insert into registered_models (name, description, owner_id)
+    values (${input.name}, ${input.description ?? ''}, ${input.ownerId})
+    on conflict ((lower(name))) do nothing
+    returning ${modelColumns(sql)}`;
+  if (created) return created;
+  const [existing] = await sql<RegisteredModel[]>`
+    select ${modelColumns(sql)} from registered_models where lower(name) = lower(${input.name})`;
+  if (!existing) throw new Error(`The model ${input.name} was neither created nor found`);
+  return existing;
+}
+
+/**
+ * Writes the next version of a model (numbered max + 1 under a lock on the model's row) with its
+ * files, in one transaction: a version is never visible without its ONNX file.
+ */
+export async function insertModelVersion(
+  sql: Sql,
+  modelId: string,
+  input: NewModelVersion,
+): Promise<{ id: string; version: number }> {
+  const onnx = input.files.find((file) => file.name === 'model.onnx');
+  if (!onnx) throw new Error('A model version needs its model.onnx file');
+  return sql.begin(async (tx) => {
+    await tx`select id from registered_models where id = ${modelId} for update`;
+    const [next] = await tx<{ version: number }[]>`
+      select coalesce(max(version), 0)::int + 1 as version from model_versions where model_id = ${modelId}`;
+    const version = next?.version ?? 1;
+    const [row] = await tx<{ id: string }[]>`
+      insert into model_versions (
+        model_id, version, run_id, node_id, pipeline_version_id, task, algorithm, signature, labels,
+        metrics, gates, parameters, dataset_sha256, dataset_profile, transforms, reference,
+        reference_rows, onnx_sha256, onnx_bytes, created_by)
+      values (
+        ${modelId}, ${version}, ${input.runId}, ${input.nodeId}, ${input.pipelineVersionId}, ${input.task},
+        ${input.algorithm}, ${tx.json(json(input.signature))}, ${tx.json(json(input.labels))},
+        ${tx.json(json(input.metrics))}, ${tx.json(json(input.gates))}, ${tx.json(json(input.parameters))},
+        ${input.datasetSha256}, ${input.datasetProfile === undefined || input.datasetProfile === null ? null : tx.json(json(input.datasetProfile))},
+        ${tx.json(json(input.transforms))}, ${tx.json(json(input.reference))}, ${input.referenceRows},
+        ${onnx.sha256}, ${onnx.content.byteLength}, ${input.createdBy})
+      returning id`;
+    if (!row) throw new Error('The model version was not written');
+    for (const file of input.files) {
+      await tx`
+        insert into model_files (version_id, name, content, sha256)
+        values (${row.id}, ${file.name}, ${file.content}, ${file.sha256})`;
+    }
+    await tx`update registered_models set updated_at = now() where id = ${modelId}`;
+    return { id: row.id, version };
+  });
+}
+
+/** postgres.js's json() wants its own JSON type; every value here comes from JSON.parse or zod. */
+function json(value: unknown): Parameters<Sql['json']>[0] {
+  return JSON.parse(JSON.stringify(value ?? null));
+}
+
+/** One version of a model by number. */
+export async function findModelVersion(
+  sql: Sql,
+  modelId: string,
+  version: number,
+): Promise<ModelVersionRow | undefined> {
+  const [row] = await sql<ModelVersionRow[]>`
+    select ${versionColumns(sql)} from model_versions v where v.model_id = ${modelId} and v.version = ${version}`;
+  return row;
+}
+
+/** The version an alias points to, if any. */
+export async function findAliasedVersion(
+  sql: Sql,
+  modelId: string,
+  alias: ModelAlias,
+): Promise<ModelVersionRow | undefined> {
+  const [row] = await sql<ModelVersionRow[]>`
+    select ${versionColumns(sql)} from model_aliases a join model_versions v on v.id = a.version_id
+    where a.model_id = ${modelId} and a.alias = ${alias}`;
+  return row;
+}
+
+/** A version's file (model.onnx, reference.json). */
+export async function readModelFile(
+  sql: Sql,
+  versionId: string,
+  name: string,
+): Promise<{ content: Buffer; sha256: string } | undefined> {
+  const [row] = await sql<{ content: Buffer; sha256: string }[]>`
+    select content, sha256 from model_files where version_id = ${versionId} and name = ${name}`;
+  return row;
+}
+
+/** alias → version number for one model. */
+export async function modelAliasVersions(
+  sql: Sql,
+  modelId: string,
+): Promise<Partial<Record<ModelAlias, number>>> {
+  const rows = await sql<{ alias: ModelAlias; version: number }[]>`
+    select a.alias, v.version from model_aliases a join model_versions v on v.id = a.version_id
+    where a.model_id = ${modelId}`;
+  return Object.fromEntries(rows.map((row) => [row.alias, row.version]));
+}
+
+/**
+ * Points an alias at a version (or clears it with null) and appends the ledger entry, in one
+ * transaction under a lock on the model's row, so two promotions never interleave. Returns the
+ * version numbers before and after; an unchanged alias writes nothing and returns changed: false.
+ */
+export async function setModelAlias(
+  sql: Sql,
+  input: { modelId: string; alias: ModelAlias; version: number | null; by: LedgerEntryInput },
+): Promise<{ from: number | null; to: number | null; changed: boolean }> {
+  return sql.begin(async (tx) => {
+    await tx`select id from registered_models where id = ${input.modelId} for update`;
+    const [current] = await tx<{ version: number }[]>`
+      select v.version from model_aliases a join model_versions v on v.id = a.version_id
+      where a.model_id = ${input.modelId} and a.alias = ${input.alias}`;
+    const from = current?.version ?? null;
+    if (from === input.version) return { from, to: from, changed: false };
+    if (input.version === null) {
+      await tx`delete from model_aliases where model_id = ${input.modelId} and alias = ${input.alias}`;
+    } else {
+      const [target] = await tx<{ id: string }[]>`
+        select id from model_versions where model_id = ${input.modelId} and version = ${input.version}`;
+      if (!target) throw new Error(`Version ${input.version} does not exist`);
+      await tx`
+        insert into model_aliases (model_id, alias, version_id) values (${input.modelId}, ${input.alias}, ${target.id})
+        on conflict (model_id, alias) do update set version_id = excluded.version_id, updated_at = now()`;
+    }
+    await tx`
+      insert into promotion_ledger (model_id, alias, from_version, to_version, actor_kind, actor_id, actor_email, run_id, reason)
+      values (${input.modelId}, ${input.alias}, ${from}, ${input.version}, ${input.by.actorKind}, ${input.by.actorId},
+              ${input.by.actorEmail}, ${input.by.runId ?? null}, ${input.by.reason})`;
+    await tx`update registered_models set updated_at = now() where id = ${input.modelId}`;
+    return { from, to: input.version, changed: true };
+  });
+}
+
+/** A model's ledger, newest first. */
+export async function listLedger(sql: Sql, modelId: string, limit = 200): Promise<LedgerEntry[]> {
+  return sql<LedgerEntry[]>`
+    select id::int, at, alias, from_version as "fromVersion", to_version as "toVersion",
+      actor_kind as "actorKind", actor_id as "actorId", actor_email as "actorEmail", run_id as "runId", reason
+    from promotion_ledger where model_id = ${modelId} order by at desc, id desc limit ${limit}`;
+}

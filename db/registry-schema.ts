@@ -1,0 +1,199 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { user } from './accounts-schema';
+import { pipelineVersions, runs } from './schema';
+
+/**
+ * The model registry: registered models, their numbered versions with everything needed to serve
+ * and monitor them, the `production` and `staging` aliases, an append-only promotion ledger, and
+ * the prediction log the serving processes write. Version files live in PostgreSQL (model_files),
+ * not under DATA_DIR, so they outlive the run's files and every serving machine can load them.
+ */
+
+const time = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+export const modelAliases = ['production', 'staging'] as const;
+export type ModelAlias = (typeof modelAliases)[number];
+export const ledgerActorKinds = ['user', 'key', 'cli', 'run', 'system'] as const;
+
+/**
+ * Model names go into URLs (/api/v1/models/{name}/predict) and file names of downloads: letters,
+ * digits, dot, dash and underscore, starting with a letter or digit.
+ */
+export const MODEL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
+
+export const registeredModels = pgTable(
+  'registered_models',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    ownerId: text('owner_id').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: time('created_at').notNull().defaultNow(),
+    updatedAt: time('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    // Names are unique ignoring case, so "Churn" and "churn" never become two endpoints.
+    uniqueIndex('registered_models_lower_name_key').using('btree', sql`lower(${table.name})`),
+    index('registered_models_updated_idx').on(table.updatedAt.desc(), table.id.desc()),
+    check('registered_models_name_valid', sql.raw(`name ~ '${MODEL_NAME_PATTERN}'`)),
+  ],
+);
+
+export const modelTags = pgTable(
+  'model_tags',
+  {
+    modelId: uuid('model_id')
+      .notNull()
+      .references(() => registeredModels.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.modelId, table.tag] }),
+    index('model_tags_tag_idx').on(table.tag),
+    check('model_tags_tag_valid', sql`length(${table.tag}) between 1 and 64`),
+  ],
+);
+
+/** Immutable once written: a version is what a run registered, numbered per model from 1. */
+export const modelVersions = pgTable(
+  'model_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    modelId: uuid('model_id')
+      .notNull()
+      .references(() => registeredModels.id, { onDelete: 'restrict' }),
+    version: integer('version').notNull(),
+    /** The run and step that made it; null for an imported model, or once the run is deleted. */
+    runId: uuid('run_id').references(() => runs.id, { onDelete: 'set null' }),
+    nodeId: text('node_id'),
+    pipelineVersionId: uuid('pipeline_version_id').references(() => pipelineVersions.id, {
+      onDelete: 'set null',
+    }),
+    task: text('task', { enum: ['classification', 'regression'] }).notNull(),
+    algorithm: text('algorithm').notNull(),
+    /** registry/version-schema.ts: modelSignatureSchema (raw input columns, types, categories). */
+    signature: jsonb('signature').notNull(),
+    /** Class labels in the order of the probabilities; empty for regression. */
+    labels: jsonb('labels').notNull().default([]),
+    /** The evaluate step's test metrics and gate results. */
+    metrics: jsonb('metrics').notNull().default({}),
+    gates: jsonb('gates').notNull().default([]),
+    /** The run's parameter values and the train step's config. */
+    parameters: jsonb('parameters').notNull().default({}),
+    /** The training dataset's checksum, rows and profile. */
+    datasetSha256: text('dataset_sha256'),
+    datasetProfile: jsonb('dataset_profile'),
+    /** The transform spec in front of the model (also inside the ONNX graph). */
+    transforms: jsonb('transforms').notNull(),
+    /** Per input column: numbers' deciles, categories' frequencies (registry/version-schema.ts). */
+    reference: jsonb('reference').notNull().default({}),
+    referenceRows: integer('reference_rows').notNull().default(0),
+    onnxSha256: text('onnx_sha256').notNull(),
+    onnxBytes: integer('onnx_bytes').notNull(),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: time('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    unique('model_versions_model_version_key').on(table.modelId, table.version),
+    index('model_versions_run_idx').on(table.runId),
+    check('model_versions_version_positive', sql`${table.version} >= 1`),
+    check('model_versions_task_valid', sql`${table.task} in ('classification', 'regression')`),
+  ],
+);
+
+/**
+ * A version's files: `model.onnx` (raw columns in, transforms included) and `reference.json`, the
+ * reference sample of up to 10,000 raw training rows for monitoring.
+ */
+export const modelFiles = pgTable(
+  'model_files',
+  {
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    content: bytea('content').notNull(),
+    sha256: text('sha256').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.versionId, table.name] })],
+);
+
+/** Each alias points to at most one version of its model. Changes NOTIFY `pipewright_models`. */
+export const modelAliasTable = pgTable(
+  'model_aliases',
+  {
+    modelId: uuid('model_id')
+      .notNull()
+      .references(() => registeredModels.id, { onDelete: 'cascade' }),
+    alias: text('alias', { enum: modelAliases }).notNull(),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'restrict' }),
+    updatedAt: time('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.modelId, table.alias] }),
+    index('model_aliases_version_idx').on(table.versionId),
+    check('model_aliases_alias_valid', sql`${table.alias} in ('production', 'staging')`),
+  ],
+);
+
+/**
+ * Every alias change: when, who (a person, a key, the CLI, or a run acting for the person who
+ * started it), which alias, from which version to which, and why. Append-only by trigger.
+ */
+export const promotionLedger = pgTable(
+  'promotion_ledger',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: time('at').notNull().defaultNow(),
+    modelId: uuid('model_id')
+      .notNull()
+      .references(() => registeredModels.id, { onDelete: 'restrict' }),
+    alias: text('alias', { enum: modelAliases }).notNull(),
+    fromVersion: integer('from_version'),
+    toVersion: integer('to_version'),
+    actorKind: text('actor_kind', { enum: ledgerActorKinds }).notNull(),
+    actorId: text('actor_id'),
+    actorEmail: text('actor_email'),
+    runId: uuid('run_id'),
+    reason: text('reason').notNull().default(''),
+  },
+  (table) => [index('promotion_ledger_model_at_idx').on(table.modelId, table.at.desc(), table.id.desc())],
+);
+
+/**
+ * One row per prediction, written in batches by the serving processes off the request path.
+ * No foreign keys: a log write must never wait on, or fail because of, the registry's rows.
+ */
+export const predictionLog = pgTable(
+  'prediction_log',
+  {
+    predictionId: uuid('prediction_id').primaryKey(),
+    requestId: text('request_id').notNull(),
+    modelId: uuid('model_id').notNull(),
+    version: integer('version').notNull(),
+    at: time('at').notNull(),
+    latencyMs: real('latency_ms').notNull(),
+    inputs: jsonb('inputs').notNull(),
+    outputs: jsonb('outputs').notNull(),
+  },
+  (table) => [index('prediction_log_model_at_idx').on(table.modelId, table.at.desc())],
+);
