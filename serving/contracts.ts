@@ -1,0 +1,66 @@
+import type { KeyScope } from '../access/roles';
+
+/**
+ * The seams between the serving process's parts, so each is built and tested on its own:
+ * the HTTP server (server.ts) takes a KeyChecker, a PredictionRecorder and ServingMetrics.
+ */
+
+/** Who a request acts for, once its bearer credential checks out. */
+export type Caller =
+  | { kind: 'key'; keyId: string; ownerId: string; scope: KeyScope; models?: readonly string[] }
+  /** The app's Try it form: a short-lived internal credential (config/serving-credential.ts). */
+  | { kind: 'internal'; userId: string };
+
+export type KeyCheck =
+  | { ok: true; caller: Caller }
+  /** 401: no, malformed, unknown, revoked or expired credential; the message says which, never echoing it. */
+  | { ok: false; status: 401; message: string };
+
+export interface KeyChecker {
+  /**
+   * Checks an Authorization header's bearer token. A cached answer needs no database call; a miss
+   * asks PostgreSQL once and caches. While PostgreSQL is down, cached keys keep working.
+   */
+  check(authorization: string | undefined): Promise<KeyCheck>;
+  /** Notes a key's use; last-used times are written in batches. */
+  used(caller: Caller): void;
+  close(): Promise<void>;
+}
+
+/** One prediction as the log keeps it (db prediction_log). */
+export interface PredictionRecord {
+  predictionId: string;
+  requestId: string;
+  modelId: string;
+  version: number;
+  at: Date;
+  latencyMs: number;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+export interface PredictionRecorder {
+  /** Queues records for a batched write; never waits, never throws. When the queue is full they are dropped and counted. */
+  record(records: readonly PredictionRecord[]): void;
+  /** Records waiting to be written. */
+  depth(): number;
+  /** Records dropped since start (queue full, or the database refused them). */
+  dropped(): number;
+  /** Writes what is queued (best effort) and stops. */
+  close(): Promise<void>;
+}
+
+export interface RequestObservation {
+  model: string;
+  /** Null when the request failed before a version was chosen (unknown model, bad key). */
+  version: number | null;
+  /** HTTP status of the answer. */
+  status: number;
+  seconds: number;
+}
+
+export interface ServingMetrics {
+  observe(observation: RequestObservation): void;
+  /** Prometheus text format, with its content type. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
