@@ -59,6 +59,8 @@ export const envSchema = z.object({
     (value) => value === undefined || /^https?:\/\/[^/\s]+\/?$/.test(value),
     'must be the origin of the serving process, for example http://127.0.0.1:3001',
   ),
+  /** `off` stops the serving process from logging predictions (benchmarks measure the log's cost with it). */
+  PIPEWRIGHT_PREDICTION_LOG: text('on').pipe(z.enum(['on', 'off'], { error: 'must be on or off' })),
   /** Days the prediction log keeps its records (0 keeps them forever). */
   PIPEWRIGHT_PREDICTION_LOG_DAYS: text('30').pipe(
     z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number),

@@ -1,0 +1,129 @@
+import type { Database, Sql } from '../../db/client';
+import { type AuditEntry, recordAudit } from '../../db/queries/audit';
+import {
+  findModelByName,
+  findModelVersion,
+  type LedgerEntryInput,
+  listLedger,
+  modelAliasVersions,
+  type RegisteredModel,
+  setModelAlias,
+} from '../../db/queries/registry';
+import type { ModelAlias } from '../../registry/version-schema';
+
+/**
+ * Promoting a version to an alias and rolling an alias back, shared by the app's models procedures
+ * and `pipewright models`: one place checks the request, moves the alias with its ledger entry, and
+ * writes the audit log. Who may do it (the promote permission) is the caller's check.
+ */
+
+/** A request about a model that cannot be done as asked; its message says why. */
+export class ModelRequestError extends Error {
+  override name = 'ModelRequestError';
+  constructor(
+    message: string,
+    readonly reason: 'not-found' | 'conflict' | 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+/** Who acts: the ledger's fields and the audit log's. */
+export interface PromotionActor {
+  ledger: Omit<LedgerEntryInput, 'reason'>;
+  audit: Pick<AuditEntry, 'actorKind' | 'actorId' | 'actorEmail' | 'ipAddress'> & {
+    details?: Record<string, unknown>;
+  };
+}
+
+export interface AliasMove {
+  model: string;
+  alias: ModelAlias;
+  from: number | null;
+  to: number | null;
+}
+
+const MAX_REASON = 500;
+
+export async function requireModel(sql: Sql, name: string): Promise<RegisteredModel> {
+  const model = await findModelByName(sql, name);
+  if (!model) throw new ModelRequestError(`There is no model named ${name}.`, 'not-found');
+  return model;
+}
+
+function checkedReason(reason: string): string {
+  const trimmed = reason.trim();
+  if (trimmed === '') throw new ModelRequestError('Give a reason: the ledger keeps it.', 'invalid');
+  if (trimmed.length > MAX_REASON)
+    throw new ModelRequestError(`A reason has at most ${MAX_REASON} characters.`, 'invalid');
+  return trimmed;
+}
+
+/** Points `alias` at `version`; refuses a version that does not exist or already holds the alias. */
+export async function promoteVersion(
+  handles: { sql: Sql; db: Database },
+  request: { model: string; version: number; alias: ModelAlias; reason: string },
+  by: PromotionActor,
+): Promise<AliasMove> {
+  const reason = checkedReason(request.reason);
+  const model = await requireModel(handles.sql, request.model);
+  if (!(await findModelVersion(handles.sql, model.id, request.version)))
+    throw new ModelRequestError(`${model.name} has no version ${request.version}.`, 'not-found');
+  return moveAlias(handles, model, request.alias, request.version, reason, by, 'model.promoted');
+}
+
+/**
+ * Points `alias` back at the version it held before the current one (the ledger says which).
+ * Refused when the alias is unset, or when the current version was its first.
+ */
+export async function rollbackAlias(
+  handles: { sql: Sql; db: Database },
+  request: { model: string; alias: ModelAlias; reason: string },
+  by: PromotionActor,
+): Promise<AliasMove> {
+  const reason = checkedReason(request.reason);
+  const model = await requireModel(handles.sql, request.model);
+  const current = (await modelAliasVersions(handles.sql, model.id))[request.alias];
+  if (current === undefined)
+    throw new ModelRequestError(`${model.name} has no ${request.alias} version to roll back.`, 'conflict');
+  const previous = (await listLedger(handles.sql, model.id)).find(
+    (entry) => entry.alias === request.alias && entry.toVersion === current,
+  )?.fromVersion;
+  if (previous === null || previous === undefined)
+    throw new ModelRequestError(
+      `Version ${current} was ${model.name}'s first ${request.alias} version: there is nothing to roll back to. Promote another version instead.`,
+      'conflict',
+    );
+  return moveAlias(handles, model, request.alias, previous, reason, by, 'model.rolled-back');
+}
+
+async function moveAlias(
+  handles: { sql: Sql; db: Database },
+  model: RegisteredModel,
+  alias: ModelAlias,
+  version: number,
+  reason: string,
+  by: PromotionActor,
+  action: 'model.promoted' | 'model.rolled-back',
+): Promise<AliasMove> {
+  const moved = await setModelAlias(handles.sql, {
+    modelId: model.id,
+    alias,
+    version,
+    by: { ...by.ledger, reason },
+  });
+  if (!moved.changed)
+    throw new ModelRequestError(
+      `Version ${version} is already ${model.name}'s ${alias} version.`,
+      'conflict',
+    );
+  await recordAudit(handles.db, {
+    ...by.audit,
+    action,
+    objectType: 'model',
+    objectId: model.id,
+    objectLabel: model.name,
+    details: { ...by.audit.details, alias, from: moved.from, to: moved.to, reason },
+  });
+  return { model: model.name, alias, from: moved.from, to: moved.to };
+}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listModels, listModelVersions, setModelTags } from '../db/queries/model-listing';
+import { ensureModel, insertModelVersion, listLedger } from '../db/queries/registry';
+import {
+  ModelRequestError,
+  type PromotionActor,
+  promoteVersion,
+  rollbackAlias,
+} from '../runtime/models/promotion';
+import { createTestDatabase, type TestDatabase } from './support/database';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const onnx = Buffer.from('not really onnx');
+const sha = createHash('sha256').update(onnx).digest('hex');
+
+async function addVersion(modelId: string, accuracy: number) {
+  return insertModelVersion(database.sql, modelId, {
+    runId: null,
+    nodeId: null,
+    pipelineVersionId: null,
+    task: 'classification',
+    algorithm: 'logistic',
+    signature: { inputs: [], output: { task: 'classification', labels: ['no', 'yes'] } },
+    labels: ['no', 'yes'],
+    metrics: { accuracy },
+    gates: [],
+    parameters: {},
+    datasetSha256: null,
+    datasetProfile: null,
+    transforms: { version: 1, steps: [] },
+    reference: {},
+    referenceRows: 0,
+    createdBy: null,
+    files: [{ name: 'model.onnx', content: onnx, sha256: sha }],
+  });
+}
+
+const operator: PromotionActor = {
+  ledger: { actorKind: 'cli', actorId: null, actorEmail: 'ops@example.com' },
+  audit: { actorKind: 'cli', actorId: null, actorEmail: 'ops@example.com' },
+};
+
+describe('model listing and promotion', () => {
+  it('lists models with the versions their aliases point to, and filters by text, tag and alias', async () => {
+    const churn = await ensureModel(database.sql, {
+      name: 'churn',
+      description: 'Who leaves',
+      ownerId: null,
+    });
+    const price = await ensureModel(database.sql, { name: 'price', ownerId: null });
+    for (const accuracy of [0.8, 0.85, 0.9]) await addVersion(churn.id, accuracy);
+    await addVersion(price.id, 0.5);
+    await setModelTags(database.sql, churn.id, ['retail', 'weekly']);
+    const handles = { sql: database.sql, db: database.db };
+    await promoteVersion(
+      handles,
+      { model: 'CHURN', version: 2, alias: 'production', reason: 'first' },
+      operator,
+    );
+    await promoteVersion(handles, { model: 'churn', version: 3, alias: 'staging', reason: 'try' }, operator);
+
+    const all = await listModels(database.sql, { limit: 10 });
+    expect(all.map((model) => model.name)).toEqual(['churn', 'price']);
+    const [first] = all;
+    expect(first?.versionCount).toBe(3);
+    expect(first?.latestVersion).toBe(3);
+    expect(first?.tags).toEqual(['retail', 'weekly']);
+    expect(first?.production).toMatchObject({ version: 2, metrics: { accuracy: 0.85 } });
+    expect(first?.staging).toMatchObject({ version: 3 });
+    expect(all[1]?.production).toBeNull();
+
+    expect((await listModels(database.sql, { limit: 10, text: 'LEAVES' })).map((m) => m.name)).toEqual([
+      'churn',
+    ]);
+    expect((await listModels(database.sql, { limit: 10, text: '%' })).map((m) => m.name)).toEqual([]);
+    expect((await listModels(database.sql, { limit: 10, tag: 'weekly' })).map((m) => m.name)).toEqual([
+      'churn',
+    ]);
+    expect((await listModels(database.sql, { limit: 10, alias: 'production' })).map((m) => m.name)).toEqual([
+      'churn',
+    ]);
+    const page = await listModels(database.sql, { limit: 1 });
+    const next = await listModels(database.sql, {
+      limit: 1,
+      cursor: { updatedAt: page[0]?.updatedAt ?? new Date(), id: page[0]?.id ?? '' },
+    });
+    expect(next.map((model) => model.name)).toEqual(['price']);
+
+    const versions = await listModelVersions(database.sql, churn.id, { limit: 10 });
+    expect(versions.map((version) => [version.version, version.aliases])).toEqual([
+      [3, ['staging']],
+      [2, ['production']],
+      [1, []],
+    ]);
+  });
+
+  it('rolls an alias back to the version before, refuses the first, and keeps every move in the ledger', async () => {
+    const handles = { sql: database.sql, db: database.db };
+    const model = await ensureModel(database.sql, { name: 'rollback-me', ownerId: null });
+    for (const accuracy of [0.7, 0.75]) await addVersion(model.id, accuracy);
+    await promoteVersion(
+      handles,
+      { model: 'rollback-me', version: 1, alias: 'production', reason: 'a' },
+      operator,
+    );
+    await expect(
+      rollbackAlias(handles, { model: 'rollback-me', alias: 'production', reason: 'b' }, operator),
+    ).rejects.toThrow(/first production version/);
+    await promoteVersion(
+      handles,
+      { model: 'rollback-me', version: 2, alias: 'production', reason: 'c' },
+      operator,
+    );
+    const back = await rollbackAlias(
+      handles,
+      { model: 'rollback-me', alias: 'production', reason: 'bad' },
+      operator,
+    );
+    expect(back).toEqual({ model: 'rollback-me', alias: 'production', from: 2, to: 1 });
+    await expect(
+      promoteVersion(
+        handles,
+        { model: 'rollback-me', version: 1, alias: 'production', reason: 'd' },
+        operator,
+      ),
+    ).rejects.toBeInstanceOf(ModelRequestError);
+    await expect(
+      promoteVersion(
+        handles,
+        { model: 'rollback-me', version: 9, alias: 'production', reason: 'd' },
+        operator,
+      ),
+    ).rejects.toThrow('rollback-me has no version 9.');
+    await expect(
+      promoteVersion(
+        handles,
+        { model: 'rollback-me', version: 2, alias: 'production', reason: '  ' },
+        operator,
+      ),
+    ).rejects.toThrow(/reason/);
+    const ledger = await listLedger(database.sql, model.id);
+    expect(ledger.map((entry) => [entry.fromVersion, entry.toVersion, entry.reason])).toEqual([
+      [2, 1, 'bad'],
+      [1, 2, 'c'],
+      [null, 1, 'a'],
+    ]);
+  });
+});
