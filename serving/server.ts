@@ -97,7 +97,7 @@ class Handler {
     allowed: (caller: Caller) => string | undefined,
   ): Promise<Caller> {
     const check = await this.deps.keys.check(request.headers.authorization);
-    if (!check.ok) throw new HttpError(401, check.message);
+    if (!check.ok) throw new HttpError(check.status, check.message);
     const refusal = allowed(check.caller) ?? modelRefusal(check.caller, name);
     if (refusal) throw new HttpError(403, refusal);
     this.deps.keys.used(check.caller);
