@@ -43,6 +43,7 @@ beforeAll(async () => {
       PIPEWRIGHT_TASK_QUEUE: taskQueue,
       DATA_DIR: dataDir,
       PORT: String(port),
+      SERVE_PORT: String(await pickPort()),
       HOST: '',
       NO_COLOR: '1',
     },
