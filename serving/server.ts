@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { scopeMay } from '../access/roles';
 import { errorHeadline } from '../db/queries/loggable-error';
+import { predictBatched } from './batching';
 import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingMetrics } from './contracts';
 import type { Lease, Resolution, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
-import { type Prediction, predict } from './predict';
+import type { Prediction } from './predict';
 import { type RequestFormat, readRequestRows } from './request-rows';
 import { type Route, routeOf } from './routes';
 import { problemsSentence, validateRows } from './validate-rows';
@@ -165,7 +166,7 @@ class Handler {
           throw new HttpError(400, problemsSentence(validated.problems, validated.more), {
             problems: validated.problems,
           });
-        const predictions = await predict(served, validated.columns, parsed.rows.length);
+        const predictions = await predictBatched(served, validated.columns, parsed.rows.length);
         const ids = predictions.map(() => randomUUID());
         writeAnswer(response, {
           format: parsed.format,

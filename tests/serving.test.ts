@@ -1,9 +1,12 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predictBatched } from '../serving/batching';
 import type { Caller } from '../serving/contracts';
 import { ModelCache } from '../serving/model-cache';
+import { predict } from '../serving/predict';
 import { createServingServer } from '../serving/server';
+import { validateRows } from '../serving/validate-rows';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { NodeHarness } from './support/node-harness';
 import { registerTestModel, type TrainedModel, trainTestModel } from './support/registered-model';
@@ -146,6 +149,39 @@ describe('answers', () => {
     });
     expect(metrics.observations.at(-1)).toMatchObject({ model: 'sizes', version: 1, status: 200 });
     expect(keys.usedBy.at(-1)).toEqual(callers.predict);
+  });
+
+  it('gives each of many requests at once its own predictions, though they share calls of the graph', async () => {
+    const resolved = await cache.resolve('sizes', { alias: 'production' });
+    if (!resolved.ok) throw new Error(resolved.message);
+    const { served } = resolved.lease;
+    const requests = Array.from({ length: 24 }, (_, i) =>
+      Array.from({ length: 1 + (i % 3) }, (_, k) => ({
+        size: (i * 7 + k * 11) % 50,
+        weight: (i * 3 + k) % 40,
+        colour: ['red', 'green', 'blue'][(i + k) % 3],
+      })),
+    );
+    const columnsOf = (rows: Record<string, unknown>[]) => {
+      const validated = validateRows(rows, served.signature);
+      if (!validated.ok) throw new Error('invalid test rows');
+      return validated.columns;
+    };
+    try {
+      const alone = [];
+      for (const rows of requests) alone.push(await predict(served, columnsOf(rows), rows.length));
+      // Started in the same turn of the event loop: one batch.
+      const together = await Promise.all(
+        requests.map((rows) => predictBatched(served, columnsOf(rows), rows.length)),
+      );
+      expect(together).toEqual(alone);
+      // Both labels occur, so answers handed to the wrong requests could not pass by accident.
+      expect(new Set(alone.flat().map((prediction) => 'label' in prediction && prediction.label))).toEqual(
+        new Set(['big', 'small']),
+      );
+    } finally {
+      resolved.lease.release();
+    }
   });
 
   it('picks staging with ?alias=staging, a version by number, and names ignoring case', async () => {
