@@ -3,7 +3,7 @@ import type { Sql } from '../db/client';
 import { API_KEY_CHANGES_CHANNEL } from '../db/queries/registry';
 import { findServingKeys, findServingUsers, type ServingKeyRow } from '../db/queries/serving-keys';
 import type { Caller, KeyCheck, KeyChecker } from './contracts';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable';
 import { apiKeyHash } from './key-hash';
 import { KeyLookups, LOOKUP_BATCH, LookupsFullError } from './key-lookups';
 import { KeyUsage } from './key-usage';
@@ -117,7 +117,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
       unlisten = listener.unlisten;
     })
     .catch((error: unknown) => {
-      report(`Key cache: cannot listen for key changes yet (${errorCode(error)}); retrying.`);
+      report(`Key cache: cannot listen for key changes yet (${databaseErrorCode(error)}); retrying.`);
     });
 
   const timers = [
@@ -159,7 +159,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
       .catch((error: unknown) => {
         rereadRetryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
         report(
-          `Key cache: cannot re-read changed keys (${errorCode(error)}); cached answers stand meanwhile.`,
+          `Key cache: cannot re-read changed keys (${databaseErrorCode(error)}); cached answers stand meanwhile.`,
         );
       })
       .finally(() => {
@@ -173,7 +173,9 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     try {
       await reload([...keys.keys()], [...users.keys()], generation);
     } catch (error) {
-      report(`Key cache: the periodic refresh failed (${errorCode(error)}); cached answers stand meanwhile.`);
+      report(
+        `Key cache: the periodic refresh failed (${databaseErrorCode(error)}); cached answers stand meanwhile.`,
+      );
     }
   }
 
@@ -268,7 +270,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   function unavailable(error: unknown): KeyCheck {
     if (error instanceof LookupsFullError) return { ok: false, status: 503, message: BUSY_MESSAGE };
     if (isDatabaseUnavailable(error)) lookupRetryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
-    else report(`Key cache: a key lookup failed (${errorCode(error)}).`);
+    else report(`Key cache: a key lookup failed (${databaseErrorCode(error)}).`);
     return { ok: false, status: 503, message: UNAVAILABLE_MESSAGE };
   }
 
@@ -308,11 +310,4 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
     if (oldest.done) break;
     map.delete(oldest.value);
   }
-}
-
-/** The SQLSTATE or error code, never the message. */
-function errorCode(error: unknown): string {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : 'unknown error';
 }

@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client';
 import { type KeyUse, recordKeyUses } from '../db/queries/serving-keys';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable';
 
 /**
  * Last-used times and request counts of API keys, noted per request in memory and written for all
@@ -38,7 +38,9 @@ export class KeyUsage {
     } catch (error) {
       if (!isDatabaseUnavailable(error)) {
         // Not worth retrying: PostgreSQL refused the statement itself.
-        this.report(`Key cache: writing last-used times failed (${errorCode(error)}); they are dropped.`);
+        this.report(
+          `Key cache: writing last-used times failed (${databaseErrorCode(error)}); they are dropped.`,
+        );
         return;
       }
       for (const use of uses) {
@@ -50,10 +52,4 @@ export class KeyUsage {
       }
     }
   }
-}
-
-function errorCode(error: unknown): string {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : 'unknown error';
 }
