@@ -148,10 +148,10 @@ export async function insertModelVersion(
         reference_rows, onnx_sha256, onnx_bytes, created_by)
       values (
         ${modelId}, ${version}, ${input.runId}, ${input.nodeId}, ${input.pipelineVersionId}, ${input.task},
-        ${input.algorithm}, ${tx.json(json(input.signature))}, ${tx.json(json(input.labels))},
-        ${tx.json(json(input.metrics))}, ${tx.json(json(input.gates))}, ${tx.json(json(input.parameters))},
-        ${input.datasetSha256}, ${input.datasetProfile === undefined || input.datasetProfile === null ? null : tx.json(json(input.datasetProfile))},
-        ${tx.json(json(input.transforms))}, ${tx.json(json(input.reference))}, ${input.referenceRows},
+        ${input.algorithm}, ${jsonText(input.signature)}::jsonb, ${jsonText(input.labels)}::jsonb,
+        ${jsonText(input.metrics)}::jsonb, ${jsonText(input.gates)}::jsonb, ${jsonText(input.parameters)}::jsonb,
+        ${input.datasetSha256}, ${input.datasetProfile === undefined || input.datasetProfile === null ? null : jsonText(input.datasetProfile)}::jsonb,
+        ${jsonText(input.transforms)}::jsonb, ${jsonText(input.reference)}::jsonb, ${input.referenceRows},
         ${onnx.sha256}, ${onnx.content.byteLength}, ${input.createdBy})
       returning id`;
     if (!row) throw new Error('The model version was not written');
@@ -165,9 +165,12 @@ export async function insertModelVersion(
   });
 }
 
-/** postgres.js's json() wants its own JSON type; every value here comes from JSON.parse or zod. */
-function json(value: unknown): Parameters<Sql['json']>[0] {
-  return JSON.parse(JSON.stringify(value ?? null));
+/**
+ * jsonb values go in as JSON text with a cast: postgres.js's json() helper tags its parameter with
+ * the jsonb type, for which it has no serializer, so a prepared insert would send the raw object.
+ */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value ?? null);
 }
 
 /** One version of a model by number. */
