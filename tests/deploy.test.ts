@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import {
 } from '../db/queries/registry';
 import { artifacts, runEvents, runSteps } from '../db/schema';
 import { evaluationReportSchema } from '../nodes/evaluate/report-schema';
-import type { PipelineDocument } from '../pipeline/document';
+import { type PipelineDocument, parsePipelineDocument } from '../pipeline/document';
 import {
   modelSignatureSchema,
   referenceSampleSchema,
@@ -170,7 +170,6 @@ describe('the deploy node through Temporal', () => {
       .select()
       .from(artifacts)
       .where(eq(artifacts.stepId, evaluate?.id ?? ''));
-    const { readFileSync } = await import('node:fs');
     const report = evaluationReportSchema.parse(
       JSON.parse(readFileSync(new URL(reportArtifact?.uri ?? ''), 'utf8')),
     );
@@ -407,3 +406,33 @@ async function gateOf(runId: string) {
   const { readFileSync } = await import('node:fs');
   return evaluationReportSchema.parse(JSON.parse(readFileSync(new URL(reportArtifact.uri), 'utf8'))).gates[0];
 }
+
+describe('examples/deploy.pipeline.json', () => {
+  it("classifies, passes the gate and promotes version 1 to production for an operator's run", async () => {
+    const example = path.resolve(import.meta.dirname, '..', 'examples', 'deploy.pipeline.json');
+    const samples = path.resolve(import.meta.dirname, '..', 'nodes', 'ingest', 'samples');
+    const upload = path.join(fixture.worker.dataDir, 'uploads', 'breast_cancer.csv');
+    mkdirSync(path.dirname(upload), { recursive: true });
+    copyFileSync(path.join(samples, 'breast_cancer.csv'), upload);
+    const doc = parsePipelineDocument(JSON.parse(readFileSync(example, 'utf8')));
+    const { version } = await savePipeline(fixture.database.db, doc, 'Deploy example');
+    const { result, deploy } = await run(version.id, operator, {
+      dataset: 'uploads/breast_cancer.csv',
+      target: 'target',
+      model: 'example-cancer',
+    });
+    expect(result.status).toBe('succeeded');
+    expect(deploy).toMatchObject({
+      model: 'example-cancer',
+      version: 1,
+      alias: 'production',
+      decision: 'Promoted example-cancer version 1 to production.',
+    });
+    const registered = await model('example-cancer');
+    expect(await modelAliasVersions(fixture.database.sql, registered.id)).toEqual({ production: 1 });
+    // The example's clean step imputes every number: the signature lets them be missing.
+    const stored = await findModelVersion(fixture.database.sql, registered.id, 1);
+    const signature = modelSignatureSchema.parse(stored?.signature);
+    expect(signature.inputs.find((input) => input.name === 'mean_radius')).toMatchObject({ nullable: true });
+  });
+});
