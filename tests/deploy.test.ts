@@ -269,7 +269,7 @@ describe('the deploy node through Temporal', () => {
     expect(wonFigures.new).toBeGreaterThan(wonFigures.production);
     expect(second.deploy).toMatchObject({ version: 2, alias: 'production' });
     expect(second.deploy?.decision).toBe(
-      `Promoted champion version 2 to production: it beats production version 1 on accuracy (new ${round(wonFigures.new)}, production ${round(wonFigures.production)}; needs as high as production).`,
+      `Promoted champion version 2 to production: it beats production version 1 on accuracy (new ${round(wonFigures.new)}, production ${round(wonFigures.production)}; needs at least production's figure).`,
     );
     // Its evaluate step compared with version 1, the pipeline's model in production then.
     const secondGate = await gateOf(second.runId);
@@ -284,7 +284,7 @@ describe('the deploy node through Temporal', () => {
     expect(lost.production).toBeCloseTo(wonFigures.new, 10);
     expect(third.deploy).toMatchObject({ version: 3, alias: null });
     expect(third.deploy?.decision).toBe(
-      `Registered champion version 3 without setting production: it does not beat production version 2 on accuracy (new ${round(lost.new)}, production ${round(lost.production)}; needs as high as production).`,
+      `Registered champion version 3 without setting production: it does not beat production version 2 on accuracy (new ${round(lost.new)}, production ${round(lost.production)}; needs at least production's figure).`,
     );
 
     const registered = await model('champion');

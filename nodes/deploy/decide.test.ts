@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { beats, type Comparison, decide } from './decide';
 
 const operator = { email: 'op@example.test', role: 'operator' as const };
-const scored = (challenger: number, champion: number, metric = 'accuracy', margin = 0.01): Comparison => ({
+type Scored = Extract<Comparison, { kind: 'scored' }>;
+
+const scored = (challenger: number, champion: number, metric = 'accuracy', margin = 0.01): Scored => ({
   kind: 'scored',
   metric,
   margin,
@@ -47,9 +49,9 @@ describe('decide', () => {
   });
 
   it('reads lower as better for errors', () => {
-    expect(beats({ ...scored(2.0, 2.5, 'rmse', 0.1), kind: 'scored' })).toBe(true);
-    expect(beats({ ...scored(2.45, 2.5, 'rmse', 0.1), kind: 'scored' })).toBe(false);
-    expect(beats({ ...scored(3, 2.5, 'rmse', 0), kind: 'scored' })).toBe(false);
+    expect(beats(scored(2.0, 2.5, 'rmse', 0.1))).toBe(true);
+    expect(beats(scored(2.45, 2.5, 'rmse', 0.1))).toBe(false);
+    expect(beats(scored(3, 2.5, 'rmse', 0))).toBe(false);
   });
 
   it('stages instead of promoting for a person who may not promote, or for nobody', () => {

@@ -79,9 +79,11 @@ function describeComparison(comparison: Comparison | undefined): string {
   const { metric, margin, challenger, champion, championVersion } = comparison;
   const direction = comparison.lowerIsBetter ? 'lower' : 'higher';
   const needed =
-    margin === 0 ? `as ${direction === 'lower' ? 'low' : 'high'} as` : `${margin} ${direction} than`;
+    margin === 0
+      ? `${direction === 'lower' ? 'at most' : 'at least'} production's figure`
+      : `${margin} ${direction} than production`;
   const verdict = beats(comparison) ? 'it beats' : 'it does not beat';
-  return `${verdict} production version ${championVersion} on ${metric} (new ${round(challenger)}, production ${round(champion)}; needs ${needed} production)`;
+  return `${verdict} production version ${championVersion} on ${metric} (new ${round(challenger)}, production ${round(champion)}; needs ${needed})`;
 }
 
 function round(value: number): number {
