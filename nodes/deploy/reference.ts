@@ -27,33 +27,41 @@ export async function referenceOf(
   const training = `(select * from ${source}${hasSplit(dataset) ? ` where ${quoteIdent(SPLIT_COLUMN)} = 'train'` : ''})`;
   const reference: VersionReference = {};
   const missingRates = new Map<string, number>();
-  for (const input of inputs) {
-    const value = columnSql(input);
-    const counts = await duck.one(
-      `select count(*) as total, count(*) filter (where ${value} is null) as missing from ${training}`,
-      [dataset.file],
-    );
-    const total = Number(counts.total);
-    const missingRate = total === 0 ? 0 : Number(counts.missing) / total;
+  // One scan for every column's missing count and every number's deciles; one more per text column.
+  const [summary] = await duck.raw(
+    `select count(*) as total, ${inputs
+      .map((input, index) => {
+        const missing = `count(*) filter (where ${columnSql(input)} is null) as m${index}`;
+        return input.type === 'number'
+          ? `${missing}, quantile_cont(${columnSql(input)}, [${DECILES.join(', ')}]) as d${index}`
+          : missing;
+      })
+      .join(', ')} from ${training}`,
+    [dataset.file],
+  );
+  const total = Number(summary?.total ?? 0);
+  for (const [index, input] of inputs.entries()) {
+    const missingRate = total === 0 ? 0 : Number(summary?.[`m${index}`] ?? 0) / total;
     missingRates.set(input.name, missingRate);
     if (input.type === 'number') {
-      const [row] = await duck.raw(
-        `select quantile_cont(${value}, [${DECILES.join(', ')}]) as deciles from ${training}`,
-        [dataset.file],
-      );
-      const deciles = Array.isArray(row?.deciles) ? row.deciles.map(Number) : [];
-      reference[input.name] = { kind: 'number', deciles, missingRate };
-    } else {
-      const rows = await duck.all(
-        `select cast(${value} as varchar) as v, count(*) as n from ${training} where ${value} is not null
-         group by 1 order by n desc, v limit ${REFERENCE_CATEGORIES}`,
-        [dataset.file],
-      );
-      const frequencies = Object.fromEntries(
-        rows.map((row) => [String(row.v), total === 0 ? 0 : Number(row.n) / total]),
-      );
-      reference[input.name] = { kind: 'category', frequencies, missingRate };
+      const deciles = summary?.[`d${index}`];
+      reference[input.name] = {
+        kind: 'number',
+        deciles: Array.isArray(deciles) ? deciles.map(Number) : [],
+        missingRate,
+      };
+      continue;
     }
+    const value = columnSql(input);
+    const rows = await duck.all(
+      `select cast(${value} as varchar) as v, count(*) as n from ${training} where ${value} is not null
+       group by 1 order by n desc, v limit ${REFERENCE_CATEGORIES}`,
+      [dataset.file],
+    );
+    const frequencies = Object.fromEntries(
+      rows.map((row) => [String(row.v), total === 0 ? 0 : Number(row.n) / total]),
+    );
+    reference[input.name] = { kind: 'category', frequencies, missingRate };
   }
   const selected = inputs.map((input, index) => `${columnSql(input)} as c${index}`).join(', ');
   const sampled = await duck.all(
