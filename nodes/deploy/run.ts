@@ -5,7 +5,7 @@ import { type DatasetInput, openDataset, requireColumn } from '../_data/dataset-
 import { Duck } from '../_data/duck';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
-import { readJsonArtifact, writeJsonArtifact } from '../_kit/json-artifact';
+import { readJsonArtifact } from '../_kit/json-artifact';
 import type { RegistryPort } from '../_kit/registry-port';
 import { type ModelArtifact, readModelArtifact } from '../_model/model-artifact';
 import { evaluationReportSchema } from '../evaluate/report-schema';
@@ -90,10 +90,9 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
       alias: decision.alias,
       decision: decision.reason,
     };
-    const stored = await writeJsonArtifact(context, 'deployment', 'deployment', deployment);
     context.progress(1);
     return {
-      outputs: { deployment: stored.ref },
+      outputs: {},
       summary: {
         ...deployment,
         action: config.action,
