@@ -182,9 +182,14 @@ describe('the deploy node through Temporal', () => {
       .where(eq(artifacts.stepId, split?.id ?? ''));
     expect(stored.datasetSha256).toBe(splitArtifact?.sha256);
     expect(stored.datasetProfile).toEqual(splitArtifact?.profile);
+    // The run's parameters (none given) and the train step's config, its references resolved.
     expect(stored.parameters).toMatchObject({
       run: {},
-      train: { algorithm: 'gradient_boosting', target: 'target' },
+      train: {
+        algorithm: 'gradient_boosting',
+        target: 'target',
+        config: { target: 'target', algorithm: 'gradient_boosting', maxDepth: 6 },
+      },
     });
 
     // The reference: deciles of each input over the 456 training rows, and those rows as the sample.

@@ -22,6 +22,8 @@ export async function describeVersion(input: {
   onnx: Uint8Array;
   modelName: string;
   runParameters: Record<string, unknown>;
+  /** The train step's config, when the registry could find it. */
+  trainConfig: Record<string, unknown> | undefined;
   datasetFacts: { sha256: string; profile: unknown } | null;
 }): Promise<{ registration: VersionRegistration; inputs: InputColumn[] }> {
   const { model, dataset } = input;
@@ -58,6 +60,7 @@ export async function describeVersion(input: {
           task: model.task,
           target: model.target,
           features: model.features,
+          ...(input.trainConfig ? { config: input.trainConfig } : {}),
         },
       },
       dataset: input.datasetFacts,

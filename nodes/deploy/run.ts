@@ -45,6 +45,7 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
       onnx,
       modelName: config.model,
       runParameters: authority.parameters,
+      trainConfig: await registry.producerConfig(inputs.model.id),
       datasetFacts: (await registry.artifactFacts(inputs.data.id)) ?? null,
     });
     context.progress(0.4);
