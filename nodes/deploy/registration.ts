@@ -5,7 +5,7 @@ import type { VersionRegistration } from '../_kit/registry-port';
 import type { ModelArtifact } from '../_model/model-artifact';
 import type { EvaluationReport } from '../evaluate/report-schema';
 import { onnxInputColumns } from '../train/onnx-steps';
-import { type InputColumn, requireInputs } from './raw-rows';
+import { type InputColumn, requireInputs, requireRawRows } from './raw-rows';
 import { referenceOf } from './reference';
 import { signatureOf } from './signature';
 
@@ -27,6 +27,7 @@ export async function describeVersion(input: {
   datasetFacts: { sha256: string; profile: unknown } | null;
 }): Promise<{ registration: VersionRegistration; inputs: InputColumn[] }> {
   const { model, dataset } = input;
+  requireRawRows(dataset);
   // The raw columns the graph takes, in graph order (the export's own rule: nodes/train/onnx-steps).
   const columns = onnxInputColumns(
     model.transforms,
