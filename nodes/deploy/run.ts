@@ -171,7 +171,15 @@ async function compare(
   requireInputs(input.dataset, productionInputs, `Production version ${production.version}`);
   // Both graphs' columns, each read once; a column both take has the same values for both.
   const byName = new Map(productionInputs.map((column) => [column.name, column]));
-  for (const column of input.newInputs) byName.set(column.name, column);
+  for (const column of input.newInputs) {
+    const theirs = byName.get(column.name);
+    if (theirs && theirs.type !== column.type)
+      throw new NodeInputError(
+        `Column "${column.name}" is ${column.type === 'string' ? 'text' : `a ${column.type}`} for the new version and ${theirs.type === 'string' ? 'text' : `a ${theirs.type}`} for production version ${production.version}: the two cannot be scored on the same rows`,
+        { field: 'compareMetric', column: column.name },
+      );
+    byName.set(column.name, column);
+  }
   const rows = await readTestRows(input.duck, input.dataset, [...byName.values()], input.target);
   if (rows.rows === 0)
     throw new NodeInputError('There are no test rows with a target value to compare the two versions on', {
