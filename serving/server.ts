@@ -27,6 +27,8 @@ export interface ServingDeps {
   log: PredictionRecorder;
   metrics: ServingMetrics;
   models: ModelSource;
+  /** Where clients reach serving (PIPEWRIGHT_SERVE_URL): the OpenAPI documents' server. */
+  serverUrl?: string;
   /** Bodies larger than this are refused with 413 (default 8 MiB). */
   maxBodyBytes?: number;
   /** Unexpected failures, one line each, without request data. */
@@ -34,6 +36,8 @@ export interface ServingDeps {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** MLflow-shaped answers list their prediction ids in a header up to this many rows. */
+export const MAX_ID_HEADER_ROWS = 100;
 
 /** A refusal: its status and sentence go to the client as they are, with any extra fields. */
 class HttpError extends Error {
@@ -121,7 +125,12 @@ class Handler {
       send(
         response,
         200,
-        modelOpenApi({ name: served.name, version: served.version, signature: served.signature }),
+        modelOpenApi({
+          name: served.name,
+          version: served.version,
+          signature: served.signature,
+          serverUrl: this.deps.serverUrl,
+        }),
         { 'x-model-version': String(served.version) },
       );
     } finally {
@@ -222,9 +231,12 @@ function writeAnswer(
   const values = predictions.map((prediction) =>
     'value' in prediction ? prediction.value : prediction.label,
   );
+  const headers: Record<string, string> = {};
   // Column names may hold any character; a header may not.
-  const headers: Record<string, string> =
-    ignored.length > 0 ? { 'x-ignored-columns': ignored.map(encodeURIComponent).join(',') } : {};
+  if (ignored.length > 0) headers['x-ignored-columns'] = ignored.map(encodeURIComponent).join(',');
+  // MLflow's shape has no place for them; feedback refers to them. Large batches find them in the
+  // prediction log under the request id instead of in an oversized header.
+  if (ids.length <= MAX_ID_HEADER_ROWS) headers['x-prediction-ids'] = ids.join(',');
   send(response, 200, { predictions: values }, headers);
 }
 

@@ -50,7 +50,14 @@ beforeAll(async () => {
   await registerTestModel(database.sql, { name: 'unpromoted', model });
   cache = new ModelCache({ sql: database.sql });
   await cache.start();
-  server = createServingServer({ keys, log, metrics, models: cache, maxBodyBytes: 64 * 1024 });
+  server = createServingServer({
+    keys,
+    log,
+    metrics,
+    models: cache,
+    maxBodyBytes: 64 * 1024,
+    serverUrl: 'http://serving.example:3001',
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 120_000);
@@ -244,6 +251,9 @@ describe('answers', () => {
       expect([format, answer.json]).toEqual([format, { predictions: expected }]);
       expect(answer.headers.get('x-model-version')).toBe('1');
       expect(answer.headers.get('x-request-id')).toMatch(UUID);
+      const ids = answer.headers.get('x-prediction-ids')?.split(',') ?? [];
+      expect(ids).toHaveLength(3);
+      for (const id of ids) expect(id).toMatch(UUID);
     }
   });
 
@@ -421,6 +431,7 @@ describe('openapi.json', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe('2');
+    expect(document).toMatchObject({ servers: [{ url: 'http://serving.example:3001' }] });
     expect(Object.keys(document.paths)).toEqual([
       '/api/v1/models/sizes/predict',
       '/api/v1/models/sizes/versions/{version}/predict',
