@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** `npm run serve` (serving/main.ts) for the benchmark: pinned with taskset to one core. */
+
+const projectDir = fileURLToPath(new URL('../..', import.meta.url));
+export const servingMain = path.join(projectDir, 'serving', 'main.ts');
+
+export function servingExists(): boolean {
+  return existsSync(servingMain);
+}
+
+export interface ServingProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServing(options: {
+  databaseUrl: string;
+  port: number;
+  core: number;
+  predictionLog: 'on' | 'off';
+}): Promise<ServingProcess> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-bench-serving-'));
+  const child = spawn(
+    'taskset',
+    ['-c', String(options.core), process.execPath, '--import', 'tsx', servingMain],
+    {
+      cwd: projectDir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATA_DIR: dataDir,
+        DATABASE_URL: options.databaseUrl,
+        HOST: '127.0.0.1',
+        SERVE_PORT: String(options.port),
+        PIPEWRIGHT_PREDICTION_LOG: options.predictionLog,
+        PIPEWRIGHT_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
+        NODE_ENV: 'production',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(`${url}/health`, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`serving exited while starting: ${output().slice(-800)}`);
+    const up = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`serving did not answer /health within 60 s: ${output().slice(-800)}`);
+}
+
+/** SIGTERM: serving finishes what is under way and writes its prediction log out, then exits. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
