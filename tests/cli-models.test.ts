@@ -24,8 +24,13 @@ import { readEnv } from '../config/env';
 import { setModelTags } from '../db/queries/model-listing';
 import { ensureModel, insertModelVersion, listLedger } from '../db/queries/registry';
 import { auditLog } from '../db/schema';
+import { createKey } from '../runtime/auth/api-keys';
+import { accountsAuth, createAccount } from './support/accounts';
 import { outputOf } from './support/child-output';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { NodeHarness } from './support/node-harness';
+import { registerTestModel, trainTestModel } from './support/registered-model';
+import { type ServingProcess, startServingProcess } from './support/serving-process';
 
 // The command line a user runs (`npx pipewright`).
 const bin = path.resolve(import.meta.dirname, '../bin/pipewright.mjs');
@@ -543,4 +548,98 @@ describe('pipewright predict', () => {
       message: `The serving process at ${gone.url} does not answer (ECONNREFUSED): start Pipewright with \`npm start\`, or set PIPEWRIGHT_SERVE_URL.`,
     });
   });
+});
+
+describe('pipewright predict against the serving process', () => {
+  let serving: ServingProcess | undefined;
+  let predictKey = '';
+  let readKey = '';
+  const harness = new NodeHarness();
+  beforeAll(async () => {
+    const model = await trainTestModel(harness);
+    await registerTestModel(database.sql, { name: 'sizes', model, alias: 'production' });
+    await registerTestModel(database.sql, { name: 'sizes', model, alias: 'staging' });
+    const auth = accountsAuth(database.db);
+    const viewer = await createAccount(auth, 'viewer');
+    const owner = { id: viewer.userId, email: viewer.email, role: viewer.role };
+    const actor = { actorKind: 'system', actorId: null, actorEmail: null, ipAddress: null } as const;
+    predictKey = (await createKey(auth, database.db, owner, { name: 'cli', scope: 'predict' }, actor)).key;
+    readKey = (await createKey(auth, database.db, owner, { name: 'read', scope: 'read' }, actor)).key;
+    serving = await startServingProcess(database.url);
+  }, 180_000);
+  afterAll(async () => {
+    await serving?.stop();
+    harness.cleanup();
+  });
+
+  async function predict(name: string, options: PredictOptions, key = predictKey) {
+    const result = captured();
+    const env = readEnv({ DATA_DIR: dir, PIPEWRIGHT_SERVE_URL: serving?.url ?? '', PIPEWRIGHT_API_KEY: key });
+    const code = await predictCommand(name, options, env, result.out);
+    return { code, ...result, answer: code === 0 ? JSON.parse(result.stdout.join('\n')) : undefined };
+  }
+
+  it(
+    "prints serving's predictions for each body it takes, from production, staging or a version; its refusals in one line",
+    async () => {
+      const rows = path.join(dir, 'sizes.json');
+      writeFileSync(
+        rows,
+        JSON.stringify({
+          rows: [
+            { size: 40, weight: 30, colour: 'red' },
+            { size: 1, weight: 2, colour: 'blue' },
+          ],
+        }),
+      );
+      const cli = await pipewright(['predict', 'sizes', '--file', rows], {
+        PIPEWRIGHT_SERVE_URL: serving?.url ?? '',
+        PIPEWRIGHT_API_KEY: predictKey,
+      });
+      expect(cli.code).toBe(0);
+      expect(cli.stderr).toMatch(/^sizes v1, request \S+\n$/);
+      const answer = JSON.parse(cli.stdout);
+      expect(answer).toMatchObject({ model: 'sizes', version: 1 });
+      expect(answer.predictions.map((prediction: { label: string }) => prediction.label)).toEqual([
+        'big',
+        'small',
+      ]);
+      expect(answer.predictions[0].probabilities.big).toBeGreaterThan(0.5);
+
+      expect((await predict('sizes', { file: rows, alias: 'staging' })).answer).toMatchObject({ version: 2 });
+      expect((await predict('sizes', { file: rows, version: '1' })).answer).toMatchObject({ version: 1 });
+
+      const mlflow = path.join(dir, 'sizes-mlflow.json');
+      writeFileSync(
+        mlflow,
+        JSON.stringify({
+          dataframe_split: { columns: ['size', 'weight', 'colour'], data: [[40, 30, 'red']] },
+        }),
+      );
+      const split = await predict('sizes', { file: mlflow });
+      expect(split.answer).toEqual({ predictions: [expect.anything()] });
+      expect(split.stderr).toEqual([expect.stringMatching(/^sizes v1, request \S+$/)]);
+
+      const bad = path.join(dir, 'sizes-bad.json');
+      writeFileSync(bad, JSON.stringify({ rows: [{ size: 40, colour: 'purple' }] }));
+      const refused = await predict('sizes', { file: bad });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toEqual([]);
+      expect(refused.stderr).toEqual([
+        'pipewright: serving answered 400: The rows do not match the model\'s signature: row 0 column "weight" is missing; row 0 column "colour" has the unknown category "purple"; known: "red", "green", "blue"',
+      ]);
+
+      const noVersion = await predict('sizes', { file: rows, version: '9' });
+      expect(noVersion).toMatchObject({ code: 1, stdout: [] });
+      expect(noVersion.stderr[0]).toMatch(/^pipewright: serving answered 404: /);
+      const wrongScope = await predict('sizes', { file: rows }, readKey);
+      expect(wrongScope.code).toBe(1);
+      expect(wrongScope.stderr[0]).toMatch(/^pipewright: serving answered 403: /);
+      const badKey = await predict('sizes', { file: rows }, 'pw_not-a-key-at-all');
+      expect(badKey.stderr[0]).toMatch(/^pipewright: serving answered 401: /);
+      for (const output of [refused, noVersion, wrongScope, badKey])
+        expect(output.stderr.join('\n')).not.toContain(predictKey);
+    },
+    SPAWNING,
+  );
 });

@@ -88,3 +88,55 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * The machine's yardstick: a bare Node HTTP server on the same core that reads the body, parses it
+ * as JSON and answers a small JSON object. Measured in turn with serving, it says how much of the
+ * core other work left to both, and what serving's own work costs next to doing nothing.
+ */
+const BARE_SERVER = `
+require('node:http').createServer((request, response) => {
+  let body = '';
+  request.on('data', (chunk) => { body += chunk; });
+  request.on('end', () => {
+    const rows = JSON.parse(body).rows;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ rows: rows.length }));
+  });
+}).listen(Number(process.argv[1]), '127.0.0.1');`;
+
+export async function startBareNode(options: { port: number; core: number }): Promise<ServingProcess> {
+  const child = spawn(
+    'taskset',
+    ['-c', String(options.core), process.execPath, '-e', BARE_SERVER, String(options.port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  const stop = () => stopChild(child);
+  try {
+    await waitFor(url, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
+/** Until `url` answers at all (the bare server has no /health: any answer will do). */
+async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the bare server exited: ${output().slice(-800)}`);
+    const up = await fetch(url, { method: 'POST', body: '{"rows":[]}' }).then(
+      () => true,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the bare server did not answer within 30 s');
+}

@@ -23,7 +23,7 @@ import { openBenchDatabase } from './harness';
 import { type LoadRequest, type LoadResult, runLoad } from './serve-load';
 import { benchPython, mlflowAvailable, startMlflow } from './serve-mlflow';
 import { type BenchModel, trainAndRegister } from './serve-model';
-import { servingExists, servingMain, startServing } from './serve-process';
+import { servingExists, servingMain, startBareNode, startServing } from './serve-process';
 
 const { values } = parseArgs({
   options: {
@@ -119,12 +119,14 @@ async function ourBody(model: BenchModel): Promise<string> {
 }
 
 /**
- * Two serving processes on the same core, one with the prediction log and one without, measured
- * in turn; then the fixed rate on the one with the log (production's setting).
+ * Two serving processes on the same core, one with the prediction log and one without, and the
+ * bare Node yardstick, measured in turn; then the fixed rate on the one with the log (production's
+ * setting).
  */
 async function measureOurs(databaseUrl: string, model: BenchModel) {
   const logged = await startServing({ databaseUrl, port: 43_101, core: SERVER_CORE, predictionLog: 'on' });
   const unlogged = await startServing({ databaseUrl, port: 43_103, core: SERVER_CORE, predictionLog: 'off' });
+  const bare = await startBareNode({ port: 43_104, core: SERVER_CORE });
   try {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${model.key}` };
     const body = await ourBody(model);
@@ -132,16 +134,18 @@ async function measureOurs(databaseUrl: string, model: BenchModel) {
     const off = { url: `${unlogged.url}/api/v1/models/${model.name}/predict`, body, headers };
     console.log(`  one answer: ${(await checkAnswer(on.url, body, headers)).slice(0, 240)}`);
     await checkAnswer(off.url, body, headers);
-    const [onMax, offMax] = await maxThroughput([
+    const [onMax, offMax, bareMax] = await maxThroughput([
       { label: 'Pipewright, log on', target: on },
       { label: 'Pipewright, log off', target: off },
+      { label: 'bare Node http (yardstick)', target: { url: bare.url, body, headers } },
     ]);
-    if (!onMax || !offMax) throw new Error('no measurement');
+    if (!onMax || !offMax || !bareMax) throw new Error('no measurement');
     const withLog = await atFixedRate('Pipewright, log on', on, onMax);
-    return { withLog, withoutLog: offMax };
+    return { withLog, withoutLog: offMax, bare: bareMax };
   } finally {
     await logged.stop();
     await unlogged.stop();
+    await bare.stop();
   }
 }
 
@@ -194,7 +198,7 @@ try {
     `\nModel: ${model.algorithm} on breast_cancer (${model.columns.length} columns), fitted in ${model.fitSeconds.toFixed(2)} s, version ${model.version} in production`,
   );
   console.log('\nPipewright (npm run serve: one process on one core):');
-  const { withLog: ours, withoutLog: unlogged } = await measureOurs(bench.database.url, model);
+  const { withLog: ours, withoutLog: unlogged, bare } = await measureOurs(bench.database.url, model);
   const [logged] = await bench.database.sql<
     { rows: number }[]
   >`select count(*)::int as rows from prediction_log`;
@@ -205,6 +209,9 @@ try {
   const oursFixed = ours.fixed;
   console.log(
     `  Pipewright: ${ours.max.rps.toFixed(0)} req/s max; at ${ours.fixedRate?.toFixed(0)} req/s p50 ${oursFixed?.p50.toFixed(2)} ms, p99 ${oursFixed?.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `  bare Node http on the same core (parse the body, answer {}): ${bare.rps.toFixed(0)} req/s; serving does ${((ours.max.rps / bare.rps) * 100).toFixed(0)}% of that with the log, ${((unlogged.rps / bare.rps) * 100).toFixed(0)}% without`,
   );
   if (mlflow)
     console.log(
