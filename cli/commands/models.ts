@@ -83,6 +83,10 @@ export async function modelsShowCommand(name: string, env: Env, out: Output): Pr
     };
     if (out.json) out.print(JSON.stringify(modelDetailJson(detail), null, 2));
     else for (const line of modelDetailLines(detail)) out.print(line);
+    if (detail.versions.length < model.versionCount)
+      out.progress(`Showing the ${detail.versions.length} newest of ${model.versionCount} versions.`);
+    if (detail.ledger.length === SHOW_LEDGER)
+      out.progress(`Showing the ${SHOW_LEDGER} latest ledger entries.`);
     return 0;
   });
 }
