@@ -8,7 +8,9 @@ import { createServingServer } from '../serving/server';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { NodeHarness } from './support/node-harness';
 import { promote, registerTestModel, type TrainedModel, trainTestModel } from './support/registered-model';
+import { testAuth } from './support/services';
 import { MemoryLog, MemoryMetrics, TableKeys } from './support/serving-parts';
+import { startServingProcess } from './support/serving-process';
 
 /**
  * Hot swap: requests go on, without pause, through 10 promotions and rollbacks; none fails, each
@@ -62,7 +64,7 @@ async function startServer(sql: Sql, pollMs?: number) {
 }
 
 /** Clients sending one-row requests back to back until stopped. */
-function load(url: string, clients: number) {
+function load(url: string, clients: number, key = 'k') {
   const served: Served[] = [];
   const failures: string[] = [];
   let running = true;
@@ -73,7 +75,7 @@ function load(url: string, clients: number) {
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
           body,
         });
         const answer = (await response.json()) as { version?: number };
@@ -118,10 +120,20 @@ async function servedWithin(
 
 describe('hot swap', () => {
   it('answers every request through 10 promotions and rollbacks, each change within 2 s', async () => {
-    const serving = await startServer(database.sql);
-    const traffic = load(serving.url, 6);
+    // The real process (npm run serve) with a real predict key: the change reaches it from another
+    // connection through PostgreSQL's NOTIFY, as it would from the app or a deploy step.
+    const auth = testAuth(database.db);
+    const { user } = await auth.api.createUser({
+      body: { email: 'swap@serving.test', password: 'a long enough password', name: 'swap', role: 'viewer' },
+    });
+    const { key } = await auth.api.createApiKey({
+      body: { userId: user.id, name: 'hot swap', metadata: { scope: 'predict' } },
+    });
+    const process = await startServingProcess(database.url);
+    const serving = { url: `${process.url}/api/v1/models/swap/predict`, stop: () => process.stop() };
+    const traffic = load(serving.url, 6, key);
     try {
-      await expect.poll(() => traffic.served.length).toBeGreaterThan(20);
+      await expect.poll(() => traffic.served.length, { timeout: 10_000 }).toBeGreaterThan(20);
       // Promotions to 2, 3, 4 and rollbacks, ending back on 1.
       const sequence = [2, 3, 1, 4, 2, 1, 3, 4, 2, 1];
       const delays: number[] = [];

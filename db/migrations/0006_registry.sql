@@ -85,6 +85,7 @@ CREATE TABLE "registered_models" (
 	CONSTRAINT "registered_models_name_valid" CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$')
 );
 --> statement-breakpoint
+ALTER TABLE "runs" ADD COLUMN "started_by_cli" text;--> statement-breakpoint
 ALTER TABLE "model_aliases" ADD CONSTRAINT "model_aliases_model_id_registered_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."registered_models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "model_aliases" ADD CONSTRAINT "model_aliases_version_id_model_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."model_versions"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "model_files" ADD CONSTRAINT "model_files_version_id_model_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."model_versions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -101,7 +102,8 @@ CREATE INDEX "model_versions_run_idx" ON "model_versions" USING btree ("run_id")
 CREATE INDEX "prediction_log_model_at_idx" ON "prediction_log" USING btree ("model_id","at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "promotion_ledger_model_at_idx" ON "promotion_ledger" USING btree ("model_id","at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "registered_models_lower_name_key" ON "registered_models" USING btree (lower("name"));--> statement-breakpoint
-CREATE INDEX "registered_models_updated_idx" ON "registered_models" USING btree ("updated_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "registered_models_updated_idx" ON "registered_models" USING btree ("updated_at" DESC NULLS LAST,"id" DESC NULLS LAST);
+--> statement-breakpoint
 -- The promotion ledger is append-only, like the audit log.
 CREATE FUNCTION "promotion_ledger_refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
