@@ -89,7 +89,9 @@ try {
     await time('listModels, text + tag + alias', list({ text: 'fraud', tag: 'tier-1', alias: 'production' })),
     await time('listModels, one model (show)', list({ id: first?.id ?? '' })),
     await time('listModelVersions, 50 newest', () => listModelVersions(sql, someModel(), { limit: page })),
-    await time('listModelVersions, all 100', () => listModelVersions(sql, someModel(), { limit: 100 })),
+    await time(`listModelVersions, all ${versionCount}`, () =>
+      listModelVersions(sql, someModel(), { limit: versionCount }),
+    ),
   ];
 
   const width = Math.max(...timings.map((timing) => timing.label.length));
