@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, listModelVersions, setModelTags } from '../db/queries/model-listing';
-import { ensureModel, insertModelVersion, listLedger } from '../db/queries/registry';
+import { ensureModel, insertModelVersion, listLedger, modelAliasVersions } from '../db/queries/registry';
 import {
   ModelRequestError,
   type PromotionActor,
@@ -9,6 +9,7 @@ import {
   rollbackAlias,
 } from '../runtime/models/promotion';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { lockWaiters } from './support/lock-waiters';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -151,6 +152,48 @@ describe('model listing and promotion', () => {
       [2, 1, 'bad'],
       [1, 2, 'c'],
       [null, 1, 'a'],
+    ]);
+  });
+
+  it('refuses a rollback when production moves before it takes the model, and keeps the promotion it never saw', async () => {
+    const handles = { sql: database.sql, db: database.db };
+    const model = await ensureModel(database.sql, { name: 'raced', ownerId: null });
+    for (const accuracy of [0.7, 0.75, 0.8]) await addVersion(model.id, accuracy);
+    for (const version of [1, 2])
+      await promoteVersion(handles, { model: 'raced', version, alias: 'production', reason: 'up' }, operator);
+
+    // Another session promotes version 3 and holds the model's row until the rollback, which read
+    // production at version 2, waits for it.
+    let rollback: Promise<unknown> | undefined;
+    await database.sql.begin(async (other) => {
+      await other`select id from registered_models where id = ${model.id} for update`;
+      await other`
+        update model_aliases set version_id = (
+          select id from model_versions where model_id = ${model.id} and version = 3)
+        where model_id = ${model.id} and alias = 'production'`;
+      await other`
+        insert into promotion_ledger (model_id, alias, from_version, to_version, actor_kind, reason)
+        values (${model.id}, 'production', 2, 3, 'user', 'meanwhile')`;
+      rollback = rollbackAlias(
+        handles,
+        { model: 'raced', alias: 'production', reason: 'bad' },
+        operator,
+      ).catch((error: unknown) => error);
+      await lockWaiters(database.sql, 1);
+    });
+
+    const refusal = await rollback;
+    expect(refusal).toBeInstanceOf(ModelRequestError);
+    expect(refusal).toMatchObject({
+      reason: 'conflict',
+      message: 'Production moved to version 3 while you were rolling back; look again.',
+    });
+    expect(await modelAliasVersions(database.sql, model.id)).toEqual({ production: 3 });
+    const ledger = await listLedger(database.sql, model.id);
+    expect(ledger.map((entry) => [entry.fromVersion, entry.toVersion, entry.reason])).toEqual([
+      [2, 3, 'meanwhile'],
+      [1, 2, 'up'],
+      [null, 1, 'up'],
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AliasMovedError,
   ensureModel,
   findAliasedVersion,
   findModelByName,
@@ -107,6 +108,23 @@ describe('db/queries/registry', () => {
       ['production', null, 1, 'first'],
     ]);
     expect(ledger[0]).toMatchObject({ actorKind: 'user', actorId: 'user-1', actorEmail: 'op@example.test' });
+  });
+
+  it('refuses a move decided on a version the alias no longer holds, writing nothing', async () => {
+    const model = await ensureModel(database.sql, { name: 'expected', ownerId: null });
+    for (const onnx of ['a', 'b', 'c']) await insertModelVersion(database.sql, model.id, newVersion(onnx));
+    const move = (version: number, expected: number | null) =>
+      setModelAlias(database.sql, { modelId: model.id, alias: 'production', version, by: by('x'), expected });
+
+    await expect(move(1, 2)).rejects.toThrow(AliasMovedError);
+    expect(await listLedger(database.sql, model.id)).toEqual([]);
+    expect(await move(1, null)).toEqual({ from: null, to: 1, changed: true });
+    expect(await move(3, 1)).toEqual({ from: 1, to: 3, changed: true });
+    const moved = await move(2, 1).catch((error: unknown) => error);
+    expect(moved).toBeInstanceOf(AliasMovedError);
+    expect(moved).toMatchObject({ alias: 'production', current: 3 });
+    expect(await modelAliasVersions(database.sql, model.id)).toEqual({ production: 3 });
+    expect((await listLedger(database.sql, model.id)).map((entry) => entry.toVersion)).toEqual([3, 1]);
   });
 
   it('refuses to change or delete a ledger entry', async () => {

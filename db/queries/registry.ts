@@ -219,13 +219,37 @@ export async function modelAliasVersions(
 }
 
 /**
+ * An alias change decided on what the caller saw, refused because the alias moved since (another
+ * promotion or rollback committed in between). Nothing was written.
+ */
+export class AliasMovedError extends Error {
+  override name = 'AliasMovedError';
+  constructor(
+    readonly alias: ModelAlias,
+    /** The version the alias holds now (null: unset). */
+    readonly current: number | null,
+  ) {
+    super(`The ${alias} alias moved to ${current === null ? 'no version' : `version ${current}`}`);
+  }
+}
+
+/**
  * Points an alias at a version (or clears it with null) and appends the ledger entry, in one
  * transaction under a lock on the model's row, so two promotions never interleave. Returns the
  * version numbers before and after; an unchanged alias writes nothing and returns changed: false.
+ *
+ * `expected` is the version the caller saw the alias at (null: unset) when it decided on the move,
+ * as a rollback does: if the alias holds another one under the lock, AliasMovedError, nothing written.
  */
 export async function setModelAlias(
   sql: Sql,
-  input: { modelId: string; alias: ModelAlias; version: number | null; by: LedgerEntryInput },
+  input: {
+    modelId: string;
+    alias: ModelAlias;
+    version: number | null;
+    by: LedgerEntryInput;
+    expected?: number | null;
+  },
 ): Promise<{ from: number | null; to: number | null; changed: boolean }> {
   return sql.begin(async (tx) => {
     await tx`select id from registered_models where id = ${input.modelId} for update`;
@@ -233,6 +257,7 @@ export async function setModelAlias(
       select v.version from model_aliases a join model_versions v on v.id = a.version_id
       where a.model_id = ${input.modelId} and a.alias = ${input.alias}`;
     const from = current?.version ?? null;
+    if (input.expected !== undefined && input.expected !== from) throw new AliasMovedError(input.alias, from);
     if (from === input.version) return { from, to: from, changed: false };
     if (input.version === null) {
       await tx`delete from model_aliases where model_id = ${input.modelId} and alias = ${input.alias}`;

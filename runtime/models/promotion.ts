@@ -1,6 +1,7 @@
 import type { Database, Sql } from '../../db/client';
 import { type AuditEntry, recordAudit } from '../../db/queries/audit';
 import {
+  AliasMovedError,
   findModelByName,
   findModelVersion,
   type LedgerEntryInput,
@@ -94,7 +95,9 @@ export async function rollbackAlias(
       `Version ${current} was ${model.name}'s first ${request.alias} version: there is nothing to roll back to. Promote another version instead.`,
       'conflict',
     );
-  return moveAlias(handles, model, request.alias, previous, reason, by, 'model.rolled-back');
+  // The rollback was decided on `current`: if the alias moves before the change takes the model's
+  // lock, the change is refused rather than undoing a promotion this rollback never saw.
+  return moveAlias(handles, model, request.alias, previous, reason, by, 'model.rolled-back', current);
 }
 
 async function moveAlias(
@@ -105,12 +108,21 @@ async function moveAlias(
   reason: string,
   by: PromotionActor,
   action: 'model.promoted' | 'model.rolled-back',
+  expected?: number,
 ): Promise<AliasMove> {
   const moved = await setModelAlias(handles.sql, {
     modelId: model.id,
     alias,
     version,
     by: { ...by.ledger, reason },
+    expected,
+  }).catch((error: unknown) => {
+    if (!(error instanceof AliasMovedError)) throw error;
+    const now = error.current === null ? 'was cleared' : `moved to version ${error.current}`;
+    throw new ModelRequestError(
+      `${capitalised(alias)} ${now} while you were ${action === 'model.promoted' ? 'promoting' : 'rolling back'}; look again.`,
+      'conflict',
+    );
   });
   if (!moved.changed)
     throw new ModelRequestError(
@@ -126,4 +138,8 @@ async function moveAlias(
     details: { ...by.audit.details, alias, from: moved.from, to: moved.to, reason },
   });
   return { model: model.name, alias, from: moved.from, to: moved.to };
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
