@@ -6,6 +6,7 @@ import {
   findAliasedVersion,
   findModelByName,
   findModelVersion,
+  findRollbackTarget,
   insertModelVersion,
   listLedger,
   MODEL_CHANGES_CHANNEL,
@@ -108,6 +109,59 @@ describe('db/queries/registry', () => {
       ['production', null, 1, 'first'],
     ]);
     expect(ledger[0]).toMatchObject({ actorKind: 'user', actorId: 'user-1', actorEmail: 'op@example.test' });
+    // Every move here is a promotion: setModelAlias records one unless told otherwise.
+    expect(ledger.every((entry) => entry.kind === 'promote')).toBe(true);
+  });
+
+  it("records a move's kind, and finds where a rollback goes however long the ledger is", async () => {
+    const model = await ensureModel(database.sql, { name: 'kinds', ownerId: null });
+    for (const onnx of ['a', 'b', 'c']) await insertModelVersion(database.sql, model.id, newVersion(onnx));
+    const move = (version: number, kind: 'promote' | 'rollback') =>
+      setModelAlias(database.sql, { modelId: model.id, alias: 'production', version, by: by(kind), kind });
+
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toBeUndefined();
+    await move(1, 'promote');
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toMatchObject({ version: null });
+    await move(2, 'promote');
+    await move(3, 'promote');
+    await move(2, 'rollback');
+    const [newest] = await listLedger(database.sql, model.id, 1);
+    expect(newest).toMatchObject({ kind: 'rollback', fromVersion: 3, toVersion: 2 });
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toEqual({
+      version: 1,
+      newestEntry: newest?.id,
+    });
+
+    // 300 staging entries after them (inserted directly: the ledger takes inserts) hide nothing.
+    await database.sql`
+      insert into promotion_ledger (model_id, alias, kind, from_version, to_version, actor_kind, reason)
+      select ${model.id}, 'staging', 'promote', null, 1, 'system', 'noise' from generate_series(1, 300)`;
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toMatchObject({ version: 1 });
+    expect(await findRollbackTarget(database.sql, model.id, 'staging')).toMatchObject({ version: null });
+
+    // A move decided on the newest entry goes through; one decided on an older entry is refused, even
+    // when the alias holds the version it saw.
+    await expect(
+      setModelAlias(database.sql, {
+        modelId: model.id,
+        alias: 'production',
+        version: 1,
+        by: by('fresh'),
+        kind: 'rollback',
+        expected: 2,
+        expectedEntry: newest?.id ?? 0,
+      }),
+    ).resolves.toMatchObject({ changed: true });
+    await expect(
+      setModelAlias(database.sql, {
+        modelId: model.id,
+        alias: 'production',
+        version: 2,
+        by: by('stale'),
+        expected: 1,
+        expectedEntry: newest?.id ?? 0,
+      }),
+    ).rejects.toThrow(AliasMovedError);
   });
 
   it('refuses a move decided on a version the alias no longer holds, writing nothing', async () => {
