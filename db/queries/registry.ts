@@ -132,16 +132,27 @@ export async function ensureModel(
 /**
  * Writes the next version of a model (numbered max + 1 under a lock on the model's row) with its
  * files, in one transaction: a version is never visible without its ONNX file.
+ *
+ * A run's step registers one version of a model: when the step (runId, nodeId) already has one, it
+ * is returned instead (created: false), so a retried deploy step finds its first attempt's version.
+ * The check runs under the model's lock, so two attempts racing each other cannot both write (and
+ * the unique index model_versions_run_step_key would refuse the second if they could).
  */
 export async function insertModelVersion(
   sql: Sql,
   modelId: string,
   input: NewModelVersion,
-): Promise<{ id: string; version: number }> {
+): Promise<{ id: string; version: number; created: boolean }> {
   const onnx = input.files.find((file) => file.name === 'model.onnx');
   if (!onnx) throw new Error('A model version needs its model.onnx file');
   return sql.begin(async (tx) => {
     await tx`select id from registered_models where id = ${modelId} for update`;
+    if (input.runId !== null) {
+      const [earlier] = await tx<{ id: string; version: number }[]>`
+        select id, version from model_versions
+        where model_id = ${modelId} and run_id = ${input.runId} and node_id is not distinct from ${input.nodeId}`;
+      if (earlier) return { ...earlier, created: false };
+    }
     const [next] = await tx<{ version: number }[]>`
       select coalesce(max(version), 0)::int + 1 as version from model_versions where model_id = ${modelId}`;
     const version = next?.version ?? 1;
@@ -165,7 +176,7 @@ export async function insertModelVersion(
         values (${row.id}, ${file.name}, ${file.content}, ${file.sha256})`;
     }
     await tx`update registered_models set updated_at = now() where id = ${modelId}`;
-    return { id: row.id, version };
+    return { id: row.id, version, created: true };
   });
 }
 
@@ -332,18 +343,6 @@ export async function findRollbackTarget(
     select from_version as version, newest::int as "newestEntry" from entries
     where kind = 'promote' and pending_rollbacks = 0
     order by id desc limit 1`;
-  return row;
-}
-
-/** The version a run's step registered of a model, if it did (a retried deploy step finds its own). */
-export async function findRunStepVersion(
-  sql: Sql,
-  input: { modelId: string; runId: string; nodeId: string },
-): Promise<{ id: string; version: number } | undefined> {
-  const [row] = await sql<{ id: string; version: number }[]>`
-    select id, version from model_versions
-    where model_id = ${input.modelId} and run_id = ${input.runId} and node_id = ${input.nodeId}
-    order by version limit 1`;
   return row;
 }
 
