@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipeline } from '../db/queries/pipelines';
 import {
   AliasMovedError,
   ensureModel,
@@ -15,6 +17,7 @@ import {
   readModelFile,
   setModelAlias,
 } from '../db/queries/registry';
+import { runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 let database: TestDatabase;
@@ -179,6 +182,57 @@ describe('db/queries/registry', () => {
     expect(moved).toMatchObject({ alias: 'production', current: 3 });
     expect(await modelAliasVersions(database.sql, model.id)).toEqual({ production: 3 });
     expect((await listLedger(database.sql, model.id)).map((entry) => entry.toVersion)).toEqual([3, 1]);
+  });
+
+  it('refuses to change a registered version, but lets deleting its run clear the link', async () => {
+    const model = await ensureModel(database.sql, { name: 'immutable', ownerId: null });
+    const { version: pipelineVersion } = await createPipeline(database.db, { name: 'maker', graph: {} });
+    const newRun = async () => {
+      const [run] = await database.db
+        .insert(runs)
+        .values({
+          pipelineId: pipelineVersion.pipelineId,
+          pipelineVersionId: pipelineVersion.id,
+          workflowId: `run-${randomUUID()}`,
+          trigger: 'manual',
+        })
+        .returning({ id: runs.id });
+      if (!run) throw new Error('no run');
+      return run.id;
+    };
+    const runId = await newRun();
+    const written = await insertModelVersion(database.sql, model.id, {
+      ...newVersion('x'),
+      runId,
+      nodeId: 'deploy',
+      pipelineVersionId: pipelineVersion.id,
+    });
+    const refused = 'A registered model version cannot be changed: register a new version instead';
+
+    await expect(
+      database.sql`update model_versions set metrics = '{"accuracy": 1}'::jsonb where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+    await expect(
+      database.sql`update model_versions set signature = '{"inputs": []}'::jsonb where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+    // Its links may only be cleared, never pointed elsewhere.
+    const otherRun = await newRun();
+    await expect(
+      database.sql`update model_versions set run_id = ${otherRun} where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+    await expect(
+      database.sql`update model_versions set run_id = null, node_id = 'elsewhere' where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+
+    await database.db.delete(runs).where(eq(runs.id, runId));
+    const kept = await findModelVersion(database.sql, model.id, written.version);
+    expect(kept).toMatchObject({
+      runId: null,
+      nodeId: 'deploy',
+      pipelineVersionId: pipelineVersion.id,
+      metrics: { accuracy: 0.9 },
+      signature: newVersion('x').signature,
+    });
   });
 
   it('refuses to change or delete a ledger entry', async () => {
