@@ -304,12 +304,12 @@ export async function setModelAlias(
   });
 }
 
-/** A model's ledger, newest first. */
+/** A model's ledger, newest first: by id, which moves take under the model's row lock, so in the order they happened. */
 export async function listLedger(sql: Sql, modelId: string, limit = 200): Promise<LedgerEntry[]> {
   return sql<LedgerEntry[]>`
     select id::int, at, alias, kind, from_version as "fromVersion", to_version as "toVersion",
       actor_kind as "actorKind", actor_id as "actorId", actor_email as "actorEmail", run_id as "runId", reason
-    from promotion_ledger where model_id = ${modelId} order by at desc, id desc limit ${limit}`;
+    from promotion_ledger where model_id = ${modelId} order by id desc limit ${limit}`;
 }
 
 /**
