@@ -295,7 +295,7 @@ describe('pipewright models', () => {
         code: 2,
         stdout: '',
         stderr:
-          "pipewright: churn had no staging version before version 3 was promoted: there is nothing to roll back to. Promote another version instead.\n",
+          'pipewright: churn had no staging version before version 3 was promoted: there is nothing to roll back to. Promote another version instead.\n',
       });
     },
     SPAWNING,
