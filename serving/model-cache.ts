@@ -288,26 +288,32 @@ export class ModelCache {
     if (loaded.inFlight === 0) void loaded.served.session.release().catch(() => {});
   }
 
-  /** Re-reads a model's tracked aliases; a changed one is loaded before it is switched. */
+  /**
+   * Re-reads a model's tracked aliases; a changed one is loaded before it is switched. The stored
+   * chain never rejects: a failed check must not stop every check queued after it.
+   */
   private refresh(entry: ModelEntry): Promise<void> {
-    entry.refreshing = entry.refreshing.then(async () => {
-      for (const [alias, current] of entry.aliases) {
-        if (this.closed) return;
-        const row = await findAliasedVersion(this.sql, entry.id, alias);
-        if ((row?.id ?? null) === (current?.served.versionId ?? null)) continue;
-        const next = row ? await this.load(entry, row) : null;
-        entry.aliases.set(alias, next);
-        this.options.log(
-          `${entry.name} ${alias}: ${current ? `version ${current.served.version}` : 'none'} → ${next ? `version ${next.served.version}` : 'none'}`,
-        );
-        if (current) this.retireIfUnused(current);
-      }
-    });
-    return entry.refreshing.catch((error: unknown) => {
-      // The database went away mid-check, or the new version does not load: the old one keeps serving.
-      if (error instanceof VersionLoadError)
-        this.options.log(`${entry.name}: the new version is not served: ${error.message}`);
-    });
+    entry.refreshing = entry.refreshing
+      .then(async () => {
+        for (const [alias, current] of entry.aliases) {
+          if (this.closed) return;
+          const row = await findAliasedVersion(this.sql, entry.id, alias);
+          if ((row?.id ?? null) === (current?.served.versionId ?? null)) continue;
+          const next = row ? await this.load(entry, row) : null;
+          entry.aliases.set(alias, next);
+          this.options.log(
+            `${entry.name} ${alias}: ${current ? `version ${current.served.version}` : 'none'} → ${next ? `version ${next.served.version}` : 'none'}`,
+          );
+          if (current) this.retireIfUnused(current);
+        }
+      })
+      .catch((error: unknown) => {
+        // The database went away mid-check, or the new version does not load: the old one keeps
+        // serving, and the next notification or periodic check tries again.
+        if (error instanceof VersionLoadError)
+          this.options.log(`${entry.name}: the new version is not served: ${error.message}`);
+      });
+    return entry.refreshing;
   }
 
   private async poll(): Promise<void> {

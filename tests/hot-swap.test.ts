@@ -188,6 +188,54 @@ describe('hot swap', () => {
   });
 });
 
+/**
+ * The shared database behind a switch: while `failing` is set, every alias query fails as a
+ * connection failure would (the other queries go through).
+ */
+function flakyAliases(sql: Sql) {
+  const state = { failing: false, failed: 0 };
+  const flaky = new Proxy(sql, {
+    apply(target, thisArg, args: unknown[]) {
+      const [strings] = args;
+      if (state.failing && Array.isArray(strings) && strings.join('?').includes('from model_aliases')) {
+        state.failed += 1;
+        return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      }
+      return Reflect.apply(target, thisArg, args);
+    },
+  });
+  return { sql: flaky, state };
+}
+
+describe('a failed alias check', () => {
+  it('does not stop the checks after it: a later promotion is served within 2 s', async () => {
+    await promote(database.sql, modelId, 'production', 1);
+    const { sql, state } = flakyAliases(database.sql);
+    const cache = new ModelCache({ sql, pollMs: 50 });
+    await cache.start();
+    const productionVersion = async () => {
+      const resolved = await cache.resolve('swap', { alias: 'production' });
+      if (!resolved.ok) return resolved.message;
+      resolved.lease.release();
+      return resolved.lease.served.version;
+    };
+    try {
+      expect(await productionVersion()).toBe(1);
+      state.failing = true;
+      await expect.poll(() => state.failed, { interval: 5 }).toBeGreaterThan(0);
+      state.failing = false;
+      // The old version kept serving through the failure.
+      expect(await productionVersion()).toBe(1);
+      const committedAt = performance.now();
+      await promote(database.sql, modelId, 'production', 2);
+      await expect.poll(productionVersion, { timeout: 2_000, interval: 5 }).toBe(2);
+      expect(performance.now() - committedAt).toBeLessThan(2_000);
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
 describe('a request under way during a swap', () => {
   it('finishes on the old session, which is released after it', async () => {
     await promote(database.sql, modelId, 'production', 1);
