@@ -102,7 +102,10 @@ export class ModelCache {
     };
   }
 
-  /** Starts listening for alias changes and the periodic check. Never throws: a database that is down is retried. */
+  /**
+   * Starts listening for alias changes and the periodic check. Never throws: if PostgreSQL is down,
+   * postgres.js keeps the listener and listens again once it can reach the database.
+   */
   async start(): Promise<void> {
     await this.listen();
     this.timer = setInterval(() => void this.poll(), this.options.pollMs);
@@ -318,7 +321,6 @@ export class ModelCache {
 
   private async poll(): Promise<void> {
     if (this.closed) return;
-    if (!this.unlisten) await this.listen();
     await Promise.all([...this.modelsById.values()].map((entry) => this.refresh(entry)));
   }
 
@@ -337,7 +339,8 @@ export class ModelCache {
       );
       this.unlisten = unlisten;
     } catch {
-      // PostgreSQL is down: the periodic check tries again.
+      // PostgreSQL is down. postgres.js keeps this listener and listens again on its own (its
+      // onlisten then re-reads every model): calling listen() again would add a second listener.
     }
   }
 }
