@@ -44,7 +44,8 @@ export interface Lease {
 
 export type VersionSelector = { alias: ModelAlias } | { version: number };
 
-export type Resolution = { ok: true; lease: Lease } | { ok: false; status: 404 | 503; message: string };
+type Refusal = { ok: false; status: 404 | 503; message: string };
+export type Resolution = { ok: true; lease: Lease } | Refusal;
 
 export interface ModelCacheOptions {
   sql: Sql;
@@ -72,6 +73,12 @@ interface ModelEntry {
   /** Refreshes of one model run one after the other, so switches happen in order. */
   refreshing: Promise<void>;
 }
+
+/** What a lookup found: the model, and its version's session (null: no such version). */
+type Found = { ok: true; entry: ModelEntry; loaded: Loaded | null };
+
+/** A request finds a retired version at most this often in a row before it is told to retry. */
+const MAX_RESOLVE_ATTEMPTS = 3;
 
 /** An unknown name is remembered this long, so a flood of them does not reach PostgreSQL each time. */
 const UNKNOWN_NAME_MS = 1_000;
@@ -117,7 +124,35 @@ export class ModelCache {
     return this.models.get(name.toLowerCase())?.name;
   }
 
+  /**
+   * Leases the version a request asks for. The lease is taken in the same turn as the lookup that
+   * found the version: a refresh that retires (and releases) a version runs between awaits, so a
+   * version found after an await is checked again and, if it was retired meanwhile, looked up anew.
+   */
   async resolve(name: string, selector: VersionSelector): Promise<Resolution> {
+    for (let attempt = 0; attempt < MAX_RESOLVE_ATTEMPTS; attempt += 1) {
+      const found = this.cached(name, selector) ?? (await this.find(name, selector));
+      if (!found.ok) return found;
+      if (!found.loaded) return { ok: false, status: 404, message: missing(found.entry, selector) };
+      if (!found.loaded.retired) return { ok: true, lease: this.lease(found.loaded) };
+    }
+    return {
+      ok: false,
+      status: 503,
+      message: `Model "${name}" is switching versions right now; try again`,
+    };
+  }
+
+  /** The version, if this process already tracks it, found without an await. */
+  private cached(name: string, selector: VersionSelector): Found | undefined {
+    const entry = this.models.get(name.toLowerCase());
+    if (!entry) return undefined;
+    const loaded =
+      'alias' in selector ? entry.aliases.get(selector.alias) : this.tracked(entry, selector.version);
+    return loaded === undefined ? undefined : { ok: true, entry, loaded };
+  }
+
+  private async find(name: string, selector: VersionSelector): Promise<Found | Refusal> {
     let entry: ModelEntry | undefined;
     try {
       entry = await this.model(name);
@@ -129,25 +164,15 @@ export class ModelCache {
       };
     }
     if (!entry) return { ok: false, status: 404, message: `No model is named "${name}"` };
-    let loaded: Loaded | null;
     try {
-      loaded =
+      const loaded =
         'alias' in selector
           ? await this.aliased(entry, selector.alias)
           : await this.numbered(entry, selector.version);
+      return { ok: true, entry, loaded };
     } catch (error) {
       return { ok: false, status: 503, message: unavailable(entry, selector, error) };
     }
-    if (!loaded)
-      return {
-        ok: false,
-        status: 404,
-        message:
-          'alias' in selector
-            ? `Model "${entry.name}" has no ${selector.alias} version`
-            : `Model "${entry.name}" has no version ${selector.version}`,
-      };
-    return { ok: true, lease: this.lease(loaded) };
   }
 
   /** Releases every session; requests must have finished. */
@@ -209,7 +234,8 @@ export class ModelCache {
     return entry.aliases.get(alias) ?? null;
   }
 
-  private async numbered(entry: ModelEntry, version: number): Promise<Loaded | null> {
+  /** A version asked for by number that is loaded already: pinned, or held by an alias. */
+  private tracked(entry: ModelEntry, version: number): Loaded | undefined {
     const key = `${entry.id}:${version}`;
     const pinned = this.pinned.get(key);
     if (pinned) {
@@ -218,7 +244,13 @@ export class ModelCache {
       this.pinned.set(key, pinned);
       return pinned;
     }
-    const tracked = [...entry.aliases.values()].find((loaded) => loaded?.served.version === version);
+    for (const loaded of entry.aliases.values()) if (loaded?.served.version === version) return loaded;
+    return undefined;
+  }
+
+  private async numbered(entry: ModelEntry, version: number): Promise<Loaded | null> {
+    const key = `${entry.id}:${version}`;
+    const tracked = this.tracked(entry, version);
     if (tracked) return tracked;
     const row = await findModelVersion(this.sql, entry.id, version);
     if (!row) return null;
@@ -347,6 +379,12 @@ export class ModelCache {
 
 class VersionLoadError extends Error {
   override name = 'VersionLoadError';
+}
+
+function missing(entry: ModelEntry, selector: VersionSelector): string {
+  return 'alias' in selector
+    ? `Model "${entry.name}" has no ${selector.alias} version`
+    : `Model "${entry.name}" has no version ${selector.version}`;
 }
 
 function unavailable(entry: ModelEntry, selector: VersionSelector, error: unknown): string {
