@@ -68,8 +68,12 @@ interface Loaded {
 interface ModelEntry {
   id: string;
   name: string;
-  /** Only aliases someone asked for are tracked (and kept loaded); null: the alias points nowhere. */
+  /** Aliases someone asked for: each is checked on every refresh. */
+  wanted: Set<ModelAlias>;
+  /** The wanted aliases' versions once checked (and kept loaded); null: the alias points nowhere. */
   aliases: Map<ModelAlias, Loaded | null>;
+  /** Why the last check of an alias failed, for the request that asked for it first. */
+  failures: Map<ModelAlias, unknown>;
   /** Refreshes of one model run one after the other, so switches happen in order. */
   refreshing: Promise<void>;
 }
@@ -216,7 +220,9 @@ export class ModelCache {
     const entry: ModelEntry = {
       id: row.id,
       name: row.name,
+      wanted: new Set(),
       aliases: new Map(),
+      failures: new Map(),
       refreshing: Promise.resolve(),
     };
     this.models.set(key, entry);
@@ -224,14 +230,19 @@ export class ModelCache {
     return entry;
   }
 
+  /**
+   * An alias asked for the first time is checked by a refresh, in the model's chain of refreshes:
+   * a notification that arrives while its version loads queues a check after it (rather than
+   * finding nothing to re-read), and two first requests at once share one check and one session.
+   */
   private async aliased(entry: ModelEntry, alias: ModelAlias): Promise<Loaded | null> {
     const tracked = entry.aliases.get(alias);
     if (tracked !== undefined) return tracked;
-    const row = await findAliasedVersion(this.sql, entry.id, alias);
-    const loaded = row ? await this.load(entry, row) : null;
-    // A refresh may have set it meanwhile (and it is newer): keep that one.
-    if (!entry.aliases.has(alias)) entry.aliases.set(alias, loaded);
-    return entry.aliases.get(alias) ?? null;
+    entry.wanted.add(alias);
+    await this.refresh(entry);
+    const checked = entry.aliases.get(alias);
+    if (checked !== undefined) return checked;
+    throw entry.failures.get(alias) ?? new Error('the serving process is closing');
   }
 
   /** A version asked for by number that is loaded already: pinned, or held by an alias. */
@@ -324,31 +335,43 @@ export class ModelCache {
   }
 
   /**
-   * Re-reads a model's tracked aliases; a changed one is loaded before it is switched. The stored
+   * Re-reads a model's wanted aliases; a changed one is loaded before it is switched. The stored
    * chain never rejects: a failed check must not stop every check queued after it.
    */
   private refresh(entry: ModelEntry): Promise<void> {
-    entry.refreshing = entry.refreshing
-      .then(async () => {
-        for (const [alias, current] of entry.aliases) {
-          if (this.closed) return;
-          const row = await findAliasedVersion(this.sql, entry.id, alias);
-          if ((row?.id ?? null) === (current?.served.versionId ?? null)) continue;
-          const next = row ? await this.load(entry, row) : null;
-          entry.aliases.set(alias, next);
-          this.options.log(
-            `${entry.name} ${alias}: ${current ? `version ${current.served.version}` : 'none'} → ${next ? `version ${next.served.version}` : 'none'}`,
-          );
-          if (current) this.retireIfUnused(current);
-        }
-      })
-      .catch((error: unknown) => {
-        // The database went away mid-check, or the new version does not load: the old one keeps
-        // serving, and the next notification or periodic check tries again.
-        if (error instanceof VersionLoadError)
-          this.options.log(`${entry.name}: the new version is not served: ${error.message}`);
-      });
+    // recheck() catches each alias's failure; the catch here is for the unforeseen.
+    entry.refreshing = entry.refreshing.then(() => this.recheck(entry)).catch(() => {});
     return entry.refreshing;
+  }
+
+  private async recheck(entry: ModelEntry): Promise<void> {
+    for (const alias of entry.wanted) {
+      if (this.closed) return;
+      try {
+        await this.recheckAlias(entry, alias);
+        entry.failures.delete(alias);
+      } catch (error) {
+        // The database went away mid-check, or the new version does not load: the old version (if
+        // any) keeps serving, and the next notification or periodic check tries again.
+        entry.failures.set(alias, error);
+        if (error instanceof VersionLoadError)
+          this.options.log(`${entry.name} ${alias}: the new version is not served: ${error.message}`);
+      }
+    }
+  }
+
+  private async recheckAlias(entry: ModelEntry, alias: ModelAlias): Promise<void> {
+    const current = entry.aliases.get(alias);
+    const row = await findAliasedVersion(this.sql, entry.id, alias);
+    if (current !== undefined && (row?.id ?? null) === (current?.served.versionId ?? null)) return;
+    const next = row ? await this.load(entry, row) : null;
+    entry.aliases.set(alias, next);
+    // The first check of an alias is no switch.
+    if (current === undefined) return;
+    this.options.log(
+      `${entry.name} ${alias}: ${current ? `version ${current.served.version}` : 'none'} → ${next ? `version ${next.served.version}` : 'none'}`,
+    );
+    if (current) this.retireIfUnused(current);
   }
 
   private async poll(): Promise<void> {

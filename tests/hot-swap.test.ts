@@ -236,6 +236,44 @@ describe('a failed alias check', () => {
   });
 });
 
+describe('the first request for an alias', () => {
+  it('does not miss a promotion announced while its version loads', async () => {
+    await promote(database.sql, modelId, 'production', 1);
+    let promoted = false;
+    // The first alias query answers (version 1), then version 2 is promoted before the cache
+    // goes on to load version 1: the notification arrives while that load is under way.
+    const sql = new Proxy(database.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        const [strings] = args;
+        const result = Reflect.apply(target, thisArg, args);
+        if (promoted || !Array.isArray(strings) || !strings.join('?').includes('from model_aliases'))
+          return result;
+        promoted = true;
+        return Promise.resolve(result).then(async (rows: unknown) => {
+          await promote(database.sql, modelId, 'production', 2);
+          return rows;
+        });
+      },
+    });
+    // No periodic check to make up for a missed notification.
+    const cache = new ModelCache({ sql, pollMs: 600_000 });
+    await cache.start();
+    const productionVersion = async () => {
+      const resolved = await cache.resolve('swap', { alias: 'production' });
+      if (!resolved.ok) return resolved.message;
+      resolved.lease.release();
+      return resolved.lease.served.version;
+    };
+    try {
+      expect([1, 2]).toContain(await productionVersion());
+      expect(promoted).toBe(true);
+      await expect.poll(productionVersion, { timeout: 2_000, interval: 5 }).toBe(2);
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
 describe('a request under way during a swap', () => {
   it('finishes on the old session, which is released after it', async () => {
     await promote(database.sql, modelId, 'production', 1);
