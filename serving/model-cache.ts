@@ -14,6 +14,7 @@ import {
   type ModelSignature,
   modelSignatureSchema,
 } from '../registry/version-schema';
+import { Lru } from './lru';
 
 /**
  * The versions this serving process has loaded: one onnxruntime session per version, with its
@@ -96,9 +97,10 @@ export class ModelCache {
   private readonly modelsById = new Map<string, ModelEntry>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly loading = new Map<string, Promise<Loaded>>();
-  /** modelId:version → loaded, least recently used first. */
-  private readonly pinned = new Map<string, Loaded>();
-  private readonly unknownNames = new Map<string, number>();
+  /** modelId:version → loaded: versions asked for by number; the least recently used is retired. */
+  private readonly pinned: Lru<string, Loaded>;
+  /** Lower-cased names no model has → until when that answer stands. */
+  private readonly unknownNames = new Lru<string, number>(MAX_UNKNOWN_NAMES);
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private closed = false;
@@ -111,6 +113,7 @@ export class ModelCache {
       pinnedVersions: options.pinnedVersions ?? 8,
       log: options.log ?? (() => {}),
     };
+    this.pinned = new Lru(this.options.pinnedVersions, (_key, loaded) => this.retireIfUnused(loaded));
   }
 
   /**
@@ -207,11 +210,10 @@ export class ModelCache {
     const key = name.toLowerCase();
     const cached = this.models.get(key);
     if (cached) return cached;
-    const until = this.unknownNames.get(key);
+    const until = this.unknownNames.peek(key);
     if (until !== undefined && until > Date.now()) return undefined;
     const row = await findModelByName(this.sql, name);
     if (!row) {
-      if (this.unknownNames.size >= MAX_UNKNOWN_NAMES) this.unknownNames.clear();
       this.unknownNames.set(key, Date.now() + UNKNOWN_NAME_MS);
       return undefined;
     }
@@ -249,12 +251,7 @@ export class ModelCache {
   private tracked(entry: ModelEntry, version: number): Loaded | undefined {
     const key = `${entry.id}:${version}`;
     const pinned = this.pinned.get(key);
-    if (pinned) {
-      // Most recently used last.
-      this.pinned.delete(key);
-      this.pinned.set(key, pinned);
-      return pinned;
-    }
+    if (pinned) return pinned;
     for (const loaded of entry.aliases.values()) if (loaded?.served.version === version) return loaded;
     return undefined;
   }
@@ -267,12 +264,6 @@ export class ModelCache {
     if (!row) return null;
     const loaded = await this.load(entry, row);
     this.pinned.set(key, loaded);
-    while (this.pinned.size > this.options.pinnedVersions) {
-      const [oldest] = this.pinned.entries();
-      if (!oldest) break;
-      this.pinned.delete(oldest[0]);
-      this.retireIfUnused(oldest[1]);
-    }
     return loaded;
   }
 
