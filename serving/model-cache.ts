@@ -85,9 +85,12 @@ type Found = { ok: true; entry: ModelEntry; loaded: Loaded | null };
 /** A request finds a retired version at most this often in a row before it is told to retry. */
 const MAX_RESOLVE_ATTEMPTS = 3;
 
-/** An unknown name is remembered this long, so a flood of them does not reach PostgreSQL each time. */
+/**
+ * An unknown name (or version number) is remembered this long, so a flood of them does not reach
+ * PostgreSQL each time.
+ */
 const UNKNOWN_NAME_MS = 1_000;
-/** Unknown names remembered at most: made-up names must not grow the memory without bound. */
+/** Unknown names (and version numbers) remembered at most: made-up ones must not grow the memory. */
 const MAX_UNKNOWN_NAMES = 10_000;
 
 export class ModelCache {
@@ -101,6 +104,8 @@ export class ModelCache {
   private readonly pinned: Lru<string, Loaded>;
   /** Lower-cased names no model has → until when that answer stands. */
   private readonly unknownNames = new Lru<string, number>(MAX_UNKNOWN_NAMES);
+  /** modelId:version of versions that do not exist → until when that answer stands. */
+  private readonly missingVersions = new Lru<string, number>(MAX_UNKNOWN_NAMES);
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private closed = false;
@@ -260,8 +265,13 @@ export class ModelCache {
     const key = `${entry.id}:${version}`;
     const tracked = this.tracked(entry, version);
     if (tracked) return tracked;
+    const until = this.missingVersions.peek(key);
+    if (until !== undefined && until > Date.now()) return null;
     const row = await findModelVersion(this.sql, entry.id, version);
-    if (!row) return null;
+    if (!row) {
+      this.missingVersions.set(key, Date.now() + UNKNOWN_NAME_MS);
+      return null;
+    }
     const loaded = await this.load(entry, row);
     this.pinned.set(key, loaded);
     return loaded;
@@ -377,6 +387,7 @@ export class ModelCache {
         (modelId) => {
           // A model created or promoted for the first time may be one recently asked for in vain.
           this.unknownNames.clear();
+          this.missingVersions.clear();
           const entry = this.modelsById.get(modelId);
           if (entry) void this.refresh(entry);
         },

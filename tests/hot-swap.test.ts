@@ -274,6 +274,34 @@ describe('the first request for an alias', () => {
   });
 });
 
+describe('a version number that does not exist', () => {
+  it('is looked up once, then answered 404 from memory for a while', async () => {
+    const counts = { versionQueries: 0 };
+    const sql = new Proxy(database.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        const [strings] = args;
+        if (Array.isArray(strings) && /from model_versions v where/.test(strings.join('?')))
+          counts.versionQueries += 1;
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    const cache = new ModelCache({ sql, pollMs: 600_000 });
+    await cache.start();
+    try {
+      for (let i = 0; i < 20; i++) {
+        expect(await cache.resolve('swap', { version: 999 })).toEqual({
+          ok: false,
+          status: 404,
+          message: 'Model "swap" has no version 999',
+        });
+      }
+      expect(counts.versionQueries).toBe(1);
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
 describe('a request under way during a swap', () => {
   it('finishes on the old session, which is released after it', async () => {
     await promote(database.sql, modelId, 'production', 1);
