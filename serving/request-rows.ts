@@ -16,6 +16,14 @@ import type { ModelSignature } from '../registry/version-schema';
 export type RequestFormat = 'rows' | 'dataframe_split' | 'dataframe_records' | 'instances' | 'inputs';
 export type Row = Record<string, unknown>;
 
+/**
+ * A row with no prototype: a column named "__proto__" or "constructor" is a column like any other
+ * (assigning "__proto__" on a plain object would replace its prototype instead).
+ */
+function emptyRow(): Row {
+  return Object.create(null);
+}
+
 export type ParsedRows = { ok: true; format: RequestFormat; rows: Row[] } | { ok: false; message: string };
 
 /** More rows than this in one request is refused: a batch that size belongs in a pipeline run. */
@@ -128,7 +136,7 @@ function positional(format: RequestFormat, data: unknown[], names: readonly stri
       return refuse(
         `"${format}" row ${index} has ${values.length} values for ${names.length} columns (${quoteList(names, 10)})`,
       );
-    const row: Row = {};
+    const row = emptyRow();
     names.forEach((name, k) => {
       row[name] = values[k];
     });
@@ -147,7 +155,7 @@ function columns(value: Row): Row[] | ParsedRows {
   );
   const refusal = tooMany('inputs', length ?? 0);
   if (refusal) return refusal;
-  const rows: Row[] = Array.from({ length: length ?? 0 }, () => ({}));
+  const rows: Row[] = Array.from({ length: length ?? 0 }, emptyRow);
   for (const [name, list] of entries) {
     if (!Array.isArray(list)) return refuse(`"inputs" column "${name}" must be a list of values`);
     if (list.length !== length)

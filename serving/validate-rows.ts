@@ -39,7 +39,7 @@ export function validateRows(rows: readonly Row[], signature: ModelSignature): V
   const known = new Set(signature.inputs.map((column) => column.name));
   const ignored = new Set<string>();
   for (const row of rows) {
-    for (const name in row) if (!known.has(name)) ignored.add(name);
+    for (const name of Object.keys(row)) if (!known.has(name)) ignored.add(name);
   }
   const columns = new Map<string, ColumnValues>();
   for (const column of signature.inputs) {
@@ -63,7 +63,8 @@ export function validateRows(rows: readonly Row[], signature: ModelSignature): V
 type Report = (problem: Problem) => void;
 
 function missing(row: Row, index: number, column: SignatureColumn, report: Report): boolean {
-  if (!(column.name in row)) {
+  // Own columns only: "constructor" or "toString" are not in a row because every object inherits them.
+  if (!Object.hasOwn(row, column.name)) {
     report({ row: index, column: column.name, message: 'is missing' });
     return true;
   }
