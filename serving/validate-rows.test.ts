@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSignature } from '../registry/version-schema';
 import { readRequestRows } from './request-rows';
-import { validateRows } from './validate-rows';
+import { MAX_TEXT_LENGTH, validateRows } from './validate-rows';
 
 /** Columns named like what every JavaScript object inherits, or like its prototype. */
 const signature: ModelSignature = {
@@ -50,5 +50,20 @@ describe('column names objects inherit', () => {
       ['age', Float64Array.of(1)],
       ['constructor', Float64Array.of(2)],
     ]);
+  });
+});
+
+describe('text values', () => {
+  it('longer than 64 Ki characters are refused, naming the row and column', () => {
+    const text: ModelSignature = {
+      inputs: [{ name: 'note', type: 'string', nullable: false, unknownCategories: 'accept' }],
+      output: { task: 'regression' },
+    };
+    const rows = [{ note: 'x'.repeat(MAX_TEXT_LENGTH) }, { note: 'x'.repeat(MAX_TEXT_LENGTH + 1) }];
+    expect(validateRows(rows, text)).toEqual({
+      ok: false,
+      problems: [{ row: 1, column: 'note', message: 'is 65537 characters long; at most 65536 are taken' }],
+      more: 0,
+    });
   });
 });

@@ -26,6 +26,12 @@ export type ValidatedRows =
     }
   | { ok: false; problems: Problem[]; more: number };
 
+/**
+ * Longest text value taken, in characters: longer is refused (a category or a short text field is
+ * far shorter), so one request cannot fill the prediction log's memory with a few huge values.
+ */
+export const MAX_TEXT_LENGTH = 65_536;
+
 /** The answer lists this many problems; the count of the rest follows. */
 export const MAX_PROBLEMS = 50;
 
@@ -106,6 +112,14 @@ function textValue(
   const value = row[column.name];
   if (typeof value !== 'string') {
     report({ row: index, column: column.name, message: `must be text, not ${describe(value)}` });
+    return '';
+  }
+  if (value.length > MAX_TEXT_LENGTH) {
+    report({
+      row: index,
+      column: column.name,
+      message: `is ${value.length} characters long; at most ${MAX_TEXT_LENGTH} are taken`,
+    });
     return '';
   }
   if (categories && !categories.has(value)) {
