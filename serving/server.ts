@@ -31,11 +31,35 @@ export interface ServingDeps {
   serverUrl?: string;
   /** Bodies larger than this are refused with 413 (default 8 MiB). */
   maxBodyBytes?: number;
+  /** Connection limits; SERVER_LIMITS by default. */
+  limits?: Partial<ServerLimits>;
   /** Unexpected failures, one line each, without request data. */
   report?: (line: string) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface ServerLimits {
+  /** A request's headers must arrive within this (slow-header clients hold no socket for long). */
+  headersMs: number;
+  /** A whole request, body included, must arrive within this. */
+  requestMs: number;
+  /**
+   * An idle keep-alive connection is closed after this. Longer than common clients' own idle
+   * timeout (Node's and undici's 4 s), so they close first and never reuse a connection the server
+   * is closing; below headersMs, as Node asks.
+   */
+  keepAliveMs: number;
+  /** Open connections at most; more are refused at once (each holds a file descriptor and memory). */
+  maxConnections: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 8_000,
+  maxConnections: 4_096,
+};
 /** MLflow-shaped answers list their prediction ids in a header up to this many rows. */
 export const MAX_ID_HEADER_ROWS = 100;
 
@@ -54,9 +78,19 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createServingServer(deps: ServingDeps): http.Server {
   const handler = new Handler(deps);
-  const server = http.createServer((request, response) => void handler.handle(request, response));
-  // Clients (and load balancers) reuse connections; the default 5 s is shorter than many of theirs.
-  server.keepAliveTimeout = 65_000;
+  const limits = { ...SERVER_LIMITS, ...deps.limits };
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      // Node checks the two timeouts above on this interval (30 s by default, which would let a
+      // slow client hold its socket three times longer than headersMs).
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersMs / 4))),
+    },
+    (request, response) => void handler.handle(request, response),
+  );
+  server.keepAliveTimeout = limits.keepAliveMs;
+  server.maxConnections = limits.maxConnections;
   return server;
 }
 

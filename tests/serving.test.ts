@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictBatched } from '../serving/batching';
 import type { Caller } from '../serving/contracts';
@@ -446,5 +446,65 @@ describe('openapi.json', () => {
       info: { version: '1' },
     });
     expect((await call('/api/v1/models/sizes/openapi.json', { method: 'POST', raw: '{}' })).status).toBe(405);
+  });
+});
+
+describe('connections', () => {
+  /** A server with short limits, and a raw socket to it. */
+  async function limitedServer(limits: Parameters<typeof createServingServer>[0]['limits']) {
+    const limited = createServingServer({ keys, log, metrics, models: cache, limits });
+    await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
+    const port = (limited.address() as AddressInfo).port;
+    const connect = () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    /** Everything the server sent until it closed the socket. */
+    const closing = (socket: net.Socket) =>
+      new Promise<string>((resolve) => {
+        let received = '';
+        socket.on('data', (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on('error', () => {});
+        socket.once('close', () => resolve(received));
+      });
+    return {
+      connect,
+      closing,
+      stop: () => {
+        limited.closeAllConnections();
+        return new Promise((resolve) => limited.close(resolve));
+      },
+    };
+  }
+
+  it('closes a connection whose headers do not arrive in time (408)', async () => {
+    const limited = await limitedServer({ headersMs: 200, requestMs: 400, keepAliveMs: 100 });
+    try {
+      const socket = await limited.connect();
+      const closed = limited.closing(socket);
+      const sentAt = performance.now();
+      socket.write('POST /api/v1/models/sizes/predict HTTP/1.1\r\nHost: x\r\n');
+      const received = await closed;
+      expect(received).toMatch(/^HTTP\/1\.1 408/);
+      expect(performance.now() - sentAt).toBeLessThan(2_000);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('refuses connections beyond its limit', async () => {
+    const limited = await limitedServer({ maxConnections: 2 });
+    try {
+      const open = [await limited.connect(), await limited.connect()];
+      const third = await limited.connect();
+      // Dropped by the server at once, without an answer.
+      expect(await limited.closing(third)).toBe('');
+      for (const socket of open) socket.destroy();
+    } finally {
+      await limited.stop();
+    }
   });
 });
