@@ -15,6 +15,7 @@ import {
   type KeyCacheOptions,
   UNAVAILABLE_MESSAGE,
 } from '../serving/key-cache';
+import { apiKeyHash } from '../serving/key-hash';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { type OwnPostgres, startOwnPostgres } from './support/own-postgres';
 import { testAuth } from './support/services';
@@ -24,14 +25,20 @@ const secret = randomBytes(32);
 /** A postgres.js pool that counts the statements it sends (the key cache's only way to the database). */
 function countingSql(url: string) {
   const seen: string[] = [];
+  /** The key hashes each key lookup (or re-read) asked for, in order. */
+  const keyLookups: unknown[] = [];
   const sql = postgres(url, {
     max: 3,
     connect_timeout: 3,
     onnotice: () => {},
-    debug: (_connection, query) => seen.push(query),
+    debug: (_connection, query, parameters) => {
+      seen.push(query);
+      if (/from api_keys k join users/.test(query)) keyLookups.push(parameters[0]);
+    },
   });
   return {
     sql,
+    keyLookups,
     statements: () => seen.length,
     /** Statements about keys and users (a new pooled connection first asks for PostgreSQL's array types). */
     keyQueries: () => seen.filter((query) => /\b(api_keys|users)\b/.test(query)).length,
@@ -190,6 +197,41 @@ describe('the serving key cache (shared database)', () => {
       async () => expect(await keys.check(bearer(deleted.key))).toEqual(refusal(KEY_MESSAGES.unknown)),
       { timeout: 2_000, interval: 5 },
     );
+  });
+
+  it('re-reads only the key or owner a change names; the other cached keys answer without a query', async () => {
+    const owner = await createUser(auth, 'viewer');
+    const other = await createUser(auth, 'viewer');
+    const revoked = await createKey(auth, owner);
+    const kept = await createKey(auth, owner);
+    const othersKey = await createKey(auth, other);
+    const keys = cache({ refreshEveryMs: 3_600_000 });
+    await keys.ready();
+    for (const { key } of [revoked, kept, othersKey]) expect((await keys.check(bearer(key))).ok).toBe(true);
+
+    const from = counting.keyLookups.length;
+    await auth.api.updateApiKey({ body: { keyId: revoked.id, userId: owner, enabled: false } });
+    await vi.waitFor(
+      async () => expect(await keys.check(bearer(revoked.key))).toEqual(refusal(KEY_MESSAGES.revoked)),
+      { timeout: 2_000, interval: 5 },
+    );
+    expect(counting.keyLookups.slice(from)).toEqual([[apiKeyHash(revoked.key)]]);
+
+    const statements = counting.statements();
+    expect((await keys.check(bearer(kept.key))).ok).toBe(true);
+    expect((await keys.check(bearer(othersKey.key))).ok).toBe(true);
+    expect(counting.statements() - statements).toBe(0);
+
+    // A user change: their keys only.
+    const userFrom = counting.keyLookups.length;
+    await setUserDeactivated(database.db, other, true);
+    await vi.waitFor(
+      async () =>
+        expect(await keys.check(bearer(othersKey.key))).toEqual(refusal(KEY_MESSAGES.ownerInactive)),
+      { timeout: 2_000, interval: 5 },
+    );
+    expect(counting.keyLookups.slice(userFrom)).toEqual([[apiKeyHash(othersKey.key)]]);
+    expect((await keys.check(bearer(kept.key))).ok).toBe(true);
   });
 
   it('refuses a key whose owner is deactivated, within 2 seconds, and takes it again when they are reactivated', async () => {
