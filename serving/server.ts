@@ -4,6 +4,7 @@ import { scopeMay } from '../access/roles';
 import { errorHeadline } from '../db/queries/loggable-error';
 import { predictBatched } from './batching';
 import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingMetrics } from './contracts';
+import { UNAUTHORISED_MODEL, UNKNOWN_MODEL } from './metrics';
 import type { Lease, Resolution, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
 import type { Prediction } from './predict';
@@ -186,7 +187,9 @@ class Handler {
     const started = performance.now();
     const requestId = randomUUID();
     response.setHeader('x-request-id', requestId);
-    let model = this.deps.models.knownName(route.name) ?? '';
+    // /metrics needs no key: until the caller is authorised, every request is labelled alike, so
+    // the labels do not tell an anonymous reader which model names exist.
+    let model = UNAUTHORISED_MODEL;
     let version: number | null = null;
     let status = 500;
     try {
@@ -195,6 +198,7 @@ class Handler {
           ? `A ${caller.scope} key may not ask for predictions; use a predict key`
           : undefined,
       );
+      model = this.deps.models.knownName(route.name) ?? UNKNOWN_MODEL;
       const body = await readJson(request, this.maxBodyBytes);
       const lease = await this.lease(route.name, route.selector);
       try {

@@ -408,10 +408,23 @@ describe('keys', () => {
     for (const key of ['predict', 'admin', 'internal', 'sizesOnly'] as const)
       expect([key, (await call(PREDICT, { key, body })).status]).toEqual([key, 200]);
     expect((await call('/api/v1/models/other/predict', { key: 'otherModel', body })).status).toBe(200);
-    // A refusal is counted without a version and the model is known only when loaded.
-    const refused = await call('/api/v1/models/ghost/predict', { key: 'read', body });
-    expect(refused.status).toBe(403);
-    expect(metrics.observations.at(-1)).toMatchObject({ model: '', version: null, status: 403 });
+    // A refusal is counted without a version, under one label whether the model exists or not:
+    // /metrics needs no key, so its labels must not tell which names exist.
+    for (const name of ['ghost', 'sizes']) {
+      for (const key of ['read', null] as const) {
+        const refused = await call(`/api/v1/models/${name}/predict`, { key, body });
+        expect(refused.status).toBe(key ? 403 : 401);
+        expect(metrics.observations.at(-1)).toEqual({
+          model: '(unauthorised)',
+          version: null,
+          status: key ? 403 : 401,
+          seconds: expect.any(Number),
+        });
+      }
+    }
+    // Once authorised, an unknown model is labelled '' and a loaded one by its name.
+    expect((await call('/api/v1/models/ghost/predict', { body })).status).toBe(404);
+    expect(metrics.observations.at(-1)).toMatchObject({ model: '', version: null, status: 404 });
   });
 });
 
