@@ -46,6 +46,7 @@ export interface Lease {
 export type VersionSelector = { alias: ModelAlias } | { version: number };
 
 type Refusal = { ok: false; status: 404 | 503; message: string };
+export type Described = { ok: true; name: string; version: number; signature: ModelSignature } | Refusal;
 export type Resolution = { ok: true; lease: Lease } | Refusal;
 
 export interface ModelCacheOptions {
@@ -187,6 +188,53 @@ export class ModelCache {
     }
   }
 
+  /**
+   * The signature of the version a request names, for its OpenAPI document: from the loaded
+   * version when there is one, otherwise from its registry row (no ONNX session is loaded for it).
+   */
+  async describe(name: string, selector: VersionSelector): Promise<Described> {
+    const found = this.cached(name, selector);
+    if (found?.ok && found.loaded) {
+      const { served } = found.loaded;
+      return { ok: true, name: served.name, version: served.version, signature: served.signature };
+    }
+    if (found?.ok) return { ok: false, status: 404, message: missing(found.entry, selector) };
+    let entry: ModelEntry | undefined;
+    try {
+      entry = await this.model(name);
+      if (!entry) return { ok: false, status: 404, message: `No model is named "${name}"` };
+      const row = await this.versionRow(entry, selector);
+      if (!row) return { ok: false, status: 404, message: missing(entry, selector) };
+      const signature = modelSignatureSchema.safeParse(row.signature);
+      if (!signature.success)
+        return {
+          ok: false,
+          status: 503,
+          message: `Model "${entry.name}" has a version whose signature is not valid`,
+        };
+      return { ok: true, name: entry.name, version: row.version, signature: signature.data };
+    } catch {
+      return {
+        ok: false,
+        status: 503,
+        message: `The model registry is unreachable and model "${entry?.name ?? name}" is not loaded yet`,
+      };
+    }
+  }
+
+  private async versionRow(
+    entry: ModelEntry,
+    selector: VersionSelector,
+  ): Promise<ModelVersionRow | undefined> {
+    if ('alias' in selector) return findAliasedVersion(this.sql, entry.id, selector.alias);
+    const key = `${entry.id}:${selector.version}`;
+    const until = this.missingVersions.peek(key);
+    if (until !== undefined && until > Date.now()) return undefined;
+    const row = await findModelVersion(this.sql, entry.id, selector.version);
+    if (!row) this.missingVersions.set(key, Date.now() + UNKNOWN_NAME_MS);
+    return row;
+  }
+
   /** Releases every session; requests must have finished. */
   async close(): Promise<void> {
     this.closed = true;
@@ -265,13 +313,8 @@ export class ModelCache {
     const key = `${entry.id}:${version}`;
     const tracked = this.tracked(entry, version);
     if (tracked) return tracked;
-    const until = this.missingVersions.peek(key);
-    if (until !== undefined && until > Date.now()) return null;
-    const row = await findModelVersion(this.sql, entry.id, version);
-    if (!row) {
-      this.missingVersions.set(key, Date.now() + UNKNOWN_NAME_MS);
-      return null;
-    }
+    const row = await this.versionRow(entry, { version });
+    if (!row) return null;
     const loaded = await this.load(entry, row);
     this.pinned.set(key, loaded);
     return loaded;

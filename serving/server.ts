@@ -5,7 +5,7 @@ import { errorHeadline } from '../db/queries/loggable-error';
 import { predictBatched } from './batching';
 import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingMetrics } from './contracts';
 import { UNAUTHORISED_MODEL, UNKNOWN_MODEL } from './metrics';
-import type { Lease, Resolution, VersionSelector } from './model-cache';
+import type { Described, Lease, Resolution, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
 import type { Prediction } from './predict';
 import { type RequestFormat, readRequestRows } from './request-rows';
@@ -19,6 +19,8 @@ import { problemsSentence, validateRows } from './validate-rows';
 
 export interface ModelSource {
   resolve(name: string, selector: VersionSelector): Promise<Resolution>;
+  /** A version's name, number and signature, without loading it. */
+  describe(name: string, selector: VersionSelector): Promise<Described>;
   /** The registered spelling of a name this process has loaded, without asking PostgreSQL. */
   knownName(name: string): string | undefined;
 }
@@ -154,23 +156,20 @@ class Handler {
         ? `A ${caller.scope} key may not read model documents; use a read or predict key`
         : undefined,
     );
-    const lease = await this.lease(route.name, route.selector);
-    try {
-      const { served } = lease;
-      send(
-        response,
-        200,
-        modelOpenApi({
-          name: served.name,
-          version: served.version,
-          signature: served.signature,
-          serverUrl: this.deps.serverUrl,
-        }),
-        { 'x-model-version': String(served.version) },
-      );
-    } finally {
-      lease.release();
-    }
+    // From the version's row: a document needs no ONNX session.
+    const described = await this.deps.models.describe(route.name, route.selector);
+    if (!described.ok) throw new HttpError(described.status, described.message);
+    send(
+      response,
+      200,
+      modelOpenApi({
+        name: described.name,
+        version: described.version,
+        signature: described.signature,
+        serverUrl: this.deps.serverUrl,
+      }),
+      { 'x-model-version': String(described.version) },
+    );
   }
 
   private async lease(name: string, selector: VersionSelector): Promise<Lease> {

@@ -460,6 +460,31 @@ describe('openapi.json', () => {
     });
     expect((await call('/api/v1/models/sizes/openapi.json', { method: 'POST', raw: '{}' })).status).toBe(405);
   });
+
+  it("comes from the version's row: no ONNX session is loaded for it", async () => {
+    const fileReads = { count: 0 };
+    const sql = new Proxy(database.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        const [strings] = args;
+        if (Array.isArray(strings) && strings.join('?').includes('model_files')) fileReads.count += 1;
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    const fresh = new ModelCache({ sql, pollMs: 600_000 });
+    try {
+      const described = await fresh.describe('UNPROMOTED', { version: 1 });
+      expect(described).toEqual({ ok: true, name: 'unpromoted', version: 1, signature: model.signature });
+      expect(await fresh.describe('unpromoted', { alias: 'production' })).toEqual({
+        ok: false,
+        status: 404,
+        message: 'Model "unpromoted" has no production version',
+      });
+      expect(await fresh.describe('unpromoted', { version: 9 })).toMatchObject({ ok: false, status: 404 });
+      expect(fileReads.count).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe('connections', () => {
