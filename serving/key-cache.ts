@@ -35,6 +35,8 @@ export interface KeyCacheOptions {
   maxUnknown?: number;
   /** Lookups waiting for the database at most; beyond that a new key is answered 503. */
   maxWaitingLookups?: number;
+  /** Lookups from one client address at once at most (a tenth of maxWaitingLookups by default). */
+  maxLookupsPerClient?: number;
   /** Every cached entry is re-read this often, in case a notification was lost. */
   refreshEveryMs?: number;
   /** Last-used times are written this often. */
@@ -81,6 +83,8 @@ const API_KEY_SHAPE = /^pw_[A-Za-z0-9]{16,128}$/;
 export const UNAVAILABLE_MESSAGE =
   'This credential cannot be checked right now: the database is unavailable. Try again shortly.';
 export const BUSY_MESSAGE = 'Too many unknown API keys are being checked at once. Try again shortly.';
+export const CLIENT_BUSY_MESSAGE =
+  'Too many unknown API keys from this address are being checked at once. Try again shortly.';
 
 export function createKeyCache(options: KeyCacheOptions): KeyCache {
   const settings = {
@@ -114,7 +118,11 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   let rereadRetryAt = 0;
   /** After a lookup found PostgreSQL unavailable, new keys are answered 503 without asking until then. */
   let lookupRetryAt = 0;
-  const lookups = new KeyLookups(sql, settings.maxWaitingLookups);
+  const lookups = new KeyLookups(
+    sql,
+    settings.maxWaitingLookups,
+    options.maxLookupsPerClient ?? Math.max(1, Math.floor(settings.maxWaitingLookups / 10)),
+  );
   const usage = new KeyUsage(sql, report);
   let closed = false;
 
@@ -270,17 +278,17 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     clearTimeout(timer);
   }
 
-  async function check(authorization: string | undefined): Promise<KeyCheck> {
+  async function check(authorization: string | undefined, client?: string): Promise<KeyCheck> {
     const header = authorization?.trim();
     if (header === undefined || header === '') return refused(KEY_MESSAGES.missing);
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) return refused(KEY_MESSAGES.malformed);
     if (token.startsWith('pwi_')) return checkInternal(token);
     if (!API_KEY_SHAPE.test(token)) return refused(KEY_MESSAGES.unknown);
-    return checkKey(apiKeyHash(token));
+    return checkKey(apiKeyHash(token), client);
   }
 
-  async function checkKey(hash: string): Promise<KeyCheck> {
+  async function checkKey(hash: string, client: string | undefined): Promise<KeyCheck> {
     await freshen(keys.peek(hash));
     const cached = keys.get(hash);
     if (cached) return keyVerdict(cached.facts);
@@ -289,7 +297,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     const read = generation;
     let row: ServingKeyRow | undefined;
     try {
-      row = await lookups.find(hash);
+      row = await lookups.find(hash, client);
     } catch (error) {
       return unavailable(error);
     }
@@ -323,7 +331,8 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   }
 
   function unavailable(error: unknown): KeyCheck {
-    if (error instanceof LookupsFullError) return { ok: false, status: 503, message: BUSY_MESSAGE };
+    if (error instanceof LookupsFullError)
+      return { ok: false, status: 503, message: error.perClient ? CLIENT_BUSY_MESSAGE : BUSY_MESSAGE };
     if (isDatabaseUnavailable(error)) lookupRetryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
     else report(`Key cache: a key lookup failed (${databaseErrorCode(error)}).`);
     return { ok: false, status: 503, message: UNAVAILABLE_MESSAGE };

@@ -138,7 +138,7 @@ class Handler {
     name: string,
     allowed: (caller: Caller) => string | undefined,
   ): Promise<Caller> {
-    const check = await this.deps.keys.check(request.headers.authorization);
+    const check = await this.deps.keys.check(request.headers.authorization, request.socket.remoteAddress);
     if (!check.ok) throw new HttpError(check.status, check.message);
     const refusal = allowed(check.caller) ?? modelRefusal(check.caller, name);
     if (refusal) throw new HttpError(403, refusal);

@@ -9,6 +9,7 @@ import type { Auth } from '../runtime/auth/auth';
 import type { KeyCheck } from '../serving/contracts';
 import {
   BUSY_MESSAGE,
+  CLIENT_BUSY_MESSAGE,
   createKeyCache,
   KEY_MESSAGES,
   type KeyCache,
@@ -172,6 +173,21 @@ describe('the serving key cache (shared database)', () => {
     expect(answers.filter((answer) => !answer.ok && answer.status === 401)).toHaveLength(10);
     expect(answers.filter((answer) => !answer.ok && answer.status === 503)).toHaveLength(15);
     expect(answers.find((answer) => !answer.ok && answer.status === 503)).toEqual(refusal(BUSY_MESSAGE, 503));
+  });
+
+  it('gives each client address a share of the lookups: a flood of made-up keys from one does not turn away a real key from another', async () => {
+    const owner = await createUser(auth, 'viewer');
+    const { key } = await createKey(auth, owner);
+    const keys = cache({ maxWaitingLookups: 20 });
+    await keys.ready();
+    const flood = Array.from({ length: 50 }, () => keys.check(bearer(madeUpKey()), '203.0.113.9'));
+    const real = keys.check(bearer(key), '198.51.100.7');
+    expect((await real).ok).toBe(true);
+    const flooded = await Promise.all(flood);
+    // Two places (a tenth of 20) for the flooding address; the rest are told to slow down.
+    expect(flooded.filter((answer) => !answer.ok && answer.status === 401)).toHaveLength(2);
+    expect(flooded.filter((answer) => !answer.ok && answer.status === 503)).toHaveLength(48);
+    expect(flooded.at(-1)).toEqual(refusal(CLIENT_BUSY_MESSAGE, 503));
   });
 
   it('refuses a revoked key within 2 seconds, and a deleted one', async () => {
