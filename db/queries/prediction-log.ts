@@ -18,25 +18,28 @@ export interface PredictionLogRow {
 }
 
 /**
- * Inserts the rows in one statement: one array per column, unnested, so the statement is the same
- * (prepared once) whatever the number of rows. A prediction id already logged is skipped. The JSON
- * goes as text[] and PostgreSQL parses it (a jsonb[] parameter would be JSON-encoded once more).
+ * Inserts the rows in one statement whose one parameter is the whole batch as JSON text, built by
+ * joining the rows' JSON (their inputs and outputs are JSON text already): the statement is the
+ * same (prepared once) whatever the number of rows, and encoding a batch costs this process a
+ * string join, not the quoting of eight array literals. A prediction id already logged is skipped.
+ * The parameter is cast from text: postgres.js would JSON-encode a string sent as json once more.
  */
 export async function insertPredictionLog(sql: Sql, rows: readonly PredictionLogRow[]): Promise<number> {
   if (rows.length === 0) return 0;
+  const batch = `[${rows.map(rowJson).join(',')}]`;
   const result = await sql`
     insert into prediction_log (prediction_id, request_id, model_id, version, at, latency_ms, inputs, outputs)
-    select * from unnest(
-      ${rows.map((row) => row.predictionId)}::uuid[],
-      ${rows.map((row) => row.requestId)}::text[],
-      ${rows.map((row) => row.modelId)}::uuid[],
-      ${rows.map((row) => row.version)}::int[],
-      ${rows.map((row) => row.at.toISOString())}::timestamptz[],
-      ${rows.map((row) => row.latencyMs)}::real[],
-      ${rows.map((row) => row.inputsJson)}::text[]::jsonb[],
-      ${rows.map((row) => row.outputsJson)}::text[]::jsonb[])
+    select p, r, m, v, a, l, i, o
+    from json_to_recordset(${batch}::text::json)
+      as x(p uuid, r text, m uuid, v int, a timestamptz, l real, i jsonb, o jsonb)
     on conflict (prediction_id) do nothing`;
   return result.count;
+}
+
+/** One row as a JSON object; the ids are ours (uuids), the request id is quoted like any text. */
+function rowJson(row: PredictionLogRow): string {
+  const latency = Number.isFinite(row.latencyMs) ? row.latencyMs : 0;
+  return `{"p":"${row.predictionId}","r":${JSON.stringify(row.requestId)},"m":"${row.modelId}","v":${row.version},"a":"${row.at.toISOString()}","l":${latency},"i":${row.inputsJson},"o":${row.outputsJson}}`;
 }
 
 /**
