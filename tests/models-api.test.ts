@@ -104,10 +104,10 @@ describe('models procedures', () => {
     ]);
     expect(versions.items[0]?.metrics).toEqual({ accuracy: 0.9, f1: 0.8 });
     expect(versions.items[0]?.gates).toEqual([{ description: 'accuracy ≥ 0.7', passed: true }]);
-    expect(versions.nextBefore).toBe(2);
-    const rest = await viewer.models.versions({ name: 'churn', beforeVersion: 2 });
+    expect(versions.nextCursor).toBe(2);
+    const rest = await viewer.models.versions({ name: 'churn', cursor: 2 });
     expect(rest.items.map((version) => version.version)).toEqual([1]);
-    expect(rest.nextBefore).toBeUndefined();
+    expect(rest.nextCursor).toBeUndefined();
 
     const ledger = await viewer.models.ledger({ name: 'churn' });
     expect(ledger.map((entry) => [entry.alias, entry.fromVersion, entry.toVersion, entry.reason])).toEqual([

@@ -213,19 +213,20 @@ export const modelsRouter = router({
     .input(
       nameInput.extend({
         limit: z.number().int().min(1).max(100).default(50),
-        beforeVersion: z.number().int().min(1).optional(),
+        /** The last version of the previous page (nextCursor): this page holds older ones. */
+        cursor: z.number().int().min(1).optional(),
       }),
     )
     .query(async ({ ctx, input }) => {
       const model = await requireModel(ctx.services.sql, input.name);
       const rows = await listModelVersions(ctx.services.sql, model.id, {
         limit: input.limit + 1,
-        beforeVersion: input.beforeVersion,
+        beforeVersion: input.cursor,
       });
       const page = rows.slice(0, input.limit);
       return {
         items: page.map(versionRow),
-        nextBefore: rows.length > input.limit ? page.at(-1)?.version : undefined,
+        nextCursor: rows.length > input.limit ? page.at(-1)?.version : undefined,
       };
     }),
 

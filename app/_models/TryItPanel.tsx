@@ -1,0 +1,277 @@
+'use client';
+
+import { type FormEvent, useState } from 'react';
+import type { ModelSignature, SignatureColumn } from '../../registry/version-schema';
+import { formatLabel, formatPercent } from '../_components/format';
+import { type EndpointTarget, predictPath } from './endpoint';
+import { metricValue } from './format';
+import {
+  answerOf,
+  type FormValues,
+  fieldKind,
+  initialValues,
+  rankedProbabilities,
+  rowOf,
+  type TryAnswer,
+} from './try-it';
+
+export interface TryableVersion {
+  target: 'production' | 'staging' | 'version';
+  version: number;
+  signature: ModelSignature;
+}
+
+function endpointTarget(tryable: TryableVersion): EndpointTarget {
+  return tryable.target === 'version' ? { version: tryable.version } : { alias: tryable.target };
+}
+
+function targetLabel(tryable: TryableVersion): string {
+  return tryable.target === 'version'
+    ? `version ${tryable.version} (latest)`
+    : `${tryable.target} (version ${tryable.version})`;
+}
+
+/**
+ * A form generated from a version's signature (numbers, category selects, yes/no, text) that sends
+ * one row through the app's /api/v1/models/… route (forwarded to serving with an internal
+ * credential) and shows the answer: the label with its probabilities as bars, or the value, or
+ * what was wrong, by column.
+ */
+export function TryItPanel({ name, tryable }: { name: string; tryable: TryableVersion[] }) {
+  const [index, setIndex] = useState(0);
+  const chosen = tryable[index] ?? tryable[0];
+  return (
+    <section className="panel" aria-labelledby="try-heading">
+      <h2 id="try-heading">Try it</h2>
+      {chosen ? (
+        <TryForm
+          key={`${chosen.target}-${chosen.version}`}
+          name={name}
+          tryable={chosen}
+          picker={
+            tryable.length > 1 ? (
+              <label className="try-target">
+                Version
+                <select value={index} onChange={(event) => setIndex(Number(event.target.value))}>
+                  {tryable.map((each, position) => (
+                    <option key={`${each.target}-${each.version}`} value={position}>
+                      {targetLabel(each)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              <p className="muted form-hint">Asks {targetLabel(chosen)}.</p>
+            )
+          }
+        />
+      ) : (
+        <p className="muted">This model has no version with a signature to try.</p>
+      )}
+    </section>
+  );
+}
+
+function TryForm({
+  name,
+  tryable,
+  picker,
+}: {
+  name: string;
+  tryable: TryableVersion;
+  picker: React.ReactNode;
+}) {
+  const [values, setValues] = useState<FormValues>(() => initialValues(tryable.signature));
+  const [answer, setAnswer] = useState<TryAnswer>();
+  const [pending, setPending] = useState(false);
+  const problemOf = (column: string) =>
+    answer && !answer.ok ? answer.problems.find((problem) => problem.column === column) : undefined;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setPending(true);
+    try {
+      const response = await fetch(predictPath(name, endpointTarget(tryable)), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rows: [rowOf(tryable.signature, values)] }),
+      });
+      const body: unknown = await response.json().catch(() => undefined);
+      setAnswer(answerOf(response.status, body));
+    } catch {
+      setAnswer({
+        ok: false,
+        status: 0,
+        message: 'The app did not answer; check your connection.',
+        problems: [],
+      });
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <form className="try-form" onSubmit={submit} aria-label={`Try ${name}`}>
+      {picker}
+      <div className="try-fields">
+        {tryable.signature.inputs.map((column) => (
+          <Field
+            key={column.name}
+            column={column}
+            value={values[column.name] ?? ''}
+            problem={problemOf(column.name)?.message}
+            onChange={(value) => setValues((current) => ({ ...current, [column.name]: value }))}
+          />
+        ))}
+      </div>
+      <div className="form-actions try-actions">
+        <button type="submit" disabled={pending}>
+          {pending ? 'Predicting…' : 'Predict'}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            setValues(initialValues(tryable.signature));
+            setAnswer(undefined);
+          }}
+        >
+          Reset
+        </button>
+      </div>
+      {answer && <Answer answer={answer} />}
+    </form>
+  );
+}
+
+function Field({
+  column,
+  value,
+  problem,
+  onChange,
+}: {
+  column: SignatureColumn;
+  value: string;
+  problem: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  const id = `try-${column.name}`;
+  const kind = fieldKind(column);
+  const invalid = problem !== undefined;
+  return (
+    <div className={invalid ? 'try-field try-field-invalid' : 'try-field'}>
+      <label htmlFor={id}>
+        {column.name}
+        <span className="muted try-type">
+          {kind === 'category' ? 'category' : column.type}
+          {column.nullable ? ', optional' : ''}
+        </span>
+      </label>
+      {kind === 'category' ? (
+        <select
+          id={id}
+          value={value}
+          aria-invalid={invalid}
+          onChange={(event) => onChange(event.target.value)}
+        >
+          {column.nullable && <option value="">(missing)</option>}
+          {(column.categories ?? []).map((category) => (
+            <option key={category} value={category}>
+              {category}
+            </option>
+          ))}
+        </select>
+      ) : kind === 'boolean' ? (
+        <select
+          id={id}
+          value={value}
+          aria-invalid={invalid}
+          onChange={(event) => onChange(event.target.value)}
+        >
+          <option value="true">true</option>
+          <option value="false">false</option>
+          {column.nullable && <option value="">(missing)</option>}
+        </select>
+      ) : (
+        <input
+          id={id}
+          type="text"
+          inputMode={kind === 'number' ? 'decimal' : undefined}
+          value={value}
+          aria-invalid={invalid}
+          placeholder={column.nullable ? 'empty = missing' : undefined}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+      {problem && <span className="form-error try-problem">{problem}</span>}
+    </div>
+  );
+}
+
+function Answer({ answer }: { answer: TryAnswer }) {
+  if (!answer.ok) {
+    return (
+      <div className="try-answer try-answer-failed" role="alert">
+        <strong>{answer.status === 400 ? 'The row does not fit the model' : 'No prediction'}</strong>
+        {answer.problems.length > 0 ? (
+          <ul className="try-problems">
+            {answer.problems.map((problem) => (
+              <li key={`${problem.row}-${problem.column}`}>
+                <code>
+                  rows[{problem.row}].{problem.column}
+                </code>{' '}
+                {problem.message}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{answer.message}</p>
+        )}
+      </div>
+    );
+  }
+  const [prediction] = answer.predictions;
+  return (
+    <div className="try-answer" aria-live="polite">
+      {prediction && 'label' in prediction ? (
+        <>
+          <div className="try-result">
+            <span className="muted">Label</span>
+            <strong className="try-label">{formatLabel(prediction.label)}</strong>
+          </div>
+          <ul className="probability-bars" aria-label="Class probabilities">
+            {rankedProbabilities(prediction.probabilities).map(([label, probability]) => (
+              <li key={label}>
+                <span className="probability-label">{label}</span>
+                <span className="probability-track">
+                  <span
+                    className="probability-fill"
+                    style={{ width: `${Math.max(probability * 100, 0.5)}%` }}
+                  />
+                </span>
+                <span className="probability-value">{formatPercent(probability)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : prediction ? (
+        <div className="try-result">
+          <span className="muted">Value</span>
+          <strong className="try-label">{metricValue(prediction.value)}</strong>
+        </div>
+      ) : null}
+      <p className="muted try-meta">
+        {answer.model} version {answer.version} · request <code>{answer.requestId.slice(0, 8)}</code>
+        {prediction && (
+          <>
+            {' '}
+            · prediction <code>{prediction.id.slice(0, 8)}</code>
+          </>
+        )}
+        {answer.ignoredColumns && answer.ignoredColumns.length > 0 && (
+          <> · ignored columns: {answer.ignoredColumns.join(', ')}</>
+        )}
+      </p>
+    </div>
+  );
+}
