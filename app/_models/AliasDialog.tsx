@@ -98,7 +98,9 @@ export function AliasDialog({
             : ''}
         </p>
         <label className="confirm-reason">
-          Reason <span className="muted">(kept in the ledger)</span>
+          <span>
+            Reason <span className="muted">(kept in the ledger)</span>
+          </span>
           <textarea
             required
             rows={3}

@@ -36,7 +36,7 @@ describe('model endpoint snippets', () => {
     const snippets = snippetsFor('http://127.0.0.1:3001/api/v1/models/churn/predict', body);
     expect(snippets.curl).toContain('-H "Authorization: Bearer $PIPEWRIGHT_API_KEY"');
     // The category's quote closes and reopens the shell string: the shell sees the JSON unchanged.
-    expect(snippets.curl).toContain(`"plan": "o'\\''brien"`);
+    expect(snippets.curl).toContain(`"plan":"o'\\''brien"`);
     expect(snippets.python).toContain(`os.environ['PIPEWRIGHT_API_KEY']`);
     expect(snippets.python).toContain('"active": True');
     expect(snippets.javascript).toContain(`Bearer \${process.env.PIPEWRIGHT_API_KEY}`);

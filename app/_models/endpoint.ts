@@ -69,7 +69,7 @@ export function snippetsFor(url: string, body: unknown): Snippets {
       `curl -X POST ${shellQuoted(url)} \\`,
       `  -H "Authorization: Bearer $${KEY_VARIABLE}" \\`,
       `  -H 'Content-Type: application/json' \\`,
-      `  -d ${shellQuoted(json)}`,
+      `  -d ${shellQuoted(JSON.stringify(body))}`,
     ].join('\n'),
     python: [
       'import os',

@@ -1,0 +1,205 @@
+/**
+ * The Models pages in Chromium against the production app: the list with production and staging
+ * versions and the headline metric, a model's page with its versions, promote with a reason behind
+ * a confirmation (operator), the ledger, the endpoint snippets, disabled controls with the reason for
+ * a viewer, and the Try it form's answer when the serving process is down.
+ *
+ * The registry is seeded directly (tests/support/models.ts): the deploy node and the serving process
+ * are other branches. The issue's full flow (run the classification template with a deploy node,
+ * see version 1 in production, try a prediction) is in models-flow.test.ts once both are merged.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../runtime/launcher/web-app';
+import { promoteVersion } from '../../runtime/models/promotion';
+import { accountsAuth, createAccount } from '../support/accounts';
+import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
+import { setUpDatabaseAndWorker } from '../support/fixture';
+import { seedModel } from '../support/models';
+import { startWebApp } from '../support/web-app';
+
+const fixture = setUpDatabaseAndWorker();
+const screenshots = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-screenshots');
+const PASSWORD = 'a long enough password';
+let app: RunningApp;
+let browser: Browser;
+let closedPort: number;
+
+/** A port nothing listens on: the app's serving address while serving is "down". */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+beforeAll(async () => {
+  const { sql, db } = fixture.database;
+  const auth = accountsAuth(db);
+  await createAccount(auth, 'operator', { email: 'ops@models.test', password: PASSWORD });
+  await createAccount(auth, 'viewer', { email: 'vic@models.test', password: PASSWORD });
+  await seedModel(
+    sql,
+    'churn',
+    [
+      { metrics: { accuracy: 0.812, f1: 0.701, precision: 0.74, recall: 0.66 } },
+      { metrics: { accuracy: 0.861, f1: 0.744, precision: 0.78, recall: 0.71 } },
+      { metrics: { accuracy: 0.893, f1: 0.802, precision: 0.81, recall: 0.79 } },
+    ],
+    { description: 'Which customers leave next month' },
+  );
+  await sql`insert into model_tags (model_id, tag) select id, 'retail' from registered_models where name = 'churn'`;
+  await seedModel(sql, 'house-price', [{ metrics: { r2: 0.72, rmse: 31_200, mae: 22_010 } }]);
+  const by = {
+    ledger: { actorKind: 'cli' as const, actorId: null, actorEmail: 'ops@models.test' },
+    audit: { actorKind: 'cli' as const, actorId: null, actorEmail: 'ops@models.test' },
+  };
+  await promoteVersion(
+    { sql, db },
+    { model: 'churn', version: 1, alias: 'production', reason: 'First model that passed the gates' },
+    by,
+  );
+  await promoteVersion(
+    { sql, db },
+    { model: 'churn', version: 2, alias: 'production', reason: 'Better recall on the March data' },
+    by,
+  );
+
+  closedPort = await freePort();
+  process.env.PIPEWRIGHT_SERVE_URL = `http://127.0.0.1:${closedPort}`;
+  app = await startWebApp(fixture);
+  browser = await launchBrowser();
+  mkdirSync(screenshots, { recursive: true });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  delete process.env.PIPEWRIGHT_SERVE_URL;
+});
+
+async function signIn(page: Page, email: string, next: string): Promise<void> {
+  await page.goto(`${app.url}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${app.url}${next}`);
+}
+
+/** The text of each cell of the table's body rows. */
+async function tableRows(page: Page, selector: string): Promise<string[][]> {
+  return page
+    .locator(`${selector} tbody tr`)
+    .evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim())),
+    );
+}
+
+describe('Models pages', () => {
+  it('lists models with their aliases and headline metric, and filters by text, alias and tag', async () => {
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await signIn(page, 'ops@models.test', '/');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+    await page.waitForURL(`${app.url}/models`);
+    await page.getByRole('link', { name: 'churn' }).waitFor();
+    const rows = await tableRows(page, '.models-table');
+    // Most recently changed first: churn's promotions came after house-price was registered.
+    expect(rows.map((row) => row.slice(1, 5))).toEqual([
+      ['v2', '–', '0.861 Accuracy · v2', '3'],
+      ['–', '–', '–', '1'],
+    ]);
+    expect(rows[0]?.[0]).toContain('Which customers leave next month');
+    await page.screenshot({ path: path.join(screenshots, 'models-list.png'), fullPage: true });
+
+    await page.getByLabel('Search models').fill('house');
+    await expect.poll(async () => (await tableRows(page, '.models-table')).length).toBe(1);
+    await page.getByLabel('Search models').fill('');
+    await page.getByLabel('Alias').selectOption('production');
+    await expect
+      .poll(async () => (await tableRows(page, '.models-table')).map((row) => row[1]))
+      .toEqual(['v2']);
+    await page.getByLabel('Alias').selectOption('');
+    await page.getByRole('button', { name: 'retail' }).click();
+    await expect.poll(async () => (await tableRows(page, '.models-table')).length).toBe(1);
+    await page.getByLabel('Search models').fill('nothing like this');
+    await page.getByText('No model matches').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('promotes a version with a reason after a confirmation, and shows it in the ledger', async () => {
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(`${app.url}/models/churn`);
+    await page.getByRole('heading', { name: 'churn', level: 1 }).waitFor();
+    const versions = await tableRows(page, '.versions-table');
+    expect(versions.map((row) => row[0])).toEqual(['v3logistic', 'v2productionlogistic', 'v1logistic']);
+    expect(versions[0]?.slice(1, 5)).toEqual(['0.893', '0.802', '0.81', '0.79']);
+    await page.getByRole('tab', { name: 'Python' }).click();
+    const python = await page.getByRole('tabpanel', { name: 'python snippet' }).textContent();
+    expect(python).toContain(`"http://127.0.0.1:${closedPort}/api/v1/models/churn/predict"`);
+    expect(python).toContain("os.environ['PIPEWRIGHT_API_KEY']");
+    await page.getByRole('tab', { name: 'curl' }).click();
+    await page.screenshot({ path: path.join(screenshots, 'model-page.png'), fullPage: true });
+
+    await page.locator('.versions-table tbody tr').first().getByRole('button', { name: 'Promote…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Promote version 3' });
+    await dialog.getByText('churn production goes from version 2 to version 3.').waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Promote to production' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Reason').fill('Higher F1 on the April holdout');
+    await page.screenshot({ path: path.join(screenshots, 'model-promote-dialog.png') });
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.alias-card-production .alias-card-version', { hasText: 'v3' }).waitFor();
+    await page.locator('.ledger-entry').first().getByText('Higher F1 on the April holdout').waitFor();
+    const [row] = await fixture.database.sql<{ reason: string; actor_email: string; to_version: number }[]>`
+      select reason, actor_email, to_version from promotion_ledger order by id desc limit 1`;
+    expect(row).toEqual({
+      reason: 'Higher F1 on the April holdout',
+      actor_email: 'ops@models.test',
+      to_version: 3,
+    });
+
+    // Try it: nothing serves here, and the form says so in a sentence.
+    await page.getByLabel('tenure').fill('14');
+    await page.getByLabel('plan').selectOption('pro');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await page
+      .getByText(
+        `The serving process at http://127.0.0.1:${closedPort} does not answer; is \`npm run serve\` running?`,
+      )
+      .waitFor();
+    // The browser logs the 503 itself; nothing else may fail.
+    expect(errors.filter((error) => !error.includes('status of 503'))).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a viewer the controls disabled, with the reason in their tooltip', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await signIn(page, 'vic@models.test', '/models/churn');
+    await page.getByRole('heading', { name: 'churn', level: 1 }).waitFor();
+    const promote = page
+      .locator('.versions-table tbody tr')
+      .first()
+      .getByRole('button', { name: 'Promote…' });
+    await promote.waitFor();
+    expect(await promote.isDisabled()).toBe(true);
+    expect(await promote.getAttribute('title')).toBe(
+      'As a viewer you may not promote models: that needs the operator role or higher.',
+    );
+    const rollback = page.locator('.alias-card-production').getByRole('button', { name: 'Roll back…' });
+    expect(await rollback.isDisabled()).toBe(true);
+    await page.screenshot({ path: path.join(screenshots, 'model-page-viewer.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
