@@ -1,6 +1,8 @@
 import { type BoundNodeRun, bindRun } from './_kit/bind-run';
 import { runClean } from './clean/run';
 import { cleanSpec } from './clean/spec';
+import { runDeploy } from './deploy/run';
+import { deploySpec } from './deploy/spec';
 import { runEvaluate } from './evaluate/run';
 import { evaluateSpec } from './evaluate/spec';
 import { runFeature } from './feature/run';
@@ -25,6 +27,7 @@ export const nodeRuns = {
   split: bindRun(splitSpec, runSplit),
   train: bindRun(trainSpec, runTrain),
   evaluate: bindRun(evaluateSpec, runEvaluate),
+  deploy: bindRun(deploySpec, runDeploy),
 } satisfies Record<NodeType, BoundNodeRun>;
 
 /** Finds the run function of a node type; the activities take one, so tests can add their own nodes. */

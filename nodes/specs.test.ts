@@ -18,6 +18,7 @@ describe('node registry', () => {
   it('holds production node types only: the test nodes live in tests/support', () => {
     expect(Object.keys(nodeSpecs).sort()).toEqual([
       'clean',
+      'deploy',
       'evaluate',
       'feature',
       'ingest',

@@ -1,5 +1,6 @@
 import type { NodeSpec } from './_kit/define-node';
 import { cleanSpec } from './clean/spec';
+import { deploySpec } from './deploy/spec';
 import { evaluateSpec } from './evaluate/spec';
 import { featureSpec } from './feature/spec';
 import { ingestSpec } from './ingest/spec';
@@ -17,6 +18,7 @@ export const nodeSpecs = {
   split: splitSpec,
   train: trainSpec,
   evaluate: evaluateSpec,
+  deploy: deploySpec,
 } as const;
 
 export type NodeType = keyof typeof nodeSpecs;

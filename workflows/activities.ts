@@ -16,6 +16,7 @@ import { StepArtifacts } from '../nodes/_kit/local-artifacts';
 import type { NodeRunLookup } from '../nodes/runs';
 import { storedConnectionLookup } from './connection-lookup';
 import type { ArtifactRef, PipelineActivities, PlanStep, StepOutcome } from './pipeline.types';
+import { registryPort } from './registry-port';
 import { StepLogger } from './step-logger';
 
 export interface ActivityDeps {
@@ -68,6 +69,7 @@ async function runNode(
     progress: progress.report,
     signal: activity.cancellationSignal,
     connections,
+    registry: registryPort(deps.sql, { runId, nodeId: step.nodeId }),
   };
   try {
     const result = await run({ config: step.config, inputs: input.inputs }, context);

@@ -41,11 +41,29 @@ const trainSummarySchema = z.object({
 
 const sizeSummarySchema = z.object({ rows: z.number(), columns: z.number() });
 
+const deploySummarySchema = z.object({
+  model: z.string(),
+  version: z.number(),
+  alias: z.enum(['production', 'staging']).nullable(),
+  decision: z.string(),
+  comparison: z
+    .object({
+      metric: z.string(),
+      margin: z.number(),
+      new: z.number(),
+      production: z.number(),
+      productionVersion: z.number(),
+    })
+    .optional(),
+});
+
 export function StepSummary({ nodeType, summary }: { nodeType: string; summary: unknown }) {
   const clean = nodeType === 'clean' ? cleanSummarySchema.safeParse(summary) : undefined;
   if (clean?.success) return <CleanSummary summary={clean.data} />;
   const train = nodeType === 'train' ? trainSummarySchema.safeParse(summary) : undefined;
   if (train?.success) return <TrainSummary summary={train.data} />;
+  const deploy = nodeType === 'deploy' ? deploySummarySchema.safeParse(summary) : undefined;
+  if (deploy?.success) return <DeploySummary summary={deploy.data} />;
   const size = sizeSummarySchema.safeParse(summary);
   return (
     <>
@@ -139,6 +157,38 @@ function TrainSummary({ summary }: { summary: z.infer<typeof trainSummarySchema>
       </table>
       <h4 className="summary-heading">Feature importance</h4>
       <ImportanceBars items={summary.importances} />
+    </>
+  );
+}
+
+/** What a deploy step decided, in its own words, and both figures when it compared with production. */
+function DeploySummary({ summary }: { summary: z.infer<typeof deploySummarySchema> }) {
+  const { comparison } = summary;
+  return (
+    <>
+      <p className="summary-facts">
+        <strong>{summary.model}</strong> version {summary.version}:{' '}
+        {summary.alias ? `in ${summary.alias}` : 'registered, no alias'}
+      </p>
+      <p className="summary-facts">{summary.decision}</p>
+      {comparison && (
+        <table className="summary-table">
+          <thead>
+            <tr>
+              <th scope="col">Metric</th>
+              <th scope="col">This version</th>
+              <th scope="col">Production (version {comparison.productionVersion})</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>{metricLabel(comparison.metric)}</td>
+              <td className="number">{formatNumber(comparison.new)}</td>
+              <td className="number">{formatNumber(comparison.production)}</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
     </>
   );
 }

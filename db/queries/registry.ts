@@ -165,7 +165,10 @@ export async function insertModelVersion(
   });
 }
 
-/** jsonb parameters travel as JSON text with a cast: the same text whatever the value's shape. */
+/**
+ * jsonb values go in as JSON text with a cast: postgres.js's json() helper tags its parameter with
+ * the jsonb type, for which it has no serializer, so a prepared insert would send the raw object.
+ */
 function jsonText(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
@@ -256,4 +259,36 @@ export async function listLedger(sql: Sql, modelId: string, limit = 200): Promis
     select id::int, at, alias, from_version as "fromVersion", to_version as "toVersion",
       actor_kind as "actorKind", actor_id as "actorId", actor_email as "actorEmail", run_id as "runId", reason
     from promotion_ledger where model_id = ${modelId} order by at desc, id desc limit ${limit}`;
+}
+
+/** The version a run's step registered of a model, if it did (a retried deploy step finds its own). */
+export async function findRunStepVersion(
+  sql: Sql,
+  input: { modelId: string; runId: string; nodeId: string },
+): Promise<{ id: string; version: number } | undefined> {
+  const [row] = await sql<{ id: string; version: number }[]>`
+    select id, version from model_versions
+    where model_id = ${input.modelId} and run_id = ${input.runId} and node_id = ${input.nodeId}
+    order by version limit 1`;
+  return row;
+}
+
+/**
+ * The model a pipeline most recently registered a version of (by any of its runs), if any: what
+ * "the model in production" means to an evaluate step, which does not know the deploy step's name.
+ */
+export async function findLatestModelOfPipeline(
+  sql: Sql,
+  pipelineId: string,
+): Promise<RegisteredModel | undefined> {
+  const [row] = await sql<RegisteredModel[]>`
+    select m.id, m.name, m.description, m.owner_id as "ownerId", m.created_at as "createdAt",
+      m.updated_at as "updatedAt"
+    from model_versions v
+    join runs r on r.id = v.run_id
+    join registered_models m on m.id = v.model_id
+    where r.pipeline_id = ${pipelineId}
+    order by v.created_at desc, v.version desc
+    limit 1`;
+  return row;
 }

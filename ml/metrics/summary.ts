@@ -86,3 +86,10 @@ export function regressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<num
 function definedOnly(metrics: Metrics): Metrics {
   return Object.fromEntries(Object.entries(metrics).filter(([, value]) => Number.isFinite(value)));
 }
+
+/** Metrics where lower is better (errors and losses); for every other metric, higher is better. */
+const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'rmse', 'mae', 'mape']);
+
+export function lowerIsBetter(metric: string): boolean {
+  return LOWER_IS_BETTER.has(metric);
+}

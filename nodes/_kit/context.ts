@@ -1,6 +1,7 @@
 import type { ConnectionLookup } from '../../config/connection-settings';
 import type { ArtifactRef } from './artifact-ref';
 import type { PortKind, Ports } from './ports';
+import type { RegistryPort } from './registry-port';
 
 /** What the artifacts row records beside the file: a dataset's schema and profile. */
 export interface ArtifactMeta {
@@ -56,6 +57,11 @@ export interface NodeContext {
    * where there is no database (benchmarks, unit harnesses): only PIPEWRIGHT_CONNECTION_* are known.
    */
   connections?: ConnectionLookup;
+  /**
+   * The model registry, bound to this run and step and acting for the run's person (deploy registers
+   * and promotes; evaluate compares with production). Absent where there is no database.
+   */
+  registry?: RegistryPort;
 }
 
 /** What a step reports beside its outputs: figures shown on the canvas and printed by the CLI. */

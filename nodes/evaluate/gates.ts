@@ -1,4 +1,5 @@
 import type { Metrics } from '../../ml/metrics/summary';
+import type { ProductionBaseline } from './production-baseline';
 import type { GateResult } from './report-schema';
 import type { Gate } from './spec';
 
@@ -11,7 +12,7 @@ export function checkGates(
   gates: Gate[],
   overall: Metrics,
   slices: Map<string, Metrics>,
-  production: Metrics | undefined,
+  production: ProductionBaseline | undefined,
 ): GateResult[] {
   return gates.map((gate) => {
     const scope = gate.slice === undefined ? overall : slices.get(gate.slice);
@@ -38,9 +39,7 @@ export function checkGates(
       };
     }
     if (gate.compare === 'production') {
-      const current =
-        production && Object.hasOwn(production, gate.metric) ? production[gate.metric] : undefined;
-      if (current === undefined)
+      if (!production)
         return {
           ...base,
           measured,
@@ -48,11 +47,24 @@ export function checkGates(
           passed: true,
           note: 'No model in production yet to compare with',
         };
+      const current = Object.hasOwn(production.metrics, gate.metric)
+        ? production.metrics[gate.metric]
+        : undefined;
+      // A production version measured without this metric cannot be compared: say so, let it pass.
+      if (current === undefined)
+        return {
+          ...base,
+          measured,
+          threshold: null,
+          passed: true,
+          note: `${production.label} in production has no ${gate.metric} to compare with`,
+        };
       return {
         ...base,
         measured,
         threshold: current + gate.value,
         passed: holds(measured, gate.operator, current + gate.value),
+        note: `${production.label} in production measured ${current}`,
       };
     }
     return { ...base, measured, threshold: gate.value, passed: holds(measured, gate.operator, gate.value) };

@@ -18,7 +18,7 @@ import { checkFeatureValues, chooseFeatures } from '../_model/features';
 import { type ModelArtifact, readModelArtifact } from '../_model/model-artifact';
 import { encodeTruth } from '../_model/truth';
 import { checkGates } from './gates';
-import { noProductionModel } from './production-baseline';
+import { productionBaseline } from './production-baseline';
 import { chartsOf, metricsOf, type Predictions } from './report';
 import type { EvaluationReport } from './report-schema';
 import type { evaluateSpec } from './spec';
@@ -76,7 +76,7 @@ export const runEvaluate: NodeRun<typeof evaluateSpec> = async ({ config, inputs
       };
     });
     const production = config.gates.some((gate) => gate.compare === 'production')
-      ? await noProductionModel.metricsFor(context.runId)
+      ? await productionBaseline(context.registry)
       : undefined;
     const gates = checkGates(
       config.gates,

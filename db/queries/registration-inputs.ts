@@ -1,0 +1,46 @@
+import type { Sql } from '../client';
+
+/**
+ * What a deploy step reads about its own run and inputs, beside the registry: who started the run
+ * (and that person's role and whether they are deactivated), and what the artifacts table recorded
+ * about an input file.
+ */
+
+export interface RunStarterRow {
+  runId: string;
+  pipelineId: string;
+  pipelineVersionId: string;
+  trigger: 'manual' | 'schedule' | 'api' | 'monitor';
+  parameters: unknown;
+  startedBy: string | null;
+}
+
+export interface UserRoleRow {
+  id: string;
+  email: string;
+  role: string;
+  banned: boolean;
+}
+
+export async function findRunStarter(sql: Sql, runId: string): Promise<RunStarterRow | undefined> {
+  const [row] = await sql<RunStarterRow[]>`
+    select id as "runId", pipeline_id as "pipelineId", pipeline_version_id as "pipelineVersionId",
+      trigger, parameters, started_by as "startedBy"
+    from runs where id = ${runId}`;
+  return row;
+}
+
+export async function findUserRole(sql: Sql, userId: string): Promise<UserRoleRow | undefined> {
+  const [row] = await sql<UserRoleRow[]>`select id, email, role, banned from users where id = ${userId}`;
+  return row;
+}
+
+/** An artifact's checksum and profile (datasets), as the step that wrote it recorded them. */
+export async function findArtifactFacts(
+  sql: Sql,
+  artifactId: string,
+): Promise<{ sha256: string; profile: unknown } | undefined> {
+  const [row] = await sql<{ sha256: string; profile: unknown }[]>`
+    select sha256, profile from artifacts where id = ${artifactId}`;
+  return row;
+}

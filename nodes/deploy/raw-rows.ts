@@ -1,0 +1,89 @@
+import type { SignatureColumn } from '../../registry/version-schema';
+import type { DatasetInput } from '../_data/dataset-input';
+import { SPLIT_COLUMN } from '../_data/dataset-schema';
+import type { Duck, Plain } from '../_data/duck';
+import { quoteIdent } from '../_data/sql';
+import { NodeInputError } from '../_kit/errors';
+
+/** An input column as the graph takes it: its name and signature type. */
+export type InputColumn = Pick<SignatureColumn, 'name' | 'type'>;
+
+/** The raw values of one part of the split data (test or train), read as the graph's inputs take them. */
+export function hasSplit(dataset: DatasetInput): boolean {
+  return dataset.columns.some((column) => column.name === SPLIT_COLUMN);
+}
+
+/** The SQL reading a column as its signature type: numbers as DOUBLE, booleans as BOOLEAN, text as VARCHAR. */
+export function columnSql(column: InputColumn): string {
+  const name = quoteIdent(column.name);
+  switch (column.type) {
+    case 'number':
+      return `try_cast(${name} as double)`;
+    case 'boolean':
+      return `try_cast(${name} as boolean)`;
+    case 'string':
+      return `cast(${name} as varchar)`;
+  }
+}
+
+/** Fails, naming the column, when a graph takes a column the data does not have. */
+export function requireInputs(dataset: DatasetInput, inputs: readonly InputColumn[], whose: string): void {
+  const present = new Set(dataset.columns.map((column) => column.name));
+  const missing = inputs.filter((input) => !present.has(input.name)).map((input) => input.name);
+  if (missing.length)
+    throw new NodeInputError(
+      `${whose} takes column${missing.length > 1 ? 's' : ''} ${missing.map((name) => `"${name}"`).join(', ')}, which the data input does not have`,
+      { field: 'data', column: missing[0] },
+    );
+}
+
+/** Values ready for onnxruntime: doubles (NaN = missing, booleans 1/0) or strings ("" = missing). */
+export type GraphColumn = { kind: 'number'; values: Float64Array } | { kind: 'string'; values: string[] };
+
+export interface TestRows {
+  rows: number;
+  /** Each input column's values, by name. */
+  columns: Map<string, GraphColumn>;
+  target: Plain[];
+}
+
+/**
+ * The test rows with a target value, before feature engineering, as the graphs take them: the rows
+ * both the new and the production version are scored on. Without a split, every row.
+ */
+export async function readTestRows(
+  duck: Duck,
+  dataset: DatasetInput,
+  inputs: readonly InputColumn[],
+  target: string,
+): Promise<TestRows> {
+  const where = hasSplit(dataset) ? `${quoteIdent(SPLIT_COLUMN)} = 'test' and ` : '';
+  const selected = inputs.map((input, index) => `${columnSql(input)} as c${index}`);
+  const rows = await duck.all(
+    `select ${[...selected, `${quoteIdent(target)} as t`].join(', ')} from read_parquet($1)
+     where ${where}${quoteIdent(target)} is not null`,
+    [dataset.file],
+  );
+  const columns = new Map<string, GraphColumn>(
+    inputs.map((input, index) => [
+      input.name,
+      graphColumn(
+        input,
+        rows.map((row) => row[`c${index}`] ?? null),
+      ),
+    ]),
+  );
+  return { rows: rows.length, columns, target: rows.map((row) => row.t ?? null) };
+}
+
+function graphColumn(input: InputColumn, values: Plain[]): GraphColumn {
+  if (input.type === 'string')
+    return { kind: 'string', values: values.map((value) => (value === null ? '' : String(value))) };
+  return {
+    kind: 'number',
+    values: Float64Array.from(values, (value) => {
+      if (typeof value === 'boolean') return value ? 1 : 0;
+      return typeof value === 'number' ? value : Number.NaN;
+    }),
+  };
+}

@@ -1,0 +1,240 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { lowerIsBetter } from '../../ml/metrics/summary';
+import type { ModelOutput } from '../../registry/version-schema';
+import { type DatasetInput, openDataset, requireColumn } from '../_data/dataset-input';
+import { Duck } from '../_data/duck';
+import type { NodeRun } from '../_kit/define-node';
+import { NodeInputError } from '../_kit/errors';
+import { readJsonArtifact, writeJsonArtifact } from '../_kit/json-artifact';
+import type { RegistryPort } from '../_kit/registry-port';
+import { type ModelArtifact, readModelArtifact } from '../_model/model-artifact';
+import { evaluationReportSchema } from '../evaluate/report-schema';
+import { exportModelOnnx } from '../train/export-onnx';
+import { onnxInputColumns } from '../train/onnx-steps';
+import { type Comparison, decide } from './decide';
+import { type InputColumn, readTestRows, requireInputs } from './raw-rows';
+import { referenceOf } from './reference';
+import { scoreGraphs } from './score-graph';
+import { signatureOf } from './signature';
+import type { deploySpec } from './spec';
+
+/**
+ * Registers the trained model as a new version (signature, metrics, reference sample, ONNX file, all
+ * in the registry), then sets the alias the action asks for, if the champion/challenger rule and the
+ * run's authority allow it. The summary says what was decided and why.
+ */
+export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, context) => {
+  const registry = context.registry;
+  if (!registry) throw new Error('This worker has no model registry (it runs without a database)');
+  const modelFile = context.artifacts.localPath(inputs.model);
+  const model = await readModelArtifact(modelFile);
+  const report = evaluationReportSchema.parse(await readJsonArtifact(context, inputs.report));
+  if (report.target !== model.target || report.algorithm !== model.algorithm)
+    throw new NodeInputError(
+      `The evaluation report is of another model (${report.algorithm} predicting "${report.target}", this one is ${model.algorithm} predicting "${model.target}"): connect the evaluate step of this model`,
+      { field: 'report' },
+    );
+  const duck = await Duck.open();
+  try {
+    const dataset = await openDataset(duck, inputs.data);
+    const onnx = await readOnnx(model, modelFile, dataset);
+    const columns = onnxInputColumns(
+      model.transforms,
+      model.transforms.columns ?? dataset.columns,
+      model.features,
+    );
+    const output: ModelOutput =
+      model.task === 'classification'
+        ? { task: 'classification', labels: model.classes }
+        : { task: 'regression' };
+    const inputTypes = columns.map((column) => ({
+      name: column.name,
+      type:
+        column.kind === 'string'
+          ? ('string' as const)
+          : column.boolean
+            ? ('boolean' as const)
+            : ('number' as const),
+    }));
+    requireInputs(dataset, inputTypes, 'The new version');
+    const { reference, sample, missingRates } = await referenceOf(duck, dataset, inputTypes);
+    context.progress(0.4);
+    const authority = await registry.authority();
+    const registered = await registry.registerVersion({
+      modelName: config.model,
+      task: model.task,
+      algorithm: model.algorithm,
+      signature: signatureOf({ columns, transforms: model.transforms, missingRates, output }),
+      output,
+      metrics: report.metrics,
+      gates: report.gates,
+      parameters: {
+        run: authority.parameters,
+        train: {
+          algorithm: model.algorithm,
+          task: model.task,
+          target: model.target,
+          features: model.features,
+        },
+      },
+      dataset: (await registry.artifactFacts(inputs.data.id)) ?? null,
+      transforms: model.transforms,
+      reference,
+      referenceSample: sample,
+      onnx,
+    });
+    context.log.info(
+      registered.created
+        ? `Registered ${registered.modelName} version ${registered.version}`
+        : `Version ${registered.version} of ${registered.modelName} was registered by an earlier attempt of this step`,
+    );
+    context.progress(0.6);
+    const comparison =
+      config.compareMetric !== undefined && config.action !== 'register'
+        ? await compare(registry, {
+            metric: config.compareMetric,
+            margin: config.margin,
+            modelName: registered.modelName,
+            newVersion: { onnx, task: model.task, labels: model.classes },
+            newInputs: inputTypes,
+            duck,
+            dataset,
+            target: requireColumn(dataset, model.target, 'data'),
+          })
+        : undefined;
+    const decision = decide({
+      action: config.action,
+      model: registered.modelName,
+      version: registered.version,
+      comparison,
+      person: authority.person,
+    });
+    if (decision.alias)
+      await registry.setAlias({
+        modelName: registered.modelName,
+        alias: decision.alias,
+        version: registered.version,
+        reason: decision.reason,
+      });
+    context.log.info(decision.reason);
+    const deployment = {
+      model: registered.modelName,
+      version: registered.version,
+      alias: decision.alias,
+      decision: decision.reason,
+    };
+    const stored = await writeJsonArtifact(context, 'deployment', 'deployment', deployment);
+    context.progress(1);
+    return {
+      outputs: { deployment: stored.ref },
+      summary: {
+        ...deployment,
+        action: config.action,
+        ...(comparison?.kind === 'scored'
+          ? {
+              comparison: {
+                metric: comparison.metric,
+                margin: comparison.margin,
+                new: comparison.challenger,
+                production: comparison.champion,
+                productionVersion: comparison.championVersion,
+              },
+            }
+          : {}),
+        actedFor: authority.person ? `${authority.person.email} (${authority.person.role})` : null,
+        metrics: report.metrics,
+      },
+    };
+  } finally {
+    duck.close();
+  }
+};
+
+/**
+ * The model's ONNX graph, read from the train step's folder. A model without one (a transform has
+ * no ONNX form) cannot be served: the step fails, saying which transform stands in the way.
+ */
+async function readOnnx(model: ModelArtifact, modelFile: string, dataset: DatasetInput): Promise<Uint8Array> {
+  if (model.onnx)
+    return new Uint8Array(await readFile(path.join(path.dirname(modelFile), path.basename(model.onnx))));
+  // The train step logged why; exporting again gives the same reason, to put in this step's error.
+  const reasons: string[] = [];
+  exportModelOnnx(model, dataset, {
+    info: () => {},
+    warn: (message) => reasons.push(message),
+    error: () => {},
+  });
+  const reason = reasons[0]
+    ?.replace(/^No ONNX file: /, '')
+    .replace(/\. The model can be evaluated, not deployed\.$/, '');
+  throw new NodeInputError(
+    `The model has no ONNX file, so it cannot be deployed${reason ? `: ${reason}` : ''}. Change or remove that step and train again.`,
+    { field: 'model' },
+  );
+}
+
+/**
+ * The champion/challenger comparison: the new graph and the production version's graph (read
+ * from the registry) scored on the same raw test rows, the chosen metric computed for both.
+ */
+async function compare(
+  registry: RegistryPort,
+  input: {
+    metric: string;
+    margin: number;
+    modelName: string;
+    newVersion: { onnx: Uint8Array; task: ModelArtifact['task']; labels: ModelArtifact['classes'] };
+    newInputs: InputColumn[];
+    duck: Duck;
+    dataset: DatasetInput;
+    target: string;
+  },
+): Promise<Comparison> {
+  const production = await registry.productionOf(input.modelName);
+  if (!production) return { kind: 'no-production' };
+  if (production.task !== input.newVersion.task)
+    throw new NodeInputError(
+      `Production version ${production.version} of ${production.modelName} is a ${production.task} model and this one a ${input.newVersion.task} model: they cannot be compared`,
+      { field: 'compareMetric' },
+    );
+  const productionInputs = production.signature.inputs.map(({ name, type }) => ({ name, type }));
+  requireInputs(input.dataset, productionInputs, `Production version ${production.version}`);
+  // Both graphs' columns, each read once; a column both take has the same values for both.
+  const byName = new Map(productionInputs.map((column) => [column.name, column]));
+  for (const column of input.newInputs) byName.set(column.name, column);
+  const rows = await readTestRows(input.duck, input.dataset, [...byName.values()], input.target);
+  if (rows.rows === 0)
+    throw new NodeInputError('There are no test rows with a target value to compare the two versions on', {
+      field: 'data',
+    });
+  const scored = await scoreGraphs(
+    [
+      { name: 'The new version', ...input.newVersion },
+      {
+        name: `Production version ${production.version}`,
+        onnx: await production.onnx(),
+        task: production.task,
+        labels:
+          production.signature.output.task === 'classification' ? production.signature.output.labels : [],
+      },
+    ],
+    rows,
+  );
+  const [challenger, champion] = scored.metrics.map((metrics) => metrics[input.metric]);
+  if (challenger === undefined || champion === undefined) {
+    const known = Object.keys(scored.metrics[0] ?? {}).join(', ');
+    throw new NodeInputError(`No metric "${input.metric}" for this model (${known})`, {
+      field: 'compareMetric',
+    });
+  }
+  return {
+    kind: 'scored',
+    metric: input.metric,
+    margin: input.margin,
+    challenger,
+    champion,
+    championVersion: production.version,
+    lowerIsBetter: lowerIsBetter(input.metric),
+  };
+}
