@@ -50,6 +50,16 @@ const scopeGrants: Record<KeyScope, readonly Permission[]> = {
   admin: permissions,
 };
 
+/**
+ * What Pipewright keeps in an API key's metadata (better-auth stores it as JSON text): its scope and,
+ * for predict keys, the models it may call (none: every model). The app and the serving process read it.
+ */
+export const keyMetadataSchema = z.object({
+  scope: keyScopeSchema,
+  models: z.array(z.string()).optional(),
+});
+export type KeyMetadata = z.infer<typeof keyMetadataSchema>;
+
 export function scopeMay(scope: KeyScope, permission: Permission): boolean {
   return scopeGrants[scope].includes(permission);
 }

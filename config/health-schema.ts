@@ -15,6 +15,8 @@ export const healthSchema = z.object({
   }),
   temporal: componentSchema.extend({ address: z.string(), namespace: z.string() }),
   worker: componentSchema.extend({ taskQueue: z.string(), pollers: z.number() }),
+  /** The prediction server (`npm run serve`), at its URL; absent when the app is not told where it is. */
+  serving: componentSchema.extend({ url: z.string() }).optional(),
 });
 
 export type Health = z.infer<typeof healthSchema>;

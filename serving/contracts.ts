@@ -14,7 +14,12 @@ export type Caller =
 export type KeyCheck =
   | { ok: true; caller: Caller }
   /** 401: no, malformed, unknown, revoked or expired credential; the message says which, never echoing it. */
-  | { ok: false; status: 401; message: string };
+  | { ok: false; status: 401; message: string }
+  /**
+   * 503: the credential could not be checked: it is not cached and PostgreSQL is unavailable, or too
+   * many unknown keys are being looked up at once. Not the caller's fault; retrying later may work.
+   */
+  | { ok: false; status: 503; message: string };
 
 export interface KeyChecker {
   /**

@@ -1,3 +1,4 @@
+import { serveUrl } from '../../config/env';
 import { readSupervisedComponents } from '../../config/services-file';
 import packageJson from '../../package.json';
 import { database } from './db';
@@ -16,5 +17,6 @@ export function appHealth(): Promise<Health> {
     namespace: target.temporalNamespace,
     taskQueue: taskQueue(),
     supervised: () => readSupervisedComponents(env.DATA_DIR),
+    serveUrl: serveUrl(env).origin,
   });
 }

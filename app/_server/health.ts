@@ -18,6 +18,8 @@ export interface HealthDeps {
    * undefined when no launcher runs these services (DATABASE_URL, TEMPORAL_ADDRESS, `npm run worker`).
    */
   supervised?: () => Record<string, ComponentState> | undefined;
+  /** Where the serving process answers (PIPEWRIGHT_SERVE_URL); its /health is probed. */
+  serveUrl?: string;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -30,12 +32,21 @@ const POLLER_FRESH_MS = 90_000;
 /** Checks every component in parallel; never throws, each failure becomes that component's detail. */
 export async function checkHealth(deps: HealthDeps): Promise<Health> {
   const supervised = deps.supervised?.() ?? {};
-  const [database, temporal, worker] = await Promise.all([
+  const serveUrl = deps.serveUrl;
+  const [database, temporal, worker, serving] = await Promise.all([
     whenSupervisedUp(supervised.postgres, () => checkDatabase(deps)),
     whenSupervisedUp(supervised.temporal, () => guard(() => checkTemporal(deps))),
     checkWorker(deps).then((polled) => supervisedWorker(polled, supervised.worker)),
+    serveUrl === undefined
+      ? undefined
+      : whenSupervisedUp(supervised.serving, () => guard(() => checkServing(serveUrl))).then((health) => ({
+          ...health,
+          url: serveUrl,
+        })),
   ]);
-  const ok = database.ok && temporal.ok && worker.ok;
+  // Serving counts when the launcher runs it; an app started on its own may have none yet.
+  const servingOk = !supervised.serving || serving?.ok !== false;
+  const ok = database.ok && temporal.ok && worker.ok && servingOk;
   return {
     status: ok ? 'ok' : 'degraded',
     version: deps.version,
@@ -43,7 +54,15 @@ export async function checkHealth(deps: HealthDeps): Promise<Health> {
     database,
     temporal: { ...temporal, address: deps.temporalAddress, namespace: deps.namespace },
     worker,
+    ...(serving ? { serving } : {}),
   };
+}
+
+async function checkServing(url: string): Promise<ComponentHealth> {
+  const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+  return response.ok
+    ? { ok: true, detail: 'answering' }
+    : { ok: false, detail: `answers ${response.status} to its health check` };
 }
 
 async function checkDatabase(deps: HealthDeps): Promise<Health['database']> {

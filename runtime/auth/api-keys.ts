@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
+  type KeyMetadata,
   type KeyScope,
+  keyMetadataSchema,
   keyScopeSchema,
   permissionNeeds,
   type Role,
@@ -16,12 +18,8 @@ import { API_KEY_SHOWN_CHARACTERS, type Auth } from './auth';
  * place checks the scope against the owner's role, talks to better-auth and writes the audit log.
  */
 
-/** What Pipewright keeps in a key's metadata: its scope and, for predict keys, its models. */
-export const keyMetadataSchema = z.object({
-  scope: keyScopeSchema,
-  models: z.array(z.string()).optional(),
-});
-export type KeyMetadata = z.infer<typeof keyMetadataSchema>;
+// The metadata schema lives with the key scopes, so the serving process reads it too.
+export { type KeyMetadata, keyMetadataSchema } from '../../access/roles';
 
 /** A new key as a caller asks for it (the keys page, the CLI). */
 export const newKeySchema = z

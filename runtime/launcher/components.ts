@@ -79,6 +79,45 @@ export function appComponent(options: {
   };
 }
 
+/**
+ * `npm run serve`'s script (the prediction server) on HOST:SERVE_PORT, ready once its /health
+ * answers 200. Its own process, so prediction load never slows the editor.
+ */
+export function servingComponent(options: {
+  env: NodeJS.ProcessEnv;
+  logDir: string;
+  /** Where the launcher itself reaches it (loopback when HOST is every interface). */
+  probeUrl: string;
+}): ComponentSpec {
+  const logFile = path.join(options.logDir, 'serving.log');
+  return {
+    name: 'serving',
+    logFile,
+    restartOnCrash: true,
+    start: async (onSpawn) => {
+      const child = spawnGroup({
+        name: 'serving',
+        command: process.execPath,
+        args: ['--import', 'tsx', path.join(projectDir, 'serving', 'main.ts')],
+        env: options.env,
+        cwd: projectDir,
+        logFile,
+      });
+      onSpawn(child);
+      await untilReady(child, () => healthy(`${options.probeUrl}/health`), 60_000);
+      return child;
+    },
+  };
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(5_000) })).status === 200;
+  } catch {
+    return false;
+  }
+}
+
 /** The address the launcher probes the app at: HOST itself, or loopback when HOST means every interface. */
 export function probeHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';

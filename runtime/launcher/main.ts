@@ -1,12 +1,13 @@
 /**
- * `npm start` / `npm run dev`: brings up PostgreSQL, the schema, Temporal, a worker and the web app
- * in order, prints one line per component and a summary, keeps them running (a crashed worker, app
- * or Temporal server is restarted, see ../supervisor/) and stops them all on Ctrl-C or SIGTERM.
+ * `npm start` / `npm run dev`: brings up PostgreSQL, the schema, Temporal, a worker, the prediction
+ * server and the web app in order, prints one line per component and a summary, keeps them running
+ * (a crashed worker, serving process, app or Temporal server is restarted, see ../supervisor/) and
+ * stops them all on Ctrl-C or SIGTERM.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ConfigError, type Env, publicUrl, readEnv } from '../../config/env';
+import { ConfigError, type Env, publicUrl, readEnv, serveUrl } from '../../config/env';
 import { ensureSecretKey } from '../../config/secret-key';
 import {
   readServicesFile,
@@ -30,7 +31,7 @@ import { MISSING_CLI_MESSAGE } from '../temporal-cli';
 import { startDownloadedTemporal } from '../temporal-download';
 import { waitForNamespace } from '../temporal-server';
 import { releaseHeldBuildLock, withBuildLock } from './build-lock';
-import { appComponent, type Mode, probeHost, workerComponent } from './components';
+import { appComponent, type Mode, probeHost, servingComponent, workerComponent } from './components';
 import { waitForHealthy } from './health-wait';
 import { bold, dim, done, fail, formatSeconds, notice, step, warn } from './report';
 import { setupLinkIfNoUsers } from './setup-link';
@@ -56,6 +57,7 @@ const LABELS: Record<string, string> = {
   postgres: 'PostgreSQL',
   temporal: 'Temporal',
   worker: 'Worker',
+  serving: 'Serving',
   app: 'App',
 };
 
@@ -93,6 +95,11 @@ async function main(mode: Mode): Promise<void> {
       `Port ${env.PORT} is already in use on ${env.HOST}: stop the program using it or choose another, e.g. PORT=${env.PORT + 1} npm start`,
     );
   }
+  if (!(await isPortFree(env.SERVE_PORT, env.HOST))) {
+    throw new ConfigError(
+      `Port ${env.SERVE_PORT} (SERVE_PORT, the prediction server) is already in use on ${env.HOST}: stop the program using it or choose another, e.g. SERVE_PORT=${env.SERVE_PORT + 1} npm start`,
+    );
+  }
   const databaseUrl = await startDatabase(state);
   await migrate(databaseUrl);
   const temporal = await startTemporal(state);
@@ -110,6 +117,8 @@ async function main(mode: Mode): Promise<void> {
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     DATA_DIR: env.DATA_DIR,
     HOST: env.HOST,
+    // Clients, snippets and the app's forwarding use it; printed below.
+    PIPEWRIGHT_SERVE_URL: serveUrl(env).origin,
     NEXT_TELEMETRY_DISABLED: '1',
   };
   const workerStartedAt = Date.now();
@@ -127,6 +136,21 @@ async function main(mode: Mode): Promise<void> {
   );
   done('Worker', 'polling for work', workerStartedAt);
 
+  const servingStartedAt = Date.now();
+  step('Serving', 'starting');
+  await state.supervisor.add(
+    servingComponent({
+      env: childEnv,
+      logDir,
+      probeUrl: `http://${probeHost(env.HOST)}:${env.SERVE_PORT}`,
+    }),
+  );
+  done(
+    'Serving',
+    `predictions at ${serveUrl(env).origin} (listening on ${env.HOST}:${env.SERVE_PORT})`,
+    servingStartedAt,
+  );
+
   const appStartedAt = Date.now();
   const probeUrl = `http://${probeHost(env.HOST)}:${env.PORT}`;
   await startWebApp(state, mode, childEnv, probeUrl);
@@ -143,6 +167,7 @@ async function main(mode: Mode): Promise<void> {
     `\n${bold('Pipewright is running')} ${dim(`(ready in ${formatSeconds(Date.now() - startedAt)})`)}`,
   );
   console.log(`  App          ${appUrl}`);
+  console.log(`  Serving      ${serveUrl(env).origin}`);
   if (temporal.uiUrl) console.log(`  Temporal UI  ${temporal.uiUrl}`);
   console.log(`  Health       ${appUrl}/api/health`);
   console.log(`  Logs         ${displayPath(logDir)}/`);
@@ -152,7 +177,9 @@ async function main(mode: Mode): Promise<void> {
     console.log(`  ${setupLink}`);
     console.log(dim('(Each start prints a new link while nobody has an account; older links stop working.)'));
   }
-  console.log(dim('\nA crashed worker, app or Temporal server is restarted. Press Ctrl-C to stop.'));
+  console.log(
+    dim('\nA crashed worker, serving process, app or Temporal server is restarted. Press Ctrl-C to stop.'),
+  );
 }
 
 /** Refuses to share a data directory with a live launcher; cleans up after one that was killed. */

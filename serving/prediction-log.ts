@@ -1,0 +1,236 @@
+import type { Sql } from '../db/client';
+import {
+  deleteOldPredictions,
+  insertPredictionLog,
+  type PredictionLogRow,
+} from '../db/queries/prediction-log';
+import type { PredictionRecord, PredictionRecorder } from './contracts';
+import { isDatabaseUnavailable } from './database-unavailable';
+
+/**
+ * The prediction log's writer: requests queue their records (never waiting), and a timer writes
+ * them to prediction_log in multi-row batches. The queue is bounded, so when PostgreSQL is down
+ * serving goes on: what does not fit is dropped and counted, and writing resumes once it is back.
+ * A retention sweep deletes records older than PIPEWRIGHT_PREDICTION_LOG_DAYS.
+ */
+
+export interface PredictionLogOptions {
+  sql: Sql;
+  /** Days records are kept; 0 keeps them forever (no sweep). */
+  retentionDays: number;
+  /** Records the queue holds at most; beyond that they are dropped. */
+  capacity?: number;
+  /** Records written per statement at most. */
+  batchSize?: number;
+  /** How often the queue is written out; a full batch is written at once. */
+  flushMs?: number;
+  /** Longest wait between attempts while PostgreSQL is unavailable. */
+  maxRetryMs?: number;
+  /** How often the retention sweep runs, and how long after start it first runs. */
+  sweepEveryMs?: number;
+  firstSweepMs?: number;
+  /** Rows deleted per statement by the sweep. */
+  sweepBatch?: number;
+  /** Where problems are reported (one line each, never a record's contents); console.error by default. */
+  report?: (message: string) => void;
+}
+
+export interface PredictionLog extends PredictionRecorder {
+  /** Records written since start. */
+  written(): number;
+  /** Writes the queue out now (the timer's work); resolves when done or when the database failed. */
+  flush(): Promise<void>;
+  /** Deletes records past the retention period now; returns how many. */
+  sweep(): Promise<number>;
+}
+
+const DEFAULTS = {
+  capacity: 10_000,
+  batchSize: 500,
+  flushMs: 200,
+  maxRetryMs: 5_000,
+  sweepEveryMs: 60 * 60 * 1000,
+  firstSweepMs: 60 * 1000,
+  sweepBatch: 5_000,
+};
+
+export function createPredictionLog(options: PredictionLogOptions): PredictionLog {
+  const settings = {
+    capacity: options.capacity ?? DEFAULTS.capacity,
+    batchSize: options.batchSize ?? DEFAULTS.batchSize,
+    flushMs: options.flushMs ?? DEFAULTS.flushMs,
+    maxRetryMs: options.maxRetryMs ?? DEFAULTS.maxRetryMs,
+    sweepEveryMs: options.sweepEveryMs ?? DEFAULTS.sweepEveryMs,
+    firstSweepMs: options.firstSweepMs ?? DEFAULTS.firstSweepMs,
+    sweepBatch: options.sweepBatch ?? DEFAULTS.sweepBatch,
+  };
+  const report = options.report ?? ((message: string) => console.error(message));
+  let queue: PredictionRecord[] = [];
+  let dropped = 0;
+  let written = 0;
+  let writing: Promise<void> | undefined;
+  let retryMs = 0;
+  let retryAt = 0;
+  let unavailable = false;
+  let droppedWhenUnavailable = 0;
+  let sweeping: Promise<number> | undefined;
+  let closed = false;
+
+  const flushTimer = setInterval(() => void flush(), settings.flushMs);
+  flushTimer.unref();
+  const sweepTimers = options.retentionDays > 0 ? scheduleSweeps() : [];
+
+  function scheduleSweeps(): NodeJS.Timeout[] {
+    const run = () => void sweep().catch(() => {});
+    const first = setTimeout(run, settings.firstSweepMs);
+    const every = setInterval(run, settings.sweepEveryMs);
+    first.unref();
+    every.unref();
+    return [first, every];
+  }
+
+  function record(records: readonly PredictionRecord[]): void {
+    if (closed) {
+      dropped += records.length;
+      return;
+    }
+    const room = Math.max(0, settings.capacity - queue.length);
+    for (const each of records.slice(0, room)) queue.push(each);
+    dropped += Math.max(0, records.length - room);
+    if (queue.length >= settings.batchSize) void flush();
+  }
+
+  function flush(): Promise<void> {
+    writing ??= writeQueue()
+      .catch((error: unknown) => {
+        report(`Prediction log: writing failed (${errorCode(error)}); it is tried again.`);
+      })
+      .finally(() => {
+        writing = undefined;
+      });
+    return writing;
+  }
+
+  /** Writes batches until the queue is empty, or until PostgreSQL fails (then waits before retrying). */
+  async function writeQueue(): Promise<void> {
+    if (Date.now() < retryAt) return;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, settings.batchSize);
+      const outcome = await writeBatch(batch);
+      queue = queue.slice(outcome.handled);
+      if (outcome.unavailable) {
+        becameUnavailable();
+        return;
+      }
+      if (unavailable) becameAvailable();
+    }
+  }
+
+  /** One statement for the batch; if PostgreSQL refuses it (one bad record, say), row by row, so only those are lost. */
+  async function writeBatch(
+    batch: readonly PredictionRecord[],
+  ): Promise<{ handled: number; unavailable: boolean }> {
+    try {
+      written += await insertPredictionLog(options.sql, batch.map(logRow));
+      return { handled: batch.length, unavailable: false };
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) return { handled: 0, unavailable: true };
+    }
+    for (const [index, each] of batch.entries()) {
+      try {
+        written += await insertPredictionLog(options.sql, [logRow(each)]);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) return { handled: index, unavailable: true };
+        dropped += 1;
+        report(
+          `Prediction log: dropped prediction ${each.predictionId}: PostgreSQL refused it (${errorCode(error)}).`,
+        );
+      }
+    }
+    return { handled: batch.length, unavailable: false };
+  }
+
+  function becameUnavailable(): void {
+    retryMs = Math.min(settings.maxRetryMs, Math.max(settings.flushMs, retryMs * 2));
+    retryAt = Date.now() + retryMs;
+    if (unavailable) return;
+    unavailable = true;
+    droppedWhenUnavailable = dropped;
+    report(
+      `Prediction log: PostgreSQL is unavailable; serving goes on, up to ${settings.capacity} records wait and the rest are dropped.`,
+    );
+  }
+
+  function becameAvailable(): void {
+    unavailable = false;
+    retryMs = 0;
+    retryAt = 0;
+    report(
+      `Prediction log: writing again; ${dropped - droppedWhenUnavailable} records were dropped while PostgreSQL was unavailable.`,
+    );
+  }
+
+  function sweep(): Promise<number> {
+    if (options.retentionDays <= 0) return Promise.resolve(0);
+    sweeping ??= deleteOldPredictions(options.sql, options.retentionDays, settings.sweepBatch)
+      .catch((error: unknown) => {
+        report(`Prediction log: the retention sweep failed (${errorCode(error)}); it runs again later.`);
+        return 0;
+      })
+      .finally(() => {
+        sweeping = undefined;
+      });
+    return sweeping;
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    clearInterval(flushTimer);
+    for (const timer of sweepTimers) clearTimeout(timer);
+    retryAt = 0;
+    await writing;
+    await flush();
+    // Whatever could not be written now is lost with the process.
+    dropped += queue.length;
+    queue = [];
+    await sweeping;
+  }
+
+  return {
+    record,
+    depth: () => queue.length,
+    dropped: () => dropped,
+    written: () => written,
+    flush,
+    sweep,
+    close,
+  };
+}
+
+/** A record as the table takes it: its inputs and outputs as JSON text. */
+function logRow(record: PredictionRecord): PredictionLogRow {
+  return {
+    predictionId: record.predictionId,
+    requestId: record.requestId,
+    modelId: record.modelId,
+    version: record.version,
+    at: record.at,
+    latencyMs: record.latencyMs,
+    inputsJson: jsonText(record.inputs),
+    outputsJson: jsonText(record.outputs),
+  };
+}
+
+/** JSON text for a jsonb column, which cannot hold the NUL character: it is left out of strings. */
+function jsonText(value: Record<string, unknown>): string {
+  return JSON.stringify(value, (_key, each: unknown) =>
+    typeof each === 'string' && each.includes('\u0000') ? each.replaceAll('\u0000', '') : each,
+  );
+}
+
+/** The SQLSTATE or error code, never the message (which may quote the data). */
+function errorCode(error: unknown): string {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : 'unknown error';
+}

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { scopeMay } from '../access/roles';
+import { errorHeadline } from '../db/queries/loggable-error';
+import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingMetrics } from './contracts';
+import type { Lease, Resolution, VersionSelector } from './model-cache';
+import { modelOpenApi } from './openapi';
+import { type Prediction, predict } from './predict';
+import { readRequestRows } from './request-rows';
+import { type Route, routeOf } from './routes';
+import { problemsSentence, validateRows } from './validate-rows';
+
+/**
+ * The serving process's HTTP server: plain node:http (no framework between the socket and the
+ * model, for speed). Every answer is JSON; every error is {error: sentence}, never a stack.
+ */
+
+export interface ModelSource {
+  resolve(name: string, selector: VersionSelector): Promise<Resolution>;
+  /** The registered spelling of a name this process has loaded, without asking PostgreSQL. */
+  knownName(name: string): string | undefined;
+}
+
+export interface ServingDeps {
+  keys: KeyChecker;
+  log: PredictionRecorder;
+  metrics: ServingMetrics;
+  models: ModelSource;
+  /** Bodies larger than this are refused with 413 (default 8 MiB). */
+  maxBodyBytes?: number;
+  /** Unexpected failures, one line each, without request data. */
+  report?: (line: string) => void;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/** A refusal: its status and sentence go to the client as they are, with any extra fields. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function createServingServer(deps: ServingDeps): http.Server {
+  const handler = new Handler(deps);
+  const server = http.createServer((request, response) => void handler.handle(request, response));
+  // Clients (and load balancers) reuse connections; the default 5 s is shorter than many of theirs.
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+class Handler {
+  private readonly maxBodyBytes: number;
+
+  constructor(private readonly deps: ServingDeps) {
+    this.maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  }
+
+  async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const route = routeOf(request.method ?? 'GET', request.url ?? '/');
+    try {
+      switch (route.kind) {
+        case 'health':
+          return send(response, 200, { status: 'ok' });
+        case 'metrics': {
+          const { contentType, body } = await this.deps.metrics.render();
+          response.writeHead(200, { 'content-type': contentType });
+          response.end(body);
+          return;
+        }
+        case 'openapi':
+          return await this.openapi(request, response, route);
+        case 'predict':
+          return await this.predict(request, response, route);
+        case 'refused':
+          if (route.status === 405) response.setHeader('allow', route.allow);
+          return send(response, route.status, { error: route.message });
+      }
+    } catch (error) {
+      if (error instanceof HttpError)
+        return send(response, error.status, { error: error.message, ...error.extra });
+      this.deps.report?.(`serving failed a request: ${errorHeadline(error)}`);
+      if (!response.headersSent) send(response, 500, { error: 'The server failed to answer this request' });
+      else response.destroy();
+    }
+  }
+
+  private async authorize(
+    request: http.IncomingMessage,
+    name: string,
+    allowed: (caller: Caller) => string | undefined,
+  ): Promise<Caller> {
+    const check = await this.deps.keys.check(request.headers.authorization);
+    if (!check.ok) throw new HttpError(check.status, check.message);
+    const refusal = allowed(check.caller) ?? modelRefusal(check.caller, name);
+    if (refusal) throw new HttpError(403, refusal);
+    this.deps.keys.used(check.caller);
+    return check.caller;
+  }
+
+  private async openapi(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    route: Extract<Route, { kind: 'openapi' }>,
+  ): Promise<void> {
+    await this.authorize(request, route.name, (caller) =>
+      caller.kind === 'key' && !scopeMay(caller.scope, 'read') && !scopeMay(caller.scope, 'predict')
+        ? `A ${caller.scope} key may not read model documents; use a read or predict key`
+        : undefined,
+    );
+    const lease = await this.lease(route.name, route.selector);
+    try {
+      const { served } = lease;
+      send(
+        response,
+        200,
+        modelOpenApi({ name: served.name, version: served.version, signature: served.signature }),
+        { 'x-model-version': String(served.version) },
+      );
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async lease(name: string, selector: VersionSelector): Promise<Lease> {
+    const resolution = await this.deps.models.resolve(name, selector);
+    if (!resolution.ok) throw new HttpError(resolution.status, resolution.message);
+    return resolution.lease;
+  }
+
+  private async predict(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    route: Extract<Route, { kind: 'predict' }>,
+  ): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    response.setHeader('x-request-id', requestId);
+    let model = this.deps.models.knownName(route.name) ?? '';
+    let version: number | null = null;
+    let status = 500;
+    try {
+      await this.authorize(request, route.name, (caller) =>
+        caller.kind === 'key' && !scopeMay(caller.scope, 'predict')
+          ? `A ${caller.scope} key may not ask for predictions; use a predict key`
+          : undefined,
+      );
+      const body = await readJson(request, this.maxBodyBytes);
+      const lease = await this.lease(route.name, route.selector);
+      try {
+        const { served } = lease;
+        model = served.name;
+        version = served.version;
+        response.setHeader('x-model-version', String(served.version));
+        const parsed = readRequestRows(body, served.signature);
+        if (!parsed.ok) throw new HttpError(400, parsed.message);
+        const validated = validateRows(parsed.rows, served.signature);
+        if (!validated.ok)
+          throw new HttpError(400, problemsSentence(validated.problems, validated.more), {
+            problems: validated.problems,
+          });
+        const predictions = await predict(served, validated.columns, parsed.rows.length);
+        const ids = predictions.map(() => randomUUID());
+        const ignored = validated.ignoredColumns;
+        if (parsed.format === 'rows') {
+          send(response, 200, {
+            model: served.name,
+            version: served.version,
+            requestId,
+            predictions: predictions.map((prediction, index) => ({ id: ids[index], ...prediction })),
+            ...(ignored.length > 0 ? { ignoredColumns: ignored } : {}),
+          });
+        } else {
+          send(
+            response,
+            200,
+            {
+              predictions: predictions.map((prediction) =>
+                'value' in prediction ? prediction.value : prediction.label,
+              ),
+            },
+            ignored.length > 0 ? { 'x-ignored-columns': ignored.map(encodeURIComponent).join(',') } : {},
+          );
+        }
+        status = 200;
+        const latencyMs = performance.now() - started;
+        this.deps.log.record(
+          logRecords({ served, requestId, rows: parsed.rows, predictions, ids, latencyMs }),
+        );
+      } finally {
+        lease.release();
+      }
+    } catch (error) {
+      status = error instanceof HttpError ? error.status : 500;
+      throw error;
+    } finally {
+      this.deps.metrics.observe({ model, version, status, seconds: (performance.now() - started) / 1000 });
+    }
+  }
+}
+
+/** A key limited to some models may not reach the others; the refusal names the model. */
+function modelRefusal(caller: Caller, name: string): string | undefined {
+  if (caller.kind !== 'key' || !caller.models || caller.models.length === 0) return undefined;
+  const wanted = name.toLowerCase();
+  if (caller.models.some((model) => model.toLowerCase() === wanted)) return undefined;
+  return `This key may not use the model "${name}"`;
+}
+
+function send(
+  response: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...headers,
+    ...(status === 413 ? { connection: 'close' } : {}),
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+/** The body as JSON, refusing one larger than `limit` (413) or not JSON (400) or of another type (415). */
+async function readJson(request: http.IncomingMessage, limit: number): Promise<unknown> {
+  const type = request.headers['content-type'];
+  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))
+    throw new HttpError(415, `The body must be application/json, not ${type.slice(0, 60)}`);
+  if (Number(request.headers['content-length']) > limit) throw tooLarge(request, limit);
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      request.off('data', onData);
+      reject(tooLarge(request, limit));
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.once('error', () => reject(new HttpError(400, 'The body was cut off')));
+  });
+  if (text.length === 0) throw new HttpError(400, 'The body is empty; send the rows as JSON');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'The body is not valid JSON');
+  }
+}
+
+function tooLarge(request: http.IncomingMessage, limit: number): HttpError {
+  // The rest of the body is discarded unread, so the client gets to read the answer; the
+  // connection closes after it.
+  request.resume();
+  request.on('error', () => {});
+  return new HttpError(
+    413,
+    `The body is larger than ${Math.round(limit / 1024)} KiB; send fewer rows per request`,
+  );
+}
+
+function logRecords(input: {
+  served: Lease['served'];
+  requestId: string;
+  rows: readonly Record<string, unknown>[];
+  predictions: readonly Prediction[];
+  ids: readonly (string | undefined)[];
+  latencyMs: number;
+}): PredictionRecord[] {
+  const at = new Date();
+  const names = input.served.signature.inputs.map((column) => column.name);
+  return input.predictions.map((prediction, index) => {
+    const row = input.rows[index] ?? {};
+    const inputs: Record<string, unknown> = {};
+    for (const name of names) inputs[name] = row[name] ?? null;
+    return {
+      predictionId: input.ids[index] ?? randomUUID(),
+      requestId: input.requestId,
+      modelId: input.served.modelId,
+      version: input.served.version,
+      at,
+      latencyMs: input.latencyMs,
+      inputs,
+      outputs: prediction,
+    };
+  });
+}
