@@ -136,7 +136,8 @@ export function ModelPage({ name }: { name: string }) {
         )}
       </section>
 
-      <div className="model-columns">
+      {/* Side by side while the form is short; a wide signature gets the page's width. */}
+      <div className={(endpointSignature?.inputs.length ?? 0) > 6 ? 'model-stack' : 'model-columns'}>
         <TryItPanel name={model.name} tryable={model.tryable} />
         <EndpointPanel name={model.name} serveUrl={model.serveUrl} signature={endpointSignature} />
       </div>

@@ -160,12 +160,8 @@ function Field({
   const invalid = problem !== undefined;
   return (
     <div className={invalid ? 'try-field try-field-invalid' : 'try-field'}>
-      <label htmlFor={id}>
+      <label htmlFor={id} title={column.name}>
         {column.name}
-        <span className="muted try-type">
-          {kind === 'category' ? 'category' : column.type}
-          {column.nullable ? ', optional' : ''}
-        </span>
       </label>
       {kind === 'category' ? (
         <select
@@ -199,7 +195,7 @@ function Field({
           inputMode={kind === 'number' ? 'decimal' : undefined}
           value={value}
           aria-invalid={invalid}
-          placeholder={column.nullable ? 'empty = missing' : undefined}
+          placeholder={`${kind === 'number' ? 'number' : 'text'}${column.nullable ? ' · empty = missing' : ''}`}
           onChange={(event) => onChange(event.target.value)}
         />
       )}

@@ -1,15 +1,11 @@
 /**
- * The Models pages in Chromium against the production app: the list with production and staging
- * versions and the headline metric, a model's page with its versions, promote with a reason behind
- * a confirmation (operator), the ledger, the endpoint snippets, disabled controls with the reason for
- * a viewer, and the Try it form's answer when the serving process is down.
- *
- * The registry is seeded directly (tests/support/models.ts): the deploy node and the serving process
- * are other branches. The issue's full flow (run the classification template with a deploy node,
- * see version 1 in production, try a prediction) is in models-flow.test.ts once both are merged.
+ * The Models pages in Chromium against the production app and a real serving process (`npm run
+ * serve`, serving/main.ts): the issue's flow (the classification example with a deploy node, run by
+ * an operator, shows version 1 in production on the Models page, and the Try it form predicts), and
+ * over a seeded registry the list with its filters, promote with a reason behind a confirmation, the
+ * ledger, the snippets, a viewer's disabled controls, and Try it's sentence when serving is down.
  */
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +15,7 @@ import { accountsAuth, createAccount } from '../support/accounts';
 import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
 import { setUpDatabaseAndWorker } from '../support/fixture';
 import { seedModel } from '../support/models';
+import { type ServingProcess, startServingProcess } from '../support/serving-process';
 import { startWebApp } from '../support/web-app';
 
 const fixture = setUpDatabaseAndWorker();
@@ -26,17 +23,8 @@ const screenshots = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-
 const PASSWORD = 'a long enough password';
 let app: RunningApp;
 let browser: Browser;
-let closedPort: number;
-
-/** A port nothing listens on: the app's serving address while serving is "down". */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+let serving: ServingProcess;
+const projectDir = path.resolve(import.meta.dirname, '..', '..');
 
 beforeAll(async () => {
   const { sql, db } = fixture.database;
@@ -70,8 +58,10 @@ beforeAll(async () => {
     by,
   );
 
-  closedPort = await freePort();
-  process.env.PIPEWRIGHT_SERVE_URL = `http://127.0.0.1:${closedPort}`;
+  // The same installation secret as the app (tests/support/web-app.ts): serving checks the app's
+  // internal credentials with it.
+  serving = await startServingProcess(fixture.database.url);
+  process.env.PIPEWRIGHT_SERVE_URL = serving.url;
   app = await startWebApp(fixture);
   browser = await launchBrowser();
   mkdirSync(screenshots, { recursive: true });
@@ -80,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
+  await serving?.stop();
   delete process.env.PIPEWRIGHT_SERVE_URL;
 });
 
@@ -143,7 +134,7 @@ describe('Models pages', () => {
     expect(versions[0]?.slice(1, 5)).toEqual(['0.893', '0.802', '0.81', '0.79']);
     await page.getByRole('tab', { name: 'Python' }).click();
     const python = await page.getByRole('tabpanel', { name: 'python snippet' }).textContent();
-    expect(python).toContain(`"http://127.0.0.1:${closedPort}/api/v1/models/churn/predict"`);
+    expect(python).toContain(`"${serving.url}/api/v1/models/churn/predict"`);
     expect(python).toContain("os.environ['PIPEWRIGHT_API_KEY']");
     await page.getByRole('tab', { name: 'curl' }).click();
     await page.screenshot({ path: path.join(screenshots, 'model-page.png'), fullPage: true });
@@ -167,17 +158,23 @@ describe('Models pages', () => {
       to_version: 3,
     });
 
-    // Try it: nothing serves here, and the form says so in a sentence.
-    await page.getByLabel('tenure').fill('14');
-    await page.getByLabel('plan').selectOption('pro');
-    await page.getByRole('button', { name: 'Predict' }).click();
-    await page
-      .getByText(
-        `The serving process at http://127.0.0.1:${closedPort} does not answer; is \`npm run serve\` running?`,
-      )
-      .waitFor();
-    // The browser logs the 503 itself; nothing else may fail.
-    expect(errors.filter((error) => !error.includes('status of 503'))).toEqual([]);
+    // Roll back: production returns to the version before, with its own reason.
+    await page.locator('.alias-card-production').getByRole('button', { name: 'Roll back…' }).click();
+    const rollback = page.getByRole('dialog', { name: 'Roll production back to version 2' });
+    await rollback.getByText('churn production goes from version 3 back to version 2.').waitFor();
+    await rollback.getByLabel('Reason').fill('Support tickets doubled after v3');
+    await rollback.getByRole('button', { name: 'Roll back' }).click();
+    await rollback.waitFor({ state: 'detached' });
+    await page.locator('.alias-card-production .alias-card-version', { hasText: 'v2' }).waitFor();
+    await page.locator('.ledger-entry').first().getByText('Support tickets doubled after v3').waitFor();
+    expect(await page.locator('.ledger-entry .ledger-head strong').allTextContents()).toEqual([
+      'v3 → v2',
+      'v2 → v3',
+      'v1 → v2',
+      'none → v1',
+    ]);
+
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -200,6 +197,73 @@ describe('Models pages', () => {
     expect(await rollback.isDisabled()).toBe(true);
     await page.screenshot({ path: path.join(screenshots, 'model-page-viewer.png'), fullPage: true });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+  it('runs the classification example with a deploy node, shows version 1 in production, and predicts in Try it', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await signIn(page, 'ops@models.test', '/');
+    // examples/deploy.pipeline.json is the classification template with a Deploy node after Evaluate.
+    await page.setInputFiles('input[type=file]', path.join(projectDir, 'examples', 'deploy.pipeline.json'));
+    await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const upload = path.join(fixture.worker.dataDir, 'breast_cancer.csv');
+    copyFileSync(path.join(projectDir, 'nodes', 'ingest', 'samples', 'breast_cancer.csv'), upload);
+    await page.setInputFiles('#run-param-dataset', upload);
+    await page.getByText('uploads/', { exact: false }).waitFor();
+    await page.fill('#run-param-target', 'target');
+    await page.fill('#run-param-model', 'cancer');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await expect
+      .poll(() => page.getByTestId('run-status').textContent(), { timeout: 240_000, interval: 1000 })
+      .toBe('succeeded');
+
+    // The editor is full-screen, without the top navigation.
+    await page.goto(`${app.url}/models`);
+    await page.getByRole('link', { name: 'cancer' }).waitFor();
+    const cancer = (await tableRows(page, '.models-table')).find((row) => row[0]?.startsWith('cancer'));
+    expect(cancer?.slice(1, 3)).toEqual(['v1', '–']);
+    expect(cancer?.[3]).toMatch(/^0\.9\d* Accuracy · v1$/);
+    await page.screenshot({ path: path.join(screenshots, 'models-list-after-deploy.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'cancer' }).click();
+    await page.getByRole('heading', { name: 'cancer', level: 1 }).waitFor();
+    const versions = await tableRows(page, '.versions-table');
+    expect(versions).toHaveLength(1);
+    expect(versions[0]?.[0]).toMatch(/^v1\s*production/);
+    expect(versions[0]?.join(' ')).toMatch(/Run [0-9a-f]{8}/);
+    await page.getByText('Asks production (version 1).').waitFor();
+    await page.getByLabel('mean_radius').fill('11.2');
+    await page.getByLabel('worst_area').fill('420');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    const bars = page.getByRole('list', { name: 'Class probabilities' });
+    await bars.waitFor({ timeout: 30_000 });
+    expect(await bars.locator('.probability-value').count()).toBe(2);
+    expect(await page.locator('.try-meta').textContent()).toMatch(/^cancer version 1 · request [0-9a-f]{8}/);
+    expect(['0', '1']).toContain(await page.locator('.try-label').textContent());
+    await page.screenshot({ path: path.join(screenshots, 'model-page-try-it.png'), fullPage: true });
+
+    // A number that is not one: serving's validation names the column, shown beside the field.
+    await page.getByLabel('mean_radius').fill('eleven');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await page.locator('.try-problems').getByText('rows[0].mean_radius').waitFor();
+    await page.locator('.try-field-invalid').getByText('mean_radius').waitFor();
+    // The browser logs the 400 itself; nothing else may fail.
+    expect(errors.filter((error) => !error.includes('status of 400'))).toEqual([]);
+    await page.close();
+  }, 400_000);
+
+  it('says in a sentence when the serving process does not answer', async () => {
+    await serving.stop();
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(`${app.url}/models/cancer`);
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await page
+      .getByText(`The serving process at ${serving.url} does not answer; is \`npm run serve\` running?`)
+      .waitFor();
+    expect(errors.filter((error) => !error.includes('status of 503'))).toEqual([]);
     await page.close();
   });
 });
