@@ -249,6 +249,9 @@ describe('Models pages', () => {
     await page.getByRole('button', { name: 'Predict' }).click();
     await page.locator('.try-problems').getByText('rows[0].mean_radius').waitFor();
     await page.locator('.try-field-invalid').getByText('mean_radius').waitFor();
+    await page
+      .getByRole('region', { name: 'Try it' })
+      .screenshot({ path: path.join(screenshots, 'model-try-it-invalid.png') });
     // The browser logs the 400 itself; nothing else may fail.
     expect(errors.filter((error) => !error.includes('status of 400'))).toEqual([]);
     await page.close();
