@@ -1,18 +1,11 @@
 'use client';
 
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '../_server/root';
 import { when } from './format';
 
-export interface LedgerItem {
-  id: number;
-  at: Date;
-  alias: 'production' | 'staging';
-  fromVersion: number | null;
-  toVersion: number | null;
-  actorKind: 'user' | 'key' | 'cli' | 'run' | 'system';
-  actorEmail: string | null;
-  runId: string | null;
-  reason: string;
-}
+/** One alias move, as models.ledger answers it. */
+export type LedgerItem = inferRouterOutputs<AppRouter>['models']['ledger'][number];
 
 function version(number: number | null): string {
   return number === null ? 'none' : `v${number}`;

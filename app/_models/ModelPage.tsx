@@ -3,10 +3,12 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { permissionNeeds } from '../../access/roles';
 import type { ModelAlias } from '../../registry/version-schema';
 import { useViewer } from '../_account/use-viewer';
 import { useTRPC } from '../_trpc/client';
 import { type AliasChange, AliasDialog } from './AliasDialog';
+import { DetailsForm } from './DetailsForm';
 import { EndpointPanel } from './EndpointPanel';
 import { type LedgerItem, LedgerTimeline } from './LedgerTimeline';
 import { TryItPanel } from './TryItPanel';
@@ -27,6 +29,7 @@ export function ModelPage({ name }: { name: string }) {
   const trpc = useTRPC();
   const { may, whyNot } = useViewer();
   const [change, setChange] = useState<AliasChange>();
+  const [editing, setEditing] = useState(false);
   const shown = useQuery(trpc.models.show.queryOptions({ name }));
   const ledger = useQuery(trpc.models.ledger.queryOptions({ name }));
   const versions = useInfiniteQuery(
@@ -65,17 +68,39 @@ export function ModelPage({ name }: { name: string }) {
         ← Models
       </Link>
       <div className="list-head model-head">
-        <div>
+        <div className="model-title">
           <h1>{model.name}</h1>
-          {model.description && <p className="muted page-lead">{model.description}</p>}
-          {model.tags.length > 0 && (
-            <div className="model-tags">
-              {model.tags.map((tag) => (
-                <span key={tag} className="model-tag">
-                  {tag}
-                </span>
-              ))}
-            </div>
+          {editing ? (
+            <DetailsForm
+              name={model.name}
+              description={model.description}
+              tags={model.tags}
+              onClose={() => setEditing(false)}
+            />
+          ) : (
+            <>
+              {model.description && <p className="muted page-lead">{model.description}</p>}
+              <div className="model-tags">
+                {model.tags.map((tag) => (
+                  <span key={tag} className="model-tag">
+                    {tag}
+                  </span>
+                ))}
+                <button
+                  type="button"
+                  className="link-button"
+                  disabled={!may('edit')}
+                  title={
+                    may('edit')
+                      ? 'Edit the description and tags'
+                      : `Editing a model's description and tags needs ${permissionNeeds.edit}.`
+                  }
+                  onClick={() => setEditing(true)}
+                >
+                  Edit description and tags
+                </button>
+              </div>
+            </>
           )}
         </div>
         <div className="alias-cards">

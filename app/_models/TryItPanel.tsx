@@ -1,8 +1,10 @@
 'use client';
 
+import type { inferRouterOutputs } from '@trpc/server';
 import { type FormEvent, useState } from 'react';
-import type { ModelSignature, SignatureColumn } from '../../registry/version-schema';
+import type { SignatureColumn } from '../../registry/version-schema';
 import { formatLabel, formatPercent } from '../_components/format';
+import type { AppRouter } from '../_server/root';
 import { type EndpointTarget, predictPath } from './endpoint';
 import { metricValue } from './format';
 import {
@@ -15,11 +17,8 @@ import {
   type TryAnswer,
 } from './try-it';
 
-export interface TryableVersion {
-  target: 'production' | 'staging' | 'version';
-  version: number;
-  signature: ModelSignature;
-}
+/** A version the form can ask, with its signature, as models.show answers it. */
+export type TryableVersion = inferRouterOutputs<AppRouter>['models']['show']['tryable'][number];
 
 function endpointTarget(tryable: TryableVersion): EndpointTarget {
   return tryable.target === 'version' ? { version: tryable.version } : { alias: tryable.target };

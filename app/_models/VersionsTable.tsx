@@ -1,21 +1,12 @@
 'use client';
 
+import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
+import type { AppRouter } from '../_server/root';
 import { metricColumns, metricName, metricValue, when } from './format';
 
-export interface VersionItem {
-  version: number;
-  aliases: Array<'production' | 'staging'>;
-  algorithm: string;
-  metrics: Record<string, number>;
-  gates: Array<{ description: string; passed: boolean }>;
-  runId: string | null;
-  pipelineId: string | null;
-  pipelineName: string | null;
-  pipelineVersion: number | null;
-  createdByEmail: string | null;
-  createdAt: Date;
-}
+/** A row of the versions table, as models.versions answers it. */
+export type VersionItem = inferRouterOutputs<AppRouter>['models']['versions']['items'][number];
 
 /**
  * A model's versions, newest first: aliases as badges, the test metrics, gates, where the version

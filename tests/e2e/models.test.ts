@@ -174,6 +174,13 @@ describe('Models pages', () => {
       'none → v1',
     ]);
 
+    // Editors and up edit the description and tags.
+    await page.getByRole('button', { name: 'Edit description and tags' }).click();
+    await page.getByLabel('Tags').fill('retail, weekly');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.model-head .model-tag', { hasText: 'weekly' }).waitFor();
+    expect(await page.locator('.model-head .model-tag').allTextContents()).toEqual(['retail', 'weekly']);
+
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -195,6 +202,11 @@ describe('Models pages', () => {
     );
     const rollback = page.locator('.alias-card-production').getByRole('button', { name: 'Roll back…' });
     expect(await rollback.isDisabled()).toBe(true);
+    const edit = page.getByRole('button', { name: 'Edit description and tags' });
+    expect(await edit.isDisabled()).toBe(true);
+    expect(await edit.getAttribute('title')).toBe(
+      "Editing a model's description and tags needs the editor role or higher.",
+    );
     await page.screenshot({ path: path.join(screenshots, 'model-page-viewer.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
