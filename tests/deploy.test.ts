@@ -40,7 +40,10 @@ beforeAll(async () => {
  * Breast cancer: split, standardise, train (algorithm and depth as parameters), evaluate with a
  * gate against production (margin as a parameter), deploy with the given config.
  */
-function deployPipeline(deploy: Record<string, unknown>): PipelineDocument {
+function deployPipeline(
+  deploy: Record<string, unknown>,
+  dataEdge = 'split.data->deploy.data',
+): PipelineDocument {
   return pipelineDoc(
     [
       { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'breast_cancer' } },
@@ -77,7 +80,7 @@ function deployPipeline(deploy: Record<string, unknown>): PipelineDocument {
       'feature.data->evaluate.data',
       'train.model->deploy.model',
       'evaluate.report->deploy.report',
-      'split.data->deploy.data',
+      dataEdge,
     ],
     [
       { name: 'algorithm', type: 'string', default: 'gradient_boosting', description: '' },
@@ -182,9 +185,14 @@ describe('the deploy node through Temporal', () => {
       .where(eq(artifacts.stepId, split?.id ?? ''));
     expect(stored.datasetSha256).toBe(splitArtifact?.sha256);
     expect(stored.datasetProfile).toEqual(splitArtifact?.profile);
+    // The run's parameters (none given) and the train step's config, its references resolved.
     expect(stored.parameters).toMatchObject({
       run: {},
-      train: { algorithm: 'gradient_boosting', target: 'target' },
+      train: {
+        algorithm: 'gradient_boosting',
+        target: 'target',
+        config: { target: 'target', algorithm: 'gradient_boosting', maxDepth: 6 },
+      },
     });
 
     // The reference: deciles of each input over the 456 training rows, and those rows as the sample.
@@ -333,6 +341,19 @@ describe('the deploy node through Temporal', () => {
       actorId: editor.userId,
       actorEmail: editor.email,
     });
+  });
+
+  it('refuses data that has been through feature engineering, which the graph would transform again', async () => {
+    const { version } = await savePipeline(
+      fixture.database.db,
+      deployPipeline({ model: 'twice', action: 'register' }, 'feature.data->deploy.data'),
+    );
+    const { runId, result } = await run(version.id, operator);
+    expect(result.status).toBe('failed');
+    expect(await stepError(runId, 'deploy')).toBe(
+      "The data input has been through feature engineering already: connect the split step's output, whose raw rows the model's graph takes",
+    );
+    expect(await findModelByName(fixture.database.sql, 'twice')).toBeUndefined();
   });
 
   it('fails a model without an ONNX file, naming the transform in the way, and registers nothing', async () => {

@@ -4,6 +4,7 @@ import { roleSchema } from '../access/roles';
 import type { Sql } from '../db/client';
 import {
   findArtifactFacts,
+  findProducerStep,
   findRunStarter,
   findUserRole,
   type RunStarterRow,
@@ -20,6 +21,7 @@ import {
   setModelAlias,
 } from '../db/queries/registry';
 import type { RegistryPort, RegistryVersion, RunAuthority } from '../nodes/_kit/registry-port';
+import { substituteParameters } from '../pipeline/parameters';
 import { MODEL_FILE, modelSignatureSchema, REFERENCE_FILE } from '../registry/version-schema';
 
 const metricsSchema = z.record(z.string(), z.number());
@@ -41,6 +43,12 @@ export function registryPort(sql: Sql, step: { runId: string; nodeId: string }):
 
     artifactFacts: async (artifactId) =>
       UUID.test(artifactId) ? findArtifactFacts(sql, artifactId) : undefined,
+
+    async producerConfig(artifactId) {
+      if (!UUID.test(artifactId)) return undefined;
+      const producer = await findProducerStep(sql, artifactId);
+      return producer && configOf(producer);
+    },
 
     async registerVersion(input) {
       const { person, pipelineVersionId } = await authorityOf();
@@ -108,6 +116,29 @@ export function registryPort(sql: Sql, step: { runId: string; nodeId: string }):
       });
     },
   };
+}
+
+const graphSchema = z.object({
+  nodes: z.array(z.object({ id: z.string(), config: z.record(z.string(), z.unknown()).default({}) })),
+  parameters: z.array(z.object({ name: z.string(), default: z.unknown().optional() })).default([]),
+});
+
+/** A node's config from a stored graph, its parameter references replaced by the run's values. */
+function configOf(producer: {
+  nodeId: string;
+  graph: unknown;
+  parameters: unknown;
+}): Record<string, unknown> | undefined {
+  const graph = graphSchema.safeParse(producer.graph);
+  if (!graph.success) return undefined;
+  const node = graph.data.nodes.find((candidate) => candidate.id === producer.nodeId);
+  if (!node) return undefined;
+  const values = new Map<string, unknown>(
+    graph.data.parameters.map((parameter) => [parameter.name, parameter.default]),
+  );
+  for (const [name, value] of Object.entries(parametersSchema.catch({}).parse(producer.parameters)))
+    values.set(name, value);
+  return parametersSchema.catch({}).parse(substituteParameters(node.config, values));
 }
 
 function registryVersion(sql: Sql, modelName: string, row: ModelVersionRow): RegistryVersion {

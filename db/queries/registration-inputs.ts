@@ -44,3 +44,22 @@ export async function findArtifactFacts(
     select sha256, profile from artifacts where id = ${artifactId}`;
   return row;
 }
+
+/**
+ * The step that wrote an artifact, the graph of the pipeline version its run ran (where the step's
+ * config, with its parameter references, is read from) and that run's parameter values. A reused
+ * output belongs to the earlier run that made it, so this is that run's graph and values.
+ */
+export async function findProducerStep(
+  sql: Sql,
+  artifactId: string,
+): Promise<{ nodeId: string; graph: unknown; parameters: unknown } | undefined> {
+  const [row] = await sql<{ nodeId: string; graph: unknown; parameters: unknown }[]>`
+    select s.node_id as "nodeId", v.graph, r.parameters
+    from artifacts a
+    join run_steps s on s.id = a.step_id
+    join runs r on r.id = s.run_id
+    join pipeline_versions v on v.id = r.pipeline_version_id
+    where a.id = ${artifactId}`;
+  return row;
+}

@@ -18,6 +18,11 @@ export interface RegistryPort {
   /** What the artifacts row records about an input: its checksum and (datasets) its profile. */
   artifactFacts(artifactId: string): Promise<{ sha256: string; profile: unknown } | undefined>;
   /**
+   * The config of the step that wrote an input (the train step's, for the model), with the
+   * parameter values of the run that wrote it; undefined when it cannot be found.
+   */
+  producerConfig(artifactId: string): Promise<Record<string, unknown> | undefined>;
+  /**
    * Registers a version of the named model (created when new, owned by the run's person). A retried
    * step gets back the version its earlier attempt registered instead of a second one.
    */

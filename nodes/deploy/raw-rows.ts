@@ -3,6 +3,7 @@ import type { DatasetInput } from '../_data/dataset-input';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
 import type { Duck, Plain } from '../_data/duck';
 import { quoteIdent } from '../_data/sql';
+import { readTransformSpec } from '../_data/transform-spec';
 import { NodeInputError } from '../_kit/errors';
 
 /** An input column as the graph takes it: its name and signature type. */
@@ -34,6 +35,19 @@ export function requireInputs(dataset: DatasetInput, inputs: readonly InputColum
     throw new NodeInputError(
       `${whose} takes column${missing.length > 1 ? 's' : ''} ${missing.map((name) => `"${name}"`).join(', ')}, which the data input does not have`,
       { field: 'data', column: missing[0] },
+    );
+}
+
+/**
+ * Fails when the data input has been through feature engineering (its transforms end with the
+ * feature step's column selection): the graphs replay those transforms, so they must be given the
+ * rows from before them, or scaled values would be scaled again.
+ */
+export function requireRawRows(dataset: DatasetInput): void {
+  if (readTransformSpec(dataset.file).steps.some((step) => step.op === 'select'))
+    throw new NodeInputError(
+      "The data input has been through feature engineering already: connect the split step's output, whose raw rows the model's graph takes",
+      { field: 'data' },
     );
 }
 

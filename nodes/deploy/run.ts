@@ -1,22 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lowerIsBetter } from '../../ml/metrics/summary';
-import type { ModelOutput } from '../../registry/version-schema';
 import { type DatasetInput, openDataset, requireColumn } from '../_data/dataset-input';
 import { Duck } from '../_data/duck';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
-import { readJsonArtifact, writeJsonArtifact } from '../_kit/json-artifact';
+import { readJsonArtifact } from '../_kit/json-artifact';
 import type { RegistryPort } from '../_kit/registry-port';
 import { type ModelArtifact, readModelArtifact } from '../_model/model-artifact';
 import { evaluationReportSchema } from '../evaluate/report-schema';
 import { exportModelOnnx } from '../train/export-onnx';
-import { onnxInputColumns } from '../train/onnx-steps';
 import { type Comparison, decide } from './decide';
 import { type InputColumn, readTestRows, requireInputs } from './raw-rows';
-import { referenceOf } from './reference';
+import { describeVersion } from './registration';
 import { scoreGraphs } from './score-graph';
-import { signatureOf } from './signature';
 import type { deploySpec } from './spec';
 
 /**
@@ -39,51 +36,20 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
   try {
     const dataset = await openDataset(duck, inputs.data);
     const onnx = await readOnnx(model, modelFile, dataset);
-    const columns = onnxInputColumns(
-      model.transforms,
-      model.transforms.columns ?? dataset.columns,
-      model.features,
-    );
-    const output: ModelOutput =
-      model.task === 'classification'
-        ? { task: 'classification', labels: model.classes }
-        : { task: 'regression' };
-    const inputTypes = columns.map((column) => ({
-      name: column.name,
-      type:
-        column.kind === 'string'
-          ? ('string' as const)
-          : column.boolean
-            ? ('boolean' as const)
-            : ('number' as const),
-    }));
-    requireInputs(dataset, inputTypes, 'The new version');
-    const { reference, sample, missingRates } = await referenceOf(duck, dataset, inputTypes);
-    context.progress(0.4);
     const authority = await registry.authority();
-    const registered = await registry.registerVersion({
-      modelName: config.model,
-      task: model.task,
-      algorithm: model.algorithm,
-      signature: signatureOf({ columns, transforms: model.transforms, missingRates, output }),
-      output,
-      metrics: report.metrics,
-      gates: report.gates,
-      parameters: {
-        run: authority.parameters,
-        train: {
-          algorithm: model.algorithm,
-          task: model.task,
-          target: model.target,
-          features: model.features,
-        },
-      },
-      dataset: (await registry.artifactFacts(inputs.data.id)) ?? null,
-      transforms: model.transforms,
-      reference,
-      referenceSample: sample,
+    const { registration, inputs: newInputs } = await describeVersion({
+      model,
+      report,
+      duck,
+      dataset,
       onnx,
+      modelName: config.model,
+      runParameters: authority.parameters,
+      trainConfig: await registry.producerConfig(inputs.model.id),
+      datasetFacts: (await registry.artifactFacts(inputs.data.id)) ?? null,
     });
+    context.progress(0.4);
+    const registered = await registry.registerVersion(registration);
     context.log.info(
       registered.created
         ? `Registered ${registered.modelName} version ${registered.version}`
@@ -97,7 +63,8 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
             margin: config.margin,
             modelName: registered.modelName,
             newVersion: { onnx, task: model.task, labels: model.classes },
-            newInputs: inputTypes,
+            newInputs,
+            newVersionNumber: registered.version,
             duck,
             dataset,
             target: requireColumn(dataset, model.target, 'data'),
@@ -124,10 +91,9 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
       alias: decision.alias,
       decision: decision.reason,
     };
-    const stored = await writeJsonArtifact(context, 'deployment', 'deployment', deployment);
     context.progress(1);
     return {
-      outputs: { deployment: stored.ref },
+      outputs: {},
       summary: {
         ...deployment,
         action: config.action,
@@ -186,13 +152,16 @@ async function compare(
     modelName: string;
     newVersion: { onnx: Uint8Array; task: ModelArtifact['task']; labels: ModelArtifact['classes'] };
     newInputs: InputColumn[];
+    newVersionNumber: number;
     duck: Duck;
     dataset: DatasetInput;
     target: string;
   },
-): Promise<Comparison> {
+): Promise<Comparison | undefined> {
   const production = await registry.productionOf(input.modelName);
   if (!production) return { kind: 'no-production' };
+  // A retried step whose first attempt already promoted this version: nothing left to compare.
+  if (production.version === input.newVersionNumber) return undefined;
   if (production.task !== input.newVersion.task)
     throw new NodeInputError(
       `Production version ${production.version} of ${production.modelName} is a ${production.task} model and this one a ${input.newVersion.task} model: they cannot be compared`,
@@ -202,7 +171,15 @@ async function compare(
   requireInputs(input.dataset, productionInputs, `Production version ${production.version}`);
   // Both graphs' columns, each read once; a column both take has the same values for both.
   const byName = new Map(productionInputs.map((column) => [column.name, column]));
-  for (const column of input.newInputs) byName.set(column.name, column);
+  for (const column of input.newInputs) {
+    const theirs = byName.get(column.name);
+    if (theirs && theirs.type !== column.type)
+      throw new NodeInputError(
+        `Column "${column.name}" is ${column.type === 'string' ? 'text' : `a ${column.type}`} for the new version and ${theirs.type === 'string' ? 'text' : `a ${theirs.type}`} for production version ${production.version}: the two cannot be scored on the same rows`,
+        { field: 'compareMetric', column: column.name },
+      );
+    byName.set(column.name, column);
+  }
   const rows = await readTestRows(input.duck, input.dataset, [...byName.values()], input.target);
   if (rows.rows === 0)
     throw new NodeInputError('There are no test rows with a target value to compare the two versions on', {

@@ -56,6 +56,9 @@ export const deploySpec = defineNode({
     report: { kind: 'report', label: 'Evaluation report' },
     data: { kind: 'dataset', label: 'Split data (raw rows)' },
   },
-  outputs: { deployment: { kind: 'deployment', label: 'Deployment' } },
+  // No output port: what the step did lives in the registry (the version, the alias, the ledger)
+  // and in its summary. (The artifacts table has no kind for a deployment yet: a JSON output would
+  // be stored, and shown, as an evaluation report.)
+  outputs: {},
   execution: { startToClose: '1 hour', heartbeat: '30 seconds', maxAttempts: 2 },
 });
