@@ -75,6 +75,8 @@ interface ModelEntry {
 
 /** An unknown name is remembered this long, so a flood of them does not reach PostgreSQL each time. */
 const UNKNOWN_NAME_MS = 1_000;
+/** Unknown names remembered at most: made-up names must not grow the memory without bound. */
+const MAX_UNKNOWN_NAMES = 10_000;
 
 export class ModelCache {
   private readonly sql: Sql;
@@ -177,6 +179,7 @@ export class ModelCache {
     if (until !== undefined && until > Date.now()) return undefined;
     const row = await findModelByName(this.sql, name);
     if (!row) {
+      if (this.unknownNames.size >= MAX_UNKNOWN_NAMES) this.unknownNames.clear();
       this.unknownNames.set(key, Date.now() + UNKNOWN_NAME_MS);
       return undefined;
     }

@@ -6,7 +6,7 @@ import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingM
 import type { Lease, Resolution, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
 import { type Prediction, predict } from './predict';
-import { readRequestRows } from './request-rows';
+import { type RequestFormat, readRequestRows } from './request-rows';
 import { type Route, routeOf } from './routes';
 import { problemsSentence, validateRows } from './validate-rows';
 
@@ -167,27 +167,14 @@ class Handler {
           });
         const predictions = await predict(served, validated.columns, parsed.rows.length);
         const ids = predictions.map(() => randomUUID());
-        const ignored = validated.ignoredColumns;
-        if (parsed.format === 'rows') {
-          send(response, 200, {
-            model: served.name,
-            version: served.version,
-            requestId,
-            predictions: predictions.map((prediction, index) => ({ id: ids[index], ...prediction })),
-            ...(ignored.length > 0 ? { ignoredColumns: ignored } : {}),
-          });
-        } else {
-          send(
-            response,
-            200,
-            {
-              predictions: predictions.map((prediction) =>
-                'value' in prediction ? prediction.value : prediction.label,
-              ),
-            },
-            ignored.length > 0 ? { 'x-ignored-columns': ignored.map(encodeURIComponent).join(',') } : {},
-          );
-        }
+        writeAnswer(response, {
+          format: parsed.format,
+          served,
+          requestId,
+          predictions,
+          ids,
+          ignored: validated.ignoredColumns,
+        });
         status = 200;
         const latencyMs = performance.now() - started;
         this.deps.log.record(
@@ -203,6 +190,41 @@ class Handler {
       this.deps.metrics.observe({ model, version, status, seconds: (performance.now() - started) / 1000 });
     }
   }
+}
+
+/**
+ * A "rows" body gets Pipewright's answer (each prediction with its id); an MLflow body gets MLflow's
+ * {"predictions": [label or value, …]}, the version and request id being in the headers.
+ */
+function writeAnswer(
+  response: http.ServerResponse,
+  answer: {
+    format: RequestFormat;
+    served: Lease['served'];
+    requestId: string;
+    predictions: readonly Prediction[];
+    ids: readonly string[];
+    ignored: readonly string[];
+  },
+): void {
+  const { served, predictions, ids, ignored } = answer;
+  if (answer.format === 'rows') {
+    send(response, 200, {
+      model: served.name,
+      version: served.version,
+      requestId: answer.requestId,
+      predictions: predictions.map((prediction, index) => ({ id: ids[index], ...prediction })),
+      ...(ignored.length > 0 ? { ignoredColumns: ignored } : {}),
+    });
+    return;
+  }
+  const values = predictions.map((prediction) =>
+    'value' in prediction ? prediction.value : prediction.label,
+  );
+  // Column names may hold any character; a header may not.
+  const headers: Record<string, string> =
+    ignored.length > 0 ? { 'x-ignored-columns': ignored.map(encodeURIComponent).join(',') } : {};
+  send(response, 200, { predictions: values }, headers);
 }
 
 /** A key limited to some models may not reach the others; the refusal names the model. */

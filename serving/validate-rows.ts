@@ -69,7 +69,12 @@ function missing(row: Row, index: number, column: SignatureColumn, report: Repor
   }
   const value = row[column.name];
   if (value === null || value === '') {
-    if (!column.nullable) report({ row: index, column: column.name, message: 'may not be null' });
+    if (!column.nullable)
+      report({
+        row: index,
+        column: column.name,
+        message: value === null ? 'may not be null' : 'may not be empty',
+      });
     return true;
   }
   return false;

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
 import { checkHealth, type HealthDeps } from '../app/_server/health';
@@ -129,6 +130,44 @@ describe('health', () => {
         pollers: 0,
         detail: `running (pid ${process.pid}) but no worker is polling: start one with \`npm run worker\``,
       });
+    });
+
+    it('shows the serving process: answering, refusing, or down while the supervisor restarts it', async () => {
+      await expect
+        .poll(async () => (await checkHealth(deps())).worker.pollers, { timeout: 15_000 })
+        .toBeGreaterThan(0);
+      let answer = 200;
+      const serving = createServer((request, response) => {
+        response.writeHead(request.url === '/health' ? answer : 404).end('{}');
+      });
+      await new Promise<void>((resolve) => serving.listen(0, '127.0.0.1', resolve));
+      const address = serving.address();
+      const serveUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      try {
+        const up = await checkHealth(
+          deps({ serveUrl, supervised: () => ({ serving: running(process.pid) }) }),
+        );
+        expect(up.status).toBe('ok');
+        expect(up.serving).toEqual({ ok: true, detail: 'answering', url: serveUrl });
+        answer = 503;
+        const refusing = await checkHealth(
+          deps({ serveUrl, supervised: () => ({ serving: running(process.pid) }) }),
+        );
+        expect(refusing.status).toBe('degraded');
+        expect(refusing.serving).toEqual({
+          ok: false,
+          detail: 'answers 503 to its health check',
+          url: serveUrl,
+        });
+        const down = await checkHealth(deps({ serveUrl, supervised: () => ({ serving: restarting }) }));
+        expect(down.serving).toMatchObject({ ok: false, detail: `down: ${restarting.detail}` });
+        // Without a launcher, an app may run with no serving process: shown, not counted.
+        const alone = await checkHealth(deps({ serveUrl }));
+        expect(alone.status).toBe('ok');
+        expect(alone.serving?.ok).toBe(false);
+      } finally {
+        serving.close();
+      }
     });
 
     it('shows a Temporal server the supervisor is restarting as down, without asking it', async () => {

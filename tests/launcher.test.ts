@@ -43,6 +43,7 @@ function listenOn(port: number): Promise<net.Server | undefined> {
  */
 async function launch(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const port = String(await pickPort());
+  const servePort = String(await pickPort());
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', launcher, 'start'], {
       // Blank values read as unset, so variables of the surrounding shell cannot leak in.
@@ -51,6 +52,7 @@ async function launch(env: Record<string, string>): Promise<{ code: number | nul
         DATABASE_URL: '',
         TEMPORAL_ADDRESS: '',
         PORT: port,
+        SERVE_PORT: servePort,
         HOST: '',
         DATA_DIR: dataDir,
         NO_COLOR: '1',
@@ -105,6 +107,23 @@ describe('launcher faults give one actionable line', () => {
     }
   });
 
+  it('a serving port already taken', async () => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const result = await launch({ SERVE_PORT: String(port), DATABASE_URL: database.url });
+      expect(result.code).toBe(1);
+      expectOneLineError(
+        result.output,
+        `Port ${port} (SERVE_PORT, the prediction server) is already in use on 127.0.0.1`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('a Temporal address that does not answer', async () => {
     const port = await pickPort();
     const result = await launch({
@@ -136,10 +155,11 @@ describe('launcher faults give one actionable line', () => {
  * A full `npm start` against the test database and Temporal, stopped (SIGTERM) once it reports that
  * everything runs; resolves with its output. A start that ends by itself first fails the test.
  */
-function startAndStop(env: Record<string, string>): Promise<string> {
+async function startAndStop(env: Record<string, string>): Promise<string> {
+  const servePort = String(await pickPort());
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', launcher, 'start'], {
-      env: { ...process.env, HOST: '', NO_COLOR: '1', ...env },
+      env: { ...process.env, HOST: '', NO_COLOR: '1', SERVE_PORT: servePort, ...env },
       timeout: 300_000,
     });
     let output = '';

@@ -248,6 +248,7 @@ describe('validation against the signature', () => {
           { size: 1, weight: 2, colour: 'purple' },
           { size: 1, weight: true, colour: 4 },
           { size: null, weight: 2, colour: 'blue' },
+          { size: 1, weight: 2, colour: '' },
         ],
       },
     });
@@ -265,6 +266,7 @@ describe('validation against the signature', () => {
           message: 'has the unknown category "purple"; known: "red", "green", "blue"',
         },
         { row: 4, column: 'colour', message: 'must be text, not 4' },
+        { row: 6, column: 'colour', message: 'may not be empty' },
       ]),
     );
     expect(body.error).toMatch(/^The rows do not match the model's signature: /);

@@ -25,6 +25,7 @@ const taskQueue = `supervision-${randomUUID()}`;
 let database: TestDatabase;
 let dataDir: string;
 let appUrl: string;
+let servePort: number;
 let launcher: ChildProcess | undefined;
 let output = '';
 let launcherExit: Promise<number | null>;
@@ -33,6 +34,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-supervision-'));
   const port = await pickPort();
+  servePort = await pickPort();
   appUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', launcherScript, 'dev'], {
     env: {
@@ -43,6 +45,7 @@ beforeAll(async () => {
       PIPEWRIGHT_TASK_QUEUE: taskQueue,
       DATA_DIR: dataDir,
       PORT: String(port),
+      SERVE_PORT: String(servePort),
       HOST: '',
       NO_COLOR: '1',
     },
@@ -256,9 +259,30 @@ describe('supervision under the launcher', () => {
     expect(output).not.toMatch(/^✗/m);
   }, 360_000);
 
+  it('starts the prediction server, prints its URL, and restarts it killed with SIGKILL', async () => {
+    const serveUrl = `http://127.0.0.1:${servePort}`;
+    // The summary's lines follow "Pipewright is running", which is when the suite began.
+    await expect.poll(() => output).toContain(`  Serving      ${serveUrl}`);
+    expect((await health())?.serving).toEqual({ ok: true, detail: 'answering', url: serveUrl });
+    const killed = pidOf('serving');
+    expect(killed).toBeGreaterThan(0);
+    process.kill(killed ?? 0, 'SIGKILL');
+    await expect
+      .poll(() => readSupervisedComponents(dataDir)?.serving?.status, { timeout: 30_000, interval: 50 })
+      .not.toBe('running');
+    await expect
+      .poll(() => readSupervisedComponents(dataDir)?.serving?.status, { timeout: 120_000, interval: 250 })
+      .toBe('running');
+    expect(readSupervisedComponents(dataDir)?.serving).toMatchObject({ restarts: 1 });
+    expect((await fetch(`${serveUrl}/health`)).status).toBe(200);
+    expect((await health())?.status).toBe('ok');
+    expect(output).toContain('↻ Serving     serving killed by SIGKILL; restarting in 1 s');
+    expect(output).toContain('✓ Serving     predictions at');
+  }, 180_000);
+
   it('gives up on a worker that keeps crashing, with one line, and stops everything', async () => {
     const groups = readServicesFile(dataDir)?.processGroups ?? [];
-    expect(groups.map((group) => group.name).sort()).toEqual(['app', 'temporal', 'worker']);
+    expect(groups.map((group) => group.name).sort()).toEqual(['app', 'serving', 'temporal', 'worker']);
     // Kill each new worker as soon as it runs, until the launcher stops trying.
     let killed = 0;
     for (;;) {
