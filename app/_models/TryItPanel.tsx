@@ -3,19 +3,10 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import { type FormEvent, useState } from 'react';
 import type { SignatureColumn } from '../../registry/version-schema';
-import { formatLabel, formatPercent } from '../_components/format';
 import type { AppRouter } from '../_server/root';
 import { type EndpointTarget, predictPath } from './endpoint';
-import { metricValue } from './format';
-import {
-  answerOf,
-  type FormValues,
-  fieldKind,
-  initialValues,
-  rankedProbabilities,
-  rowOf,
-  type TryAnswer,
-} from './try-it';
+import { TryItAnswer } from './TryItAnswer';
+import { answerOf, type FormValues, fieldKind, initialValues, rowOf, type TryAnswer } from './try-it';
 
 /** A version the form can ask, with its signature, as models.show answers it. */
 export type TryableVersion = inferRouterOutputs<AppRouter>['models']['show']['tryable'][number];
@@ -138,7 +129,7 @@ function TryForm({
           Reset
         </button>
       </div>
-      {answer && <Answer answer={answer} />}
+      {answer && <TryItAnswer answer={answer} />}
     </form>
   );
 }
@@ -199,74 +190,6 @@ function Field({
         />
       )}
       {problem && <span className="form-error try-problem">{problem}</span>}
-    </div>
-  );
-}
-
-function Answer({ answer }: { answer: TryAnswer }) {
-  if (!answer.ok) {
-    return (
-      <div className="try-answer try-answer-failed" role="alert">
-        <strong>{answer.status === 400 ? 'The row does not fit the model' : 'No prediction'}</strong>
-        {answer.problems.length > 0 ? (
-          <ul className="try-problems">
-            {answer.problems.map((problem) => (
-              <li key={`${problem.row}-${problem.column}`}>
-                <code>
-                  rows[{problem.row}].{problem.column}
-                </code>{' '}
-                {problem.message}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p>{answer.message}</p>
-        )}
-      </div>
-    );
-  }
-  const [prediction] = answer.predictions;
-  return (
-    <div className="try-answer" aria-live="polite">
-      {prediction && 'label' in prediction ? (
-        <>
-          <div className="try-result">
-            <span className="muted">Label</span>
-            <strong className="try-label">{formatLabel(prediction.label)}</strong>
-          </div>
-          <ul className="probability-bars" aria-label="Class probabilities">
-            {rankedProbabilities(prediction.probabilities).map(([label, probability]) => (
-              <li key={label}>
-                <span className="probability-label">{label}</span>
-                <span className="probability-track">
-                  <span
-                    className="probability-fill"
-                    style={{ width: `${Math.max(probability * 100, 0.5)}%` }}
-                  />
-                </span>
-                <span className="probability-value">{formatPercent(probability)}</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : prediction ? (
-        <div className="try-result">
-          <span className="muted">Value</span>
-          <strong className="try-label">{metricValue(prediction.value)}</strong>
-        </div>
-      ) : null}
-      <p className="muted try-meta">
-        {answer.model} version {answer.version} · request <code>{answer.requestId.slice(0, 8)}</code>
-        {prediction && (
-          <>
-            {' '}
-            · prediction <code>{prediction.id.slice(0, 8)}</code>
-          </>
-        )}
-        {answer.ignoredColumns && answer.ignoredColumns.length > 0 && (
-          <> · ignored columns: {answer.ignoredColumns.join(', ')}</>
-        )}
-      </p>
     </div>
   );
 }
