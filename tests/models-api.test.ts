@@ -120,6 +120,16 @@ describe('models procedures', () => {
       actorEmail: 'operator@example.test',
     });
 
+    // A model without aliases can still be tried: its latest version, by number.
+    const unaliased = await viewer.models.show({ name: 'house-price' });
+    expect(unaliased.tryable.map((each) => [each.target, each.version])).toEqual([['version', 1]]);
+
+    const badCursor = await rejection(
+      viewer.models.list({ cursor: { updatedAt: "1'; drop table users; --", id: shown.id } }),
+    );
+    expect(badCursor.code).toBe('BAD_REQUEST');
+    expect(badCursor.message).toBe('cursor.updatedAt: Pass the nextCursor of the previous page');
+
     const missing = await rejection(viewer.models.show({ name: 'no-such-model' }));
     expect(missing.code).toBe('NOT_FOUND');
     expect(missing.message).toBe('There is no model named no-such-model.');
