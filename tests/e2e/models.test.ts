@@ -27,10 +27,28 @@ let serving: ServingProcess;
 const projectDir = path.resolve(import.meta.dirname, '..', '..');
 
 beforeAll(async () => {
-  const { sql, db } = fixture.database;
-  const auth = accountsAuth(db);
+  const auth = accountsAuth(fixture.database.db);
   await createAccount(auth, 'operator', { email: 'ops@models.test', password: PASSWORD });
   await createAccount(auth, 'viewer', { email: 'vic@models.test', password: PASSWORD });
+  // The same installation secret as the app (tests/support/web-app.ts): serving checks the app's
+  // internal credentials with it.
+  serving = await startServingProcess(fixture.database.url);
+  process.env.PIPEWRIGHT_SERVE_URL = serving.url;
+  app = await startWebApp(fixture);
+  browser = await launchBrowser();
+  mkdirSync(screenshots, { recursive: true });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await serving?.stop();
+  delete process.env.PIPEWRIGHT_SERVE_URL;
+});
+
+/** Two models written straight into the registry: churn (3 versions, v2 in production) and house-price. */
+async function seedRegistry(): Promise<void> {
+  const { sql, db } = fixture.database;
   await seedModel(
     sql,
     'churn',
@@ -57,22 +75,7 @@ beforeAll(async () => {
     { model: 'churn', version: 2, alias: 'production', reason: 'Better recall on the March data' },
     by,
   );
-
-  // The same installation secret as the app (tests/support/web-app.ts): serving checks the app's
-  // internal credentials with it.
-  serving = await startServingProcess(fixture.database.url);
-  process.env.PIPEWRIGHT_SERVE_URL = serving.url;
-  app = await startWebApp(fixture);
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await serving?.stop();
-  delete process.env.PIPEWRIGHT_SERVE_URL;
-});
+}
 
 async function signIn(page: Page, email: string, next: string): Promise<void> {
   await page.goto(`${app.url}/sign-in?next=${encodeURIComponent(next)}`);
@@ -92,7 +95,20 @@ async function tableRows(page: Page, selector: string): Promise<string[][]> {
 }
 
 describe('Models pages', () => {
+  it('says how a model gets here while there is none', async () => {
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await signIn(page, 'ops@models.test', '/models');
+    await page.getByRole('heading', { name: 'No models yet' }).waitFor();
+    expect(await page.locator('.empty-state').textContent()).toContain('add a Deploy node after Evaluate');
+    await page.screenshot({ path: path.join(screenshots, 'models-empty.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+    await seedRegistry();
+  });
+
   it('lists models with their aliases and headline metric, and filters by text, alias and tag', async () => {
+    await browser.context.clearCookies();
     const page = await browser.context.newPage();
     const errors = watchPageErrors(page);
     await signIn(page, 'ops@models.test', '/');
