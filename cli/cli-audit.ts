@@ -16,7 +16,7 @@ export type CliAuditActor = Pick<AuditEntry, 'actorKind' | 'actorId' | 'actorEma
 };
 
 /** The operating-system account running the command, when the system can say (not a Pipewright user). */
-function osUser(): string | null {
+export function cliOsUser(): string | null {
   try {
     return userInfo().username;
   } catch {
@@ -34,7 +34,7 @@ export function cliAuditActor(): CliAuditActor {
     actorId: null,
     actorEmail: null,
     ipAddress: null,
-    details: { osUser: osUser() },
+    details: { osUser: cliOsUser() },
   };
 }
 

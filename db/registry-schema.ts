@@ -31,6 +31,8 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 export const modelAliases = ['production', 'staging'] as const;
 export type ModelAlias = (typeof modelAliases)[number];
 export const ledgerActorKinds = ['user', 'key', 'cli', 'run', 'system'] as const;
+/** A promotion points an alias at a chosen version; a rollback returns it to the one before. */
+export const ledgerMoveKinds = ['promote', 'rollback'] as const;
 
 /**
  * Model names go into URLs (/api/v1/models/{name}/predict) and file names of downloads: letters,
@@ -112,6 +114,10 @@ export const modelVersions = pgTable(
   },
   (table) => [
     unique('model_versions_model_version_key').on(table.modelId, table.version),
+    // One version per model from a run's step: a retried deploy step finds its first attempt's.
+    uniqueIndex('model_versions_run_step_key')
+      .on(table.modelId, table.runId, table.nodeId)
+      .where(sql`${table.runId} is not null`),
     index('model_versions_run_idx').on(table.runId),
     check('model_versions_version_positive', sql`${table.version} >= 1`),
     check('model_versions_task_valid', sql`${table.task} in ('classification', 'regression')`),
@@ -168,6 +174,7 @@ export const promotionLedger = pgTable(
       .notNull()
       .references(() => registeredModels.id, { onDelete: 'restrict' }),
     alias: text('alias', { enum: modelAliases }).notNull(),
+    kind: text('kind', { enum: ledgerMoveKinds }).notNull().default('promote'),
     fromVersion: integer('from_version'),
     toVersion: integer('to_version'),
     actorKind: text('actor_kind', { enum: ledgerActorKinds }).notNull(),
@@ -176,7 +183,10 @@ export const promotionLedger = pgTable(
     runId: uuid('run_id'),
     reason: text('reason').notNull().default(''),
   },
-  (table) => [index('promotion_ledger_model_at_idx').on(table.modelId, table.at.desc(), table.id.desc())],
+  (table) => [
+    index('promotion_ledger_model_at_idx').on(table.modelId, table.at.desc(), table.id.desc()),
+    check('promotion_ledger_kind_valid', sql`${table.kind} in ('promote', 'rollback')`),
+  ],
 );
 
 /**

@@ -104,6 +104,11 @@ export const runs = pgTable(
     error: text('error'),
     /** Who started it: the user (or the owner of the API key); null for runs from before accounts. */
     startedBy: text('started_by'),
+    /**
+     * The operating-system user who started it with the local CLI (which talks to the database
+     * directly, without an account): the run acts with the CLI's authority, as its other commands do.
+     */
+    startedByCli: text('started_by_cli'),
   },
   (table) => [
     index('runs_pipeline_started_idx').on(table.pipelineId, table.startedAt.desc(), table.id.desc()),

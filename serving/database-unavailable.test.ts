@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable';
 
 function failure(code: string, name = 'Error'): Error {
   const error = Object.assign(new Error('failed'), { code });
@@ -24,5 +24,11 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(failure('UNDEFINED_VALUE'))).toBe(false);
     expect(isDatabaseUnavailable(new Error('plain'))).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
+  });
+
+  it('names a failure by its code only, never by its message', () => {
+    const failed = Object.assign(new Error('duplicate key value (secret)=(pw_abc)'), { code: '23505' });
+    expect(databaseErrorCode(failed)).toBe('23505');
+    expect(databaseErrorCode(new Error('SELECT * FROM api_keys'))).toBe('unknown error');
   });
 });

@@ -14,3 +14,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // postgres.js's own connection errors, and the socket's (ECONNREFUSED, ECONNRESET, ETIMEDOUT, …).
   return code.startsWith('CONNECT') || /^E[A-Z_]+$/.test(code);
 }
+
+/** A failure's SQLSTATE or error code, for a log line: never its message, which may quote data or SQL. */
+export function databaseErrorCode(error: unknown): string {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : 'unknown error';
+}

@@ -1,17 +1,15 @@
-import { type KeyMetadata, keyMetadataSchema, roleSchema } from '../access/roles';
 import { verifyServingCredential } from '../config/serving-credential';
 import type { Sql } from '../db/client';
 import { API_KEY_CHANGES_CHANNEL } from '../db/queries/registry';
-import {
-  findServingKeys,
-  findServingUsers,
-  type KeyUse,
-  recordKeyUses,
-  type ServingKeyRow,
-} from '../db/queries/serving-keys';
+import { findServingKeys, findServingUsers, type ServingKeyRow } from '../db/queries/serving-keys';
 import type { Caller, KeyCheck, KeyChecker } from './contracts';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable';
 import { apiKeyHash } from './key-hash';
+import { KeyLookups, LOOKUP_BATCH, LookupsFullError } from './key-lookups';
+import { KeyUsage } from './key-usage';
+import { factsOf, KEY_MESSAGES, type KeyFacts, keyVerdict, refused, userActive } from './key-verdict';
+
+export { KEY_MESSAGES } from './key-verdict';
 
 /**
  * The serving process's KeyChecker. A request's bearer key is hashed as better-auth hashes it and
@@ -54,18 +52,6 @@ export interface KeyCache extends KeyChecker {
   refresh(): Promise<void>;
 }
 
-/** What a key check needs to know about a key, as it stood when last read. */
-interface KeyFacts {
-  keyId: string;
-  ownerId: string;
-  /** Undefined when the metadata is not Pipewright's (no scope): such a key is refused. */
-  metadata: KeyMetadata | undefined;
-  enabled: boolean;
-  expiresAt: number | null;
-  /** The owner has a known role and is not deactivated. */
-  ownerActive: boolean;
-}
-
 interface Cached<T> {
   facts: T;
   /** The change generation the facts were read at; older than the current one means stale. */
@@ -81,8 +67,6 @@ const DEFAULTS = {
   usageFlushMs: 5_000,
   staleWaitMs: 1_000,
 };
-/** Hashes per lookup query. */
-const LOOKUP_BATCH = 500;
 /** After a failed re-read, requests answer from the cache this long before one is tried again. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
 
@@ -90,24 +74,9 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 /** better-auth's keys: the pw_ prefix and 64 random letters; anything far from that is not looked up. */
 const API_KEY_SHAPE = /^pw_[A-Za-z0-9]{16,128}$/;
 
-export const KEY_MESSAGES = {
-  missing: 'This request needs an API key: send the header "Authorization: Bearer <API key>".',
-  malformed: 'The Authorization header must be "Bearer <API key>".',
-  unknown: 'This API key is not valid: it is unknown or mistyped. Create one on the API keys page.',
-  noScope: 'This API key has no Pipewright scope. Create a new one on the API keys page.',
-  revoked: 'This API key has been revoked. Create a new one on the API keys page.',
-  expired: 'This API key has expired. Create a new one on the API keys page.',
-  ownerInactive: "This API key's owner has been deactivated.",
-  internalInvalid: 'This internal credential is not valid or has expired. Reload the page and try again.',
-  internalInactive: 'The account behind this internal credential has been deactivated or removed.',
-} as const;
 export const UNAVAILABLE_MESSAGE =
   'This credential cannot be checked right now: the database is unavailable. Try again shortly.';
 export const BUSY_MESSAGE = 'Too many unknown API keys are being checked at once. Try again shortly.';
-
-class LookupsFullError extends Error {
-  override name = 'LookupsFullError';
-}
 
 export function createKeyCache(options: KeyCacheOptions): KeyCache {
   const settings = {
@@ -132,8 +101,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   /** After a lookup found PostgreSQL unavailable, new keys are answered 503 without asking until then. */
   let lookupRetryAt = 0;
   const lookups = new KeyLookups(sql, settings.maxWaitingLookups);
-  const usage = new Map<string, { lastUsed: Date; count: number }>();
-  let flushingUsage: Promise<void> | undefined;
+  const usage = new KeyUsage(sql, report);
   let closed = false;
 
   // onlisten runs on the first LISTEN and again after every reconnection of the listening
@@ -149,7 +117,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
       unlisten = listener.unlisten;
     })
     .catch((error: unknown) => {
-      report(`Key cache: cannot listen for key changes yet (${errorCode(error)}); retrying.`);
+      report(`Key cache: cannot listen for key changes yet (${databaseErrorCode(error)}); retrying.`);
     });
 
   const timers = [
@@ -164,6 +132,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
 
   /** A key or owner changed somewhere: every cached entry is stale until re-read. */
   function changed(): void {
+    if (closed) return;
     generation += 1;
     unknown.clear();
     rereadRetryAt = 0;
@@ -190,7 +159,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
       .catch((error: unknown) => {
         rereadRetryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
         report(
-          `Key cache: cannot re-read changed keys (${errorCode(error)}); cached answers stand meanwhile.`,
+          `Key cache: cannot re-read changed keys (${databaseErrorCode(error)}); cached answers stand meanwhile.`,
         );
       })
       .finally(() => {
@@ -204,7 +173,9 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     try {
       await reload([...keys.keys()], [...users.keys()], generation);
     } catch (error) {
-      report(`Key cache: the periodic refresh failed (${errorCode(error)}); cached answers stand meanwhile.`);
+      report(
+        `Key cache: the periodic refresh failed (${databaseErrorCode(error)}); cached answers stand meanwhile.`,
+      );
     }
   }
 
@@ -256,7 +227,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
       // Least recently used goes first: a hit moves the entry to the end.
       keys.delete(hash);
       keys.set(hash, cached);
-      return verdict(cached.facts);
+      return keyVerdict(cached.facts);
     }
     if ((unknown.get(hash) ?? 0) > Date.now()) return refused(KEY_MESSAGES.unknown);
     if (Date.now() < lookupRetryAt) return { ok: false, status: 503, message: UNAVAILABLE_MESSAGE };
@@ -274,7 +245,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     const facts = factsOf(row);
     // Read before a change was announced: cached as stale, so the next check re-reads it.
     remember(keys, hash, { facts, generation: asked }, settings.maxEntries);
-    return verdict(facts);
+    return keyVerdict(facts);
   }
 
   async function checkInternal(token: string): Promise<KeyCheck> {
@@ -299,41 +270,16 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   function unavailable(error: unknown): KeyCheck {
     if (error instanceof LookupsFullError) return { ok: false, status: 503, message: BUSY_MESSAGE };
     if (isDatabaseUnavailable(error)) lookupRetryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
-    else report(`Key cache: a key lookup failed (${errorCode(error)}).`);
+    else report(`Key cache: a key lookup failed (${databaseErrorCode(error)}).`);
     return { ok: false, status: 503, message: UNAVAILABLE_MESSAGE };
   }
 
   function used(caller: Caller): void {
-    if (caller.kind !== 'key' || closed) return;
-    const seen = usage.get(caller.keyId);
-    usage.set(caller.keyId, { lastUsed: new Date(), count: (seen?.count ?? 0) + 1 });
+    if (caller.kind === 'key' && !closed) usage.note(caller.keyId);
   }
 
   function flushUsage(): Promise<void> {
-    flushingUsage ??= writeUsage().finally(() => {
-      flushingUsage = undefined;
-    });
-    return flushingUsage;
-  }
-
-  async function writeUsage(): Promise<void> {
-    if (usage.size === 0) return;
-    const uses: KeyUse[] = [...usage].map(([keyId, use]) => ({ keyId, ...use }));
-    usage.clear();
-    try {
-      await recordKeyUses(sql, uses);
-    } catch (error) {
-      // Kept for the next write, merged with what came since.
-      for (const use of uses) {
-        const since = usage.get(use.keyId);
-        usage.set(use.keyId, {
-          lastUsed: since?.lastUsed ?? use.lastUsed,
-          count: use.count + (since?.count ?? 0),
-        });
-      }
-      if (!isDatabaseUnavailable(error))
-        report(`Key cache: writing last-used times failed (${errorCode(error)}).`);
-    }
+    return usage.flush();
   }
 
   async function close(): Promise<void> {
@@ -355,115 +301,6 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   };
 }
 
-/**
- * Misses, looked up in batches: hashes asked for while a query runs wait for the next one, so a
- * flood of unknown keys costs one query at a time; the same hash asked twice shares one lookup.
- */
-class KeyLookups {
-  private readonly waiting = new Map<string, Deferred<ServingKeyRow | undefined>>();
-  private readonly running = new Map<string, Promise<ServingKeyRow | undefined>>();
-  private draining = false;
-
-  constructor(
-    private readonly sql: Sql,
-    private readonly maxWaiting: number,
-  ) {}
-
-  find(hash: string): Promise<ServingKeyRow | undefined> {
-    const pending = this.waiting.get(hash)?.promise ?? this.running.get(hash);
-    if (pending) return pending;
-    if (this.waiting.size >= this.maxWaiting) {
-      return Promise.reject(new LookupsFullError('too many lookups waiting'));
-    }
-    const deferred = new Deferred<ServingKeyRow | undefined>();
-    this.waiting.set(hash, deferred);
-    if (!this.draining) void this.drain();
-    return deferred.promise;
-  }
-
-  private async drain(): Promise<void> {
-    this.draining = true;
-    // Let the requests of this turn join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.waiting.size > 0) {
-      const batch = [...this.waiting].slice(0, LOOKUP_BATCH);
-      for (const [hash, deferred] of batch) {
-        this.waiting.delete(hash);
-        this.running.set(hash, deferred.promise);
-      }
-      try {
-        const rows = new Map(
-          (
-            await findServingKeys(
-              this.sql,
-              batch.map(([hash]) => hash),
-            )
-          ).map((row) => [row.hash, row]),
-        );
-        for (const [hash, deferred] of batch) deferred.resolve(rows.get(hash));
-      } catch (error) {
-        for (const [, deferred] of batch) deferred.reject(error);
-      } finally {
-        for (const [hash] of batch) this.running.delete(hash);
-      }
-    }
-    this.draining = false;
-  }
-}
-
-class Deferred<T> {
-  resolve: (value: T) => void = () => {};
-  reject: (error: unknown) => void = () => {};
-  readonly promise = new Promise<T>((resolve, reject) => {
-    this.resolve = resolve;
-    this.reject = reject;
-  });
-}
-
-function factsOf(row: ServingKeyRow): KeyFacts {
-  return {
-    keyId: row.keyId,
-    ownerId: row.ownerId,
-    metadata: parseMetadata(row.metadata),
-    enabled: row.enabled !== false,
-    expiresAt: row.expiresAtMs,
-    ownerActive: userActive({ role: row.ownerRole, banned: row.ownerBanned }),
-  };
-}
-
-/** An account may act when its role is one of ours and it is not deactivated (better-auth's "banned"). */
-function userActive(row: { role: string; banned: boolean }): boolean {
-  return roleSchema.safeParse(row.role).success && !row.banned;
-}
-
-/** better-auth keeps metadata as JSON text; older versions stored it JSON-encoded twice. */
-function parseMetadata(stored: string | null): KeyMetadata | undefined {
-  if (stored === null) return undefined;
-  try {
-    let value: unknown = JSON.parse(stored);
-    if (typeof value === 'string') value = JSON.parse(value);
-    return keyMetadataSchema.safeParse(value).data;
-  } catch {
-    return undefined;
-  }
-}
-
-function verdict(facts: KeyFacts, now = Date.now()): KeyCheck {
-  if (!facts.enabled) return refused(KEY_MESSAGES.revoked);
-  if (facts.expiresAt !== null && facts.expiresAt <= now) return refused(KEY_MESSAGES.expired);
-  if (!facts.ownerActive) return refused(KEY_MESSAGES.ownerInactive);
-  if (facts.metadata === undefined) return refused(KEY_MESSAGES.noScope);
-  const { scope, models } = facts.metadata;
-  return {
-    ok: true,
-    caller: { kind: 'key', keyId: facts.keyId, ownerId: facts.ownerId, scope, ...(models ? { models } : {}) },
-  };
-}
-
-function refused(message: string): KeyCheck {
-  return { ok: false, status: 401, message };
-}
-
 /** Sets a map entry and, beyond `max` entries, forgets the oldest (maps keep insertion order). */
 function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.delete(key);
@@ -473,11 +310,4 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
     if (oldest.done) break;
     map.delete(oldest.value);
   }
-}
-
-/** The SQLSTATE or error code, never the message. */
-function errorCode(error: unknown): string {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : 'unknown error';
 }

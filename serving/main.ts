@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import postgres from 'postgres';
-import { ConfigError, type Env, readEnv } from '../config/env';
+import { ConfigError, type Env, readEnv, serveUrl } from '../config/env';
 import { readSecretKey } from '../config/secret-key';
 import { readServicesFile } from '../config/services-file';
 import { loggableError } from '../db/queries/loggable-error';
@@ -51,7 +51,7 @@ async function serve(): Promise<void> {
   const metrics = createServingMetrics({ recorder: log });
   const models = new ModelCache({ sql, log: (line) => console.log(line) });
   await Promise.all([models.start(), keys.ready()]);
-  const server = createServingServer({ keys, log, metrics, models, report });
+  const server = createServingServer({ keys, log, metrics, models, report, serverUrl: serveUrl(env).origin });
   await listen(server, env.HOST, env.SERVE_PORT);
   console.log(`serving on http://${urlHost(env.HOST)}:${env.SERVE_PORT}`);
 

@@ -5,7 +5,7 @@ import {
   type PredictionLogRow,
 } from '../db/queries/prediction-log';
 import type { PredictionRecord, PredictionRecorder } from './contracts';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable';
 
 /**
  * The prediction log's writer: requests queue their records (never waiting), and a timer writes
@@ -103,7 +103,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   function flush(): Promise<void> {
     writing ??= writeQueue()
       .catch((error: unknown) => {
-        report(`Prediction log: writing failed (${errorCode(error)}); it is tried again.`);
+        report(`Prediction log: writing failed (${databaseErrorCode(error)}); it is tried again.`);
       })
       .finally(() => {
         writing = undefined;
@@ -143,7 +143,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
         if (isDatabaseUnavailable(error)) return { handled: index, unavailable: true };
         dropped += 1;
         report(
-          `Prediction log: dropped prediction ${each.predictionId}: PostgreSQL refused it (${errorCode(error)}).`,
+          `Prediction log: dropped prediction ${each.predictionId}: PostgreSQL refused it (${databaseErrorCode(error)}).`,
         );
       }
     }
@@ -174,7 +174,9 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     if (options.retentionDays <= 0) return Promise.resolve(0);
     sweeping ??= deleteOldPredictions(options.sql, options.retentionDays, settings.sweepBatch)
       .catch((error: unknown) => {
-        report(`Prediction log: the retention sweep failed (${errorCode(error)}); it runs again later.`);
+        report(
+          `Prediction log: the retention sweep failed (${databaseErrorCode(error)}); it runs again later.`,
+        );
         return 0;
       })
       .finally(() => {
@@ -226,11 +228,4 @@ function jsonText(value: Record<string, unknown>): string {
   return JSON.stringify(value, (_key, each: unknown) =>
     typeof each === 'string' && each.includes('\u0000') ? each.replaceAll('\u0000', '') : each,
   );
-}
-
-/** The SQLSTATE or error code, never the message (which may quote the data). */
-function errorCode(error: unknown): string {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : 'unknown error';
 }

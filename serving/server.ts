@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { scopeMay } from '../access/roles';
 import { errorHeadline } from '../db/queries/loggable-error';
+import { predictBatched } from './batching';
 import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingMetrics } from './contracts';
 import type { Lease, Resolution, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
-import { type Prediction, predict } from './predict';
+import type { Prediction } from './predict';
 import { type RequestFormat, readRequestRows } from './request-rows';
 import { type Route, routeOf } from './routes';
 import { problemsSentence, validateRows } from './validate-rows';
@@ -26,6 +27,8 @@ export interface ServingDeps {
   log: PredictionRecorder;
   metrics: ServingMetrics;
   models: ModelSource;
+  /** Where clients reach serving (PIPEWRIGHT_SERVE_URL): the OpenAPI documents' server. */
+  serverUrl?: string;
   /** Bodies larger than this are refused with 413 (default 8 MiB). */
   maxBodyBytes?: number;
   /** Unexpected failures, one line each, without request data. */
@@ -33,6 +36,8 @@ export interface ServingDeps {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** MLflow-shaped answers list their prediction ids in a header up to this many rows. */
+export const MAX_ID_HEADER_ROWS = 100;
 
 /** A refusal: its status and sentence go to the client as they are, with any extra fields. */
 class HttpError extends Error {
@@ -120,7 +125,12 @@ class Handler {
       send(
         response,
         200,
-        modelOpenApi({ name: served.name, version: served.version, signature: served.signature }),
+        modelOpenApi({
+          name: served.name,
+          version: served.version,
+          signature: served.signature,
+          serverUrl: this.deps.serverUrl,
+        }),
         { 'x-model-version': String(served.version) },
       );
     } finally {
@@ -165,7 +175,7 @@ class Handler {
           throw new HttpError(400, problemsSentence(validated.problems, validated.more), {
             problems: validated.problems,
           });
-        const predictions = await predict(served, validated.columns, parsed.rows.length);
+        const predictions = await predictBatched(served, validated.columns, parsed.rows.length);
         const ids = predictions.map(() => randomUUID());
         writeAnswer(response, {
           format: parsed.format,
@@ -221,9 +231,12 @@ function writeAnswer(
   const values = predictions.map((prediction) =>
     'value' in prediction ? prediction.value : prediction.label,
   );
+  const headers: Record<string, string> = {};
   // Column names may hold any character; a header may not.
-  const headers: Record<string, string> =
-    ignored.length > 0 ? { 'x-ignored-columns': ignored.map(encodeURIComponent).join(',') } : {};
+  if (ignored.length > 0) headers['x-ignored-columns'] = ignored.map(encodeURIComponent).join(',');
+  // MLflow's shape has no place for them; feedback refers to them. Large batches find them in the
+  // prediction log under the request id instead of in an oversized header.
+  if (ids.length <= MAX_ID_HEADER_ROWS) headers['x-prediction-ids'] = ids.join(',');
   send(response, 200, { predictions: values }, headers);
 }
 

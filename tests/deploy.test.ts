@@ -92,14 +92,14 @@ function deployPipeline(
 
 async function run(
   versionId: string,
-  by: Account,
+  by: Account | { cliUser: string },
   parameters: Record<string, unknown> = {},
 ): Promise<{ runId: string; result: RunResult; deploy: Record<string, unknown> | undefined }> {
   const services = runServices(fixture.database.db, fixture.worker);
   const started = await startRun(services, {
     pipelineVersionId: versionId,
     parameters,
-    startedBy: by.userId,
+    ...('cliUser' in by ? { startedByCli: by.cliUser } : { startedBy: by.userId }),
   });
   const result: RunResult = await fixture.worker.client.workflow.getHandle(started.workflowId).result();
   const steps = await stepRows(fixture.database.db, started.runId);
@@ -340,6 +340,24 @@ describe('the deploy node through Temporal', () => {
       alias: 'staging',
       actorId: editor.userId,
       actorEmail: editor.email,
+    });
+  });
+
+  it('promotes for a run the local CLI started: the CLI acts as an admin, as its other commands do', async () => {
+    const { version } = await savePipeline(
+      fixture.database.db,
+      deployPipeline({ model: 'from-cli', action: 'production' }),
+    );
+    const { result, deploy } = await run(version.id, { cliUser: 'alice' });
+    expect(result.status).toBe('succeeded');
+    expect(deploy).toMatchObject({ version: 1, alias: 'production' });
+    const registered = await model('from-cli');
+    expect(await modelAliasVersions(fixture.database.sql, registered.id)).toEqual({ production: 1 });
+    expect((await listLedger(fixture.database.sql, registered.id))[0]).toMatchObject({
+      alias: 'production',
+      actorKind: 'run',
+      actorId: null,
+      actorEmail: 'the local CLI (alice)',
     });
   });
 

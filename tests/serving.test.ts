@@ -1,9 +1,12 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predictBatched } from '../serving/batching';
 import type { Caller } from '../serving/contracts';
 import { ModelCache } from '../serving/model-cache';
+import { predict } from '../serving/predict';
 import { createServingServer } from '../serving/server';
+import { validateRows } from '../serving/validate-rows';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { NodeHarness } from './support/node-harness';
 import { registerTestModel, type TrainedModel, trainTestModel } from './support/registered-model';
@@ -47,7 +50,14 @@ beforeAll(async () => {
   await registerTestModel(database.sql, { name: 'unpromoted', model });
   cache = new ModelCache({ sql: database.sql });
   await cache.start();
-  server = createServingServer({ keys, log, metrics, models: cache, maxBodyBytes: 64 * 1024 });
+  server = createServingServer({
+    keys,
+    log,
+    metrics,
+    models: cache,
+    maxBodyBytes: 64 * 1024,
+    serverUrl: 'http://serving.example:3001',
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 120_000);
@@ -148,6 +158,39 @@ describe('answers', () => {
     expect(keys.usedBy.at(-1)).toEqual(callers.predict);
   });
 
+  it('gives each of many requests at once its own predictions, though they share calls of the graph', async () => {
+    const resolved = await cache.resolve('sizes', { alias: 'production' });
+    if (!resolved.ok) throw new Error(resolved.message);
+    const { served } = resolved.lease;
+    const requests = Array.from({ length: 24 }, (_, i) =>
+      Array.from({ length: 1 + (i % 3) }, (_, k) => ({
+        size: (i * 7 + k * 11) % 50,
+        weight: (i * 3 + k) % 40,
+        colour: ['red', 'green', 'blue'][(i + k) % 3],
+      })),
+    );
+    const columnsOf = (rows: Record<string, unknown>[]) => {
+      const validated = validateRows(rows, served.signature);
+      if (!validated.ok) throw new Error('invalid test rows');
+      return validated.columns;
+    };
+    try {
+      const alone = [];
+      for (const rows of requests) alone.push(await predict(served, columnsOf(rows), rows.length));
+      // Started in the same turn of the event loop: one batch.
+      const together = await Promise.all(
+        requests.map((rows) => predictBatched(served, columnsOf(rows), rows.length)),
+      );
+      expect(together).toEqual(alone);
+      // Both labels occur, so answers handed to the wrong requests could not pass by accident.
+      expect(new Set(alone.flat().map((prediction) => 'label' in prediction && prediction.label))).toEqual(
+        new Set(['big', 'small']),
+      );
+    } finally {
+      resolved.lease.release();
+    }
+  });
+
   it('picks staging with ?alias=staging, a version by number, and names ignoring case', async () => {
     const staging = await call(`${PREDICT}?alias=staging`, { body: { rows: [row] } });
     expect(staging.json).toMatchObject({ model: 'sizes', version: 2 });
@@ -208,6 +251,9 @@ describe('answers', () => {
       expect([format, answer.json]).toEqual([format, { predictions: expected }]);
       expect(answer.headers.get('x-model-version')).toBe('1');
       expect(answer.headers.get('x-request-id')).toMatch(UUID);
+      const ids = answer.headers.get('x-prediction-ids')?.split(',') ?? [];
+      expect(ids).toHaveLength(3);
+      for (const id of ids) expect(id).toMatch(UUID);
     }
   });
 
@@ -385,6 +431,7 @@ describe('openapi.json', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe('2');
+    expect(document).toMatchObject({ servers: [{ url: 'http://serving.example:3001' }] });
     expect(Object.keys(document.paths)).toEqual([
       '/api/v1/models/sizes/predict',
       '/api/v1/models/sizes/versions/{version}/predict',

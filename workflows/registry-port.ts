@@ -163,17 +163,22 @@ async function readAuthority(sql: Sql, runId: string): Promise<RunAuthority> {
   const acting = actingUser(run);
   const user = acting.userId ? await findUserRole(sql, acting.userId) : undefined;
   const role = roleSchema.safeParse(user?.role);
-  // A deactivated account lends a run no authority: its runs may register, not promote.
-  const person =
-    user && role.success && !user.banned ? { userId: user.id, email: user.email, role: role.data } : null;
-  return {
+  const facts = {
     runId,
     pipelineId: run.pipelineId,
     pipelineVersionId: run.pipelineVersionId,
     parameters: parametersSchema.catch({}).parse(run.parameters),
-    person,
-    via: person ? acting.via : 'nobody',
   };
+  if (!acting.userId && run.startedByCli !== null)
+    return {
+      ...facts,
+      person: { userId: null, email: `the local CLI (${run.startedByCli})`, role: 'admin' },
+      via: 'local_cli',
+    };
+  // A deactivated account lends a run no authority: its runs may register, not promote.
+  const person =
+    user && role.success && !user.banned ? { userId: user.id, email: user.email, role: role.data } : null;
+  return { ...facts, person, via: person ? acting.via : 'nobody' };
 }
 
 /**

@@ -49,6 +49,8 @@ export interface StartRunInput {
   rerunOfRunId?: string;
   /** The user who started it (users.id); unset for the CLI, schedules and the system. */
   startedBy?: string;
+  /** The OS user, when the local CLI started it: the run then acts with the CLI's authority. */
+  startedByCli?: string;
 }
 
 export interface StartedRun {
@@ -86,6 +88,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
     parameters,
     rerunOfRunId: input.rerunOfRunId ?? input.reuseFromRunId ?? null,
     startedBy: input.startedBy ?? null,
+    startedByCli: input.startedByCli ?? null,
     steps: plan.steps.map((step) => ({
       nodeId: step.nodeId,
       nodeType: step.type,

@@ -13,7 +13,7 @@ import { hashValue } from '../../pipeline/hash';
 import type { NodeRegistry } from '../../workflows/node-registry';
 import type { RunResult } from '../../workflows/pipeline.types';
 import { CompileError, startRun } from '../../workflows/run-service';
-import { recordCliAction } from '../cli-audit';
+import { cliOsUser, recordCliAction } from '../cli-audit';
 import { loadDocument, pipelineNameFor } from '../load-document';
 import type { Output } from '../output';
 import { parseParamFlags } from '../params';
@@ -51,6 +51,7 @@ export async function runCommand(
       pipelineVersionId: versionId,
       parameters,
       trigger: 'api',
+      startedByCli: cliOsUser() ?? 'unknown',
     }).catch((error: unknown) => {
       if (error instanceof CompileError) throw new CliError(`The pipeline cannot run: ${error.message}`);
       throw error;

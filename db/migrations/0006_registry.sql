@@ -66,13 +66,15 @@ CREATE TABLE "promotion_ledger" (
 	"at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"model_id" uuid NOT NULL,
 	"alias" text NOT NULL,
+	"kind" text DEFAULT 'promote' NOT NULL,
 	"from_version" integer,
 	"to_version" integer,
 	"actor_kind" text NOT NULL,
 	"actor_id" text,
 	"actor_email" text,
 	"run_id" uuid,
-	"reason" text DEFAULT '' NOT NULL
+	"reason" text DEFAULT '' NOT NULL,
+	CONSTRAINT "promotion_ledger_kind_valid" CHECK ("promotion_ledger"."kind" in ('promote', 'rollback'))
 );
 --> statement-breakpoint
 CREATE TABLE "registered_models" (
@@ -85,6 +87,7 @@ CREATE TABLE "registered_models" (
 	CONSTRAINT "registered_models_name_valid" CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$')
 );
 --> statement-breakpoint
+ALTER TABLE "runs" ADD COLUMN "started_by_cli" text;--> statement-breakpoint
 ALTER TABLE "model_aliases" ADD CONSTRAINT "model_aliases_model_id_registered_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."registered_models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "model_aliases" ADD CONSTRAINT "model_aliases_version_id_model_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."model_versions"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "model_files" ADD CONSTRAINT "model_files_version_id_model_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."model_versions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -97,11 +100,13 @@ ALTER TABLE "promotion_ledger" ADD CONSTRAINT "promotion_ledger_model_id_registe
 ALTER TABLE "registered_models" ADD CONSTRAINT "registered_models_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "model_aliases_version_idx" ON "model_aliases" USING btree ("version_id");--> statement-breakpoint
 CREATE INDEX "model_tags_tag_idx" ON "model_tags" USING btree ("tag");--> statement-breakpoint
+CREATE UNIQUE INDEX "model_versions_run_step_key" ON "model_versions" USING btree ("model_id","run_id","node_id") WHERE "model_versions"."run_id" is not null;--> statement-breakpoint
 CREATE INDEX "model_versions_run_idx" ON "model_versions" USING btree ("run_id");--> statement-breakpoint
 CREATE INDEX "prediction_log_model_at_idx" ON "prediction_log" USING btree ("model_id","at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "promotion_ledger_model_at_idx" ON "promotion_ledger" USING btree ("model_id","at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "registered_models_lower_name_key" ON "registered_models" USING btree (lower("name"));--> statement-breakpoint
-CREATE INDEX "registered_models_updated_idx" ON "registered_models" USING btree ("updated_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "registered_models_updated_idx" ON "registered_models" USING btree ("updated_at" DESC NULLS LAST,"id" DESC NULLS LAST);
+--> statement-breakpoint
 -- The promotion ledger is append-only, like the audit log.
 CREATE FUNCTION "promotion_ledger_refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -127,10 +132,18 @@ CREATE TRIGGER "model_aliases_changed" AFTER INSERT OR UPDATE OR DELETE ON "mode
   FOR EACH ROW EXECUTE FUNCTION "model_aliases_notify"();
 --> statement-breakpoint
 -- Serving caches API key checks: a revoked, changed or deleted key, or a changed or banned owner,
--- clears the cached checks at commit.
+-- reaches every serving process at commit. The payload names what changed, so a cache drops only
+-- that: 'key:<stored hash>' for a key (the old hash too when it changed), 'user:<id>' for a user.
 CREATE FUNCTION "api_keys_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('pipewright_api_keys', TG_TABLE_NAME);
+  IF TG_TABLE_NAME = 'users' THEN
+    PERFORM pg_notify('pipewright_api_keys', 'user:' || OLD.id);
+  ELSE
+    PERFORM pg_notify('pipewright_api_keys', 'key:' || OLD.key);
+    IF TG_OP = 'UPDATE' AND NEW.key IS DISTINCT FROM OLD.key THEN
+      PERFORM pg_notify('pipewright_api_keys', 'key:' || NEW.key);
+    END IF;
+  END IF;
   RETURN NULL;
 END;
 $$;
@@ -151,3 +164,21 @@ CREATE TRIGGER "users_access_changed" AFTER UPDATE ON "users" FOR EACH ROW
 --> statement-breakpoint
 CREATE TRIGGER "users_deleted" AFTER DELETE ON "users"
   FOR EACH ROW EXECUTE FUNCTION "api_keys_notify"();
+--> statement-breakpoint
+-- A registered version is immutable: only the links that deletions clear (its run, pipeline version
+-- and creator) may change, to null.
+CREATE FUNCTION "model_versions_refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (to_jsonb(NEW) - 'run_id' - 'pipeline_version_id' - 'created_by')
+      IS DISTINCT FROM (to_jsonb(OLD) - 'run_id' - 'pipeline_version_id' - 'created_by')
+    OR (NEW.run_id IS DISTINCT FROM OLD.run_id AND NEW.run_id IS NOT NULL)
+    OR (NEW.pipeline_version_id IS DISTINCT FROM OLD.pipeline_version_id AND NEW.pipeline_version_id IS NOT NULL)
+    OR (NEW.created_by IS DISTINCT FROM OLD.created_by AND NEW.created_by IS NOT NULL) THEN
+    RAISE EXCEPTION 'A registered model version cannot be changed: register a new version instead';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER "model_versions_immutable" BEFORE UPDATE ON "model_versions"
+  FOR EACH ROW EXECUTE FUNCTION "model_versions_refuse_change"();

@@ -13,6 +13,8 @@ export interface RunStarterRow {
   trigger: 'manual' | 'schedule' | 'api' | 'monitor';
   parameters: unknown;
   startedBy: string | null;
+  /** The OS user, when the local CLI started the run. */
+  startedByCli: string | null;
 }
 
 export interface UserRoleRow {
@@ -25,7 +27,7 @@ export interface UserRoleRow {
 export async function findRunStarter(sql: Sql, runId: string): Promise<RunStarterRow | undefined> {
   const [row] = await sql<RunStarterRow[]>`
     select id as "runId", pipeline_id as "pipelineId", pipeline_version_id as "pipelineVersionId",
-      trigger, parameters, started_by as "startedBy"
+      trigger, parameters, started_by as "startedBy", started_by_cli as "startedByCli"
     from runs where id = ${runId}`;
   return row;
 }

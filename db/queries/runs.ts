@@ -174,6 +174,8 @@ export interface NewRun {
   rerunOfRunId: string | null;
   /** users.id of whoever started it; null for the CLI and the system. */
   startedBy?: string | null;
+  /** The OS user, when the local CLI started it. */
+  startedByCli?: string | null;
   steps: { nodeId: string; nodeType: string; contentHash: string; outputs: unknown }[];
   /** Log lines the run starts with (see appendRunStartEvents). */
   startEvents?: RunStartEvent[];

@@ -53,9 +53,12 @@ export interface RunAuthority {
    * The person the run acts for: who started it, or the owner of the schedule or monitor that did.
    * Null when nobody is known (a run from before accounts): such a run may not promote.
    */
-  person: { userId: string; email: string; role: Role } | null;
-  /** How the person was found, for the step's summary. */
-  via: 'started_by' | 'schedule_owner' | 'monitor_owner' | 'nobody';
+  person: { userId: string | null; email: string; role: Role } | null;
+  /**
+   * How the person was found, for the step's summary. `local_cli`: the local CLI started it; it has
+   * no account (userId null, email names the OS user) and acts as an admin, as its other commands do.
+   */
+  via: 'started_by' | 'schedule_owner' | 'monitor_owner' | 'local_cli' | 'nobody';
 }
 
 export interface VersionRegistration {
