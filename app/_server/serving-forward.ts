@@ -14,7 +14,13 @@ export const MAX_FORWARDED_BYTES = 10 * 1024 * 1024;
 /** A prediction that takes longer than this is not coming. */
 const FORWARD_TIMEOUT_MS = 30_000;
 /** What serving says about its answer that a client may read (the version served, the request id). */
-const ANSWER_HEADERS = ['content-type', 'x-request-id', 'x-model-version', 'x-ignored-columns'];
+const ANSWER_HEADERS = [
+  'content-type',
+  'x-request-id',
+  'x-model-version',
+  'x-ignored-columns',
+  'x-prediction-ids',
+];
 
 export interface ForwardTarget {
   /** The serving process's origin (config/env.ts serveUrl). */
