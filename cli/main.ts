@@ -4,6 +4,7 @@
  *   runs [--pipeline ID] · status RUN_ID · import FILE · export PIPELINE_ID
  *   users create --email E --role R --password-stdin [--name N] · users set-password --email E --password-stdin
  *   keys create --user E --scope S [--model NAME]… [--name LABEL] · keys revoke PREFIX
+ *   models list|show|promote|rollback · predict NAME --file rows.json [--alias A | --version N]
  * With PIPEWRIGHT_URL and PIPEWRIGHT_API_KEY, run and status talk to that server's REST API.
  */
 import { parseArgs } from 'node:util';
@@ -11,7 +12,14 @@ import { ConfigError, type Env, readEnv } from '../config/env';
 import { loggableError, loggableMessage } from '../db/queries/loggable-error';
 import { type NodeRegistry, productionNodes } from '../workflows/node-registry';
 import { keysCreateCommand, keysRevokeCommand } from './commands/keys';
+import {
+  modelsListCommand,
+  modelsPromoteCommand,
+  modelsRollbackCommand,
+  modelsShowCommand,
+} from './commands/models';
 import { exportCommand, importCommand, runsCommand } from './commands/pipelines';
+import { predictCommand } from './commands/predict';
 import { remoteRunCommand, remoteStatusCommand } from './commands/remote';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
@@ -41,6 +49,18 @@ const USAGE = `Usage: pipewright <command> [options]
   keys create --user E --scope S        an API key for that account (read, run, predict
       [--model NAME]… [--name LABEL]      or admin); prints the key once, alone on stdout
   keys revoke PREFIX                    revoke the key whose shown prefix starts so
+  models list [--search T] [--tag T] [--alias production|staging]
+                                        registered models with their production and
+                                        staging versions and headline metric
+  models show NAME                      a model's versions (aliases, metrics) and ledger
+  models promote NAME VERSION [--alias A] --reason "…"
+                                        point production (or staging) at that version
+  models rollback NAME [--alias A] --reason "…"
+                                        point the alias back at its previous version
+  predict NAME --file rows.json [--alias A | --version N]
+                                        send the file (any body the endpoint takes) to the
+                                        serving process (PIPEWRIGHT_SERVE_URL) with
+                                        PIPEWRIGHT_API_KEY; prints the answer as JSON
 
   With PIPEWRIGHT_URL and PIPEWRIGHT_API_KEY set, run (PIPELINE_ID only) and status
   talk to that server's REST API instead of the local database.
@@ -64,6 +84,12 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
       user: { type: 'string' },
       scope: { type: 'string' },
       model: { type: 'string', multiple: true, default: [] },
+      search: { type: 'string' },
+      tag: { type: 'string' },
+      alias: { type: 'string' },
+      reason: { type: 'string' },
+      file: { type: 'string' },
+      version: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -136,6 +162,15 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
       );
     case 'keys':
       return keysCommand(target, positionals[2], values, env, out);
+    case 'models':
+      return modelsCommand(target, positionals.slice(2), values, env, out);
+    case 'predict':
+      return predictCommand(
+        needTarget('a model NAME'),
+        { file: values.file, alias: values.alias, version: values.version },
+        env,
+        out,
+      );
     default:
       throw new CliError(`Unknown command "${command}"\n\n${USAGE}`);
   }
@@ -160,6 +195,32 @@ function keysCommand(
     return keysRevokeCommand(prefix, env, out);
   }
   throw new CliError(`keys needs a subcommand: create or revoke\n\n${USAGE}`);
+}
+
+function modelsCommand(
+  subcommand: string | undefined,
+  rest: string[],
+  values: { search?: string; tag?: string; alias?: string; reason?: string },
+  env: Env,
+  out: Output,
+): Promise<number> {
+  const [name, version] = rest;
+  const needName = () => {
+    if (!name) throw new CliError(`models ${subcommand} needs a model NAME\n\n${USAGE}`);
+    return name;
+  };
+  switch (subcommand) {
+    case 'list':
+      return modelsListCommand(values, env, out);
+    case 'show':
+      return modelsShowCommand(needName(), env, out);
+    case 'promote':
+      return modelsPromoteCommand(needName(), version, values, env, out);
+    case 'rollback':
+      return modelsRollbackCommand(needName(), values, env, out);
+    default:
+      throw new CliError(`models needs a subcommand: list, show, promote or rollback\n\n${USAGE}`);
+  }
 }
 
 /** The process: runs the command line's command and exits with its code. */

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   findAliasedVersion,
   findModelByName,
@@ -9,9 +10,13 @@ import {
   listLedger,
   modelAliasVersions,
   readModelFile,
+  setModelAlias,
 } from '../db/queries/registry';
 import { artifacts, runEvents, runSteps } from '../db/schema';
+import { artifactRefSchema } from '../nodes/_kit/artifact-ref';
+import { StepArtifacts } from '../nodes/_kit/local-artifacts';
 import { evaluationReportSchema } from '../nodes/evaluate/report-schema';
+import { nodeRun } from '../nodes/runs';
 import { type PipelineDocument, parsePipelineDocument } from '../pipeline/document';
 import {
   modelSignatureSchema,
@@ -19,6 +24,7 @@ import {
   versionReferenceSchema,
 } from '../registry/version-schema';
 import type { RunResult } from '../workflows/pipeline.types';
+import { registryPort } from '../workflows/registry-port';
 import { startRun } from '../workflows/run-service';
 import { type Account, accountsAuth, createAccount } from './support/accounts';
 import { setUpDatabaseAndWorker } from './support/fixture';
@@ -361,6 +367,54 @@ describe('the deploy node through Temporal', () => {
     });
   });
 
+  it('changes nothing when a retried step finds its version in production already, and does not stage it for a person who may not promote', async () => {
+    const config = { model: 'retried', action: 'production', compareMetric: 'accuracy', margin: 0 };
+    const { version } = await savePipeline(fixture.database.db, deployPipeline(config));
+    // An editor's runs: version 1, then version 2, each goes to staging.
+    const first = await run(version.id, editor);
+    expect(first.deploy).toMatchObject({ version: 1, alias: 'staging' });
+    expect((await run(version.id, editor)).deploy).toMatchObject({ version: 2, alias: 'staging' });
+    // An operator promotes version 1; then the first run's deploy step runs again (attempt 2, as
+    // when its worker died after attempt 1 had done its work).
+    const registered = await model('retried');
+    await setModelAlias(fixture.database.sql, {
+      modelId: registered.id,
+      alias: 'production',
+      version: 1,
+      by: { actorKind: 'user', actorId: operator.userId, actorEmail: operator.email, reason: 'looks good' },
+    });
+    const retried = await retryDeployStep(first.runId, config);
+
+    const recorded = productionAccuracy(
+      (await findModelVersion(fixture.database.sql, registered.id, 1))?.metrics,
+    );
+    expect(recorded).toBeGreaterThan(0.8);
+    expect(retried.summary).toMatchObject({
+      model: 'retried',
+      version: 1,
+      alias: null,
+      decision: `Changed nothing: retried version 1 is already in production (accuracy ${round(recorded)}).`,
+      comparison: {
+        metric: 'accuracy',
+        margin: 0,
+        new: recorded,
+        production: recorded,
+        productionVersion: 1,
+      },
+    });
+    expect(retried.logs).toContain('Version 1 of retried was registered by an earlier attempt of this step');
+    // Staging still holds version 2, and the ledger has no entry from the retry.
+    expect(await modelAliasVersions(fixture.database.sql, registered.id)).toEqual({
+      production: 1,
+      staging: 2,
+    });
+    expect((await listLedger(fixture.database.sql, registered.id)).map((entry) => entry.reason)).toEqual([
+      'looks good',
+      expect.stringMatching(/^Set staging to retried version 2, not production/),
+      expect.stringMatching(/^Set staging to retried version 1, not production/),
+    ]);
+  });
+
   it('refuses data that has been through feature engineering, which the graph would transform again', async () => {
     const { version } = await savePipeline(
       fixture.database.db,
@@ -415,6 +469,51 @@ describe('the deploy node through Temporal', () => {
     expect(await findModelByName(fixture.database.sql, 'dated')).toBeUndefined();
   });
 });
+
+const stepOutputsSchema = z.record(z.string(), artifactRefSchema);
+
+/**
+ * Runs a finished run's deploy step again as its attempt 2 would: the same run, step, inputs and
+ * config, on the worker's data folder and the real registry port.
+ */
+async function retryDeployStep(runId: string, config: Record<string, unknown>) {
+  const steps = await stepRows(fixture.database.db, runId);
+  const output = (nodeId: string, port: string) => {
+    const ref = stepOutputsSchema.parse(steps.find((step) => step.nodeId === nodeId)?.outputs)[port];
+    if (!ref) throw new Error(`${nodeId} has no ${port} output`);
+    return ref;
+  };
+  const artifactStore = new StepArtifacts(path.join(fixture.worker.dataDir, 'artifacts'), runId, 'deploy', 2);
+  await artifactStore.prepare();
+  const deploy = nodeRun('deploy');
+  if (!deploy) throw new Error('no deploy node');
+  const logs: string[] = [];
+  const log = (message: string) => {
+    logs.push(message);
+  };
+  const result = await deploy(
+    {
+      config,
+      inputs: {
+        model: output('train', 'model'),
+        report: output('evaluate', 'report'),
+        data: output('split', 'data'),
+      },
+    },
+    {
+      runId,
+      nodeId: 'deploy',
+      attempt: 2,
+      dataDir: fixture.worker.dataDir,
+      artifacts: artifactStore,
+      log: { info: log, warn: log, error: log },
+      progress: () => {},
+      signal: new AbortController().signal,
+      registry: registryPort(fixture.database.sql, { runId, nodeId: 'deploy' }),
+    },
+  );
+  return { summary: result.summary, logs };
+}
 
 function figures(comparison: unknown): { new: number; production: number } {
   if (typeof comparison !== 'object' || comparison === null) throw new Error('no comparison');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, listModelVersions, setModelTags } from '../db/queries/model-listing';
-import { ensureModel, insertModelVersion, listLedger } from '../db/queries/registry';
+import { ensureModel, insertModelVersion, listLedger, modelAliasVersions } from '../db/queries/registry';
 import {
   ModelRequestError,
   type PromotionActor,
@@ -9,6 +9,7 @@ import {
   rollbackAlias,
 } from '../runtime/models/promotion';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { lockWaiters } from './support/lock-waiters';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -113,7 +114,9 @@ describe('model listing and promotion', () => {
     );
     await expect(
       rollbackAlias(handles, { model: 'rollback-me', alias: 'production', reason: 'b' }, operator),
-    ).rejects.toThrow(/first production version/);
+    ).rejects.toThrow(
+      'rollback-me had no production version before version 1 was promoted: there is nothing to roll back to. Promote another version instead.',
+    );
     await promoteVersion(
       handles,
       { model: 'rollback-me', version: 2, alias: 'production', reason: 'c' },
@@ -147,10 +150,105 @@ describe('model listing and promotion', () => {
       ),
     ).rejects.toThrow(/reason/);
     const ledger = await listLedger(database.sql, model.id);
+    expect(ledger.map((entry) => [entry.kind, entry.fromVersion, entry.toVersion, entry.reason])).toEqual([
+      ['rollback', 2, 1, 'bad'],
+      ['promote', 1, 2, 'c'],
+      ['promote', null, 1, 'a'],
+    ]);
+  });
+
+  it('rolls back past earlier rollbacks: v1→v2→v3 rolls back to v2, then v1, never to v3 again; a promotion after a rollback is undone first', async () => {
+    const handles = { sql: database.sql, db: database.db };
+    const model = await ensureModel(database.sql, { name: 'twice', ownerId: null });
+    for (const accuracy of [0.7, 0.75, 0.8, 0.85]) await addVersion(model.id, accuracy);
+    const promote = (version: number) =>
+      promoteVersion(
+        handles,
+        { model: 'twice', version, alias: 'production', reason: `up ${version}` },
+        operator,
+      );
+    const rollback = () =>
+      rollbackAlias(handles, { model: 'twice', alias: 'production', reason: 'back' }, operator);
+    // Staging's moves are another alias's stack: they change nothing here.
+    const stage = (version: number) =>
+      promoteVersion(handles, { model: 'twice', version, alias: 'staging', reason: 'try' }, operator);
+
+    for (const version of [1, 2, 3]) await promote(version);
+    await stage(4);
+    expect(await rollback()).toMatchObject({ from: 3, to: 2 });
+    await stage(3);
+    expect(await rollback()).toMatchObject({ from: 2, to: 1 });
+    await expect(rollback()).rejects.toThrow('twice had no production version before version 1 was promoted');
+
+    // Up again to 2, then 4: a rollback undoes 4 (to 2), the next the promotion to 2 (to 1).
+    await promote(2);
+    await promote(4);
+    expect(await rollback()).toMatchObject({ from: 4, to: 2 });
+    await promote(3);
+    expect(await rollback()).toMatchObject({ from: 3, to: 2 });
+    expect(await rollback()).toMatchObject({ from: 2, to: 1 });
+    expect(await modelAliasVersions(database.sql, model.id)).toEqual({ production: 1, staging: 3 });
+
+    const ledger = await listLedger(database.sql, model.id);
+    expect(
+      ledger
+        .filter((entry) => entry.alias === 'production')
+        .map((entry) => `${entry.kind} ${entry.fromVersion}→${entry.toVersion}`)
+        .reverse(),
+    ).toEqual([
+      'promote null→1',
+      'promote 1→2',
+      'promote 2→3',
+      'rollback 3→2',
+      'rollback 2→1',
+      'promote 1→2',
+      'promote 2→4',
+      'rollback 4→2',
+      'promote 2→3',
+      'rollback 3→2',
+      'rollback 2→1',
+    ]);
+  });
+
+  it('refuses a rollback when production moves before it takes the model, and keeps the promotion it never saw', async () => {
+    const handles = { sql: database.sql, db: database.db };
+    const model = await ensureModel(database.sql, { name: 'raced', ownerId: null });
+    for (const accuracy of [0.7, 0.75, 0.8]) await addVersion(model.id, accuracy);
+    for (const version of [1, 2])
+      await promoteVersion(handles, { model: 'raced', version, alias: 'production', reason: 'up' }, operator);
+
+    // Another session promotes version 3 and holds the model's row until the rollback, which read
+    // production at version 2, waits for it.
+    let rollback: Promise<unknown> | undefined;
+    await database.sql.begin(async (other) => {
+      await other`select id from registered_models where id = ${model.id} for update`;
+      await other`
+        update model_aliases set version_id = (
+          select id from model_versions where model_id = ${model.id} and version = 3)
+        where model_id = ${model.id} and alias = 'production'`;
+      await other`
+        insert into promotion_ledger (model_id, alias, from_version, to_version, actor_kind, reason)
+        values (${model.id}, 'production', 2, 3, 'user', 'meanwhile')`;
+      rollback = rollbackAlias(
+        handles,
+        { model: 'raced', alias: 'production', reason: 'bad' },
+        operator,
+      ).catch((error: unknown) => error);
+      await lockWaiters(database.sql, 1);
+    });
+
+    const refusal = await rollback;
+    expect(refusal).toBeInstanceOf(ModelRequestError);
+    expect(refusal).toMatchObject({
+      reason: 'conflict',
+      message: 'Production moved to version 3 while you were rolling back; look again.',
+    });
+    expect(await modelAliasVersions(database.sql, model.id)).toEqual({ production: 3 });
+    const ledger = await listLedger(database.sql, model.id);
     expect(ledger.map((entry) => [entry.fromVersion, entry.toVersion, entry.reason])).toEqual([
-      [2, 1, 'bad'],
-      [1, 2, 'c'],
-      [null, 1, 'a'],
+      [2, 3, 'meanwhile'],
+      [1, 2, 'up'],
+      [null, 1, 'up'],
     ]);
   });
 });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline } from '../db/queries/pipelines';
-import { findModelByName, listLedger } from '../db/queries/registry';
+import { ensureModel, findModelByName, listLedger } from '../db/queries/registry';
 import { setUserDeactivated } from '../db/queries/users';
 import { runs } from '../db/schema';
 import type { VersionRegistration } from '../nodes/_kit/registry-port';
 import { registryPort } from '../workflows/registry-port';
 import { type Account, accountsAuth, createAccount } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { lockWaiters } from './support/lock-waiters';
 
 /**
  * The worker's registry port against a real database: whose authority a run carries, and that the
@@ -142,5 +143,45 @@ describe('the registry port', () => {
       nodeId: 'evaluate',
     }).pipelineProduction();
     expect(ofPipeline).toMatchObject({ modelName: 'port-model', version: 1 });
+  });
+
+  it('registers one version when two attempts of the same step register at the same moment', async () => {
+    const runId = await newRun({ startedBy: operator.userId });
+    const model = await ensureModel(database.sql, { name: 'raced-model', ownerId: operator.userId });
+    // Both attempts must really overlap: a third transaction holds the model's row until both wait
+    // for it, then lets them go.
+    let attempts: Promise<unknown[]> | undefined;
+    await database.sql.begin(async (hold) => {
+      await hold`select id from registered_models where id = ${model.id} for update`;
+      attempts = Promise.all(
+        [1, 2].map(() =>
+          registryPort(database.sql, { runId, nodeId: 'deploy' }).registerVersion(
+            registration('raced-model'),
+          ),
+        ),
+      );
+      await lockWaiters(database.sql, 2);
+    });
+    const registered = await attempts;
+    expect(registered).toHaveLength(2);
+    expect(registered).toEqual(
+      expect.arrayContaining([
+        { modelId: model.id, modelName: 'raced-model', version: 1, created: true },
+        { modelId: model.id, modelName: 'raced-model', version: 1, created: false },
+      ]),
+    );
+    const versions = await database.sql<{ version: number }[]>`
+      select version from model_versions where model_id = ${model.id}`;
+    expect(versions.map((row) => row.version)).toEqual([1]);
+
+    // Another step of the same run, and the same step of another run, each register their own.
+    const other = await registryPort(database.sql, { runId, nodeId: 'deploy-2' }).registerVersion(
+      registration('raced-model'),
+    );
+    const next = await registryPort(database.sql, {
+      runId: await newRun({ startedBy: operator.userId }),
+      nodeId: 'deploy',
+    }).registerVersion(registration('raced-model'));
+    expect([other.version, other.created, next.version, next.created]).toEqual([2, true, 3, true]);
   });
 });

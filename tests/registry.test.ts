@@ -1,10 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipeline } from '../db/queries/pipelines';
 import {
+  AliasMovedError,
   ensureModel,
   findAliasedVersion,
   findModelByName,
   findModelVersion,
+  findRollbackTarget,
   insertModelVersion,
   listLedger,
   MODEL_CHANGES_CHANNEL,
@@ -13,6 +17,7 @@ import {
   readModelFile,
   setModelAlias,
 } from '../db/queries/registry';
+import { runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 let database: TestDatabase;
@@ -107,6 +112,127 @@ describe('db/queries/registry', () => {
       ['production', null, 1, 'first'],
     ]);
     expect(ledger[0]).toMatchObject({ actorKind: 'user', actorId: 'user-1', actorEmail: 'op@example.test' });
+    // Every move here is a promotion: setModelAlias records one unless told otherwise.
+    expect(ledger.every((entry) => entry.kind === 'promote')).toBe(true);
+  });
+
+  it("records a move's kind, and finds where a rollback goes however long the ledger is", async () => {
+    const model = await ensureModel(database.sql, { name: 'kinds', ownerId: null });
+    for (const onnx of ['a', 'b', 'c']) await insertModelVersion(database.sql, model.id, newVersion(onnx));
+    const move = (version: number, kind: 'promote' | 'rollback') =>
+      setModelAlias(database.sql, { modelId: model.id, alias: 'production', version, by: by(kind), kind });
+
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toBeUndefined();
+    await move(1, 'promote');
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toMatchObject({ version: null });
+    await move(2, 'promote');
+    await move(3, 'promote');
+    await move(2, 'rollback');
+    const [newest] = await listLedger(database.sql, model.id, 1);
+    expect(newest).toMatchObject({ kind: 'rollback', fromVersion: 3, toVersion: 2 });
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toEqual({
+      version: 1,
+      newestEntry: newest?.id,
+    });
+
+    // 300 staging entries after them (inserted directly: the ledger takes inserts) hide nothing.
+    await database.sql`
+      insert into promotion_ledger (model_id, alias, kind, from_version, to_version, actor_kind, reason)
+      select ${model.id}, 'staging', 'promote', null, 1, 'system', 'noise' from generate_series(1, 300)`;
+    expect(await findRollbackTarget(database.sql, model.id, 'production')).toMatchObject({ version: 1 });
+    expect(await findRollbackTarget(database.sql, model.id, 'staging')).toMatchObject({ version: null });
+
+    // A move decided on the newest entry goes through; one decided on an older entry is refused, even
+    // when the alias holds the version it saw.
+    await expect(
+      setModelAlias(database.sql, {
+        modelId: model.id,
+        alias: 'production',
+        version: 1,
+        by: by('fresh'),
+        kind: 'rollback',
+        expected: 2,
+        expectedEntry: newest?.id ?? 0,
+      }),
+    ).resolves.toMatchObject({ changed: true });
+    await expect(
+      setModelAlias(database.sql, {
+        modelId: model.id,
+        alias: 'production',
+        version: 2,
+        by: by('stale'),
+        expected: 1,
+        expectedEntry: newest?.id ?? 0,
+      }),
+    ).rejects.toThrow(AliasMovedError);
+  });
+
+  it('refuses a move decided on a version the alias no longer holds, writing nothing', async () => {
+    const model = await ensureModel(database.sql, { name: 'expected', ownerId: null });
+    for (const onnx of ['a', 'b', 'c']) await insertModelVersion(database.sql, model.id, newVersion(onnx));
+    const move = (version: number, expected: number | null) =>
+      setModelAlias(database.sql, { modelId: model.id, alias: 'production', version, by: by('x'), expected });
+
+    await expect(move(1, 2)).rejects.toThrow(AliasMovedError);
+    expect(await listLedger(database.sql, model.id)).toEqual([]);
+    expect(await move(1, null)).toEqual({ from: null, to: 1, changed: true });
+    expect(await move(3, 1)).toEqual({ from: 1, to: 3, changed: true });
+    const moved = await move(2, 1).catch((error: unknown) => error);
+    expect(moved).toBeInstanceOf(AliasMovedError);
+    expect(moved).toMatchObject({ alias: 'production', current: 3 });
+    expect(await modelAliasVersions(database.sql, model.id)).toEqual({ production: 3 });
+    expect((await listLedger(database.sql, model.id)).map((entry) => entry.toVersion)).toEqual([3, 1]);
+  });
+
+  it('refuses to change a registered version, but lets deleting its run clear the link', async () => {
+    const model = await ensureModel(database.sql, { name: 'immutable', ownerId: null });
+    const { version: pipelineVersion } = await createPipeline(database.db, { name: 'maker', graph: {} });
+    const newRun = async () => {
+      const [run] = await database.db
+        .insert(runs)
+        .values({
+          pipelineId: pipelineVersion.pipelineId,
+          pipelineVersionId: pipelineVersion.id,
+          workflowId: `run-${randomUUID()}`,
+          trigger: 'manual',
+        })
+        .returning({ id: runs.id });
+      if (!run) throw new Error('no run');
+      return run.id;
+    };
+    const runId = await newRun();
+    const written = await insertModelVersion(database.sql, model.id, {
+      ...newVersion('x'),
+      runId,
+      nodeId: 'deploy',
+      pipelineVersionId: pipelineVersion.id,
+    });
+    const refused = 'A registered model version cannot be changed: register a new version instead';
+
+    await expect(
+      database.sql`update model_versions set metrics = '{"accuracy": 1}'::jsonb where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+    await expect(
+      database.sql`update model_versions set signature = '{"inputs": []}'::jsonb where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+    // Its links may only be cleared, never pointed elsewhere.
+    const otherRun = await newRun();
+    await expect(
+      database.sql`update model_versions set run_id = ${otherRun} where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+    await expect(
+      database.sql`update model_versions set run_id = null, node_id = 'elsewhere' where id = ${written.id}`,
+    ).rejects.toThrow(refused);
+
+    await database.db.delete(runs).where(eq(runs.id, runId));
+    const kept = await findModelVersion(database.sql, model.id, written.version);
+    expect(kept).toMatchObject({
+      runId: null,
+      nodeId: 'deploy',
+      pipelineVersionId: pipelineVersion.id,
+      metrics: { accuracy: 0.9 },
+      signature: newVersion('x').signature,
+    });
   });
 
   it('refuses to change or delete a ledger entry', async () => {

@@ -14,7 +14,6 @@ import {
   findAliasedVersion,
   findLatestModelOfPipeline,
   findModelByName,
-  findRunStepVersion,
   insertModelVersion,
   type ModelVersionRow,
   readModelFile,
@@ -53,9 +52,7 @@ export function registryPort(sql: Sql, step: { runId: string; nodeId: string }):
     async registerVersion(input) {
       const { person, pipelineVersionId } = await authorityOf();
       const model = await ensureModel(sql, { name: input.modelName, ownerId: person?.userId ?? null });
-      const earlier = await findRunStepVersion(sql, { modelId: model.id, ...step });
-      if (earlier)
-        return { modelId: model.id, modelName: model.name, version: earlier.version, created: false };
+      // A retried attempt of this step (even one racing the first) gets the first one's version back.
       const onnx = Buffer.from(input.onnx);
       const reference = Buffer.from(JSON.stringify(input.referenceSample));
       const written = await insertModelVersion(sql, model.id, {
@@ -80,7 +77,7 @@ export function registryPort(sql: Sql, step: { runId: string; nodeId: string }):
           { name: REFERENCE_FILE, content: reference, sha256: sha256(reference) },
         ],
       });
-      return { modelId: model.id, modelName: model.name, version: written.version, created: true };
+      return { modelId: model.id, modelName: model.name, version: written.version, created: written.created };
     },
 
     async productionOf(modelName) {

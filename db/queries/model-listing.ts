@@ -40,6 +40,8 @@ export interface ModelSearch {
   tag?: string;
   /** Models with this alias set. */
   alias?: ModelAlias;
+  /** Only this model (a model page, `pipewright models show`). */
+  id?: string;
   limit: number;
   /** The last row of the previous page (newest change first). */
   cursor?: { updatedAt: string | Date; id: string };
@@ -65,6 +67,7 @@ export async function listModels(sql: Sql, search: ModelSearch): Promise<ModelLi
       ${text ? sql`and (m.name ilike ${containsPattern(text)} or m.description ilike ${containsPattern(text)})` : sql``}
       ${search.tag ? sql`and exists (select 1 from model_tags t where t.model_id = m.id and t.tag = ${search.tag})` : sql``}
       ${search.alias ? sql`and exists (select 1 from model_aliases a where a.model_id = m.id and a.alias = ${search.alias})` : sql``}
+      ${search.id ? sql`and m.id = ${search.id}` : sql``}
       ${search.cursor ? sql`and (m.updated_at, m.id) < (${search.cursor.updatedAt}, ${search.cursor.id})` : sql``}
     order by m.updated_at desc, m.id desc
     limit ${search.limit}`;

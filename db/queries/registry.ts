@@ -1,5 +1,5 @@
 import type { Sql, Transaction } from '../client';
-import type { ModelAlias } from '../registry-schema';
+import type { ledgerMoveKinds, ModelAlias } from '../registry-schema';
 
 /**
  * The model registry's queries. jsonb columns come back as `unknown`: callers parse them with the
@@ -75,10 +75,14 @@ export interface LedgerEntryInput {
   reason: string;
 }
 
+/** A promotion points an alias at a chosen version; a rollback returns it to the one before. */
+export type LedgerMoveKind = (typeof ledgerMoveKinds)[number];
+
 export interface LedgerEntry {
   id: number;
   at: Date;
   alias: ModelAlias;
+  kind: LedgerMoveKind;
   fromVersion: number | null;
   toVersion: number | null;
   actorKind: LedgerEntryInput['actorKind'];
@@ -128,16 +132,27 @@ export async function ensureModel(
 /**
  * Writes the next version of a model (numbered max + 1 under a lock on the model's row) with its
  * files, in one transaction: a version is never visible without its ONNX file.
+ *
+ * A run's step registers one version of a model: when the step (runId, nodeId) already has one, it
+ * is returned instead (created: false), so a retried deploy step finds its first attempt's version.
+ * The check runs under the model's lock, so two attempts racing each other cannot both write (and
+ * the unique index model_versions_run_step_key would refuse the second if they could).
  */
 export async function insertModelVersion(
   sql: Sql,
   modelId: string,
   input: NewModelVersion,
-): Promise<{ id: string; version: number }> {
+): Promise<{ id: string; version: number; created: boolean }> {
   const onnx = input.files.find((file) => file.name === 'model.onnx');
   if (!onnx) throw new Error('A model version needs its model.onnx file');
   return sql.begin(async (tx) => {
     await tx`select id from registered_models where id = ${modelId} for update`;
+    if (input.runId !== null) {
+      const [earlier] = await tx<{ id: string; version: number }[]>`
+        select id, version from model_versions
+        where model_id = ${modelId} and run_id = ${input.runId} and node_id is not distinct from ${input.nodeId}`;
+      if (earlier) return { ...earlier, created: false };
+    }
     const [next] = await tx<{ version: number }[]>`
       select coalesce(max(version), 0)::int + 1 as version from model_versions where model_id = ${modelId}`;
     const version = next?.version ?? 1;
@@ -161,7 +176,7 @@ export async function insertModelVersion(
         values (${row.id}, ${file.name}, ${file.content}, ${file.sha256})`;
     }
     await tx`update registered_models set updated_at = now() where id = ${modelId}`;
-    return { id: row.id, version };
+    return { id: row.id, version, created: true };
   });
 }
 
@@ -219,13 +234,42 @@ export async function modelAliasVersions(
 }
 
 /**
+ * An alias change decided on what the caller saw, refused because the alias moved since (another
+ * promotion or rollback committed in between). Nothing was written.
+ */
+export class AliasMovedError extends Error {
+  override name = 'AliasMovedError';
+  constructor(
+    readonly alias: ModelAlias,
+    /** The version the alias holds now (null: unset). */
+    readonly current: number | null,
+  ) {
+    super(`The ${alias} alias moved to ${current === null ? 'no version' : `version ${current}`}`);
+  }
+}
+
+/**
  * Points an alias at a version (or clears it with null) and appends the ledger entry, in one
  * transaction under a lock on the model's row, so two promotions never interleave. Returns the
  * version numbers before and after; an unchanged alias writes nothing and returns changed: false.
+ *
+ * `expected` is the version the caller saw the alias at (null: unset) when it decided on the move,
+ * as a rollback does: if the alias holds another one under the lock, AliasMovedError, nothing written.
+ * `expectedEntry` is the id of the alias's newest ledger entry the caller decided on (null: none):
+ * refused the same way if another entry came after it, even one that left the alias where it was.
+ * `kind` is what the ledger records the move as (default: a promotion).
  */
 export async function setModelAlias(
   sql: Sql,
-  input: { modelId: string; alias: ModelAlias; version: number | null; by: LedgerEntryInput },
+  input: {
+    modelId: string;
+    alias: ModelAlias;
+    version: number | null;
+    by: LedgerEntryInput;
+    kind?: LedgerMoveKind;
+    expected?: number | null;
+    expectedEntry?: number | null;
+  },
 ): Promise<{ from: number | null; to: number | null; changed: boolean }> {
   return sql.begin(async (tx) => {
     await tx`select id from registered_models where id = ${input.modelId} for update`;
@@ -233,6 +277,13 @@ export async function setModelAlias(
       select v.version from model_aliases a join model_versions v on v.id = a.version_id
       where a.model_id = ${input.modelId} and a.alias = ${input.alias}`;
     const from = current?.version ?? null;
+    if (input.expected !== undefined && input.expected !== from) throw new AliasMovedError(input.alias, from);
+    if (input.expectedEntry !== undefined) {
+      const [newest] = await tx<{ id: number | null }[]>`
+        select max(id)::int as id from promotion_ledger
+        where model_id = ${input.modelId} and alias = ${input.alias}`;
+      if ((newest?.id ?? null) !== input.expectedEntry) throw new AliasMovedError(input.alias, from);
+    }
     if (from === input.version) return { from, to: from, changed: false };
     if (input.version === null) {
       await tx`delete from model_aliases where model_id = ${input.modelId} and alias = ${input.alias}`;
@@ -245,31 +296,53 @@ export async function setModelAlias(
         on conflict (model_id, alias) do update set version_id = excluded.version_id, updated_at = now()`;
     }
     await tx`
-      insert into promotion_ledger (model_id, alias, from_version, to_version, actor_kind, actor_id, actor_email, run_id, reason)
-      values (${input.modelId}, ${input.alias}, ${from}, ${input.version}, ${input.by.actorKind}, ${input.by.actorId},
-              ${input.by.actorEmail}, ${input.by.runId ?? null}, ${input.by.reason})`;
+      insert into promotion_ledger (model_id, alias, kind, from_version, to_version, actor_kind, actor_id, actor_email, run_id, reason)
+      values (${input.modelId}, ${input.alias}, ${input.kind ?? 'promote'}, ${from}, ${input.version}, ${input.by.actorKind},
+              ${input.by.actorId}, ${input.by.actorEmail}, ${input.by.runId ?? null}, ${input.by.reason})`;
     await tx`update registered_models set updated_at = now() where id = ${input.modelId}`;
     return { from, to: input.version, changed: true };
   });
 }
 
-/** A model's ledger, newest first. */
+/** A model's ledger, newest first: by id, which moves take under the model's row lock, so in the order they happened. */
 export async function listLedger(sql: Sql, modelId: string, limit = 200): Promise<LedgerEntry[]> {
   return sql<LedgerEntry[]>`
-    select id::int, at, alias, from_version as "fromVersion", to_version as "toVersion",
+    select id::int, at, alias, kind, from_version as "fromVersion", to_version as "toVersion",
       actor_kind as "actorKind", actor_id as "actorId", actor_email as "actorEmail", run_id as "runId", reason
-    from promotion_ledger where model_id = ${modelId} order by at desc, id desc limit ${limit}`;
+    from promotion_ledger where model_id = ${modelId} order by id desc limit ${limit}`;
 }
 
-/** The version a run's step registered of a model, if it did (a retried deploy step finds its own). */
-export async function findRunStepVersion(
+/**
+ * Where a rollback of an alias goes: the version the alias held before the latest promotion still
+ * in effect. Read the alias's ledger as a stack: a promotion pushes the version it replaced, a
+ * rollback pops the newest promotion still in effect (undoes it). So after v1→v2→v3, one rollback
+ * goes to v2, a second to v1, never back to v3; a promotion after a rollback (v2→v4) is undone to v2.
+ *
+ * Walking back from the newest entry, the promotion still in effect is the first promotion with as
+ * many rollbacks as promotions newer than it (each later rollback undid one later promotion). Entries
+ * are ordered by id: ids are taken under the model's row lock, so they follow the order of the
+ * moves (`at`, the transaction's start time, need not).
+ *
+ * Returns that version (null: the alias had none then, so there is nothing to roll back to) and the
+ * id of the alias's newest entry, the state the answer was read from (setModelAlias expectedEntry).
+ * Undefined when the alias has never been promoted.
+ */
+export async function findRollbackTarget(
   sql: Sql,
-  input: { modelId: string; runId: string; nodeId: string },
-): Promise<{ id: string; version: number } | undefined> {
-  const [row] = await sql<{ id: string; version: number }[]>`
-    select id, version from model_versions
-    where model_id = ${input.modelId} and run_id = ${input.runId} and node_id = ${input.nodeId}
-    order by version limit 1`;
+  modelId: string,
+  alias: ModelAlias,
+): Promise<{ version: number | null; newestEntry: number } | undefined> {
+  const [row] = await sql<{ version: number | null; newestEntry: number }[]>`
+    with entries as (
+      -- pending_rollbacks: the rollbacks newer than the entry not matched by a promotion newer than it.
+      select id, kind, from_version,
+        coalesce(sum(case kind when 'rollback' then 1 else -1 end) over (
+          order by id desc rows between unbounded preceding and 1 preceding), 0) as pending_rollbacks,
+        max(id) over () as newest
+      from promotion_ledger where model_id = ${modelId} and alias = ${alias})
+    select from_version as version, newest::int as "newestEntry" from entries
+    where kind = 'promote' and pending_rollbacks = 0
+    order by id desc limit 1`;
   return row;
 }
 

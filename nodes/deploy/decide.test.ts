@@ -90,6 +90,26 @@ describe('decide', () => {
     });
   });
 
+  it('changes nothing when production already holds the version, whoever runs it, saying so with its figure', () => {
+    const already: Comparison = { kind: 'already-production', metric: 'accuracy', figure: 0.95614 };
+    const editor = { email: 'ed@example.test', role: 'editor' as const };
+    for (const person of [operator, editor, null])
+      for (const action of ['production', 'staging'] as const)
+        expect(decide({ action, model: 'm', version: 4, comparison: already, person })).toEqual({
+          alias: null,
+          reason: 'Changed nothing: m version 4 is already in production (accuracy 0.9561).',
+        });
+    expect(
+      decide({
+        action: 'production',
+        model: 'm',
+        version: 4,
+        comparison: { kind: 'already-production', metric: 'rmse', figure: undefined },
+        person: editor,
+      }),
+    ).toEqual({ alias: null, reason: 'Changed nothing: m version 4 is already in production.' });
+  });
+
   it('applies the rule to staging too', () => {
     expect(
       decide({ action: 'staging', model: 'm', version: 5, comparison: scored(0.5, 0.9), person: operator })

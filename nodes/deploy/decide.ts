@@ -2,9 +2,19 @@ import { type Role, roleMay } from '../../access/roles';
 import type { ModelAlias } from '../../registry/version-schema';
 import type { DeployAction } from './spec';
 
-/** The champion/challenger comparison, when the step has a rule. */
+/**
+ * The champion/challenger comparison, when the step has a rule; and, rule or not, whether the
+ * version is in production already (a retried step whose first attempt promoted it, or someone
+ * promoted it since).
+ */
 export type Comparison =
   | { kind: 'no-production' }
+  | {
+      kind: 'already-production';
+      /** The rule's metric, or the task's main one, and its figure recorded with the version. */
+      metric: string;
+      figure: number | undefined;
+    }
   | {
       kind: 'scored';
       metric: string;
@@ -48,6 +58,13 @@ export function decide(input: DecisionInput): Decision {
   const name = `${input.model} version ${input.version}`;
   if (input.action === 'register')
     return { alias: null, reason: `Registered ${name}; the action is register only.` };
+  // Nothing to decide, and no alias to set: staging the production version (for a person who may
+  // not promote) would only move staging off whatever it was trying.
+  if (input.comparison?.kind === 'already-production') {
+    const { metric, figure } = input.comparison;
+    const measured = figure === undefined ? '' : ` (${metric} ${round(figure)})`;
+    return { alias: null, reason: `Changed nothing: ${name} is already in production${measured}.` };
+  }
   const compared = describeComparison(input.comparison);
   if (input.comparison?.kind === 'scored' && !beats(input.comparison))
     return {
@@ -74,7 +91,7 @@ function promotionRefusal(person: DecisionInput['person']): string | undefined {
 }
 
 function describeComparison(comparison: Comparison | undefined): string {
-  if (!comparison) return '';
+  if (!comparison || comparison.kind === 'already-production') return '';
   if (comparison.kind === 'no-production') return 'there is no version in production to compare with';
   const { metric, margin, challenger, champion, championVersion } = comparison;
   const direction = comparison.lowerIsBetter ? 'lower' : 'higher';

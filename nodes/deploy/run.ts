@@ -57,8 +57,9 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
     );
     context.progress(0.6);
     const comparison =
-      config.compareMetric !== undefined && config.action !== 'register'
-        ? await compare(registry, {
+      config.action === 'register'
+        ? undefined
+        : await compare(registry, {
             metric: config.compareMetric,
             margin: config.margin,
             modelName: registered.modelName,
@@ -68,8 +69,7 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
             duck,
             dataset,
             target: requireColumn(dataset, model.target, 'data'),
-          })
-        : undefined;
+          });
     const decision = decide({
       action: config.action,
       model: registered.modelName,
@@ -97,17 +97,7 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
       summary: {
         ...deployment,
         action: config.action,
-        ...(comparison?.kind === 'scored'
-          ? {
-              comparison: {
-                metric: comparison.metric,
-                margin: comparison.margin,
-                new: comparison.challenger,
-                production: comparison.champion,
-                productionVersion: comparison.championVersion,
-              },
-            }
-          : {}),
+        ...summaryComparison(comparison, config, registered.version),
         actedFor: authority.person ? `${authority.person.email} (${authority.person.role})` : null,
         metrics: report.metrics,
       },
@@ -140,14 +130,55 @@ async function readOnnx(model: ModelArtifact, modelFile: string, dataset: Datase
   );
 }
 
+/** The metric a version's figure is quoted in when the step has no rule naming one. */
+const MAIN_METRIC: Record<ModelArtifact['task'], string> = { classification: 'accuracy', regression: 'rmse' };
+
 /**
- * The champion/challenger comparison: the new graph and the production version's graph (read
- * from the registry) scored on the same raw test rows, the chosen metric computed for both.
+ * The summary's figures under a rule: both versions'; the version's own figure twice when it is
+ * production already (it is the champion it would be compared with).
+ */
+function summaryComparison(
+  comparison: Comparison | undefined,
+  rule: { compareMetric?: string; margin: number },
+  version: number,
+): { comparison?: Record<string, number | string> } {
+  if (comparison?.kind === 'scored')
+    return {
+      comparison: {
+        metric: comparison.metric,
+        margin: comparison.margin,
+        new: comparison.challenger,
+        production: comparison.champion,
+        productionVersion: comparison.championVersion,
+      },
+    };
+  if (
+    comparison?.kind === 'already-production' &&
+    comparison.figure !== undefined &&
+    rule.compareMetric !== undefined
+  )
+    return {
+      comparison: {
+        metric: comparison.metric,
+        margin: rule.margin,
+        new: comparison.figure,
+        production: comparison.figure,
+        productionVersion: version,
+      },
+    };
+  return {};
+}
+
+/**
+ * What the decision rests on, for an action that sets an alias. When production already holds this
+ * version, that (with its recorded figure), rule or not. Otherwise, under a champion/challenger rule,
+ * the comparison: the new graph and the production version's graph (read from the registry) scored
+ * on the same raw test rows, the chosen metric computed for both. Without a rule, nothing.
  */
 async function compare(
   registry: RegistryPort,
   input: {
-    metric: string;
+    metric: string | undefined;
     margin: number;
     modelName: string;
     newVersion: { onnx: Uint8Array; task: ModelArtifact['task']; labels: ModelArtifact['classes'] };
@@ -159,9 +190,14 @@ async function compare(
   },
 ): Promise<Comparison | undefined> {
   const production = await registry.productionOf(input.modelName);
+  // A retried step whose first attempt promoted this version (or someone promoted it since).
+  if (production?.version === input.newVersionNumber) {
+    const quoted = input.metric ?? MAIN_METRIC[production.task];
+    return { kind: 'already-production', metric: quoted, figure: production.metrics[quoted] };
+  }
+  const metric = input.metric;
+  if (metric === undefined) return undefined;
   if (!production) return { kind: 'no-production' };
-  // A retried step whose first attempt already promoted this version: nothing left to compare.
-  if (production.version === input.newVersionNumber) return undefined;
   if (production.task !== input.newVersion.task)
     throw new NodeInputError(
       `Production version ${production.version} of ${production.modelName} is a ${production.task} model and this one a ${input.newVersion.task} model: they cannot be compared`,
@@ -198,20 +234,20 @@ async function compare(
     ],
     rows,
   );
-  const [challenger, champion] = scored.metrics.map((metrics) => metrics[input.metric]);
+  const [challenger, champion] = scored.metrics.map((metrics) => metrics[metric]);
   if (challenger === undefined || champion === undefined) {
     const known = Object.keys(scored.metrics[0] ?? {}).join(', ');
-    throw new NodeInputError(`No metric "${input.metric}" for this model (${known})`, {
+    throw new NodeInputError(`No metric "${metric}" for this model (${known})`, {
       field: 'compareMetric',
     });
   }
   return {
     kind: 'scored',
-    metric: input.metric,
+    metric,
     margin: input.margin,
     challenger,
     champion,
     championVersion: production.version,
-    lowerIsBetter: lowerIsBetter(input.metric),
+    lowerIsBetter: lowerIsBetter(metric),
   };
 }

@@ -1,10 +1,11 @@
 import type { Database, Sql } from '../../db/client';
 import { type AuditEntry, recordAudit } from '../../db/queries/audit';
 import {
+  AliasMovedError,
   findModelByName,
   findModelVersion,
+  findRollbackTarget,
   type LedgerEntryInput,
-  listLedger,
   modelAliasVersions,
   type RegisteredModel,
   setModelAlias,
@@ -69,12 +70,13 @@ export async function promoteVersion(
   const model = await requireModel(handles.sql, request.model);
   if (!(await findModelVersion(handles.sql, model.id, request.version)))
     throw new ModelRequestError(`${model.name} has no version ${request.version}.`, 'not-found');
-  return moveAlias(handles, model, request.alias, request.version, reason, by, 'model.promoted');
+  return moveAlias(handles, model, request.alias, request.version, reason, by, { kind: 'promote' });
 }
 
 /**
- * Points `alias` back at the version it held before the current one (the ledger says which).
- * Refused when the alias is unset, or when the current version was its first.
+ * Points `alias` back at the version it held before the latest promotion still in effect (see
+ * findRollbackTarget: rolling back twice after v1→v2→v3 goes to v2, then v1). Refused when the alias
+ * is unset, when it held no version before that promotion, or when it moves while this runs.
  */
 export async function rollbackAlias(
   handles: { sql: Sql; db: Database },
@@ -86,15 +88,20 @@ export async function rollbackAlias(
   const current = (await modelAliasVersions(handles.sql, model.id))[request.alias];
   if (current === undefined)
     throw new ModelRequestError(`${model.name} has no ${request.alias} version to roll back.`, 'conflict');
-  const previous = (await listLedger(handles.sql, model.id)).find(
-    (entry) => entry.alias === request.alias && entry.toVersion === current,
-  )?.fromVersion;
-  if (previous === null || previous === undefined)
+  const target = await findRollbackTarget(handles.sql, model.id, request.alias);
+  if (target?.version === null || target?.version === undefined)
     throw new ModelRequestError(
-      `Version ${current} was ${model.name}'s first ${request.alias} version: there is nothing to roll back to. Promote another version instead.`,
+      `${model.name} had no ${request.alias} version before version ${current} was promoted: there is nothing to roll back to. Promote another version instead.`,
       'conflict',
     );
-  return moveAlias(handles, model, request.alias, previous, reason, by, 'model.rolled-back');
+  // The target was read from the alias at `current` and its ledger up to `newestEntry`: if either
+  // moves before the change takes the model's lock, the change is refused rather than undoing a
+  // promotion this rollback never saw.
+  return moveAlias(handles, model, request.alias, target.version, reason, by, {
+    kind: 'rollback',
+    expected: current,
+    expectedEntry: target.newestEntry,
+  });
 }
 
 async function moveAlias(
@@ -104,13 +111,21 @@ async function moveAlias(
   version: number,
   reason: string,
   by: PromotionActor,
-  action: 'model.promoted' | 'model.rolled-back',
+  move: { kind: 'promote' } | { kind: 'rollback'; expected: number; expectedEntry: number },
 ): Promise<AliasMove> {
   const moved = await setModelAlias(handles.sql, {
     modelId: model.id,
     alias,
     version,
     by: { ...by.ledger, reason },
+    ...move,
+  }).catch((error: unknown) => {
+    if (!(error instanceof AliasMovedError)) throw error;
+    const now = error.current === null ? 'was cleared' : `moved to version ${error.current}`;
+    throw new ModelRequestError(
+      `${capitalised(alias)} ${now} while you were ${move.kind === 'promote' ? 'promoting' : 'rolling back'}; look again.`,
+      'conflict',
+    );
   });
   if (!moved.changed)
     throw new ModelRequestError(
@@ -119,11 +134,15 @@ async function moveAlias(
     );
   await recordAudit(handles.db, {
     ...by.audit,
-    action,
+    action: move.kind === 'promote' ? 'model.promoted' : 'model.rolled-back',
     objectType: 'model',
     objectId: model.id,
     objectLabel: model.name,
     details: { ...by.audit.details, alias, from: moved.from, to: moved.to, reason },
   });
   return { model: model.name, alias, from: moved.from, to: moved.to };
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -8,7 +8,7 @@ import { connectDatabase, type DatabaseHandle } from '../../db/client';
 import { createPipeline } from '../../db/queries/pipelines';
 import type { PipelineDocument } from '../../pipeline/document';
 import { startInProcessWorker } from '../../runtime/in-process-worker';
-import { startLocalServices } from '../../runtime/local-services';
+import { migrateDatabase, startLocalPostgres, startLocalServices } from '../../runtime/local-services';
 import { runOfWithTestNodes } from '../../tests/support/nodes/registry';
 import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
 
@@ -58,6 +58,35 @@ export async function openBenchSession(): Promise<BenchSession> {
       await connection.close();
       await database.close();
       await services.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BenchDatabase {
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated embedded PostgreSQL alone (no Temporal) in a temporary DATA_DIR. */
+export async function openBenchDatabase(): Promise<BenchDatabase> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-bench-'));
+  chmodSync(dataDir, 0o755);
+  const logDir = path.join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const postgres = await startLocalPostgres({ dataDir, logDir });
+  try {
+    await migrateDatabase(postgres.url);
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+  const database = connectDatabase(postgres.url, { max: 4 });
+  return {
+    database,
+    async close() {
+      await database.close();
+      await postgres.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,250 @@
+/**
+ * Serving: `npm run bench:serve [-- --seconds 12 --connections 16 --rounds 3 --warmup 3]`
+ *
+ * Trains gradient boosting (our HistGradientBoosting) on breast_cancer with the real ingest and
+ * train nodes, registers it as production in a scratch PostgreSQL, starts the serving process
+ * (serving/main.ts) pinned with taskset to core 0 and the load generator (autocannon) on core 1,
+ * and sends single-row requests with a predict key:
+ *   1. the maximum throughput at a fixed concurrency (CONNECTIONS connections, SECONDS seconds), of
+ *      a serving process with the prediction log and one with PIPEWRIGHT_PREDICTION_LOG=off, in
+ *      turn, ROUNDS times each (the median counts): the log's cost;
+ *   2. p50/p99 at a fixed rate of 80% of that maximum (autocannon overallRate), with the log, where
+ *      latency means something (at saturation it only measures the queue).
+ * Then, when PIPEWRIGHT_BENCH_PYTHON (or python3) has mlflow and scikit-learn, the same for
+ * `mlflow models serve` (2 workers, same core) with a HistGradientBoostingClassifier on the same
+ * data. Goals (issue 14): ≥ 10 × MLflow's requests/s; p99 ≤ 5 ms at 80% of our maximum; the log
+ * costs ≤ 10% of throughput. Figures and ratios are printed, never asserted.
+ */
+import { readFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openBenchDatabase } from './harness';
+import { type LoadRequest, type LoadResult, runLoad } from './serve-load';
+import { benchPython, mlflowAvailable, startMlflow } from './serve-mlflow';
+import { type BenchModel, trainAndRegister } from './serve-model';
+import { servingExists, servingMain, startBareNode, startServing } from './serve-process';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '12' },
+    connections: { type: 'string', default: '16' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const warmupSeconds = Number(values.warmup);
+const rounds = Math.max(1, Number(values.rounds));
+const SERVER_CORE = 0;
+const GENERATOR_CORE = 1;
+const FIXED_RATE_SHARE = 0.8;
+const GOALS = { speedup: 10, p99Ms: 5, logCost: 0.1 };
+// The repository's copy of ../shared/datasets/breast_cancer.csv (the same file), so a fresh clone has it.
+const csv = path.resolve(import.meta.dirname, '..', '..', 'nodes', 'ingest', 'samples', 'breast_cancer.csv');
+
+interface Measured {
+  max: LoadResult;
+  fixed?: LoadResult;
+  fixedRate?: number;
+}
+
+const loadAverage = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+function line(label: string, result: LoadResult, rate?: number): string {
+  const failed = result.failed > 0 ? `, ${result.failed} FAILED` : '';
+  const target = rate === undefined ? '' : ` (asked ${rate.toFixed(0)}/s)`;
+  return `  ${label.padEnd(34)} ${result.rps.toFixed(0).padStart(7)} req/s${target}  p50 ${result.p50.toFixed(2)} ms  p90 ${result.p90.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  max ${result.max.toFixed(1)} ms  (autocannon p99 ${result.autocannonP99} ms)${failed}`;
+}
+
+type Target = Omit<LoadRequest, 'connections' | 'seconds' | 'core' | 'rate'>;
+
+const load = (target: Target, options: { seconds: number; rate?: number }) =>
+  runLoad({ ...target, ...options, connections, core: GENERATOR_CORE });
+
+/** The median run by requests/s: one busy moment of the machine does not decide a figure. */
+function medianRun(results: LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.rps - b.rps);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!middle) throw new Error('no measurement');
+  return middle;
+}
+
+/**
+ * The maximum at fixed concurrency, ROUNDS times for each target in turn (A B A B …, so that a
+ * change in the machine's load falls on all of them alike); the median run of each.
+ */
+async function maxThroughput(targets: { label: string; target: Target }[]): Promise<LoadResult[]> {
+  for (const { target } of targets) await load(target, { seconds: warmupSeconds });
+  const runs: LoadResult[][] = targets.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, { label, target }] of targets.entries()) {
+      const result = await load(target, { seconds });
+      runs[index]?.push(result);
+      console.log(line(`${label}, max at ${connections} conn. (${round + 1}/${rounds})`, result));
+    }
+  }
+  return runs.map(medianRun);
+}
+
+/** p50/p99 at a fixed rate of 80% of the maximum (autocannon overallRate). */
+async function atFixedRate(label: string, target: Target, max: LoadResult): Promise<Measured> {
+  const fixedRate = max.rps * FIXED_RATE_SHARE;
+  const fixed = await load(target, { seconds, rate: fixedRate });
+  console.log(line(`${label}, fixed rate 80% of max`, fixed, fixedRate));
+  return { max, fixed, fixedRate };
+}
+
+/** One request first: the benchmark measures answers, not refusals. */
+async function checkAnswer(url: string, body: string, headers: Record<string, string>): Promise<string> {
+  const response = await fetch(url, { method: 'POST', body, headers });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+/** The first data row of the CSV but the target, as {"rows": [{…}]}. */
+async function ourBody(model: BenchModel): Promise<string> {
+  const [header, first] = (await readFile(csv, 'utf8')).split('\n');
+  const names = header?.split(',') ?? [];
+  const cells = first?.split(',').map(Number) ?? [];
+  const row = Object.fromEntries(
+    names.map((name, index) => [name, cells[index]]).filter(([name]) => model.columns.includes(String(name))),
+  );
+  return JSON.stringify({ rows: [row] });
+}
+
+/**
+ * Two serving processes on the same core, one with the prediction log and one without, and the
+ * bare Node yardstick, measured in turn; then the fixed rate on the one with the log (production's
+ * setting).
+ */
+async function measureOurs(databaseUrl: string, model: BenchModel) {
+  const logged = await startServing({ databaseUrl, port: 43_101, core: SERVER_CORE, predictionLog: 'on' });
+  const unlogged = await startServing({ databaseUrl, port: 43_103, core: SERVER_CORE, predictionLog: 'off' });
+  const bare = await startBareNode({ port: 43_104, core: SERVER_CORE });
+  try {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${model.key}` };
+    const body = await ourBody(model);
+    const on = { url: `${logged.url}/api/v1/models/${model.name}/predict`, body, headers };
+    const off = { url: `${unlogged.url}/api/v1/models/${model.name}/predict`, body, headers };
+    console.log(`  one answer: ${(await checkAnswer(on.url, body, headers)).slice(0, 240)}`);
+    await checkAnswer(off.url, body, headers);
+    const [onMax, offMax, bareMax] = await maxThroughput([
+      { label: 'Pipewright, log on', target: on },
+      { label: 'Pipewright, log off', target: off },
+      { label: 'bare Node http (yardstick)', target: { url: bare.url, body, headers } },
+    ]);
+    if (!onMax || !offMax || !bareMax) throw new Error('no measurement');
+    const withLog = await atFixedRate('Pipewright, log on', on, onMax);
+    // The same rate without the log: how much of the tail the log's batched writes add.
+    const withoutLogFixed = await load(off, { seconds, rate: withLog.fixedRate });
+    console.log(line('Pipewright, log off, same fixed rate', withoutLogFixed, withLog.fixedRate));
+    return { withLog, withoutLog: offMax, withoutLogFixed, bare: bareMax };
+  } finally {
+    await logged.stop();
+    await unlogged.stop();
+    await bare.stop();
+  }
+}
+
+async function measureMlflow(): Promise<Measured | undefined> {
+  const python = benchPython();
+  const available = mlflowAvailable(python);
+  if ('missing' in available) {
+    console.log(
+      `\nMLflow peer skipped: ${available.missing}. To compare, make a venv with \`pip install mlflow scikit-learn pandas\` and set PIPEWRIGHT_BENCH_PYTHON to its python.`,
+    );
+    return undefined;
+  }
+  console.log(
+    `\nMLflow peer (${available.versions}; mlflow models serve --workers 2, pinned to core ${SERVER_CORE}):`,
+  );
+  const server = await startMlflow(python, csv, 43_102, SERVER_CORE);
+  try {
+    const headers = { 'content-type': 'application/json' };
+    const target = { url: server.url, body: server.body, headers };
+    console.log(`  one answer: ${(await checkAnswer(server.url, server.body, headers)).slice(0, 240)}`);
+    const [max] = await maxThroughput([{ label: 'MLflow', target }]);
+    if (!max) throw new Error('no measurement');
+    return await atFixedRate('MLflow', target, max);
+  } finally {
+    await server.stop();
+  }
+}
+
+function ratio(value: number, goal: number, better: 'higher' | 'lower'): string {
+  const met = better === 'higher' ? value >= goal : value <= goal;
+  return met ? 'met' : 'NOT met';
+}
+
+console.log(
+  `Serving benchmark: Node ${process.version}, ${availableParallelism()} cores; server on core ${SERVER_CORE}, generator (autocannon) on core ${GENERATOR_CORE}; single-row requests, ${connections} connections, ${seconds} s per measurement after ${warmupSeconds} s of warm-up`,
+);
+console.log(
+  `load average at start: ${loadAverage()} (other work on this machine slows the server and the generator)`,
+);
+if (!servingExists()) {
+  console.log(`The serving process (${servingMain}) is not in this checkout: nothing to measure.`);
+  process.exit(1);
+}
+
+const bench = await openBenchDatabase();
+try {
+  console.error('training gradient boosting on breast_cancer…');
+  const model = await trainAndRegister(bench.database, csv, 'breast-cancer');
+  console.log(
+    `\nModel: ${model.algorithm} on breast_cancer (${model.columns.length} columns), fitted in ${model.fitSeconds.toFixed(2)} s, version ${model.version} in production`,
+  );
+  console.log('\nPipewright (npm run serve: one process on one core):');
+  const {
+    withLog: ours,
+    withoutLog: unlogged,
+    withoutLogFixed,
+    bare,
+  } = await measureOurs(bench.database.url, model);
+  const [logged] = await bench.database.sql<
+    { rows: number }[]
+  >`select count(*)::int as rows from prediction_log`;
+  console.log(`  prediction log rows written: ${logged?.rows ?? 0}`);
+  const mlflow = await measureMlflow();
+
+  console.log('\nSummary');
+  const oursFixed = ours.fixed;
+  console.log(
+    `  Pipewright: ${ours.max.rps.toFixed(0)} req/s max; at ${ours.fixedRate?.toFixed(0)} req/s p50 ${oursFixed?.p50.toFixed(2)} ms, p99 ${oursFixed?.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `  bare Node http on the same core (parse the body, answer {}): ${bare.rps.toFixed(0)} req/s; serving does ${((ours.max.rps / bare.rps) * 100).toFixed(0)}% of that with the log, ${((unlogged.rps / bare.rps) * 100).toFixed(0)}% without`,
+  );
+  if (mlflow)
+    console.log(
+      `  MLflow:     ${mlflow.max.rps.toFixed(0)} req/s max; at ${mlflow.fixedRate?.toFixed(0)} req/s p50 ${mlflow.fixed?.p50.toFixed(2)} ms, p99 ${mlflow.fixed?.p99.toFixed(2)} ms`,
+    );
+  console.log('\nGoals');
+  if (mlflow) {
+    const speedup = ours.max.rps / mlflow.max.rps;
+    console.log(
+      `  requests/s vs MLflow: ${speedup.toFixed(1)} × (goal ≥ ${GOALS.speedup} ×: ${ratio(speedup, GOALS.speedup, 'higher')})`,
+    );
+    if (oursFixed && mlflow.fixed)
+      console.log(
+        `  p99 at 80% of max vs MLflow's at 80% of its max: ${(mlflow.fixed.p99 / oursFixed.p99).toFixed(1)} × lower`,
+      );
+  } else console.log('  requests/s vs MLflow: not measured (no MLflow)');
+  if (oursFixed)
+    console.log(
+      `  p99 at 80% of our max: ${oursFixed.p99.toFixed(2)} ms = ${(oursFixed.p99 / GOALS.p99Ms).toFixed(2)} × the goal of ${GOALS.p99Ms} ms (${ratio(oursFixed.p99, GOALS.p99Ms, 'lower')}); without the log at the same rate ${withoutLogFixed.p99.toFixed(2)} ms`,
+    );
+  const logCost = 1 - ours.max.rps / unlogged.rps;
+  console.log(
+    `  prediction log cost: ${(logCost * 100).toFixed(1)}% of throughput (${ours.max.rps.toFixed(0)} with vs ${unlogged.rps.toFixed(0)} req/s without; goal ≤ ${GOALS.logCost * 100}%: ${ratio(logCost, GOALS.logCost, 'lower')})`,
+  );
+  console.log(`load average at end: ${loadAverage()}`);
+} finally {
+  await bench.close();
+}
