@@ -88,6 +88,7 @@ describe('models procedures', () => {
       description: 'Who leaves next month',
       tags: ['retail'],
       aliases: { production: 2, staging: 3 },
+      rollbackTo: { production: null, staging: null },
       latestVersion: 3,
       serveUrl: serveUrl(readEnv()).origin,
     });
@@ -143,12 +144,18 @@ describe('models procedures', () => {
       alias: 'production',
       reason: 'Staging held up',
     });
+    expect((await operator.models.show({ name: 'churn' })).rollbackTo).toEqual({
+      production: 2,
+      staging: null,
+    });
     const back = await operator.models.rollback({
       name: 'churn',
       alias: 'production',
       reason: 'Complaints about v3',
     });
     expect(back).toEqual({ model: 'churn', alias: 'production', from: 3, to: 2 });
+    // Rolled back to the version before its first promotion: nothing further back.
+    expect((await operator.models.show({ name: 'churn' })).rollbackTo.production).toBeNull();
     const audit = await database.sql<{ action: string; actorEmail: string; objectLabel: string }[]>`
       select action, actor_email as "actorEmail", object_label as "objectLabel" from audit_log
       where object_type = 'model' order by id desc`;

@@ -33,6 +33,7 @@ export function LedgerTimeline({ entries }: { entries: LedgerItem[] }) {
             <strong>
               {version(entry.fromVersion)} → {version(entry.toVersion)}
             </strong>
+            {entry.kind === 'rollback' && <span className="ledger-kind">rolled back</span>}
             <span className="muted audit-time">{when(entry.at)}</span>
           </div>
           <div className="ledger-body">

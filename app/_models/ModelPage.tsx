@@ -4,21 +4,15 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { permissionNeeds } from '../../access/roles';
-import type { ModelAlias } from '../../registry/version-schema';
 import { useViewer } from '../_account/use-viewer';
 import { useTRPC } from '../_trpc/client';
 import { type AliasChange, AliasDialog } from './AliasDialog';
 import { DetailsForm } from './DetailsForm';
 import { EndpointPanel } from './EndpointPanel';
-import { type LedgerItem, LedgerTimeline } from './LedgerTimeline';
+import { LedgerTimeline } from './LedgerTimeline';
 import { TryItPanel } from './TryItPanel';
 import { VersionsTable } from './VersionsTable';
 import './models.css';
-
-/** The version an alias held before its current one, from the ledger (newest first); null for its first. */
-function previousVersion(ledger: LedgerItem[], alias: ModelAlias, current: number): number | null {
-  return ledger.find((entry) => entry.alias === alias && entry.toVersion === current)?.fromVersion ?? null;
-}
 
 /**
  * One model: its aliases (with roll back), versions (with promote), the ledger, the endpoint with
@@ -106,13 +100,13 @@ export function ModelPage({ name }: { name: string }) {
         <div className="alias-cards">
           {(['production', 'staging'] as const).map((alias) => {
             const current = model.aliases[alias];
-            const previous = current === null ? null : previousVersion(entries, alias, current);
+            const previous = model.rollbackTo[alias];
             const rollbackWhyNot =
               promoteWhyNot ??
               (current === null
                 ? `No version is in ${alias}.`
                 : previous === null
-                  ? `Version ${current} was the first ${alias} version: there is nothing to roll back to.`
+                  ? `${model.name} had no ${alias} version before version ${current} was promoted: there is nothing to roll back to.`
                   : undefined);
             return (
               <div key={alias} className={`alias-card alias-card-${alias}`}>

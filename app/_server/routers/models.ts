@@ -13,6 +13,7 @@ import {
 import {
   findAliasedVersion,
   findModelVersion,
+  findRollbackTarget,
   listLedger,
   type ModelVersionRow,
 } from '../../../db/queries/registry';
@@ -189,6 +190,9 @@ export const modelsRouter = router({
         listModelTags(sql, model.id),
       ]);
       const latest = newest && (await findModelVersion(sql, model.id, newest.version));
+      // Where Roll back would take each alias (the ledger read as a stack), so the page can say so.
+      const rollbackTo = async (alias: 'production' | 'staging', current: ModelVersionRow | undefined) =>
+        current ? ((await findRollbackTarget(sql, model.id, alias))?.version ?? null) : null;
       const aliasedNumbers = [production?.version, staging?.version];
       return {
         id: model.id,
@@ -198,6 +202,10 @@ export const modelsRouter = router({
         updatedAt: instant(model.updatedAt),
         tags,
         aliases: { production: production?.version ?? null, staging: staging?.version ?? null },
+        rollbackTo: {
+          production: await rollbackTo('production', production),
+          staging: await rollbackTo('staging', staging),
+        },
         latestVersion: newest?.version ?? null,
         serveUrl: serveUrl(env).origin,
         tryable: [
