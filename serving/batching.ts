@@ -22,7 +22,11 @@ interface Batch {
   rows: number;
 }
 
-/** A batch stops taking requests at this many rows, so one call never grows without bound. */
+/**
+ * A request joins the filling batch only if the batch stays within this many rows; otherwise it
+ * starts a new one. So a call of the graph holds at most this many rows, or one request's rows
+ * when that request alone is larger (up to request-rows.ts MAX_ROWS).
+ */
 const MAX_BATCH_ROWS = 256;
 
 /** The batch filling for each session (one per version), if any. */
@@ -35,7 +39,7 @@ export function predictBatched(
 ): Promise<Prediction[]> {
   return new Promise((resolve, reject) => {
     let batch = filling.get(served.session);
-    if (!batch || batch.rows >= MAX_BATCH_ROWS) {
+    if (!batch || batch.rows + rows > MAX_BATCH_ROWS) {
       const started: Batch = { served, waiting: [], rows: 0 };
       batch = started;
       filling.set(served.session, started);

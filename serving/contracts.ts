@@ -24,9 +24,10 @@ export type KeyCheck =
 export interface KeyChecker {
   /**
    * Checks an Authorization header's bearer token. A cached answer needs no database call; a miss
-   * asks PostgreSQL once and caches. While PostgreSQL is down, cached keys keep working.
+   * asks PostgreSQL once and caches. While PostgreSQL is down, cached keys keep working. `client`
+   * (the caller's address) gives each client a fair share of the lookups of uncached keys.
    */
-  check(authorization: string | undefined): Promise<KeyCheck>;
+  check(authorization: string | undefined, client?: string): Promise<KeyCheck>;
   /** Notes a key's use; last-used times are written in batches. */
   used(caller: Caller): void;
   close(): Promise<void>;

@@ -8,18 +8,20 @@ import { apiKeyHash } from './key-hash';
 import { KeyLookups, LOOKUP_BATCH, LookupsFullError } from './key-lookups';
 import { KeyUsage } from './key-usage';
 import { factsOf, KEY_MESSAGES, type KeyFacts, keyVerdict, refused, userActive } from './key-verdict';
+import { Lru } from './lru';
 
 export { KEY_MESSAGES } from './key-verdict';
 
 /**
  * The serving process's KeyChecker. A request's bearer key is hashed as better-auth hashes it and
  * looked up in a cache: a cached key costs no database call. Misses are looked up in batches (one
- * query at a time, however many arrive), unknown keys are remembered briefly, and PostgreSQL
- * announces every key or owner change (API_KEY_CHANGES_CHANNEL): cached entries are then stale and
- * re-read in one query before they answer again, so a revoked key is refused within moments. After
- * the listening connection comes back (notifications may have been missed) everything is re-read,
- * and a periodic refresh backs the notifications up. While PostgreSQL is down, cached keys keep
- * answering. Last-used times are written in batches.
+ * query per 500 keys, one batch at a time however many arrive), unknown keys are remembered
+ * briefly, and PostgreSQL announces every key or owner change (API_KEY_CHANGES_CHANNEL, payload
+ * 'key:<stored hash>' or 'user:<id>'): only the entries it names are stale, and only requests for
+ * those wait (a bounded time) for their re-read, so a revoked key is refused within moments and
+ * the other keys never wait. After the listening connection comes back (notifications may have
+ * been missed) everything is re-read, and a periodic refresh backs the notifications up. While
+ * PostgreSQL is down, cached keys keep answering. Last-used times are written in batches.
  */
 
 export interface KeyCacheOptions {
@@ -33,6 +35,8 @@ export interface KeyCacheOptions {
   maxUnknown?: number;
   /** Lookups waiting for the database at most; beyond that a new key is answered 503. */
   maxWaitingLookups?: number;
+  /** Lookups from one client address at once at most (a tenth of maxWaitingLookups by default). */
+  maxLookupsPerClient?: number;
   /** Every cached entry is re-read this often, in case a notification was lost. */
   refreshEveryMs?: number;
   /** Last-used times are written this often. */
@@ -54,8 +58,8 @@ export interface KeyCache extends KeyChecker {
 
 interface Cached<T> {
   facts: T;
-  /** The change generation the facts were read at; older than the current one means stale. */
-  generation: number;
+  /** A change was announced for it after it was read: re-read before it answers again. */
+  stale: boolean;
 }
 
 const DEFAULTS = {
@@ -67,6 +71,8 @@ const DEFAULTS = {
   usageFlushMs: 5_000,
   staleWaitMs: 1_000,
 };
+/** Announced changes remembered (for lookups under way when they came); older ones count as "any". */
+const MAX_CHANGES_REMEMBERED = 10_000;
 /** After a failed re-read, requests answer from the cache this long before one is tried again. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
 
@@ -77,6 +83,8 @@ const API_KEY_SHAPE = /^pw_[A-Za-z0-9]{16,128}$/;
 export const UNAVAILABLE_MESSAGE =
   'This credential cannot be checked right now: the database is unavailable. Try again shortly.';
 export const BUSY_MESSAGE = 'Too many unknown API keys are being checked at once. Try again shortly.';
+export const CLIENT_BUSY_MESSAGE =
+  'Too many unknown API keys from this address are being checked at once. Try again shortly.';
 
 export function createKeyCache(options: KeyCacheOptions): KeyCache {
   const settings = {
@@ -91,16 +99,30 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   const { sql } = options;
   const report = options.report ?? ((message: string) => console.error(message));
 
-  const keys = new Map<string, Cached<KeyFacts>>();
-  const users = new Map<string, Cached<boolean>>();
+  const keys = new Lru<string, Cached<KeyFacts>>(settings.maxEntries);
+  const users = new Lru<string, Cached<boolean>>(settings.maxEntries);
   /** Unknown key hashes → when they may be looked up again. */
-  const unknown = new Map<string, number>();
+  const unknown = new Lru<string, number>(settings.maxUnknown);
+  /**
+   * Announced changes are numbered; a read records the number it started at, and is stale if a
+   * change to what it read came later (the change may have been committed after the read).
+   */
   let generation = 0;
+  const keyChanges = new Lru<string, number>(MAX_CHANGES_REMEMBERED, forgetChange);
+  const userChanges = new Lru<string, number>(MAX_CHANGES_REMEMBERED, forgetChange);
+  /** The newest change pushed out of the two maps above: a read older than it may predate any change. */
+  let forgotten = 0;
+  /** When everything was last declared changed (a reconnect, or a payload not understood). */
+  let everythingAt = 0;
   let rereading: Promise<void> | undefined;
   let rereadRetryAt = 0;
   /** After a lookup found PostgreSQL unavailable, new keys are answered 503 without asking until then. */
   let lookupRetryAt = 0;
-  const lookups = new KeyLookups(sql, settings.maxWaitingLookups);
+  const lookups = new KeyLookups(
+    sql,
+    settings.maxWaitingLookups,
+    options.maxLookupsPerClient ?? Math.max(1, Math.floor(settings.maxWaitingLookups / 10)),
+  );
   const usage = new KeyUsage(sql, report);
   let closed = false;
 
@@ -108,15 +130,12 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   // connection, when changes may have been missed: then everything cached is re-read.
   let unlisten: (() => Promise<void>) | undefined;
   const listening = sql
-    .listen(
-      API_KEY_CHANGES_CHANNEL,
-      () => changed(),
-      () => changed(),
-    )
+    .listen(API_KEY_CHANGES_CHANNEL, announced, () => changed(everything))
     .then((listener) => {
       unlisten = listener.unlisten;
     })
     .catch((error: unknown) => {
+      // postgres.js keeps the listener and listens again once PostgreSQL is reachable.
       report(`Key cache: cannot listen for key changes yet (${databaseErrorCode(error)}); retrying.`);
     });
 
@@ -130,18 +149,59 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   ];
   for (const timer of timers) timer.unref();
 
-  /** A key or owner changed somewhere: every cached entry is stale until re-read. */
-  function changed(): void {
+  function forgetChange(_name: string, at: number): void {
+    forgotten = Math.max(forgotten, at);
+  }
+
+  /** A notification: 'key:<stored hash>' or 'user:<id>' (anything else: everything may have changed). */
+  function announced(payload: string): void {
+    if (payload.startsWith('key:')) changed(() => keyChanged(payload.slice('key:'.length)));
+    else if (payload.startsWith('user:')) changed(() => userChanged(payload.slice('user:'.length)));
+    else changed(everything);
+  }
+
+  /** Marks what a change touched as stale, and re-reads it. */
+  function changed(mark: () => void): void {
     if (closed) return;
     generation += 1;
-    unknown.clear();
+    mark();
     rereadRetryAt = 0;
     void reread();
   }
 
+  function keyChanged(hash: string): void {
+    keyChanges.set(hash, generation);
+    // A key whose hash changed to this one exists now.
+    unknown.delete(hash);
+    const entry = keys.peek(hash);
+    if (entry) entry.stale = true;
+  }
+
+  /** A user's role or deactivation changed: their internal credential and every key they own. */
+  function userChanged(id: string): void {
+    userChanges.set(id, generation);
+    const entry = users.peek(id);
+    if (entry) entry.stale = true;
+    for (const key of keys.values()) if (key.facts.ownerId === id) key.stale = true;
+  }
+
+  function everything(): void {
+    everythingAt = generation;
+    unknown.clear();
+    for (const entry of keys.values()) entry.stale = true;
+    for (const entry of users.values()) entry.stale = true;
+  }
+
+  /** Whether a change to this key (or its owner) or user was announced after generation `read`. */
+  function changedSince(read: number, hash: string | undefined, userId: string | undefined): boolean {
+    if (everythingAt > read || forgotten > read) return true;
+    if (hash !== undefined && (keyChanges.peek(hash) ?? 0) > read) return true;
+    return userId !== undefined && (userChanges.peek(userId) ?? 0) > read;
+  }
+
   function hasStale(): boolean {
-    for (const entry of keys.values()) if (entry.generation < generation) return true;
-    for (const entry of users.values()) if (entry.generation < generation) return true;
+    for (const entry of keys.values()) if (entry.stale) return true;
+    for (const entry of users.values()) if (entry.stale) return true;
     return false;
   }
 
@@ -149,11 +209,10 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   function reread(): Promise<void> {
     rereading ??= (async () => {
       for (;;) {
-        const target = generation;
-        const staleKeys = [...keys].filter(([, entry]) => entry.generation < target).map(([hash]) => hash);
-        const staleUsers = [...users].filter(([, entry]) => entry.generation < target).map(([id]) => id);
+        const staleKeys = [...keys].filter(([, entry]) => entry.stale).map(([hash]) => hash);
+        const staleUsers = [...users].filter(([, entry]) => entry.stale).map(([id]) => id);
         if (staleKeys.length === 0 && staleUsers.length === 0) return;
-        await reload(staleKeys, staleUsers, target);
+        await reload(staleKeys, staleUsers);
       }
     })()
       .catch((error: unknown) => {
@@ -171,7 +230,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
   /** The periodic refresh: re-reads everything cached without making requests wait. */
   async function refresh(): Promise<void> {
     try {
-      await reload([...keys.keys()], [...users.keys()], generation);
+      await reload([...keys.keys()], [...users.keys()]);
     } catch (error) {
       report(
         `Key cache: the periodic refresh failed (${databaseErrorCode(error)}); cached answers stand meanwhile.`,
@@ -179,29 +238,38 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     }
   }
 
-  async function reload(hashes: string[], userIds: string[], target: number): Promise<void> {
+  /** Reads these entries again; one still stays stale if a change to it came after the read began. */
+  async function reload(hashes: string[], userIds: string[]): Promise<void> {
+    const read = generation;
     for (let start = 0; start < hashes.length; start += LOOKUP_BATCH) {
       const chunk = hashes.slice(start, start + LOOKUP_BATCH);
       const found = new Map((await findServingKeys(sql, chunk)).map((row) => [row.hash, factsOf(row)]));
       for (const hash of chunk) {
         const facts = found.get(hash);
-        // Only entries still cached are updated: a dropped one stays dropped.
+        // A key no longer there is dropped; a dropped entry stays dropped (peek: a re-read is no use).
+        const entry = keys.peek(hash);
         if (facts === undefined) keys.delete(hash);
-        else if (keys.has(hash)) keys.set(hash, { facts, generation: target });
+        else if (entry) {
+          entry.facts = facts;
+          entry.stale = changedSince(read, hash, facts.ownerId);
+        }
       }
     }
     for (let start = 0; start < userIds.length; start += LOOKUP_BATCH) {
       const chunk = userIds.slice(start, start + LOOKUP_BATCH);
       const active = new Map((await findServingUsers(sql, chunk)).map((row) => [row.id, userActive(row)]));
       for (const id of chunk) {
-        if (users.has(id)) users.set(id, { facts: active.get(id) ?? false, generation: target });
+        const entry = users.peek(id);
+        if (!entry) continue;
+        entry.facts = active.get(id) ?? false;
+        entry.stale = changedSince(read, undefined, id);
       }
     }
   }
 
   /** Waits (a bounded time) for a stale entry's re-read; if it cannot be had, the cached answer stands. */
   async function freshen(entry: Cached<unknown> | undefined): Promise<void> {
-    if (entry === undefined || entry.generation >= generation || Date.now() < rereadRetryAt) return;
+    if (!entry?.stale || Date.now() < rereadRetryAt) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, settings.staleWaitMs);
@@ -210,65 +278,61 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     clearTimeout(timer);
   }
 
-  async function check(authorization: string | undefined): Promise<KeyCheck> {
+  async function check(authorization: string | undefined, client?: string): Promise<KeyCheck> {
     const header = authorization?.trim();
     if (header === undefined || header === '') return refused(KEY_MESSAGES.missing);
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) return refused(KEY_MESSAGES.malformed);
     if (token.startsWith('pwi_')) return checkInternal(token);
     if (!API_KEY_SHAPE.test(token)) return refused(KEY_MESSAGES.unknown);
-    return checkKey(apiKeyHash(token));
+    return checkKey(apiKeyHash(token), client);
   }
 
-  async function checkKey(hash: string): Promise<KeyCheck> {
-    await freshen(keys.get(hash));
+  async function checkKey(hash: string, client: string | undefined): Promise<KeyCheck> {
+    await freshen(keys.peek(hash));
     const cached = keys.get(hash);
-    if (cached) {
-      // Least recently used goes first: a hit moves the entry to the end.
-      keys.delete(hash);
-      keys.set(hash, cached);
-      return keyVerdict(cached.facts);
-    }
-    if ((unknown.get(hash) ?? 0) > Date.now()) return refused(KEY_MESSAGES.unknown);
+    if (cached) return keyVerdict(cached.facts);
+    if ((unknown.peek(hash) ?? 0) > Date.now()) return refused(KEY_MESSAGES.unknown);
     if (Date.now() < lookupRetryAt) return { ok: false, status: 503, message: UNAVAILABLE_MESSAGE };
-    const asked = generation;
+    const read = generation;
     let row: ServingKeyRow | undefined;
     try {
-      row = await lookups.find(hash);
+      row = await lookups.find(hash, client);
     } catch (error) {
       return unavailable(error);
     }
     if (row === undefined) {
-      remember(unknown, hash, Date.now() + settings.unknownTtlMs, settings.maxUnknown);
+      if (!changedSince(read, hash, undefined)) unknown.set(hash, Date.now() + settings.unknownTtlMs);
       return refused(KEY_MESSAGES.unknown);
     }
     const facts = factsOf(row);
-    // Read before a change was announced: cached as stale, so the next check re-reads it.
-    remember(keys, hash, { facts, generation: asked }, settings.maxEntries);
+    // Read before a change to it was announced: cached as stale, so the next check re-reads it.
+    keys.set(hash, { facts, stale: changedSince(read, hash, facts.ownerId) });
     return keyVerdict(facts);
   }
 
   async function checkInternal(token: string): Promise<KeyCheck> {
     const userId = verifyServingCredential(options.secret, token);
     if (userId === undefined) return refused(KEY_MESSAGES.internalInvalid);
-    await freshen(users.get(userId));
+    await freshen(users.peek(userId));
     let active = users.get(userId)?.facts;
     if (active === undefined) {
-      const asked = generation;
+      const read = generation;
       try {
         const [row] = await findServingUsers(sql, [userId]);
         active = row !== undefined && userActive(row);
       } catch (error) {
         return unavailable(error);
       }
-      remember(users, userId, { facts: active, generation: asked }, settings.maxEntries);
+      users.set(userId, { facts: active, stale: changedSince(read, undefined, userId) });
     }
     if (!active) return refused(KEY_MESSAGES.internalInactive);
     return { ok: true, caller: { kind: 'internal', userId } };
   }
 
   function unavailable(error: unknown): KeyCheck {
-    if (error instanceof LookupsFullError) return { ok: false, status: 503, message: BUSY_MESSAGE };
+    if (error instanceof LookupsFullError)
+      return { ok: false, status: 503, message: error.perClient ? CLIENT_BUSY_MESSAGE : BUSY_MESSAGE };
     if (isDatabaseUnavailable(error)) lookupRetryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
     else report(`Key cache: a key lookup failed (${databaseErrorCode(error)}).`);
     return { ok: false, status: 503, message: UNAVAILABLE_MESSAGE };
@@ -299,15 +363,4 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     flushUsage,
     refresh,
   };
-}
-
-/** Sets a map entry and, beyond `max` entries, forgets the oldest (maps keep insertion order). */
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  while (map.size > max) {
-    const oldest = map.keys().next();
-    if (oldest.done) break;
-    map.delete(oldest.value);
-  }
 }

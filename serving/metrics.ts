@@ -13,6 +13,10 @@ export const LATENCY_BUCKETS_SECONDS = [
 
 /** The label of a request that failed before a version was chosen. */
 export const NO_VERSION = 'none';
+/** The model label of every request refused before its caller was authorised (bad key, no scope). */
+export const UNAUTHORISED_MODEL = '(unauthorised)';
+/** The model label of an authorised request for a model this process has not loaded. */
+export const UNKNOWN_MODEL = '';
 /** The model label once more model names than the limit have been seen (they come from URLs). */
 export const OTHER_MODELS = '(other)';
 

@@ -14,6 +14,7 @@ import {
   type ModelSignature,
   modelSignatureSchema,
 } from '../registry/version-schema';
+import { Lru } from './lru';
 
 /**
  * The versions this serving process has loaded: one onnxruntime session per version, with its
@@ -44,7 +45,9 @@ export interface Lease {
 
 export type VersionSelector = { alias: ModelAlias } | { version: number };
 
-export type Resolution = { ok: true; lease: Lease } | { ok: false; status: 404 | 503; message: string };
+type Refusal = { ok: false; status: 404 | 503; message: string };
+export type Described = { ok: true; name: string; version: number; signature: ModelSignature } | Refusal;
+export type Resolution = { ok: true; lease: Lease } | Refusal;
 
 export interface ModelCacheOptions {
   sql: Sql;
@@ -67,15 +70,28 @@ interface Loaded {
 interface ModelEntry {
   id: string;
   name: string;
-  /** Only aliases someone asked for are tracked (and kept loaded); null: the alias points nowhere. */
+  /** Aliases someone asked for: each is checked on every refresh. */
+  wanted: Set<ModelAlias>;
+  /** The wanted aliases' versions once checked (and kept loaded); null: the alias points nowhere. */
   aliases: Map<ModelAlias, Loaded | null>;
+  /** Why the last check of an alias failed, for the request that asked for it first. */
+  failures: Map<ModelAlias, unknown>;
   /** Refreshes of one model run one after the other, so switches happen in order. */
   refreshing: Promise<void>;
 }
 
-/** An unknown name is remembered this long, so a flood of them does not reach PostgreSQL each time. */
+/** What a lookup found: the model, and its version's session (null: no such version). */
+type Found = { ok: true; entry: ModelEntry; loaded: Loaded | null };
+
+/** A request finds a retired version at most this often in a row before it is told to retry. */
+const MAX_RESOLVE_ATTEMPTS = 3;
+
+/**
+ * An unknown name (or version number) is remembered this long, so a flood of them does not reach
+ * PostgreSQL each time.
+ */
 const UNKNOWN_NAME_MS = 1_000;
-/** Unknown names remembered at most: made-up names must not grow the memory without bound. */
+/** Unknown names (and version numbers) remembered at most: made-up ones must not grow the memory. */
 const MAX_UNKNOWN_NAMES = 10_000;
 
 export class ModelCache {
@@ -85,9 +101,12 @@ export class ModelCache {
   private readonly modelsById = new Map<string, ModelEntry>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly loading = new Map<string, Promise<Loaded>>();
-  /** modelId:version → loaded, least recently used first. */
-  private readonly pinned = new Map<string, Loaded>();
-  private readonly unknownNames = new Map<string, number>();
+  /** modelId:version → loaded: versions asked for by number; the least recently used is retired. */
+  private readonly pinned: Lru<string, Loaded>;
+  /** Lower-cased names no model has → until when that answer stands. */
+  private readonly unknownNames = new Lru<string, number>(MAX_UNKNOWN_NAMES);
+  /** modelId:version of versions that do not exist → until when that answer stands. */
+  private readonly missingVersions = new Lru<string, number>(MAX_UNKNOWN_NAMES);
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private closed = false;
@@ -100,9 +119,13 @@ export class ModelCache {
       pinnedVersions: options.pinnedVersions ?? 8,
       log: options.log ?? (() => {}),
     };
+    this.pinned = new Lru(this.options.pinnedVersions, (_key, loaded) => this.retireIfUnused(loaded));
   }
 
-  /** Starts listening for alias changes and the periodic check. Never throws: a database that is down is retried. */
+  /**
+   * Starts listening for alias changes and the periodic check. Never throws: if PostgreSQL is down,
+   * postgres.js keeps the listener and listens again once it can reach the database.
+   */
   async start(): Promise<void> {
     await this.listen();
     this.timer = setInterval(() => void this.poll(), this.options.pollMs);
@@ -114,7 +137,35 @@ export class ModelCache {
     return this.models.get(name.toLowerCase())?.name;
   }
 
+  /**
+   * Leases the version a request asks for. The lease is taken in the same turn as the lookup that
+   * found the version: a refresh that retires (and releases) a version runs between awaits, so a
+   * version found after an await is checked again and, if it was retired meanwhile, looked up anew.
+   */
   async resolve(name: string, selector: VersionSelector): Promise<Resolution> {
+    for (let attempt = 0; attempt < MAX_RESOLVE_ATTEMPTS; attempt += 1) {
+      const found = this.cached(name, selector) ?? (await this.find(name, selector));
+      if (!found.ok) return found;
+      if (!found.loaded) return { ok: false, status: 404, message: missing(found.entry, selector) };
+      if (!found.loaded.retired) return { ok: true, lease: this.lease(found.loaded) };
+    }
+    return {
+      ok: false,
+      status: 503,
+      message: `Model "${name}" is switching versions right now; try again`,
+    };
+  }
+
+  /** The version, if this process already tracks it, found without an await. */
+  private cached(name: string, selector: VersionSelector): Found | undefined {
+    const entry = this.models.get(name.toLowerCase());
+    if (!entry) return undefined;
+    const loaded =
+      'alias' in selector ? entry.aliases.get(selector.alias) : this.tracked(entry, selector.version);
+    return loaded === undefined ? undefined : { ok: true, entry, loaded };
+  }
+
+  private async find(name: string, selector: VersionSelector): Promise<Found | Refusal> {
     let entry: ModelEntry | undefined;
     try {
       entry = await this.model(name);
@@ -126,25 +177,62 @@ export class ModelCache {
       };
     }
     if (!entry) return { ok: false, status: 404, message: `No model is named "${name}"` };
-    let loaded: Loaded | null;
     try {
-      loaded =
+      const loaded =
         'alias' in selector
           ? await this.aliased(entry, selector.alias)
           : await this.numbered(entry, selector.version);
+      return { ok: true, entry, loaded };
     } catch (error) {
       return { ok: false, status: 503, message: unavailable(entry, selector, error) };
     }
-    if (!loaded)
+  }
+
+  /**
+   * The signature of the version a request names, for its OpenAPI document: from the loaded
+   * version when there is one, otherwise from its registry row (no ONNX session is loaded for it).
+   */
+  async describe(name: string, selector: VersionSelector): Promise<Described> {
+    const found = this.cached(name, selector);
+    if (found?.ok && found.loaded) {
+      const { served } = found.loaded;
+      return { ok: true, name: served.name, version: served.version, signature: served.signature };
+    }
+    if (found?.ok) return { ok: false, status: 404, message: missing(found.entry, selector) };
+    let entry: ModelEntry | undefined;
+    try {
+      entry = await this.model(name);
+      if (!entry) return { ok: false, status: 404, message: `No model is named "${name}"` };
+      const row = await this.versionRow(entry, selector);
+      if (!row) return { ok: false, status: 404, message: missing(entry, selector) };
+      const signature = modelSignatureSchema.safeParse(row.signature);
+      if (!signature.success)
+        return {
+          ok: false,
+          status: 503,
+          message: `Model "${entry.name}" has a version whose signature is not valid`,
+        };
+      return { ok: true, name: entry.name, version: row.version, signature: signature.data };
+    } catch {
       return {
         ok: false,
-        status: 404,
-        message:
-          'alias' in selector
-            ? `Model "${entry.name}" has no ${selector.alias} version`
-            : `Model "${entry.name}" has no version ${selector.version}`,
+        status: 503,
+        message: `The model registry is unreachable and model "${entry?.name ?? name}" is not loaded yet`,
       };
-    return { ok: true, lease: this.lease(loaded) };
+    }
+  }
+
+  private async versionRow(
+    entry: ModelEntry,
+    selector: VersionSelector,
+  ): Promise<ModelVersionRow | undefined> {
+    if ('alias' in selector) return findAliasedVersion(this.sql, entry.id, selector.alias);
+    const key = `${entry.id}:${selector.version}`;
+    const until = this.missingVersions.peek(key);
+    if (until !== undefined && until > Date.now()) return undefined;
+    const row = await findModelVersion(this.sql, entry.id, selector.version);
+    if (!row) this.missingVersions.set(key, Date.now() + UNKNOWN_NAME_MS);
+    return row;
   }
 
   /** Releases every session; requests must have finished. */
@@ -175,11 +263,10 @@ export class ModelCache {
     const key = name.toLowerCase();
     const cached = this.models.get(key);
     if (cached) return cached;
-    const until = this.unknownNames.get(key);
+    const until = this.unknownNames.peek(key);
     if (until !== undefined && until > Date.now()) return undefined;
     const row = await findModelByName(this.sql, name);
     if (!row) {
-      if (this.unknownNames.size >= MAX_UNKNOWN_NAMES) this.unknownNames.clear();
       this.unknownNames.set(key, Date.now() + UNKNOWN_NAME_MS);
       return undefined;
     }
@@ -188,7 +275,9 @@ export class ModelCache {
     const entry: ModelEntry = {
       id: row.id,
       name: row.name,
+      wanted: new Set(),
       aliases: new Map(),
+      failures: new Map(),
       refreshing: Promise.resolve(),
     };
     this.models.set(key, entry);
@@ -196,37 +285,38 @@ export class ModelCache {
     return entry;
   }
 
+  /**
+   * An alias asked for the first time is checked by a refresh, in the model's chain of refreshes:
+   * a notification that arrives while its version loads queues a check after it (rather than
+   * finding nothing to re-read), and two first requests at once share one check and one session.
+   */
   private async aliased(entry: ModelEntry, alias: ModelAlias): Promise<Loaded | null> {
     const tracked = entry.aliases.get(alias);
     if (tracked !== undefined) return tracked;
-    const row = await findAliasedVersion(this.sql, entry.id, alias);
-    const loaded = row ? await this.load(entry, row) : null;
-    // A refresh may have set it meanwhile (and it is newer): keep that one.
-    if (!entry.aliases.has(alias)) entry.aliases.set(alias, loaded);
-    return entry.aliases.get(alias) ?? null;
+    entry.wanted.add(alias);
+    await this.refresh(entry);
+    const checked = entry.aliases.get(alias);
+    if (checked !== undefined) return checked;
+    throw entry.failures.get(alias) ?? new Error('the serving process is closing');
+  }
+
+  /** A version asked for by number that is loaded already: pinned, or held by an alias. */
+  private tracked(entry: ModelEntry, version: number): Loaded | undefined {
+    const key = `${entry.id}:${version}`;
+    const pinned = this.pinned.get(key);
+    if (pinned) return pinned;
+    for (const loaded of entry.aliases.values()) if (loaded?.served.version === version) return loaded;
+    return undefined;
   }
 
   private async numbered(entry: ModelEntry, version: number): Promise<Loaded | null> {
     const key = `${entry.id}:${version}`;
-    const pinned = this.pinned.get(key);
-    if (pinned) {
-      // Most recently used last.
-      this.pinned.delete(key);
-      this.pinned.set(key, pinned);
-      return pinned;
-    }
-    const tracked = [...entry.aliases.values()].find((loaded) => loaded?.served.version === version);
+    const tracked = this.tracked(entry, version);
     if (tracked) return tracked;
-    const row = await findModelVersion(this.sql, entry.id, version);
+    const row = await this.versionRow(entry, { version });
     if (!row) return null;
     const loaded = await this.load(entry, row);
     this.pinned.set(key, loaded);
-    while (this.pinned.size > this.options.pinnedVersions) {
-      const [oldest] = this.pinned.entries();
-      if (!oldest) break;
-      this.pinned.delete(oldest[0]);
-      this.retireIfUnused(oldest[1]);
-    }
     return loaded;
   }
 
@@ -288,31 +378,48 @@ export class ModelCache {
     if (loaded.inFlight === 0) void loaded.served.session.release().catch(() => {});
   }
 
-  /** Re-reads a model's tracked aliases; a changed one is loaded before it is switched. */
+  /**
+   * Re-reads a model's wanted aliases; a changed one is loaded before it is switched. The stored
+   * chain never rejects: a failed check must not stop every check queued after it.
+   */
   private refresh(entry: ModelEntry): Promise<void> {
-    entry.refreshing = entry.refreshing.then(async () => {
-      for (const [alias, current] of entry.aliases) {
-        if (this.closed) return;
-        const row = await findAliasedVersion(this.sql, entry.id, alias);
-        if ((row?.id ?? null) === (current?.served.versionId ?? null)) continue;
-        const next = row ? await this.load(entry, row) : null;
-        entry.aliases.set(alias, next);
-        this.options.log(
-          `${entry.name} ${alias}: ${current ? `version ${current.served.version}` : 'none'} → ${next ? `version ${next.served.version}` : 'none'}`,
-        );
-        if (current) this.retireIfUnused(current);
+    // recheck() catches each alias's failure; the catch here is for the unforeseen.
+    entry.refreshing = entry.refreshing.then(() => this.recheck(entry)).catch(() => {});
+    return entry.refreshing;
+  }
+
+  private async recheck(entry: ModelEntry): Promise<void> {
+    for (const alias of entry.wanted) {
+      if (this.closed) return;
+      try {
+        await this.recheckAlias(entry, alias);
+        entry.failures.delete(alias);
+      } catch (error) {
+        // The database went away mid-check, or the new version does not load: the old version (if
+        // any) keeps serving, and the next notification or periodic check tries again.
+        entry.failures.set(alias, error);
+        if (error instanceof VersionLoadError)
+          this.options.log(`${entry.name} ${alias}: the new version is not served: ${error.message}`);
       }
-    });
-    return entry.refreshing.catch((error: unknown) => {
-      // The database went away mid-check, or the new version does not load: the old one keeps serving.
-      if (error instanceof VersionLoadError)
-        this.options.log(`${entry.name}: the new version is not served: ${error.message}`);
-    });
+    }
+  }
+
+  private async recheckAlias(entry: ModelEntry, alias: ModelAlias): Promise<void> {
+    const current = entry.aliases.get(alias);
+    const row = await findAliasedVersion(this.sql, entry.id, alias);
+    if (current !== undefined && (row?.id ?? null) === (current?.served.versionId ?? null)) return;
+    const next = row ? await this.load(entry, row) : null;
+    entry.aliases.set(alias, next);
+    // The first check of an alias is no switch.
+    if (current === undefined) return;
+    this.options.log(
+      `${entry.name} ${alias}: ${current ? `version ${current.served.version}` : 'none'} → ${next ? `version ${next.served.version}` : 'none'}`,
+    );
+    if (current) this.retireIfUnused(current);
   }
 
   private async poll(): Promise<void> {
     if (this.closed) return;
-    if (!this.unlisten) await this.listen();
     await Promise.all([...this.modelsById.values()].map((entry) => this.refresh(entry)));
   }
 
@@ -323,6 +430,7 @@ export class ModelCache {
         (modelId) => {
           // A model created or promoted for the first time may be one recently asked for in vain.
           this.unknownNames.clear();
+          this.missingVersions.clear();
           const entry = this.modelsById.get(modelId);
           if (entry) void this.refresh(entry);
         },
@@ -331,13 +439,20 @@ export class ModelCache {
       );
       this.unlisten = unlisten;
     } catch {
-      // PostgreSQL is down: the periodic check tries again.
+      // PostgreSQL is down. postgres.js keeps this listener and listens again on its own (its
+      // onlisten then re-reads every model): calling listen() again would add a second listener.
     }
   }
 }
 
 class VersionLoadError extends Error {
   override name = 'VersionLoadError';
+}
+
+function missing(entry: ModelEntry, selector: VersionSelector): string {
+  return 'alias' in selector
+    ? `Model "${entry.name}" has no ${selector.alias} version`
+    : `Model "${entry.name}" has no version ${selector.version}`;
 }
 
 function unavailable(entry: ModelEntry, selector: VersionSelector, error: unknown): string {

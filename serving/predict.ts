@@ -40,7 +40,8 @@ export async function predict(
   const keys = labels.map(String);
   const graphLabels = outputs.label;
   return Array.from({ length: rows }, (_, row) => {
-    const byLabel: Record<string, number> = {};
+    // No prototype: a class may be named "__proto__".
+    const byLabel: Record<string, number> = Object.create(null);
     for (let k = 0; k < classes; k++)
       byLabel[keys[k] ?? String(k)] = Number(probabilities.data[row * classes + k]);
     // The graph's own label (its argmax in double precision), as the signature spells it (5 and

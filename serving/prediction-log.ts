@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client';
+import { jsonText } from '../db/queries/json-text';
 import {
   deleteOldPredictions,
   insertPredictionLog,
@@ -9,8 +10,9 @@ import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable
 
 /**
  * The prediction log's writer: requests queue their records (never waiting), and a timer writes
- * them to prediction_log in multi-row batches. The queue is bounded, so when PostgreSQL is down
- * serving goes on: what does not fit is dropped and counted, and writing resumes once it is back.
+ * them to prediction_log in multi-row batches. The queue is bounded in records and in bytes (a
+ * record is turned into its JSON text when queued, so its size is known), so when PostgreSQL is
+ * down serving goes on: what does not fit is dropped and counted, and writing resumes once it is back.
  * A retention sweep deletes records older than PIPEWRIGHT_PREDICTION_LOG_DAYS.
  */
 
@@ -20,6 +22,8 @@ export interface PredictionLogOptions {
   retentionDays: number;
   /** Records the queue holds at most; beyond that they are dropped. */
   capacity?: number;
+  /** Bytes of JSON the queue holds at most (inputs and outputs); beyond that records are dropped. */
+  capacityBytes?: number;
   /** Records written per statement at most. */
   batchSize?: number;
   /** How often the queue is written out; a full batch is written at once. */
@@ -46,6 +50,7 @@ export interface PredictionLog extends PredictionRecorder {
 
 const DEFAULTS = {
   capacity: 10_000,
+  capacityBytes: 64 * 1024 * 1024,
   batchSize: 500,
   flushMs: 200,
   maxRetryMs: 5_000,
@@ -57,6 +62,7 @@ const DEFAULTS = {
 export function createPredictionLog(options: PredictionLogOptions): PredictionLog {
   const settings = {
     capacity: options.capacity ?? DEFAULTS.capacity,
+    capacityBytes: options.capacityBytes ?? DEFAULTS.capacityBytes,
     batchSize: options.batchSize ?? DEFAULTS.batchSize,
     flushMs: options.flushMs ?? DEFAULTS.flushMs,
     maxRetryMs: options.maxRetryMs ?? DEFAULTS.maxRetryMs,
@@ -65,7 +71,8 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     sweepBatch: options.sweepBatch ?? DEFAULTS.sweepBatch,
   };
   const report = options.report ?? ((message: string) => console.error(message));
-  let queue: PredictionRecord[] = [];
+  let queue: PredictionLogRow[] = [];
+  let queuedBytes = 0;
   let dropped = 0;
   let written = 0;
   let writing: Promise<void> | undefined;
@@ -94,9 +101,16 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       dropped += records.length;
       return;
     }
-    const room = Math.max(0, settings.capacity - queue.length);
-    for (const each of records.slice(0, room)) queue.push(each);
-    dropped += Math.max(0, records.length - room);
+    for (const each of records) {
+      const row = logRow(each);
+      const bytes = rowBytes(row);
+      if (queue.length >= settings.capacity || queuedBytes + bytes > settings.capacityBytes) {
+        dropped += 1;
+        continue;
+      }
+      queue.push(row);
+      queuedBytes += bytes;
+    }
     if (queue.length >= settings.batchSize) void flush();
   }
 
@@ -117,6 +131,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     while (queue.length > 0) {
       const batch = queue.slice(0, settings.batchSize);
       const outcome = await writeBatch(batch);
+      for (const row of queue.slice(0, outcome.handled)) queuedBytes -= rowBytes(row);
       queue = queue.slice(outcome.handled);
       if (outcome.unavailable) {
         becameUnavailable();
@@ -128,17 +143,17 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
 
   /** One statement for the batch; if PostgreSQL refuses it (one bad record, say), row by row, so only those are lost. */
   async function writeBatch(
-    batch: readonly PredictionRecord[],
+    batch: readonly PredictionLogRow[],
   ): Promise<{ handled: number; unavailable: boolean }> {
     try {
-      written += await insertPredictionLog(options.sql, batch.map(logRow));
+      written += await insertPredictionLog(options.sql, batch);
       return { handled: batch.length, unavailable: false };
     } catch (error) {
       if (isDatabaseUnavailable(error)) return { handled: 0, unavailable: true };
     }
     for (const [index, each] of batch.entries()) {
       try {
-        written += await insertPredictionLog(options.sql, [logRow(each)]);
+        written += await insertPredictionLog(options.sql, [each]);
       } catch (error) {
         if (isDatabaseUnavailable(error)) return { handled: index, unavailable: true };
         dropped += 1;
@@ -195,6 +210,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     // Whatever could not be written now is lost with the process.
     dropped += queue.length;
     queue = [];
+    queuedBytes = 0;
     await sweeping;
   }
 
@@ -209,7 +225,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   };
 }
 
-/** A record as the table takes it: its inputs and outputs as JSON text. */
+/** A record as the table takes it: its inputs and outputs as JSON text (jsonb cannot hold NUL). */
 function logRow(record: PredictionRecord): PredictionLogRow {
   return {
     predictionId: record.predictionId,
@@ -223,9 +239,7 @@ function logRow(record: PredictionRecord): PredictionLogRow {
   };
 }
 
-/** JSON text for a jsonb column, which cannot hold the NUL character: it is left out of strings. */
-function jsonText(value: Record<string, unknown>): string {
-  return JSON.stringify(value, (_key, each: unknown) =>
-    typeof each === 'string' && each.includes('\u0000') ? each.replaceAll('\u0000', '') : each,
-  );
+/** A queued record's weight: its JSON text, and a little for the rest of the row. */
+function rowBytes(row: PredictionLogRow): number {
+  return row.inputsJson.length + row.outputsJson.length + 128;
 }

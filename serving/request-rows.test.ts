@@ -76,3 +76,35 @@ describe('request bodies', () => {
     expect(refusal({ dataframe_records: [] })).toBe('"dataframe_records" holds no rows');
   });
 });
+
+describe('an oversized request', () => {
+  /** A list of `length` copies of `item` that counts how many of its items are read. */
+  function countedList(length: number, item: unknown) {
+    const counts = { reads: 0 };
+    const list = new Proxy(new Array<unknown>(length).fill(item), {
+      get(target, property, receiver) {
+        if (typeof property === 'string' && /^\d+$/.test(property)) counts.reads += 1;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    return { list, counts };
+  }
+
+  it('is refused on its lists’ lengths, before a single row is built, in every format', () => {
+    const shapes: [string, (list: unknown[]) => unknown, unknown][] = [
+      ['rows', (list) => ({ rows: list }), { a: 1 }],
+      ['dataframe_records', (list) => ({ dataframe_records: list }), { a: 1 }],
+      ['dataframe_split', (list) => ({ dataframe_split: { columns: ['a', 'b'], data: list } }), [1, 'x']],
+      ['instances', (list) => ({ instances: list }), [1, 'x']],
+      ['inputs', (list) => ({ inputs: { a: list, b: list } }), 1],
+    ];
+    for (const [format, body, item] of shapes) {
+      const { list, counts } = countedList(2_000_000, item);
+      expect(readRequestRows(body(list), signature)).toEqual({
+        ok: false,
+        message: `"${format}" holds 2000000 rows; one request takes at most 10000`,
+      });
+      expect({ format, reads: counts.reads }).toEqual({ format, reads: 0 });
+    }
+  });
+});

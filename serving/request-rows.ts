@@ -16,6 +16,14 @@ import type { ModelSignature } from '../registry/version-schema';
 export type RequestFormat = 'rows' | 'dataframe_split' | 'dataframe_records' | 'instances' | 'inputs';
 export type Row = Record<string, unknown>;
 
+/**
+ * A row with no prototype: a column named "__proto__" or "constructor" is a column like any other
+ * (assigning "__proto__" on a plain object would replace its prototype instead).
+ */
+function emptyRow(): Row {
+  return Object.create(null);
+}
+
 export type ParsedRows = { ok: true; format: RequestFormat; rows: Row[] } | { ok: false; message: string };
 
 /** More rows than this in one request is refused: a batch that size belongs in a pipeline run. */
@@ -49,12 +57,18 @@ export function readRequestRows(body: unknown, signature: ModelSignature): Parse
   const [format, second] = formats;
   if (format === undefined) return refuse(EXPECTED);
   if (second !== undefined) return refuse(`The body has both "${format}" and "${second}": send one of them`);
+  // Each reader refuses more than MAX_ROWS before it builds a single row (tooMany).
   const rows = rowsOf(format, body[format], signature);
   if (!Array.isArray(rows)) return rows;
   if (rows.length === 0) return refuse(`"${format}" holds no rows`);
-  if (rows.length > MAX_ROWS)
-    return refuse(`"${format}" holds ${rows.length} rows; one request takes at most ${MAX_ROWS}`);
   return { ok: true, format, rows };
+}
+
+/** Checked on the lists as they come, so an oversized one costs no row objects. */
+function tooMany(format: RequestFormat, count: number): ParsedRows | undefined {
+  return count > MAX_ROWS
+    ? refuse(`"${format}" holds ${count} rows; one request takes at most ${MAX_ROWS}`)
+    : undefined;
 }
 
 function rowsOf(format: RequestFormat, value: unknown, signature: ModelSignature): Row[] | ParsedRows {
@@ -73,6 +87,8 @@ function rowsOf(format: RequestFormat, value: unknown, signature: ModelSignature
 
 function records(format: RequestFormat, value: unknown): Row[] | ParsedRows {
   if (!Array.isArray(value)) return refuse(`"${format}" must be a list of records ({"column": value, …})`);
+  const refusal = tooMany(format, value.length);
+  if (refusal) return refusal;
   const rows: Row[] = [];
   for (const [index, row] of value.entries()) {
     if (!isRecord(row)) return refuse(`"${format}" row ${index} is not a record ({"column": value, …})`);
@@ -99,6 +115,8 @@ function listOrRecords(format: RequestFormat, value: unknown, signature: ModelSi
         ? '"inputs" must be a list of records, a list of lists, or {"column": [values…], …}'
         : '"instances" must be a list of records or a list of lists',
     );
+  const refusal = tooMany(format, value.length);
+  if (refusal) return refusal;
   if (value.every(Array.isArray))
     return positional(
       format,
@@ -109,6 +127,8 @@ function listOrRecords(format: RequestFormat, value: unknown, signature: ModelSi
 }
 
 function positional(format: RequestFormat, data: unknown[], names: readonly string[]): Row[] | ParsedRows {
+  const refusal = tooMany(format, data.length);
+  if (refusal) return refusal;
   const rows: Row[] = [];
   for (const [index, values] of data.entries()) {
     if (!Array.isArray(values)) return refuse(`"${format}" row ${index} is not a list of values`);
@@ -116,7 +136,7 @@ function positional(format: RequestFormat, data: unknown[], names: readonly stri
       return refuse(
         `"${format}" row ${index} has ${values.length} values for ${names.length} columns (${quoteList(names, 10)})`,
       );
-    const row: Row = {};
+    const row = emptyRow();
     names.forEach((name, k) => {
       row[name] = values[k];
     });
@@ -133,7 +153,9 @@ function columns(value: Row): Row[] | ParsedRows {
       Array.isArray(list) && found === undefined ? list.length : found,
     undefined,
   );
-  const rows: Row[] = Array.from({ length: length ?? 0 }, () => ({}));
+  const refusal = tooMany('inputs', length ?? 0);
+  if (refusal) return refusal;
+  const rows: Row[] = Array.from({ length: length ?? 0 }, emptyRow);
   for (const [name, list] of entries) {
     if (!Array.isArray(list)) return refuse(`"inputs" column "${name}" must be a list of values`);
     if (list.length !== length)

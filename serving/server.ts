@@ -4,7 +4,8 @@ import { scopeMay } from '../access/roles';
 import { errorHeadline } from '../db/queries/loggable-error';
 import { predictBatched } from './batching';
 import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingMetrics } from './contracts';
-import type { Lease, Resolution, VersionSelector } from './model-cache';
+import { UNAUTHORISED_MODEL, UNKNOWN_MODEL } from './metrics';
+import type { Described, Lease, Resolution, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
 import type { Prediction } from './predict';
 import { type RequestFormat, readRequestRows } from './request-rows';
@@ -18,6 +19,8 @@ import { problemsSentence, validateRows } from './validate-rows';
 
 export interface ModelSource {
   resolve(name: string, selector: VersionSelector): Promise<Resolution>;
+  /** A version's name, number and signature, without loading it. */
+  describe(name: string, selector: VersionSelector): Promise<Described>;
   /** The registered spelling of a name this process has loaded, without asking PostgreSQL. */
   knownName(name: string): string | undefined;
 }
@@ -31,11 +34,35 @@ export interface ServingDeps {
   serverUrl?: string;
   /** Bodies larger than this are refused with 413 (default 8 MiB). */
   maxBodyBytes?: number;
+  /** Connection limits; SERVER_LIMITS by default. */
+  limits?: Partial<ServerLimits>;
   /** Unexpected failures, one line each, without request data. */
   report?: (line: string) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface ServerLimits {
+  /** A request's headers must arrive within this (slow-header clients hold no socket for long). */
+  headersMs: number;
+  /** A whole request, body included, must arrive within this. */
+  requestMs: number;
+  /**
+   * An idle keep-alive connection is closed after this. Longer than common clients' own idle
+   * timeout (Node's and undici's 4 s), so they close first and never reuse a connection the server
+   * is closing; below headersMs, as Node asks.
+   */
+  keepAliveMs: number;
+  /** Open connections at most; more are refused at once (each holds a file descriptor and memory). */
+  maxConnections: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 8_000,
+  maxConnections: 4_096,
+};
 /** MLflow-shaped answers list their prediction ids in a header up to this many rows. */
 export const MAX_ID_HEADER_ROWS = 100;
 
@@ -54,9 +81,19 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createServingServer(deps: ServingDeps): http.Server {
   const handler = new Handler(deps);
-  const server = http.createServer((request, response) => void handler.handle(request, response));
-  // Clients (and load balancers) reuse connections; the default 5 s is shorter than many of theirs.
-  server.keepAliveTimeout = 65_000;
+  const limits = { ...SERVER_LIMITS, ...deps.limits };
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      // Node checks the two timeouts above on this interval (30 s by default, which would let a
+      // slow client hold its socket three times longer than headersMs).
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersMs / 4))),
+    },
+    (request, response) => void handler.handle(request, response),
+  );
+  server.keepAliveTimeout = limits.keepAliveMs;
+  server.maxConnections = limits.maxConnections;
   return server;
 }
 
@@ -101,7 +138,7 @@ class Handler {
     name: string,
     allowed: (caller: Caller) => string | undefined,
   ): Promise<Caller> {
-    const check = await this.deps.keys.check(request.headers.authorization);
+    const check = await this.deps.keys.check(request.headers.authorization, request.socket.remoteAddress);
     if (!check.ok) throw new HttpError(check.status, check.message);
     const refusal = allowed(check.caller) ?? modelRefusal(check.caller, name);
     if (refusal) throw new HttpError(403, refusal);
@@ -119,23 +156,20 @@ class Handler {
         ? `A ${caller.scope} key may not read model documents; use a read or predict key`
         : undefined,
     );
-    const lease = await this.lease(route.name, route.selector);
-    try {
-      const { served } = lease;
-      send(
-        response,
-        200,
-        modelOpenApi({
-          name: served.name,
-          version: served.version,
-          signature: served.signature,
-          serverUrl: this.deps.serverUrl,
-        }),
-        { 'x-model-version': String(served.version) },
-      );
-    } finally {
-      lease.release();
-    }
+    // From the version's row: a document needs no ONNX session.
+    const described = await this.deps.models.describe(route.name, route.selector);
+    if (!described.ok) throw new HttpError(described.status, described.message);
+    send(
+      response,
+      200,
+      modelOpenApi({
+        name: described.name,
+        version: described.version,
+        signature: described.signature,
+        serverUrl: this.deps.serverUrl,
+      }),
+      { 'x-model-version': String(described.version) },
+    );
   }
 
   private async lease(name: string, selector: VersionSelector): Promise<Lease> {
@@ -152,7 +186,9 @@ class Handler {
     const started = performance.now();
     const requestId = randomUUID();
     response.setHeader('x-request-id', requestId);
-    let model = this.deps.models.knownName(route.name) ?? '';
+    // /metrics needs no key: until the caller is authorised, every request is labelled alike, so
+    // the labels do not tell an anonymous reader which model names exist.
+    let model = UNAUTHORISED_MODEL;
     let version: number | null = null;
     let status = 500;
     try {
@@ -161,6 +197,7 @@ class Handler {
           ? `A ${caller.scope} key may not ask for predictions; use a predict key`
           : undefined,
       );
+      model = this.deps.models.knownName(route.name) ?? UNKNOWN_MODEL;
       const body = await readJson(request, this.maxBodyBytes);
       const lease = await this.lease(route.name, route.selector);
       try {
@@ -314,8 +351,9 @@ function logRecords(input: {
   const names = input.served.signature.inputs.map((column) => column.name);
   return input.predictions.map((prediction, index) => {
     const row = input.rows[index] ?? {};
-    const inputs: Record<string, unknown> = {};
-    for (const name of names) inputs[name] = row[name] ?? null;
+    // No prototype: a column may be named "__proto__".
+    const inputs: Record<string, unknown> = Object.create(null);
+    for (const name of names) inputs[name] = Object.hasOwn(row, name) ? (row[name] ?? null) : null;
     return {
       predictionId: input.ids[index] ?? randomUUID(),
       requestId: input.requestId,

@@ -26,6 +26,12 @@ export type ValidatedRows =
     }
   | { ok: false; problems: Problem[]; more: number };
 
+/**
+ * Longest text value taken, in characters: longer is refused (a category or a short text field is
+ * far shorter), so one request cannot fill the prediction log's memory with a few huge values.
+ */
+export const MAX_TEXT_LENGTH = 65_536;
+
 /** The answer lists this many problems; the count of the rest follows. */
 export const MAX_PROBLEMS = 50;
 
@@ -39,7 +45,7 @@ export function validateRows(rows: readonly Row[], signature: ModelSignature): V
   const known = new Set(signature.inputs.map((column) => column.name));
   const ignored = new Set<string>();
   for (const row of rows) {
-    for (const name in row) if (!known.has(name)) ignored.add(name);
+    for (const name of Object.keys(row)) if (!known.has(name)) ignored.add(name);
   }
   const columns = new Map<string, ColumnValues>();
   for (const column of signature.inputs) {
@@ -63,7 +69,8 @@ export function validateRows(rows: readonly Row[], signature: ModelSignature): V
 type Report = (problem: Problem) => void;
 
 function missing(row: Row, index: number, column: SignatureColumn, report: Report): boolean {
-  if (!(column.name in row)) {
+  // Own columns only: "constructor" or "toString" are not in a row because every object inherits them.
+  if (!Object.hasOwn(row, column.name)) {
     report({ row: index, column: column.name, message: 'is missing' });
     return true;
   }
@@ -105,6 +112,14 @@ function textValue(
   const value = row[column.name];
   if (typeof value !== 'string') {
     report({ row: index, column: column.name, message: `must be text, not ${describe(value)}` });
+    return '';
+  }
+  if (value.length > MAX_TEXT_LENGTH) {
+    report({
+      row: index,
+      column: column.name,
+      message: `is ${value.length} characters long; at most ${MAX_TEXT_LENGTH} are taken`,
+    });
     return '';
   }
   if (categories && !categories.has(value)) {

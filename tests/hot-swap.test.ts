@@ -188,6 +188,120 @@ describe('hot swap', () => {
   });
 });
 
+/**
+ * The shared database behind a switch: while `failing` is set, every alias query fails as a
+ * connection failure would (the other queries go through).
+ */
+function flakyAliases(sql: Sql) {
+  const state = { failing: false, failed: 0 };
+  const flaky = new Proxy(sql, {
+    apply(target, thisArg, args: unknown[]) {
+      const [strings] = args;
+      if (state.failing && Array.isArray(strings) && strings.join('?').includes('from model_aliases')) {
+        state.failed += 1;
+        return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      }
+      return Reflect.apply(target, thisArg, args);
+    },
+  });
+  return { sql: flaky, state };
+}
+
+describe('a failed alias check', () => {
+  it('does not stop the checks after it: a later promotion is served within 2 s', async () => {
+    await promote(database.sql, modelId, 'production', 1);
+    const { sql, state } = flakyAliases(database.sql);
+    const cache = new ModelCache({ sql, pollMs: 50 });
+    await cache.start();
+    const productionVersion = async () => {
+      const resolved = await cache.resolve('swap', { alias: 'production' });
+      if (!resolved.ok) return resolved.message;
+      resolved.lease.release();
+      return resolved.lease.served.version;
+    };
+    try {
+      expect(await productionVersion()).toBe(1);
+      state.failing = true;
+      await expect.poll(() => state.failed, { interval: 5 }).toBeGreaterThan(0);
+      state.failing = false;
+      // The old version kept serving through the failure.
+      expect(await productionVersion()).toBe(1);
+      const committedAt = performance.now();
+      await promote(database.sql, modelId, 'production', 2);
+      await expect.poll(productionVersion, { timeout: 2_000, interval: 5 }).toBe(2);
+      expect(performance.now() - committedAt).toBeLessThan(2_000);
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
+describe('the first request for an alias', () => {
+  it('does not miss a promotion announced while its version loads', async () => {
+    await promote(database.sql, modelId, 'production', 1);
+    let promoted = false;
+    // The first alias query answers (version 1), then version 2 is promoted before the cache
+    // goes on to load version 1: the notification arrives while that load is under way.
+    const sql = new Proxy(database.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        const [strings] = args;
+        const result = Reflect.apply(target, thisArg, args);
+        if (promoted || !Array.isArray(strings) || !strings.join('?').includes('from model_aliases'))
+          return result;
+        promoted = true;
+        return Promise.resolve(result).then(async (rows: unknown) => {
+          await promote(database.sql, modelId, 'production', 2);
+          return rows;
+        });
+      },
+    });
+    // No periodic check to make up for a missed notification.
+    const cache = new ModelCache({ sql, pollMs: 600_000 });
+    await cache.start();
+    const productionVersion = async () => {
+      const resolved = await cache.resolve('swap', { alias: 'production' });
+      if (!resolved.ok) return resolved.message;
+      resolved.lease.release();
+      return resolved.lease.served.version;
+    };
+    try {
+      expect([1, 2]).toContain(await productionVersion());
+      expect(promoted).toBe(true);
+      await expect.poll(productionVersion, { timeout: 2_000, interval: 5 }).toBe(2);
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
+describe('a version number that does not exist', () => {
+  it('is looked up once, then answered 404 from memory for a while', async () => {
+    const counts = { versionQueries: 0 };
+    const sql = new Proxy(database.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        const [strings] = args;
+        if (Array.isArray(strings) && /from model_versions v where/.test(strings.join('?')))
+          counts.versionQueries += 1;
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    const cache = new ModelCache({ sql, pollMs: 600_000 });
+    await cache.start();
+    try {
+      for (let i = 0; i < 20; i++) {
+        expect(await cache.resolve('swap', { version: 999 })).toEqual({
+          ok: false,
+          status: 404,
+          message: 'Model "swap" has no version 999',
+        });
+      }
+      expect(counts.versionQueries).toBe(1);
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
 describe('a request under way during a swap', () => {
   it('finishes on the old session, which is released after it', async () => {
     await promote(database.sql, modelId, 'production', 1);

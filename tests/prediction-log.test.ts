@@ -53,6 +53,28 @@ async function loggedCount(modelId?: string): Promise<number> {
 const inserts = () => statements.filter((statement) => /insert into prediction_log/.test(statement)).length;
 
 describe('the prediction log', () => {
+  it('bounds its queue in bytes as well as records: large records beyond it are dropped and counted', async () => {
+    const log = createPredictionLog({
+      sql,
+      retentionDays: 0,
+      flushMs: 60_000,
+      batchSize: 10_000,
+      capacityBytes: 1024 * 1024,
+    });
+    try {
+      const large = records(20).map((each) => ({ ...each, inputs: { note: 'x'.repeat(200_000) } }));
+      log.record(large);
+      // Five records of about 200 kB fit in 1 MiB; the other fifteen do not.
+      expect(log.depth()).toBe(5);
+      expect(log.dropped()).toBe(15);
+      // Small records still fit beside them.
+      log.record(records(3));
+      expect(log.depth()).toBe(8);
+    } finally {
+      await log.close();
+    }
+  });
+
   it('queues records without waiting and writes them in multi-row batches', async () => {
     await sql`delete from prediction_log`;
     const log = createPredictionLog({ sql, retentionDays: 0, batchSize: 500, flushMs: 60_000 });

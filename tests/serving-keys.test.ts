@@ -9,12 +9,14 @@ import type { Auth } from '../runtime/auth/auth';
 import type { KeyCheck } from '../serving/contracts';
 import {
   BUSY_MESSAGE,
+  CLIENT_BUSY_MESSAGE,
   createKeyCache,
   KEY_MESSAGES,
   type KeyCache,
   type KeyCacheOptions,
   UNAVAILABLE_MESSAGE,
 } from '../serving/key-cache';
+import { apiKeyHash } from '../serving/key-hash';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { type OwnPostgres, startOwnPostgres } from './support/own-postgres';
 import { testAuth } from './support/services';
@@ -24,14 +26,20 @@ const secret = randomBytes(32);
 /** A postgres.js pool that counts the statements it sends (the key cache's only way to the database). */
 function countingSql(url: string) {
   const seen: string[] = [];
+  /** The key hashes each key lookup (or re-read) asked for, in order. */
+  const keyLookups: unknown[] = [];
   const sql = postgres(url, {
     max: 3,
     connect_timeout: 3,
     onnotice: () => {},
-    debug: (_connection, query) => seen.push(query),
+    debug: (_connection, query, parameters) => {
+      seen.push(query);
+      if (/from api_keys k join users/.test(query)) keyLookups.push(parameters[0]);
+    },
   });
   return {
     sql,
+    keyLookups,
     statements: () => seen.length,
     /** Statements about keys and users (a new pooled connection first asks for PostgreSQL's array types). */
     keyQueries: () => seen.filter((query) => /\b(api_keys|users)\b/.test(query)).length,
@@ -167,6 +175,21 @@ describe('the serving key cache (shared database)', () => {
     expect(answers.find((answer) => !answer.ok && answer.status === 503)).toEqual(refusal(BUSY_MESSAGE, 503));
   });
 
+  it('gives each client address a share of the lookups: a flood of made-up keys from one does not turn away a real key from another', async () => {
+    const owner = await createUser(auth, 'viewer');
+    const { key } = await createKey(auth, owner);
+    const keys = cache({ maxWaitingLookups: 20 });
+    await keys.ready();
+    const flood = Array.from({ length: 50 }, () => keys.check(bearer(madeUpKey()), '203.0.113.9'));
+    const real = keys.check(bearer(key), '198.51.100.7');
+    expect((await real).ok).toBe(true);
+    const flooded = await Promise.all(flood);
+    // Two places (a tenth of 20) for the flooding address; the rest are told to slow down.
+    expect(flooded.filter((answer) => !answer.ok && answer.status === 401)).toHaveLength(2);
+    expect(flooded.filter((answer) => !answer.ok && answer.status === 503)).toHaveLength(48);
+    expect(flooded.at(-1)).toEqual(refusal(CLIENT_BUSY_MESSAGE, 503));
+  });
+
   it('refuses a revoked key within 2 seconds, and a deleted one', async () => {
     const owner = await createUser(auth, 'editor');
     const revoked = await createKey(auth, owner);
@@ -190,6 +213,41 @@ describe('the serving key cache (shared database)', () => {
       async () => expect(await keys.check(bearer(deleted.key))).toEqual(refusal(KEY_MESSAGES.unknown)),
       { timeout: 2_000, interval: 5 },
     );
+  });
+
+  it('re-reads only the key or owner a change names; the other cached keys answer without a query', async () => {
+    const owner = await createUser(auth, 'viewer');
+    const other = await createUser(auth, 'viewer');
+    const revoked = await createKey(auth, owner);
+    const kept = await createKey(auth, owner);
+    const othersKey = await createKey(auth, other);
+    const keys = cache({ refreshEveryMs: 3_600_000 });
+    await keys.ready();
+    for (const { key } of [revoked, kept, othersKey]) expect((await keys.check(bearer(key))).ok).toBe(true);
+
+    const from = counting.keyLookups.length;
+    await auth.api.updateApiKey({ body: { keyId: revoked.id, userId: owner, enabled: false } });
+    await vi.waitFor(
+      async () => expect(await keys.check(bearer(revoked.key))).toEqual(refusal(KEY_MESSAGES.revoked)),
+      { timeout: 2_000, interval: 5 },
+    );
+    expect(counting.keyLookups.slice(from)).toEqual([[apiKeyHash(revoked.key)]]);
+
+    const statements = counting.statements();
+    expect((await keys.check(bearer(kept.key))).ok).toBe(true);
+    expect((await keys.check(bearer(othersKey.key))).ok).toBe(true);
+    expect(counting.statements() - statements).toBe(0);
+
+    // A user change: their keys only.
+    const userFrom = counting.keyLookups.length;
+    await setUserDeactivated(database.db, other, true);
+    await vi.waitFor(
+      async () =>
+        expect(await keys.check(bearer(othersKey.key))).toEqual(refusal(KEY_MESSAGES.ownerInactive)),
+      { timeout: 2_000, interval: 5 },
+    );
+    expect(counting.keyLookups.slice(userFrom)).toEqual([[apiKeyHash(othersKey.key)]]);
+    expect((await keys.check(bearer(kept.key))).ok).toBe(true);
   });
 
   it('refuses a key whose owner is deactivated, within 2 seconds, and takes it again when they are reactivated', async () => {

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictBatched } from '../serving/batching';
 import type { Caller } from '../serving/contracts';
@@ -408,10 +408,23 @@ describe('keys', () => {
     for (const key of ['predict', 'admin', 'internal', 'sizesOnly'] as const)
       expect([key, (await call(PREDICT, { key, body })).status]).toEqual([key, 200]);
     expect((await call('/api/v1/models/other/predict', { key: 'otherModel', body })).status).toBe(200);
-    // A refusal is counted without a version and the model is known only when loaded.
-    const refused = await call('/api/v1/models/ghost/predict', { key: 'read', body });
-    expect(refused.status).toBe(403);
-    expect(metrics.observations.at(-1)).toMatchObject({ model: '', version: null, status: 403 });
+    // A refusal is counted without a version, under one label whether the model exists or not:
+    // /metrics needs no key, so its labels must not tell which names exist.
+    for (const name of ['ghost', 'sizes']) {
+      for (const key of ['read', null] as const) {
+        const refused = await call(`/api/v1/models/${name}/predict`, { key, body });
+        expect(refused.status).toBe(key ? 403 : 401);
+        expect(metrics.observations.at(-1)).toEqual({
+          model: '(unauthorised)',
+          version: null,
+          status: key ? 403 : 401,
+          seconds: expect.any(Number),
+        });
+      }
+    }
+    // Once authorised, an unknown model is labelled '' and a loaded one by its name.
+    expect((await call('/api/v1/models/ghost/predict', { body })).status).toBe(404);
+    expect(metrics.observations.at(-1)).toMatchObject({ model: '', version: null, status: 404 });
   });
 });
 
@@ -446,5 +459,90 @@ describe('openapi.json', () => {
       info: { version: '1' },
     });
     expect((await call('/api/v1/models/sizes/openapi.json', { method: 'POST', raw: '{}' })).status).toBe(405);
+  });
+
+  it("comes from the version's row: no ONNX session is loaded for it", async () => {
+    const fileReads = { count: 0 };
+    const sql = new Proxy(database.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        const [strings] = args;
+        if (Array.isArray(strings) && strings.join('?').includes('model_files')) fileReads.count += 1;
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    const fresh = new ModelCache({ sql, pollMs: 600_000 });
+    try {
+      const described = await fresh.describe('UNPROMOTED', { version: 1 });
+      expect(described).toEqual({ ok: true, name: 'unpromoted', version: 1, signature: model.signature });
+      expect(await fresh.describe('unpromoted', { alias: 'production' })).toEqual({
+        ok: false,
+        status: 404,
+        message: 'Model "unpromoted" has no production version',
+      });
+      expect(await fresh.describe('unpromoted', { version: 9 })).toMatchObject({ ok: false, status: 404 });
+      expect(fileReads.count).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('connections', () => {
+  /** A server with short limits, and a raw socket to it. */
+  async function limitedServer(limits: Parameters<typeof createServingServer>[0]['limits']) {
+    const limited = createServingServer({ keys, log, metrics, models: cache, limits });
+    await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
+    const port = (limited.address() as AddressInfo).port;
+    const connect = () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    /** Everything the server sent until it closed the socket. */
+    const closing = (socket: net.Socket) =>
+      new Promise<string>((resolve) => {
+        let received = '';
+        socket.on('data', (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on('error', () => {});
+        socket.once('close', () => resolve(received));
+      });
+    return {
+      connect,
+      closing,
+      stop: () => {
+        limited.closeAllConnections();
+        return new Promise((resolve) => limited.close(resolve));
+      },
+    };
+  }
+
+  it('closes a connection whose headers do not arrive in time (408)', async () => {
+    const limited = await limitedServer({ headersMs: 200, requestMs: 400, keepAliveMs: 100 });
+    try {
+      const socket = await limited.connect();
+      const closed = limited.closing(socket);
+      const sentAt = performance.now();
+      socket.write('POST /api/v1/models/sizes/predict HTTP/1.1\r\nHost: x\r\n');
+      const received = await closed;
+      expect(received).toMatch(/^HTTP\/1\.1 408/);
+      expect(performance.now() - sentAt).toBeLessThan(2_000);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('refuses connections beyond its limit', async () => {
+    const limited = await limitedServer({ maxConnections: 2 });
+    try {
+      const open = [await limited.connect(), await limited.connect()];
+      const third = await limited.connect();
+      // Dropped by the server at once, without an answer.
+      expect(await limited.closing(third)).toBe('');
+      for (const socket of open) socket.destroy();
+    } finally {
+      await limited.stop();
+    }
   });
 });

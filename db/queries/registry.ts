@@ -1,5 +1,6 @@
 import type { Sql, Transaction } from '../client';
 import type { ledgerMoveKinds, ModelAlias } from '../registry-schema';
+import { jsonText } from './json-text';
 
 /**
  * The model registry's queries. jsonb columns come back as `unknown`: callers parse them with the
@@ -178,14 +179,6 @@ export async function insertModelVersion(
     await tx`update registered_models set updated_at = now() where id = ${modelId}`;
     return { id: row.id, version, created: true };
   });
-}
-
-/**
- * jsonb values go in as JSON text with a cast: postgres.js's json() helper tags its parameter with
- * the jsonb type, for which it has no serializer, so a prepared insert would send the raw object.
- */
-function jsonText(value: unknown): string {
-  return JSON.stringify(value ?? null);
 }
 
 /** One version of a model by number. */
