@@ -102,6 +102,16 @@ const PROCEDURES: Record<string, Permission> = {
   'keys.revoke': 'signedIn',
   'keys.listAll': 'admin',
   'keys.revokeAny': 'admin',
+  // The registry: everyone reads it, operators move aliases, editors edit tags and descriptions.
+  'models.list': 'read',
+  'models.show': 'read',
+  'models.versions': 'read',
+  'models.ledger': 'read',
+  'models.names': 'read',
+  'models.promote': 'promote',
+  'models.rollback': 'promote',
+  'models.setTags': 'edit',
+  'models.setDescription': 'edit',
 };
 
 /** The permission every guarded route method needs, written out the same way ("METHOD /api/path"). */
@@ -114,6 +124,10 @@ const ROUTES: Record<string, Permission> = {
   'GET /api/pipelines/[id]/export': 'read',
   'GET /api/audit/export': 'admin',
   'POST /api/uploads': 'edit',
+  // Forwarded to the serving process (which answers 503 here: nothing listens at its address).
+  'POST /api/v1/models/[name]/predict': 'predict',
+  'POST /api/v1/models/[name]/versions/[n]/predict': 'predict',
+  'GET /api/v1/models/[name]/openapi.json': 'read',
 };
 
 /** Entries of a written-out table that do not match what the code declares, in words. */
@@ -158,6 +172,9 @@ beforeAll(async () => {
   process.env.DATA_DIR = dataDir;
   process.env.PIPEWRIGHT_SECRET_KEY = testSecretKey.toString('base64');
   delete process.env.PIPEWRIGHT_PUBLIC_URL;
+  // Port 9 (discard) is closed: an allowed call to a forwarding route gets the app's own 503, never
+  // the answer of a serving process some other test left running on the default port.
+  process.env.PIPEWRIGHT_SERVE_URL = 'http://127.0.0.1:9';
 
   const auth = accountsAuth(database.db);
   const signedIn = new Map<Caller, SignedIn>();

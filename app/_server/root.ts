@@ -5,6 +5,7 @@ import { connectionsRouter } from './routers/connections';
 import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
 import { keysRouter } from './routers/keys';
+import { modelsRouter } from './routers/models';
 import { pipelinesRouter } from './routers/pipelines';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
@@ -23,6 +24,7 @@ export const appRouter = router({
   users: usersRouter,
   connections: connectionsRouter,
   keys: keysRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { ZodError, z } from 'zod';
 import type { Permission } from '../../access/roles';
 import { NotFoundError } from '../../db/queries/pipelines';
 import { DocumentError, findNul } from '../../pipeline/document';
+import { ModelRequestError } from '../../runtime/models/promotion';
 import { CompileError } from '../../workflows/run-service';
 import type { Actor } from './auth/actor';
 import { refusalOf } from './auth/authorize';
@@ -88,6 +89,9 @@ const t = initTRPC
     },
   });
 
+/** A registry request that cannot be done (runtime/models/promotion.ts) says why with its code. */
+const modelErrorCodes = { 'not-found': 'NOT_FOUND', conflict: 'CONFLICT', invalid: 'BAD_REQUEST' } as const;
+
 /** Our domain errors become the matching HTTP-ish codes, keeping their message and cause. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
@@ -98,6 +102,8 @@ const domainErrors = t.middleware(async ({ next }) => {
   // Bad input (tRPC's own parse of the procedure's input): a sentence, where tRPC would give zod's JSON.
   if (cause instanceof ZodError && result.error.code === 'BAD_REQUEST')
     throw new TRPCError({ code: 'BAD_REQUEST', message: inputProblems(cause), cause });
+  if (cause instanceof ModelRequestError)
+    throw new TRPCError({ code: modelErrorCodes[cause.reason], message: cause.message, cause });
   if (cause instanceof CompileError || cause instanceof DocumentError) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   }

@@ -21,7 +21,11 @@ export interface ModelListItem {
   description: string;
   ownerId: string | null;
   ownerEmail: string | null;
-  updatedAt: Date;
+  /**
+   * PostgreSQL's text for the timestamp (drizzle's postgres.js client leaves timestamps unparsed):
+   * with its microseconds, so a keyset cursor made from it skips and repeats nothing.
+   */
+  updatedAt: string;
   tags: string[];
   versionCount: number;
   latestVersion: number | null;
@@ -40,7 +44,7 @@ export interface ModelSearch {
   id?: string;
   limit: number;
   /** The last row of the previous page (newest change first). */
-  cursor?: { updatedAt: Date; id: string };
+  cursor?: { updatedAt: string | Date; id: string };
 }
 
 /** One page of models, most recently changed first. Reads registered_models_updated_idx. */
@@ -84,7 +88,8 @@ export interface ModelVersionListItem {
   pipelineVersion: number | null;
   createdBy: string | null;
   createdByEmail: string | null;
-  createdAt: Date;
+  /** PostgreSQL's text for the timestamp, as updatedAt above. */
+  createdAt: string;
 }
 
 /** One page of a model's versions, newest first. */
@@ -114,6 +119,14 @@ export async function listModelNames(sql: Sql, limit = 1000): Promise<string[]> 
     { name: string }[]
   >`select name from registered_models order by lower(name) limit ${limit}`;
   return rows.map((row) => row.name);
+}
+
+/** A model's tags, alphabetically. */
+export async function listModelTags(sql: Sql, modelId: string): Promise<string[]> {
+  const rows = await sql<
+    { tag: string }[]
+  >`select tag from model_tags where model_id = ${modelId} order by tag`;
+  return rows.map((row) => row.tag);
 }
 
 /** Replaces a model's tags. */

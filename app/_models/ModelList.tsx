@@ -1,0 +1,169 @@
+'use client';
+
+import { useInfiniteQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { useTRPC } from '../_trpc/client';
+import { metricName, metricValue, when } from './format';
+import './models.css';
+
+type AliasFilter = '' | 'production' | 'staging';
+
+/** Every registered model with its production and staging versions; search by text, tag or alias. */
+export function ModelList() {
+  const trpc = useTRPC();
+  const [search, setSearch] = useState('');
+  const [alias, setAlias] = useState<AliasFilter>('');
+  const [tag, setTag] = useState<string>();
+  const list = useInfiniteQuery(
+    trpc.models.list.infiniteQueryOptions(
+      { search: search.trim() || undefined, alias: alias || undefined, tag, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const filtered = search.trim() !== '' || alias !== '' || tag !== undefined;
+
+  return (
+    <main className="list-page">
+      <div className="list-head">
+        <div>
+          <h1>Models</h1>
+          <p className="muted page-lead">
+            Versions registered by Deploy steps, with the ones in production and staging. Open a model to
+            promote or roll back a version, copy its endpoint, or try a prediction.
+          </p>
+        </div>
+      </div>
+      <div className="list-tools">
+        <input
+          type="search"
+          placeholder="Search by name or description"
+          aria-label="Search models"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
+        <select
+          aria-label="Alias"
+          value={alias}
+          onChange={(event) => {
+            const value = event.target.value;
+            setAlias(value === 'production' || value === 'staging' ? value : '');
+          }}
+        >
+          <option value="">Any alias</option>
+          <option value="production">In production</option>
+          <option value="staging">In staging</option>
+        </select>
+        {tag !== undefined && (
+          <span className="tag-filter">
+            Tag <span className="model-tag">{tag}</span>
+            <button type="button" className="link-button" onClick={() => setTag(undefined)}>
+              Clear
+            </button>
+          </span>
+        )}
+      </div>
+      {list.error && <p className="error-text">{list.error.message}</p>}
+      {list.isPending && <p className="muted">Loading models…</p>}
+      {list.isSuccess && items.length === 0 && !filtered && <NoModels />}
+      {list.isSuccess && items.length === 0 && filtered && (
+        <p className="muted">No model matches. Clear the search or the filters to see them all.</p>
+      )}
+      {items.length > 0 && (
+        <table className="data-table models-table">
+          <thead>
+            <tr>
+              <th>Model</th>
+              <th>Production</th>
+              <th>Staging</th>
+              <th>Headline metric</th>
+              <th>Versions</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((model) => (
+              <tr key={model.id}>
+                <td>
+                  <Link href={`/models/${encodeURIComponent(model.name)}`}>{model.name}</Link>
+                  {model.description && <div className="muted model-sub">{model.description}</div>}
+                  {model.tags.length > 0 && (
+                    <div className="model-tags">
+                      {model.tags.map((each) => (
+                        <button
+                          key={each}
+                          type="button"
+                          className="model-tag"
+                          title={`Only models tagged ${each}`}
+                          onClick={() => setTag(each)}
+                        >
+                          {each}
+                        </button>
+                      ))}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <AliasCell alias="production" version={model.production?.version} />
+                </td>
+                <td>
+                  <AliasCell alias="staging" version={model.staging?.version} />
+                </td>
+                <td>
+                  {model.headline ? (
+                    <>
+                      <span className="metric-value">{metricValue(model.headline.value)}</span>{' '}
+                      <span className="muted">
+                        {metricName(model.headline.name)} · v{model.headline.version}
+                      </span>
+                    </>
+                  ) : (
+                    <span className="muted">–</span>
+                  )}
+                </td>
+                <td>{model.versionCount}</td>
+                <td className="audit-time">{when(model.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.hasNextPage && (
+        <div className="audit-more">
+          <button
+            type="button"
+            className="secondary"
+            disabled={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
+            {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
+          </button>
+        </div>
+      )}
+    </main>
+  );
+}
+
+function AliasCell({ alias, version }: { alias: 'production' | 'staging'; version: number | undefined }) {
+  if (version === undefined) return <span className="muted">–</span>;
+  return <span className={`alias-badge alias-${alias}`}>v{version}</span>;
+}
+
+function NoModels() {
+  return (
+    <div className="empty-state">
+      <h2>No models yet</h2>
+      <p>
+        A model lands here when a pipeline registers it: add a <strong>Deploy</strong> node after Evaluate
+        (palette category Deploy), give it a model name, and run the pipeline. Each run adds a version; the
+        node can also put it in staging or production when its gates pass.
+      </p>
+      <p className="empty-state-action">
+        <Link className="secondary-link" href="/">
+          Open the pipelines
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+'use client';
+
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { permissionNeeds } from '../../access/roles';
+import { useViewer } from '../_account/use-viewer';
+import { useTRPC } from '../_trpc/client';
+import { type AliasChange, AliasDialog } from './AliasDialog';
+import { DetailsForm } from './DetailsForm';
+import { EndpointPanel } from './EndpointPanel';
+import { LedgerTimeline } from './LedgerTimeline';
+import { TryItPanel } from './TryItPanel';
+import { VersionsTable } from './VersionsTable';
+import './models.css';
+
+/**
+ * One model: its aliases (with roll back), versions (with promote), the ledger, the endpoint with
+ * snippets, and a Try it form. Moving an alias needs the operator role: others see the controls
+ * disabled, with the reason in their tooltip.
+ */
+export function ModelPage({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const { may, whyNot } = useViewer();
+  const [change, setChange] = useState<AliasChange>();
+  const [editing, setEditing] = useState(false);
+  const shown = useQuery(trpc.models.show.queryOptions({ name }));
+  const ledger = useQuery(trpc.models.ledger.queryOptions({ name }));
+  const versions = useInfiniteQuery(
+    trpc.models.versions.infiniteQueryOptions(
+      { name, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
+
+  if (shown.error) {
+    return (
+      <main className="list-page">
+        <Link className="back-link" href="/models">
+          ← Models
+        </Link>
+        <div className="empty-state" role="alert">
+          <h2>
+            {shown.error.data?.code === 'NOT_FOUND' ? 'No such model' : 'The model could not be loaded'}
+          </h2>
+          <p>{shown.error.message}</p>
+        </div>
+      </main>
+    );
+  }
+  const model = shown.data;
+  if (!model) return <main className="list-page" aria-busy="true" />;
+  const entries = ledger.data ?? [];
+  const items = versions.data?.pages.flatMap((page) => page.items) ?? [];
+  const mayPromote = may('promote');
+  const promoteWhyNot = whyNot('promote');
+  const endpointSignature = model.tryable[0]?.signature;
+
+  return (
+    <main className="list-page model-page">
+      <Link className="back-link" href="/models">
+        ← Models
+      </Link>
+      <div className="list-head model-head">
+        <div className="model-title">
+          <h1>{model.name}</h1>
+          {editing ? (
+            <DetailsForm
+              name={model.name}
+              description={model.description}
+              tags={model.tags}
+              onClose={() => setEditing(false)}
+            />
+          ) : (
+            <>
+              {model.description && <p className="muted page-lead">{model.description}</p>}
+              <div className="model-tags">
+                {model.tags.map((tag) => (
+                  <span key={tag} className="model-tag">
+                    {tag}
+                  </span>
+                ))}
+                <button
+                  type="button"
+                  className="link-button"
+                  disabled={!may('edit')}
+                  title={
+                    may('edit')
+                      ? 'Edit the description and tags'
+                      : `Editing a model's description and tags needs ${permissionNeeds.edit}.`
+                  }
+                  onClick={() => setEditing(true)}
+                >
+                  Edit description and tags
+                </button>
+              </div>
+            </>
+          )}
+        </div>
+        <div className="alias-cards">
+          {(['production', 'staging'] as const).map((alias) => {
+            const current = model.aliases[alias];
+            const previous = model.rollbackTo[alias];
+            const rollbackWhyNot =
+              promoteWhyNot ??
+              (current === null
+                ? `No version is in ${alias}.`
+                : previous === null
+                  ? `${model.name} had no ${alias} version before version ${current} was promoted: there is nothing to roll back to.`
+                  : undefined);
+            return (
+              <div key={alias} className={`alias-card alias-card-${alias}`}>
+                <span className="alias-card-name">{alias}</span>
+                <strong className="alias-card-version">{current === null ? '–' : `v${current}`}</strong>
+                <button
+                  type="button"
+                  className="link-button"
+                  disabled={rollbackWhyNot !== undefined}
+                  title={rollbackWhyNot ?? `Roll ${alias} back to version ${previous}`}
+                  onClick={() => {
+                    if (current !== null && previous !== null)
+                      setChange({ kind: 'rollback', alias, from: current, to: previous });
+                  }}
+                >
+                  Roll back…
+                </button>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+
+      <section className="panel" aria-labelledby="versions-heading">
+        <h2 id="versions-heading">Versions</h2>
+        {versions.error && <p className="error-text">{versions.error.message}</p>}
+        {items.length > 0 ? (
+          <VersionsTable
+            versions={items}
+            mayPromote={mayPromote}
+            whyNot={promoteWhyNot}
+            onPromote={(version) => setChange({ kind: 'promote', version, current: model.aliases })}
+          />
+        ) : (
+          !versions.error && <p className="muted">Loading versions…</p>
+        )}
+        {versions.hasNextPage && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={versions.isFetchingNextPage}
+            onClick={() => void versions.fetchNextPage()}
+          >
+            Older versions
+          </button>
+        )}
+      </section>
+
+      {/* Side by side while the form is short; a wide signature gets the page's width. */}
+      <div className={(endpointSignature?.inputs.length ?? 0) > 6 ? 'model-stack' : 'model-columns'}>
+        <TryItPanel name={model.name} tryable={model.tryable} />
+        <EndpointPanel name={model.name} serveUrl={model.serveUrl} signature={endpointSignature} />
+      </div>
+
+      <section className="panel" aria-labelledby="ledger-heading">
+        <h2 id="ledger-heading">Promotion ledger</h2>
+        {ledger.error && <p className="error-text">{ledger.error.message}</p>}
+        {ledger.data && <LedgerTimeline entries={entries} />}
+      </section>
+
+      {change && <AliasDialog model={model.name} change={change} onClose={() => setChange(undefined)} />}
+    </main>
+  );
+}
