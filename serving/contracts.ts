@@ -41,7 +41,12 @@ export interface PredictionRecord {
   version: number;
   at: Date;
   latencyMs: number;
-  inputs: Record<string, unknown>;
+  /**
+   * The row's values in the order of the version's signature inputs (the signature names them):
+   * an array encodes several times faster than an object keyed by column, and every prediction is
+   * logged. A column the row lacked is null.
+   */
+  inputs: readonly unknown[];
   outputs: Record<string, unknown>;
 }
 

@@ -351,9 +351,8 @@ function logRecords(input: {
   const names = input.served.signature.inputs.map((column) => column.name);
   return input.predictions.map((prediction, index) => {
     const row = input.rows[index] ?? {};
-    // No prototype: a column may be named "__proto__".
-    const inputs: Record<string, unknown> = Object.create(null);
-    for (const name of names) inputs[name] = Object.hasOwn(row, name) ? (row[name] ?? null) : null;
+    // Own fields only: a column may be named "__proto__".
+    const inputs = names.map((name) => (Object.hasOwn(row, name) ? (row[name] ?? null) : null));
     return {
       predictionId: input.ids[index] ?? randomUUID(),
       requestId: input.requestId,

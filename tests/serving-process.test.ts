@@ -116,7 +116,8 @@ describe('the serving process on the shared database', () => {
           select request_id as "requestId", version, inputs from prediction_log where prediction_id = ${id}`;
         return rows[0];
       })
-      .toEqual({ requestId: answer.json.requestId, version: 1, inputs: row });
+      // The row's values in the signature's order (size, weight, colour).
+      .toEqual({ requestId: answer.json.requestId, version: 1, inputs: [row.size, row.weight, row.colour] });
     const metrics = await fetch(`${serving.url}/metrics`);
     expect(metrics.status).toBe(200);
     const text = await metrics.text();

@@ -151,7 +151,8 @@ describe('answers', () => {
     expect(logged[2]).toMatchObject({
       requestId: body.requestId,
       version: 1,
-      inputs: { size: null, weight: 39, colour: 'green' },
+      // In the signature's order: size, weight, colour.
+      inputs: [null, 39, 'green'],
       outputs: { label: body.predictions[2]?.label },
     });
     expect(metrics.observations.at(-1)).toMatchObject({ model: 'sizes', version: 1, status: 200 });

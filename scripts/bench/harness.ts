@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -8,7 +9,12 @@ import { connectDatabase, type DatabaseHandle } from '../../db/client';
 import { createPipeline } from '../../db/queries/pipelines';
 import type { PipelineDocument } from '../../pipeline/document';
 import { startInProcessWorker } from '../../runtime/in-process-worker';
-import { migrateDatabase, startLocalPostgres, startLocalServices } from '../../runtime/local-services';
+import {
+  localServicePaths,
+  migrateDatabase,
+  startLocalPostgres,
+  startLocalServices,
+} from '../../runtime/local-services';
 import { runOfWithTestNodes } from '../../tests/support/nodes/registry';
 import { PIPELINE_TASK_QUEUE } from '../../workflows/task-queue';
 
@@ -65,6 +71,11 @@ export async function openBenchSession(): Promise<BenchSession> {
 
 export interface BenchDatabase {
   database: DatabaseHandle;
+  /**
+   * Pins the PostgreSQL server and its backends (and those it forks later) to one core, so its work
+   * does not land on the core of the process a benchmark measures.
+   */
+  pinTo(core: number): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +95,14 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   const database = connectDatabase(postgres.url, { max: 4 });
   return {
     database,
+    pinTo(core) {
+      const pidFile = path.join(localServicePaths(dataDir).postgresDir, 'postmaster.pid');
+      const postmaster = readFileSync(pidFile, 'utf8').split('\n')[0]?.trim() ?? '';
+      if (!/^\d+$/.test(postmaster)) throw new Error(`No postmaster pid in ${pidFile}`);
+      const children = spawnSync('pgrep', ['-P', postmaster], { encoding: 'utf8' }).stdout.split('\n');
+      for (const pid of [postmaster, ...children].filter((each) => /^\d+$/.test(each)))
+        spawnSync('taskset', ['-a', '-p', '-c', String(core), pid], { stdio: 'ignore' });
+    },
     async close() {
       await database.close();
       await postgres.stop();
