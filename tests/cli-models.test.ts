@@ -5,7 +5,6 @@
  * this process with the same environment, since each start of the command line costs seconds.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -28,6 +27,7 @@ import { createKey } from '../runtime/auth/api-keys';
 import { accountsAuth, createAccount } from './support/accounts';
 import { outputOf } from './support/child-output';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { versionFields } from './support/models';
 import { NodeHarness } from './support/node-harness';
 import { registerTestModel, trainTestModel } from './support/registered-model';
 import { type ServingProcess, startServingProcess } from './support/serving-process';
@@ -61,29 +61,8 @@ function pipewright(args: string[], env: Record<string, string> = {}) {
   );
 }
 
-const onnx = Buffer.from('not really onnx');
-const sha = createHash('sha256').update(onnx).digest('hex');
-
 async function addVersion(modelId: string, metrics: Record<string, number>) {
-  return insertModelVersion(database.sql, modelId, {
-    runId: null,
-    nodeId: null,
-    pipelineVersionId: null,
-    task: 'classification',
-    algorithm: 'gradient_boosting',
-    signature: { inputs: [], output: { task: 'classification', labels: ['no', 'yes'] } },
-    labels: ['no', 'yes'],
-    metrics,
-    gates: [],
-    parameters: {},
-    datasetSha256: null,
-    datasetProfile: null,
-    transforms: { version: 1, steps: [] },
-    reference: {},
-    referenceRows: 0,
-    createdBy: null,
-    files: [{ name: 'model.onnx', content: onnx, sha256: sha }],
-  });
+  return insertModelVersion(database.sql, modelId, versionFields({ metrics }));
 }
 
 /** What a command printed: stdout lines (print) and stderr lines (progress). */
@@ -239,7 +218,7 @@ describe('pipewright models', () => {
     expect(lines[4]?.split(/\s{2,}/).slice(0, 5)).toEqual([
       'v3',
       'staging',
-      'gradient_boosting',
+      'logistic',
       'accuracy 0.9000, f1 0.8000',
       '—',
     ]);

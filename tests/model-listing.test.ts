@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, listModelVersions, setModelTags } from '../db/queries/model-listing';
 import { ensureModel, insertModelVersion, listLedger, modelAliasVersions } from '../db/queries/registry';
@@ -10,6 +9,7 @@ import {
 } from '../runtime/models/promotion';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { lockWaiters } from './support/lock-waiters';
+import { versionFields } from './support/models';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -19,29 +19,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const onnx = Buffer.from('not really onnx');
-const sha = createHash('sha256').update(onnx).digest('hex');
-
 async function addVersion(modelId: string, accuracy: number) {
-  return insertModelVersion(database.sql, modelId, {
-    runId: null,
-    nodeId: null,
-    pipelineVersionId: null,
-    task: 'classification',
-    algorithm: 'logistic',
-    signature: { inputs: [], output: { task: 'classification', labels: ['no', 'yes'] } },
-    labels: ['no', 'yes'],
-    metrics: { accuracy },
-    gates: [],
-    parameters: {},
-    datasetSha256: null,
-    datasetProfile: null,
-    transforms: { version: 1, steps: [] },
-    reference: {},
-    referenceRows: 0,
-    createdBy: null,
-    files: [{ name: 'model.onnx', content: onnx, sha256: sha }],
-  });
+  return insertModelVersion(database.sql, modelId, versionFields({ metrics: { accuracy } }));
 }
 
 const operator: PromotionActor = {

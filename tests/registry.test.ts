@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline } from '../db/queries/pipelines';
@@ -19,6 +19,7 @@ import {
 } from '../db/queries/registry';
 import { runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { versionFields } from './support/models';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -29,26 +30,7 @@ afterAll(async () => {
 });
 
 function newVersion(onnx: string): NewModelVersion {
-  const content = Buffer.from(onnx);
-  return {
-    runId: null,
-    nodeId: null,
-    pipelineVersionId: null,
-    task: 'classification',
-    algorithm: 'logistic',
-    signature: { inputs: [{ name: 'x', type: 'number', unknownCategories: 'accept', nullable: false }] },
-    labels: ['no', 'yes'],
-    metrics: { accuracy: 0.9 },
-    gates: [],
-    parameters: {},
-    datasetSha256: null,
-    datasetProfile: null,
-    transforms: { version: 1, steps: [] },
-    reference: {},
-    referenceRows: 0,
-    createdBy: null,
-    files: [{ name: 'model.onnx', content, sha256: createHash('sha256').update(content).digest('hex') }],
-  };
+  return versionFields({ metrics: { accuracy: 0.9 }, onnx: Buffer.from(onnx) });
 }
 
 const by = (reason: string) => ({

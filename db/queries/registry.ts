@@ -47,26 +47,14 @@ export interface ModelVersionRow {
   createdAt: Date;
 }
 
-export interface NewModelVersion {
-  runId: string | null;
-  nodeId: string | null;
-  pipelineVersionId: string | null;
-  task: 'classification' | 'regression';
-  algorithm: string;
-  signature: unknown;
-  labels: unknown;
-  metrics: unknown;
-  gates: unknown;
-  parameters: unknown;
-  datasetSha256: string | null;
-  datasetProfile: unknown;
-  transforms: unknown;
-  reference: unknown;
-  referenceRows: number;
-  createdBy: string | null;
+/** What a new version is written with: its row's fields less those the database fills in, and its files. */
+export type NewModelVersion = Omit<
+  ModelVersionRow,
+  'id' | 'modelId' | 'version' | 'onnxSha256' | 'onnxBytes' | 'createdAt'
+> & {
   /** model.onnx and reference.json, with their SHA-256 (hex). */
   files: { name: string; content: Buffer; sha256: string }[];
-}
+};
 
 export interface LedgerEntryInput {
   actorKind: 'user' | 'key' | 'cli' | 'run' | 'system';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Sql } from '../../db/client';
-import { ensureModel, insertModelVersion } from '../../db/queries/registry';
+import { ensureModel, insertModelVersion, type NewModelVersion } from '../../db/queries/registry';
 import type { ModelSignature } from '../../registry/version-schema';
 
 /**
@@ -30,6 +30,31 @@ export interface SeededVersion {
   onnx?: Buffer;
 }
 
+/** A version's fields as insertModelVersion takes them, with no run behind it. */
+export function versionFields(version: SeededVersion): NewModelVersion {
+  const signature = version.signature ?? sampleSignature;
+  const onnx = version.onnx ?? Buffer.from('not really onnx');
+  return {
+    runId: null,
+    nodeId: null,
+    pipelineVersionId: null,
+    task: signature.output.task,
+    algorithm: 'logistic',
+    signature,
+    labels: signature.output.task === 'classification' ? signature.output.labels : [],
+    metrics: version.metrics,
+    gates: [{ description: 'accuracy ≥ 0.7', metric: 'accuracy', passed: true }],
+    parameters: {},
+    datasetSha256: null,
+    datasetProfile: null,
+    transforms: { version: 1, steps: [] },
+    reference: {},
+    referenceRows: 0,
+    createdBy: null,
+    files: [{ name: 'model.onnx', content: onnx, sha256: createHash('sha256').update(onnx).digest('hex') }],
+  };
+}
+
 /** A model (created if new) with these versions appended, numbered from its next version. */
 export async function seedModel(
   sql: Sql,
@@ -44,28 +69,8 @@ export async function seedModel(
   });
   const numbers: number[] = [];
   for (const version of versions) {
-    const signature = version.signature ?? sampleSignature;
     const onnx = version.onnx ?? Buffer.from(`not really onnx: ${name}`);
-    const labels = signature.output.task === 'classification' ? signature.output.labels : null;
-    const written = await insertModelVersion(sql, model.id, {
-      runId: null,
-      nodeId: null,
-      pipelineVersionId: null,
-      task: signature.output.task,
-      algorithm: 'logistic',
-      signature,
-      labels,
-      metrics: version.metrics,
-      gates: [{ description: 'accuracy ≥ 0.7', metric: 'accuracy', passed: true }],
-      parameters: {},
-      datasetSha256: null,
-      datasetProfile: null,
-      transforms: { version: 1, steps: [] },
-      reference: {},
-      referenceRows: 0,
-      createdBy: null,
-      files: [{ name: 'model.onnx', content: onnx, sha256: createHash('sha256').update(onnx).digest('hex') }],
-    });
+    const written = await insertModelVersion(sql, model.id, versionFields({ ...version, onnx }));
     numbers.push(written.version);
   }
   return { id: model.id, versions: numbers };
