@@ -32,6 +32,16 @@ export function StatusStrip() {
           detail: `${data.temporal.address} · ${data.temporal.detail}`,
         },
         { label: 'Worker', ok: data.worker.ok, detail: data.worker.detail },
+        // Shown when the app knows of a serving process (the launcher runs one, or its URL is set).
+        ...(data.serving
+          ? [
+              {
+                label: 'Serving',
+                ok: data.serving.ok,
+                detail: `${data.serving.url} · ${data.serving.detail}`,
+              },
+            ]
+          : []),
       ]
     : [
         health.isError
