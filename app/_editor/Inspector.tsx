@@ -8,6 +8,7 @@ import { selectDocument, updateNode, useEditor } from './editor-store';
 import { InputsSection } from './InputsSection';
 import { ParametersPanel } from './ParametersPanel';
 import { useConnectionOptions } from './use-connection-options';
+import { useModelNames } from './use-model-names';
 
 /** The side panel: the selected step's label and settings, or the pipeline's parameters. */
 export function Inspector({
@@ -24,6 +25,7 @@ export function Inspector({
   const selected = useEditor((state) => state.selectedNodes);
   const edit = useEditor((state) => state.edit);
   const connections = useConnectionOptions();
+  const modelNames = useModelNames();
   const node =
     selected.length === 1 ? doc.nodes.find((candidate) => candidate.id === selected[0]) : undefined;
   const spec = node && nodeSpec(node.type);
@@ -82,6 +84,7 @@ export function Inspector({
           onChange={(config) => edit((current) => updateNode(current, node.id, { config }))}
           columns={columns}
           connections={connections}
+          modelNames={modelNames}
           parameters={doc.parameters.map(({ name, type }) => ({ name, type }))}
           problems={problems
             .filter((problem) => problem.nodeId === node.id && problem.field)

@@ -18,7 +18,8 @@ export type NodeCategory = (typeof nodeCategories)[number];
  * How a config field is edited. A schema can name its own with zod's `.meta({ widget })`, which is how
  * fields inside lists (an operation's columns) get theirs: 'list' edits an array of objects item by
  * item, 'choices' an array of fixed options as checkboxes, 'values' a short list typed with commas,
- * 'connection' a stored or environment PostgreSQL connection by name.
+ * 'connection' a stored or environment PostgreSQL connection by name, 'model' a registered model's
+ * name (a new one, or one picked from the registry).
  */
 export const widgets = [
   'text',
@@ -28,6 +29,7 @@ export const widgets = [
   'column',
   'columns',
   'connection',
+  'model',
   'condition',
   'list',
   'choices',

@@ -32,7 +32,7 @@ export const deploySpec = defineNode({
   ui: {
     model: {
       label: 'Model name',
-      widget: 'text',
+      widget: 'model',
       help: 'A new name registers a new model; an existing name (see Models) adds a version to it. Letters, digits, dots, dashes and underscores; it becomes part of the endpoint URL.',
     },
     action: {

@@ -26,6 +26,8 @@ export interface ConfigFormProps {
   columns?: KnownColumn[];
   /** The connections ingest nodes may choose; a name is typed in until they are known. */
   connections?: ConnectionOption[];
+  /** The registered models' names a deploy node may pick; a new name is typed in. */
+  modelNames?: string[];
   /** The pipeline's parameters, offered to fields of a compatible type. */
   parameters: ParameterOption[];
   /** The compiler's problems for this node, shown under their fields. */
@@ -44,6 +46,7 @@ export function ConfigForm({
   onChange,
   columns,
   connections,
+  modelNames,
   parameters,
   problems,
   idPrefix,
@@ -78,6 +81,7 @@ export function ConfigForm({
       set={(next) => set(field, next)}
       columns={columns}
       connections={connections}
+      modelNames={modelNames}
       parameters={parameters}
       problems={problemsFor(field.name, allProblems)}
       id={`${idPrefix}-${field.name}`}

@@ -14,6 +14,7 @@ export interface FieldRowProps {
   set: (next: unknown) => void;
   columns: KnownColumn[] | undefined;
   connections: ConnectionOption[] | undefined;
+  modelNames: string[] | undefined;
   parameters: ParameterOption[];
   problems: FieldProblem[];
   id: string;
@@ -29,6 +30,7 @@ export function FieldRow({
   set,
   columns,
   connections,
+  modelNames,
   parameters,
   problems,
   id,
@@ -73,6 +75,7 @@ export function FieldRow({
       set={entry.set}
       columns={columns}
       connections={connections}
+      modelNames={modelNames}
       parameters={parameters}
       problems={entry.problems}
       id={entry.id}
@@ -88,6 +91,7 @@ export function FieldRow({
       label={label}
       columns={columns}
       connections={connections}
+      modelNames={modelNames}
       parameters={parameters}
       problems={problems}
       renderField={renderField}

@@ -199,6 +199,7 @@ export function fitsWidget(field: FormField, value: unknown): boolean {
       return field.valueType === 'unknown' ? isOptionValue(value) : typeof value === 'string';
     case 'column':
     case 'connection':
+    case 'model':
       return typeof value === 'string';
     case 'number':
       return typeof value === 'number';

@@ -11,6 +11,7 @@ import { ConditionInput } from './widgets/ConditionInput';
 import { ConnectionInput } from './widgets/ConnectionInput';
 import { JsonInput } from './widgets/JsonInput';
 import { ListInput } from './widgets/ListInput';
+import { ModelNameInput } from './widgets/ModelNameInput';
 import { NumberInput } from './widgets/NumberInput';
 import { ParameterChip } from './widgets/ParameterChip';
 import { ScalarInput } from './widgets/ScalarInput';
@@ -49,6 +50,7 @@ export const widgetsByKind: Record<WidgetKind, WidgetEntry> = {
   select: { Component: SelectInput, labelling: 'label' },
   column: { Component: ColumnInput, labelling: 'label' },
   connection: { Component: ConnectionInput, labelling: 'label' },
+  model: { Component: ModelNameInput, labelling: 'label' },
   json: { Component: JsonInput, labelling: 'label' },
   checkbox: { Component: CheckboxInput, labelling: 'inline' },
   choices: { Component: ChoicesInput, labelling: 'named' },

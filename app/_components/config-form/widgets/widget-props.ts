@@ -45,6 +45,8 @@ export interface WidgetProps {
   columns: KnownColumn[] | undefined;
   /** The connections a 'connection' field offers, once they are loaded. */
   connections: ConnectionOption[] | undefined;
+  /** The registered models' names a 'model' field offers, once they are loaded. */
+  modelNames: string[] | undefined;
   parameters: ParameterOption[];
   /** Every problem of the field, those inside list entries included. */
   problems: FieldProblem[];
