@@ -21,10 +21,6 @@ export function issueServingCredential(secret: Buffer, userId: string, now = Dat
   return `${PREFIX}${payload}.${signature(secret, payload)}`;
 }
 
-export function isServingCredential(token: string): boolean {
-  return token.startsWith(PREFIX);
-}
-
 /** The user id a valid, unexpired credential was issued for; undefined for anything else. */
 export function verifyServingCredential(secret: Buffer, token: string, now = Date.now()): string | undefined {
   if (!token.startsWith(PREFIX)) return undefined;
