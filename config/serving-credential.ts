@@ -7,7 +7,8 @@ import { deriveKey } from './secret-key';
  * signed with a key derived from the installation's secret, which both processes read.
  */
 
-const PREFIX = 'pwi_';
+/** How the credential starts, so a key check can tell it from an API key (`pw_…`). */
+export const SERVING_CREDENTIAL_PREFIX = 'pwi_';
 /** Long enough for one request through the app's forwarding, short enough to be useless if logged. */
 export const SERVING_CREDENTIAL_SECONDS = 60;
 
@@ -18,13 +19,13 @@ function signature(secret: Buffer, payload: string): string {
 /** A credential for `userId`, valid for SERVING_CREDENTIAL_SECONDS from `now`. */
 export function issueServingCredential(secret: Buffer, userId: string, now = Date.now()): string {
   const payload = `${now + SERVING_CREDENTIAL_SECONDS * 1000}.${userId}`;
-  return `${PREFIX}${payload}.${signature(secret, payload)}`;
+  return `${SERVING_CREDENTIAL_PREFIX}${payload}.${signature(secret, payload)}`;
 }
 
 /** The user id a valid, unexpired credential was issued for; undefined for anything else. */
 export function verifyServingCredential(secret: Buffer, token: string, now = Date.now()): string | undefined {
-  if (!token.startsWith(PREFIX)) return undefined;
-  const body = token.slice(PREFIX.length);
+  if (!token.startsWith(SERVING_CREDENTIAL_PREFIX)) return undefined;
+  const body = token.slice(SERVING_CREDENTIAL_PREFIX.length);
   const cut = body.lastIndexOf('.');
   if (cut < 0) return undefined;
   const payload = body.slice(0, cut);

@@ -1,4 +1,4 @@
-import { verifyServingCredential } from '../config/serving-credential';
+import { SERVING_CREDENTIAL_PREFIX, verifyServingCredential } from '../config/serving-credential';
 import type { Sql } from '../db/client';
 import { API_KEY_CHANGES_CHANNEL } from '../db/queries/registry';
 import { findServingKeys, findServingUsers, type ServingKeyRow } from '../db/queries/serving-keys';
@@ -283,7 +283,7 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
     if (header === undefined || header === '') return refused(KEY_MESSAGES.missing);
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) return refused(KEY_MESSAGES.malformed);
-    if (token.startsWith('pwi_')) return checkInternal(token);
+    if (token.startsWith(SERVING_CREDENTIAL_PREFIX)) return checkInternal(token);
     if (!API_KEY_SHAPE.test(token)) return refused(KEY_MESSAGES.unknown);
     return checkKey(apiKeyHash(token), client);
   }

@@ -102,9 +102,14 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       return;
     }
     for (const each of records) {
+      // A full queue drops the record before spending its JSON (PostgreSQL down: every request).
+      if (queue.length >= settings.capacity) {
+        dropped += 1;
+        continue;
+      }
       const row = logRow(each);
       const bytes = rowBytes(row);
-      if (queue.length >= settings.capacity || queuedBytes + bytes > settings.capacityBytes) {
+      if (queuedBytes + bytes > settings.capacityBytes) {
         dropped += 1;
         continue;
       }
@@ -131,7 +136,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     while (queue.length > 0) {
       const batch = queue.slice(0, settings.batchSize);
       const outcome = await writeBatch(batch);
-      for (const row of queue.slice(0, outcome.handled)) queuedBytes -= rowBytes(row);
+      for (const row of batch.slice(0, outcome.handled)) queuedBytes -= rowBytes(row);
       queue = queue.slice(outcome.handled);
       if (outcome.unavailable) {
         becameUnavailable();

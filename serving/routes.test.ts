@@ -32,6 +32,7 @@ describe('serving routes', () => {
       '/api/v1/models//predict',
       '/api/v1/models/a/b/predict',
       '/api/v1/models/%E0/predict',
+      '/api/v1/models/churn%00/predict',
     ])
       expect([path, routeOf('POST', path)]).toMatchObject([path, { status: 404 }]);
     expect(routeOf('POST', '/api/v1/models/churn/predict?alias=canary')).toMatchObject({

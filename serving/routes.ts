@@ -28,7 +28,8 @@ export function routeOf(method: string, url: string): Route {
   if (!path.startsWith(PREFIX)) return notFound();
   const parts = path.slice(PREFIX.length).split('/');
   const name = decode(parts[0] ?? '');
-  if (name === undefined || name === '') return notFound();
+  // A NUL (%00) can be in no model's name, and PostgreSQL refuses it in a query.
+  if (name === undefined || name === '' || name.includes('\0')) return notFound();
   if (parts.length === 2 && parts[1] === 'predict') {
     const selector = aliasOf(params);
     return typeof selector === 'string'

@@ -104,18 +104,10 @@ export function servingComponent(options: {
         logFile,
       });
       onSpawn(child);
-      await untilReady(child, () => healthy(`${options.probeUrl}/health`), 60_000);
+      await untilReady(child, () => answers(`${options.probeUrl}/health`), 60_000);
       return child;
     },
   };
-}
-
-async function healthy(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(5_000) })).status === 200;
-  } catch {
-    return false;
-  }
 }
 
 /** The address the launcher probes the app at: HOST itself, or loopback when HOST means every interface. */
