@@ -1,18 +1,12 @@
-import { z } from 'zod';
 import type { AliasedVersion, ModelListItem, ModelVersionListItem } from '../db/queries/model-listing';
 import type { LedgerEntry } from '../db/queries/registry';
+import { mainMetric, numericMetrics } from '../nodes/evaluate/main-metric';
 
 /** How `pipewright models list|show` print the registry: plain columns for people, JSON for scripts. */
 
-const metricsSchema = z.record(z.string(), z.unknown());
-
 /** A version's numeric metrics (jsonb comes back unknown; anything else in it is not a figure). */
-export function numericMetrics(metrics: unknown): Record<string, number> {
-  const parsed = metricsSchema.safeParse(metrics);
-  if (!parsed.success) return {};
-  return Object.fromEntries(
-    Object.entries(parsed.data).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
-  );
+export function versionMetrics(metrics: unknown): Record<string, number> {
+  return Object.fromEntries(numericMetrics({ metrics }));
 }
 
 /** The order figures are shown in: the evaluation report's headline metrics first, then the rest by name. */
@@ -36,19 +30,17 @@ function metricRank(name: string): number {
 
 /** A version's figures in display order (jsonb keeps its keys shortest first, which reads at random). */
 export function orderedMetrics(metrics: unknown): [string, number][] {
-  return Object.entries(numericMetrics(metrics)).sort(
+  return Object.entries(versionMetrics(metrics)).sort(
     ([a], [b]) => metricRank(a) - metricRank(b) || a.localeCompare(b),
   );
 }
 
 /** The one figure a list shows: accuracy (classification), else R² (regression), else the first. */
 export function headlineMetric(metrics: unknown): { name: string; value: number } | null {
-  const figures = numericMetrics(metrics);
-  for (const name of ['accuracy', 'r2', ...Object.keys(figures)]) {
-    const value = figures[name];
-    if (value !== undefined) return { name, value };
-  }
-  return null;
+  const main = mainMetric([{ summary: { metrics }, gatedMetric: null }]);
+  if (main) return main;
+  const [first] = Object.entries(versionMetrics(metrics));
+  return first ? { name: first[0], value: first[1] } : null;
 }
 
 /**

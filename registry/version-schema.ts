@@ -83,12 +83,3 @@ export type ReferenceSample = z.infer<typeof referenceSampleSchema>;
 /** Names of a version's files in the registry. */
 export const MODEL_FILE = 'model.onnx';
 export const REFERENCE_FILE = 'reference.json';
-
-/** Who changed an alias, as the ledger records it. */
-export const ledgerActorSchema = z.object({
-  kind: z.enum(['user', 'key', 'cli', 'run', 'system']),
-  id: z.string().nullable(),
-  email: z.string().nullable(),
-  runId: z.string().nullable().optional(),
-});
-export type LedgerActor = z.infer<typeof ledgerActorSchema>;

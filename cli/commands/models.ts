@@ -27,7 +27,7 @@ export interface ModelsListOptions {
   alias?: string;
 }
 
-function checkedAlias(alias: string | undefined): ModelAlias | undefined {
+export function checkedAlias(alias: string | undefined): ModelAlias | undefined {
   if (alias === undefined) return undefined;
   const parsed = modelAliasSchema.safeParse(alias);
   if (!parsed.success) throw new CliError(`--alias must be production or staging (not "${alias}")`);

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { type Env, serveUrl } from '../../config/env';
-import { modelAliasSchema, modelNameSchema } from '../../registry/version-schema';
+import { modelNameSchema } from '../../registry/version-schema';
 import type { Output } from '../output';
 import { CliError } from '../session';
+import { checkedAlias } from './models';
 
 /**
  * `pipewright predict NAME --file rows.json [--alias A | --version N]`: sends the file, as it is,
@@ -35,11 +36,8 @@ export function predictUrl(base: URL, name: string, options: Pick<PredictOptions
     return new URL(`${prefix}/versions/${options.version}/predict`, base);
   }
   const url = new URL(`${prefix}/predict`, base);
-  if (options.alias !== undefined) {
-    const alias = modelAliasSchema.safeParse(options.alias);
-    if (!alias.success) throw new CliError(`--alias must be production or staging (not "${options.alias}")`);
-    url.searchParams.set('alias', alias.data);
-  }
+  const alias = checkedAlias(options.alias);
+  if (alias !== undefined) url.searchParams.set('alias', alias);
   return url;
 }
 
@@ -106,7 +104,10 @@ export async function predictCommand(
   } catch (error) {
     throw unreachable(base, error);
   }
-  const text = await response.text();
+  // The answer's body can time out or break off too: the same sentence as no answer at all.
+  const text = await response.text().catch((error: unknown) => {
+    throw unreachable(base, error);
+  });
   let answer: unknown;
   try {
     answer = JSON.parse(text);

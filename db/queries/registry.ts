@@ -92,7 +92,10 @@ const versionColumns = (sql: Sql | Transaction) => sql`
   v.onnx_bytes as "onnxBytes", v.created_by as "createdBy", v.created_at as "createdAt"`;
 
 /** The model of this name, ignoring case. */
-export async function findModelByName(sql: Sql, name: string): Promise<RegisteredModel | undefined> {
+export async function findModelByName(
+  sql: Sql | Transaction,
+  name: string,
+): Promise<RegisteredModel | undefined> {
   const [row] = await sql<RegisteredModel[]>`
     select ${modelColumns(sql)} from registered_models where lower(name) = lower(${name})`;
   return row;
@@ -112,8 +115,7 @@ export async function ensureModel(
     on conflict ((lower(name))) do nothing
     returning ${modelColumns(sql)}`;
   if (created) return created;
-  const [existing] = await sql<RegisteredModel[]>`
-    select ${modelColumns(sql)} from registered_models where lower(name) = lower(${input.name})`;
+  const existing = await findModelByName(sql, input.name);
   if (!existing) throw new Error(`The model ${input.name} was neither created nor found`);
   return existing;
 }
