@@ -1,6 +1,8 @@
+import { serveUrl } from '../../config/env';
 import { issueServingCredential } from '../../config/serving-credential';
 import { modelNameSchema } from '../../registry/version-schema';
 import type { SignedInCaller } from './auth/route-guard';
+import { env } from './env';
 
 /**
  * The app's /api/v1/models/… routes pass requests on to the serving process (`npm run serve`), so
@@ -10,7 +12,7 @@ import type { SignedInCaller } from './auth/route-guard';
  */
 
 /** Serving's body limit is its own; this one only keeps the app from buffering more than Next would pass. */
-export const MAX_FORWARDED_BYTES = 10 * 1024 * 1024;
+const MAX_FORWARDED_BYTES = 10 * 1024 * 1024;
 /** A prediction that takes longer than this is not coming. */
 const FORWARD_TIMEOUT_MS = 30_000;
 /** What serving says about its answer that a client may read (the version served, the request id). */
@@ -22,10 +24,9 @@ const ANSWER_HEADERS = [
   'x-prediction-ids',
 ];
 
-export interface ForwardTarget {
-  /** The serving process's origin (config/env.ts serveUrl). */
+/** Where and how the app reaches serving: its origin (PIPEWRIGHT_SERVE_URL) and the secret key signing internal credentials. */
+interface ForwardTarget {
   serveUrl: URL;
-  /** The installation's secret key, which signs internal credentials. */
   secretKey: () => Buffer;
 }
 
@@ -83,10 +84,11 @@ async function bodyOf(request: Request): Promise<ArrayBuffer | Response | undefi
 export async function forwardToServing(
   request: Request,
   caller: SignedInCaller,
-  target: ForwardTarget,
+  services: { secretKey: () => Buffer },
   path: string,
   queryNames: readonly string[],
 ): Promise<Response> {
+  const target: ForwardTarget = { serveUrl: serveUrl(env), secretKey: services.secretKey };
   const body = await bodyOf(request);
   if (body instanceof Response) return body;
   const url = new URL(`${path}${forwardedQuery(request, queryNames)}`, target.serveUrl);

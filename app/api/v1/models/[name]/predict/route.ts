@@ -1,6 +1,4 @@
-import { serveUrl } from '../../../../../../config/env';
 import { guardRoute } from '../../../../../_server/auth/route-guard';
-import { env } from '../../../../../_server/env';
 import { forwardToServing, modelSegment } from '../../../../../_server/serving-forward';
 
 export const runtime = 'nodejs';
@@ -13,11 +11,5 @@ export const dynamic = 'force-dynamic';
 export const POST = guardRoute<{ name: string }>('predict', async (request, { caller, services, params }) => {
   const name = modelSegment(params.name);
   if (name instanceof Response) return name;
-  return forwardToServing(
-    request,
-    caller,
-    { serveUrl: serveUrl(env), secretKey: services.secretKey },
-    `/api/v1/models/${name}/predict`,
-    ['alias'],
-  );
+  return forwardToServing(request, caller, services, `/api/v1/models/${name}/predict`, ['alias']);
 });

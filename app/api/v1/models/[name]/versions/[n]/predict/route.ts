@@ -1,6 +1,4 @@
-import { serveUrl } from '../../../../../../../../config/env';
 import { guardRoute } from '../../../../../../../_server/auth/route-guard';
-import { env } from '../../../../../../../_server/env';
 import { forwardToServing, modelSegment, versionSegment } from '../../../../../../../_server/serving-forward';
 
 export const runtime = 'nodejs';
@@ -17,7 +15,7 @@ export const POST = guardRoute<{ name: string; n: string }>(
     return forwardToServing(
       request,
       caller,
-      { serveUrl: serveUrl(env), secretKey: services.secretKey },
+      services,
       `/api/v1/models/${name}/versions/${version}/predict`,
       [],
     );
