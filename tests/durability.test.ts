@@ -90,6 +90,14 @@ describe('durability', () => {
         interval: 200,
       })
       .toBe('running');
+    // The step's log lines reach PostgreSQL in batches; wait for train's first
+    // 'executing' line so the kill cannot swallow it and miscount the attempts.
+    await expect
+      .poll(async () => (await executions(database.db, started.runId)).train, {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBe(1);
 
     killGroup(first, 'SIGKILL');
     startWorkerProcess();
