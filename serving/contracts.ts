@@ -51,6 +51,8 @@ export interface PredictionRecord {
 }
 
 export interface PredictionRecorder {
+  /** False when predictions are not logged (PIPEWRIGHT_PREDICTION_LOG=off): no records need building. */
+  readonly enabled: boolean;
   /** Queues records for a batched write; never waits, never throws. When the queue is full they are dropped and counted. */
   record(records: readonly PredictionRecord[]): void;
   /** Records waiting to be written. */

@@ -32,6 +32,7 @@ function databaseUrl(env: Env): string {
 
 /** PIPEWRIGHT_PREDICTION_LOG=off (benchmarks of the log's cost): predictions are not recorded. */
 const noLog: PredictionRecorder = {
+  enabled: false,
   record: () => {},
   depth: () => 0,
   dropped: () => 0,

@@ -1,18 +1,13 @@
 import type { Sql } from '../db/client';
-import { jsonText } from '../db/queries/json-text';
-import {
-  deleteOldPredictions,
-  insertPredictionLog,
-  type PredictionLogRow,
-} from '../db/queries/prediction-log';
+import { deleteOldPredictions, insertPredictionLog } from '../db/queries/prediction-log';
 import type { PredictionRecord, PredictionRecorder } from './contracts';
 import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable';
 
 /**
  * The prediction log's writer: requests queue their records (never waiting), and a timer writes
- * them to prediction_log in multi-row batches. The queue is bounded in records and in bytes (a
- * record is turned into its JSON text when queued, so its size is known), so when PostgreSQL is
- * down serving goes on: what does not fit is dropped and counted, and writing resumes once it is back.
+ * them to prediction_log in multi-row batches, encoded as JSON only then (one encoding per batch).
+ * The queue is bounded in records and in the memory its records hold, so when PostgreSQL is down
+ * serving goes on: what does not fit is dropped and counted, and writing resumes once it is back.
  * A retention sweep deletes records older than PIPEWRIGHT_PREDICTION_LOG_DAYS.
  */
 
@@ -22,7 +17,7 @@ export interface PredictionLogOptions {
   retentionDays: number;
   /** Records the queue holds at most; beyond that they are dropped. */
   capacity?: number;
-  /** Bytes of JSON the queue holds at most (inputs and outputs); beyond that records are dropped. */
+  /** Bytes the queued records weigh at most (about their JSON's size); beyond that records are dropped. */
   capacityBytes?: number;
   /** Records written per statement at most. */
   batchSize?: number;
@@ -71,7 +66,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     sweepBatch: options.sweepBatch ?? DEFAULTS.sweepBatch,
   };
   const report = options.report ?? ((message: string) => console.error(message));
-  let queue: PredictionLogRow[] = [];
+  let queue: PredictionRecord[] = [];
   let queuedBytes = 0;
   let dropped = 0;
   let written = 0;
@@ -107,13 +102,12 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
         dropped += 1;
         continue;
       }
-      const row = logRow(each);
-      const bytes = rowBytes(row);
+      const bytes = recordBytes(each);
       if (queuedBytes + bytes > settings.capacityBytes) {
         dropped += 1;
         continue;
       }
-      queue.push(row);
+      queue.push(each);
       queuedBytes += bytes;
     }
     if (queue.length >= settings.batchSize) void flush();
@@ -136,7 +130,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     while (queue.length > 0) {
       const batch = queue.slice(0, settings.batchSize);
       const outcome = await writeBatch(batch);
-      for (const row of batch.slice(0, outcome.handled)) queuedBytes -= rowBytes(row);
+      for (const each of batch.slice(0, outcome.handled)) queuedBytes -= recordBytes(each);
       queue = queue.slice(outcome.handled);
       if (outcome.unavailable) {
         becameUnavailable();
@@ -148,7 +142,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
 
   /** One statement for the batch; if PostgreSQL refuses it (one bad record, say), row by row, so only those are lost. */
   async function writeBatch(
-    batch: readonly PredictionLogRow[],
+    batch: readonly PredictionRecord[],
   ): Promise<{ handled: number; unavailable: boolean }> {
     try {
       written += await insertPredictionLog(options.sql, batch);
@@ -220,6 +214,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   }
 
   return {
+    enabled: true,
     record,
     depth: () => queue.length,
     dropped: () => dropped,
@@ -230,21 +225,16 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   };
 }
 
-/** A record as the table takes it: its inputs and outputs as JSON text (jsonb cannot hold NUL). */
-function logRow(record: PredictionRecord): PredictionLogRow {
-  return {
-    predictionId: record.predictionId,
-    requestId: record.requestId,
-    modelId: record.modelId,
-    version: record.version,
-    at: record.at,
-    latencyMs: record.latencyMs,
-    inputsJson: jsonText(record.inputs),
-    outputsJson: jsonText(record.outputs),
-  };
-}
-
-/** A queued record's weight: its JSON text, and a little for the rest of the row. */
-function rowBytes(row: PredictionLogRow): number {
-  return row.inputsJson.length + row.outputsJson.length + 128;
+/**
+ * A queued record's weight, near enough to bound the queue: about the size of its JSON, that is a
+ * fixed part for its ids, numbers and answer, the length of each text value, and a part for each
+ * class's probability.
+ */
+function recordBytes(record: PredictionRecord): number {
+  let bytes = 256;
+  for (const value of record.inputs) bytes += typeof value === 'string' ? 16 + value.length : 16;
+  const probabilities = record.outputs.probabilities;
+  if (typeof probabilities === 'object' && probabilities !== null)
+    bytes += 48 * Object.keys(probabilities).length;
+  return bytes;
 }

@@ -224,9 +224,10 @@ class Handler {
         });
         status = 200;
         const latencyMs = performance.now() - started;
-        this.deps.log.record(
-          logRecords({ served, requestId, rows: parsed.rows, predictions, ids, latencyMs }),
-        );
+        if (this.deps.log.enabled)
+          this.deps.log.record(
+            logRecords({ served, requestId, inputs: validated.inputs, predictions, ids, latencyMs }),
+          );
       } finally {
         lease.release();
       }
@@ -342,26 +343,21 @@ function tooLarge(request: http.IncomingMessage, limit: number): HttpError {
 function logRecords(input: {
   served: Lease['served'];
   requestId: string;
-  rows: readonly Record<string, unknown>[];
+  /** Each row's values in signature order (validate-rows.ts). */
+  inputs: readonly unknown[][];
   predictions: readonly Prediction[];
   ids: readonly (string | undefined)[];
   latencyMs: number;
 }): PredictionRecord[] {
   const at = new Date();
-  const names = input.served.signature.inputs.map((column) => column.name);
-  return input.predictions.map((prediction, index) => {
-    const row = input.rows[index] ?? {};
-    // Own fields only: a column may be named "__proto__".
-    const inputs = names.map((name) => (Object.hasOwn(row, name) ? (row[name] ?? null) : null));
-    return {
-      predictionId: input.ids[index] ?? randomUUID(),
-      requestId: input.requestId,
-      modelId: input.served.modelId,
-      version: input.served.version,
-      at,
-      latencyMs: input.latencyMs,
-      inputs,
-      outputs: prediction,
-    };
-  });
+  return input.predictions.map((prediction, index) => ({
+    predictionId: input.ids[index] ?? randomUUID(),
+    requestId: input.requestId,
+    modelId: input.served.modelId,
+    version: input.served.version,
+    at,
+    latencyMs: input.latencyMs,
+    inputs: input.inputs[index] ?? [],
+    outputs: prediction,
+  }));
 }

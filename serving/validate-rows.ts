@@ -21,6 +21,8 @@ export type ValidatedRows =
       ok: true;
       /** Graph input name → one value per row. */
       columns: Map<string, ColumnValues>;
+      /** Each row's values as sent, in signature order (null where it has none): what the prediction log keeps. */
+      inputs: unknown[][];
       /** Request columns the signature does not know, sorted. */
       ignoredColumns: string[];
     }
@@ -35,6 +37,29 @@ export const MAX_TEXT_LENGTH = 65_536;
 /** The answer lists this many problems; the count of the rest follows. */
 export const MAX_PROBLEMS = 50;
 
+/** What validation needs of a signature, worked out once per signature rather than per request. */
+interface SignaturePlan {
+  known: ReadonlySet<string>;
+  /** Per input, in signature order: its set of categories when unknown ones are refused. */
+  categories: readonly (ReadonlySet<string> | undefined)[];
+}
+
+const plans = new WeakMap<ModelSignature, SignaturePlan>();
+
+function planOf(signature: ModelSignature): SignaturePlan {
+  let plan = plans.get(signature);
+  if (!plan) {
+    plan = {
+      known: new Set(signature.inputs.map((column) => column.name)),
+      categories: signature.inputs.map((column) =>
+        column.categories && column.unknownCategories === 'reject' ? new Set(column.categories) : undefined,
+      ),
+    };
+    plans.set(signature, plan);
+  }
+  return plan;
+}
+
 export function validateRows(rows: readonly Row[], signature: ModelSignature): ValidatedRows {
   const problems: Problem[] = [];
   let more = 0;
@@ -42,39 +67,57 @@ export function validateRows(rows: readonly Row[], signature: ModelSignature): V
     if (problems.length < MAX_PROBLEMS) problems.push(problem);
     else more += 1;
   };
-  const known = new Set(signature.inputs.map((column) => column.name));
-  const ignored = new Set<string>();
-  for (const row of rows) {
-    for (const name of Object.keys(row)) if (!known.has(name)) ignored.add(name);
-  }
+  const plan = planOf(signature);
+  const ignored = ignoredColumns(rows, plan.known);
   const columns = new Map<string, ColumnValues>();
-  for (const column of signature.inputs) {
-    const categories =
-      column.categories && column.unknownCategories === 'reject' ? new Set(column.categories) : undefined;
-    if (column.type === 'string') {
-      const values = rows.map((row, index) => textValue(row, index, column, categories, report));
-      columns.set(column.name, values);
-    } else {
-      const values = new Float64Array(rows.length);
-      rows.forEach((row, index) => {
-        values[index] = numberValue(row, index, column, report);
-      });
-      columns.set(column.name, values);
+  const inputs = rows.map(() => new Array<unknown>(signature.inputs.length));
+  for (const [position, column] of signature.inputs.entries()) {
+    const numbers = column.type === 'string' ? undefined : new Float64Array(rows.length);
+    const texts = numbers ? undefined : new Array<string>(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index] ?? {};
+      // Own columns only: "constructor" or "toString" are not in a row because every object inherits them.
+      const cell: Cell = Object.hasOwn(row, column.name)
+        ? { present: true, value: row[column.name] }
+        : { present: false, value: undefined };
+      const input = inputs[index];
+      if (input) input[position] = cell.value ?? null;
+      if (numbers) numbers[index] = numberValue(cell, index, column, report);
+      if (texts) texts[index] = textValue(cell, index, column, plan.categories[position], report);
     }
+    columns.set(column.name, numbers ?? texts ?? []);
   }
   if (problems.length > 0) return { ok: false, problems, more };
-  return { ok: true, columns, ignoredColumns: [...ignored].sort() };
+  return { ok: true, columns, inputs, ignoredColumns: ignored };
+}
+
+/** One row's value of one column, and whether the row has the column at all. */
+interface Cell {
+  present: boolean;
+  value: unknown;
+}
+
+/** Request columns the signature does not know, sorted. */
+function ignoredColumns(rows: readonly Row[], known: ReadonlySet<string>): string[] {
+  let ignored: Set<string> | undefined;
+  for (const row of rows) {
+    for (const name in row) {
+      if (!Object.hasOwn(row, name) || known.has(name)) continue;
+      ignored ??= new Set();
+      ignored.add(name);
+    }
+  }
+  return ignored ? [...ignored].sort() : [];
 }
 
 type Report = (problem: Problem) => void;
 
-function missing(row: Row, index: number, column: SignatureColumn, report: Report): boolean {
-  // Own columns only: "constructor" or "toString" are not in a row because every object inherits them.
-  if (!Object.hasOwn(row, column.name)) {
+function missing(cell: Cell, index: number, column: SignatureColumn, report: Report): boolean {
+  if (!cell.present) {
     report({ row: index, column: column.name, message: 'is missing' });
     return true;
   }
-  const value = row[column.name];
+  const value = cell.value;
   if (value === null || value === '') {
     if (!column.nullable)
       report({
@@ -87,9 +130,9 @@ function missing(row: Row, index: number, column: SignatureColumn, report: Repor
   return false;
 }
 
-function numberValue(row: Row, index: number, column: SignatureColumn, report: Report): number {
-  if (missing(row, index, column, report)) return Number.NaN;
-  const value = row[column.name];
+function numberValue(cell: Cell, index: number, column: SignatureColumn, report: Report): number {
+  if (missing(cell, index, column, report)) return Number.NaN;
+  const value = cell.value;
   if (column.type === 'boolean') {
     if (value === true || value === 1) return 1;
     if (value === false || value === 0) return 0;
@@ -102,14 +145,14 @@ function numberValue(row: Row, index: number, column: SignatureColumn, report: R
 }
 
 function textValue(
-  row: Row,
+  cell: Cell,
   index: number,
   column: SignatureColumn,
-  categories: Set<string> | undefined,
+  categories: ReadonlySet<string> | undefined,
   report: Report,
 ): string {
-  if (missing(row, index, column, report)) return '';
-  const value = row[column.name];
+  if (missing(cell, index, column, report)) return '';
+  const value = cell.value;
   if (typeof value !== 'string') {
     report({ row: index, column: column.name, message: `must be text, not ${describe(value)}` });
     return '';

@@ -1,4 +1,5 @@
 import type { Sql } from '../client';
+import { jsonText } from './json-text';
 
 /**
  * The prediction log's writes: many records in one statement (the serving process batches them off
@@ -12,34 +13,43 @@ export interface PredictionLogRow {
   version: number;
   at: Date;
   latencyMs: number;
-  /** JSON text of the request row and of the answer (jsonb in the table). */
-  inputsJson: string;
-  outputsJson: string;
+  /** The request row's values in signature order, and the answer (jsonb in the table). */
+  inputs: readonly unknown[];
+  outputs: unknown;
 }
 
 /**
- * Inserts the rows in one statement whose one parameter is the whole batch as JSON text, built by
- * joining the rows' JSON (their inputs and outputs are JSON text already): the statement is the
- * same (prepared once) whatever the number of rows, and encoding a batch costs this process a
- * string join, not the quoting of eight array literals. A prediction id already logged is skipped.
+ * Inserts the rows in one statement whose one parameter is the whole batch as JSON text, made by
+ * one JSON.stringify of the batch (V8's fast path: several times cheaper than encoding each record
+ * and joining the pieces, and every prediction passes through here): the statement is the same
+ * (prepared once) whatever the number of rows. Times travel as epoch milliseconds (the column keeps
+ * milliseconds), which PostgreSQL turns into timestamps. A prediction id already logged is skipped.
  * The parameter is cast from text: postgres.js would JSON-encode a string sent as json once more.
  */
 export async function insertPredictionLog(sql: Sql, rows: readonly PredictionLogRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const batch = `[${rows.map(rowJson).join(',')}]`;
+  const batch = jsonText(rows.map(compactRow));
   const result = await sql`
     insert into prediction_log (prediction_id, request_id, model_id, version, at, latency_ms, inputs, outputs)
-    select p, r, m, v, a, l, i, o
+    select p, r, m, v, to_timestamp(a / 1000), l, i, o
     from json_to_recordset(${batch}::text::json)
-      as x(p uuid, r text, m uuid, v int, a timestamptz, l real, i jsonb, o jsonb)
+      as x(p uuid, r text, m uuid, v int, a double precision, l real, i jsonb, o jsonb)
     on conflict (prediction_id) do nothing`;
   return result.count;
 }
 
-/** One row as a JSON object; the ids are ours (uuids), the request id is quoted like any text. */
-function rowJson(row: PredictionLogRow): string {
-  const latency = Number.isFinite(row.latencyMs) ? row.latencyMs : 0;
-  return `{"p":"${row.predictionId}","r":${JSON.stringify(row.requestId)},"m":"${row.modelId}","v":${row.version},"a":"${row.at.toISOString()}","l":${latency},"i":${row.inputsJson},"o":${row.outputsJson}}`;
+/** One row under one-letter keys, which is all the batch's JSON repeats for every row. */
+function compactRow(row: PredictionLogRow) {
+  return {
+    p: row.predictionId,
+    r: row.requestId,
+    m: row.modelId,
+    v: row.version,
+    a: row.at.getTime(),
+    l: Number.isFinite(row.latencyMs) ? row.latencyMs : 0,
+    i: row.inputs,
+    o: row.outputs,
+  };
 }
 
 /**

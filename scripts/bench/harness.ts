@@ -73,9 +73,10 @@ export interface BenchDatabase {
   database: DatabaseHandle;
   /**
    * Pins the PostgreSQL server and its backends (and those it forks later) to one core, so its work
-   * does not land on the core of the process a benchmark measures.
+   * does not land on the core of the process a benchmark measures; `idle` runs them at idle
+   * priority, so they yield that core to whatever else runs on it.
    */
-  pinTo(core: number): void;
+  pinTo(core: number, pinning?: { idle?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -95,13 +96,16 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   const database = connectDatabase(postgres.url, { max: 4 });
   return {
     database,
-    pinTo(core) {
+    pinTo(core, pinning = {}) {
       const pidFile = path.join(localServicePaths(dataDir).postgresDir, 'postmaster.pid');
       const postmaster = readFileSync(pidFile, 'utf8').split('\n')[0]?.trim() ?? '';
       if (!/^\d+$/.test(postmaster)) throw new Error(`No postmaster pid in ${pidFile}`);
       const children = spawnSync('pgrep', ['-P', postmaster], { encoding: 'utf8' }).stdout.split('\n');
-      for (const pid of [postmaster, ...children].filter((each) => /^\d+$/.test(each)))
+      // Backends started later are forked from the postmaster and inherit both settings.
+      for (const pid of [postmaster, ...children].filter((each) => /^\d+$/.test(each))) {
         spawnSync('taskset', ['-a', '-p', '-c', String(core), pid], { stdio: 'ignore' });
+        if (pinning.idle) spawnSync('chrt', ['--idle', '-a', '-p', '0', pid], { stdio: 'ignore' });
+      }
     },
     async close() {
       await database.close();

@@ -32,6 +32,7 @@ export class TableKeys implements KeyChecker {
 }
 
 export class MemoryLog implements PredictionRecorder {
+  readonly enabled = true;
   readonly records: PredictionRecord[] = [];
   record(records: readonly PredictionRecord[]): void {
     this.records.push(...records);
