@@ -25,7 +25,11 @@ const compilePipeline = (document: PipelineDocument, options: CompileOptions = {
 
 const codes = (document: PipelineDocument, options = {}) =>
   compilePipeline(document, options).problems.map((problem) =>
-    [problem.code, problem.nodeId ?? problem.edgeId ?? problem.parameter, problem.field].filter(Boolean),
+    [
+      problem.code,
+      problem.nodeId ?? problem.edgeId ?? problem.parameter,
+      problem.field ?? problem.port,
+    ].filter(Boolean),
   );
 
 describe('compilePipeline', () => {

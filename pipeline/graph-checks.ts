@@ -155,7 +155,7 @@ export function checkRequiredInputs(
         code: 'required-input-unconnected',
         severity: 'error',
         nodeId: node.id,
-        field: port,
+        port,
         message: `Input "${input.label}" of ${describeNode(node)} needs a connection`,
       });
     }

@@ -31,6 +31,8 @@ export interface CompileProblem {
   edgeId?: string;
   /** Dotted path of the config field, e.g. "columns.0". */
   field?: string;
+  /** The node's input port the problem is about (a config field may have the same name). */
+  port?: string;
   parameter?: string;
 }
 

@@ -63,7 +63,7 @@ describe('pipewright CLI', () => {
     ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('error: Node "x" has an unknown type "nope" [node x]');
-    expect(bad.stdout).toContain('error: Input "Data" of "t" needs a connection [node t, field in]');
+    expect(bad.stdout).toContain('error: Input "Data" of "t" needs a connection [node t, input in]');
   });
 
   it('validates a 12,000-term expression with a problem on its field instead of crashing', async () => {

@@ -43,7 +43,7 @@ export function Inspector({
             <ul className="problem-list">
               {problems.map((problem) => (
                 <li
-                  key={`${problem.code}:${problem.nodeId ?? ''}:${problem.edgeId ?? ''}:${problem.field ?? ''}:${problem.parameter ?? ''}:${problem.message}`}
+                  key={`${problem.code}:${problem.nodeId ?? ''}:${problem.edgeId ?? ''}:${problem.field ?? ''}:${problem.port ?? ''}:${problem.parameter ?? ''}:${problem.message}`}
                   className={problem.severity}
                 >
                   {problem.message}
@@ -91,7 +91,11 @@ export function Inspector({
             .map((problem) => ({ field: problem.field ?? '', message: problem.message }))}
         />
       </fieldset>
-      <InputsSection node={node} spec={spec} />
+      <InputsSection
+        node={node}
+        spec={spec}
+        problems={problems.filter((problem) => problem.nodeId === node.id && problem.port)}
+      />
     </aside>
   );
 }

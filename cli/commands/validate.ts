@@ -17,6 +17,7 @@ export async function validateCommand(file: string, out: Output, specOf: SpecLoo
       const where = [
         problem.nodeId && `node ${problem.nodeId}`,
         problem.field && `field ${problem.field}`,
+        problem.port && `input ${problem.port}`,
         problem.edgeId && `edge ${problem.edgeId}`,
         problem.parameter && `parameter ${problem.parameter}`,
       ]
