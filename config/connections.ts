@@ -1,4 +1,4 @@
-import { ConfigError, type Env } from './env';
+import { ConfigError, type Env, publicUrl } from './env';
 import { readServicesFile } from './services-file';
 
 export interface Connections {
@@ -25,4 +25,16 @@ export function resolveConnections(env: Env): Connections {
     temporalAddress,
     temporalNamespace: env.TEMPORAL_NAMESPACE,
   };
+}
+
+/**
+ * Where people reach the app: PIPEWRIGHT_PUBLIC_URL wins; otherwise the address of a running
+ * `npm start` for the same DATA_DIR (started with its own PORT, which this process may not share);
+ * otherwise http://localhost:PORT.
+ */
+export function resolveAppUrl(env: Env): URL {
+  if (env.PIPEWRIGHT_PUBLIC_URL) return publicUrl(env);
+  const running = readServicesFile(env.DATA_DIR)?.appUrl;
+  if (running && URL.canParse(running)) return new URL(running);
+  return publicUrl(env);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roleSchema, roles } from '../../access/roles';
-import { type Env, publicUrl } from '../../config/env';
+import { resolveAppUrl } from '../../config/connections';
+import type { Env } from '../../config/env';
 import { revokeOpenSetupLinks } from '../../db/queries/invites';
 import { findUserByEmail } from '../../db/queries/users';
 import { authFromEnv } from '../../runtime/auth/auth-from-env';
@@ -111,7 +112,7 @@ export async function usersCreateCommand(
     out.print(
       out.json
         ? JSON.stringify({ userId: created.user.id, email, role })
-        : `Created ${email} (${role}). They can sign in at ${publicUrl(env).origin}/sign-in`,
+        : `Created ${email} (${role}). They can sign in at ${resolveAppUrl(env).origin}/sign-in`,
     );
     return 0;
   } finally {
