@@ -2,6 +2,7 @@ import type { Sql } from '../db/client';
 import { deleteOldPredictions, insertPredictionLog } from '../db/queries/prediction-log';
 import type { PredictionRecord, PredictionRecorder } from './contracts';
 import { databaseErrorCode, isDatabaseUnavailable } from './database-unavailable';
+import { RecordQueue } from './record-queue';
 
 /**
  * The prediction log's writer: requests queue their records (never waiting), and a timer writes
@@ -43,6 +44,9 @@ export interface PredictionLog extends PredictionRecorder {
   sweep(): Promise<number>;
 }
 
+/** What a write takes: full batches only (a batch filled up), or everything (the timer, close). */
+type Extent = 'full batches' | 'everything';
+
 const DEFAULTS = {
   capacity: 10_000,
   capacityBytes: 64 * 1024 * 1024,
@@ -66,8 +70,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     sweepBatch: options.sweepBatch ?? DEFAULTS.sweepBatch,
   };
   const report = options.report ?? ((message: string) => console.error(message));
-  let queue: PredictionRecord[] = [];
-  let queuedBytes = 0;
+  const queue = new RecordQueue<PredictionRecord>();
   let dropped = 0;
   let written = 0;
   let writing: Promise<void> | undefined;
@@ -97,24 +100,30 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       return;
     }
     for (const each of records) {
-      // A full queue drops the record before spending its JSON (PostgreSQL down: every request).
-      if (queue.length >= settings.capacity) {
+      // A full queue drops the record before weighing it (PostgreSQL down: every request).
+      if (queue.size >= settings.capacity) {
         dropped += 1;
         continue;
       }
       const bytes = recordBytes(each);
-      if (queuedBytes + bytes > settings.capacityBytes) {
+      if (queue.bytes + bytes > settings.capacityBytes) {
         dropped += 1;
         continue;
       }
-      queue.push(each);
-      queuedBytes += bytes;
+      queue.push(each, bytes);
     }
-    if (queue.length >= settings.batchSize) void flush();
+    if (queue.size >= settings.batchSize) void write('full batches');
   }
 
-  function flush(): Promise<void> {
-    writing ??= writeQueue()
+  /** Writes everything queued now (the timer's work), after any write under way. */
+  async function flush(): Promise<void> {
+    await writing;
+    await write('everything');
+  }
+
+  /** One writer at a time: a call while one runs joins it. */
+  function write(what: Extent): Promise<void> {
+    writing ??= writeQueue(what)
       .catch((error: unknown) => {
         report(`Prediction log: writing failed (${databaseErrorCode(error)}); it is tried again.`);
       })
@@ -124,14 +133,18 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     return writing;
   }
 
-  /** Writes batches until the queue is empty, or until PostgreSQL fails (then waits before retrying). */
-  async function writeQueue(): Promise<void> {
+  /**
+   * Writes batches until the queue is empty (or, between timer ticks, until less than a full batch
+   * is left: every statement costs this process as much as hundreds of rows in it), or until
+   * PostgreSQL fails (then waits before retrying).
+   */
+  async function writeQueue(what: Extent): Promise<void> {
     if (Date.now() < retryAt) return;
-    while (queue.length > 0) {
-      const batch = queue.slice(0, settings.batchSize);
+    const least = what === 'everything' ? 1 : settings.batchSize;
+    while (queue.size >= least) {
+      const batch = queue.peek(settings.batchSize);
       const outcome = await writeBatch(batch);
-      for (const each of batch.slice(0, outcome.handled)) queuedBytes -= recordBytes(each);
-      queue = queue.slice(outcome.handled);
+      queue.remove(outcome.handled);
       if (outcome.unavailable) {
         becameUnavailable();
         return;
@@ -207,16 +220,14 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     await writing;
     await flush();
     // Whatever could not be written now is lost with the process.
-    dropped += queue.length;
-    queue = [];
-    queuedBytes = 0;
+    dropped += queue.clear();
     await sweeping;
   }
 
   return {
     enabled: true,
     record,
-    depth: () => queue.length,
+    depth: () => queue.size,
     dropped: () => dropped,
     written: () => written,
     flush,

@@ -105,6 +105,20 @@ describe('the prediction log', () => {
     await log.close();
   });
 
+  it('between timer ticks writes only full batches: the rest waits for the tick, not a statement of its own', async () => {
+    await sql`delete from prediction_log`;
+    const log = createPredictionLog({ sql, retentionDays: 0, batchSize: 100, flushMs: 60_000 });
+    const before = inserts();
+    log.record(records(250));
+    // The full batches go out at once, without waiting for the timer.
+    await expect.poll(() => log.written()).toBe(200);
+    expect(log.depth()).toBe(50);
+    expect(inserts() - before).toBe(2);
+    await log.flush();
+    expect([log.written(), log.depth(), inserts() - before]).toEqual([250, 0, 3]);
+    await log.close();
+  });
+
   it('writes on its timer, and a record PostgreSQL refuses costs only itself', async () => {
     await sql`delete from prediction_log`;
     const reports: string[] = [];
