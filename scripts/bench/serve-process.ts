@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 /** `npm run serve` (serving/main.ts) for the benchmark: pinned with taskset to one core. */
 
@@ -139,4 +140,47 @@ async function waitFor(url: string, child: ChildProcess, output: () => string): 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the bare server did not answer within 30 s');
+}
+
+const logCostScript = path.join(projectDir, 'scripts', 'bench', 'serve-log-cost.ts');
+const logCostSchema = z.object({ microseconds: z.array(z.number()) });
+
+/** serve-log-cost.ts pinned to `core`: the prediction log's CPU microseconds per record, a figure per round. */
+export async function measureLogCost(options: {
+  databaseUrl: string;
+  core: number;
+  inputs: number;
+  rate: number;
+  seconds: number;
+  rounds: number;
+}): Promise<number[]> {
+  const settings = JSON.stringify({
+    url: options.databaseUrl,
+    inputs: options.inputs,
+    rate: options.rate,
+    seconds: options.seconds,
+    rounds: options.rounds,
+  });
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(
+      'taskset',
+      ['-c', String(options.core), process.execPath, '--import', 'tsx', logCostScript, settings],
+      { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`serve-log-cost exited ${code}: ${stderr.slice(-500)}`)),
+    );
+  });
+  return logCostSchema.parse(JSON.parse(output.trim().split('\n').at(-1) ?? '{}')).microseconds;
 }
