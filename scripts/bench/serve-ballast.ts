@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { startPinned } from './pinned-child';
 
 /**
  * The database ballast of the serving benchmark (serve-ballast.mjs): PostgreSQL doing the
@@ -28,26 +28,18 @@ export function startBallast(options: {
     rowsPerSecond: options.rowsPerSecond,
     inputs: options.inputs,
   });
-  const child = spawn(
-    'taskset',
-    ['-c', String(options.core), 'chrt', '--idle', '0', process.execPath, script, settings],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = startPinned(
+    'the database ballast',
+    options.core,
+    ['chrt', '--idle', '0', process.execPath, script, settings],
+    outputSchema,
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // A ballast that fails early says so when it is stopped, not as an unhandled rejection meanwhile.
+  child.result.catch(() => {});
   return {
     async stop() {
       child.kill('SIGTERM');
-      const code = await exited;
-      if (code !== 0) throw new Error(`the database ballast exited ${code}: ${stderr.slice(-500)}`);
-      return outputSchema.parse(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).written;
+      return (await child.result).written;
     },
   };
 }

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { startPinned } from './pinned-child';
 
 /**
  * The load generator of the serving benchmark: autocannon (serve-generator.mjs), run as a child
@@ -52,26 +52,12 @@ export interface LoadRequest {
 export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const { core, rate, ...rest } = request;
   const options = JSON.stringify({ ...rest, ...(rate === undefined ? {} : { rate: Math.round(rate) }) });
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('taskset', ['-c', String(core), process.execPath, generator, options], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0
-        ? resolve(stdout)
-        : reject(new Error(`the load generator exited ${code}: ${stderr.slice(-500)}`)),
-    );
-  });
-  const result = resultSchema.parse(JSON.parse(output.trim().split('\n').at(-1) ?? '{}'));
+  const result = await startPinned(
+    'the load generator',
+    core,
+    [process.execPath, generator, options],
+    resultSchema,
+  ).result;
   return {
     rps: result.seconds > 0 ? result.ok / result.seconds : 0,
     p50: result.p50 ?? Number.NaN,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { startPinned } from './pinned-child';
 
 /** `npm run serve` (serving/main.ts) for the benchmark: pinned with taskset to one core. */
 
@@ -161,26 +162,12 @@ export async function measureLogCost(options: {
     seconds: options.seconds,
     rounds: options.rounds,
   });
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(
-      'taskset',
-      ['-c', String(options.core), process.execPath, '--import', 'tsx', logCostScript, settings],
-      { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0
-        ? resolve(stdout)
-        : reject(new Error(`serve-log-cost exited ${code}: ${stderr.slice(-500)}`)),
-    );
-  });
-  return logCostSchema.parse(JSON.parse(output.trim().split('\n').at(-1) ?? '{}')).microseconds;
+  const result = startPinned(
+    'serve-log-cost',
+    options.core,
+    [process.execPath, '--import', 'tsx', logCostScript, settings],
+    logCostSchema,
+    projectDir,
+  );
+  return (await result.result).microseconds;
 }
