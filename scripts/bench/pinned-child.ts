@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { z } from 'zod';
+import { outputOf } from '../../tests/support/child-output';
 
 /**
  * A helper process of a benchmark, pinned with taskset to one core, that prints its result as one
@@ -22,24 +23,9 @@ export function startPinned<T>(
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const result = new Promise<T>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`${what} exited ${code}: ${stderr.slice(-500)}`));
-      try {
-        resolve(schema.parse(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')));
-      } catch (error) {
-        reject(error);
-      }
-    });
+  const result = outputOf(child).then(({ code, stdout, stderr }) => {
+    if (code !== 0) throw new Error(`${what} exited ${code}: ${stderr.slice(-500)}`);
+    return schema.parse(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'));
   });
   return { result, kill: (signal) => child.kill(signal) };
 }

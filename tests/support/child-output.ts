@@ -1,4 +1,5 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 export interface ChildOutput {
   code: number | null;
@@ -7,7 +8,9 @@ export interface ChildOutput {
 }
 
 /** Everything a child process printed, and its exit code, once it has closed. */
-export function outputOf(child: ChildProcessWithoutNullStreams): Promise<ChildOutput> {
+export function outputOf(
+  child: Pick<ChildProcess, 'once'> & { stdout: Readable; stderr: Readable },
+): Promise<ChildOutput> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
