@@ -1,0 +1,105 @@
+'use client';
+
+import { Background, Controls, type Edge, MiniMap, ReactFlow } from '@xyflow/react';
+import { type CSSProperties, useMemo } from 'react';
+import type { VersionDiff } from '../../pipeline/version-diff';
+import { type StepFlowNode, StepNode } from '../_editor/StepNode';
+
+const nodeTypes = { step: StepNode };
+const noProblems: string[] = [];
+
+/** A connection's line by what happened to it: removed ones dash, like removed steps; unchanged keep grey. */
+const EDGE_STYLES: Record<string, CSSProperties | undefined> = {
+  added: { stroke: 'var(--diff-added)', strokeWidth: 2 },
+  removed: { stroke: 'var(--diff-removed)', strokeWidth: 2, strokeDasharray: '6 4' },
+};
+
+const MINIMAP_COLOURS: Record<string, string> = {
+  added: '#2f9e44',
+  removed: '#e03131',
+  changed: '#f08c00',
+  unchanged: '#adb5bd',
+};
+
+/**
+ * Both versions on one read-only canvas, drawn with the editor's step cards: every node of the newer
+ * version where it is now, each removed node where it was, and each wrapped in a class saying what
+ * happened to it (version-diff.css colours them).
+ */
+export function DiffCanvas({
+  diff,
+  selected,
+  onSelect,
+}: {
+  diff: VersionDiff;
+  selected: string | undefined;
+  onSelect: (nodeId: string | undefined) => void;
+}) {
+  const nodes = useMemo(
+    () =>
+      diff.nodes.flatMap((entry): StepFlowNode[] => {
+        const node = entry.after ?? entry.before;
+        if (!node) return [];
+        return [
+          {
+            id: entry.id,
+            type: 'step',
+            position: node.position,
+            className: `diff-node diff-${entry.kind}${entry.moved ? ' diff-moved' : ''}`,
+            selected: entry.id === selected,
+            // Removed steps lie under the newer version's, where they overlap.
+            zIndex: entry.kind === 'removed' ? 0 : 1,
+            data: { type: node.type, label: node.label, problems: noProblems },
+          },
+        ];
+      }),
+    [diff, selected],
+  );
+  const edges = useMemo(
+    () =>
+      diff.edges.map(
+        (entry, index): Edge => ({
+          id: `${entry.kind}:${index}:${entry.key}`,
+          source: entry.edge.source.node,
+          sourceHandle: entry.edge.source.port,
+          target: entry.edge.target.node,
+          targetHandle: entry.edge.target.port,
+          className: `diff-edge diff-${entry.kind}`,
+          style: EDGE_STYLES[entry.kind],
+          ariaLabel: `${entry.kind} connection ${entry.key}`,
+        }),
+      ),
+    [diff],
+  );
+  return (
+    <div className="canvas diff-canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        deleteKeyCode={null}
+        onNodeClick={(_event, node) => onSelect(node.id)}
+        onPaneClick={() => onSelect(undefined)}
+        fitView
+        fitViewOptions={{ padding: 0.15 }}
+        minZoom={0.1}
+      >
+        <Background gap={16} />
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Minimap"
+          nodeColor={(node) => MINIMAP_COLOURS[kindOf(node.className)] ?? '#adb5bd'}
+        />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
+
+function kindOf(className: string | undefined): string {
+  return /diff-(added|removed|changed|unchanged)/.exec(className ?? '')?.[1] ?? 'unchanged';
+}
