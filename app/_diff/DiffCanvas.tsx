@@ -1,7 +1,7 @@
 'use client';
 
-import { Background, Controls, type Edge, MiniMap, ReactFlow } from '@xyflow/react';
-import { type CSSProperties, useMemo } from 'react';
+import { Background, Controls, type Edge, MiniMap, type NodeChange, Panel, ReactFlow } from '@xyflow/react';
+import { type CSSProperties, useCallback, useMemo, useState } from 'react';
 import type { VersionDiff } from '../../pipeline/version-diff';
 import { type StepFlowNode, StepNode } from '../_editor/StepNode';
 
@@ -35,6 +35,14 @@ export function DiffCanvas({
   selected: string | undefined;
   onSelect: (nodeId: string | undefined) => void;
 }) {
+  // Measured card sizes: React Flow reports them as changes, and the minimap draws nothing without them.
+  const [sizes, setSizes] = useState(() => new Map<string, { width: number; height: number }>());
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    const measured = changes.flatMap((change) =>
+      change.type === 'dimensions' && change.dimensions ? [[change.id, change.dimensions] as const] : [],
+    );
+    if (measured.length) setSizes((current) => new Map([...current, ...measured]));
+  }, []);
   const nodes = useMemo(
     () =>
       diff.nodes.flatMap((entry): StepFlowNode[] => {
@@ -45,6 +53,7 @@ export function DiffCanvas({
             id: entry.id,
             type: 'step',
             position: node.position,
+            measured: sizes.get(entry.id),
             className: `diff-node diff-${entry.kind}${entry.moved ? ' diff-moved' : ''}`,
             selected: entry.id === selected,
             // Removed steps lie under the newer version's, where they overlap.
@@ -53,7 +62,7 @@ export function DiffCanvas({
           },
         ];
       }),
-    [diff, selected],
+    [diff, selected, sizes],
   );
   const edges = useMemo(
     () =>
@@ -77,6 +86,7 @@ export function DiffCanvas({
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
@@ -88,6 +98,13 @@ export function DiffCanvas({
         minZoom={0.1}
       >
         <Background gap={16} />
+        <Panel position="top-left">
+          <ul className="diff-legend" aria-label="Legend">
+            <li className="diff-added">Added</li>
+            <li className="diff-removed">Removed (where it was)</li>
+            <li className="diff-changed">Changed</li>
+          </ul>
+        </Panel>
         <MiniMap
           pannable
           zoomable

@@ -99,11 +99,6 @@ export function VersionDiffPage({
               </label>
             </div>
           )}
-          <ul className="diff-legend" aria-label="Legend">
-            <li className="diff-added">Added</li>
-            <li className="diff-removed">Removed</li>
-            <li className="diff-changed">Changed</li>
-          </ul>
         </div>
         {error && <p className="error-text diff-error">{error.message}</p>}
         {versions.data?.length === 1 && (
