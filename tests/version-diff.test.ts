@@ -117,6 +117,9 @@ describe('pipelines.compareVersions', () => {
       code: 'BAD_REQUEST',
       message: 'from: must be 1 or more; to: must be a whole version number',
     });
+    await expect(
+      caller().pipelines.compareVersions({ pipelineId, from: 1, to: 2 ** 31 }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'to: must be at most 2,147,483,647' });
   });
 
   it('does not take a version of another pipeline by its number', async () => {

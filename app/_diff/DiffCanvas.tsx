@@ -1,7 +1,16 @@
 'use client';
 
-import { Background, Controls, type Edge, MiniMap, type NodeChange, Panel, ReactFlow } from '@xyflow/react';
-import { type CSSProperties, useCallback, useMemo, useState } from 'react';
+import {
+  Background,
+  Controls,
+  type Edge,
+  MiniMap,
+  type NodeChange,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useState } from 'react';
 import type { VersionDiff } from '../../pipeline/version-diff';
 import { type StepFlowNode, StepNode } from '../_editor/StepNode';
 
@@ -21,6 +30,11 @@ const MINIMAP_COLOURS: Record<string, string> = {
   unchanged: '#adb5bd',
 };
 
+/** A request to bring a step into view; a new object each time, so asking twice for one step works. */
+export interface FocusRequest {
+  nodeId: string;
+}
+
 /**
  * Both versions on one read-only canvas, drawn with the editor's step cards: every node of the newer
  * version where it is now, each removed node where it was, and each wrapped in a class saying what
@@ -29,12 +43,20 @@ const MINIMAP_COLOURS: Record<string, string> = {
 export function DiffCanvas({
   diff,
   selected,
+  focus,
   onSelect,
 }: {
   diff: VersionDiff;
   selected: string | undefined;
+  /** The step picked in the list of changes, to be brought into view. */
+  focus: FocusRequest | undefined;
   onSelect: (nodeId: string | undefined) => void;
 }) {
+  const flow = useReactFlow();
+  // Moving the viewport is the one thing here React Flow does not take as a prop.
+  useEffect(() => {
+    if (focus) void flow.fitView({ nodes: [{ id: focus.nodeId }], duration: 300, maxZoom: 1 });
+  }, [flow, focus]);
   // Measured card sizes: React Flow reports them as changes, and the minimap draws nothing without them.
   const [sizes, setSizes] = useState(() => new Map<string, { width: number; height: number }>());
   const onNodesChange = useCallback((changes: NodeChange[]) => {

@@ -10,7 +10,7 @@ import { AppShell } from '../_components/AppShell';
 import { PanelHeader } from '../_editor/PanelHeader';
 import { useTRPC } from '../_trpc/client';
 import { ChangeList } from './ChangeList';
-import { DiffCanvas } from './DiffCanvas';
+import { DiffCanvas, type FocusRequest } from './DiffCanvas';
 import { NodeChanges } from './NodeChanges';
 import '../_editor/editor.css';
 import './version-diff.css';
@@ -47,6 +47,12 @@ export function VersionDiffPage({
   const selected = picked?.comparison === comparison ? picked.nodeId : undefined;
   const setSelected = (nodeId: string | undefined) =>
     setPicked(nodeId === undefined ? undefined : { comparison, nodeId });
+  const [focus, setFocus] = useState<FocusRequest & { comparison: string }>();
+  // Picked in the list: also brought into view, as the step may be off screen.
+  const selectAndShow = (nodeId: string) => {
+    setSelected(nodeId);
+    setFocus({ comparison, nodeId });
+  };
 
   const show = (next: { from?: number; to?: number }) =>
     router.replace(`/pipelines/${pipelineId}/diff?from=${next.from ?? shownFrom}&to=${next.to ?? shownTo}`);
@@ -109,7 +115,12 @@ export function VersionDiffPage({
         {compared.data && (
           <div className="diff-main">
             <ReactFlowProvider>
-              <DiffCanvas diff={compared.data.diff} selected={selected} onSelect={setSelected} />
+              <DiffCanvas
+                diff={compared.data.diff}
+                selected={selected}
+                focus={focus?.comparison === comparison ? focus : undefined}
+                onSelect={setSelected}
+              />
             </ReactFlowProvider>
             <aside className="details diff-side" aria-label="Changes">
               {selectedEntry ? (
@@ -137,7 +148,7 @@ export function VersionDiffPage({
                     diff={compared.data.diff}
                     fromVersion={compared.data.from.version}
                     toVersion={compared.data.to.version}
-                    onSelect={setSelected}
+                    onSelect={selectAndShow}
                   />
                 </>
               )}

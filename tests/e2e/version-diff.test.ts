@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, saveVersion } from '../../db/queries/pipelines';
 import type { RunningApp } from '../../runtime/launcher/web-app';
@@ -67,6 +67,13 @@ async function stepsMarked(page: Page, kind: string): Promise<string[]> {
     .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-id') ?? '').sort());
 }
 
+/** The text of each header and data cell of these table rows. */
+async function cellsOf(rows: Locator): Promise<string[][]> {
+  return rows.evaluateAll((found) =>
+    found.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())),
+  );
+}
+
 describe('version diff page', () => {
   it('opens from the Versions panel and colours added, removed and changed steps and connections', async () => {
     await onPage(async (page) => {
@@ -99,18 +106,31 @@ describe('version diff page', () => {
       await page.locator('.react-flow__node[data-id="split"]').click();
       const changes = page.getByRole('region', { name: 'Changes to Split train/test' });
       await changes.waitFor();
-      const rows = await changes
-        .locator('tbody tr')
-        .evaluateAll((found) =>
-          found.map((row) =>
-            [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim()),
-          ),
-        );
+      const rows = await cellsOf(changes.locator('tbody tr'));
       expect(rows).toEqual([
         ['config.seed', '42', '→', '$seed'],
         ['config.testFraction', '0.2', '→', '0.25'],
       ]);
       await page.screenshot({ path: path.join(screenshots, 'version-diff-step.png') });
+    });
+  });
+
+  it('opens a step from the list of changes: a changed one field by field, a removed one as it was', async () => {
+    await onPage(async (page) => {
+      await page.goto(`${app.url}/pipelines/${pipelineId}/diff?from=1&to=2`);
+      const changes = page.getByRole('complementary', { name: 'Changes' });
+      await changes.getByRole('button', { name: /Evaluate/ }).click();
+      const evaluate = page.getByRole('region', { name: 'Changes to Evaluate' });
+      expect(await cellsOf(evaluate.locator('tbody tr'))).toEqual([
+        ['config.gates[0].value', '0.7', '→', '0.8'],
+      ]);
+      await page.getByRole('button', { name: 'Back to all changes' }).click();
+      await changes.getByRole('button', { name: /Deploy/ }).click();
+      const deploy = page.getByRole('region', { name: 'Changes to Deploy' });
+      await deploy.getByText('In version 1, gone from version 2.').waitFor();
+      expect(await deploy.locator('.diff-settings').textContent()).toContain('action"production"');
+      expect(await page.locator('.react-flow__node[data-id="deploy"] .step-node.selected').count()).toBe(1);
+      await page.screenshot({ path: path.join(screenshots, 'version-diff-removed-step.png') });
     });
   });
 

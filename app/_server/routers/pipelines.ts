@@ -22,7 +22,12 @@ import { procedure, router } from '../trpc';
 
 const nameSchema = z.string().trim().min(1, 'A pipeline needs a name').max(200);
 const idSchema = z.uuid();
-const versionNumberSchema = z.number().int('must be a whole version number').min(1, 'must be 1 or more');
+/** A version's number; at most PostgreSQL's largest integer, the column's type, so a bigger one is a 400, not a failed query. */
+const versionNumberSchema = z
+  .number()
+  .int('must be a whole version number')
+  .min(1, 'must be 1 or more')
+  .max(2_147_483_647, 'must be at most 2,147,483,647');
 /** Documents arrive as JSON and are checked (and migrated) by parsePipelineDocument. */
 const documentInput = z.unknown();
 
