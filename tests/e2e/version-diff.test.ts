@@ -79,6 +79,8 @@ describe('version diff page', () => {
     await onPage(async (page) => {
       await page.goto(`${app.url}/pipelines/${pipelineId}`);
       await page.getByRole('button', { name: 'Versions' }).click();
+      await page.getByRole('link', { name: 'Compare with v2' }).waitFor();
+      await page.screenshot({ path: path.join(screenshots, 'version-diff-versions-panel.png') });
       await page.getByRole('link', { name: 'Compare versions' }).click();
       await page.waitForURL(`${app.url}/pipelines/${pipelineId}/diff?from=1&to=2`);
       await page.locator('.react-flow__node.diff-added').waitFor();
