@@ -75,7 +75,9 @@ describe('diffDocuments', () => {
       edgesAdded: 0,
       edgesRemoved: 0,
       parametersChanged: 0,
+      notesChanged: 0,
     });
+    expect(diff.notes).toEqual([]);
   });
 
   it('reports a move alone as moved, not changed', () => {
@@ -275,6 +277,30 @@ describe('diffDocuments', () => {
       ['config.options', 'added', '{"header": true, "delimiter": ";"}'],
       ['config.rules[1]', 'removed', '{"column": "income", "op": "<", "value": 1000}'],
     ]);
+  });
+});
+
+describe('diffDocuments on notes', () => {
+  it('reports notes whose text changed, added or removed, but not one only moved', () => {
+    const withNotes = (notes: PipelineDocument['notes']) => ({ ...original, notes });
+    const note = (id: string, text: string, x = 0) => ({ id, text, position: { x, y: 0 } });
+    const diff = diffDocuments(
+      withNotes([note('why', 'Outliers hurt'), note('todo', 'Try SMOTE'), note('still', 'Same', 0)]),
+      withNotes([
+        note('why', 'Outliers hurt the linear model'),
+        note('still', 'Same', 300),
+        note('new', 'Gate raised'),
+      ]),
+    );
+    expect(diff.notes).toEqual([
+      { id: 'why', kind: 'changed', before: 'Outliers hurt', after: 'Outliers hurt the linear model' },
+      { id: 'new', kind: 'added', after: 'Gate raised' },
+      { id: 'todo', kind: 'removed', before: 'Try SMOTE' },
+    ]);
+    expect(diff.counts.notesChanged).toBe(3);
+    expect(
+      hasChanges(diffDocuments(withNotes([note('still', 'Same')]), withNotes([note('still', 'Same', 90)]))),
+    ).toBe(false);
   });
 });
 

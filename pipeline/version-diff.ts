@@ -1,5 +1,8 @@
 import { canonicalJson } from './canonical-json';
 import type { PipelineDocument, PipelineEdge, PipelineNode, PipelineParameter } from './document';
+
+type PipelineNote = PipelineDocument['notes'][number];
+
 import { parameterReference } from './parameters';
 
 /**
@@ -48,6 +51,14 @@ export interface ParameterDiff {
   fields: FieldChange[];
 }
 
+/** A sticky note whose text differs; notes moved or resized only are not listed. */
+export interface NoteDiff {
+  id: string;
+  kind: 'added' | 'removed' | 'changed';
+  before?: string;
+  after?: string;
+}
+
 export interface VersionDiff {
   /** Every node of either version, newer version's order first, then removed ones. */
   nodes: NodeDiff[];
@@ -55,6 +66,8 @@ export interface VersionDiff {
   edges: EdgeDiff[];
   /** Only the parameters that differ. */
   parameters: ParameterDiff[];
+  /** Only the notes whose text differs. */
+  notes: NoteDiff[];
   counts: {
     nodesAdded: number;
     nodesRemoved: number;
@@ -63,6 +76,7 @@ export interface VersionDiff {
     edgesAdded: number;
     edgesRemoved: number;
     parametersChanged: number;
+    notesChanged: number;
   };
 }
 
@@ -73,12 +87,14 @@ export function diffDocuments(before: PipelineDocument, after: PipelineDocument)
   const nodes = diffNodes(before.nodes, after.nodes);
   const edges = diffEdges(before.edges, after.edges);
   const parameters = diffParameters(before.parameters, after.parameters);
+  const notes = diffNotes(before.notes, after.notes);
   const count = <T extends { kind: string }>(list: T[], kind: string) =>
     list.filter((item) => item.kind === kind).length;
   return {
     nodes,
     edges,
     parameters,
+    notes,
     counts: {
       nodesAdded: count(nodes, 'added'),
       nodesRemoved: count(nodes, 'removed'),
@@ -87,6 +103,7 @@ export function diffDocuments(before: PipelineDocument, after: PipelineDocument)
       edgesAdded: count(edges, 'added'),
       edgesRemoved: count(edges, 'removed'),
       parametersChanged: parameters.length,
+      notesChanged: notes.length,
     },
   };
 }
@@ -163,6 +180,22 @@ function diffParameters(before: PipelineParameter[], after: PipelineParameter[])
   for (const parameter of before) {
     if (!kept.has(parameter.name))
       diffs.push({ name: parameter.name, kind: 'removed', before: parameter, fields: [] });
+  }
+  return diffs;
+}
+
+function diffNotes(before: PipelineNote[], after: PipelineNote[]): NoteDiff[] {
+  const old = new Map(before.map((note) => [note.id, note.text]));
+  const kept = new Set(after.map((note) => note.id));
+  const diffs: NoteDiff[] = [];
+  for (const note of after) {
+    const previous = old.get(note.id);
+    if (previous === undefined) diffs.push({ id: note.id, kind: 'added', after: note.text });
+    else if (previous !== note.text)
+      diffs.push({ id: note.id, kind: 'changed', before: previous, after: note.text });
+  }
+  for (const note of before) {
+    if (!kept.has(note.id)) diffs.push({ id: note.id, kind: 'removed', before: note.text });
   }
   return diffs;
 }

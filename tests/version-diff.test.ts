@@ -77,7 +77,15 @@ describe('pipelines.compareVersions', () => {
       edgesAdded: 2,
       edgesRemoved: 4,
       parametersChanged: 2,
+      notesChanged: 1,
     });
+    expect(diff.notes).toEqual([
+      {
+        id: 'why-clip',
+        kind: 'added',
+        after: 'Clipping before the split keeps extreme rows out of both sets',
+      },
+    ]);
   });
 
   it('compared backwards, an addition is a removal; a version against itself is empty', async () => {

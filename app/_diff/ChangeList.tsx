@@ -38,6 +38,7 @@ export function ChangeList({
           <Count value={counts.edgesAdded} kind="added" what="connection" verb="added" />
           <Count value={counts.edgesRemoved} kind="removed" what="connection" verb="removed" />
           <Count value={counts.parametersChanged} kind="changed" what="parameter" verb="changed" />
+          <Count value={counts.notesChanged} kind="changed" what="note" verb="changed" />
           <Count value={counts.nodesMoved} kind="unchanged" what="step" verb="moved" />
         </ul>
       </section>
@@ -95,6 +96,23 @@ export function ChangeList({
                 {entry.kind === 'changed' && (
                   <FieldTable fields={entry.fields} fromVersion={fromVersion} toVersion={toVersion} />
                 )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {diff.notes.length > 0 && (
+        <section className="panel-section">
+          <h3>Notes</h3>
+          <ul className="diff-list">
+            {diff.notes.map((entry) => (
+              <li key={entry.id} className="diff-note">
+                <span className={`diff-badge diff-${entry.kind}`}>{KIND_TEXT[entry.kind]}</span>
+                <span>
+                  {entry.before !== undefined && <del>{entry.before}</del>}
+                  {entry.before !== undefined && entry.after !== undefined && ' → '}
+                  {entry.after !== undefined && <ins>{entry.after}</ins>}
+                </span>
               </li>
             ))}
           </ul>

@@ -100,6 +100,7 @@ describe('version diff page', () => {
         '2 connections added',
         '4 connections removed',
         '2 parameters changed',
+        '1 note changed',
         '1 step moved',
       ]);
       await page.screenshot({ path: path.join(screenshots, 'version-diff.png') });

@@ -12,8 +12,8 @@ export function firstVersion(): PipelineDocument {
 /**
  * Version 2, edited as an analyst might: the deploy step (with its three connections and its
  * `model` parameter) is gone, a "Clip outliers" step sits between clean and split, split holds out
- * a quarter under a seed parameter, train switches algorithm, the gate is raised, and feature was
- * only moved.
+ * a quarter under a seed parameter, train switches algorithm, the gate is raised, a note says why,
+ * and feature was only moved.
  */
 export function secondVersion(): PipelineDocument {
   const document = structuredClone(firstVersion());
@@ -49,5 +49,12 @@ export function secondVersion(): PipelineDocument {
   node('train').config = { ...node('train').config, algorithm: 'random_forest' };
   node('evaluate').config = { gates: [{ metric: 'accuracy', operator: '>=', value: 0.8 }] };
   node('feature').position = { x: 780, y: 60 };
+  document.notes = [
+    {
+      id: 'why-clip',
+      text: 'Clipping before the split keeps extreme rows out of both sets',
+      position: { x: 390, y: 460 },
+    },
+  ];
   return document;
 }
