@@ -104,6 +104,8 @@ describe('version diff page', () => {
         '1 step moved',
       ]);
       await page.screenshot({ path: path.join(screenshots, 'version-diff.png') });
+      await page.getByRole('heading', { name: 'Notes' }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshots, 'version-diff-list-end.png') });
 
       // A changed step lists its fields, old → new.
       await page.locator('.react-flow__node[data-id="split"]').click();
