@@ -32,7 +32,7 @@ export interface NodeDiff {
   after?: PipelineNode;
   /** Type, label, config and execution fields that differ; empty unless `kind` is 'changed'. */
   fields: FieldChange[];
-  /** Whether only-or-also its position changed: a move alone leaves the node 'unchanged'. */
+  /** Whether its position changed; a move alone leaves the node 'unchanged'. */
   moved: boolean;
 }
 
@@ -213,7 +213,7 @@ function sameValue(before: unknown, after: unknown): boolean {
 /**
  * Appends the differences between two JSON values under `path`. Objects are compared key by key
  * and arrays element by element, so a change deep in a config names its own field. A parameter
- * reference ({"$param": "name"}) is one value, never opened: "5 → parameter n" says more than
+ * reference ({"$param": "name"}) is one value, never opened: "5 → $n" says more than
  * "$param added". An absent value (undefined) is a field added or removed.
  */
 function diffValues(before: unknown, after: unknown, path: (string | number)[], out: FieldChange[]): void {
