@@ -65,6 +65,7 @@ const PROCEDURES: Record<string, Permission> = {
   'pipelines.get': 'read',
   'pipelines.saveVersion': 'edit',
   'pipelines.versions': 'read',
+  'pipelines.compareVersions': 'read',
   'pipelines.rename': 'edit',
   'pipelines.duplicate': 'edit',
   'pipelines.archive': 'edit',

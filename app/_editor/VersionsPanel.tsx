@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { useTRPC } from '../_trpc/client';
 import { PanelHeader } from './PanelHeader';
@@ -64,6 +65,15 @@ export function VersionsPanel({
       <section className="panel-section">
         {versions.isPending && <p className="muted">Loading versions…</p>}
         {versions.isError && <p className="error">Could not load the versions: {versions.error.message}</p>}
+        {versions.data && versions.data.length > 1 && (
+          <Link
+            href={`/pipelines/${pipelineId}/diff?from=${(versions.data[1] ?? versions.data[0])?.version}&to=${versions.data[0]?.version}`}
+            className="secondary-link version-compare"
+            title="See two versions on one canvas, with what was added, removed and changed"
+          >
+            Compare versions
+          </Link>
+        )}
         {versions.data && (
           <ol className="version-list">
             {versions.data.map((version) => {
@@ -78,6 +88,15 @@ export function VersionsPanel({
                     </time>
                   </div>
                   {version.message && <p className="version-message">{version.message}</p>}
+                  {currentVersion !== undefined && version.version !== currentVersion && (
+                    <Link
+                      href={`/pipelines/${pipelineId}/diff?from=${version.version}&to=${currentVersion}`}
+                      className="link-button version-diff-link"
+                      title={`What changed between version ${version.version} and version ${currentVersion}`}
+                    >
+                      Compare with v{currentVersion}
+                    </Link>
+                  )}
                   {!(current && !unsaved) && (
                     <button
                       type="button"

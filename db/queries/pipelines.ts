@@ -87,6 +87,19 @@ export async function getVersion(db: Database, versionId: string): Promise<Pipel
   return row;
 }
 
+/** A pipeline's version by its number (1, 2, …), or undefined when it has none of that number. */
+export async function versionByNumber(
+  db: Database,
+  pipelineId: string,
+  version: number,
+): Promise<PipelineVersionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(pipelineVersions)
+    .where(and(eq(pipelineVersions.pipelineId, pipelineId), eq(pipelineVersions.version, version)));
+  return row;
+}
+
 export async function getPipeline(db: Database, pipelineId: string): Promise<PipelineRow | undefined> {
   const [row] = await db.select().from(pipelines).where(eq(pipelines.id, pipelineId));
   return row;

@@ -10,16 +10,24 @@ import {
   listVersions,
   renamePipeline,
   saveVersion,
+  versionByNumber,
 } from '../../../db/queries/pipelines';
 import { latestRunOfEach } from '../../../db/queries/runs';
 import { compilePipeline } from '../../../pipeline/compile';
 import { PIPELINE_SCHEMA_VERSION, parsePipelineDocument } from '../../../pipeline/document';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
+import { diffDocuments } from '../../../pipeline/version-diff';
 import { recordAction } from '../audit-trail';
 import { procedure, router } from '../trpc';
 
 const nameSchema = z.string().trim().min(1, 'A pipeline needs a name').max(200);
 const idSchema = z.uuid();
+/** A version's number; at most PostgreSQL's largest integer, the column's type, so a bigger one is a 400, not a failed query. */
+const versionNumberSchema = z
+  .number()
+  .int('must be a whole version number')
+  .min(1, 'must be 1 or more')
+  .max(2_147_483_647, 'must be at most 2,147,483,647');
 /** Documents arrive as JSON and are checked (and migrated) by parsePipelineDocument. */
 const documentInput = z.unknown();
 
@@ -128,6 +136,38 @@ export const pipelinesRouter = router({
   versions: procedure('read')
     .input(z.object({ pipelineId: idSchema }))
     .query(({ ctx, input }) => listVersions(ctx.services.db, input.pipelineId)),
+
+  /**
+   * What changed from one saved version to another (by number, as the diff page's address has them):
+   * each version's facts and the diff, whose node entries carry both versions' nodes.
+   */
+  compareVersions: procedure('read')
+    .input(
+      z.object({
+        pipelineId: idSchema,
+        from: versionNumberSchema,
+        to: versionNumberSchema,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const pipeline = await getPipeline(ctx.services.db, input.pipelineId);
+      if (!pipeline) throw new TRPCError({ code: 'NOT_FOUND', message: `No pipeline ${input.pipelineId}` });
+      const [from, to] = await Promise.all([
+        versionByNumber(ctx.services.db, pipeline.id, input.from),
+        versionByNumber(ctx.services.db, pipeline.id, input.to),
+      ]);
+      const noVersion = (version: number) =>
+        new TRPCError({ code: 'NOT_FOUND', message: `Pipeline ${pipeline.name} has no version ${version}` });
+      if (!from) throw noVersion(input.from);
+      if (!to) throw noVersion(input.to);
+      const facts = ({ graph: _graph, ...version }: typeof from) => version;
+      return {
+        pipeline: { id: pipeline.id, name: pipeline.name },
+        from: facts(from),
+        to: facts(to),
+        diff: diffDocuments(parsePipelineDocument(from.graph), parsePipelineDocument(to.graph)),
+      };
+    }),
 
   rename: procedure('edit')
     .input(z.object({ id: idSchema, name: nameSchema }))
