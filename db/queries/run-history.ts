@@ -1,0 +1,99 @@
+import { and, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../client';
+import { pipelines, pipelineVersions, runStatuses, runs, runTriggers } from '../schema';
+import { afterCursor } from './keyset';
+
+/**
+ * The Runs page across pipelines: runs newest first (started_at desc, id desc), keyset-paged, with
+ * filters. Every filter has an index led by its column and ending in (started_at desc, id desc), or
+ * (for the metric) a column index the planner may combine; see migration 0008_run_history.
+ */
+
+/** What the Runs page filters on; every field is optional and they combine with "and". */
+export const runHistoryFiltersSchema = z.object({
+  pipelineId: z.uuid().optional(),
+  status: z.enum(runStatuses).optional(),
+  trigger: z.enum(runTriggers).optional(),
+  /** Runs started at or after this instant. */
+  from: z.date().optional(),
+  /** Runs started before this instant. */
+  to: z.date().optional(),
+  /** Runs whose stored main metric is strictly above or below the value; runs without one never match. */
+  metric: z.object({ comparison: z.enum(['above', 'below']), value: z.number().finite() }).optional(),
+});
+
+export type RunHistoryFilters = z.infer<typeof runHistoryFiltersSchema>;
+
+/** The last row of the previous page. */
+export const runHistoryCursorSchema = z.object({ startedAt: z.date(), id: z.uuid() });
+
+export type RunHistoryCursor = z.infer<typeof runHistoryCursorSchema>;
+
+export const RUN_HISTORY_MAX_PAGE = 200;
+
+function conditions(filters: RunHistoryFilters): SQL | undefined {
+  const { metric } = filters;
+  return and(
+    filters.pipelineId ? eq(runs.pipelineId, filters.pipelineId) : undefined,
+    filters.status ? eq(runs.status, filters.status) : undefined,
+    filters.trigger ? eq(runs.trigger, filters.trigger) : undefined,
+    filters.from ? gte(runs.startedAt, filters.from) : undefined,
+    filters.to ? lt(runs.startedAt, filters.to) : undefined,
+    metric?.comparison === 'above' ? gt(runs.mainMetricValue, metric.value) : undefined,
+    metric?.comparison === 'below' ? lt(runs.mainMetricValue, metric.value) : undefined,
+  );
+}
+
+/**
+ * One page of runs and the cursor of the next (undefined on the last page). One row more than the
+ * page is read, so a page that happens to end the list says so instead of answering an empty page.
+ */
+export async function listRunHistory(
+  db: Pick<Database, 'select'>,
+  input: { filters: RunHistoryFilters; limit: number; cursor?: RunHistoryCursor },
+) {
+  const rows = await db
+    .select({
+      id: runs.id,
+      pipelineId: runs.pipelineId,
+      pipelineName: pipelines.name,
+      version: pipelineVersions.version,
+      status: runs.status,
+      trigger: runs.trigger,
+      startedAt: runs.startedAt,
+      finishedAt: runs.finishedAt,
+      mainMetricName: runs.mainMetricName,
+      mainMetricValue: runs.mainMetricValue,
+    })
+    .from(runs)
+    .innerJoin(pipelines, eq(pipelines.id, runs.pipelineId))
+    .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+    .where(
+      and(
+        conditions(input.filters),
+        afterCursor(
+          runs.startedAt,
+          runs.id,
+          input.cursor && { at: input.cursor.startedAt, id: input.cursor.id },
+        ),
+      ),
+    )
+    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .limit(input.limit + 1);
+  const items = rows.slice(0, input.limit).map(({ mainMetricName, mainMetricValue, ...row }) => ({
+    ...row,
+    durationMs: row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
+    mainMetric:
+      mainMetricName !== null && mainMetricValue !== null
+        ? { name: mainMetricName, value: mainMetricValue }
+        : null,
+  }));
+  const last = items.at(-1);
+  const nextCursor: RunHistoryCursor | undefined =
+    rows.length > input.limit && last ? { startedAt: last.startedAt, id: last.id } : undefined;
+  return { items, nextCursor };
+}
+
+export type RunHistoryPage = Awaited<ReturnType<typeof listRunHistory>>;
+export type RunHistoryItem = RunHistoryPage['items'][number];
