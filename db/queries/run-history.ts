@@ -45,20 +45,24 @@ function conditions(filters: RunHistoryFilters): SQL | undefined {
   );
 }
 
+interface RunHistoryInput {
+  filters: RunHistoryFilters;
+  limit: number;
+  cursor?: RunHistoryCursor;
+}
+
 /**
- * One page of runs and the cursor of the next (undefined on the last page). One row more than the
- * page is read, so a page that happens to end the list says so instead of answering an empty page.
+ * The page's SQL, one row more than the page; apart so the benchmark can EXPLAIN it. The runs of the
+ * page are picked first, in a subquery of runs alone, and only those are joined to their pipeline and
+ * version: the planner then walks a (…, started_at desc, id desc) index and stops after the page,
+ * where with the joins in the same query it may read and sort every run (20,000 already did).
  */
-export async function listRunHistory(
-  db: Pick<Database, 'select'>,
-  input: { filters: RunHistoryFilters; limit: number; cursor?: RunHistoryCursor },
-) {
-  const rows = await db
+export function runHistoryQuery(db: Pick<Database, 'select'>, input: RunHistoryInput) {
+  const page = db
     .select({
       id: runs.id,
       pipelineId: runs.pipelineId,
-      pipelineName: pipelines.name,
-      version: pipelineVersions.version,
+      pipelineVersionId: runs.pipelineVersionId,
       status: runs.status,
       trigger: runs.trigger,
       startedAt: runs.startedAt,
@@ -67,8 +71,6 @@ export async function listRunHistory(
       mainMetricValue: runs.mainMetricValue,
     })
     .from(runs)
-    .innerJoin(pipelines, eq(pipelines.id, runs.pipelineId))
-    .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .where(
       and(
         conditions(input.filters),
@@ -80,7 +82,33 @@ export async function listRunHistory(
       ),
     )
     .orderBy(desc(runs.startedAt), desc(runs.id))
-    .limit(input.limit + 1);
+    .limit(input.limit + 1)
+    .as('page');
+  return db
+    .select({
+      id: page.id,
+      pipelineId: page.pipelineId,
+      pipelineName: pipelines.name,
+      version: pipelineVersions.version,
+      status: page.status,
+      trigger: page.trigger,
+      startedAt: page.startedAt,
+      finishedAt: page.finishedAt,
+      mainMetricName: page.mainMetricName,
+      mainMetricValue: page.mainMetricValue,
+    })
+    .from(page)
+    .innerJoin(pipelines, eq(pipelines.id, page.pipelineId))
+    .innerJoin(pipelineVersions, eq(pipelineVersions.id, page.pipelineVersionId))
+    .orderBy(desc(page.startedAt), desc(page.id));
+}
+
+/**
+ * One page of runs and the cursor of the next (undefined on the last page). One row more than the
+ * page is read, so a page that happens to end the list says so instead of answering an empty page.
+ */
+export async function listRunHistory(db: Pick<Database, 'select'>, input: RunHistoryInput) {
+  const rows = await runHistoryQuery(db, input);
   const items = rows.slice(0, input.limit).map(({ mainMetricName, mainMetricValue, ...row }) => ({
     ...row,
     durationMs: row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
