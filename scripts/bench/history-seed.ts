@@ -34,7 +34,8 @@ export async function seedRunHistory(sql: Sql, pipelineCount: number, runCount: 
       start, case when i % 200 in (0, 1) then null else start + make_interval(secs => 20 + i % 600) end
     from generate_series(1, ${runCount}) as i
       cross join lateral (select now() - make_interval(secs => (${runCount} - i) * (31536000.0 / ${runCount})) as start) s
-      join version on version.n = (i * 7919) % (${pipelineCount} * 2)`;
+      -- A hash, not i itself: status and trigger follow i, and the pipeline must not.
+      join version on version.n = (hashtext('bench-' || i) & 2147483647) % (${pipelineCount} * 2)`;
   await sql`
     insert into run_steps (run_id, node_id, node_type, status, attempt, progress, started_at, finished_at, output_summary)
     select r.id, node.id, node.type,
