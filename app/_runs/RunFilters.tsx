@@ -11,6 +11,7 @@ import {
   rangeOf,
   statusOf,
   timeRanges,
+  triggerLabels,
   triggerOf,
 } from './run-filters';
 
@@ -35,7 +36,11 @@ export function RunFilters({
       <div className="run-filters-row">
         <label>
           <span>Pipeline</span>
-          <select value={form.pipelineId} onChange={(event) => set({ pipelineId: event.target.value })}>
+          <select
+            aria-label="Pipeline"
+            value={form.pipelineId}
+            onChange={(event) => set({ pipelineId: event.target.value })}
+          >
             <option value="">All pipelines</option>
             {pipelines.data?.items.map((pipeline) => (
               <option key={pipeline.id} value={pipeline.id}>
@@ -46,22 +51,30 @@ export function RunFilters({
         </label>
         <label>
           <span>Status</span>
-          <select value={form.status} onChange={(event) => set({ status: statusOf(event.target.value) })}>
+          <select
+            aria-label="Status"
+            value={form.status}
+            onChange={(event) => set({ status: statusOf(event.target.value) })}
+          >
             <option value="">Any status</option>
             {runStatuses.map((status) => (
               <option key={status} value={status}>
-                {status}
+                {status.charAt(0).toUpperCase() + status.slice(1)}
               </option>
             ))}
           </select>
         </label>
         <label>
           <span>Trigger</span>
-          <select value={form.trigger} onChange={(event) => set({ trigger: triggerOf(event.target.value) })}>
+          <select
+            aria-label="Trigger"
+            value={form.trigger}
+            onChange={(event) => set({ trigger: triggerOf(event.target.value) })}
+          >
             <option value="">Any trigger</option>
             {runTriggers.map((trigger) => (
               <option key={trigger} value={trigger}>
-                {trigger}
+                {triggerLabels[trigger]}
               </option>
             ))}
           </select>
@@ -69,6 +82,7 @@ export function RunFilters({
         <label>
           <span>Started</span>
           <select
+            aria-label="Started"
             value={form.range}
             onChange={(event) => set({ range: rangeOf(event.target.value), rangeChosenAt: Date.now() })}
           >
@@ -85,6 +99,7 @@ export function RunFilters({
               <span>From</span>
               <input
                 type="datetime-local"
+                aria-label="From"
                 value={form.customFrom}
                 onChange={(event) => set({ customFrom: event.target.value })}
               />
@@ -93,6 +108,7 @@ export function RunFilters({
               <span>To</span>
               <input
                 type="datetime-local"
+                aria-label="To"
                 value={form.customTo}
                 onChange={(event) => set({ customTo: event.target.value })}
               />

@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import type { RunHistoryItem } from '../../db/queries/run-history';
 import { formatNumber, formatSeconds } from '../_components/format';
 import { metricLabel } from '../_components/report/metrics';
+import { triggerLabels } from './run-filters';
 
 /** Every row is this tall (runs.css fixes it), so the virtualiser places rows without measuring them. */
 const ROW_HEIGHT = 45;
@@ -106,7 +107,7 @@ function RunRow({ run }: { run: Run }) {
       </td>
       <td>v{run.version}</td>
       <td>
-        <span className={`run-trigger trigger-${run.trigger}`}>{run.trigger}</span>
+        <span className={`run-trigger trigger-${run.trigger}`}>{triggerLabels[run.trigger]}</span>
       </td>
       <td title={run.startedAt.toISOString()}>
         {run.startedAt.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}

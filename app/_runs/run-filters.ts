@@ -16,6 +16,14 @@ export const timeRanges = {
 
 export type TimeRange = keyof typeof timeRanges;
 
+/** How a trigger reads in the filter and the table. */
+export const triggerLabels: Record<RunTrigger, string> = {
+  manual: 'Manual',
+  schedule: 'Schedule',
+  api: 'API',
+  monitor: 'Monitor',
+};
+
 export interface FilterForm {
   pipelineId: string;
   status: RunStatus | '';
