@@ -3,6 +3,8 @@
  * nodes/evaluate/main-metric.ts does) and history.list's filters and keyset paging, against
  * PostgreSQL.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../app/_server/root';
@@ -178,6 +180,61 @@ describe('the stored main metric', () => {
       message: 'boom',
     });
     expect(await storedMetric(failing)).toEqual({ name: null, value: null });
+  });
+});
+
+describe("migration 0008's backfill", () => {
+  /** The migration's last statement, which fills the main metric of the runs recorded before it. */
+  function backfill(): string {
+    const file = path.join(import.meta.dirname, '..', 'db', 'migrations', '0008_run_history.sql');
+    const statement = readFileSync(file, 'utf8').split('--> statement-breakpoint').at(-1)?.trim() ?? '';
+    expect(statement).toMatch(/^-- The runs recorded before this migration\./);
+    return statement;
+  }
+
+  it('stores the main metric of runs recorded before it, as mainMetric computes it', async () => {
+    const created = await createPipeline(database.db, {
+      name: 'Recorded before',
+      graph: evaluated(
+        [{ metric: { $param: 'metric' }, operator: '>=', value: 0.5 }],
+        [{ name: 'metric', type: 'string', default: 'f1', description: '' }],
+      ),
+    });
+    const version = created.version;
+    const summary = { metrics: { accuracy: 0.9, f1: 0.8, roc_auc: 0.95 } };
+    // Rows as a worker from before the migration left them: steps written, no metric on the run.
+    const recorded = [];
+    for (const [parameters, stepSummary] of [
+      [{}, summary],
+      [{ metric: 'roc_auc' }, summary],
+      [{}, { metrics: { rmse: 1 } }],
+      [{}, null],
+    ] as const) {
+      const runId = await newRun(version, { parameters });
+      await database.db
+        .insert(runSteps)
+        .values({
+          runId,
+          nodeId: 'check',
+          nodeType: 'evaluate',
+          status: 'succeeded',
+          outputSummary: stepSummary,
+        });
+      recorded.push(runId);
+    }
+    await database.sql.unsafe(backfill());
+
+    expect(await Promise.all(recorded.map(storedMetric))).toEqual([
+      { name: 'f1', value: 0.8 },
+      { name: 'roc_auc', value: 0.95 },
+      { name: null, value: null },
+      { name: null, value: null },
+    ]);
+    const computed = await caller().runs.list({ pipelineId: version.pipelineId });
+    const listed = await caller().history.list({ filters: { pipelineId: version.pipelineId } });
+    expect(listed.items.map((item) => item.mainMetric)).toEqual(
+      computed.items.map((item) => item.mainMetric),
+    );
   });
 });
 
