@@ -13,9 +13,12 @@ import { createPipeline } from '../db/queries/pipelines';
 import type { RunHistoryFilters, RunHistoryItem } from '../db/queries/run-history';
 import { setStepRunning, setStepSucceeded, setStepsStatus } from '../db/queries/run-state';
 import { type RunStatus, type RunTrigger, runSteps, runs } from '../db/schema';
+import { numericMetrics } from '../nodes/evaluate/main-metric';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { pipelineDoc } from './support/pipeline-doc';
+import { runToEnd, savePipeline } from './support/pipelines';
 import { databaseOnlyServices, testContext } from './support/services';
+import { startTestWorker } from './support/temporal';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -183,6 +186,53 @@ describe('the stored main metric', () => {
   });
 });
 
+describe('the stored main metric, through a real run', () => {
+  it("is stored when a worker's evaluate step finishes: the gated f1, as the run's page computes it", async () => {
+    const worker = await startTestWorker(database.sql);
+    try {
+      const doc = pipelineDoc(
+        [
+          { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'breast_cancer' } },
+          { id: 'split', type: 'split', config: { method: 'stratified', stratifyBy: 'target' } },
+          {
+            id: 'train',
+            type: 'train',
+            config: { target: 'target', algorithm: 'decision_tree', maxDepth: 3 },
+          },
+          {
+            id: 'evaluate',
+            type: 'evaluate',
+            config: { gates: [{ metric: 'f1', operator: '>=', value: 0.5 }] },
+          },
+        ],
+        [
+          'ingest.data->split.data',
+          'split.data->train.data',
+          'train.model->evaluate.model',
+          'split.data->evaluate.data',
+        ],
+      );
+      const { version } = await savePipeline(database.db, doc, 'Real evaluate');
+      const { started, result } = await runToEnd(database.db, worker, version.id);
+      expect(result.status).toBe('succeeded');
+      const [step] = await database.db
+        .select({ summary: runSteps.outputSummary })
+        .from(runSteps)
+        .where(eq(runSteps.runId, started.runId))
+        .then((rows) => rows.filter((row) => numericMetrics(row.summary).has('f1')));
+      const f1 = numericMetrics(step?.summary).get('f1');
+      expect(f1).toBeGreaterThan(0.5);
+      expect(await storedMetric(started.runId)).toEqual({ name: 'f1', value: f1 });
+      const listed = await caller().history.list({ filters: { pipelineId: version.pipelineId } });
+      expect(listed.items.map((item) => [item.id, item.mainMetric])).toEqual([
+        [started.runId, { name: 'f1', value: f1 }],
+      ]);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
 describe("migration 0008's backfill", () => {
   /** The migration's last statement, which fills the main metric of the runs recorded before it. */
   function backfill(): string {
@@ -211,15 +261,13 @@ describe("migration 0008's backfill", () => {
       [{}, null],
     ] as const) {
       const runId = await newRun(version, { parameters });
-      await database.db
-        .insert(runSteps)
-        .values({
-          runId,
-          nodeId: 'check',
-          nodeType: 'evaluate',
-          status: 'succeeded',
-          outputSummary: stepSummary,
-        });
+      await database.db.insert(runSteps).values({
+        runId,
+        nodeId: 'check',
+        nodeType: 'evaluate',
+        status: 'succeeded',
+        outputSummary: stepSummary,
+      });
       recorded.push(runId);
     }
     await database.sql.unsafe(backfill());
