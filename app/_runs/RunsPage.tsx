@@ -1,6 +1,7 @@
 'use client';
 
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useCallback, useDeferredValue, useState } from 'react';
 import { formatCount } from '../_components/format';
@@ -13,7 +14,10 @@ import './runs.css';
 /** Runs fetched per page as the table scrolls. */
 const PAGE_SIZE = 100;
 
-/** Every run of every pipeline, newest first, filtered and scrolled through page by page. */
+/**
+ * Every run of every pipeline, newest first, filtered and scrolled through page by page, kept up to
+ * date by the live run changes.
+ */
 export function RunsPage() {
   const trpc = useTRPC();
   const [form, setForm] = useState(emptyForm);
@@ -27,6 +31,20 @@ export function RunsPage() {
     trpc.history.list.infiniteQueryOptions(
       { filters: applied, limit: PAGE_SIZE },
       { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+    ),
+  );
+  const queryClient = useQueryClient();
+  useSubscription(
+    trpc.runs.onChange.subscriptionOptions(
+      {},
+      {
+        onData: (change) => {
+          // A run started, ended or changed status: the loaded pages are asked again (keyset pages
+          // from the first), so it appears or moves. Step and log changes leave the table as it is.
+          if (change.type !== 'run') return;
+          void queryClient.invalidateQueries({ queryKey: trpc.history.list.pathKey() });
+        },
+      },
     ),
   );
   const runs = list.data?.pages.flatMap((page) => page.items) ?? [];

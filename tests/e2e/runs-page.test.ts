@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline } from '../../db/queries/pipelines';
+import { setRunStatus } from '../../db/queries/run-state';
 import type { RunningApp } from '../../runtime/launcher/web-app';
 import { accountsAuth, createAccount } from '../support/accounts';
 import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
@@ -194,6 +195,33 @@ describe('Runs page', () => {
     await page.getByLabel('To', { exact: true }).fill('2026-03-01T10:00');
     await page.getByText('The range must start before it ends.').waitFor();
     expect((await renderedRunIds(page)).length).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('shows a run that starts while the page is open, without a reload', async () => {
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(`${app.url}/runs`);
+    await page.locator('.runs-table tbody tr td a').first().waitFor();
+    const [version] = await fixture.database.sql<{ id: string; pipeline_id: string }[]>`
+      select id, pipeline_id from pipeline_versions order by created_at limit 1`;
+    const [arrived] = await fixture.database.sql<{ id: string }[]>`
+      insert into runs (pipeline_id, pipeline_version_id, workflow_id, trigger, status)
+      values (${version?.pipeline_id ?? ''}, ${version?.id ?? ''}, 'page-arrived', 'schedule', 'queued')
+      returning id`;
+    // The worker's first write for a run, which announces it on the live channel.
+    await setRunStatus(fixture.database.sql, { runId: arrived?.id ?? '', status: 'running' });
+    await page.waitForFunction(
+      (id) =>
+        document
+          .querySelector('.runs-table tbody tr td:first-child a')
+          ?.getAttribute('href')
+          ?.endsWith(`run=${id}`),
+      arrived?.id,
+    );
+    const [first] = await renderedRows(page);
+    expect(first?.slice(0, 4)).toEqual(['running', 'Churn retraining', 'v1', 'Schedule']);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
