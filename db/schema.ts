@@ -5,6 +5,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -109,8 +110,16 @@ export const runs = pgTable(
      * directly, without an account): the run acts with the CLI's authority, as its other commands do.
      */
     startedByCli: text('started_by_cli'),
+    /**
+     * The run's main metric (nodes/evaluate/main-metric.ts), stored when an evaluate step finishes
+     * so the Runs page can filter and page on it over many runs; null until then.
+     */
+    mainMetricName: text('main_metric_name'),
+    mainMetricValue: doublePrecision('main_metric_value'),
   },
   (table) => [
+    index('runs_trigger_started_idx').on(table.trigger, table.startedAt.desc(), table.id.desc()),
+    index('runs_metric_idx').on(table.mainMetricValue),
     index('runs_pipeline_started_idx').on(table.pipelineId, table.startedAt.desc(), table.id.desc()),
     index('runs_status_started_idx').on(table.status, table.startedAt.desc(), table.id.desc()),
     index('runs_started_idx').on(table.startedAt.desc(), table.id.desc()),

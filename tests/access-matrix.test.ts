@@ -76,6 +76,7 @@ const PROCEDURES: Record<string, Permission> = {
   'runs.cancel': 'run',
   'runs.rerun': 'run',
   'runs.onChange': 'read',
+  'history.list': 'read',
   'datasets.preview': 'read',
   'artifacts.report': 'read',
   'account.me': 'signedIn',

@@ -7,6 +7,7 @@ import { joinRouter } from './routers/join';
 import { keysRouter } from './routers/keys';
 import { modelsRouter } from './routers/models';
 import { pipelinesRouter } from './routers/pipelines';
+import { runHistoryRouter } from './routers/run-history';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
 import { usersRouter } from './routers/users';
@@ -16,6 +17,7 @@ export const appRouter = router({
   system: systemRouter,
   pipelines: pipelinesRouter,
   runs: runsRouter,
+  history: runHistoryRouter,
   datasets: datasetsRouter,
   artifacts: artifactsRouter,
   account: accountRouter,

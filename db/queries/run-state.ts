@@ -17,6 +17,21 @@ import {
 } from '../schema';
 import { capStoredText, cutToBytes } from './text-caps';
 
+/** The node type whose summary holds a run's main metric. */
+const EVALUATE_NODE = 'evaluate';
+
+/**
+ * Stores the run's main metric on its row, where the Runs page filters and pages on it, from the
+ * evaluate steps finished so far. run_main_metric (migration 0008_run_history) computes it as
+ * nodes/evaluate/main-metric.ts does; no evaluate step with a metric leaves it null.
+ */
+async function storeMainMetric(tx: Executor, runId: string): Promise<void> {
+  await tx.execute(sql`
+    update ${runs} set (main_metric_name, main_metric_value) = (
+      select metric.name, metric.value from run_main_metric(${runId}) metric)
+    where ${runs.id} = ${runId}`);
+}
+
 /** The channel on which every run, step and log change is announced (payload: a RunChange). */
 export const RUN_CHANGES_CHANNEL = 'pipewright_run_changes';
 
@@ -173,9 +188,18 @@ export async function setStepsStatus(
           inArray(runSteps.status, UNFINISHED_STEP),
         ),
       )
-      .returning({ nodeId: runSteps.nodeId, attempt: runSteps.attempt, progress: runSteps.progress });
-    for (const row of rows) {
+      .returning({
+        nodeId: runSteps.nodeId,
+        nodeType: runSteps.nodeType,
+        attempt: runSteps.attempt,
+        progress: runSteps.progress,
+      });
+    for (const { nodeType: _nodeType, ...row } of rows) {
       await notify(tx, { type: 'step', runId: input.runId, status: input.status, message, ...row });
+    }
+    // A reused evaluate step brings the summary of the run it was reused from, and its metrics.
+    if (input.status === 'cached' && rows.some((row) => row.nodeType === EVALUATE_NODE)) {
+      await storeMainMetric(tx, input.runId);
     }
   });
 }
@@ -297,8 +321,9 @@ export async function setStepSucceeded(
         finishedAt: sql`now()`,
       })
       .where(ofAttempt(input))
-      .returning({ id: runSteps.id });
+      .returning({ id: runSteps.id, nodeType: runSteps.nodeType });
     if (!step) return false;
+    if (step.nodeType === EVALUATE_NODE) await storeMainMetric(tx, input.runId);
     await tx.delete(artifacts).where(eq(artifacts.stepId, step.id));
     if (input.artifacts.length) {
       await tx.insert(artifacts).values(
