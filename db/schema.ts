@@ -228,3 +228,4 @@ export const databaseIdentity = pgTable(
 
 export * from './accounts-schema';
 export * from './registry-schema';
+export * from './schedules-schema';
