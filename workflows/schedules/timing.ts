@@ -29,10 +29,10 @@ const everySchema = z
   .object({
     kind: z.literal('every'),
     amount: z
-      .number({ error: 'timing.amount must be a whole number' })
-      .int('timing.amount must be a whole number')
-      .positive('timing.amount must be at least 1'),
-    unit: z.enum(intervalUnits, { error: 'timing.unit must be one of s, m, h, d' }),
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .positive('must be at least 1'),
+    unit: z.enum(intervalUnits, { error: 'must be one of s, m, h, d' }),
   })
   .superRefine((timing, context) => {
     const seconds = intervalSeconds(timing);
@@ -40,7 +40,7 @@ const everySchema = z
       context.addIssue({
         code: 'custom',
         path: ['amount'],
-        message: `timing must be between ${MIN_INTERVAL_SECONDS} seconds and 366 days`,
+        message: `must make an interval between ${MIN_INTERVAL_SECONDS} seconds and 366 days`,
       });
     }
   });
@@ -48,8 +48,8 @@ const everySchema = z
 const cronSchema = z
   .object({
     kind: z.literal('cron'),
-    expression: z.string({ error: 'timing.expression must be a cron expression' }).trim().max(200),
-    timezone: z.string({ error: 'timing.timezone must be a time zone' }).trim().max(64).default('UTC'),
+    expression: z.string({ error: 'must be a cron expression' }).trim().max(200),
+    timezone: z.string({ error: 'must be a time zone' }).trim().max(64).default('UTC'),
   })
   .superRefine((timing, context) => {
     const zoneProblem = timezoneProblem(timing.timezone);
@@ -60,7 +60,7 @@ const cronSchema = z
 
 /** When a schedule fires: every N units, or a five-field cron expression read in a time zone. */
 export const timingSchema = z.discriminatedUnion('kind', [everySchema, cronSchema], {
-  error: 'timing.kind must be "every" or "cron"',
+  error: 'kind must be "every" or "cron"',
 });
 export type Timing = z.infer<typeof timingSchema>;
 export type EveryTiming = z.infer<typeof everySchema>;
@@ -77,14 +77,14 @@ export function intervalSeconds(timing: { amount: number; unit: IntervalUnit }):
 export function cronProblem(expression: string): string | undefined {
   const fields = expression.split(/\s+/).filter(Boolean);
   if (fields.length !== 5) {
-    return 'timing.expression must have five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * *"';
+    return 'must have five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * *"';
   }
   try {
     // Constructed paused: only the parse matters here, no timer is started.
     new Cron(fields.join(' '), { paused: true });
     return undefined;
   } catch (error) {
-    return `timing.expression is not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`;
+    return `is not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 
@@ -93,7 +93,7 @@ function timezoneProblem(timezone: string): string | undefined {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
     return undefined;
   } catch {
-    return `timing.timezone "${timezone}" is not a known time zone (e.g. UTC, Europe/Paris)`;
+    return `"${timezone}" is not a known time zone (e.g. UTC, Europe/Paris)`;
   }
 }
 
