@@ -1,0 +1,297 @@
+import { readFileSync } from 'node:fs';
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, runSteps, runs, schedules } from '../db/schema';
+import { reconcileSchedules } from '../workflows/schedules/reconcile-schedules';
+import { InvalidScheduleError } from '../workflows/schedules/schedule-inputs';
+import {
+  backfillSchedule,
+  createSchedule,
+  describeSchedule,
+  pauseSchedule,
+  removeSchedule,
+  type ScheduleActor,
+  type ScheduleServiceDeps,
+} from '../workflows/schedules/schedule-service';
+import { temporalScheduleId } from '../workflows/schedules/temporal-schedule';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { specOfWithTestNodes } from './support/nodes/specs';
+import { pipelineDoc } from './support/pipeline-doc';
+import { savePipeline } from './support/pipelines';
+import { startTestWorker, type TestWorker } from './support/temporal';
+
+let database: TestDatabase;
+let worker: TestWorker;
+let deps: ScheduleServiceDeps;
+const actor: ScheduleActor = { actorKind: 'cli', actorId: null, actorEmail: null, ipAddress: null };
+const created: string[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  worker = await startTestWorker(database.sql);
+  deps = {
+    db: database.db,
+    temporal: worker.client,
+    taskQueue: worker.taskQueue,
+    specOf: specOfWithTestNodes,
+  };
+});
+afterAll(async () => {
+  // Schedules outlive the test in the shared Temporal server unless deleted.
+  for (const id of created)
+    await worker.client.schedule
+      .getHandle(temporalScheduleId(id))
+      .delete()
+      .catch(() => {});
+  await worker?.stop();
+  await database?.drop();
+});
+
+/** source (its value: $scheduledTime) → transform (its message: the "label" parameter, sleeping sleepMs). */
+async function scheduledPipeline(name: string, sleepMs = 0) {
+  const doc = pipelineDoc(
+    [
+      { id: 'source', type: 'test.source', config: { value: { $param: '$scheduledTime' } } },
+      { id: 'work', type: 'test.transform', config: { sleepMs, failMessage: { $param: 'label' } } },
+    ],
+    ['source.out->work.in'],
+    [{ name: 'label', type: 'string', description: '' }],
+  );
+  return savePipeline(database.db, doc, name);
+}
+
+async function scheduleRuns(pipelineId: string) {
+  return database.db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.pipelineId, pipelineId), eq(runs.trigger, 'schedule')))
+    .orderBy(asc(runs.startedAt));
+}
+
+function scheduledTimeOf(run: { parameters: unknown }): string {
+  const parameters = run.parameters;
+  if (typeof parameters !== 'object' || parameters === null || !('$scheduledTime' in parameters)) return '';
+  return String(parameters.$scheduledTime);
+}
+
+/** What the source step wrote: its config's value, which references $scheduledTime. */
+async function sourceValue(runId: string): Promise<unknown> {
+  const [step] = await database.db
+    .select()
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 'source')));
+  const outputs = step?.outputs;
+  const uri =
+    typeof outputs === 'object' && outputs !== null && 'out' in outputs && typeof outputs.out === 'object'
+      ? Reflect.get(outputs.out ?? {}, 'uri')
+      : undefined;
+  if (typeof uri !== 'string') return undefined;
+  return JSON.parse(readFileSync(new URL(uri), 'utf8')).value;
+}
+
+describe('schedules', () => {
+  it('fires every 10 seconds with its parameters, trigger "schedule" and $scheduledTime; pause stops it', async () => {
+    const { pipeline } = await scheduledPipeline('every ten seconds');
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 10, unit: 's' },
+      parameters: { label: 'nightly' },
+    });
+    created.push(schedule.id);
+    expect(schedule.timingText).toBe('Every 10 seconds');
+    expect(schedule.nextRuns).toHaveLength(5);
+    const gaps = schedule.nextRuns
+      .slice(1)
+      .map((time, index) => time.getTime() - (schedule.nextRuns[index]?.getTime() ?? 0));
+    expect(gaps).toEqual([10_000, 10_000, 10_000, 10_000]);
+
+    await expect
+      .poll(
+        async () => (await scheduleRuns(pipeline.id)).filter((run) => run.status === 'succeeded').length,
+        {
+          timeout: 45_000,
+          interval: 500,
+        },
+      )
+      .toBeGreaterThanOrEqual(2);
+    const fired = (await scheduleRuns(pipeline.id)).filter((run) => run.status === 'succeeded');
+    for (const run of fired) {
+      expect(run.trigger).toBe('schedule');
+      expect(run.parameters).toMatchObject({ label: 'nightly' });
+      const due = scheduledTimeOf(run);
+      // Every 10 seconds fires on whole tens of seconds since the epoch.
+      expect(new Date(due).getTime() % 10_000).toBe(0);
+      expect(await sourceValue(run.id)).toBe(due);
+    }
+    expect(new Set(fired.map(scheduledTimeOf)).size).toBe(fired.length);
+
+    const paused = await pauseSchedule(deps, actor, schedule.id, 'data source down');
+    expect(paused).toMatchObject({ paused: true, note: 'data source down' });
+    const inTemporal = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    expect(inTemporal.state).toMatchObject({ paused: true, note: 'data source down' });
+    // Whatever fired before the pause finishes; then the count must hold past two more firings.
+    await expect
+      .poll(async () => (await scheduleRuns(pipeline.id)).every((run) => run.status === 'succeeded'), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    const countAtPause = (await scheduleRuns(pipeline.id)).length;
+    const actionsAtPause = inTemporal.info.numActionsTaken;
+    // Showing that nothing happens needs time to pass: two firings' worth, then the counts are read.
+    const twoFiringsLater = Date.now() + 21_000;
+    await expect.poll(() => Date.now() > twoFiringsLater, { timeout: 25_000, interval: 1_000 }).toBe(true);
+    expect((await scheduleRuns(pipeline.id)).length).toBe(countAtPause);
+    const later = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    expect(later.info.numActionsTaken).toBe(actionsAtPause);
+
+    const entries = await database.db.select().from(auditLog).where(eq(auditLog.objectId, schedule.id));
+    expect(entries.map((entry) => entry.action).sort()).toEqual(['schedule.created', 'schedule.paused']);
+  }, 120_000);
+
+  it('backfills a range of five intervals as five runs, each with its scheduled time', async () => {
+    const { pipeline } = await scheduledPipeline('backfilled');
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 1, unit: 'h' },
+      parameters: { label: 'history' },
+    });
+    created.push(schedule.id);
+    const hour = 3_600_000;
+    const first = Math.floor(Date.now() / hour) * hour - 10 * hour;
+    const due = [0, 1, 2, 3, 4].map((index) => new Date(first + index * hour).toISOString());
+    // Half an hour either side: the range holds exactly five hourly times whatever its ends include.
+    await backfillSchedule(deps, actor, schedule.id, {
+      from: new Date(first - hour / 2).toISOString(),
+      to: new Date(first + 4 * hour + hour / 2).toISOString(),
+      overlap: 'allow',
+    });
+    await expect
+      .poll(
+        async () => (await scheduleRuns(pipeline.id)).filter((run) => run.status === 'succeeded').length,
+        {
+          timeout: 45_000,
+          interval: 500,
+        },
+      )
+      .toBe(5);
+    const backfilled = await scheduleRuns(pipeline.id);
+    expect(backfilled.map(scheduledTimeOf).sort()).toEqual(due);
+    for (const run of backfilled) {
+      expect(run.parameters).toMatchObject({ label: 'history' });
+      expect(await sourceValue(run.id)).toBe(scheduledTimeOf(run));
+    }
+  }, 90_000);
+
+  it('skips firings while a slow run goes under overlap "skip"', async () => {
+    const { pipeline } = await scheduledPipeline('slow', 12_000);
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 5, unit: 's' },
+      parameters: { label: 'slow' },
+      overlap: 'skip',
+    });
+    created.push(schedule.id);
+    await expect
+      .poll(async () => (await scheduleRuns(pipeline.id)).some((run) => run.status === 'succeeded'), {
+        timeout: 45_000,
+        interval: 500,
+      })
+      .toBe(true);
+    await pauseSchedule(deps, actor, schedule.id, 'test over');
+    const all = await scheduleRuns(pipeline.id);
+    const firstDone = all.find((run) => run.status === 'succeeded');
+    const finishedAt = firstDone?.finishedAt?.getTime() ?? 0;
+    // The slow run took at least 12 s, over two firings: none of them started a run beside it.
+    expect(finishedAt - (firstDone?.startedAt.getTime() ?? 0)).toBeGreaterThanOrEqual(12_000);
+    expect(all.filter((run) => run.startedAt.getTime() < finishedAt)).toHaveLength(1);
+    const described = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    expect(described.info.numActionsSkippedOverlap).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+
+  it('recreates a schedule deleted from Temporal from its row, paused and all', async () => {
+    const { pipeline } = await scheduledPipeline('reconciled');
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'cron', expression: '0 6 * * 1', timezone: 'Europe/Paris' },
+      parameters: { label: 'weekly' },
+      paused: true,
+      note: 'waiting for data',
+    });
+    created.push(schedule.id);
+    const handle = worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
+    await handle.delete();
+    expect(await describeSchedule(deps, schedule.id)).toMatchObject({ inTemporal: false, nextRuns: [] });
+
+    const result = await reconcileSchedules(deps);
+    expect(result.recreated).toContain(schedule.id);
+    expect(result.failed).toEqual([]);
+    const recreated = await handle.describe();
+    expect(recreated.state).toMatchObject({ paused: true, note: 'waiting for data' });
+    expect(recreated.spec.timezone).toBe('Europe/Paris');
+    const described = await describeSchedule(deps, schedule.id);
+    expect(described.inTemporal).toBe(true);
+    expect(described.timingText).toBe('At 06:00, only on Monday (Europe/Paris)');
+    // A second pass finds nothing missing.
+    expect((await reconcileSchedules(deps)).recreated).not.toContain(schedule.id);
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.objectId, schedule.id), eq(auditLog.action, 'schedule.recreated')));
+    expect(entry).toMatchObject({ actorKind: 'system', objectType: 'schedule' });
+  });
+
+  it('refuses bad input naming the field, and changes nothing', async () => {
+    const { pipeline } = await scheduledPipeline('refused');
+    const before = await database.db.select().from(schedules).where(eq(schedules.pipelineId, pipeline.id));
+    // Parsed from JSON, as a request body arrives: the service checks what the types cannot.
+    const attempt = (input: Record<string, unknown>) =>
+      createSchedule(
+        deps,
+        actor,
+        JSON.parse(JSON.stringify({ pipelineId: pipeline.id, parameters: { label: 'x' }, ...input })),
+      );
+    await expect(attempt({ timing: { kind: 'cron', expression: '61 * * * *' } })).rejects.toThrow(
+      /timing\.expression is not a valid cron expression/,
+    );
+    await expect(attempt({ timing: { kind: 'cron', expression: '0 6 * * * 2027' } })).rejects.toThrow(
+      /timing\.expression must have five fields/,
+    );
+    await expect(
+      attempt({ timing: { kind: 'cron', expression: '0 6 * * *', timezone: 'Mars/Olympus' } }),
+    ).rejects.toThrow(/timing\.timezone "Mars\/Olympus" is not a known time zone/);
+    await expect(attempt({ timing: { kind: 'every', amount: 1, unit: 'w' } })).rejects.toThrow(
+      /timing\.unit must be one of/,
+    );
+    await expect(attempt({ timing: { kind: 'every', amount: 1, unit: 's' } })).rejects.toThrow(
+      /timing\.amount must make an interval/,
+    );
+    await expect(
+      attempt({ timing: { kind: 'every', amount: 1, unit: 'h' }, overlap: 'sometimes' }),
+    ).rejects.toThrow(/overlap must be one of skip, buffer, cancel, allow/);
+    await expect(
+      createSchedule(deps, actor, {
+        pipelineId: pipeline.id,
+        timing: { kind: 'every', amount: 1, unit: 'h' },
+      }),
+    ).rejects.toThrow(/parameters: Parameter "label" needs a value/);
+    await expect(
+      attempt({ timing: { kind: 'every', amount: 1, unit: 'h' }, catchupWindowSeconds: 5 }),
+    ).rejects.toThrow(InvalidScheduleError);
+    const after = await database.db.select().from(schedules).where(eq(schedules.pipelineId, pipeline.id));
+    expect(after).toEqual(before);
+  });
+
+  it('deletes the Temporal schedule and the row', async () => {
+    const { pipeline } = await scheduledPipeline('deleted');
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 1, unit: 'd' },
+      parameters: { label: 'gone' },
+    });
+    await removeSchedule(deps, actor, schedule.id);
+    await expect(
+      worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe(),
+    ).rejects.toThrow();
+    expect(await database.db.select().from(schedules).where(eq(schedules.id, schedule.id))).toEqual([]);
+  });
+});
