@@ -80,15 +80,19 @@ export const backfillSchema = z
 export type BackfillInput = z.input<typeof backfillSchema>;
 
 export const scheduleIdSchema = uuidText('scheduleId');
+export const pipelineIdSchema = uuidText('pipelineId');
 
-/** Parses or throws InvalidScheduleError whose message names each refused field. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+/**
+ * Parses or throws InvalidScheduleError whose message names each refused field, under `prefix`
+ * when the value is one field of something larger (the CLI's --overlap).
+ */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, prefix?: string): z.output<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new InvalidScheduleError(
     parsed.error.issues
       .map((issue) => {
-        const field = issue.path.map(String).join('.');
+        const field = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.');
         return field && !issue.message.startsWith(field) ? `${field} ${issue.message}` : issue.message;
       })
       .join('; '),

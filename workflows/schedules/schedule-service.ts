@@ -23,6 +23,7 @@ import {
   InvalidScheduleError,
   noteInputSchema,
   parseInput,
+  pipelineIdSchema,
   scheduleIdSchema,
   type UpdateScheduleInput,
   updateScheduleSchema,
@@ -220,7 +221,7 @@ export async function listScheduleDescriptions(
   deps: ScheduleServiceDeps,
   pipelineId?: string,
 ): Promise<ScheduleDescription[]> {
-  if (pipelineId !== undefined) parseInput(scheduleIdSchema, pipelineId);
+  if (pipelineId !== undefined) parseInput(pipelineIdSchema, pipelineId);
   const rows = await listSchedules(deps.db, pipelineId);
   return Promise.all(rows.map((row) => withNextRuns(deps, row)));
 }
