@@ -15,6 +15,8 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+// Runs point at the schedule that started them; the reference is read lazily, so the cycle is fine.
+import { schedules } from './schedules-schema';
 
 /** Enumerations live here once: the check constraints and the TypeScript types come from them. */
 export const runTriggers = ['manual', 'schedule', 'api', 'monitor'] as const;
@@ -109,8 +111,11 @@ export const runs = pgTable(
      * directly, without an account): the run acts with the CLI's authority, as its other commands do.
      */
     startedByCli: text('started_by_cli'),
+    /** The schedule that started it (trigger "schedule"); null once the schedule is deleted. */
+    scheduleId: uuid('schedule_id').references((): AnyPgColumn => schedules.id, { onDelete: 'set null' }),
   },
   (table) => [
+    index('runs_schedule_started_idx').on(table.scheduleId, table.startedAt.desc()),
     index('runs_pipeline_started_idx').on(table.pipelineId, table.startedAt.desc(), table.id.desc()),
     index('runs_status_started_idx').on(table.status, table.startedAt.desc(), table.id.desc()),
     index('runs_started_idx').on(table.startedAt.desc(), table.id.desc()),

@@ -5,6 +5,7 @@ import { auditLog, runSteps, runs, schedules } from '../db/schema';
 import { reconcileSchedules } from '../workflows/schedules/reconcile-schedules';
 import { InvalidScheduleError } from '../workflows/schedules/schedule-inputs';
 import {
+  backfillProgress,
   backfillSchedule,
   createSchedule,
   describeSchedule,
@@ -17,7 +18,7 @@ import { temporalScheduleId } from '../workflows/schedules/temporal-schedule';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
-import { savePipeline } from './support/pipelines';
+import { runRow, runToEnd, savePipeline } from './support/pipelines';
 import { startTestWorker, type TestWorker } from './support/temporal';
 
 let database: TestDatabase;
@@ -117,6 +118,7 @@ describe('schedules', () => {
     const fired = (await scheduleRuns(pipeline.id)).filter((run) => run.status === 'succeeded');
     for (const run of fired) {
       expect(run.trigger).toBe('schedule');
+      expect(run.scheduleId).toBe(schedule.id);
       expect(run.parameters).toMatchObject({ label: 'nightly' });
       const due = scheduledTimeOf(run);
       // Every 10 seconds fires on whole tens of seconds since the epoch.
@@ -126,7 +128,8 @@ describe('schedules', () => {
     expect(new Set(fired.map(scheduledTimeOf)).size).toBe(fired.length);
 
     const paused = await pauseSchedule(deps, actor, schedule.id, 'data source down');
-    expect(paused).toMatchObject({ paused: true, note: 'data source down' });
+    expect(paused).toMatchObject({ paused: true, note: 'data source down', nextRuns: [] });
+    expect(paused.lastRun?.id).toBe((await scheduleRuns(pipeline.id)).at(-1)?.id);
     const inTemporal = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
     expect(inTemporal.state).toMatchObject({ paused: true, note: 'data source down' });
     // Whatever fired before the pause finishes; then the count must hold past two more firings.
@@ -160,20 +163,16 @@ describe('schedules', () => {
     const first = Math.floor(Date.now() / hour) * hour - 10 * hour;
     const due = [0, 1, 2, 3, 4].map((index) => new Date(first + index * hour).toISOString());
     // Half an hour either side: the range holds exactly five hourly times whatever its ends include.
-    await backfillSchedule(deps, actor, schedule.id, {
+    const range = {
       from: new Date(first - hour / 2).toISOString(),
       to: new Date(first + 4 * hour + hour / 2).toISOString(),
-      overlap: 'allow',
+    };
+    expect(await backfillSchedule(deps, actor, schedule.id, { ...range, overlap: 'allow' })).toMatchObject({
+      runs: 5,
     });
     await expect
-      .poll(
-        async () => (await scheduleRuns(pipeline.id)).filter((run) => run.status === 'succeeded').length,
-        {
-          timeout: 45_000,
-          interval: 500,
-        },
-      )
-      .toBe(5);
+      .poll(async () => backfillProgress(deps, schedule.id, range), { timeout: 45_000, interval: 500 })
+      .toEqual({ expected: 5, recorded: 5, finished: 5, succeeded: 5, failed: 0 });
     const backfilled = await scheduleRuns(pipeline.id);
     expect(backfilled.map(scheduledTimeOf).sort()).toEqual(due);
     for (const run of backfilled) {
@@ -181,6 +180,55 @@ describe('schedules', () => {
       expect(await sourceValue(run.id)).toBe(scheduledTimeOf(run));
     }
   }, 90_000);
+
+  it('refuses a backfill range with no firing, or with more than 500', async () => {
+    const { pipeline } = await scheduledPipeline('backfill refused');
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 1, unit: 'd' },
+      parameters: { label: 'x' },
+      paused: true,
+    });
+    created.push(schedule.id);
+    const day = 86_400_000;
+    const midnight = Math.floor(Date.now() / day) * day;
+    await expect(
+      backfillSchedule(deps, actor, schedule.id, {
+        from: new Date(midnight - day + 1_000).toISOString(),
+        to: new Date(midnight - 1_000).toISOString(),
+      }),
+    ).rejects.toThrow('from and to hold no time this schedule fires at');
+    await expect(
+      backfillSchedule(deps, actor, schedule.id, {
+        from: new Date(midnight - 600 * day).toISOString(),
+        to: new Date(midnight).toISOString(),
+      }),
+    ).rejects.toThrow(
+      'from and to hold more than 500 times this schedule fires at: backfill a shorter range',
+    );
+    await expect(
+      backfillSchedule(deps, actor, schedule.id, {
+        from: '2026-01-02T00:00:00Z',
+        to: '2026-01-01T00:00:00Z',
+      }),
+    ).rejects.toThrow('to must be after from');
+  });
+
+  it('gives a run started by hand its start time as $scheduledTime', async () => {
+    const { version } = await scheduledPipeline('by hand');
+    const before = Date.now();
+    const { started, result } = await runToEnd(database.db, worker, version.id, {
+      parameters: { label: 'x' },
+    });
+    expect(result.status).toBe('succeeded');
+    const value = await sourceValue(started.runId);
+    expect(typeof value).toBe('string');
+    const at = new Date(String(value)).getTime();
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    // Not written into the run's parameters: a manual run's are what its starter gave.
+    expect((await runRow(database.db, started.runId))?.parameters).toEqual({ label: 'x' });
+  });
 
   it('skips firings while a slow run goes under overlap "skip"', async () => {
     const { pipeline } = await scheduledPipeline('slow', 12_000);

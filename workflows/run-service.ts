@@ -96,7 +96,7 @@ export interface RecordedRun {
  */
 export async function recordRun(
   deps: Pick<RunServiceDeps, 'db' | 'specOf'>,
-  input: StartRunInput & { runId: string; scheduledTime?: string },
+  input: StartRunInput & { runId: string; scheduledTime?: string; scheduleId?: string },
 ): Promise<RecordedRun> {
   const version = await getVersion(deps.db, input.pipelineVersionId);
   if (!version) throw new NotFoundError(`No pipeline version ${input.pipelineVersionId}`);
@@ -124,6 +124,7 @@ export async function recordRun(
     rerunOfRunId: input.rerunOfRunId ?? input.reuseFromRunId ?? null,
     startedBy: input.startedBy ?? null,
     startedByCli: input.startedByCli ?? null,
+    scheduleId: input.scheduleId ?? null,
     steps: plan.steps.map((step) => ({
       nodeId: step.nodeId,
       nodeType: step.type,

@@ -114,8 +114,8 @@ async function dispatch(
         to: flags.to,
         overlap: parseInput(backfillOverlapSchema, flags.overlap ?? 'allow', '--overlap'),
       });
-      const text = `Backfill of ${target} from ${range.from.toISOString()} to ${range.to.toISOString()} requested: each time it would have fired becomes one run (pipewright runs --pipeline ID shows them)`;
-      out.print(out.json ? JSON.stringify({ id: target, from: range.from, to: range.to }) : text);
+      const text = `Backfill of ${target} requested: ${range.runs} runs, one for each time it would have fired from ${range.from.toISOString()} to ${range.to.toISOString()} (pipewright runs --pipeline ID shows them)`;
+      out.print(out.json ? JSON.stringify({ id: target, ...range }) : text);
       return 0;
     }
     default:

@@ -1,6 +1,7 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { and, asc, between, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { type ScheduleRow, schedules } from '../schedules-schema';
+import { runs } from '../schema';
 
 export type NewSchedule = typeof schedules.$inferInsert;
 export type ScheduleChanges = Partial<
@@ -60,4 +61,52 @@ export async function deleteSchedule(db: Database, scheduleId: string): Promise<
     .where(eq(schedules.id, scheduleId))
     .returning({ id: schedules.id });
   return deleted.length > 0;
+}
+
+export interface ScheduledRunSummary {
+  id: string;
+  status: (typeof runs.$inferSelect)['status'];
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Each schedule's latest run (by start), one query for a page of schedules (runs_schedule_started_idx). */
+export async function lastScheduledRuns(
+  db: Database,
+  scheduleIds: string[],
+): Promise<Map<string, ScheduledRunSummary>> {
+  if (scheduleIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([runs.scheduleId], {
+      scheduleId: runs.scheduleId,
+      id: runs.id,
+      status: runs.status,
+      startedAt: runs.startedAt,
+      finishedAt: runs.finishedAt,
+    })
+    .from(runs)
+    .where(inArray(runs.scheduleId, scheduleIds))
+    .orderBy(runs.scheduleId, desc(runs.startedAt), desc(runs.id));
+  return new Map(rows.flatMap(({ scheduleId, ...run }) => (scheduleId ? [[scheduleId, run]] : [])));
+}
+
+/**
+ * The schedule's runs whose $scheduledTime lies in [from, to]: a backfill's progress. Stored times
+ * are ISO 8601 in UTC (toISOString), which sort as text in time order.
+ */
+export async function scheduledRunsBetween(
+  db: Database,
+  scheduleId: string,
+  from: Date,
+  to: Date,
+): Promise<ScheduledRunSummary[]> {
+  return db
+    .select({ id: runs.id, status: runs.status, startedAt: runs.startedAt, finishedAt: runs.finishedAt })
+    .from(runs)
+    .where(
+      and(
+        eq(runs.scheduleId, scheduleId),
+        between(sql`${runs.parameters}->>'$scheduledTime'`, from.toISOString(), to.toISOString()),
+      ),
+    );
 }

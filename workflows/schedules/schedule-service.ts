@@ -6,8 +6,11 @@ import {
   deleteSchedule,
   getSchedule,
   insertSchedule,
+  lastScheduledRuns,
   listSchedules,
   type ScheduleChanges,
+  type ScheduledRunSummary,
+  scheduledRunsBetween,
   updateSchedule,
 } from '../../db/queries/schedules';
 import type { ScheduleRow } from '../../db/schedules-schema';
@@ -29,7 +32,7 @@ import {
   updateScheduleSchema,
 } from './schedule-inputs';
 import { scheduleOptionsOf, scheduleUpdateOf, temporalScheduleId, timingOf } from './temporal-schedule';
-import { describeTiming, type Timing } from './timing';
+import { describeTiming, firingTimesBetween, type Timing } from './timing';
 
 export interface ScheduleServiceDeps {
   db: Database;
@@ -72,9 +75,22 @@ export interface ScheduleDescription extends ScheduleView {
   nextRuns: Date[];
   /** False when Temporal does not know it (reconciliation recreates it at the next start). */
   inTemporal: boolean;
+  /** The latest run it started, if any. */
+  lastRun: ScheduledRunSummary | null;
 }
 
 const NEXT_RUNS = 5;
+/** A backfill is one run per missed time: more than this is almost surely a mistyped range. */
+export const MAX_BACKFILL_RUNS = 500;
+
+/** How far a backfill has got: the runs recorded for the times in its range, by status. */
+export interface BackfillProgress {
+  expected: number;
+  recorded: number;
+  finished: number;
+  succeeded: number;
+  failed: number;
+}
 
 export async function createSchedule(
   deps: ScheduleServiceDeps,
@@ -175,9 +191,16 @@ export async function backfillSchedule(
   actor: ScheduleActor,
   scheduleId: string,
   input: BackfillInput,
-): Promise<{ from: Date; to: Date }> {
+): Promise<{ from: Date; to: Date; runs: number }> {
   const range = parseInput(backfillSchema, input);
   const row = await requireSchedule(deps, scheduleId);
+  const times = firingTimesBetween(timingOf(row), range.from, range.to, MAX_BACKFILL_RUNS);
+  if (times.length === 0) throw new InvalidScheduleError('from and to hold no time this schedule fires at');
+  if (times.length > MAX_BACKFILL_RUNS) {
+    throw new InvalidScheduleError(
+      `from and to hold more than ${MAX_BACKFILL_RUNS} times this schedule fires at: backfill a shorter range`,
+    );
+  }
   await handleOf(deps, row.id).backfill({
     start: range.from,
     end: range.to,
@@ -187,8 +210,29 @@ export async function backfillSchedule(
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     overlap: range.overlap,
+    runs: times.length,
   });
-  return { from: range.from, to: range.to };
+  return { from: range.from, to: range.to, runs: times.length };
+}
+
+/** The runs of a backfill so far (a page polls it to show progress). */
+export async function backfillProgress(
+  deps: ScheduleServiceDeps,
+  scheduleId: string,
+  input: { from: string | Date; to: string | Date },
+): Promise<BackfillProgress> {
+  const range = parseInput(backfillSchema, { ...input, overlap: 'allow' });
+  const row = await requireSchedule(deps, scheduleId);
+  const expected = firingTimesBetween(timingOf(row), range.from, range.to, MAX_BACKFILL_RUNS).length;
+  const recorded = await scheduledRunsBetween(deps.db, row.id, range.from, range.to);
+  const count = (status: string) => recorded.filter((run) => run.status === status).length;
+  return {
+    expected,
+    recorded: recorded.length,
+    finished: recorded.filter((run) => run.finishedAt !== null).length,
+    succeeded: count('succeeded'),
+    failed: count('failed'),
+  };
 }
 
 /** Deletes the Temporal schedule (already gone is fine) and the row; runs it started stay. */
@@ -213,7 +257,8 @@ export async function describeSchedule(
   scheduleId: string,
 ): Promise<ScheduleDescription> {
   const row = await requireSchedule(deps, scheduleId);
-  return withNextRuns(deps, row);
+  const lastRuns = await lastScheduledRuns(deps.db, [row.id]);
+  return withNextRuns(deps, row, lastRuns.get(row.id) ?? null);
 }
 
 /** A pipeline's schedules (every schedule without one), each with its next run times. */
@@ -223,16 +268,26 @@ export async function listScheduleDescriptions(
 ): Promise<ScheduleDescription[]> {
   if (pipelineId !== undefined) parseInput(pipelineIdSchema, pipelineId);
   const rows = await listSchedules(deps.db, pipelineId);
-  return Promise.all(rows.map((row) => withNextRuns(deps, row)));
+  const lastRuns = await lastScheduledRuns(
+    deps.db,
+    rows.map((row) => row.id),
+  );
+  return Promise.all(rows.map((row) => withNextRuns(deps, row, lastRuns.get(row.id) ?? null)));
 }
 
-async function withNextRuns(deps: ScheduleServiceDeps, row: ScheduleRow): Promise<ScheduleDescription> {
+/** Temporal's next times: describe() computes them (paused: none); the row keeps everything else. */
+async function withNextRuns(
+  deps: ScheduleServiceDeps,
+  row: ScheduleRow,
+  lastRun: ScheduledRunSummary | null,
+): Promise<ScheduleDescription> {
   try {
     const described = await handleOf(deps, row.id).describe();
-    return { ...viewOf(row), nextRuns: described.info.nextActionTimes.slice(0, NEXT_RUNS), inTemporal: true };
+    const nextRuns = row.paused ? [] : described.info.nextActionTimes.slice(0, NEXT_RUNS);
+    return { ...viewOf(row), nextRuns, inTemporal: true, lastRun };
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
-    return { ...viewOf(row), nextRuns: [], inTemporal: false };
+    return { ...viewOf(row), nextRuns: [], inTemporal: false, lastRun };
   }
 }
 

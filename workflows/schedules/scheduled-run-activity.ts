@@ -50,6 +50,7 @@ export async function prepareScheduledRun(
       pipelineVersionId: versionId,
       parameters: { ...parameters, $scheduledTime: input.scheduledTime },
       trigger: 'schedule',
+      scheduleId: schedule.id,
     });
     return { workflowId: run.workflowId, plan: run.plan };
   } catch (error) {

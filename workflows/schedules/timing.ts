@@ -115,3 +115,30 @@ export function parseEvery(text: string): EveryTiming {
     throw new Error(`--every must be a number and a unit s, m, h or d, e.g. 10m (got "${text}")`);
   return everySchema.parse({ kind: 'every', amount: Number(match[1]), unit });
 }
+
+/**
+ * The times the timing fires in [from, to], at most `limit` + 1 (enough to tell "too many"). An
+ * interval fires on multiples of itself since the epoch, as Temporal's intervals without an offset do.
+ */
+export function firingTimesBetween(timing: Timing, from: Date, to: Date, limit: number): Date[] {
+  const times: Date[] = [];
+  if (timing.kind === 'every') {
+    const step = intervalSeconds(timing) * 1000;
+    for (
+      let at = Math.ceil(from.getTime() / step) * step;
+      at <= to.getTime() && times.length <= limit;
+      at += step
+    ) {
+      times.push(new Date(at));
+    }
+    return times;
+  }
+  const cron = new Cron(timing.expression, { timezone: timing.timezone, paused: true });
+  // nextRun is strictly after its argument: start a millisecond early so `from` itself counts.
+  let next = cron.nextRun(new Date(from.getTime() - 1));
+  while (next && next.getTime() <= to.getTime() && times.length <= limit) {
+    times.push(next);
+    next = cron.nextRun(next);
+  }
+  return times;
+}
