@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveVersion } from '../db/queries/pipelines';
 import { auditLog, runSteps, runs, schedules } from '../db/schema';
 import { reconcileSchedules } from '../workflows/schedules/reconcile-schedules';
 import { InvalidScheduleError } from '../workflows/schedules/schedule-inputs';
@@ -13,6 +14,7 @@ import {
   removeSchedule,
   type ScheduleActor,
   type ScheduleServiceDeps,
+  triggerSchedule,
 } from '../workflows/schedules/schedule-service';
 import { temporalScheduleId } from '../workflows/schedules/temporal-schedule';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -327,6 +329,38 @@ describe('schedules', () => {
     ).rejects.toThrow(InvalidScheduleError);
     const after = await database.db.select().from(schedules).where(eq(schedules.pipelineId, pipeline.id));
     expect(after).toEqual(before);
+  });
+
+  it('records a failed run saying why when the latest version no longer compiles', async () => {
+    const { pipeline } = await scheduledPipeline('broken later');
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 1, unit: 'd' },
+      parameters: { label: 'x' },
+      paused: true,
+    });
+    created.push(schedule.id);
+    // A later save uses a parameter the schedule has no value for.
+    await saveVersion(database.db, {
+      pipelineId: pipeline.id,
+      graph: pipelineDoc(
+        [{ id: 'source', type: 'test.source', config: { value: { $param: 'region' } } }],
+        [],
+        [{ name: 'region', type: 'string', description: '' }],
+      ),
+    });
+    await triggerSchedule(deps, actor, schedule.id);
+    await expect
+      .poll(async () => (await scheduleRuns(pipeline.id)).map((run) => [run.status, run.error]), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toEqual([
+        [
+          'failed',
+          'The pipeline cannot run: Parameter "region" needs a value; This pipeline has no parameter "label"',
+        ],
+      ]);
   });
 
   it('deletes the Temporal schedule and the row', async () => {

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Database } from '../../db/client';
 import { getVersion, latestVersion } from '../../db/queries/pipelines';
-import { getRun } from '../../db/queries/runs';
+import { endUnfinishedRun } from '../../db/queries/run-state';
+import { getRun, insertRun } from '../../db/queries/runs';
 import { getSchedule } from '../../db/queries/schedules';
 import { compilePipeline } from '../../pipeline/compile';
 import { parsePipelineDocument } from '../../pipeline/document';
@@ -43,21 +44,51 @@ export async function prepareScheduledRun(
   if (!versionId) {
     throw ApplicationFailure.nonRetryable('The pipeline has no saved version to run', 'NoVersion');
   }
-  const parameters = scheduleParametersSchema.parse(schedule.parameters);
+  const parameters = {
+    ...scheduleParametersSchema.parse(schedule.parameters),
+    $scheduledTime: input.scheduledTime,
+  };
+  const run = { runId: input.runId, pipelineVersionId: versionId, parameters, scheduleId: schedule.id };
   try {
-    const run = await recordRun(deps, {
-      runId: input.runId,
-      pipelineVersionId: versionId,
-      parameters: { ...parameters, $scheduledTime: input.scheduledTime },
-      trigger: 'schedule',
-      scheduleId: schedule.id,
-    });
-    return { workflowId: run.workflowId, plan: run.plan };
+    const recorded = await recordRun(deps, { ...run, trigger: 'schedule' });
+    return { workflowId: recorded.workflowId, plan: recorded.plan };
   } catch (error) {
-    // Retrying does not make a pipeline compile: the firing fails at once, saying why.
-    if (error instanceof CompileError) throw ApplicationFailure.nonRetryable(error.message, 'CompileError');
-    throw error;
+    if (!(error instanceof CompileError)) throw error;
+    // Retrying does not make a pipeline compile: the firing ends at once, as a failed run that
+    // says why, so a nightly run that cannot start shows in the run history instead of nowhere.
+    await recordRefusedRun(deps, { ...run, pipelineId: schedule.pipelineId }, error.message);
+    throw ApplicationFailure.nonRetryable(error.message, 'CompileError');
   }
+}
+
+async function recordRefusedRun(
+  deps: ScheduleActivityDeps,
+  run: {
+    runId: string;
+    pipelineId: string;
+    pipelineVersionId: string;
+    parameters: Record<string, unknown>;
+    scheduleId: string;
+  },
+  reason: string,
+): Promise<void> {
+  await insertRun(deps.db, {
+    id: run.runId,
+    pipelineId: run.pipelineId,
+    pipelineVersionId: run.pipelineVersionId,
+    workflowId: `run-${run.runId}`,
+    trigger: 'schedule',
+    parameters: run.parameters,
+    rerunOfRunId: null,
+    scheduleId: run.scheduleId,
+    steps: [],
+  });
+  await endUnfinishedRun(deps.db, {
+    runId: run.runId,
+    status: 'failed',
+    error: `The pipeline cannot run: ${reason}`,
+    stepMessage: 'Not started: the pipeline cannot run',
+  });
 }
 
 async function planOf(
