@@ -10,6 +10,7 @@ import {
   backfillSchedule,
   createSchedule,
   describeSchedule,
+  editSchedule,
   pauseSchedule,
   removeSchedule,
   type ScheduleActor,
@@ -361,6 +362,49 @@ describe('schedules', () => {
           'The pipeline cannot run: Parameter "region" needs a value; This pipeline has no parameter "label"',
         ],
       ]);
+  });
+
+  it('edits the Temporal schedule and the row together; a refused edit changes neither', async () => {
+    const { pipeline } = await scheduledPipeline('edited');
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 1, unit: 'd' },
+      parameters: { label: 'x' },
+      paused: true,
+    });
+    created.push(schedule.id);
+    const handle = worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
+    const edited = await editSchedule(deps, actor, schedule.id, {
+      timing: { kind: 'cron', expression: '30 7 * * 1-5', timezone: 'America/New_York' },
+      overlap: 'cancel',
+      catchupWindowSeconds: 600,
+      parameters: { label: 'weekday' },
+    });
+    expect(edited).toMatchObject({
+      overlap: 'cancel',
+      catchupWindowSeconds: 600,
+      parameters: { label: 'weekday' },
+      timingText: 'At 07:30, Monday through Friday (America/New_York)',
+      paused: true,
+    });
+    const inTemporal = await handle.describe();
+    expect(inTemporal.policies).toMatchObject({ overlap: 'CANCEL_OTHER', catchupWindow: 600_000 });
+    expect(inTemporal.spec.timezone).toBe('America/New_York');
+    expect(inTemporal.state.paused).toBe(true);
+
+    const rowBefore = await database.db.select().from(schedules).where(eq(schedules.id, schedule.id));
+    await expect(editSchedule(deps, actor, schedule.id, { parameters: { nope: 1 } })).rejects.toThrow(
+      /parameters: .*no parameter "nope"/,
+    );
+    await expect(
+      editSchedule(deps, actor, schedule.id, JSON.parse('{"timing":{"kind":"every","amount":0,"unit":"m"}}')),
+    ).rejects.toThrow(/timing\.amount must be at least 1/);
+    expect(await database.db.select().from(schedules).where(eq(schedules.id, schedule.id))).toEqual(
+      rowBefore,
+    );
+    expect((await handle.describe()).policies.overlap).toBe('CANCEL_OTHER');
+    const actions = await database.db.select().from(auditLog).where(eq(auditLog.objectId, schedule.id));
+    expect(actions.map((entry) => entry.action).sort()).toEqual(['schedule.created', 'schedule.updated']);
   });
 
   it('deletes the Temporal schedule and the row', async () => {
