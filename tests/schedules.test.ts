@@ -259,6 +259,32 @@ describe('schedules', () => {
     expect(described.info.numActionsSkippedOverlap).toBeGreaterThanOrEqual(2);
   }, 90_000);
 
+  it('cancels the running run when the next firing comes under overlap "cancel"', async () => {
+    const { pipeline } = await scheduledPipeline('cancelled', 60_000);
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 5, unit: 's' },
+      parameters: { label: 'cancel' },
+      overlap: 'cancel',
+    });
+    created.push(schedule.id);
+    // The schedule's workflow is cancelled, and with it its child: the run ends cancelled, recorded.
+    await expect
+      .poll(async () => (await scheduleRuns(pipeline.id)).map((run) => run.status).slice(0, 2), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toEqual(['cancelled', 'running']);
+    await pauseSchedule(deps, actor, schedule.id, 'test over');
+    const [first] = await scheduleRuns(pipeline.id);
+    expect(first?.error).toBe('Run cancelled');
+    for (const run of await scheduleRuns(pipeline.id)) {
+      if (run.status === 'running' || run.status === 'queued') {
+        await worker.client.workflow.getHandle(run.workflowId).cancel();
+      }
+    }
+  }, 60_000);
+
   it('recreates a schedule deleted from Temporal from its row, paused and all', async () => {
     const { pipeline } = await scheduledPipeline('reconciled');
     const schedule = await createSchedule(deps, actor, {
