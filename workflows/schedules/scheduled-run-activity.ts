@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Database } from '../../db/client';
-import { getVersion, latestVersion } from '../../db/queries/pipelines';
+import { getPipeline, getVersion, latestVersion } from '../../db/queries/pipelines';
 import { endUnfinishedRun } from '../../db/queries/run-state';
 import { getRun, insertRun } from '../../db/queries/runs';
 import { getSchedule } from '../../db/queries/schedules';
@@ -39,6 +39,11 @@ export async function prepareScheduledRun(
   const schedule = await getSchedule(deps.db, input.scheduleId);
   if (!schedule) {
     throw ApplicationFailure.nonRetryable(`Schedule ${input.scheduleId} no longer exists`, 'ScheduleGone');
+  }
+  // An archived pipeline's schedules stay (with their history) but start nothing.
+  const pipeline = await getPipeline(deps.db, schedule.pipelineId);
+  if (!pipeline || pipeline.archivedAt) {
+    throw ApplicationFailure.nonRetryable('The pipeline is archived: its schedule starts no run', 'Archived');
   }
   const versionId = schedule.pipelineVersionId ?? (await latestVersion(deps.db, schedule.pipelineId))?.id;
   if (!versionId) {
