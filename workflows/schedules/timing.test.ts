@@ -18,6 +18,8 @@ describe('schedule timing', () => {
     expect(cronProblem('0 6 * * * 2027')).toMatch(/must have five fields/);
     expect(cronProblem('@daily')).toMatch(/must have five fields/);
     expect(cronProblem('0 25 * * *')).toMatch(/is not a valid cron expression/);
+    expect(cronProblem('0 6 1-7 * 1')).toMatch(/day of the month or the day of the week, not both/);
+    expect(cronProblem('0 6 1 * *')).toBeUndefined();
   });
 
   it('defaults the time zone to UTC and refuses an unknown one', () => {

@@ -79,6 +79,11 @@ export function cronProblem(expression: string): string | undefined {
   if (fields.length !== 5) {
     return 'must have five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * *"';
   }
+  // Temporal matches both day fields (AND); classic cron, croner and cronstrue take either (OR). The
+  // description and the counted times would then differ from what Temporal does: refused instead.
+  if (fields[2] !== '*' && fields[4] !== '*') {
+    return 'must restrict the day of the month or the day of the week, not both (cron tools disagree on how the two combine)';
+  }
   try {
     // Constructed paused: only the parse matters here, no timer is started.
     new Cron(fields.join(' '), { paused: true });
