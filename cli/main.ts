@@ -5,6 +5,7 @@
  *   users create --email E --role R --password-stdin [--name N] · users set-password --email E --password-stdin
  *   keys create --user E --scope S [--model NAME]… [--name LABEL] · keys revoke PREFIX
  *   models list|show|promote|rollback · predict NAME --file rows.json [--alias A | --version N]
+ *   schedules list|create|pause|resume|trigger|delete|backfill
  * With PIPEWRIGHT_URL and PIPEWRIGHT_API_KEY, run and status talk to that server's REST API.
  */
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ import { exportCommand, importCommand, runsCommand } from './commands/pipelines'
 import { predictCommand } from './commands/predict';
 import { remoteRunCommand, remoteStatusCommand } from './commands/remote';
 import { runCommand } from './commands/run';
+import { schedulesCommand } from './commands/schedules';
 import { statusCommand } from './commands/status';
 import { usersCreateCommand, usersSetPasswordCommand } from './commands/users';
 import { validateCommand } from './commands/validate';
@@ -61,6 +63,14 @@ const USAGE = `Usage: pipewright <command> [options]
                                         send the file (any body the endpoint takes) to the
                                         serving process (PIPEWRIGHT_SERVE_URL) with
                                         PIPEWRIGHT_API_KEY; prints the answer as JSON
+  schedules list [--pipeline ID]        schedules with their next run
+  schedules create PIPELINE_ID (--every 10m | --cron "0 6 * * *" [--timezone Europe/Paris])
+      [--param name=value]… [--overlap skip|buffer|cancel|allow]
+                                        prints the new schedule's id (--json: id, nextRuns)
+  schedules pause|resume SCHEDULE_ID [--note "…"]
+  schedules trigger|delete SCHEDULE_ID  run it now · delete it (its runs stay)
+  schedules backfill SCHEDULE_ID --from ISO --to ISO [--overlap allow|buffer]
+                                        one run for each time it would have fired
 
   With PIPEWRIGHT_URL and PIPEWRIGHT_API_KEY set, run (PIPELINE_ID only) and status
   talk to that server's REST API instead of the local database.
@@ -90,6 +100,13 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
       reason: { type: 'string' },
       file: { type: 'string' },
       version: { type: 'string' },
+      every: { type: 'string' },
+      cron: { type: 'string' },
+      timezone: { type: 'string' },
+      overlap: { type: 'string' },
+      note: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -170,6 +187,27 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
         { file: values.file, alias: values.alias, version: values.version },
         env,
         out,
+      );
+    case 'schedules':
+      if (remoteServer(env))
+        throw new CliError('schedules reads the local database and Temporal; unset PIPEWRIGHT_URL');
+      return schedulesCommand(
+        target,
+        positionals[2],
+        {
+          pipeline: values.pipeline,
+          every: values.every,
+          cron: values.cron,
+          timezone: values.timezone,
+          overlap: values.overlap,
+          params: values.param,
+          note: values.note,
+          from: values.from,
+          to: values.to,
+        },
+        env,
+        out,
+        nodes,
       );
     default:
       throw new CliError(`Unknown command "${command}"\n\n${USAGE}`);

@@ -20,11 +20,16 @@ export interface DatabaseOptions {
   connectTimeout?: number;
 }
 
+/** A drizzle handle over an existing pool (the worker's activities are given its sql). */
+export function databaseOf(sql: Sql): Database {
+  return drizzle(sql, { schema });
+}
+
 export function connectDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
   const sql = postgres(url, {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeout ?? 10,
     onnotice: () => {},
   });
-  return { url, db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+  return { url, db: databaseOf(sql), sql, close: () => sql.end({ timeout: 5 }) };
 }

@@ -16,6 +16,8 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+// Runs point at the schedule that started them; the reference is read lazily, so the cycle is fine.
+import { schedules } from './schedules-schema';
 
 /** Enumerations live here once: the check constraints and the TypeScript types come from them. */
 export const runTriggers = ['manual', 'schedule', 'api', 'monitor'] as const;
@@ -116,8 +118,11 @@ export const runs = pgTable(
      */
     mainMetricName: text('main_metric_name'),
     mainMetricValue: doublePrecision('main_metric_value'),
+    /** The schedule that started it (trigger "schedule"); null once the schedule is deleted. */
+    scheduleId: uuid('schedule_id').references((): AnyPgColumn => schedules.id, { onDelete: 'set null' }),
   },
   (table) => [
+    index('runs_schedule_started_idx').on(table.scheduleId, table.startedAt.desc()),
     index('runs_trigger_started_idx').on(table.trigger, table.startedAt.desc(), table.id.desc()),
     index('runs_metric_idx').on(table.mainMetricValue),
     index('runs_pipeline_started_idx').on(table.pipelineId, table.startedAt.desc(), table.id.desc()),
@@ -237,3 +242,4 @@ export const databaseIdentity = pgTable(
 
 export * from './accounts-schema';
 export * from './registry-schema';
+export * from './schedules-schema';

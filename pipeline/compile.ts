@@ -1,5 +1,6 @@
 import type { KnownColumns } from '../nodes/_kit/known-columns';
 import { nodeSpec } from '../nodes/specs';
+import { type BuiltInValues, builtInParameters, resolveBuiltIns, splitBuiltIns } from './built-in-parameters';
 import { checkColumns } from './column-checks';
 import { resolveConfigs, resolveParameterValues } from './config-checks';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document';
@@ -21,6 +22,11 @@ export interface CompileOptions {
   parameterValues?: Record<string, unknown>;
   /** Starting a run: every parameter must then have a value. */
   requireValues?: boolean;
+  /**
+   * Built-in parameters known to the caller ($scheduledTime: the run's scheduled or start time). A
+   * value for one in parameterValues wins: a re-run passes its run's stored values back.
+   */
+  builtInValues?: BuiltInValues;
   /** Steps that may run at once. */
   maxParallel?: number;
   specOf?: SpecLookup;
@@ -45,13 +51,18 @@ export function compilePipeline(document: PipelineDocument, options: CompileOpti
   const ordered = orderSteps(nodes, edgesByTarget);
   // Only nodes on or after a loop stay unordered: a pipeline without one skips the search.
   if (ordered.length < nodes.size) checkCycles(nodes, edgesByTarget, problems);
-  const values = resolveParameterValues(
-    document,
-    options.parameterValues ?? {},
-    options.requireValues ?? false,
+  const given = splitBuiltIns(options.parameterValues ?? {});
+  const requireValues = options.requireValues ?? false;
+  const values = resolveParameterValues(document, given.declared, requireValues, problems);
+  resolveBuiltIns(
+    nodes.values(),
+    given.builtIns,
+    options.builtInValues ?? {},
+    requireValues,
+    values,
     problems,
   );
-  const declared = new Set(document.parameters.map((parameter) => parameter.name));
+  const declared = new Set([...document.parameters.map((parameter) => parameter.name), ...builtInParameters]);
   const configs = resolveConfigs(nodes, declared, values, specOf, problems);
   const inputColumns = checkColumns(ordered, edgesByTarget, configs, specOf, problems);
   warnDisconnected(document, nodes, problems);

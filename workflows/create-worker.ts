@@ -2,12 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { envSchema } from '../config/env';
 import { secretKeyReader } from '../config/secret-key';
-import type { Sql } from '../db/client';
+import { databaseOf, type Sql } from '../db/client';
 import { type NodeRunLookup, nodeRun } from '../nodes/runs';
+import type { SpecLookup } from '../pipeline/graph-checks';
 import { createActivities } from './activities';
+import { createScheduleActivities } from './schedules/scheduled-run-activity';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
-export const workflowsPath = fileURLToPath(new URL('./pipeline.workflow.ts', import.meta.url));
+export const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
 export interface PipelineWorkerOptions {
   connection: NativeConnection;
@@ -18,6 +20,8 @@ export interface PipelineWorkerOptions {
   taskQueue?: string;
   /** The node types it runs: production's unless a test adds its own. */
   runOf?: NodeRunLookup;
+  /** The node types a schedule's run compiles against: production's unless a test adds its own. */
+  specOf?: SpecLookup;
   /**
    * The installation's secret key, read when a step opens a stored connection; by default
    * PIPEWRIGHT_SECRET_KEY, else dataDir's secret.key (the worker process checks it at start).
@@ -32,19 +36,25 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? PIPELINE_TASK_QUEUE,
-    activities: createActivities({
-      sql: options.sql,
-      dataDir: options.dataDir,
-      runOf: options.runOf ?? nodeRun,
-      secretKey:
-        options.secretKey ??
-        secretKeyReader({
-          PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(
-            process.env.PIPEWRIGHT_SECRET_KEY,
-          ),
-          DATA_DIR: options.dataDir,
-        }),
-    }),
+    activities: {
+      ...pipelineActivities(options),
+      // A schedule's firing compiles and records its run on the worker (scheduled-run.workflow.ts).
+      ...createScheduleActivities({ db: databaseOf(options.sql), specOf: options.specOf }),
+    },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+  });
+}
+
+function pipelineActivities(options: PipelineWorkerOptions) {
+  return createActivities({
+    sql: options.sql,
+    dataDir: options.dataDir,
+    runOf: options.runOf ?? nodeRun,
+    secretKey:
+      options.secretKey ??
+      secretKeyReader({
+        PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(process.env.PIPEWRIGHT_SECRET_KEY),
+        DATA_DIR: options.dataDir,
+      }),
   });
 }

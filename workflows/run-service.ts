@@ -64,11 +64,46 @@ export interface StartedRun {
 
 /** Compiles the version with the given parameters, records the run and its steps, and starts the workflow. */
 export async function startRun(deps: RunServiceDeps, input: StartRunInput): Promise<StartedRun> {
+  const recorded = await recordRun(deps, { ...input, runId: crypto.randomUUID() });
+  const { runId, workflowId, plan, reuse } = recorded;
+  const started = await startWorkflow(deps, {
+    workflowId,
+    runId,
+    plan,
+    reuse,
+    bookkeepingAttempts: deps.bookkeepingAttempts,
+  });
+  // The workflow runs and records the run whether or not this id is written: a failure is only logged.
+  await setTemporalRunId(deps.db, runId, started.temporalRunId).catch((error: unknown) =>
+    logOf(deps)(`run ${runId}: could not record its Temporal run id (the run goes on): ${reasonOf(error)}`),
+  );
+  return { runId, pipelineId: recorded.pipelineId, workflowId, plan, reused: Object.keys(reuse) };
+}
+
+export interface RecordedRun {
+  runId: string;
+  pipelineId: string;
+  workflowId: string;
+  plan: Plan;
+  reuse: Record<string, ReusedStep>;
+}
+
+/**
+ * Compiles the version with the given parameters and records the run (queued) and its steps, under
+ * the given id and workflow id `run-<id>`; starting its workflow is the caller's part (startRun
+ * starts it here, a schedule's workflow as its child). `$scheduledTime` is the given one, else
+ * `scheduledTime`, else now.
+ */
+export async function recordRun(
+  deps: Pick<RunServiceDeps, 'db' | 'specOf'>,
+  input: StartRunInput & { runId: string; scheduledTime?: string; scheduleId?: string },
+): Promise<RecordedRun> {
   const version = await getVersion(deps.db, input.pipelineVersionId);
   if (!version) throw new NotFoundError(`No pipeline version ${input.pipelineVersionId}`);
   const parameters = input.parameters ?? {};
   const compiled = compilePipeline(parsePipelineDocument(version.graph), {
     parameterValues: parameters,
+    builtInValues: { $scheduledTime: input.scheduledTime ?? new Date().toISOString() },
     requireValues: true,
     specOf: deps.specOf,
   });
@@ -77,7 +112,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
   const candidates = input.reuseFromRunId ? await reusableSteps(deps.db, input.reuseFromRunId, plan) : {};
   const { reuse, rejected } = await checkReusedFiles(deps.db, plan, candidates);
 
-  const runId = crypto.randomUUID();
+  const runId = input.runId;
   const workflowId = `run-${runId}`;
   await insertRun(deps.db, {
     id: runId,
@@ -89,6 +124,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
     rerunOfRunId: input.rerunOfRunId ?? input.reuseFromRunId ?? null,
     startedBy: input.startedBy ?? null,
     startedByCli: input.startedByCli ?? null,
+    scheduleId: input.scheduleId ?? null,
     steps: plan.steps.map((step) => ({
       nodeId: step.nodeId,
       nodeType: step.type,
@@ -102,18 +138,7 @@ export async function startRun(deps: RunServiceDeps, input: StartRunInput): Prom
       message: rejectedReuseMessage(step),
     })),
   });
-  const started = await startWorkflow(deps, {
-    workflowId,
-    runId,
-    plan,
-    reuse,
-    bookkeepingAttempts: deps.bookkeepingAttempts,
-  });
-  // The workflow runs and records the run whether or not this id is written: a failure is only logged.
-  await setTemporalRunId(deps.db, runId, started.temporalRunId).catch((error: unknown) =>
-    logOf(deps)(`run ${runId}: could not record its Temporal run id (the run goes on): ${reasonOf(error)}`),
-  );
-  return { runId, pipelineId: version.pipelineId, workflowId, plan, reused: Object.keys(reuse) };
+  return { runId, pipelineId: version.pipelineId, workflowId, plan, reuse };
 }
 
 /**

@@ -13,12 +13,14 @@ import { connectDatabase } from '../db/client';
 import { artifactOwners, databaseId } from '../db/queries/artifacts';
 import { loggableError, loggableMessage } from '../db/queries/loggable-error';
 import type { NodeRunLookup } from '../nodes/runs';
+import type { SpecLookup } from '../pipeline/graph-checks';
 import { createPipelineWorker } from './create-worker';
 import { sweepOrphanArtifacts } from './orphan-sweep';
 import { startRunReconciler } from './reconcile-runs';
+import { reconcileSchedules } from './schedules/reconcile-schedules';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
-async function serve(runOf: NodeRunLookup): Promise<void> {
+async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Promise<void> {
   const env = readEnv();
   const target = resolveConnections(env);
   // Stored connections need it; a worker without it would fail their steps one by one instead.
@@ -49,14 +51,21 @@ async function serve(runOf: NodeRunLookup): Promise<void> {
     dataDir: env.DATA_DIR,
     taskQueue,
     runOf,
+    specOf,
     secretKey: () => secretKey,
   });
   // Runs whose workflow closed without recording its end, or that Temporal does not know, are ended.
   const clientConnection = await Connection.connect({ address: target.temporalAddress });
-  const reconciler = startRunReconciler({
-    db: database.db,
-    temporal: new Client({ connection: clientConnection, namespace: target.temporalNamespace }),
-  });
+  const temporal = new Client({ connection: clientConnection, namespace: target.temporalNamespace });
+  const reconciler = startRunReconciler({ db: database.db, temporal });
+  // Schedules Temporal lost (a dev server's database gone) are recreated from PostgreSQL; a failure
+  // is logged and the worker serves anyway (the next start tries again).
+  await reconcileSchedules({ db: database.db, temporal, taskQueue, specOf }).then(
+    ({ recreated }) => {
+      if (recreated.length) console.log(`recreated ${recreated.length} schedules missing in Temporal`);
+    },
+    (error: unknown) => console.error(`could not reconcile schedules: ${messageOf(error)}`),
+  );
   console.log(
     `worker polling task queue ${taskQueue} on ${target.temporalAddress} (${target.temporalNamespace})`,
   );
@@ -77,8 +86,8 @@ function messageOf(error: unknown): string {
 }
 
 /** Runs the worker until SIGINT/SIGTERM; a configuration problem prints one line and exits 1. */
-export function runWorkerProcess(runOf: NodeRunLookup): void {
-  serve(runOf).catch((error: unknown) => {
+export function runWorkerProcess(runOf: NodeRunLookup, specOf?: SpecLookup): void {
+  serve(runOf, specOf).catch((error: unknown) => {
     console.error(error instanceof ConfigError ? error.message : loggableError(error));
     process.exit(1);
   });

@@ -131,6 +131,8 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
     const problems = compilePipeline(current, {
       parameterValues: values,
       requireValues: true,
+      // A run started by hand gets its start time as $scheduledTime.
+      builtInValues: { $scheduledTime: new Date().toISOString() },
     }).problems.filter((problem) => problem.severity === 'error');
     if (problems.length) {
       toast.error(

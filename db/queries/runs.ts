@@ -176,6 +176,8 @@ export interface NewRun {
   startedBy?: string | null;
   /** The OS user, when the local CLI started it. */
   startedByCli?: string | null;
+  /** The schedule that started it. */
+  scheduleId?: string | null;
   steps: { nodeId: string; nodeType: string; contentHash: string; outputs: unknown }[];
   /** Log lines the run starts with (see appendRunStartEvents). */
   startEvents?: RunStartEvent[];

@@ -14,6 +14,7 @@ import { inject } from 'vitest';
 import type { Sql } from '../../db/client';
 import { createPipelineWorker, workflowsPath } from '../../workflows/create-worker';
 import { runOfWithTestNodes } from './nodes/registry';
+import { specOfWithTestNodes } from './nodes/specs';
 import { testSecretKey } from './secret-key';
 
 // Worker state changes (INFO) and expected step failures (WARN) would drown the test output.
@@ -52,6 +53,7 @@ export async function startTestWorker(
     dataDir,
     taskQueue,
     runOf: runOfWithTestNodes,
+    specOf: specOfWithTestNodes,
     secretKey: () => testSecretKey,
     workflowBundle: await workflowBundle(),
   });

@@ -228,6 +228,8 @@ export const pipelinesRouter = router({
         specOf: ctx.services.specOf,
         parameterValues: input.parameterValues,
         requireValues: input.forRun,
+        // For a run started now, $scheduledTime is its start time (a schedule passes its own).
+        builtInValues: input.forRun ? { $scheduledTime: new Date().toISOString() } : undefined,
       });
       return {
         problems,

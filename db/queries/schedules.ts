@@ -1,0 +1,112 @@
+import { and, asc, between, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../client';
+import { type ScheduleRow, schedules } from '../schedules-schema';
+import { runs } from '../schema';
+
+export type NewSchedule = typeof schedules.$inferInsert;
+export type ScheduleChanges = Partial<
+  Pick<
+    NewSchedule,
+    | 'name'
+    | 'description'
+    | 'timing'
+    | 'parameters'
+    | 'pipelineVersionId'
+    | 'overlap'
+    | 'catchupWindowSeconds'
+    | 'paused'
+    | 'note'
+  >
+>;
+
+export async function insertSchedule(db: Database, values: NewSchedule): Promise<ScheduleRow> {
+  const [row] = await db.insert(schedules).values(values).returning();
+  if (!row) throw new Error('schedule insert returned no row');
+  return row;
+}
+
+export async function getSchedule(db: Database, scheduleId: string): Promise<ScheduleRow | undefined> {
+  const [row] = await db.select().from(schedules).where(eq(schedules.id, scheduleId));
+  return row;
+}
+
+/** A pipeline's schedules, newest first; every schedule (oldest first) without a pipeline. */
+export async function listSchedules(db: Database, pipelineId?: string): Promise<ScheduleRow[]> {
+  if (pipelineId) {
+    return db
+      .select()
+      .from(schedules)
+      .where(eq(schedules.pipelineId, pipelineId))
+      .orderBy(desc(schedules.createdAt), desc(schedules.id));
+  }
+  return db.select().from(schedules).orderBy(asc(schedules.createdAt), asc(schedules.id));
+}
+
+export async function updateSchedule(
+  db: Database,
+  scheduleId: string,
+  changes: ScheduleChanges,
+): Promise<ScheduleRow | undefined> {
+  const [row] = await db
+    .update(schedules)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(schedules.id, scheduleId))
+    .returning();
+  return row;
+}
+
+export async function deleteSchedule(db: Database, scheduleId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(schedules)
+    .where(eq(schedules.id, scheduleId))
+    .returning({ id: schedules.id });
+  return deleted.length > 0;
+}
+
+export interface ScheduledRunSummary {
+  id: string;
+  status: (typeof runs.$inferSelect)['status'];
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Each schedule's latest run (by start), one query for a page of schedules (runs_schedule_started_idx). */
+export async function lastScheduledRuns(
+  db: Database,
+  scheduleIds: string[],
+): Promise<Map<string, ScheduledRunSummary>> {
+  if (scheduleIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([runs.scheduleId], {
+      scheduleId: runs.scheduleId,
+      id: runs.id,
+      status: runs.status,
+      startedAt: runs.startedAt,
+      finishedAt: runs.finishedAt,
+    })
+    .from(runs)
+    .where(inArray(runs.scheduleId, scheduleIds))
+    .orderBy(runs.scheduleId, desc(runs.startedAt), desc(runs.id));
+  return new Map(rows.flatMap(({ scheduleId, ...run }) => (scheduleId ? [[scheduleId, run]] : [])));
+}
+
+/**
+ * The schedule's runs whose $scheduledTime lies in [from, to]: a backfill's progress. Stored times
+ * are ISO 8601 in UTC (toISOString), which sort as text in time order.
+ */
+export async function scheduledRunsBetween(
+  db: Database,
+  scheduleId: string,
+  from: Date,
+  to: Date,
+): Promise<ScheduledRunSummary[]> {
+  return db
+    .select({ id: runs.id, status: runs.status, startedAt: runs.startedAt, finishedAt: runs.finishedAt })
+    .from(runs)
+    .where(
+      and(
+        eq(runs.scheduleId, scheduleId),
+        between(sql`${runs.parameters}->>'$scheduledTime'`, from.toISOString(), to.toISOString()),
+      ),
+    );
+}
