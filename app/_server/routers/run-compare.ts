@@ -48,7 +48,7 @@ function durationMs(startedAt: Date | null, finishedAt: Date | null): number | n
 export const runCompareRouter = router({
   /**
    * 2 to 10 runs side by side, in the order asked: parameters, pipeline and version, each step's
-   * status and duration, and each evaluate step's metrics. An id with no run refuses the whole call.
+   * status and duration, and each evaluate step's numeric metrics by name. An id with no run refuses the whole call.
    */
   compare: procedure('read')
     .input(compareInput)
@@ -90,11 +90,14 @@ export const runCompareRouter = router({
             metrics: own
               .filter((step) => step.nodeType === 'evaluate')
               .flatMap((step) =>
-                [...numericMetrics(step.summary)].map(([name, value]) => ({
-                  step: step.nodeId,
-                  name,
-                  value,
-                })),
+                // By name: PostgreSQL's jsonb keeps keys shortest first, not in the order evaluate wrote them.
+                [...numericMetrics(step.summary)]
+                  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                  .map(([name, value]) => ({
+                    step: step.nodeId,
+                    name,
+                    value,
+                  })),
               ),
             mainMetric: mainMetric(evaluations.filter((evaluation) => evaluation.runId === id)),
           },
