@@ -5,6 +5,10 @@
 
 import { lowerIsBetter, metricLabel } from '../report/metrics';
 
+/** How many runs one comparison holds (the procedure and the page): more than ten no longer read side by side. */
+export const COMPARE_MIN = 2;
+export const COMPARE_MAX = 10;
+
 /** A run as runCompare.compare returns it, as far as the table needs it. */
 export interface ComparedRun {
   pipelineName: string;

@@ -3,13 +3,10 @@ import { z } from 'zod';
 import { runsForComparison, stepsForComparison } from '../../../db/queries/run-compare';
 import { listEvaluations, listRuns } from '../../../db/queries/runs';
 import { mainMetric, numericMetrics } from '../../../nodes/evaluate/main-metric';
+import { COMPARE_MAX, COMPARE_MIN } from '../../_components/compare/compare-rows';
 import { procedure, router } from '../trpc';
 
 const idSchema = z.uuid();
-
-/** How many runs one comparison holds: more columns than ten no longer read side by side. */
-export const COMPARE_MIN = 2;
-export const COMPARE_MAX = 10;
 
 /** How many of a pipeline's latest runs the metric-over-time chart plots. */
 export const METRIC_HISTORY_LIMIT = 1000;
