@@ -16,6 +16,7 @@ import {
 import { useTRPC } from '../../_trpc/client';
 import { formatNumber } from '../format';
 import { metricLabel } from '../report/metrics';
+import '../report/charts.css';
 import './compare.css';
 
 /** A run's colour on the chart: the run badges' colours. */
