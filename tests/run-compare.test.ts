@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../app/_server/root';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createPipeline, saveVersion } from '../db/queries/pipelines';
-import { type RunStatus, type RunTrigger, runSteps, runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { pipelineDoc } from './support/pipeline-doc';
 import { databaseOnlyServices, testContext } from './support/services';
+import { type StoredRunInput, storedRun as storeRun } from './support/stored-runs';
 import { rejection } from './support/trpc-rejection';
 
 let database: TestDatabase;
@@ -32,59 +32,8 @@ const graph = (gates: unknown[]) =>
     ],
   );
 
-interface StoredRun {
-  versionId: string;
-  pipelineId: string;
-  at: string;
-  status?: RunStatus;
-  trigger?: RunTrigger;
-  parameters?: Record<string, unknown>;
-  /** The evaluate step's summary; null when the step failed. */
-  summary: unknown;
-  trainMs: number;
-}
-
-/** A run with a train step that took `trainMs` and an evaluate step of 250 ms with this summary. */
-async function storedRun(input: StoredRun): Promise<string> {
-  const start = new Date(input.at).getTime();
-  const [run] = await database.db
-    .insert(runs)
-    .values({
-      pipelineId: input.pipelineId,
-      pipelineVersionId: input.versionId,
-      workflowId: `compare-${randomUUID()}`,
-      status: input.status ?? (input.summary === null ? 'failed' : 'succeeded'),
-      trigger: input.trigger ?? 'manual',
-      parameters: input.parameters ?? {},
-      startedAt: new Date(start),
-      finishedAt: new Date(start + input.trainMs + 250),
-    })
-    .returning();
-  if (!run) throw new Error('no run row');
-  await database.db.insert(runSteps).values([
-    {
-      runId: run.id,
-      nodeId: 'train',
-      nodeType: 'train',
-      status: 'succeeded',
-      attempt: 1,
-      outputSummary: { rows: 10 },
-      startedAt: new Date(start),
-      finishedAt: new Date(start + input.trainMs),
-    },
-    {
-      runId: run.id,
-      nodeId: 'check',
-      nodeType: 'evaluate',
-      status: input.summary === null ? 'failed' : 'succeeded',
-      attempt: input.summary === null ? 2 : 1,
-      outputSummary: input.summary,
-      startedAt: new Date(start + input.trainMs),
-      finishedAt: new Date(start + input.trainMs + 250),
-    },
-  ]);
-  return run.id;
-}
+/** A stored run in the test database (tests/support/stored-runs.ts). */
+const storedRun = (input: StoredRunInput) => storeRun(database.db, input);
 
 describe('runCompare.compare', () => {
   it("returns each run's parameters, version, steps and metrics in the order asked", async () => {
