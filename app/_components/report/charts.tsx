@@ -29,7 +29,7 @@ export const seriesColors = ['#3b5bdb', '#e8590c', '#2f9e44', '#ae3ec9', '#1098a
 
 /** The drawing's proportions: as before, a 260 × 220 box that scales to its column's width. */
 const ASPECT = 260 / 220;
-const MARGIN = { top: 10, right: 12, bottom: 18, left: 4 };
+const MARGIN = { top: 10, right: 12, bottom: 18, left: 16 };
 const tick = { fontSize: 10, fill: '#5b6474' };
 const axisLabel = { fontSize: 11, fill: '#5b6474' };
 const gridStroke = '#eef0f4';
@@ -66,12 +66,13 @@ function axisProps(text: ChartText) {
   return {
     x: { label: { value: text.xLabel, position: 'insideBottom' as const, offset: -12, style: axisLabel } },
     y: {
+      // Centred on the axis' left edge, in the margin left of the tick values.
       label: {
         value: text.yLabel,
         angle: -90,
         position: 'insideLeft' as const,
-        offset: 14,
-        style: axisLabel,
+        offset: 0,
+        style: { ...axisLabel, textAnchor: 'middle' as const },
       },
     },
   };
