@@ -122,6 +122,19 @@ describe('Compare runs', () => {
     expect(await tooltip.textContent()).toContain('Accuracy 0.87');
     expect(await tooltip.textContent()).toContain('v2 · schedule · succeeded');
     await page.screenshot({ path: path.join(screenshots, 'compare-run-history-chart.png'), fullPage: true });
+    // Zoom: the brush's left handle dragged to the middle leaves the later half of the runs.
+    const handle = chart.locator('.recharts-brush-traveller').first();
+    const slide = await chart.locator('.recharts-brush > rect').first().boundingBox();
+    const grip = await handle.boundingBox();
+    if (!slide || !grip) throw new Error('the brush is not drawn');
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(slide.x + slide.width / 2, grip.y + grip.height / 2, { steps: 8 });
+    await page.mouse.up();
+    const zoomed = await chart.locator('.recharts-scatter path, .recharts-scatter circle').count();
+    expect(zoomed).toBeGreaterThan(3);
+    expect(zoomed).toBeLessThan(14);
+    await chart.screenshot({ path: path.join(screenshots, 'compare-metric-chart-zoomed.png') });
 
     // Tick the newest scheduled run (14 March) and the newest manual one (12 March, third row).
     const compareButton = page.getByRole('button', { name: /^Compare \(/ });

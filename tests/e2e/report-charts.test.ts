@@ -97,9 +97,12 @@ describe('Evaluation report charts', () => {
       .locator('.recharts-tooltip-wrapper')
       .getByText(/False positive rate/)
       .waitFor();
-    await report.scrollIntoViewIfNeeded();
-    await charts.first().scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(screenshots, 'report-classification-charts.png') });
+    await report
+      .locator('.report-charts')
+      .first()
+      .screenshot({
+        path: path.join(screenshots, 'report-classification-charts.png'),
+      });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -112,8 +115,12 @@ describe('Evaluation report charts', () => {
     expect(await charts.locator('.recharts-scatter-symbol').count()).toBeGreaterThan(20);
     expect(await charts.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(3);
     expect(await charts.locator('.recharts-reference-line').count()).toBe(2);
-    await charts.first().scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(screenshots, 'report-regression-charts.png') });
+    await report
+      .locator('.report-charts')
+      .first()
+      .screenshot({
+        path: path.join(screenshots, 'report-regression-charts.png'),
+      });
     expect(errors).toEqual([]);
     await page.close();
   });
