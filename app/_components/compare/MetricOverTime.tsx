@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import {
   Brush,
   CartesianGrid,
@@ -16,6 +17,7 @@ import {
 import { useTRPC } from '../../_trpc/client';
 import { formatNumber } from '../format';
 import { metricLabel } from '../report/metrics';
+import { timeTickFormatter, timeTicks } from './time-axis';
 import '../report/charts.css';
 import './compare.css';
 
@@ -40,14 +42,6 @@ interface Point {
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-
-/** Axis ticks: the time of day when the runs span less than two days, else the date. */
-function tickFormatter(span: number) {
-  const twoDays = 2 * 24 * 3600 * 1000;
-  return (value: number) => (span < twoDays ? timeOnly : dateOnly).format(new Date(value));
-}
 
 /** A circle for runs started by hand, the API or a monitor; a triangle for scheduled ones. */
 function RunMark({ cx, cy, point }: { cx: number; cy: number; point: Point }) {
@@ -98,6 +92,8 @@ export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const history = useQuery(trpc.runCompare.metricHistory.queryOptions({ pipelineId }));
+  // The brush's window over the points (indexes), for the axis' ticks; null before it is moved.
+  const [brushWindow, setBrushWindow] = useState<{ startIndex: number; endIndex: number } | null>(null);
   const runs = history.data ?? [];
   const points: Point[] = runs.flatMap((run) =>
     run.mainMetric
@@ -118,9 +114,10 @@ export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
   if (points.length === 0) return null;
   const byRun = new Map(points.map((point) => [point.runId, point]));
   const metrics = [...new Set(points.map((point) => point.metric))];
-  const first = points[0]?.t ?? 0;
-  const last = points.at(-1)?.t ?? 0;
-  const formatTick = tickFormatter(last - first);
+  const first = points[brushWindow?.startIndex ?? 0]?.t ?? 0;
+  const last = points[brushWindow?.endIndex ?? points.length - 1]?.t ?? first;
+  const formatTick = timeTickFormatter(last - first);
+  const formatWholeRange = timeTickFormatter((points.at(-1)?.t ?? 0) - (points[0]?.t ?? 0));
   const statuses = [...new Set(points.map((point) => point.status))];
   const scheduled = points.some((point) => point.trigger === 'schedule');
   const withoutMetric = runs.length - points.length;
@@ -154,13 +151,14 @@ export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
       </div>
       <div className="metric-over-time-chart">
         <ResponsiveContainer width="100%" height={260}>
-          <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+          <ComposedChart data={points} margin={{ top: 8, right: 44, bottom: 4, left: 0 }}>
             <CartesianGrid stroke="#eef0f3" />
             <XAxis
               dataKey="t"
               type="number"
               scale="time"
               domain={['dataMin', 'dataMax']}
+              ticks={timeTicks(first, last)}
               tickFormatter={formatTick}
               tick={{ fontSize: 11 }}
               padding={{ left: 12, right: 12 }}
@@ -195,7 +193,14 @@ export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
               }}
             />
             {points.length > 2 && (
-              <Brush dataKey="t" height={22} stroke="#3b5bdb" tickFormatter={formatTick} travellerWidth={8} />
+              <Brush
+                dataKey="t"
+                height={22}
+                stroke="#3b5bdb"
+                tickFormatter={formatWholeRange}
+                travellerWidth={8}
+                onChange={setBrushWindow}
+              />
             )}
           </ComposedChart>
         </ResponsiveContainer>
