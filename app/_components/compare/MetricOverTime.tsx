@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Brush,
   CartesianGrid,
@@ -29,6 +29,16 @@ const statusColors: Record<string, string> = {
   running: '#3b5bdb',
   queued: '#adb5bd',
 };
+
+/** A run as runCompare.metricHistory returns it. */
+interface HistoryRun {
+  runId: string;
+  startedAt: Date;
+  status: string;
+  trigger: string;
+  version: number;
+  mainMetric: { name: string; value: number } | null;
+}
 
 interface Point {
   runId: string;
@@ -83,19 +93,9 @@ function RunTooltip({
   );
 }
 
-/**
- * Each run's main metric by start time: coloured by status, scheduled runs as triangles. Hover a
- * point for its run, drag the brush under the chart to zoom into a time range, click a point to
- * open its run.
- */
-export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
-  const trpc = useTRPC();
-  const router = useRouter();
-  const history = useQuery(trpc.runCompare.metricHistory.queryOptions({ pipelineId }));
-  // The brush's window over the points (indexes), for the axis' ticks; null before it is moved.
-  const [brushWindow, setBrushWindow] = useState<{ startIndex: number; endIndex: number } | null>(null);
-  const runs = history.data ?? [];
-  const points: Point[] = runs.flatMap((run) =>
+/** The runs that have a main metric, as points: start time against value. */
+function plotted(runs: readonly HistoryRun[]): Point[] {
+  return runs.flatMap((run) =>
     run.mainMetric
       ? [
           {
@@ -110,12 +110,30 @@ export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
         ]
       : [],
   );
+}
+
+/**
+ * Each run's main metric by start time: coloured by status, scheduled runs as triangles. Hover a
+ * point for its run, drag the brush under the chart to zoom into a time range, click a point to
+ * open its run.
+ */
+export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const history = useQuery(trpc.runCompare.metricHistory.queryOptions({ pipelineId }));
+  // The brush's window over the points (indexes), for the axis' ticks; null before it is moved.
+  const [brushWindow, setBrushWindow] = useState<{ startIndex: number; endIndex: number } | null>(null);
+  const runs = history.data;
+  // One array per answer: the chart resets its brush whenever its data changes identity.
+  const points = useMemo(() => (runs ? plotted(runs) : []), [runs]);
   if (history.error) return <p className="error-text">{history.error.message}</p>;
-  if (points.length === 0) return null;
+  if (!runs || points.length === 0) return null;
   const byRun = new Map(points.map((point) => [point.runId, point]));
   const metrics = [...new Set(points.map((point) => point.metric))];
-  const first = points[brushWindow?.startIndex ?? 0]?.t ?? 0;
-  const last = points[brushWindow?.endIndex ?? points.length - 1]?.t ?? first;
+  // A window from before a refetch that no longer fits the points is dropped.
+  const zoom = brushWindow && brushWindow.endIndex < points.length ? brushWindow : undefined;
+  const first = points[zoom?.startIndex ?? 0]?.t ?? 0;
+  const last = points[zoom?.endIndex ?? points.length - 1]?.t ?? first;
   const formatTick = timeTickFormatter(last - first);
   const formatWholeRange = timeTickFormatter((points.at(-1)?.t ?? 0) - (points[0]?.t ?? 0));
   const statuses = [...new Set(points.map((point) => point.status))];
@@ -199,6 +217,8 @@ export function MetricOverTime({ pipelineId }: { pipelineId: string }) {
                 stroke="#3b5bdb"
                 tickFormatter={formatWholeRange}
                 travellerWidth={8}
+                startIndex={zoom?.startIndex}
+                endIndex={zoom?.endIndex}
                 onChange={setBrushWindow}
               />
             )}
