@@ -95,7 +95,7 @@ describe('Evaluation report charts', () => {
     await charts
       .first()
       .locator('.recharts-tooltip-wrapper')
-      .getByText(/False positive rate/)
+      .getByText(/at false positive rate/)
       .waitFor();
     await report
       .locator('.report-charts')

@@ -100,7 +100,6 @@ export function UnitLineChart(
           ticks={unitTicks}
           tickFormatter={short}
           tick={tick}
-          allowDuplicatedCategory={false}
           {...axes.x}
         />
         <YAxis
@@ -138,8 +137,14 @@ export function UnitLineChart(
         ))}
         <Tooltip
           contentStyle={tooltipStyle}
-          labelFormatter={(value) => `${props.xLabel} ${formatNumber(Number(value))}`}
-          formatter={(value, name) => [formatNumber(Number(value)), series.length > 1 ? name : props.yLabel]}
+          // Each line has points of its own: the hovered index is a different x on each, so every
+          // entry names its own x rather than sharing one label.
+          labelFormatter={() => ''}
+          formatter={(value, name, item) => {
+            const x: unknown = item.payload?.x;
+            const at = typeof x === 'number' ? ` at ${props.xLabel.toLowerCase()} ${formatNumber(x)}` : '';
+            return [`${formatNumber(Number(value))}${at}`, series.length > 1 ? name : props.yLabel];
+          }}
         />
       </LineChart>
     </ChartBox>
