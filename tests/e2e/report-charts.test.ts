@@ -95,7 +95,7 @@ describe('Evaluation report charts', () => {
     await charts
       .first()
       .locator('.recharts-tooltip-wrapper')
-      .getByText(/at false positive rate/)
+      .getByText(/^False positive rate [\d.]+$/)
       .waitFor();
     await report
       .locator('.report-charts')

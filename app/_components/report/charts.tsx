@@ -136,15 +136,24 @@ export function UnitLineChart(
           />
         ))}
         <Tooltip
-          contentStyle={tooltipStyle}
           // Each line has points of its own: the hovered index is a different x on each, so every
-          // entry names its own x rather than sharing one label.
-          labelFormatter={() => ''}
-          formatter={(value, name, item) => {
-            const x: unknown = item.payload?.x;
-            const at = typeof x === 'number' ? ` at ${props.xLabel.toLowerCase()} ${formatNumber(x)}` : '';
-            return [`${formatNumber(Number(value))}${at}`, series.length > 1 ? name : props.yLabel];
-          }}
+          // entry names its own x and y.
+          content={({ active, payload }) =>
+            active && payload?.length ? (
+              <div className="chart-tooltip">
+                {payload.map((entry) => {
+                  const x: unknown = entry.payload?.x;
+                  return (
+                    <div key={String(entry.name)}>
+                      {series.length > 1 && <strong style={{ color: entry.color }}>{entry.name}</strong>}
+                      <div>{`${props.xLabel} ${typeof x === 'number' ? formatNumber(x) : '–'}`}</div>
+                      <div>{`${props.yLabel} ${formatNumber(Number(entry.value))}`}</div>
+                    </div>
+                  );
+                })}
+              </div>
+            ) : null
+          }
         />
       </LineChart>
     </ChartBox>
