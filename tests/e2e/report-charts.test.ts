@@ -20,9 +20,13 @@ const screenshots = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-
 const PASSWORD = 'a long enough password';
 let app: RunningApp;
 let browser: Browser;
-const runs = { classification: { pipelineId: '', runId: '' }, regression: { pipelineId: '', runId: '' } };
+const runs = {
+  classification: { pipelineId: '', runId: '' },
+  multiclass: { pipelineId: '', runId: '' },
+  regression: { pipelineId: '', runId: '' },
+};
 
-function evaluated(sample: 'breast_cancer' | 'diabetes', split: Record<string, unknown>) {
+function evaluated(sample: 'breast_cancer' | 'iris' | 'diabetes', split: Record<string, unknown>) {
   return pipelineDoc(
     [
       { id: 'ingest', type: 'ingest', config: { source: 'sample', sample } },
@@ -39,7 +43,7 @@ function evaluated(sample: 'breast_cancer' | 'diabetes', split: Record<string, u
   );
 }
 
-async function trained(sample: 'breast_cancer' | 'diabetes', split: Record<string, unknown>) {
+async function trained(sample: 'breast_cancer' | 'iris' | 'diabetes', split: Record<string, unknown>) {
   const { db } = fixture.database;
   const { pipeline, version } = await savePipeline(db, evaluated(sample, split), `Report ${sample}`);
   const { started, result } = await runToEnd(db, fixture.worker, version.id);
@@ -51,6 +55,7 @@ beforeAll(async () => {
   const auth = accountsAuth(fixture.database.db);
   await createAccount(auth, 'viewer', { email: 'vic@report.test', password: PASSWORD });
   runs.classification = await trained('breast_cancer', { method: 'stratified', stratifyBy: 'target' });
+  runs.multiclass = await trained('iris', { method: 'stratified', stratifyBy: 'target' });
   runs.regression = await trained('diabetes', { method: 'random' });
   app = await startWebApp(fixture);
   browser = await launchBrowser();
@@ -102,6 +107,27 @@ describe('Evaluation report charts', () => {
       .first()
       .screenshot({
         path: path.join(screenshots, 'report-classification-charts.png'),
+      });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws a line per class, one against the rest, with a legend', async () => {
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    const report = await openReport(page, runs.multiclass);
+    const charts = report.locator('.report-chart');
+    expect(await charts.locator('.recharts-line').count()).toBe(6);
+    expect(await report.locator('.chart-legend li').allTextContents()).toEqual([
+      expect.stringContaining('setosa'),
+      expect.stringContaining('versicolor'),
+      expect.stringContaining('virginica'),
+    ]);
+    await report
+      .locator('.report-charts')
+      .first()
+      .screenshot({
+        path: path.join(screenshots, 'report-multiclass-charts.png'),
       });
     expect(errors).toEqual([]);
     await page.close();
