@@ -114,6 +114,9 @@ const PROCEDURES: Record<string, Permission> = {
   'models.rollback': 'promote',
   'models.setTags': 'edit',
   'models.setDescription': 'edit',
+  // Comparing runs and the metric-over-time chart read run history.
+  'runCompare.compare': 'read',
+  'runCompare.metricHistory': 'read',
 };
 
 /** The permission every guarded route method needs, written out the same way ("METHOD /api/path"). */

@@ -9,6 +9,8 @@ import { runStatuses } from '../../db/schema';
 import { useViewer } from '../_account/use-viewer';
 import { useTRPC } from '../_trpc/client';
 import { AppShell } from './AppShell';
+import { COMPARE_MAX, COMPARE_MIN } from './compare/compare-rows';
+import { MetricOverTime } from './compare/MetricOverTime';
 import { formatNumber, formatSeconds } from './format';
 import { metricLabel } from './report/metrics';
 
@@ -24,6 +26,13 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
   const { me, may, whyNot } = useViewer();
   const canRun = me !== undefined && may('run');
   const [status, setStatus] = useState<(typeof runStatuses)[number] | ''>('');
+  // Runs ticked for comparison, in the order they were ticked: the comparison's columns.
+  const [picked, setPicked] = useState<string[]>([]);
+  const toggle = (runId: string) =>
+    setPicked((current) =>
+      current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId],
+    );
+  const canCompare = picked.length >= COMPARE_MIN && picked.length <= COMPARE_MAX;
   const runs = useQuery(
     trpc.runs.list.queryOptions({ pipelineId, statuses: status ? [status] : undefined, limit: 100 }),
   );
@@ -51,21 +60,37 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
             </Link>
             <h1>Run history</h1>
           </div>
-          <label>
-            Status{' '}
-            <select
-              value={status}
-              onChange={(event) =>
-                setStatus(runStatuses.find((candidate) => candidate === event.target.value) ?? '')
+          <div className="bar-group">
+            <button
+              type="button"
+              className="secondary"
+              disabled={!canCompare}
+              title={
+                canCompare
+                  ? 'Compare the ticked runs side by side'
+                  : `Tick ${COMPARE_MIN} to ${COMPARE_MAX} runs to compare them`
               }
+              onClick={() => router.push(`/runs/compare?ids=${picked.join(',')}`)}
             >
-              <option value="">All</option>
-              {runStatuses.map((candidate) => (
-                <option key={candidate}>{candidate}</option>
-              ))}
-            </select>
-          </label>
+              Compare ({picked.length})
+            </button>
+            <label>
+              Status{' '}
+              <select
+                value={status}
+                onChange={(event) =>
+                  setStatus(runStatuses.find((candidate) => candidate === event.target.value) ?? '')
+                }
+              >
+                <option value="">All</option>
+                {runStatuses.map((candidate) => (
+                  <option key={candidate}>{candidate}</option>
+                ))}
+              </select>
+            </label>
+          </div>
         </div>
+        <MetricOverTime pipelineId={pipelineId} />
         {runs.error && <p className="error-text">{runs.error.message}</p>}
         {runs.data?.items.length === 0 && (
           <p className="empty-state">
@@ -80,6 +105,9 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
           <table className="data-table run-table">
             <thead>
               <tr>
+                <th>
+                  <span className="visually-hidden">Compare</span>
+                </th>
                 <th>Status</th>
                 <th>Version</th>
                 <th>Trigger</th>
@@ -97,6 +125,15 @@ export function RunHistory({ pipelineId }: { pipelineId: string }) {
                 const active = run.status === 'queued' || run.status === 'running';
                 return (
                   <tr key={run.id}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Compare the run started ${run.startedAt.toLocaleString()}`}
+                        checked={picked.includes(run.id)}
+                        disabled={!picked.includes(run.id) && picked.length >= COMPARE_MAX}
+                        onChange={() => toggle(run.id)}
+                      />
+                    </td>
                     <td>
                       <Link
                         href={`/pipelines/${pipelineId}?run=${run.id}`}

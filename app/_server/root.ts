@@ -7,6 +7,7 @@ import { joinRouter } from './routers/join';
 import { keysRouter } from './routers/keys';
 import { modelsRouter } from './routers/models';
 import { pipelinesRouter } from './routers/pipelines';
+import { runCompareRouter } from './routers/run-compare';
 import { runHistoryRouter } from './routers/run-history';
 import { runsRouter } from './routers/runs';
 import { systemRouter } from './routers/system';
@@ -27,6 +28,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   keys: keysRouter,
   models: modelsRouter,
+  runCompare: runCompareRouter,
 });
 
 export type AppRouter = typeof appRouter;
