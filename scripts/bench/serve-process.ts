@@ -150,14 +150,15 @@ const logCostSchema = z.object({ microseconds: z.array(z.number()) });
 export async function measureLogCost(options: {
   databaseUrl: string;
   core: number;
-  inputs: number;
+  /** The request body the benchmark sends: its row is what each record logs. */
+  body: string;
   rate: number;
   seconds: number;
   rounds: number;
 }): Promise<number[]> {
   const settings = JSON.stringify({
     url: options.databaseUrl,
-    inputs: options.inputs,
+    body: options.body,
     rate: options.rate,
     seconds: options.seconds,
     rounds: options.rounds,

@@ -255,7 +255,7 @@ try {
   const logMicros = await measureLogCost({
     databaseUrl: bench.database.url,
     core: SERVER_CORE,
-    inputs: model.columns.length,
+    body: await ourBody(model),
     rate: ours.fixedRate ?? 5_000,
     seconds: 8,
     rounds: 3,
