@@ -12,7 +12,7 @@ import {
   runs,
   user,
 } from '../schema';
-import { afterCursor } from './keyset';
+import { afterCursor, newestFirst } from './keyset';
 import { appendRunStartEvents, type RunStartEvent } from './run-events';
 
 export interface ListRunsInput {
@@ -58,7 +58,7 @@ export async function listRuns(db: Database, input: ListRunsInput) {
         ),
       ),
     )
-    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .orderBy(...newestFirst(runs.startedAt, runs.id))
     .limit(input.limit);
 }
 
