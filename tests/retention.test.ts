@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureModel, insertModelVersion, readModelFile } from '../db/queries/registry';
 import { diskUseByPipeline, setRetentionDays } from '../db/queries/retention';
@@ -102,7 +102,7 @@ describe('retention', () => {
     // A model version registered from the "work" step of an old run, its files in PostgreSQL.
     const model = await ensureModel(database.sql, { name: 'retained-model', ownerId: null });
     const onnx = Buffer.from('not really onnx, but bytes to load back');
-    const sha256 = (await import('node:crypto')).createHash('sha256').update(onnx).digest('hex');
+    const sha256 = createHash('sha256').update(onnx).digest('hex');
     const versionRow = await insertModelVersion(database.sql, model.id, {
       runId: registered,
       nodeId: 'work',
@@ -271,12 +271,12 @@ describe('run list index', () => {
       pipelineId: pipeline.id,
       limit: 50,
       cursor: { startedAt: new Date(), id: randomUUID() },
-    }).toSQL();
+    });
     // Tiny tables make a sequential scan cheapest; discouraging it (and sorts) shows which plans exist.
-    const plan = await database.sql.begin(async (tx) => {
-      await tx`set local enable_seqscan = off`;
-      await tx`set local enable_sort = off`;
-      return tx.unsafe(`explain ${query.sql}`, query.params as never[]);
+    const plan = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_sort = off`);
+      return tx.execute(sql`explain ${query}`);
     });
     const text = plan.map((row) => String(Object.values(row)[0])).join('\n');
     expect(text).toMatch(/Index Scan using runs_pipeline_started_idx on runs/);

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, ne, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client';
 import { appSettings, artifacts, modelVersions, pipelines, runSteps, runs } from '../schema';
@@ -36,7 +36,7 @@ const reusingRuns = alias(runs, 'reusing_runs');
 const finishedStatuses = ['succeeded', 'failed', 'cancelled'] as const;
 
 /**
- * Artifacts of runs that finished before `cutoff` and whose files are still kept. Left out: the
+ * Dataset and model artifacts of runs that finished before `cutoff` whose files are still kept. Left out: the
  * outputs of a step that a model version was registered from (its run and node), though the
  * version's own files are copied into PostgreSQL at registration, so a version never depends on
  * them: keeping them costs little and keeps the version's run whole. Also left out: the outputs of
@@ -61,6 +61,9 @@ export async function expiredArtifacts(
     .where(
       and(
         isNull(artifacts.deletedAt),
+        // Datasets and models are the bulk; evaluation reports are small and are what an old run's
+        // page still shows (its metrics, curves and gates), so they are kept.
+        ne(artifacts.kind, 'report'),
         inArray(runs.status, [...finishedStatuses]),
         lt(runs.finishedAt, cutoff),
         notExists(

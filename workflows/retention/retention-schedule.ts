@@ -37,7 +37,8 @@ export async function ensureRetentionSchedule(
   const options = retentionSchedule(taskQueue);
   const handle = temporal.schedule.getHandle(RETENTION_SCHEDULE_ID);
   try {
-    await handle.update((previous) => ({ ...previous, ...options }));
+    // Paused by hand (in Temporal's UI) stays paused: only what this code sets is rewritten.
+    await handle.update((previous) => ({ ...options, state: previous.state }));
     return 'updated';
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
