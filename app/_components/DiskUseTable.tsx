@@ -8,7 +8,10 @@ export interface DiskUseRow {
   files: number;
 }
 
-/** Bytes each pipeline's run files take, largest first, with the total. */
+/**
+ * Bytes each pipeline's run files take, largest first, with the total. "Outputs" counts artifacts;
+ * the bytes include the files recorded beside each (a model's arrays, a dataset's transform spec).
+ */
 export function DiskUseTable({ rows, totalBytes }: { rows: DiskUseRow[]; totalBytes: number }) {
   if (rows.length === 0) {
     return (
@@ -23,7 +26,7 @@ export function DiskUseTable({ rows, totalBytes }: { rows: DiskUseRow[]; totalBy
       <thead>
         <tr>
           <th>Pipeline</th>
-          <th className="numeric">Files</th>
+          <th className="numeric">Outputs</th>
           <th className="numeric">Disk use</th>
         </tr>
       </thead>
