@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureModel, insertModelVersion, readModelFile } from '../db/queries/registry';
@@ -248,6 +248,38 @@ describe('retention', () => {
         expect.objectContaining({ from: 14, to: null }),
       ]),
     );
+  });
+
+  it('never deletes a file outside the artifact folder, whatever a row says', async () => {
+    const { version } = await twoStepPipeline('outside');
+    const old = await finishedRun(version.id, 40);
+    const outside = path.join(worker.dataDir, 'uploads', randomUUID(), 'kept.csv');
+    await mkdir(path.dirname(outside), { recursive: true });
+    await writeFile(outside, 'a\n1\n');
+    const [row] = await database.db
+      .insert(artifacts)
+      .values({
+        runId: old,
+        kind: 'dataset',
+        uri: pathToFileURL(outside).href,
+        bytes: 4,
+        sha256: '0'.repeat(64),
+      })
+      .returning();
+    await setRetentionDays(database.db, 30);
+
+    const result = await runRetention();
+
+    expect(result.outside).toBe(1);
+    expect(existsSync(outside)).toBe(true);
+    const [after] = await database.db
+      .select()
+      .from(artifacts)
+      .where(eq(artifacts.id, row?.id ?? ''));
+    expect(after?.deletedAt).toBeNull();
+    // The run's own files went as usual.
+    expect((await artifactRows(old)).filter((kept) => kept.deletedAt === null)).toHaveLength(1);
+    await setRetentionDays(database.db, null);
   });
 
   it('keeps one system-retention schedule starting the retention workflow daily', async () => {
