@@ -212,6 +212,11 @@ export const artifacts = pgTable(
      * with the file before it is reused (nodes/_kit/artifact-integrity.ts). Null on older rows.
      */
     companions: jsonb('companions'),
+    /**
+     * When the retention workflow deleted the file (and those beside it); the row stays so the run
+     * keeps its record and the UI can say why the file is gone. Null: the file is kept.
+     */
+    deletedAt: timestamp('deleted_at', { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
   },
   (table) => [
@@ -242,4 +247,5 @@ export const databaseIdentity = pgTable(
 
 export * from './accounts-schema';
 export * from './registry-schema';
+export * from './retention-schema';
 export * from './schedules-schema';

@@ -117,6 +117,10 @@ const PROCEDURES: Record<string, Permission> = {
   // Comparing runs and the metric-over-time chart read run history.
   'runCompare.compare': 'read',
   'runCompare.metricHistory': 'read',
+  // Retention: the period is an installation setting for admins; disk use is for everyone to read.
+  'retention.settings': 'admin',
+  'retention.setDays': 'admin',
+  'retention.diskUse': 'read',
 };
 
 /** The permission every guarded route method needs, written out the same way ("METHOD /api/path"). */

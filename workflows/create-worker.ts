@@ -6,6 +6,7 @@ import { databaseOf, type Sql } from '../db/client';
 import { type NodeRunLookup, nodeRun } from '../nodes/runs';
 import type { SpecLookup } from '../pipeline/graph-checks';
 import { createActivities } from './activities';
+import { createRetentionActivities } from './retention/retention-activity';
 import { createScheduleActivities } from './schedules/scheduled-run-activity';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
@@ -40,6 +41,8 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
       ...pipelineActivities(options),
       // A schedule's firing compiles and records its run on the worker (scheduled-run.workflow.ts).
       ...createScheduleActivities({ db: databaseOf(options.sql), specOf: options.specOf }),
+      // The daily system-retention schedule's pass (workflows/retention/).
+      ...createRetentionActivities({ db: databaseOf(options.sql), dataDir: options.dataDir }),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });

@@ -4,6 +4,7 @@ import type { Database } from '../db/client';
 import { type RecordedArtifact, recordedArtifactsOfSteps } from '../db/queries/artifacts';
 import { companionFilesSchema, fileMismatch } from '../nodes/_kit/artifact-integrity';
 import type { Plan, ReusedStep } from './pipeline.types';
+import { deletedByRetentionReason } from './retention/retention-messages';
 
 /** A step that could have been reused but runs again, and why. */
 export interface RejectedReuse {
@@ -55,6 +56,8 @@ export async function checkReusedFiles(
 
 /** Whether a row's file, and the files recorded beside it, are as the row recorded them. */
 async function rowMismatch(row: RecordedArtifact): Promise<string | undefined> {
+  // Said plainly rather than as "the file is missing": the user learns why, and that it is expected.
+  if (row.deletedAt) return deletedByRetentionReason(row.deletedAt);
   const companions = companionFilesSchema.nullable().safeParse(row.companions);
   if (!companions.success) {
     const name = row.uri.startsWith('file:') ? path.basename(fileURLToPath(row.uri)) : row.uri;

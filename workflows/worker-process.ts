@@ -17,6 +17,7 @@ import type { SpecLookup } from '../pipeline/graph-checks';
 import { createPipelineWorker } from './create-worker';
 import { sweepOrphanArtifacts } from './orphan-sweep';
 import { startRunReconciler } from './reconcile-runs';
+import { ensureRetentionSchedule } from './retention/retention-schedule';
 import { reconcileSchedules } from './schedules/reconcile-schedules';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
@@ -65,6 +66,10 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
       if (recreated.length) console.log(`recreated ${recreated.length} schedules missing in Temporal`);
     },
     (error: unknown) => console.error(`could not reconcile schedules: ${messageOf(error)}`),
+  );
+  // The daily pass that deletes run files older than the retention setting (off until an admin sets it).
+  await ensureRetentionSchedule(temporal, taskQueue).catch((error: unknown) =>
+    console.error(`could not set up the retention schedule: ${messageOf(error)}`),
   );
   console.log(
     `worker polling task queue ${taskQueue} on ${target.temporalAddress} (${target.temporalNamespace})`,

@@ -27,6 +27,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             <>
               <Link href="/admin/users">Users</Link>
               <Link href="/admin/connections">Connections</Link>
+              <Link href="/admin/storage">Storage</Link>
               <Link href="/admin/audit">Audit log</Link>
             </>
           )}

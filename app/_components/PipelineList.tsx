@@ -9,6 +9,7 @@ import classification from '../../examples/classification.pipeline.json';
 import regression from '../../examples/regression.pipeline.json';
 import { useViewer } from '../_account/use-viewer';
 import { useTRPC } from '../_trpc/client';
+import { formatBytes } from './format-bytes';
 
 const templates = [
   { name: 'Blank', document: undefined },
@@ -28,6 +29,8 @@ export function PipelineList() {
   const canEdit = me !== undefined && may('edit');
   const notAllowed = whyNot('edit');
   const list = useQuery(trpc.pipelines.list.queryOptions({ search: search || undefined, limit: 100 }));
+  const diskUse = useQuery(trpc.retention.diskUse.queryOptions());
+  const bytesOf = new Map(diskUse.data?.pipelines.map((row) => [row.pipelineId, row.bytes]));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.pipelines.list.queryKey() });
   const create = useMutation(
     trpc.pipelines.create.mutationOptions({
@@ -142,6 +145,7 @@ export function PipelineList() {
               <th>Name</th>
               <th>Last edit</th>
               <th>Last run</th>
+              <th className="numeric">Disk use</th>
               <th>
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -166,6 +170,7 @@ export function PipelineList() {
                     <span className="muted">never run</span>
                   )}
                 </td>
+                <td className="numeric">{diskUse.data ? formatBytes(bytesOf.get(item.id) ?? 0) : ''}</td>
                 <td className="row-actions">
                   <button
                     type="button"
@@ -205,6 +210,14 @@ export function PipelineList() {
             ))}
           </tbody>
         </table>
+      )}
+      {items.length > 0 && diskUse.data && (
+        <p className="muted disk-use-note">
+          Run files take {formatBytes(diskUse.data.totalBytes)} in all;{' '}
+          {diskUse.data.retentionDays === null
+            ? 'they are kept until deleted.'
+            : `those of runs that ended over ${diskUse.data.retentionDays} days ago are deleted daily.`}
+        </p>
       )}
     </main>
   );

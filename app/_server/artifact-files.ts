@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TRPCError } from '@trpc/server';
+import { deletedByRetentionMessage } from '../../workflows/retention/retention-messages';
 
 /**
  * The real path of an artifact's file, which must be a file: URI inside DATA_DIR/artifacts: a row
@@ -27,4 +28,14 @@ export async function confinedArtifactPath(uri: string, dataDir: string): Promis
     });
   }
   return real;
+}
+
+/**
+ * Refuses an artifact whose files retention deleted, saying so: without this the preview would fail
+ * with "no longer stored" and leave the user wondering whether something broke.
+ */
+export function refuseDeletedArtifact(artifact: { deletedAt: Date | null }): void {
+  if (artifact.deletedAt) {
+    throw new TRPCError({ code: 'NOT_FOUND', message: deletedByRetentionMessage(artifact.deletedAt) });
+  }
 }

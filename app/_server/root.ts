@@ -7,6 +7,7 @@ import { joinRouter } from './routers/join';
 import { keysRouter } from './routers/keys';
 import { modelsRouter } from './routers/models';
 import { pipelinesRouter } from './routers/pipelines';
+import { retentionRouter } from './routers/retention';
 import { runCompareRouter } from './routers/run-compare';
 import { runHistoryRouter } from './routers/run-history';
 import { runsRouter } from './routers/runs';
@@ -29,6 +30,7 @@ export const appRouter = router({
   keys: keysRouter,
   models: modelsRouter,
   runCompare: runCompareRouter,
+  retention: retentionRouter,
 });
 
 export type AppRouter = typeof appRouter;

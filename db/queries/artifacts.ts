@@ -19,6 +19,8 @@ export interface RecordedArtifact {
   sha256: string;
   /** The files beside it, as recorded (jsonb: checked by the reader). */
   companions: unknown;
+  /** When retention deleted the files; null while they are kept. */
+  deletedAt: Date | null;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function recordedArtifactsOfSteps(
       bytes: artifacts.bytes,
       sha256: artifacts.sha256,
       companions: artifacts.companions,
+      deletedAt: artifacts.deletedAt,
     })
     .from(artifacts)
     .where(or(inArray(artifacts.id, artifactIds), inArray(artifacts.stepId, steps)));

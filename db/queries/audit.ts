@@ -2,7 +2,6 @@ import {
   and,
   asc,
   count,
-  desc,
   eq,
   gte,
   ilike,
@@ -17,7 +16,7 @@ import {
 } from 'drizzle-orm';
 import type { Database } from '../client';
 import { auditLog, user } from '../schema';
-import { afterCursor } from './keyset';
+import { afterCursor, newestFirst } from './keyset';
 import { containsPattern, escapeLike } from './like';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at'>;
@@ -130,7 +129,7 @@ export async function listAudit(
     .select()
     .from(auditLog)
     .where(and(filterConditions(filters), afterCursor(auditLog.at, auditLog.id, page.cursor)))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .orderBy(...newestFirst(auditLog.at, auditLog.id))
     .limit(page.limit);
 }
 

@@ -12,7 +12,7 @@ import {
   runs,
   user,
 } from '../schema';
-import { afterCursor } from './keyset';
+import { afterCursor, newestFirst } from './keyset';
 import { appendRunStartEvents, type RunStartEvent } from './run-events';
 
 export interface ListRunsInput {
@@ -25,8 +25,11 @@ export interface ListRunsInput {
   cursor?: { startedAt: Date; id: string };
 }
 
-/** Newest first, served by the (pipeline, started_at) and (status, started_at) indexes. */
-export async function listRuns(db: Database, input: ListRunsInput) {
+/**
+ * Newest first, served by the (pipeline, started_at) and (status, started_at) indexes; the query
+ * apart so a test can EXPLAIN it (tests/retention.test.ts checks the index is walked, not sorted).
+ */
+export function listRunsQuery(db: Pick<Database, 'select'>, input: ListRunsInput) {
   return db
     .select({
       id: runs.id,
@@ -58,8 +61,12 @@ export async function listRuns(db: Database, input: ListRunsInput) {
         ),
       ),
     )
-    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .orderBy(...newestFirst(runs.startedAt, runs.id))
     .limit(input.limit);
+}
+
+export async function listRuns(db: Database, input: ListRunsInput) {
+  return listRunsQuery(db, input);
 }
 
 /** The newest run of each pipeline, for the pipeline list's "last run" column. */

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getArtifact } from '../../../db/queries/artifacts';
 import { type EvaluationReport, evaluationReportSchema } from '../../../nodes/evaluate/report-schema';
-import { confinedArtifactPath } from '../artifact-files';
+import { confinedArtifactPath, refuseDeletedArtifact } from '../artifact-files';
 import { procedure, router } from '../trpc';
 
 /** Reports are small (curves thinned to 200 points, at most 1000 residuals); refuse anything far larger. */
@@ -16,6 +16,7 @@ export const artifactsRouter = router({
     .query(async ({ ctx, input }): Promise<EvaluationReport> => {
       const artifact = await getArtifact(ctx.services.db, input.artifactId);
       if (!artifact) throw new TRPCError({ code: 'NOT_FOUND', message: `No artifact ${input.artifactId}` });
+      refuseDeletedArtifact(artifact);
       if (artifact.kind !== 'report') {
         throw new TRPCError({
           code: 'BAD_REQUEST',

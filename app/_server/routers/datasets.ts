@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getArtifact } from '../../../db/queries/artifacts';
+import { refuseDeletedArtifact } from '../artifact-files';
 import { readRowsPage } from '../dataset-preview';
 import { procedure, router } from '../trpc';
 
@@ -17,6 +18,7 @@ export const datasetsRouter = router({
     .query(async ({ ctx, input }) => {
       const artifact = await getArtifact(ctx.services.db, input.artifactId);
       if (!artifact) throw new TRPCError({ code: 'NOT_FOUND', message: `No artifact ${input.artifactId}` });
+      refuseDeletedArtifact(artifact);
       if (artifact.kind !== 'dataset') {
         throw new TRPCError({
           code: 'BAD_REQUEST',

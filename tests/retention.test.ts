@@ -1,0 +1,318 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureModel, insertModelVersion, readModelFile } from '../db/queries/registry';
+import { diskUseByPipeline, setRetentionDays } from '../db/queries/retention';
+import { listRunsQuery } from '../db/queries/runs';
+import { artifacts, auditLog, runEvents, runs, schedules } from '../db/schema';
+import type { RetentionResult } from '../workflows/retention/retention.types';
+import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../workflows/retention/retention-schedule';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { pipelineDoc } from './support/pipeline-doc';
+import { runToEnd, savePipeline } from './support/pipelines';
+import { testCaller } from './support/services';
+import { startTestWorker, type TestWorker } from './support/temporal';
+import { rejection } from './support/trpc-rejection';
+
+let database: TestDatabase;
+let worker: TestWorker;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  worker = await startTestWorker(database.sql);
+});
+afterAll(async () => {
+  await worker?.client.schedule
+    .getHandle(RETENTION_SCHEDULE_ID)
+    .delete()
+    .catch(() => {});
+  await worker?.stop();
+  await database?.drop();
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const caller = () => testCaller(database, worker).caller;
+
+async function twoStepPipeline(name: string) {
+  const doc = pipelineDoc(
+    [
+      { id: 'source', type: 'test.source', config: { value: name } },
+      { id: 'work', type: 'test.transform' },
+    ],
+    ['source.out->work.in'],
+  );
+  return savePipeline(database.db, doc, name);
+}
+
+/** A finished run of the pipeline, its end moved `daysAgo` into the past. */
+async function finishedRun(versionId: string, daysAgo: number): Promise<string> {
+  const { started } = await runToEnd(database.db, worker, versionId);
+  const at = new Date(Date.now() - daysAgo * DAY_MS);
+  await database.db.update(runs).set({ startedAt: at, finishedAt: at }).where(eq(runs.id, started.runId));
+  return started.runId;
+}
+
+async function artifactRows(runId: string) {
+  return database.db.select().from(artifacts).where(eq(artifacts.runId, runId));
+}
+
+function filesOf(row: { uri: string; companions: unknown }): string[] {
+  const file = fileURLToPath(row.uri);
+  const beside = Array.isArray(row.companions)
+    ? row.companions.flatMap((companion: unknown) =>
+        typeof companion === 'object' && companion !== null && 'name' in companion
+          ? [path.join(path.dirname(file), String(companion.name))]
+          : [],
+      )
+    : [];
+  return [file, ...beside];
+}
+
+/** Bytes of every file under a folder, counted on disk. */
+async function bytesOnDisk(folder: string): Promise<number> {
+  if (!existsSync(folder)) return 0;
+  let total = 0;
+  for (const entry of await readdir(folder, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  return total;
+}
+
+async function runRetention(): Promise<RetentionResult> {
+  return worker.client.workflow.execute('retentionWorkflow', {
+    taskQueue: worker.taskQueue,
+    workflowId: `test-retention-${randomUUID()}`,
+    args: [],
+  });
+}
+
+describe('retention', () => {
+  it('deletes and marks the files of old finished runs; keeps recent, running, registered and scheduled ones', async () => {
+    const { pipeline, version } = await twoStepPipeline('retained');
+    const old = await finishedRun(version.id, 40);
+    const recent = await finishedRun(version.id, 5);
+    const registered = await finishedRun(version.id, 40);
+    const running = await finishedRun(version.id, 40);
+    // A run still going (as the status says) keeps its files whatever its dates.
+    await database.db.update(runs).set({ status: 'running' }).where(eq(runs.id, running));
+
+    // A model version registered from the "work" step of an old run, its files in PostgreSQL.
+    const model = await ensureModel(database.sql, { name: 'retained-model', ownerId: null });
+    const onnx = Buffer.from('not really onnx, but bytes to load back');
+    const sha256 = createHash('sha256').update(onnx).digest('hex');
+    const versionRow = await insertModelVersion(database.sql, model.id, {
+      runId: registered,
+      nodeId: 'work',
+      pipelineVersionId: version.id,
+      task: 'regression',
+      algorithm: 'linear',
+      signature: {
+        inputs: [{ name: 'x', type: 'number', nullable: false, unknownCategories: 'accept' }],
+        output: { task: 'regression' },
+      },
+      labels: [],
+      metrics: {},
+      gates: [],
+      parameters: {},
+      datasetSha256: null,
+      datasetProfile: null,
+      transforms: {},
+      reference: {},
+      referenceRows: 0,
+      createdBy: null,
+      files: [{ name: 'model.onnx', content: onnx, sha256 }],
+    });
+
+    // An upload a schedule runs with.
+    const upload = path.join(worker.dataDir, 'uploads', randomUUID(), 'train.csv');
+    await mkdir(path.dirname(upload), { recursive: true });
+    await writeFile(upload, 'x,y\n1,2\n');
+    await database.db.insert(schedules).values({
+      pipelineId: pipeline.id,
+      name: 'nightly',
+      timing: { kind: 'every', amount: 1, unit: 'd' },
+      parameters: { file: path.relative(worker.dataDir, upload) },
+    });
+
+    const before = await artifactRows(old);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const oldBytes = before.reduce((sum, row) => sum + row.bytes, 0);
+    for (const row of before) for (const file of filesOf(row)) expect(existsSync(file)).toBe(true);
+
+    // Off by default: nothing happens.
+    expect(await runRetention()).toEqual({ days: null, deleted: 0, bytes: 0, outside: 0 });
+
+    await setRetentionDays(database.db, 30);
+    const result = await runRetention();
+
+    const registeredRows = await artifactRows(registered);
+    const registeredSource = registeredRows.filter((row) => row.deletedAt !== null);
+    // The old run's two steps, and the registered run's source step (not its registered "work").
+    expect(result.days).toBe(30);
+    expect(result.deleted).toBe(before.length + registeredSource.length);
+    expect(registeredSource.length).toBeGreaterThan(0);
+    expect(registeredRows.filter((row) => row.deletedAt === null).length).toBeGreaterThan(0);
+
+    const after = await artifactRows(old);
+    expect(after.every((row) => row.deletedAt !== null)).toBe(true);
+    for (const row of after) for (const file of filesOf(row)) expect(existsSync(file)).toBe(false);
+    // The run's folder went with its files; its records stay.
+    expect(existsSync(path.join(worker.dataDir, 'artifacts', old))).toBe(false);
+    expect(result.bytes).toBeGreaterThanOrEqual(oldBytes);
+    const [oldRun] = await database.db.select().from(runs).where(eq(runs.id, old));
+    expect(oldRun?.status).toBe('succeeded');
+
+    for (const kept of [recent, running]) {
+      const rows = await artifactRows(kept);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((row) => row.deletedAt === null)).toBe(true);
+      for (const row of rows) for (const file of filesOf(row)) expect(existsSync(file)).toBe(true);
+    }
+    for (const row of registeredRows.filter((kept) => kept.deletedAt === null))
+      for (const file of filesOf(row)) expect(existsSync(file)).toBe(true);
+    expect(existsSync(upload)).toBe(true);
+    expect((await readModelFile(database.sql, versionRow.id, 'model.onnx'))?.content.equals(onnx)).toBe(true);
+
+    // The pass is in the audit log.
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, 'retention.deleted'));
+    expect(audit).toHaveLength(1);
+
+    // A second pass finds nothing more.
+    expect((await runRetention()).deleted).toBe(0);
+
+    // A preview of a deleted file says why it is gone.
+    const [deleted] = after;
+    if (!deleted) throw new Error('no artifact');
+    const refused = await rejection(caller().datasets.preview({ artifactId: deleted.id }));
+    expect(refused.code).toBe('NOT_FOUND');
+    expect(refused.message).toMatch(
+      /^This file was deleted by retention on \d{4}-\d{2}-\d{2}; the run's record is kept/,
+    );
+
+    // A re-run reusing the old run's steps runs them again and says why.
+    const rerun = await runToEnd(database.db, worker, version.id, { reuseFromRunId: old });
+    expect(rerun.result.status).toBe('succeeded');
+    const warnings = await database.db
+      .select({ nodeId: runEvents.nodeId, message: runEvents.message })
+      .from(runEvents)
+      .where(and(eq(runEvents.runId, rerun.started.runId), eq(runEvents.level, 'warn')));
+    expect(warnings.map((event) => event.nodeId).sort()).toEqual(['source', 'work']);
+    expect(warnings.find((event) => event.nodeId === 'source')?.message).toMatch(
+      new RegExp(
+        `^Runs again instead of reusing the outputs of run ${old}: its files were deleted by retention on \\d{4}-\\d{2}-\\d{2}$`,
+      ),
+    );
+    expect(rerun.started.reused).toEqual([]);
+  });
+
+  it("reports each pipeline's disk use as the bytes its kept files take on disk", async () => {
+    const first = await twoStepPipeline('measured one');
+    const second = await twoStepPipeline('measured two');
+    const firstRuns = [await finishedRun(first.version.id, 1), await finishedRun(first.version.id, 1)];
+    const secondRuns = [await finishedRun(second.version.id, 1)];
+    const onDisk = async (runIds: string[]) => {
+      let total = 0;
+      for (const runId of runIds) total += await bytesOnDisk(path.join(worker.dataDir, 'artifacts', runId));
+      return total;
+    };
+    const use = await diskUseByPipeline(database.db);
+    const of = (pipelineId: string) => use.find((row) => row.pipelineId === pipelineId);
+    expect(of(first.pipeline.id)?.bytes).toBe(await onDisk(firstRuns));
+    expect(of(second.pipeline.id)?.bytes).toBe(await onDisk(secondRuns));
+    expect(of(first.pipeline.id)?.files).toBe(
+      (await database.db.select().from(artifacts).where(inArray(artifacts.runId, firstRuns))).length,
+    );
+    expect(of(first.pipeline.id)?.bytes).toBeGreaterThan(0);
+
+    const answered = await caller().retention.diskUse();
+    expect(answered.totalBytes).toBe(use.reduce((sum, row) => sum + row.bytes, 0));
+    expect(answered.pipelines).toEqual(use);
+  });
+
+  it('lets an admin set the period, audited; refuses bad values and other roles', async () => {
+    const admin = caller();
+    expect(await admin.retention.setDays({ days: 14 })).toEqual({ days: 14 });
+    expect(await admin.retention.settings()).toEqual({ days: 14 });
+    const bad = await rejection(admin.retention.setDays({ days: 0 }));
+    expect(bad.code).toBe('BAD_REQUEST');
+    expect(bad.message).toBe('days: Keep files at least 1 day, or give null to keep them forever');
+    expect(await admin.retention.settings()).toEqual({ days: 14 });
+    expect(await admin.retention.setDays({ days: null })).toEqual({ days: null });
+    const entries = await database.db.select().from(auditLog).where(eq(auditLog.action, 'retention.updated'));
+    expect(entries.map((entry) => entry.details)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ to: 14 }),
+        expect.objectContaining({ from: 14, to: null }),
+      ]),
+    );
+  });
+
+  it('never deletes a file outside the artifact folder, whatever a row says', async () => {
+    const { version } = await twoStepPipeline('outside');
+    const old = await finishedRun(version.id, 40);
+    const outside = path.join(worker.dataDir, 'uploads', randomUUID(), 'kept.csv');
+    await mkdir(path.dirname(outside), { recursive: true });
+    await writeFile(outside, 'a\n1\n');
+    const [row] = await database.db
+      .insert(artifacts)
+      .values({
+        runId: old,
+        kind: 'dataset',
+        uri: pathToFileURL(outside).href,
+        bytes: 4,
+        sha256: '0'.repeat(64),
+      })
+      .returning();
+    await setRetentionDays(database.db, 30);
+
+    const result = await runRetention();
+
+    expect(result.outside).toBe(1);
+    expect(existsSync(outside)).toBe(true);
+    const [after] = await database.db
+      .select()
+      .from(artifacts)
+      .where(eq(artifacts.id, row?.id ?? ''));
+    expect(after?.deletedAt).toBeNull();
+    // The run's own files went as usual.
+    expect((await artifactRows(old)).filter((kept) => kept.deletedAt === null)).toHaveLength(1);
+    await setRetentionDays(database.db, null);
+  });
+
+  it('keeps one system-retention schedule starting the retention workflow daily', async () => {
+    expect(await ensureRetentionSchedule(worker.client, worker.taskQueue)).toBe('created');
+    expect(await ensureRetentionSchedule(worker.client, worker.taskQueue)).toBe('updated');
+    const described = await worker.client.schedule.getHandle(RETENTION_SCHEDULE_ID).describe();
+    expect(described.action.type).toBe('startWorkflow');
+    if (described.action.type !== 'startWorkflow') return;
+    expect(described.action.workflowType).toBe('retentionWorkflow');
+    expect(described.action.taskQueue).toBe(worker.taskQueue);
+    const next = described.info.nextActionTimes[0];
+    expect(next?.getUTCHours()).toBe(3);
+    expect(next?.getUTCMinutes()).toBe(17);
+  });
+});
+
+describe('run list index', () => {
+  it("walks runs_pipeline_started_idx from the cursor for a pipeline's run history, without sorting", async () => {
+    const { pipeline } = await twoStepPipeline('explained');
+    const query = listRunsQuery(database.db, {
+      pipelineId: pipeline.id,
+      limit: 50,
+      cursor: { startedAt: new Date(), id: randomUUID() },
+    });
+    // Tiny tables make a sequential scan cheapest; discouraging it (and sorts) shows which plans exist.
+    const plan = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_sort = off`);
+      return tx.execute(sql`explain ${query}`);
+    });
+    const text = plan.map((row) => String(Object.values(row)[0])).join('\n');
+    expect(text).toMatch(/Index Scan using runs_pipeline_started_idx on runs/);
+    expect(text).toMatch(/Index Cond: \(\(pipeline_id = .*\) AND \(started_at <= /);
+    expect(text).not.toMatch(/Sort/);
+  });
+});
