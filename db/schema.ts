@@ -241,5 +241,6 @@ export const databaseIdentity = pgTable(
 );
 
 export * from './accounts-schema';
+export * from './notifications-schema';
 export * from './registry-schema';
 export * from './schedules-schema';
