@@ -6,6 +6,7 @@ import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
 import { keysRouter } from './routers/keys';
 import { modelsRouter } from './routers/models';
+import { notificationsRouter } from './routers/notifications';
 import { pipelinesRouter } from './routers/pipelines';
 import { runCompareRouter } from './routers/run-compare';
 import { runHistoryRouter } from './routers/run-history';
@@ -29,6 +30,7 @@ export const appRouter = router({
   keys: keysRouter,
   models: modelsRouter,
   runCompare: runCompareRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
