@@ -9,11 +9,13 @@ import { toast } from 'sonner';
 import { compilePipeline } from '../../pipeline/compile';
 import { useViewer } from '../_account/use-viewer';
 import { AccountMenu } from '../_components/AccountMenu';
+import { NotificationBell } from '../_components/NotificationBell';
 import { useTRPC } from '../_trpc/client';
 import { Canvas } from './Canvas';
 import { selectDocument, selectUnsaved, useEditor } from './editor-store';
 import { Inspector } from './Inspector';
 import { NodeDetails } from './NodeDetails';
+import { NotificationsPanel } from './NotificationsPanel';
 import { Palette } from './Palette';
 import { RunDialog } from './RunDialog';
 import { useFraming } from './use-framing';
@@ -55,6 +57,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   const [ready, setReady] = useState(false);
   const [openNode, setOpenNode] = useState<string | undefined>();
   const [showVersions, setShowVersions] = useState(false);
+  const [showNotifications, setShowNotifications] = useState(false);
   const queryClient = useQueryClient();
   const { me, may, whyNot } = useViewer();
   // Until the role is known nothing is editable; a viewer keeps a read-only canvas (the server checks too).
@@ -281,6 +284,15 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
           >
             Versions
           </button>
+          <button
+            type="button"
+            className="secondary"
+            aria-pressed={showNotifications}
+            title="Who hears about failed runs, blocked gates and skipped schedule starts"
+            onClick={() => setShowNotifications((shown) => !shown)}
+          >
+            Notify
+          </button>
           <Link
             href={`/pipelines/${pipelineId}/runs`}
             className="secondary-link"
@@ -289,6 +301,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             History
           </Link>
         </div>
+        <NotificationBell />
         <AccountMenu compact />
       </header>
       <div className="editor-main">
@@ -302,6 +315,12 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
         <Canvas problems={compiled.problems} run={run} onOpenNode={setOpenNode} />
         {openNode && run ? (
           <NodeDetails run={run} nodeId={openNode} onClose={() => setOpenNode(undefined)} />
+        ) : showNotifications ? (
+          <NotificationsPanel
+            pipelineId={pipelineId}
+            readOnlyReason={readOnlyReason}
+            onClose={() => setShowNotifications(false)}
+          />
         ) : showVersions ? (
           <VersionsPanel
             pipelineId={pipelineId}
