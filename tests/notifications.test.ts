@@ -9,10 +9,13 @@ import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../app/_server/auth/actor';
-import { notificationDeliveries, notifications, notificationWebhooks } from '../db/schema';
+import { notificationDeliveries, notifications, notificationWebhooks, runs } from '../db/schema';
 import { type Notifier, startNotifier } from '../workflows/notifications/notifier';
+import { createSchedule, pauseSchedule, type ScheduleActor } from '../workflows/schedules/schedule-service';
+import { temporalScheduleId } from '../workflows/schedules/temporal-schedule';
 import { accountsAuth, createAccount } from './support/accounts';
 import { setUpDatabaseAndWorker } from './support/fixture';
+import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline } from './support/pipelines';
 import { testSecretKey } from './support/secret-key';
@@ -116,6 +119,7 @@ const mailbox = new MailBox();
 let receiverUrl = '';
 let notifier: Notifier;
 let editor: Actor;
+const createdSchedules: string[] = [];
 
 beforeAll(async () => {
   receiverUrl = await receiver.start();
@@ -129,6 +133,7 @@ beforeAll(async () => {
       secretKey: () => testSecretKey,
       publicUrl: new URL('http://pipewright.test'),
       email: { smtpUrl, from: 'Pipewright <pipewright@example.test>' },
+      temporal: fixture.worker.client,
       log: () => {},
     },
     { pollMs: 100, retryBaseMs: 50, scheduleCheckMs: 3_600_000 },
@@ -136,6 +141,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Schedules outlive the test in the shared Temporal server unless deleted.
+  for (const id of createdSchedules)
+    await fixture.worker.client.schedule
+      .getHandle(temporalScheduleId(id))
+      .delete()
+      .catch(() => {});
   await notifier?.stop();
   receiver.stop();
   mailbox.stop();
@@ -335,4 +346,68 @@ describe('notifications', () => {
       body: { event: 'test' },
     });
   });
+
+  it('a schedule that skips starts while a slow run goes notifies schedule_skipped once per check', async () => {
+    const slow = pipelineDoc(
+      [
+        { id: 'source', type: 'test.source' },
+        { id: 'work', type: 'test.transform', config: { sleepMs: 12_000 } },
+      ],
+      ['source.out->work.in'],
+    );
+    const { pipeline } = await savePipeline(fixture.database.db, slow, 'Slow nightly');
+    await caller().notifications.saveSettings({
+      pipelineId: pipeline.id,
+      events: ['schedule_skipped', 'schedule_missed'],
+      emails: [],
+      addWebhooks: [`${receiverUrl}/schedule`],
+    });
+    const deps = {
+      db: fixture.database.db,
+      temporal: fixture.worker.client,
+      taskQueue: fixture.worker.taskQueue,
+      specOf: specOfWithTestNodes,
+    };
+    const actor: ScheduleActor = { actorKind: 'cli', actorId: null, actorEmail: null, ipAddress: null };
+    const schedule = await createSchedule(deps, actor, {
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 5, unit: 's' },
+      parameters: {},
+      overlap: 'skip',
+    });
+    createdSchedules.push(schedule.id);
+    // The first check only notes the counts (nothing skipped yet).
+    await notifier.checkSchedules();
+    await expect
+      .poll(
+        async () => {
+          const rows = await fixture.database.db.select().from(runs).where(eq(runs.pipelineId, pipeline.id));
+          return rows.some((run) => run.status === 'succeeded');
+        },
+        { timeout: 45_000, interval: 500 },
+      )
+      .toBe(true);
+    await pauseSchedule(deps, actor, schedule.id, 'test over');
+    const before = receiver.received.length;
+    await notifier.checkSchedules();
+    await receiver.until(before + 1);
+    expect(receiver.received[before]).toMatchObject({
+      path: '/schedule',
+      body: {
+        event: 'schedule_skipped',
+        pipeline: { id: pipeline.id, name: 'Slow nightly' },
+        run: null,
+        message: expect.stringMatching(
+          /^Schedule ".+" skipped \d+ starts?: the previous run was still going \(overlap: skip\)$/,
+        ),
+      },
+    });
+    // Asked again with nothing new, it records nothing more.
+    await notifier.checkSchedules();
+    const recorded = await fixture.database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.scheduleId, schedule.id));
+    expect(recorded.map((row) => row.event)).toEqual(['schedule_skipped']);
+  }, 90_000);
 });
