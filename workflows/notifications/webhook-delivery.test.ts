@@ -48,6 +48,17 @@ describe('postWebhook', () => {
     expect(received).toEqual([{ method: 'POST', type: 'application/json', body }]);
   });
 
+  it('sends user:password of the URL as Basic authorization', async () => {
+    const seen: (string | undefined)[] = [];
+    const origin = await serve((request, response) => {
+      seen.push(request.headers.authorization);
+      response.end();
+    });
+    const withCredentials = origin.replace('http://', 'http://hook:p%40ss@');
+    expect(await postWebhook(`${withCredentials}/hook`, body)).toEqual({ ok: true });
+    expect(seen).toEqual([`Basic ${Buffer.from('hook:p@ss').toString('base64')}`]);
+  });
+
   it('follows a redirect on the same origin but never to another host', async () => {
     let elsewhere = 0;
     const other = await serve((_request, response) => {

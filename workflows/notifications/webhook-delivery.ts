@@ -25,13 +25,18 @@ export async function postWebhook(
 ): Promise<WebhookOutcome> {
   let target = new URL(url);
   const origin = target.origin;
+  const authorization = basicAuthorization(target);
   const signal = AbortSignal.timeout(timeoutMs);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     let response: Response;
     try {
       response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Pipewright-Notifier' },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Pipewright-Notifier',
+          ...(authorization ? { authorization } : {}),
+        },
         body: JSON.stringify(body),
         redirect: 'manual',
         signal,
@@ -60,6 +65,18 @@ export async function postWebhook(
     return { ok: false, error: `answered ${response.status}`, retry };
   }
   return { ok: false, error: `redirected more than ${MAX_REDIRECTS} times`, retry: false };
+}
+
+/**
+ * fetch refuses a URL with user:password in it; such a webhook gets them as Basic authorization
+ * instead (kept on same-origin redirects, which are the only ones followed), and the URL loses them.
+ */
+function basicAuthorization(url: URL): string | null {
+  if (!url.username && !url.password) return null;
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
 }
 
 function safeUrl(location: string, base: URL): URL | null {
