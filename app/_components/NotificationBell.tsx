@@ -18,6 +18,8 @@ export function NotificationBell() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
+  // What was unread when the list opened stays highlighted while it is open, though marked read.
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const panel = useRef<HTMLDivElement>(null);
   const feed = useQuery({
     ...trpc.notifications.list.queryOptions({ limit: 20 }),
@@ -52,7 +54,9 @@ export function NotificationBell() {
   function toggle() {
     const opening = !open;
     setOpen(opening);
-    if (opening && unread > 0) markRead.mutate();
+    if (!opening || unread === 0) return;
+    setFresh(new Set(feed.data?.items.filter((item) => !item.read).map((item) => item.id)));
+    markRead.mutate();
   }
 
   return (
@@ -73,7 +77,10 @@ export function NotificationBell() {
           {feed.data?.items.length ? (
             <ul className="bell-list">
               {feed.data.items.map((item) => (
-                <li key={item.id} className={item.read ? 'bell-item' : 'bell-item bell-unread'}>
+                <li
+                  key={item.id}
+                  className={item.read && !fresh.has(item.id) ? 'bell-item' : 'bell-item bell-unread'}
+                >
                   <Link
                     href={
                       item.runId
