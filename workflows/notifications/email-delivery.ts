@@ -33,7 +33,8 @@ export async function sendEmail(
   to: string,
   body: WebhookBody,
 ): Promise<EmailOutcome> {
-  const transport = nodemailer.createTransport(settings.smtpUrl, {
+  const transport = nodemailer.createTransport({
+    url: settings.smtpUrl,
     connectionTimeout: EMAIL_TIMEOUT_MS,
     greetingTimeout: EMAIL_TIMEOUT_MS,
     socketTimeout: EMAIL_TIMEOUT_MS,
