@@ -9,7 +9,6 @@ import { toast } from 'sonner';
 import { compilePipeline } from '../../pipeline/compile';
 import { useViewer } from '../_account/use-viewer';
 import { AccountMenu } from '../_components/AccountMenu';
-import { NotificationBell } from '../_components/NotificationBell';
 import { useTRPC } from '../_trpc/client';
 import { Canvas } from './Canvas';
 import { selectDocument, selectUnsaved, useEditor } from './editor-store';
@@ -301,7 +300,6 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             History
           </Link>
         </div>
-        <NotificationBell />
         <AccountMenu compact />
       </header>
       <div className="editor-main">
