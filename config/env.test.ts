@@ -21,7 +21,19 @@ describe('readEnv', () => {
       PIPEWRIGHT_DATA_FOLDERS: [],
       PIPEWRIGHT_UPLOAD_QUOTA_BYTES: 20 * 1024 ** 3,
       PIPEWRIGHT_TRUSTED_PROXIES: [],
+      PIPEWRIGHT_SMTP_FROM: 'Pipewright <pipewright@localhost>',
     });
+  });
+
+  it('takes an smtp:// or smtps:// PIPEWRIGHT_SMTP_URL, and refuses anything else without echoing it', () => {
+    expect(
+      readEnv({ PIPEWRIGHT_SMTP_URL: 'smtps://ops:pa55@mail.example.com:465' }).PIPEWRIGHT_SMTP_URL,
+    ).toBe('smtps://ops:pa55@mail.example.com:465');
+    const refused = () => readEnv({ PIPEWRIGHT_SMTP_URL: 'http://ops:pa55@mail.example.com' });
+    expect(refused).toThrow(
+      'Invalid environment: PIPEWRIGHT_SMTP_URL must be an SMTP address, for example smtp://user:password@mail.example.com:587',
+    );
+    expect(refused).not.toThrow(/pa55/);
   });
 
   it('reads the data folders as absolute paths and refuses a public URL with a path', () => {

@@ -94,6 +94,16 @@ export const envSchema = z.object({
    * passwords. Unset: DATA_DIR/secret.key, generated on first start (config/secret-key.ts).
    */
   PIPEWRIGHT_SECRET_KEY: text(),
+  /**
+   * The SMTP server notification emails go through (smtp://user:password@host:587, or smtps:// for
+   * TLS from the start). Unset: pipelines notify webhooks and the app only.
+   */
+  PIPEWRIGHT_SMTP_URL: text().refine(
+    (value) => value === undefined || /^smtps?:\/\/[^\s/]+\/?(\?\S*)?$/.test(value),
+    'must be an SMTP address, for example smtp://user:password@mail.example.com:587',
+  ),
+  /** The sender of notification emails. */
+  PIPEWRIGHT_SMTP_FROM: text('Pipewright <pipewright@localhost>').pipe(z.string()),
   /** A remote Pipewright: the CLI's run and status talk to its REST API instead of the local database. */
   PIPEWRIGHT_URL: text().refine(
     (value) => value === undefined || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value),

@@ -76,7 +76,7 @@ export function secretKeyReader(env: KeySettings): () => Buffer {
   };
 }
 
-export type KeyPurpose = 'sessions' | 'connections' | 'serving';
+export type KeyPurpose = 'sessions' | 'connections' | 'serving' | 'notifications';
 
 /** A separate key per use, so one leaking says nothing about the other or the secret itself. */
 export function deriveKey(secret: Buffer, purpose: KeyPurpose): Buffer {

@@ -246,6 +246,7 @@ export const databaseIdentity = pgTable(
 );
 
 export * from './accounts-schema';
+export * from './notifications-schema';
 export * from './registry-schema';
 export * from './retention-schema';
 export * from './schedules-schema';

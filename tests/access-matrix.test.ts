@@ -121,6 +121,13 @@ const PROCEDURES: Record<string, Permission> = {
   'retention.settings': 'admin',
   'retention.setDays': 'admin',
   'retention.diskUse': 'read',
+  // The shared notification feed; read marks are each user's own. Settings hold webhook URLs and
+  // emails: editors of the pipeline manage them.
+  'notifications.list': 'read',
+  'notifications.markRead': 'signedIn',
+  'notifications.settings': 'edit',
+  'notifications.saveSettings': 'edit',
+  'notifications.sendTest': 'edit',
 };
 
 /** The permission every guarded route method needs, written out the same way ("METHOD /api/path"). */
@@ -226,6 +233,9 @@ async function rowCounts(): Promise<Record<string, number>> {
       (select count(*)::int from api_keys where enabled) as enabled_keys,
       (select count(*)::int from invites) as invites,
       (select count(*)::int from connections) as connections,
+      (select count(*)::int from notification_settings) as notification_settings,
+      (select count(*)::int from notification_webhooks) as notification_webhooks,
+      (select count(*)::int from notification_reads) as notification_reads,
       (select count(*)::int from audit_log where action not like 'sign-in%') as audit`;
   return row ?? {};
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveConnections } from '../config/connections';
-import { ConfigError, readEnv } from '../config/env';
+import { ConfigError, publicUrl, readEnv } from '../config/env';
 import { readSecretKey } from '../config/secret-key';
 import { connectDatabase } from '../db/client';
 import { artifactOwners, databaseId } from '../db/queries/artifacts';
@@ -15,6 +15,7 @@ import { loggableError, loggableMessage } from '../db/queries/loggable-error';
 import type { NodeRunLookup } from '../nodes/runs';
 import type { SpecLookup } from '../pipeline/graph-checks';
 import { createPipelineWorker } from './create-worker';
+import { startNotifier } from './notifications/notifier';
 import { sweepOrphanArtifacts } from './orphan-sweep';
 import { startRunReconciler } from './reconcile-runs';
 import { ensureRetentionSchedule } from './retention/retention-schedule';
@@ -59,6 +60,17 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
   const clientConnection = await Connection.connect({ address: target.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: target.temporalNamespace });
   const reconciler = startRunReconciler({ db: database.db, temporal });
+  // Webhooks and emails of failed runs, gate blocks and skipped or missed schedule starts.
+  const notifier = startNotifier({
+    db: database.db,
+    sql: database.sql,
+    secretKey: () => secretKey,
+    publicUrl: publicUrl(env),
+    email: env.PIPEWRIGHT_SMTP_URL
+      ? { smtpUrl: env.PIPEWRIGHT_SMTP_URL, from: env.PIPEWRIGHT_SMTP_FROM }
+      : undefined,
+    temporal,
+  });
   // Schedules Temporal lost (a dev server's database gone) are recreated from PostgreSQL; a failure
   // is logged and the worker serves anyway (the next start tries again).
   await reconcileSchedules({ db: database.db, temporal, taskQueue, specOf }).then(
@@ -79,6 +91,7 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
     await worker.run();
   } finally {
     await reconciler.stop();
+    await notifier.stop();
     await clientConnection.close();
     await connection.close();
     await database.close();

@@ -4,9 +4,10 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { useViewer } from '../_account/use-viewer';
 import { AccountMenu } from './AccountMenu';
+import { NotificationBell } from './NotificationBell';
 import { StatusStrip } from './StatusStrip';
 
-/** The frame of every signed-in page: brand, navigation by role, status strip and the account menu. */
+/** The frame of every signed-in page: brand, navigation by role, status strip, notifications and the account menu. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { may } = useViewer();
   return (
@@ -33,6 +34,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
         </nav>
         <StatusStrip />
+        <NotificationBell />
         <AccountMenu />
       </header>
       {children}

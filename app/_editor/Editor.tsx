@@ -14,6 +14,7 @@ import { Canvas } from './Canvas';
 import { selectDocument, selectUnsaved, useEditor } from './editor-store';
 import { Inspector } from './Inspector';
 import { NodeDetails } from './NodeDetails';
+import { NotificationsPanel } from './NotificationsPanel';
 import { Palette } from './Palette';
 import { RunDialog } from './RunDialog';
 import { useFraming } from './use-framing';
@@ -55,6 +56,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   const [ready, setReady] = useState(false);
   const [openNode, setOpenNode] = useState<string | undefined>();
   const [showVersions, setShowVersions] = useState(false);
+  const [showNotifications, setShowNotifications] = useState(false);
   const queryClient = useQueryClient();
   const { me, may, whyNot } = useViewer();
   // Until the role is known nothing is editable; a viewer keeps a read-only canvas (the server checks too).
@@ -281,6 +283,15 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
           >
             Versions
           </button>
+          <button
+            type="button"
+            className="secondary"
+            aria-pressed={showNotifications}
+            title="Who hears about failed runs, blocked gates and skipped schedule starts"
+            onClick={() => setShowNotifications((shown) => !shown)}
+          >
+            Notify
+          </button>
           <Link
             href={`/pipelines/${pipelineId}/runs`}
             className="secondary-link"
@@ -302,6 +313,12 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
         <Canvas problems={compiled.problems} run={run} onOpenNode={setOpenNode} />
         {openNode && run ? (
           <NodeDetails run={run} nodeId={openNode} onClose={() => setOpenNode(undefined)} />
+        ) : showNotifications ? (
+          <NotificationsPanel
+            pipelineId={pipelineId}
+            readOnlyReason={readOnlyReason}
+            onClose={() => setShowNotifications(false)}
+          />
         ) : showVersions ? (
           <VersionsPanel
             pipelineId={pipelineId}

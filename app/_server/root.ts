@@ -6,6 +6,7 @@ import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
 import { keysRouter } from './routers/keys';
 import { modelsRouter } from './routers/models';
+import { notificationsRouter } from './routers/notifications';
 import { pipelinesRouter } from './routers/pipelines';
 import { retentionRouter } from './routers/retention';
 import { runCompareRouter } from './routers/run-compare';
@@ -31,6 +32,7 @@ export const appRouter = router({
   models: modelsRouter,
   runCompare: runCompareRouter,
   retention: retentionRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import {
   type StepStatus,
   stepStatuses,
 } from '../schema';
+import { recordRunFailure } from './notifications';
 import { capStoredText, cutToBytes } from './text-caps';
 
 /** The node type whose summary holds a run's main metric. */
@@ -438,6 +439,8 @@ export async function endUnfinishedRun(
       });
     }
     await notify(tx, { type: 'run', runId: input.runId, status: input.status, error });
+    // In the same transaction: a run never ends failed without its notification.
+    if (input.status === 'failed') await recordRunFailure(tx, input.runId, error);
     return true;
   });
 }

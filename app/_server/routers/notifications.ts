@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { publicUrl } from '../../../config/env';
+import {
+  checkWebhookUrl,
+  displayWebhookUrl,
+  openWebhookUrl,
+  sealWebhookUrl,
+  WebhookUrlError,
+} from '../../../config/webhook-url';
+import { notificationEvents } from '../../../db/notifications-schema';
+import {
+  deliveryTargets,
+  listFeed,
+  markFeedRead,
+  readSettings,
+  writeSettings,
+} from '../../../db/queries/notifications';
+import { getPipeline, NotFoundError } from '../../../db/queries/pipelines';
+import { sendEmail } from '../../../workflows/notifications/email-delivery';
+import { deliveryBody } from '../../../workflows/notifications/notifier';
+import { postWebhook } from '../../../workflows/notifications/webhook-delivery';
+import { recordAction } from '../audit-trail';
+import { env } from '../env';
+import { procedure, router } from '../trpc';
+
+/** At most this many webhooks and emails per pipeline: a notification list, not a mailing list. */
+export const MAX_WEBHOOKS = 10;
+export const MAX_EMAILS = 20;
+
+const pipelineId = z.uuid({ error: 'pipelineId: must be a pipeline id' });
+
+export const notificationSettingsInput = z.object({
+  pipelineId,
+  events: z.array(z.enum(notificationEvents)).max(notificationEvents.length),
+  emails: z
+    .array(z.email({ error: 'must be an email address such as ada@example.com' }).max(254))
+    .max(MAX_EMAILS, `at most ${MAX_EMAILS} addresses`),
+  /** New webhook URLs, in full; stored ones are kept unless named in removeWebhookIds. */
+  addWebhooks: z.array(z.string().max(2000, 'at most 2,000 characters')).max(MAX_WEBHOOKS).default([]),
+  removeWebhookIds: z.array(z.uuid()).max(100).default([]),
+});
+
+async function requirePipeline(db: Parameters<typeof getPipeline>[0], id: string) {
+  const pipeline = await getPipeline(db, id);
+  if (!pipeline) throw new NotFoundError(`No pipeline ${id}`);
+  return pipeline;
+}
+
+function badRequest(message: string): TRPCError {
+  return new TRPCError({ code: 'BAD_REQUEST', message });
+}
+
+/**
+ * The app's notification feed (the bell) and each pipeline's notification settings. Webhook URLs go
+ * in whole and come back only as a hint (config/webhook-url.ts): they often hold a secret.
+ */
+export const notificationsRouter = router({
+  list: procedure('read')
+    .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
+    .query(({ ctx, input }) => listFeed(ctx.services.db, { userId: ctx.actor.userId, limit: input.limit })),
+
+  markRead: procedure('signedIn').mutation(async ({ ctx }) => {
+    await markFeedRead(ctx.services.db, ctx.actor.userId);
+    return { ok: true };
+  }),
+
+  settings: procedure('edit')
+    .input(z.object({ pipelineId }))
+    .query(async ({ ctx, input }) => {
+      await requirePipeline(ctx.services.db, input.pipelineId);
+      return {
+        ...(await readSettings(ctx.services.db, input.pipelineId)),
+        emailConfigured: env.PIPEWRIGHT_SMTP_URL !== undefined,
+      };
+    }),
+
+  saveSettings: procedure('edit')
+    .input(notificationSettingsInput)
+    .mutation(async ({ ctx, input }) => {
+      const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
+      const current = await readSettings(ctx.services.db, input.pipelineId);
+      const kept = current.webhooks.filter((webhook) => !input.removeWebhookIds.includes(webhook.id));
+      if (kept.length + input.addWebhooks.length > MAX_WEBHOOKS)
+        throw badRequest(`addWebhooks: a pipeline has at most ${MAX_WEBHOOKS} webhooks`);
+      const addWebhooks = input.addWebhooks.map((text, index) => {
+        let url: URL;
+        try {
+          url = checkWebhookUrl(text);
+        } catch (error) {
+          if (error instanceof WebhookUrlError) throw badRequest(`addWebhooks.${index}: ${error.message}`);
+          throw error;
+        }
+        const id = randomUUID();
+        return {
+          id,
+          sealedUrl: sealWebhookUrl(ctx.services.secretKey(), id, url.toString()),
+          display: displayWebhookUrl(url),
+        };
+      });
+      const emails = [...new Set(input.emails.map((email) => email.toLowerCase()))];
+      const events = [...new Set(input.events)];
+      await writeSettings(ctx.services.db, {
+        pipelineId: input.pipelineId,
+        userId: ctx.actor.userId,
+        events,
+        emails,
+        addWebhooks,
+        removeWebhookIds: input.removeWebhookIds,
+      });
+      // The audit entry names hints, never the URLs.
+      await recordAction(ctx, {
+        action: 'pipeline.notifications_changed',
+        objectType: 'pipeline',
+        objectId: pipeline.id,
+        objectLabel: pipeline.name,
+        details: {
+          events,
+          emails: emails.length,
+          addedWebhooks: addWebhooks.map((webhook) => webhook.display),
+          removedWebhooks: current.webhooks
+            .filter((webhook) => input.removeWebhookIds.includes(webhook.id))
+            .map((webhook) => webhook.display),
+        },
+      });
+      return readSettings(ctx.services.db, input.pipelineId);
+    }),
+
+  /** Sends a test message to every stored webhook and email now, and says how each went. */
+  sendTest: procedure('edit')
+    .input(z.object({ pipelineId }))
+    .mutation(async ({ ctx, input }) => {
+      const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
+      const targets = await deliveryTargets(ctx.services.db, input.pipelineId);
+      const display = new Map(
+        (await readSettings(ctx.services.db, input.pipelineId)).webhooks.map((webhook) => [
+          webhook.id,
+          webhook.display,
+        ]),
+      );
+      const body = deliveryBody(
+        {
+          event: 'test',
+          pipelineId: pipeline.id,
+          pipelineName: pipeline.name,
+          runId: null,
+          message: `A test notification for "${pipeline.name}", sent by ${ctx.actor.name || ctx.actor.email}`,
+        },
+        publicUrl(env),
+      );
+      const webhooks = await Promise.all(
+        targets.webhooks.map(async (webhook) => {
+          const target = display.get(webhook.id) ?? 'webhook';
+          let url: string;
+          try {
+            url = openWebhookUrl(ctx.services.secretKey(), webhook.id, webhook.sealedUrl);
+          } catch {
+            return { target, ok: false, error: 'cannot be decrypted: the secret key changed; add it again' };
+          }
+          const outcome = await postWebhook(url, body);
+          return { target, ok: outcome.ok, error: outcome.ok ? null : outcome.error };
+        }),
+      );
+      const smtpUrl = env.PIPEWRIGHT_SMTP_URL;
+      const emails = await Promise.all(
+        targets.emails.map(async (email) => {
+          if (!smtpUrl)
+            return { target: email, ok: false, error: 'no SMTP server is configured (PIPEWRIGHT_SMTP_URL)' };
+          const outcome = await sendEmail({ smtpUrl, from: env.PIPEWRIGHT_SMTP_FROM }, email, body);
+          return { target: email, ok: outcome.ok, error: outcome.ok ? null : outcome.error };
+        }),
+      );
+      return { results: [...webhooks, ...emails] };
+    }),
+});

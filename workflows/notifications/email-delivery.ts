@@ -1,0 +1,79 @@
+import nodemailer from 'nodemailer';
+import type { WebhookBody } from './webhook-delivery';
+
+/**
+ * Emails go through the SMTP server of PIPEWRIGHT_SMTP_URL (smtp://user:pass@host:587 or smtps://…).
+ * Its URL holds a password: failures are described by their SMTP code, never by nodemailer's
+ * message, which may quote the server's address or the credentials' user.
+ */
+
+export interface EmailSettings {
+  smtpUrl: string;
+  from: string;
+}
+
+export type EmailOutcome = { ok: true } | { ok: false; error: string; retry: boolean };
+
+const EMAIL_TIMEOUT_MS = 10_000;
+
+const EVENT_TITLES: Record<string, string> = {
+  run_failed: 'Run failed',
+  gate_blocked: 'Gate blocked a run',
+  schedule_skipped: 'Schedule skipped a run',
+  schedule_missed: 'Schedule missed a run',
+  test: 'Test notification',
+};
+
+export function eventTitle(event: string): string {
+  return EVENT_TITLES[event] ?? event;
+}
+
+export async function sendEmail(
+  settings: EmailSettings,
+  to: string,
+  body: WebhookBody,
+): Promise<EmailOutcome> {
+  const transport = nodemailer.createTransport({
+    url: settings.smtpUrl,
+    connectionTimeout: EMAIL_TIMEOUT_MS,
+    greetingTimeout: EMAIL_TIMEOUT_MS,
+    socketTimeout: EMAIL_TIMEOUT_MS,
+  });
+  try {
+    await transport.sendMail({
+      from: settings.from,
+      to,
+      subject: `[Pipewright] ${eventTitle(body.event)}: ${body.pipeline.name}`,
+      text: `${body.message}\n\n${body.url}\n`,
+    });
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, ...describeSmtpError(error) };
+  } finally {
+    transport.close();
+  }
+}
+
+/** A refusal (5xx: unknown mailbox, bad login) is final; anything else is tried again. */
+function describeSmtpError(error: unknown): { error: string; retry: boolean } {
+  const responseCode = numberField(error, 'responseCode');
+  const code = stringField(error, 'code');
+  if (responseCode !== null)
+    return { error: `the mail server answered ${responseCode}`, retry: responseCode < 500 };
+  return {
+    error: code ? `the mail server could not be reached (${code})` : 'the mail server could not be reached',
+    retry: true,
+  };
+}
+
+function numberField(error: unknown, key: string): number | null {
+  if (typeof error !== 'object' || error === null || !(key in error)) return null;
+  const value: unknown = Reflect.get(error, key);
+  return typeof value === 'number' ? value : null;
+}
+
+function stringField(error: unknown, key: string): string | null {
+  if (typeof error !== 'object' || error === null || !(key in error)) return null;
+  const value: unknown = Reflect.get(error, key);
+  return typeof value === 'string' ? value : null;
+}

@@ -1,0 +1,198 @@
+import type { Client } from '@temporalio/client';
+import { openWebhookUrl } from '../../config/webhook-url';
+import type { Database, Sql } from '../../db/client';
+import { loggableMessage } from '../../db/queries/loggable-error';
+import {
+  claimDueDeliveries,
+  type DueDelivery,
+  fanOutPending,
+  NOTIFICATIONS_CHANNEL,
+  recordDeliveryAttempt,
+} from '../../db/queries/notifications';
+import { type EmailSettings, sendEmail } from './email-delivery';
+import { checkScheduleCounts } from './schedule-watch';
+import { postWebhook, type WebhookBody } from './webhook-delivery';
+
+/**
+ * The worker's notifier: turns notifications into deliveries (fanOutPending) and sends those that
+ * are due, off the pipeline workflow, so a slow or dead receiver never holds a run. Everything is a
+ * row: a notifier that stops mid-way leaves pending rows the next pass (on any worker) picks up. It
+ * wakes on NOTIFY of a new notification and otherwise polls, which also brings retries when due.
+ */
+export interface NotifierDeps {
+  db: Database;
+  sql: Sql;
+  secretKey: () => Buffer;
+  /** Where users open the app: links in webhooks and emails. */
+  publicUrl: URL;
+  /** Unset: email deliveries fail saying that no SMTP server is configured. */
+  email?: EmailSettings;
+  /** For the schedule check; without it skipped and missed starts are not looked for. */
+  temporal?: Client;
+  log?: (line: string) => void;
+}
+
+export interface NotifierOptions {
+  pollMs?: number;
+  /** The first retry's wait; each next one waits four times longer. */
+  retryBaseMs?: number;
+  maxAttempts?: number;
+  scheduleCheckMs?: number;
+}
+
+/** An attempt that has not recorded its outcome after this long is tried again. */
+const LEASE_MS = 60_000;
+const BATCH = 20;
+
+/** What a webhook receives and an email says; `event` is a NotificationEvent, or 'test'. */
+export function deliveryBody(
+  delivery: {
+    event: string;
+    pipelineId: string;
+    pipelineName: string;
+    runId: string | null;
+    message: string;
+  },
+  publicUrl: URL,
+): WebhookBody {
+  const pipelineUrl = new URL(`/pipelines/${delivery.pipelineId}`, publicUrl);
+  const runUrl = delivery.runId ? new URL(`?run=${delivery.runId}`, pipelineUrl).toString() : null;
+  return {
+    event: delivery.event,
+    pipeline: { id: delivery.pipelineId, name: delivery.pipelineName },
+    run: delivery.runId && runUrl ? { id: delivery.runId, url: runUrl } : null,
+    message: delivery.message,
+    url: runUrl ?? pipelineUrl.toString(),
+  };
+}
+
+async function deliver(deps: NotifierDeps, delivery: DueDelivery) {
+  const body = deliveryBody(delivery, deps.publicUrl);
+  if (delivery.channel === 'email') {
+    if (!deps.email || !delivery.email)
+      return {
+        ok: false as const,
+        error: 'no SMTP server is configured (PIPEWRIGHT_SMTP_URL)',
+        retry: false,
+      };
+    return sendEmail(deps.email, delivery.email, body);
+  }
+  if (!delivery.sealedUrl || !delivery.webhookId)
+    return { ok: false as const, error: 'the webhook was removed', retry: false };
+  let url: string;
+  try {
+    url = openWebhookUrl(deps.secretKey(), delivery.webhookId, delivery.sealedUrl);
+  } catch {
+    return {
+      ok: false as const,
+      error: 'the webhook URL cannot be decrypted: the secret key changed',
+      retry: false,
+    };
+  }
+  return postWebhook(url, body);
+}
+
+export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {}) {
+  const pollMs = options.pollMs ?? 5_000;
+  const retryBaseMs = options.retryBaseMs ?? 2_000;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const scheduleCheckMs = options.scheduleCheckMs ?? 60_000;
+  const log = deps.log ?? ((line: string) => console.log(line));
+  let stopped = false;
+  let pass: Promise<void> = Promise.resolve();
+  let busy = false;
+  let again = false;
+
+  const onePass = async () => {
+    await fanOutPending(deps.db);
+    for (;;) {
+      const due = await claimDueDeliveries(deps.db, { limit: BATCH, leaseMs: LEASE_MS });
+      if (due.length === 0) return;
+      await Promise.all(
+        due.map(async (delivery) => {
+          const outcome = await deliver(deps, delivery);
+          if (outcome.ok) {
+            await recordDeliveryAttempt(deps.db, { id: delivery.id, delivered: true });
+            return;
+          }
+          const retryAt =
+            outcome.retry && delivery.attempts < maxAttempts
+              ? new Date(Date.now() + retryBaseMs * 4 ** (delivery.attempts - 1))
+              : null;
+          // The target is named by its id: a webhook URL may hold a secret.
+          log(
+            `notification ${delivery.channel} ${delivery.webhookId ?? 'email'} attempt ${delivery.attempts}: ${outcome.error}${retryAt ? '; retrying' : '; giving up'}`,
+          );
+          await recordDeliveryAttempt(deps.db, {
+            id: delivery.id,
+            delivered: false,
+            error: outcome.error,
+            retryAt,
+          });
+        }),
+      );
+    }
+  };
+
+  const tick = () => {
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    pass = onePass()
+      .catch((error: unknown) => log(`could not send notifications: ${loggableMessage(error)}`))
+      .finally(() => {
+        busy = false;
+        if (again) {
+          again = false;
+          tick();
+        }
+      });
+  };
+
+  let scheduleCheck: Promise<void> = Promise.resolve();
+  const checkSchedules = () => {
+    const temporal = deps.temporal;
+    if (!temporal || stopped) return;
+    scheduleCheck = scheduleCheck
+      .then(() => checkScheduleCounts({ db: deps.db, temporal }))
+      .then((recorded) => {
+        if (recorded) tick();
+      })
+      .catch((error: unknown) => log(`could not check schedules: ${loggableMessage(error)}`));
+  };
+
+  const listening = deps.sql
+    .listen(NOTIFICATIONS_CHANNEL, () => tick())
+    .catch((error: unknown) => {
+      log(`notifications: polling only, LISTEN failed: ${loggableMessage(error)}`);
+      return null;
+    });
+  tick();
+  checkSchedules();
+  const timer = setInterval(tick, pollMs);
+  timer.unref();
+  const scheduleTimer = setInterval(checkSchedules, scheduleCheckMs);
+  scheduleTimer.unref();
+
+  return {
+    /** Runs a pass now (tests, and the schedule check's findings). */
+    wake: tick,
+    checkSchedules: async () => {
+      checkSchedules();
+      await scheduleCheck;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearInterval(scheduleTimer);
+      await (await listening)?.unlisten();
+      await pass;
+      await scheduleCheck;
+    },
+  };
+}
+
+export type Notifier = ReturnType<typeof startNotifier>;

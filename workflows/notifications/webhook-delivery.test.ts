@@ -1,0 +1,106 @@
+import { once } from 'node:events';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { postWebhook, type WebhookBody } from './webhook-delivery';
+
+const body: WebhookBody = {
+  event: 'run_failed',
+  pipeline: { id: 'p', name: 'Nightly' },
+  run: null,
+  message: 'Step failed',
+  url: 'http://pipewright.test/pipelines/p',
+};
+
+const servers: Server[] = [];
+
+/** A real HTTP server on a free port; answers its origin. */
+async function serve(handler: RequestListener): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on a port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+afterEach(() => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+describe('postWebhook', () => {
+  it('posts the body as JSON and succeeds on 2xx', async () => {
+    const received: unknown[] = [];
+    const origin = await serve(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(Buffer.from(chunk));
+      received.push({
+        method: request.method,
+        type: request.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString()),
+      });
+      response.end();
+    });
+    expect(await postWebhook(`${origin}/hook`, body)).toEqual({ ok: true });
+    expect(received).toEqual([{ method: 'POST', type: 'application/json', body }]);
+  });
+
+  it('sends user:password of the URL as Basic authorization', async () => {
+    const seen: (string | undefined)[] = [];
+    const origin = await serve((request, response) => {
+      seen.push(request.headers.authorization);
+      response.end();
+    });
+    const withCredentials = origin.replace('http://', 'http://hook:p%40ss@');
+    expect(await postWebhook(`${withCredentials}/hook`, body)).toEqual({ ok: true });
+    expect(seen).toEqual([`Basic ${Buffer.from('hook:p@ss').toString('base64')}`]);
+  });
+
+  it('follows a redirect on the same origin but never to another host', async () => {
+    let elsewhere = 0;
+    const other = await serve((_request, response) => {
+      elsewhere++;
+      response.end();
+    });
+    const origin = await serve((request, response) => {
+      if (request.url === '/moved') return response.writeHead(307, { location: '/here' }).end();
+      if (request.url === '/away') return response.writeHead(307, { location: `${other}/steal` }).end();
+      response.end();
+    });
+    expect(await postWebhook(`${origin}/moved`, body)).toEqual({ ok: true });
+    expect(await postWebhook(`${origin}/away`, body)).toEqual({
+      ok: false,
+      error: 'answered 307, a redirect to another host, which is not followed',
+      retry: false,
+    });
+    expect(elsewhere).toBe(0);
+  });
+
+  it('says what went wrong without the URL, and whether to try again', async () => {
+    const origin = await serve((request, response) => {
+      response.statusCode = request.url?.startsWith('/gone') ? 404 : 500;
+      response.end();
+    });
+    expect(await postWebhook(`${origin}/gone?token=s3cr3t`, body)).toEqual({
+      ok: false,
+      error: 'answered 404',
+      retry: false,
+    });
+    expect(await postWebhook(`${origin}/broken?token=s3cr3t`, body)).toEqual({
+      ok: false,
+      error: 'answered 500',
+      retry: true,
+    });
+    const silent = await serve(() => {
+      // Never answers: the call gives up after its timeout.
+    });
+    expect(await postWebhook(`${silent}/slow?token=s3cr3t`, body, 200)).toEqual({
+      ok: false,
+      error: 'did not answer within 0.2 s',
+      retry: true,
+    });
+  });
+});
