@@ -117,6 +117,17 @@ const PROCEDURES: Record<string, Permission> = {
   // Comparing runs and the metric-over-time chart read run history.
   'runCompare.compare': 'read',
   'runCompare.metricHistory': 'read',
+  // Reading schedules is reading; every change to one needs the operator's schedule permission.
+  'schedules.list': 'read',
+  'schedules.get': 'read',
+  'schedules.backfillProgress': 'read',
+  'schedules.create': 'schedule',
+  'schedules.edit': 'schedule',
+  'schedules.pause': 'schedule',
+  'schedules.resume': 'schedule',
+  'schedules.trigger': 'schedule',
+  'schedules.backfill': 'schedule',
+  'schedules.delete': 'schedule',
 };
 
 /** The permission every guarded route method needs, written out the same way ("METHOD /api/path"). */
@@ -222,6 +233,7 @@ async function rowCounts(): Promise<Record<string, number>> {
       (select count(*)::int from api_keys where enabled) as enabled_keys,
       (select count(*)::int from invites) as invites,
       (select count(*)::int from connections) as connections,
+      (select count(*)::int from schedules) as schedules,
       (select count(*)::int from audit_log where action not like 'sign-in%') as audit`;
   return row ?? {};
 }

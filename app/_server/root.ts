@@ -10,6 +10,7 @@ import { pipelinesRouter } from './routers/pipelines';
 import { runCompareRouter } from './routers/run-compare';
 import { runHistoryRouter } from './routers/run-history';
 import { runsRouter } from './routers/runs';
+import { schedulesRouter } from './routers/schedules';
 import { systemRouter } from './routers/system';
 import { usersRouter } from './routers/users';
 import { router } from './trpc';
@@ -29,6 +30,7 @@ export const appRouter = router({
   keys: keysRouter,
   models: modelsRouter,
   runCompare: runCompareRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
