@@ -78,6 +78,9 @@ export const catchupChoices = [
   { seconds: 7 * 86_400, label: '7 days' },
 ] as const;
 
+/** The overlap policies (db/schedules-schema.ts's, repeated: that module is not for the browser). */
+export const overlaps = ['skip', 'buffer', 'cancel', 'allow'] as const;
+
 /** The overlap policies in words, for the form and the list. */
 export const overlapWords = {
   skip: 'Skip a start while a run goes',
