@@ -16,6 +16,7 @@ import { Inspector } from './Inspector';
 import { NodeDetails } from './NodeDetails';
 import { Palette } from './Palette';
 import { RunDialog } from './RunDialog';
+import { SchedulesPanel } from './SchedulesPanel';
 import { useFraming } from './use-framing';
 import { useRunView } from './use-run-view';
 import { useEditorShortcuts } from './use-shortcuts';
@@ -55,6 +56,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   const [ready, setReady] = useState(false);
   const [openNode, setOpenNode] = useState<string | undefined>();
   const [showVersions, setShowVersions] = useState(false);
+  const [showSchedules, setShowSchedules] = useState(false);
   const queryClient = useQueryClient();
   const { me, may, whyNot } = useViewer();
   // Until the role is known nothing is editable; a viewer keeps a read-only canvas (the server checks too).
@@ -277,9 +279,24 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             className="secondary"
             aria-pressed={showVersions}
             title="Saved versions: save with a message, or restore an older one"
-            onClick={() => setShowVersions((shown) => !shown)}
+            onClick={() => {
+              setShowSchedules(false);
+              setShowVersions((shown) => !shown);
+            }}
           >
             Versions
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            aria-pressed={showSchedules}
+            title="Run this pipeline on a timer"
+            onClick={() => {
+              setShowVersions(false);
+              setShowSchedules((shown) => !shown);
+            }}
+          >
+            Schedules
           </button>
           <Link
             href={`/pipelines/${pipelineId}/runs`}
@@ -302,6 +319,13 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
         <Canvas problems={compiled.problems} run={run} onOpenNode={setOpenNode} />
         {openNode && run ? (
           <NodeDetails run={run} nodeId={openNode} onClose={() => setOpenNode(undefined)} />
+        ) : showSchedules ? (
+          <SchedulesPanel
+            pipelineId={pipelineId}
+            parameters={doc.parameters}
+            manageReason={me && may('schedule') ? undefined : (whyNot('schedule') ?? 'Loading your role…')}
+            onClose={() => setShowSchedules(false)}
+          />
         ) : showVersions ? (
           <VersionsPanel
             pipelineId={pipelineId}
