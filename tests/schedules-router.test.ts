@@ -44,8 +44,16 @@ afterAll(async () => {
   await database?.drop();
 });
 
+const callers = new Map<Role, ReturnType<typeof testCaller>['caller']>();
+
+/** The app's procedures called by the account of this role (one caller per role). */
 function callerAs(role: Role) {
-  return testCaller(database, worker, actors.get(role) ?? testActor(role)).caller;
+  let caller = callers.get(role);
+  if (!caller) {
+    caller = testCaller(database, worker, actors.get(role) ?? testActor(role)).caller;
+    callers.set(role, caller);
+  }
+  return caller;
 }
 
 /** A pipeline whose runs need the "label" parameter. */
@@ -145,6 +153,8 @@ describe('schedules router', () => {
       changes: { timing: { kind: 'every', amount: 2, unit: 'd' } },
     });
     expect(edited.timingText).toBe('Every 2 days');
+    // Named after its timing by default, it follows the new one.
+    expect(edited.name).toBe('Every 2 days');
     const gaps = edited.nextRuns
       .slice(1)
       .map((time, index) => time.getTime() - (edited.nextRuns[index]?.getTime() ?? 0));

@@ -110,7 +110,9 @@ export function ScheduleCard({
           className="schedule-inline-form"
           onSubmit={(event) => {
             event.preventDefault();
-            (open === 'pause' ? pause : resume).mutate({ scheduleId: schedule.id, note: note.trim() });
+            const input = { scheduleId: schedule.id, note: note.trim() };
+            if (open === 'pause') pause.mutate(input);
+            else resume.mutate(input);
           }}
         >
           <label className="field">

@@ -42,7 +42,8 @@ export function ScheduleDialog({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const versions = useQuery(trpc.pipelines.versions.queryOptions({ pipelineId }));
-  const [name, setName] = useState(schedule?.name ?? '');
+  // A schedule named after its timing shows no name: it keeps following its timing (the server's rule).
+  const [name, setName] = useState(schedule && schedule.name !== schedule.timingText ? schedule.name : '');
   const [timing, setTiming] = useState<TimingFormState>(() =>
     schedule ? timingStateOf(schedule.timing) : initialTimingState(),
   );

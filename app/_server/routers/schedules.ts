@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getPipeline, getVersion } from '../../../db/queries/pipelines';
+import { getSchedule } from '../../../db/queries/schedules';
 import {
   backfillOverlapSchema,
   createScheduleSchema,
@@ -25,6 +26,8 @@ import {
   type ScheduleServiceDeps,
   triggerSchedule,
 } from '../../../workflows/schedules/schedule-service';
+import { timingOf } from '../../../workflows/schedules/temporal-schedule';
+import { describeTiming } from '../../../workflows/schedules/timing';
 import type { Actor } from '../auth/actor';
 import { auditActor } from '../auth/audit-actor';
 import type { Context } from '../trpc';
@@ -132,6 +135,23 @@ async function shownOne(ctx: Pick<Context, 'services'>, schedule: ScheduleDescri
   return shown(schedule, label(schedule));
 }
 
+type ScheduleEdit = z.output<typeof updateScheduleSchema>;
+
+/**
+ * A schedule named after its timing ("Every 10 seconds", the default) keeps being named after it
+ * when only the timing changes: the old words would describe a timing it no longer has.
+ */
+async function withFollowingName(
+  deps: ScheduleServiceDeps,
+  scheduleId: string,
+  changes: ScheduleEdit,
+): Promise<ScheduleEdit> {
+  if (!changes.timing || changes.name !== undefined) return changes;
+  const row = await getSchedule(deps.db, scheduleId);
+  if (!row || row.name !== describeTiming(timingOf(row))) return changes;
+  return { ...changes, name: describeTiming(changes.timing) };
+}
+
 const scheduleInput = z.object({ scheduleId: scheduleIdSchema });
 const noteInput = scheduleInput.extend({ note: noteInputSchema });
 const rangeInput = scheduleInput.extend({
@@ -169,7 +189,15 @@ export const schedulesRouter = router({
     .input(scheduleInput.extend({ changes: updateScheduleSchema }))
     .mutation(({ ctx, input }) =>
       withService(ctx, async (deps, actor) =>
-        shownOne(ctx, await editSchedule(deps, actor, input.scheduleId, input.changes)),
+        shownOne(
+          ctx,
+          await editSchedule(
+            deps,
+            actor,
+            input.scheduleId,
+            await withFollowingName(deps, input.scheduleId, input.changes),
+          ),
+        ),
       ),
     ),
 
