@@ -165,6 +165,10 @@ export function ScheduleDialog({
                   {choice.label}
                 </option>
               ))}
+              {/* A window set elsewhere (the CLI) stays as it is unless another is picked. */}
+              {!catchupChoices.some((choice) => choice.seconds === catchup) && (
+                <option value={catchup}>{catchup} seconds</option>
+              )}
             </select>
             <small className="muted">How late a start missed while the server was down may still run.</small>
           </label>
@@ -232,7 +236,7 @@ function SavedSchedule({ schedule, onClose }: { schedule: ScheduleItem; onClose:
           </ol>
         )}
         <div className="dialog-actions">
-          <button type="button" className="primary" onClick={onClose} autoFocus>
+          <button type="button" className="primary" onClick={onClose}>
             Done
           </button>
         </div>
