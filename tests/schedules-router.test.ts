@@ -115,7 +115,9 @@ describe('schedules router', () => {
     for (const time of schedule.nextRuns) expect(paris.format(time)).toBe('Mon 07:00');
     const weekGaps = schedule.nextRuns
       .slice(1)
-      .map((time, index) => Math.round((time.getTime() - (schedule.nextRuns[index]?.getTime() ?? 0)) / 86_400_000));
+      .map((time, index) =>
+        Math.round((time.getTime() - (schedule.nextRuns[index]?.getTime() ?? 0)) / 86_400_000),
+      );
     expect(weekGaps).toEqual([7, 7, 7, 7]);
 
     const listed = await callerAs('viewer').schedules.list({ pipelineId: pipeline.id });

@@ -31,9 +31,7 @@ export function SchedulesPanel({
   onClose: () => void;
 }) {
   const trpc = useTRPC();
-  const list = useQuery(
-    trpc.schedules.list.queryOptions({ pipelineId }, { refetchInterval: REFRESH_MS }),
-  );
+  const list = useQuery(trpc.schedules.list.queryOptions({ pipelineId }, { refetchInterval: REFRESH_MS }));
   // undefined: no dialog; null: a new schedule; a schedule: editing it.
   const [dialog, setDialog] = useState<ScheduleItem | null | undefined>();
   const canManage = manageReason === undefined;

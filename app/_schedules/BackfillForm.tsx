@@ -93,7 +93,10 @@ function BackfillProgress({
     trpc.schedules.backfillProgress.queryOptions(
       { scheduleId, from: range.from, to: range.to },
       // Polled until every run has finished: the runs arrive as Temporal starts them.
-      { refetchInterval: (query) => (query.state.data && query.state.data.finished >= range.runs ? false : 2_000) },
+      {
+        refetchInterval: (query) =>
+          query.state.data && query.state.data.finished >= range.runs ? false : 2_000,
+      },
     ),
   );
   const data = progress.data;
@@ -101,7 +104,7 @@ function BackfillProgress({
   const finished = data?.finished ?? 0;
   const done = finished >= expected;
   return (
-    <div className="schedule-inline-form" aria-label="Backfill progress">
+    <div className="schedule-inline-form" role="status" aria-label="Backfill progress">
       <progress max={expected} value={finished} aria-label="Backfill runs finished" />
       <p className="backfill-counts" data-testid="backfill-progress">
         {done ? 'Done: ' : ''}

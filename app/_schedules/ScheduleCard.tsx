@@ -51,7 +51,10 @@ export function ScheduleCard({
     }),
   );
   const remove = useMutation(
-    trpc.schedules.delete.mutationOptions({ onSuccess: done('Schedule deleted'), onError: failed('Not deleted') }),
+    trpc.schedules.delete.mutationOptions({
+      onSuccess: done('Schedule deleted'),
+      onError: failed('Not deleted'),
+    }),
   );
   const busy = pause.isPending || resume.isPending || trigger.isPending || remove.isPending;
 
@@ -100,7 +103,12 @@ export function ScheduleCard({
           <button type="button" className="secondary" disabled={busy} onClick={onEdit}>
             Edit
           </button>
-          <button type="button" className="link-button danger-link" disabled={busy} onClick={() => setOpen('delete')}>
+          <button
+            type="button"
+            className="link-button danger-link"
+            disabled={busy}
+            onClick={() => setOpen('delete')}
+          >
             Delete
           </button>
         </div>
@@ -120,7 +128,9 @@ export function ScheduleCard({
             <input
               value={note}
               maxLength={500}
-              placeholder={open === 'pause' ? 'e.g. Source database under maintenance' : 'e.g. Source is back'}
+              placeholder={
+                open === 'pause' ? 'e.g. Source database under maintenance' : 'e.g. Source is back'
+              }
               onChange={(event) => setNote(event.target.value)}
             />
           </label>

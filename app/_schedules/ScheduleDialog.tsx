@@ -9,6 +9,7 @@ import { ParameterInput, uploadParameterFile } from '../_editor/RunDialog';
 import type { AppRouter } from '../_server/root';
 import { useTRPC } from '../_trpc/client';
 import { needsSeconds, runTime } from './format';
+import { TimingFields } from './TimingFields';
 import {
   catchupChoices,
   initialTimingState,
@@ -18,7 +19,6 @@ import {
   timingOfState,
   timingStateOf,
 } from './timing-form';
-import { TimingFields } from './TimingFields';
 
 export type ScheduleItem = inferRouterOutputs<AppRouter>['schedules']['list'][number];
 type Overlap = ScheduleItem['overlap'];
@@ -67,10 +67,16 @@ export function ScheduleDialog({
     void refresh();
   };
   const create = useMutation(
-    trpc.schedules.create.mutationOptions({ onSuccess: onSaved, onError: (error) => setProblem(error.message) }),
+    trpc.schedules.create.mutationOptions({
+      onSuccess: onSaved,
+      onError: (error) => setProblem(error.message),
+    }),
   );
   const edit = useMutation(
-    trpc.schedules.edit.mutationOptions({ onSuccess: onSaved, onError: (error) => setProblem(error.message) }),
+    trpc.schedules.edit.mutationOptions({
+      onSuccess: onSaved,
+      onError: (error) => setProblem(error.message),
+    }),
   );
   const pending = create.isPending || edit.isPending || uploading !== undefined;
 
@@ -193,7 +199,8 @@ export function ScheduleDialog({
               </div>
             ))}
             <small className="muted">
-              Each run also gets <code>$scheduledTime</code>, the time it was due, which configs can reference.
+              Each run also gets <code>$scheduledTime</code>, the time it was due, which configs can
+              reference.
             </small>
           </fieldset>
         )}
@@ -220,7 +227,12 @@ function SavedSchedule({ schedule, onClose }: { schedule: ScheduleItem; onClose:
   const seconds = needsSeconds(schedule.nextRuns);
   return (
     <div className="dialog-backdrop">
-      <div className="dialog schedule-dialog" role="dialog" aria-modal="true" aria-labelledby="schedule-saved">
+      <div
+        className="dialog schedule-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="schedule-saved"
+      >
         <h2 id="schedule-saved">{schedule.name}</h2>
         <p className="schedule-words">{schedule.timingText}</p>
         <h3 className="schedule-subhead">Next five runs</h3>

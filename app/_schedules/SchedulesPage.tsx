@@ -102,7 +102,9 @@ function ScheduleRow({ schedule }: { schedule: ScheduleItem }) {
       </td>
       <td>
         <div>{schedule.name}</div>
-        {schedule.name !== schedule.timingText && <div className="muted schedule-sub">{schedule.timingText}</div>}
+        {schedule.name !== schedule.timingText && (
+          <div className="muted schedule-sub">{schedule.timingText}</div>
+        )}
       </td>
       <td>
         {next ? (
@@ -131,7 +133,10 @@ function ScheduleRow({ schedule }: { schedule: ScheduleItem }) {
         )}
         {schedule.paused && schedule.note && <div className="muted schedule-sub">“{schedule.note}”</div>}
         {!schedule.inTemporal && (
-          <div className="error-text schedule-sub" title="Recreated from the database when the worker next starts">
+          <div
+            className="error-text schedule-sub"
+            title="Recreated from the database when the worker next starts"
+          >
             Missing in Temporal
           </div>
         )}

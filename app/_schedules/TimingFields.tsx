@@ -16,7 +16,14 @@ const units = [
 ] as const;
 
 /** Zones offered in the list; any IANA zone may be typed (the server checks it). */
-const commonZones = ['UTC', 'Europe/London', 'Europe/Paris', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo'];
+const commonZones = [
+  'UTC',
+  'Europe/London',
+  'Europe/Paris',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+];
 
 /** When a schedule fires: a preset, every N units, or a cron expression, the last two in a time zone. */
 export function TimingFields({

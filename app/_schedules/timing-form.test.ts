@@ -22,11 +22,13 @@ describe('timing form', () => {
       mode: 'preset',
       preset: 'mondays-0700',
     });
-    expect(timingStateOf({ kind: 'cron', expression: '*/15 * * * *', timezone: 'Asia/Tokyo' })).toMatchObject({
-      mode: 'cron',
-      expression: '*/15 * * * *',
-      timezone: 'Asia/Tokyo',
-    });
+    expect(timingStateOf({ kind: 'cron', expression: '*/15 * * * *', timezone: 'Asia/Tokyo' })).toMatchObject(
+      {
+        mode: 'cron',
+        expression: '*/15 * * * *',
+        timezone: 'Asia/Tokyo',
+      },
+    );
     expect(timingStateOf({ kind: 'every', amount: 2, unit: 'h' })).toMatchObject({
       mode: 'every',
       amount: '2',

@@ -85,7 +85,9 @@ async function labelsOf(ctx: Pick<Context, 'services'>, schedules: ScheduleDescr
   const db = ctx.services.db;
   const pipelineIds = [...new Set(schedules.map((schedule) => schedule.pipelineId))];
   const versionIds = [
-    ...new Set(schedules.flatMap((schedule) => (schedule.pipelineVersionId ? [schedule.pipelineVersionId] : []))),
+    ...new Set(
+      schedules.flatMap((schedule) => (schedule.pipelineVersionId ? [schedule.pipelineVersionId] : [])),
+    ),
   ];
   const [pipelines, versions] = await Promise.all([
     Promise.all(pipelineIds.map((id) => getPipeline(db, id))),
@@ -244,7 +246,9 @@ export const schedulesRouter = router({
   backfillProgress: procedure('read')
     .input(rangeInput)
     .query(({ ctx, input }) =>
-      withService(ctx, (deps) => backfillProgress(deps, input.scheduleId, { from: input.from, to: input.to })),
+      withService(ctx, (deps) =>
+        backfillProgress(deps, input.scheduleId, { from: input.from, to: input.to }),
+      ),
     ),
 
   /** Deletes the schedule; the runs it started stay. */
