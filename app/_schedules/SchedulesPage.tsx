@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useTRPC } from '../_trpc/client';
-import { fromNow, runTime } from './format';
+import { fromNow, needsSeconds, runTime } from './format';
 import { LastRun } from './ScheduleCard';
 import type { ScheduleItem } from './ScheduleDialog';
 import './schedules.css';
@@ -109,7 +109,7 @@ function ScheduleRow({ schedule }: { schedule: ScheduleItem }) {
       <td>
         {next ? (
           <>
-            <time dateTime={next.toISOString()}>{runTime(next)}</time>
+            <time dateTime={next.toISOString()}>{runTime(next, needsSeconds(schedule.nextRuns))}</time>
             <div className="muted schedule-sub">{fromNow(next)}</div>
           </>
         ) : (
