@@ -168,6 +168,50 @@ describe('schedules router', () => {
     expect(missing.code).toBe('NOT_FOUND');
   });
 
+  it('runs a schedule now, and backfills a past range with its progress', async () => {
+    const pipeline = await labelledPipeline('backfilled retrain');
+    const operator = callerAs('operator');
+    const schedule = await operator.schedules.create({
+      pipelineId: pipeline.id,
+      timing: { kind: 'every', amount: 1, unit: 'h' },
+      parameters: { label: 'history' },
+      // Paused: only the runs asked for below may start.
+      paused: true,
+    });
+    created.push(schedule.id);
+
+    await operator.schedules.trigger({ scheduleId: schedule.id });
+    await expect
+      .poll(async () => (await operator.schedules.get({ scheduleId: schedule.id })).lastRun?.status, {
+        timeout: 45_000,
+        interval: 500,
+      })
+      .toBe('succeeded');
+
+    const hour = 3_600_000;
+    const first = Math.floor(Date.now() / hour) * hour - 10 * hour;
+    // Half an hour either side of three hourly times.
+    const range = { from: new Date(first - hour / 2), to: new Date(first + 2 * hour + hour / 2) };
+    expect(
+      await operator.schedules.backfill({ scheduleId: schedule.id, ...range, overlap: 'buffer' }),
+    ).toMatchObject({ runs: 3 });
+    await expect
+      .poll(() => callerAs('viewer').schedules.backfillProgress({ scheduleId: schedule.id, ...range }), {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toEqual({ expected: 3, recorded: 3, finished: 3, succeeded: 3, failed: 0 });
+    const actions = await database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.objectId, schedule.id));
+    expect(actions.map((entry) => entry.action).sort()).toEqual([
+      'schedule.backfilled',
+      'schedule.created',
+      'schedule.triggered',
+    ]);
+  }, 120_000);
+
   it('refuses a viewer any change (403) and nothing changes', async () => {
     const pipeline = await labelledPipeline('viewer refused');
     const schedule = await callerAs('operator').schedules.create({
