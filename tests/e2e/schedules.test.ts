@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localInputValue } from '../../app/_schedules/format';
 import { schedules } from '../../db/schema';
 import type { RunningApp } from '../../runtime/launcher/web-app';
 import { temporalScheduleId } from '../../workflows/schedules/temporal-schedule';
@@ -164,6 +165,31 @@ describe('Schedules', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('backfills a past range from the panel and shows its progress to the end', async () => {
+    const page = await browser.context.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(`${app.url}/pipelines/${pipelineId}`);
+    await page.getByRole('button', { name: 'Schedules' }).click();
+    const card = page.getByRole('complementary', { name: 'Schedules' }).getByTestId('schedule-card');
+    await card.getByRole('button', { name: 'Backfill' }).click();
+    // A minute before the schedule existed: every 10 seconds, its ends included, is 7 runs.
+    const minute = 60_000;
+    const from = new Date(Math.floor(Date.now() / minute) * minute - 10 * minute);
+    await card.getByLabel('From').fill(localInputValue(from));
+    await card.getByLabel('To').fill(localInputValue(new Date(from.getTime() + minute)));
+    await card.getByRole('button', { name: 'Backfill' }).click();
+    await card.getByText(/of 7 finished/).waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'schedules-backfill.png') });
+    await card.getByText('Done: 7 of 7 finished').waitFor({ timeout: 60_000 });
+    const backfilled = await fixture.database.sql<{ count: number }[]>`
+      select count(*)::int as count from runs
+      where pipeline_id = ${pipelineId} and parameters->>'$scheduledTime' between ${from.toISOString()}
+        and ${new Date(from.getTime() + minute).toISOString()}`;
+    expect(backfilled[0]?.count).toBe(7);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it('shows a viewer the schedules read-only', async () => {
     // A browser of its own: the operator's session cookie stays in the first one.
