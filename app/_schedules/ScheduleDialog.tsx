@@ -234,8 +234,8 @@ function SavedSchedule({ schedule, onClose }: { schedule: ScheduleItem; onClose:
         aria-labelledby="schedule-saved"
       >
         <h2 id="schedule-saved">{schedule.name}</h2>
-        <p className="schedule-words">{schedule.timingText}</p>
-        <h3 className="schedule-subhead">Next five runs</h3>
+        {schedule.name !== schedule.timingText && <p className="schedule-words">{schedule.timingText}</p>}
+        <h3 className="schedule-subhead">Next five runs, in your time zone</h3>
         {schedule.nextRuns.length === 0 ? (
           <p className="muted">None while paused.</p>
         ) : (

@@ -83,8 +83,8 @@ export const overlaps = ['skip', 'buffer', 'cancel', 'allow'] as const;
 
 /** The overlap policies in words, for the form and the list. */
 export const overlapWords = {
-  skip: 'Skip a start while a run goes',
-  buffer: 'Buffer one start until the run ends',
-  cancel: 'Cancel the running one and start',
-  allow: 'Allow all: runs may overlap',
+  skip: 'Skip the start',
+  buffer: 'Start next when it ends',
+  cancel: 'Cancel it and start',
+  allow: 'Start alongside it',
 } as const;
