@@ -206,7 +206,7 @@ function ScheduleFacts({ schedule }: { schedule: ScheduleItem }) {
       </dd>
       <dt>Version</dt>
       <dd>{schedule.pinnedVersion === null ? 'Latest saved' : `Pinned: v${schedule.pinnedVersion}`}</dd>
-      <dt>Overlap</dt>
+      <dt title="What a start does while the previous run is still going">If still running</dt>
       <dd>{overlapWords[schedule.overlap]}</dd>
     </dl>
   );
