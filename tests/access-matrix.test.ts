@@ -128,6 +128,17 @@ const PROCEDURES: Record<string, Permission> = {
   'notifications.settings': 'edit',
   'notifications.saveSettings': 'edit',
   'notifications.sendTest': 'edit',
+  // Reading schedules is reading; every change to one needs the operator's schedule permission.
+  'schedules.list': 'read',
+  'schedules.get': 'read',
+  'schedules.backfillProgress': 'read',
+  'schedules.create': 'schedule',
+  'schedules.edit': 'schedule',
+  'schedules.pause': 'schedule',
+  'schedules.resume': 'schedule',
+  'schedules.trigger': 'schedule',
+  'schedules.backfill': 'schedule',
+  'schedules.delete': 'schedule',
 };
 
 /** The permission every guarded route method needs, written out the same way ("METHOD /api/path"). */
@@ -236,6 +247,7 @@ async function rowCounts(): Promise<Record<string, number>> {
       (select count(*)::int from notification_settings) as notification_settings,
       (select count(*)::int from notification_webhooks) as notification_webhooks,
       (select count(*)::int from notification_reads) as notification_reads,
+      (select count(*)::int from schedules) as schedules,
       (select count(*)::int from audit_log where action not like 'sign-in%') as audit`;
   return row ?? {};
 }

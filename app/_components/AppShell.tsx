@@ -22,6 +22,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <nav className="top-nav" aria-label="Main">
           <Link href="/">Pipelines</Link>
           <Link href="/runs">Runs</Link>
+          <Link href="/schedules">Schedules</Link>
           <Link href="/models">Models</Link>
           <Link href="/keys">API keys</Link>
           {may('admin') && (

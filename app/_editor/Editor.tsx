@@ -17,6 +17,7 @@ import { NodeDetails } from './NodeDetails';
 import { NotificationsPanel } from './NotificationsPanel';
 import { Palette } from './Palette';
 import { RunDialog } from './RunDialog';
+import { SchedulesPanel } from './SchedulesPanel';
 import { useFraming } from './use-framing';
 import { useRunView } from './use-run-view';
 import { useEditorShortcuts } from './use-shortcuts';
@@ -57,6 +58,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
   const [openNode, setOpenNode] = useState<string | undefined>();
   const [showVersions, setShowVersions] = useState(false);
   const [showNotifications, setShowNotifications] = useState(false);
+  const [showSchedules, setShowSchedules] = useState(false);
   const queryClient = useQueryClient();
   const { me, may, whyNot } = useViewer();
   // Until the role is known nothing is editable; a viewer keeps a read-only canvas (the server checks too).
@@ -279,16 +281,37 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             className="secondary"
             aria-pressed={showVersions}
             title="Saved versions: save with a message, or restore an older one"
-            onClick={() => setShowVersions((shown) => !shown)}
+            onClick={() => {
+              setShowSchedules(false);
+              setShowNotifications(false);
+              setShowVersions((shown) => !shown);
+            }}
           >
             Versions
           </button>
           <button
             type="button"
             className="secondary"
+            aria-pressed={showSchedules}
+            title="Run this pipeline on a timer"
+            onClick={() => {
+              setShowVersions(false);
+              setShowNotifications(false);
+              setShowSchedules((shown) => !shown);
+            }}
+          >
+            Schedules
+          </button>
+          <button
+            type="button"
+            className="secondary"
             aria-pressed={showNotifications}
             title="Who hears about failed runs, blocked gates and skipped schedule starts"
-            onClick={() => setShowNotifications((shown) => !shown)}
+            onClick={() => {
+              setShowVersions(false);
+              setShowSchedules(false);
+              setShowNotifications((shown) => !shown);
+            }}
           >
             Notify
           </button>
@@ -313,6 +336,13 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
         <Canvas problems={compiled.problems} run={run} onOpenNode={setOpenNode} />
         {openNode && run ? (
           <NodeDetails run={run} nodeId={openNode} onClose={() => setOpenNode(undefined)} />
+        ) : showSchedules ? (
+          <SchedulesPanel
+            pipelineId={pipelineId}
+            parameters={doc.parameters}
+            manageReason={me && may('schedule') ? undefined : (whyNot('schedule') ?? 'Loading your role…')}
+            onClose={() => setShowSchedules(false)}
+          />
         ) : showNotifications ? (
           <NotificationsPanel
             pipelineId={pipelineId}

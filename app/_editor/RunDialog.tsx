@@ -28,14 +28,7 @@ export function RunDialog({
     setUploading(name);
     setError(undefined);
     try {
-      const response = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
-        method: 'POST',
-        body: file,
-      });
-      const body: unknown = await response.json();
-      const path =
-        typeof body === 'object' && body !== null && 'file' in body ? String(body.file) : undefined;
-      if (!response.ok || !path) throw new Error(`Upload of ${file.name} failed (${response.status})`);
+      const path = await uploadParameterFile(file);
       setValues((current) => ({ ...current, [name]: path }));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
@@ -90,7 +83,20 @@ export function RunDialog({
   );
 }
 
-function ParameterInput({
+/** Uploads a file parameter's file; its path inside DATA_DIR is the parameter's value. */
+export async function uploadParameterFile(file: File): Promise<string> {
+  const response = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    body: file,
+  });
+  const body: unknown = await response.json();
+  const path = typeof body === 'object' && body !== null && 'file' in body ? String(body.file) : undefined;
+  if (!response.ok || !path) throw new Error(`Upload of ${file.name} failed (${response.status})`);
+  return path;
+}
+
+/** One parameter's input as the Run dialog and the schedule form show it. */
+export function ParameterInput({
   id,
   parameter,
   value,

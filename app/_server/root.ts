@@ -12,6 +12,7 @@ import { retentionRouter } from './routers/retention';
 import { runCompareRouter } from './routers/run-compare';
 import { runHistoryRouter } from './routers/run-history';
 import { runsRouter } from './routers/runs';
+import { schedulesRouter } from './routers/schedules';
 import { systemRouter } from './routers/system';
 import { usersRouter } from './routers/users';
 import { router } from './trpc';
@@ -33,6 +34,7 @@ export const appRouter = router({
   runCompare: runCompareRouter,
   retention: retentionRouter,
   notifications: notificationsRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
