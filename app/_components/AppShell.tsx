@@ -4,6 +4,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { useViewer } from '../_account/use-viewer';
 import { AccountMenu } from './AccountMenu';
+import { AdminMenu } from './AdminMenu';
 import { NotificationBell } from './NotificationBell';
 import { StatusStrip } from './StatusStrip';
 
@@ -25,14 +26,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <Link href="/schedules">Schedules</Link>
           <Link href="/models">Models</Link>
           <Link href="/keys">API keys</Link>
-          {may('admin') && (
-            <>
-              <Link href="/admin/users">Users</Link>
-              <Link href="/admin/connections">Connections</Link>
-              <Link href="/admin/storage">Storage</Link>
-              <Link href="/admin/audit">Audit log</Link>
-            </>
-          )}
+          {may('admin') && <AdminMenu />}
         </nav>
         <StatusStrip />
         <NotificationBell />
