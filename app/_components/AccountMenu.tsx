@@ -18,7 +18,8 @@ export function AccountMenu({ compact = false }: { compact?: boolean }) {
   return (
     <div className="account-menu">
       <Link href="/account" title={`${me.email}: your account, password and sign-out`}>
-        {compact ? me.email.split('@')[0] : me.email} <span className="role-badge">{me.role}</span>
+        <span className="account-email">{compact ? me.email.split('@')[0] : me.email}</span>{' '}
+        <span className="role-badge">{me.role}</span>
       </Link>
       <button type="button" className="secondary" onClick={signOut}>
         Sign out
