@@ -1,4 +1,4 @@
-import { and, asc, between, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, between, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { type ScheduleRow, schedules } from '../schedules-schema';
 import { runs } from '../schema';
@@ -25,21 +25,44 @@ export async function insertSchedule(db: Database, values: NewSchedule): Promise
   return row;
 }
 
+/** A schedule that is not being deleted. */
 export async function getSchedule(db: Database, scheduleId: string): Promise<ScheduleRow | undefined> {
-  const [row] = await db.select().from(schedules).where(eq(schedules.id, scheduleId));
+  const [row] = await db
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.id, scheduleId), isNull(schedules.deletedAt)));
   return row;
 }
 
-/** A pipeline's schedules, newest first; every schedule (oldest first) without a pipeline. */
+/** A pipeline's schedules, newest first; every schedule (oldest first) without a pipeline. Deleted ones are left out. */
 export async function listSchedules(db: Database, pipelineId?: string): Promise<ScheduleRow[]> {
   if (pipelineId) {
     return db
       .select()
       .from(schedules)
-      .where(eq(schedules.pipelineId, pipelineId))
+      .where(and(eq(schedules.pipelineId, pipelineId), isNull(schedules.deletedAt)))
       .orderBy(desc(schedules.createdAt), desc(schedules.id));
   }
-  return db.select().from(schedules).orderBy(asc(schedules.createdAt), asc(schedules.id));
+  return db
+    .select()
+    .from(schedules)
+    .where(isNull(schedules.deletedAt))
+    .orderBy(asc(schedules.createdAt), asc(schedules.id));
+}
+
+/** Schedules whose delete was asked for but not finished (the process stopped between the steps). */
+export async function tombstonedSchedules(db: Database): Promise<ScheduleRow[]> {
+  return db.select().from(schedules).where(isNotNull(schedules.deletedAt));
+}
+
+/** The first step of a delete: from now on the schedule is gone for users and never recreated. */
+export async function tombstoneSchedule(db: Database, scheduleId: string): Promise<ScheduleRow | undefined> {
+  const [row] = await db
+    .update(schedules)
+    .set({ deletedAt: new Date() })
+    .where(and(eq(schedules.id, scheduleId), isNull(schedules.deletedAt)))
+    .returning();
+  return row;
 }
 
 export async function updateSchedule(
