@@ -10,6 +10,11 @@ export const KIND_TEXT: Record<NodeDiff['kind'], string> = {
   unchanged: 'Unchanged',
 };
 
+/** What happened to a step, connection, parameter or note, as a coloured word. */
+export function KindBadge({ kind }: { kind: NodeDiff['kind'] }) {
+  return <span className={`diff-badge diff-${kind}`}>{KIND_TEXT[kind]}</span>;
+}
+
 /** A step's name as the canvas shows it: its label, else its type's title. */
 export function stepName(entry: NodeDiff): string {
   const node = entry.after ?? entry.before;
@@ -35,7 +40,7 @@ export function NodeChanges({
     <section className="panel-section diff-node-changes" aria-label={`Changes to ${stepName(entry)}`}>
       <div className="diff-node-head">
         <h2>{stepName(entry)}</h2>
-        <span className={`diff-badge diff-${entry.kind}`}>{KIND_TEXT[entry.kind]}</span>
+        <KindBadge kind={entry.kind} />
       </div>
       <p className="muted diff-node-id">
         <code>{entry.id}</code> · {node ? (nodeSpec(node.type)?.title ?? node.type) : ''}
