@@ -106,25 +106,22 @@ export function FieldTable({
               <code>{field.at}</code>
             </th>
             <td className="diff-old">
-              {field.kind === 'added' ? (
-                <span className="muted">—</span>
-              ) : (
-                <code>{formatValue(field.before)}</code>
-              )}
+              <SideValue absent={field.kind === 'added'} value={field.before} />
             </td>
             <td className="diff-arrow" aria-hidden="true">
               →
             </td>
             <td className="diff-new">
-              {field.kind === 'removed' ? (
-                <span className="muted">—</span>
-              ) : (
-                <code>{formatValue(field.after)}</code>
-              )}
+              <SideValue absent={field.kind === 'removed'} value={field.after} />
             </td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+/** One side of a field's change: its value, or a dash on the side where the field does not exist. */
+function SideValue({ absent, value }: { absent: boolean; value: unknown }) {
+  return absent ? <span className="muted">—</span> : <code>{formatValue(value)}</code>;
 }
