@@ -38,7 +38,7 @@ export function FormDialog({
   actions: ReactNode;
   onSubmit: () => void;
   onClose: () => void;
-  children: ReactNode;
+  children?: ReactNode;
 }) {
   const classes = looks[look];
   return (
