@@ -7,9 +7,11 @@ type PipelineWorkflow = (input: PipelineWorkflowInput) => Promise<RunResult>;
 
 const { prepareScheduledRun } = proxyActivities<ScheduleActivities>({
   startToCloseTimeout: '1 minute',
-  // A database restart is ridden out; a schedule whose row is gone or whose pipeline does not
-  // compile fails at once (the activity says so with a non-retryable failure).
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+  // A database outage is ridden out for hours (under "skip" the firings meanwhile are skipped, which
+  // notifies); a schedule whose row is gone or whose pipeline does not compile fails at once (the
+  // activity says so with a non-retryable failure).
+  scheduleToCloseTimeout: '6 hours',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 /**

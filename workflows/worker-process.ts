@@ -19,7 +19,7 @@ import { startNotifier } from './notifications/notifier';
 import { sweepOrphanArtifacts } from './orphan-sweep';
 import { startRunReconciler } from './reconcile-runs';
 import { ensureRetentionSchedule } from './retention/retention-schedule';
-import { reconcileSchedules } from './schedules/reconcile-schedules';
+import { startScheduleReconciler } from './schedules/schedule-reconciler';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
 
 async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Promise<void> {
@@ -72,14 +72,10 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
       : undefined,
     temporal,
   });
-  // Schedules Temporal lost (a dev server's database gone) are recreated from PostgreSQL; a failure
-  // is logged and the worker serves anyway (the next start tries again).
-  await reconcileSchedules({ db: database.db, temporal, taskQueue, specOf }).then(
-    ({ recreated }) => {
-      if (recreated.length) console.log(`recreated ${recreated.length} schedules missing in Temporal`);
-    },
-    (error: unknown) => console.error(`could not reconcile schedules: ${messageOf(error)}`),
-  );
+  // PostgreSQL is the schedules' record: Temporal is made to match it before the worker polls
+  // (schedules a dev server lost are recreated) and every minute after; failures are logged.
+  const scheduleReconciler = startScheduleReconciler({ db: database.db, temporal, taskQueue, specOf });
+  await scheduleReconciler.first;
   // The daily pass that deletes run files older than the retention setting (off until an admin sets it).
   await ensureRetentionSchedule(temporal, taskQueue).catch((error: unknown) =>
     console.error(`could not set up the retention schedule: ${messageOf(error)}`),
@@ -92,6 +88,7 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
     await worker.run();
   } finally {
     await reconciler.stop();
+    await scheduleReconciler.stop();
     await notifier.stop();
     await clientConnection.close();
     await connection.close();

@@ -20,6 +20,7 @@ import {
   type ScheduleServiceDeps,
   triggerSchedule,
 } from '../../workflows/schedules/schedule-service';
+import { SchedulerUnavailableError } from '../../workflows/schedules/scheduler-errors';
 import { parseEvery, type Timing, timingSchema } from '../../workflows/schedules/timing';
 import { cliAuditActor } from '../cli-audit';
 import type { Output } from '../output';
@@ -61,7 +62,11 @@ export async function schedulesCommand(
     return await dispatch(subcommand, target, flags, deps, session, out);
   } catch (error) {
     // The service's refusals are sentences for the user; anything else keeps its own handling.
-    if (error instanceof InvalidScheduleError || error instanceof NotFoundError)
+    if (
+      error instanceof InvalidScheduleError ||
+      error instanceof NotFoundError ||
+      error instanceof SchedulerUnavailableError
+    )
       throw new CliError(error.message);
     throw error;
   } finally {

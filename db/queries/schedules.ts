@@ -148,3 +148,16 @@ export async function scheduledRunsBetween(
       ),
     );
 }
+
+/**
+ * Runs `pass` while holding the installation's schedule-reconcile lock (transaction-scoped), so one
+ * worker at a time reconciles whatever the number of workers; null when another holds it.
+ */
+export async function withScheduleReconcileLock<T>(db: Database, pass: () => Promise<T>): Promise<T | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(hashtext('pipewright.schedule-reconcile')) as locked`,
+    );
+    return row?.locked ? pass() : null;
+  });
+}

@@ -1,5 +1,5 @@
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import type { Database } from '../../db/client';
+import type { Database, DatabaseTransaction, Executor } from '../../db/client';
 import { type AuditEntry, recordAudit } from '../../db/queries/audit';
 import { getPipeline, getVersion, latestVersion, NotFoundError } from '../../db/queries/pipelines';
 import {
@@ -8,9 +8,11 @@ import {
   insertSchedule,
   lastScheduledRuns,
   listSchedules,
+  lockSchedule,
   type ScheduleChanges,
   type ScheduledRunSummary,
   scheduledRunsBetween,
+  tombstoneSchedule,
   updateSchedule,
 } from '../../db/queries/schedules';
 import type { ScheduleRow } from '../../db/schedules-schema';
@@ -31,6 +33,7 @@ import {
   type UpdateScheduleInput,
   updateScheduleSchema,
 } from './schedule-inputs';
+import { existsInTemporal, reachScheduler } from './scheduler-errors';
 import { forgetPresence, isInTemporal, notePresence } from './temporal-presence';
 import { scheduleOptionsOf, scheduleUpdateOf, temporalScheduleId, timingOf } from './temporal-schedule';
 import { describeTiming, firingTimesBetween, type Timing } from './timing';
@@ -44,6 +47,8 @@ export interface ScheduleServiceDeps {
   specOf?: SpecLookup;
   /** Where problems that do not stop the call are reported (console.warn when unset). */
   log?: (line: string) => void;
+  /** How long one Temporal call may take (SCHEDULER_CALL_MS unless a test waits less). */
+  callTimeoutMs?: number;
 }
 
 /** Who changes a schedule, as the audit log records them (the app's auditActor, the CLI's cliAuditActor). */
@@ -93,6 +98,12 @@ export interface BackfillProgress {
   failed: number;
 }
 
+/**
+ * The row, its audit entry and the Temporal schedule come into being together: Temporal is told
+ * inside the transaction that writes the row, so a refusal leaves nothing behind. Should the commit
+ * fail after Temporal took it, the orphan deletes itself when it first fires and finds no row
+ * (scheduled-run-activity.ts).
+ */
 export async function createSchedule(
   deps: ScheduleServiceDeps,
   actor: ScheduleActor,
@@ -102,37 +113,51 @@ export async function createSchedule(
   const pipeline = await getPipeline(deps.db, parsed.pipelineId);
   if (!pipeline || pipeline.archivedAt) throw new NotFoundError(`No pipeline ${parsed.pipelineId}`);
   await checkRunnable(deps, parsed.pipelineId, parsed.pipelineVersionId, parsed.parameters);
-  const row = await insertSchedule(deps.db, {
-    ...parsed,
-    name: parsed.name ?? describeTiming(parsed.timing),
-    createdBy: actor.actorKind === 'user' || actor.actorKind === 'key' ? actor.actorId : null,
+  const row = await deps.db.transaction(async (tx) => {
+    const inserted = await insertSchedule(tx, {
+      ...parsed,
+      name: parsed.name ?? describeTiming(parsed.timing),
+      createdBy: actor.actorKind === 'user' || actor.actorKind === 'key' ? actor.actorId : null,
+    });
+    await audit(tx, actor, 'schedule.created', inserted, {
+      timing: inserted.timing,
+      overlap: inserted.overlap,
+    });
+    await createInTemporal(deps, inserted);
+    return inserted;
   });
-  try {
-    await deps.temporal.schedule.create(scheduleOptionsOf(row, taskQueueOf(deps)));
-  } catch (error) {
-    // Nothing changes on a refusal: the row goes again, and the caller hears why.
-    await deleteSchedule(deps.db, row.id);
-    throw error;
-  }
-  await audit(deps, actor, 'schedule.created', row, { timing: row.timing, overlap: row.overlap });
+  notePresence(row.id, true);
   return describeSchedule(deps, row.id);
 }
 
-/** Changes a schedule's settings: Temporal first, then the row; a row that cannot be written puts Temporal back. */
+/** Creates the Temporal schedule; an ambiguous failure (a timeout after the server took it) is checked. */
+async function createInTemporal(deps: ScheduleServiceDeps, row: ScheduleRow): Promise<void> {
+  try {
+    await reachScheduler(deps, () =>
+      deps.temporal.schedule.create(scheduleOptionsOf(row, taskQueueOf(deps))),
+    );
+  } catch (error) {
+    const taken = await existsInTemporal(deps, () => handleOf(deps, row.id).describe()).catch(() => false);
+    if (!taken) throw error;
+  }
+}
+
+/** Changes a schedule's settings, one change at a time (changeLocked). */
 export async function editSchedule(
   deps: ScheduleServiceDeps,
   actor: ScheduleActor,
   scheduleId: string,
   input: UpdateScheduleInput,
 ): Promise<ScheduleDescription> {
-  const before = await requireSchedule(deps, scheduleId);
   const changes: ScheduleChanges = parseInput(updateScheduleSchema, input);
-  const after = applied(before, changes);
-  if (changes.parameters !== undefined || changes.pipelineVersionId !== undefined) {
-    await checkRunnable(deps, after.pipelineId, after.pipelineVersionId, after.parameters);
-  }
-  await changeTogether(deps, before, after, changes);
-  await audit(deps, actor, 'schedule.updated', after, { changed: changedFields(changes) });
+  await changeLocked(deps, scheduleId, async (before, tx) => {
+    const after = applied(before, changes);
+    if (changes.parameters !== undefined || changes.pipelineVersionId !== undefined) {
+      await checkRunnable(deps, after.pipelineId, after.pipelineVersionId, after.parameters);
+    }
+    await audit(tx, actor, 'schedule.updated', after, { changed: changedFields(changes) });
+    return changes;
+  });
   return describeSchedule(deps, scheduleId);
 }
 
@@ -161,10 +186,25 @@ async function setPaused(
   paused: boolean,
   note: string,
 ): Promise<ScheduleDescription> {
-  const before = await requireSchedule(deps, scheduleId);
-  await changeTogether(deps, before, { ...before, paused, note }, { paused, note });
-  await audit(deps, actor, paused ? 'schedule.paused' : 'schedule.resumed', before, note ? { note } : {});
+  await changeLocked(deps, scheduleId, async (before, tx) => {
+    await audit(tx, actor, paused ? 'schedule.paused' : 'schedule.resumed', before, note ? { note } : {});
+    return { paused, note };
+  });
   return describeSchedule(deps, scheduleId);
+}
+
+/** The note of a schedule paused because its pipeline was archived. */
+export const ARCHIVED_NOTE = 'The pipeline was archived';
+
+/** Pauses every schedule of a pipeline that is being archived, so none of them fires into a refusal. */
+export async function pausePipelineSchedules(
+  deps: ScheduleServiceDeps,
+  actor: ScheduleActor,
+  pipelineId: string,
+): Promise<number> {
+  const running = (await listSchedules(deps.db, pipelineId)).filter((row) => !row.paused);
+  for (const row of running) await setPaused(deps, actor, row.id, true, ARCHIVED_NOTE);
+  return running.length;
 }
 
 /**
@@ -177,8 +217,11 @@ export async function triggerSchedule(
   scheduleId: string,
 ): Promise<void> {
   const row = await requireSchedule(deps, scheduleId);
-  await handleOf(deps, row.id).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
-  await audit(deps, actor, 'schedule.triggered', row, {});
+  // The entry is written with the request, so a refusal leaves none and a success always has one.
+  await deps.db.transaction(async (tx) => {
+    await audit(tx, actor, 'schedule.triggered', row, {});
+    await reachScheduler(deps, () => handleOf(deps, row.id).trigger(ScheduleOverlapPolicy.ALLOW_ALL));
+  });
 }
 
 /**
@@ -202,16 +245,21 @@ export async function backfillSchedule(
       `from and to hold more than ${MAX_BACKFILL_RUNS} times this schedule fires at: backfill a shorter range`,
     );
   }
-  await handleOf(deps, row.id).backfill({
-    start: range.from,
-    end: range.to,
-    overlap: range.overlap === 'allow' ? ScheduleOverlapPolicy.ALLOW_ALL : ScheduleOverlapPolicy.BUFFER_ALL,
-  });
-  await audit(deps, actor, 'schedule.backfilled', row, {
-    from: range.from.toISOString(),
-    to: range.to.toISOString(),
-    overlap: range.overlap,
-    runs: times.length,
+  await deps.db.transaction(async (tx) => {
+    await audit(tx, actor, 'schedule.backfilled', row, {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      overlap: range.overlap,
+      runs: times.length,
+    });
+    await reachScheduler(deps, () =>
+      handleOf(deps, row.id).backfill({
+        start: range.from,
+        end: range.to,
+        overlap:
+          range.overlap === 'allow' ? ScheduleOverlapPolicy.ALLOW_ALL : ScheduleOverlapPolicy.BUFFER_ALL,
+      }),
+    );
   });
   return { from: range.from, to: range.to, runs: times.length };
 }
@@ -236,21 +284,39 @@ export async function backfillProgress(
   };
 }
 
-/** Deletes the Temporal schedule (already gone is fine) and the row; runs it started stay. */
+/**
+ * Deletes a schedule; runs it started stay. The row is marked deleted first (with its audit entry),
+ * so from then on users no longer see it and nothing recreates it; then Temporal's schedule and the
+ * row go. A process that stops between the steps, or a Temporal that cannot be reached, leaves the
+ * mark for reconcileSchedules to finish, and the schedule starts nothing meanwhile (its firing finds
+ * no schedule and deletes itself).
+ */
 export async function removeSchedule(
   deps: ScheduleServiceDeps,
   actor: ScheduleActor,
   scheduleId: string,
 ): Promise<void> {
-  const row = await requireSchedule(deps, scheduleId);
+  const id = parseInput(scheduleIdSchema, scheduleId);
+  const row = await deps.db.transaction(async (tx) => {
+    const marked = await tombstoneSchedule(tx, id);
+    if (!marked) throw new NotFoundError(`No schedule ${scheduleId}`);
+    await audit(tx, actor, 'schedule.deleted', marked, { timing: marked.timing });
+    return marked;
+  });
+  forgetPresence(row.id);
+  await finishDelete(deps, row).catch((error: unknown) =>
+    logOf(deps)(`schedule ${row.id}: deleted; Temporal is told later (${reasonOf(error)})`),
+  );
+}
+
+/** Temporal's schedule (already gone is fine), then the marked row. */
+export async function finishDelete(deps: ScheduleServiceDeps, row: ScheduleRow): Promise<void> {
   try {
-    await handleOf(deps, row.id).delete();
+    await reachScheduler(deps, () => handleOf(deps, row.id).delete());
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
   }
   await deleteSchedule(deps.db, row.id);
-  forgetPresence(row.id);
-  await audit(deps, actor, 'schedule.deleted', row, { timing: row.timing });
 }
 
 /** The row with the next five run times Temporal computes (describe() has them, never the cron). */
@@ -262,7 +328,7 @@ export async function describeSchedule(
   const lastRuns = await lastScheduledRuns(deps.db, [row.id]);
   const lastRun = lastRuns.get(row.id) ?? null;
   try {
-    const described = await handleOf(deps, row.id).describe();
+    const described = await reachScheduler(deps, () => handleOf(deps, row.id).describe());
     notePresence(row.id, true);
     const nextRuns = row.paused ? [] : described.info.nextActionTimes.slice(0, NEXT_RUNS);
     return { ...viewOf(row), nextRuns, inTemporal: true, lastRun };
@@ -333,30 +399,40 @@ export function viewOf(row: ScheduleRow): ScheduleView {
 }
 
 /**
- * Writes Temporal, then the row. Should the row's write fail, Temporal gets the old settings back;
- * should that fail too, the next start's reconciliation writes the row's settings to Temporal.
+ * One change to a schedule: its row is locked (two changes go one after the other, each from the
+ * row the other left), `decide` works out the changes and writes the audit entry in the same
+ * transaction, Temporal takes the whole new schedule, and the row is written. Temporal refusing, or
+ * not answering, rolls everything back. Should the commit fail after Temporal took the change,
+ * Temporal is ahead of the row: reconcileSchedules sees the revision (the row's updatedAt, which
+ * Temporal carries in the action's input) differ and writes the row's settings back.
  */
-async function changeTogether(
+async function changeLocked(
   deps: ScheduleServiceDeps,
-  before: ScheduleRow,
-  after: ScheduleRow,
-  changes: ScheduleChanges,
+  scheduleId: string,
+  decide: (before: ScheduleRow, tx: DatabaseTransaction) => Promise<ScheduleChanges>,
 ): Promise<void> {
-  const handle = handleOf(deps, before.id);
-  await handle.update(() => scheduleUpdateOf(after, taskQueueOf(deps)));
+  const id = parseInput(scheduleIdSchema, scheduleId);
+  await deps.db.transaction(async (tx) => {
+    const before = await lockSchedule(tx, id);
+    if (!before) throw new NotFoundError(`No schedule ${scheduleId}`);
+    const changes = await decide(before, tx);
+    const after = { ...applied(before, changes), updatedAt: new Date() };
+    await pushToTemporal(deps, after);
+    await updateSchedule(tx, id, changes, after.updatedAt);
+  });
+}
+
+/** Temporal takes the row's whole schedule; one it lost (its database was reset) is made again. */
+export async function pushToTemporal(deps: ScheduleServiceDeps, row: ScheduleRow): Promise<void> {
   try {
-    const written = await updateSchedule(deps.db, before.id, changes);
-    if (!written) throw new NotFoundError(`No schedule ${before.id}`);
+    await reachScheduler(deps, () =>
+      handleOf(deps, row.id).update(() => scheduleUpdateOf(row, taskQueueOf(deps))),
+    );
   } catch (error) {
-    await handle
-      .update(() => scheduleUpdateOf(before, taskQueueOf(deps)))
-      .catch((restoreError: unknown) =>
-        logOf(deps)(
-          `schedule ${before.id}: could not restore Temporal's settings: ${reasonOf(restoreError)}`,
-        ),
-      );
-    throw error;
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    await createInTemporal(deps, row);
   }
+  notePresence(row.id, true);
 }
 
 /**
@@ -400,13 +476,13 @@ function handleOf(deps: ScheduleServiceDeps, scheduleId: string) {
 }
 
 function audit(
-  deps: ScheduleServiceDeps,
+  db: Executor,
   actor: ScheduleActor,
   action: string,
   row: ScheduleRow,
   details: Record<string, unknown>,
 ): Promise<void> {
-  return recordAudit(deps.db, {
+  return recordAudit(db, {
     ...actor,
     action,
     objectType: 'schedule',

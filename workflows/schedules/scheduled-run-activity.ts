@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { type Client, ScheduleNotFoundError } from '@temporalio/client';
 import type { Database } from '../../db/client';
 import { getPipeline, getVersion, latestVersion } from '../../db/queries/pipelines';
 import { endUnfinishedRun } from '../../db/queries/run-state';
@@ -14,11 +15,29 @@ import type {
   ScheduleActivities,
 } from '../scheduled-run.types';
 import { scheduleParametersSchema } from './schedule-inputs';
+import { ARCHIVED_NOTE, pauseSchedule, type ScheduleActor } from './schedule-service';
+import { temporalScheduleId } from './temporal-schedule';
 
 export interface ScheduleActivityDeps {
   db: Database;
   /** The node types a pipeline may use: production's unless a test adds its own. */
   specOf?: SpecLookup;
+  /** Temporal, to remove or pause the firing schedule: the activity's own client unless a test gives one. */
+  temporal?: () => Client;
+}
+
+const SYSTEM: ScheduleActor = { actorKind: 'system', actorId: null, actorEmail: null, ipAddress: null };
+
+function temporalOf(deps: ScheduleActivityDeps): Client {
+  return deps.temporal ? deps.temporal() : Context.current().client;
+}
+
+async function removeFromTemporal(deps: ScheduleActivityDeps, scheduleId: string): Promise<void> {
+  try {
+    await temporalOf(deps).schedule.getHandle(temporalScheduleId(scheduleId)).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
 }
 
 export function createScheduleActivities(deps: ScheduleActivityDeps): ScheduleActivities {
@@ -38,11 +57,16 @@ export async function prepareScheduledRun(
   if (recorded) return { workflowId: recorded.workflowId, plan: await planOf(deps, recorded) };
   const schedule = await getSchedule(deps.db, input.scheduleId);
   if (!schedule) {
+    // Deleted, or never committed (its row's transaction failed after Temporal took it): either
+    // way nothing should fire again, so the Temporal schedule goes.
+    await removeFromTemporal(deps, input.scheduleId);
     throw ApplicationFailure.nonRetryable(`Schedule ${input.scheduleId} no longer exists`, 'ScheduleGone');
   }
-  // An archived pipeline's schedules stay (with their history) but start nothing.
+  // An archived pipeline's schedules stay (with their history) but start nothing: archiving pauses
+  // them; one that fires all the same (archived before that was so) pauses itself, saying why.
   const pipeline = await getPipeline(deps.db, schedule.pipelineId);
   if (!pipeline || pipeline.archivedAt) {
+    await pauseSchedule({ db: deps.db, temporal: temporalOf(deps) }, SYSTEM, schedule.id, ARCHIVED_NOTE);
     throw ApplicationFailure.nonRetryable('The pipeline is archived: its schedule starts no run', 'Archived');
   }
   const versionId = schedule.pipelineVersionId ?? (await latestVersion(deps.db, schedule.pipelineId))?.id;

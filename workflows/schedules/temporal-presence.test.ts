@@ -32,11 +32,23 @@ describe('isInTemporal', () => {
     expect(asked).toBe(1);
   });
 
-  it('passes on any other failure (Temporal down) without remembering it', async () => {
+  it('answers what it last knew while Temporal cannot be reached, and asks again next time', async () => {
     const down = async () => {
       throw new Error('connection refused');
     };
-    await expect(isInTemporal('s4', down, 0)).rejects.toThrow('connection refused');
-    expect(await isInTemporal('s4', async () => {}, 1)).toBe(true);
+    expect(await isInTemporal('s4', down, 0)).toBe(true);
+    notePresence('s5', false, 0);
+    expect(await isInTemporal('s5', down, 61_000)).toBe(false);
+    let asked = 0;
+    expect(
+      await isInTemporal(
+        's5',
+        async () => {
+          asked++;
+        },
+        61_001,
+      ),
+    ).toBe(true);
+    expect(asked).toBe(1);
   });
 });

@@ -22,7 +22,9 @@ export async function isInTemporal(
   try {
     await describe();
   } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    // Temporal down or slow: the list still shows what PostgreSQL holds, as last known (the status
+    // strip says Temporal is down); nothing is remembered, so the next refresh asks again.
+    if (!(error instanceof ScheduleNotFoundError)) return remembered?.present ?? true;
     present = false;
   }
   known.set(scheduleId, { present, at: now });

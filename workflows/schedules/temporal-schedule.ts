@@ -32,7 +32,7 @@ type StartAction = ScheduleOptions['action'] & { workflowType: string };
  */
 export function scheduleUpdateOf(row: ScheduleRow, taskQueue: string): ScheduleUpdateOptions<StartAction> {
   const timing = timingOf(row);
-  const args: [ScheduledRunInput] = [{ scheduleId: row.id }];
+  const args: [ScheduledRunInput] = [{ scheduleId: row.id, revision: revisionOf(row) }];
   return {
     spec:
       timing.kind === 'every'
@@ -54,6 +54,11 @@ export function scheduleUpdateOf(row: ScheduleRow, taskQueue: string): ScheduleU
     },
     state: { paused: row.paused, note: row.note },
   };
+}
+
+/** What Temporal carries to say which settings of the row it holds (the row's last change). */
+export function revisionOf(row: Pick<ScheduleRow, 'updatedAt'>): string {
+  return row.updatedAt.toISOString();
 }
 
 export function scheduleOptionsOf(row: ScheduleRow, taskQueue: string): ScheduleOptions<StartAction> {

@@ -17,8 +17,12 @@ import { compilePipeline } from '../../../pipeline/compile';
 import { PIPELINE_SCHEMA_VERSION, parsePipelineDocument } from '../../../pipeline/document';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { diffDocuments } from '../../../pipeline/version-diff';
+import { pausePipelineSchedules } from '../../../workflows/schedules/schedule-service';
 import { recordAction } from '../audit-trail';
-import { procedure, router } from '../trpc';
+import type { Actor } from '../auth/actor';
+import { auditActor } from '../auth/audit-actor';
+import { type Context, procedure, router } from '../trpc';
+import { logUnexpectedError } from '../unexpected-error';
 
 const nameSchema = z.string().trim().min(1, 'A pipeline needs a name').max(200);
 const idSchema = z.uuid();
@@ -210,6 +214,9 @@ export const pipelinesRouter = router({
         action: input.archived ? 'pipeline.archived' : 'pipeline.restored',
         ...pipelineObject(pipeline),
       });
+      // Its schedules pause (audited, with a note saying why) rather than fire into a refusal. The
+      // archive stands if Temporal cannot be reached: a schedule that fires then pauses itself.
+      if (input.archived) await pauseSchedulesOf(ctx, pipeline.id);
       return pipeline;
     }),
 
@@ -238,3 +245,19 @@ export const pipelinesRouter = router({
       };
     }),
 });
+
+async function pauseSchedulesOf(
+  ctx: Pick<Context, 'services' | 'ipAddress'> & { actor: Actor },
+  pipelineId: string,
+) {
+  try {
+    const deps = {
+      db: ctx.services.db,
+      temporal: await ctx.services.temporal(),
+      taskQueue: ctx.services.taskQueue,
+    };
+    await pausePipelineSchedules(deps, auditActor(ctx.actor, ctx.ipAddress), pipelineId);
+  } catch (error) {
+    logUnexpectedError(error, `pausing the schedules of archived pipeline ${pipelineId}`);
+  }
+}

@@ -26,6 +26,7 @@ import {
   type ScheduleServiceDeps,
   triggerSchedule,
 } from '../../../workflows/schedules/schedule-service';
+import { SchedulerUnavailableError } from '../../../workflows/schedules/scheduler-errors';
 import { timingOf } from '../../../workflows/schedules/temporal-schedule';
 import { describeTiming } from '../../../workflows/schedules/timing';
 import type { Actor } from '../auth/actor';
@@ -57,6 +58,9 @@ async function depsOf(ctx: Pick<Context, 'services'>): Promise<ScheduleServiceDe
 function asBadRequest(error: unknown): never {
   if (error instanceof InvalidScheduleError) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  }
+  if (error instanceof SchedulerUnavailableError) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
   }
   throw error;
 }
