@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { type Permission, permissionActions, permissionNeeds } from '../../access/roles';
+import { EmptyState } from '../_components/EmptyState';
 import { useViewer } from './use-viewer';
 
 /** The panel a signed-in user sees on a page their role does not open, instead of an empty page. */
@@ -9,19 +10,15 @@ export function NeedsPermission({ permission, title }: { permission: Permission;
   const { me } = useViewer();
   return (
     <main className="list-page">
-      <div className="empty-state" role="alert">
-        <h2>
-          {title} needs {permissionNeeds[permission]}
-        </h2>
-        <p>
-          {me ? `You are signed in as ${me.email} with the ${me.role} role. ` : ''}
-          To {permissionActions[permission]} you need {permissionNeeds[permission]}: ask an admin if you
-          should have it.
-        </p>
-        <p className="empty-state-action">
-          <Link href="/">Back to the pipelines</Link>
-        </p>
-      </div>
+      <EmptyState
+        title={`${title} needs ${permissionNeeds[permission]}`}
+        action={<Link href="/">Back to the pipelines</Link>}
+        alert
+      >
+        {me ? `You are signed in as ${me.email} with the ${me.role} role. ` : ''}
+        To {permissionActions[permission]} you need {permissionNeeds[permission]}: ask an admin if you should
+        have it.
+      </EmptyState>
     </main>
   );
 }

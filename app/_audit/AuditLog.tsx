@@ -3,6 +3,8 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useViewer } from '../_account/use-viewer';
+import { EmptyState } from '../_components/EmptyState';
+import { LoadMore } from '../_components/LoadMore';
 import { useTRPC } from '../_trpc/client';
 import { type AuditFilterInput, auditExportHref } from './filters';
 import { keyPrefixOf, summariseDetails } from './summary';
@@ -55,13 +57,10 @@ export function AuditLog() {
   if (!may('admin')) {
     return (
       <main className="list-page">
-        <div className="empty-state" role="alert">
-          <h2>The audit log needs the admin role</h2>
-          <p>
-            You are signed in as {me.email} with the {me.role} role. Ask an admin if you need to know who did
-            what.
-          </p>
-        </div>
+        <EmptyState title="The audit log needs the admin role" alert>
+          You are signed in as {me.email} with the {me.role} role. Ask an admin if you need to know who did
+          what.
+        </EmptyState>
       </main>
     );
   }
@@ -169,14 +168,11 @@ function AuditLogForAdmin() {
 
       {list.error && <p className="form-error">{list.error.message}</p>}
       {list.data && items.length === 0 && (
-        <div className="empty-state">
-          <h2>{filtered ? 'No entry matches these filters' : 'Nothing has been recorded yet'}</h2>
-          <p>
-            {filtered
-              ? 'Widen the time range or clear a filter.'
-              : 'Sign-ins, changes to pipelines, runs, users, keys and connections appear here as they happen.'}
-          </p>
-        </div>
+        <EmptyState title={filtered ? 'No entry matches these filters' : 'Nothing has been recorded yet'}>
+          {filtered
+            ? 'Widen the time range or clear a filter.'
+            : 'Sign-ins, changes to pipelines, runs, users, keys and connections appear here as they happen.'}
+        </EmptyState>
       )}
       {items.length > 0 && (
         <table className="data-table audit-table">
@@ -219,18 +215,7 @@ function AuditLogForAdmin() {
           </tbody>
         </table>
       )}
-      {list.hasNextPage && (
-        <div className="audit-more">
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => void list.fetchNextPage()}
-            disabled={list.isFetchingNextPage}
-          >
-            {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore pages={list} />
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { EmptyState } from './EmptyState';
 import { formatBytes } from './format-bytes';
 
 export interface DiskUseRow {
@@ -15,10 +16,9 @@ export interface DiskUseRow {
 export function DiskUseTable({ rows, totalBytes }: { rows: DiskUseRow[]; totalBytes: number }) {
   if (rows.length === 0) {
     return (
-      <div className="empty-state">
-        <h2>No run files on disk</h2>
-        <p>Runs write their datasets and models here; none are kept right now.</p>
-      </div>
+      <EmptyState title="No run files on disk">
+        Runs write their datasets and models here; none are kept right now.
+      </EmptyState>
     );
   }
   return (

@@ -9,7 +9,9 @@ import classification from '../../examples/classification.pipeline.json';
 import regression from '../../examples/regression.pipeline.json';
 import { useViewer } from '../_account/use-viewer';
 import { useTRPC } from '../_trpc/client';
+import { EmptyState } from './EmptyState';
 import { formatBytes } from './format-bytes';
+import { SearchField } from './SearchField';
 
 const templates = [
   { name: 'Blank', document: undefined },
@@ -113,12 +115,11 @@ export function PipelineList() {
         </div>
       </div>
       <div className="list-tools">
-        <input
-          type="search"
+        <SearchField
+          label="Search pipelines"
           placeholder="Search pipelines"
-          aria-label="Search pipelines"
           value={search}
-          onChange={(event) => setSearch(event.target.value)}
+          onChange={setSearch}
         />
         <label>
           Sort by{' '}
@@ -129,14 +130,11 @@ export function PipelineList() {
         </label>
       </div>
       {list.data && items.length === 0 && (
-        <div className="empty-state">
-          <h2>{search ? `No pipeline matches “${search}”` : 'No pipelines yet'}</h2>
-          <p>
-            {canEdit
-              ? 'Start from a template, or a blank canvas, with the buttons above.'
-              : 'An editor or admin creates pipelines; you will see them here.'}
-          </p>
-        </div>
+        <EmptyState title={search ? `No pipeline matches “${search}”` : 'No pipelines yet'}>
+          {canEdit
+            ? 'Start from a template, or a blank canvas, with the buttons above.'
+            : 'An editor or admin creates pipelines; you will see them here.'}
+        </EmptyState>
       )}
       {items.length > 0 && (
         <table className="data-table">

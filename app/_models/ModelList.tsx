@@ -3,11 +3,23 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { type Choice, ChoiceFilter } from '../_components/ChoiceFilter';
+import { EmptyState } from '../_components/EmptyState';
+import { ListHead } from '../_components/ListHead';
+import { LoadMore } from '../_components/LoadMore';
+import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
+import { SearchField } from '../_components/SearchField';
 import { useTRPC } from '../_trpc/client';
 import { metricName, metricValue, when } from './format';
 import './models.css';
 
 type AliasFilter = '' | 'production' | 'staging';
+
+const aliasChoices: Choice<AliasFilter>[] = [
+  { value: '', label: 'Any alias' },
+  { value: 'production', label: 'In production' },
+  { value: 'staging', label: 'In staging' },
+];
 
 /** Every registered model with its production and staging versions; search by text, tag or alias. */
 export function ModelList() {
@@ -26,35 +38,18 @@ export function ModelList() {
 
   return (
     <main className="list-page">
-      <div className="list-head">
-        <div>
-          <h1>Models</h1>
-          <p className="muted page-lead">
-            Versions registered by Deploy steps, with the ones in production and staging. Open a model to
-            promote or roll back a version, copy its endpoint, or try a prediction.
-          </p>
-        </div>
-      </div>
+      <ListHead title="Models">
+        Versions registered by Deploy steps, with the ones in production and staging. Open a model to promote
+        or roll back a version, copy its endpoint, or try a prediction.
+      </ListHead>
       <div className="list-tools">
-        <input
-          type="search"
+        <SearchField
+          label="Search models"
           placeholder="Search by name or description"
-          aria-label="Search models"
           value={search}
-          onChange={(event) => setSearch(event.target.value)}
+          onChange={setSearch}
         />
-        <select
-          aria-label="Alias"
-          value={alias}
-          onChange={(event) => {
-            const value = event.target.value;
-            setAlias(value === 'production' || value === 'staging' ? value : '');
-          }}
-        >
-          <option value="">Any alias</option>
-          <option value="production">In production</option>
-          <option value="staging">In staging</option>
-        </select>
+        <ChoiceFilter label="Alias" choices={aliasChoices} value={alias} onChange={setAlias} />
         {tag !== undefined && (
           <span className="tag-filter">
             Tag <span className="model-tag">{tag}</span>
@@ -129,18 +124,7 @@ export function ModelList() {
           </tbody>
         </table>
       )}
-      {list.hasNextPage && (
-        <div className="audit-more">
-          <button
-            type="button"
-            className="secondary"
-            disabled={list.isFetchingNextPage}
-            onClick={() => void list.fetchNextPage()}
-          >
-            {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
-          </button>
-        </div>
-      )}
+      <LoadMore pages={list} label="Show more" />
     </main>
   );
 }
@@ -152,18 +136,10 @@ function AliasCell({ alias, version }: { alias: 'production' | 'staging'; versio
 
 function NoModels() {
   return (
-    <div className="empty-state">
-      <h2>No models yet</h2>
-      <p>
-        A model lands here when a pipeline registers it: add a <strong>Deploy</strong> node after Evaluate
-        (palette category Deploy), give it a model name, and run the pipeline. Each run adds a version; the
-        node can also put it in staging or production when its gates pass.
-      </p>
-      <p className="empty-state-action">
-        <Link className="secondary-link" href="/">
-          Open the pipelines
-        </Link>
-      </p>
-    </div>
+    <EmptyState title="No models yet" action={<OpenPipelinesLink />}>
+      A model lands here when a pipeline registers it: add a <strong>Deploy</strong> node after Evaluate
+      (palette category Deploy), give it a model name, and run the pipeline. Each run adds a version; the node
+      can also put it in staging or production when its gates pass.
+    </EmptyState>
   );
 }

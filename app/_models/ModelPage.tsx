@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { permissionNeeds } from '../../access/roles';
 import { useViewer } from '../_account/use-viewer';
+import { EmptyState } from '../_components/EmptyState';
 import { useTRPC } from '../_trpc/client';
 import { type AliasChange, AliasDialog } from './AliasDialog';
 import { DetailsForm } from './DetailsForm';
@@ -39,12 +40,12 @@ export function ModelPage({ name }: { name: string }) {
         <Link className="back-link" href="/models">
           ← Models
         </Link>
-        <div className="empty-state" role="alert">
-          <h2>
-            {shown.error.data?.code === 'NOT_FOUND' ? 'No such model' : 'The model could not be loaded'}
-          </h2>
-          <p>{shown.error.message}</p>
-        </div>
+        <EmptyState
+          title={shown.error.data?.code === 'NOT_FOUND' ? 'No such model' : 'The model could not be loaded'}
+          alert
+        >
+          {shown.error.message}
+        </EmptyState>
       </main>
     );
   }

@@ -2,9 +2,11 @@
 
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import Link from 'next/link';
 import { useCallback, useDeferredValue, useState } from 'react';
+import { EmptyState } from '../_components/EmptyState';
 import { formatCount } from '../_components/format';
+import { ListHead } from '../_components/ListHead';
+import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
 import { useTRPC } from '../_trpc/client';
 import { RunFilters } from './RunFilters';
 import { RunsTable } from './RunsTable';
@@ -54,29 +56,25 @@ export function RunsPage() {
 
   return (
     <main className="list-page runs-page">
-      <div className="list-head">
-        <div>
-          <h1>Runs</h1>
-          <p className="muted page-lead">
-            Every run of every pipeline, newest first, with its main metric: the evaluate step's first gated
-            metric, else accuracy or R². Open a run to see its steps, logs and report on the canvas.
-          </p>
-        </div>
-      </div>
+      <ListHead title="Runs">
+        Every run of every pipeline, newest first, with its main metric: the evaluate step's first gated
+        metric, else accuracy or R². Open a run to see its steps, logs and report on the canvas.
+      </ListHead>
       <RunFilters form={form} onChange={setForm} problem={problem} />
       {list.error && <p className="error-text">Runs could not be loaded: {list.error.message}</p>}
       {list.isPending && <p className="muted runs-status-line">Loading runs…</p>}
       {list.isSuccess && runs.length === 0 && !filtered && <NoRuns />}
       {list.isSuccess && runs.length === 0 && filtered && (
-        <div className="empty-state">
-          <h2>No run matches</h2>
-          <p>Widen the time range or clear a filter. Runs without an evaluate step have no main metric.</p>
-          <p className="empty-state-action">
+        <EmptyState
+          title="No run matches"
+          action={
             <button type="button" className="secondary" onClick={() => setForm(emptyForm)}>
               Clear filters
             </button>
-          </p>
-        </div>
+          }
+        >
+          Widen the time range or clear a filter. Runs without an evaluate step have no main metric.
+        </EmptyState>
       )}
       {runs.length > 0 && (
         <>
@@ -94,17 +92,9 @@ export function RunsPage() {
 
 function NoRuns() {
   return (
-    <div className="empty-state">
-      <h2>No runs yet</h2>
-      <p>
-        Runs of every pipeline appear here as they start: open a pipeline and press <strong>Run</strong>, or
-        start one with <code>pipewright run</code>. Scheduled runs land here too.
-      </p>
-      <p className="empty-state-action">
-        <Link className="secondary-link" href="/">
-          Open the pipelines
-        </Link>
-      </p>
-    </div>
+    <EmptyState title="No runs yet" action={<OpenPipelinesLink />}>
+      Runs of every pipeline appear here as they start: open a pipeline and press <strong>Run</strong>, or
+      start one with <code>pipewright run</code>. Scheduled runs land here too.
+    </EmptyState>
   );
 }

@@ -3,6 +3,11 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { type Choice, ChoiceFilter } from '../_components/ChoiceFilter';
+import { EmptyState } from '../_components/EmptyState';
+import { ListHead } from '../_components/ListHead';
+import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
+import { SearchField } from '../_components/SearchField';
 import { useTRPC } from '../_trpc/client';
 import { fromNow, needsSeconds, runTime } from './format';
 import { LastRun } from './ScheduleCard';
@@ -10,6 +15,12 @@ import type { ScheduleItem } from './ScheduleDialog';
 import './schedules.css';
 
 type StateFilter = '' | 'active' | 'paused';
+
+const stateChoices: Choice<StateFilter>[] = [
+  { value: '', label: 'Active and paused' },
+  { value: 'active', label: 'Active' },
+  { value: 'paused', label: 'Paused' },
+];
 
 /** Next run times move on and last runs arrive: the page reads the list again this often. */
 const REFRESH_MS = 10_000;
@@ -26,35 +37,18 @@ export function SchedulesPage() {
 
   return (
     <main className="list-page">
-      <div className="list-head">
-        <div>
-          <h1>Schedules</h1>
-          <p className="muted page-lead">
-            Every schedule of every pipeline, soonest first. Open a pipeline's Schedules panel to create,
-            pause, run or backfill one.
-          </p>
-        </div>
-      </div>
+      <ListHead title="Schedules">
+        Every schedule of every pipeline, soonest first. Open a pipeline's Schedules panel to create, pause,
+        run or backfill one.
+      </ListHead>
       <div className="list-tools">
-        <input
-          type="search"
+        <SearchField
+          label="Search schedules"
           placeholder="Search by pipeline or schedule"
-          aria-label="Search schedules"
           value={search}
-          onChange={(event) => setSearch(event.target.value)}
+          onChange={setSearch}
         />
-        <select
-          aria-label="State"
-          value={state}
-          onChange={(event) => {
-            const value = event.target.value;
-            setState(value === 'active' || value === 'paused' ? value : '');
-          }}
-        >
-          <option value="">Active and paused</option>
-          <option value="active">Active</option>
-          <option value="paused">Paused</option>
-        </select>
+        <ChoiceFilter label="State" choices={stateChoices} value={state} onChange={setState} />
         {list.isSuccess && (
           <span className="muted schedules-count">
             {all.length} schedule{all.length === 1 ? '' : 's'} · {all.filter((each) => each.paused).length}{' '}
@@ -163,18 +157,10 @@ function bySoonest(a: ScheduleItem, b: ScheduleItem): number {
 
 function NoSchedules() {
   return (
-    <div className="empty-state">
-      <h2>No schedules yet</h2>
-      <p>
-        A schedule runs a pipeline on a timer — every 10 minutes, every day at 06:00, Mondays at 07:00 — with
-        fixed parameter values. Open a pipeline and choose <strong>Schedules</strong> in its toolbar to create
-        one (operators and admins).
-      </p>
-      <p className="empty-state-action">
-        <Link className="secondary-link" href="/">
-          Open the pipelines
-        </Link>
-      </p>
-    </div>
+    <EmptyState title="No schedules yet" action={<OpenPipelinesLink />}>
+      A schedule runs a pipeline on a timer — every 10 minutes, every day at 06:00, Mondays at 07:00 — with
+      fixed parameter values. Open a pipeline and choose <strong>Schedules</strong> in its toolbar to create
+      one (operators and admins).
+    </EmptyState>
   );
 }

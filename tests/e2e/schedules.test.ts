@@ -116,7 +116,7 @@ describe('Schedules', () => {
     const page = await browser.context.newPage();
     const errors = watchPageErrors(page);
     await page.goto(`${app.url}/runs`);
-    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    await page.getByRole('heading', { name: 'Runs', exact: true }).waitFor();
     // The Runs page follows run changes live: the schedule's first run appears without a reload.
     const scheduled = page.locator('.runs-table tbody tr', { hasText: 'Iris nightly' }).filter({
       hasText: 'Schedule',

@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { NeedsPermission } from '../../_account/NeedsPermission';
 import { useViewer } from '../../_account/use-viewer';
+import { EmptyState } from '../../_components/EmptyState';
+import { ListHead } from '../../_components/ListHead';
 import type { AppRouter } from '../../_server/root';
 import { useTRPC } from '../../_trpc/client';
 import { ConnectionForm } from './ConnectionForm';
@@ -59,23 +61,22 @@ export function ConnectionsAdmin() {
 
   return (
     <main className="list-page">
-      <div className="list-head">
-        <div>
-          <h1>Connections</h1>
-          <p className="muted page-lead">
-            PostgreSQL databases that ingest nodes read from, chosen by name. Passwords are encrypted with the
-            installation's secret key and never shown again.
-          </p>
-        </div>
-        <button
-          type="button"
-          className="primary"
-          disabled={editing.mode === 'new'}
-          onClick={() => setEditing({ mode: 'new' })}
-        >
-          Add connection
-        </button>
-      </div>
+      <ListHead
+        title="Connections"
+        actions={
+          <button
+            type="button"
+            className="primary"
+            disabled={editing.mode === 'new'}
+            onClick={() => setEditing({ mode: 'new' })}
+          >
+            Add connection
+          </button>
+        }
+      >
+        PostgreSQL databases that ingest nodes read from, chosen by name. Passwords are encrypted with the
+        installation's secret key and never shown again.
+      </ListHead>
 
       {editing.mode !== 'closed' && (
         <ConnectionForm
@@ -91,13 +92,10 @@ export function ConnectionsAdmin() {
 
       {list.error && <p className="form-error">{list.error.message}</p>}
       {list.data && connections.length === 0 && (
-        <div className="empty-state">
-          <h2>No connections yet</h2>
-          <p>
-            Add one here, or set <code>PIPEWRIGHT_CONNECTION_&lt;NAME&gt;</code> to a postgres:// URL on the
-            server and workers.
-          </p>
-        </div>
+        <EmptyState title="No connections yet">
+          Add one here, or set <code>PIPEWRIGHT_CONNECTION_&lt;NAME&gt;</code> to a postgres:// URL on the
+          server and workers.
+        </EmptyState>
       )}
       {connections.length > 0 && (
         <table className="data-table connections-table">

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { NeedsPermission } from '../../_account/NeedsPermission';
 import { useViewer } from '../../_account/use-viewer';
 import { DiskUseTable } from '../../_components/DiskUseTable';
+import { ListHead } from '../../_components/ListHead';
 import { useTRPC } from '../../_trpc/client';
 import { RetentionForm } from './RetentionForm';
 
@@ -19,15 +20,9 @@ export function StorageAdmin() {
 
   return (
     <main className="list-page">
-      <div className="list-head">
-        <div>
-          <h1>Storage</h1>
-          <p className="muted page-lead">
-            The files runs write (datasets, models, reports) under the data folder, and how long they are
-            kept.
-          </p>
-        </div>
-      </div>
+      <ListHead title="Storage">
+        The files runs write (datasets, models, reports) under the data folder, and how long they are kept.
+      </ListHead>
       {/* Keyed by the loaded value, so the form starts from it once it arrives. */}
       {settings.data && <RetentionForm key={String(settings.data.days)} days={settings.data.days} />}
       <h2 className="section-title">Disk use by pipeline</h2>
