@@ -69,6 +69,9 @@ describe('schedule timing', () => {
     expect(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
       ['timezone', '"Nowhere/Else" is not a known time zone (e.g. UTC, Europe/Paris)'],
     ]);
+    // Each field is checked on its own: both problems are told at once.
+    const both = timingSchema.safeParse({ kind: 'cron', expression: '61 * * * *', timezone: 'Nowhere/Else' });
+    expect(both.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['expression', 'timezone']);
   });
 
   it('stores the canonical spelling of a time zone, which Temporal (Go) needs', () => {

@@ -46,30 +46,32 @@ const everySchema = z
     }
   });
 
-const cronSchema = z
-  .object({
-    kind: z.literal('cron'),
-    expression: z.string({ error: 'must be a cron expression' }).trim().max(200),
-    // Stored as the canonical IANA name: Temporal (Go) reads zone names case-sensitively.
-    timezone: z
-      .string({ error: 'must be a time zone' })
-      .trim()
-      .max(64)
-      .default('UTC')
-      .transform((timezone, context) => {
-        const canonical = canonicalTimeZone(timezone);
-        if (canonical) return canonical;
-        context.addIssue({
-          code: 'custom',
-          message: `"${timezone}" is not a known time zone (e.g. UTC, Europe/Paris)`,
-        });
-        return z.NEVER;
-      }),
-  })
-  .superRefine((timing, context) => {
-    const problem = cronProblem(timing.expression);
-    if (problem) context.addIssue({ code: 'custom', path: ['expression'], message: problem });
-  });
+const cronSchema = z.object({
+  kind: z.literal('cron'),
+  expression: z
+    .string({ error: 'must be a cron expression' })
+    .trim()
+    .max(200)
+    .superRefine((expression, context) => {
+      const problem = cronProblem(expression);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  // Stored as the canonical IANA name: Temporal (Go) reads zone names case-sensitively.
+  timezone: z
+    .string({ error: 'must be a time zone' })
+    .trim()
+    .max(64)
+    .default('UTC')
+    .transform((timezone, context) => {
+      const canonical = canonicalTimeZone(timezone);
+      if (canonical) return canonical;
+      context.addIssue({
+        code: 'custom',
+        message: `"${timezone}" is not a known time zone (e.g. UTC, Europe/Paris)`,
+      });
+      return z.NEVER;
+    }),
+});
 
 /** When a schedule fires: every N units, or a five-field cron expression read in a time zone. */
 export const timingSchema = z.discriminatedUnion('kind', [everySchema, cronSchema], {
