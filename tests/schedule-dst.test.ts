@@ -5,7 +5,7 @@
  * names the date of the zone's next clock change, and its first times fall on that day.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { firingTimesBetween, type Timing, timingSchema } from '../workflows/schedules/timing';
 import { wallClockAt } from '../workflows/schedules/zone-clock';
@@ -86,24 +86,24 @@ interface ClockChange {
   hour: number;
 }
 
-/** The zone's next change of offset in that direction after now, found to the minute. */
-function nextClockChange(zone: string, direction: 'forward' | 'back'): ClockChange {
+/**
+ * The zone's change of offset in that direction nearest to now, the next one or (`past`) the last
+ * one, found to the minute.
+ */
+function clockChange(zone: string, direction: 'forward' | 'back', past = false): ClockChange {
+  const step = past ? -HOUR_MS : HOUR_MS;
   let hour = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
-  for (let hours = 0; hours < 400 * 24; hours += 1, hour += HOUR_MS) {
+  for (let hours = 0; hours < 400 * 24; hours += 1, hour += step) {
     const change = offsetMinutesAt(hour + HOUR_MS, zone) - offsetMinutesAt(hour, zone);
     if (direction === 'forward' ? change <= 0 : change >= 0) continue;
     let at = hour;
     while (offsetMinutesAt(at, zone) === offsetMinutesAt(hour, zone)) at += 60_000;
     const after = wallClockAt(at / 1000, zone);
     const before = wallClockAt(at / 1000 - 1, zone);
-    return {
-      at: new Date(at),
-      day: after.day,
-      month: after.month,
-      hour: direction === 'forward' ? (before.hour + 1) % 24 : after.hour,
-    };
+    const hourChanged = direction === 'forward' ? (before.hour + 1) % 24 : after.hour;
+    return { at: new Date(at), day: after.day, month: after.month, hour: hourChanged };
   }
-  throw new Error(`${zone} changes no clocks ${direction} in the next 400 days`);
+  throw new Error(`${zone} changes no clocks ${direction} within 400 days of now`);
 }
 
 const iso = (time: number) => new Date(time).toISOString();
@@ -111,7 +111,7 @@ const iso = (time: number) => new Date(time).toISOString();
 describe('cron schedules at clock changes, against Temporal', () => {
   it('do not fire a time the spring-forward skips', async () => {
     for (const zone of ['Europe/Paris', 'America/New_York']) {
-      const change = nextClockChange(zone, 'forward');
+      const change = clockChange(zone, 'forward');
       expect(change.hour, zone).toBe(2);
       // 02:30 on the change's date every year: Temporal leaves out the year of the change.
       const times = await compare(`30 2 ${change.day} ${change.month} *`, zone);
@@ -126,7 +126,7 @@ describe('cron schedules at clock changes, against Temporal', () => {
   });
 
   it('fire both copies of an hour a fall-back repeats west of Greenwich (New York)', async () => {
-    const change = nextClockChange('America/New_York', 'back');
+    const change = clockChange('America/New_York', 'back');
     const times = await compare(`*/30 ${change.hour} ${change.day} ${change.month} *`, 'America/New_York');
     const at = change.at.getTime();
     // 01:00 and 01:30 EDT, then 01:00 and 01:30 EST.
@@ -141,7 +141,7 @@ describe('cron schedules at clock changes, against Temporal', () => {
   });
 
   it('fire the later copy of a repeated hour east of Greenwich, then an hour late (Paris)', async () => {
-    const change = nextClockChange('Europe/Paris', 'back');
+    const change = clockChange('Europe/Paris', 'back');
     const times = await compare(`*/30 ${change.hour} ${change.day} ${change.month} *`, 'Europe/Paris');
     const at = change.at.getTime();
     // 02:00 CET, then 03:30 CET: not 02:00 and 02:30 CEST, nor 02:30 CET.
@@ -166,7 +166,7 @@ describe('cron schedules at clock changes, against Temporal', () => {
     ];
     const checks = zones.flatMap((zone) =>
       (['forward', 'back'] as const).flatMap((direction) => {
-        const change = nextClockChange(zone, direction);
+        const change = clockChange(zone, direction);
         const hours = [...new Set([(change.hour + 23) % 24, change.hour, (change.hour + 1) % 24])].join(',');
         const date = `${change.day} ${change.month}`;
         return [`*/30 ${hours} ${date} *`, `0 * ${date} *`, `0 0 ${date} *`].map((expression) =>
@@ -185,4 +185,56 @@ describe('cron schedules at clock changes, against Temporal', () => {
     const times = await compare('0 6 * * *', 'Europe/Paris');
     expect(times).toHaveLength(10);
   });
+
+  it('backfill the times firingTimesBetween counts over the last clock changes', async () => {
+    for (const [zone, direction, hour] of [
+      ['Europe/Paris', 'back', 2],
+      ['America/New_York', 'back', 1],
+      ['Europe/Paris', 'forward', 2],
+    ] as const) {
+      const change = clockChange(zone, direction, true);
+      const from = new Date(change.at.getTime() - 30 * HOUR_MS);
+      const to = new Date(change.at.getTime() + 30 * HOUR_MS);
+      const timing = timingSchema.parse({ kind: 'cron', expression: `*/30 ${hour} * * *`, timezone: zone });
+      const expected = firingTimesBetween(timing, from, to, 100).map((time) => time.toISOString());
+      const started = await backfilled(timing, from, to, expected.length);
+      expect(started, `${zone} ${direction}`).toEqual(expected);
+    }
+  });
 });
+
+/**
+ * The times Temporal starts runs at when a schedule with the timing backfills [from, to]: the
+ * schedule's recent actions once it has taken `count` (or by a deadline, too few). The started
+ * workflows wait on a queue no worker polls, and are terminated after.
+ */
+async function backfilled(timing: Timing, from: Date, to: Date, count: number): Promise<string[]> {
+  if (timing.kind !== 'cron') throw new Error('a cron timing is expected');
+  const handle = await client.schedule.create({
+    scheduleId: `dst-${randomUUID()}`,
+    spec: { cronExpressions: [timing.expression], timezone: timing.timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'scheduledRunWorkflow',
+      taskQueue: `dst-${randomUUID()}`,
+      args: [],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+  });
+  try {
+    await handle.backfill({ start: from, end: to, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    const deadline = Date.now() + 20_000;
+    let described = await handle.describe();
+    while (described.info.numActionsTaken < count && Date.now() < deadline) {
+      described = await handle.describe();
+    }
+    await Promise.all(
+      described.info.recentActions.map((action) =>
+        client.workflow.getHandle(action.action.workflow.workflowId).terminate('test over'),
+      ),
+    );
+    return described.info.recentActions.map((action) => action.scheduledAt.toISOString()).sort();
+  } finally {
+    await handle.delete();
+  }
+}
