@@ -2,7 +2,8 @@ import { goDate, wallClockAt, weekdayAt } from './zone-clock';
 
 /**
  * Five-field cron expressions read and walked as Temporal's scheduler does
- * (temporalio/temporal service/worker/scheduler/calendar.go, unchanged from server 1.29 to 1.30),
+ * (temporalio/temporal service/worker/scheduler/calendar.go as in server 1.29.1, our dev server's,
+ * and unchanged on its main branch since),
  * so the times worked out here are the times Temporal starts runs at, across DST changes too.
  * Temporal's rules at a clock change, checked against a real server (tests/schedule-dst.test.ts):
  * - a time the spring-forward skips does not fire at all that day (`30 2 * * *` in Paris skips
