@@ -154,9 +154,9 @@ describe('schedules router', () => {
       scheduleId: schedule.id,
       changes: { timing: { kind: 'every', amount: 2, unit: 'd' } },
     });
-    expect(edited.timingText).toBe('Every 2 days');
+    expect(edited.timingText).toBe('Every 2 days (at 00:00 UTC)');
     // Named after its timing by default, it follows the new one.
-    expect(edited.name).toBe('Every 2 days');
+    expect(edited.name).toBe('Every 2 days (at 00:00 UTC)');
     const gaps = edited.nextRuns
       .slice(1)
       .map((time, index) => time.getTime() - (edited.nextRuns[index]?.getTime() ?? 0));

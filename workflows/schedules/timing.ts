@@ -1,6 +1,7 @@
-import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import { z } from 'zod';
+import { CronFieldError, nextCalendarTime, parseCronCalendar } from './cron-calendar';
+import { canonicalTimeZone } from './zone-clock';
 
 /** The units `every N` takes, as the CLI writes them (10m, 2h) and Temporal's durations read them. */
 export const intervalUnits = ['s', 'm', 'h', 'd'] as const;
@@ -45,18 +46,32 @@ const everySchema = z
     }
   });
 
-const cronSchema = z
-  .object({
-    kind: z.literal('cron'),
-    expression: z.string({ error: 'must be a cron expression' }).trim().max(200),
-    timezone: z.string({ error: 'must be a time zone' }).trim().max(64).default('UTC'),
-  })
-  .superRefine((timing, context) => {
-    const zoneProblem = timezoneProblem(timing.timezone);
-    if (zoneProblem) context.addIssue({ code: 'custom', path: ['timezone'], message: zoneProblem });
-    const problem = cronProblem(timing.expression);
-    if (problem) context.addIssue({ code: 'custom', path: ['expression'], message: problem });
-  });
+const cronSchema = z.object({
+  kind: z.literal('cron'),
+  expression: z
+    .string({ error: 'must be a cron expression' })
+    .trim()
+    .max(200)
+    .superRefine((expression, context) => {
+      const problem = cronProblem(expression);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  // Stored as the canonical IANA name: Temporal (Go) reads zone names case-sensitively.
+  timezone: z
+    .string({ error: 'must be a time zone' })
+    .trim()
+    .max(64)
+    .default('UTC')
+    .transform((timezone, context) => {
+      const canonical = canonicalTimeZone(timezone);
+      if (canonical) return canonical;
+      context.addIssue({
+        code: 'custom',
+        message: `"${timezone}" is not a known time zone (e.g. UTC, Europe/Paris)`,
+      });
+      return z.NEVER;
+    }),
+});
 
 /** When a schedule fires: every N units, or a five-field cron expression read in a time zone. */
 export const timingSchema = z.discriminatedUnion('kind', [everySchema, cronSchema], {
@@ -70,43 +85,38 @@ export function intervalSeconds(timing: { amount: number; unit: IntervalUnit }):
 }
 
 /**
- * Why an expression is not one Temporal and croner read the same way, or undefined. Exactly five
- * fields: Temporal reads six fields as minute..year and croner as second..weekday, so anything but
- * five would fire at other times than described. Nicknames (@daily) are refused for the same reason.
+ * Why an expression is not one Temporal reads as described, or undefined. Exactly five fields:
+ * Temporal reads six fields as minute..year where most cron tools read second..weekday, and
+ * nicknames (@daily) are refused for the same reason. Each field is read by Temporal's rules
+ * (cron-calendar.ts), and it must be one cronstrue can put in words for describeTiming.
  */
 export function cronProblem(expression: string): string | undefined {
   const fields = expression.split(/\s+/).filter(Boolean);
   if (fields.length !== 5) {
     return 'must have five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * *"';
   }
-  // Temporal matches both day fields (AND); classic cron, croner and cronstrue take either (OR). The
-  // description and the counted times would then differ from what Temporal does: refused instead.
+  // Temporal matches both day fields (AND); classic cron and cronstrue take either (OR). The
+  // description would then differ from what Temporal does: refused instead.
   if (fields[2] !== '*' && fields[4] !== '*') {
     return 'must restrict the day of the month or the day of the week, not both (cron tools disagree on how the two combine)';
   }
   try {
-    // Constructed paused: only the parse matters here, no timer is started.
-    new Cron(fields.join(' '), { paused: true });
+    parseCronCalendar(fields.join(' '));
+    cronstrue.toString(fields.join(' '));
     return undefined;
   } catch (error) {
-    return `is not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof CronFieldError ? error.message : 'it cannot be put in words';
+    return `is not a valid cron expression: ${reason}`;
   }
 }
 
-function timezoneProblem(timezone: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: timezone });
-    return undefined;
-  } catch {
-    return `"${timezone}" is not a known time zone (e.g. UTC, Europe/Paris)`;
-  }
-}
-
-/** The timing in plain words: "Every 10 minutes", "At 06:00 AM (Europe/Paris)". */
+/** The timing in plain words: "Every 10 minutes", "Every 7 days (at 00:00 UTC)", "At 06:00 (Europe/Paris)". */
 export function describeTiming(timing: Timing): string {
   if (timing.kind === 'every') {
     const unit = UNIT_WORDS[timing.unit];
-    return timing.amount === 1 ? `Every ${unit}` : `Every ${timing.amount} ${unit}s`;
+    const every = timing.amount === 1 ? `Every ${unit}` : `Every ${timing.amount} ${unit}s`;
+    // Intervals count from the epoch (firingTimesBetween): days start at midnight UTC, not local.
+    return timing.unit === 'd' ? `${every} (at 00:00 UTC)` : every;
   }
   const words = cronstrue.toString(timing.expression, { use24HourTimeFormat: true, verbose: false });
   return `${words} (${timing.timezone})`;
@@ -122,8 +132,11 @@ export function parseEvery(text: string): EveryTiming {
 }
 
 /**
- * The times the timing fires in [from, to], at most `limit` + 1 (enough to tell "too many"). An
- * interval fires on multiples of itself since the epoch, as Temporal's intervals without an offset do.
+ * The times the timing fires in [from, to], at most `limit` + 1 (enough to tell "too many"), as
+ * Temporal works them out. An interval fires on multiples of itself since the epoch, as Temporal's
+ * intervals without an offset do: `every N d` fires at 00:00 UTC, on days a multiple of N after
+ * 1970-01-01 (so `every 7 d` on Thursdays). A cron expression fires by Temporal's own calendar walk
+ * (cron-calendar.ts), DST quirks included.
  */
 export function firingTimesBetween(timing: Timing, from: Date, to: Date, limit: number): Date[] {
   const times: Date[] = [];
@@ -138,12 +151,12 @@ export function firingTimesBetween(timing: Timing, from: Date, to: Date, limit: 
     }
     return times;
   }
-  const cron = new Cron(timing.expression, { timezone: timing.timezone, paused: true });
-  // nextRun is strictly after its argument: start a millisecond early so `from` itself counts.
-  let next = cron.nextRun(new Date(from.getTime() - 1));
-  while (next && next.getTime() <= to.getTime() && times.length <= limit) {
-    times.push(next);
-    next = cron.nextRun(next);
+  const calendar = parseCronCalendar(timing.expression);
+  // Temporal's walk finds the first whole second strictly after its start: start just before `from`.
+  let next = nextCalendarTime(calendar, timing.timezone, Math.ceil(from.getTime() / 1000) - 1);
+  while (next !== undefined && next * 1000 <= to.getTime() && times.length <= limit) {
+    times.push(new Date(next * 1000));
+    next = nextCalendarTime(calendar, timing.timezone, next);
   }
   return times;
 }
