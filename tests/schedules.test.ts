@@ -51,6 +51,18 @@ async function scheduledPipeline(name: string, sleepMs = 0) {
   return savePipeline(fixture.database.db, doc, name);
 }
 
+type ScheduleInput = Parameters<typeof createSchedule>[2];
+
+/** A schedule of the pipeline with this timing, its runs labelled `label`, and any other settings. */
+function scheduleOf(
+  pipelineId: string,
+  timing: ScheduleInput['timing'],
+  label: string,
+  settings: Omit<ScheduleInput, 'pipelineId' | 'timing' | 'parameters'> = {},
+) {
+  return createSchedule(deps, actor, { pipelineId, timing, parameters: { label }, ...settings });
+}
+
 async function scheduleRuns(pipelineId: string) {
   return fixture.database.db
     .select()
@@ -93,11 +105,7 @@ async function sourceValue(runId: string): Promise<unknown> {
 describe('schedules', () => {
   it('fires every 10 seconds with its parameters, trigger "schedule" and $scheduledTime; pause stops it', async () => {
     const { pipeline } = await scheduledPipeline('every ten seconds');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 10, unit: 's' },
-      parameters: { label: 'nightly' },
-    });
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 10, unit: 's' }, 'nightly');
     expect(schedule.timingText).toBe('Every 10 seconds');
     expect(schedule.nextRuns).toHaveLength(5);
     const gaps = schedule.nextRuns
@@ -151,11 +159,7 @@ describe('schedules', () => {
 
   it('backfills a range of five intervals as five runs, each with its scheduled time', async () => {
     const { pipeline } = await scheduledPipeline('backfilled');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'h' },
-      parameters: { label: 'history' },
-    });
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'h' }, 'history');
     const hour = 3_600_000;
     const first = Math.floor(Date.now() / hour) * hour - 10 * hour;
     const due = [0, 1, 2, 3, 4].map((index) => new Date(first + index * hour).toISOString());
@@ -180,10 +184,7 @@ describe('schedules', () => {
 
   it('refuses a backfill range with no firing, or with more than 500', async () => {
     const { pipeline } = await scheduledPipeline('backfill refused');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'x' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'x', {
       paused: true,
     });
     const day = 86_400_000;
@@ -228,10 +229,7 @@ describe('schedules', () => {
 
   it('skips firings while a slow run goes under overlap "skip"', async () => {
     const { pipeline } = await scheduledPipeline('slow', 12_000);
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 5, unit: 's' },
-      parameters: { label: 'slow' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 5, unit: 's' }, 'slow', {
       overlap: 'skip',
     });
     await pollScheduleRuns(pipeline.id, (all) => all.some((run) => run.status === 'succeeded'), 45_000).toBe(
@@ -252,10 +250,7 @@ describe('schedules', () => {
 
   it('cancels the running run when the next firing comes under overlap "cancel"', async () => {
     const { pipeline } = await scheduledPipeline('cancelled', 60_000);
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 5, unit: 's' },
-      parameters: { label: 'cancel' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 5, unit: 's' }, 'cancel', {
       overlap: 'cancel',
     });
     // The schedule's workflow is cancelled, and with it its child: the run ends cancelled, recorded.
@@ -275,13 +270,12 @@ describe('schedules', () => {
 
   it('recreates a schedule deleted from Temporal from its row, paused and all', async () => {
     const { pipeline } = await scheduledPipeline('reconciled');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'cron', expression: '0 6 * * 1', timezone: 'Europe/Paris' },
-      parameters: { label: 'weekly' },
-      paused: true,
-      note: 'waiting for data',
-    });
+    const schedule = await scheduleOf(
+      pipeline.id,
+      { kind: 'cron', expression: '0 6 * * 1', timezone: 'Europe/Paris' },
+      'weekly',
+      { paused: true, note: 'waiting for data' },
+    );
     const handle = fixture.worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
     await handle.delete();
     expect(await describeSchedule(deps, schedule.id)).toMatchObject({ inTemporal: false, nextRuns: [] });
@@ -353,10 +347,7 @@ describe('schedules', () => {
 
   it('records a failed run saying why when the latest version no longer compiles', async () => {
     const { pipeline } = await scheduledPipeline('broken later');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'x' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'x', {
       paused: true,
     });
     // A later save uses a parameter the schedule has no value for.
@@ -379,10 +370,7 @@ describe('schedules', () => {
 
   it('edits the Temporal schedule and the row together; a refused edit changes neither', async () => {
     const { pipeline } = await scheduledPipeline('edited');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'x' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'x', {
       paused: true,
     });
     const handle = fixture.worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
@@ -424,11 +412,7 @@ describe('schedules', () => {
 
   it('deletes the Temporal schedule and the row', async () => {
     const { pipeline } = await scheduledPipeline('deleted');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'gone' },
-    });
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'gone');
     await removeSchedule(deps, actor, schedule.id);
     await expect(
       fixture.worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe(),

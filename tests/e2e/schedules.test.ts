@@ -31,14 +31,21 @@ const session = setUpE2eSession({
 deleteSchedulesAfterAll(session.fixture);
 const INTERVAL = 10_000;
 
-/** The times of a list of next runs, as the page wrote them (the datetime attributes). */
-async function nextRunTimes(page: Page, scope: string): Promise<number[]> {
-  const list = page.locator(scope).getByRole('list', { name: 'Next runs' });
+/** A list of next runs as the page shows it: each time's instant (its datetime attribute) and text. */
+async function nextRuns(list: Locator): Promise<{ at: number; text: string }[]> {
   await list.locator('time').first().waitFor();
-  const stamps = await list
-    .locator('time')
-    .evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''));
-  return stamps.map((stamp) => new Date(stamp).getTime());
+  return list.locator('time').evaluateAll((times) =>
+    times.map((time) => ({
+      at: new Date(time.getAttribute('datetime') ?? '').getTime(),
+      text: time.textContent ?? '',
+    })),
+  );
+}
+
+/** Opens the editor's Schedules panel (the page shows the pipeline in the editor) and returns it. */
+async function openSchedulesPanel(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Schedules' }).click();
+  return page.getByRole('complementary', { name: 'Schedules' });
 }
 
 /** The run ids these rows link to (a row's status badge opens its run). */
@@ -61,8 +68,7 @@ describe('Schedules', () => {
   it('creates a schedule in the editor, shows its next runs, and watches two scheduled runs arrive on the Runs page to compare them', async () => {
     const page = await session.newPage();
     await session.signIn(page, 'operator', `/pipelines/${pipelineId}`);
-    await page.getByRole('button', { name: 'Schedules' }).click();
-    const panel = page.getByRole('complementary', { name: 'Schedules' });
+    const panel = await openSchedulesPanel(page);
     await panel.getByText('No schedules yet.').waitFor();
     await panel.getByRole('button', { name: 'New schedule' }).click();
 
@@ -78,7 +84,8 @@ describe('Schedules', () => {
     // The next five runs: 10 seconds apart on whole tens of seconds, the first within 10 s of creation.
     const saved = page.getByRole('dialog', { name: 'Every 10 seconds' });
     await saved.getByText('Next five runs').waitFor();
-    const times = await nextRunTimes(page, '[role=dialog]');
+    const shown = await nextRuns(saved.getByRole('list', { name: 'Next runs' }));
+    const times = shown.map((run) => run.at);
     expect(times).toHaveLength(5);
     expect(times.slice(1).map((time, index) => time - (times[index] ?? 0))).toEqual([
       INTERVAL,
@@ -89,6 +96,10 @@ describe('Schedules', () => {
     expect(times.map((time) => time % INTERVAL)).toEqual([0, 0, 0, 0, 0]);
     expect(times[0]).toBeGreaterThan(createdAfter);
     expect(times[0]).toBeLessThanOrEqual(Date.now() + INTERVAL);
+    // Written to the second, as people read them: each text ends in its own time's seconds.
+    expect(shown.map((run) => run.text.match(/:(\d\d)\b(?!:)/)?.[1])).toEqual(
+      times.map((time) => String(new Date(time).getSeconds()).padStart(2, '0')),
+    );
     await session.screenshot(page, 'schedule-created');
     await saved.getByRole('button', { name: 'Done' }).click();
 
@@ -184,8 +195,7 @@ describe('Schedules', () => {
   it('pauses with a note, shown as a badge on the panel and the Schedules page', async () => {
     const page = await session.newPage();
     await page.goto(`${session.app.url}/pipelines/${pipelineId}`);
-    await page.getByRole('button', { name: 'Schedules' }).click();
-    const card = page.getByRole('complementary', { name: 'Schedules' }).getByTestId('schedule-card');
+    const card = (await openSchedulesPanel(page)).getByTestId('schedule-card');
     await card.getByRole('button', { name: 'Pause' }).click();
     await card.getByLabel('Why pause it? (optional)').fill('Source under maintenance');
     await card.getByRole('button', { name: 'Pause' }).click();
@@ -202,8 +212,7 @@ describe('Schedules', () => {
   it('backfills a past range from the panel and shows its progress to the end', async () => {
     const page = await session.newPage();
     await page.goto(`${session.app.url}/pipelines/${pipelineId}`);
-    await page.getByRole('button', { name: 'Schedules' }).click();
-    const card = page.getByRole('complementary', { name: 'Schedules' }).getByTestId('schedule-card');
+    const card = (await openSchedulesPanel(page)).getByTestId('schedule-card');
     await card.getByRole('button', { name: 'Backfill' }).click();
     // A minute before the schedule existed: every 10 seconds, its ends included, is 7 runs.
     const minute = 60_000;
@@ -227,8 +236,7 @@ describe('Schedules', () => {
     const page = await viewerBrowser.context.newPage();
     const errors = watchPageErrors(page);
     await session.signIn(page, 'viewer', `/pipelines/${pipelineId}`);
-    await page.getByRole('button', { name: 'Schedules' }).click();
-    const panel = page.getByRole('complementary', { name: 'Schedules' });
+    const panel = await openSchedulesPanel(page);
     await panel.getByTestId('schedule-card').getByText('Every 10 seconds').waitFor();
     expect(await panel.getByRole('button', { name: 'New schedule' }).isDisabled()).toBe(true);
     await panel.getByText('you may not manage schedules').waitFor();
