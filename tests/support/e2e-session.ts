@@ -15,10 +15,10 @@ import { type Fixture, setUpDatabaseAndWorker } from './fixture';
 import { startWebApp } from './web-app';
 
 /** Where browser tests leave their screenshots (docs/history keeps a chosen few). */
-export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-screenshots');
+const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-screenshots');
 
 /** Every account a session creates signs in with this password. */
-export const PASSWORD = 'a long enough password';
+const PASSWORD = 'a long enough password';
 
 export interface E2eSessionOptions {
   /** The accounts to create, their address by role, for signIn. */
