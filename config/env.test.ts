@@ -21,6 +21,7 @@ describe('readEnv', () => {
       PIPEWRIGHT_DATA_FOLDERS: [],
       PIPEWRIGHT_UPLOAD_QUOTA_BYTES: 20 * 1024 ** 3,
       PIPEWRIGHT_TRUSTED_PROXIES: [],
+      PIPEWRIGHT_WEBHOOK_ALLOW: [],
       PIPEWRIGHT_SMTP_FROM: 'Pipewright <pipewright@localhost>',
     });
   });
@@ -77,16 +78,21 @@ describe('readEnv', () => {
     expect(() => readEnv({ PORT: '0' })).toThrow('Invalid environment: PORT must be between 1 and 65535');
   });
 
-  it('reads PIPEWRIGHT_TRUSTED_PROXIES as addresses and CIDR ranges, and refuses anything else', () => {
-    expect(readEnv({}).PIPEWRIGHT_TRUSTED_PROXIES).toEqual([]);
-    expect(
-      readEnv({ PIPEWRIGHT_TRUSTED_PROXIES: ' 10.0.0.5, 172.18.0.0/16,::1,fd00::/8 ' })
-        .PIPEWRIGHT_TRUSTED_PROXIES,
-    ).toEqual(['10.0.0.5', '172.18.0.0/16', '::1', 'fd00::/8']);
-    for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/2', '10.0.0.0/', '::1/129']) {
-      expect(() => readEnv({ PIPEWRIGHT_TRUSTED_PROXIES: bad }), bad).toThrow(
-        'Invalid environment: PIPEWRIGHT_TRUSTED_PROXIES must be IP addresses or CIDR ranges separated by commas, for example 10.0.0.5,172.18.0.0/16',
-      );
-    }
-  });
+  it.each(['PIPEWRIGHT_TRUSTED_PROXIES', 'PIPEWRIGHT_WEBHOOK_ALLOW'] as const)(
+    'reads %s as addresses and CIDR ranges, and refuses anything else',
+    (name) => {
+      expect(readEnv({})[name]).toEqual([]);
+      expect(readEnv({ [name]: ' 10.0.0.5, 172.18.0.0/16,::1,fd00::/8 ' })[name]).toEqual([
+        '10.0.0.5',
+        '172.18.0.0/16',
+        '::1',
+        'fd00::/8',
+      ]);
+      for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/2', '10.0.0.0/', '::1/129']) {
+        expect(() => readEnv({ [name]: bad }), bad).toThrow(
+          `Invalid environment: ${name} must be IP addresses or CIDR ranges separated by commas, for example 10.0.0.5,172.18.0.0/16`,
+        );
+      }
+    },
+  );
 });

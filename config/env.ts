@@ -25,6 +25,21 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+/** Comma-separated IP addresses and CIDR ranges; unset is none. */
+function addressList() {
+  return text()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine(
+      (entries) => entries.every(isAddressOrRange),
+      'must be IP addresses or CIDR ranges separated by commas, for example 10.0.0.5,172.18.0.0/16',
+    );
+}
+
 /** Every environment variable Pipewright reads, in one place, checked once. */
 export const envSchema = z.object({
   DATABASE_URL: text().refine(
@@ -116,17 +131,13 @@ export const envSchema = z.object({
    * the client's address to X-Forwarded-For: sign-in limits and the audit log then take the address
    * the nearest untrusted hop added. Unset: the address is whatever the request claims.
    */
-  PIPEWRIGHT_TRUSTED_PROXIES: text()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== ''),
-    )
-    .refine(
-      (entries) => entries.every(isAddressOrRange),
-      'must be IP addresses or CIDR ranges separated by commas, for example 10.0.0.5,172.18.0.0/16',
-    ),
+  PIPEWRIGHT_TRUSTED_PROXIES: addressList(),
+  /**
+   * Addresses or CIDR ranges (comma-separated) that webhooks may reach although they are loopback,
+   * private or link-local; unset, webhooks reach public addresses only (an in-house chat server on
+   * 10.1.2.3 needs PIPEWRIGHT_WEBHOOK_ALLOW=10.1.2.3).
+   */
+  PIPEWRIGHT_WEBHOOK_ALLOW: addressList(),
 });
 
 /** Where users reach the app: PIPEWRIGHT_PUBLIC_URL, or http://localhost:PORT. */

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { openPassword, sealPassword } from './connection-password';
 import { deriveKey } from './secret-key';
 
@@ -13,8 +15,12 @@ export class WebhookUrlError extends Error {
   override name = 'WebhookUrlError';
 }
 
-/** A URL a webhook may have: http(s), a host, at most 2,000 characters. */
-export function checkWebhookUrl(text: string): URL {
+/**
+ * A URL a webhook may have: http(s), a host, at most 2,000 characters, and, when the host is an IP
+ * address, a public one or one in `allow` (PIPEWRIGHT_WEBHOOK_ALLOW). Host names are checked when
+ * the webhook is called, on the address they resolve to (workflows/notifications/webhook-delivery.ts).
+ */
+export function checkWebhookUrl(text: string, allow: readonly string[]): URL {
   const trimmed = text.trim();
   if (trimmed.length > 2000) throw new WebhookUrlError('Webhook URL: must be at most 2,000 characters');
   let url: URL;
@@ -26,7 +32,23 @@ export function checkWebhookUrl(text: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new WebhookUrlError('Webhook URL: must start with https:// or http://');
   if (!url.hostname) throw new WebhookUrlError('Webhook URL: must name a host');
+  const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(address) !== 0 && !isReachableAddress(address, allow))
+    throw new WebhookUrlError(
+      `Webhook URL: ${url.hostname} is not a public address; webhooks may reach it only if PIPEWRIGHT_WEBHOOK_ALLOW lists it`,
+    );
   return url;
+}
+
+/** Public (ipaddr.js's "unicast" range), or listed in `allow` as an address or CIDR range. */
+function isReachableAddress(address: string, allow: readonly string[]): boolean {
+  const parsed = ipaddr.process(address);
+  if (parsed.range() === 'unicast') return true;
+  return allow.some((entry) => {
+    const range = entry.includes('/') ? ipaddr.parseCIDR(entry) : null;
+    if (range) return parsed.kind() === range[0].kind() && parsed.match(range);
+    return ipaddr.process(entry).toString() === parsed.toString();
+  });
 }
 
 /**

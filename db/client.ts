@@ -5,6 +5,9 @@ import * as schema from './schema';
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
 export type Sql = postgres.Sql;
 export type Transaction = postgres.TransactionSql;
+/** A drizzle transaction: queries that must run inside the caller's transaction take this or a Database. */
+export type DatabaseTransaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type Executor = Database | DatabaseTransaction;
 
 export interface DatabaseHandle {
   url: string;

@@ -41,6 +41,11 @@ export const schedules = pgTable(
     createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
     createdAt: time('created_at').notNull().defaultNow(),
     updatedAt: time('updated_at').notNull().defaultNow(),
+    /**
+     * Set when a delete is asked for, before Temporal is told: a row with it is never recreated in
+     * Temporal, and the reconciler finishes the delete should the process stop half-way.
+     */
+    deletedAt: time('deleted_at'),
   },
   (table) => [
     index('schedules_pipeline_idx').on(table.pipelineId, table.createdAt.desc()),

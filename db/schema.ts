@@ -221,6 +221,8 @@ export const artifacts = pgTable(
   },
   (table) => [
     index('artifacts_run_idx').on(table.runId),
+    /** The retention sweep walks files still kept, oldest first. */
+    index('artifacts_kept_idx').on(table.createdAt, table.id).where(sql`${table.deletedAt} is null`),
     index('artifacts_step_idx').on(table.stepId),
     check('artifacts_kind_valid', oneOf('kind', artifactKinds)),
     check('artifacts_bytes_nonnegative', sql`${table.bytes} >= 0`),

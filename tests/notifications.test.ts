@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../app/_server/auth/actor';
 import { notificationDeliveries, notifications, notificationWebhooks, runs } from '../db/schema';
 import { type Notifier, startNotifier } from '../workflows/notifications/notifier';
@@ -20,6 +20,12 @@ import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline } from './support/pipelines';
 import { testSecretKey } from './support/secret-key';
 import { testCaller } from './support/services';
+
+// The receivers below listen on loopback, which webhooks reach only when the installation allows it;
+// set before the app's environment is read on import.
+vi.hoisted(() => {
+  process.env.PIPEWRIGHT_WEBHOOK_ALLOW = '127.0.0.1';
+});
 
 const fixture = setUpDatabaseAndWorker();
 
@@ -132,6 +138,7 @@ beforeAll(async () => {
       sql: fixture.database.sql,
       secretKey: () => testSecretKey,
       publicUrl: new URL('http://pipewright.test'),
+      webhookAllow: ['127.0.0.1'],
       email: { smtpUrl, from: 'Pipewright <pipewright@example.test>' },
       temporal: fixture.worker.client,
       log: () => {},
@@ -327,6 +334,17 @@ describe('notifications', () => {
         addWebhooks: ['file:///etc/passwd'],
       }),
     ).rejects.toThrow('addWebhooks.0: Webhook URL: must start with https:// or http://');
+    // A cloud's metadata service: not public, and not in PIPEWRIGHT_WEBHOOK_ALLOW.
+    await expect(
+      caller().notifications.saveSettings({
+        pipelineId: pipeline.id,
+        events: ['run_failed'],
+        emails: [],
+        addWebhooks: ['http://169.254.169.254/latest/meta-data'],
+      }),
+    ).rejects.toThrow(
+      'addWebhooks.0: Webhook URL: 169.254.169.254 is not a public address; webhooks may reach it only if PIPEWRIGHT_WEBHOOK_ALLOW lists it',
+    );
     expect((await caller().notifications.settings({ pipelineId: pipeline.id })).webhooks).toEqual([]);
   });
 

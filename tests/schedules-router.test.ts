@@ -284,4 +284,28 @@ describe('schedules router', () => {
     expect(backwards.code).toBe('BAD_REQUEST');
     expect(backwards.message).toBe('to must be after from');
   });
+
+  it("lists next times worked out from the stored timing that match Temporal's own", async () => {
+    // get asks Temporal (describe's nextActionTimes); list works them out itself (firingTimesBetween).
+    const pipeline = await labelledPipeline('parity');
+    const timings = [
+      { kind: 'every', amount: 7, unit: 'm' },
+      { kind: 'every', amount: 1, unit: 'd' },
+      { kind: 'cron', expression: '*/20 9-17 * * 1-5', timezone: 'America/New_York' },
+      { kind: 'cron', expression: '30 2 * * *', timezone: 'Europe/London' },
+    ] as const;
+    for (const timing of timings) {
+      const schedule = await callerAs('operator').schedules.create({
+        pipelineId: pipeline.id,
+        timing,
+        parameters: { label: 'parity' },
+      });
+      created.push(schedule.id);
+      const fromTemporal = await callerAs('viewer').schedules.get({ scheduleId: schedule.id });
+      const listed = await callerAs('viewer').schedules.list({ pipelineId: pipeline.id });
+      const worked = listed.find((each) => each.id === schedule.id);
+      expect(fromTemporal.nextRuns, JSON.stringify(timing)).toHaveLength(5);
+      expect(worked?.nextRuns, JSON.stringify(timing)).toEqual(fromTemporal.nextRuns);
+    }
+  });
 });

@@ -66,6 +66,7 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
     sql: database.sql,
     secretKey: () => secretKey,
     publicUrl: publicUrl(env),
+    webhookAllow: env.PIPEWRIGHT_WEBHOOK_ALLOW,
     email: env.PIPEWRIGHT_SMTP_URL
       ? { smtpUrl: env.PIPEWRIGHT_SMTP_URL, from: env.PIPEWRIGHT_SMTP_FROM }
       : undefined,

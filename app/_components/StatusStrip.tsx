@@ -55,7 +55,7 @@ export function StatusStrip() {
   return (
     <section className="status-strip" aria-label="Service status" aria-live="polite">
       {items.map((item) => (
-        <span key={item.label} className="status-item" title={item.detail}>
+        <span key={item.label} className="status-item" title={`${item.label}: ${item.detail}`}>
           <span className={`status-dot ${dotClass(item.ok)}`} aria-hidden="true" />
           <strong>{item.label}</strong>
           {/* A failing component says so in a word; why, and where, is in the tooltip. */}

@@ -1,7 +1,8 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import { hasChanges, type VersionDiff } from '../../pipeline/version-diff';
-import { FieldTable, KIND_TEXT, stepName } from './NodeChanges';
+import { FieldTable, KIND_TEXT, KindBadge, stepName } from './NodeChanges';
 
 /** What changed from one version to the other, in words: counts, then steps, connections and parameters. */
 export function ChangeList({
@@ -42,83 +43,82 @@ export function ChangeList({
           <Count value={counts.nodesMoved} kind="unchanged" what="step" verb="moved" />
         </ul>
       </section>
-      {steps.length > 0 && (
-        <section className="panel-section">
-          <h3>Steps</h3>
-          <ul className="diff-list">
-            {steps.map((entry) => (
-              <li key={entry.id}>
-                <button type="button" className="diff-item" onClick={() => onSelect(entry.id)}>
-                  <span className={`diff-badge diff-${entry.kind}`}>
-                    {entry.kind === 'unchanged' ? 'Moved' : KIND_TEXT[entry.kind]}
-                  </span>
-                  <span className="diff-item-name">{stepName(entry)}</span>
-                  {entry.kind === 'changed' && (
-                    <span className="muted">
-                      {entry.fields.length} field{entry.fields.length === 1 ? '' : 's'}
-                    </span>
-                  )}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {connections.length > 0 && (
-        <section className="panel-section">
-          <h3>Connections</h3>
-          <ul className="diff-list">
-            {connections.map((entry) => (
-              <li key={`${entry.kind}:${entry.key}`} className="diff-connection">
-                <span className={`diff-badge diff-${entry.kind}`}>{KIND_TEXT[entry.kind]}</span>
-                <span>
-                  {names.get(entry.edge.source.node) ?? entry.edge.source.node}
-                  <span className="muted"> · {entry.edge.source.port}</span> →{' '}
-                  {names.get(entry.edge.target.node) ?? entry.edge.target.node}
-                  <span className="muted"> · {entry.edge.target.port}</span>
+      <ChangeSection title="Steps" items={steps}>
+        {(entry) => (
+          <li key={entry.id}>
+            <button type="button" className="diff-item" onClick={() => onSelect(entry.id)}>
+              <span className={`diff-badge diff-${entry.kind}`}>
+                {entry.kind === 'unchanged' ? 'Moved' : KIND_TEXT[entry.kind]}
+              </span>
+              <span className="diff-item-name">{stepName(entry)}</span>
+              {entry.kind === 'changed' && (
+                <span className="muted">
+                  {entry.fields.length} field{entry.fields.length === 1 ? '' : 's'}
                 </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {diff.parameters.length > 0 && (
-        <section className="panel-section">
-          <h3>Parameters</h3>
-          <ul className="diff-list">
-            {diff.parameters.map((entry) => (
-              <li key={entry.name} className="diff-parameter">
-                <div className="diff-parameter-head">
-                  <span className={`diff-badge diff-${entry.kind}`}>{KIND_TEXT[entry.kind]}</span>
-                  <code>{entry.name}</code>
-                  <span className="muted">{(entry.after ?? entry.before)?.type}</span>
-                </div>
-                {entry.kind === 'changed' && (
-                  <FieldTable fields={entry.fields} fromVersion={fromVersion} toVersion={toVersion} />
-                )}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {diff.notes.length > 0 && (
-        <section className="panel-section">
-          <h3>Notes</h3>
-          <ul className="diff-list">
-            {diff.notes.map((entry) => (
-              <li key={entry.id} className="diff-note">
-                <span className={`diff-badge diff-${entry.kind}`}>{KIND_TEXT[entry.kind]}</span>
-                <span>
-                  {entry.before !== undefined && <del>{entry.before}</del>}
-                  {entry.before !== undefined && entry.after !== undefined && ' → '}
-                  {entry.after !== undefined && <ins>{entry.after}</ins>}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+              )}
+            </button>
+          </li>
+        )}
+      </ChangeSection>
+      <ChangeSection title="Connections" items={connections}>
+        {(entry) => (
+          <li key={`${entry.kind}:${entry.key}`} className="diff-connection">
+            <KindBadge kind={entry.kind} />
+            <span>
+              {names.get(entry.edge.source.node) ?? entry.edge.source.node}
+              <span className="muted"> · {entry.edge.source.port}</span> →{' '}
+              {names.get(entry.edge.target.node) ?? entry.edge.target.node}
+              <span className="muted"> · {entry.edge.target.port}</span>
+            </span>
+          </li>
+        )}
+      </ChangeSection>
+      <ChangeSection title="Parameters" items={diff.parameters}>
+        {(entry) => (
+          <li key={entry.name} className="diff-parameter">
+            <div className="diff-parameter-head">
+              <KindBadge kind={entry.kind} />
+              <code>{entry.name}</code>
+              <span className="muted">{(entry.after ?? entry.before)?.type}</span>
+            </div>
+            {entry.kind === 'changed' && (
+              <FieldTable fields={entry.fields} fromVersion={fromVersion} toVersion={toVersion} />
+            )}
+          </li>
+        )}
+      </ChangeSection>
+      <ChangeSection title="Notes" items={diff.notes}>
+        {(entry) => (
+          <li key={entry.id} className="diff-note">
+            <KindBadge kind={entry.kind} />
+            <span>
+              {entry.before !== undefined && <del>{entry.before}</del>}
+              {entry.before !== undefined && entry.after !== undefined && ' → '}
+              {entry.after !== undefined && <ins>{entry.after}</ins>}
+            </span>
+          </li>
+        )}
+      </ChangeSection>
     </>
+  );
+}
+
+/** A titled list of one sort of change, each item drawn by `children`; nothing when there is none. */
+function ChangeSection<T>({
+  title,
+  items,
+  children,
+}: {
+  title: string;
+  items: readonly T[];
+  children: (item: T) => ReactNode;
+}) {
+  if (items.length === 0) return null;
+  return (
+    <section className="panel-section">
+      <h3>{title}</h3>
+      <ul className="diff-list">{items.map(children)}</ul>
+    </section>
   );
 }
 

@@ -10,6 +10,11 @@ export const KIND_TEXT: Record<NodeDiff['kind'], string> = {
   unchanged: 'Unchanged',
 };
 
+/** What happened to a step, connection, parameter or note, as a coloured word. */
+export function KindBadge({ kind }: { kind: NodeDiff['kind'] }) {
+  return <span className={`diff-badge diff-${kind}`}>{KIND_TEXT[kind]}</span>;
+}
+
 /** A step's name as the canvas shows it: its label, else its type's title. */
 export function stepName(entry: NodeDiff): string {
   const node = entry.after ?? entry.before;
@@ -35,7 +40,7 @@ export function NodeChanges({
     <section className="panel-section diff-node-changes" aria-label={`Changes to ${stepName(entry)}`}>
       <div className="diff-node-head">
         <h2>{stepName(entry)}</h2>
-        <span className={`diff-badge diff-${entry.kind}`}>{KIND_TEXT[entry.kind]}</span>
+        <KindBadge kind={entry.kind} />
       </div>
       <p className="muted diff-node-id">
         <code>{entry.id}</code> · {node ? (nodeSpec(node.type)?.title ?? node.type) : ''}
@@ -101,25 +106,22 @@ export function FieldTable({
               <code>{field.at}</code>
             </th>
             <td className="diff-old">
-              {field.kind === 'added' ? (
-                <span className="muted">—</span>
-              ) : (
-                <code>{formatValue(field.before)}</code>
-              )}
+              <SideValue absent={field.kind === 'added'} value={field.before} />
             </td>
             <td className="diff-arrow" aria-hidden="true">
               →
             </td>
             <td className="diff-new">
-              {field.kind === 'removed' ? (
-                <span className="muted">—</span>
-              ) : (
-                <code>{formatValue(field.after)}</code>
-              )}
+              <SideValue absent={field.kind === 'removed'} value={field.after} />
             </td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+/** One side of a field's change: its value, or a dash on the side where the field does not exist. */
+function SideValue({ absent, value }: { absent: boolean; value: unknown }) {
+  return absent ? <span className="muted">—</span> : <code>{formatValue(value)}</code>;
 }

@@ -74,16 +74,12 @@ export function VersionDiffPage({
           </div>
           {versions.data && shownFrom !== undefined && shownTo !== undefined && (
             <div className="bar-group diff-pickers">
-              <label>
-                From{' '}
-                <select value={shownFrom} onChange={(event) => show({ from: Number(event.target.value) })}>
-                  {versions.data.map((version) => (
-                    <option key={version.id} value={version.version}>
-                      {versionText(version)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <VersionPicker
+                label="From"
+                value={shownFrom}
+                versions={versions.data}
+                onPick={(version) => show({ from: version })}
+              />
               <button
                 type="button"
                 className="secondary"
@@ -93,16 +89,12 @@ export function VersionDiffPage({
               >
                 ⇄
               </button>
-              <label>
-                To{' '}
-                <select value={shownTo} onChange={(event) => show({ to: Number(event.target.value) })}>
-                  {versions.data.map((version) => (
-                    <option key={version.id} value={version.version}>
-                      {versionText(version)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <VersionPicker
+                label="To"
+                value={shownTo}
+                versions={versions.data}
+                onPick={(version) => show({ to: version })}
+              />
             </div>
           )}
         </div>
@@ -158,6 +150,32 @@ export function VersionDiffPage({
         {compared.isPending && shownTo !== undefined && <p className="muted diff-error">Comparing…</p>}
       </div>
     </AppShell>
+  );
+}
+
+/** One end of the comparison: a pick among the pipeline's saved versions, newest first. */
+function VersionPicker({
+  label,
+  value,
+  versions,
+  onPick,
+}: {
+  label: string;
+  value: number;
+  versions: { id: string; version: number; message: string }[];
+  onPick: (version: number) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(event) => onPick(Number(event.target.value))}>
+        {versions.map((version) => (
+          <option key={version.id} value={version.version}>
+            {versionText(version)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

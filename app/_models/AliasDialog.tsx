@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import type { ModelAlias } from '../../registry/version-schema';
+import { FormDialog } from '../_components/FormDialog';
 import { useTRPC } from '../_trpc/client';
 
 /** What the dialog confirms: a version to promote (the alias is picked here), or an alias to roll back. */
@@ -52,73 +53,68 @@ export function AliasDialog({
   };
 
   return (
-    <div className="confirm-backdrop">
-      <form
-        className="confirm-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="alias-dialog-title"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (reason.trim() !== '' && !already) confirm();
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onClose();
-        }}
-      >
-        <h2 id="alias-dialog-title">{title}</h2>
-        {change.kind === 'promote' ? (
-          <fieldset className="alias-choice">
-            <legend>Alias</legend>
-            {(['production', 'staging'] as const).map((each) => (
-              <label key={each}>
-                <input
-                  type="radio"
-                  name="alias"
-                  value={each}
-                  checked={alias === each}
-                  onChange={() => setAlias(each)}
-                />
-                {each}
-                <span className="muted">
-                  {change.current[each] === null ? ' (unset)' : ` (now version ${change.current[each]})`}
-                </span>
-              </label>
-            ))}
-          </fieldset>
-        ) : null}
-        <p className="confirm-summary">
-          {change.kind === 'rollback'
-            ? `${model} ${change.alias} goes from version ${change.from} back to version ${change.to}.`
-            : already
-              ? `Version ${change.version} is already ${model}'s ${alias} version.`
-              : `${model} ${alias} goes from ${holder === null ? 'no version' : `version ${holder}`} to version ${change.version}.`}{' '}
-          {alias === 'production' && !already
-            ? 'Every serving process switches within seconds; requests in flight finish on the old version.'
-            : ''}
-        </p>
-        <label className="confirm-reason">
-          <span>
-            Reason <span className="muted">(kept in the ledger)</span>
-          </span>
-          <textarea
-            required
-            rows={3}
-            maxLength={500}
-            value={reason}
-            placeholder="Why this change?"
-            onChange={(event) => setReason(event.target.value)}
-          />
-        </label>
-        <div className="confirm-actions">
+    <FormDialog
+      titleId="alias-dialog-title"
+      title={title}
+      look="confirm"
+      onSubmit={() => {
+        if (reason.trim() !== '' && !already) confirm();
+      }}
+      onClose={onClose}
+      actions={
+        <>
           <button type="button" className="secondary" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" disabled={pending || reason.trim() === '' || already}>
             {change.kind === 'promote' ? `Promote to ${alias}` : 'Roll back'}
           </button>
-        </div>
-      </form>
-    </div>
+        </>
+      }
+    >
+      {change.kind === 'promote' ? (
+        <fieldset className="alias-choice">
+          <legend>Alias</legend>
+          {(['production', 'staging'] as const).map((each) => (
+            <label key={each}>
+              <input
+                type="radio"
+                name="alias"
+                value={each}
+                checked={alias === each}
+                onChange={() => setAlias(each)}
+              />
+              {each}
+              <span className="muted">
+                {change.current[each] === null ? ' (unset)' : ` (now version ${change.current[each]})`}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      <p className="confirm-summary">
+        {change.kind === 'rollback'
+          ? `${model} ${change.alias} goes from version ${change.from} back to version ${change.to}.`
+          : already
+            ? `Version ${change.version} is already ${model}'s ${alias} version.`
+            : `${model} ${alias} goes from ${holder === null ? 'no version' : `version ${holder}`} to version ${change.version}.`}{' '}
+        {alias === 'production' && !already
+          ? 'Every serving process switches within seconds; requests in flight finish on the old version.'
+          : ''}
+      </p>
+      <label className="confirm-reason">
+        <span>
+          Reason <span className="muted">(kept in the ledger)</span>
+        </span>
+        <textarea
+          required
+          rows={3}
+          maxLength={500}
+          value={reason}
+          placeholder="Why this change?"
+          onChange={(event) => setReason(event.target.value)}
+        />
+      </label>
+    </FormDialog>
   );
 }

@@ -7,6 +7,7 @@ import { toast } from 'sonner';
 import { useTRPC } from '../_trpc/client';
 import { BackfillForm } from './BackfillForm';
 import { fromNow, needsSeconds, runTime } from './format';
+import { NextRuns } from './NextRuns';
 import type { ScheduleItem } from './ScheduleDialog';
 import { overlapWords } from './timing-form';
 
@@ -186,13 +187,7 @@ function ScheduleFacts({ schedule }: { schedule: ScheduleItem }) {
         {later.length > 0 && (
           <details className="later-runs">
             <summary>Next five</summary>
-            <ol className="next-runs" aria-label="Next runs">
-              {schedule.nextRuns.map((time) => (
-                <li key={time.toISOString()}>
-                  <time dateTime={time.toISOString()}>{runTime(time, seconds)}</time>
-                </li>
-              ))}
-            </ol>
+            <NextRuns times={schedule.nextRuns} />
           </details>
         )}
       </dd>

@@ -5,10 +5,12 @@ import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import type { PipelineParameter } from '../../pipeline/document';
-import { ParameterInput, uploadParameterFile } from '../_editor/RunDialog';
+import { ChoiceSelect } from '../_components/ChoiceSelect';
+import { FormDialog } from '../_components/FormDialog';
+import { ParameterInputs, useParameterForm } from '../_components/ParameterInputs';
 import type { AppRouter } from '../_server/root';
 import { useTRPC } from '../_trpc/client';
-import { needsSeconds, runTime } from './format';
+import { NextRuns } from './NextRuns';
 import { TimingFields } from './TimingFields';
 import {
   catchupChoices,
@@ -21,7 +23,8 @@ import {
 } from './timing-form';
 
 export type ScheduleItem = inferRouterOutputs<AppRouter>['schedules']['list'][number];
-type Overlap = ScheduleItem['overlap'];
+
+const overlapChoices = overlaps.map((value) => ({ value, label: overlapWords[value] }));
 
 /**
  * New schedule (or Edit, given `schedule`): timing, parameter values, version, overlap and catch-up
@@ -47,16 +50,11 @@ export function ScheduleDialog({
   const [timing, setTiming] = useState<TimingFormState>(() =>
     schedule ? timingStateOf(schedule.timing) : initialTimingState(),
   );
-  const [values, setValues] = useState<Record<string, unknown>>(
-    () =>
-      schedule?.parameters ??
-      Object.fromEntries(parameters.filter((p) => p.default !== undefined).map((p) => [p.name, p.default])),
-  );
   const [versionId, setVersionId] = useState(schedule?.pipelineVersionId ?? '');
-  const [overlap, setOverlap] = useState<Overlap>(schedule?.overlap ?? 'skip');
+  const [overlap, setOverlap] = useState<ScheduleItem['overlap']>(schedule?.overlap ?? 'skip');
   const [catchup, setCatchup] = useState(schedule?.catchupWindowSeconds ?? 300);
-  const [uploading, setUploading] = useState<string | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
+  const form = useParameterForm(parameters, schedule?.parameters, setProblem);
   const [saved, setSaved] = useState<ScheduleItem | undefined>();
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.schedules.list.queryKey() });
@@ -78,12 +76,12 @@ export function ScheduleDialog({
       onError: (error) => setProblem(error.message),
     }),
   );
-  const pending = create.isPending || edit.isPending || uploading !== undefined;
+  const pending = create.isPending || edit.isPending || form.uploading !== undefined;
 
   const submit = () => {
     const settings = {
       timing: timingOfState(timing),
-      parameters: values,
+      parameters: form.values,
       pipelineVersionId: versionId || null,
       overlap,
       catchupWindowSeconds: catchup,
@@ -93,166 +91,105 @@ export function ScheduleDialog({
     else create.mutate({ pipelineId, ...settings });
   };
 
-  const upload = async (parameter: string, file: File) => {
-    setUploading(parameter);
-    setProblem(undefined);
-    try {
-      const path = await uploadParameterFile(file);
-      setValues((current) => ({ ...current, [parameter]: path }));
-    } catch (caught) {
-      setProblem(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setUploading(undefined);
-    }
-  };
-
   if (saved) return <SavedSchedule schedule={saved} onClose={onClose} />;
 
   return (
-    <div className="dialog-backdrop">
-      <form
-        className="dialog schedule-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="schedule-dialog-title"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onClose();
-        }}
-      >
-        <h2 id="schedule-dialog-title">{schedule ? `Edit "${schedule.name}"` : 'New schedule'}</h2>
-        <TimingFields state={timing} onChange={setTiming} />
-        <label className="field">
-          Name (optional)
-          <input
-            value={name}
-            maxLength={100}
-            placeholder="Defaults to the timing in words"
-            onChange={(event) => setName(event.target.value)}
-          />
-        </label>
-        <div className="schedule-grid">
-          <label className="field">
-            Version
-            <select value={versionId} onChange={(event) => setVersionId(event.target.value)}>
-              <option value="">Latest saved, when it fires</option>
-              {versions.data?.map((version) => (
-                <option key={version.id} value={version.id}>
-                  Pinned: version {version.version}
-                  {version.message ? ` — ${version.message}` : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            When a run is still going
-            <select
-              value={overlap}
-              onChange={(event) => {
-                const chosen = overlaps.find((each) => each === event.target.value);
-                if (chosen) setOverlap(chosen);
-              }}
-            >
-              {Object.entries(overlapWords).map(([value, words]) => (
-                <option key={value} value={value}>
-                  {words}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            Catch-up window
-            <select value={catchup} onChange={(event) => setCatchup(Number(event.target.value))}>
-              {catchupChoices.map((choice) => (
-                <option key={choice.seconds} value={choice.seconds}>
-                  {choice.label}
-                </option>
-              ))}
-              {/* A window set elsewhere (the CLI) stays as it is unless another is picked. */}
-              {!catchupChoices.some((choice) => choice.seconds === catchup) && (
-                <option value={catchup}>{catchup} seconds</option>
-              )}
-            </select>
-            <small className="muted">How late a start missed while the server was down may still run.</small>
-          </label>
-        </div>
-        {parameters.length > 0 && (
-          <fieldset className="schedule-parameters">
-            <legend>Parameter values</legend>
-            {parameters.map((parameter) => (
-              <div key={parameter.name} className="field">
-                <label htmlFor={`schedule-param-${parameter.name}`}>
-                  {parameter.name}
-                  {parameter.description ? <small className="muted"> — {parameter.description}</small> : null}
-                </label>
-                <ParameterInput
-                  id={`schedule-param-${parameter.name}`}
-                  parameter={parameter}
-                  value={values[parameter.name]}
-                  uploading={uploading === parameter.name}
-                  onValue={(value) => setValues((current) => ({ ...current, [parameter.name]: value }))}
-                  onFile={(file) => void upload(parameter.name, file)}
-                />
-              </div>
-            ))}
-            <small className="muted">
-              Each run also gets <code>$scheduledTime</code>, the time it was due, which configs can
-              reference.
-            </small>
-          </fieldset>
-        )}
-        {problem && (
-          <p className="error-text" role="alert">
-            {problem}
-          </p>
-        )}
-        <div className="dialog-actions">
+    <FormDialog
+      titleId="schedule-dialog-title"
+      title={schedule ? `Edit "${schedule.name}"` : 'New schedule'}
+      className="schedule-dialog"
+      problem={problem}
+      onSubmit={submit}
+      onClose={onClose}
+      actions={
+        <>
           <button type="button" className="secondary" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" className="primary" disabled={pending}>
             {schedule ? 'Save schedule' : 'Create schedule'}
           </button>
-        </div>
-      </form>
-    </div>
+        </>
+      }
+    >
+      <TimingFields state={timing} onChange={setTiming} />
+      <label className="field">
+        Name (optional)
+        <input
+          value={name}
+          maxLength={100}
+          placeholder="Defaults to the timing in words"
+          onChange={(event) => setName(event.target.value)}
+        />
+      </label>
+      <div className="schedule-grid">
+        <label className="field">
+          Version
+          <select value={versionId} onChange={(event) => setVersionId(event.target.value)}>
+            <option value="">Latest saved, when it fires</option>
+            {versions.data?.map((version) => (
+              <option key={version.id} value={version.id}>
+                Pinned: version {version.version}
+                {version.message ? ` — ${version.message}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          When a run is still going
+          <ChoiceSelect value={overlap} choices={overlapChoices} onChoose={setOverlap} />
+        </label>
+        <label className="field">
+          Catch-up window
+          <select value={catchup} onChange={(event) => setCatchup(Number(event.target.value))}>
+            {catchupChoices.map((choice) => (
+              <option key={choice.seconds} value={choice.seconds}>
+                {choice.label}
+              </option>
+            ))}
+            {/* A window set elsewhere (the CLI) stays as it is unless another is picked. */}
+            {!catchupChoices.some((choice) => choice.seconds === catchup) && (
+              <option value={catchup}>{catchup} seconds</option>
+            )}
+          </select>
+          <small className="muted">How late a start missed while the server was down may still run.</small>
+        </label>
+      </div>
+      {parameters.length > 0 && (
+        <fieldset className="schedule-parameters">
+          <legend>Parameter values</legend>
+          <ParameterInputs idPrefix="schedule-param" parameters={parameters} form={form} />
+          <small className="muted">
+            Each run also gets <code>$scheduledTime</code>, the time it was due, which configs can reference.
+          </small>
+        </fieldset>
+      )}
+    </FormDialog>
   );
 }
 
 /** The saved schedule in words with its next five run times. */
 function SavedSchedule({ schedule, onClose }: { schedule: ScheduleItem; onClose: () => void }) {
-  const seconds = needsSeconds(schedule.nextRuns);
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog schedule-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="schedule-saved"
-      >
-        <h2 id="schedule-saved">{schedule.name}</h2>
-        {schedule.name !== schedule.timingText && <p className="schedule-words">{schedule.timingText}</p>}
-        <h3 className="schedule-subhead">Next five runs, in your time zone</h3>
-        {schedule.nextRuns.length === 0 ? (
-          <p className="muted">None while paused.</p>
-        ) : (
-          <ol className="next-runs" aria-label="Next runs">
-            {schedule.nextRuns.map((time) => (
-              <li key={time.toISOString()}>
-                <time dateTime={time.toISOString()}>{runTime(time, seconds)}</time>
-              </li>
-            ))}
-          </ol>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="primary" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </div>
-    </div>
+    <FormDialog
+      titleId="schedule-saved"
+      title={schedule.name}
+      className="schedule-dialog"
+      onSubmit={onClose}
+      onClose={onClose}
+      actions={
+        <button type="submit" className="primary">
+          Done
+        </button>
+      }
+    >
+      {schedule.name !== schedule.timingText && <p className="schedule-words">{schedule.timingText}</p>}
+      <h3 className="schedule-subhead">Next five runs, in your time zone</h3>
+      {schedule.nextRuns.length === 0 ? (
+        <p className="muted">None while paused.</p>
+      ) : (
+        <NextRuns times={schedule.nextRuns} />
+      )}
+    </FormDialog>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { ChoiceSelect } from '../_components/ChoiceSelect';
 import { type TimingFormState, type TimingMode, timingPresets } from './timing-form';
 
 const modes: { mode: TimingMode; label: string }[] = [
@@ -8,11 +9,13 @@ const modes: { mode: TimingMode; label: string }[] = [
   { mode: 'cron', label: 'Cron' },
 ];
 
-const units = [
-  { unit: 's', label: 'seconds' },
-  { unit: 'm', label: 'minutes' },
-  { unit: 'h', label: 'hours' },
-  { unit: 'd', label: 'days' },
+const presetChoices = timingPresets.map(({ id, label }) => ({ value: id, label }));
+
+const unitChoices = [
+  { value: 's', label: 'seconds' },
+  { value: 'm', label: 'minutes' },
+  { value: 'h', label: 'hours' },
+  { value: 'd', label: 'days' },
 ] as const;
 
 /** Zones offered in the list; any IANA zone may be typed (the server checks it). */
@@ -54,19 +57,7 @@ export function TimingFields({
       {state.mode === 'preset' && (
         <label className="field">
           Preset
-          <select
-            value={state.preset}
-            onChange={(event) => {
-              const preset = timingPresets.find((each) => each.id === event.target.value);
-              if (preset) set({ preset: preset.id });
-            }}
-          >
-            {timingPresets.map((preset) => (
-              <option key={preset.id} value={preset.id}>
-                {preset.label}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect value={state.preset} choices={presetChoices} onChoose={(preset) => set({ preset })} />
         </label>
       )}
       {state.mode === 'every' && (
@@ -84,19 +75,7 @@ export function TimingFields({
           </label>
           <label className="field">
             Unit
-            <select
-              value={state.unit}
-              onChange={(event) => {
-                const unit = units.find((each) => each.unit === event.target.value);
-                if (unit) set({ unit: unit.unit });
-              }}
-            >
-              {units.map((each) => (
-                <option key={each.unit} value={each.unit}>
-                  {each.label}
-                </option>
-              ))}
-            </select>
+            <ChoiceSelect value={state.unit} choices={unitChoices} onChoose={(unit) => set({ unit })} />
           </label>
         </div>
       )}

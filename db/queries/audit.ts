@@ -14,7 +14,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
-import type { Database } from '../client';
+import type { Database, Executor } from '../client';
 import { auditLog, user } from '../schema';
 import { afterCursor, newestFirst } from './keyset';
 import { containsPattern, escapeLike } from './like';
@@ -23,7 +23,7 @@ export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at'>;
 export type AuditRow = typeof auditLog.$inferSelect;
 
 /** Appends one entry; the table refuses changes and deletions (migration 0005). */
-export async function recordAudit(db: Database, entry: AuditEntry): Promise<void> {
+export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values(entry);
 }
 

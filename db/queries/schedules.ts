@@ -1,5 +1,5 @@
-import { and, asc, between, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../client';
+import { and, asc, between, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../client';
 import { type ScheduleRow, schedules } from '../schedules-schema';
 import { runs } from '../schema';
 
@@ -19,43 +19,81 @@ export type ScheduleChanges = Partial<
   >
 >;
 
-export async function insertSchedule(db: Database, values: NewSchedule): Promise<ScheduleRow> {
+export async function insertSchedule(db: Executor, values: NewSchedule): Promise<ScheduleRow> {
   const [row] = await db.insert(schedules).values(values).returning();
   if (!row) throw new Error('schedule insert returned no row');
   return row;
 }
 
+/** A schedule that is not being deleted. */
 export async function getSchedule(db: Database, scheduleId: string): Promise<ScheduleRow | undefined> {
-  const [row] = await db.select().from(schedules).where(eq(schedules.id, scheduleId));
+  const [row] = await db
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.id, scheduleId), isNull(schedules.deletedAt)));
   return row;
 }
 
-/** A pipeline's schedules, newest first; every schedule (oldest first) without a pipeline. */
+/** A pipeline's schedules, newest first; every schedule (oldest first) without a pipeline. Deleted ones are left out. */
 export async function listSchedules(db: Database, pipelineId?: string): Promise<ScheduleRow[]> {
   if (pipelineId) {
     return db
       .select()
       .from(schedules)
-      .where(eq(schedules.pipelineId, pipelineId))
+      .where(and(eq(schedules.pipelineId, pipelineId), isNull(schedules.deletedAt)))
       .orderBy(desc(schedules.createdAt), desc(schedules.id));
   }
-  return db.select().from(schedules).orderBy(asc(schedules.createdAt), asc(schedules.id));
+  return db
+    .select()
+    .from(schedules)
+    .where(isNull(schedules.deletedAt))
+    .orderBy(asc(schedules.createdAt), asc(schedules.id));
 }
 
+/**
+ * A live schedule, locked until the transaction ends: two changes to one schedule happen one after
+ * the other, each from the row the other left (so Temporal and the row never take different halves).
+ */
+export async function lockSchedule(tx: Executor, scheduleId: string): Promise<ScheduleRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.id, scheduleId), isNull(schedules.deletedAt)))
+    .for('update');
+  return row;
+}
+
+/** Schedules whose delete was asked for but not finished (the process stopped between the steps). */
+export async function tombstonedSchedules(db: Database): Promise<ScheduleRow[]> {
+  return db.select().from(schedules).where(isNotNull(schedules.deletedAt));
+}
+
+/** The first step of a delete: from now on the schedule is gone for users and never recreated. */
+export async function tombstoneSchedule(db: Executor, scheduleId: string): Promise<ScheduleRow | undefined> {
+  const [row] = await db
+    .update(schedules)
+    .set({ deletedAt: new Date() })
+    .where(and(eq(schedules.id, scheduleId), isNull(schedules.deletedAt)))
+    .returning();
+  return row;
+}
+
+/** Inside the transaction that holds the row (lockSchedule); `updatedAt` is the revision Temporal was given. */
 export async function updateSchedule(
-  db: Database,
+  db: Executor,
   scheduleId: string,
   changes: ScheduleChanges,
+  updatedAt = new Date(),
 ): Promise<ScheduleRow | undefined> {
   const [row] = await db
     .update(schedules)
-    .set({ ...changes, updatedAt: new Date() })
+    .set({ ...changes, updatedAt })
     .where(eq(schedules.id, scheduleId))
     .returning();
   return row;
 }
 
-export async function deleteSchedule(db: Database, scheduleId: string): Promise<boolean> {
+export async function deleteSchedule(db: Executor, scheduleId: string): Promise<boolean> {
   const deleted = await db
     .delete(schedules)
     .where(eq(schedules.id, scheduleId))

@@ -25,6 +25,8 @@ export interface NotifierDeps {
   secretKey: () => Buffer;
   /** Where users open the app: links in webhooks and emails. */
   publicUrl: URL;
+  /** Addresses and ranges webhooks may reach although not public (PIPEWRIGHT_WEBHOOK_ALLOW). */
+  webhookAllow: readonly string[];
   /** Unset: email deliveries fail saying that no SMTP server is configured. */
   email?: EmailSettings;
   /** For the schedule check; without it skipped and missed starts are not looked for. */
@@ -89,7 +91,7 @@ async function deliver(deps: NotifierDeps, delivery: DueDelivery) {
       retry: false,
     };
   }
-  return postWebhook(url, body);
+  return postWebhook(url, body, { allow: deps.webhookAllow });
 }
 
 export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {}) {

@@ -11,6 +11,9 @@ const body: WebhookBody = {
   url: 'http://pipewright.test/pipelines/p',
 };
 
+/** The receivers below listen on loopback, which webhooks may reach only when allowed. */
+const local = { allow: ['127.0.0.1'] };
+
 const servers: Server[] = [];
 
 /** A real HTTP server on a free port; answers its origin. */
@@ -44,7 +47,7 @@ describe('postWebhook', () => {
       });
       response.end();
     });
-    expect(await postWebhook(`${origin}/hook`, body)).toEqual({ ok: true });
+    expect(await postWebhook(`${origin}/hook`, body, local)).toEqual({ ok: true });
     expect(received).toEqual([{ method: 'POST', type: 'application/json', body }]);
   });
 
@@ -55,7 +58,7 @@ describe('postWebhook', () => {
       response.end();
     });
     const withCredentials = origin.replace('http://', 'http://hook:p%40ss@');
-    expect(await postWebhook(`${withCredentials}/hook`, body)).toEqual({ ok: true });
+    expect(await postWebhook(`${withCredentials}/hook`, body, local)).toEqual({ ok: true });
     expect(seen).toEqual([`Basic ${Buffer.from('hook:p@ss').toString('base64')}`]);
   });
 
@@ -70,8 +73,8 @@ describe('postWebhook', () => {
       if (request.url === '/away') return response.writeHead(307, { location: `${other}/steal` }).end();
       response.end();
     });
-    expect(await postWebhook(`${origin}/moved`, body)).toEqual({ ok: true });
-    expect(await postWebhook(`${origin}/away`, body)).toEqual({
+    expect(await postWebhook(`${origin}/moved`, body, local)).toEqual({ ok: true });
+    expect(await postWebhook(`${origin}/away`, body, local)).toEqual({
       ok: false,
       error: 'answered 307, a redirect to another host, which is not followed',
       retry: false,
@@ -84,12 +87,12 @@ describe('postWebhook', () => {
       response.statusCode = request.url?.startsWith('/gone') ? 404 : 500;
       response.end();
     });
-    expect(await postWebhook(`${origin}/gone?token=s3cr3t`, body)).toEqual({
+    expect(await postWebhook(`${origin}/gone?token=s3cr3t`, body, local)).toEqual({
       ok: false,
       error: 'answered 404',
       retry: false,
     });
-    expect(await postWebhook(`${origin}/broken?token=s3cr3t`, body)).toEqual({
+    expect(await postWebhook(`${origin}/broken?token=s3cr3t`, body, local)).toEqual({
       ok: false,
       error: 'answered 500',
       retry: true,
@@ -97,10 +100,37 @@ describe('postWebhook', () => {
     const silent = await serve(() => {
       // Never answers: the call gives up after its timeout.
     });
-    expect(await postWebhook(`${silent}/slow?token=s3cr3t`, body, 200)).toEqual({
+    expect(await postWebhook(`${silent}/slow?token=s3cr3t`, body, { ...local, timeoutMs: 200 })).toEqual({
       ok: false,
       error: 'did not answer within 0.2 s',
       retry: true,
     });
+  });
+
+  it('refuses loopback, private and link-local targets unless allowed, before sending anything', async () => {
+    let reached = 0;
+    const origin = await serve((_request, response) => {
+      reached++;
+      response.end();
+    });
+    const port = new URL(origin).port;
+    const refused = {
+      ok: false,
+      error:
+        'points to a loopback, private or link-local address, which webhooks may not reach unless PIPEWRIGHT_WEBHOOK_ALLOW lists it',
+      retry: false,
+    };
+    expect(await postWebhook(`${origin}/hook`, body, { allow: [] })).toEqual(refused);
+    // A name is checked on the address it resolves to.
+    expect(await postWebhook(`http://localhost:${port}/hook`, body, { allow: [] })).toEqual(refused);
+    // A cloud's metadata service; refused before any connection is tried.
+    expect(await postWebhook('http://169.254.169.254/latest', body, { allow: ['127.0.0.1'] })).toEqual(
+      refused,
+    );
+    expect(await postWebhook('http://10.1.2.3/hook', body, { allow: ['10.9.0.0/16'] })).toEqual(refused);
+    expect(reached).toBe(0);
+    // A range that holds the address lets it through.
+    expect(await postWebhook(`${origin}/hook`, body, { allow: ['127.0.0.0/8'] })).toEqual({ ok: true });
+    expect(reached).toBe(1);
   });
 });

@@ -1,7 +1,17 @@
+import http from 'node:http';
+import https from 'node:https';
+import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
+
 /**
  * One webhook call: POST a JSON body, 5 s at most, redirects followed only on the same origin.
- * Errors are described in our own words: a fetch error's message or cause may carry the URL, and
+ * Errors are described in our own words: a network error's message may carry the URL, and
  * a webhook URL is a secret, so nothing of it reaches a log line or the stored last error.
+ *
+ * Whoever may edit a pipeline chooses its webhook URLs, and the worker posts to them from inside
+ * the installation's network; so a webhook may reach only public addresses (no loopback, private,
+ * link-local such as a cloud's metadata service at 169.254.169.254, or unspecified) unless the
+ * operator lists the address or range in PIPEWRIGHT_WEBHOOK_ALLOW. The check is made on the address
+ * actually connected to, after DNS, so a name that resolves to a private address is refused too.
  */
 
 export const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -18,37 +28,37 @@ export interface WebhookBody {
 
 export type WebhookOutcome = { ok: true } | { ok: false; error: string; retry: boolean };
 
+export interface WebhookOptions {
+  /** Addresses and CIDR ranges a webhook may reach although they are not public (PIPEWRIGHT_WEBHOOK_ALLOW). */
+  allow: readonly string[];
+  timeoutMs?: number;
+}
+
+export const BLOCKED_ADDRESS_ERROR =
+  'points to a loopback, private or link-local address, which webhooks may not reach unless PIPEWRIGHT_WEBHOOK_ALLOW lists it';
+
 export async function postWebhook(
   url: string,
   body: WebhookBody,
-  timeoutMs = WEBHOOK_TIMEOUT_MS,
+  options: WebhookOptions,
 ): Promise<WebhookOutcome> {
+  const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   let target = new URL(url);
   const origin = target.origin;
   const authorization = basicAuthorization(target);
   const signal = AbortSignal.timeout(timeoutMs);
+  const payload = JSON.stringify(body);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    let response: Response;
+    let response: PostResponse;
     try {
-      response = await fetch(target, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Pipewright-Notifier',
-          ...(authorization ? { authorization } : {}),
-        },
-        body: JSON.stringify(body),
-        redirect: 'manual',
-        signal,
-      });
+      response = await post(target, payload, { authorization, signal, allow: options.allow });
     } catch (error) {
-      return { ok: false, error: describeFetchError(error, timeoutMs), retry: true };
+      if (isBlockedAddress(error)) return { ok: false, error: BLOCKED_ADDRESS_ERROR, retry: false };
+      return { ok: false, error: describeNetworkError(error, timeoutMs), retry: true };
     }
-    // The body is not read (nothing needs it); cancelling frees the connection.
-    await response.body?.cancel().catch(() => undefined);
     if (response.status >= 200 && response.status < 300) return { ok: true };
     if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location');
+      const location = response.location;
       const next = location ? safeUrl(location, target) : null;
       if (!next || next.origin !== origin) {
         return {
@@ -67,9 +77,54 @@ export async function postWebhook(
   return { ok: false, error: `redirected more than ${MAX_REDIRECTS} times`, retry: false };
 }
 
+interface PostResponse {
+  status: number;
+  location: string | null;
+}
+
+/** One POST through an agent that refuses addresses that are not public; the answer's body is discarded. */
+function post(
+  target: URL,
+  payload: string,
+  {
+    authorization,
+    signal,
+    allow,
+  }: { authorization: string | null; signal: AbortSignal; allow: readonly string[] },
+): Promise<PostResponse> {
+  const secure = target.protocol === 'https:';
+  const filter = { allowIPAddressList: [...allow] };
+  const agent = secure ? new RequestFilteringHttpsAgent(filter) : new RequestFilteringHttpAgent(filter);
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(payload)),
+    'user-agent': 'Pipewright-Notifier',
+    ...(authorization ? { authorization } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const request = (secure ? https : http).request(
+      target,
+      { method: 'POST', headers, agent, signal },
+      (response) => {
+        // Nothing needs the body; reading it to the end frees the connection.
+        response.resume();
+        const location = response.headers.location;
+        resolve({ status: response.statusCode ?? 0, location: location ?? null });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/** request-filtering-agent's refusal: it has no error class or code, only this wording. */
+function isBlockedAddress(error: unknown): boolean {
+  return error instanceof Error && /^DNS lookup .* is not allowed\b/.test(error.message);
+}
+
 /**
- * fetch refuses a URL with user:password in it; such a webhook gets them as Basic authorization
- * instead (kept on same-origin redirects, which are the only ones followed), and the URL loses them.
+ * A URL's user:password is sent as Basic authorization (kept on same-origin redirects, which are
+ * the only ones followed), and taken out of the URL so the request is made without it.
  */
 function basicAuthorization(url: URL): string | null {
   if (!url.username && !url.password) return null;
@@ -88,11 +143,10 @@ function safeUrl(location: string, base: URL): URL | null {
 }
 
 /** A network failure in words without the address: the error code when there is one. */
-function describeFetchError(error: unknown, timeoutMs: number): string {
+function describeNetworkError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
     return `did not answer within ${timeoutMs / 1000} s`;
-  const cause = error instanceof Error ? error.cause : undefined;
   const code =
-    cause instanceof Error && 'code' in cause && typeof cause.code === 'string' ? cause.code : null;
+    error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : null;
   return code ? `could not be reached (${code})` : 'could not be reached';
 }

@@ -31,6 +31,7 @@ import {
   type UpdateScheduleInput,
   updateScheduleSchema,
 } from './schedule-inputs';
+import { forgetPresence, isInTemporal, notePresence } from './temporal-presence';
 import { scheduleOptionsOf, scheduleUpdateOf, temporalScheduleId, timingOf } from './temporal-schedule';
 import { describeTiming, firingTimesBetween, type Timing } from './timing';
 
@@ -248,6 +249,7 @@ export async function removeSchedule(
     if (!(error instanceof ScheduleNotFoundError)) throw error;
   }
   await deleteSchedule(deps.db, row.id);
+  forgetPresence(row.id);
   await audit(deps, actor, 'schedule.deleted', row, { timing: row.timing });
 }
 
@@ -258,13 +260,29 @@ export async function describeSchedule(
 ): Promise<ScheduleDescription> {
   const row = await requireSchedule(deps, scheduleId);
   const lastRuns = await lastScheduledRuns(deps.db, [row.id]);
-  return withNextRuns(deps, row, lastRuns.get(row.id) ?? null);
+  const lastRun = lastRuns.get(row.id) ?? null;
+  try {
+    const described = await handleOf(deps, row.id).describe();
+    notePresence(row.id, true);
+    const nextRuns = row.paused ? [] : described.info.nextActionTimes.slice(0, NEXT_RUNS);
+    return { ...viewOf(row), nextRuns, inTemporal: true, lastRun };
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    notePresence(row.id, false);
+    return { ...viewOf(row), nextRuns: [], inTemporal: false, lastRun };
+  }
 }
 
-/** A pipeline's schedules (every schedule without one), each with its next run times. */
+/**
+ * A pipeline's schedules (every schedule without one), each with its next run times. Lists are
+ * refreshed often, so the times are worked out here from the stored timing, as Temporal does
+ * (firingTimesBetween), and Temporal is asked only whether it still has each schedule, at most once
+ * a minute (temporal-presence.ts).
+ */
 export async function listScheduleDescriptions(
   deps: ScheduleServiceDeps,
   pipelineId?: string,
+  now = new Date(),
 ): Promise<ScheduleDescription[]> {
   if (pipelineId !== undefined) parseInput(pipelineIdSchema, pipelineId);
   const rows = await listSchedules(deps.db, pipelineId);
@@ -272,23 +290,25 @@ export async function listScheduleDescriptions(
     deps.db,
     rows.map((row) => row.id),
   );
-  return Promise.all(rows.map((row) => withNextRuns(deps, row, lastRuns.get(row.id) ?? null)));
+  return Promise.all(
+    rows.map(async (row) => {
+      const inTemporal = await isInTemporal(row.id, () => handleOf(deps, row.id).describe());
+      const nextRuns = row.paused || !inTemporal ? [] : upcomingRuns(timingOf(row), now);
+      return { ...viewOf(row), nextRuns, inTemporal, lastRun: lastRuns.get(row.id) ?? null };
+    }),
+  );
 }
 
-/** Temporal's next times: describe() computes them (paused: none); the row keeps everything else. */
-async function withNextRuns(
-  deps: ScheduleServiceDeps,
-  row: ScheduleRow,
-  lastRun: ScheduledRunSummary | null,
-): Promise<ScheduleDescription> {
-  try {
-    const described = await handleOf(deps, row.id).describe();
-    const nextRuns = row.paused ? [] : described.info.nextActionTimes.slice(0, NEXT_RUNS);
-    return { ...viewOf(row), nextRuns, inTemporal: true, lastRun };
-  } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
-    return { ...viewOf(row), nextRuns: [], inTemporal: false, lastRun };
-  }
+/** Far enough ahead for five firings of the sparsest timing allowed (yearly cron, 366-day interval). */
+const UPCOMING_HORIZON_MS = 6 * 366 * 24 * 3600 * 1000;
+
+/** The next five times after `now` (firingTimesBetween counts `now` itself, Temporal does not). */
+function upcomingRuns(timing: Timing, now: Date): Date[] {
+  const after = new Date(now.getTime() + 1);
+  return firingTimesBetween(timing, after, new Date(after.getTime() + UPCOMING_HORIZON_MS), NEXT_RUNS).slice(
+    0,
+    NEXT_RUNS,
+  );
 }
 
 export function viewOf(row: ScheduleRow): ScheduleView {
