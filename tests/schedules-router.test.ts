@@ -300,7 +300,6 @@ describe('schedules router', () => {
         timing,
         parameters: { label: 'parity' },
       });
-      created.push(schedule.id);
       const fromTemporal = await callerAs('viewer').schedules.get({ scheduleId: schedule.id });
       const listed = await callerAs('viewer').schedules.list({ pipelineId: pipeline.id });
       const worked = listed.find((each) => each.id === schedule.id);

@@ -195,7 +195,7 @@ describe('Models pages', () => {
     await page.getByText('uploads/', { exact: false }).waitFor();
     await page.fill('#run-param-target', 'target');
     await page.fill('#run-param-model', 'cancer');
-    await page.screenshot({ path: path.join(screenshots, 'run-dialog-parameters.png') });
+    await session.screenshot(page, 'run-dialog-parameters');
     await page.getByRole('button', { name: 'Start run' }).click();
     await expect
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 240_000, interval: 1000 })
