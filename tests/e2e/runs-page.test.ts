@@ -145,7 +145,7 @@ describe('Runs page', () => {
   });
 
   it('says which field is wrong, keeping the last answer', async () => {
-    const page = await session.newPage({ allowErrors: true });
+    const page = await session.newPage();
     await page.goto(`${session.app.url}/runs`);
     await page.locator('.runs-table tbody tr td a').first().waitFor();
     await page.getByRole('combobox', { name: 'Started', exact: true }).selectOption('custom');
