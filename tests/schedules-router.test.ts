@@ -4,45 +4,31 @@
  * 400 naming its field with nothing changed.
  */
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../access/roles';
 import type { Actor } from '../app/_server/auth/actor';
 import { auditLog, schedules } from '../db/schema';
 import { temporalScheduleId } from '../workflows/schedules/temporal-schedule';
 import { accountsAuth, createAccount } from './support/accounts';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { savePipeline } from './support/pipelines';
+import { deleteSchedulesAfterAll } from './support/schedule-cleanup';
 import { testActor, testCaller } from './support/services';
-import { startTestWorker, type TestWorker } from './support/temporal';
 import { rejection } from './support/trpc-rejection';
 
-let database: TestDatabase;
-let worker: TestWorker;
+const fixture = setUpDatabaseAndWorker();
+deleteSchedulesAfterAll(fixture);
 const actors = new Map<Role, Actor>();
-const created: string[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startTestWorker(database.sql);
   // Real accounts: a schedule records who created it (a foreign key to the users table).
-  const auth = accountsAuth(database.db);
+  const auth = accountsAuth(fixture.database.db);
   for (const role of ['viewer', 'operator'] as const) {
     const account = await createAccount(auth, role);
     actors.set(role, { ...testActor(role), userId: account.userId, email: account.email });
   }
 }, 120_000);
-
-afterAll(async () => {
-  // Schedules outlive the test in the shared Temporal server unless deleted.
-  for (const id of created)
-    await worker.client.schedule
-      .getHandle(temporalScheduleId(id))
-      .delete()
-      .catch(() => {});
-  await worker?.stop();
-  await database?.drop();
-});
 
 const callers = new Map<Role, ReturnType<typeof testCaller>['caller']>();
 
@@ -50,7 +36,7 @@ const callers = new Map<Role, ReturnType<typeof testCaller>['caller']>();
 function callerAs(role: Role) {
   let caller = callers.get(role);
   if (!caller) {
-    caller = testCaller(database, worker, actors.get(role) ?? testActor(role)).caller;
+    caller = testCaller(fixture.database, fixture.worker, actors.get(role) ?? testActor(role)).caller;
     callers.set(role, caller);
   }
   return caller;
@@ -66,16 +52,16 @@ async function labelledPipeline(name: string) {
     ['source.out->work.in'],
     [{ name: 'label', type: 'string', description: '' }],
   );
-  return (await savePipeline(database.db, doc, name)).pipeline;
+  return (await savePipeline(fixture.database.db, doc, name)).pipeline;
 }
 
 async function scheduleCount(): Promise<number> {
-  const [row] = await database.db.select({ n: count() }).from(schedules);
+  const [row] = await fixture.database.db.select({ n: count() }).from(schedules);
   return row?.n ?? 0;
 }
 
 async function auditCount(): Promise<number> {
-  const [row] = await database.db.select({ n: count() }).from(auditLog);
+  const [row] = await fixture.database.db.select({ n: count() }).from(auditLog);
   return row?.n ?? 0;
 }
 
@@ -93,7 +79,6 @@ describe('schedules router', () => {
       overlap: 'buffer',
       catchupWindowSeconds: 600,
     });
-    created.push(schedule.id);
     expect(schedule).toMatchObject({
       pipelineName: 'weekly retrain',
       timingText: 'At 07:00, only on Monday (Europe/Paris)',
@@ -129,7 +114,10 @@ describe('schedules router', () => {
     expect(got.nextRuns).toEqual(schedule.nextRuns);
 
     // The audit log names the operator who did it.
-    const [entry] = await database.db.select().from(auditLog).where(eq(auditLog.objectId, schedule.id));
+    const [entry] = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.objectId, schedule.id));
     expect(entry).toMatchObject({ action: 'schedule.created', actorId: actors.get('operator')?.userId });
   });
 
@@ -141,10 +129,11 @@ describe('schedules router', () => {
       timing: mondays,
       parameters: { label: 'x' },
     });
-    created.push(schedule.id);
     const paused = await operator.schedules.pause({ scheduleId: schedule.id, note: 'source down' });
     expect(paused).toMatchObject({ paused: true, note: 'source down', nextRuns: [] });
-    const described = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    const described = await fixture.worker.client.schedule
+      .getHandle(temporalScheduleId(schedule.id))
+      .describe();
     expect(described.state).toMatchObject({ paused: true, note: 'source down' });
     const resumed = await operator.schedules.resume({ scheduleId: schedule.id, note: 'back' });
     expect(resumed.paused).toBe(false);
@@ -178,7 +167,6 @@ describe('schedules router', () => {
       // Paused: only the runs asked for below may start.
       paused: true,
     });
-    created.push(schedule.id);
 
     await operator.schedules.trigger({ scheduleId: schedule.id });
     await expect
@@ -201,7 +189,7 @@ describe('schedules router', () => {
         interval: 500,
       })
       .toEqual({ expected: 3, recorded: 3, finished: 3, succeeded: 3, failed: 0 });
-    const actions = await database.db
+    const actions = await fixture.database.db
       .select({ action: auditLog.action })
       .from(auditLog)
       .where(eq(auditLog.objectId, schedule.id));
@@ -219,7 +207,6 @@ describe('schedules router', () => {
       timing: mondays,
       parameters: { label: 'x' },
     });
-    created.push(schedule.id);
     const viewer = callerAs('viewer');
     const [schedulesBefore, auditBefore] = [await scheduleCount(), await auditCount()];
 
@@ -241,7 +228,9 @@ describe('schedules router', () => {
     expect(await auditCount()).toBe(auditBefore);
     const after = await viewer.schedules.get({ scheduleId: schedule.id });
     expect(after).toMatchObject({ paused: false, overlap: 'skip' });
-    const inTemporal = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    const inTemporal = await fixture.worker.client.schedule
+      .getHandle(temporalScheduleId(schedule.id))
+      .describe();
     expect(inTemporal.state.paused).toBe(false);
   });
 
@@ -285,7 +274,6 @@ describe('schedules router', () => {
       timing: mondays,
       parameters: { label: 'x' },
     });
-    created.push(schedule.id);
     const backwards = await rejection(
       operator.schedules.backfill({
         scheduleId: schedule.id,
@@ -312,7 +300,6 @@ describe('schedules router', () => {
         timing,
         parameters: { label: 'parity' },
       });
-      created.push(schedule.id);
       const fromTemporal = await callerAs('viewer').schedules.get({ scheduleId: schedule.id });
       const listed = await callerAs('viewer').schedules.list({ pipelineId: pipeline.id });
       const worked = listed.find((each) => each.id === schedule.id);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { saveVersion } from '../db/queries/pipelines';
 import { auditLog, runSteps, runs, schedules } from '../db/schema';
 import { reconcileSchedules } from '../workflows/schedules/reconcile-schedules';
@@ -18,37 +18,24 @@ import {
   triggerSchedule,
 } from '../workflows/schedules/schedule-service';
 import { temporalScheduleId } from '../workflows/schedules/temporal-schedule';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import { setUpDatabaseAndWorker } from './support/fixture';
 import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runRow, runToEnd, savePipeline } from './support/pipelines';
-import { startTestWorker, type TestWorker } from './support/temporal';
+import { deleteSchedulesAfterAll } from './support/schedule-cleanup';
 
-let database: TestDatabase;
-let worker: TestWorker;
+const fixture = setUpDatabaseAndWorker();
+deleteSchedulesAfterAll(fixture);
 let deps: ScheduleServiceDeps;
 const actor: ScheduleActor = { actorKind: 'cli', actorId: null, actorEmail: null, ipAddress: null };
-const created: string[] = [];
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  worker = await startTestWorker(database.sql);
+beforeAll(() => {
   deps = {
-    db: database.db,
-    temporal: worker.client,
-    taskQueue: worker.taskQueue,
+    db: fixture.database.db,
+    temporal: fixture.worker.client,
+    taskQueue: fixture.worker.taskQueue,
     specOf: specOfWithTestNodes,
   };
-});
-afterAll(async () => {
-  // Schedules outlive the test in the shared Temporal server unless deleted.
-  for (const id of created)
-    await worker.client.schedule
-      .getHandle(temporalScheduleId(id))
-      .delete()
-      .catch(() => {});
-  await worker?.stop();
-  await database?.drop();
 });
 
 /** source (its value: $scheduledTime) → transform (its message: the "label" parameter, sleeping sleepMs). */
@@ -61,15 +48,37 @@ async function scheduledPipeline(name: string, sleepMs = 0) {
     ['source.out->work.in'],
     [{ name: 'label', type: 'string', description: '' }],
   );
-  return savePipeline(database.db, doc, name);
+  return savePipeline(fixture.database.db, doc, name);
+}
+
+type ScheduleInput = Parameters<typeof createSchedule>[2];
+
+/** A schedule of the pipeline with this timing, its runs labelled `label`, and any other settings. */
+function scheduleOf(
+  pipelineId: string,
+  timing: ScheduleInput['timing'],
+  label: string,
+  settings: Omit<ScheduleInput, 'pipelineId' | 'timing' | 'parameters'> = {},
+) {
+  return createSchedule(deps, actor, { pipelineId, timing, parameters: { label }, ...settings });
 }
 
 async function scheduleRuns(pipelineId: string) {
-  return database.db
+  return fixture.database.db
     .select()
     .from(runs)
     .where(and(eq(runs.pipelineId, pipelineId), eq(runs.trigger, 'schedule')))
     .orderBy(asc(runs.startedAt));
+}
+
+type ScheduleRun = Awaited<ReturnType<typeof scheduleRuns>>[number];
+
+/**
+ * Polls the pipeline's scheduled runs, oldest first, seen through `view`, every half second until
+ * the matcher chained on it holds or `timeout` passes.
+ */
+function pollScheduleRuns<T>(pipelineId: string, view: (runs: ScheduleRun[]) => T, timeout: number) {
+  return expect.poll(async () => view(await scheduleRuns(pipelineId)), { timeout, interval: 500 });
 }
 
 function scheduledTimeOf(run: { parameters: unknown }): string {
@@ -80,7 +89,7 @@ function scheduledTimeOf(run: { parameters: unknown }): string {
 
 /** What the source step wrote: its config's value, which references $scheduledTime. */
 async function sourceValue(runId: string): Promise<unknown> {
-  const [step] = await database.db
+  const [step] = await fixture.database.db
     .select()
     .from(runSteps)
     .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 'source')));
@@ -96,12 +105,7 @@ async function sourceValue(runId: string): Promise<unknown> {
 describe('schedules', () => {
   it('fires every 10 seconds with its parameters, trigger "schedule" and $scheduledTime; pause stops it', async () => {
     const { pipeline } = await scheduledPipeline('every ten seconds');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 10, unit: 's' },
-      parameters: { label: 'nightly' },
-    });
-    created.push(schedule.id);
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 10, unit: 's' }, 'nightly');
     expect(schedule.timingText).toBe('Every 10 seconds');
     expect(schedule.nextRuns).toHaveLength(5);
     const gaps = schedule.nextRuns
@@ -109,15 +113,11 @@ describe('schedules', () => {
       .map((time, index) => time.getTime() - (schedule.nextRuns[index]?.getTime() ?? 0));
     expect(gaps).toEqual([10_000, 10_000, 10_000, 10_000]);
 
-    await expect
-      .poll(
-        async () => (await scheduleRuns(pipeline.id)).filter((run) => run.status === 'succeeded').length,
-        {
-          timeout: 45_000,
-          interval: 500,
-        },
-      )
-      .toBeGreaterThanOrEqual(2);
+    await pollScheduleRuns(
+      pipeline.id,
+      (all) => all.filter((run) => run.status === 'succeeded').length,
+      45_000,
+    ).toBeGreaterThanOrEqual(2);
     const fired = (await scheduleRuns(pipeline.id)).filter((run) => run.status === 'succeeded');
     for (const run of fired) {
       expect(run.trigger).toBe('schedule');
@@ -133,35 +133,33 @@ describe('schedules', () => {
     const paused = await pauseSchedule(deps, actor, schedule.id, 'data source down');
     expect(paused).toMatchObject({ paused: true, note: 'data source down', nextRuns: [] });
     expect(paused.lastRun?.id).toBe((await scheduleRuns(pipeline.id)).at(-1)?.id);
-    const inTemporal = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    const inTemporal = await fixture.worker.client.schedule
+      .getHandle(temporalScheduleId(schedule.id))
+      .describe();
     expect(inTemporal.state).toMatchObject({ paused: true, note: 'data source down' });
     // Whatever fired before the pause finishes; then the count must hold past two more firings.
-    await expect
-      .poll(async () => (await scheduleRuns(pipeline.id)).every((run) => run.status === 'succeeded'), {
-        timeout: 20_000,
-      })
-      .toBe(true);
+    await pollScheduleRuns(pipeline.id, (all) => all.every((run) => run.status === 'succeeded'), 20_000).toBe(
+      true,
+    );
     const countAtPause = (await scheduleRuns(pipeline.id)).length;
     const actionsAtPause = inTemporal.info.numActionsTaken;
     // Showing that nothing happens needs time to pass: two firings' worth, then the counts are read.
     const twoFiringsLater = Date.now() + 21_000;
     await expect.poll(() => Date.now() > twoFiringsLater, { timeout: 25_000, interval: 1_000 }).toBe(true);
     expect((await scheduleRuns(pipeline.id)).length).toBe(countAtPause);
-    const later = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    const later = await fixture.worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
     expect(later.info.numActionsTaken).toBe(actionsAtPause);
 
-    const entries = await database.db.select().from(auditLog).where(eq(auditLog.objectId, schedule.id));
+    const entries = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.objectId, schedule.id));
     expect(entries.map((entry) => entry.action).sort()).toEqual(['schedule.created', 'schedule.paused']);
   }, 120_000);
 
   it('backfills a range of five intervals as five runs, each with its scheduled time', async () => {
     const { pipeline } = await scheduledPipeline('backfilled');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'h' },
-      parameters: { label: 'history' },
-    });
-    created.push(schedule.id);
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'h' }, 'history');
     const hour = 3_600_000;
     const first = Math.floor(Date.now() / hour) * hour - 10 * hour;
     const due = [0, 1, 2, 3, 4].map((index) => new Date(first + index * hour).toISOString());
@@ -186,13 +184,9 @@ describe('schedules', () => {
 
   it('refuses a backfill range with no firing, or with more than 500', async () => {
     const { pipeline } = await scheduledPipeline('backfill refused');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'x' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'x', {
       paused: true,
     });
-    created.push(schedule.id);
     const day = 86_400_000;
     const midnight = Math.floor(Date.now() / day) * day;
     await expect(
@@ -220,7 +214,7 @@ describe('schedules', () => {
   it('gives a run started by hand its start time as $scheduledTime', async () => {
     const { version } = await scheduledPipeline('by hand');
     const before = Date.now();
-    const { started, result } = await runToEnd(database.db, worker, version.id, {
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id, {
       parameters: { label: 'x' },
     });
     expect(result.status).toBe('succeeded');
@@ -230,24 +224,17 @@ describe('schedules', () => {
     expect(at).toBeGreaterThanOrEqual(before);
     expect(at).toBeLessThanOrEqual(Date.now());
     // Not written into the run's parameters: a manual run's are what its starter gave.
-    expect((await runRow(database.db, started.runId))?.parameters).toEqual({ label: 'x' });
+    expect((await runRow(fixture.database.db, started.runId))?.parameters).toEqual({ label: 'x' });
   });
 
   it('skips firings while a slow run goes under overlap "skip"', async () => {
     const { pipeline } = await scheduledPipeline('slow', 12_000);
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 5, unit: 's' },
-      parameters: { label: 'slow' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 5, unit: 's' }, 'slow', {
       overlap: 'skip',
     });
-    created.push(schedule.id);
-    await expect
-      .poll(async () => (await scheduleRuns(pipeline.id)).some((run) => run.status === 'succeeded'), {
-        timeout: 45_000,
-        interval: 500,
-      })
-      .toBe(true);
+    await pollScheduleRuns(pipeline.id, (all) => all.some((run) => run.status === 'succeeded'), 45_000).toBe(
+      true,
+    );
     await pauseSchedule(deps, actor, schedule.id, 'test over');
     const all = await scheduleRuns(pipeline.id);
     const firstDone = all.find((run) => run.status === 'succeeded');
@@ -255,47 +242,41 @@ describe('schedules', () => {
     // The slow run took at least 12 s, over two firings: none of them started a run beside it.
     expect(finishedAt - (firstDone?.startedAt.getTime() ?? 0)).toBeGreaterThanOrEqual(12_000);
     expect(all.filter((run) => run.startedAt.getTime() < finishedAt)).toHaveLength(1);
-    const described = await worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    const described = await fixture.worker.client.schedule
+      .getHandle(temporalScheduleId(schedule.id))
+      .describe();
     expect(described.info.numActionsSkippedOverlap).toBeGreaterThanOrEqual(2);
   }, 90_000);
 
   it('cancels the running run when the next firing comes under overlap "cancel"', async () => {
     const { pipeline } = await scheduledPipeline('cancelled', 60_000);
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 5, unit: 's' },
-      parameters: { label: 'cancel' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 5, unit: 's' }, 'cancel', {
       overlap: 'cancel',
     });
-    created.push(schedule.id);
     // The schedule's workflow is cancelled, and with it its child: the run ends cancelled, recorded.
-    await expect
-      .poll(async () => (await scheduleRuns(pipeline.id)).map((run) => run.status).slice(0, 2), {
-        timeout: 30_000,
-        interval: 500,
-      })
-      .toEqual(['cancelled', 'running']);
+    await pollScheduleRuns(pipeline.id, (all) => all.map((run) => run.status).slice(0, 2), 30_000).toEqual([
+      'cancelled',
+      'running',
+    ]);
     await pauseSchedule(deps, actor, schedule.id, 'test over');
     const [first] = await scheduleRuns(pipeline.id);
     expect(first?.error).toBe('Run cancelled');
     for (const run of await scheduleRuns(pipeline.id)) {
       if (run.status === 'running' || run.status === 'queued') {
-        await worker.client.workflow.getHandle(run.workflowId).cancel();
+        await fixture.worker.client.workflow.getHandle(run.workflowId).cancel();
       }
     }
   }, 60_000);
 
   it('recreates a schedule deleted from Temporal from its row, paused and all', async () => {
     const { pipeline } = await scheduledPipeline('reconciled');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'cron', expression: '0 6 * * 1', timezone: 'Europe/Paris' },
-      parameters: { label: 'weekly' },
-      paused: true,
-      note: 'waiting for data',
-    });
-    created.push(schedule.id);
-    const handle = worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
+    const schedule = await scheduleOf(
+      pipeline.id,
+      { kind: 'cron', expression: '0 6 * * 1', timezone: 'Europe/Paris' },
+      'weekly',
+      { paused: true, note: 'waiting for data' },
+    );
+    const handle = fixture.worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
     await handle.delete();
     expect(await describeSchedule(deps, schedule.id)).toMatchObject({ inTemporal: false, nextRuns: [] });
 
@@ -310,7 +291,7 @@ describe('schedules', () => {
     expect(described.timingText).toBe('At 06:00, only on Monday (Europe/Paris)');
     // A second pass finds nothing missing.
     expect((await reconcileSchedules(deps)).recreated).not.toContain(schedule.id);
-    const [entry] = await database.db
+    const [entry] = await fixture.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.objectId, schedule.id), eq(auditLog.action, 'schedule.recreated')));
@@ -319,7 +300,10 @@ describe('schedules', () => {
 
   it('refuses bad input naming the field, and changes nothing', async () => {
     const { pipeline } = await scheduledPipeline('refused');
-    const before = await database.db.select().from(schedules).where(eq(schedules.pipelineId, pipeline.id));
+    const before = await fixture.database.db
+      .select()
+      .from(schedules)
+      .where(eq(schedules.pipelineId, pipeline.id));
     // Parsed from JSON, as a request body arrives: the service checks what the types cannot.
     const attempt = (input: Record<string, unknown>) =>
       createSchedule(
@@ -354,21 +338,20 @@ describe('schedules', () => {
     await expect(
       attempt({ timing: { kind: 'every', amount: 1, unit: 'h' }, catchupWindowSeconds: 5 }),
     ).rejects.toThrow(InvalidScheduleError);
-    const after = await database.db.select().from(schedules).where(eq(schedules.pipelineId, pipeline.id));
+    const after = await fixture.database.db
+      .select()
+      .from(schedules)
+      .where(eq(schedules.pipelineId, pipeline.id));
     expect(after).toEqual(before);
   });
 
   it('records a failed run saying why when the latest version no longer compiles', async () => {
     const { pipeline } = await scheduledPipeline('broken later');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'x' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'x', {
       paused: true,
     });
-    created.push(schedule.id);
     // A later save uses a parameter the schedule has no value for.
-    await saveVersion(database.db, {
+    await saveVersion(fixture.database.db, {
       pipelineId: pipeline.id,
       graph: pipelineDoc(
         [{ id: 'source', type: 'test.source', config: { value: { $param: 'region' } } }],
@@ -377,29 +360,20 @@ describe('schedules', () => {
       ),
     });
     await triggerSchedule(deps, actor, schedule.id);
-    await expect
-      .poll(async () => (await scheduleRuns(pipeline.id)).map((run) => [run.status, run.error]), {
-        timeout: 30_000,
-        interval: 500,
-      })
-      .toEqual([
-        [
-          'failed',
-          'The pipeline cannot run: Parameter "region" needs a value; This pipeline has no parameter "label"',
-        ],
-      ]);
+    await pollScheduleRuns(pipeline.id, (all) => all.map((run) => [run.status, run.error]), 30_000).toEqual([
+      [
+        'failed',
+        'The pipeline cannot run: Parameter "region" needs a value; This pipeline has no parameter "label"',
+      ],
+    ]);
   });
 
   it('edits the Temporal schedule and the row together; a refused edit changes neither', async () => {
     const { pipeline } = await scheduledPipeline('edited');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'x' },
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'x', {
       paused: true,
     });
-    created.push(schedule.id);
-    const handle = worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
+    const handle = fixture.worker.client.schedule.getHandle(temporalScheduleId(schedule.id));
     const edited = await editSchedule(deps, actor, schedule.id, {
       timing: { kind: 'cron', expression: '30 7 * * 1-5', timezone: 'America/New_York' },
       overlap: 'cancel',
@@ -418,32 +392,33 @@ describe('schedules', () => {
     expect(inTemporal.spec.timezone).toBe('America/New_York');
     expect(inTemporal.state.paused).toBe(true);
 
-    const rowBefore = await database.db.select().from(schedules).where(eq(schedules.id, schedule.id));
+    const rowBefore = await fixture.database.db.select().from(schedules).where(eq(schedules.id, schedule.id));
     await expect(editSchedule(deps, actor, schedule.id, { parameters: { nope: 1 } })).rejects.toThrow(
       /parameters: .*no parameter "nope"/,
     );
     await expect(
       editSchedule(deps, actor, schedule.id, JSON.parse('{"timing":{"kind":"every","amount":0,"unit":"m"}}')),
     ).rejects.toThrow(/timing\.amount must be at least 1/);
-    expect(await database.db.select().from(schedules).where(eq(schedules.id, schedule.id))).toEqual(
+    expect(await fixture.database.db.select().from(schedules).where(eq(schedules.id, schedule.id))).toEqual(
       rowBefore,
     );
     expect((await handle.describe()).policies.overlap).toBe('CANCEL_OTHER');
-    const actions = await database.db.select().from(auditLog).where(eq(auditLog.objectId, schedule.id));
+    const actions = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.objectId, schedule.id));
     expect(actions.map((entry) => entry.action).sort()).toEqual(['schedule.created', 'schedule.updated']);
   });
 
   it('deletes the Temporal schedule and the row', async () => {
     const { pipeline } = await scheduledPipeline('deleted');
-    const schedule = await createSchedule(deps, actor, {
-      pipelineId: pipeline.id,
-      timing: { kind: 'every', amount: 1, unit: 'd' },
-      parameters: { label: 'gone' },
-    });
+    const schedule = await scheduleOf(pipeline.id, { kind: 'every', amount: 1, unit: 'd' }, 'gone');
     await removeSchedule(deps, actor, schedule.id);
     await expect(
-      worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe(),
+      fixture.worker.client.schedule.getHandle(temporalScheduleId(schedule.id)).describe(),
     ).rejects.toThrow();
-    expect(await database.db.select().from(schedules).where(eq(schedules.id, schedule.id))).toEqual([]);
+    expect(await fixture.database.db.select().from(schedules).where(eq(schedules.id, schedule.id))).toEqual(
+      [],
+    );
   });
 });

@@ -4,25 +4,17 @@
  * marked, and "only differences" hiding the rows every run agrees on. Runs are written straight into
  * PostgreSQL with known summaries, so the values on the page are known.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPipeline, saveVersion } from '../../db/queries/pipelines';
-import type { RunningApp } from '../../runtime/launcher/web-app';
-import { accountsAuth, createAccount } from '../support/accounts';
-import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
-import { setUpDatabaseAndWorker } from '../support/fixture';
+import { cellTexts } from '../support/browser';
+import { setUpE2eSession } from '../support/e2e-session';
+import type { Fixture } from '../support/fixture';
 import { pipelineDoc } from '../support/pipeline-doc';
 import { storedRun } from '../support/stored-runs';
-import { startWebApp } from '../support/web-app';
 
-const fixture = setUpDatabaseAndWorker();
-const screenshots = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-screenshots');
-const PASSWORD = 'a long enough password';
-let app: RunningApp;
-let browser: Browser;
 let pipelineId = '';
+const session = setUpE2eSession({ accounts: { viewer: 'vic@compare.test' }, before: seedRuns });
 
 const graph = pipelineDoc(
   [
@@ -34,7 +26,7 @@ const graph = pipelineDoc(
 );
 
 /** Two weeks of nightly scheduled runs and a few manual ones, the newest two compared. */
-async function seedRuns(): Promise<void> {
+async function seedRuns(fixture: Fixture): Promise<void> {
   const { db } = fixture.database;
   const created = await createPipeline(db, { name: 'Churn nightly', graph });
   pipelineId = created.pipeline.id;
@@ -69,44 +61,15 @@ async function seedRuns(): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  const auth = accountsAuth(fixture.database.db);
-  await createAccount(auth, 'viewer', { email: 'vic@compare.test', password: PASSWORD });
-  await seedRuns();
-  app = await startWebApp(fixture);
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function signIn(page: Page, email: string, next: string): Promise<void> {
-  await page.goto(`${app.url}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${app.url}${next}`);
-}
-
 /** The row header and cell texts of the comparison's rows that have a row header. */
-async function comparisonRows(page: Page): Promise<string[][]> {
-  return page
-    .locator('.compare-table tbody tr')
-    .evaluateAll((rows) =>
-      rows
-        .filter((row) => row.querySelector('th[scope=row]'))
-        .map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())),
-    );
+function comparisonRows(page: Page): Promise<string[][]> {
+  return cellTexts(page.locator('.compare-table tbody tr').filter({ has: page.locator('th[scope=row]') }));
 }
 
 describe('Compare runs', () => {
   it('plots the main metric over time, compares two ticked runs and hides what they share', async () => {
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await signIn(page, 'vic@compare.test', `/pipelines/${pipelineId}/runs`);
+    const page = await session.newPage();
+    await session.signIn(page, 'viewer', `/pipelines/${pipelineId}/runs`);
 
     // The chart: one mark per run with a metric, scheduled ones as triangles.
     const chart = page.locator('.metric-over-time');
@@ -121,7 +84,7 @@ describe('Compare runs', () => {
     await tooltip.waitFor();
     expect(await tooltip.textContent()).toContain('Accuracy 0.87');
     expect(await tooltip.textContent()).toContain('v2 · schedule · succeeded');
-    await page.screenshot({ path: path.join(screenshots, 'compare-run-history-chart.png'), fullPage: true });
+    await session.screenshot(page, 'compare-run-history-chart', { fullPage: true });
     // Zoom: the brush's left handle dragged to the middle leaves the later half of the runs.
     const handle = chart.locator('.recharts-brush-traveller').first();
     const slide = await chart.locator('.recharts-brush > rect').first().boundingBox();
@@ -134,7 +97,7 @@ describe('Compare runs', () => {
     const zoomed = await chart.locator('.recharts-scatter path, .recharts-scatter circle').count();
     expect(zoomed).toBeGreaterThan(3);
     expect(zoomed).toBeLessThan(14);
-    await chart.screenshot({ path: path.join(screenshots, 'compare-metric-chart-zoomed.png') });
+    await session.screenshot(chart, 'compare-metric-chart-zoomed');
 
     // Tick the newest scheduled run (14 March) and the newest manual one (12 March, third row).
     const compareButton = page.getByRole('button', { name: /^Compare \(/ });
@@ -155,7 +118,7 @@ describe('Compare runs', () => {
     // Accuracy: 0.87 beats 0.84; log loss: lower is better, 0.36 beats 0.4.
     expect(rows).toContainEqual(['Accuracy', '0.87 ★ best', '0.84']);
     expect(rows).toContainEqual(['Log loss', '0.36 ★ best', '0.4']);
-    await page.screenshot({ path: path.join(screenshots, 'compare-runs.png'), fullPage: true });
+    await session.screenshot(page, 'compare-runs', { fullPage: true });
 
     await page.getByRole('switch', { name: 'Only differences' }).check();
     const differing = (await comparisonRows(page)).map((row) => row[0]);
@@ -165,17 +128,15 @@ describe('Compare runs', () => {
     expect(differing).toContain('Trigger');
     expect(differing).toContain('depth');
     expect(differing).toContain('Accuracy');
-    await page.screenshot({ path: path.join(screenshots, 'compare-runs-differences.png'), fullPage: true });
-    expect(errors).toEqual([]);
-    await page.close();
+    await session.screenshot(page, 'compare-runs-differences', { fullPage: true });
   });
 
   it('says why when the link names fewer than two runs', async () => {
-    const page = await browser.context.newPage();
-    await signIn(page, 'vic@compare.test', `/runs/compare?ids=${pipelineId}`);
+    // The page says so itself, asking nothing of the server.
+    const page = await session.newPage();
+    await session.signIn(page, 'viewer', `/runs/compare?ids=${pipelineId}`);
     await expect
       .poll(() => page.locator('.error-text').textContent())
       .toBe('Pick at least 2 runs to compare.');
-    await page.close();
   });
 });

@@ -5,43 +5,29 @@
  * over a seeded registry the list with its filters, promote with a reason behind a confirmation, the
  * ledger, the snippets, a viewer's disabled controls, and Try it's sentence when serving is down.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningApp } from '../../runtime/launcher/web-app';
+import { afterAll, describe, expect, it } from 'vitest';
 import { promoteVersion } from '../../runtime/models/promotion';
-import { accountsAuth, createAccount } from '../support/accounts';
-import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
-import { setUpDatabaseAndWorker } from '../support/fixture';
+import { cellTexts } from '../support/browser';
+import { setUpE2eSession } from '../support/e2e-session';
 import { seedModel } from '../support/models';
 import { type ServingProcess, startServingProcess } from '../support/serving-process';
-import { startWebApp } from '../support/web-app';
 
-const fixture = setUpDatabaseAndWorker();
-const screenshots = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-screenshots');
-const PASSWORD = 'a long enough password';
-let app: RunningApp;
-let browser: Browser;
 let serving: ServingProcess;
+const session = setUpE2eSession({
+  accounts: { operator: 'ops@models.test', viewer: 'vic@models.test' },
+  async before(fixture) {
+    // The same installation secret as the app (tests/support/web-app.ts): serving checks the app's
+    // internal credentials with it.
+    serving = await startServingProcess(fixture.database.url);
+    process.env.PIPEWRIGHT_SERVE_URL = serving.url;
+  },
+});
+const { fixture } = session;
 const projectDir = path.resolve(import.meta.dirname, '..', '..');
 
-beforeAll(async () => {
-  const auth = accountsAuth(fixture.database.db);
-  await createAccount(auth, 'operator', { email: 'ops@models.test', password: PASSWORD });
-  await createAccount(auth, 'viewer', { email: 'vic@models.test', password: PASSWORD });
-  // The same installation secret as the app (tests/support/web-app.ts): serving checks the app's
-  // internal credentials with it.
-  serving = await startServingProcess(fixture.database.url);
-  process.env.PIPEWRIGHT_SERVE_URL = serving.url;
-  app = await startWebApp(fixture);
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-}, 600_000);
-
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
   await serving?.stop();
   delete process.env.PIPEWRIGHT_SERVE_URL;
 });
@@ -77,75 +63,50 @@ async function seedRegistry(): Promise<void> {
   );
 }
 
-async function signIn(page: Page, email: string, next: string): Promise<void> {
-  await page.goto(`${app.url}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${app.url}${next}`);
-}
-
-/** The text of each cell of the table's body rows. */
-async function tableRows(page: Page, selector: string): Promise<string[][]> {
-  return page
-    .locator(`${selector} tbody tr`)
-    .evaluateAll((rows) =>
-      rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim())),
-    );
-}
-
 describe('Models pages', () => {
   it('says how a model gets here while there is none', async () => {
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await signIn(page, 'ops@models.test', '/models');
+    const page = await session.newPage();
+    await session.signIn(page, 'operator', '/models');
     await page.getByRole('heading', { name: 'No models yet' }).waitFor();
     expect(await page.locator('.empty-state').textContent()).toContain('add a Deploy node after Evaluate');
-    await page.screenshot({ path: path.join(screenshots, 'models-empty.png') });
-    expect(errors).toEqual([]);
-    await page.close();
+    await session.screenshot(page, 'models-empty');
     await seedRegistry();
   });
 
   it('lists models with their aliases and headline metric, and filters by text, alias and tag', async () => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await signIn(page, 'ops@models.test', '/');
+    const page = await session.newPage();
+    await session.signIn(page, 'operator', '/');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
-    await page.waitForURL(`${app.url}/models`);
+    await page.waitForURL(`${session.app.url}/models`);
     await page.getByRole('link', { name: 'churn' }).waitFor();
-    const rows = await tableRows(page, '.models-table');
+    const rows = await cellTexts(page.locator('.models-table tbody tr'));
     // Most recently changed first: churn's promotions came after house-price was registered.
     expect(rows.map((row) => row.slice(1, 5))).toEqual([
       ['v2', '–', '0.861 Accuracy · v2', '3'],
       ['–', '–', '–', '1'],
     ]);
     expect(rows[0]?.[0]).toContain('Which customers leave next month');
-    await page.screenshot({ path: path.join(screenshots, 'models-list.png'), fullPage: true });
+    await session.screenshot(page, 'models-list', { fullPage: true });
 
     await page.getByLabel('Search models').fill('house');
-    await expect.poll(async () => (await tableRows(page, '.models-table')).length).toBe(1);
+    await expect.poll(async () => (await cellTexts(page.locator('.models-table tbody tr'))).length).toBe(1);
     await page.getByLabel('Search models').fill('');
     await page.getByLabel('Alias').selectOption('production');
     await expect
-      .poll(async () => (await tableRows(page, '.models-table')).map((row) => row[1]))
+      .poll(async () => (await cellTexts(page.locator('.models-table tbody tr'))).map((row) => row[1]))
       .toEqual(['v2']);
     await page.getByLabel('Alias').selectOption('');
     await page.getByRole('button', { name: 'retail' }).click();
-    await expect.poll(async () => (await tableRows(page, '.models-table')).length).toBe(1);
+    await expect.poll(async () => (await cellTexts(page.locator('.models-table tbody tr'))).length).toBe(1);
     await page.getByLabel('Search models').fill('nothing like this');
     await page.getByText('No model matches').waitFor();
-    expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('promotes a version with a reason after a confirmation, and shows it in the ledger', async () => {
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await page.goto(`${app.url}/models/churn`);
+    const page = await session.newPage();
+    await page.goto(`${session.app.url}/models/churn`);
     await page.getByRole('heading', { name: 'churn', level: 1 }).waitFor();
-    const versions = await tableRows(page, '.versions-table');
+    const versions = await cellTexts(page.locator('.versions-table tbody tr'));
     expect(versions.map((row) => row[0])).toEqual(['v3logistic', 'v2productionlogistic', 'v1logistic']);
     expect(versions[0]?.slice(1, 5)).toEqual(['0.893', '0.802', '0.81', '0.79']);
     await page.getByRole('tab', { name: 'Python' }).click();
@@ -153,7 +114,7 @@ describe('Models pages', () => {
     expect(python).toContain(`"${serving.url}/api/v1/models/churn/predict"`);
     expect(python).toContain("os.environ['PIPEWRIGHT_API_KEY']");
     await page.getByRole('tab', { name: 'curl' }).click();
-    await page.screenshot({ path: path.join(screenshots, 'model-page.png'), fullPage: true });
+    await session.screenshot(page, 'model-page', { fullPage: true });
 
     await page.locator('.versions-table tbody tr').first().getByRole('button', { name: 'Promote…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Promote version 3' });
@@ -161,7 +122,7 @@ describe('Models pages', () => {
     const confirm = dialog.getByRole('button', { name: 'Promote to production' });
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel('Reason').fill('Higher F1 on the April holdout');
-    await page.screenshot({ path: path.join(screenshots, 'model-promote-dialog.png') });
+    await session.screenshot(page, 'model-promote-dialog');
     await confirm.click();
     await dialog.waitFor({ state: 'detached' });
     await page.locator('.alias-card-production .alias-card-version', { hasText: 'v3' }).waitFor();
@@ -196,16 +157,11 @@ describe('Models pages', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('.model-head .model-tag', { hasText: 'weekly' }).waitFor();
     expect(await page.locator('.model-head .model-tag').allTextContents()).toEqual(['retail', 'weekly']);
-
-    expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('shows a viewer the controls disabled, with the reason in their tooltip', async () => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await signIn(page, 'vic@models.test', '/models/churn');
+    const page = await session.newPage();
+    await session.signIn(page, 'viewer', '/models/churn');
     await page.getByRole('heading', { name: 'churn', level: 1 }).waitFor();
     const promote = page
       .locator('.versions-table tbody tr')
@@ -223,15 +179,12 @@ describe('Models pages', () => {
     expect(await edit.getAttribute('title')).toBe(
       "Editing a model's description and tags needs the editor role or higher.",
     );
-    await page.screenshot({ path: path.join(screenshots, 'model-page-viewer.png'), fullPage: true });
-    expect(errors).toEqual([]);
-    await page.close();
+    await session.screenshot(page, 'model-page-viewer', { fullPage: true });
   });
   it('runs the classification example with a deploy node, shows version 1 in production, and predicts in Try it', async () => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await signIn(page, 'ops@models.test', '/');
+    // The browser logs the 400 of the invalid prediction below itself; nothing else may fail.
+    const page = await session.newPage({ allowErrors: /status of 400/ });
+    await session.signIn(page, 'operator', '/');
     // examples/deploy.pipeline.json is the classification template with a Deploy node after Evaluate.
     await page.setInputFiles('input[type=file]', path.join(projectDir, 'examples', 'deploy.pipeline.json'));
     await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
@@ -242,23 +195,25 @@ describe('Models pages', () => {
     await page.getByText('uploads/', { exact: false }).waitFor();
     await page.fill('#run-param-target', 'target');
     await page.fill('#run-param-model', 'cancer');
-    await page.screenshot({ path: path.join(screenshots, 'run-dialog-parameters.png') });
+    await session.screenshot(page, 'run-dialog-parameters');
     await page.getByRole('button', { name: 'Start run' }).click();
     await expect
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 240_000, interval: 1000 })
       .toBe('succeeded');
 
     // The editor is full-screen, without the top navigation.
-    await page.goto(`${app.url}/models`);
+    await page.goto(`${session.app.url}/models`);
     await page.getByRole('link', { name: 'cancer' }).waitFor();
-    const cancer = (await tableRows(page, '.models-table')).find((row) => row[0]?.startsWith('cancer'));
+    const cancer = (await cellTexts(page.locator('.models-table tbody tr'))).find((row) =>
+      row[0]?.startsWith('cancer'),
+    );
     expect(cancer?.slice(1, 3)).toEqual(['v1', '–']);
     expect(cancer?.[3]).toMatch(/^0\.9\d* Accuracy · v1$/);
-    await page.screenshot({ path: path.join(screenshots, 'models-list-after-deploy.png'), fullPage: true });
+    await session.screenshot(page, 'models-list-after-deploy', { fullPage: true });
 
     await page.getByRole('link', { name: 'cancer' }).click();
     await page.getByRole('heading', { name: 'cancer', level: 1 }).waitFor();
-    const versions = await tableRows(page, '.versions-table');
+    const versions = await cellTexts(page.locator('.versions-table tbody tr'));
     expect(versions).toHaveLength(1);
     expect(versions[0]?.[0]).toMatch(/^v1\s*production/);
     expect(versions[0]?.join(' ')).toMatch(/Run [0-9a-f]{8}/);
@@ -271,31 +226,23 @@ describe('Models pages', () => {
     expect(await bars.locator('.probability-value').count()).toBe(2);
     expect(await page.locator('.try-meta').textContent()).toMatch(/^cancer version 1 · request [0-9a-f]{8}/);
     expect(['0', '1']).toContain(await page.locator('.try-label').textContent());
-    await page.screenshot({ path: path.join(screenshots, 'model-page-try-it.png'), fullPage: true });
+    await session.screenshot(page, 'model-page-try-it', { fullPage: true });
 
     // A number that is not one: serving's validation names the column, shown beside the field.
     await page.getByLabel('mean_radius').fill('eleven');
     await page.getByRole('button', { name: 'Predict' }).click();
     await page.locator('.try-problems').getByText('rows[0].mean_radius').waitFor();
     await page.locator('.try-field-invalid').getByText('mean_radius').waitFor();
-    await page
-      .getByRole('region', { name: 'Try it' })
-      .screenshot({ path: path.join(screenshots, 'model-try-it-invalid.png') });
-    // The browser logs the 400 itself; nothing else may fail.
-    expect(errors.filter((error) => !error.includes('status of 400'))).toEqual([]);
-    await page.close();
+    await session.screenshot(page.getByRole('region', { name: 'Try it' }), 'model-try-it-invalid');
   }, 400_000);
 
   it('says in a sentence when the serving process does not answer', async () => {
     await serving.stop();
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await page.goto(`${app.url}/models/cancer`);
+    const page = await session.newPage({ allowErrors: /status of 503/ });
+    await page.goto(`${session.app.url}/models/cancer`);
     await page.getByRole('button', { name: 'Predict' }).click();
     await page
       .getByText(`The serving process at ${serving.url} does not answer; is \`npm run serve\` running?`)
       .waitFor();
-    expect(errors.filter((error) => !error.includes('status of 503'))).toEqual([]);
-    await page.close();
   });
 });

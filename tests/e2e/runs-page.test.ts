@@ -4,38 +4,17 @@
  * in the page) and paged as it scrolls to the end, the filters, the "no match" state, and a row
  * opening its run on the canvas.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../../db/queries/pipelines';
 import { setRunStatus } from '../../db/queries/run-state';
-import type { RunningApp } from '../../runtime/launcher/web-app';
-import { accountsAuth, createAccount } from '../support/accounts';
-import { type Browser, launchBrowser, watchPageErrors } from '../support/browser';
-import { setUpDatabaseAndWorker } from '../support/fixture';
+import { cellTexts } from '../support/browser';
+import { setUpE2eSession } from '../support/e2e-session';
 import { pipelineDoc } from '../support/pipeline-doc';
-import { startWebApp } from '../support/web-app';
 
-const fixture = setUpDatabaseAndWorker();
-const screenshots = path.resolve(import.meta.dirname, '..', '..', '.data', 'e2e-screenshots');
-const PASSWORD = 'a long enough password';
+const session = setUpE2eSession({ accounts: { viewer: 'vic@runs.test' } });
+const { fixture } = session;
 const RUNS = 600;
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  const auth = accountsAuth(fixture.database.db);
-  await createAccount(auth, 'viewer', { email: 'vic@runs.test', password: PASSWORD });
-  app = await startWebApp(fixture);
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
 
 /**
  * Three pipelines and RUNS runs, one a minute back from now: statuses, triggers and metrics cycle, so
@@ -70,14 +49,6 @@ async function seedRuns(): Promise<void> {
         on v.version_rank = 1 + i % 5 % 3`;
 }
 
-async function signIn(page: Page, email: string, next: string): Promise<void> {
-  await page.goto(`${app.url}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${app.url}${next}`);
-}
-
 /** The run ids of the rows in the page, in order (each row's links open its run). */
 function renderedRunIds(page: Page): Promise<string[]> {
   return page
@@ -89,31 +60,23 @@ function renderedRunIds(page: Page): Promise<string[]> {
 
 /** The cells of the rows in the page. */
 function renderedRows(page: Page): Promise<string[][]> {
-  return page
-    .locator('.runs-table tbody tr:not(.runs-spacer):not(.runs-more-row)')
-    .evaluateAll((rows) =>
-      rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim())),
-    );
+  return cellTexts(page.locator('.runs-table tbody tr:not(.runs-spacer):not(.runs-more-row)'));
 }
 
 describe('Runs page', () => {
   it('says how runs get here while there is none', async () => {
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await signIn(page, 'vic@runs.test', '/');
+    const page = await session.newPage();
+    await session.signIn(page, 'viewer', '/');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
-    await page.waitForURL(`${app.url}/runs`);
+    await page.waitForURL(`${session.app.url}/runs`);
     await page.getByRole('heading', { name: 'No runs yet' }).waitFor();
-    await page.screenshot({ path: path.join(screenshots, 'runs-empty.png') });
-    expect(errors).toEqual([]);
-    await page.close();
+    await session.screenshot(page, 'runs-empty');
     await seedRuns();
   });
 
   it('lists runs newest first, draws only the rows in view, and loads pages to the end as it scrolls', async () => {
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await page.goto(`${app.url}/runs`);
+    const page = await session.newPage();
+    await page.goto(`${session.app.url}/runs`);
     await page.locator('.runs-table tbody tr td a').first().waitFor();
     const newest = await fixture.database.sql<{ id: string }[]>`
       select id from runs order by started_at desc, id desc limit 5`;
@@ -121,7 +84,7 @@ describe('Runs page', () => {
     const [first] = await renderedRows(page);
     expect(first?.slice(0, 4)).toEqual(['succeeded', 'Churn retraining', 'v1', 'Schedule']);
     expect(first?.[6]).toBe('0.6 Accuracy');
-    await page.screenshot({ path: path.join(screenshots, 'runs-page.png') });
+    await session.screenshot(page, 'runs-page');
 
     // Virtualised: a page of 100 is loaded, far fewer rows are drawn.
     await page.getByText('100 runs loaded; scroll for more').waitFor();
@@ -144,14 +107,11 @@ describe('Runs page', () => {
     }
     await page.getByText(`${RUNS} runs`, { exact: true }).waitFor();
     expect(seen).toEqual(all);
-    expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('filters by pipeline, status, trigger and main metric, and says when nothing matches', async () => {
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await page.goto(`${app.url}/runs`);
+    const page = await session.newPage();
+    await page.goto(`${session.app.url}/runs`);
     await page.locator('.runs-table tbody tr td a').first().waitFor();
     await page
       .getByRole('combobox', { name: 'Pipeline', exact: true })
@@ -175,33 +135,29 @@ describe('Runs page', () => {
       expect(row.slice(0, 2)).toEqual(['succeeded', 'Fraud scoring']);
       expect(Number(row[6]?.split(' ')[0])).toBeGreaterThan(0.9);
     }
-    await page.screenshot({ path: path.join(screenshots, 'runs-filtered.png') });
+    await session.screenshot(page, 'runs-filtered');
 
     await page.getByRole('combobox', { name: 'Trigger', exact: true }).selectOption('monitor');
     await page.getByRole('heading', { name: 'No run matches' }).waitFor();
-    await page.screenshot({ path: path.join(screenshots, 'runs-no-match.png') });
+    await session.screenshot(page, 'runs-no-match');
     await page.getByRole('button', { name: 'Clear filters' }).last().click();
     await page.getByText('100 runs loaded; scroll for more').waitFor();
-    expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('says which field is wrong, keeping the last answer', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${app.url}/runs`);
+    const page = await session.newPage();
+    await page.goto(`${session.app.url}/runs`);
     await page.locator('.runs-table tbody tr td a').first().waitFor();
     await page.getByRole('combobox', { name: 'Started', exact: true }).selectOption('custom');
     await page.getByLabel('From', { exact: true }).fill('2026-03-02T10:00');
     await page.getByLabel('To', { exact: true }).fill('2026-03-01T10:00');
     await page.getByText('The range must start before it ends.').waitFor();
     expect((await renderedRunIds(page)).length).toBeGreaterThan(0);
-    await page.close();
   });
 
   it('shows a run that starts while the page is open, without a reload', async () => {
-    const page = await browser.context.newPage();
-    const errors = watchPageErrors(page);
-    await page.goto(`${app.url}/runs`);
+    const page = await session.newPage();
+    await page.goto(`${session.app.url}/runs`);
     await page.locator('.runs-table tbody tr td a').first().waitFor();
     const [version] = await fixture.database.sql<{ id: string; pipeline_id: string }[]>`
       select id, pipeline_id from pipeline_versions order by created_at limit 1`;
@@ -221,19 +177,16 @@ describe('Runs page', () => {
     );
     const [first] = await renderedRows(page);
     expect(first?.slice(0, 4)).toEqual(['running', 'Churn retraining', 'v1', 'Schedule']);
-    expect(errors).toEqual([]);
-    await page.close();
   });
 
   it("opens a run on its pipeline's canvas", async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${app.url}/runs`);
+    const page = await session.newPage();
+    await page.goto(`${session.app.url}/runs`);
     const link = page.locator('.runs-table tbody tr td a').first();
     await link.waitFor();
     const [newest] = await fixture.database.sql<{ id: string; pipeline_id: string }[]>`
       select id, pipeline_id from runs order by started_at desc, id desc limit 1`;
     await link.click();
-    await page.waitForURL(`${app.url}/pipelines/${newest?.pipeline_id}?run=${newest?.id}`);
-    await page.close();
+    await page.waitForURL(`${session.app.url}/pipelines/${newest?.pipeline_id}?run=${newest?.id}`);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium: browser tests never download a browser of their own. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -55,4 +55,11 @@ export function watchPageErrors(page: Page): string[] {
     errors.push(`Console error: ${message.text()}${url ? ` (${url})` : ''}`);
   });
   return errors;
+}
+
+/** The trimmed text of each header and data cell of these table rows, row by row. */
+export function cellTexts(rows: Locator): Promise<string[][]> {
+  return rows.evaluateAll((found) =>
+    found.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())),
+  );
 }
