@@ -13,9 +13,11 @@ export interface KsTestResult {
 /**
  * The two-sided two-sample Kolmogorov–Smirnov test of two sorted samples: D as
  * scipy.stats.ks_2samp, and its p-value as ks_2samp(method='asymp'), kstwo.sf(D, round(n·m/(n+m))).
- * scipy's default method='auto' computes an exact p-value instead when both samples have at most
- * 10,000 values; that lattice computation is not reproduced here, so below that size the p-value is
- * the asymptotic one (the two agree to about 0.01 at a few hundred values a side, closer as they grow).
+ * scipy's default method='auto' computes an exact p-value instead when neither sample has more than
+ * 10,000 values; that lattice computation is not reproduced, so up to that size the p-value here is
+ * the asymptotic one. Over all D, scipy's exact and asymptotic p-values differ by at most 0.087 at
+ * 20 values a side, 0.040 at 100, 0.013 at 1,000 and 0.004 at 10,000 (equal sizes, where the
+ * lattice makes the gap largest; 0.0012 at 300 vs 400). Above 10,000 scipy uses this same formula.
  */
 export function ksTest(a: Float64Array, b: Float64Array): KsTestResult {
   const statistic = ksStatistic(a, b);
