@@ -1,3 +1,5 @@
+import { sortDoubles } from './radix-sort';
+
 /**
  * One numeric column, sorted once: every drift statistic on numbers (quantile edges, bin counts, KS,
  * Wasserstein) reads the sorted values by binary search or by merging two of them, so a column is
@@ -15,7 +17,7 @@ export interface SortedValues {
 /** Copies the column, sorts it and splits off its missing entries. The input is left as it was. */
 export function sortValues(column: Float64Array): SortedValues {
   const copy = column.slice();
-  copy.sort(); // typed-array sort: numeric order, -Infinity first, +Infinity then NaN last
+  sortDoubles(copy); // numeric order, -Infinity first, +Infinity then NaN last
   let end = copy.length;
   while (end > 0 && !Number.isFinite(copy[end - 1] ?? 0)) end--;
   let start = 0;
