@@ -87,6 +87,13 @@ describe('featureDrift on numbers', () => {
     expect(bothEmpty.state).toBe('ok');
   });
 
+  it('gives no KS p-value for one value against one, where the effective size rounds to 0 (scipy: NaN)', () => {
+    const drift = featureDrift(Float64Array.from([1]), Float64Array.from([2]));
+    if (drift.kind !== 'numeric') throw new Error('expected numeric drift');
+    expect(drift.ks).toEqual({ statistic: 1, pValue: null, effectiveSize: 0 });
+    expect(featureDriftSchema.parse(drift)).toEqual(drift);
+  });
+
   it('refuses an empty column and columns of different kinds', () => {
     expect(() => featureDrift(numbers(10, 11), new Float64Array(0))).toThrow('current column has no rows');
     expect(() => featureDrift(new Float64Array(0), numbers(10, 12))).toThrow('reference column has no rows');
