@@ -7,8 +7,9 @@ import { numericFeatureDrift } from './numeric-drift';
 import { prepareNumericReference } from './numeric-reference';
 
 // The reference drift case of issue 16: tests/fixtures/drift/drift-case.csv and .json are copies of
-// ../shared/reference/drift-case.csv and drift-case.json (unchanged), so the suite runs wherever the
-// project is cloned. The JSON's figures come from numpy and scipy 1.17.1; "how" says how each is made.
+// ../shared/reference/drift-case.csv (byte for byte) and drift-case.json (same content, laid out by
+// Biome so that `biome check .` passes), so the suite runs wherever the project is cloned. The JSON's
+// figures come from numpy and scipy 1.17.1; its "how" says how each is made.
 const fixtures = path.resolve(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'drift');
 
 const countsSchema = z.array(z.number().int());
