@@ -180,20 +180,29 @@ describe('schedules router', () => {
     const first = Math.floor(Date.now() / hour) * hour - 10 * hour;
     // Half an hour either side of three hourly times.
     const range = { from: new Date(first - hour / 2), to: new Date(first + 2 * hour + hour / 2) };
-    expect(
-      await operator.schedules.backfill({ scheduleId: schedule.id, ...range, overlap: 'buffer' }),
-    ).toMatchObject({ runs: 3 });
+    const started = await operator.schedules.backfill({
+      scheduleId: schedule.id,
+      ...range,
+      overlap: 'buffer',
+    });
+    expect(started).toMatchObject({ runs: 3 });
+    const progressSince = (since: Date) =>
+      callerAs('viewer').schedules.backfillProgress({ scheduleId: schedule.id, ...range, since });
     await expect
-      .poll(() => callerAs('viewer').schedules.backfillProgress({ scheduleId: schedule.id, ...range }), {
-        timeout: 60_000,
-        interval: 500,
-      })
+      .poll(() => progressSince(started.requestedAt), { timeout: 60_000, interval: 500 })
+      .toEqual({ expected: 3, recorded: 3, finished: 3, succeeded: 3, failed: 0 });
+    // A second backfill of the same range counts only its own runs, not the first one's.
+    const again = await operator.schedules.backfill({ scheduleId: schedule.id, ...range, overlap: 'buffer' });
+    expect(await progressSince(again.requestedAt)).toMatchObject({ expected: 3, finished: 0 });
+    await expect
+      .poll(() => progressSince(again.requestedAt), { timeout: 60_000, interval: 500 })
       .toEqual({ expected: 3, recorded: 3, finished: 3, succeeded: 3, failed: 0 });
     const actions = await fixture.database.db
       .select({ action: auditLog.action })
       .from(auditLog)
       .where(eq(auditLog.objectId, schedule.id));
     expect(actions.map((entry) => entry.action).sort()).toEqual([
+      'schedule.backfilled',
       'schedule.backfilled',
       'schedule.created',
       'schedule.triggered',

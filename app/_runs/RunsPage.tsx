@@ -7,6 +7,7 @@ import { EmptyState } from '../_components/EmptyState';
 import { formatCount } from '../_components/format';
 import { ListHead } from '../_components/ListHead';
 import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
+import { useCoalesced } from '../_components/use-coalesced';
 import { useTRPC } from '../_trpc/client';
 import { RunFilters } from './RunFilters';
 import { RunsTable } from './RunsTable';
@@ -20,6 +21,9 @@ const PAGE_SIZE = 100;
  * Every run of every pipeline, newest first, filtered and scrolled through page by page, kept up to
  * date by the live run changes.
  */
+/** Run changes come in bursts; the table is asked again at most this often. */
+const REFRESH_MS = 2_000;
+
 export function RunsPage() {
   const trpc = useTRPC();
   const [form, setForm] = useState(emptyForm);
@@ -36,15 +40,19 @@ export function RunsPage() {
     ),
   );
   const queryClient = useQueryClient();
+  const refresh = useCoalesced(
+    () => void queryClient.invalidateQueries({ queryKey: trpc.history.list.pathKey() }),
+    REFRESH_MS,
+  );
   useSubscription(
     trpc.runs.onChange.subscriptionOptions(
       {},
       {
         onData: (change) => {
           // A run started, ended or changed status: the loaded pages are asked again (keyset pages
-          // from the first), so it appears or moves. Step and log changes leave the table as it is.
-          if (change.type !== 'run') return;
-          void queryClient.invalidateQueries({ queryKey: trpc.history.list.pathKey() });
+          // from the first), once per burst, so it appears or moves. Step and log changes leave the
+          // table as it is.
+          if (change.type === 'run') refresh();
         },
       },
     ),

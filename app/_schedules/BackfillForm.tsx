@@ -6,6 +6,11 @@ import { toast } from 'sonner';
 import { useTRPC } from '../_trpc/client';
 import { localInputValue } from './format';
 
+/** How long the progress is followed; the Runs page shows the rest. */
+const POLL_FOR_MS = 3_600_000;
+
+type StartedBackfill = Range & { runs: number; requestedAt: Date };
+
 interface Range {
   from: Date;
   to: Date;
@@ -21,7 +26,7 @@ export function BackfillForm({ scheduleId, onClose }: { scheduleId: string; onCl
   const [from, setFrom] = useState(localInputValue(new Date(now.getTime() - 86_400_000)));
   const [to, setTo] = useState(localInputValue(now));
   const [overlap, setOverlap] = useState<'allow' | 'buffer'>('allow');
-  const [started, setStarted] = useState<(Range & { runs: number }) | undefined>();
+  const [started, setStarted] = useState<StartedBackfill | undefined>();
   const backfill = useMutation(
     trpc.schedules.backfill.mutationOptions({
       onSuccess: (result) => {
@@ -85,17 +90,21 @@ function BackfillProgress({
   onClose,
 }: {
   scheduleId: string;
-  range: Range & { runs: number };
+  range: StartedBackfill;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
   const progress = useQuery(
     trpc.schedules.backfillProgress.queryOptions(
-      { scheduleId, from: range.from, to: range.to },
-      // Polled until every run has finished: the runs arrive as Temporal starts them.
+      { scheduleId, from: range.from, to: range.to, since: range.requestedAt },
+      // Polled until every run has finished (the runs arrive as Temporal starts them), for an hour
+      // at most: a run that never comes (it failed before it was recorded) must not poll forever.
       {
         refetchInterval: (query) =>
-          query.state.data && query.state.data.finished >= range.runs ? false : 2_000,
+          (query.state.data && query.state.data.finished >= range.runs) ||
+          Date.now() - range.requestedAt.getTime() > POLL_FOR_MS
+            ? false
+            : 2_000,
       },
     ),
   );

@@ -1,4 +1,4 @@
-import { and, asc, between, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, between, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
 import { type ScheduleRow, schedules } from '../schedules-schema';
 import { runs } from '../schema';
@@ -132,11 +132,18 @@ export async function lastScheduledRuns(
  * The schedule's runs whose $scheduledTime lies in [from, to]: a backfill's progress. Stored times
  * are ISO 8601 in UTC (toISOString), which sort as text in time order.
  */
+/** The database's clock: runs' started_at comes from it, so a "since" compared with it must too. */
+export async function databaseNow(db: Database): Promise<Date> {
+  const [row] = await db.execute<{ now: Date | string }>(sql`select now() as now`);
+  return row ? new Date(row.now) : new Date();
+}
+
 export async function scheduledRunsBetween(
   db: Database,
   scheduleId: string,
   from: Date,
   to: Date,
+  recordedSince?: Date,
 ): Promise<ScheduledRunSummary[]> {
   return db
     .select({ id: runs.id, status: runs.status, startedAt: runs.startedAt, finishedAt: runs.finishedAt })
@@ -145,6 +152,7 @@ export async function scheduledRunsBetween(
       and(
         eq(runs.scheduleId, scheduleId),
         between(sql`${runs.parameters}->>'$scheduledTime'`, from.toISOString(), to.toISOString()),
+        recordedSince ? gte(runs.startedAt, recordedSince) : undefined,
       ),
     );
 }

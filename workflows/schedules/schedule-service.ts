@@ -3,6 +3,7 @@ import type { Database, DatabaseTransaction, Executor } from '../../db/client';
 import { type AuditEntry, recordAudit } from '../../db/queries/audit';
 import { getPipeline, getVersion, latestVersion, NotFoundError } from '../../db/queries/pipelines';
 import {
+  databaseNow,
   deleteSchedule,
   getSchedule,
   insertSchedule,
@@ -235,8 +236,10 @@ export async function backfillSchedule(
   actor: ScheduleActor,
   scheduleId: string,
   input: BackfillInput,
-): Promise<{ from: Date; to: Date; runs: number }> {
+): Promise<{ from: Date; to: Date; runs: number; requestedAt: Date }> {
   const range = parseInput(backfillSchema, input);
+  // Progress counts the runs recorded from now on: earlier runs of the same times are not this backfill's.
+  const requestedAt = await databaseNow(deps.db);
   const row = await requireSchedule(deps, scheduleId);
   const times = firingTimesBetween(timingOf(row), range.from, range.to, MAX_BACKFILL_RUNS);
   if (times.length === 0) throw new InvalidScheduleError('from and to hold no time this schedule fires at');
@@ -261,19 +264,23 @@ export async function backfillSchedule(
       }),
     );
   });
-  return { from: range.from, to: range.to, runs: times.length };
+  return { from: range.from, to: range.to, runs: times.length, requestedAt };
 }
 
-/** The runs of a backfill so far (a page polls it to show progress). */
+/**
+ * The runs of a backfill so far (a page polls it to show progress): those for times in its range
+ * recorded since it was asked for (`since`, backfillSchedule's requestedAt), so runs that already
+ * ran at those times do not count as its own.
+ */
 export async function backfillProgress(
   deps: ScheduleServiceDeps,
   scheduleId: string,
-  input: { from: string | Date; to: string | Date },
+  input: { from: string | Date; to: string | Date; since?: Date },
 ): Promise<BackfillProgress> {
-  const range = parseInput(backfillSchema, { ...input, overlap: 'allow' });
+  const range = parseInput(backfillSchema, { from: input.from, to: input.to, overlap: 'allow' });
   const row = await requireSchedule(deps, scheduleId);
   const expected = firingTimesBetween(timingOf(row), range.from, range.to, MAX_BACKFILL_RUNS).length;
-  const recorded = await scheduledRunsBetween(deps.db, row.id, range.from, range.to);
+  const recorded = await scheduledRunsBetween(deps.db, row.id, range.from, range.to, input.since);
   const count = (status: string) => recorded.filter((run) => run.status === status).length;
   return {
     expected,

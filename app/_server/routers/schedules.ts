@@ -248,10 +248,12 @@ export const schedulesRouter = router({
 
   /** The runs recorded so far for the times in [from, to], by status. */
   backfillProgress: procedure('read')
-    .input(rangeInput)
+    .input(
+      rangeInput.extend({ since: z.coerce.date({ error: 'must be a date and time (ISO 8601)' }).optional() }),
+    )
     .query(({ ctx, input }) =>
       withService(ctx, (deps) =>
-        backfillProgress(deps, input.scheduleId, { from: input.from, to: input.to }),
+        backfillProgress(deps, input.scheduleId, { from: input.from, to: input.to, since: input.since }),
       ),
     ),
 
