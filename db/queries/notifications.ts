@@ -382,3 +382,34 @@ export async function advanceScheduleCounts(
     .returning({ id: scheduleNotificationCounts.scheduleId });
   return rows.length > 0;
 }
+
+/**
+ * Deletes up to `limit` delivered or failed deliveries of notifications made before `before`;
+ * answers how many. Pending ones stay: they are still being tried.
+ */
+export async function pruneFinishedDeliveries(
+  db: Database,
+  input: { before: Date; limit: number },
+): Promise<number> {
+  const rows = await db.execute<{ id: string }>(sql`
+    delete from ${notificationDeliveries} where id in (
+      select d.id from ${notificationDeliveries} d
+      join ${notifications} n on n.id = d.notification_id
+      where d.status in ('delivered', 'failed') and n.created_at < ${input.before.toISOString()}::timestamptz
+      limit ${input.limit})
+    returning id`);
+  return rows.length;
+}
+
+/** Deletes up to `limit` notifications made before `before`, oldest first, with their deliveries; answers how many. */
+export async function pruneOldNotifications(
+  db: Database,
+  input: { before: Date; limit: number },
+): Promise<number> {
+  const rows = await db.execute<{ id: string }>(sql`
+    delete from ${notifications} where id in (
+      select id from ${notifications} where created_at < ${input.before.toISOString()}::timestamptz
+      order by created_at limit ${input.limit})
+    returning id`);
+  return rows.length;
+}
