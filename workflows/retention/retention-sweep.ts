@@ -41,7 +41,8 @@ export interface SweepOptions {
  * A slice's rows are marked before their files are deleted, in a transaction that checks again
  * that they qualify (a run queued meanwhile may reuse them). A pass that dies between the two leaves
  * marked rows whose files are still there; its retry (same `at`, resumed from the last heartbeat)
- * deletes them first.
+ * deletes them first, and should every attempt fail, the orphan sweep at a worker's start removes
+ * them (it takes no marked row for a reason to keep a folder).
  */
 export async function deleteExpiredRunFiles(
   db: Database,
