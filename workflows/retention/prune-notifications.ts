@@ -12,6 +12,11 @@ export const NOTIFICATION_KEEP_DAYS = 90;
 
 /** Rows per statement: short transactions, and a long backlog does not hold locks for long. */
 const BATCH = 1_000;
+/**
+ * Fewer notifications per statement: deleting one makes PostgreSQL look for its deliveries, and
+ * notification_deliveries has no index on notification_id (a later migration may add one).
+ */
+const NOTIFICATION_BATCH = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -34,10 +39,13 @@ export async function pruneNotifications(
   }
   const notificationsBefore = new Date(at.getTime() - NOTIFICATION_KEEP_DAYS * DAY_MS);
   for (;;) {
-    const deleted = await pruneOldNotifications(db, { before: notificationsBefore, limit: BATCH });
+    const deleted = await pruneOldNotifications(db, {
+      before: notificationsBefore,
+      limit: NOTIFICATION_BATCH,
+    });
     result.notifications += deleted;
     progress();
-    if (deleted < BATCH) break;
+    if (deleted < NOTIFICATION_BATCH) break;
   }
   return result;
 }
