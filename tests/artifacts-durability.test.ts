@@ -484,6 +484,37 @@ describe('orphan sweep', () => {
     // A second sweep finds nothing more to do.
     expect(await sweepOrphanArtifacts(root, sweepDatabase(db))).toEqual({ removed: [] });
   });
+  it('removes the files of rows retention marked deleted but did not get to delete', async () => {
+    const db = fixture.database.db;
+    const dataDir = mkdtempSync(path.join(scratch, 'sweep-'));
+    const root = path.join(dataDir, 'artifacts');
+    const runId = await insertRunRow(db);
+    const file = (relative: string) => {
+      const full = path.join(root, runId, relative);
+      mkdirSync(path.dirname(full), { recursive: true });
+      writeFileSync(full, 'x');
+      return full;
+    };
+    const marked = file('ingest/attempt-1/data.parquet');
+    const kept = file('train/attempt-1/model.json');
+    const row = (uri: string, deletedAt: Date | null) => ({
+      runId,
+      kind: 'dataset' as const,
+      uri: pathToFileURL(uri).href,
+      bytes: 1,
+      sha256: createHash('sha256').update('x').digest('hex'),
+      deletedAt,
+    });
+    // A retention pass marked the first row, then died before deleting its file.
+    await db.insert(artifacts).values([row(marked, new Date()), row(kept, null)]);
+
+    const result = await sweepOrphanArtifacts(root, sweepDatabase(db));
+
+    expect(result.removed).toEqual([`${runId}/ingest/attempt-1`]);
+    expect(existsSync(marked)).toBe(false);
+    expect(readFileSync(kept, 'utf8')).toBe('x');
+  });
+
   it('keeps the folder of an attempt that succeeds while the sweep reads the database', async () => {
     const { db, sql } = fixture.database;
     const root = path.join(mkdtempSync(path.join(scratch, 'sweep-race-')), 'artifacts');

@@ -5,12 +5,25 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../app/_server/auth/actor';
-import { notificationDeliveries, notifications, notificationWebhooks, runs } from '../db/schema';
-import { type Notifier, startNotifier } from '../workflows/notifications/notifier';
+import {
+  claimDueDeliveries,
+  recordDeliveryAttempt,
+  UNRECORDED_ATTEMPTS_ERROR,
+} from '../db/queries/notifications';
+import {
+  auditLog,
+  notificationDeliveries,
+  notifications,
+  notificationWebhooks,
+  runs,
+  scheduleNotificationCounts,
+} from '../db/schema';
+import { type Notifier, type NotifierDeps, startNotifier } from '../workflows/notifications/notifier';
+import { checkScheduleCounts } from '../workflows/notifications/schedule-watch';
 import { createSchedule, pauseSchedule, type ScheduleActor } from '../workflows/schedules/schedule-service';
 import { temporalScheduleId } from '../workflows/schedules/temporal-schedule';
 import { accountsAuth, createAccount } from './support/accounts';
@@ -20,6 +33,7 @@ import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline } from './support/pipelines';
 import { testSecretKey } from './support/secret-key';
 import { testCaller } from './support/services';
+import { rejection } from './support/trpc-rejection';
 
 // The receivers below listen on loopback, which webhooks reach only when the installation allows it;
 // set before the app's environment is read on import.
@@ -46,6 +60,8 @@ function decoded(text: string): string {
 interface Received {
   path: string;
   body: unknown;
+  /** The X-Pipewright-Delivery header. */
+  delivery: string | undefined;
 }
 
 /**
@@ -67,7 +83,12 @@ class Receiver {
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(Buffer.from(chunk));
-    this.received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+    const delivery = request.headers['x-pipewright-delivery'];
+    this.received.push({
+      path: request.url ?? '',
+      body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      delivery: typeof delivery === 'string' ? delivery : undefined,
+    });
     response.statusCode = this.answers.shift() ?? 200;
     response.end();
     for (const waiter of this.waiters.filter((w) => this.received.length >= w.count)) waiter.resolve();
@@ -132,20 +153,23 @@ beforeAll(async () => {
   const smtpUrl = await mailbox.start();
   const account = await createAccount(accountsAuth(fixture.database.db), 'editor');
   editor = { kind: 'user', userId: account.userId, email: account.email, name: 'Ed', role: 'editor' };
-  notifier = startNotifier(
-    {
-      db: fixture.database.db,
-      sql: fixture.database.sql,
-      secretKey: () => testSecretKey,
-      publicUrl: new URL('http://pipewright.test'),
-      webhookAllow: ['127.0.0.1'],
-      email: { smtpUrl, from: 'Pipewright <pipewright@example.test>' },
-      temporal: fixture.worker.client,
-      log: () => {},
-    },
-    { pollMs: 100, retryBaseMs: 50, scheduleCheckMs: 3_600_000 },
-  );
+  notifierDeps = {
+    db: fixture.database.db,
+    sql: fixture.database.sql,
+    secretKey: () => testSecretKey,
+    publicUrl: new URL('http://pipewright.test'),
+    webhookAllow: ['127.0.0.1'],
+    email: { smtpUrl, from: 'Pipewright <pipewright@example.test>' },
+    temporal: fixture.worker.client,
+    log: () => {},
+  };
+  notifier = startTestNotifier();
 });
+
+let notifierDeps: NotifierDeps;
+function startTestNotifier(): Notifier {
+  return startNotifier(notifierDeps, { pollMs: 100, retryBaseMs: 50, scheduleCheckMs: 3_600_000 });
+}
 
 afterAll(async () => {
   // Schedules outlive the test in the shared Temporal server unless deleted.
@@ -189,6 +213,16 @@ describe('notifications', () => {
     expect(JSON.stringify(saved)).not.toContain('s3cr3t');
     const [stored] = await fixture.database.db.select().from(notificationWebhooks);
     expect(stored?.sealedUrl.toString('latin1')).not.toContain('s3cr3t');
+    // The audit entry shows the addresses masked and the webhook as its hint.
+    const [changed] = await fixture.database.db
+      .select({ details: auditLog.details })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'pipeline.notifications_changed'), eq(auditLog.objectId, pipeline.id)));
+    expect(changed?.details).toMatchObject({
+      emails: ['a***@example.test'],
+      addedWebhooks: [`${receiverUrl}/hooks/…oken`],
+    });
+    expect(JSON.stringify(changed?.details)).not.toMatch(/ada@|s3cr3t/i);
 
     const before = receiver.received.length;
     const mail = mailbox.next();
@@ -199,6 +233,13 @@ describe('notifications', () => {
 
     const posted = receiver.received[before];
     expect(posted?.path).toBe('/hooks/T000/B000/s3cr3t-token');
+    // Each delivery names itself, so a receiver can drop a repeat (delivery is at least once).
+    const deliveries = await fixture.database.db
+      .select({ id: notificationDeliveries.id, channel: notificationDeliveries.channel })
+      .from(notificationDeliveries)
+      .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+      .where(eq(notifications.runId, started.runId));
+    expect(posted?.delivery).toBe(deliveries.find((row) => row.channel === 'webhook')?.id);
     const runUrl = `http://pipewright.test/pipelines/${pipeline.id}?run=${started.runId}`;
     expect(posted?.body).toEqual({
       event: 'run_failed',
@@ -210,6 +251,9 @@ describe('notifications', () => {
     const email = mailbox.messages.at(-1);
     expect(email?.to).toEqual(['ada@example.test']);
     expect(email?.text).toContain('Subject: [Pipewright] Run failed: Nightly retraining');
+    expect(email?.text).toContain(
+      `X-Pipewright-Delivery: ${deliveries.find((row) => row.channel === 'email')?.id}`,
+    );
     expect(decoded(email?.text ?? '')).toContain(runUrl);
 
     const feed = await caller().notifications.list({ limit: 10 });
@@ -311,6 +355,8 @@ describe('notifications', () => {
     const attempts = receiver.received.slice(before).filter((request) => request.path === '/flaky');
     expect(attempts).toHaveLength(2);
     expect(attempts[0]?.body).toEqual(attempts[1]?.body);
+    expect(attempts[0]?.delivery).toMatch(/^[0-9a-f-]{36}$/);
+    expect(attempts[1]?.delivery).toBe(attempts[0]?.delivery);
     expect(attempts[1]?.body).toMatchObject({ run: { id: started.runId } });
     await expect
       .poll(async () => {
@@ -362,7 +408,93 @@ describe('notifications', () => {
     expect(receiver.received[before]).toMatchObject({
       path: '/tested?token=abcdef123456',
       body: { event: 'test' },
+      delivery: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+    const tested = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'pipeline.notifications_tested'), eq(auditLog.objectId, pipeline.id)));
+    expect(tested.map((entry) => [entry.actorId, entry.details])).toEqual([
+      [editor.userId, { webhooks: [`${receiverUrl}/tested/…3456`], emails: [] }],
+    ]);
+
+    // Again within the minute: refused, saying when to try, and nothing is sent or audited.
+    const again = await rejection(caller().notifications.sendTest({ pipelineId: pipeline.id }));
+    expect(again.code).toBe('TOO_MANY_REQUESTS');
+    expect(again.message).toMatch(/^A test was sent less than a minute ago; try again in (60|[1-5]?\d) s$/);
+    expect(receiver.received).toHaveLength(before + 1);
+    expect(
+      await fixture.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'pipeline.notifications_tested'), eq(auditLog.objectId, pipeline.id))),
+    ).toHaveLength(1);
+    // Two at once: one goes through, the other is refused.
+    const { pipeline: other } = await savePipeline(fixture.database.db, failing, 'Tested twice');
+    await caller().notifications.saveSettings({
+      pipelineId: other.id,
+      events: ['run_failed'],
+      emails: [],
+      addWebhooks: [`${receiverUrl}/tested-twice`],
+    });
+    const both = await Promise.allSettled([
+      caller().notifications.sendTest({ pipelineId: other.id }),
+      caller().notifications.sendTest({ pipelineId: other.id }),
+    ]);
+    expect(both.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('an attempt that outlives its lease cannot record over a newer one, and a delivery whose attempts all die is given up', async () => {
+    // This test claims by hand, standing for notifiers that die mid-send: the test's notifier waits.
+    await notifier.stop();
+    try {
+      const { pipeline } = await savePipeline(fixture.database.db, failing, 'Crashing receiver');
+      const [notification] = await fixture.database.db
+        .insert(notifications)
+        .values({ event: 'run_failed', pipelineId: pipeline.id, message: 'boom', fannedOutAt: new Date() })
+        .returning();
+      const [delivery] = await fixture.database.db
+        .insert(notificationDeliveries)
+        .values({ notificationId: notification?.id ?? '', channel: 'email', email: 'ops@example.test' })
+        .returning();
+      const id = delivery?.id ?? '';
+      // A lease of 0 s: each claim's lease has run out at once, as a dead notifier's does after a minute.
+      const claim = async () =>
+        (await claimDueDeliveries(fixture.database.db, { limit: 20, leaseMs: 0, maxAttempts: 2 })).filter(
+          (due) => due.id === id,
+        );
+      const [first] = await claim();
+      expect(first?.attempts).toBe(1);
+      const [second] = await claim();
+      expect(second?.attempts).toBe(2);
+      // The first attempt's late outcome is not recorded: the second holds the delivery now.
+      expect(await recordDeliveryAttempt(fixture.database.db, { id, attempt: 1, delivered: true })).toBe(
+        false,
+      );
+      const [still] = await fixture.database.db
+        .select()
+        .from(notificationDeliveries)
+        .where(eq(notificationDeliveries.id, id));
+      expect(still?.status).toBe('pending');
+      // The second dies too, and that was the last attempt: given up, not claimed again.
+      expect(await claim()).toEqual([]);
+      const [given] = await fixture.database.db
+        .select()
+        .from(notificationDeliveries)
+        .where(eq(notificationDeliveries.id, id));
+      expect(given).toMatchObject({ status: 'failed', attempts: 2, lastError: UNRECORDED_ATTEMPTS_ERROR });
+      expect(
+        await recordDeliveryAttempt(fixture.database.db, {
+          id,
+          attempt: 2,
+          delivered: false,
+          error: 'late',
+          retryAt: new Date(),
+        }),
+      ).toBe(false);
+    } finally {
+      notifier = startTestNotifier();
+    }
   });
 
   it('a schedule that skips starts while a slow run goes notifies schedule_skipped once per check', async () => {
@@ -406,6 +538,31 @@ describe('notifications', () => {
       )
       .toBe(true);
     await pauseSchedule(deps, actor, schedule.id, 'test over');
+    const [seenBefore] = await fixture.database.db
+      .select()
+      .from(scheduleNotificationCounts)
+      .where(eq(scheduleNotificationCounts.scheduleId, schedule.id));
+    // Recording the notification fails (a trigger stands for a crash at that point): the seen
+    // counts must not move either, or the skip would never be notified.
+    await fixture.database.sql.unsafe(`
+      create function pretend_notifications_down() returns trigger language plpgsql
+        as $$ begin raise exception 'notifications are down'; end $$;
+      create trigger pretend_notifications_down before insert on notifications
+        for each row when (new.schedule_id is not null) execute function pretend_notifications_down();`);
+    try {
+      await expect(
+        checkScheduleCounts({ db: fixture.database.db, temporal: fixture.worker.client }),
+      ).rejects.toThrow();
+    } finally {
+      await fixture.database.sql.unsafe(`
+        drop trigger pretend_notifications_down on notifications;
+        drop function pretend_notifications_down();`);
+    }
+    const [seenAfter] = await fixture.database.db
+      .select()
+      .from(scheduleNotificationCounts)
+      .where(eq(scheduleNotificationCounts.scheduleId, schedule.id));
+    expect(seenAfter).toEqual(seenBefore);
     const before = receiver.received.length;
     await notifier.checkSchedules();
     await receiver.until(before + 1);

@@ -6,12 +6,27 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureModel, insertModelVersion, readModelFile } from '../db/queries/registry';
-import { diskUseByPipeline, setRetentionDays } from '../db/queries/retention';
-import { listRunsQuery } from '../db/queries/runs';
-import { artifacts, auditLog, runEvents, runs, schedules } from '../db/schema';
-import type { RetentionResult } from '../workflows/retention/retention.types';
+import { diskUseByPipeline, markDeletedByRetention, setRetentionDays } from '../db/queries/retention';
+import { insertRun, listRunsQuery, ReusedFilesDeletedError } from '../db/queries/runs';
+import {
+  artifacts,
+  auditLog,
+  notificationDeliveries,
+  notifications,
+  notificationWebhooks,
+  runEvents,
+  runSteps,
+  runs,
+  schedules,
+} from '../db/schema';
+import { DELIVERY_KEEP_DAYS, NOTIFICATION_KEEP_DAYS } from '../workflows/retention/prune-notifications';
+import type { PruneResult, RetentionResult } from '../workflows/retention/retention.types';
+import type { RetentionProgress } from '../workflows/retention/retention-progress';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../workflows/retention/retention-schedule';
+import { deleteExpiredRunFiles, type SweepOptions } from '../workflows/retention/retention-sweep';
+import { recordRun } from '../workflows/run-service';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline } from './support/pipelines';
 import { testCaller } from './support/services';
@@ -81,11 +96,23 @@ async function bytesOnDisk(folder: string): Promise<number> {
   return total;
 }
 
-async function runRetention(): Promise<RetentionResult> {
+async function runRetention(workflowId = `test-retention-${randomUUID()}`): Promise<RetentionPassResult> {
   return worker.client.workflow.execute('retentionWorkflow', {
     taskQueue: worker.taskQueue,
-    workflowId: `test-retention-${randomUUID()}`,
+    workflowId,
     args: [],
+  });
+}
+
+type RetentionPassResult = RetentionResult & { pruned: PruneResult };
+
+/** The sweep as the activity runs it, called directly so a test can stop and resume it. */
+function sweep(options: Partial<SweepOptions> & { at: Date }) {
+  return deleteExpiredRunFiles(database.db, path.join(worker.dataDir, 'artifacts'), {
+    resume: null,
+    retried: false,
+    progress: () => {},
+    ...options,
   });
 }
 
@@ -143,7 +170,13 @@ describe('retention', () => {
     for (const row of before) for (const file of filesOf(row)) expect(existsSync(file)).toBe(true);
 
     // Off by default: nothing happens.
-    expect(await runRetention()).toEqual({ days: null, deleted: 0, bytes: 0, outside: 0 });
+    expect(await runRetention()).toEqual({
+      days: null,
+      deleted: 0,
+      bytes: 0,
+      outside: 0,
+      pruned: { notifications: 0, deliveries: 0 },
+    });
 
     await setRetentionDays(database.db, 30);
     const result = await runRetention();
@@ -280,6 +313,199 @@ describe('retention', () => {
     // The run's own files went as usual.
     expect((await artifactRows(old)).filter((kept) => kept.deletedAt === null)).toHaveLength(1);
     await setRetentionDays(database.db, null);
+  });
+
+  it('keeps the files a queued run will reuse, though its workflow has not started (Temporal down, backlog)', async () => {
+    const { version } = await twoStepPipeline('queued reuse');
+    const source = await finishedRun(version.id, 40);
+    // Recorded, as startRun does before it asks Temporal; no workflow runs it yet.
+    const waiting = await recordRun(
+      { db: database.db, specOf: specOfWithTestNodes },
+      { pipelineVersionId: version.id, runId: randomUUID(), reuseFromRunId: source },
+    );
+    expect(Object.keys(waiting.reuse).sort()).toEqual(['source', 'work']);
+    const steps = await database.db.select().from(runSteps).where(eq(runSteps.runId, waiting.runId));
+    expect(steps.map((step) => [step.nodeId, step.status, step.reusedFromRunId]).sort()).toEqual([
+      ['source', 'queued', source],
+      ['work', 'queued', source],
+    ]);
+    await setRetentionDays(database.db, 30);
+
+    await runRetention();
+
+    const rows = await artifactRows(source);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.deletedAt === null)).toBe(true);
+    for (const row of rows) for (const file of filesOf(row)) expect(existsSync(file)).toBe(true);
+
+    // Once it has ended, nothing holds them.
+    await database.db.update(runs).set({ status: 'cancelled' }).where(eq(runs.id, waiting.runId));
+    await runRetention();
+    expect((await artifactRows(source)).every((row) => row.deletedAt !== null)).toBe(true);
+    await setRetentionDays(database.db, null);
+  });
+
+  it('marks a row only if it still qualifies when locked, and a run is never recorded reusing a marked row', async () => {
+    const { version } = await twoStepPipeline('marked under lock');
+    const source = await finishedRun(version.id, 40);
+    const rows = await artifactRows(source);
+    const ids = rows.map((row) => row.id);
+    const at = new Date();
+    const cutoff = new Date(at.getTime() - 30 * DAY_MS);
+    // Listed as expired, then a run reusing them is queued before the slice is marked.
+    const waiting = await recordRun(
+      { db: database.db, specOf: specOfWithTestNodes },
+      { pipelineVersionId: version.id, runId: randomUUID(), reuseFromRunId: source },
+    );
+    expect(await markDeletedByRetention(database.db, { ids, cutoff, at })).toEqual([]);
+    expect((await artifactRows(source)).every((row) => row.deletedAt === null)).toBe(true);
+
+    await database.db.update(runs).set({ status: 'cancelled' }).where(eq(runs.id, waiting.runId));
+    const marked = await markDeletedByRetention(database.db, { ids, cutoff, at });
+    expect(marked.map((row) => row.id).sort()).toEqual([...ids].sort());
+
+    // The other way round: the rows were marked after the reuse check, before the run was recorded.
+    const runId = randomUUID();
+    await expect(
+      insertRun(database.db, {
+        id: runId,
+        pipelineId: version.pipelineId,
+        pipelineVersionId: version.id,
+        workflowId: `run-${runId}`,
+        trigger: 'manual',
+        parameters: {},
+        rerunOfRunId: source,
+        steps: [],
+        reusedArtifactIds: ids,
+      }),
+    ).rejects.toThrow(ReusedFilesDeletedError);
+    expect(await database.db.select().from(runs).where(eq(runs.id, runId))).toEqual([]);
+    // Files of the rows marked by hand here are left for the orphan sweep; nothing else reads them.
+  });
+
+  it('walks kept files a slice at a time, reporting its place after each, and a retry resumes there', async () => {
+    const { version } = await twoStepPipeline('resumed');
+    const first = await finishedRun(version.id, 40);
+    const second = await finishedRun(version.id, 40);
+    const firstRows = await artifactRows(first);
+    const secondRows = await artifactRows(second);
+    await setRetentionDays(database.db, 30);
+    const at = new Date();
+
+    // An attempt that died: it got past the first run's rows (its last heartbeat) and had marked the
+    // second run's first row, but not deleted its file.
+    const [firstOfSecond, ...restOfSecond] = [...secondRows].sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
+    );
+    if (!firstOfSecond) throw new Error('no artifact');
+    const lastOfFirst = [...firstRows].sort(
+      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id),
+    )[0];
+    if (!lastOfFirst) throw new Error('no artifact');
+    await database.db.update(artifacts).set({ deletedAt: at }).where(eq(artifacts.id, firstOfSecond.id));
+    const resume: RetentionProgress = {
+      result: { days: 30, deleted: 7, bytes: 700, outside: 0 },
+      after: { createdAt: lastOfFirst.createdAt.toISOString(), id: lastOfFirst.id },
+    };
+
+    const heartbeats: RetentionProgress[] = [];
+    const result = await sweep({
+      at,
+      resume,
+      retried: true,
+      slice: 1,
+      progress: (progress) => heartbeats.push(progress),
+    });
+
+    // The first run's rows lie before the resumed place: untouched.
+    expect((await artifactRows(first)).every((row) => row.deletedAt === null)).toBe(true);
+    for (const row of firstRows) for (const file of filesOf(row)) expect(existsSync(file)).toBe(true);
+    // The row the dead attempt marked has its files deleted now; the rest of the second run too.
+    for (const row of secondRows) for (const file of filesOf(row)) expect(existsSync(file)).toBe(false);
+    expect((await artifactRows(second)).every((row) => row.deletedAt?.getTime() === at.getTime())).toBe(true);
+    // Counted on top of what the heartbeat said was done.
+    expect(result.deleted).toBe(7 + secondRows.length);
+    const secondBytes = secondRows.reduce((sum, row) => sum + row.bytes, 0);
+    expect(result.bytes).toBeGreaterThanOrEqual(700 + secondBytes);
+    // One heartbeat for the left-over row, then one per slice of one row, each further on.
+    expect(heartbeats.length).toBe(1 + restOfSecond.length);
+    expect(heartbeats.at(-1)?.after?.id).toBe(restOfSecond.at(-1)?.id);
+    expect(heartbeats.map((beat) => beat.result.deleted)).toEqual(
+      Array.from({ length: heartbeats.length }, (_, index) => 8 + index),
+    );
+
+    // A fresh pass then deletes the first run's files.
+    await sweep({ at: new Date() });
+    expect((await artifactRows(first)).every((row) => row.deletedAt !== null)).toBe(true);
+    await setRetentionDays(database.db, null);
+  });
+
+  it('gives the file pass a heartbeat timeout, so a killed worker is noticed in minutes, not after the hour', async () => {
+    const workflowId = `test-retention-${randomUUID()}`;
+    await runRetention(workflowId);
+    const history = await worker.client.workflow.getHandle(workflowId).fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((event) =>
+      event.activityTaskScheduledEventAttributes ? [event.activityTaskScheduledEventAttributes] : [],
+    );
+    expect(scheduled.map((activity) => activity.activityType?.name)).toEqual([
+      'deleteExpiredRunFiles',
+      'pruneNotifications',
+    ]);
+    expect(Number(scheduled[0]?.heartbeatTimeout?.seconds)).toBe(120);
+  });
+
+  it('prunes finished deliveries after 30 days and notifications after 90, whatever the files setting', async () => {
+    const { pipeline } = await twoStepPipeline('noisy');
+    const [webhook] = await database.db
+      .insert(notificationWebhooks)
+      .values({
+        id: randomUUID(),
+        pipelineId: pipeline.id,
+        sealedUrl: Buffer.from('sealed'),
+        display: 'https://hooks.test/…',
+      })
+      .returning();
+    if (!webhook) throw new Error('no webhook');
+    const made = async (daysAgo: number, status: 'pending' | 'delivered' | 'failed') => {
+      const [row] = await database.db
+        .insert(notifications)
+        .values({
+          event: 'run_failed',
+          pipelineId: pipeline.id,
+          message: `${daysAgo} days, ${status}`,
+          createdAt: new Date(Date.now() - daysAgo * DAY_MS),
+          fannedOutAt: new Date(),
+        })
+        .returning();
+      if (!row) throw new Error('no notification');
+      const [delivery] = await database.db
+        .insert(notificationDeliveries)
+        .values({ notificationId: row.id, channel: 'webhook', webhookId: webhook.id, status })
+        .returning();
+      return { notification: row.id, delivery: delivery?.id ?? '' };
+    };
+    const fresh = await made(DELIVERY_KEEP_DAYS - 1, 'delivered');
+    const monthOld = await made(DELIVERY_KEEP_DAYS + 1, 'delivered');
+    const monthOldFailed = await made(DELIVERY_KEEP_DAYS + 1, 'failed');
+    const monthOldPending = await made(DELIVERY_KEEP_DAYS + 1, 'pending');
+    const ancient = await made(NOTIFICATION_KEEP_DAYS + 1, 'pending');
+    // Run files are kept forever: notifications are pruned all the same.
+    await setRetentionDays(database.db, null);
+
+    const result = await runRetention();
+
+    expect(result.pruned).toEqual({ notifications: 1, deliveries: 2 });
+    const notificationIds = (await database.db.select({ id: notifications.id }).from(notifications)).map(
+      (row) => row.id,
+    );
+    expect(notificationIds).toEqual(
+      expect.arrayContaining([fresh.notification, monthOld.notification, monthOldFailed.notification]),
+    );
+    expect(notificationIds).not.toContain(ancient.notification);
+    const deliveryIds = (
+      await database.db.select({ id: notificationDeliveries.id }).from(notificationDeliveries)
+    ).map((row) => row.id);
+    expect(deliveryIds.sort()).toEqual([fresh.delivery, monthOldPending.delivery].sort());
   });
 
   it('keeps one system-retention schedule starting the retention workflow daily', async () => {

@@ -130,7 +130,12 @@ export async function recordRun(
       nodeType: step.type,
       contentHash: step.hash,
       outputs: reuse[step.nodeId]?.outputs ?? null,
+      // Recorded now, not when the workflow starts: retention must keep these files while the run waits.
+      reusedFromRunId: reuse[step.nodeId]?.fromRunId ?? null,
     })),
+    reusedArtifactIds: Object.values(reuse).flatMap((step) =>
+      Object.values(step.outputs).map((ref) => ref.id),
+    ),
     // With the run's row: a failure writing them must not leave a queued run no workflow will run.
     startEvents: rejected.map((step) => ({
       nodeId: step.nodeId,

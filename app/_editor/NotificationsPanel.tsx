@@ -212,6 +212,8 @@ function NotificationsForm({ pipelineId }: { pipelineId: string }) {
           {test.isPending ? 'Sending…' : 'Send test'}
         </button>
         {save.error && <p className="form-error">{save.error.message}</p>}
+        {/* A refusal, such as a second test within the minute, says when to try again. */}
+        {test.error && <p className="form-error">{test.error.message}</p>}
         {test.data && (
           <ul className="test-results" aria-label="Test results">
             {test.data.results.map((result) => (

@@ -4,6 +4,7 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Permission } from '../../access/roles';
 import { NotFoundError } from '../../db/queries/pipelines';
+import { ReusedFilesDeletedError } from '../../db/queries/runs';
 import { DocumentError, findNul } from '../../pipeline/document';
 import { ModelRequestError } from '../../runtime/models/promotion';
 import { CompileError } from '../../workflows/run-service';
@@ -107,6 +108,8 @@ const domainErrors = t.middleware(async ({ next }) => {
   if (cause instanceof CompileError || cause instanceof DocumentError) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
   }
+  if (cause instanceof ReusedFilesDeletedError)
+    throw new TRPCError({ code: 'CONFLICT', message: cause.message, cause });
   return result;
 });
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../client';
 import { artifacts, databaseIdentity, runSteps, runs } from '../schema';
 
@@ -54,7 +54,10 @@ export async function recordedArtifactsOfSteps(
 export interface ArtifactOwners {
   /** The runs that exist. */
   runIds: string[];
-  /** The file URIs artifact rows of these runs point to. */
+  /**
+   * The file URIs artifact rows of these runs point to, less those retention marked deleted: their
+   * files are meant to be gone, and any still there (a pass that died after marking) are the sweep's.
+   */
   uris: string[];
   /** Steps of these runs that are running: their current attempt may be writing right now. */
   running: { runId: string; nodeId: string; attempt: number }[];
@@ -79,7 +82,7 @@ export async function artifactOwners(db: Database, runIds: string[]): Promise<Ar
         const files = await tx
           .select({ uri: artifacts.uri })
           .from(artifacts)
-          .where(inArray(artifacts.runId, slice));
+          .where(and(inArray(artifacts.runId, slice), isNull(artifacts.deletedAt)));
         const running = await tx
           .select({ runId: runSteps.runId, nodeId: runSteps.nodeId, attempt: runSteps.attempt })
           .from(runSteps)

@@ -27,6 +27,39 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
   await db.insert(auditLog).values(entry);
 }
 
+/**
+ * Records the entry unless one with the same action on the same object was recorded less than
+ * `withinMs` ago: the audit log doubles as the record of when an action last ran, so a limit holds
+ * across every app process. Answers how long ago that entry was when it refuses. Calls for one
+ * object queue behind each other (a transaction lock), so two at once never both get through.
+ */
+export async function recordAuditUnlessRecent(
+  db: Database,
+  entry: AuditEntry,
+  withinMs: number,
+): Promise<{ recorded: true } | { recorded: false; agoMs: number }> {
+  const objectKey = `${entry.action}:${entry.objectType ?? ''}:${entry.objectId ?? ''}`;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${objectKey}, 0))`);
+    const [recent] = await tx
+      .select({ agoMs: sql<number>`(extract(epoch from now() - ${auditLog.at}) * 1000)::float8` })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.action, entry.action),
+          entry.objectType ? eq(auditLog.objectType, entry.objectType) : isNull(auditLog.objectType),
+          entry.objectId ? eq(auditLog.objectId, entry.objectId) : isNull(auditLog.objectId),
+          gte(auditLog.at, sql`now() - make_interval(secs => ${withinMs / 1000})`),
+        ),
+      )
+      .orderBy(sql`${auditLog.at} desc`)
+      .limit(1);
+    if (recent) return { recorded: false as const, agoMs: Number(recent.agoMs) };
+    await tx.insert(auditLog).values(entry);
+    return { recorded: true as const };
+  });
+}
+
 /** Failed sign-ins for one email: from one address, and from every address. */
 export interface FailedSignIns {
   fromAddress: number;

@@ -23,6 +23,8 @@ export const NOTIFICATIONS_CHANNEL = 'pipewright_notifications';
 const GATE_FAILURE_PREFIX = 'Failed gates:';
 
 type Executor = Pick<Database, 'execute'>;
+/** A database or a transaction, for writes a caller groups with others. */
+type Writer = Pick<Database, 'execute' | 'insert' | 'update'>;
 
 async function announce(db: Executor, id: string): Promise<void> {
   await db.execute(sql`select pg_notify(${NOTIFICATIONS_CHANNEL}, ${id})`);
@@ -49,18 +51,20 @@ export async function recordRunFailure(db: Executor, runId: string, error: strin
   for (const row of rows) await announce(db, row.id);
 }
 
-/** A notification about a schedule (a skipped or missed start). */
+/**
+ * A notification about a schedule (a skipped or missed start). Called in the transaction that
+ * advances the schedule's seen counts (advanceScheduleCounts), so the two are kept together.
+ */
 export async function recordScheduleNotification(
-  db: Database,
+  db: Writer,
   input: { pipelineId: string; scheduleId: string; event: NotificationEvent; message: string },
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(notifications)
-      .values({ ...input, message: capStoredText(input.message) })
-      .returning({ id: notifications.id });
-    if (row) await announce(tx, row.id);
-  });
+  const [row] = await db
+    .insert(notifications)
+    .values({ ...input, message: capStoredText(input.message) })
+    .returning({ id: notifications.id });
+  // NOTIFY inside a transaction is sent at commit: the notifier never wakes for a rolled-back row.
+  if (row) await announce(db, row.id);
 }
 
 export interface FeedItem {
@@ -262,14 +266,24 @@ export interface DueDelivery {
   message: string;
 }
 
+/** Why a delivery whose every attempt died unrecorded was given up (its last_error). */
+export const UNRECORDED_ATTEMPTS_ERROR =
+  'no attempt recorded an outcome (the notifier stopped while sending each time); giving up';
+
 /**
- * Claims deliveries that are due: each is leased for `leaseMs` (its next attempt moved that far
- * ahead), so a notifier that dies mid-call leaves it to be tried again after the lease.
+ * Claims deliveries that are due and have attempts left: each is leased for `leaseMs` (its next
+ * attempt moved that far ahead) and its attempt counted, so a notifier that dies mid-call leaves it
+ * to be tried again after the lease. A delivery whose lease ran out on its last attempt is given up
+ * (failed) instead: a message that kills the notifier is not retried forever.
  */
 export async function claimDueDeliveries(
   db: Database,
-  input: { limit: number; leaseMs: number },
+  input: { limit: number; leaseMs: number; maxAttempts: number },
 ): Promise<DueDelivery[]> {
+  await db.execute(sql`
+    update ${notificationDeliveries}
+    set status = 'failed', last_error = ${UNRECORDED_ATTEMPTS_ERROR}
+    where status = 'pending' and next_attempt_at <= now() and attempts >= ${input.maxAttempts}`);
   const rows = await db.execute<{
     id: string;
     channel: 'webhook' | 'email';
@@ -285,7 +299,7 @@ export async function claimDueDeliveries(
   }>(sql`
     with due as (
       select id from ${notificationDeliveries}
-      where status = 'pending' and next_attempt_at <= now()
+      where status = 'pending' and next_attempt_at <= now() and attempts < ${input.maxAttempts}
       order by next_attempt_at limit ${input.limit} for update skip locked
     ), claimed as (
       update ${notificationDeliveries} d
@@ -314,26 +328,38 @@ export async function claimDueDeliveries(
   }));
 }
 
-/** Records one attempt's outcome: delivered, retry at `retryAt`, or given up (retryAt null). */
+/**
+ * Records one attempt's outcome: delivered, retry at `retryAt`, or given up (retryAt null). Only
+ * while the attempt still holds its lease: `attempt` is the count its claim set, and a claim after
+ * the lease ran out counts another, so a late outcome never overwrites a newer attempt's. Answers
+ * whether it was recorded.
+ */
 export async function recordDeliveryAttempt(
   db: Database,
-  input: { id: string } & ({ delivered: true } | { delivered: false; error: string; retryAt: Date | null }),
-): Promise<void> {
-  if (input.delivered) {
-    await db
-      .update(notificationDeliveries)
-      .set({ status: 'delivered', deliveredAt: sql`now()`, lastError: null })
-      .where(eq(notificationDeliveries.id, input.id));
-    return;
-  }
-  await db
+  input: { id: string; attempt: number } & (
+    | { delivered: true }
+    | { delivered: false; error: string; retryAt: Date | null }
+  ),
+): Promise<boolean> {
+  const held = and(
+    eq(notificationDeliveries.id, input.id),
+    eq(notificationDeliveries.attempts, input.attempt),
+    eq(notificationDeliveries.status, 'pending'),
+  );
+  const rows = await db
     .update(notificationDeliveries)
-    .set({
-      status: input.retryAt ? 'pending' : 'failed',
-      lastError: capStoredText(input.error),
-      nextAttemptAt: input.retryAt ?? sql`now()`,
-    })
-    .where(eq(notificationDeliveries.id, input.id));
+    .set(
+      input.delivered
+        ? { status: 'delivered', deliveredAt: sql`now()`, lastError: null }
+        : {
+            status: input.retryAt ? 'pending' : 'failed',
+            lastError: capStoredText(input.error),
+            nextAttemptAt: input.retryAt ?? sql`now()`,
+          },
+    )
+    .where(held)
+    .returning({ id: notificationDeliveries.id });
+  return rows.length > 0;
 }
 
 /** The counts last seen for these schedules (absent: never checked). */
@@ -354,7 +380,7 @@ export async function seenScheduleCounts(
  * notifier moved them first, so only one of them notifies.
  */
 export async function advanceScheduleCounts(
-  db: Database,
+  db: Writer,
   input: {
     scheduleId: string;
     from: { skipped: number; missed: number } | null;
@@ -381,4 +407,35 @@ export async function advanceScheduleCounts(
     )
     .returning({ id: scheduleNotificationCounts.scheduleId });
   return rows.length > 0;
+}
+
+/**
+ * Deletes up to `limit` delivered or failed deliveries of notifications made before `before`;
+ * answers how many. Pending ones stay: they are still being tried.
+ */
+export async function pruneFinishedDeliveries(
+  db: Database,
+  input: { before: Date; limit: number },
+): Promise<number> {
+  const rows = await db.execute<{ id: string }>(sql`
+    delete from ${notificationDeliveries} where id in (
+      select d.id from ${notificationDeliveries} d
+      join ${notifications} n on n.id = d.notification_id
+      where d.status in ('delivered', 'failed') and n.created_at < ${input.before.toISOString()}::timestamptz
+      limit ${input.limit})
+    returning id`);
+  return rows.length;
+}
+
+/** Deletes up to `limit` notifications made before `before`, oldest first, with their deliveries; answers how many. */
+export async function pruneOldNotifications(
+  db: Database,
+  input: { before: Date; limit: number },
+): Promise<number> {
+  const rows = await db.execute<{ id: string }>(sql`
+    delete from ${notifications} where id in (
+      select id from ${notifications} where created_at < ${input.before.toISOString()}::timestamptz
+      order by created_at limit ${input.limit})
+    returning id`);
+  return rows.length;
 }

@@ -27,6 +27,16 @@ export interface ExpiredArtifact {
   bytes: number;
   /** The files recorded beside it (jsonb: checked by the reader). */
   companions: unknown;
+  createdAt: Date;
+}
+
+/**
+ * Where a pass has got to in the walk of kept files, oldest first: the last row looked at. created_at
+ * is stored to the millisecond (precision 3), so a Date carries it exactly.
+ */
+export interface RetentionCursor {
+  createdAt: Date;
+  id: string;
 }
 
 const reusingSteps = alias(runSteps, 'reusing_steps');
@@ -35,69 +45,142 @@ const reusingRuns = alias(runs, 'reusing_runs');
 /** Runs in these states are over: their files are no longer being written or read by the run. */
 const finishedStatuses = ['succeeded', 'failed', 'cancelled'] as const;
 
+const expiredColumns = {
+  id: artifacts.id,
+  runId: artifacts.runId,
+  uri: artifacts.uri,
+  bytes: artifacts.bytes,
+  companions: artifacts.companions,
+  createdAt: artifacts.createdAt,
+};
+
 /**
- * Dataset and model artifacts of runs that finished before `cutoff` whose files are still kept. Left out: the
- * outputs of a step that a model version was registered from (its run and node), though the
- * version's own files are copied into PostgreSQL at registration, so a version never depends on
- * them: keeping them costs little and keeps the version's run whole. Also left out: the outputs of
- * a run that a queued or running run reuses.
+ * What makes a kept artifact's files retention's to delete (the query joins runs and run_steps).
+ * Left out: the outputs of a step that a model version was registered from (its run and node),
+ * though the version's own files are copied into PostgreSQL at registration, so a version never
+ * depends on them: keeping them costs little and keeps the version's run whole. Also left out: the
+ * outputs of a run that a queued or running run reuses (recorded with the queued run's steps).
+ */
+function expiredConditions(db: Pick<Database, 'select'>, cutoff: Date) {
+  return and(
+    isNull(artifacts.deletedAt),
+    // Datasets and models are the bulk; evaluation reports are small and are what an old run's
+    // page still shows (its metrics, curves and gates), so they are kept.
+    ne(artifacts.kind, 'report'),
+    inArray(runs.status, [...finishedStatuses]),
+    lt(runs.finishedAt, cutoff),
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(modelVersions)
+        .where(and(eq(modelVersions.runId, artifacts.runId), eq(modelVersions.nodeId, runSteps.nodeId))),
+    ),
+    // A run under way, or queued, may be reusing this run's outputs: they are read until it ends.
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(reusingSteps)
+        .innerJoin(reusingRuns, eq(reusingRuns.id, reusingSteps.runId))
+        .where(
+          and(
+            eq(reusingSteps.reusedFromRunId, artifacts.runId),
+            inArray(reusingRuns.status, ['queued', 'running']),
+          ),
+        ),
+    ),
+  );
+}
+
+/**
+ * The next `limit` dataset and model artifacts, after `after` in (created_at, id) order, of runs
+ * that finished before `cutoff` and whose files are still kept (see expiredConditions). Keyset on
+ * artifacts_kept_idx: each slice starts where the last one ended instead of scanning from the start.
  */
 export async function expiredArtifacts(
   db: Database,
-  cutoff: Date,
-  limit: number,
+  input: { cutoff: Date; after: RetentionCursor | null; limit: number },
 ): Promise<ExpiredArtifact[]> {
+  const after = input.after;
   return db
-    .select({
-      id: artifacts.id,
-      runId: artifacts.runId,
-      uri: artifacts.uri,
-      bytes: artifacts.bytes,
-      companions: artifacts.companions,
-    })
+    .select(expiredColumns)
     .from(artifacts)
     .innerJoin(runs, eq(runs.id, artifacts.runId))
     .leftJoin(runSteps, eq(runSteps.id, artifacts.stepId))
     .where(
       and(
-        isNull(artifacts.deletedAt),
-        // Datasets and models are the bulk; evaluation reports are small and are what an old run's
-        // page still shows (its metrics, curves and gates), so they are kept.
-        ne(artifacts.kind, 'report'),
-        inArray(runs.status, [...finishedStatuses]),
-        lt(runs.finishedAt, cutoff),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(modelVersions)
-            .where(and(eq(modelVersions.runId, artifacts.runId), eq(modelVersions.nodeId, runSteps.nodeId))),
-        ),
-        // A run under way may be reusing this run's outputs: they are read until it ends.
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(reusingSteps)
-            .innerJoin(reusingRuns, eq(reusingRuns.id, reusingSteps.runId))
-            .where(
-              and(
-                eq(reusingSteps.reusedFromRunId, artifacts.runId),
-                inArray(reusingRuns.status, ['queued', 'running']),
-              ),
-            ),
-        ),
+        expiredConditions(db, input.cutoff),
+        after
+          ? sql`(${artifacts.createdAt}, ${artifacts.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(artifacts.createdAt, artifacts.id)
-    .limit(limit);
+    .limit(input.limit);
 }
 
-/** Marks artifacts' files as deleted by retention; their rows stay. */
-export async function markDeletedByRetention(db: Database, artifactIds: string[], at: Date): Promise<void> {
-  if (artifactIds.length === 0) return;
-  await db
-    .update(artifacts)
-    .set({ deletedAt: at })
-    .where(and(inArray(artifacts.id, artifactIds), isNull(artifacts.deletedAt)));
+/**
+ * Marks artifacts' files deleted by retention at `at`, before their files are deleted, and answers
+ * the rows it marked; their rows stay. The rows are locked first, then the conditions are checked
+ * again in a statement that sees everything committed until the locks were held: a run queued since
+ * the rows were listed, reusing them, keeps them. A run being recorded holds these rows (FOR SHARE,
+ * insertRun), so it is either committed before the check or sees the mark and refuses the reuse.
+ */
+export async function markDeletedByRetention(
+  db: Database,
+  input: { ids: string[]; cutoff: Date; at: Date },
+): Promise<ExpiredArtifact[]> {
+  if (input.ids.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const locked = await tx
+      .select({ id: artifacts.id })
+      .from(artifacts)
+      .where(and(inArray(artifacts.id, input.ids), isNull(artifacts.deletedAt)))
+      .orderBy(artifacts.id)
+      .for('update');
+    if (locked.length === 0) return [];
+    const stillExpired = tx
+      .select({ id: artifacts.id })
+      .from(artifacts)
+      .innerJoin(runs, eq(runs.id, artifacts.runId))
+      .leftJoin(runSteps, eq(runSteps.id, artifacts.stepId))
+      .where(
+        and(
+          inArray(
+            artifacts.id,
+            locked.map((row) => row.id),
+          ),
+          expiredConditions(tx, input.cutoff),
+        ),
+      );
+    return tx
+      .update(artifacts)
+      .set({ deletedAt: input.at })
+      .where(inArray(artifacts.id, stillExpired))
+      .returning(expiredColumns);
+  });
+}
+
+/**
+ * Rows a pass marked at `at` after `after` (all of them when null): on a retry of the pass, the
+ * slice the failed attempt was in may have rows marked whose files were not yet deleted.
+ */
+export async function markedByPass(
+  db: Database,
+  input: { at: Date; after: RetentionCursor | null },
+): Promise<ExpiredArtifact[]> {
+  const after = input.after;
+  return db
+    .select(expiredColumns)
+    .from(artifacts)
+    .where(
+      and(
+        eq(artifacts.deletedAt, input.at),
+        after
+          ? sql`(${artifacts.createdAt}, ${artifacts.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(artifacts.createdAt, artifacts.id);
 }
 
 export interface PipelineDiskUse {

@@ -185,15 +185,46 @@ export interface NewRun {
   startedByCli?: string | null;
   /** The schedule that started it. */
   scheduleId?: string | null;
-  steps: { nodeId: string; nodeType: string; contentHash: string; outputs: unknown }[];
+  /**
+   * reusedFromRunId: the run whose outputs a reused step stands on, written with the queued run so
+   * retention keeps those files while the run waits (db/queries/retention.ts).
+   */
+  steps: {
+    nodeId: string;
+    nodeType: string;
+    contentHash: string;
+    outputs: unknown;
+    reusedFromRunId?: string | null;
+  }[];
   /** Log lines the run starts with (see appendRunStartEvents). */
   startEvents?: RunStartEvent[];
+  /** The artifacts the reused steps' outputs are: they must still be kept when the run is recorded. */
+  reusedArtifactIds?: string[];
+}
+
+/** Retention deleted files a run was about to reuse between the reuse check and the run's record. */
+export class ReusedFilesDeletedError extends Error {
+  override name = 'ReusedFilesDeletedError';
+  constructor() {
+    super('Retention deleted files this run would reuse while it was being started; start it again');
+  }
 }
 
 /** The run, one queued row per step and the run's first log lines, together. */
 export async function insertRun(db: Database, run: NewRun): Promise<void> {
-  const { steps, startEvents = [], ...row } = run;
+  const { steps, startEvents = [], reusedArtifactIds = [], ...row } = run;
   await db.transaction(async (tx) => {
+    // Held until the run's steps (and their reused_from_run_id) are committed: a retention pass
+    // marking these rows waits, then sees the run and keeps them (markDeletedByRetention).
+    if (reusedArtifactIds.length) {
+      const reused = await tx
+        .select({ deletedAt: artifacts.deletedAt })
+        .from(artifacts)
+        .where(inArray(artifacts.id, reusedArtifactIds))
+        .orderBy(artifacts.id)
+        .for('share');
+      if (reused.some((artifact) => artifact.deletedAt !== null)) throw new ReusedFilesDeletedError();
+    }
     await tx.insert(runs).values(row);
     if (steps.length) await tx.insert(runSteps).values(steps.map((step) => ({ runId: run.id, ...step })));
     await appendRunStartEvents(tx, run.id, startEvents);

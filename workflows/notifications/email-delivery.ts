@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { WebhookBody } from './webhook-delivery';
+import { DELIVERY_HEADER, type WebhookBody } from './webhook-delivery';
 
 /**
  * Emails go through the SMTP server of PIPEWRIGHT_SMTP_URL (smtp://user:pass@host:587 or smtps://…).
@@ -32,6 +32,8 @@ export async function sendEmail(
   settings: EmailSettings,
   to: string,
   body: WebhookBody,
+  /** Sent as X-Pipewright-Delivery, as webhooks are (delivery is at least once). */
+  options: { deliveryId: string },
 ): Promise<EmailOutcome> {
   const transport = nodemailer.createTransport({
     url: settings.smtpUrl,
@@ -45,6 +47,7 @@ export async function sendEmail(
       to,
       subject: `[Pipewright] ${eventTitle(body.event)}: ${body.pipeline.name}`,
       text: `${body.message}\n\n${body.url}\n`,
+      headers: { [DELIVERY_HEADER]: options.deliveryId },
     });
     return { ok: true };
   } catch (error) {

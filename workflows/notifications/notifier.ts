@@ -10,6 +10,7 @@ import {
   recordDeliveryAttempt,
 } from '../../db/queries/notifications';
 import { type EmailSettings, sendEmail } from './email-delivery';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE_MS, retryDelayMs } from './retry-delay';
 import { checkScheduleCounts } from './schedule-watch';
 import { postWebhook, type WebhookBody } from './webhook-delivery';
 
@@ -36,13 +37,19 @@ export interface NotifierDeps {
 
 export interface NotifierOptions {
   pollMs?: number;
-  /** The first retry's wait; each next one waits four times longer. */
+  /** The first retry's wait; each next one waits four times longer (retry-delay.ts). */
   retryBaseMs?: number;
+  /** Attempts per delivery, counting those whose worker died before recording an outcome. */
   maxAttempts?: number;
   scheduleCheckMs?: number;
+  /** How long a claimed delivery is left to its attempt before another notifier may try it again. */
+  leaseMs?: number;
 }
 
-/** An attempt that has not recorded its outcome after this long is tried again. */
+/**
+ * An attempt that has not recorded its outcome after this long is tried again. A webhook call gives
+ * up after 5 s and an email after about 30 s; a minute is well beyond either.
+ */
 const LEASE_MS = 60_000;
 const BATCH = 20;
 
@@ -68,6 +75,11 @@ export function deliveryBody(
   };
 }
 
+/**
+ * Sends one delivery. It carries its id (X-Pipewright-Delivery): delivery is at least once (a
+ * notifier that dies after sending, before recording it, sends again after the lease), and a
+ * receiver that keeps the ids it has seen can drop the repeat.
+ */
 async function deliver(deps: NotifierDeps, delivery: DueDelivery) {
   const body = deliveryBody(delivery, deps.publicUrl);
   if (delivery.channel === 'email') {
@@ -77,7 +89,7 @@ async function deliver(deps: NotifierDeps, delivery: DueDelivery) {
         error: 'no SMTP server is configured (PIPEWRIGHT_SMTP_URL)',
         retry: false,
       };
-    return sendEmail(deps.email, delivery.email, body);
+    return sendEmail(deps.email, delivery.email, body, { deliveryId: delivery.id });
   }
   if (!delivery.sealedUrl || !delivery.webhookId)
     return { ok: false as const, error: 'the webhook was removed', retry: false };
@@ -91,13 +103,14 @@ async function deliver(deps: NotifierDeps, delivery: DueDelivery) {
       retry: false,
     };
   }
-  return postWebhook(url, body, { allow: deps.webhookAllow });
+  return postWebhook(url, body, { allow: deps.webhookAllow, deliveryId: delivery.id });
 }
 
 export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {}) {
   const pollMs = options.pollMs ?? 5_000;
-  const retryBaseMs = options.retryBaseMs ?? 2_000;
-  const maxAttempts = options.maxAttempts ?? 4;
+  const retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
   const scheduleCheckMs = options.scheduleCheckMs ?? 60_000;
   const log = deps.log ?? ((line: string) => console.log(line));
   let stopped = false;
@@ -108,29 +121,26 @@ export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {})
   const onePass = async () => {
     await fanOutPending(deps.db);
     for (;;) {
-      const due = await claimDueDeliveries(deps.db, { limit: BATCH, leaseMs: LEASE_MS });
+      const due = await claimDueDeliveries(deps.db, { limit: BATCH, leaseMs, maxAttempts });
       if (due.length === 0) return;
       await Promise.all(
         due.map(async (delivery) => {
           const outcome = await deliver(deps, delivery);
-          if (outcome.ok) {
-            await recordDeliveryAttempt(deps.db, { id: delivery.id, delivered: true });
-            return;
-          }
-          const retryAt =
-            outcome.retry && delivery.attempts < maxAttempts
-              ? new Date(Date.now() + retryBaseMs * 4 ** (delivery.attempts - 1))
-              : null;
           // The target is named by its id: a webhook URL may hold a secret.
-          log(
-            `notification ${delivery.channel} ${delivery.webhookId ?? 'email'} attempt ${delivery.attempts}: ${outcome.error}${retryAt ? '; retrying' : '; giving up'}`,
+          const target = `notification ${delivery.channel} ${delivery.webhookId ?? 'email'} attempt ${delivery.attempts}`;
+          const retryAt =
+            !outcome.ok && outcome.retry && delivery.attempts < maxAttempts
+              ? new Date(Date.now() + retryDelayMs(delivery.attempts, retryBaseMs))
+              : null;
+          if (!outcome.ok) log(`${target}: ${outcome.error}${retryAt ? '; retrying' : '; giving up'}`);
+          const attempt = { id: delivery.id, attempt: delivery.attempts };
+          const recorded = await recordDeliveryAttempt(
+            deps.db,
+            outcome.ok
+              ? { ...attempt, delivered: true }
+              : { ...attempt, delivered: false, error: outcome.error, retryAt },
           );
-          await recordDeliveryAttempt(deps.db, {
-            id: delivery.id,
-            delivered: false,
-            error: outcome.error,
-            retryAt,
-          });
+          if (!recorded) log(`${target}: took longer than its lease; its outcome was not recorded`);
         }),
       );
     }

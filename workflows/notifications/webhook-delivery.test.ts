@@ -12,7 +12,8 @@ const body: WebhookBody = {
 };
 
 /** The receivers below listen on loopback, which webhooks may reach only when allowed. */
-const local = { allow: ['127.0.0.1'] };
+const deliveryId = '3f1c2a4e-0000-4000-8000-000000000001';
+const local = { allow: ['127.0.0.1'], deliveryId };
 
 const servers: Server[] = [];
 
@@ -35,7 +36,7 @@ afterEach(() => {
 });
 
 describe('postWebhook', () => {
-  it('posts the body as JSON and succeeds on 2xx', async () => {
+  it('posts the body as JSON with the delivery id in X-Pipewright-Delivery, and succeeds on 2xx', async () => {
     const received: unknown[] = [];
     const origin = await serve(async (request, response) => {
       const chunks: Buffer[] = [];
@@ -43,12 +44,13 @@ describe('postWebhook', () => {
       received.push({
         method: request.method,
         type: request.headers['content-type'],
+        delivery: request.headers['x-pipewright-delivery'],
         body: JSON.parse(Buffer.concat(chunks).toString()),
       });
       response.end();
     });
     expect(await postWebhook(`${origin}/hook`, body, local)).toEqual({ ok: true });
-    expect(received).toEqual([{ method: 'POST', type: 'application/json', body }]);
+    expect(received).toEqual([{ method: 'POST', type: 'application/json', delivery: deliveryId, body }]);
   });
 
   it('sends user:password of the URL as Basic authorization', async () => {
@@ -120,17 +122,23 @@ describe('postWebhook', () => {
         'points to a loopback, private or link-local address, which webhooks may not reach unless PIPEWRIGHT_WEBHOOK_ALLOW lists it',
       retry: false,
     };
-    expect(await postWebhook(`${origin}/hook`, body, { allow: [] })).toEqual(refused);
+    expect(await postWebhook(`${origin}/hook`, body, { allow: [], deliveryId })).toEqual(refused);
     // A name is checked on the address it resolves to.
-    expect(await postWebhook(`http://localhost:${port}/hook`, body, { allow: [] })).toEqual(refused);
-    // A cloud's metadata service; refused before any connection is tried.
-    expect(await postWebhook('http://169.254.169.254/latest', body, { allow: ['127.0.0.1'] })).toEqual(
+    expect(await postWebhook(`http://localhost:${port}/hook`, body, { allow: [], deliveryId })).toEqual(
       refused,
     );
-    expect(await postWebhook('http://10.1.2.3/hook', body, { allow: ['10.9.0.0/16'] })).toEqual(refused);
+    // A cloud's metadata service; refused before any connection is tried.
+    expect(
+      await postWebhook('http://169.254.169.254/latest', body, { allow: ['127.0.0.1'], deliveryId }),
+    ).toEqual(refused);
+    expect(await postWebhook('http://10.1.2.3/hook', body, { allow: ['10.9.0.0/16'], deliveryId })).toEqual(
+      refused,
+    );
     expect(reached).toBe(0);
     // A range that holds the address lets it through.
-    expect(await postWebhook(`${origin}/hook`, body, { allow: ['127.0.0.0/8'] })).toEqual({ ok: true });
+    expect(await postWebhook(`${origin}/hook`, body, { allow: ['127.0.0.0/8'], deliveryId })).toEqual({
+      ok: true,
+    });
     expect(reached).toBe(1);
   });
 });

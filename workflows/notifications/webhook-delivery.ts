@@ -31,8 +31,15 @@ export type WebhookOutcome = { ok: true } | { ok: false; error: string; retry: b
 export interface WebhookOptions {
   /** Addresses and CIDR ranges a webhook may reach although they are not public (PIPEWRIGHT_WEBHOOK_ALLOW). */
   allow: readonly string[];
+  /**
+   * Sent as X-Pipewright-Delivery, the same on every attempt of one delivery: delivery is at least
+   * once, and a receiver that remembers the ids it has handled can drop a repeat.
+   */
+  deliveryId: string;
   timeoutMs?: number;
 }
+
+export const DELIVERY_HEADER = 'X-Pipewright-Delivery';
 
 export const BLOCKED_ADDRESS_ERROR =
   'points to a loopback, private or link-local address, which webhooks may not reach unless PIPEWRIGHT_WEBHOOK_ALLOW lists it';
@@ -51,7 +58,12 @@ export async function postWebhook(
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     let response: PostResponse;
     try {
-      response = await post(target, payload, { authorization, signal, allow: options.allow });
+      response = await post(target, payload, {
+        authorization,
+        signal,
+        allow: options.allow,
+        deliveryId: options.deliveryId,
+      });
     } catch (error) {
       if (isBlockedAddress(error)) return { ok: false, error: BLOCKED_ADDRESS_ERROR, retry: false };
       return { ok: false, error: describeNetworkError(error, timeoutMs), retry: true };
@@ -90,7 +102,8 @@ function post(
     authorization,
     signal,
     allow,
-  }: { authorization: string | null; signal: AbortSignal; allow: readonly string[] },
+    deliveryId,
+  }: { authorization: string | null; signal: AbortSignal; allow: readonly string[]; deliveryId: string },
 ): Promise<PostResponse> {
   const secure = target.protocol === 'https:';
   const filter = { allowIPAddressList: [...allow] };
@@ -99,6 +112,7 @@ function post(
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(payload)),
     'user-agent': 'Pipewright-Notifier',
+    [DELIVERY_HEADER]: deliveryId,
     ...(authorization ? { authorization } : {}),
   };
   return new Promise((resolve, reject) => {

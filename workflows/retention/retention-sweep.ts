@@ -7,14 +7,29 @@ import {
   type ExpiredArtifact,
   expiredArtifacts,
   markDeletedByRetention,
+  markedByPass,
+  type RetentionCursor,
   retentionDays,
 } from '../../db/queries/retention';
 import { companionFilesSchema } from '../../nodes/_kit/artifact-integrity';
 import type { RetentionResult } from './retention.types';
+import type { RetentionProgress } from './retention-progress';
 
 /** Rows handled per query: a long backlog is worked through a slice at a time. */
 const SLICE = 500;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface SweepOptions {
+  /** The pass's time: the cutoff is reckoned from it and rows are marked with it. Fixed for a pass. */
+  at: Date;
+  /** Where an earlier attempt of this pass got to (its last heartbeat); null when none was recorded. */
+  resume: RetentionProgress | null;
+  /** Whether an earlier attempt of this pass ran (it may have died after marking rows, before any heartbeat). */
+  retried: boolean;
+  /** Called after every slice with the progress so far: the activity heartbeats it. */
+  progress: (progress: RetentionProgress) => void;
+  slice?: number;
+}
 
 /**
  * Deletes the files of runs that finished more than the retention period ago: each artifact's file
@@ -23,40 +38,48 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * touched. The rows stay, marked deleted, so runs keep their record and a re-run refuses to reuse
  * them (workflows/reuse-check.ts). Which runs qualify is db/queries/retention.ts's expiredArtifacts.
  *
- * A file is deleted before its row is marked: a pass that dies between the two leaves a row whose
- * file is gone, which previews and reuse checks already treat as "no longer stored".
+ * A slice's rows are marked before their files are deleted, in a transaction that checks again
+ * that they qualify (a run queued meanwhile may reuse them). A pass that dies between the two leaves
+ * marked rows whose files are still there; its retry (same `at`, resumed from the last heartbeat)
+ * deletes them first, and should every attempt fail, the orphan sweep at a worker's start removes
+ * them (it takes no marked row for a reason to keep a folder).
  */
-export async function deleteExpiredRunFiles(db: Database, root: string, now: Date): Promise<RetentionResult> {
+export async function deleteExpiredRunFiles(
+  db: Database,
+  root: string,
+  options: SweepOptions,
+): Promise<RetentionResult> {
   const days = await retentionDays(db);
-  const result: RetentionResult = { days, deleted: 0, bytes: 0, outside: 0 };
-  if (!days) return result;
-  const cutoff = new Date(now.getTime() - days * DAY_MS);
+  const empty: RetentionResult = { days, deleted: 0, bytes: 0, outside: 0 };
+  if (!days) return empty;
+  const cutoff = new Date(options.at.getTime() - days * DAY_MS);
   const realRoot = await realpath(root).catch(() => undefined);
-  if (!realRoot) return result;
+  if (!realRoot) return empty;
   // Rows hold the path as the worker spelled it; DATA_DIR may be reached through a symbolic link.
   const roots = [...new Set([realRoot, path.resolve(root)])];
-  const skipped = new Set<string>();
+  const resume = options.resume;
+  const result: RetentionResult = resume ? { ...resume.result, days } : empty;
+  let after = resume ? cursorOf(resume) : null;
+
+  // Finish what a dead attempt of this pass marked but may not have deleted.
+  const leftOver = options.retried ? await markedByPass(db, { at: options.at, after }) : [];
+  await deleteMarked(leftOver, roots, result);
+  if (leftOver.length) options.progress(progressOf(result, after));
+
   for (;;) {
-    const rows = (await expiredArtifacts(db, cutoff, SLICE + skipped.size)).filter(
-      (row) => !skipped.has(row.id),
-    );
-    if (rows.length === 0) break;
-    const deleted: ExpiredArtifact[] = [];
-    for (const row of rows) {
-      const bytes = await deleteFiles(row, roots);
-      if (bytes === undefined) skipped.add(row.id);
-      else {
-        deleted.push(row);
-        result.bytes += bytes;
-      }
-    }
-    await markDeletedByRetention(
-      db,
-      deleted.map((row) => row.id),
-      now,
-    );
-    result.deleted += deleted.length;
-    result.outside = skipped.size;
+    const rows = await expiredArtifacts(db, { cutoff, after, limit: options.slice ?? SLICE });
+    const last = rows.at(-1);
+    if (!last) break;
+    const inside = rows.filter((row) => confined(row.uri, roots) !== undefined);
+    result.outside += rows.length - inside.length;
+    const marked = await markDeletedByRetention(db, {
+      ids: inside.map((row) => row.id),
+      cutoff,
+      at: options.at,
+    });
+    await deleteMarked(marked, roots, result);
+    after = { createdAt: last.createdAt, id: last.id };
+    options.progress(progressOf(result, after));
   }
   if (result.deleted > 0) {
     await recordAudit(db, {
@@ -69,6 +92,28 @@ export async function deleteExpiredRunFiles(db: Database, root: string, now: Dat
     });
   }
   return result;
+}
+
+/** Heartbeat details are JSON: the cursor's time travels as an ISO string. */
+function progressOf(result: RetentionResult, after: RetentionCursor | null): RetentionProgress {
+  return {
+    result: { ...result },
+    after: after ? { createdAt: after.createdAt.toISOString(), id: after.id } : null,
+  };
+}
+
+function cursorOf(progress: RetentionProgress): RetentionCursor | null {
+  return progress.after ? { createdAt: new Date(progress.after.createdAt), id: progress.after.id } : null;
+}
+
+async function deleteMarked(rows: ExpiredArtifact[], roots: string[], result: RetentionResult) {
+  for (const row of rows) {
+    // Marked rows were confined when marked; checked again, as a row's URI is never trusted.
+    const bytes = await deleteFiles(row, roots);
+    if (bytes === undefined) continue;
+    result.deleted++;
+    result.bytes += bytes;
+  }
 }
 
 /**

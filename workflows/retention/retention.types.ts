@@ -12,7 +12,18 @@ export interface RetentionResult {
   outside: number;
 }
 
+/** What one notification pruning removed (prune-notifications.ts). */
+export interface PruneResult {
+  notifications: number;
+  deliveries: number;
+}
+
 export interface RetentionActivities {
-  /** Deletes the files of runs older than the retention period (retention-sweep.ts). */
-  deleteExpiredRunFiles(): Promise<RetentionResult>;
+  /**
+   * Deletes the files of runs older than the retention period (retention-sweep.ts). `at` is the
+   * pass's time, given by the workflow so every retry of the activity reckons and marks with the same.
+   */
+  deleteExpiredRunFiles(input?: { at: string }): Promise<RetentionResult>;
+  /** Deletes old notifications and finished deliveries (prune-notifications.ts). */
+  pruneNotifications(input?: { at: string }): Promise<PruneResult>;
 }

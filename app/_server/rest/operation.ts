@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { NotFoundError } from '../../../db/queries/pipelines';
+import { ReusedFilesDeletedError } from '../../../db/queries/runs';
 import { findNul } from '../../../pipeline/document';
 import { CompileError } from '../../../workflows/run-service';
 import {
@@ -64,6 +65,7 @@ export function restRoute<Params extends z.ZodObject, Body extends z.ZodType, An
       if (error instanceof NotFoundError) return errorResponse(404, error.message);
       if (error instanceof CompileError)
         return errorResponse(400, `The pipeline cannot run: ${error.message}`, 'parameters');
+      if (error instanceof ReusedFilesDeletedError) return errorResponse(409, error.message);
       throw error;
     }
   });

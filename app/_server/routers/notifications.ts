@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { maskEmail } from '../../../config/email-hint';
 import { publicUrl } from '../../../config/env';
 import {
   checkWebhookUrl,
@@ -10,6 +11,7 @@ import {
   WebhookUrlError,
 } from '../../../config/webhook-url';
 import { notificationEvents } from '../../../db/notifications-schema';
+import { recordAuditUnlessRecent } from '../../../db/queries/audit';
 import {
   deliveryTargets,
   listFeed,
@@ -21,7 +23,8 @@ import { getPipeline, NotFoundError } from '../../../db/queries/pipelines';
 import { sendEmail } from '../../../workflows/notifications/email-delivery';
 import { deliveryBody } from '../../../workflows/notifications/notifier';
 import { postWebhook } from '../../../workflows/notifications/webhook-delivery';
-import { recordAction } from '../audit-trail';
+import { type AuditedCall, recordAction } from '../audit-trail';
+import { auditEntry } from '../auth/audit-actor';
 import { env } from '../env';
 import { procedure, router } from '../trpc';
 
@@ -109,7 +112,7 @@ export const notificationsRouter = router({
         addWebhooks,
         removeWebhookIds: input.removeWebhookIds,
       });
-      // The audit entry names hints, never the URLs.
+      // The audit entry names hints, never the URLs, and masked addresses.
       await recordAction(ctx, {
         action: 'pipeline.notifications_changed',
         objectType: 'pipeline',
@@ -117,7 +120,7 @@ export const notificationsRouter = router({
         objectLabel: pipeline.name,
         details: {
           events,
-          emails: emails.length,
+          emails: emails.map(maskEmail),
           addedWebhooks: addWebhooks.map((webhook) => webhook.display),
           removedWebhooks: current.webhooks
             .filter((webhook) => input.removeWebhookIds.includes(webhook.id))
@@ -127,7 +130,11 @@ export const notificationsRouter = router({
       return readSettings(ctx.services.db, input.pipelineId);
     }),
 
-  /** Sends a test message to every stored webhook and email now, and says how each went. */
+  /**
+   * Sends a test message to every stored webhook and email now, and says how each went. At most one
+   * per pipeline a minute (each is audited, and the audit entry is the record of the last one): the
+   * mail goes out through the installation's SMTP server, so a click must not become a mail flood.
+   */
   sendTest: procedure('edit')
     .input(z.object({ pipelineId }))
     .mutation(async ({ ctx, input }) => {
@@ -139,6 +146,10 @@ export const notificationsRouter = router({
           webhook.display,
         ]),
       );
+      await claimTestSlot(ctx, pipeline, {
+        webhooks: targets.webhooks.map((webhook) => display.get(webhook.id) ?? 'webhook'),
+        emails: targets.emails.map(maskEmail),
+      });
       const body = deliveryBody(
         {
           event: 'test',
@@ -158,7 +169,10 @@ export const notificationsRouter = router({
           } catch {
             return { target, ok: false, error: 'cannot be decrypted: the secret key changed; add it again' };
           }
-          const outcome = await postWebhook(url, body, { allow: env.PIPEWRIGHT_WEBHOOK_ALLOW });
+          const outcome = await postWebhook(url, body, {
+            allow: env.PIPEWRIGHT_WEBHOOK_ALLOW,
+            deliveryId: randomUUID(),
+          });
           return { target, ok: outcome.ok, error: outcome.ok ? null : outcome.error };
         }),
       );
@@ -167,10 +181,40 @@ export const notificationsRouter = router({
         targets.emails.map(async (email) => {
           if (!smtpUrl)
             return { target: email, ok: false, error: 'no SMTP server is configured (PIPEWRIGHT_SMTP_URL)' };
-          const outcome = await sendEmail({ smtpUrl, from: env.PIPEWRIGHT_SMTP_FROM }, email, body);
+          const outcome = await sendEmail({ smtpUrl, from: env.PIPEWRIGHT_SMTP_FROM }, email, body, {
+            deliveryId: randomUUID(),
+          });
           return { target: email, ok: outcome.ok, error: outcome.ok ? null : outcome.error };
         }),
       );
       return { results: [...webhooks, ...emails] };
     }),
 });
+
+/** One test message per pipeline per this long. */
+export const TEST_INTERVAL_MS = 60_000;
+
+/**
+ * Audits a test send (targets as hints and masked addresses, never URLs), or refuses it with
+ * TOO_MANY_REQUESTS when the pipeline's last one was less than TEST_INTERVAL_MS ago.
+ */
+async function claimTestSlot(
+  ctx: AuditedCall,
+  pipeline: { id: string; name: string },
+  targets: { webhooks: string[]; emails: string[] },
+): Promise<void> {
+  const entry = auditEntry(ctx.actor, ctx.ipAddress, {
+    action: 'pipeline.notifications_tested',
+    objectType: 'pipeline',
+    objectId: pipeline.id,
+    objectLabel: pipeline.name,
+    details: targets,
+  });
+  const claimed = await recordAuditUnlessRecent(ctx.services.db, entry, TEST_INTERVAL_MS);
+  if (claimed.recorded) return;
+  const seconds = Math.max(1, Math.ceil((TEST_INTERVAL_MS - claimed.agoMs) / 1000));
+  throw new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `A test was sent less than a minute ago; try again in ${seconds} s`,
+  });
+}
