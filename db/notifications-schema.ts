@@ -118,6 +118,8 @@ export const notificationDeliveries = pgTable(
   },
   (table) => [
     index('notification_deliveries_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    /** Pruning old notifications deletes their deliveries through this key. */
+    index('notification_deliveries_notification_idx').on(table.notificationId),
     check('notification_deliveries_channel_valid', inList('channel', deliveryChannels)),
     check('notification_deliveries_status_valid', inList('status', deliveryStatuses)),
     check(
