@@ -207,3 +207,26 @@ export const predictionLog = pgTable(
   },
   (table) => [index('prediction_log_model_at_idx').on(table.modelId, table.at.desc())],
 );
+
+/**
+ * The true label or value of a logged prediction, sent later by whoever acts on the predictions
+ * (POST /api/v1/models/{name}/feedback). One row per prediction: a label sent again is a
+ * correction and replaces the first (received_at moves with it). The model and version are copied
+ * from the prediction's log row, so performance over time is read from this table alone by
+ * (model_id, received_at). No foreign keys, as for the log: a model's name or an API key may go,
+ * the labels stay (the key id is kept as a plain record of who sent them).
+ */
+export const predictionFeedback = pgTable(
+  'prediction_feedback',
+  {
+    predictionId: uuid('prediction_id').primaryKey(),
+    modelId: uuid('model_id').notNull(),
+    version: integer('version').notNull(),
+    /** The class (as the version's signature spells it) or the number. */
+    label: jsonb('label').notNull(),
+    receivedAt: time('received_at').notNull().defaultNow(),
+    /** The API key that sent it; null when a signed-in user sent it through the app. */
+    keyId: text('key_id'),
+  },
+  (table) => [index('prediction_feedback_model_received_idx').on(table.modelId, table.receivedAt.desc())],
+);
