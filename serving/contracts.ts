@@ -1,8 +1,10 @@
 import type { KeyScope } from '../access/roles';
+import type { ModelOutput } from '../registry/version-schema';
 
 /**
  * The seams between the serving process's parts, so each is built and tested on its own:
- * the HTTP server (server.ts) takes a KeyChecker, a PredictionRecorder and ServingMetrics.
+ * the HTTP server (server.ts) takes a KeyChecker, a PredictionRecorder, a FeedbackStore and
+ * ServingMetrics.
  */
 
 /** Who a request acts for, once its bearer credential checks out. */
@@ -72,8 +74,38 @@ export interface RequestObservation {
   seconds: number;
 }
 
+/** One answered feedback request (POST /api/v1/models/{name}/feedback). */
+export interface FeedbackObservation {
+  model: string;
+  status: number;
+  /** Predictions whose label was stored. */
+  accepted: number;
+  /** Prediction ids the log does not hold for the model. */
+  unknown: number;
+}
+
 export interface ServingMetrics {
   observe(observation: RequestObservation): void;
+  observeFeedback(observation: FeedbackObservation): void;
   /** Prometheus text format, with its content type. */
   render(): Promise<{ contentType: string; body: string }>;
+}
+
+/** What the prediction log holds about the prediction ids of one feedback request. */
+export interface LoggedFeedbackTargets {
+  /** prediction id (lower case) → the version that made it; ids the log lacks are absent. */
+  versionOf: ReadonlyMap<string, number>;
+  /** Those versions' outputs (task and classes); a version whose record is unreadable is absent. */
+  outputs: ReadonlyMap<number, ModelOutput>;
+}
+
+/** Feedback's storage (db prediction_feedback), read and written in one statement each. */
+export interface FeedbackStore {
+  lookUp(modelId: string, predictionIds: readonly string[]): Promise<LoggedFeedbackTargets>;
+  /** Upserts the labels (the latest wins); returns how many predictions were stored. */
+  store(input: {
+    modelId: string;
+    keyId: string | null;
+    labels: readonly { predictionId: string; label: string | number | boolean }[];
+  }): Promise<number>;
 }

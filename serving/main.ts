@@ -12,6 +12,7 @@ import { readSecretKey } from '../config/secret-key';
 import { readServicesFile } from '../config/services-file';
 import { loggableError } from '../db/queries/loggable-error';
 import type { PredictionRecorder } from './contracts';
+import { createFeedbackStore } from './feedback-store';
 import { createKeyCache } from './key-cache';
 import { createServingMetrics } from './metrics';
 import { ModelCache } from './model-cache';
@@ -52,7 +53,15 @@ async function serve(): Promise<void> {
   const metrics = createServingMetrics({ recorder: log });
   const models = new ModelCache({ sql, log: (line) => console.log(line) });
   await Promise.all([models.start(), keys.ready()]);
-  const server = createServingServer({ keys, log, metrics, models, report, serverUrl: serveUrl(env).origin });
+  const server = createServingServer({
+    keys,
+    log,
+    feedback: createFeedbackStore(sql),
+    metrics,
+    models,
+    report,
+    serverUrl: serveUrl(env).origin,
+  });
   await listen(server, env.HOST, env.SERVE_PORT);
   console.log(`serving on http://${urlHost(env.HOST)}:${env.SERVE_PORT}`);
 

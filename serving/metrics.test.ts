@@ -76,6 +76,22 @@ describe('serving metrics', () => {
     expect(sampleValue(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   });
 
+  it('counts feedback requests by status and their items as accepted or unknown', async () => {
+    const metrics = createServingMetrics();
+    metrics.observeFeedback({ model: 'churn', status: 200, accepted: 3, unknown: 1 });
+    metrics.observeFeedback({ model: 'churn', status: 200, accepted: 2, unknown: 0 });
+    metrics.observeFeedback({ model: 'churn', status: 400, accepted: 0, unknown: 0 });
+    const samples = parse((await metrics.render()).body);
+    const requests = 'pipewright_feedback_requests_total';
+    expect(sampleValue(samples, requests, { model: 'churn', status: '200' })).toBe(2);
+    expect(sampleValue(samples, requests, { model: 'churn', status: '400' })).toBe(1);
+    const items = 'pipewright_feedback_items_total';
+    expect(sampleValue(samples, items, { model: 'churn', outcome: 'accepted' })).toBe(5);
+    expect(sampleValue(samples, items, { model: 'churn', outcome: 'unknown' })).toBe(1);
+    // Feedback is not a prediction: the prediction counters stay empty.
+    expect(sampleValue(samples, 'pipewright_serving_requests_total')).toBeUndefined();
+  });
+
   it("reads the prediction log's queue depth and dropped records at each scrape", async () => {
     const recorder = { queued: 7, lost: 0, depth: () => recorder.queued, dropped: () => recorder.lost };
     const metrics = createServingMetrics({ recorder });

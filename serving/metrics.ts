@@ -1,5 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { PredictionRecorder, RequestObservation, ServingMetrics } from './contracts';
+import type {
+  FeedbackObservation,
+  PredictionRecorder,
+  RequestObservation,
+  ServingMetrics,
+} from './contracts';
 
 /**
  * The serving process's Prometheus metrics (GET /metrics), in a registry of its own so that nothing
@@ -59,8 +64,21 @@ export function createServingMetrics(options: ServingMetricsOptions = {}): Servi
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
+  const feedbackRequests = new Counter({
+    name: 'pipewright_feedback_requests_total',
+    help: 'Feedback requests answered, by model and HTTP status.',
+    labelNames: ['model', 'status'] as const,
+    registers: [registry],
+  });
+  const feedbackItems = new Counter({
+    name: 'pipewright_feedback_items_total',
+    help: 'Feedback labels received, by model and outcome: accepted (stored) or unknown (no such logged prediction).',
+    labelNames: ['model', 'outcome'] as const,
+    registers: [registry],
+  });
   const { recorder } = options;
   if (recorder) registerRecorderMetrics(registry, recorder);
+  // One bound for both kinds of request: made-up names on either path share it.
   const modelLabel = boundedLabel(options.maxModels ?? 1000);
 
   return {
@@ -72,6 +90,13 @@ export function createServingMetrics(options: ServingMetricsOptions = {}): Servi
       requests.inc({ model, version, status });
       if (observation.status >= 400) errors.inc({ model, version, status });
       latency.observe({ model, version }, observation.seconds);
+    },
+    observeFeedback(observation: FeedbackObservation): void {
+      const model = modelLabel(observation.model);
+      feedbackRequests.inc({ model, status: String(observation.status) });
+      // Zero increments still create the series, so a dashboard's rate() has both from the start.
+      feedbackItems.inc({ model, outcome: 'accepted' }, observation.accepted);
+      feedbackItems.inc({ model, outcome: 'unknown' }, observation.unknown);
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -46,6 +46,7 @@ export interface Lease {
 export type VersionSelector = { alias: ModelAlias } | { version: number };
 
 type Refusal = { ok: false; status: 404 | 503; message: string };
+export type Identified = { ok: true; id: string; name: string } | Refusal;
 export type Described = { ok: true; name: string; version: number; signature: ModelSignature } | Refusal;
 export type Resolution = { ok: true; lease: Lease } | Refusal;
 
@@ -135,6 +136,21 @@ export class ModelCache {
   /** The name's model as this process knows it, without asking PostgreSQL (for metrics labels). */
   knownName(name: string): string | undefined {
     return this.models.get(name.toLowerCase())?.name;
+  }
+
+  /** The model of this name (its id and registered spelling), for requests that need no version. */
+  async identify(name: string): Promise<Identified> {
+    try {
+      const entry = await this.model(name);
+      if (!entry) return { ok: false, status: 404, message: `No model is named "${name}"` };
+      return { ok: true, id: entry.id, name: entry.name };
+    } catch {
+      return {
+        ok: false,
+        status: 503,
+        message: `The model registry is unreachable right now; try again shortly`,
+      };
+    }
   }
 
   /**

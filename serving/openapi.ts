@@ -1,8 +1,10 @@
 import type { ModelSignature, SignatureColumn } from '../registry/version-schema';
+import { MAX_UNKNOWN_LISTED } from './feedback';
+import { MAX_FEEDBACK_ITEMS } from './feedback-body';
 import { MAX_ROWS } from './request-rows';
 
 /**
- * The OpenAPI 3.1 document of one model's prediction endpoints, generated from the signature of
+ * The OpenAPI 3.1 document of one model's prediction and feedback endpoints, generated from the signature of
  * the version the document is asked for (production unless ?alias= or ?version= says otherwise).
  */
 export function modelOpenApi(input: {
@@ -72,6 +74,7 @@ export function modelOpenApi(input: {
           },
         ]),
       },
+      [`${path}/feedback`]: { post: feedbackOperation() },
       [`${path}/versions/{version}/predict`]: {
         post: predict('Predict with one version', [
           { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
@@ -138,7 +141,85 @@ export function modelOpenApi(input: {
             },
           },
         },
+        ...feedbackSchemas(signature),
         Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      },
+    },
+  };
+}
+
+function feedbackOperation() {
+  return {
+    summary: 'Send the true labels (or values) of earlier predictions',
+    description:
+      'Labels may come days later; a label sent again for the same prediction replaces the earlier one. Prediction ids the log does not hold for this model are listed back under `unknown`, and the rest are stored. A label that does not fit the version that made its prediction refuses the whole request, naming its field.',
+    security: [{ bearer: [] }],
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/FeedbackRequest' } } },
+    },
+    responses: {
+      '200': {
+        description: 'How many labels were stored, and the ids not found',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/FeedbackResponse' } } },
+      },
+      '400': errorResponse('The body is not valid JSON, or an item or label is wrong (listed by field)'),
+      '401': errorResponse('No valid API key'),
+      '403': errorResponse('The key may not send feedback for this model'),
+      '404': errorResponse('No such model'),
+      '413': errorResponse('The body is too large'),
+      '503': errorResponse('The database is unavailable; nothing was stored'),
+    },
+  };
+}
+
+function feedbackSchemas(signature: ModelSignature): Record<string, unknown> {
+  const label =
+    signature.output.task === 'regression'
+      ? { type: 'number', description: 'The true value' }
+      : signature.output.labels.length > 0
+        ? { ...labelSchema(signature), description: 'The true class' }
+        : { type: ['string', 'number', 'boolean'], description: 'The true class' };
+  const item = {
+    type: 'object',
+    required: ['predictionId', 'label'],
+    properties: {
+      predictionId: { type: 'string', format: 'uuid', description: 'The id a prediction answer gave' },
+      label,
+    },
+  };
+  return {
+    FeedbackItem: item,
+    FeedbackRequest: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['feedback'],
+          properties: {
+            feedback: {
+              type: 'array',
+              items: { $ref: '#/components/schemas/FeedbackItem' },
+              minItems: 1,
+              maxItems: MAX_FEEDBACK_ITEMS,
+            },
+          },
+        },
+        { $ref: '#/components/schemas/FeedbackItem' },
+      ],
+    },
+    FeedbackResponse: {
+      type: 'object',
+      required: ['model', 'accepted', 'unknown', 'unknownCount'],
+      properties: {
+        model: { type: 'string' },
+        accepted: { type: 'integer', description: 'Predictions whose label was stored' },
+        unknown: {
+          type: 'array',
+          items: { type: 'string', format: 'uuid' },
+          maxItems: MAX_UNKNOWN_LISTED,
+          description: `Ids the prediction log does not hold for this model (the first ${MAX_UNKNOWN_LISTED})`,
+        },
+        unknownCount: { type: 'integer', description: 'How many ids were not found' },
       },
     },
   };

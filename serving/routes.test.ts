@@ -19,6 +19,10 @@ describe('serving routes', () => {
       name: 'my model',
       selector: { version: 3 },
     });
+    expect(routeOf('POST', '/api/v1/models/Churn.v2/feedback?x=1')).toEqual({
+      kind: 'feedback',
+      name: 'Churn.v2',
+    });
     expect(routeOf('GET', '/metrics')).toEqual({ kind: 'metrics' });
     expect(routeOf('GET', '/health?probe=1')).toEqual({ kind: 'health' });
   });
@@ -26,6 +30,8 @@ describe('serving routes', () => {
   it('refuses other paths, methods, aliases and version numbers with a sentence', () => {
     expect(routeOf('GET', '/api/v1/models/churn/predict')).toMatchObject({ status: 405, allow: 'POST' });
     expect(routeOf('DELETE', '/metrics')).toMatchObject({ status: 405, allow: 'GET' });
+    expect(routeOf('GET', '/api/v1/models/churn/feedback')).toMatchObject({ status: 405, allow: 'POST' });
+    expect(routeOf('POST', '/api/v1/models/churn/versions/2/feedback')).toMatchObject({ status: 404 });
     for (const path of [
       '/',
       '/api/v1/models/',
@@ -33,6 +39,8 @@ describe('serving routes', () => {
       '/api/v1/models/a/b/predict',
       '/api/v1/models/%E0/predict',
       '/api/v1/models/churn%00/predict',
+      '/api/v1/models//feedback',
+      '/api/v1/models/churn/feedback/1',
     ])
       expect([path, routeOf('POST', path)]).toMatchObject([path, { status: 404 }]);
     expect(routeOf('POST', '/api/v1/models/churn/predict?alias=canary')).toMatchObject({

@@ -2,8 +2,9 @@ import { MODEL_ALIASES, type ModelAlias } from '../registry/version-schema';
 import type { VersionSelector } from './model-cache';
 
 /**
- * Serving's routes, matched by hand (a router would cost more than the five routes it matches):
+ * Serving's routes, matched by hand (a router would cost more than the six routes it matches):
  * - POST /api/v1/models/{name}/predict[?alias=production|staging]
+ * - POST /api/v1/models/{name}/feedback
  * - POST /api/v1/models/{name}/versions/{n}/predict
  * - GET  /api/v1/models/{name}/openapi.json[?alias=…|?version=n]
  * - GET  /metrics, GET /health
@@ -13,6 +14,7 @@ export type Route =
   | { kind: 'metrics' }
   | { kind: 'predict'; name: string; selector: VersionSelector }
   | { kind: 'openapi'; name: string; selector: VersionSelector }
+  | { kind: 'feedback'; name: string }
   | { kind: 'refused'; status: 400 | 404 | 405; message: string; allow: string };
 
 const PREFIX = '/api/v1/models/';
@@ -36,6 +38,7 @@ export function routeOf(method: string, url: string): Route {
       ? bad(selector)
       : only(method, 'POST', { kind: 'predict', name, selector });
   }
+  if (parts.length === 2 && parts[1] === 'feedback') return only(method, 'POST', { kind: 'feedback', name });
   if (parts.length === 4 && parts[1] === 'versions' && parts[3] === 'predict') {
     const version = versionOf(parts[2] ?? '');
     if (version === undefined) return bad('The version in the path must be a whole number from 1');

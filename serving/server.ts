@@ -3,9 +3,19 @@ import http from 'node:http';
 import { scopeMay } from '../access/roles';
 import { errorHeadline } from '../db/queries/loggable-error';
 import { predictBatched } from './batching';
-import type { Caller, KeyChecker, PredictionRecord, PredictionRecorder, ServingMetrics } from './contracts';
+import type {
+  Caller,
+  FeedbackStore,
+  KeyChecker,
+  PredictionRecord,
+  PredictionRecorder,
+  ServingMetrics,
+} from './contracts';
+import { isDatabaseUnavailable } from './database-unavailable';
+import { receiveFeedback } from './feedback';
+import { feedbackProblemsSentence, readFeedbackBody } from './feedback-body';
 import { UNAUTHORISED_MODEL, UNKNOWN_MODEL } from './metrics';
-import type { Described, Lease, Resolution, VersionSelector } from './model-cache';
+import type { Described, Identified, Lease, Resolution, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
 import type { Prediction } from './predict';
 import { type RequestFormat, readRequestRows } from './request-rows';
@@ -21,6 +31,8 @@ export interface ModelSource {
   resolve(name: string, selector: VersionSelector): Promise<Resolution>;
   /** A version's name, number and signature, without loading it. */
   describe(name: string, selector: VersionSelector): Promise<Described>;
+  /** The model's id and registered name, without loading a version (feedback needs no session). */
+  identify(name: string): Promise<Identified>;
   /** The registered spelling of a name this process has loaded, without asking PostgreSQL. */
   knownName(name: string): string | undefined;
 }
@@ -28,6 +40,8 @@ export interface ModelSource {
 export interface ServingDeps {
   keys: KeyChecker;
   log: PredictionRecorder;
+  /** Where feedback labels are looked up and stored. */
+  feedback: FeedbackStore;
   metrics: ServingMetrics;
   models: ModelSource;
   /** Where clients reach serving (PIPEWRIGHT_SERVE_URL): the OpenAPI documents' server. */
@@ -120,6 +134,8 @@ class Handler {
           return await this.openapi(request, response, route);
         case 'predict':
           return await this.predict(request, response, route);
+        case 'feedback':
+          return await this.feedback(request, response, route);
         case 'refused':
           if (route.status === 405) response.setHeader('allow', route.allow);
           return send(response, route.status, { error: route.message });
@@ -198,7 +214,7 @@ class Handler {
           : undefined,
       );
       model = this.deps.models.knownName(route.name) ?? UNKNOWN_MODEL;
-      const body = await readJson(request, this.maxBodyBytes);
+      const body = await readJson(request, this.maxBodyBytes, 'rows');
       const lease = await this.lease(route.name, route.selector);
       try {
         const { served } = lease;
@@ -237,6 +253,73 @@ class Handler {
     } finally {
       this.deps.metrics.observe({ model, version, status, seconds: (performance.now() - started) / 1000 });
     }
+  }
+
+  /**
+   * The true labels of earlier predictions, by prediction id. The same keys may send them as may ask
+   * for predictions. Answers {model, accepted, unknown: [ids…], unknownCount}; a label that does
+   * not fit its prediction's version refuses the whole request (400, by field), storing nothing.
+   */
+  private async feedback(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    route: Extract<Route, { kind: 'feedback' }>,
+  ): Promise<void> {
+    let model = UNAUTHORISED_MODEL;
+    let status = 500;
+    let counted = { accepted: 0, unknown: 0 };
+    try {
+      const caller = await this.authorize(request, route.name, (caller) =>
+        caller.kind === 'key' && !scopeMay(caller.scope, 'predict')
+          ? `A ${caller.scope} key may not send feedback; use a predict key`
+          : undefined,
+      );
+      model = this.deps.models.knownName(route.name) ?? UNKNOWN_MODEL;
+      const body = await readJson(request, this.maxBodyBytes, 'feedback');
+      const identified = await this.deps.models.identify(route.name);
+      if (!identified.ok) throw new HttpError(identified.status, identified.message);
+      model = identified.name;
+      const read = readFeedbackBody(body);
+      if (!read.ok)
+        throw new HttpError(400, feedbackProblemsSentence(read.problems, read.more), {
+          problems: read.problems,
+        });
+      const outcome = await withDatabase(() =>
+        receiveFeedback(this.deps.feedback, {
+          modelId: identified.id,
+          keyId: caller.kind === 'key' ? caller.keyId : null,
+          items: read.items,
+          fieldOf: read.fieldOf,
+        }),
+      );
+      if (!outcome.ok)
+        throw new HttpError(400, feedbackProblemsSentence(outcome.problems, outcome.more), {
+          problems: outcome.problems,
+        });
+      const { accepted, unknown, unknownCount } = outcome;
+      send(response, 200, { model: identified.name, accepted, unknown, unknownCount });
+      status = 200;
+      counted = { accepted, unknown: unknownCount };
+    } catch (error) {
+      status = error instanceof HttpError ? error.status : 500;
+      throw error;
+    } finally {
+      this.deps.metrics.observeFeedback({ model, status, ...counted });
+    }
+  }
+}
+
+/** Runs a database step of a request; PostgreSQL being unreachable is a 503 the client may retry. */
+async function withDatabase<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isDatabaseUnavailable(error))
+      throw new HttpError(
+        503,
+        'The database is unavailable right now; nothing was stored. Try again shortly',
+      );
+    throw error;
   }
 }
 
@@ -302,12 +385,19 @@ function send(
   response.end(text);
 }
 
-/** The body as JSON, refusing one larger than `limit` (413) or not JSON (400) or of another type (415). */
-async function readJson(request: http.IncomingMessage, limit: number): Promise<unknown> {
+/**
+ * The body as JSON, refusing one larger than `limit` (413) or not JSON (400) or of another type (415).
+ * `what` the body carries (rows or feedback) is named in the refusals.
+ */
+async function readJson(
+  request: http.IncomingMessage,
+  limit: number,
+  what: 'rows' | 'feedback',
+): Promise<unknown> {
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type))
     throw new HttpError(415, `The body must be application/json, not ${type.slice(0, 60)}`);
-  if (Number(request.headers['content-length']) > limit) throw tooLarge(request, limit);
+  if (Number(request.headers['content-length']) > limit) throw tooLarge(request, limit, what);
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -315,13 +405,13 @@ async function readJson(request: http.IncomingMessage, limit: number): Promise<u
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
       request.off('data', onData);
-      reject(tooLarge(request, limit));
+      reject(tooLarge(request, limit, what));
     };
     request.on('data', onData);
     request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.once('error', () => reject(new HttpError(400, 'The body was cut off')));
   });
-  if (text.length === 0) throw new HttpError(400, 'The body is empty; send the rows as JSON');
+  if (text.length === 0) throw new HttpError(400, `The body is empty; send the ${what} as JSON`);
   try {
     return JSON.parse(text);
   } catch {
@@ -329,14 +419,14 @@ async function readJson(request: http.IncomingMessage, limit: number): Promise<u
   }
 }
 
-function tooLarge(request: http.IncomingMessage, limit: number): HttpError {
+function tooLarge(request: http.IncomingMessage, limit: number, what: 'rows' | 'feedback'): HttpError {
   // The rest of the body is discarded unread, so the client gets to read the answer; the
   // connection closes after it.
   request.resume();
   request.on('error', () => {});
   return new HttpError(
     413,
-    `The body is larger than ${Math.round(limit / 1024)} KiB; send fewer rows per request`,
+    `The body is larger than ${Math.round(limit / 1024)} KiB; send fewer ${what === 'rows' ? 'rows' : 'items'} per request`,
   );
 }
 

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../db/client';
+import { createFeedbackStore } from '../serving/feedback-store';
 import { ModelCache } from '../serving/model-cache';
 import { predict } from '../serving/predict';
 import { createServingServer } from '../serving/server';
@@ -48,6 +49,7 @@ async function startServer(sql: Sql, pollMs?: number) {
   const server = createServingServer({
     keys,
     log: new MemoryLog(),
+    feedback: createFeedbackStore(sql),
     metrics: new MemoryMetrics(),
     models: cache,
   });

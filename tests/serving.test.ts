@@ -3,6 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictBatched } from '../serving/batching';
 import type { Caller } from '../serving/contracts';
+import { createFeedbackStore } from '../serving/feedback-store';
 import { ModelCache } from '../serving/model-cache';
 import { predict } from '../serving/predict';
 import { createServingServer } from '../serving/server';
@@ -53,6 +54,7 @@ beforeAll(async () => {
   server = createServingServer({
     keys,
     log,
+    feedback: createFeedbackStore(database.sql),
     metrics,
     models: cache,
     maxBodyBytes: 64 * 1024,
@@ -491,7 +493,14 @@ describe('openapi.json', () => {
 describe('connections', () => {
   /** A server with short limits, and a raw socket to it. */
   async function limitedServer(limits: Parameters<typeof createServingServer>[0]['limits']) {
-    const limited = createServingServer({ keys, log, metrics, models: cache, limits });
+    const limited = createServingServer({
+      keys,
+      log,
+      feedback: createFeedbackStore(database.sql),
+      metrics,
+      models: cache,
+      limits,
+    });
     await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
     const port = (limited.address() as AddressInfo).port;
     const connect = () =>

@@ -1,5 +1,6 @@
 import type {
   Caller,
+  FeedbackObservation,
   KeyCheck,
   KeyChecker,
   PredictionRecord,
@@ -48,8 +49,12 @@ export class MemoryLog implements PredictionRecorder {
 
 export class MemoryMetrics implements ServingMetrics {
   readonly observations: RequestObservation[] = [];
+  readonly feedback: FeedbackObservation[] = [];
   observe(observation: RequestObservation): void {
     this.observations.push(observation);
+  }
+  observeFeedback(observation: FeedbackObservation): void {
+    this.feedback.push(observation);
   }
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: 'text/plain; version=0.0.4', body: `requests ${this.observations.length}\n` };

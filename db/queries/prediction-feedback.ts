@@ -1,0 +1,80 @@
+import type { Sql } from '../client';
+import { jsonText } from './json-text';
+
+/**
+ * Feedback on logged predictions (prediction_feedback): the lookup that tells which prediction ids
+ * the log holds for a model, and the batched write. Each is one statement, whatever the number of
+ * ids (a request carries up to 10,000).
+ */
+
+/** A version's output as the registry records it: its task and (for classification) its classes. */
+export interface VersionOutputRow {
+  version: number;
+  task: string;
+  labels: unknown;
+}
+
+export interface LoggedPredictions {
+  /** prediction id → the version that made it, for the ids the log holds for this model. */
+  versionOf: Map<string, number>;
+  /** The task and classes of each of those versions. */
+  versions: VersionOutputRow[];
+}
+
+/**
+ * Which of `ids` (lower-case UUIDs) the prediction log holds for the model, with the version that
+ * answered each and those versions' task and classes. One statement: the versions come aggregated
+ * beside the ids, so a version's classes travel once however many of its predictions are named.
+ */
+export async function findLoggedPredictions(
+  sql: Sql,
+  modelId: string,
+  ids: readonly string[],
+): Promise<LoggedPredictions> {
+  if (ids.length === 0) return { versionOf: new Map(), versions: [] };
+  const [row] = await sql<{ found: [string, number][]; versions: VersionOutputRow[] }[]>`
+    with found as materialized (
+      select prediction_id, version from prediction_log
+      where model_id = ${modelId} and prediction_id = any(${[...ids]}::uuid[])
+    )
+    select
+      coalesce((select json_agg(json_build_array(prediction_id, version)) from found), '[]') as found,
+      coalesce((
+        select json_agg(json_build_object('version', v.version, 'task', v.task, 'labels', v.labels))
+        from model_versions v
+        where v.model_id = ${modelId} and v.version in (select distinct version from found)
+      ), '[]') as versions`;
+  return { versionOf: new Map(row?.found ?? []), versions: row?.versions ?? [] };
+}
+
+export interface FeedbackRow {
+  predictionId: string;
+  /** The class or number, as it is stored (jsonb). */
+  label: string | number | boolean;
+}
+
+/**
+ * Stores the labels of the model's logged predictions in one INSERT … ON CONFLICT DO UPDATE: a
+ * label sent again replaces the earlier one and moves received_at. The model and version are read
+ * from the log row in the same statement, so an id the log does not hold for this model (another
+ * model's, or one deleted by the retention sweep meanwhile) is skipped, never stored. An id given
+ * twice keeps its last label (PostgreSQL refuses to update one row twice in a statement).
+ * Returns the number of predictions stored.
+ */
+export async function upsertFeedback(
+  sql: Sql,
+  input: { modelId: string; keyId: string | null; rows: readonly FeedbackRow[] },
+): Promise<number> {
+  const latest = new Map(input.rows.map((row) => [row.predictionId, row.label]));
+  if (latest.size === 0) return 0;
+  const batch = jsonText([...latest].map(([p, label]) => ({ p, label })));
+  const result = await sql`
+    insert into prediction_feedback (prediction_id, model_id, version, label, key_id)
+    select l.prediction_id, l.model_id, l.version, x.label, ${input.keyId}
+    from json_to_recordset(${batch}::text::json) as x(p uuid, label jsonb)
+    join prediction_log l on l.prediction_id = x.p and l.model_id = ${input.modelId}
+    on conflict (prediction_id) do update
+      set label = excluded.label, version = excluded.version, key_id = excluded.key_id, received_at = now()
+      where prediction_feedback.model_id = excluded.model_id`;
+  return result.count;
+}
