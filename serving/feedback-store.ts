@@ -12,7 +12,7 @@ export function createFeedbackStore(sql: Sql): FeedbackStore {
       for (const row of found.versions) {
         // Registered by the deploy step and never changed; a row that does not parse leaves its
         // labels unchecked rather than refusing feedback the model's owner needs.
-        const output = modelOutputSchema.safeParse({ task: row.task, labels: row.labels });
+        const output = modelOutputSchema.safeParse(row.output);
         if (output.success) outputs.set(row.version, output.data);
       }
       return { versionOf: found.versionOf, outputs };

@@ -153,6 +153,7 @@ const ROUTES: Record<string, Permission> = {
   'POST /api/uploads': 'edit',
   // Forwarded to the serving process (which answers 503 here: nothing listens at its address).
   'POST /api/v1/models/[name]/predict': 'predict',
+  'POST /api/v1/models/[name]/feedback': 'predict',
   'POST /api/v1/models/[name]/versions/[n]/predict': 'predict',
   'GET /api/v1/models/[name]/openapi.json': 'read',
 };

@@ -43,6 +43,7 @@ const routes: {
   predict?: GuardedRoute<{ name: string }>;
   versionPredict?: GuardedRoute<{ name: string; n: string }>;
   openapi?: GuardedRoute<{ name: string }>;
+  feedback?: GuardedRoute<{ name: string }>;
 } = {};
 
 beforeAll(async () => {
@@ -85,6 +86,7 @@ beforeAll(async () => {
   routes.predict = (await import('../app/api/v1/models/[name]/predict/route')).POST;
   routes.versionPredict = (await import('../app/api/v1/models/[name]/versions/[n]/predict/route')).POST;
   routes.openapi = (await import('../app/api/v1/models/[name]/openapi.json/route')).GET;
+  routes.feedback = (await import('../app/api/v1/models/[name]/feedback/route')).POST;
   const { database: appDatabase } = await import('../app/_server/db');
   closeApp = () => appDatabase().close();
 
@@ -205,6 +207,49 @@ describe("the app's forwarding of /api/v1/models/… to serving", () => {
     expect(standIn.received.map((each) => [each.method, each.url, each.headers.authorization])).toEqual([
       ['GET', '/api/v1/models/churn/openapi.json?version=2', `Bearer ${readKey}`],
     ]);
+  });
+
+  it('forwards feedback with the predict key or an internal credential, and refuses a read key first', async () => {
+    standIn.received = [];
+    standIn.status = 200;
+    standIn.answer = { model: 'churn', accepted: 1, unknown: [], unknownCount: 0 };
+    const feedback = {
+      feedback: [{ predictionId: '0b7c6a52-3f5e-4c1d-9a2b-8e4f6d1c2a3b', label: 'leaves' }],
+    };
+    const withKey = await route(routes.feedback)(
+      post(
+        '/api/v1/models/churn/feedback?alias=staging',
+        { authorization: `Bearer ${predictKey}` },
+        feedback,
+      ),
+      { params: Promise.resolve({ name: 'churn' }) },
+    );
+    expect(withKey.status).toBe(200);
+    expect(await withKey.json()).toEqual(standIn.answer);
+    const bySession = await route(routes.feedback)(
+      post('/api/v1/models/churn/feedback', viewer.headers, feedback),
+      { params: Promise.resolve({ name: 'churn' }) },
+    );
+    expect(bySession.status).toBe(200);
+    expect(standIn.received.map((each) => [each.method, each.url, JSON.parse(each.body)])).toEqual([
+      ['POST', '/api/v1/models/churn/feedback', feedback],
+      ['POST', '/api/v1/models/churn/feedback', feedback],
+    ]);
+    expect(standIn.received[0]?.headers.authorization).toBe(`Bearer ${predictKey}`);
+    const internal = /^Bearer (pwi_\S+)$/.exec(standIn.received[1]?.headers.authorization ?? '')?.[1] ?? '';
+    expect(verifyServingCredential(testSecretKey, internal)).toBe(viewer.userId);
+
+    standIn.received = [];
+    const withReadKey = await route(routes.feedback)(
+      post('/api/v1/models/churn/feedback', { authorization: `Bearer ${readKey}` }, feedback),
+      { params: Promise.resolve({ name: 'churn' }) },
+    );
+    expect(withReadKey.status).toBe(403);
+    const anonymous = await route(routes.feedback)(post('/api/v1/models/churn/feedback', {}, feedback), {
+      params: Promise.resolve({ name: 'churn' }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(standIn.received).toEqual([]);
   });
 
   it('answers 503 with a sentence when the serving process does not answer', async () => {

@@ -7,23 +7,25 @@ import { jsonText } from './json-text';
  * ids (a request carries up to 10,000).
  */
 
-/** A version's output as the registry records it: its task and (for classification) its classes. */
+/**
+ * A version's output as its signature records it (registry/version-schema.ts modelOutputSchema):
+ * the task and, for classification, the classes. The signature is what serving answers by.
+ */
 export interface VersionOutputRow {
   version: number;
-  task: string;
-  labels: unknown;
+  output: unknown;
 }
 
 export interface LoggedPredictions {
   /** prediction id → the version that made it, for the ids the log holds for this model. */
   versionOf: Map<string, number>;
-  /** The task and classes of each of those versions. */
+  /** The signature output of each of those versions. */
   versions: VersionOutputRow[];
 }
 
 /**
  * Which of `ids` (lower-case UUIDs) the prediction log holds for the model, with the version that
- * answered each and those versions' task and classes. One statement: the versions come aggregated
+ * answered each and those versions' signature outputs. One statement: the versions come aggregated
  * beside the ids, so a version's classes travel once however many of its predictions are named.
  */
 export async function findLoggedPredictions(
@@ -40,7 +42,7 @@ export async function findLoggedPredictions(
     select
       coalesce((select json_agg(json_build_array(prediction_id, version)) from found), '[]') as found,
       coalesce((
-        select json_agg(json_build_object('version', v.version, 'task', v.task, 'labels', v.labels))
+        select json_agg(json_build_object('version', v.version, 'output', v.signature -> 'output'))
         from model_versions v
         where v.model_id = ${modelId} and v.version in (select distinct version from found)
       ), '[]') as versions`;

@@ -111,7 +111,7 @@ export async function registerTestModel(
     runId: null,
     nodeId: null,
     pipelineVersionId: null,
-    task: 'classification',
+    task: input.model.signature.output.task,
     algorithm: 'linear',
     signature: input.model.signature,
     labels: input.model.signature.output.task === 'classification' ? input.model.signature.output.labels : [],
