@@ -450,8 +450,13 @@ describe('openapi.json', () => {
     expect(document).toMatchObject({ servers: [{ url: 'http://serving.example:3001' }] });
     expect(Object.keys(document.paths)).toEqual([
       '/api/v1/models/sizes/predict',
+      '/api/v1/models/sizes/feedback',
       '/api/v1/models/sizes/versions/{version}/predict',
     ]);
+    // Feedback labels are the version's classes.
+    expect(document.components.schemas).toMatchObject({
+      FeedbackItem: { properties: { label: { enum: ['big', 'small'] } } },
+    });
     expect(document.components.schemas.Row.required.sort()).toEqual(['colour', 'size', 'weight']);
     expect(document.components.schemas.Row.properties).toEqual({
       size: { type: ['number', 'null'] },
