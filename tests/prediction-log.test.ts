@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { upsertFeedback } from '../db/queries/prediction-feedback';
 import type { PredictionRecord } from '../serving/contracts';
 import { createPredictionLog } from '../serving/prediction-log';
 import { type OwnPostgres, startOwnPostgres } from './support/own-postgres';
@@ -209,8 +210,10 @@ describe('the prediction log', () => {
     const day = 24 * 60 * 60 * 1000;
     const now = Date.now();
     const writer = createPredictionLog({ sql, retentionDays: 0, flushMs: 60_000 });
-    writer.record(records(7, modelA, new Date(now - 31 * day)));
-    writer.record(records(4, modelA, new Date(now - 29 * day)));
+    const old = records(7, modelA, new Date(now - 31 * day));
+    const recent = records(4, modelA, new Date(now - 29 * day));
+    writer.record(old);
+    writer.record(recent);
     writer.record(records(5, modelB, new Date(now - 400 * day)));
     writer.record(records(2, modelB, new Date(now - 60 * 1000)));
     await writer.close();
@@ -219,9 +222,20 @@ describe('the prediction log', () => {
     expect(await writer.sweep()).toBe(0);
     expect(await loggedCount()).toBe(18);
 
+    // Feedback on an old and a recent prediction: the old one's label goes with its record.
+    const labelled = [old[0]?.predictionId ?? '', recent[0]?.predictionId ?? ''];
+    await upsertFeedback(sql, {
+      modelId: modelA,
+      keyId: null,
+      rows: labelled.map((predictionId) => ({ predictionId, label: 'yes' })),
+    });
+
     const before = statements.length;
     const log = createPredictionLog({ sql, retentionDays: 30, sweepBatch: 3, firstSweepMs: 60_000 });
     expect(await log.sweep()).toBe(12);
+    const labelsLeft = await sql<{ id: string }[]>`
+      select prediction_id as id from prediction_feedback where prediction_id = any(${labelled}::uuid[])`;
+    expect(labelsLeft.map((row) => row.id)).toEqual([labelled[1]]);
     expect(await loggedCount(modelA)).toBe(4);
     expect(await loggedCount(modelB)).toBe(2);
     const [oldest] = await sql<{ at: Date }[]>`select min(at) as at from prediction_log`;

@@ -70,19 +70,28 @@ async function loggedModels(sql: Sql): Promise<string[]> {
 
 /**
  * Deletes records older than `days` days, at most `batch` rows per statement (short locks, small
- * transactions), model by model along the (model_id, at) index. Returns the number deleted.
+ * transactions), model by model along the (model_id, at) index, and in the same statement the
+ * feedback labels of those predictions (a label with no logged inputs is of no use to monitoring
+ * or retraining). Returns the number of records deleted.
  */
 export async function deleteOldPredictions(sql: Sql, days: number, batch: number): Promise<number> {
   let deleted = 0;
   for (const modelId of await loggedModels(sql)) {
     for (;;) {
-      const result = await sql`
-        delete from prediction_log where prediction_id in (
-          select prediction_id from prediction_log
-          where model_id = ${modelId} and at < now() - make_interval(days => ${days})
-          limit ${batch})`;
-      deleted += result.count;
-      if (result.count < batch) break;
+      const [result] = await sql<{ count: number }[]>`
+        with gone as (
+          delete from prediction_log where prediction_id in (
+            select prediction_id from prediction_log
+            where model_id = ${modelId} and at < now() - make_interval(days => ${days})
+            limit ${batch})
+          returning prediction_id
+        ), labels as (
+          delete from prediction_feedback f using gone where f.prediction_id = gone.prediction_id
+        )
+        select count(*)::int as count from gone`;
+      const count = result?.count ?? 0;
+      deleted += count;
+      if (count < batch) break;
     }
   }
   return deleted;
