@@ -60,8 +60,9 @@ export interface FeedbackRow {
  * label sent again replaces the earlier one and moves received_at. The model and version are read
  * from the log row in the same statement, so an id the log does not hold for this model (another
  * model's, or one deleted by the retention sweep meanwhile) is skipped, never stored. An id given
- * twice keeps its last label (PostgreSQL refuses to update one row twice in a statement).
- * Returns the number of predictions stored.
+ * twice keeps its last label (PostgreSQL refuses to update one row twice in a statement). Rows are
+ * written in id order, so two requests correcting the same predictions lock them in the same
+ * order and never deadlock. Returns the number of predictions stored.
  */
 export async function upsertFeedback(
   sql: Sql,
@@ -75,6 +76,7 @@ export async function upsertFeedback(
     select l.prediction_id, l.model_id, l.version, x.label, ${input.keyId}
     from json_to_recordset(${batch}::text::json) as x(p uuid, label jsonb)
     join prediction_log l on l.prediction_id = x.p and l.model_id = ${input.modelId}
+    order by l.prediction_id
     on conflict (prediction_id) do update
       set label = excluded.label, version = excluded.version, key_id = excluded.key_id, received_at = now()
       where prediction_feedback.model_id = excluded.model_id`;
