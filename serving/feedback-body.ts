@@ -46,9 +46,6 @@ export const feedbackBatchSchema = z.object({
     }),
 });
 
-/** The body of the request, as the OpenAPI document describes it. */
-export const feedbackBodySchema = z.union([feedbackBatchSchema, feedbackItemSchema]);
-
 /** One problem with a feedback request, pinned to its field (`feedback[3].label`). */
 export interface FeedbackProblem {
   field: string;
