@@ -35,9 +35,16 @@ export function orderedMetrics(metrics: unknown): [string, number][] {
   );
 }
 
-/** The one figure a list shows: accuracy (classification), else R² (regression), else the first. */
-export function headlineMetric(metrics: unknown): { name: string; value: number } | null {
-  const main = mainMetric([{ summary: { metrics }, gatedMetric: null }]);
+/**
+ * The one figure a list shows: the main metric of the run that registered the version (as the Runs
+ * page names it) when the version has it, else accuracy (classification), else R² (regression),
+ * else the first.
+ */
+export function headlineMetric(
+  metrics: unknown,
+  mainMetricName: string | null = null,
+): { name: string; value: number } | null {
+  const main = mainMetric([{ summary: { metrics }, gatedMetric: mainMetricName }]);
   if (main) return main;
   const [first] = Object.entries(versionMetrics(metrics));
   return first ? { name: first[0], value: first[1] } : null;
@@ -55,8 +62,8 @@ function figure(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(4);
 }
 
-function headlineText(metrics: unknown): string {
-  const headline = headlineMetric(metrics);
+function headlineText(version: AliasedVersion): string {
+  const headline = headlineMetric(version.metrics, version.mainMetricName);
   return headline ? `${headline.name} ${figure(headline.value)}` : '—';
 }
 
@@ -94,7 +101,7 @@ function aliasJson(version: AliasedVersion | null) {
   return version
     ? {
         version: version.version,
-        headline: headlineMetric(version.metrics),
+        headline: headlineMetric(version.metrics, version.mainMetricName),
         createdAt: isoTime(version.createdAt),
       }
     : null;
@@ -110,7 +117,7 @@ export function modelListLines(models: readonly ModelListItem[]): string[] {
       aliasText(model.staging),
       model.latestVersion === null ? '—' : `v${model.latestVersion}`,
       String(model.versionCount),
-      model.production ? headlineText(model.production.metrics) : '—',
+      model.production ? headlineText(model.production) : '—',
       model.tags.join(', '),
     ]),
   ]);

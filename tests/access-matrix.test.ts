@@ -118,7 +118,7 @@ const PROCEDURES: Record<string, Permission> = {
   'runCompare.compare': 'read',
   'runCompare.metricHistory': 'read',
   // Retention: the period is an installation setting for admins; disk use is for everyone to read.
-  'retention.settings': 'admin',
+  'retention.settings': 'read',
   'retention.setDays': 'admin',
   'retention.diskUse': 'read',
   // The shared notification feed; read marks are each user's own. Settings hold webhook URLs and

@@ -8,10 +8,16 @@ import type { Role } from '../access/roles';
 import { appRouter } from '../app/_server/root';
 import type { Services } from '../app/_server/services';
 import { createCallerFactory } from '../app/_server/trpc';
+import { headlineMetric } from '../cli/model-view';
 import { readEnv, serveUrl } from '../config/env';
+import { listModels } from '../db/queries/model-listing';
+import { createPipeline } from '../db/queries/pipelines';
+import { ensureModel, insertModelVersion } from '../db/queries/registry';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { seedModel } from './support/models';
+import { seedModel, versionFields } from './support/models';
+import { pipelineDoc } from './support/pipeline-doc';
 import { databaseOnlyServices, testActor, testContext } from './support/services';
+import { storedRun } from './support/stored-runs';
 import { rejection } from './support/trpc-rejection';
 
 let database: TestDatabase;
@@ -227,3 +233,54 @@ async function ledgerSize(): Promise<number> {
   const [row] = await database.sql<{ count: number }[]>`select count(*)::int as count from promotion_ledger`;
   return row?.count ?? 0;
 }
+
+describe('the Models list headline', () => {
+  it('is the metric the Runs page shows for the run that registered the version: the gated f1, not accuracy', async () => {
+    const graph = pipelineDoc(
+      [
+        { id: 'train', type: 'train' },
+        { id: 'check', type: 'evaluate', config: { gates: [{ metric: 'f1', operator: '>=', value: 0.5 }] } },
+      ],
+      ['train.model->check.model'],
+    );
+    const created = await createPipeline(database.db, { name: 'Gated on f1', graph });
+    const metrics = { accuracy: 0.91, f1: 0.77 };
+    const runId = await storedRun(database.db, {
+      versionId: created.version.id,
+      pipelineId: created.pipeline.id,
+      at: '2026-03-01T10:00:00Z',
+      summary: { rows: 30, metrics },
+      trainMs: 10,
+    });
+    const model = await ensureModel(database.sql, { name: 'fraud-gated', description: '', ownerId: null });
+    await insertModelVersion(database.sql, model.id, {
+      ...versionFields({ metrics }),
+      runId,
+      nodeId: 'check',
+      pipelineVersionId: created.version.id,
+    });
+    // An imported version (no run) beside it keeps accuracy.
+    await seedModel(database.sql, 'fraud-imported', [{ metrics }]);
+    const operator = callerAs('operator');
+    for (const name of ['fraud-gated', 'fraud-imported']) {
+      await operator.models.promote({ name, version: 1, alias: 'production', reason: 'First' });
+    }
+
+    const runs = await callerAs('viewer').history.list({ filters: { pipelineId: created.pipeline.id } });
+    expect(runs.items.map((run) => run.mainMetric)).toEqual([{ name: 'f1', value: 0.77 }]);
+    const listed = await callerAs('viewer').models.list({ search: 'fraud-' });
+    expect(listed.items.map((item) => [item.name, item.headline])).toEqual([
+      ['fraud-imported', { name: 'accuracy', value: 0.91, version: 1 }],
+      ['fraud-gated', { name: 'f1', value: 0.77, version: 1 }],
+    ]);
+
+    // `pipewright models list` headlines the same figure.
+    const [gated] = await listModels(database.sql, { text: 'fraud-gated', limit: 1 });
+    expect(
+      gated?.production && headlineMetric(gated.production.metrics, gated.production.mainMetricName),
+    ).toEqual({
+      name: 'f1',
+      value: 0.77,
+    });
+  });
+});

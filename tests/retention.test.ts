@@ -29,7 +29,7 @@ import { createTestDatabase, type TestDatabase } from './support/database';
 import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline } from './support/pipelines';
-import { testCaller } from './support/services';
+import { testActor, testCaller } from './support/services';
 import { startTestWorker, type TestWorker } from './support/temporal';
 import { rejection } from './support/trpc-rejection';
 
@@ -265,13 +265,20 @@ describe('retention', () => {
     expect(answered.pipelines).toEqual(use);
   });
 
-  it('lets an admin set the period, audited; refuses bad values and other roles', async () => {
+  it('lets an admin set the period, audited, and anyone who reads see it; refuses bad values and other roles', async () => {
     const admin = caller();
     expect(await admin.retention.setDays({ days: 14 })).toEqual({ days: 14 });
     expect(await admin.retention.settings()).toEqual({ days: 14 });
     const bad = await rejection(admin.retention.setDays({ days: 0 }));
     expect(bad.code).toBe('BAD_REQUEST');
     expect(bad.message).toBe('days: Keep files at least 1 day, or give null to keep them forever');
+    expect(await admin.retention.settings()).toEqual({ days: 14 });
+    // The period is no secret (the pipeline list tells every reader): a viewer reads it, as diskUse
+    // already answered it, but may not change it.
+    const viewer = testCaller(database, worker, testActor('viewer')).caller;
+    expect(await viewer.retention.settings()).toEqual({ days: 14 });
+    expect((await viewer.retention.diskUse()).retentionDays).toBe(14);
+    expect((await rejection(viewer.retention.setDays({ days: 1 }))).code).toBe('FORBIDDEN');
     expect(await admin.retention.settings()).toEqual({ days: 14 });
     expect(await admin.retention.setDays({ days: null })).toEqual({ days: null });
     const entries = await database.db.select().from(auditLog).where(eq(auditLog.action, 'retention.updated'));

@@ -13,7 +13,7 @@ import { createPipeline } from '../db/queries/pipelines';
 import type { RunHistoryFilters, RunHistoryItem } from '../db/queries/run-history';
 import { setStepRunning, setStepSucceeded, setStepsStatus } from '../db/queries/run-state';
 import { type RunStatus, type RunTrigger, runSteps, runs } from '../db/schema';
-import { numericMetrics } from '../nodes/evaluate/main-metric';
+import { mainMetric, numericMetrics } from '../nodes/evaluate/main-metric';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline } from './support/pipelines';
@@ -39,6 +39,9 @@ const evaluated = (gates: unknown[], parameters: Parameters<typeof pipelineDoc>[
     ['train.model->check.model'],
     parameters,
   );
+
+/** The parameter a gate names its metric through, in the pipelines that gate on one. */
+const declaredMetric = [{ name: 'metric', type: 'string' as const, default: 'f1', description: '' }];
 
 let workflows = 0;
 
@@ -94,10 +97,7 @@ describe('the stored main metric', () => {
     const ungated = await createPipeline(database.db, { name: 'Ungated', graph: evaluated([]) });
     const onParameter = await createPipeline(database.db, {
       name: 'Gate on a parameter',
-      graph: evaluated(
-        [{ metric: { $param: 'metric' }, operator: '>=', value: 0.5 }],
-        [{ name: 'metric', type: 'string', default: 'f1', description: '' }],
-      ),
+      graph: evaluated([{ metric: { $param: 'metric' }, operator: '>=', value: 0.5 }], declaredMetric),
     });
     const oddName = await createPipeline(database.db, {
       name: 'Gate on constructor',
@@ -148,14 +148,53 @@ describe('the stored main metric', () => {
 
     const stored = await Promise.all(runIds.map(storedMetric));
     expect(stored).toEqual(cases.map((each) => each.expected ?? { name: null, value: null }));
-    // runs.list computes it in TypeScript (mainMetric) on every read; history.list reads the stored one.
-    for (const version of [gated.version, ungated.version, onParameter.version, oddName.version]) {
-      const computed = await caller().runs.list({ pipelineId: version.pipelineId });
-      const listed = await caller().history.list({ filters: { pipelineId: version.pipelineId } });
-      expect(listed.items.map((item) => [item.id, item.mainMetric])).toEqual(
-        computed.items.map((item) => [item.id, item.mainMetric]),
-      );
-    }
+    // The definition in TypeScript (nodes/evaluate/main-metric.ts) gives the same answer on every rule.
+    const gates = new Map<string, { gatedMetric: unknown; declaredParameters: unknown }>([
+      [gated.version.id, { gatedMetric: 'f1', declaredParameters: [] }],
+      [ungated.version.id, { gatedMetric: null, declaredParameters: [] }],
+      [onParameter.version.id, { gatedMetric: { $param: 'metric' }, declaredParameters: declaredMetric }],
+      [oddName.version.id, { gatedMetric: 'constructor', declaredParameters: [] }],
+    ]);
+    const computed = cases.map((each) =>
+      mainMetric([
+        {
+          summary: each.summary,
+          parameters: each.parameters,
+          gatedMetric: gates.get(each.version.id)?.gatedMetric ?? null,
+          declaredParameters: gates.get(each.version.id)?.declaredParameters,
+        },
+      ]),
+    );
+    expect(computed).toEqual(cases.map((each) => each.expected));
+  });
+
+  it('is what every page shows: runs.list, history.list, runCompare.compare and metricHistory read the row', async () => {
+    const created = await createPipeline(database.db, { name: 'Read from the row', graph: evaluated([]) });
+    const first = await newRun(created.version);
+    await evaluate(first, { metrics: { accuracy: 0.9, f1: 0.8 } });
+    const second = await newRun(created.version);
+    await evaluate(second, { metrics: { accuracy: 0.7 } });
+    // A value the steps alone would not give (accuracy 0.9 there): a page that recomputes it shows 0.9.
+    await database.db
+      .update(runs)
+      .set({ mainMetricName: 'f1', mainMetricValue: 0.42 })
+      .where(eq(runs.id, first));
+    const expected = [
+      [first, { name: 'f1', value: 0.42 }],
+      [second, { name: 'accuracy', value: 0.7 }],
+    ];
+    const pipelineId = created.pipeline.id;
+    // The two lists go newest first; compare answers in the order asked, metricHistory oldest first.
+    const newestFirst = [...expected].reverse();
+
+    const listed = await caller().runs.list({ pipelineId });
+    expect(listed.items.map((item) => [item.id, item.mainMetric])).toEqual(newestFirst);
+    const history = await caller().history.list({ filters: { pipelineId } });
+    expect(history.items.map((item) => [item.id, item.mainMetric])).toEqual(newestFirst);
+    const compared = await caller().runCompare.compare({ runIds: [first, second] });
+    expect(compared.map((run) => [run.id, run.mainMetric])).toEqual(expected);
+    const overTime = await caller().runCompare.metricHistory({ pipelineId });
+    expect(overTime.map((run) => [run.runId, run.mainMetric])).toEqual(expected);
   });
 
   it('is set when the evaluate step is reused from an earlier run, and stays null when it fails', async () => {
@@ -245,10 +284,7 @@ describe("migration 0008's backfill", () => {
   it('stores the main metric of runs recorded before it, as mainMetric computes it', async () => {
     const created = await createPipeline(database.db, {
       name: 'Recorded before',
-      graph: evaluated(
-        [{ metric: { $param: 'metric' }, operator: '>=', value: 0.5 }],
-        [{ name: 'metric', type: 'string', default: 'f1', description: '' }],
-      ),
+      graph: evaluated([{ metric: { $param: 'metric' }, operator: '>=', value: 0.5 }], declaredMetric),
     });
     const version = created.version;
     const summary = { metrics: { accuracy: 0.9, f1: 0.8, roc_auc: 0.95 } };
@@ -278,11 +314,22 @@ describe("migration 0008's backfill", () => {
       { name: null, value: null },
       { name: null, value: null },
     ]);
-    const computed = await caller().runs.list({ pipelineId: version.pipelineId });
-    const listed = await caller().history.list({ filters: { pipelineId: version.pipelineId } });
-    expect(listed.items.map((item) => item.mainMetric)).toEqual(
-      computed.items.map((item) => item.mainMetric),
+    // The definition in TypeScript (nodes/evaluate/main-metric.ts) gives the same answers.
+    const computed = [
+      [{}, summary],
+      [{ metric: 'roc_auc' }, summary],
+      [{}, { metrics: { rmse: 1 } }],
+    ].map(([parameters, stepSummary]) =>
+      mainMetric([
+        {
+          summary: stepSummary,
+          parameters,
+          gatedMetric: { $param: 'metric' },
+          declaredParameters: declaredMetric,
+        },
+      ]),
     );
+    expect(computed).toEqual([{ name: 'f1', value: 0.8 }, { name: 'roc_auc', value: 0.95 }, null]);
   });
 });
 

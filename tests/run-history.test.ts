@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../app/_server/root';
 import { createCallerFactory } from '../app/_server/trpc';
 import { createPipeline, saveVersion } from '../db/queries/pipelines';
+import { storeMainMetric } from '../db/queries/run-state';
 import { runSteps, runs } from '../db/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { pipelineDoc } from './support/pipeline-doc';
@@ -28,8 +28,17 @@ const evaluated = (gates: unknown[]) =>
     ['train.model->check.model'],
   );
 
-/** A finished run of a version, with its evaluate step's summary (none when the step failed). */
-async function storedRun(versionId: string, pipelineId: string, summary: unknown, at: string) {
+/**
+ * A finished run of a version, with its evaluate step's summary (none when the step failed), and its
+ * main metric stored on the row as the worker stores it when the step ends.
+ */
+async function storedRun(
+  versionId: string,
+  pipelineId: string,
+  summary: unknown,
+  at: string,
+  parameters: Record<string, unknown> = {},
+) {
   const [run] = await database.db
     .insert(runs)
     .values({
@@ -37,6 +46,7 @@ async function storedRun(versionId: string, pipelineId: string, summary: unknown
       pipelineVersionId: versionId,
       workflowId: `history-${at}`,
       status: summary === null ? 'failed' : 'succeeded',
+      parameters,
       startedAt: new Date(at),
       finishedAt: new Date(new Date(at).getTime() + 1500),
     })
@@ -52,6 +62,7 @@ async function storedRun(versionId: string, pipelineId: string, summary: unknown
       outputSummary: summary,
     },
   ]);
+  await storeMainMetric(database.db, run.id);
   return run.id;
 }
 
@@ -117,6 +128,8 @@ describe('run history', () => {
         reusedFromRunId: source,
       })),
     );
+    // As setStepsStatus does when it marks an evaluate step reused.
+    await storeMainMetric(database.db, rerun.id);
 
     const history = await caller().runs.list({ pipelineId });
     expect(history.items.map((item) => [item.id, item.mainMetric])).toEqual([
@@ -142,11 +155,9 @@ describe('run history', () => {
     const pipelineId = created.pipeline.id;
     const summary = { rows: 30, metrics: { accuracy: 0.9, f1: 0.8, roc_auc: 0.95 } };
     const byDefault = await storedRun(created.version.id, pipelineId, summary, '2026-01-03T10:00:00Z');
-    const byValue = await storedRun(created.version.id, pipelineId, summary, '2026-01-03T11:00:00Z');
-    await database.db
-      .update(runs)
-      .set({ parameters: { metric: 'roc_auc' } })
-      .where(eq(runs.id, byValue));
+    const byValue = await storedRun(created.version.id, pipelineId, summary, '2026-01-03T11:00:00Z', {
+      metric: 'roc_auc',
+    });
 
     const history = await caller().runs.list({ pipelineId });
     expect(history.items.map((item) => [item.id, item.mainMetric])).toEqual([

@@ -7,6 +7,7 @@ import { toast } from 'sonner';
 import { useTRPC } from '../_trpc/client';
 import { BackfillForm } from './BackfillForm';
 import { fromNow, needsSeconds, runTime } from './format';
+import { MissingInTemporal } from './MissingInTemporal';
 import { NextRuns } from './NextRuns';
 import type { ScheduleItem } from './ScheduleDialog';
 import { overlapWords } from './timing-form';
@@ -71,6 +72,7 @@ export function ScheduleCard({
       </div>
       {schedule.name !== schedule.timingText && <p className="schedule-words">{schedule.timingText}</p>}
       {schedule.paused && schedule.note && <p className="schedule-note">“{schedule.note}”</p>}
+      {!schedule.inTemporal && <MissingInTemporal />}
       <ScheduleFacts schedule={schedule} />
       {canManage && open === 'none' && (
         <div className="schedule-actions">

@@ -10,6 +10,7 @@ import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
 import { SearchField } from '../_components/SearchField';
 import { useTRPC } from '../_trpc/client';
 import { fromNow, needsSeconds, runTime } from './format';
+import { MissingInTemporal } from './MissingInTemporal';
 import { LastRun } from './ScheduleCard';
 import type { ScheduleItem } from './ScheduleDialog';
 import './schedules.css';
@@ -126,14 +127,7 @@ function ScheduleRow({ schedule }: { schedule: ScheduleItem }) {
           <span className="active-badge">Active</span>
         )}
         {schedule.paused && schedule.note && <div className="muted schedule-sub">“{schedule.note}”</div>}
-        {!schedule.inTemporal && (
-          <div
-            className="error-text schedule-sub"
-            title="Recreated from the database when the worker next starts"
-          >
-            Missing in Temporal
-          </div>
-        )}
+        {!schedule.inTemporal && <MissingInTemporal />}
       </td>
     </tr>
   );

@@ -11,6 +11,11 @@ import { containsPattern } from './like';
 export interface AliasedVersion {
   version: number;
   metrics: unknown;
+  /**
+   * The main metric's name of the run that registered it, as the Runs page shows it (the first
+   * gate's metric, else accuracy, else R²); null for an imported version or once the run is deleted.
+   */
+  mainMetricName: string | null;
   /** ISO time (built in SQL as JSON). */
   createdAt: string;
 }
@@ -56,11 +61,13 @@ export async function listModels(sql: Sql, search: ModelSearch): Promise<ModelLi
       coalesce((select array_agg(t.tag order by t.tag) from model_tags t where t.model_id = m.id), '{}') as tags,
       (select count(*)::int from model_versions v where v.model_id = m.id) as "versionCount",
       (select max(v.version) from model_versions v where v.model_id = m.id) as "latestVersion",
-      (select json_build_object('version', v.version, 'metrics', v.metrics, 'createdAt', v.created_at)
-         from model_aliases a join model_versions v on v.id = a.version_id
+      (select json_build_object('version', v.version, 'metrics', v.metrics, 'createdAt', v.created_at,
+           'mainMetricName', r.main_metric_name)
+         from model_aliases a join model_versions v on v.id = a.version_id left join runs r on r.id = v.run_id
          where a.model_id = m.id and a.alias = 'production') as production,
-      (select json_build_object('version', v.version, 'metrics', v.metrics, 'createdAt', v.created_at)
-         from model_aliases a join model_versions v on v.id = a.version_id
+      (select json_build_object('version', v.version, 'metrics', v.metrics, 'createdAt', v.created_at,
+           'mainMetricName', r.main_metric_name)
+         from model_aliases a join model_versions v on v.id = a.version_id left join runs r on r.id = v.run_id
          where a.model_id = m.id and a.alias = 'staging') as staging
     from registered_models m left join users u on u.id = m.owner_id
     where true

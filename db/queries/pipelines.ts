@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, isNull, or, sql as raw } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, or, sql as raw } from 'drizzle-orm';
 import type { Database } from '../client';
 import { pipelines, pipelineVersions } from '../schema';
 import { afterCursor } from './keyset';
@@ -103,6 +103,47 @@ export async function versionByNumber(
 export async function getPipeline(db: Database, pipelineId: string): Promise<PipelineRow | undefined> {
   const [row] = await db.select().from(pipelines).where(eq(pipelines.id, pipelineId));
   return row;
+}
+
+/** Pipelines' names by id, and their versions' numbers by version id. */
+export interface PipelineLabels {
+  names: Map<string, string>;
+  numbers: Map<string, number>;
+}
+
+/**
+ * The names of some pipelines and the numbers of some of their versions, in one query that reads
+ * no graph: the labels of a list of things that point at them (the schedules list). Ids with no
+ * row, and versions of none of these pipelines, are left out.
+ */
+export async function pipelineLabels(
+  db: Database,
+  pipelineIds: readonly string[],
+  versionIds: readonly string[],
+): Promise<PipelineLabels> {
+  const labels: PipelineLabels = { names: new Map(), numbers: new Map() };
+  if (pipelineIds.length === 0) return labels;
+  const rows = await db
+    .select({
+      pipelineId: pipelines.id,
+      name: pipelines.name,
+      versionId: pipelineVersions.id,
+      version: pipelineVersions.version,
+    })
+    .from(pipelines)
+    .leftJoin(
+      pipelineVersions,
+      and(
+        eq(pipelineVersions.pipelineId, pipelines.id),
+        versionIds.length > 0 ? inArray(pipelineVersions.id, [...versionIds]) : raw`false`,
+      ),
+    )
+    .where(inArray(pipelines.id, [...pipelineIds]));
+  for (const row of rows) {
+    labels.names.set(row.pipelineId, row.name);
+    if (row.versionId !== null && row.version !== null) labels.numbers.set(row.versionId, row.version);
+  }
+  return labels;
 }
 
 export async function listVersions(db: Database, pipelineId: string) {

@@ -22,6 +22,8 @@ export async function runsForComparison(db: Database, runIds: string[]) {
       declaredParameters: sql<unknown>`${pipelineVersions.graph} -> 'parameters'`,
       startedAt: runs.startedAt,
       finishedAt: runs.finishedAt,
+      mainMetricName: runs.mainMetricName,
+      mainMetricValue: runs.mainMetricValue,
     })
     .from(runs)
     .innerJoin(pipelines, eq(pipelines.id, runs.pipelineId))

@@ -32,6 +32,18 @@ export type RunHistoryCursor = z.infer<typeof runHistoryCursorSchema>;
 
 export const RUN_HISTORY_MAX_PAGE = 200;
 
+/**
+ * The main metric as a run row stores it (runs.main_metric_name / main_metric_value, refreshed when
+ * an evaluate step succeeds; see db/queries/run-state.ts): every page that shows a run's main
+ * metric reads it, so they all agree.
+ */
+export function storedMainMetric(
+  name: string | null,
+  value: number | null,
+): { name: string; value: number } | null {
+  return name !== null && value !== null ? { name, value } : null;
+}
+
 function conditions(filters: RunHistoryFilters): SQL | undefined {
   const { metric } = filters;
   return and(
@@ -112,10 +124,7 @@ export async function listRunHistory(db: Pick<Database, 'select'>, input: RunHis
   const items = rows.slice(0, input.limit).map(({ mainMetricName, mainMetricValue, ...row }) => ({
     ...row,
     durationMs: row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
-    mainMetric:
-      mainMetricName !== null && mainMetricValue !== null
-        ? { name: mainMetricName, value: mainMetricValue }
-        : null,
+    mainMetric: storedMainMetric(mainMetricName, mainMetricValue),
   }));
   const last = items.at(-1);
   const nextCursor: RunHistoryCursor | undefined =

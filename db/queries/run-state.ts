@@ -24,9 +24,10 @@ const EVALUATE_NODE = 'evaluate';
 /**
  * Stores the run's main metric on its row, where the Runs page filters and pages on it, from the
  * evaluate steps finished so far. run_main_metric (migration 0008_run_history) computes it as
- * nodes/evaluate/main-metric.ts does; no evaluate step with a metric leaves it null.
+ * nodes/evaluate/main-metric.ts does; no evaluate step with a metric leaves it null. Exported for
+ * tests that write finished runs straight into the database (tests/support/stored-runs.ts).
  */
-async function storeMainMetric(tx: Executor, runId: string): Promise<void> {
+export async function storeMainMetric(tx: Executor, runId: string): Promise<void> {
   await tx.execute(sql`
     update ${runs} set (main_metric_name, main_metric_value) = (
       select metric.name, metric.value from run_main_metric(${runId}) metric)

@@ -1,5 +1,4 @@
-import { and, asc, DrizzleQueryError, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, DrizzleQueryError, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
 import type { Database } from '../client';
 import {
   artifacts,
@@ -43,6 +42,9 @@ export function listRunsQuery(db: Pick<Database, 'select'>, input: ListRunsInput
       error: runs.error,
       /** Who started it; null for runs from before accounts and for the CLI's local runs. */
       startedByEmail: user.email,
+      /** As stored when its evaluate steps finished (db/queries/run-state.ts); null without one. */
+      mainMetricName: runs.mainMetricName,
+      mainMetricValue: runs.mainMetricValue,
     })
     .from(runs)
     .innerJoin(pipelines, eq(pipelines.id, runs.pipelineId))
@@ -101,35 +103,6 @@ export async function runWithSteps(db: Database, runId: string) {
     .where(eq(runSteps.runId, runId))
     .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
   return { run, steps };
-}
-
-/**
- * The finished evaluate steps of some runs, in the order they ran, each with its summary, the
- * metric its node's first gate names in the version the run ran, and the run's parameter values and
- * declarations (a gate may name its metric through a parameter), for the run history's main metric.
- * A step reused from an earlier run stores no summary of its own: it reads the summary of the step
- * it was reused from, which is the one that executed.
- */
-export async function listEvaluations(db: Database, runIds: string[]) {
-  if (runIds.length === 0) return [];
-  const source = alias(runSteps, 'source_step');
-  const summary = sql<unknown>`coalesce(${runSteps.outputSummary}, ${source.outputSummary})`;
-  return db
-    .select({
-      runId: runSteps.runId,
-      summary,
-      gatedMetric: sql<unknown>`jsonb_path_query_first(${pipelineVersions.graph}, '$.nodes[*] ? (@.id == $id).config.gates[0].metric', jsonb_build_object('id', ${runSteps.nodeId}::text))`,
-      parameters: runs.parameters,
-      declaredParameters: sql<unknown>`${pipelineVersions.graph} -> 'parameters'`,
-    })
-    .from(runSteps)
-    .innerJoin(runs, eq(runs.id, runSteps.runId))
-    .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
-    .leftJoin(source, and(eq(source.runId, runSteps.reusedFromRunId), eq(source.nodeId, runSteps.nodeId)))
-    .where(
-      and(inArray(runSteps.runId, runIds), eq(runSteps.nodeType, 'evaluate'), sql`${summary} is not null`),
-    )
-    .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
 }
 
 /** A run with its steps, its latest log lines and its artifacts; undefined when there is no such run. */

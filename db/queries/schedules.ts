@@ -108,24 +108,47 @@ export interface ScheduledRunSummary {
   finishedAt: Date | null;
 }
 
-/** Each schedule's latest run (by start), one query for a page of schedules (runs_schedule_started_idx). */
-export async function lastScheduledRuns(
-  db: Database,
-  scheduleIds: string[],
-): Promise<Map<string, ScheduledRunSummary>> {
-  if (scheduleIds.length === 0) return new Map();
-  const rows = await db
-    .selectDistinctOn([runs.scheduleId], {
-      scheduleId: runs.scheduleId,
+/**
+ * Each schedule's latest run (by start, then the higher id on a tie), one query for a page of
+ * schedules: per schedule, a LATERAL walk of runs_schedule_started_idx (schedule_id, started_at desc
+ * nulls last) that stops at its first row, where a DISTINCT ON read and sorted every run each
+ * schedule ever started. The order must say NULLS LAST as the index does (a plain desc means nulls
+ * first and would not match it); PostgreSQL sorts the few runs of the newest instant by id as it
+ * goes (incremental sort). The query apart so a test can EXPLAIN it.
+ */
+export function lastScheduledRunsQuery(db: Pick<Database, 'select'>, scheduleIds: string[]) {
+  const last = db
+    .select({
       id: runs.id,
       status: runs.status,
       startedAt: runs.startedAt,
       finishedAt: runs.finishedAt,
     })
     .from(runs)
-    .where(inArray(runs.scheduleId, scheduleIds))
-    .orderBy(runs.scheduleId, desc(runs.startedAt), desc(runs.id));
-  return new Map(rows.flatMap(({ scheduleId, ...run }) => (scheduleId ? [[scheduleId, run]] : [])));
+    .where(eq(runs.scheduleId, schedules.id))
+    .orderBy(sql`${runs.startedAt} desc nulls last`, desc(runs.id))
+    .limit(1)
+    .as('last_run');
+  return db
+    .select({
+      scheduleId: schedules.id,
+      id: last.id,
+      status: last.status,
+      startedAt: last.startedAt,
+      finishedAt: last.finishedAt,
+    })
+    .from(schedules)
+    .crossJoinLateral(last)
+    .where(inArray(schedules.id, scheduleIds));
+}
+
+export async function lastScheduledRuns(
+  db: Database,
+  scheduleIds: string[],
+): Promise<Map<string, ScheduledRunSummary>> {
+  if (scheduleIds.length === 0) return new Map();
+  const rows = await lastScheduledRunsQuery(db, scheduleIds);
+  return new Map(rows.map(({ scheduleId, ...run }) => [scheduleId, run]));
 }
 
 /**

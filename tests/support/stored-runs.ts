@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client';
+import { storeMainMetric } from '../../db/queries/run-state';
 import { type RunStatus, type RunTrigger, runSteps, runs } from '../../db/schema';
 
 export interface StoredRunInput {
@@ -19,7 +20,8 @@ export interface StoredRunInput {
 
 /**
  * A finished run written straight into PostgreSQL, as the worker would leave it: a train step and an
- * evaluate step (node ids `train` and `check`) with known times and summary.
+ * evaluate step (node ids `train` and `check`) with known times and summary, and the main metric
+ * stored on the run row.
  */
 export async function storedRun(db: Database, input: StoredRunInput): Promise<string> {
   const start = new Date(input.at).getTime();
@@ -59,5 +61,7 @@ export async function storedRun(db: Database, input: StoredRunInput): Promise<st
       finishedAt: new Date(start + input.trainMs + 250),
     },
   ]);
+  // As the worker does when the evaluate step succeeds: the run row keeps its main metric.
+  await storeMainMetric(db, run.id);
   return run.id;
 }

@@ -78,11 +78,15 @@ function metricsOf(stored: unknown): Record<string, number> {
   return Object.fromEntries(numericMetrics({ metrics: stored }));
 }
 
-/** The metric the list headlines: production's, else staging's (accuracy, else R², for now). */
+/**
+ * The metric the list headlines, production's version else staging's: the one the Runs page shows
+ * for the run that registered it (its first gate's metric), with the version's own figure; accuracy,
+ * else R², when the version has no run or lacks that metric.
+ */
 function headline(item: ModelListItem) {
   const shown = item.production ?? item.staging;
   if (!shown) return null;
-  const metric = mainMetric([{ summary: { metrics: shown.metrics }, gatedMetric: null }]);
+  const metric = mainMetric([{ summary: { metrics: shown.metrics }, gatedMetric: shown.mainMetricName }]);
   return metric && { ...metric, version: shown.version };
 }
 

@@ -12,8 +12,11 @@ export const retentionDaysSchema = z
   .nullable();
 
 export const retentionRouter = router({
-  /** The retention period (admin page). */
-  settings: procedure('admin').query(async ({ ctx }) => ({ days: await retentionDays(ctx.services.db) })),
+  /**
+   * The retention period. Readable by anyone who reads, as diskUse's retentionDays already is: the
+   * pipeline list tells users how long run files are kept. Only an admin changes it (setDays).
+   */
+  settings: procedure('read').query(async ({ ctx }) => ({ days: await retentionDays(ctx.services.db) })),
 
   /** Changes the retention period; the daily pass uses it from its next run. */
   setDays: procedure('admin')

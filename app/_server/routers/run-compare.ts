@@ -1,8 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { runsForComparison, stepsForComparison } from '../../../db/queries/run-compare';
-import { listEvaluations, listRuns } from '../../../db/queries/runs';
-import { mainMetric, numericMetrics } from '../../../nodes/evaluate/main-metric';
+import { storedMainMetric } from '../../../db/queries/run-history';
+import { listRuns } from '../../../db/queries/runs';
+import { numericMetrics } from '../../../nodes/evaluate/main-metric';
 import { COMPARE_MAX, COMPARE_MIN } from '../../_components/compare/compare-rows';
 import { procedure, router } from '../trpc';
 
@@ -51,10 +52,9 @@ export const runCompareRouter = router({
     .input(compareInput)
     .query(async ({ ctx, input }) => {
       const { db } = ctx.services;
-      const [found, steps, evaluations] = await Promise.all([
+      const [found, steps] = await Promise.all([
         runsForComparison(db, input.runIds),
         stepsForComparison(db, input.runIds),
-        listEvaluations(db, input.runIds),
       ]);
       const missing = input.runIds.filter((id) => !found.some((run) => run.id === id));
       if (missing.length > 0) {
@@ -96,28 +96,21 @@ export const runCompareRouter = router({
                     value,
                   })),
               ),
-            mainMetric: mainMetric(evaluations.filter((evaluation) => evaluation.runId === id)),
+            mainMetric: storedMainMetric(run.mainMetricName, run.mainMetricValue),
           },
         ];
       });
     }),
 
-  /** A pipeline's latest runs, oldest first, each with its main metric: the metric-over-time chart. */
+  /**
+   * A pipeline's latest runs, oldest first, each with its main metric as the run row stores it (as the
+   * Runs page shows it), in one read: the metric-over-time chart.
+   */
   metricHistory: procedure('read')
     .input(z.object({ pipelineId: idSchema }))
     .query(async ({ ctx, input }) => {
       const { db } = ctx.services;
       const items = await listRuns(db, { pipelineId: input.pipelineId, limit: METRIC_HISTORY_LIMIT });
-      const evaluations = await listEvaluations(
-        db,
-        items.map((item) => item.id),
-      );
-      const byRun = new Map<string, typeof evaluations>();
-      for (const evaluation of evaluations) {
-        const list = byRun.get(evaluation.runId);
-        if (list) list.push(evaluation);
-        else byRun.set(evaluation.runId, [evaluation]);
-      }
       return items
         .map((item) => ({
           runId: item.id,
@@ -125,7 +118,7 @@ export const runCompareRouter = router({
           status: item.status,
           trigger: item.trigger,
           version: item.version,
-          mainMetric: mainMetric(byRun.get(item.id) ?? []),
+          mainMetric: storedMainMetric(item.mainMetricName, item.mainMetricValue),
         }))
         .reverse();
     }),

@@ -1,10 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { latestVersion } from '../../../db/queries/pipelines';
+import { storedMainMetric } from '../../../db/queries/run-history';
 import type { RunChange } from '../../../db/queries/run-state';
-import { getRun, getRunDetail, listEvaluations, listRuns } from '../../../db/queries/runs';
+import { getRun, getRunDetail, listRuns } from '../../../db/queries/runs';
 import { runStatuses } from '../../../db/schema';
-import { mainMetric } from '../../../nodes/evaluate/main-metric';
 import { parameterValuesSchema } from '../../../pipeline/parameters';
 import { cancelRun, rerun, startRun } from '../../../workflows/run-service';
 import { whileAllowed } from '../live-access';
@@ -87,18 +87,14 @@ export const runsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const items = await listRuns(ctx.services.db, input);
-      const evaluations = await listEvaluations(
-        ctx.services.db,
-        items.map((item) => item.id),
-      );
       const last = items.at(-1);
       const paths = new ServerPaths(ctx.services.dataDir);
       return {
-        items: items.map((item) => ({
+        items: items.map(({ mainMetricName, mainMetricValue, ...item }) => ({
           ...item,
           error: paths.nullableText(item.error),
           durationMs: item.finishedAt ? item.finishedAt.getTime() - item.startedAt.getTime() : null,
-          mainMetric: mainMetric(evaluations.filter((evaluation) => evaluation.runId === item.id)),
+          mainMetric: storedMainMetric(mainMetricName, mainMetricValue),
         })),
         nextCursor:
           items.length === input.limit && last ? { startedAt: last.startedAt, id: last.id } : undefined,

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { getPipeline, getVersion } from '../../../db/queries/pipelines';
+import { pipelineLabels } from '../../../db/queries/pipelines';
 import { getSchedule } from '../../../db/queries/schedules';
 import {
   backfillOverlapSchema,
@@ -85,20 +85,15 @@ interface Labels {
   pinnedVersion: number | null;
 }
 
+/** The labels of some schedules, in one query that reads names and version numbers only. */
 async function labelsOf(ctx: Pick<Context, 'services'>, schedules: ScheduleDescription[]) {
-  const db = ctx.services.db;
   const pipelineIds = [...new Set(schedules.map((schedule) => schedule.pipelineId))];
   const versionIds = [
     ...new Set(
       schedules.flatMap((schedule) => (schedule.pipelineVersionId ? [schedule.pipelineVersionId] : [])),
     ),
   ];
-  const [pipelines, versions] = await Promise.all([
-    Promise.all(pipelineIds.map((id) => getPipeline(db, id))),
-    Promise.all(versionIds.map((id) => getVersion(db, id))),
-  ]);
-  const names = new Map(pipelines.flatMap((row) => (row ? [[row.id, row.name]] : [])));
-  const numbers = new Map(versions.flatMap((row) => (row ? [[row.id, row.version]] : [])));
+  const { names, numbers } = await pipelineLabels(ctx.services.db, pipelineIds, versionIds);
   return (schedule: ScheduleDescription): Labels => ({
     pipelineName: names.get(schedule.pipelineId) ?? 'Unknown pipeline',
     pinnedVersion: schedule.pipelineVersionId ? (numbers.get(schedule.pipelineVersionId) ?? null) : null,
