@@ -96,6 +96,8 @@ describe('schedules: PostgreSQL is the record, Temporal follows it', () => {
       pauseSchedule(deps, actor, schedule.id, 'source down'),
     ]);
     const row = await rowOf(schedule.id);
+    // No window chosen: an hourly schedule may catch up for an hour (until its next run).
+    expect(schedule.catchupWindowSeconds).toBe(3_600);
     expect(row).toMatchObject({
       paused: true,
       note: 'source down',

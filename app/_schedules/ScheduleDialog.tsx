@@ -31,6 +31,9 @@ const overlapChoices = overlaps.map((value) => ({ value, label: overlapWords[val
  * window. After saving it shows the next five run times Temporal computed, so the author sees at
  * once whether "06:00" meant what they thought.
  */
+/** The catch-up choice that leaves the window to the server's default. */
+const AUTOMATIC = 'automatic';
+
 export function ScheduleDialog({
   pipelineId,
   parameters,
@@ -52,7 +55,8 @@ export function ScheduleDialog({
   );
   const [versionId, setVersionId] = useState(schedule?.pipelineVersionId ?? '');
   const [overlap, setOverlap] = useState<ScheduleItem['overlap']>(schedule?.overlap ?? 'skip');
-  const [catchup, setCatchup] = useState(schedule?.catchupWindowSeconds ?? 300);
+  // Undefined: the server's default, the time between two firings (at most a day).
+  const [catchup, setCatchup] = useState<number | undefined>(schedule?.catchupWindowSeconds);
   const [problem, setProblem] = useState<string | undefined>();
   const form = useParameterForm(parameters, schedule?.parameters, setProblem);
   const [saved, setSaved] = useState<ScheduleItem | undefined>();
@@ -84,7 +88,7 @@ export function ScheduleDialog({
       parameters: form.values,
       pipelineVersionId: versionId || null,
       overlap,
-      catchupWindowSeconds: catchup,
+      ...(catchup === undefined ? {} : { catchupWindowSeconds: catchup }),
       ...(name.trim() ? { name: name.trim() } : {}),
     };
     if (schedule) edit.mutate({ scheduleId: schedule.id, changes: settings });
@@ -141,14 +145,20 @@ export function ScheduleDialog({
         </label>
         <label className="field">
           Catch-up window
-          <select value={catchup} onChange={(event) => setCatchup(Number(event.target.value))}>
+          <select
+            value={catchup ?? AUTOMATIC}
+            onChange={(event) =>
+              setCatchup(event.target.value === AUTOMATIC ? undefined : Number(event.target.value))
+            }
+          >
+            {schedule === undefined && <option value={AUTOMATIC}>Until the next run (at most 1 day)</option>}
             {catchupChoices.map((choice) => (
               <option key={choice.seconds} value={choice.seconds}>
                 {choice.label}
               </option>
             ))}
             {/* A window set elsewhere (the CLI) stays as it is unless another is picked. */}
-            {!catchupChoices.some((choice) => choice.seconds === catchup) && (
+            {catchup !== undefined && !catchupChoices.some((choice) => choice.seconds === catchup) && (
               <option value={catchup}>{catchup} seconds</option>
             )}
           </select>

@@ -11,7 +11,6 @@ export class InvalidScheduleError extends Error {
 /** Catch-up window bounds: at least 10 seconds (a restart's gap), at most 7 days. */
 export const CATCHUP_MIN_SECONDS = 10;
 export const CATCHUP_MAX_SECONDS = 7 * 86_400;
-export const DEFAULT_CATCHUP_SECONDS = 300;
 
 const uuidText = (field: string) => z.uuid({ error: `${field} must be an id (a UUID)` });
 
@@ -47,7 +46,8 @@ export const createScheduleSchema = z.object({
   /** Null: the latest saved version when it fires. */
   pipelineVersionId: uuidText('pipelineVersionId').nullable().default(null),
   overlap: scheduleOverlapSchema.default('skip'),
-  catchupWindowSeconds: catchupSchema.default(DEFAULT_CATCHUP_SECONDS),
+  /** Unset: the time between two firings, at most a day (timing.ts defaultCatchupSeconds). */
+  catchupWindowSeconds: catchupSchema.optional(),
   paused: z.boolean({ error: 'must be true or false' }).default(false),
   note: noteSchema.default(''),
 });

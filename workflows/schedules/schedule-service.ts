@@ -37,7 +37,7 @@ import {
 import { existsInTemporal, reachScheduler } from './scheduler-errors';
 import { forgetPresence, isInTemporal, notePresence } from './temporal-presence';
 import { scheduleOptionsOf, scheduleUpdateOf, temporalScheduleId, timingOf } from './temporal-schedule';
-import { describeTiming, firingTimesBetween, type Timing } from './timing';
+import { defaultCatchupSeconds, describeTiming, firingTimesBetween, type Timing } from './timing';
 
 export interface ScheduleServiceDeps {
   db: Database;
@@ -118,6 +118,7 @@ export async function createSchedule(
     const inserted = await insertSchedule(tx, {
       ...parsed,
       name: parsed.name ?? describeTiming(parsed.timing),
+      catchupWindowSeconds: parsed.catchupWindowSeconds ?? defaultCatchupSeconds(parsed.timing),
       createdBy: actor.actorKind === 'user' || actor.actorKind === 'key' ? actor.actorId : null,
     });
     await audit(tx, actor, 'schedule.created', inserted, {

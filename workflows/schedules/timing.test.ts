@@ -3,6 +3,7 @@ import { createScheduleSchema } from './schedule-inputs';
 import {
   cronPresets,
   cronProblem,
+  defaultCatchupSeconds,
   describeTiming,
   firingTimesBetween,
   parseEvery,
@@ -175,5 +176,23 @@ describe('schedule timing', () => {
         '2027-10-31T03:00:00.000Z',
       ]);
     });
+  });
+});
+
+describe('defaultCatchupSeconds', () => {
+  const now = new Date('2026-12-07T12:00:00Z');
+  it('is the time between two firings, at least 10 s and at most a day', () => {
+    expect(defaultCatchupSeconds({ kind: 'every', amount: 10, unit: 's' }, now)).toBe(10);
+    expect(defaultCatchupSeconds({ kind: 'every', amount: 2, unit: 'h' }, now)).toBe(7_200);
+    expect(defaultCatchupSeconds({ kind: 'every', amount: 3, unit: 'd' }, now)).toBe(86_400);
+    expect(defaultCatchupSeconds({ kind: 'cron', expression: '*/15 * * * *', timezone: 'UTC' }, now)).toBe(
+      900,
+    );
+    expect(
+      defaultCatchupSeconds({ kind: 'cron', expression: '0 6 * * *', timezone: 'Europe/Paris' }, now),
+    ).toBe(86_400);
+    expect(
+      defaultCatchupSeconds({ kind: 'cron', expression: '0 7 * * 1', timezone: 'Europe/Paris' }, now),
+    ).toBe(86_400);
   });
 });

@@ -160,3 +160,28 @@ export function firingTimesBetween(timing: Timing, from: Date, to: Date, limit: 
   }
   return times;
 }
+
+/** A catch-up window's bounds when none is chosen: at least 10 s, at most a day. */
+const AUTO_CATCHUP_MIN_SECONDS = 10;
+const AUTO_CATCHUP_MAX_SECONDS = 86_400;
+/** Far enough to find two firings of a yearly cron (its gap caps at a day anyway). */
+const GAP_HORIZON_MS = 2 * 366 * 86_400_000;
+
+/**
+ * The catch-up window a schedule gets when none is chosen: the time between two of its firings,
+ * at most a day. A start missed while the scheduler was down then still runs when it is back, until
+ * the next one is due (a nightly run missed by an 8-minute outage at 06:00 is not lost), and the
+ * overlap policy stops missed runs from piling up.
+ */
+export function defaultCatchupSeconds(timing: Timing, now = new Date()): number {
+  const gap =
+    timing.kind === 'every'
+      ? intervalSeconds(timing)
+      : firingGapSeconds(firingTimesBetween(timing, now, new Date(now.getTime() + GAP_HORIZON_MS), 2));
+  return Math.min(AUTO_CATCHUP_MAX_SECONDS, Math.max(AUTO_CATCHUP_MIN_SECONDS, gap));
+}
+
+function firingGapSeconds(times: Date[]): number {
+  const [first, second] = times;
+  return first && second ? Math.round((second.getTime() - first.getTime()) / 1000) : AUTO_CATCHUP_MAX_SECONDS;
+}
