@@ -24,9 +24,18 @@ export interface ScheduleActivityDeps {
   specOf?: SpecLookup;
   /** Temporal, to remove or pause the firing schedule: the activity's own client unless a test gives one. */
   temporal?: () => Client;
+  /** This attempt's number (from 1): the activity's own unless a test gives one. */
+  attempt?: () => number;
 }
 
 const SYSTEM: ScheduleActor = { actorKind: 'system', actorId: null, actorEmail: null, ipAddress: null };
+
+/** Attempts (1 s, then 2 s apart) before a schedule with no row is taken for gone. */
+const GONE_AFTER_ATTEMPTS = 3;
+
+function attemptOf(deps: ScheduleActivityDeps): number {
+  return deps.attempt ? deps.attempt() : Context.current().info.attempt;
+}
 
 function temporalOf(deps: ScheduleActivityDeps): Client {
   return deps.temporal ? deps.temporal() : Context.current().client;
@@ -57,6 +66,14 @@ export async function prepareScheduledRun(
   if (recorded) return { workflowId: recorded.workflowId, plan: await planOf(deps, recorded) };
   const schedule = await getSchedule(deps.db, input.scheduleId);
   if (!schedule) {
+    // Temporal takes a new schedule just before its row commits: a first firing in that moment
+    // does not see the row yet, so the row is looked for again (the retry policy's next attempts,
+    // over a few seconds) before the schedule counts as gone.
+    if (attemptOf(deps) < GONE_AFTER_ATTEMPTS)
+      throw ApplicationFailure.retryable(
+        `Schedule ${input.scheduleId} is not recorded yet`,
+        'ScheduleNotYet',
+      );
     // Deleted, or never committed (its row's transaction failed after Temporal took it): either
     // way nothing should fire again, so the Temporal schedule goes.
     await removeFromTemporal(deps, input.scheduleId);
