@@ -54,12 +54,16 @@ export async function listSchedules(db: Database, pipelineId?: string): Promise<
  * A live schedule, locked until the transaction ends: two changes to one schedule happen one after
  * the other, each from the row the other left (so Temporal and the row never take different halves).
  */
-export async function lockSchedule(tx: Executor, scheduleId: string): Promise<ScheduleRow | undefined> {
+export async function lockSchedule(
+  tx: Executor,
+  scheduleId: string,
+  options: { skipLocked?: boolean } = {},
+): Promise<ScheduleRow | undefined> {
   const [row] = await tx
     .select()
     .from(schedules)
     .where(and(eq(schedules.id, scheduleId), isNull(schedules.deletedAt)))
-    .for('update');
+    .for('update', options.skipLocked ? { skipLocked: true } : {});
   return row;
 }
 

@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { recordAudit } from '../../db/queries/audit';
 import { loggableMessage } from '../../db/queries/loggable-error';
-import { listSchedules, tombstonedSchedules } from '../../db/queries/schedules';
+import { listSchedules, lockSchedule, tombstonedSchedules } from '../../db/queries/schedules';
 import type { ScheduleRow } from '../../db/schedules-schema';
 import type { ScheduledRunInput } from '../scheduled-run.types';
 import type { ScheduleServiceDeps } from './schedule-service';
@@ -39,13 +39,18 @@ export async function reconcileSchedules(deps: ScheduleServiceDeps): Promise<Rec
       log(`could not finish deleting schedule ${row.id}: ${loggableMessage(error)}`);
     }
   }
-  for (const row of await listSchedules(deps.db)) {
+  for (const listed of await listSchedules(deps.db)) {
     try {
-      const outcome = await reconcileOne(deps, row);
-      if (outcome !== 'same') result[outcome].push(row.id);
+      // Under the row's lock, as changes take it: a change in progress (Temporal told, the row not
+      // yet committed) is left alone this pass rather than undone from the row as it was.
+      const outcome = await deps.db.transaction(async (tx) => {
+        const row = await lockSchedule(tx, listed.id, { skipLocked: true });
+        return row ? reconcileOne(deps, row) : 'same';
+      });
+      if (outcome !== 'same') result[outcome].push(listed.id);
     } catch (error) {
-      result.failed.push(row.id);
-      log(`could not reconcile schedule ${row.id}: ${loggableMessage(error)}`);
+      result.failed.push(listed.id);
+      log(`could not reconcile schedule ${listed.id}: ${loggableMessage(error)}`);
     }
   }
   return result;
