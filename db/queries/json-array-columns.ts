@@ -56,7 +56,7 @@ export class TextSink {
   readonly kind = 'string';
   readonly values: (string | null)[] = [];
   /** Decoded texts by a hash of their bytes, each with its bytes to confirm a match. */
-  private readonly remembered = new Map<number, { bytes: Buffer; text: string }[]>();
+  private readonly remembered = new Map<number, { bytes: Uint8Array; text: string }[]>();
   private rememberedCount = 0;
   set(row: number, value: string | null): void {
     // Rows arrive in order, so this is a push; a gap (never made by the reader) would be holes.
@@ -69,15 +69,11 @@ export class TextSink {
     const candidates = this.remembered.get(hash);
     if (candidates) {
       for (const candidate of candidates)
-        if (
-          candidate.bytes.length === end - start &&
-          buffer.compare(candidate.bytes, 0, candidate.bytes.length, start, end) === 0
-        )
-          return candidate.text;
+        if (sameBytes(candidate.bytes, buffer, start, end)) return candidate.text;
     }
     const text = buffer.toString('utf8', start, end);
     if (this.rememberedCount < MAX_REMEMBERED_TEXTS) {
-      const entry = { bytes: Buffer.from(buffer.subarray(start, end)), text };
+      const entry = { bytes: Uint8Array.from(buffer.subarray(start, end)), text };
       if (candidates) candidates.push(entry);
       else this.remembered.set(hash, [entry]);
       this.rememberedCount += 1;
@@ -89,6 +85,16 @@ export class TextSink {
     for (let row = 0; row < rows; row++) if (this.values[row] === undefined) this.values[row] = null;
     return this.values;
   }
+}
+
+/**
+ * Byte by byte in JS: categories are short, and Buffer.compare's call into C++ costs more than the
+ * loop (it showed in profiles of a million rows).
+ */
+function sameBytes(bytes: Uint8Array, buffer: Buffer, start: number, end: number): boolean {
+  if (bytes.length !== end - start) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buffer[start + i]) return false;
+  return true;
 }
 
 export function sinkFor(kind: JsonColumnKind, capacity: number): ColumnSink {
