@@ -61,6 +61,19 @@ export interface LoggedColumns {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INITIAL_CAPACITY = 1 << 16;
+/** Parts of the window read at the same time (see readLoggedColumns). */
+const PARTS = 2;
+
+/** [from, to) cut into `parts` consecutive windows of equal length (milliseconds, as the log keeps). */
+export function windowParts(from: Date, to: Date, parts: number): [Date, Date][] {
+  const start = from.getTime();
+  const length = to.getTime() - start;
+  const edges = Array.from(
+    { length: parts + 1 },
+    (_, part) => new Date(start + Math.floor((length * part) / parts)),
+  );
+  return edges.slice(1).map((edge, part) => [edges[part] ?? from, edge]);
+}
 
 /**
  * The two statements, fixed text: only the prediction's column differs by task. The index on
@@ -88,18 +101,25 @@ export async function readLoggedColumns(sql: Sql, request: LoggedColumnsRequest)
   const sinks = inputs.map((input) => sinkFor(input.type, INITIAL_CAPACITY));
   const latency = new NumberSink('number', INITIAL_CAPACITY);
   const prediction = task === 'classification' ? new TextSink() : new NumberSink('number', INITIAL_CAPACITY);
-  let rows = 0;
+  const target: Target = { sinks, latency, prediction, rows: 0 };
   if (versions.length > 0) {
-    rows = await sql.begin('read only', async (tx) => {
-      await tx`
-        select set_config('pipewright.log_model', ${request.modelId}, true),
-          set_config('pipewright.log_from', ${request.from.toISOString()}, true),
-          set_config('pipewright.log_to', ${request.to.toISOString()}, true),
-          set_config('pipewright.log_versions', ${`{${versions.join(',')}}`}, true)`;
-      const stream = await tx.unsafe(COPY_STATEMENTS[task]).readable();
-      return readTuples(stream, sinks, latency, prediction);
-    });
+    // The parts are read at once, each by its own connection and PostgreSQL backend, into the same
+    // columns: printing jsonb is most of PostgreSQL's work, and this way it is shared by two cores.
+    await Promise.all(
+      windowParts(request.from, request.to, PARTS).map(([from, to]) =>
+        sql.begin('read only', async (tx) => {
+          await tx`
+            select set_config('pipewright.log_model', ${request.modelId}, true),
+              set_config('pipewright.log_from', ${from.toISOString()}, true),
+              set_config('pipewright.log_to', ${to.toISOString()}, true),
+              set_config('pipewright.log_versions', ${`{${versions.join(',')}}`}, true)`;
+          const stream = await tx.unsafe(COPY_STATEMENTS[task]).readable();
+          await readTuples(stream, target);
+        }),
+      ),
+    );
   }
+  const rows = target.rows;
   const columns = new Map<string, LoggedColumn>();
   inputs.forEach((input, index) => {
     const sink = sinks[index];
@@ -142,20 +162,25 @@ async function sameSignatureVersions(sql: Sql, request: LoggedColumnsRequest): P
  * not the stream, which is drained to its end so the connection stays usable; the error is thrown
  * then.
  */
-function readTuples(
-  stream: NodeJS.ReadableStream,
-  sinks: readonly ColumnSink[],
-  latency: NumberSink,
-  prediction: ColumnSink,
-): Promise<number> {
-  let row = 0;
+/** Where tuples go: the columns, and the count of rows so far (the row a tuple fills). */
+interface Target {
+  sinks: readonly ColumnSink[];
+  latency: NumberSink;
+  prediction: ColumnSink;
+  rows: number;
+}
+
+function readTuples(stream: NodeJS.ReadableStream, target: Target): Promise<void> {
+  const { sinks, latency, prediction } = target;
   const tuples = new BinaryCopyTuples(3, (buffer, starts, lengths) => {
+    // Each tuple fills one whole row at once, so parts read at the same time never mix their rows.
+    const row = target.rows;
     latency.set(row, buffer.readFloatBE(starts[0] ?? 0));
     readPrediction(buffer, starts[1] ?? 0, lengths[1] ?? -1, row, prediction);
     // jsonb's binary form: a version byte (1), then the text.
     const start = (starts[2] ?? 0) + 1;
     readJsonArrayRow(buffer, start, start + (lengths[2] ?? 1) - 1, row, sinks);
-    row += 1;
+    target.rows = row + 1;
   });
   return new Promise((resolve, reject) => {
     let failure: unknown = null;
@@ -171,7 +196,7 @@ function readTuples(
     stream.on('end', () => {
       if (failure) reject(failure);
       else if (!tuples.complete) reject(new Error('The COPY stream of the prediction log ended early'));
-      else resolve(row);
+      else resolve();
     });
   });
 }
