@@ -22,7 +22,9 @@ import {
  *
  * Speed: a million rows of twenty inputs come over `COPY … TO STDOUT (FORMAT binary)` (no
  * per-row result objects in postgres.js, no unescaping) and each row's jsonb text is scanned
- * byte by byte into the columns (json-array-columns.ts). COPY takes no bind parameters, so the
+ * byte by byte into the columns (json-array-columns.ts); the window is read as two halves at once,
+ * on two connections, and the rows of both parts land in the same columns in whatever order they
+ * arrive (each half is a consistent snapshot of its own). COPY takes no bind parameters, so the
  * model, window and versions travel as transaction-local settings set by a parameterised query
  * and read back with current_setting() inside the COPY: nothing is spliced into its text.
  */
@@ -40,6 +42,8 @@ export interface LoggedColumnsRequest {
   to: Date;
   /** The version's signature, as registry/version-schema.ts has it: its inputs in order and its task. */
   signature: { inputs: readonly LoggedInput[]; task: 'classification' | 'regression' };
+  /** Parts of the window read at the same time, each on its own connection; 2 by default. */
+  parts?: number;
 }
 
 export type LoggedColumn = Float64Array | (string | null)[];
@@ -106,7 +110,7 @@ export async function readLoggedColumns(sql: Sql, request: LoggedColumnsRequest)
     // The parts are read at once, each by its own connection and PostgreSQL backend, into the same
     // columns: printing jsonb is most of PostgreSQL's work, and this way it is shared by two cores.
     await Promise.all(
-      windowParts(request.from, request.to, PARTS).map(([from, to]) =>
+      windowParts(request.from, request.to, request.parts ?? PARTS).map(([from, to]) =>
         sql.begin('read only', async (tx) => {
           await tx`
             select set_config('pipewright.log_model', ${request.modelId}, true),
@@ -142,6 +146,11 @@ function checkRequest(request: LoggedColumnsRequest): void {
   if (!(request.from.getTime() <= request.to.getTime()))
     throw new Error('The window must be valid dates, its start not after its end');
   if (request.signature.inputs.length === 0) throw new Error('The signature has no inputs');
+  if (
+    request.parts !== undefined &&
+    !(Number.isInteger(request.parts) && request.parts >= 1 && request.parts <= 8)
+  )
+    throw new Error('The parts must be a whole number from 1 to 8');
 }
 
 /** The model's versions whose inputs (names and types, in order) and task are the signature's. */

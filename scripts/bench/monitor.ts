@@ -4,11 +4,12 @@
  * Seeds a scratch embedded PostgreSQL with one model's prediction log: a reference window of
  * REFERENCE rows and a current window of CURRENT rows, 16 numeric and 4 categorical inputs each,
  * 1 % missing, half of the features shifted in the current window (monitor-seed.ts). Then, ROUNDS
- * times: (a) reads both windows into columns with readLoggedColumns (binary COPY), (b) computes
- * every feature's drift with ml/drift (references prepared, i.e. sorted and binned, inside the
- * timing) and the dataset verdict, (c) the total; prints median, min and max, and peak RSS.
+ * times: (a) reads both windows into columns with readLoggedColumns (binary COPY, two halves of
+ * each window at once), (b) computes every feature's drift with ml/drift (references prepared, i.e.
+ * sorted and binned, inside the timing) and the dataset verdict, (c) the total; prints median, min
+ * and max, and peak RSS.
  * Also times, once, a drain of the other way of reading (PostgreSQL extracting each input with
- * `(inputs->>i)::float8` into binary COPY, nothing decoded): a lower bound for that design.
+ * `(inputs->>i)::float8` into binary COPY, one stream, nothing decoded): a lower bound for that design.
  *
  * When Python with numpy, scipy, pandas and pyarrow is found (PIPEWRIGHT_BENCH_PYTHON, else
  * /work/.venv-bench/bin/python, else python3), the same statistics with numpy + scipy
@@ -211,6 +212,12 @@ try {
     if ('skipped' in peer) console.log(`\nnumpy/scipy peer skipped: ${peer.skipped}`);
     else printPeer(peer, measured, last.features);
   }
+  console.log(
+    `\nload average at the end: ${os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
   await bench.close();
