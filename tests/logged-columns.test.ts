@@ -100,6 +100,13 @@ beforeAll(async () => {
   ]);
 });
 
+/** A read column's values as a plain array, whatever its kind. */
+function valuesOf(read: { columns: Map<string, Float64Array | (string | null)[]> }, name: string) {
+  const column = read.columns.get(name);
+  if (!column) throw new Error(`No column ${name}`);
+  return Array.from<number | string | null>(column);
+}
+
 afterAll(async () => {
   await database?.drop();
 });
@@ -115,14 +122,9 @@ describe('readLoggedColumns', () => {
     );
     const pick = <T>(values: ArrayLike<T>) => order.map((index) => values[index]);
     expect(pick(read.latencyMs)).toEqual([1.5, 11.5, 21.5, 31.5]);
-    expect(pick(read.columns.get('age') as Float64Array)).toEqual([41.5, Number.NaN, -0.000125, 1e21]);
-    expect(pick(read.columns.get('plan') as (string | null)[])).toEqual([
-      'pro',
-      'say "hi" \\ ünïcode',
-      null,
-      'pro',
-    ]);
-    expect(pick(read.columns.get('active') as Float64Array)).toEqual([1, 0, 1, Number.NaN]);
+    expect(pick(valuesOf(read, 'age'))).toEqual([41.5, Number.NaN, -0.000125, 1e21]);
+    expect(pick(valuesOf(read, 'plan'))).toEqual(['pro', 'say "hi" \\ ünïcode', null, 'pro']);
+    expect(pick(valuesOf(read, 'active'))).toEqual([1, 0, 1, Number.NaN]);
     expect(read.predictions).toMatchObject({ task: 'classification' });
     if (read.predictions.task === 'classification')
       expect(pick(read.predictions.labels)).toEqual(['yes', 'no', 'yes', 'yes']);
@@ -156,10 +158,34 @@ describe('readLoggedColumns', () => {
     expect(regression.rows).toBe(0);
   });
 
+  it('reads the predicted values of a regression model', async () => {
+    const priceModel = await addModel('price');
+    await addVersion(priceModel, 1, [{ name: 'rooms', type: 'number', nullable: false }], 'regression');
+    await insertPredictionLog(database.sql, [
+      { ...logRow(priceModel, 1, 5, [3], null), outputs: { value: 250_000.5 } },
+      { ...logRow(priceModel, 1, 6, [4], null), outputs: { value: -0.25 } },
+    ]);
+    const read = await readLoggedColumns(database.sql, {
+      modelId: priceModel,
+      from: at(0),
+      to: at(60),
+      signature: { inputs: [{ name: 'rooms', type: 'number' }], task: 'regression' },
+      parts: 1,
+    });
+    expect(read.rows).toBe(2);
+    expect(read.predictions.task).toBe('regression');
+    if (read.predictions.task === 'regression')
+      expect(Array.from(read.predictions.values).sort((a, b) => a - b)).toEqual([-0.25, 250_000.5]);
+    expect(valuesOf(read, 'rooms').sort()).toEqual([3, 4]);
+  });
+
   it('refuses a model id that is not a UUID and a window that ends before it starts', async () => {
     await expect(
       readLoggedColumns(database.sql, { modelId: "x' or true --", from: at(0), to: at(1), signature }),
     ).rejects.toThrow('The model id must be a UUID');
+    await expect(
+      readLoggedColumns(database.sql, { modelId, from: at(0), to: at(1), signature, parts: 0 }),
+    ).rejects.toThrow('The parts must be a whole number from 1 to 8');
     await expect(
       readLoggedColumns(database.sql, { modelId, from: at(2), to: at(1), signature }),
     ).rejects.toThrow('its start not after its end');

@@ -46,6 +46,8 @@ interface Round {
   read: number;
   drift: number;
   total: number;
+  /** This process's CPU seconds (user + system) for the round: on a shared machine the wall clock also counts waiting for a core. */
+  cpu: number;
 }
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
@@ -81,6 +83,7 @@ async function oneRound(
   windows: BenchWindows,
 ): Promise<{ round: Round; features: FeatureDrift[] }> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const reference = await readLoggedColumns(sql, {
     modelId: windows.modelId,
     ...windows.reference,
@@ -94,7 +97,11 @@ async function oneRound(
   const features = drift(reference.columns, current.columns);
   datasetDrift(features);
   const driftSeconds = seconds(drifting);
-  return { round: { read, drift: driftSeconds, total: seconds(started) }, features };
+  const cpu = process.cpuUsage(cpuStarted);
+  return {
+    round: { read, drift: driftSeconds, total: seconds(started), cpu: (cpu.user + cpu.system) / 1e6 },
+    features,
+  };
 }
 
 /**
@@ -121,7 +128,7 @@ async function drainExtracted(sql: Sql, windows: BenchWindows): Promise<number> 
       )
       .readable();
     let bytes = 0;
-    for await (const chunk of stream) bytes += (chunk as Buffer).length;
+    for await (const chunk of stream) bytes += Buffer.isBuffer(chunk) ? chunk.length : 0;
     if (bytes === 0) throw new Error('The extracting COPY sent nothing');
     return seconds(started);
   } finally {
