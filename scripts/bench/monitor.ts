@@ -195,6 +195,12 @@ try {
     ),
   );
   console.log(
+    row(
+      '(c) as CPU time of this process (not PostgreSQL)',
+      measured.map((each) => each.cpu),
+    ),
+  );
+  console.log(
     `  peak RSS ${peakRss.toFixed(0)} MB; ${alerts} features in alert, dataset drifted: ${verdict.drifted}`,
   );
   console.log(
