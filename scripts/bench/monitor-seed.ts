@@ -100,12 +100,14 @@ export async function exportWindowCsv(
   file: string,
 ): Promise<void> {
   const columns = benchInputs.map((input, index) => `inputs->>${index} as ${input.name}`).join(', ');
-  const reserved = await sql.reserve();
-  try {
-    await reserved`select set_config('pipewright.bench_model', ${modelId}, false),
-      set_config('pipewright.bench_from', ${window.from.toISOString()}, false),
-      set_config('pipewright.bench_to', ${window.to.toISOString()}, false)`;
-    const stream = await reserved
+  // In a transaction, with the settings local to it: a connection taken with sql.reserve() and
+  // released when the stream ended was sometimes handed out again before its COPY had finished, and
+  // the next statement on it never answered.
+  await sql.begin('read only', async (tx) => {
+    await tx`select set_config('pipewright.bench_model', ${modelId}, true),
+      set_config('pipewright.bench_from', ${window.from.toISOString()}, true),
+      set_config('pipewright.bench_to', ${window.to.toISOString()}, true)`;
+    const stream = await tx
       .unsafe(
         `copy (select ${columns} from prediction_log
           where model_id = current_setting('pipewright.bench_model')::uuid
@@ -114,7 +116,5 @@ export async function exportWindowCsv(
       )
       .readable();
     await pipeline(stream, createWriteStream(file));
-  } finally {
-    reserved.release();
-  }
+  });
 }

@@ -113,13 +113,13 @@ async function drainExtracted(sql: Sql, windows: BenchWindows): Promise<number> 
   const columns = benchInputs
     .map((input, index) => (input.type === 'number' ? `(inputs->>${index})::float8` : `inputs->>${index}`))
     .join(', ');
-  const reserved = await sql.reserve();
-  try {
-    await reserved`select set_config('pipewright.bench_model', ${windows.modelId}, false),
-      set_config('pipewright.bench_from', ${windows.current.from.toISOString()}, false),
-      set_config('pipewright.bench_to', ${windows.current.to.toISOString()}, false)`;
+  // In a transaction, as exportWindowCsv does (see there why not sql.reserve()).
+  return sql.begin('read only', async (tx) => {
+    await tx`select set_config('pipewright.bench_model', ${windows.modelId}, true),
+      set_config('pipewright.bench_from', ${windows.current.from.toISOString()}, true),
+      set_config('pipewright.bench_to', ${windows.current.to.toISOString()}, true)`;
     const started = performance.now();
-    const stream = await reserved
+    const stream = await tx
       .unsafe(
         `copy (select latency_ms, outputs->>'label', ${columns} from prediction_log
           where model_id = current_setting('pipewright.bench_model')::uuid
@@ -131,9 +131,7 @@ async function drainExtracted(sql: Sql, windows: BenchWindows): Promise<number> 
     for await (const chunk of stream) bytes += Buffer.isBuffer(chunk) ? chunk.length : 0;
     if (bytes === 0) throw new Error('The extracting COPY sent nothing');
     return seconds(started);
-  } finally {
-    reserved.release();
-  }
+  });
 }
 
 function findPython(): string | null {
