@@ -10,11 +10,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuardedRoute } from '../app/_server/auth/route-guard';
 import { verifyServingCredential } from '../config/serving-credential';
 import { accountsAuth, createKey, type SignedIn, signedInAs } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { useAppEnvironment } from './support/rest-app';
 import { testSecretKey } from './support/secret-key';
 
 interface Received {
@@ -74,15 +75,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-forward-'));
   // The app reads its environment once, when its modules load: set it first, then import the routes.
-  Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-    DATA_DIR: dataDir,
-    PIPEWRIGHT_SECRET_KEY: testSecretKey.toString('base64'),
-    PIPEWRIGHT_SERVE_URL: serveOrigin,
-  });
-  delete process.env.PIPEWRIGHT_PUBLIC_URL;
+  useAppEnvironment(database, { dataDir }, { url: serveOrigin, secretKey: testSecretKey });
   routes.predict = (await import('../app/api/v1/models/[name]/predict/route')).POST;
   routes.versionPredict = (await import('../app/api/v1/models/[name]/versions/[n]/predict/route')).POST;
   routes.openapi = (await import('../app/api/v1/models/[name]/openapi.json/route')).GET;

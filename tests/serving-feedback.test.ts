@@ -10,13 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPredictionLog } from '../db/queries/prediction-log';
 import type { Auth } from '../runtime/auth/auth';
 import { accountsAuth, createKey, type SignedIn, signedInAs } from './support/accounts';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { NodeHarness } from './support/node-harness';
 import { registerTestModel, trainTestModel } from './support/registered-model';
+import { useAppEnvironment } from './support/rest-app';
 import { testSecretKey } from './support/secret-key';
 import { type ServingProcess, startServingProcess } from './support/serving-process';
 
@@ -391,15 +392,7 @@ describe("the app's forwarding route", () => {
   it("takes a signed-in user's feedback through the app to the serving process", async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipewright-feedback-'));
     // The app reads its environment once, when its modules load: set it first, then import the route.
-    Object.assign(process.env, {
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      DATA_DIR: dataDir,
-      PIPEWRIGHT_SECRET_KEY: testSecretKey.toString('base64'),
-      PIPEWRIGHT_SERVE_URL: serving.url,
-    });
-    delete process.env.PIPEWRIGHT_PUBLIC_URL;
+    useAppEnvironment(database, { dataDir }, { url: serving.url, secretKey: testSecretKey });
     const { POST } = await import('../app/api/v1/models/[name]/feedback/route');
     const { database: appDatabase } = await import('../app/_server/db');
     closeApp = () => appDatabase().close();

@@ -34,16 +34,26 @@ export const irisPipeline = pipelineDoc(
   [{ name: 'seed', type: 'number', default: 42, description: 'Split seed' }],
 );
 
-/** The app reads its environment once, when its modules load: call this before importing them. */
-export function useAppEnvironment(database: TestDatabase, worker: TestWorker): void {
+/**
+ * The app reads its environment once, when its modules load: call this before importing them. A
+ * worker gives the data folder and task queue; a serving process the URL the app forwards model
+ * requests to (with the secret key both share).
+ */
+export function useAppEnvironment(
+  database: TestDatabase,
+  place: Pick<TestWorker, 'dataDir'> & Partial<Pick<TestWorker, 'taskQueue'>>,
+  serving?: { url: string; secretKey: Buffer },
+): void {
   Object.assign(process.env, {
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-    PIPEWRIGHT_TASK_QUEUE: worker.taskQueue,
-    DATA_DIR: worker.dataDir,
-    PIPEWRIGHT_SECRET_KEY: randomBytes(32).toString('base64'),
+    DATA_DIR: place.dataDir,
+    PIPEWRIGHT_SECRET_KEY: (serving?.secretKey ?? randomBytes(32)).toString('base64'),
+    ...(place.taskQueue ? { PIPEWRIGHT_TASK_QUEUE: place.taskQueue } : {}),
+    ...(serving ? { PIPEWRIGHT_SERVE_URL: serving.url } : {}),
   });
+  delete process.env.PIPEWRIGHT_PUBLIC_URL;
 }
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
