@@ -8,6 +8,8 @@ import { ReusedFilesDeletedError } from '../../db/queries/runs';
 import { DocumentError, findNul } from '../../pipeline/document';
 import { ModelRequestError } from '../../runtime/models/promotion';
 import { CompileError } from '../../workflows/run-service';
+import { InvalidScheduleError } from '../../workflows/schedules/schedule-inputs';
+import { SchedulerUnavailableError } from '../../workflows/schedules/scheduler-errors';
 import type { Actor } from './auth/actor';
 import { refusalOf } from './auth/authorize';
 import type { Reauthorize } from './auth/reauthorize';
@@ -110,6 +112,11 @@ const domainErrors = t.middleware(async ({ next }) => {
   }
   if (cause instanceof ReusedFilesDeletedError)
     throw new TRPCError({ code: 'CONFLICT', message: cause.message, cause });
+  // The schedule service's refusals name their field; an unreachable Temporal changed nothing.
+  if (cause instanceof InvalidScheduleError)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  if (cause instanceof SchedulerUnavailableError)
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
   return result;
 });
 

@@ -1,11 +1,9 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { pipelineLabels } from '../../../db/queries/pipelines';
 import { getSchedule } from '../../../db/queries/schedules';
 import {
   backfillOverlapSchema,
   createScheduleSchema,
-  InvalidScheduleError,
   noteInputSchema,
   pipelineIdSchema,
   scheduleIdSchema,
@@ -26,7 +24,6 @@ import {
   type ScheduleServiceDeps,
   triggerSchedule,
 } from '../../../workflows/schedules/schedule-service';
-import { SchedulerUnavailableError } from '../../../workflows/schedules/scheduler-errors';
 import { timingOf } from '../../../workflows/schedules/temporal-schedule';
 import { describeTiming } from '../../../workflows/schedules/timing';
 import type { Actor } from '../auth/actor';
@@ -51,26 +48,12 @@ async function depsOf(ctx: Pick<Context, 'services'>): Promise<ScheduleServiceDe
   };
 }
 
-/**
- * The service's refusals name their field ("timing.expression is not a valid cron expression"):
- * they are the caller's bad input (400), said as the service says it, never a 500.
- */
-function asBadRequest(error: unknown): never {
-  if (error instanceof InvalidScheduleError) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
-  }
-  if (error instanceof SchedulerUnavailableError) {
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
-  }
-  throw error;
-}
-
 /** Calls the service with its dependencies and the caller as the audit log records them. */
 async function withService<T>(
   ctx: Pick<Context, 'services' | 'ipAddress'> & { actor: Actor },
   call: (deps: ScheduleServiceDeps, actor: ScheduleActor) => Promise<T>,
 ): Promise<T> {
-  return call(await depsOf(ctx), auditActor(ctx.actor, ctx.ipAddress)).catch(asBadRequest);
+  return call(await depsOf(ctx), auditActor(ctx.actor, ctx.ipAddress));
 }
 
 /** A timestamp as a Date whatever the driver gave (postgres.js may leave text). */
