@@ -86,7 +86,8 @@ export async function uploadParameterFile(file: File): Promise<string> {
     method: 'POST',
     body: file,
   });
-  const body: unknown = await response.json();
+  // A reply that is not JSON (a proxy's error page) falls to the sentence below, not a parser error.
+  const body: unknown = await response.json().catch(() => undefined);
   const path = typeof body === 'object' && body !== null && 'file' in body ? String(body.file) : undefined;
   if (!response.ok || !path) throw new Error(`Upload of ${file.name} failed (${response.status})`);
   return path;

@@ -8,9 +8,9 @@ import { selectDocument, useEditor } from './editor-store';
 
 /**
  * A step's inputs as menus of the outputs that fit: connecting without dragging, for the keyboard
- * and for pipelines too large to see at once.
+ * and for pipelines too large to see at once. Each input shows its connection and any problem about
+ * it (an unconnected required input).
  */
-/** The node's input ports, each with its connection and any problem about it (an unconnected required input). */
 export function InputsSection({
   node,
   spec,

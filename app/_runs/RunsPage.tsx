@@ -17,13 +17,13 @@ import './runs.css';
 /** Runs fetched per page as the table scrolls. */
 const PAGE_SIZE = 100;
 
+/** Run changes come in bursts; the table is asked again at most this often. */
+const REFRESH_MS = 2_000;
+
 /**
  * Every run of every pipeline, newest first, filtered and scrolled through page by page, kept up to
  * date by the live run changes.
  */
-/** Run changes come in bursts; the table is asked again at most this often. */
-const REFRESH_MS = 2_000;
-
 export function RunsPage() {
   const trpc = useTRPC();
   const [form, setForm] = useState(emptyForm);

@@ -26,14 +26,14 @@ export type ScheduleItem = inferRouterOutputs<AppRouter>['schedules']['list'][nu
 
 const overlapChoices = overlaps.map((value) => ({ value, label: overlapWords[value] }));
 
+/** The catch-up choice that leaves the window to the server's default. */
+const AUTOMATIC = 'automatic';
+
 /**
  * New schedule (or Edit, given `schedule`): timing, parameter values, version, overlap and catch-up
  * window. After saving it shows the next five run times Temporal computed, so the author sees at
  * once whether "06:00" meant what they thought.
  */
-/** The catch-up choice that leaves the window to the server's default. */
-const AUTOMATIC = 'automatic';
-
 export function ScheduleDialog({
   pipelineId,
   parameters,

@@ -166,11 +166,6 @@ async function sameSignatureVersions(sql: Sql, request: LoggedColumnsRequest): P
   return rows.map((row) => row.version);
 }
 
-/**
- * Feeds the COPY stream to the tuple splitter. A row that cannot be read stops the reading but
- * not the stream, which is drained to its end so the connection stays usable; the error is thrown
- * then.
- */
 /** Where tuples go: the columns, and the count of rows so far (the row a tuple fills). */
 interface Target {
   sinks: readonly ColumnSink[];
@@ -179,6 +174,11 @@ interface Target {
   rows: number;
 }
 
+/**
+ * Feeds the COPY stream to the tuple splitter. A row that cannot be read stops the reading but
+ * not the stream, which is drained to its end so the connection stays usable; the error is thrown
+ * then.
+ */
 function readTuples(stream: NodeJS.ReadableStream, target: Target): Promise<void> {
   const { sinks, latency, prediction } = target;
   const tuples = new BinaryCopyTuples(3, (buffer, starts, lengths) => {

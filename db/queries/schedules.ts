@@ -155,16 +155,16 @@ export async function lastScheduledRuns(
   return new Map(rows.map(({ scheduleId, ...run }) => [scheduleId, run]));
 }
 
-/**
- * The schedule's runs whose $scheduledTime lies in [from, to]: a backfill's progress. Stored times
- * are ISO 8601 in UTC (toISOString), which sort as text in time order.
- */
 /** The database's clock: runs' started_at comes from it, so a "since" compared with it must too. */
 export async function databaseNow(db: Database): Promise<Date> {
   const [row] = await db.execute<{ now: Date | string }>(sql`select now() as now`);
   return row ? new Date(row.now) : new Date();
 }
 
+/**
+ * The schedule's runs whose $scheduledTime lies in [from, to]: a backfill's progress. Stored times
+ * are ISO 8601 in UTC (toISOString), which sort as text in time order.
+ */
 export async function scheduledRunsBetween(
   db: Database,
   scheduleId: string,

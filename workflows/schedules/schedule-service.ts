@@ -367,8 +367,10 @@ export async function listScheduleDescriptions(
   return Promise.all(
     rows.map(async (row) => {
       const inTemporal = await isInTemporal(row.id, () => handleOf(deps, row.id).describe());
-      const nextRuns = row.paused || !inTemporal ? [] : upcomingRuns(timingOf(row), now);
-      return { ...viewOf(row), nextRuns, inTemporal, lastRun: lastRuns.get(row.id) ?? null };
+      // The stored timing is parsed once (viewOf): lists are refreshed often.
+      const view = viewOf(row);
+      const nextRuns = row.paused || !inTemporal ? [] : upcomingRuns(view.timing, now);
+      return { ...view, nextRuns, inTemporal, lastRun: lastRuns.get(row.id) ?? null };
     }),
   );
 }
