@@ -58,7 +58,10 @@ export const monitorChecks = pgTable(
   },
   (table) => [
     index('monitor_checks_model_created_idx').on(table.modelId, table.createdAt.desc()),
-    index('monitor_checks_run_idx').on(table.runId),
+    // One check per run and step: a retried attempt replaces its earlier attempt's check.
+    uniqueIndex('monitor_checks_run_step_key')
+      .on(table.runId, table.nodeId)
+      .where(sql`${table.runId} is not null`),
     check('monitor_checks_state_valid', oneOf('state', monitorStates)),
     check('monitor_checks_rows_valid', sql`${table.referenceRows} >= 0 and ${table.currentRows} >= 0`),
   ],

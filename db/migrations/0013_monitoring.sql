@@ -44,4 +44,4 @@ ALTER TABLE "monitor_checks" ADD CONSTRAINT "monitor_checks_model_id_registered_
 CREATE UNIQUE INDEX "model_alerts_open_subject_key" ON "model_alerts" USING btree ("pipeline_id","node_id","subject") WHERE "model_alerts"."closed_at" is null;--> statement-breakpoint
 CREATE INDEX "model_alerts_model_opened_idx" ON "model_alerts" USING btree ("model_id","opened_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "monitor_checks_model_created_idx" ON "monitor_checks" USING btree ("model_id","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "monitor_checks_run_idx" ON "monitor_checks" USING btree ("run_id");
+CREATE UNIQUE INDEX "monitor_checks_run_step_key" ON "monitor_checks" USING btree ("run_id","node_id") WHERE "monitor_checks"."run_id" is not null;
