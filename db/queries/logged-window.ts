@@ -63,7 +63,8 @@ export async function readLoggedWindow(sql: Sql, request: LoggedColumnsRequest):
             case when ${task} = 'regression' then outputs->'value' else to_jsonb(outputs->>'label') end
               as prediction
           from prediction_log
-          where model_id = ${request.modelId} and at >= ${request.from} and at < ${request.to}
+          where model_id = ${request.modelId} and at >= ${request.from.toISOString()}::timestamptz
+            and at < ${request.to.toISOString()}::timestamptz
             and version = any(${versions}::int[])`;
   const columns = new Map<string, LoggedColumn>();
   inputs.forEach((input, index) => {

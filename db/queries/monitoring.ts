@@ -13,9 +13,19 @@ export async function findMonitorRun(
   sql: Sql,
   runId: string,
 ): Promise<{ pipelineId: string; startedAt: Date } | undefined> {
-  const [row] = await sql<{ pipelineId: string; startedAt: Date }[]>`
+  const [row] = await sql<{ pipelineId: string; startedAt: Date | string }[]>`
     select pipeline_id as "pipelineId", started_at as "startedAt" from runs where id = ${runId}`;
-  return row;
+  return row && { pipelineId: row.pipelineId, startedAt: new Date(row.startedAt) };
+}
+
+/**
+ * Timestamps as Dates: the pool the worker shares with drizzle hands them over as text (drizzle's
+ * postgres.js driver turns the date parsers off), a pool of one's own as Dates.
+ */
+function dateOf(value: Date | string): Date;
+function dateOf(value: Date | string | null): Date | null;
+function dateOf(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value);
 }
 
 export interface NewMonitorCheck {
@@ -33,15 +43,17 @@ export interface NewMonitorCheck {
 }
 
 /**
- * Records a check. The same run and step writing again (a retried attempt) replaces its first
+ * Records a check (times are sent as ISO text: the worker's pool is shared with drizzle, whose
+ * postgres.js driver serialises no Date). The same run and step writing again (a retried attempt) replaces its first
  * check in place, so alerts pointing at it stay valid and there is one check per step of a run.
  */
 export async function recordMonitorCheck(sql: Sql, check: NewMonitorCheck): Promise<{ id: string }> {
   const [row] = await sql<{ id: string }[]>`
     insert into monitor_checks (run_id, node_id, model_id, version, window_from, window_to,
       reference_rows, current_rows, state, features, model_stats)
-    values (${check.runId}, ${check.nodeId}, ${check.modelId}, ${check.version}, ${check.windowFrom},
-      ${check.windowTo}, ${check.referenceRows}, ${check.currentRows}, ${check.state},
+    values (${check.runId}, ${check.nodeId}, ${check.modelId}, ${check.version},
+      ${check.windowFrom?.toISOString() ?? null}::timestamptz, ${check.windowTo?.toISOString() ?? null}::timestamptz,
+      ${check.referenceRows}, ${check.currentRows}, ${check.state},
       ${jsonText(check.features)}::jsonb, ${jsonText(check.modelStats)}::jsonb)
     on conflict (run_id, node_id) where run_id is not null do update set
       model_id = excluded.model_id, version = excluded.version, window_from = excluded.window_from,
@@ -130,12 +142,13 @@ export interface ModelAlert {
 
 /** A model's alerts, newest first (open and closed). */
 export async function listModelAlerts(sql: Sql, modelId: string, limit = 200): Promise<ModelAlert[]> {
-  return sql<ModelAlert[]>`
+  const rows = await sql<ModelAlert[]>`
     select id, model_id as "modelId", pipeline_id as "pipelineId", node_id as "nodeId", subject, kind,
       state, opened_at as "openedAt", opened_check_id as "openedCheckId", last_check_id as "lastCheckId",
       closed_at as "closedAt", retrain_run_id as "retrainRunId"
     from model_alerts where model_id = ${modelId}
     order by opened_at desc, id desc limit ${limit}`;
+  return rows.map((row) => ({ ...row, openedAt: dateOf(row.openedAt), closedAt: dateOf(row.closedAt) }));
 }
 
 export interface MonitorCheck {
@@ -156,10 +169,16 @@ export interface MonitorCheck {
 
 /** A model's checks, newest first, along the (model_id, created_at) index. */
 export async function listMonitorChecks(sql: Sql, modelId: string, limit = 200): Promise<MonitorCheck[]> {
-  return sql<MonitorCheck[]>`
+  const rows = await sql<MonitorCheck[]>`
     select id, run_id as "runId", node_id as "nodeId", model_id as "modelId", version,
       window_from as "windowFrom", window_to as "windowTo", reference_rows as "referenceRows",
       current_rows as "currentRows", state, features, model_stats as "modelStats", created_at as "createdAt"
     from monitor_checks where model_id = ${modelId}
     order by created_at desc, id desc limit ${limit}`;
+  return rows.map((row) => ({
+    ...row,
+    windowFrom: dateOf(row.windowFrom),
+    windowTo: dateOf(row.windowTo),
+    createdAt: dateOf(row.createdAt),
+  }));
 }

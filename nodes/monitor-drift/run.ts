@@ -204,7 +204,7 @@ async function loggedCurrent(
   const logged = await monitoring.readLog({ ...request, from, to });
   if (logged.rows === 0)
     throw new NodeInputError(
-      `No predictions of ${version.modelName} were logged in the window (the last ${config.windowLength} ${config.windowUnit} before the run started: ${from.toISOString()} to ${to.toISOString()}): nothing to compare. Widen the window, or check that the endpoint is used and its predictions logged`,
+      `No predictions of ${version.modelName} were logged in the window (the last ${windowText(config)} before the run started: ${from.toISOString()} to ${to.toISOString()}): nothing to compare. Widen the window, or check that the endpoint is used and its predictions logged`,
       { field: 'windowLength' },
     );
   const previous = await monitoring.readLog({
@@ -225,6 +225,12 @@ async function loggedCurrent(
     columns,
     stats: modelStatsOf(logged, previous, { from, to }),
   };
+}
+
+/** "1 hour", "36 hours", "0.5 days". */
+function windowText(config: Config): string {
+  const unit = config.windowLength === 1 ? config.windowUnit.slice(0, -1) : config.windowUnit;
+  return `${config.windowLength} ${unit}`;
 }
 
 function required<V>(map: ReadonlyMap<string, V>, name: string): V {
