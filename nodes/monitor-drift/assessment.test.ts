@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DriftState } from '../../ml/drift';
 import { alertSubjects, assessDrift, topFeatures } from './assessment';
+import type { FeatureCheck } from './report-schema';
 
 const defaults = { psiWarn: 0.1, psiAlert: 0.2 };
 const steady = Float64Array.from({ length: 1000 }, (_, index) => index % 100);
@@ -59,12 +61,7 @@ describe('assessDrift', () => {
   it('lists the features by PSI, largest first, those without one last', () => {
     expect(
       topFeatures(
-        [
-          { feature: 'a', psi: 0.05, state: 'ok' },
-          { feature: 'b', psi: null, state: 'ok' },
-          { feature: 'c', psi: 0.4, state: 'alert' },
-          { feature: 'd', psi: 0.15, state: 'warn' },
-        ].map((entry) => ({ ...entry, ...rest })),
+        [check('a', 0.05, 'ok'), check('b', null, 'ok'), check('c', 0.4, 'alert'), check('d', 0.15, 'warn')],
         3,
       ),
     ).toEqual([
@@ -75,16 +72,21 @@ describe('assessDrift', () => {
   });
 });
 
-/** The parts of a categorical feature check topFeatures does not read. */
-const rest = {
-  kind: 'categorical' as const,
-  thresholds: defaults,
-  categories: [],
-  referenceCounts: [],
-  currentCounts: [],
-  chiSquare: null,
-  jensenShannon: null,
-  missing: { reference: 0, current: 0, change: 0 },
-  referenceValues: 0,
-  currentValues: 0,
-};
+/** A categorical feature check with the figures topFeatures reads; the rest empty. */
+function check(feature: string, psi: number | null, state: DriftState): FeatureCheck {
+  return {
+    feature,
+    psi,
+    state,
+    kind: 'categorical',
+    thresholds: defaults,
+    categories: [],
+    referenceCounts: [],
+    currentCounts: [],
+    chiSquare: null,
+    jensenShannon: null,
+    missing: { reference: 0, current: 0, change: 0 },
+    referenceValues: 0,
+    currentValues: 0,
+  };
+}
