@@ -227,6 +227,8 @@ describe('the monitor.drift node through Temporal', () => {
     expect(firstSummary.topFeatures[0]?.feature).toBe('num_05');
     const firstReport = await report(first.started.runId);
     expect(firstReport.checkId).toBe(check.id);
+    expect(firstReport.current).toMatchObject({ source: 'log', rows: TRAFFIC_ROWS, versions: [1] });
+    expect(firstReport.reference).toEqual({ source: 'registry', rows: SAMPLE_ROWS });
     expect(firstReport.modelStats?.volume.predictions).toBe(TRAFFIC_ROWS);
     // Latencies 1…100 ms, 100 rows each: numpy's linear percentiles.
     expect(firstReport.modelStats?.latencyMs?.p50).toBeCloseTo(50.5, 6);
@@ -316,5 +318,67 @@ describe('the monitor.drift node through Temporal', () => {
       expect(run.result.status).toBe('failed');
       expect((await monitorStep(run.started.runId)).error).toContain(message);
     }
+  });
+});
+
+describe('monitor.drift on dataset inputs', () => {
+  const flowers: ModelSignature = {
+    inputs: ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'].map((name) => ({
+      name,
+      type: 'number',
+      unknownCategories: 'accept',
+      nullable: false,
+    })),
+    output: { task: 'classification', labels: ['setosa', 'versicolor', 'virginica'] },
+  };
+
+  function datasetPipeline(currentFrom: 'ingest' | 'feature') {
+    return pipelineDoc(
+      [
+        { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'iris' } },
+        {
+          id: 'feature',
+          type: 'feature',
+          config: {
+            operations: [{ op: 'standardize', columns: { byType: 'numeric', except: ['target'] } }],
+            target: 'target',
+          },
+        },
+        { id: 'monitor', type: 'monitor.drift', config: { model: 'flowers', reference: 'input' } },
+      ],
+      ['ingest.data->feature.data', 'ingest.data->monitor.reference', `${currentFrom}.data->monitor.current`],
+    );
+  }
+
+  it('compares a reference dataset with a current one: no log, no window, and the same rows are ok', async () => {
+    const { modelId: flowersId } = await registerTestModel(fixture.database.sql, {
+      name: 'flowers',
+      model: { onnx: Buffer.from('not read by monitoring'), signature: flowers },
+      alias: 'production',
+    });
+    const { version } = await savePipeline(fixture.database.db, datasetPipeline('ingest'), 'flowers monitor');
+    const run = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(run.result.status).toBe('succeeded');
+    const drift = await report(run.started.runId);
+    expect(drift).toMatchObject({
+      state: 'ok',
+      reference: { source: 'input', rows: 150 },
+      current: { source: 'input', window: null, rows: 150, versions: [] },
+      modelStats: null,
+    });
+    expect(drift.features.map((feature) => [feature.feature, feature.psi, feature.state])).toEqual(
+      flowers.inputs.map((input) => [input.name, 0, 'ok']),
+    );
+    const [check] = await listMonitorChecks(fixture.database.sql, flowersId);
+    expect(check).toMatchObject({ windowFrom: null, windowTo: null, currentRows: 150, state: 'ok' });
+  });
+
+  it("refuses the feature step's output, whose columns are scaled in place, naming the port", async () => {
+    const { version } = await savePipeline(fixture.database.db, datasetPipeline('feature'), 'scaled monitor');
+    const run = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(run.result.status).toBe('failed');
+    expect((await monitorStep(run.started.runId)).error).toContain(
+      "The current input has been through feature engineering (its columns are scaled in place): connect raw rows, such as the split or clean step's output",
+    );
   });
 });

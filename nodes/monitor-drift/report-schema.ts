@@ -69,6 +69,8 @@ export const driftReportSchema = z.object({
     /** ISO times; null for a dataset input. */
     window: z.object({ from: z.string(), to: z.string() }).nullable(),
     rows: z.number().int().min(0),
+    /** The versions whose logged rows were read (those with the watched version's inputs); none for a dataset. */
+    versions: z.array(z.number().int()),
   }),
   /** In the model's input order. */
   features: z.array(featureCheckSchema),

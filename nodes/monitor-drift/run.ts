@@ -43,12 +43,13 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
         ? await datasetColumns(duck, inputs.reference, features, 'reference')
         : await registryReference(version, features);
     context.progress(0.3);
-    const current =
+    const current: CurrentSide =
       duck && inputs.current
         ? {
-            source: 'input' as const,
+            source: 'input',
             window: null,
             stats: null,
+            versions: [],
             ...(await datasetColumns(duck, inputs.current, features, 'current')),
           }
         : await loggedCurrent(monitoring, version, features, config);
@@ -96,6 +97,7 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
           to: current.window.to.toISOString(),
         },
         rows: current.rows,
+        versions: current.versions,
       },
       features: assessment.features,
       topFeatures: topFeatures(assessment.features, assessment.features.length),
@@ -183,6 +185,7 @@ interface CurrentSide {
   source: 'log' | 'input';
   window: { from: Date; to: Date } | null;
   rows: number;
+  versions: number[];
   columns: Map<string, DriftColumn>;
   stats: ModelStats | null;
 }
@@ -222,6 +225,7 @@ async function loggedCurrent(
     source: 'log',
     window: { from, to },
     rows: logged.rows,
+    versions: logged.versions,
     columns,
     stats: modelStatsOf(logged, previous, { from, to }),
   };
