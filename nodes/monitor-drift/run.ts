@@ -42,6 +42,10 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
       duck && inputs.reference
         ? await datasetColumns(duck, inputs.reference, features, 'reference')
         : await registryReference(version, features);
+    if (reference.rows === 0)
+      throw new NodeInputError('The reference input has no rows: nothing to compare with', {
+        field: 'reference',
+      });
     context.progress(0.3);
     const current: CurrentSide =
       duck && inputs.current
