@@ -42,7 +42,7 @@ export const monitorChecks = pgTable(
     modelId: uuid('model_id')
       .notNull()
       .references(() => registeredModels.id, { onDelete: 'cascade' }),
-    /** The version whose reference was compared with; null when the reference was a dataset. */
+    /** The version watched: its inputs are the features compared (and its reference, unless a dataset). */
     version: integer('version'),
     /** The current window [from, to); null when the current side was a dataset input. */
     windowFrom: time('window_from'),

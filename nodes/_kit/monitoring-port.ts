@@ -85,7 +85,7 @@ export type CheckState = 'ok' | 'warn' | 'alert';
 
 export interface CheckRecord {
   modelId: string;
-  /** The version whose reference was compared with; null when the reference was a dataset. */
+  /** The version watched: its inputs are the features compared (and its reference, unless a dataset). */
   version: number | null;
   /** Null when the current side was a dataset input. */
   window: { from: Date; to: Date } | null;

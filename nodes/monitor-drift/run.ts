@@ -5,8 +5,8 @@ import type { ArtifactRef } from '../_kit/artifact-ref';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { writeJsonArtifact } from '../_kit/json-artifact';
-import type { MonitoredVersion, MonitoringPort } from '../_kit/monitoring-port';
-import { alertSubjects, assessDrift, topFeatures } from './assessment';
+import type { AlertChanges, MonitoredVersion, MonitoringPort } from '../_kit/monitoring-port';
+import { alertSubjects, assessDrift, type DriftAssessment, topFeatures } from './assessment';
 import { datasetColumns } from './dataset-columns';
 import { type DriftInput, loggedDriftColumn, numericReferenceOf, sampleColumns } from './drift-columns';
 import { modelStatsOf } from './model-stats';
@@ -86,50 +86,78 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
       checkId,
       subjects: alertSubjects(assessment),
     });
-    const report: DriftReport = {
-      kind: 'drift',
+    const report = driftReport({
       checkId,
-      model: version.modelName,
-      version: version.version,
-      state: assessment.state,
-      dataset: assessment.dataset,
+      version,
+      assessment,
       reference: { source: inputs.reference ? 'input' : 'registry', rows: reference.rows },
-      current: {
-        source: current.source,
-        window: current.window && {
-          from: current.window.from.toISOString(),
-          to: current.window.to.toISOString(),
-        },
-        rows: current.rows,
-        versions: current.versions,
-      },
-      features: assessment.features,
-      topFeatures: topFeatures(assessment.features, assessment.features.length),
-      modelStats: current.stats,
+      current,
       alerts,
-    };
+    });
     const stored = await writeJsonArtifact(context, 'report', 'report', report);
     logOutcome(context.log, report);
     context.progress(1);
     return {
       outputs: { report: stored.ref },
-      summary: {
-        model: report.model,
-        version: report.version,
-        state: report.state,
-        driftedFeatures: report.dataset.driftedFeatures,
-        features: report.dataset.features,
-        rows: report.current.rows,
-        referenceRows: report.reference.rows,
-        window: report.current.window,
-        topFeatures: report.topFeatures.slice(0, SUMMARY_FEATURES),
-        alerts: { opened: alerts.opened.length, kept: alerts.kept.length, closed: alerts.closed.length },
-      },
+      summary: summaryOf(report),
     };
   } finally {
     duck?.close();
   }
 };
+
+function driftReport(parts: {
+  checkId: string;
+  version: MonitoredVersion;
+  assessment: DriftAssessment;
+  reference: DriftReport['reference'];
+  current: CurrentSide;
+  alerts: AlertChanges;
+}): DriftReport {
+  const { assessment, current } = parts;
+  return {
+    kind: 'drift',
+    checkId: parts.checkId,
+    model: parts.version.modelName,
+    version: parts.version.version,
+    state: assessment.state,
+    dataset: assessment.dataset,
+    reference: parts.reference,
+    current: {
+      source: current.source,
+      window: current.window && {
+        from: current.window.from.toISOString(),
+        to: current.window.to.toISOString(),
+      },
+      rows: current.rows,
+      versions: current.versions,
+    },
+    features: assessment.features,
+    topFeatures: topFeatures(assessment.features, assessment.features.length),
+    modelStats: current.stats,
+    alerts: parts.alerts,
+  };
+}
+
+/** What the canvas shows of the step: the verdict, the features that moved most, what happened to alerts. */
+function summaryOf(report: DriftReport) {
+  return {
+    model: report.model,
+    version: report.version,
+    state: report.state,
+    driftedFeatures: report.dataset.driftedFeatures,
+    features: report.dataset.features,
+    rows: report.current.rows,
+    referenceRows: report.reference.rows,
+    window: report.current.window,
+    topFeatures: report.topFeatures.slice(0, SUMMARY_FEATURES),
+    alerts: {
+      opened: report.alerts.opened.length,
+      kept: report.alerts.kept.length,
+      closed: report.alerts.closed.length,
+    },
+  };
+}
 
 /** "Compare with" and the Reference port must agree, or the step would silently ignore one of them. */
 function checkReferenceChoice(config: Config, reference: ArtifactRef | undefined): void {
