@@ -151,19 +151,10 @@ export async function listModelAlerts(sql: Sql, modelId: string, limit = 200): P
   return rows.map((row) => ({ ...row, openedAt: dateOf(row.openedAt), closedAt: dateOf(row.closedAt) }));
 }
 
-export interface MonitorCheck {
+export interface MonitorCheck extends Omit<NewMonitorCheck, 'runId'> {
   id: string;
+  /** Null once the run is deleted. */
   runId: string | null;
-  nodeId: string;
-  modelId: string;
-  version: number | null;
-  windowFrom: Date | null;
-  windowTo: Date | null;
-  referenceRows: number;
-  currentRows: number;
-  state: MonitorState;
-  features: unknown;
-  modelStats: unknown;
   createdAt: Date;
 }
 

@@ -9,6 +9,14 @@ export const windowUnits = ['hours', 'days'] as const;
 const psiWarn = z.number().min(0, 'A PSI threshold is 0 or more');
 const psiAlert = z.number().min(0, 'A PSI threshold is 0 or more');
 
+/** Warning first: a feature in alert has warned already. */
+const warnNotAboveAlert = (thresholds: { psiWarn: number; psiAlert: number }) =>
+  thresholds.psiWarn <= thresholds.psiAlert;
+const warnAboveAlert = {
+  message: 'The warning threshold must not be above the alert threshold',
+  path: ['psiWarn'],
+};
+
 /** One feature's own thresholds, in place of the step's. */
 export const featureThresholdSchema = z
   .object({
@@ -16,10 +24,7 @@ export const featureThresholdSchema = z
     psiWarn: psiWarn.default(0.1),
     psiAlert: psiAlert.default(0.2),
   })
-  .refine((entry) => entry.psiWarn <= entry.psiAlert, {
-    message: 'The warning threshold must not be above the alert threshold',
-    path: ['psiWarn'],
-  });
+  .refine(warnNotAboveAlert, warnAboveAlert);
 export type FeatureThreshold = z.infer<typeof featureThresholdSchema>;
 
 export const monitorDriftSpec = defineNode({
@@ -50,10 +55,7 @@ export const monitorDriftSpec = defineNode({
         .max(1, 'The share is at most 1 (every feature)')
         .default(0.5),
     })
-    .refine((config) => config.psiWarn <= config.psiAlert, {
-      message: 'The warning threshold must not be above the alert threshold',
-      path: ['psiWarn'],
-    }),
+    .refine(warnNotAboveAlert, warnAboveAlert),
   ui: {
     model: {
       label: 'Model',
