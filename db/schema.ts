@@ -248,6 +248,7 @@ export const databaseIdentity = pgTable(
 );
 
 export * from './accounts-schema';
+export * from './monitoring-schema';
 export * from './notifications-schema';
 export * from './registry-schema';
 export * from './retention-schema';

@@ -9,6 +9,8 @@ import { runFeature } from './feature/run';
 import { featureSpec } from './feature/spec';
 import { runIngest } from './ingest/run';
 import { ingestSpec } from './ingest/spec';
+import { runMonitorDrift } from './monitor-drift/run';
+import { monitorDriftSpec } from './monitor-drift/spec';
 import { isNodeType, type NodeType } from './specs';
 import { runSplit } from './split/run';
 import { splitSpec } from './split/spec';
@@ -28,6 +30,7 @@ export const nodeRuns = {
   train: bindRun(trainSpec, runTrain),
   evaluate: bindRun(evaluateSpec, runEvaluate),
   deploy: bindRun(deploySpec, runDeploy),
+  'monitor.drift': bindRun(monitorDriftSpec, runMonitorDrift),
 } satisfies Record<NodeType, BoundNodeRun>;
 
 /** Finds the run function of a node type; the activities take one, so tests can add their own nodes. */

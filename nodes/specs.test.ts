@@ -22,6 +22,7 @@ describe('node registry', () => {
       'evaluate',
       'feature',
       'ingest',
+      'monitor.drift',
       'split',
       'train',
     ]);

@@ -4,6 +4,7 @@ import { deploySpec } from './deploy/spec';
 import { evaluateSpec } from './evaluate/spec';
 import { featureSpec } from './feature/spec';
 import { ingestSpec } from './ingest/spec';
+import { monitorDriftSpec } from './monitor-drift/spec';
 import { splitSpec } from './split/spec';
 import { trainSpec } from './train/spec';
 
@@ -19,6 +20,7 @@ export const nodeSpecs = {
   train: trainSpec,
   evaluate: evaluateSpec,
   deploy: deploySpec,
+  'monitor.drift': monitorDriftSpec,
 } as const;
 
 export type NodeType = keyof typeof nodeSpecs;

@@ -15,6 +15,7 @@ import { NodeInputError } from '../nodes/_kit/errors';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
 import type { NodeRunLookup } from '../nodes/runs';
 import { storedConnectionLookup } from './connection-lookup';
+import { monitoringPort } from './monitoring-port';
 import type { ArtifactRef, PipelineActivities, PlanStep, StepOutcome } from './pipeline.types';
 import { registryPort } from './registry-port';
 import { StepLogger } from './step-logger';
@@ -70,6 +71,7 @@ async function runNode(
     signal: activity.cancellationSignal,
     connections,
     registry: registryPort(deps.sql, { runId, nodeId: step.nodeId }),
+    monitoring: monitoringPort(deps.sql, { runId, nodeId: step.nodeId }),
   };
   try {
     const result = await run({ config: step.config, inputs: input.inputs }, context);

@@ -1,5 +1,6 @@
 import type { ConnectionLookup } from '../../config/connection-settings';
 import type { ArtifactRef } from './artifact-ref';
+import type { MonitoringPort } from './monitoring-port';
 import type { PortKind, Ports } from './ports';
 import type { RegistryPort } from './registry-port';
 
@@ -62,6 +63,11 @@ export interface NodeContext {
    * and promotes; evaluate compares with production). Absent where there is no database.
    */
   registry?: RegistryPort;
+  /**
+   * Model monitoring, bound to this run and step: the registry's reference of a version, the
+   * prediction log, and the record of checks and alerts. Absent where there is no database.
+   */
+  monitoring?: MonitoringPort;
 }
 
 /** What a step reports beside its outputs: figures shown on the canvas and printed by the CLI. */

@@ -6,7 +6,14 @@ import { ensureModel, insertModelVersion, setModelAlias } from '../../db/queries
 import type { ArtifactRef } from '../../nodes/_kit/artifact-ref';
 import { nodeRuns } from '../../nodes/runs';
 import { closeTrainingPool } from '../../nodes/train/fit-pool';
-import type { ModelAlias, ModelSignature, SignatureColumn } from '../../registry/version-schema';
+import {
+  type ModelAlias,
+  type ModelSignature,
+  REFERENCE_FILE,
+  type ReferenceSample,
+  type SignatureColumn,
+  type VersionReference,
+} from '../../registry/version-schema';
 import type { NodeHarness } from './node-harness';
 import { csvDataset } from './test-dataset';
 
@@ -100,13 +107,23 @@ async function signatureOf(onnx: Buffer): Promise<ModelSignature> {
   }
 }
 
-/** Registers `model` as the next version of `name` (created if new); sets `alias` when given. */
+/**
+ * Registers `model` as the next version of `name` (created if new); sets `alias` when given. With
+ * `reference`, the version gets the monitoring reference the deploy node would record: the columns'
+ * deciles and frequencies, and the sample as its reference.json file.
+ */
 export async function registerTestModel(
   sql: Sql,
-  input: { name: string; model: TrainedModel; alias?: ModelAlias },
+  input: {
+    name: string;
+    model: TrainedModel;
+    alias?: ModelAlias;
+    reference?: { columns: VersionReference; sample: ReferenceSample };
+  },
 ): Promise<{ modelId: string; version: number }> {
   const registered = await ensureModel(sql, { name: input.name, ownerId: null });
   const sha256 = createHash('sha256').update(input.model.onnx).digest('hex');
+  const sample = input.reference && Buffer.from(JSON.stringify(input.reference.sample));
   const { version } = await insertModelVersion(sql, registered.id, {
     runId: null,
     nodeId: null,
@@ -121,10 +138,21 @@ export async function registerTestModel(
     datasetSha256: null,
     datasetProfile: null,
     transforms: {},
-    reference: {},
-    referenceRows: 0,
+    reference: input.reference?.columns ?? {},
+    referenceRows: input.reference?.sample.rows.length ?? 0,
     createdBy: null,
-    files: [{ name: 'model.onnx', content: input.model.onnx, sha256 }],
+    files: [
+      { name: 'model.onnx', content: input.model.onnx, sha256 },
+      ...(sample
+        ? [
+            {
+              name: REFERENCE_FILE,
+              content: sample,
+              sha256: createHash('sha256').update(sample).digest('hex'),
+            },
+          ]
+        : []),
+    ],
   });
   if (input.alias) await promote(sql, registered.id, input.alias, version);
   return { modelId: registered.id, version };

@@ -1,0 +1,125 @@
+import type {
+  ModelAlias,
+  ModelSignature,
+  ReferenceSample,
+  VersionReference,
+} from '../../registry/version-schema';
+
+/**
+ * Model monitoring as a step sees it (NodeContext.monitoring): the registry's reference of a
+ * version, the prediction log of a window, and the record of checks and alerts. The worker
+ * implements it on the database (workflows/monitoring-port.ts), bound to one run and step: the run,
+ * the step and the monitoring pipeline are filled in by the port, never by the node.
+ */
+export interface MonitoringPort {
+  /**
+   * When the run started: the end of a "last N hours" window, so that a retried attempt reads the
+   * same window as the first.
+   */
+  runStartedAt(): Promise<Date>;
+  /**
+   * The version of the named model that an alias points at (production unless asked otherwise) or
+   * a numbered version, as registered: its signature and its reference for monitoring.
+   */
+  findVersion(modelName: string, which?: VersionChoice): Promise<VersionLookup>;
+  /**
+   * The logged predictions of a model in [from, to) as columns: the inputs by name (rows of
+   * versions with the same input columns as the signature only), the latency and the answers.
+   */
+  readLog(request: LogWindowRequest): Promise<LoggedWindow>;
+  /** Records a check of this step; a retried attempt replaces its earlier attempt's check. */
+  recordCheck(check: CheckRecord): Promise<{ checkId: string }>;
+  /**
+   * Brings this step's alerts in line with a check: a subject in warn or alert opens an alert, or
+   * keeps (and updates) the one already open; an open alert whose subject is ok, or absent from
+   * the check, is closed. A continuing condition never raises a second alert.
+   */
+  syncAlerts(input: AlertSync): Promise<AlertChanges>;
+}
+
+export type VersionChoice = { alias: ModelAlias } | { version: number };
+
+export type VersionLookup =
+  | { status: 'found'; version: MonitoredVersion }
+  | { status: 'no-model' }
+  | { status: 'no-version' };
+
+export interface MonitoredVersion {
+  modelId: string;
+  /** As the registry spells it. */
+  modelName: string;
+  version: number;
+  signature: ModelSignature;
+  /** Per input column: numbers' deciles over all training rows, categories' frequencies. */
+  reference: VersionReference;
+  /** The raw training rows kept at registration (up to 10,000); undefined when none were kept. */
+  referenceSample(): Promise<ReferenceSample | undefined>;
+}
+
+export interface LogWindowRequest {
+  modelId: string;
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  signature: ModelSignature;
+}
+
+/** One value per logged row: numbers (booleans 1/0) with NaN for missing, text with null. */
+export type LoggedColumn = Float64Array | (string | null)[];
+
+export interface LoggedWindow {
+  rows: number;
+  /** The versions whose rows were read, ascending. */
+  versions: number[];
+  /** Input name → its values, in the signature's order. */
+  columns: Map<string, LoggedColumn>;
+  latencyMs: Float64Array;
+  /** The label as the log spells it (numbers and booleans as text), or the regression value. */
+  predictions:
+    | { task: 'classification'; labels: (string | null)[] }
+    | { task: 'regression'; values: Float64Array };
+}
+
+export type CheckState = 'ok' | 'warn' | 'alert';
+
+export interface CheckRecord {
+  modelId: string;
+  /** The version watched: its inputs are the features compared (and its reference, unless a dataset). */
+  version: number | null;
+  /** Null when the current side was a dataset input. */
+  window: { from: Date; to: Date } | null;
+  referenceRows: number;
+  currentRows: number;
+  state: CheckState;
+  /** Per feature: ml/drift's statistics and state. */
+  features: unknown;
+  /** Prediction drift, volume and latency. */
+  modelStats: unknown;
+}
+
+export interface AlertSubject {
+  /** 'dataset', a feature's name, or a metric's. */
+  subject: string;
+  kind: 'drift' | 'performance';
+  state: CheckState;
+}
+
+export interface AlertSync {
+  modelId: string;
+  checkId: string;
+  subjects: readonly AlertSubject[];
+}
+
+export interface AlertChanges {
+  opened: AlertChange[];
+  kept: AlertChange[];
+  closed: AlertChange[];
+}
+
+export interface AlertChange {
+  alertId: string;
+  subject: string;
+  /** The state after the check; for a closed alert, the state it had when it closed. */
+  state: 'warn' | 'alert';
+}

@@ -1,0 +1,94 @@
+import type { Sql } from '../db/client';
+import { readLoggedWindow } from '../db/queries/logged-window';
+import { findMonitorRun, recordMonitorCheck, syncModelAlerts } from '../db/queries/monitoring';
+import {
+  findAliasedVersion,
+  findModelByName,
+  findModelVersion,
+  type ModelVersionRow,
+  readModelFile,
+} from '../db/queries/registry';
+import type { MonitoredVersion, MonitoringPort } from '../nodes/_kit/monitoring-port';
+import {
+  modelSignatureSchema,
+  REFERENCE_FILE,
+  referenceSampleSchema,
+  versionReferenceSchema,
+} from '../registry/version-schema';
+
+/**
+ * The monitoring port of one step (NodeContext.monitoring): registry, prediction log, check and
+ * alert queries bound to the run and step. The monitoring pipeline is the run's, read once.
+ */
+export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }): MonitoringPort {
+  let run: Promise<{ pipelineId: string; startedAt: Date }> | undefined;
+  const runFacts = () => {
+    run ??= findMonitorRun(sql, step.runId).then((found) => {
+      if (!found) throw new Error(`Run ${step.runId} is not in the database`);
+      return found;
+    });
+    return run;
+  };
+  return {
+    runStartedAt: async () => (await runFacts()).startedAt,
+
+    async findVersion(modelName, which = { alias: 'production' }) {
+      const model = await findModelByName(sql, modelName);
+      if (!model) return { status: 'no-model' };
+      const row =
+        'alias' in which
+          ? await findAliasedVersion(sql, model.id, which.alias)
+          : await findModelVersion(sql, model.id, which.version);
+      if (!row) return { status: 'no-version' };
+      return { status: 'found', version: monitoredVersion(sql, model.name, row) };
+    },
+
+    readLog: (request) =>
+      readLoggedWindow(sql, {
+        modelId: request.modelId,
+        from: request.from,
+        to: request.to,
+        signature: {
+          inputs: request.signature.inputs.map(({ name, type }) => ({ name, type })),
+          task: request.signature.output.task,
+        },
+      }),
+
+    async recordCheck(check) {
+      const written = await recordMonitorCheck(sql, {
+        runId: step.runId,
+        nodeId: step.nodeId,
+        modelId: check.modelId,
+        version: check.version,
+        windowFrom: check.window?.from ?? null,
+        windowTo: check.window?.to ?? null,
+        referenceRows: check.referenceRows,
+        currentRows: check.currentRows,
+        state: check.state,
+        features: check.features,
+        modelStats: check.modelStats,
+      });
+      return { checkId: written.id };
+    },
+
+    async syncAlerts(input) {
+      const { pipelineId } = await runFacts();
+      return syncModelAlerts(sql, { ...input, pipelineId, nodeId: step.nodeId });
+    },
+  };
+}
+
+function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): MonitoredVersion {
+  return {
+    modelId: row.modelId,
+    modelName,
+    version: row.version,
+    signature: modelSignatureSchema.parse(row.signature),
+    reference: versionReferenceSchema.parse(row.reference),
+    async referenceSample() {
+      const file = await readModelFile(sql, row.id, REFERENCE_FILE);
+      if (!file) return undefined;
+      return referenceSampleSchema.parse(JSON.parse(file.content.toString('utf8')));
+    },
+  };
+}
