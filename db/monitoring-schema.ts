@@ -54,6 +54,11 @@ export const monitorChecks = pgTable(
     features: jsonb('features').notNull(),
     /** Prediction drift, request volume and latency percentiles (p50/p95/p99). */
     modelStats: jsonb('model_stats').notNull(),
+    /**
+     * The model's quality on the window's predictions that have feedback (their true labels or
+     * values), against the version's test metrics; null when the step does not measure it.
+     */
+    performance: jsonb('performance'),
     createdAt: time('created_at').notNull().defaultNow(),
   },
   (table) => [
@@ -101,6 +106,10 @@ export const modelAlerts = pgTable(
       .on(table.pipelineId, table.nodeId, table.subject)
       .where(sql`${table.closedAt} is null`),
     index('model_alerts_model_opened_idx').on(table.modelId, table.openedAt.desc()),
+    // A run's page finds the alert that started it (trigger 'monitor') through this key.
+    index('model_alerts_retrain_run_idx')
+      .on(table.retrainRunId)
+      .where(sql`${table.retrainRunId} is not null`),
     check('model_alerts_kind_valid', oneOf('kind', alertKinds)),
     check('model_alerts_state_valid', oneOf('state', alertStates)),
     check('model_alerts_subject_not_blank', sql`length(${table.subject}) > 0`),

@@ -32,7 +32,8 @@ export const stepStatuses = [
   'cached',
 ] as const;
 export const eventLevels = ['debug', 'info', 'warn', 'error'] as const;
-export const artifactKinds = ['dataset', 'model', 'onnx', 'report'] as const;
+/** report: an evaluate step's evaluation report; drift: a monitor step's drift report. */
+export const artifactKinds = ['dataset', 'model', 'onnx', 'report', 'drift'] as const;
 
 export type RunTrigger = (typeof runTriggers)[number];
 export type RunStatus = (typeof runStatuses)[number];

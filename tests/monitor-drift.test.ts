@@ -133,7 +133,7 @@ async function monitorStep(runId: string) {
 async function report(runId: string) {
   const step = await monitorStep(runId);
   const [artifact] = await fixture.database.db.select().from(artifacts).where(eq(artifacts.stepId, step.id));
-  expect(artifact?.kind).toBe('report');
+  expect(artifact?.kind).toBe('drift');
   return driftReportSchema.parse(JSON.parse(readFileSync(new URL(artifact?.uri ?? ''), 'utf8')));
 }
 

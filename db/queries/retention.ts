@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, ne, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, notExists, notInArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client';
 import { appSettings, artifacts, modelVersions, pipelines, runSteps, runs } from '../schema';
@@ -64,9 +64,9 @@ const expiredColumns = {
 function expiredConditions(db: Pick<Database, 'select'>, cutoff: Date) {
   return and(
     isNull(artifacts.deletedAt),
-    // Datasets and models are the bulk; evaluation reports are small and are what an old run's
-    // page still shows (its metrics, curves and gates), so they are kept.
-    ne(artifacts.kind, 'report'),
+    // Datasets and models are the bulk; evaluation and drift reports are small and are what an old
+    // run's page still shows (its metrics, curves, gates and drift), so they are kept.
+    notInArray(artifacts.kind, ['report', 'drift']),
     inArray(runs.status, [...finishedStatuses]),
     lt(runs.finishedAt, cutoff),
     notExists(

@@ -283,7 +283,7 @@ function ofAttempt(input: { runId: string; nodeId: string; attempt: number }) {
 export interface NewArtifact {
   id: string;
   port: string;
-  kind: 'dataset' | 'model' | 'onnx' | 'report';
+  kind: schema.ArtifactKind;
   uri: string;
   bytes: number;
   sha256: string;

@@ -9,15 +9,17 @@ import type { ArtifactMeta, ArtifactWriter, StoredArtifact } from './context';
 import type { PortKind } from './ports';
 
 /** Artifact kinds as the artifacts table knows them. */
-function tableKind(kind: PortKind): 'dataset' | 'model' | 'report' {
-  if (kind === 'dataset' || kind === 'model') return kind;
+function tableKind(kind: PortKind): TableKind {
+  if (kind === 'dataset' || kind === 'model' || kind === 'drift') return kind;
   return 'report';
 }
+
+type TableKind = 'dataset' | 'model' | 'report' | 'drift';
 
 export interface CommittedArtifact extends StoredArtifact {
   port: string;
   meta: ArtifactMeta;
-  tableKind: 'dataset' | 'model' | 'report';
+  tableKind: TableKind;
 }
 
 /** A committed artifact as its row records it once the step is done: with the files beside it. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** What travels along an edge. An output connects only to an input of the same kind. */
-export const portKinds = ['dataset', 'model', 'metrics', 'deployment', 'report'] as const;
+export const portKinds = ['dataset', 'model', 'metrics', 'deployment', 'report', 'drift'] as const;
 export const portKindSchema = z.enum(portKinds);
 export type PortKind = z.infer<typeof portKindSchema>;
 

@@ -94,7 +94,7 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
       current,
       alerts,
     });
-    const stored = await writeJsonArtifact(context, 'report', 'report', report);
+    const stored = await writeJsonArtifact(context, 'report', 'drift', report);
     logOutcome(context.log, report);
     context.progress(1);
     return {

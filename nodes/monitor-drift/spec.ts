@@ -99,6 +99,6 @@ export const monitorDriftSpec = defineNode({
     reference: { kind: 'dataset', label: 'Reference (raw rows)', optional: true },
     current: { kind: 'dataset', label: 'Current (raw rows)', optional: true },
   },
-  outputs: { report: { kind: 'report', label: 'Drift report' } },
+  outputs: { report: { kind: 'drift', label: 'Drift report' } },
   execution: { startToClose: '30 minutes', heartbeat: '30 seconds', maxAttempts: 2 },
 });
