@@ -42,6 +42,40 @@ export const modelStatsSchema = z.object({
 });
 export type ModelStats = z.infer<typeof modelStatsSchema>;
 
+/** One metric on the labelled predictions against the version's test figure and the allowed drop. */
+export const metricCheckSchema = z.object({
+  metric: z.string(),
+  value: z.number().nullable(),
+  /** The version's test metric (from its evaluate step); null when the version has none of that name. */
+  test: z.number().nullable(),
+  /** The worst value still ok (test − allowed drop for higher-is-better metrics, test + rise for errors). */
+  threshold: z.number().nullable(),
+  state: driftStateSchema,
+});
+export type MetricCheck = z.infer<typeof metricCheckSchema>;
+
+/**
+ * The model's quality on the window's predictions that have feedback (true labels or values,
+ * possibly sent days later), overall and per slice, with the count behind each figure.
+ */
+export const performanceSchema = z.object({
+  task: z.enum(['classification', 'regression']),
+  /** Predictions in the window with feedback. */
+  labelled: z.number().int().min(0),
+  metrics: z.record(z.string(), z.number()),
+  checks: z.array(metricCheckSchema),
+  slices: z.array(
+    z.object({
+      name: z.string(),
+      labelled: z.number().int().min(0),
+      metrics: z.record(z.string(), z.number()),
+    }),
+  ),
+  /** ok, warn or alert: the worst of the checks; ok with too few labelled predictions to judge. */
+  state: driftStateSchema,
+});
+export type Performance = z.infer<typeof performanceSchema>;
+
 const alertChangeSchema = z.object({
   alertId: z.string(),
   subject: z.string(),
@@ -77,6 +111,8 @@ export const driftReportSchema = z.object({
   topFeatures: z.array(topFeatureSchema),
   /** Null when the current side is a dataset: no log, no answers, no latency. */
   modelStats: modelStatsSchema.nullable(),
+  /** Null when the step does not measure performance, or the current side is a dataset. */
+  performance: performanceSchema.nullable().default(null),
   alerts: z.object({
     opened: z.array(alertChangeSchema),
     kept: z.array(alertChangeSchema),

@@ -135,6 +135,7 @@ function driftReport(parts: {
     features: assessment.features,
     topFeatures: topFeatures(assessment.features, assessment.features.length),
     modelStats: current.stats,
+    performance: null,
     alerts: parts.alerts,
   };
 }
