@@ -79,6 +79,7 @@ const PROCEDURES: Record<string, Permission> = {
   'history.list': 'read',
   'datasets.preview': 'read',
   'artifacts.report': 'read',
+  'artifacts.driftReport': 'read',
   'account.me': 'signedIn',
   'join.describe': 'public',
   'join.accept': 'public',

@@ -72,12 +72,12 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A copy of the report's artifact row pointing at another file. */
-async function artifactAt(uri: string): Promise<string> {
+/** A copy of the report's artifact row pointing at another file (of another kind, when given). */
+async function artifactAt(uri: string, kind = reportArtifact.kind): Promise<string> {
   const { id: _id, createdAt: _createdAt, ...row } = reportArtifact;
   const [inserted] = await database.db
     .insert(artifacts)
-    .values({ ...row, uri })
+    .values({ ...row, uri, kind })
     .returning({ id: artifacts.id });
   if (!inserted) throw new Error('no artifact row inserted');
   return inserted.id;
@@ -119,7 +119,7 @@ describe('artifacts.report', () => {
     });
     await expect(api.artifacts.report({ artifactId: datasetArtifactId })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringMatching(/is a dataset, not a report/),
+      message: expect.stringMatching(/is a dataset, not an evaluation report/),
     });
     await expect(api.artifacts.report({ artifactId: 'report.json' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
@@ -171,6 +171,61 @@ describe('artifacts.report', () => {
     ).rejects.toMatchObject({
       code: 'INTERNAL_SERVER_ERROR',
       message: expect.stringMatching(/^The stored report is not an evaluation report/),
+    });
+  });
+});
+
+/** A drift report as monitor.drift writes it: one numeric feature in alert. */
+function driftReportFile(): string {
+  const file = path.join(dataDir, 'artifacts', 'drift.json');
+  const bins = { innerEdges: [1, 2], referenceCounts: [5, 5, 5], currentCounts: [1, 2, 12] };
+  const missing = { reference: 0, current: 0, change: 0 };
+  const feature = {
+    feature: 'mean_radius',
+    thresholds: { psiWarn: 0.1, psiAlert: 0.2 },
+    kind: 'numeric',
+    state: 'alert',
+    psi: 0.61,
+    bins,
+    ks: { statistic: 0.4, pValue: 0.01, effectiveSize: 7 },
+    jensenShannon: 0.3,
+    wasserstein: 1.1,
+    missing,
+    referenceValues: 15,
+    currentValues: 15,
+  };
+  const report = {
+    kind: 'drift',
+    checkId: '00000000-0000-4000-8000-000000000001',
+    model: 'cancer',
+    version: 1,
+    state: 'alert',
+    dataset: { drifted: true, driftedFeatures: 1, features: 1, driftedShare: 0.5 },
+    reference: { source: 'registry', rows: 15 },
+    current: { source: 'input', window: null, rows: 15, versions: [] },
+    features: [feature],
+    topFeatures: [{ feature: 'mean_radius', psi: 0.61, state: 'alert' }],
+    modelStats: null,
+    alerts: { opened: [], kept: [], closed: [] },
+  };
+  writeFileSync(file, JSON.stringify(report));
+  return pathToFileURL(file).href;
+}
+
+describe('artifacts.driftReport', () => {
+  it("returns a monitor step's drift report, parsed, and keeps the two kinds of report apart", async () => {
+    const driftId = await artifactAt(driftReportFile(), 'drift');
+    const report = await api.artifacts.driftReport({ artifactId: driftId });
+    expect(report.state).toBe('alert');
+    expect(report.features[0]).toMatchObject({ feature: 'mean_radius', psi: 0.61, state: 'alert' });
+    expect(report.performance).toBeNull();
+    await expect(api.artifacts.report({ artifactId: driftId })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/is a drift report, not an evaluation report/),
+    });
+    await expect(api.artifacts.driftReport({ artifactId: reportArtifact.id })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/is an evaluation report, not a drift report/),
     });
   });
 });

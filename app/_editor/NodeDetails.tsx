@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { nodeSpec } from '../../nodes/specs';
 import { DatasetPreview } from '../_components/dataset/DatasetPreview';
+import { DriftReport } from '../_components/drift/DriftReport';
 import { EvaluationReport } from '../_components/report/EvaluationReport';
 import { useTRPC } from '../_trpc/client';
 import { PanelHeader } from './PanelHeader';
@@ -44,6 +45,11 @@ export function NodeDetails({ run, nodeId, onClose }: { run: RunView; nodeId: st
                 <h3>Evaluation report</h3>
                 <ReportLoader artifactId={artifact.id} />
               </section>
+            ) : artifact.kind === 'drift' ? (
+              <section className="panel-section" key={artifact.id}>
+                <h3>Drift report</h3>
+                <DriftReportLoader artifactId={artifact.id} />
+              </section>
             ) : null,
           )}
           {step.outputSummary !== null && step.outputSummary !== undefined && (
@@ -78,4 +84,12 @@ function ReportLoader({ artifactId }: { artifactId: string }) {
   if (report.isError) return <p className="error-text">{report.error.message}</p>;
   if (!report.data) return <p className="muted">Loading the report…</p>;
   return <EvaluationReport report={report.data} />;
+}
+
+function DriftReportLoader({ artifactId }: { artifactId: string }) {
+  const trpc = useTRPC();
+  const report = useQuery(trpc.artifacts.driftReport.queryOptions({ artifactId }));
+  if (report.isError) return <p className="error-text">{report.error.message}</p>;
+  if (!report.data) return <p className="muted">Loading the report…</p>;
+  return <DriftReport report={report.data} />;
 }

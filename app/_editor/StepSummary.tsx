@@ -1,7 +1,9 @@
 'use client';
 
 import { z } from 'zod';
+import { driftStateSchema } from '../../ml/drift/drift-schemas';
 import { metricNames } from '../../ml/metrics/summary';
+import { DriftStateBadge } from '../_components/drift/DriftStateBadge';
 import { formatCount, formatNumber, formatSeconds } from '../_components/format';
 import { ImportanceBars } from '../_components/report/ImportanceBars';
 import { algorithmLabels, metricLabel } from '../_components/report/metrics';
@@ -57,6 +59,20 @@ const deploySummarySchema = z.object({
     .optional(),
 });
 
+const driftSummarySchema = z.object({
+  model: z.string(),
+  version: z.number(),
+  state: driftStateSchema,
+  driftedFeatures: z.number(),
+  features: z.number(),
+  rows: z.number(),
+  referenceRows: z.number(),
+  topFeatures: z.array(
+    z.object({ feature: z.string(), psi: z.number().nullable(), state: driftStateSchema }),
+  ),
+  alerts: z.object({ opened: z.number(), kept: z.number(), closed: z.number() }),
+});
+
 export function StepSummary({ nodeType, summary }: { nodeType: string; summary: unknown }) {
   const clean = nodeType === 'clean' ? cleanSummarySchema.safeParse(summary) : undefined;
   if (clean?.success) return <CleanSummary summary={clean.data} />;
@@ -64,6 +80,8 @@ export function StepSummary({ nodeType, summary }: { nodeType: string; summary: 
   if (train?.success) return <TrainSummary summary={train.data} />;
   const deploy = nodeType === 'deploy' ? deploySummarySchema.safeParse(summary) : undefined;
   if (deploy?.success) return <DeploySummary summary={deploy.data} />;
+  const drift = nodeType === 'monitor.drift' ? driftSummarySchema.safeParse(summary) : undefined;
+  if (drift?.success) return <DriftSummary summary={drift.data} />;
   const size = sizeSummarySchema.safeParse(summary);
   return (
     <>
@@ -188,6 +206,28 @@ function DeploySummary({ summary }: { summary: z.infer<typeof deploySummarySchem
             </tr>
           </tbody>
         </table>
+      )}
+    </>
+  );
+}
+
+function DriftSummary({ summary }: { summary: z.infer<typeof driftSummarySchema> }) {
+  const { alerts } = summary;
+  return (
+    <>
+      <p className="summary-facts">
+        <DriftStateBadge state={summary.state} /> {summary.model} v{summary.version}:{' '}
+        {formatCount(summary.driftedFeatures)} of {formatCount(summary.features)} features drifted, on{' '}
+        {formatCount(summary.rows)} rows against {formatCount(summary.referenceRows)} reference rows. Alerts
+        opened {alerts.opened}, still open {alerts.kept}, closed {alerts.closed}.
+      </p>
+      {summary.topFeatures.length > 0 && (
+        <p className="summary-facts">
+          Moved most:{' '}
+          {summary.topFeatures
+            .map((feature) => `${feature.feature} (PSI ${formatNumber(feature.psi, true)}, ${feature.state})`)
+            .join(', ')}
+        </p>
       )}
     </>
   );
