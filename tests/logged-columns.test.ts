@@ -158,6 +158,47 @@ describe('readLoggedColumns', () => {
     expect(regression.rows).toBe(0);
   });
 
+  it('reads only the predictions with feedback, with their true labels, when asked for labelled rows', async () => {
+    const labelledModel = await addModel('labelled');
+    const columns = inputs.map((input) => ({ ...input, nullable: true, unknownCategories: 'accept' }));
+    await addVersion(labelledModel, 1, columns, 'classification');
+    const rows = [
+      logRow(labelledModel, 1, 1, [30, 'pro', true], 'yes'),
+      logRow(labelledModel, 1, 2, [40, 'team', false], 'no'),
+      logRow(labelledModel, 1, 3, [50, 'pro', true], 'yes'),
+      // Feedback, but outside the window.
+      logRow(labelledModel, 1, 90, [60, 'pro', true], 'yes'),
+    ];
+    await insertPredictionLog(database.sql, rows);
+    const feedback = [
+      [rows[0], 'no'],
+      [rows[2], 'yes'],
+      [rows[3], 'no'],
+    ] as const;
+    for (const [row, label] of feedback)
+      await database.sql`
+        insert into prediction_feedback (prediction_id, model_id, version, label)
+        values (${row?.predictionId ?? ''}, ${labelledModel}, 1, ${JSON.stringify(label)}::jsonb)`;
+    const read = await readLoggedColumns(database.sql, {
+      modelId: labelledModel,
+      from: at(0),
+      to: at(60),
+      signature,
+      labelled: true,
+    });
+    expect(read.rows).toBe(2);
+    const order = Array.from(read.latencyMs.keys()).sort(
+      (a, b) => (read.latencyMs[a] ?? 0) - (read.latencyMs[b] ?? 0),
+    );
+    const pick = <T>(values: ArrayLike<T>) => order.map((index) => values[index]);
+    expect(pick(valuesOf(read, 'age'))).toEqual([30, 50]);
+    expect(read.predictions.task === 'classification' && pick(read.predictions.labels)).toEqual([
+      'yes',
+      'yes',
+    ]);
+    expect(read.truth.task === 'classification' && pick(read.truth.labels)).toEqual(['no', 'yes']);
+  });
+
   it('reads the predicted values of a regression model', async () => {
     const priceModel = await addModel('price');
     await addVersion(priceModel, 1, [{ name: 'rooms', type: 'number', nullable: false }], 'regression');

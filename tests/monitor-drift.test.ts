@@ -287,6 +287,49 @@ describe('the monitor.drift node through Temporal', () => {
     });
   });
 
+  it('scores the window against feedback: accuracy below the test figure − 0.05 opens a performance alert', async () => {
+    const scored = await registerTestModel(fixture.database.sql, {
+      name: 'scored',
+      model,
+      alias: 'production',
+      reference: registryReference(data.reference),
+      metrics: { accuracy: 0.9, f1: 0.8 },
+    });
+    const { version } = await savePipeline(fixture.database.db, monitorPipeline('scored'), 'scored monitor');
+    // 1,000 unshifted rows answered 80 % yes; feedback on the first 500 (the rest never comes back):
+    // rows 0-79 of each hundred were answered yes, and the truth is yes on rows 0-59 only, so 60 of
+    // each 80 yes answers are right, and all 20 no answers: accuracy 0.8, precision 0.75, recall 1.
+    const rows = logRows(
+      scored.modelId,
+      data.current.slice(0, 1_000),
+      new Date(Date.now() - 30 * MINUTE),
+      0.8,
+    );
+    await insertPredictionLog(fixture.database.sql, rows);
+    for (const [index, row] of rows.slice(0, 500).entries())
+      await fixture.database.sql`
+        insert into prediction_feedback (prediction_id, model_id, version, label)
+        values (${row.predictionId}, ${scored.modelId}, 1, ${JSON.stringify(index % 100 < 60 ? 'yes' : 'no')}::jsonb)`;
+    const run = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(run.result.status).toBe('succeeded');
+    const performance = (await report(run.started.runId)).performance;
+    expect(performance).toMatchObject({ task: 'classification', labelled: 500, state: 'alert' });
+    expect(performance?.metrics.accuracy).toBeCloseTo(0.8, 12);
+    expect(performance?.metrics.precision).toBeCloseTo(0.75, 12);
+    expect(performance?.metrics.recall).toBeCloseTo(1, 12);
+    expect(performance?.checks.map((check) => [check.metric, check.state])).toEqual([
+      ['accuracy', 'alert'],
+      ['f1', 'ok'],
+    ]);
+    const [check] = await listMonitorChecks(fixture.database.sql, scored.modelId);
+    expect(check?.state).toBe('alert');
+    expect(check?.performance).toEqual(performance);
+    const alerts = await listModelAlerts(fixture.database.sql, scored.modelId);
+    expect(alerts.map((alert) => [alert.subject, alert.kind, alert.state])).toEqual([
+      ['accuracy (feedback)', 'performance', 'alert'],
+    ]);
+  });
+
   it('fails with a clear error naming the window when it holds no predictions, and records nothing', async () => {
     const quiet = await registerTestModel(fixture.database.sql, {
       name: 'quiet',

@@ -53,6 +53,7 @@ function check(runId: string, modelId: string, extra: Partial<NewMonitorCheck> =
     windowTo: new Date('2026-12-01T01:00:00.000Z'),
     referenceRows: 100,
     currentRows: 50,
+    performance: null,
     state: 'ok',
     features: [],
     modelStats: {},

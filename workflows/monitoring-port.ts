@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { Sql } from '../db/client';
-import { readLoggedWindow } from '../db/queries/logged-window';
+import { type LoggedColumnsRequest, readLoggedColumns } from '../db/queries/logged-columns';
 import { findMonitorRun, recordMonitorCheck, syncModelAlerts } from '../db/queries/monitoring';
 import {
   findAliasedVersion,
@@ -8,7 +9,7 @@ import {
   type ModelVersionRow,
   readModelFile,
 } from '../db/queries/registry';
-import type { MonitoredVersion, MonitoringPort } from '../nodes/_kit/monitoring-port';
+import type { LogWindowRequest, MonitoredVersion, MonitoringPort } from '../nodes/_kit/monitoring-port';
 import {
   modelSignatureSchema,
   REFERENCE_FILE,
@@ -43,16 +44,8 @@ export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }
       return { status: 'found', version: monitoredVersion(sql, model.name, row) };
     },
 
-    readLog: (request) =>
-      readLoggedWindow(sql, {
-        modelId: request.modelId,
-        from: request.from,
-        to: request.to,
-        signature: {
-          inputs: request.signature.inputs.map(({ name, type }) => ({ name, type })),
-          task: request.signature.output.task,
-        },
-      }),
+    readLog: (request) => readLoggedColumns(sql, columnsRequest(request)),
+    readLabelledLog: (request) => readLoggedColumns(sql, { ...columnsRequest(request), labelled: true }),
 
     async recordCheck(check) {
       const written = await recordMonitorCheck(sql, {
@@ -67,6 +60,7 @@ export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }
         state: check.state,
         features: check.features,
         modelStats: check.modelStats,
+        performance: check.performance,
       });
       return { checkId: written.id };
     },
@@ -78,6 +72,8 @@ export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }
   };
 }
 
+const testMetricsSchema = z.record(z.string(), z.number());
+
 function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): MonitoredVersion {
   return {
     modelId: row.modelId,
@@ -85,10 +81,24 @@ function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): Mo
     version: row.version,
     signature: modelSignatureSchema.parse(row.signature),
     reference: versionReferenceSchema.parse(row.reference),
+    // Only the numeric figures: a metric the evaluate step could not take is absent, not null.
+    testMetrics: testMetricsSchema.catch({}).parse(row.metrics),
     async referenceSample() {
       const file = await readModelFile(sql, row.id, REFERENCE_FILE);
       if (!file) return undefined;
       return referenceSampleSchema.parse(JSON.parse(file.content.toString('utf8')));
+    },
+  };
+}
+
+function columnsRequest(request: LogWindowRequest): LoggedColumnsRequest {
+  return {
+    modelId: request.modelId,
+    from: request.from,
+    to: request.to,
+    signature: {
+      inputs: request.signature.inputs.map(({ name, type }) => ({ name, type })),
+      task: request.signature.output.task,
     },
   };
 }

@@ -22,9 +22,9 @@ import {
  *
  * Speed: a million rows of twenty inputs come over `COPY … TO STDOUT (FORMAT binary)` (no
  * per-row result objects in postgres.js, no unescaping) and each row's jsonb text is scanned
- * byte by byte into the columns (json-array-columns.ts); the window is read as two halves at once,
- * on two connections, and the rows of both parts land in the same columns in whatever order they
- * arrive (each half is a consistent snapshot of its own). COPY takes no bind parameters, so the
+ * byte by byte into the columns (json-array-columns.ts). The window can be read in parts at once,
+ * on as many connections, the rows of all parts landing in the same columns in whatever order they
+ * arrive (each part a consistent snapshot of its own); one part by default (see PARTS). COPY takes no bind parameters, so the
  * model, window and versions travel as transaction-local settings set by a parameterised query
  * and read back with current_setting() inside the COPY: nothing is spliced into its text.
  */
@@ -42,8 +42,13 @@ export interface LoggedColumnsRequest {
   to: Date;
   /** The version's signature, as registry/version-schema.ts has it: its inputs in order and its task. */
   signature: { inputs: readonly LoggedInput[]; task: 'classification' | 'regression' };
-  /** Parts of the window read at the same time, each on its own connection; 2 by default. */
+  /** Parts of the window read at the same time, each on its own connection; 1 by default (see PARTS). */
   parts?: number;
+}
+
+/** A request for the predictions that have feedback: their true labels or values come with them. */
+export interface LabelledColumnsRequest extends LoggedColumnsRequest {
+  labelled: true;
 }
 
 export type LoggedColumn = Float64Array | (string | null)[];
@@ -51,6 +56,11 @@ export type LoggedColumn = Float64Array | (string | null)[];
 export type LoggedPredictions =
   | { task: 'classification'; labels: (string | null)[] }
   | { task: 'regression'; values: Float64Array };
+
+export interface LabelledColumns extends LoggedColumns {
+  /** The true label (as the feedback spells it, numbers and booleans as text) or value of each row. */
+  truth: LoggedPredictions;
+}
 
 export interface LoggedColumns {
   rows: number;
@@ -66,7 +76,12 @@ export interface LoggedColumns {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INITIAL_CAPACITY = 1 << 16;
 /** Parts of the window read at the same time (see readLoggedColumns). */
-const PARTS = 2;
+/**
+ * One: two parts at once on the worker's shared pool hung a monitor step (the second window's COPY
+ * streams ended, but its transactions never resolved, with PostgreSQL idle after COMMIT), though
+ * on a pool of their own they did not. Until that is understood, one part.
+ */
+const PARTS = 1;
 
 /** [from, to) cut into `parts` consecutive windows of equal length (milliseconds, as the log keeps). */
 export function windowParts(from: Date, to: Date, parts: number): [Date, Date][] {
@@ -88,24 +103,45 @@ const COPY_STATEMENTS = {
   regression: copyStatement(`(outputs->>'value')::float8`),
 } as const;
 
-function copyStatement(prediction: string): string {
+/**
+ * With feedback: only the predictions that have some, and the true answer as a fourth column
+ * (`#>> '{}'` is a JSON scalar as text: "yes", "1", "true").
+ */
+const LABELLED_STATEMENTS = {
+  classification: copyStatement(`outputs->>'label'`, `feedback.label #>> '{}'`),
+  regression: copyStatement(`(outputs->>'value')::float8`, `(feedback.label #>> '{}')::float8`),
+} as const;
+
+function copyStatement(prediction: string, truth?: string): string {
+  const join = truth
+    ? `, ${truth} from prediction_log log join prediction_feedback feedback using (prediction_id)`
+    : ' from prediction_log log';
   return `copy (
-    select latency_ms, ${prediction}, inputs from prediction_log
-    where model_id = current_setting('pipewright.log_model')::uuid
+    select latency_ms, ${prediction}, inputs${join}
+    where log.model_id = current_setting('pipewright.log_model')::uuid
       and at >= current_setting('pipewright.log_from')::timestamptz
       and at < current_setting('pipewright.log_to')::timestamptz
-      and version = any(current_setting('pipewright.log_versions')::int[])
+      and log.version = any(current_setting('pipewright.log_versions')::int[])
   ) to stdout (format binary)`;
 }
 
-export async function readLoggedColumns(sql: Sql, request: LoggedColumnsRequest): Promise<LoggedColumns> {
+export function readLoggedColumns(sql: Sql, request: LabelledColumnsRequest): Promise<LabelledColumns>;
+export function readLoggedColumns(sql: Sql, request: LoggedColumnsRequest): Promise<LoggedColumns>;
+export async function readLoggedColumns(
+  sql: Sql,
+  request: LoggedColumnsRequest & { labelled?: true },
+): Promise<LoggedColumns | LabelledColumns> {
   checkRequest(request);
   const { inputs, task } = request.signature;
   const versions = await sameSignatureVersions(sql, request);
   const sinks = inputs.map((input) => sinkFor(input.type, INITIAL_CAPACITY));
   const latency = new NumberSink('number', INITIAL_CAPACITY);
-  const prediction = task === 'classification' ? new TextSink() : new NumberSink('number', INITIAL_CAPACITY);
-  const target: Target = { sinks, latency, prediction, rows: 0 };
+  const answerSink = () =>
+    task === 'classification' ? new TextSink() : new NumberSink('number', INITIAL_CAPACITY);
+  const prediction = answerSink();
+  const truth = request.labelled ? answerSink() : null;
+  const target: Target = { sinks, latency, prediction, truth, rows: 0 };
+  const statement = (request.labelled ? LABELLED_STATEMENTS : COPY_STATEMENTS)[task];
   if (versions.length > 0) {
     // The parts are read at once, each by its own connection and PostgreSQL backend, into the same
     // columns: printing jsonb is most of PostgreSQL's work, and this way it is shared by two cores.
@@ -117,7 +153,7 @@ export async function readLoggedColumns(sql: Sql, request: LoggedColumnsRequest)
               set_config('pipewright.log_from', ${from.toISOString()}, true),
               set_config('pipewright.log_to', ${to.toISOString()}, true),
               set_config('pipewright.log_versions', ${`{${versions.join(',')}}`}, true)`;
-          const stream = await tx.unsafe(COPY_STATEMENTS[task]).readable();
+          const stream = await tx.unsafe(statement).readable();
           await readTuples(stream, target);
         }),
       ),
@@ -129,16 +165,20 @@ export async function readLoggedColumns(sql: Sql, request: LoggedColumnsRequest)
     const sink = sinks[index];
     if (sink) columns.set(input.name, sink.finish(rows));
   });
-  return {
+  const read: LoggedColumns = {
     rows,
     versions,
     columns,
     latencyMs: latency.finish(rows),
-    predictions:
-      prediction.kind === 'string'
-        ? { task: 'classification', labels: prediction.finish(rows) }
-        : { task: 'regression', values: prediction.finish(rows) },
+    predictions: answers(prediction, rows),
   };
+  return truth ? { ...read, truth: answers(truth, rows) } : read;
+}
+
+function answers(sink: ColumnSink, rows: number): LoggedPredictions {
+  return sink.kind === 'string'
+    ? { task: 'classification', labels: sink.finish(rows) }
+    : { task: 'regression', values: sink.finish(rows) };
 }
 
 function checkRequest(request: LoggedColumnsRequest): void {
@@ -171,6 +211,8 @@ interface Target {
   sinks: readonly ColumnSink[];
   latency: NumberSink;
   prediction: ColumnSink;
+  /** The true answer's column, when reading predictions with feedback. */
+  truth: ColumnSink | null;
   rows: number;
 }
 
@@ -180,8 +222,8 @@ interface Target {
  * then.
  */
 function readTuples(stream: NodeJS.ReadableStream, target: Target): Promise<void> {
-  const { sinks, latency, prediction } = target;
-  const tuples = new BinaryCopyTuples(3, (buffer, starts, lengths) => {
+  const { sinks, latency, prediction, truth } = target;
+  const tuples = new BinaryCopyTuples(truth ? 4 : 3, (buffer, starts, lengths) => {
     // Each tuple fills one whole row at once, so parts read at the same time never mix their rows.
     const row = target.rows;
     latency.set(row, buffer.readFloatBE(starts[0] ?? 0));
@@ -189,6 +231,7 @@ function readTuples(stream: NodeJS.ReadableStream, target: Target): Promise<void
     // jsonb's binary form: a version byte (1), then the text.
     const start = (starts[2] ?? 0) + 1;
     readJsonArrayRow(buffer, start, start + (lengths[2] ?? 1) - 1, row, sinks);
+    if (truth) readPrediction(buffer, starts[3] ?? 0, lengths[3] ?? -1, row, truth);
     target.rows = row + 1;
   });
   return new Promise((resolve, reject) => {

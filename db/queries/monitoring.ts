@@ -40,6 +40,8 @@ export interface NewMonitorCheck {
   state: MonitorState;
   features: unknown;
   modelStats: unknown;
+  /** Quality on the window's predictions with feedback; null when not measured. */
+  performance: unknown;
 }
 
 /**
@@ -50,16 +52,17 @@ export interface NewMonitorCheck {
 export async function recordMonitorCheck(sql: Sql, check: NewMonitorCheck): Promise<{ id: string }> {
   const [row] = await sql<{ id: string }[]>`
     insert into monitor_checks (run_id, node_id, model_id, version, window_from, window_to,
-      reference_rows, current_rows, state, features, model_stats)
+      reference_rows, current_rows, state, features, model_stats, performance)
     values (${check.runId}, ${check.nodeId}, ${check.modelId}, ${check.version},
       ${check.windowFrom?.toISOString() ?? null}::timestamptz, ${check.windowTo?.toISOString() ?? null}::timestamptz,
       ${check.referenceRows}, ${check.currentRows}, ${check.state},
-      ${jsonText(check.features)}::jsonb, ${jsonText(check.modelStats)}::jsonb)
+      ${jsonText(check.features)}::jsonb, ${jsonText(check.modelStats)}::jsonb,
+      ${check.performance === null ? null : jsonText(check.performance)}::jsonb)
     on conflict (run_id, node_id) where run_id is not null do update set
       model_id = excluded.model_id, version = excluded.version, window_from = excluded.window_from,
       window_to = excluded.window_to, reference_rows = excluded.reference_rows,
       current_rows = excluded.current_rows, state = excluded.state, features = excluded.features,
-      model_stats = excluded.model_stats, created_at = now()
+      model_stats = excluded.model_stats, performance = excluded.performance, created_at = now()
     returning id`;
   if (!row) throw new Error('The monitor check was not written');
   return row;
@@ -163,7 +166,8 @@ export async function listMonitorChecks(sql: Sql, modelId: string, limit = 200):
   const rows = await sql<MonitorCheck[]>`
     select id, run_id as "runId", node_id as "nodeId", model_id as "modelId", version,
       window_from as "windowFrom", window_to as "windowTo", reference_rows as "referenceRows",
-      current_rows as "currentRows", state, features, model_stats as "modelStats", created_at as "createdAt"
+      current_rows as "currentRows", state, features, model_stats as "modelStats", performance,
+      created_at as "createdAt"
     from monitor_checks where model_id = ${modelId}
     order by created_at desc, id desc limit ${limit}`;
   return rows.map((row) => ({

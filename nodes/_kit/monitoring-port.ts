@@ -27,6 +27,11 @@ export interface MonitoringPort {
    * versions with the same input columns as the signature only), the latency and the answers.
    */
   readLog(request: LogWindowRequest): Promise<LoggedWindow>;
+  /**
+   * As readLog, but only the predictions that have feedback, with their true labels or values
+   * (which may have arrived days after the window).
+   */
+  readLabelledLog(request: LogWindowRequest): Promise<LabelledWindow>;
   /** Records a check of this step; a retried attempt replaces its earlier attempt's check. */
   recordCheck(check: CheckRecord): Promise<{ checkId: string }>;
   /**
@@ -52,6 +57,8 @@ export interface MonitoredVersion {
   signature: ModelSignature;
   /** Per input column: numbers' deciles over all training rows, categories' frequencies. */
   reference: VersionReference;
+  /** The evaluate step's figures on the test rows when the version was registered. */
+  testMetrics: Record<string, number>;
   /** The raw training rows kept at registration (up to 10,000); undefined when none were kept. */
   referenceSample(): Promise<ReferenceSample | undefined>;
 }
@@ -81,6 +88,11 @@ export interface LoggedWindow {
     | { task: 'regression'; values: Float64Array };
 }
 
+export interface LabelledWindow extends LoggedWindow {
+  /** The true label (as the feedback spells it) or value of each row. */
+  truth: LoggedWindow['predictions'];
+}
+
 export type CheckState = 'ok' | 'warn' | 'alert';
 
 export interface CheckRecord {
@@ -96,6 +108,8 @@ export interface CheckRecord {
   features: unknown;
   /** Prediction drift, volume and latency. */
   modelStats: unknown;
+  /** Quality on the window's predictions with feedback; null when not measured. */
+  performance: unknown;
 }
 
 export interface AlertSubject {

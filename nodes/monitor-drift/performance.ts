@@ -1,6 +1,6 @@
 import { accuracy, confusionMatrix, macroAverage, perClassScores } from '../../ml/metrics/classification';
 import { lowerIsBetter, type Metrics, regressionMetrics } from '../../ml/metrics/summary';
-import type { AlertSubject, CheckState } from '../_kit/monitoring-port';
+import type { AlertSubject, CheckState, LabelledWindow, MonitoredVersion } from '../_kit/monitoring-port';
 import type { MetricCheck, Performance } from './report-schema';
 
 /**
@@ -34,6 +34,50 @@ export const DEFAULT_WATCHED: Record<LabelledPairs['task'], string[]> = {
   classification: ['accuracy', 'f1'],
   regression: ['rmse', 'mae'],
 };
+
+/**
+ * The pairs of a labelled window, rows without an answer on either side left out. Labels are
+ * compared as the log spells them: numbers and booleans as text, so the signature's are too.
+ */
+export function labelledPairs(
+  window: LabelledWindow,
+  version: Pick<MonitoredVersion, 'signature'>,
+): LabelledPairs {
+  const { predictions, truth } = window;
+  const output = version.signature.output;
+  if (
+    predictions.task === 'classification' &&
+    truth.task === 'classification' &&
+    output.task === 'classification'
+  ) {
+    const keep = predictions.labels.flatMap((label, row) => {
+      const answer = truth.labels[row];
+      return label === null || answer === null || answer === undefined ? [] : [[label, answer] as const];
+    });
+    return {
+      task: 'classification',
+      labels: output.labels.map(String),
+      predicted: keep.map(([label]) => label),
+      truth: keep.map(([, answer]) => answer),
+    };
+  }
+  if (predictions.task === 'regression' && truth.task === 'regression') {
+    const rows = Array.from(predictions.values.keys()).filter(
+      (row) => Number.isFinite(predictions.values[row]) && Number.isFinite(truth.values[row]),
+    );
+    return {
+      task: 'regression',
+      predicted: Float64Array.from(rows, (row) => predictions.values[row] ?? Number.NaN),
+      truth: Float64Array.from(rows, (row) => truth.values[row] ?? Number.NaN),
+    };
+  }
+  throw new Error('The log and its feedback disagree on the task');
+}
+
+/** The subject of a metric's alert: apart from the features', whose subjects are their names. */
+export function performanceSubject(metric: string): string {
+  return `${metric} (feedback)`;
+}
 
 export function measurePerformance(
   pairs: LabelledPairs,
@@ -104,7 +148,7 @@ function worstState(checks: readonly MetricCheck[]): CheckState {
 /** Each watched metric is an alert subject of its own (kind performance). */
 export function performanceSubjects(performance: Performance): AlertSubject[] {
   return performance.checks.map((check) => ({
-    subject: check.metric,
+    subject: performanceSubject(check.metric),
     kind: 'performance',
     state: check.state,
   }));

@@ -5,12 +5,19 @@ import type { ArtifactRef } from '../_kit/artifact-ref';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { writeJsonArtifact } from '../_kit/json-artifact';
-import type { AlertChanges, MonitoredVersion, MonitoringPort } from '../_kit/monitoring-port';
+import type {
+  AlertChanges,
+  CheckState,
+  LogWindowRequest,
+  MonitoredVersion,
+  MonitoringPort,
+} from '../_kit/monitoring-port';
 import { alertSubjects, assessDrift, type DriftAssessment, topFeatures } from './assessment';
 import { datasetColumns } from './dataset-columns';
 import { type DriftInput, loggedDriftColumn, numericReferenceOf, sampleColumns } from './drift-columns';
 import { modelStatsOf } from './model-stats';
-import type { DriftReport, ModelStats } from './report-schema';
+import { DEFAULT_WATCHED, labelledPairs, measurePerformance, performanceSubjects } from './performance';
+import type { DriftReport, ModelStats, Performance } from './report-schema';
 import type { monitorDriftSpec } from './spec';
 import { thresholdsByFeature } from './thresholds';
 
@@ -53,6 +60,7 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
             source: 'input',
             window: null,
             stats: null,
+            performance: null,
             versions: [],
             ...(await datasetColumns(duck, inputs.current, features, 'current')),
           }
@@ -77,14 +85,18 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
       window: current.window,
       referenceRows: reference.rows,
       currentRows: current.rows,
-      state: assessment.state,
+      state: worstState(assessment.state, current.performance?.state ?? 'ok'),
       features: assessment.features,
       modelStats: current.stats,
+      performance: current.performance,
     });
     const alerts = await monitoring.syncAlerts({
       modelId: version.modelId,
       checkId,
-      subjects: alertSubjects(assessment),
+      subjects: [
+        ...alertSubjects(assessment),
+        ...(current.performance ? performanceSubjects(current.performance) : []),
+      ],
     });
     const report = driftReport({
       checkId,
@@ -120,7 +132,7 @@ function driftReport(parts: {
     checkId: parts.checkId,
     model: parts.version.modelName,
     version: parts.version.version,
-    state: assessment.state,
+    state: worstState(assessment.state, current.performance?.state ?? 'ok'),
     dataset: assessment.dataset,
     reference: parts.reference,
     current: {
@@ -135,7 +147,7 @@ function driftReport(parts: {
     features: assessment.features,
     topFeatures: topFeatures(assessment.features, assessment.features.length),
     modelStats: current.stats,
-    performance: null,
+    performance: current.performance,
     alerts: parts.alerts,
   };
 }
@@ -221,6 +233,7 @@ interface CurrentSide {
   versions: number[];
   columns: Map<string, DriftColumn>;
   stats: ModelStats | null;
+  performance: Performance | null;
 }
 
 /**
@@ -261,7 +274,33 @@ async function loggedCurrent(
     versions: logged.versions,
     columns,
     stats: modelStatsOf(logged, previous, { from, to }),
+    performance: config.measurePerformance
+      ? await performanceOf(monitoring, version, { ...request, from, to }, config)
+      : null,
   };
+}
+
+/** The window's predictions that have feedback, scored against the version's test figures. */
+async function performanceOf(
+  monitoring: MonitoringPort,
+  version: MonitoredVersion,
+  request: LogWindowRequest,
+  config: Config,
+): Promise<Performance> {
+  const labelled = await monitoring.readLabelledLog(request);
+  const task = version.signature.output.task;
+  return measurePerformance(labelledPairs(labelled, version), version.testMetrics, {
+    metrics: DEFAULT_WATCHED[task],
+    maxDrop: config.maxMetricDrop,
+    maxRise: config.maxErrorRise,
+    minLabelled: config.minLabelled,
+  });
+}
+
+/** A check is as bad as the worse of its drift and its performance. */
+function worstState(drift: CheckState, performance: CheckState): CheckState {
+  const rank: Record<CheckState, number> = { ok: 0, warn: 1, alert: 2 };
+  return rank[performance] > rank[drift] ? performance : drift;
 }
 
 /** "1 hour", "36 hours", "0.5 days". */

@@ -54,6 +54,10 @@ export const monitorDriftSpec = defineNode({
         .gt(0, 'The share is more than 0')
         .max(1, 'The share is at most 1 (every feature)')
         .default(0.5),
+      measurePerformance: z.boolean().default(true),
+      maxMetricDrop: z.number().min(0, 'The drop is 0 or more').max(1, 'The drop is at most 1').default(0.05),
+      maxErrorRise: z.number().min(0, 'The rise is 0 or more').default(0.2),
+      minLabelled: z.number().int('A whole number').min(1, 'At least 1').default(30),
     })
     .refine(warnNotAboveAlert, warnAboveAlert),
   ui: {
@@ -93,6 +97,29 @@ export const monitorDriftSpec = defineNode({
       label: 'Drifted when this share of features alerts',
       widget: 'number',
       help: 'The inputs as a whole have drifted when at least this share of the features is in alert (0.5: half).',
+    },
+    measurePerformance: {
+      label: 'Measure performance from feedback',
+      widget: 'checkbox',
+      help: 'Score the window’s predictions that have feedback (true labels or values sent to the feedback endpoint, even days later) against the version’s test figures.',
+    },
+    maxMetricDrop: {
+      label: 'Alert when a score drops by',
+      widget: 'number',
+      help: 'Accuracy, F1 and other scores: alert below the test figure minus this (0.05), warn below half of it.',
+      advanced: true,
+    },
+    maxErrorRise: {
+      label: 'Alert when an error rises by (share)',
+      widget: 'number',
+      help: 'RMSE, MAE and other errors: alert above the test figure times 1 + this (0.2: 20 % worse), warn above half of it.',
+      advanced: true,
+    },
+    minLabelled: {
+      label: 'Judge from this many labelled predictions',
+      widget: 'number',
+      help: 'With fewer predictions with feedback in the window, performance is shown but raises nothing.',
+      advanced: true,
     },
   },
   inputs: {

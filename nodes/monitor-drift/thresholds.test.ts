@@ -46,7 +46,7 @@ describe('thresholdsByFeature', () => {
 });
 
 describe('the monitor.drift config', () => {
-  it('has the defaults of the issue: registry reference, the last 24 hours, PSI 0.1 and 0.2, half the features', () => {
+  it('has the defaults of the issue: registry reference, the last 24 hours, PSI 0.1 and 0.2, half the features; performance judged on 30 labelled predictions, alerting 0.05 below the test figure', () => {
     expect(monitorDriftSpec.config.parse({ model: 'churn' })).toEqual({
       model: 'churn',
       reference: 'registry',
@@ -56,6 +56,10 @@ describe('the monitor.drift config', () => {
       psiAlert: 0.2,
       featureThresholds: [],
       driftShare: 0.5,
+      measurePerformance: true,
+      maxMetricDrop: 0.05,
+      maxErrorRise: 0.2,
+      minLabelled: 30,
     });
   });
 

@@ -119,6 +119,8 @@ export async function registerTestModel(
     model: TrainedModel;
     alias?: ModelAlias;
     reference?: { columns: VersionReference; sample: ReferenceSample };
+    /** The evaluate step's test figures, as a deploy would record them. */
+    metrics?: Record<string, number>;
   },
 ): Promise<{ modelId: string; version: number }> {
   const registered = await ensureModel(sql, { name: input.name, ownerId: null });
@@ -132,7 +134,7 @@ export async function registerTestModel(
     algorithm: 'linear',
     signature: input.model.signature,
     labels: input.model.signature.output.task === 'classification' ? input.model.signature.output.labels : [],
-    metrics: {},
+    metrics: input.metrics ?? {},
     gates: [],
     parameters: {},
     datasetSha256: null,
