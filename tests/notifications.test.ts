@@ -212,7 +212,7 @@ const failing = pipelineDoc(
 );
 
 describe('notifications', () => {
-  it('a failed run posts one webhook with its event, pipeline, run, message and link, emails, and shows in the feed', async () => {
+  it('a failed run posts one signed webhook with its event, pipeline, run and link but not its error text, emails, and shows in the feed', async () => {
     const { pipeline, version } = await savePipeline(fixture.database.db, failing, 'Nightly retraining');
     const saved = await caller().notifications.saveSettings({
       pipelineId: pipeline.id,
