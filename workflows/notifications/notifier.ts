@@ -7,6 +7,7 @@ import {
   NOTIFICATIONS_CHANNEL,
   recordDeliveryAttempt,
 } from '../../db/queries/notifications';
+import { PIPELINE_TASK_QUEUE } from '../task-queue';
 import { DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from './delivery.types';
 import { startDeliveryWorkflows } from './delivery-starter';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE_MS, retryDelayMs } from './retry-delay';
@@ -18,6 +19,8 @@ import { type SendDeps, sendDelivery } from './send-delivery';
  * are due, off the pipeline workflow, so a slow or dead receiver never holds a run. Everything is a
  * row: a notifier that stops mid-way leaves pending rows the next pass (on any worker) picks up. It
  * wakes on NOTIFY of a new notification and otherwise polls, which also brings retries when due.
+ * Model alerts' deliveries are not sent here: each pass starts a Temporal workflow for each new one
+ * (delivery.workflow.ts), whose retry policy brings its attempts.
  */
 export interface NotifierDeps extends SendDeps {
   db: Database;
@@ -39,7 +42,7 @@ export interface NotifierOptions {
   scheduleCheckMs?: number;
   /** How long a claimed delivery is left to its attempt before another notifier may try it again. */
   leaseMs?: number;
-  /** The task queue of the workers that run delivery workflows (the pipeline task queue). */
+  /** The task queue of the workers that run delivery workflows; the pipeline task queue by default. */
   taskQueue?: string;
   /** The delivery workflows' retry policy (tests make its waits short). */
   deliveryRetry?: DeliveryRetry;
@@ -68,11 +71,11 @@ export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {})
     await fanOutPending(deps.db);
     // Started after the fan-out, from rows: deliveries made by a pass whose worker died before
     // starting their workflows are started by the next pass, here or on any worker.
-    if (deps.temporal && options.taskQueue)
+    if (deps.temporal)
       await startDeliveryWorkflows({
         db: deps.db,
         temporal: deps.temporal,
-        taskQueue: options.taskQueue,
+        taskQueue: options.taskQueue ?? PIPELINE_TASK_QUEUE,
         retry: options.deliveryRetry ?? DEFAULT_DELIVERY_RETRY,
         log,
       });
