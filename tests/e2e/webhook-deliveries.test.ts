@@ -76,7 +76,15 @@ async function deliverAnAlert(fixture: Fixture): Promise<void> {
   const model = await ensureModel(sql, { name: 'churn', ownerId: null });
   const [run] = await db
     .insert(runs)
-    .values({ pipelineId, pipelineVersionId: created.version.id, workflowId: `monitor-${randomUUID()}` })
+    .values({
+      pipelineId,
+      pipelineVersionId: created.version.id,
+      workflowId: `monitor-${randomUUID()}`,
+      // The scheduled monitor's run that made the check, finished.
+      status: 'succeeded',
+      trigger: 'schedule',
+      finishedAt: new Date(),
+    })
     .returning();
   const thresholds = { psiWarn: 0.1, psiAlert: 0.2 };
   const { id: checkId } = await recordMonitorCheck(sql, {
@@ -153,5 +161,19 @@ describe('webhook delivery log', () => {
     expect(await panel.textContent()).not.toContain('s3cr3t');
 
     await session.screenshot(panel, 'webhook-deliveries');
+  });
+
+  it("the bell lists the model alert in plain words and links it to the model's Monitoring tab", async () => {
+    const page = await session.newPage();
+    await page.goto(`${session.app.url}/runs`);
+    await page.getByRole('button', { name: 'Notifications: 1 unread' }).click();
+    const item = page.locator('.bell-item').first();
+    await item.waitFor();
+    expect(await item.locator('.bell-event').textContent()).toBe('Model alert');
+    expect(await item.locator('.bell-message').textContent()).toBe(
+      'Model churn v3: input drift alert on tenure (PSI 0.31, alerts at 0.2)',
+    );
+    expect(await item.locator('a').getAttribute('href')).toBe('/models/churn?tab=monitoring');
+    await session.screenshot(page, 'model-alert-bell');
   });
 });
