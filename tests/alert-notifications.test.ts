@@ -13,7 +13,13 @@ import type { Actor } from '../app/_server/auth/actor';
 import { recordMonitorCheck, syncModelAlerts } from '../db/queries/monitoring';
 import { claimDueDeliveries, fanOutPending } from '../db/queries/notifications';
 import { ensureModel } from '../db/queries/registry';
-import { notificationDeliveries, notificationDeliveryAttempts, notifications, runs } from '../db/schema';
+import {
+  auditLog,
+  notificationDeliveries,
+  notificationDeliveryAttempts,
+  notifications,
+  runs,
+} from '../db/schema';
 import { type Notifier, startNotifier } from '../workflows/notifications/notifier';
 import { accountsAuth, createAccount } from './support/accounts';
 import { setUpDatabaseAndWorker } from './support/fixture';
@@ -225,6 +231,53 @@ function signed(secret: string, request: Received | undefined): boolean {
   const expected = createHmac('sha256', secret).update(`${request?.timestamp}.${request?.raw}`).digest('hex');
   return request?.signature === `sha256=${expected}`;
 }
+
+describe('webhook signing secrets', () => {
+  it('an editor rotates a secret (audited); requests are then signed with the new one, and a webhook of another pipeline is refused', async () => {
+    const setup = await monitorSetup('/rotated');
+    const first = await caller().notifications.signingSecret({
+      pipelineId: setup.pipelineId,
+      webhookId: setup.webhookId,
+    });
+    expect(first.generation).toBe(1);
+    const rotated = await caller().notifications.rotateSigningSecret({
+      pipelineId: setup.pipelineId,
+      webhookId: setup.webhookId,
+    });
+    expect(rotated.generation).toBe(2);
+    expect(rotated.secret).not.toBe(first.secret);
+    const audited = await fixture.database.db
+      .select({ action: auditLog.action, details: auditLog.details })
+      .from(auditLog)
+      .where(eq(auditLog.objectId, setup.pipelineId))
+      .orderBy(asc(auditLog.id));
+    const display = `${receiverUrl}/rotated`;
+    expect(audited.filter((entry) => entry.action.startsWith('pipeline.webhook_secret'))).toEqual([
+      { action: 'pipeline.webhook_secret_revealed', details: { webhook: display, generation: 1 } },
+      { action: 'pipeline.webhook_secret_rotated', details: { webhook: display, generation: 2 } },
+    ]);
+    expect(JSON.stringify(audited)).not.toContain('pwsec_');
+
+    await caller().notifications.sendTest({ pipelineId: setup.pipelineId });
+    const [test] = receiver.on('/rotated');
+    expect(signed(rotated.secret, test)).toBe(true);
+    expect(signed(first.secret, test)).toBe(false);
+
+    // A webhook id of another pipeline: not found, and nothing audited.
+    const other = await monitorSetup('/other');
+    await expect(
+      caller().notifications.signingSecret({ pipelineId: setup.pipelineId, webhookId: other.webhookId }),
+    ).rejects.toThrow(`No webhook ${other.webhookId} on pipeline ${setup.pipelineId}`);
+    await expect(
+      caller().notifications.deliveries({ pipelineId: setup.pipelineId, webhookId: other.webhookId }),
+    ).rejects.toThrow(`No webhook ${other.webhookId} on pipeline ${setup.pipelineId}`);
+    const after = await fixture.database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.objectId, setup.pipelineId));
+    expect(after.filter((entry) => entry.action.startsWith('pipeline.webhook_secret'))).toHaveLength(2);
+  });
+});
 
 describe('model alert notifications', () => {
   it('an opened alert is told once, sent by Temporal through 500, 500, 200 with each attempt logged and signed', async () => {

@@ -18,6 +18,7 @@ import {
 import {
   auditLog,
   notificationDeliveries,
+  notificationDeliveryAttempts,
   notifications,
   notificationWebhooks,
   runs,
@@ -394,6 +395,26 @@ describe('notifications', () => {
         return delivery;
       })
       .toEqual({ status: 'delivered', attempts: 2 });
+    // The notifier logs each attempt, as the Temporal path does.
+    const logged = await fixture.database.db
+      .select({
+        attempt: notificationDeliveryAttempts.attempt,
+        ok: notificationDeliveryAttempts.ok,
+        httpStatus: notificationDeliveryAttempts.httpStatus,
+        error: notificationDeliveryAttempts.error,
+      })
+      .from(notificationDeliveryAttempts)
+      .innerJoin(
+        notificationDeliveries,
+        eq(notificationDeliveries.id, notificationDeliveryAttempts.deliveryId),
+      )
+      .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+      .where(eq(notifications.runId, started.runId))
+      .orderBy(notificationDeliveryAttempts.attempt);
+    expect(logged).toEqual([
+      { attempt: 1, ok: false, httpStatus: 503, error: 'answered 503' },
+      { attempt: 2, ok: true, httpStatus: 200, error: null },
+    ]);
   });
 
   it('refuses a webhook URL that is not http(s), naming the field, and changes nothing', async () => {
