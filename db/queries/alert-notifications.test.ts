@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AlertDetails, alertMessage } from './alert-notifications';
 
+const psi = { name: 'psi', value: 0.30871, warn: 0.1, alert: 0.2 };
 const base: AlertDetails = {
   model: 'churn',
   version: 3,
@@ -8,14 +9,14 @@ const base: AlertDetails = {
   kind: 'drift',
   state: 'alert',
   escalated: false,
-  figure: { name: 'psi', value: 0.30871, warn: 0.1, alert: 0.2 },
+  figure: psi,
   openedAt: '2026-12-07T10:00:00.000Z',
 };
 
 describe('alertMessage', () => {
   it('says which model, what drifted, how far and where the threshold is, in plain words', () => {
     expect(alertMessage(base)).toBe('Model churn v3: input drift alert on tenure (PSI 0.309, alerts at 0.2)');
-    expect(alertMessage({ ...base, state: 'warn', figure: { ...base.figure, value: 0.14 } })).toBe(
+    expect(alertMessage({ ...base, state: 'warn', figure: { ...psi, value: 0.14 } })).toBe(
       'Model churn v3: input drift warning on tenure (PSI 0.14, warns at 0.1)',
     );
     expect(alertMessage({ ...base, escalated: true })).toBe(
