@@ -1,6 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { user } from './accounts-schema';
+import { modelAlerts } from './monitoring-schema';
 import { schedules } from './schedules-schema';
 import { pipelines, runs } from './schema';
 
@@ -16,12 +29,16 @@ import { pipelines, runs } from './schema';
 const time = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
-/** run_failed: a run ended failed; gate_blocked: it failed because an evaluate gate did not hold. */
+/**
+ * run_failed: a run ended failed; gate_blocked: it failed because an evaluate gate did not hold;
+ * model_alert: a monitor opened an alert on a model (or an open one rose from warn to alert).
+ */
 export const notificationEvents = [
   'run_failed',
   'gate_blocked',
   'schedule_skipped',
   'schedule_missed',
+  'model_alert',
 ] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
 
@@ -54,6 +71,12 @@ export const notificationWebhooks = pgTable(
       .references(() => pipelines.id, { onDelete: 'cascade' }),
     sealedUrl: bytea('sealed_url').notNull(),
     display: text('display').notNull(),
+    /**
+     * Which signing secret the webhook's requests are signed with: the secret is derived from the
+     * server's key, the webhook id and this number (config/webhook-signing.ts), never stored, and
+     * rotating it is adding one.
+     */
+    signingGeneration: integer('signing_generation').notNull().default(1),
     createdAt: time('created_at').notNull().defaultNow(),
   },
   (table) => [index('notification_webhooks_pipeline_idx').on(table.pipelineId)],
@@ -74,7 +97,15 @@ export const notifications = pgTable(
       .references(() => pipelines.id, { onDelete: 'cascade' }),
     runId: uuid('run_id').references(() => runs.id, { onDelete: 'cascade' }),
     scheduleId: uuid('schedule_id').references(() => schedules.id, { onDelete: 'set null' }),
+    /** For model_alert: the alert, so the feed links to the model's Monitoring tab. */
+    alertId: uuid('alert_id').references(() => modelAlerts.id, { onDelete: 'set null' }),
+    /** The full text, for the app's feed only: outside bodies carry `details`, never this. */
     message: text('message').notNull(),
+    /**
+     * What outside bodies may carry beyond event, pipeline and run: for model_alert the alert as it
+     * was when it was raised (model, version, subject, the figure that crossed and its thresholds).
+     */
+    details: jsonb('details'),
     createdAt: time('created_at').notNull().defaultNow(),
     /** Null until the notifier has made this notification's deliveries (webhooks, emails). */
     fannedOutAt: time('fanned_out_at'),
@@ -82,6 +113,8 @@ export const notifications = pgTable(
   (table) => [
     index('notifications_created_idx').on(table.createdAt.desc()),
     index('notifications_pending_idx').on(table.createdAt).where(sql`${table.fannedOutAt} is null`),
+    // Deleting a model's alerts sets their notifications' alert_id null through this key.
+    index('notifications_alert_idx').on(table.alertId).where(sql`${table.alertId} is not null`),
     check('notifications_event_valid', inList('event', notificationEvents)),
   ],
 );
@@ -95,6 +128,12 @@ export const notificationReads = pgTable('notification_reads', {
 });
 
 export const deliveryChannels = ['webhook', 'email'] as const;
+/**
+ * Who sends a delivery: the notifier's own retry loop, or a Temporal workflow per delivery
+ * (model_alert: retried with backoff by Temporal's retry policy). The notifier claims only its own.
+ */
+export const deliverySenders = ['notifier', 'temporal'] as const;
+export type DeliverySender = (typeof deliverySenders)[number];
 export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
@@ -115,17 +154,54 @@ export const notificationDeliveries = pgTable(
     /** The last failure, in words without the URL (it may hold a secret). */
     lastError: text('last_error'),
     deliveredAt: time('delivered_at'),
+    sentBy: text('sent_by', { enum: deliverySenders }).notNull().default('notifier'),
+    /** For sent_by 'temporal': when its workflow was started (null: not yet; the notifier starts it). */
+    workflowStartedAt: time('workflow_started_at'),
+    createdAt: time('created_at').notNull().defaultNow(),
   },
   (table) => [
     index('notification_deliveries_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    index('notification_deliveries_unstarted_idx')
+      .on(table.createdAt)
+      .where(
+        sql`${table.sentBy} = 'temporal' and ${table.workflowStartedAt} is null and ${table.status} = 'pending'`,
+      ),
+    /** A webhook's delivery log, newest first. */
+    index('notification_deliveries_webhook_idx').on(table.webhookId, table.createdAt.desc()),
     /** Pruning old notifications deletes their deliveries through this key. */
     index('notification_deliveries_notification_idx').on(table.notificationId),
     check('notification_deliveries_channel_valid', inList('channel', deliveryChannels)),
     check('notification_deliveries_status_valid', inList('status', deliveryStatuses)),
+    check('notification_deliveries_sender_valid', inList('sent_by', deliverySenders)),
     check(
       'notification_deliveries_target',
       sql`(channel = 'webhook' and webhook_id is not null) or (channel = 'email' and email is not null)`,
     ),
+  ],
+);
+
+/**
+ * Every attempt at a delivery, by either sender: when, whether it worked, the HTTP status when a
+ * receiver answered, the failure in our words (never the URL: it may hold a secret), how long it took.
+ */
+export const notificationDeliveryAttempts = pgTable(
+  'notification_delivery_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => notificationDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    at: time('at').notNull().defaultNow(),
+    ok: boolean('ok').notNull(),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (table) => [
+    // A retried activity that had already logged its attempt logs it once.
+    uniqueIndex('notification_delivery_attempts_key').on(table.deliveryId, table.attempt),
+    check('notification_delivery_attempts_attempt_valid', sql`${table.attempt} >= 1`),
   ],
 );
 

@@ -129,6 +129,9 @@ const PROCEDURES: Record<string, Permission> = {
   'notifications.settings': 'edit',
   'notifications.saveSettings': 'edit',
   'notifications.sendTest': 'edit',
+  'notifications.deliveries': 'read',
+  'notifications.signingSecret': 'edit',
+  'notifications.rotateSigningSecret': 'edit',
   // Reading schedules is reading; every change to one needs the operator's schedule permission.
   'schedules.list': 'read',
   'schedules.get': 'read',

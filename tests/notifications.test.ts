@@ -3,6 +3,7 @@
  * notifier (as the worker process starts it) posts to a real local HTTP server standing for the
  * webhook receiver, and sends email to a real local SMTP server; the app's feed shows the event.
  */
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { and, eq } from 'drizzle-orm';
@@ -17,6 +18,7 @@ import {
 import {
   auditLog,
   notificationDeliveries,
+  notificationDeliveryAttempts,
   notifications,
   notificationWebhooks,
   runs,
@@ -62,6 +64,10 @@ interface Received {
   body: unknown;
   /** The X-Pipewright-Delivery header. */
   delivery: string | undefined;
+  /** The body as sent, and X-Pipewright-Timestamp and -Signature: what a receiver checks. */
+  raw: string;
+  timestamp: string | undefined;
+  signature: string | undefined;
 }
 
 /**
@@ -83,11 +89,18 @@ class Receiver {
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(Buffer.from(chunk));
-    const delivery = request.headers['x-pipewright-delivery'];
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const raw = Buffer.concat(chunks).toString('utf8');
     this.received.push({
       path: request.url ?? '',
-      body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-      delivery: typeof delivery === 'string' ? delivery : undefined,
+      body: JSON.parse(raw),
+      delivery: header('x-pipewright-delivery'),
+      raw,
+      timestamp: header('x-pipewright-timestamp'),
+      signature: header('x-pipewright-signature'),
     });
     response.statusCode = this.answers.shift() ?? 200;
     response.end();
@@ -200,7 +213,7 @@ const failing = pipelineDoc(
 );
 
 describe('notifications', () => {
-  it('a failed run posts one webhook with its event, pipeline, run, message and link, emails, and shows in the feed', async () => {
+  it('a failed run posts one signed webhook with its event, pipeline, run and link but not its error text, emails, and shows in the feed', async () => {
     const { pipeline, version } = await savePipeline(fixture.database.db, failing, 'Nightly retraining');
     const saved = await caller().notifications.saveSettings({
       pipelineId: pipeline.id,
@@ -240,12 +253,18 @@ describe('notifications', () => {
       .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
       .where(eq(notifications.runId, started.runId));
     expect(posted?.delivery).toBe(deliveries.find((row) => row.channel === 'webhook')?.id);
+    // Signed with the webhook's secret, as its receiver checks: HMAC-SHA256 of "<timestamp>.<body>".
+    const webhookId = saved.webhooks[0]?.id ?? '';
+    const { secret } = await caller().notifications.signingSecret({ pipelineId: pipeline.id, webhookId });
+    const expected = createHmac('sha256', secret).update(`${posted?.timestamp}.${posted?.raw}`).digest('hex');
+    expect(posted?.signature).toBe(`sha256=${expected}`);
     const runUrl = `http://pipewright.test/pipelines/${pipeline.id}?run=${started.runId}`;
+    // The run's error text stays in the app: it may quote SQL, file names or data.
     expect(posted?.body).toEqual({
       event: 'run_failed',
+      title: 'Run failed',
       pipeline: { id: pipeline.id, name: 'Nightly retraining' },
       run: { id: started.runId, url: runUrl },
-      message: expect.stringContaining('Column "price" is missing'),
       url: runUrl,
     });
     const email = mailbox.messages.at(-1);
@@ -255,6 +274,7 @@ describe('notifications', () => {
       `X-Pipewright-Delivery: ${deliveries.find((row) => row.channel === 'email')?.id}`,
     );
     expect(decoded(email?.text ?? '')).toContain(runUrl);
+    expect(decoded(email?.text ?? '')).not.toContain('price');
 
     const feed = await caller().notifications.list({ limit: 10 });
     expect(feed.items[0]).toMatchObject({
@@ -262,6 +282,7 @@ describe('notifications', () => {
       pipelineId: pipeline.id,
       pipelineName: 'Nightly retraining',
       runId: started.runId,
+      message: expect.stringContaining('Column "price" is missing'),
       read: false,
     });
     expect(feed.unread).toBeGreaterThanOrEqual(1);
@@ -269,7 +290,7 @@ describe('notifications', () => {
     expect((await caller().notifications.list({ limit: 10 })).unread).toBe(0);
   });
 
-  it('a failed gate notifies gate_blocked with the gate in the message', async () => {
+  it('a failed gate notifies gate_blocked, with the gate in the feed message and not in the body', async () => {
     const doc = pipelineDoc(
       [
         { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'breast_cancer' } },
@@ -303,9 +324,15 @@ describe('notifications', () => {
     const posted = receiver.received.slice(before).find((request) => request.path === '/gated');
     expect(posted?.body).toMatchObject({
       event: 'gate_blocked',
+      title: 'Gate blocked a run',
       run: { id: started.runId },
-      message: expect.stringContaining('Failed gates: f1 <= 0.01'),
     });
+    expect(JSON.stringify(posted?.body)).not.toContain('Failed gates');
+    const [recorded] = await fixture.database.db
+      .select({ message: notifications.message })
+      .from(notifications)
+      .where(eq(notifications.runId, started.runId));
+    expect(recorded?.message).toContain('Failed gates: f1 <= 0.01');
   });
 
   it('an event the settings do not choose reaches the feed but no webhook', async () => {
@@ -368,6 +395,26 @@ describe('notifications', () => {
         return delivery;
       })
       .toEqual({ status: 'delivered', attempts: 2 });
+    // The notifier logs each attempt, as the Temporal path does.
+    const logged = await fixture.database.db
+      .select({
+        attempt: notificationDeliveryAttempts.attempt,
+        ok: notificationDeliveryAttempts.ok,
+        httpStatus: notificationDeliveryAttempts.httpStatus,
+        error: notificationDeliveryAttempts.error,
+      })
+      .from(notificationDeliveryAttempts)
+      .innerJoin(
+        notificationDeliveries,
+        eq(notificationDeliveries.id, notificationDeliveryAttempts.deliveryId),
+      )
+      .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+      .where(eq(notifications.runId, started.runId))
+      .orderBy(notificationDeliveryAttempts.attempt);
+    expect(logged).toEqual([
+      { attempt: 1, ok: false, httpStatus: 503, error: 'answered 503' },
+      { attempt: 2, ok: true, httpStatus: 200, error: null },
+    ]);
   });
 
   it('refuses a webhook URL that is not http(s), naming the field, and changes nothing', async () => {
@@ -570,11 +617,9 @@ describe('notifications', () => {
       path: '/schedule',
       body: {
         event: 'schedule_skipped',
+        title: 'Schedule skipped a run',
         pipeline: { id: pipeline.id, name: 'Slow nightly' },
         run: null,
-        message: expect.stringMatching(
-          /^Schedule ".+" skipped \d+ starts?: the previous run was still going \(overlap: skip\)$/,
-        ),
       },
     });
     // Asked again with nothing new, it records nothing more.
@@ -584,5 +629,8 @@ describe('notifications', () => {
       .from(notifications)
       .where(eq(notifications.scheduleId, schedule.id));
     expect(recorded.map((row) => row.event)).toEqual(['schedule_skipped']);
+    expect(recorded[0]?.message).toMatch(
+      /^Schedule ".+" skipped \d+ starts?: the previous run was still going \(overlap: skip\)$/,
+    );
   }, 90_000);
 });

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { envSchema } from '../config/env';
+import { envSchema, publicUrl, readEnv } from '../config/env';
 import { secretKeyReader } from '../config/secret-key';
 import { databaseOf, type Sql } from '../db/client';
 import { type NodeRunLookup, nodeRun } from '../nodes/runs';
 import type { SpecLookup } from '../pipeline/graph-checks';
 import { createActivities } from './activities';
+import { createDeliveryActivities } from './notifications/delivery-activity';
+import type { SendDeps } from './notifications/send-delivery';
 import { createRetentionActivities } from './retention/retention-activity';
 import { createScheduleActivities } from './schedules/scheduled-run-activity';
 import { PIPELINE_TASK_QUEUE } from './task-queue';
@@ -28,6 +30,11 @@ export interface PipelineWorkerOptions {
    * PIPEWRIGHT_SECRET_KEY, else dataDir's secret.key (the worker process checks it at start).
    */
   secretKey?: () => Buffer;
+  /**
+   * What a notification delivery's activity needs beside the secret key (links, the webhook
+   * allow-list, SMTP); by default read from the environment as the notifier's are.
+   */
+  notify?: Omit<SendDeps, 'secretKey'>;
   /** A prebuilt bundle (tests build it once for all their workers); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -43,6 +50,12 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
       ...createScheduleActivities({ db: databaseOf(options.sql), specOf: options.specOf }),
       // The daily system-retention schedule's pass (workflows/retention/).
       ...createRetentionActivities({ db: databaseOf(options.sql), dataDir: options.dataDir }),
+      // Model alerts' webhooks and emails, one workflow per delivery (notifications/delivery.workflow.ts).
+      ...createDeliveryActivities({
+        db: databaseOf(options.sql),
+        secretKey: secretKeyOf(options),
+        ...(options.notify ?? notifyFromEnv()),
+      }),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
@@ -53,11 +66,27 @@ function pipelineActivities(options: PipelineWorkerOptions) {
     sql: options.sql,
     dataDir: options.dataDir,
     runOf: options.runOf ?? nodeRun,
-    secretKey:
-      options.secretKey ??
-      secretKeyReader({
-        PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(process.env.PIPEWRIGHT_SECRET_KEY),
-        DATA_DIR: options.dataDir,
-      }),
+    secretKey: secretKeyOf(options),
   });
+}
+
+function secretKeyOf(options: PipelineWorkerOptions): () => Buffer {
+  return (
+    options.secretKey ??
+    secretKeyReader({
+      PIPEWRIGHT_SECRET_KEY: envSchema.shape.PIPEWRIGHT_SECRET_KEY.parse(process.env.PIPEWRIGHT_SECRET_KEY),
+      DATA_DIR: options.dataDir,
+    })
+  );
+}
+
+function notifyFromEnv(): Omit<SendDeps, 'secretKey'> {
+  const env = readEnv();
+  return {
+    publicUrl: publicUrl(env),
+    webhookAllow: env.PIPEWRIGHT_WEBHOOK_ALLOW,
+    email: env.PIPEWRIGHT_SMTP_URL
+      ? { smtpUrl: env.PIPEWRIGHT_SMTP_URL, from: env.PIPEWRIGHT_SMTP_FROM }
+      : undefined,
+  };
 }

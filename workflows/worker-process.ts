@@ -46,6 +46,13 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
     },
     (error: unknown) => console.error(`could not sweep orphaned artifacts: ${messageOf(error)}`),
   );
+  const notify = {
+    publicUrl: publicUrl(env),
+    webhookAllow: env.PIPEWRIGHT_WEBHOOK_ALLOW,
+    email: env.PIPEWRIGHT_SMTP_URL
+      ? { smtpUrl: env.PIPEWRIGHT_SMTP_URL, from: env.PIPEWRIGHT_SMTP_FROM }
+      : undefined,
+  };
   const worker = await createPipelineWorker({
     connection,
     namespace: target.temporalNamespace,
@@ -55,23 +62,18 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
     runOf,
     specOf,
     secretKey: () => secretKey,
+    notify,
   });
   // Runs whose workflow closed without recording its end, or that Temporal does not know, are ended.
   const clientConnection = await Connection.connect({ address: target.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: target.temporalNamespace });
   const reconciler = startRunReconciler({ db: database.db, temporal });
   // Webhooks and emails of failed runs, gate blocks and skipped or missed schedule starts.
-  const notifier = startNotifier({
-    db: database.db,
-    sql: database.sql,
-    secretKey: () => secretKey,
-    publicUrl: publicUrl(env),
-    webhookAllow: env.PIPEWRIGHT_WEBHOOK_ALLOW,
-    email: env.PIPEWRIGHT_SMTP_URL
-      ? { smtpUrl: env.PIPEWRIGHT_SMTP_URL, from: env.PIPEWRIGHT_SMTP_FROM }
-      : undefined,
-    temporal,
-  });
+  // Model alerts' deliveries are Temporal workflows on this task queue, started by the notifier.
+  const notifier = startNotifier(
+    { db: database.db, sql: database.sql, secretKey: () => secretKey, ...notify, temporal },
+    { taskQueue },
+  );
   // PostgreSQL is the schedules' record: Temporal is made to match it before the worker polls
   // (schedules a dev server lost are recreated) and every minute after; failures are logged.
   const scheduleReconciler = startScheduleReconciler({ db: database.db, temporal, taskQueue, specOf });

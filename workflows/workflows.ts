@@ -1,4 +1,6 @@
 /** Every workflow the worker runs: its bundle is built from this file. */
+
+export { deliveryWorkflow } from './notifications/delivery.workflow';
 export { pipelineWorkflow } from './pipeline.workflow';
 export { retentionWorkflow } from './retention/retention.workflow';
 export { scheduledRunWorkflow } from './scheduled-run.workflow';

@@ -81,14 +81,7 @@ export function NotificationBell() {
                   key={item.id}
                   className={item.read && !fresh.has(item.id) ? 'bell-item' : 'bell-item bell-unread'}
                 >
-                  <Link
-                    href={
-                      item.runId
-                        ? `/pipelines/${item.pipelineId}?run=${item.runId}`
-                        : `/pipelines/${item.pipelineId}`
-                    }
-                    onClick={() => setOpen(false)}
-                  >
+                  <Link href={feedLink(item)} onClick={() => setOpen(false)}>
                     <span className={`bell-event bell-${item.event}`}>{EVENT_LABELS[item.event]}</span>
                     <span className="bell-pipeline">{item.pipelineName}</span>
                     <span className="bell-time">{item.createdAt.toLocaleString()}</span>
@@ -103,13 +96,20 @@ export function NotificationBell() {
             <p className="bell-empty">
               {feed.isLoading
                 ? 'Loading…'
-                : 'Nothing to report. Failed runs, blocked gates and skipped or missed schedule starts appear here.'}
+                : 'Nothing to report. Failed runs, blocked gates, skipped or missed schedule starts and model alerts appear here.'}
             </p>
           )}
         </div>
       )}
     </div>
   );
+}
+
+/** Where an item leads: a model alert to its model's Monitoring tab, a run to the run, else the pipeline. */
+function feedLink(item: { pipelineId: string; runId: string | null; modelName: string | null }): string {
+  if (item.modelName) return `/models/${encodeURIComponent(item.modelName)}?tab=monitoring`;
+  if (item.runId) return `/pipelines/${item.pipelineId}?run=${item.runId}`;
+  return `/pipelines/${item.pipelineId}`;
 }
 
 function BellIcon() {

@@ -4,6 +4,7 @@ export const EVENT_LABELS = {
   gate_blocked: 'Gate blocked a run',
   schedule_skipped: 'Schedule skipped a start',
   schedule_missed: 'Schedule missed a start',
+  model_alert: 'Model alert',
 } as const;
 
 export type NotificationEventName = keyof typeof EVENT_LABELS;
@@ -13,4 +14,5 @@ export const EVENT_NAMES: NotificationEventName[] = [
   'gate_blocked',
   'schedule_skipped',
   'schedule_missed',
+  'model_alert',
 ];

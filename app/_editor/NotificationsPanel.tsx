@@ -5,6 +5,8 @@ import { useEffect, useState } from 'react';
 import { EVENT_LABELS, EVENT_NAMES, type NotificationEventName } from '../_components/notification-events';
 import { useTRPC } from '../_trpc/client';
 import { PanelHeader } from './PanelHeader';
+import { WebhookDeliveries } from './WebhookDeliveries';
+import { WebhookSigning } from './WebhookSigning';
 
 export interface NotificationsPanelProps {
   pipelineId: string;
@@ -17,6 +19,7 @@ export interface NotificationsPanelProps {
  * Who hears about this pipeline's failures: which events, which webhooks (stored URLs are shown only
  * as a hint, since they often hold a secret), which email addresses. The app's bell gets every event
  * whatever is chosen here. "Send test" posts a test message to each target now and says how it went.
+ * Each webhook opens to its delivery log and its signing secret.
  */
 export function NotificationsPanel({ pipelineId, readOnlyReason, onClose }: NotificationsPanelProps) {
   return (
@@ -112,21 +115,31 @@ function NotificationsForm({ pipelineId }: { pipelineId: string }) {
         {webhooks.length ? (
           <ul className="target-list">
             {webhooks.map((webhook) => (
-              <li key={webhook.id}>
-                <code title="Only a hint of the address is shown: it may hold a secret">
-                  {webhook.display}
-                </code>
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={`Remove webhook ${webhook.display}`}
-                  onClick={() => {
-                    setRemoved((current) => [...current, webhook.id]);
-                    setDirty(true);
-                  }}
-                >
-                  ×
-                </button>
+              <li key={webhook.id} className="webhook-item">
+                <div className="webhook-head">
+                  <code title="Only a hint of the address is shown: it may hold a secret">
+                    {webhook.display}
+                  </code>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Remove webhook ${webhook.display}`}
+                    onClick={() => {
+                      setRemoved((current) => [...current, webhook.id]);
+                      setDirty(true);
+                    }}
+                  >
+                    ×
+                  </button>
+                </div>
+                <details className="webhook-more">
+                  <summary>Deliveries</summary>
+                  <WebhookDeliveries pipelineId={pipelineId} webhookId={webhook.id} />
+                </details>
+                <details className="webhook-more">
+                  <summary>Signing secret</summary>
+                  <WebhookSigning pipelineId={pipelineId} webhookId={webhook.id} />
+                </details>
               </li>
             ))}
           </ul>

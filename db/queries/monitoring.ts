@@ -1,5 +1,6 @@
 import type { Sql } from '../client';
 import type { AlertKind, AlertState, MonitorState } from '../monitoring-schema';
+import { recordAlertNotifications } from './alert-notifications';
 import { jsonText } from './json-text';
 
 /**
@@ -93,7 +94,8 @@ export interface AlertTouched {
  * of subjects now ok or absent (or of another model: the step was pointed elsewhere) are closed;
  * each subject in warn or alert keeps its open alert (state and last check updated) or opens one.
  * The open-or-keep is one upsert on the partial unique index, so two checks racing still leave one
- * open alert per subject.
+ * open alert per subject. An alert that opens, or rises from warn to alert, is told in the same
+ * transaction (a model_alert notification: alert-notifications.ts).
  */
 export async function syncModelAlerts(
   sql: Sql,
@@ -109,6 +111,12 @@ export async function syncModelAlerts(
       where pipeline_id = ${input.pipelineId} and node_id = ${input.nodeId} and closed_at is null
         and (model_id <> ${input.modelId} or subject <> all(${raisedNames}::text[]))
       returning id as "alertId", subject, state`;
+    // The states before this check, locked, to tell an alert that rises from warn to alert.
+    const prior = await tx<{ subject: string; state: AlertState }[]>`
+      select subject, state from model_alerts
+      where pipeline_id = ${input.pipelineId} and node_id = ${input.nodeId} and closed_at is null
+      for update`;
+    const priorState = new Map(prior.map((row) => [row.subject, row.state]));
     const opened: AlertTouched[] = [];
     const kept: AlertTouched[] = [];
     for (const subject of raised) {
@@ -124,6 +132,12 @@ export async function syncModelAlerts(
       const { inserted, ...alert } = row;
       (inserted ? opened : kept).push(alert);
     }
+    await recordAlertNotifications(tx, [
+      ...opened.map((alert) => ({ alertId: alert.alertId, escalated: false })),
+      ...kept
+        .filter((alert) => alert.state === 'alert' && priorState.get(alert.subject) === 'warn')
+        .map((alert) => ({ alertId: alert.alertId, escalated: true })),
+    ]);
     return { opened, kept, closed };
   });
 }

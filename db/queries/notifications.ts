@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import {
+  modelAlerts,
   type NotificationEvent,
   notificationDeliveries,
   notificationEvents,
@@ -9,8 +10,10 @@ import {
   notifications,
   notificationWebhooks,
   pipelines,
+  registeredModels,
   scheduleNotificationCounts,
 } from '../schema';
+import { logDeliveryAttempt } from './delivery-attempts';
 import { capStoredText } from './text-caps';
 
 /** The channel a new notification is announced on (payload: its id); the notifier wakes on it. */
@@ -74,6 +77,9 @@ export interface FeedItem {
   pipelineName: string;
   runId: string | null;
   scheduleId: string | null;
+  /** For model_alert: the alert and its model (the link goes to the model's Monitoring tab). */
+  alertId: string | null;
+  modelName: string | null;
   message: string;
   createdAt: Date;
   read: boolean;
@@ -97,11 +103,15 @@ export async function listFeed(
       pipelineName: pipelines.name,
       runId: notifications.runId,
       scheduleId: notifications.scheduleId,
+      alertId: notifications.alertId,
+      modelName: registeredModels.name,
       message: notifications.message,
       createdAt: notifications.createdAt,
     })
     .from(notifications)
     .innerJoin(pipelines, eq(pipelines.id, notifications.pipelineId))
+    .leftJoin(modelAlerts, eq(modelAlerts.id, notifications.alertId))
+    .leftJoin(registeredModels, eq(registeredModels.id, modelAlerts.modelId))
     .where(input.before ? lt(notifications.createdAt, input.before) : undefined)
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(input.limit);
@@ -205,9 +215,13 @@ export async function writeSettings(
 export async function deliveryTargets(
   db: Database,
   pipelineId: string,
-): Promise<{ webhooks: { id: string; sealedUrl: Buffer }[]; emails: string[] }> {
+): Promise<{ webhooks: { id: string; sealedUrl: Buffer; signingGeneration: number }[]; emails: string[] }> {
   const webhooks = await db
-    .select({ id: notificationWebhooks.id, sealedUrl: notificationWebhooks.sealedUrl })
+    .select({
+      id: notificationWebhooks.id,
+      sealedUrl: notificationWebhooks.sealedUrl,
+      signingGeneration: notificationWebhooks.signingGeneration,
+    })
     .from(notificationWebhooks)
     .where(eq(notificationWebhooks.pipelineId, pipelineId));
   const [row] = await db
@@ -233,16 +247,19 @@ export async function fanOutPending(db: Database, limit = 100): Promise<number> 
       ids.map((id) => sql`${id}::uuid`),
       sql`, `,
     );
+    // Model alerts are sent by a Temporal workflow per delivery (workflows/notifications/
+    // delivery.workflow.ts), which the notifier starts; everything else by the notifier's own loop.
+    const sender = sql.raw(`case when n.event = 'model_alert' then 'temporal' else 'notifier' end`);
     await tx.execute(sql`
-      insert into ${notificationDeliveries} (notification_id, channel, webhook_id)
-      select n.id, 'webhook', w.id
+      insert into ${notificationDeliveries} (notification_id, channel, webhook_id, sent_by)
+      select n.id, 'webhook', w.id, ${sender}
       from notifications n
       join notification_settings s on s.pipeline_id = n.pipeline_id and n.event = any(s.events)
       join notification_webhooks w on w.pipeline_id = n.pipeline_id
       where n.id in (${idList})`);
     await tx.execute(sql`
-      insert into ${notificationDeliveries} (notification_id, channel, email)
-      select n.id, 'email', address
+      insert into ${notificationDeliveries} (notification_id, channel, email, sent_by)
+      select n.id, 'email', address, ${sender}
       from notifications n
       join notification_settings s on s.pipeline_id = n.pipeline_id and n.event = any(s.events)
       cross join lateral unnest(s.emails) address
@@ -258,12 +275,13 @@ export interface DueDelivery {
   attempts: number;
   sealedUrl: Buffer | null;
   webhookId: string | null;
+  signingGeneration: number | null;
   email: string | null;
   event: NotificationEvent;
   pipelineId: string;
   pipelineName: string;
   runId: string | null;
-  message: string;
+  details: unknown;
 }
 
 /** Why a delivery whose every attempt died unrecorded was given up (its last_error). */
@@ -274,7 +292,8 @@ export const UNRECORDED_ATTEMPTS_ERROR =
  * Claims deliveries that are due and have attempts left: each is leased for `leaseMs` (its next
  * attempt moved that far ahead) and its attempt counted, so a notifier that dies mid-call leaves it
  * to be tried again after the lease. A delivery whose lease ran out on its last attempt is given up
- * (failed) instead: a message that kills the notifier is not retried forever.
+ * (failed) instead: a message that kills the notifier is not retried forever. Deliveries a
+ * Temporal workflow sends (sent_by 'temporal') are never claimed here.
  */
 export async function claimDueDeliveries(
   db: Database,
@@ -283,23 +302,26 @@ export async function claimDueDeliveries(
   await db.execute(sql`
     update ${notificationDeliveries}
     set status = 'failed', last_error = ${UNRECORDED_ATTEMPTS_ERROR}
-    where status = 'pending' and next_attempt_at <= now() and attempts >= ${input.maxAttempts}`);
+    where status = 'pending' and sent_by = 'notifier' and next_attempt_at <= now()
+      and attempts >= ${input.maxAttempts}`);
   const rows = await db.execute<{
     id: string;
     channel: 'webhook' | 'email';
     attempts: number;
     sealed_url: Buffer | null;
     webhook_id: string | null;
+    signing_generation: number | null;
     email: string | null;
     event: NotificationEvent;
     pipeline_id: string;
     pipeline_name: string;
     run_id: string | null;
-    message: string;
+    details: unknown;
   }>(sql`
     with due as (
       select id from ${notificationDeliveries}
-      where status = 'pending' and next_attempt_at <= now() and attempts < ${input.maxAttempts}
+      where status = 'pending' and sent_by = 'notifier' and next_attempt_at <= now()
+        and attempts < ${input.maxAttempts}
       order by next_attempt_at limit ${input.limit} for update skip locked
     ), claimed as (
       update ${notificationDeliveries} d
@@ -307,8 +329,8 @@ export async function claimDueDeliveries(
       from due where d.id = due.id
       returning d.id, d.channel, d.attempts, d.webhook_id, d.email, d.notification_id
     )
-    select c.id, c.channel, c.attempts, c.webhook_id, c.email, w.sealed_url,
-      n.event, n.pipeline_id, p.name as pipeline_name, n.run_id, n.message
+    select c.id, c.channel, c.attempts, c.webhook_id, c.email, w.sealed_url, w.signing_generation,
+      n.event, n.pipeline_id, p.name as pipeline_name, n.run_id, n.details
     from claimed c
     join notifications n on n.id = c.notification_id
     join pipelines p on p.id = n.pipeline_id
@@ -319,12 +341,13 @@ export async function claimDueDeliveries(
     attempts: row.attempts,
     sealedUrl: row.sealed_url,
     webhookId: row.webhook_id,
+    signingGeneration: row.signing_generation,
     email: row.email,
     event: row.event,
     pipelineId: row.pipeline_id,
     pipelineName: row.pipeline_name,
     runId: row.run_id,
-    message: row.message,
+    details: row.details,
   }));
 }
 
@@ -332,15 +355,24 @@ export async function claimDueDeliveries(
  * Records one attempt's outcome: delivered, retry at `retryAt`, or given up (retryAt null). Only
  * while the attempt still holds its lease: `attempt` is the count its claim set, and a claim after
  * the lease ran out counts another, so a late outcome never overwrites a newer attempt's. Answers
- * whether it was recorded.
+ * whether it was recorded. The attempt is logged (notification_delivery_attempts) either way: it
+ * was made.
  */
 export async function recordDeliveryAttempt(
   db: Database,
-  input: { id: string; attempt: number } & (
+  input: { id: string; attempt: number; httpStatus?: number | null; durationMs?: number } & (
     | { delivered: true }
     | { delivered: false; error: string; retryAt: Date | null }
   ),
 ): Promise<boolean> {
+  await logDeliveryAttempt(db, {
+    deliveryId: input.id,
+    attempt: input.attempt,
+    ok: input.delivered,
+    httpStatus: input.httpStatus ?? null,
+    error: input.delivered ? null : input.error,
+    durationMs: input.durationMs ?? 0,
+  });
   const held = and(
     eq(notificationDeliveries.id, input.id),
     eq(notificationDeliveries.attempts, input.attempt),

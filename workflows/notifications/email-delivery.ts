@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { eventTitle } from './delivery-body';
 import { DELIVERY_HEADER, type WebhookBody } from './webhook-delivery';
 
 /**
@@ -15,18 +16,6 @@ export interface EmailSettings {
 export type EmailOutcome = { ok: true } | { ok: false; error: string; retry: boolean };
 
 const EMAIL_TIMEOUT_MS = 10_000;
-
-const EVENT_TITLES: Record<string, string> = {
-  run_failed: 'Run failed',
-  gate_blocked: 'Gate blocked a run',
-  schedule_skipped: 'Schedule skipped a run',
-  schedule_missed: 'Schedule missed a run',
-  test: 'Test notification',
-};
-
-export function eventTitle(event: string): string {
-  return EVENT_TITLES[event] ?? event;
-}
 
 export async function sendEmail(
   settings: EmailSettings,
@@ -46,7 +35,7 @@ export async function sendEmail(
       from: settings.from,
       to,
       subject: `[Pipewright] ${eventTitle(body.event)}: ${body.pipeline.name}`,
-      text: `${body.message}\n\n${body.url}\n`,
+      text: emailText(body),
       headers: { [DELIVERY_HEADER]: options.deliveryId },
     });
     return { ok: true };
@@ -55,6 +44,28 @@ export async function sendEmail(
   } finally {
     transport.close();
   }
+}
+
+/** The email's text: what a webhook body says, in lines (never a run's error text). */
+export function emailText(body: WebhookBody): string {
+  const lines = [`${body.title}: ${body.pipeline.name}`];
+  if (body.run) lines.push(`Run: ${body.run.id}`);
+  const alert = body.alert;
+  if (alert) {
+    lines.push(`Model: ${alert.model}${alert.version === null ? '' : ` v${alert.version}`}`);
+    lines.push(
+      `${alert.kind === 'drift' ? 'Input drift' : 'Performance'} ${alert.state} on ${alert.subject}`,
+    );
+    const figure = alert.figure;
+    if (figure && figure.value !== null) {
+      const limits = [
+        figure.warn === null ? null : `warns at ${figure.warn}`,
+        figure.alert === null ? null : `alerts at ${figure.alert}`,
+      ].filter((limit) => limit !== null);
+      lines.push(`${figure.name}: ${figure.value}${limits.length ? ` (${limits.join(', ')})` : ''}`);
+    }
+  }
+  return `${lines.join('\n')}\n\n${body.url}\n`;
 }
 
 /** A refusal (5xx: unknown mailbox, bad login) is final; anything else is tried again. */

@@ -1,36 +1,34 @@
 import type { Client } from '@temporalio/client';
-import { openWebhookUrl } from '../../config/webhook-url';
 import type { Database, Sql } from '../../db/client';
 import { loggableMessage } from '../../db/queries/loggable-error';
 import {
   claimDueDeliveries,
-  type DueDelivery,
   fanOutPending,
   NOTIFICATIONS_CHANNEL,
   recordDeliveryAttempt,
 } from '../../db/queries/notifications';
-import { type EmailSettings, sendEmail } from './email-delivery';
+import { PIPELINE_TASK_QUEUE } from '../task-queue';
+import { DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from './delivery.types';
+import { startDeliveryWorkflows } from './delivery-starter';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE_MS, retryDelayMs } from './retry-delay';
 import { checkScheduleCounts } from './schedule-watch';
-import { postWebhook, type WebhookBody } from './webhook-delivery';
+import { type SendDeps, sendDelivery } from './send-delivery';
 
 /**
  * The worker's notifier: turns notifications into deliveries (fanOutPending) and sends those that
  * are due, off the pipeline workflow, so a slow or dead receiver never holds a run. Everything is a
  * row: a notifier that stops mid-way leaves pending rows the next pass (on any worker) picks up. It
  * wakes on NOTIFY of a new notification and otherwise polls, which also brings retries when due.
+ * Model alerts' deliveries are not sent here: each pass starts a Temporal workflow for each new one
+ * (delivery.workflow.ts), whose retry policy brings its attempts.
  */
-export interface NotifierDeps {
+export interface NotifierDeps extends SendDeps {
   db: Database;
   sql: Sql;
-  secretKey: () => Buffer;
-  /** Where users open the app: links in webhooks and emails. */
-  publicUrl: URL;
-  /** Addresses and ranges webhooks may reach although not public (PIPEWRIGHT_WEBHOOK_ALLOW). */
-  webhookAllow: readonly string[];
-  /** Unset: email deliveries fail saying that no SMTP server is configured. */
-  email?: EmailSettings;
-  /** For the schedule check; without it skipped and missed starts are not looked for. */
+  /**
+   * For the schedule check and for starting model alerts' delivery workflows; without it neither
+   * happens (those deliveries wait, pending, for a notifier that has it).
+   */
   temporal?: Client;
   log?: (line: string) => void;
 }
@@ -44,6 +42,10 @@ export interface NotifierOptions {
   scheduleCheckMs?: number;
   /** How long a claimed delivery is left to its attempt before another notifier may try it again. */
   leaseMs?: number;
+  /** The task queue of the workers that run delivery workflows; the pipeline task queue by default. */
+  taskQueue?: string;
+  /** The delivery workflows' retry policy (tests make its waits short). */
+  deliveryRetry?: DeliveryRetry;
 }
 
 /**
@@ -52,59 +54,6 @@ export interface NotifierOptions {
  */
 const LEASE_MS = 60_000;
 const BATCH = 20;
-
-/** What a webhook receives and an email says; `event` is a NotificationEvent, or 'test'. */
-export function deliveryBody(
-  delivery: {
-    event: string;
-    pipelineId: string;
-    pipelineName: string;
-    runId: string | null;
-    message: string;
-  },
-  publicUrl: URL,
-): WebhookBody {
-  const pipelineUrl = new URL(`/pipelines/${delivery.pipelineId}`, publicUrl);
-  const runUrl = delivery.runId ? new URL(`?run=${delivery.runId}`, pipelineUrl).toString() : null;
-  return {
-    event: delivery.event,
-    pipeline: { id: delivery.pipelineId, name: delivery.pipelineName },
-    run: delivery.runId && runUrl ? { id: delivery.runId, url: runUrl } : null,
-    message: delivery.message,
-    url: runUrl ?? pipelineUrl.toString(),
-  };
-}
-
-/**
- * Sends one delivery. It carries its id (X-Pipewright-Delivery): delivery is at least once (a
- * notifier that dies after sending, before recording it, sends again after the lease), and a
- * receiver that keeps the ids it has seen can drop the repeat.
- */
-async function deliver(deps: NotifierDeps, delivery: DueDelivery) {
-  const body = deliveryBody(delivery, deps.publicUrl);
-  if (delivery.channel === 'email') {
-    if (!deps.email || !delivery.email)
-      return {
-        ok: false as const,
-        error: 'no SMTP server is configured (PIPEWRIGHT_SMTP_URL)',
-        retry: false,
-      };
-    return sendEmail(deps.email, delivery.email, body, { deliveryId: delivery.id });
-  }
-  if (!delivery.sealedUrl || !delivery.webhookId)
-    return { ok: false as const, error: 'the webhook was removed', retry: false };
-  let url: string;
-  try {
-    url = openWebhookUrl(deps.secretKey(), delivery.webhookId, delivery.sealedUrl);
-  } catch {
-    return {
-      ok: false as const,
-      error: 'the webhook URL cannot be decrypted: the secret key changed',
-      retry: false,
-    };
-  }
-  return postWebhook(url, body, { allow: deps.webhookAllow, deliveryId: delivery.id });
-}
 
 export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {}) {
   const pollMs = options.pollMs ?? 5_000;
@@ -120,12 +69,22 @@ export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {})
 
   const onePass = async () => {
     await fanOutPending(deps.db);
+    // Started after the fan-out, from rows: deliveries made by a pass whose worker died before
+    // starting their workflows are started by the next pass, here or on any worker.
+    if (deps.temporal)
+      await startDeliveryWorkflows({
+        db: deps.db,
+        temporal: deps.temporal,
+        taskQueue: options.taskQueue ?? PIPELINE_TASK_QUEUE,
+        retry: options.deliveryRetry ?? DEFAULT_DELIVERY_RETRY,
+        log,
+      });
     for (;;) {
       const due = await claimDueDeliveries(deps.db, { limit: BATCH, leaseMs, maxAttempts });
       if (due.length === 0) return;
       await Promise.all(
         due.map(async (delivery) => {
-          const outcome = await deliver(deps, delivery);
+          const outcome = await sendDelivery(deps, delivery);
           // The target is named by its id: a webhook URL may hold a secret.
           const target = `notification ${delivery.channel} ${delivery.webhookId ?? 'email'} attempt ${delivery.attempts}`;
           const retryAt =
@@ -133,7 +92,12 @@ export function startNotifier(deps: NotifierDeps, options: NotifierOptions = {})
               ? new Date(Date.now() + retryDelayMs(delivery.attempts, retryBaseMs))
               : null;
           if (!outcome.ok) log(`${target}: ${outcome.error}${retryAt ? '; retrying' : '; giving up'}`);
-          const attempt = { id: delivery.id, attempt: delivery.attempts };
+          const attempt = {
+            id: delivery.id,
+            attempt: delivery.attempts,
+            httpStatus: outcome.httpStatus,
+            durationMs: outcome.durationMs,
+          };
           const recorded = await recordDeliveryAttempt(
             deps.db,
             outcome.ok

@@ -6,14 +6,15 @@ import { postWebhook, type WebhookBody } from './webhook-delivery';
 const body: WebhookBody = {
   event: 'run_failed',
   pipeline: { id: 'p', name: 'Nightly' },
+  title: 'Run failed',
   run: null,
-  message: 'Step failed',
   url: 'http://pipewright.test/pipelines/p',
 };
 
 /** The receivers below listen on loopback, which webhooks may reach only when allowed. */
 const deliveryId = '3f1c2a4e-0000-4000-8000-000000000001';
-const local = { allow: ['127.0.0.1'], deliveryId };
+const signingSecret = 'pwsec_test-secret';
+const local = { allow: ['127.0.0.1'], deliveryId, signingSecret };
 
 const servers: Server[] = [];
 
@@ -49,7 +50,7 @@ describe('postWebhook', () => {
       });
       response.end();
     });
-    expect(await postWebhook(`${origin}/hook`, body, local)).toEqual({ ok: true });
+    expect(await postWebhook(`${origin}/hook`, body, local)).toEqual({ ok: true, httpStatus: 200 });
     expect(received).toEqual([{ method: 'POST', type: 'application/json', delivery: deliveryId, body }]);
   });
 
@@ -60,7 +61,7 @@ describe('postWebhook', () => {
       response.end();
     });
     const withCredentials = origin.replace('http://', 'http://hook:p%40ss@');
-    expect(await postWebhook(`${withCredentials}/hook`, body, local)).toEqual({ ok: true });
+    expect(await postWebhook(`${withCredentials}/hook`, body, local)).toEqual({ ok: true, httpStatus: 200 });
     expect(seen).toEqual([`Basic ${Buffer.from('hook:p@ss').toString('base64')}`]);
   });
 
@@ -75,11 +76,12 @@ describe('postWebhook', () => {
       if (request.url === '/away') return response.writeHead(307, { location: `${other}/steal` }).end();
       response.end();
     });
-    expect(await postWebhook(`${origin}/moved`, body, local)).toEqual({ ok: true });
+    expect(await postWebhook(`${origin}/moved`, body, local)).toEqual({ ok: true, httpStatus: 200 });
     expect(await postWebhook(`${origin}/away`, body, local)).toEqual({
       ok: false,
       error: 'answered 307, a redirect to another host, which is not followed',
       retry: false,
+      httpStatus: 307,
     });
     expect(elsewhere).toBe(0);
   });
@@ -93,11 +95,13 @@ describe('postWebhook', () => {
       ok: false,
       error: 'answered 404',
       retry: false,
+      httpStatus: 404,
     });
     expect(await postWebhook(`${origin}/broken?token=s3cr3t`, body, local)).toEqual({
       ok: false,
       error: 'answered 500',
       retry: true,
+      httpStatus: 500,
     });
     const silent = await serve(() => {
       // Never answers: the call gives up after its timeout.
@@ -106,6 +110,7 @@ describe('postWebhook', () => {
       ok: false,
       error: 'did not answer within 0.2 s',
       retry: true,
+      httpStatus: null,
     });
   });
 
@@ -121,23 +126,33 @@ describe('postWebhook', () => {
       error:
         'points to a loopback, private or link-local address, which webhooks may not reach unless PIPEWRIGHT_WEBHOOK_ALLOW lists it',
       retry: false,
+      httpStatus: null,
     };
-    expect(await postWebhook(`${origin}/hook`, body, { allow: [], deliveryId })).toEqual(refused);
-    // A name is checked on the address it resolves to.
-    expect(await postWebhook(`http://localhost:${port}/hook`, body, { allow: [], deliveryId })).toEqual(
+    expect(await postWebhook(`${origin}/hook`, body, { allow: [], deliveryId, signingSecret })).toEqual(
       refused,
     );
+    // A name is checked on the address it resolves to.
+    expect(
+      await postWebhook(`http://localhost:${port}/hook`, body, { allow: [], deliveryId, signingSecret }),
+    ).toEqual(refused);
     // A cloud's metadata service; refused before any connection is tried.
     expect(
-      await postWebhook('http://169.254.169.254/latest', body, { allow: ['127.0.0.1'], deliveryId }),
+      await postWebhook('http://169.254.169.254/latest', body, {
+        allow: ['127.0.0.1'],
+        deliveryId,
+        signingSecret,
+      }),
     ).toEqual(refused);
-    expect(await postWebhook('http://10.1.2.3/hook', body, { allow: ['10.9.0.0/16'], deliveryId })).toEqual(
-      refused,
-    );
+    expect(
+      await postWebhook('http://10.1.2.3/hook', body, { allow: ['10.9.0.0/16'], deliveryId, signingSecret }),
+    ).toEqual(refused);
     expect(reached).toBe(0);
     // A range that holds the address lets it through.
-    expect(await postWebhook(`${origin}/hook`, body, { allow: ['127.0.0.0/8'], deliveryId })).toEqual({
+    expect(
+      await postWebhook(`${origin}/hook`, body, { allow: ['127.0.0.0/8'], deliveryId, signingSecret }),
+    ).toEqual({
       ok: true,
+      httpStatus: 200,
     });
     expect(reached).toBe(1);
   });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
+import { signatureHeaders } from './webhook-signing';
 
 /**
  * One webhook call: POST a JSON body, 5 s at most, redirects followed only on the same origin.
@@ -17,16 +18,42 @@ import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-f
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 const MAX_REDIRECTS = 3;
 
+/**
+ * What a webhook receives and an email says. It leaves the installation, so it holds no free text
+ * of ours beyond the event's title: a run's error may quote SQL, file names or data, and stays in
+ * the app's feed. A model alert carries its figures as structured fields instead.
+ */
 export interface WebhookBody {
   event: string;
+  /** The event in a few words, e.g. "Run failed". */
+  title: string;
   pipeline: { id: string; name: string };
   run: { id: string; url: string } | null;
-  message: string;
-  /** Where to look: the run in the editor, or the pipeline when there is no run. */
+  /** For model_alert: the alert (delivery-body.ts). */
+  alert?: AlertBody;
+  /** Where to look: the alert's Monitoring tab, the run in the editor, or the pipeline. */
   url: string;
 }
 
-export type WebhookOutcome = { ok: true } | { ok: false; error: string; retry: boolean };
+export interface AlertBody {
+  model: string;
+  version: number | null;
+  /** 'dataset', a feature's name, or a metric's. */
+  subject: string;
+  kind: 'drift' | 'performance';
+  state: 'warn' | 'alert';
+  /** True when an open alert rose from warn to alert (rather than opened). */
+  escalated: boolean;
+  /** The figure that crossed, e.g. { name: 'psi', value: 0.31, warn: 0.1, alert: 0.2 }. */
+  figure: { name: string; value: number | null; warn: number | null; alert: number | null } | null;
+  openedAt: string;
+  url: string;
+}
+
+/** httpStatus: the receiver's answer, null when none came (refused address, network error, timeout). */
+export type WebhookOutcome =
+  | { ok: true; httpStatus: number }
+  | { ok: false; error: string; retry: boolean; httpStatus: number | null };
 
 export interface WebhookOptions {
   /** Addresses and CIDR ranges a webhook may reach although they are not public (PIPEWRIGHT_WEBHOOK_ALLOW). */
@@ -36,6 +63,8 @@ export interface WebhookOptions {
    * once, and a receiver that remembers the ids it has handled can drop a repeat.
    */
   deliveryId: string;
+  /** The webhook's signing secret (webhook-signing.ts): every request is signed with it. */
+  signingSecret: string;
   timeoutMs?: number;
 }
 
@@ -63,12 +92,15 @@ export async function postWebhook(
         signal,
         allow: options.allow,
         deliveryId: options.deliveryId,
+        // Signed at each request, so a receiver's check of the timestamp's age holds on a retry too.
+        signature: signatureHeaders(options.signingSecret, payload),
       });
     } catch (error) {
-      if (isBlockedAddress(error)) return { ok: false, error: BLOCKED_ADDRESS_ERROR, retry: false };
-      return { ok: false, error: describeNetworkError(error, timeoutMs), retry: true };
+      if (isBlockedAddress(error))
+        return { ok: false, error: BLOCKED_ADDRESS_ERROR, retry: false, httpStatus: null };
+      return { ok: false, error: describeNetworkError(error, timeoutMs), retry: true, httpStatus: null };
     }
-    if (response.status >= 200 && response.status < 300) return { ok: true };
+    if (response.status >= 200 && response.status < 300) return { ok: true, httpStatus: response.status };
     if (response.status >= 300 && response.status < 400) {
       const location = response.location;
       const next = location ? safeUrl(location, target) : null;
@@ -77,6 +109,7 @@ export async function postWebhook(
           ok: false,
           error: `answered ${response.status}, a redirect to another host, which is not followed`,
           retry: false,
+          httpStatus: response.status,
         };
       }
       target = next;
@@ -84,9 +117,9 @@ export async function postWebhook(
     }
     // 4xx other than 408 and 429 will not change by asking again.
     const retry = response.status >= 500 || response.status === 408 || response.status === 429;
-    return { ok: false, error: `answered ${response.status}`, retry };
+    return { ok: false, error: `answered ${response.status}`, retry, httpStatus: response.status };
   }
-  return { ok: false, error: `redirected more than ${MAX_REDIRECTS} times`, retry: false };
+  return { ok: false, error: `redirected more than ${MAX_REDIRECTS} times`, retry: false, httpStatus: null };
 }
 
 interface PostResponse {
@@ -103,7 +136,14 @@ function post(
     signal,
     allow,
     deliveryId,
-  }: { authorization: string | null; signal: AbortSignal; allow: readonly string[]; deliveryId: string },
+    signature,
+  }: {
+    authorization: string | null;
+    signal: AbortSignal;
+    allow: readonly string[];
+    deliveryId: string;
+    signature: Record<string, string>;
+  },
 ): Promise<PostResponse> {
   const secure = target.protocol === 'https:';
   const filter = { allowIPAddressList: [...allow] };
@@ -113,6 +153,7 @@ function post(
     'content-length': String(Buffer.byteLength(payload)),
     'user-agent': 'Pipewright-Notifier',
     [DELIVERY_HEADER]: deliveryId,
+    ...signature,
     ...(authorization ? { authorization } : {}),
   };
   return new Promise((resolve, reject) => {

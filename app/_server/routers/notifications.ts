@@ -13,6 +13,11 @@ import {
 import { notificationEvents } from '../../../db/notifications-schema';
 import { recordAuditUnlessRecent } from '../../../db/queries/audit';
 import {
+  listWebhookDeliveries,
+  rotateWebhookSigning,
+  webhookSigningGeneration,
+} from '../../../db/queries/delivery-attempts';
+import {
   deliveryTargets,
   listFeed,
   markFeedRead,
@@ -20,9 +25,10 @@ import {
   writeSettings,
 } from '../../../db/queries/notifications';
 import { getPipeline, NotFoundError } from '../../../db/queries/pipelines';
+import { deliveryBody } from '../../../workflows/notifications/delivery-body';
 import { sendEmail } from '../../../workflows/notifications/email-delivery';
-import { deliveryBody } from '../../../workflows/notifications/notifier';
 import { postWebhook } from '../../../workflows/notifications/webhook-delivery';
+import { webhookSigningSecret } from '../../../workflows/notifications/webhook-signing';
 import { type AuditedCall, recordAction } from '../audit-trail';
 import { auditEntry } from '../auth/audit-actor';
 import { env } from '../env';
@@ -156,7 +162,7 @@ export const notificationsRouter = router({
           pipelineId: pipeline.id,
           pipelineName: pipeline.name,
           runId: null,
-          message: `A test notification for "${pipeline.name}", sent by ${ctx.actor.name || ctx.actor.email}`,
+          details: null,
         },
         publicUrl(env),
       );
@@ -172,6 +178,11 @@ export const notificationsRouter = router({
           const outcome = await postWebhook(url, body, {
             allow: env.PIPEWRIGHT_WEBHOOK_ALLOW,
             deliveryId: randomUUID(),
+            signingSecret: webhookSigningSecret(
+              ctx.services.secretKey(),
+              webhook.id,
+              webhook.signingGeneration,
+            ),
           });
           return { target, ok: outcome.ok, error: outcome.ok ? null : outcome.error };
         }),
@@ -188,6 +199,68 @@ export const notificationsRouter = router({
         }),
       );
       return { results: [...webhooks, ...emails] };
+    }),
+
+  /**
+   * A webhook's latest deliveries with every attempt (time, outcome, HTTP status, error in our
+   * words, duration), newest first. Never the URL: the panel names the webhook by its hint.
+   */
+  deliveries: procedure('read')
+    .input(
+      z.object({
+        pipelineId,
+        webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }),
+        limit: z.number().int().min(1).max(100).default(20),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const deliveries = await listWebhookDeliveries(ctx.services.db, input);
+      if (!deliveries)
+        throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
+      return { deliveries };
+    }),
+
+  /**
+   * A webhook's signing secret, for its receiver to check X-Pipewright-Signature. Derived from the
+   * server's key, never stored; whoever may edit the pipeline may read it, and each reading is audited.
+   */
+  signingSecret: procedure('edit')
+    .input(z.object({ pipelineId, webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }) }))
+    .mutation(async ({ ctx, input }) => {
+      const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
+      const signing = await webhookSigningGeneration(ctx.services.db, input);
+      if (!signing) throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
+      await recordAction(ctx, {
+        action: 'pipeline.webhook_secret_revealed',
+        objectType: 'pipeline',
+        objectId: pipeline.id,
+        objectLabel: pipeline.name,
+        details: { webhook: signing.display, generation: signing.generation },
+      });
+      return {
+        secret: webhookSigningSecret(ctx.services.secretKey(), input.webhookId, signing.generation),
+        generation: signing.generation,
+      };
+    }),
+
+  /** Replaces a webhook's signing secret with a new one (the old one signs nothing more); audited. */
+  rotateSigningSecret: procedure('edit')
+    .input(z.object({ pipelineId, webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }) }))
+    .mutation(async ({ ctx, input }) => {
+      const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
+      const signing = await rotateWebhookSigning(ctx.services.db, input);
+      if (!signing) throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
+      await recordAction(ctx, {
+        action: 'pipeline.webhook_secret_rotated',
+        objectType: 'pipeline',
+        objectId: pipeline.id,
+        objectLabel: pipeline.name,
+        details: { webhook: signing.display, generation: signing.generation },
+      });
+      return {
+        secret: webhookSigningSecret(ctx.services.secretKey(), input.webhookId, signing.generation),
+        generation: signing.generation,
+      };
     }),
 });
 
