@@ -24,7 +24,7 @@ export function ModelAlertsBadge() {
       data-testid="model-alerts-badge"
     >
       <span aria-hidden="true">{count > 99 ? '99+' : count}</span>
-      <span className="visually-hidden">{label}</span>
+      <span className="visually-hidden">{` ${label}`}</span>
     </span>
   );
 }

@@ -46,15 +46,14 @@ export function cellsOf(checks: readonly Check[], feature: string): Map<string, 
 }
 
 /**
- * The feature to chart first: the worst state in the latest check that has it, then the highest PSI
- * there; the first feature when none drifted.
+ * The feature to chart first: the worst state in the latest check, then the highest PSI there; a
+ * feature the latest check no longer has (the model changed) comes after those it has.
  */
 export function worstFeature(checks: readonly Check[]): string | undefined {
-  const names = featureNames(checks);
-  const latest = (name: string) => [...checks].reverse().find((check) => cellsOf([check], name).size > 0);
-  const scored = names.map((name) => {
-    const cell = latest(name)?.features.find((each) => each.feature === name);
-    return { name, rank: RANK[cell?.state ?? 'unknown'], psi: cell?.psi ?? -1 };
+  const latest = checks.at(-1);
+  const scored = featureNames(checks).map((name) => {
+    const cell = latest?.features.find((each) => each.feature === name);
+    return { name, rank: cell ? RANK[cell.state] : -1, psi: cell?.psi ?? -1 };
   });
   scored.sort((a, b) => b.rank - a.rank || b.psi - a.psi);
   return scored[0]?.name;
