@@ -32,6 +32,7 @@ export function ModelTabs({
     else url.searchParams.set('tab', next);
     window.history.replaceState(window.history.state, '', url);
   };
+  const counted = (id: ModelTab) => id === 'monitoring' && openAlerts > 0;
   const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
@@ -51,13 +52,17 @@ export function ModelTabs({
           aria-controls={`model-panel-${item.id}`}
           tabIndex={tab === item.id ? 0 : -1}
           className={tab === item.id ? 'is-active' : undefined}
+          // The count is read out in words: "Monitoring, 3 open alerts".
+          aria-label={counted(item.id) ? `${item.label}, ${openAlertsText(openAlerts)}` : undefined}
           onClick={() => choose(item.id)}
         >
           {item.label}
-          {item.id === 'monitoring' && openAlerts > 0 && (
-            <span className={`tab-count ${alerting ? 'tab-count-alert' : 'tab-count-warn'}`}>
-              <span aria-hidden="true">{openAlerts}</span>
-              <span className="visually-hidden">, {openAlertsText(openAlerts)}</span>
+          {counted(item.id) && (
+            <span
+              className={`tab-count ${alerting ? 'tab-count-alert' : 'tab-count-warn'}`}
+              aria-hidden="true"
+            >
+              {openAlerts}
             </span>
           )}
         </button>

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { metricName } from '../_models/format';
-import { type Alert, duration, fullDateTime, STATE_LABELS } from './monitoring-view';
+import { type Alert, dayAndTime, duration, fullDateTime, STATE_LABELS } from './monitoring-view';
 
 /** What an alert is about, in words: the inputs as a whole, a feature, or a metric on feedback. */
 function subjectText(alert: Alert) {
@@ -44,12 +44,14 @@ export function AlertsTable({ alerts, now }: { alerts: readonly Alert[]; now: nu
               <td>{subjectText(alert)}</td>
               <td className="alert-kind">{alert.kind}</td>
               <td title={fullDateTime(alert.openedAt)}>
-                {fullDateTime(alert.openedAt)}
+                {dayAndTime(alert.openedAt)}
                 {open && (
                   <div className="muted alert-age">open for {duration(now - alert.openedAt.getTime())}</div>
                 )}
               </td>
-              <td>{alert.closedAt ? fullDateTime(alert.closedAt) : <span className="muted">–</span>}</td>
+              <td title={alert.closedAt ? fullDateTime(alert.closedAt) : undefined}>
+                {alert.closedAt ? dayAndTime(alert.closedAt) : <span className="muted">–</span>}
+              </td>
               <td>
                 {alert.retrain ? (
                   <span className="alert-run">
@@ -65,7 +67,7 @@ export function AlertsTable({ alerts, now }: { alerts: readonly Alert[]; now: nu
                   <span className="muted">None started</span>
                 )}
               </td>
-              <td>
+              <td className="alert-monitor">
                 <Link
                   className="run-link"
                   href={

@@ -109,7 +109,7 @@ export function FeatureDriftChart({
                 }}
               />
               <Line
-                type="monotone"
+                type="linear"
                 dataKey="psi"
                 stroke="#3b5bdb"
                 strokeWidth={2}
@@ -162,7 +162,7 @@ export function FeatureDriftChart({
               </div>
             )}
             <div>
-              <dt>Missing rate change</dt>
+              <dt>Missing change</dt>
               <dd>
                 {cell.missingChange === null
                   ? '–'

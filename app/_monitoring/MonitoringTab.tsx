@@ -5,8 +5,9 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { type Choice, ChoiceSelect } from '../_components/ChoiceSelect';
 import { EmptyState } from '../_components/EmptyState';
-import { formatCount } from '../_components/format';
+import { formatCount, formatNumber } from '../_components/format';
 import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
+import { metricName } from '../_models/format';
 import { useTRPC } from '../_trpc/client';
 import { AlertsTable } from './AlertsTable';
 import { DriftHeatMap } from './DriftHeatMap';
@@ -107,7 +108,7 @@ function StateHeader({ latest, alerts }: { latest: Check | undefined; alerts: Al
     <div className="monitor-stats">
       <div className={`monitor-stat monitor-stat-${latest?.state ?? 'none'}`}>
         <span className="monitor-stat-label">Current state</span>
-        <strong className="monitor-state" data-state={latest?.state ?? 'none'}>
+        <strong className="monitor-state" data-testid="current-state">
           {latest ? STATE_LABELS[latest.state] : '–'}
         </strong>
         <span className="muted">of the inputs, latest check</span>
@@ -132,13 +133,37 @@ function StateHeader({ latest, alerts }: { latest: Check | undefined; alerts: Al
             : ''}
         </span>
       </div>
+      <PerformanceStat latest={latest} />
       <div className={`monitor-stat ${open ? 'monitor-stat-alerting' : ''}`}>
         <span className="monitor-stat-label">Open alerts</span>
         <strong data-testid="open-alerts">{open ?? '–'}</strong>
         <span className="muted">
-          {alerts ? `${alerts.open.alert} alert · ${alerts.open.warn} warning` : ''}
+          {alerts ? `${plural(alerts.open.alert, 'alert')} · ${plural(alerts.open.warn, 'warning')}` : ''}
         </span>
       </div>
+    </div>
+  );
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The latest check's quality on feedback: its first metric against the test figure, or that none was measured. */
+function PerformanceStat({ latest }: { latest: Check | undefined }) {
+  const performance = latest?.performance;
+  const first = performance?.checks[0];
+  return (
+    <div className={`monitor-stat monitor-stat-${performance?.state ?? 'none'}`}>
+      <span className="monitor-stat-label">Performance</span>
+      <strong className="monitor-state" data-testid="current-performance">
+        {first ? `${metricName(first.metric)} ${formatNumber(first.value)}` : '–'}
+      </strong>
+      <span className="muted">
+        {performance && first
+          ? `${STATE_LABELS[performance.state]} · test ${formatNumber(first.test)} · ${formatCount(performance.labelled)} labelled`
+          : 'no feedback in the latest check'}
+      </span>
     </div>
   );
 }

@@ -55,9 +55,10 @@ function MetricChart({ series }: { series: MetricSeries }) {
     ...(series.test === null ? [] : [series.test]),
     ...(series.threshold === null ? [] : [series.threshold]),
   ];
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  const pad = Math.max((high - low) * 0.15, 0.01);
+  // Round the axis to steps of 0.02 (or of the figures' own size) so its ticks read as plain numbers.
+  const step = niceStep(Math.max(...values) - Math.min(...values));
+  const low = Math.floor(Math.min(...values) / step) * step - step;
+  const high = Math.ceil(Math.max(...values) / step) * step + step;
   const name = metricName(series.metric);
   const latest = points.at(-1);
   const titleId = `metric-${series.metric}-title`;
@@ -80,7 +81,8 @@ function MetricChart({ series }: { series: MetricSeries }) {
             <YAxis
               yAxisId="metric"
               type="number"
-              domain={[low - pad, high + pad]}
+              domain={[low, high]}
+              ticks={ticksBetween(low, high, step)}
               tickFormatter={(value: number) => formatNumber(value, true)}
               tick={{ fontSize: 11 }}
               width={48}
@@ -91,12 +93,13 @@ function MetricChart({ series }: { series: MetricSeries }) {
               tickFormatter={(value: number) => formatNumber(value, true)}
               tick={{ fontSize: 11, fill: '#868e96' }}
               width={44}
+              label={{ value: 'labelled', angle: 90, position: 'insideRight', fontSize: 11, fill: '#868e96' }}
             />
             <Bar
               yAxisId="labelled"
               dataKey="labelled"
               fill="#e9ecef"
-              maxBarSize={24}
+              maxBarSize={18}
               isAnimationActive={false}
             />
             {series.test !== null && (
@@ -107,7 +110,7 @@ function MetricChart({ series }: { series: MetricSeries }) {
                 strokeDasharray="2 3"
                 label={{
                   value: `test ${formatNumber(series.test)}`,
-                  position: 'insideTopLeft',
+                  position: 'insideTopRight',
                   fontSize: 11,
                   fill: '#5b6474',
                 }}
@@ -121,7 +124,7 @@ function MetricChart({ series }: { series: MetricSeries }) {
                 strokeDasharray="5 4"
                 label={{
                   value: `threshold ${formatNumber(series.threshold)}`,
-                  position: 'insideBottomLeft',
+                  position: 'insideBottomRight',
                   fontSize: 11,
                   fill: '#c92a2a',
                 }}
@@ -129,7 +132,7 @@ function MetricChart({ series }: { series: MetricSeries }) {
             )}
             <Line
               yAxisId="metric"
-              type="monotone"
+              type="linear"
               dataKey="value"
               stroke="#3b5bdb"
               strokeWidth={2}
@@ -172,6 +175,37 @@ function MetricChart({ series }: { series: MetricSeries }) {
           </ComposedChart>
         </ResponsiveContainer>
       </div>
+      <ul className="chart-legend">
+        <li>
+          <span className="legend-line" aria-hidden="true" /> {name} per check
+        </li>
+        {series.test !== null && (
+          <li>
+            <span className="legend-line legend-test" aria-hidden="true" /> the version's test figure
+          </li>
+        )}
+        {series.threshold !== null && (
+          <li>
+            <span className="legend-line legend-threshold" aria-hidden="true" /> alert threshold
+          </li>
+        )}
+        <li>
+          <span className="legend-bar" aria-hidden="true" /> labelled predictions behind each point
+        </li>
+      </ul>
     </div>
   );
+}
+
+/** A step of 0.01, 0.02, 0.05, 0.1, … (times a power of ten) giving about five ticks over `span`. */
+function niceStep(span: number): number {
+  const rough = Math.max(span, 1e-6) / 5;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const scaled = rough / power;
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
+}
+
+function ticksBetween(low: number, high: number, step: number): number[] {
+  const count = Math.round((high - low) / step);
+  return Array.from({ length: count + 1 }, (_, index) => Number((low + index * step).toFixed(10)));
 }

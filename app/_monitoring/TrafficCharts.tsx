@@ -80,7 +80,7 @@ export function TrafficCharts({ checks }: { checks: readonly Check[] }) {
                 {(['p50', 'p95', 'p99'] as const).map((key) => (
                   <Line
                     key={key}
-                    type="monotone"
+                    type="linear"
                     dataKey={key}
                     name={key}
                     stroke={LATENCY_COLORS[key]}

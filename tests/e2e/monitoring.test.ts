@@ -75,7 +75,8 @@ describe('Monitoring tab', () => {
     await page.getByRole('heading', { name: 'Drift per feature' }).waitFor();
 
     // The latest check: inputs in warning (one feature of four in alert), version 1, 3 open alerts.
-    expect(await page.locator('.monitor-state').textContent()).toBe('Warning');
+    expect(await page.getByTestId('current-state').textContent()).toBe('Warning');
+    expect(await page.getByTestId('current-performance').textContent()).toBe('Accuracy 0.809');
     expect(await page.getByTestId('open-alerts').textContent()).toBe('3');
 
     const ok = (count: number) => Array.from({ length: count }, () => 'ok');
