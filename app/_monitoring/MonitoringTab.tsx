@@ -123,13 +123,16 @@ function StateHeader({ latest, alerts }: { latest: Check | undefined; alerts: Al
       <div className="monitor-stat">
         <span className="monitor-stat-label">Last check</span>
         <strong>{latest ? dayAndTime(latest.createdAt) : '–'}</strong>
-        <span className="muted">
+        <span
+          className="muted"
+          title={
+            latest?.window
+              ? `${formatCount(latest.currentRows)} rows logged from ${dayAndTime(latest.window.from)} to ${dayAndTime(latest.window.to)}`
+              : undefined
+          }
+        >
           {latest
-            ? `${duration(Date.now() - latest.createdAt.getTime())} ago · ${formatCount(latest.currentRows)} rows${
-                latest.window
-                  ? ` over ${duration(latest.window.to.getTime() - latest.window.from.getTime())}`
-                  : ''
-              }`
+            ? `${duration(Date.now() - latest.createdAt.getTime())} ago · ${formatCount(latest.currentRows)} rows`
             : ''}
         </span>
       </div>
