@@ -176,9 +176,12 @@ function NoChecks({ name }: { name: string }) {
     <EmptyState title="No monitoring checks yet" action={<OpenPipelinesLink />}>
       Nothing watches {name} yet. To add a monitor, open a pipeline, drag <strong>Monitor drift</strong> from
       the palette's Monitor category onto the canvas and point it at {name}; then schedule the pipeline (say,
-      daily) on the <Link href="/schedules">Schedules</Link> page. Each run writes a check here: drift per
-      feature against the production version's reference, prediction volume and latency, and performance once
-      feedback arrives.
+      daily) on the{' '}
+      <Link className="monitoring-empty-link" href="/schedules">
+        Schedules
+      </Link>{' '}
+      page. Each run writes a check here: drift per feature against the production version's reference,
+      prediction volume and latency, and performance once feedback arrives.
     </EmptyState>
   );
 }

@@ -58,6 +58,7 @@ describe('Monitoring tab', () => {
     const mark = page.locator('.models-table tbody tr', { hasText: 'churn' }).locator('.model-alert-mark');
     expect(await mark.textContent()).toBe('3 open alerts');
     expect(await mark.getAttribute('href')).toBe('/models/churn?tab=monitoring');
+    await session.screenshot(page, 'models-list-alerts');
     expect(
       await page
         .locator('.models-table tbody tr', { hasText: 'house-price' })
