@@ -115,6 +115,11 @@ const PROCEDURES: Record<string, Permission> = {
   'models.rollback': 'promote',
   'models.setTags': 'edit',
   'models.setDescription': 'edit',
+  // Monitoring (checks, alerts and the open-alert badges) is read like the registry it watches.
+  'monitoring.checks': 'read',
+  'monitoring.alerts': 'read',
+  'monitoring.openCount': 'read',
+  'monitoring.openByModel': 'read',
   // Comparing runs and the metric-over-time chart read run history.
   'runCompare.compare': 'read',
   'runCompare.metricHistory': 'read',

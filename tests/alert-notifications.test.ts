@@ -190,6 +190,7 @@ async function check(
       { feature: 'plan', kind: 'category', psi: 0.01, state: 'ok', thresholds },
     ],
     modelStats: {},
+    performance: null,
   });
   return syncModelAlerts(fixture.database.sql, {
     pipelineId: setup.pipelineId,

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { useViewer } from '../_account/use-viewer';
 import { AccountMenu } from './AccountMenu';
 import { AdminMenu } from './AdminMenu';
+import { ModelAlertsBadge } from './ModelAlertsBadge';
 import { NotificationBell } from './NotificationBell';
 import { StatusStrip } from './StatusStrip';
 
@@ -24,7 +25,10 @@ export function AppShell({ children }: { children: ReactNode }) {
           <Link href="/">Pipelines</Link>
           <Link href="/runs">Runs</Link>
           <Link href="/schedules">Schedules</Link>
-          <Link href="/models">Models</Link>
+          <Link href="/models" className="nav-with-badge">
+            Models
+            <ModelAlertsBadge />
+          </Link>
           <Link href="/keys">API keys</Link>
           {may('admin') && <AdminMenu />}
         </nav>

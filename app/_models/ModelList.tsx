@@ -1,6 +1,6 @@
 'use client';
 
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { type Choice, ChoiceFilter } from '../_components/ChoiceFilter';
@@ -9,6 +9,7 @@ import { ListHead } from '../_components/ListHead';
 import { LoadMore } from '../_components/LoadMore';
 import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
 import { SearchField } from '../_components/SearchField';
+import { openAlertsText } from '../_monitoring/monitoring-view';
 import { useTRPC } from '../_trpc/client';
 import { metricName, metricValue, when } from './format';
 import './models.css';
@@ -34,6 +35,8 @@ export function ModelList() {
     ),
   );
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const alerting = useQuery(trpc.monitoring.openByModel.queryOptions());
+  const openAlerts = new Map((alerting.data ?? []).map((entry) => [entry.name, entry]));
   const filtered = search.trim() !== '' || alias !== '' || tag !== undefined;
 
   return (
@@ -82,6 +85,7 @@ export function ModelList() {
               <tr key={model.id}>
                 <td>
                   <Link href={`/models/${encodeURIComponent(model.name)}`}>{model.name}</Link>
+                  <OpenAlertsMark name={model.name} open={openAlerts.get(model.name)} />
                   {model.description && <div className="muted model-sub">{model.description}</div>}
                   {model.tags.length > 0 && (
                     <div className="model-tags">
@@ -141,5 +145,20 @@ function NoModels() {
       (palette category Deploy), give it a model name, and run the pipeline. Each run adds a version; the node
       can also put it in staging or production when its gates pass.
     </EmptyState>
+  );
+}
+
+/** A model with open alerts says so beside its name, linking to its Monitoring tab. */
+function OpenAlertsMark({ name, open }: { name: string; open: { alert: number; warn: number } | undefined }) {
+  if (!open) return null;
+  const count = open.alert + open.warn;
+  return (
+    <Link
+      className={`model-alert-mark ${open.alert > 0 ? 'state-alert' : 'state-warn'}`}
+      href={`/models/${encodeURIComponent(name)}?tab=monitoring`}
+      title={`${open.alert} alert, ${open.warn} warning: open the Monitoring tab`}
+    >
+      {openAlertsText(count)}
+    </Link>
   );
 }

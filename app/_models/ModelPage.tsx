@@ -6,22 +6,27 @@ import { useState } from 'react';
 import { permissionNeeds } from '../../access/roles';
 import { useViewer } from '../_account/use-viewer';
 import { EmptyState } from '../_components/EmptyState';
+import { MonitoringTab } from '../_monitoring/MonitoringTab';
 import { useTRPC } from '../_trpc/client';
 import { type AliasChange, AliasDialog } from './AliasDialog';
 import { DetailsForm } from './DetailsForm';
 import { EndpointPanel } from './EndpointPanel';
 import { LedgerTimeline } from './LedgerTimeline';
+import { type ModelTab, ModelTabs } from './ModelTabs';
 import { TryItPanel } from './TryItPanel';
 import { VersionsTable } from './VersionsTable';
 import './models.css';
 
 /**
  * One model: its aliases (with roll back), versions (with promote), the ledger, the endpoint with
- * snippets, and a Try it form. Moving an alias needs the operator role: others see the controls
- * disabled, with the reason in their tooltip.
+ * snippets, and a Try it form; and on its Monitoring tab, drift, traffic, performance and alerts.
+ * Moving an alias needs the operator role: others see the controls disabled, with the reason in
+ * their tooltip.
  */
-export function ModelPage({ name }: { name: string }) {
+export function ModelPage({ name, initialTab = 'overview' }: { name: string; initialTab?: ModelTab }) {
   const trpc = useTRPC();
+  const [tab, setTab] = useState<ModelTab>(initialTab);
+  const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ name }));
   const { may, whyNot } = useViewer();
   const [change, setChange] = useState<AliasChange>();
   const [editing, setEditing] = useState(false);
@@ -131,42 +136,64 @@ export function ModelPage({ name }: { name: string }) {
         </div>
       </div>
 
-      <section className="panel" aria-labelledby="versions-heading">
-        <h2 id="versions-heading">Versions</h2>
-        {versions.error && <p className="error-text">{versions.error.message}</p>}
-        {items.length > 0 ? (
-          <VersionsTable
-            versions={items}
-            mayPromote={mayPromote}
-            whyNot={promoteWhyNot}
-            onPromote={(version) => setChange({ kind: 'promote', version, current: model.aliases })}
-          />
-        ) : (
-          !versions.error && <p className="muted">Loading versions…</p>
-        )}
-        {versions.hasNextPage && (
-          <button
-            type="button"
-            className="secondary"
-            disabled={versions.isFetchingNextPage}
-            onClick={() => void versions.fetchNextPage()}
-          >
-            Older versions
-          </button>
-        )}
-      </section>
+      <ModelTabs
+        tab={tab}
+        onTab={setTab}
+        openAlerts={alerts.data ? alerts.data.open.alert + alerts.data.open.warn : 0}
+        alerting={(alerts.data?.open.alert ?? 0) > 0}
+      />
 
-      {/* Side by side while the form is short; a wide signature gets the page's width. */}
-      <div className={(endpointSignature?.inputs.length ?? 0) > 6 ? 'model-stack' : 'model-columns'}>
-        <TryItPanel name={model.name} tryable={model.tryable} />
-        <EndpointPanel name={model.name} serveUrl={model.serveUrl} signature={endpointSignature} />
+      <div
+        id="model-panel-overview"
+        role="tabpanel"
+        aria-labelledby="model-tab-overview"
+        hidden={tab !== 'overview'}
+      >
+        <section className="panel" aria-labelledby="versions-heading">
+          <h2 id="versions-heading">Versions</h2>
+          {versions.error && <p className="error-text">{versions.error.message}</p>}
+          {items.length > 0 ? (
+            <VersionsTable
+              versions={items}
+              mayPromote={mayPromote}
+              whyNot={promoteWhyNot}
+              onPromote={(version) => setChange({ kind: 'promote', version, current: model.aliases })}
+            />
+          ) : (
+            !versions.error && <p className="muted">Loading versions…</p>
+          )}
+          {versions.hasNextPage && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={versions.isFetchingNextPage}
+              onClick={() => void versions.fetchNextPage()}
+            >
+              Older versions
+            </button>
+          )}
+        </section>
+
+        {/* Side by side while the form is short; a wide signature gets the page's width. */}
+        <div className={(endpointSignature?.inputs.length ?? 0) > 6 ? 'model-stack' : 'model-columns'}>
+          <TryItPanel name={model.name} tryable={model.tryable} />
+          <EndpointPanel name={model.name} serveUrl={model.serveUrl} signature={endpointSignature} />
+        </div>
+
+        <section className="panel" aria-labelledby="ledger-heading">
+          <h2 id="ledger-heading">Promotion ledger</h2>
+          {ledger.error && <p className="error-text">{ledger.error.message}</p>}
+          {ledger.data && <LedgerTimeline entries={entries} />}
+        </section>
       </div>
-
-      <section className="panel" aria-labelledby="ledger-heading">
-        <h2 id="ledger-heading">Promotion ledger</h2>
-        {ledger.error && <p className="error-text">{ledger.error.message}</p>}
-        {ledger.data && <LedgerTimeline entries={entries} />}
-      </section>
+      <div
+        id="model-panel-monitoring"
+        role="tabpanel"
+        aria-labelledby="model-tab-monitoring"
+        hidden={tab !== 'monitoring'}
+      >
+        {tab === 'monitoring' && <MonitoringTab name={model.name} />}
+      </div>
 
       {change && <AliasDialog model={model.name} change={change} onClose={() => setChange(undefined)} />}
     </main>

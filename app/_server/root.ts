@@ -6,6 +6,7 @@ import { datasetsRouter } from './routers/datasets';
 import { joinRouter } from './routers/join';
 import { keysRouter } from './routers/keys';
 import { modelsRouter } from './routers/models';
+import { monitoringRouter } from './routers/monitoring';
 import { notificationsRouter } from './routers/notifications';
 import { pipelinesRouter } from './routers/pipelines';
 import { retentionRouter } from './routers/retention';
@@ -31,6 +32,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   keys: keysRouter,
   models: modelsRouter,
+  monitoring: monitoringRouter,
   runCompare: runCompareRouter,
   retention: retentionRouter,
   notifications: notificationsRouter,

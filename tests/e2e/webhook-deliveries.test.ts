@@ -99,6 +99,7 @@ async function deliverAnAlert(fixture: Fixture): Promise<void> {
     state: 'alert',
     features: [{ feature: 'tenure', kind: 'number', psi: 0.31, state: 'alert', thresholds }],
     modelStats: {},
+    performance: null,
   });
   await syncModelAlerts(sql, {
     pipelineId,

@@ -6,11 +6,19 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
   return { title: `${name} · Models · Pipewright` };
 }
 
-export default async function ModelRoute({ params }: { params: Promise<{ name: string }> }) {
+/** `?tab=monitoring` opens the Monitoring tab (alert notifications link there). */
+export default async function ModelRoute({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<{ tab?: string | string[] }>;
+}) {
   const { name } = await params;
+  const { tab } = await searchParams;
   return (
     <AppShell>
-      <ModelPage name={name} />
+      <ModelPage name={name} initialTab={tab === 'monitoring' ? 'monitoring' : 'overview'} />
     </AppShell>
   );
 }

@@ -1,0 +1,72 @@
+'use client';
+
+import type { KeyboardEvent } from 'react';
+import { openAlertsText } from '../_monitoring/monitoring-view';
+
+export type ModelTab = 'overview' | 'monitoring';
+
+const TABS: ReadonlyArray<{ id: ModelTab; label: string }> = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'monitoring', label: 'Monitoring' },
+];
+
+/**
+ * The model page's tabs. The choice goes into the address (?tab=monitoring) without a navigation,
+ * so a reload or a shared link opens the same tab; the Monitoring tab shows the open alerts' count.
+ */
+export function ModelTabs({
+  tab,
+  onTab,
+  openAlerts,
+  alerting,
+}: {
+  tab: ModelTab;
+  onTab: (tab: ModelTab) => void;
+  openAlerts: number;
+  alerting: boolean;
+}) {
+  const choose = (next: ModelTab) => {
+    onTab(next);
+    const url = new URL(window.location.href);
+    if (next === 'overview') url.searchParams.delete('tab');
+    else url.searchParams.set('tab', next);
+    window.history.replaceState(window.history.state, '', url);
+  };
+  const counted = (id: ModelTab) => id === 'monitoring' && openAlerts > 0;
+  const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    const next = tab === 'overview' ? 'monitoring' : 'overview';
+    choose(next);
+    document.getElementById(`model-tab-${next}`)?.focus();
+  };
+  return (
+    <div className="model-tabs" role="tablist" aria-label="Model view" onKeyDown={onKey}>
+      {TABS.map((item) => (
+        <button
+          key={item.id}
+          id={`model-tab-${item.id}`}
+          type="button"
+          role="tab"
+          aria-selected={tab === item.id}
+          aria-controls={`model-panel-${item.id}`}
+          tabIndex={tab === item.id ? 0 : -1}
+          className={tab === item.id ? 'is-active' : undefined}
+          // The count is read out in words: "Monitoring, 3 open alerts".
+          aria-label={counted(item.id) ? `${item.label}, ${openAlertsText(openAlerts)}` : undefined}
+          onClick={() => choose(item.id)}
+        >
+          {item.label}
+          {counted(item.id) && (
+            <span
+              className={`tab-count ${alerting ? 'tab-count-alert' : 'tab-count-warn'}`}
+              aria-hidden="true"
+            >
+              {openAlerts}
+            </span>
+          )}
+        </button>
+      ))}
+    </div>
+  );
+}
