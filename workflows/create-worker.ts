@@ -53,6 +53,7 @@ function pipelineActivities(options: PipelineWorkerOptions) {
     sql: options.sql,
     dataDir: options.dataDir,
     runOf: options.runOf ?? nodeRun,
+    specOf: options.specOf,
     secretKey:
       options.secretKey ??
       secretKeyReader({

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Sql } from '../db/client';
+import { readLabelledWindow } from '../db/queries/labelled-log';
 import { readLoggedWindow } from '../db/queries/logged-window';
 import { findMonitorRun, recordMonitorCheck, syncModelAlerts } from '../db/queries/monitoring';
 import {
@@ -8,7 +10,7 @@ import {
   type ModelVersionRow,
   readModelFile,
 } from '../db/queries/registry';
-import type { MonitoredVersion, MonitoringPort } from '../nodes/_kit/monitoring-port';
+import type { LogWindowRequest, MonitoredVersion, MonitoringPort } from '../nodes/_kit/monitoring-port';
 import {
   modelSignatureSchema,
   REFERENCE_FILE,
@@ -43,16 +45,9 @@ export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }
       return { status: 'found', version: monitoredVersion(sql, model.name, row) };
     },
 
-    readLog: (request) =>
-      readLoggedWindow(sql, {
-        modelId: request.modelId,
-        from: request.from,
-        to: request.to,
-        signature: {
-          inputs: request.signature.inputs.map(({ name, type }) => ({ name, type })),
-          task: request.signature.output.task,
-        },
-      }),
+    readLog: (request) => readLoggedWindow(sql, logRequest(request)),
+
+    readLabelled: (request) => readLabelledWindow(sql, logRequest(request)),
 
     async recordCheck(check) {
       const written = await recordMonitorCheck(sql, {
@@ -78,6 +73,22 @@ export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }
   };
 }
 
+/** A window of the log as the readers take it: the signature's input names and types, and its task. */
+function logRequest(request: LogWindowRequest) {
+  return {
+    modelId: request.modelId,
+    from: request.from,
+    to: request.to,
+    signature: {
+      inputs: request.signature.inputs.map(({ name, type }) => ({ name, type })),
+      task: request.signature.output.task,
+    },
+  };
+}
+
+/** The run parameters the deploy step records: the train step's config names the target. */
+const trainedTargetSchema = z.object({ train: z.object({ target: z.string().min(1) }) });
+
 function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): MonitoredVersion {
   return {
     modelId: row.modelId,
@@ -85,6 +96,7 @@ function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): Mo
     version: row.version,
     signature: modelSignatureSchema.parse(row.signature),
     reference: versionReferenceSchema.parse(row.reference),
+    target: trainedTargetSchema.safeParse(row.parameters).data?.train.target,
     async referenceSample() {
       const file = await readModelFile(sql, row.id, REFERENCE_FILE);
       if (!file) return undefined;

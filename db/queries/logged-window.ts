@@ -90,8 +90,14 @@ export async function readLoggedWindow(sql: Sql, request: LoggedColumnsRequest):
   };
 }
 
-function columnOf(type: LoggedInput['type'], rows: readonly LogRow[], index: number): LoggedColumn {
-  const valueAt = (row: LogRow): unknown => (Array.isArray(row.inputs) ? row.inputs[index] : null);
+/** One input's values by position in each row's logged `inputs` (exported for the labelled reader). */
+export function columnOf(
+  type: LoggedInput['type'],
+  rows: readonly { inputs: unknown }[],
+  index: number,
+): LoggedColumn {
+  const valueAt = (row: { inputs: unknown }): unknown =>
+    Array.isArray(row.inputs) ? row.inputs[index] : null;
   if (type === 'string') return rows.map((row) => textOf(valueAt(row)));
   return Float64Array.from(rows, (row) => numberOf(valueAt(row)));
 }
@@ -109,7 +115,10 @@ function numberOf(value: unknown): number {
 }
 
 /** The model's versions whose inputs (names and types, in order) and task are the signature's. */
-async function sameSignatureVersions(sql: Sql, request: LoggedColumnsRequest): Promise<number[]> {
+export async function sameSignatureVersions(
+  sql: Sql,
+  request: Pick<LoggedColumnsRequest, 'modelId' | 'signature'>,
+): Promise<number[]> {
   const shape = JSON.stringify(request.signature.inputs.map((input) => [input.name, input.type]));
   const rows = await sql<{ version: number }[]>`
     select version from model_versions

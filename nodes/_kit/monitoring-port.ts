@@ -27,6 +27,11 @@ export interface MonitoringPort {
    * versions with the same input columns as the signature only), the latency and the answers.
    */
   readLog(request: LogWindowRequest): Promise<LoggedWindow>;
+  /**
+   * The logged predictions of a model in [from, to) that have feedback: their inputs as columns
+   * (as readLog reads them) and the true label or value each was given, in prediction order.
+   */
+  readLabelled(request: LogWindowRequest): Promise<LabelledWindow>;
   /** Records a check of this step; a retried attempt replaces its earlier attempt's check. */
   recordCheck(check: CheckRecord): Promise<{ checkId: string }>;
   /**
@@ -52,6 +57,8 @@ export interface MonitoredVersion {
   signature: ModelSignature;
   /** Per input column: numbers' deciles over all training rows, categories' frequencies. */
   reference: VersionReference;
+  /** The target column the version was trained to predict, as its train step named it; undefined if unknown. */
+  target?: string;
   /** The raw training rows kept at registration (up to 10,000); undefined when none were kept. */
   referenceSample(): Promise<ReferenceSample | undefined>;
 }
@@ -79,6 +86,16 @@ export interface LoggedWindow {
   predictions:
     | { task: 'classification'; labels: (string | null)[] }
     | { task: 'regression'; values: Float64Array };
+}
+
+export interface LabelledWindow {
+  rows: number;
+  /** The versions whose rows were read, ascending. */
+  versions: number[];
+  /** Input name → its values, in the signature's order. */
+  columns: Map<string, LoggedColumn>;
+  /** The feedback of each row: a class as it was sent, or the true value; null if unreadable. */
+  labels: (string | number | boolean | null)[];
 }
 
 export type CheckState = 'ok' | 'warn' | 'alert';
