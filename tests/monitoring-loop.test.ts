@@ -33,6 +33,7 @@ import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runRow, runServices, runToEnd, savePipeline, stepRows } from './support/pipelines';
 import { deleteSchedulesAfterAll } from './support/schedule-cleanup';
+import { testActor, testCaller } from './support/services';
 import { type ServingProcess, startServingProcess } from './support/serving-process';
 
 const fixture = setUpDatabaseAndWorker();
@@ -373,6 +374,15 @@ describe('the monitoring loop', () => {
         to: new Date((check?.windowTo ?? new Date(0)).getTime()).toISOString(),
       },
     });
+    // The run's page says which alert started it (a viewer may read it).
+    const { caller } = testCaller(fixture.database, fixture.worker, testActor('viewer'));
+    expect((await caller.runs.get({ runId: retrainId })).startedFor).toEqual({
+      alertId: alerts.find((alert) => alert.subject === 'dataset')?.id,
+      subject: 'dataset',
+      modelName: MODEL,
+      state: 'alert',
+    });
+    expect((await caller.runs.get({ runId: monitored.id })).startedFor).toBeNull();
     // It learned from the logged predictions with their feedback, plus the original rows.
     expect((await stepSummary(retrainId, 'logged')).summary).toMatchObject({
       model: MODEL,

@@ -276,6 +276,15 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               {run.status}
             </span>
           )}
+          {run?.startedFor && (
+            <span className="muted" data-testid="run-started-for">
+              Started by monitor (alert on{' '}
+              <Link href={`/models/${encodeURIComponent(run.startedFor.modelName)}`}>
+                {run.startedFor.subject} of {run.startedFor.modelName}
+              </Link>
+              )
+            </span>
+          )}
           <button
             type="button"
             className="secondary"
