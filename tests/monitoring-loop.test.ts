@@ -15,6 +15,7 @@
  * 5. v2 is promoted: the ledger says from 1 to 2, by that run, and why;
  * 6. the endpoint answers with v2.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -22,7 +23,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { listModelAlerts, listMonitorChecks } from '../db/queries/monitoring';
 import { archivePipeline } from '../db/queries/pipelines';
+import { insertPredictionLog } from '../db/queries/prediction-log';
 import { promotionLedger, registeredModels, runs } from '../db/schema';
+import { quantileEdges } from '../ml/drift/quantile';
+import { sortValues } from '../ml/drift/sorted-values';
 import type { RunResult } from '../workflows/pipeline.types';
 import { retrainingPort, retrainRunId } from '../workflows/retraining-port';
 import { startRun } from '../workflows/run-service';
@@ -32,6 +36,7 @@ import { setUpDatabaseAndWorker } from './support/fixture';
 import { specOfWithTestNodes } from './support/nodes/specs';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runRow, runServices, runToEnd, savePipeline, stepRows } from './support/pipelines';
+import { registerTestModel } from './support/registered-model';
 import { deleteSchedulesAfterAll } from './support/schedule-cleanup';
 import { testActor, testCaller } from './support/services';
 import { type ServingProcess, startServingProcess } from './support/serving-process';
@@ -460,6 +465,128 @@ describe('the monitoring loop', () => {
     );
     // Nothing was started for them: the one retraining run is the first test's.
     expect(await db.select({ id: runs.id }).from(runs).where(eq(runs.trigger, 'monitor'))).toHaveLength(1);
+  }, 120_000);
+
+  it('starts one retraining per alert: a continuing drift starts none, and warn starts one only when asked', async () => {
+    const { db, sql } = fixture.database;
+    // A model whose reference is the unshifted rows, and an hour of shifted traffic in its log.
+    const reference = rows(2_000, 11, 0);
+    const deciles = (name: keyof Row) =>
+      Array.from(quantileEdges(sortValues(Float64Array.from(reference, (row) => row[name])).values, 10));
+    const names = ['x1', 'x2', 'x3', 'x4'] as const;
+    const { modelId } = await registerTestModel(sql, {
+      name: 'steady',
+      model: {
+        onnx: Buffer.from('not read by monitoring'),
+        signature: {
+          inputs: names.map((name) => ({
+            name,
+            type: 'number',
+            unknownCategories: 'accept',
+            nullable: false,
+          })),
+          output: { task: 'classification', labels: ['no', 'yes'] },
+        },
+      },
+      alias: 'production',
+      reference: {
+        columns: Object.fromEntries(
+          names.map((name) => [name, { kind: 'number', deciles: deciles(name), missingRate: 0 }]),
+        ),
+        sample: { columns: [...names], rows: reference.map((row) => names.map((name) => row[name])) },
+      },
+    });
+    const at = new Date(Date.now() - 10 * 60_000);
+    await insertPredictionLog(
+      sql,
+      rows(2_000, 12, SHIFT).map((row, index) => ({
+        predictionId: randomUUID(),
+        requestId: `request-${index}`,
+        modelId,
+        version: 1,
+        at: new Date(at.getTime() + index),
+        latencyMs: 1,
+        inputs: names.map((name) => row[name]),
+        outputs: { label: 'yes' },
+      })),
+    );
+    // The target: a pipeline of test nodes that records the window it was given.
+    const target = await savePipeline(
+      db,
+      pipelineDoc(
+        [{ id: 'source', type: 'test.source', config: { value: { $param: 'from' } } }],
+        [],
+        [{ name: 'from', type: 'string', default: '', description: '' }],
+      ),
+      'steady retraining',
+    );
+    const monitor = (startOn: 'alert' | 'warn', driftShare: number) =>
+      pipelineDoc(
+        [
+          { id: 'drift', type: 'monitor.drift', config: { model: 'steady', windowLength: 1, driftShare } },
+          {
+            id: 'retrain',
+            type: 'monitor.retrain',
+            config: { pipeline: target.pipeline.id, parameters: { from: '{{window.from}}' }, startOn },
+          },
+        ],
+        ['drift.report->retrain.report'],
+      );
+    const targetRuns = () =>
+      db
+        .select()
+        .from(runs)
+        .where(and(eq(runs.pipelineId, target.pipeline.id), eq(runs.trigger, 'monitor')));
+    const retrainSummary = async (runId: string) => (await stepSummary(runId, 'retrain')).summary;
+
+    // x1 alone in alert is a quarter of the inputs: short of half, the check warns.
+    const warned = await savePipeline(db, monitor('alert', 0.5), 'steady monitor (alert)');
+    const quiet = await runToEnd(db, fixture.worker, warned.version.id);
+    expect(quiet.result.status).toBe('succeeded');
+    expect(await retrainSummary(quiet.started.runId)).toMatchObject({
+      state: 'warn',
+      started: false,
+      message: 'no retraining: state warn, below alert',
+    });
+    expect(await targetRuns()).toEqual([]);
+
+    // Told to start on warn (a monitor of its own, with alerts of its own): the first check starts one…
+    const eager = await savePipeline(db, monitor('warn', 0.5), 'steady monitor (warn)');
+    const first = await runToEnd(db, fixture.worker, eager.version.id);
+    expect(first.result.status).toBe('succeeded');
+    const started = retrainRunId({ runId: first.started.runId, nodeId: 'retrain' });
+    expect(await retrainSummary(first.started.runId)).toMatchObject({
+      state: 'warn',
+      started: true,
+      runId: started,
+      alerts: ['dataset', 'x1'],
+    });
+    const [check] = await listMonitorChecks(sql, modelId);
+    const ran = await endedRun(() => runRow(db, started));
+    expect(ran).toMatchObject({
+      status: 'succeeded',
+      trigger: 'monitor',
+      parameters: { from: check?.windowFrom?.toISOString() },
+    });
+    // …and the next check, the same drift continuing (its alerts kept, not opened), starts none.
+    const second = await runToEnd(db, fixture.worker, eager.version.id);
+    expect(second.result.status).toBe('succeeded');
+    expect(await retrainSummary(second.started.runId)).toMatchObject({
+      state: 'warn',
+      started: false,
+      message: 'no retraining: the warn continues from an earlier check, whose alert started any retraining',
+    });
+    expect((await targetRuns()).map((run) => run.id)).toEqual([started]);
+    const eagerAlerts = (await listModelAlerts(sql, modelId)).filter((alert) => alert.closedAt === null);
+    expect(
+      eagerAlerts
+        .filter((alert) => alert.retrainRunId !== null)
+        .map((alert) => [alert.subject, alert.retrainRunId])
+        .sort(),
+    ).toEqual([
+      ['dataset', started],
+      ['x1', started],
+    ]);
   }, 120_000);
 });
 
