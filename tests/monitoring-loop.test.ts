@@ -233,6 +233,18 @@ async function endedRun<R extends { status: string }>(find: () => Promise<R | un
   return ended;
 }
 
+/** The retraining port as the worker binds it for a step of a run. */
+function stepPort(runId: string, nodeId: string) {
+  return retrainingPort(
+    {
+      sql: fixture.database.sql,
+      temporal: () => ({ client: fixture.worker.client, taskQueue: fixture.worker.taskQueue }),
+      specOf: specOfWithTestNodes,
+    },
+    { runId, nodeId },
+  );
+}
+
 /** Starts a run as the admin (deploy promotes for an operator or higher) and waits for its end. */
 async function runAsAdmin(versionId: string) {
   const started = await startRun(runServices(fixture.database.db, fixture.worker), {
@@ -348,16 +360,8 @@ describe('the monitoring loop', () => {
     });
     for (const alert of await listModelAlerts(sql, model.id)) expect(alert.retrainRunId).toBe(retrainId);
     // Asked again for the same alerts (a rerun of the check's report, another step): the run they have.
-    const port = retrainingPort(
-      {
-        sql,
-        temporal: () => ({ client: fixture.worker.client, taskQueue: fixture.worker.taskQueue }),
-        specOf: specOfWithTestNodes,
-      },
-      { runId: monitored.id, nodeId: 'another' },
-    );
     expect(
-      await port.startRetraining({
+      await stepPort(monitored.id, 'another').startRetraining({
         pipeline: RETRAINING,
         parameters: {},
         alertIds: alerts.map((alert) => alert.id),
@@ -379,6 +383,18 @@ describe('the monitoring loop', () => {
         to: new Date((check?.windowTo ?? new Date(0)).getTime()).toISOString(),
       },
     });
+    // A retried attempt of the step whose first attempt started the run but died before recording
+    // it (the record undone here): it finds the run by its derived id and records it, starting none.
+    await sql`update model_alerts set retrain_run_id = null where model_id = ${model.id}`;
+    expect(
+      await stepPort(monitored.id, 'retrain').startRetraining({
+        pipeline: RETRAINING,
+        parameters: {},
+        alertIds: alerts.map((alert) => alert.id),
+      }),
+    ).toEqual({ status: 'started', runId: retrainId, pipelineName: RETRAINING, version: 1 });
+    for (const alert of await listModelAlerts(sql, model.id)) expect(alert.retrainRunId).toBe(retrainId);
+    expect(await db.select({ id: runs.id }).from(runs).where(eq(runs.trigger, 'monitor'))).toHaveLength(1);
     // The run's page says which alert started it (a viewer may read it).
     const { caller } = testCaller(fixture.database, fixture.worker, testActor('viewer'));
     expect((await caller.runs.get({ runId: retrainId })).startedFor).toEqual({

@@ -29,7 +29,13 @@ export function retrainingPort(
     if (!row) return { status: 'no-pipeline' };
     if (row.archived) return { status: 'archived', name: row.name };
     if (row.versionId === null || row.version === null) return { status: 'no-version', name: row.name };
-    return { status: 'found', pipelineId: row.id, name: row.name, version: row.version };
+    return {
+      status: 'found',
+      pipelineId: row.id,
+      name: row.name,
+      versionId: row.versionId,
+      version: row.version,
+    };
   };
   return {
     findTarget,
@@ -41,14 +47,10 @@ export function retrainingPort(
         request.alertIds,
         async (recorded) => {
           if (recorded !== null) return { status: 'already', runId: recorded };
-          const target = await findRetrainPipeline(deps.sql, request.pipeline);
-          if (!target || target.archived || target.versionId === null || target.version === null)
-            return {
-              status: 'refused',
-              field: 'pipeline',
-              runId: null,
-              message: 'The pipeline cannot be started',
-            };
+          // Looked up again under the lock: it may have been archived since the step checked it.
+          const target = await findTarget(request.pipeline);
+          if (target.status !== 'found')
+            return { status: 'refused', field: 'pipeline', runId: null, message: targetProblem(target) };
           // A retried attempt whose first one started the run before it could record it.
           if (await runExists(deps.sql, runId))
             return { status: 'started', runId, pipelineName: target.name, version: target.version };
@@ -79,6 +81,17 @@ export function retrainingPort(
       );
     },
   };
+}
+
+function targetProblem(target: Exclude<RetrainTarget, { status: 'found' }>): string {
+  switch (target.status) {
+    case 'no-pipeline':
+      return 'the pipeline no longer exists';
+    case 'archived':
+      return `pipeline "${target.name}" was archived`;
+    case 'no-version':
+      return `pipeline "${target.name}" has no saved version`;
+  }
 }
 
 /** A UUID (version 5 layout) from the monitoring run and step: the same for every attempt of the step. */

@@ -16,7 +16,7 @@ export interface RetrainingPort {
 }
 
 export type RetrainTarget =
-  | { status: 'found'; pipelineId: string; name: string; version: number }
+  | { status: 'found'; pipelineId: string; name: string; versionId: string; version: number }
   | { status: 'no-pipeline' }
   | { status: 'archived'; name: string }
   | { status: 'no-version'; name: string };
