@@ -167,21 +167,24 @@ function retrainingPipeline() {
       'split.data->deploy.data',
     ],
     [
-      { name: 'from', type: 'string', default: '', description: 'Start of the window (ISO)' },
-      { name: 'to', type: 'string', default: '', description: 'End of the window (ISO)' },
+      { name: 'from', type: 'string', description: 'Start of the window (ISO)' },
+      { name: 'to', type: 'string', description: 'End of the window (ISO)' },
     ],
   );
 }
 
 /** [monitor.drift] → [monitor.retrain]: x1 alone in alert makes the inputs drifted (a quarter of them). */
-function monitoringPipeline(target = RETRAINING) {
+function monitoringPipeline(
+  target = RETRAINING,
+  parameters: Record<string, unknown> = { from: '{{window.from}}', to: '{{window.to}}' },
+) {
   return pipelineDoc(
     [
       { id: 'drift', type: 'monitor.drift', config: { model: MODEL, windowLength: 1, driftShare: 0.25 } },
       {
         id: 'retrain',
         type: 'monitor.retrain',
-        config: { pipeline: target, parameters: { from: '{{window.from}}', to: '{{window.to}}' } },
+        config: { pipeline: target, parameters },
       },
     ],
     ['drift.report->retrain.report'],
@@ -453,19 +456,29 @@ describe('the monitoring loop', () => {
     expect(v2OnFresh).toBeGreaterThan(v1OnTraffic + 0.15);
   }, 240_000);
 
-  it('fails the retraining step naming its pipeline field when the pipeline is missing or archived', async () => {
+  it('fails the retraining step naming its field when the pipeline is missing or archived, or its parameters do not fit', async () => {
     const { db } = fixture.database;
     const archived = await savePipeline(db, retrainingPipeline(), 'archived retraining');
     await archivePipeline(db, archived.pipeline.id, true);
     const cases = [
-      ['nowhere', 'No pipeline is named "nowhere" (see Pipelines): choose the pipeline to run'],
+      [
+        RETRAINING,
+        `The parameters do not fit pipeline "${RETRAINING}" (version 1): Parameter "from" needs a value; This pipeline has no parameter "form"`,
+        { form: '{{window.from}}', to: '{{window.to}}' },
+      ],
+      ['nowhere', 'No pipeline is named "nowhere" (see Pipelines): choose the pipeline to run', undefined],
       [
         'archived retraining',
         'Pipeline "archived retraining" is archived: restore it, or choose another pipeline to run',
+        undefined,
       ],
     ] as const;
-    for (const [target, message] of cases) {
-      const { version } = await savePipeline(db, monitoringPipeline(target), `monitor of ${target}`);
+    for (const [target, message, parameters] of cases) {
+      const { version } = await savePipeline(
+        db,
+        monitoringPipeline(target, parameters),
+        `monitor of ${target}`,
+      );
       const run = await runToEnd(db, fixture.worker, version.id);
       expect(run.result.status).toBe('failed');
       expect(await stepSummary(run.started.runId, 'retrain')).toMatchObject({ status: 'failed' });
@@ -532,7 +545,7 @@ describe('the monitoring loop', () => {
       pipelineDoc(
         [{ id: 'source', type: 'test.source', config: { value: { $param: 'from' } } }],
         [],
-        [{ name: 'from', type: 'string', default: '', description: '' }],
+        [{ name: 'from', type: 'string', description: '' }],
       ),
       'steady retraining',
     );

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { databaseOf, type Sql } from '../db/client';
-import { NotFoundError } from '../db/queries/pipelines';
+import { getVersion, NotFoundError } from '../db/queries/pipelines';
 import { findRetrainPipeline, findRunOwner, runExists, withAlertsLocked } from '../db/queries/retraining';
 import type { RetrainingPort, RetrainOutcome, RetrainTarget } from '../nodes/_kit/retraining-port';
+import { compilePipeline } from '../pipeline/compile';
+import { parsePipelineDocument } from '../pipeline/document';
 import type { SpecLookup } from '../pipeline/graph-checks';
 import { CompileError, startRun } from './run-service';
 
@@ -24,7 +26,10 @@ export function retrainingPort(
   deps: RetrainingPortDeps,
   step: { runId: string; nodeId: string },
 ): RetrainingPort {
-  const findTarget = async (pipeline: string): Promise<RetrainTarget> => {
+  const findTarget = async (
+    pipeline: string,
+    parameters: Record<string, unknown>,
+  ): Promise<RetrainTarget> => {
     const row = await findRetrainPipeline(deps.sql, pipeline);
     if (!row) return { status: 'no-pipeline' };
     if (row.archived) return { status: 'archived', name: row.name };
@@ -35,6 +40,7 @@ export function retrainingPort(
       name: row.name,
       versionId: row.versionId,
       version: row.version,
+      problems: await compileProblems(deps, row.versionId, parameters),
     };
   };
   return {
@@ -48,7 +54,7 @@ export function retrainingPort(
         async (recorded) => {
           if (recorded !== null) return { status: 'already', runId: recorded };
           // Looked up again under the lock: it may have been archived since the step checked it.
-          const target = await findTarget(request.pipeline);
+          const target = await findTarget(request.pipeline, request.parameters);
           if (target.status !== 'found')
             return { status: 'refused', field: 'pipeline', runId: null, message: targetProblem(target) };
           // A retried attempt whose first one started the run before it could record it.
@@ -81,6 +87,25 @@ export function retrainingPort(
       );
     },
   };
+}
+
+/** The errors compiling the version with these parameters would give, as the run service would start it. */
+async function compileProblems(
+  deps: RetrainingPortDeps,
+  versionId: string,
+  parameters: Record<string, unknown>,
+): Promise<string[]> {
+  const version = await getVersion(databaseOf(deps.sql), versionId);
+  if (!version) return [];
+  const compiled = compilePipeline(parsePipelineDocument(version.graph), {
+    parameterValues: parameters,
+    builtInValues: { $scheduledTime: new Date().toISOString() },
+    requireValues: true,
+    specOf: deps.specOf,
+  });
+  return compiled.problems
+    .filter((problem) => problem.severity === 'error')
+    .map((problem) => problem.message);
 }
 
 function targetProblem(target: Exclude<RetrainTarget, { status: 'found' }>): string {

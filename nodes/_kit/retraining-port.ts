@@ -5,8 +5,11 @@
  * for the monitor's owner, has trigger `monitor`, and is linked from the alerts, never by the node.
  */
 export interface RetrainingPort {
-  /** The pipeline a retraining would run, by id or by name: whether it can be started. */
-  findTarget(pipeline: string): Promise<RetrainTarget>;
+  /**
+   * The pipeline a retraining would run, by id or by name: whether it can be started, and what its
+   * latest saved version makes of these parameters (compiled, not run).
+   */
+  findTarget(pipeline: string, parameters: Record<string, unknown>): Promise<RetrainTarget>;
   /**
    * Starts the target's latest saved version with these parameters for the given alerts, and
    * records the run on them, holding their rows locked meanwhile. An alert that already has a run
@@ -16,7 +19,15 @@ export interface RetrainingPort {
 }
 
 export type RetrainTarget =
-  | { status: 'found'; pipelineId: string; name: string; versionId: string; version: number }
+  | {
+      status: 'found';
+      pipelineId: string;
+      name: string;
+      versionId: string;
+      version: number;
+      /** What stops the version compiling with the parameters (unknown names, wrong types); empty when it compiles. */
+      problems: string[];
+    }
   | { status: 'no-pipeline' }
   | { status: 'archived'; name: string }
   | { status: 'no-version'; name: string };

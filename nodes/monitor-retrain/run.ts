@@ -17,8 +17,13 @@ export const runMonitorRetrain: NodeRun<typeof monitorRetrainSpec> = async ({ co
   const retraining = context.retraining;
   if (!retraining) throw new Error('This worker cannot start runs (it runs without a database or Temporal)');
   const report = driftReportSchema.parse(await readJsonArtifact(context, inputs.report));
-  const target = foundTarget(await retraining.findTarget(config.pipeline), config.pipeline);
   const parameters = filled(config.parameters, report);
+  const target = foundTarget(await retraining.findTarget(config.pipeline, parameters), config.pipeline);
+  if (target.problems.length > 0)
+    throw new NodeInputError(
+      `The parameters do not fit pipeline "${target.name}" (version ${target.version}): ${target.problems.join('; ')}`,
+      { field: 'parameters' },
+    );
   const decision = decideRetraining(report, config.startOn);
   const facts = { model: report.model, version: report.version, state: report.state, pipeline: target.name };
   if (!decision.start) {
