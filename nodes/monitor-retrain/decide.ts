@@ -12,7 +12,9 @@ export type RetrainDecision =
 /**
  * Whether a check starts a retraining: its state reaches the step's level, and the check opened an
  * alert at that level. An alert kept open from an earlier check is a continuing condition, which
- * started its retraining (or chose not to) when it opened: it starts none now.
+ * started its retraining (or chose not to) when it opened: it starts none now. So a subject that
+ * opened as a warning and later turns into an alert is kept, not opened, and starts nothing on
+ * `alert`: a step that should retrain at the first sign starts on `warn`.
  */
 export function decideRetraining(
   report: Pick<DriftReport, 'state' | 'alerts'>,
