@@ -21,7 +21,9 @@ import type { NodeRun } from '../_kit/define-node';
 import { dataErrorReason, NodeInputError } from '../_kit/errors';
 import type { LabelledWindow, MonitoredVersion, MonitoringPort } from '../_kit/monitoring-port';
 import type { ingestPredictionsSpec } from './spec';
-import { checkAppendColumns, targetStorage, windowOf } from './union';
+import { targetStorage } from './target-type';
+import { checkAppendColumns } from './union';
+import { windowOf } from './window';
 
 const STORAGE = { number: 'DOUBLE', boolean: 'BOOLEAN', string: 'VARCHAR' } as const;
 /** The lists are bound with their types: DuckDB would take a list's type from its first value. */
