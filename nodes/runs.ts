@@ -9,8 +9,12 @@ import { runFeature } from './feature/run';
 import { featureSpec } from './feature/spec';
 import { runIngest } from './ingest/run';
 import { ingestSpec } from './ingest/spec';
+import { runIngestPredictions } from './ingest-predictions/run';
+import { ingestPredictionsSpec } from './ingest-predictions/spec';
 import { runMonitorDrift } from './monitor-drift/run';
 import { monitorDriftSpec } from './monitor-drift/spec';
+import { runMonitorRetrain } from './monitor-retrain/run';
+import { monitorRetrainSpec } from './monitor-retrain/spec';
 import { isNodeType, type NodeType } from './specs';
 import { runSplit } from './split/run';
 import { splitSpec } from './split/spec';
@@ -31,6 +35,8 @@ export const nodeRuns = {
   evaluate: bindRun(evaluateSpec, runEvaluate),
   deploy: bindRun(deploySpec, runDeploy),
   'monitor.drift': bindRun(monitorDriftSpec, runMonitorDrift),
+  'monitor.retrain': bindRun(monitorRetrainSpec, runMonitorRetrain),
+  'ingest.predictions': bindRun(ingestPredictionsSpec, runIngestPredictions),
 } satisfies Record<NodeType, BoundNodeRun>;
 
 /** Finds the run function of a node type; the activities take one, so tests can add their own nodes. */

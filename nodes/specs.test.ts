@@ -22,7 +22,9 @@ describe('node registry', () => {
       'evaluate',
       'feature',
       'ingest',
+      'ingest.predictions',
       'monitor.drift',
+      'monitor.retrain',
       'split',
       'train',
     ]);

@@ -4,7 +4,9 @@ import { deploySpec } from './deploy/spec';
 import { evaluateSpec } from './evaluate/spec';
 import { featureSpec } from './feature/spec';
 import { ingestSpec } from './ingest/spec';
+import { ingestPredictionsSpec } from './ingest-predictions/spec';
 import { monitorDriftSpec } from './monitor-drift/spec';
+import { monitorRetrainSpec } from './monitor-retrain/spec';
 import { splitSpec } from './split/spec';
 import { trainSpec } from './train/spec';
 
@@ -21,6 +23,8 @@ export const nodeSpecs = {
   evaluate: evaluateSpec,
   deploy: deploySpec,
   'monitor.drift': monitorDriftSpec,
+  'monitor.retrain': monitorRetrainSpec,
+  'ingest.predictions': ingestPredictionsSpec,
 } as const;
 
 export type NodeType = keyof typeof nodeSpecs;

@@ -14,10 +14,12 @@ import type { NodeContext } from '../nodes/_kit/context';
 import { NodeInputError } from '../nodes/_kit/errors';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
 import type { NodeRunLookup } from '../nodes/runs';
+import type { SpecLookup } from '../pipeline/graph-checks';
 import { storedConnectionLookup } from './connection-lookup';
 import { monitoringPort } from './monitoring-port';
 import type { ArtifactRef, PipelineActivities, PlanStep, StepOutcome } from './pipeline.types';
 import { registryPort } from './registry-port';
+import { retrainingPort } from './retraining-port';
 import { StepLogger } from './step-logger';
 
 export interface ActivityDeps {
@@ -28,6 +30,8 @@ export interface ActivityDeps {
   runOf: NodeRunLookup;
   /** The installation's secret key, asked for when a step opens a stored connection. */
   secretKey: () => Buffer;
+  /** The node types a retraining run compiles against: production's unless a test adds its own. */
+  specOf?: SpecLookup;
 }
 
 /** Activities built from their dependencies, so tests and the worker pass their own database. */
@@ -72,6 +76,15 @@ async function runNode(
     connections,
     registry: registryPort(deps.sql, { runId, nodeId: step.nodeId }),
     monitoring: monitoringPort(deps.sql, { runId, nodeId: step.nodeId }),
+    // Runs are started with this activity's own Temporal client, on the queue it was polled from.
+    retraining: retrainingPort(
+      {
+        sql: deps.sql,
+        temporal: () => ({ client: activity.client, taskQueue: activity.info.taskQueue }),
+        specOf: deps.specOf,
+      },
+      { runId, nodeId: step.nodeId },
+    ),
   };
   try {
     const result = await run({ config: step.config, inputs: input.inputs }, context);

@@ -66,6 +66,7 @@ function pipelineActivities(options: PipelineWorkerOptions) {
     sql: options.sql,
     dataDir: options.dataDir,
     runOf: options.runOf ?? nodeRun,
+    specOf: options.specOf,
     secretKey: secretKeyOf(options),
   });
 }

@@ -74,6 +74,9 @@ export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }
 
 const testMetricsSchema = z.record(z.string(), z.number());
 
+/** The run parameters the deploy step records: the train step's config names the target. */
+const trainedTargetSchema = z.object({ train: z.object({ target: z.string().min(1) }) });
+
 function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): MonitoredVersion {
   return {
     modelId: row.modelId,
@@ -83,6 +86,7 @@ function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): Mo
     reference: versionReferenceSchema.parse(row.reference),
     // Only the numeric figures: a metric the evaluate step could not take is absent, not null.
     testMetrics: testMetricsSchema.catch({}).parse(row.metrics),
+    target: trainedTargetSchema.safeParse(row.parameters).data?.train.target,
     async referenceSample() {
       const file = await readModelFile(sql, row.id, REFERENCE_FILE);
       if (!file) return undefined;

@@ -51,6 +51,11 @@ export interface StartRunInput {
   startedBy?: string;
   /** The OS user, when the local CLI started it: the run then acts with the CLI's authority. */
   startedByCli?: string;
+  /**
+   * The run's id, when the caller must know it before the start (a retried activity starting the
+   * same run again finds it by this id); a fresh one otherwise.
+   */
+  runId?: string;
 }
 
 export interface StartedRun {
@@ -64,7 +69,7 @@ export interface StartedRun {
 
 /** Compiles the version with the given parameters, records the run and its steps, and starts the workflow. */
 export async function startRun(deps: RunServiceDeps, input: StartRunInput): Promise<StartedRun> {
-  const recorded = await recordRun(deps, { ...input, runId: crypto.randomUUID() });
+  const recorded = await recordRun(deps, { ...input, runId: input.runId ?? crypto.randomUUID() });
   const { runId, workflowId, plan, reuse } = recorded;
   const started = await startWorkflow(deps, {
     workflowId,

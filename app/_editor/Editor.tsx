@@ -276,6 +276,19 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               {run.status}
             </span>
           )}
+          {run?.startedFor && (
+            <span
+              className="muted"
+              data-testid="run-started-for"
+              title={`An alert of model ${run.startedFor.modelName} started this run`}
+            >
+              Started by monitor (alert on{' '}
+              <Link href={`/models/${encodeURIComponent(run.startedFor.modelName)}`}>
+                {run.startedFor.subject}
+              </Link>
+              )
+            </span>
+          )}
           <button
             type="button"
             className="secondary"

@@ -105,7 +105,8 @@ const COPY_STATEMENTS = {
 
 /**
  * With feedback: only the predictions that have some, and the true answer as a fourth column
- * (`#>> '{}'` is a JSON scalar as text: "yes", "1", "true").
+ * (`#>> '{}'` is a JSON scalar as text: "yes", "1", "true"), in prediction order: these rows
+ * become training data, and the same window must give the same dataset (with one part).
  */
 const LABELLED_STATEMENTS = {
   classification: copyStatement(`outputs->>'label'`, `feedback.label #>> '{}'`),
@@ -122,6 +123,7 @@ function copyStatement(prediction: string, truth?: string): string {
       and at >= current_setting('pipewright.log_from')::timestamptz
       and at < current_setting('pipewright.log_to')::timestamptz
       and log.version = any(current_setting('pipewright.log_versions')::int[])
+    ${truth ? 'order by log.at, log.prediction_id' : ''}
   ) to stdout (format binary)`;
 }
 

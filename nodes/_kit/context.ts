@@ -3,6 +3,7 @@ import type { ArtifactRef } from './artifact-ref';
 import type { MonitoringPort } from './monitoring-port';
 import type { PortKind, Ports } from './ports';
 import type { RegistryPort } from './registry-port';
+import type { RetrainingPort } from './retraining-port';
 
 /** What the artifacts row records beside the file: a dataset's schema and profile. */
 export interface ArtifactMeta {
@@ -68,6 +69,11 @@ export interface NodeContext {
    * prediction log, and the record of checks and alerts. Absent where there is no database.
    */
   monitoring?: MonitoringPort;
+  /**
+   * Starting a retraining run for a check's alerts (trigger `monitor`, linked from the alerts),
+   * bound to this run and step. Absent where there is no database or Temporal.
+   */
+  retraining?: RetrainingPort;
 }
 
 /** What a step reports beside its outputs: figures shown on the canvas and printed by the CLI. */

@@ -59,6 +59,8 @@ export interface MonitoredVersion {
   reference: VersionReference;
   /** The evaluate step's figures on the test rows when the version was registered. */
   testMetrics: Record<string, number>;
+  /** The target column the version was trained to predict, as its train step named it; undefined if unknown. */
+  target?: string;
   /** The raw training rows kept at registration (up to 10,000); undefined when none were kept. */
   referenceSample(): Promise<ReferenceSample | undefined>;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ArtifactRef } from '../../nodes/_kit/artifact-ref';
 import type { BoundNodeRun } from '../../nodes/_kit/bind-run';
+import type { NodeContext } from '../../nodes/_kit/context';
 import type { CommittedArtifact } from '../../nodes/_kit/local-artifacts';
 import { StepArtifacts } from '../../nodes/_kit/local-artifacts';
 
@@ -31,7 +32,12 @@ export class NodeHarness {
     run: BoundNodeRun,
     config: unknown,
     inputs: Record<string, ArtifactRef> = {},
-    options: { signal?: AbortSignal; progress?: (fraction: number) => void } = {},
+    options: {
+      signal?: AbortSignal;
+      progress?: (fraction: number) => void;
+      /** Ports a node needs (a fake monitoring port, say), added to the context. */
+      ports?: Pick<NodeContext, 'monitoring' | 'registry' | 'retraining'>;
+    } = {},
   ): Promise<HarnessResult> {
     const nodeId = `node${++this.runs}`;
     const artifacts = new StepArtifacts(path.join(this.dataDir, 'artifacts'), 'test-run', nodeId, 1);
@@ -50,6 +56,7 @@ export class NodeHarness {
         log: { info: logger('info'), warn: logger('warn'), error: logger('error') },
         progress: options.progress ?? (() => {}),
         signal: options.signal ?? new AbortController().signal,
+        ...options.ports,
       },
     );
     return { outputs: result.outputs, summary: result.summary, artifacts: artifacts.committed, logs };

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { latestVersion } from '../../../db/queries/pipelines';
+import { findAlertOfRetrainRun } from '../../../db/queries/retraining';
 import { storedMainMetric } from '../../../db/queries/run-history';
 import type { RunChange } from '../../../db/queries/run-state';
 import { getRun, getRunDetail, listRuns } from '../../../db/queries/runs';
@@ -106,7 +107,12 @@ export const runsRouter = router({
     .query(async ({ ctx, input }) => {
       const detail = await getRunDetail(ctx.services.db, input.runId);
       if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${input.runId}` });
-      return withoutServerPaths(detail, new ServerPaths(ctx.services.dataDir));
+      // A run a monitor started links back to the alert it was started for.
+      const startedFor =
+        detail.trigger === 'monitor'
+          ? ((await findAlertOfRetrainRun(ctx.services.sql, input.runId)) ?? null)
+          : null;
+      return { ...withoutServerPaths(detail, new ServerPaths(ctx.services.dataDir)), startedFor };
     }),
 
   cancel: procedure('run')
