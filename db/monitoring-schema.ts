@@ -101,9 +101,10 @@ export const modelAlerts = pgTable(
     retrainRunId: uuid('retrain_run_id').references(() => runs.id, { onDelete: 'set null' }),
   },
   (table) => [
-    // One open alert per monitor step and subject: a continuing condition raises no second alert.
+    // One open alert per monitor step, kind and subject: a continuing condition raises no second
+    // alert. The kind is part of it because a feature may share its name with a metric (f1, mae).
     uniqueIndex('model_alerts_open_subject_key')
-      .on(table.pipelineId, table.nodeId, table.subject)
+      .on(table.pipelineId, table.nodeId, table.kind, table.subject)
       .where(sql`${table.closedAt} is null`),
     index('model_alerts_model_opened_idx').on(table.modelId, table.openedAt.desc()),
     // A run's page finds the alert that started it (trigger 'monitor') through this key.

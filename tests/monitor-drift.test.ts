@@ -326,7 +326,7 @@ describe('the monitor.drift node through Temporal', () => {
     expect(check?.performance).toEqual(performance);
     const alerts = await listModelAlerts(fixture.database.sql, scored.modelId);
     expect(alerts.map((alert) => [alert.subject, alert.kind, alert.state])).toEqual([
-      ['accuracy (feedback)', 'performance', 'alert'],
+      ['accuracy', 'performance', 'alert'],
     ]);
   });
 

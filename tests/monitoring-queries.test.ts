@@ -176,6 +176,38 @@ describe('model alerts', () => {
     expect((await listModelAlerts(database.sql, after))[0]?.closedAt).toBeNull();
   });
 
+  it('keeps a feature and a metric of the same name apart: each has its own alert, closed on its own', async () => {
+    const modelId = await newModel();
+    const sync = async (subjects: AlertSubjectState[]) => {
+      const written = await recordMonitorCheck(
+        database.sql,
+        check(await newRun(), modelId, { nodeId: 'same-name' }),
+      );
+      return syncModelAlerts(database.sql, {
+        pipelineId,
+        nodeId: 'same-name',
+        modelId,
+        checkId: written.id,
+        subjects,
+      });
+    };
+    const metric = (state: AlertSubjectState['state']): AlertSubjectState => ({
+      subject: 'f1',
+      kind: 'performance',
+      state,
+    });
+    const both = await sync([drift('f1', 'alert'), metric('warn')]);
+    expect(both.opened.map((alert) => [alert.kind, alert.subject, alert.state]).sort()).toEqual([
+      ['drift', 'f1', 'alert'],
+      ['performance', 'f1', 'warn'],
+    ]);
+    const metricOnly = await sync([drift('f1', 'ok'), metric('alert')]);
+    expect(metricOnly.closed.map((alert) => [alert.kind, alert.subject])).toEqual([['drift', 'f1']]);
+    expect(metricOnly.kept.map((alert) => [alert.kind, alert.subject, alert.state])).toEqual([
+      ['performance', 'f1', 'alert'],
+    ]);
+  });
+
   it('allows one open alert per step and subject, whatever writes it', async () => {
     const modelId = await newModel();
     const { id: checkId } = await recordMonitorCheck(

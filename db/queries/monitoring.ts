@@ -86,6 +86,7 @@ export interface AlertSyncInput {
 export interface AlertTouched {
   alertId: string;
   subject: string;
+  kind: AlertKind;
   state: AlertState;
 }
 
@@ -104,19 +105,21 @@ export async function syncModelAlerts(
   const raised = input.subjects.filter(
     (subject): subject is AlertSubjectState & { state: AlertState } => subject.state !== 'ok',
   );
-  const raisedNames = raised.map((subject) => subject.subject);
+  // A subject is its kind and name together (a feature and a metric may share a name).
+  const key = (subject: { kind: string; subject: string }) => `${subject.kind}:${subject.subject}`;
+  const raisedKeys = raised.map(key);
   return sql.begin(async (tx) => {
     const closed = await tx<AlertTouched[]>`
       update model_alerts set closed_at = now(), last_check_id = ${input.checkId}
       where pipeline_id = ${input.pipelineId} and node_id = ${input.nodeId} and closed_at is null
-        and (model_id <> ${input.modelId} or subject <> all(${raisedNames}::text[]))
-      returning id as "alertId", subject, state`;
+        and (model_id <> ${input.modelId} or kind || ':' || subject <> all(${raisedKeys}::text[]))
+      returning id as "alertId", subject, kind, state`;
     // The states before this check, locked, to tell an alert that rises from warn to alert.
-    const prior = await tx<{ subject: string; state: AlertState }[]>`
-      select subject, state from model_alerts
+    const prior = await tx<{ subject: string; kind: AlertKind; state: AlertState }[]>`
+      select subject, kind, state from model_alerts
       where pipeline_id = ${input.pipelineId} and node_id = ${input.nodeId} and closed_at is null
       for update`;
-    const priorState = new Map(prior.map((row) => [row.subject, row.state]));
+    const priorState = new Map(prior.map((row) => [key(row), row.state]));
     const opened: AlertTouched[] = [];
     const kept: AlertTouched[] = [];
     for (const subject of raised) {
@@ -125,9 +128,9 @@ export async function syncModelAlerts(
           opened_check_id, last_check_id)
         values (${input.modelId}, ${input.pipelineId}, ${input.nodeId}, ${subject.subject}, ${subject.kind},
           ${subject.state}, ${input.checkId}, ${input.checkId})
-        on conflict (pipeline_id, node_id, subject) where closed_at is null do update set
+        on conflict (pipeline_id, node_id, kind, subject) where closed_at is null do update set
           state = excluded.state, last_check_id = excluded.last_check_id
-        returning id as "alertId", subject, state, (xmax = 0) as inserted`;
+        returning id as "alertId", subject, kind, state, (xmax = 0) as inserted`;
       if (!row) throw new Error(`The alert on ${subject.subject} was not written`);
       const { inserted, ...alert } = row;
       (inserted ? opened : kept).push(alert);
@@ -135,7 +138,7 @@ export async function syncModelAlerts(
     await recordAlertNotifications(tx, [
       ...opened.map((alert) => ({ alertId: alert.alertId, escalated: false })),
       ...kept
-        .filter((alert) => alert.state === 'alert' && priorState.get(alert.subject) === 'warn')
+        .filter((alert) => alert.state === 'alert' && priorState.get(key(alert)) === 'warn')
         .map((alert) => ({ alertId: alert.alertId, escalated: true })),
     ]);
     return { opened, kept, closed };

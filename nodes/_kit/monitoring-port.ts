@@ -136,6 +136,8 @@ export interface AlertChanges {
 export interface AlertChange {
   alertId: string;
   subject: string;
+  /** A feature and a metric may share a name: the kind tells them apart. */
+  kind: 'drift' | 'performance';
   /** The state after the check; for a closed alert, the state it had when it closed. */
   state: 'warn' | 'alert';
 }

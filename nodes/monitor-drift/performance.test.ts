@@ -36,8 +36,8 @@ describe('measurePerformance', () => {
     ]);
     expect(performance.state).toBe('alert');
     expect(performanceSubjects(performance)).toEqual([
-      { subject: 'accuracy (feedback)', kind: 'performance', state: 'alert' },
-      { subject: 'f1 (feedback)', kind: 'performance', state: 'ok' },
+      { subject: 'accuracy', kind: 'performance', state: 'alert' },
+      { subject: 'f1', kind: 'performance', state: 'ok' },
     ]);
   });
 

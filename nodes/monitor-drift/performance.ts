@@ -74,11 +74,6 @@ export function labelledPairs(
   throw new Error('The log and its feedback disagree on the task');
 }
 
-/** The subject of a metric's alert: apart from the features', whose subjects are their names. */
-export function performanceSubject(metric: string): string {
-  return `${metric} (feedback)`;
-}
-
 export function measurePerformance(
   pairs: LabelledPairs,
   testMetrics: Metrics,
@@ -148,7 +143,7 @@ function worstState(checks: readonly MetricCheck[]): CheckState {
 /** Each watched metric is an alert subject of its own (kind performance). */
 export function performanceSubjects(performance: Performance): AlertSubject[] {
   return performance.checks.map((check) => ({
-    subject: performanceSubject(check.metric),
+    subject: check.metric,
     kind: 'performance',
     state: check.state,
   }));

@@ -79,6 +79,7 @@ export type Performance = z.infer<typeof performanceSchema>;
 const alertChangeSchema = z.object({
   alertId: z.string(),
   subject: z.string(),
+  kind: z.enum(['drift', 'performance']),
   state: z.enum(['warn', 'alert']),
 });
 

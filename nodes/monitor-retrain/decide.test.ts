@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decideRetraining } from './decide';
 
-const alert = (alertId: string, subject: string, state: 'warn' | 'alert') => ({ alertId, subject, state });
+const alert = (alertId: string, subject: string, state: 'warn' | 'alert') => ({
+  alertId,
+  subject,
+  kind: 'drift' as const,
+  state,
+});
 const none = { opened: [], kept: [], closed: [] };
 
 describe('decideRetraining', () => {

@@ -1,0 +1,2 @@
+DROP INDEX "model_alerts_open_subject_key";--> statement-breakpoint
+CREATE UNIQUE INDEX "model_alerts_open_subject_key" ON "model_alerts" USING btree ("pipeline_id","node_id","kind","subject") WHERE "model_alerts"."closed_at" is null;
