@@ -27,6 +27,7 @@ import { insertPredictionLog } from '../db/queries/prediction-log';
 import { promotionLedger, registeredModels, runs } from '../db/schema';
 import { quantileEdges } from '../ml/drift/quantile';
 import { sortValues } from '../ml/drift/sorted-values';
+import { performanceSchema } from '../nodes/monitor-drift/report-schema';
 import type { RunResult } from '../workflows/pipeline.types';
 import { retrainingPort, retrainRunId } from '../workflows/retraining-port';
 import { startRun } from '../workflows/run-service';
@@ -350,16 +351,28 @@ describe('the monitoring loop', () => {
     ]);
     expect(features[0]?.psi).toBeGreaterThan(0.2);
     const alerts = await listModelAlerts(sql, model.id);
-    expect(alerts.map((alert) => [alert.subject, alert.state]).sort()).toEqual([
-      ['dataset', 'alert'],
-      ['x1', 'alert'],
+    // v1 also scores worse on the feedback than on its test rows: accuracy and F1 alert too.
+    const performance = performanceSchema.parse(check?.performance);
+    expect(performance.labelled).toBe(TRAFFIC_ROWS);
+    const scored = performance.checks.find((metric) => metric.metric === 'accuracy');
+    expect(scored?.value).toBeLessThan((scored?.test ?? 0) - 0.05);
+    expect(alerts.map((alert) => [alert.subject, alert.kind, alert.state]).sort()).toEqual([
+      ['accuracy', 'performance', 'alert'],
+      ['dataset', 'drift', 'alert'],
+      ['f1', 'performance', 'alert'],
+      ['x1', 'drift', 'alert'],
     ]);
 
     // 4. The retraining run: trigger monitor, acting for the monitor's owner, linked from the alerts.
     const retrainId = retrainRunId({ runId: monitored.id, nodeId: 'retrain' });
     expect(await stepSummary(monitored.id, 'retrain')).toMatchObject({
       status: 'succeeded',
-      summary: { started: true, runId: retrainId, pipeline: RETRAINING, alerts: ['dataset', 'x1'] },
+      summary: {
+        started: true,
+        runId: retrainId,
+        pipeline: RETRAINING,
+        alerts: ['dataset', 'x1', 'accuracy', 'f1'],
+      },
     });
     for (const alert of await listModelAlerts(sql, model.id)) expect(alert.retrainRunId).toBe(retrainId);
     // Asked again for the same alerts (a rerun of the check's report, another step): the run they have.
