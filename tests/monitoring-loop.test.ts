@@ -616,7 +616,7 @@ describe('the monitoring loop', () => {
     expect(await retrainSummary(second.started.runId)).toMatchObject({
       state: 'warn',
       started: false,
-      message: 'no retraining: the warn continues from an earlier check, whose alert started any retraining',
+      message: `already started for this alert: run ${started}`,
     });
     expect((await targetRuns()).map((run) => run.id)).toEqual([started]);
     const eagerAlerts = (await listModelAlerts(sql, modelId)).filter((alert) => alert.closedAt === null);

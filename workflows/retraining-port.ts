@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { roleMay, roleSchema } from '../access/roles';
 import { databaseOf, type Sql } from '../db/client';
 import { getVersion, NotFoundError } from '../db/queries/pipelines';
-import { findRetrainPipeline, findRunOwner, runExists, withAlertsLocked } from '../db/queries/retraining';
+import {
+  findRetrainPipeline,
+  findRunOwner,
+  findVersionAuthor,
+  runExists,
+  withAlertsLocked,
+} from '../db/queries/retraining';
 import type { RetrainingPort, RetrainOutcome, RetrainTarget } from '../nodes/_kit/retraining-port';
 import { compilePipeline } from '../pipeline/compile';
 import { parsePipelineDocument } from '../pipeline/document';
@@ -60,7 +67,7 @@ export function retrainingPort(
           // A retried attempt whose first one started the run before it could record it.
           if (await runExists(deps.sql, runId))
             return { status: 'started', runId, pipelineName: target.name, version: target.version };
-          const owner = await findRunOwner(deps.sql, step.runId);
+          const owner = await retrainingOwner(deps.sql, step.runId, target.versionId);
           const { client, taskQueue } = deps.temporal();
           try {
             await startRun(
@@ -87,6 +94,28 @@ export function retrainingPort(
       );
     },
   };
+}
+
+/**
+ * Whom the retraining run acts for: the monitor's owner (whoever started the monitoring run, or
+ * its schedule's creator), unless someone who may not promote saved the version it runs. Then it
+ * acts for that author: otherwise an editor could save a version of the target that promotes
+ * whatever it trains (no gates, no comparison) and have the next alert promote it with the
+ * operator's authority. The deploy step then puts the version in staging and says whose role
+ * stopped it.
+ */
+export async function retrainingOwner(
+  sql: Sql,
+  monitoringRunId: string,
+  versionId: string,
+): Promise<{ userId: string | null; cli: string | null } | undefined> {
+  const owner = await findRunOwner(sql, monitoringRunId);
+  if (!owner?.userId) return owner;
+  const author = await findVersionAuthor(sql, versionId);
+  if (!author || author.userId === owner.userId) return owner;
+  const role = roleSchema.safeParse(author.role);
+  const mayPromote = role.success && roleMay(role.data, 'promote') && !author.banned;
+  return mayPromote ? owner : { userId: author.userId, cli: null };
 }
 
 /** The errors compiling the version with these parameters would give, as the run service would start it. */

@@ -111,7 +111,7 @@ function StateHeader({ latest, alerts }: { latest: Check | undefined; alerts: Al
         <strong className="monitor-state" data-testid="current-state">
           {latest ? STATE_LABELS[latest.state] : '–'}
         </strong>
-        <span className="muted">of the inputs, latest check</span>
+        <span className="muted">drift and performance, latest check</span>
       </div>
       <div className="monitor-stat">
         <span className="monitor-stat-label">Version watched</span>

@@ -52,6 +52,18 @@ export async function findRunOwner(
   return row;
 }
 
+/** The account that saved a pipeline version (versions record their author's email), if it has one. */
+export async function findVersionAuthor(
+  sql: Sql,
+  versionId: string,
+): Promise<{ userId: string; role: string; banned: boolean } | undefined> {
+  const [row] = await sql<{ userId: string; role: string; banned: boolean }[]>`
+    select u.id as "userId", u.role, coalesce(u.banned, false) as banned
+    from pipeline_versions v join users u on u.email = v.author
+    where v.id = ${versionId}`;
+  return row;
+}
+
 export async function runExists(sql: Sql, runId: string): Promise<boolean> {
   const [row] = await sql<
     { found: boolean }[]

@@ -28,7 +28,11 @@ describe('windowOf', () => {
       'To is empty: give both From and To, or neither (then Last is used)',
     );
     expect(() => windowOf({ ...base, from: 'yesterday', to: '2026-12-02' }, start)).toThrow(
-      'From is not an ISO time such as 2026-12-07T10:00:00Z: "yesterday"',
+      'From is not an ISO time with its zone, such as 2026-12-07T10:00:00Z: "yesterday"',
+    );
+    // A time without its zone would be read in the worker's own zone.
+    expect(() => windowOf({ ...base, from: '2026-12-01T10:00', to: '2026-12-02' }, start)).toThrow(
+      'From is not an ISO time with its zone, such as 2026-12-07T10:00:00Z: "2026-12-01T10:00"',
     );
     expect(() => windowOf({ ...base, from: '2026-12-02', to: '2026-12-01' }, start)).toThrow(
       'From (2026-12-02) must be before To (2026-12-01)',

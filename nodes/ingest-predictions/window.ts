@@ -16,7 +16,11 @@ export function windowOf(
   return { from, to, explicit: true };
 }
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/**
+ * A date alone (read as midnight UTC), or a time with its zone (Z or an offset): a time without
+ * one would be read in the worker's own time zone, and two workers could read different windows.
+ */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 function timeOf(text: string, field: 'from' | 'to', label: string): Date {
   if (text === '')
@@ -25,8 +29,11 @@ function timeOf(text: string, field: 'from' | 'to', label: string): Date {
     });
   const time = ISO_TIME.test(text) ? new Date(text) : new Date(Number.NaN);
   if (Number.isNaN(time.getTime()))
-    throw new NodeInputError(`${label} is not an ISO time such as 2026-12-07T10:00:00Z: "${text}"`, {
-      field,
-    });
+    throw new NodeInputError(
+      `${label} is not an ISO time with its zone, such as 2026-12-07T10:00:00Z: "${text}"`,
+      {
+        field,
+      },
+    );
   return time;
 }

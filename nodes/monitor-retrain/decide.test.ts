@@ -43,20 +43,21 @@ describe('decideRetraining', () => {
     expect(decideRetraining(warned, 'warn')).toMatchObject({ start: true, alertIds: ['a1'] });
   });
 
-  it('starts nothing for a continuing condition: the alerts were kept, not opened', () => {
-    const continuing = {
+  it('counts kept alerts too (the port starts nothing for an alert that already has its run), so a warning risen to an alert retrains', () => {
+    const risen = {
       state: 'alert' as const,
-      alerts: { ...none, kept: [alert('a1', 'dataset', 'alert'), alert('a2', 'x1', 'alert')] },
+      alerts: { ...none, kept: [alert('a1', 'dataset', 'alert'), alert('a2', 'x1', 'warn')] },
     };
-    expect(decideRetraining(continuing, 'alert')).toEqual({
-      start: false,
-      reason: 'no retraining: the alert continues from an earlier check, whose alert started any retraining',
+    expect(decideRetraining(risen, 'alert')).toEqual({
+      start: true,
+      alertIds: ['a1'],
+      subjects: ['dataset'],
     });
-    // Opened only as a warning (a feature) while the inputs as a whole stay in their kept alert.
-    const onlyWarn = {
-      state: 'alert' as const,
-      alerts: { ...none, opened: [alert('a3', 'x3', 'warn')], kept: [alert('a1', 'dataset', 'alert')] },
-    };
-    expect(decideRetraining(onlyWarn, 'alert')).toMatchObject({ start: false });
+    // Only warnings open, the check itself in alert (a metric's alert just closed): nothing at alert.
+    const warnings = { state: 'alert' as const, alerts: { ...none, opened: [alert('a3', 'x3', 'warn')] } };
+    expect(decideRetraining(warnings, 'alert')).toEqual({
+      start: false,
+      reason: 'no retraining: no open alert at alert or above',
+    });
   });
 });

@@ -10,11 +10,12 @@ export type RetrainDecision =
   | { start: false; reason: string };
 
 /**
- * Whether a check starts a retraining: its state reaches the step's level, and the check opened an
- * alert at that level. An alert kept open from an earlier check is a continuing condition, which
- * started its retraining (or chose not to) when it opened: it starts none now. So a subject that
- * opened as a warning and later turns into an alert is kept, not opened, and starts nothing on
- * `alert`: a step that should retrain at the first sign starts on `warn`.
+ * Whether a check may start a retraining: its state reaches the step's level, and it has open
+ * alerts at that level, opened now or kept from an earlier check. Each alert starts at most one
+ * retraining: the port records the run on the alerts and answers "already" for an alert that has
+ * one, so a continuing condition starts nothing new. Kept alerts count too, so that a subject that
+ * opened as a warning and rose to an alert later retrains on `alert`, and a retried check (whose
+ * first attempt already opened its alerts, which the retry sees as kept) still retrains.
  */
 export function decideRetraining(
   report: Pick<DriftReport, 'state' | 'alerts'>,
@@ -23,15 +24,14 @@ export function decideRetraining(
   if (report.state === 'ok') return { start: false, reason: 'no retraining: state ok' };
   if (RANK[report.state] < RANK[startOn])
     return { start: false, reason: `no retraining: state ${report.state}, below ${startOn}` };
-  const opened = report.alerts.opened.filter((alert) => RANK[alert.state] >= RANK[startOn]);
-  if (opened.length === 0)
-    return {
-      start: false,
-      reason: `no retraining: the ${report.state} continues from an earlier check, whose alert started any retraining`,
-    };
+  const open = [...report.alerts.opened, ...report.alerts.kept].filter(
+    (alert) => RANK[alert.state] >= RANK[startOn],
+  );
+  if (open.length === 0)
+    return { start: false, reason: `no retraining: no open alert at ${startOn} or above` };
   return {
     start: true,
-    alertIds: opened.map((alert) => alert.alertId),
-    subjects: opened.map((alert) => alert.subject),
+    alertIds: open.map((alert) => alert.alertId),
+    subjects: open.map((alert) => alert.subject),
   };
 }

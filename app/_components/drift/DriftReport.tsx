@@ -3,6 +3,7 @@
 import type { FeatureDrift } from '../../../ml/drift/drift-schemas';
 import type { FeatureCheck, DriftReport as Report } from '../../../nodes/monitor-drift/report-schema';
 import { formatCount, formatNumber } from '../format';
+import { metricLabel } from '../report/metrics';
 import { DriftStateBadge } from './DriftStateBadge';
 import './drift.css';
 
@@ -16,6 +17,7 @@ export function DriftReport({ report }: { report: Report }) {
       <Verdict report={report} />
       <FeatureTable features={report.features} />
       {report.modelStats && <ModelFacts stats={report.modelStats} />}
+      {report.performance && <PerformanceTable performance={report.performance} />}
       <AlertChanges alerts={report.alerts} />
     </div>
   );
@@ -40,57 +42,75 @@ function Verdict({ report }: { report: Report }) {
 }
 
 function FeatureTable({ features }: { features: FeatureCheck[] }) {
+  const missing = features.filter((feature) => feature.missing.change !== 0);
   return (
-    <table className="summary-table drift-features">
-      <caption className="drift-caption">Per feature, in the model’s input order</caption>
-      <thead>
-        <tr>
-          <th scope="col">Feature</th>
-          <th scope="col">State</th>
-          <th scope="col" className="number">
-            PSI
-          </th>
-          <th scope="col">Test</th>
-          <th scope="col" className="number">
-            Missing
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {features.map((feature) => (
-          <tr key={feature.feature}>
-            <th scope="row">{feature.feature}</th>
-            <td>
-              <DriftStateBadge state={feature.state} />
-            </td>
-            <td
+    <>
+      <table className="summary-table drift-features">
+        <caption className="drift-caption">Per feature, in the model’s input order</caption>
+        <thead>
+          <tr>
+            <th scope="col">Feature</th>
+            <th scope="col">State</th>
+            <th scope="col" className="number">
+              PSI
+            </th>
+            <th
+              scope="col"
               className="number"
-              title={`warn at ${formatNumber(feature.thresholds.psiWarn)}, alert at ${formatNumber(feature.thresholds.psiAlert)}`}
+              title="Kolmogorov–Smirnov for numbers, chi-square for categories"
             >
-              {formatNumber(feature.psi)}
-            </td>
-            <td>{testText(feature)}</td>
-            <td className="number">{missingText(feature)}</td>
+              p-value
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {features.map((feature) => (
+            <tr key={feature.feature}>
+              <th scope="row">{feature.feature}</th>
+              <td>
+                <DriftStateBadge state={feature.state} />
+              </td>
+              <td
+                className="number"
+                title={`warn at ${formatNumber(feature.thresholds.psiWarn)}, alert at ${formatNumber(feature.thresholds.psiAlert)}`}
+              >
+                {formatNumber(feature.psi, true)}
+              </td>
+              <td className="number" title={testText(feature)}>
+                {formatNumber(pValue(feature), true)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {missing.length > 0 && (
+        <p className="summary-facts">
+          Missing values changed:{' '}
+          {missing.map((feature) => `${feature.feature} ${missingText(feature)}`).join(', ')}.
+        </p>
+      )}
+    </>
   );
 }
 
-/** KS for numbers, chi-square for categories, each with its p-value. */
+/** KS for numbers, chi-square for categories: the statistic, for the p-value's tooltip. */
 function testText(feature: FeatureDrift): string {
-  if (feature.kind === 'numeric') {
-    if (!feature.ks) return '–';
-    return `KS D ${formatNumber(feature.ks.statistic)}, p ${formatNumber(feature.ks.pValue)}`;
-  }
-  if (!feature.chiSquare) return '–';
-  return `χ² ${formatNumber(feature.chiSquare.statistic)}, p ${formatNumber(feature.chiSquare.pValue)}`;
+  if (feature.kind === 'numeric')
+    return feature.ks
+      ? `Kolmogorov–Smirnov D ${formatNumber(feature.ks.statistic)}`
+      : 'no test: a side has no values';
+  return feature.chiSquare
+    ? `chi-square ${formatNumber(feature.chiSquare.statistic)} on ${feature.chiSquare.degreesOfFreedom} degrees of freedom`
+    : 'no test: a side has no values';
+}
+
+function pValue(feature: FeatureDrift): number | null {
+  if (feature.kind === 'numeric') return feature.ks?.pValue ?? null;
+  return feature.chiSquare?.pValue ?? null;
 }
 
 function missingText(feature: FeatureDrift): string {
   const { reference, current } = feature.missing;
-  if (reference === 0 && current === 0) return 'none';
   return `${percent(reference)} → ${percent(current)}`;
 }
 
@@ -110,6 +130,51 @@ function ModelFacts({ stats }: { stats: NonNullable<Report['modelStats']> }) {
         : ''}
       {predictionDrift ? `; answers against the window before: ${predictionDrift.state}` : ''}.
     </p>
+  );
+}
+
+/** Each watched metric on the labelled predictions against the version's test figure. */
+function PerformanceTable({ performance }: { performance: NonNullable<Report['performance']> }) {
+  if (performance.labelled === 0)
+    return (
+      <p className="summary-facts">
+        No prediction in the window has feedback yet: performance is not measured.
+      </p>
+    );
+  return (
+    <table className="summary-table drift-performance">
+      <caption className="drift-caption">
+        Performance on {formatCount(performance.labelled)} predictions with feedback
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Metric</th>
+          <th scope="col">State</th>
+          <th scope="col" className="number">
+            Now
+          </th>
+          <th scope="col" className="number">
+            Test
+          </th>
+          <th scope="col" className="number">
+            Threshold
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {performance.checks.map((check) => (
+          <tr key={check.metric}>
+            <th scope="row">{metricLabel(check.metric)}</th>
+            <td>
+              <DriftStateBadge state={check.state} />
+            </td>
+            <td className="number">{formatNumber(check.value)}</td>
+            <td className="number">{formatNumber(check.test)}</td>
+            <td className="number">{formatNumber(check.threshold)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
