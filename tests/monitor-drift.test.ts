@@ -313,7 +313,18 @@ describe('the monitor.drift node through Temporal', () => {
     const run = await runToEnd(fixture.database.db, fixture.worker, version.id);
     expect(run.result.status).toBe('succeeded');
     const performance = (await report(run.started.runId)).performance;
-    expect(performance).toMatchObject({ task: 'classification', labelled: 500, state: 'alert' });
+    expect(performance).toMatchObject({
+      task: 'classification',
+      labelled: 500,
+      judged: true,
+      state: 'alert',
+    });
+    // Its own window: the 7 days before the run started, for labels that come late.
+    const started = (await runRow(fixture.database.db, run.started.runId))?.startedAt ?? new Date(0);
+    expect(performance?.window).toEqual({
+      from: new Date(started.getTime() - 7 * 24 * 60 * MINUTE).toISOString(),
+      to: started.toISOString(),
+    });
     expect(performance?.metrics.accuracy).toBeCloseTo(0.8, 12);
     expect(performance?.metrics.precision).toBeCloseTo(0.75, 12);
     expect(performance?.metrics.recall).toBeCloseTo(1, 12);

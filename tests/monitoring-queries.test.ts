@@ -201,6 +201,23 @@ describe('model alerts', () => {
       ['drift', 'f1', 'alert'],
       ['performance', 'f1', 'warn'],
     ]);
+    // A check that could not judge performance (too few labels) leaves its alert as it was.
+    const unjudged = await (async () => {
+      const written = await recordMonitorCheck(
+        database.sql,
+        check(await newRun(), modelId, { nodeId: 'same-name' }),
+      );
+      return syncModelAlerts(database.sql, {
+        pipelineId,
+        nodeId: 'same-name',
+        modelId,
+        checkId: written.id,
+        subjects: [drift('f1', 'alert')],
+        unjudgedKinds: ['performance'],
+      });
+    })();
+    expect(unjudged.closed).toEqual([]);
+    expect(unjudged.kept.map((alert) => [alert.kind, alert.subject])).toEqual([['drift', 'f1']]);
     const metricOnly = await sync([drift('f1', 'ok'), metric('alert')]);
     expect(metricOnly.closed.map((alert) => [alert.kind, alert.subject])).toEqual([['drift', 'f1']]);
     expect(metricOnly.kept.map((alert) => [alert.kind, alert.subject, alert.state])).toEqual([

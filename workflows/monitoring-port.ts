@@ -100,6 +100,7 @@ function columnsRequest(request: LogWindowRequest): LoggedColumnsRequest {
     modelId: request.modelId,
     from: request.from,
     to: request.to,
+    onlyVersion: request.onlyVersion,
     signature: {
       inputs: request.signature.inputs.map(({ name, type }) => ({ name, type })),
       task: request.signature.output.task,

@@ -14,7 +14,7 @@ import type { RetrainingPort, RetrainOutcome, RetrainTarget } from '../nodes/_ki
 import { compilePipeline } from '../pipeline/compile';
 import { parsePipelineDocument } from '../pipeline/document';
 import type { SpecLookup } from '../pipeline/graph-checks';
-import { CompileError, startRun } from './run-service';
+import { CompileError, runWorkflowKnown, startRun } from './run-service';
 
 export interface RetrainingPortDeps {
   sql: Sql;
@@ -64,11 +64,22 @@ export function retrainingPort(
           const target = await findTarget(request.pipeline, request.parameters);
           if (target.status !== 'found')
             return { status: 'refused', field: 'pipeline', runId: null, message: targetProblem(target) };
-          // A retried attempt whose first one started the run before it could record it.
-          if (await runExists(deps.sql, runId))
-            return { status: 'started', runId, pipelineName: target.name, version: target.version };
-          const owner = await retrainingOwner(deps.sql, step.runId, target.versionId);
           const { client, taskQueue } = deps.temporal();
+          // A retried attempt whose first one made the run before it could record it: started,
+          // unless Temporal never took it (the start failed and the run was ended as failed).
+          if (await runExists(deps.sql, runId)) {
+            const known = await runWorkflowKnown(client, runId);
+            if (known === 'cannot tell') throw new Error(`Cannot tell whether run ${runId} started`);
+            if (known === 'no')
+              return {
+                status: 'refused',
+                field: 'pipeline',
+                runId: null,
+                message: `its run ${runId} could not be started (see that run); the next check tries again`,
+              };
+            return { status: 'started', runId, pipelineName: target.name, version: target.version };
+          }
+          const owner = await retrainingOwner(deps.sql, step.runId, target.versionId);
           try {
             await startRun(
               { db: databaseOf(deps.sql), temporal: client, taskQueue, specOf: deps.specOf },

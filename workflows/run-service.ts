@@ -193,6 +193,14 @@ async function startWorkflow(
   }
 }
 
+/**
+ * Whether Temporal knows the workflow of a run (whose row exists): 'no' when its start failed, as
+ * a retried caller that started it with a chosen id needs to know.
+ */
+export async function runWorkflowKnown(temporal: Client, runId: string): Promise<WorkflowKnown['known']> {
+  return (await askTemporal(temporal, `run-${runId}`)).known;
+}
+
 type WorkflowKnown = { known: 'yes'; temporalRunId: string } | { known: 'no' } | { known: 'cannot tell' };
 
 /** Whether Temporal knows a workflow by this id: 'cannot tell' when asking fails too. */

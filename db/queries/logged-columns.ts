@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Sql } from '../client';
 import { BinaryCopyTuples } from './copy-binary';
 import {
@@ -22,9 +23,9 @@ import {
  *
  * Speed: a million rows of twenty inputs come over `COPY … TO STDOUT (FORMAT binary)` (no
  * per-row result objects in postgres.js, no unescaping) and each row's jsonb text is scanned
- * byte by byte into the columns (json-array-columns.ts). The window can be read in parts at once,
- * on as many connections, the rows of all parts landing in the same columns in whatever order they
- * arrive (each part a consistent snapshot of its own); one part by default (see PARTS). COPY takes no bind parameters, so the
+ * byte by byte into the columns (json-array-columns.ts). The window is read in parts at once (two
+ * by default, see PARTS), on as many connections, the rows of all parts landing in the same columns
+ * in whatever order they arrive (each part a consistent snapshot of its own). COPY takes no bind parameters, so the
  * model, window and versions travel as transaction-local settings set by a parameterised query
  * and read back with current_setting() inside the COPY: nothing is spliced into its text.
  */
@@ -42,8 +43,10 @@ export interface LoggedColumnsRequest {
   to: Date;
   /** The version's signature, as registry/version-schema.ts has it: its inputs in order and its task. */
   signature: { inputs: readonly LoggedInput[]; task: 'classification' | 'regression' };
-  /** Parts of the window read at the same time, each on its own connection; 1 by default (see PARTS). */
+  /** Parts of the window read at the same time, each on its own connection; 2 by default (see PARTS). */
   parts?: number;
+  /** Only this version's rows (it must have the signature's inputs and task). */
+  onlyVersion?: number;
 }
 
 /** A request for the predictions that have feedback: their true labels or values come with them. */
@@ -76,12 +79,8 @@ export interface LoggedColumns {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INITIAL_CAPACITY = 1 << 16;
 /** Parts of the window read at the same time (see readLoggedColumns). */
-/**
- * One: two parts at once on the worker's shared pool hung a monitor step (the second window's COPY
- * streams ended, but its transactions never resolved, with PostgreSQL idle after COMMIT), though
- * on a pool of their own they did not. Until that is understood, one part.
- */
-const PARTS = 1;
+/** Two: printing jsonb is most of PostgreSQL's work, and two backends share it over two cores. */
+const PARTS = 2;
 
 /** [from, to) cut into `parts` consecutive windows of equal length (milliseconds, as the log keeps). */
 export function windowParts(from: Date, to: Date, parts: number): [Date, Date][] {
@@ -106,7 +105,7 @@ const COPY_STATEMENTS = {
 /**
  * With feedback: only the predictions that have some, and the true answer as a fourth column
  * (`#>> '{}'` is a JSON scalar as text: "yes", "1", "true"), in prediction order: these rows
- * become training data, and the same window must give the same dataset (with one part).
+ * become training data, and the same window must give the same dataset: read in one part.
  */
 const LABELLED_STATEMENTS = {
   classification: copyStatement(`outputs->>'label'`, `feedback.label #>> '{}'`),
@@ -135,7 +134,9 @@ export async function readLoggedColumns(
 ): Promise<LoggedColumns | LabelledColumns> {
   checkRequest(request);
   const { inputs, task } = request.signature;
-  const versions = await sameSignatureVersions(sql, request);
+  const versions = (await sameSignatureVersions(sql, request)).filter(
+    (version) => request.onlyVersion === undefined || version === request.onlyVersion,
+  );
   const sinks = inputs.map((input) => sinkFor(input.type, INITIAL_CAPACITY));
   const latency = new NumberSink('number', INITIAL_CAPACITY);
   const answerSink = () =>
@@ -148,16 +149,17 @@ export async function readLoggedColumns(
     // The parts are read at once, each by its own connection and PostgreSQL backend, into the same
     // columns: printing jsonb is most of PostgreSQL's work, and this way it is shared by two cores.
     await Promise.all(
-      windowParts(request.from, request.to, request.parts ?? PARTS).map(([from, to]) =>
-        sql.begin('read only', async (tx) => {
-          await tx`
+      windowParts(request.from, request.to, request.labelled ? 1 : (request.parts ?? PARTS)).map(
+        ([from, to]) =>
+          sql.begin('read only', async (tx) => {
+            await tx`
             select set_config('pipewright.log_model', ${request.modelId}, true),
               set_config('pipewright.log_from', ${from.toISOString()}, true),
               set_config('pipewright.log_to', ${to.toISOString()}, true),
               set_config('pipewright.log_versions', ${`{${versions.join(',')}}`}, true)`;
-          const stream = await tx.unsafe(statement).readable();
-          await readTuples(stream, target);
-        }),
+            const stream = await tx.unsafe(statement).readable();
+            await readTuples(stream, target);
+          }),
       ),
     );
   }
@@ -223,7 +225,7 @@ interface Target {
  * not the stream, which is drained to its end so the connection stays usable; the error is thrown
  * then.
  */
-function readTuples(stream: NodeJS.ReadableStream, target: Target): Promise<void> {
+function readTuples(stream: Readable, target: Target): Promise<void> {
   const { sinks, latency, prediction, truth } = target;
   const tuples = new BinaryCopyTuples(truth ? 4 : 3, (buffer, starts, lengths) => {
     // Each tuple fills one whole row at once, so parts read at the same time never mix their rows.
@@ -248,11 +250,25 @@ function readTuples(stream: NodeJS.ReadableStream, target: Target): Promise<void
     });
     stream.on('error', reject);
     stream.on('end', () => {
+      resumeConnection(stream);
       if (failure) reject(failure);
       else if (!tuples.complete) reject(new Error('The COPY stream of the prediction log ended early'));
       else resolve();
     });
   });
+}
+
+/**
+ * postgres.js (3.4.9, connection.js) pauses the connection's socket when a COPY row does not fit
+ * the stream's buffer, and resumes it only when the stream asks for more (its _read). The rows
+ * come before the listener is attached (readable() resolves a tick later), so a small result fills
+ * the buffer at once; when COPY's end is in that same chunk, the stream ends without ever asking
+ * again, the socket stays paused, and the answers that follow (the COPY's completion, then
+ * COMMIT's) are never read: the transaction hangs, PostgreSQL idle. Asking once more at the end
+ * resumes the socket; it reads nothing, the stream having ended.
+ */
+function resumeConnection(stream: Readable): void {
+  stream._read(0);
 }
 
 function readPrediction(buffer: Buffer, start: number, length: number, row: number, sink: ColumnSink): void {

@@ -81,6 +81,8 @@ export interface AlertSyncInput {
   modelId: string;
   checkId: string;
   subjects: readonly AlertSubjectState[];
+  /** Kinds the check could not judge: their open alerts are left as they are. */
+  unjudgedKinds?: readonly AlertKind[];
 }
 
 export interface AlertTouched {
@@ -112,7 +114,8 @@ export async function syncModelAlerts(
     const closed = await tx<AlertTouched[]>`
       update model_alerts set closed_at = now(), last_check_id = ${input.checkId}
       where pipeline_id = ${input.pipelineId} and node_id = ${input.nodeId} and closed_at is null
-        and (model_id <> ${input.modelId} or kind || ':' || subject <> all(${raisedKeys}::text[]))
+        and (model_id <> ${input.modelId} or (kind || ':' || subject <> all(${raisedKeys}::text[])
+          and kind <> all(${[...(input.unjudgedKinds ?? [])]}::text[])))
       returning id as "alertId", subject, kind, state`;
     // The states before this check, locked, to tell an alert that rises from warn to alert.
     const prior = await tx<{ subject: string; kind: AlertKind; state: AlertState }[]>`

@@ -72,6 +72,8 @@ export interface LogWindowRequest {
   /** Exclusive. */
   to: Date;
   signature: ModelSignature;
+  /** Only the rows this version answered (performance is judged against one version's figures). */
+  onlyVersion?: number;
 }
 
 /** One value per logged row: numbers (booleans 1/0) with NaN for missing, text with null. */
@@ -125,6 +127,11 @@ export interface AlertSync {
   modelId: string;
   checkId: string;
   subjects: readonly AlertSubject[];
+  /**
+   * Kinds this check could not judge (performance with too few labelled predictions): their open
+   * alerts stay as they are, neither closed nor updated, so late labels do not make them flap.
+   */
+  unjudgedKinds?: readonly ('drift' | 'performance')[];
 }
 
 export interface AlertChanges {

@@ -62,6 +62,9 @@ describe('measurePerformance', () => {
     );
     expect(few.checks[0]).toMatchObject({ value: 0, state: 'ok' });
     expect(few.state).toBe('ok');
+    expect(few.judged).toBe(false);
+    // Unjudged: no subjects, so its alerts are neither kept nor closed by this check.
+    expect(performanceSubjects(few)).toEqual([]);
   });
 
   it('counts a true label the model does not know as wrong, and leaves unmeasured metrics unjudged', () => {

@@ -86,7 +86,16 @@ export function measurePerformance(
   const checks = rules.metrics.map((metric) =>
     checkMetric(metric, metrics[metric] ?? null, testMetrics[metric] ?? null, rules, judged),
   );
-  return { task: pairs.task, labelled, metrics, checks, slices: [], state: worstState(checks) };
+  return {
+    task: pairs.task,
+    labelled,
+    judged,
+    window: null,
+    metrics,
+    checks,
+    slices: [],
+    state: worstState(checks),
+  };
 }
 
 /**
@@ -140,8 +149,12 @@ function worstState(checks: readonly MetricCheck[]): CheckState {
   return checks.some((check) => check.state === 'warn') ? 'warn' : 'ok';
 }
 
-/** Each watched metric is an alert subject of its own (kind performance). */
+/**
+ * Each watched metric is an alert subject of its own (kind performance); none when the check could
+ * not judge (too few labels), whose performance alerts then stay as they are.
+ */
 export function performanceSubjects(performance: Performance): AlertSubject[] {
+  if (!performance.judged) return [];
   return performance.checks.map((check) => ({
     subject: check.metric,
     kind: 'performance',

@@ -62,6 +62,10 @@ export const performanceSchema = z.object({
   task: z.enum(['classification', 'regression']),
   /** Predictions in the window with feedback. */
   labelled: z.number().int().min(0),
+  /** False with fewer labelled predictions than the step's minimum: shown, but raising nothing. */
+  judged: z.boolean().default(true),
+  /** ISO times of the predictions scored (longer than the drift window: labels come late). */
+  window: z.object({ from: z.string(), to: z.string() }).nullable().default(null),
   metrics: z.record(z.string(), z.number()),
   checks: z.array(metricCheckSchema),
   slices: z.array(

@@ -97,6 +97,7 @@ export const runMonitorDrift: NodeRun<typeof monitorDriftSpec> = async ({ config
         ...alertSubjects(assessment),
         ...(current.performance ? performanceSubjects(current.performance) : []),
       ],
+      unjudgedKinds: current.performance && !current.performance.judged ? ['performance'] : [],
     });
     const report = driftReport({
       checkId,
@@ -274,27 +275,36 @@ async function loggedCurrent(
     versions: logged.versions,
     columns,
     stats: modelStatsOf(logged, previous, { from, to }),
-    performance: config.measurePerformance
-      ? await performanceOf(monitoring, version, { ...request, from, to }, config)
-      : null,
+    performance: config.measurePerformance ? await performanceOf(monitoring, version, to, config) : null,
   };
 }
 
-/** The window's predictions that have feedback, scored against the version's test figures. */
+/**
+ * The watched version's predictions of the last days that have feedback, scored against its test
+ * figures. Its own window, longer than the drift's: labels may come days after their predictions.
+ */
 async function performanceOf(
   monitoring: MonitoringPort,
   version: MonitoredVersion,
-  request: LogWindowRequest,
+  to: Date,
   config: Config,
 ): Promise<Performance> {
-  const labelled = await monitoring.readLabelledLog(request);
+  const from = new Date(to.getTime() - config.performanceDays * 24 * HOUR_MS);
+  const labelled = await monitoring.readLabelledLog({
+    modelId: version.modelId,
+    signature: version.signature,
+    from,
+    to,
+    onlyVersion: version.version,
+  });
   const task = version.signature.output.task;
-  return measurePerformance(labelledPairs(labelled, version), version.testMetrics, {
+  const performance = measurePerformance(labelledPairs(labelled, version), version.testMetrics, {
     metrics: DEFAULT_WATCHED[task],
     maxDrop: config.maxMetricDrop,
     maxRise: config.maxErrorRise,
     minLabelled: config.minLabelled,
   });
+  return { ...performance, window: { from: from.toISOString(), to: to.toISOString() } };
 }
 
 /** A check is as bad as the worse of its drift and its performance. */

@@ -58,6 +58,7 @@ export const monitorDriftSpec = defineNode({
       maxMetricDrop: z.number().min(0, 'The drop is 0 or more').max(1, 'The drop is at most 1').default(0.05),
       maxErrorRise: z.number().min(0, 'The rise is 0 or more').default(0.2),
       minLabelled: z.number().int('A whole number').min(1, 'At least 1').default(30),
+      performanceDays: z.number().positive('The window is longer than 0').default(7),
     })
     .refine(warnNotAboveAlert, warnAboveAlert),
   ui: {
@@ -113,6 +114,12 @@ export const monitorDriftSpec = defineNode({
       label: 'Alert when an error rises by (share)',
       widget: 'number',
       help: 'RMSE, MAE and other errors: alert above the test figure times 1 + this (0.2: 20 % worse), warn above half of it.',
+      advanced: true,
+    },
+    performanceDays: {
+      label: 'Score the predictions of the last (days)',
+      widget: 'number',
+      help: 'Performance reads a longer window than drift, since labels may come days after their predictions (7 by default).',
       advanced: true,
     },
     minLabelled: {

@@ -60,6 +60,7 @@ describe('the monitor.drift config', () => {
       maxMetricDrop: 0.05,
       maxErrorRise: 0.2,
       minLabelled: 30,
+      performanceDays: 7,
     });
   });
 

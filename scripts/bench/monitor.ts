@@ -4,7 +4,7 @@
  * Seeds a scratch embedded PostgreSQL with one model's prediction log: a reference window of
  * REFERENCE rows and a current window of CURRENT rows, 16 numeric and 4 categorical inputs each,
  * 1 % missing, half of the features shifted in the current window (monitor-seed.ts). Then, ROUNDS
- * times: (a) reads both windows into columns with readLoggedColumns (binary COPY, one part per
+ * times: (a) reads both windows into columns with readLoggedColumns (binary COPY, two parts per
  * window, as the product reads), (b) computes every feature's drift with ml/drift (references prepared, i.e.
  * sorted and binned, inside the timing) and the dataset verdict, (c) the total; prints median, min
  * and max, and peak RSS.

@@ -94,6 +94,8 @@ function performance(day: number): Performance {
   return {
     task: 'classification',
     labelled: LABELLED[day] ?? 200,
+    judged: true,
+    window: null,
     metrics: { accuracy },
     checks: [
       {
