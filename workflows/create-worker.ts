@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { envSchema, publicUrl, readEnv } from '../config/env';
+import { type Env, envSchema, publicUrl, readEnv } from '../config/env';
 import { secretKeyReader } from '../config/secret-key';
 import { databaseOf, type Sql } from '../db/client';
 import { type NodeRunLookup, nodeRun } from '../nodes/runs';
@@ -82,7 +82,11 @@ function secretKeyOf(options: PipelineWorkerOptions): () => Buffer {
 }
 
 function notifyFromEnv(): Omit<SendDeps, 'secretKey'> {
-  const env = readEnv();
+  return notifySettingsOf(readEnv());
+}
+
+/** Where notifications link to, which addresses webhooks may reach, and the mail server, from the environment. */
+export function notifySettingsOf(env: Env): Omit<SendDeps, 'secretKey'> {
   return {
     publicUrl: publicUrl(env),
     webhookAllow: env.PIPEWRIGHT_WEBHOOK_ALLOW,

@@ -7,14 +7,14 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveConnections } from '../config/connections';
-import { ConfigError, publicUrl, readEnv } from '../config/env';
+import { ConfigError, readEnv } from '../config/env';
 import { readSecretKey } from '../config/secret-key';
 import { connectDatabase } from '../db/client';
 import { artifactOwners, databaseId } from '../db/queries/artifacts';
 import { loggableError, loggableMessage } from '../db/queries/loggable-error';
 import type { NodeRunLookup } from '../nodes/runs';
 import type { SpecLookup } from '../pipeline/graph-checks';
-import { createPipelineWorker } from './create-worker';
+import { createPipelineWorker, notifySettingsOf } from './create-worker';
 import { startNotifier } from './notifications/notifier';
 import { sweepOrphanArtifacts } from './orphan-sweep';
 import { startRunReconciler } from './reconcile-runs';
@@ -46,13 +46,7 @@ async function serve(runOf: NodeRunLookup, specOf: SpecLookup | undefined): Prom
     },
     (error: unknown) => console.error(`could not sweep orphaned artifacts: ${messageOf(error)}`),
   );
-  const notify = {
-    publicUrl: publicUrl(env),
-    webhookAllow: env.PIPEWRIGHT_WEBHOOK_ALLOW,
-    email: env.PIPEWRIGHT_SMTP_URL
-      ? { smtpUrl: env.PIPEWRIGHT_SMTP_URL, from: env.PIPEWRIGHT_SMTP_FROM }
-      : undefined,
-  };
+  const notify = notifySettingsOf(env);
   const worker = await createPipelineWorker({
     connection,
     namespace: target.temporalNamespace,
