@@ -4,19 +4,13 @@
  * threshold, the tenure alert linked to the retraining run it started): the navigation's badge and
  * the Models list's mark, the deep link ?tab=monitoring, the heat map's cell states, the feature
  * chart following the heat map, the alert rows and their retraining-run link; and the empty state
- * of a model nothing watches yet. Copies of the two screenshots go to docs/monitoring/.
+ * of a model nothing watches yet.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { setUpE2eSession } from '../support/e2e-session';
 import { seedModel } from '../support/models';
 import { type SeededMonitoring, seedMonitoring } from '../support/monitoring-seed';
-
-const projectDir = path.resolve(import.meta.dirname, '..', '..');
-const SCREENSHOTS = path.join(projectDir, '.data', 'e2e-screenshots');
-const DOCS = path.join(projectDir, 'docs', 'monitoring');
 
 let seeded: SeededMonitoring;
 const session = setUpE2eSession({
@@ -38,11 +32,6 @@ async function rowStates(page: Page, feature: string): Promise<string[]> {
   return page
     .locator(`.heatmap tbody tr[data-feature="${feature}"] td`)
     .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-state') ?? ''));
-}
-
-function keepInDocs(name: string, as: string): void {
-  mkdirSync(DOCS, { recursive: true });
-  copyFileSync(path.join(SCREENSHOTS, `${name}.png`), path.join(DOCS, as));
 }
 
 describe('Monitoring tab', () => {
@@ -118,7 +107,6 @@ describe('Monitoring tab', () => {
     ).toBe('Closed (warning)');
     await page.mouse.move(0, 0);
     await session.screenshot(page, 'model-monitoring', { fullPage: true });
-    keepInDocs('model-monitoring', 'monitoring-tab.png');
 
     // The tab is in the address: Overview drops it, Monitoring puts it back.
     await page.getByRole('tab', { name: 'Overview' }).click();
@@ -135,6 +123,5 @@ describe('Monitoring tab', () => {
     expect(await page.locator('.empty-state').textContent()).toContain('drag Monitor drift');
     expect(await page.getByRole('tab', { name: 'Monitoring' }).textContent()).toBe('Monitoring');
     await session.screenshot(page, 'model-monitoring-empty');
-    keepInDocs('model-monitoring-empty', 'monitoring-empty.png');
   });
 });
