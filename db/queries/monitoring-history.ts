@@ -1,5 +1,6 @@
 import type { Sql } from '../client';
 import type { AlertKind, AlertState, MonitorState } from '../monitoring-schema';
+import { dateOf } from './pool-dates';
 
 /**
  * Monitoring as the app reads it back: a model's checks over a time range (for the Monitoring tab's
@@ -7,13 +8,6 @@ import type { AlertKind, AlertState, MonitorState } from '../monitoring-schema';
  * it, and the open alerts counted for the navigation's badge and the Models list. The jsonb columns
  * come back as stored (unknown): the caller parses them with the drift report's schemas.
  */
-
-/** Timestamps as Dates: drizzle's postgres.js pool hands them over as text, a pool of one's own as Dates. */
-function dateOf(value: Date | string): Date;
-function dateOf(value: Date | string | null): Date | null;
-function dateOf(value: Date | string | null): Date | null {
-  return value === null ? null : new Date(value);
-}
 
 export interface StoredCheck {
   id: string;

@@ -2,6 +2,7 @@ import type { Sql } from '../client';
 import type { AlertKind, AlertState, MonitorState } from '../monitoring-schema';
 import { recordAlertNotifications } from './alert-notifications';
 import { jsonText } from './json-text';
+import { dateOf } from './pool-dates';
 
 /**
  * Monitoring's records: the checks monitor steps make (monitor_checks) and the alerts they keep
@@ -17,16 +18,6 @@ export async function findMonitorRun(
   const [row] = await sql<{ pipelineId: string; startedAt: Date | string }[]>`
     select pipeline_id as "pipelineId", started_at as "startedAt" from runs where id = ${runId}`;
   return row && { pipelineId: row.pipelineId, startedAt: new Date(row.startedAt) };
-}
-
-/**
- * Timestamps as Dates: the pool the worker shares with drizzle hands them over as text (drizzle's
- * postgres.js driver turns the date parsers off), a pool of one's own as Dates.
- */
-function dateOf(value: Date | string): Date;
-function dateOf(value: Date | string | null): Date | null;
-function dateOf(value: Date | string | null): Date | null {
-  return value === null ? null : new Date(value);
 }
 
 export interface NewMonitorCheck {

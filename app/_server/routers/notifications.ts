@@ -65,6 +65,12 @@ function badRequest(message: string): TRPCError {
  * The app's notification feed (the bell) and each pipeline's notification settings. Webhook URLs go
  * in whole and come back only as a hint (config/webhook-url.ts): they often hold a secret.
  */
+/** A webhook of a pipeline. */
+const webhookInput = z.object({
+  pipelineId,
+  webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }),
+});
+
 export const notificationsRouter = router({
   list: procedure('read')
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
@@ -206,13 +212,7 @@ export const notificationsRouter = router({
    * words, duration), newest first. Never the URL: the panel names the webhook by its hint.
    */
   deliveries: procedure('read')
-    .input(
-      z.object({
-        pipelineId,
-        webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }),
-        limit: z.number().int().min(1).max(100).default(20),
-      }),
-    )
+    .input(webhookInput.extend({ limit: z.number().int().min(1).max(100).default(20) }))
     .query(async ({ ctx, input }) => {
       const deliveries = await listWebhookDeliveries(ctx.services.db, input);
       if (!deliveries)
@@ -225,44 +225,41 @@ export const notificationsRouter = router({
    * server's key, never stored; whoever may edit the pipeline may read it, and each reading is audited.
    */
   signingSecret: procedure('edit')
-    .input(z.object({ pipelineId, webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }) }))
-    .mutation(async ({ ctx, input }) => {
-      const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
-      const signing = await webhookSigningGeneration(ctx.services.db, input);
-      if (!signing) throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
-      await recordAction(ctx, {
-        action: 'pipeline.webhook_secret_revealed',
-        objectType: 'pipeline',
-        objectId: pipeline.id,
-        objectLabel: pipeline.name,
-        details: { webhook: signing.display, generation: signing.generation },
-      });
-      return {
-        secret: webhookSigningSecret(ctx.services.secretKey(), input.webhookId, signing.generation),
-        generation: signing.generation,
-      };
-    }),
+    .input(webhookInput)
+    .mutation(async ({ ctx, input }) =>
+      answerSigningSecret(ctx, input, 'pipeline.webhook_secret_revealed', webhookSigningGeneration),
+    ),
 
   /** Replaces a webhook's signing secret with a new one (the old one signs nothing more); audited. */
   rotateSigningSecret: procedure('edit')
-    .input(z.object({ pipelineId, webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }) }))
-    .mutation(async ({ ctx, input }) => {
-      const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
-      const signing = await rotateWebhookSigning(ctx.services.db, input);
-      if (!signing) throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
-      await recordAction(ctx, {
-        action: 'pipeline.webhook_secret_rotated',
-        objectType: 'pipeline',
-        objectId: pipeline.id,
-        objectLabel: pipeline.name,
-        details: { webhook: signing.display, generation: signing.generation },
-      });
-      return {
-        secret: webhookSigningSecret(ctx.services.secretKey(), input.webhookId, signing.generation),
-        generation: signing.generation,
-      };
-    }),
+    .input(webhookInput)
+    .mutation(async ({ ctx, input }) =>
+      answerSigningSecret(ctx, input, 'pipeline.webhook_secret_rotated', rotateWebhookSigning),
+    ),
 });
+
+/** A webhook's signing secret at the generation `signing` reads or makes, audited as `action`. */
+async function answerSigningSecret(
+  ctx: AuditedCall & { services: { secretKey: () => Buffer } },
+  input: z.infer<typeof webhookInput>,
+  action: 'pipeline.webhook_secret_revealed' | 'pipeline.webhook_secret_rotated',
+  signing: typeof webhookSigningGeneration,
+): Promise<{ secret: string; generation: number }> {
+  const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
+  const found = await signing(ctx.services.db, input);
+  if (!found) throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
+  await recordAction(ctx, {
+    action,
+    objectType: 'pipeline',
+    objectId: pipeline.id,
+    objectLabel: pipeline.name,
+    details: { webhook: found.display, generation: found.generation },
+  });
+  return {
+    secret: webhookSigningSecret(ctx.services.secretKey(), input.webhookId, found.generation),
+    generation: found.generation,
+  };
+}
 
 /** One test message per pipeline per this long. */
 export const TEST_INTERVAL_MS = 60_000;
