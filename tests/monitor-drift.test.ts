@@ -98,14 +98,20 @@ function logRows(modelId: string, rows: readonly Row[], at: Date, yesShare: numb
   });
 }
 
-function monitorPipeline(modelName: string) {
+function monitorPipeline(modelName: string, extra: Record<string, unknown> = {}) {
   return pipelineDoc(
     [
       {
         id: 'monitor',
         type: 'monitor.drift',
         // A third of the features in alert makes the inputs as a whole drifted (one of three here).
-        config: { model: modelName, windowLength: { $param: 'hours' }, windowUnit: 'hours', driftShare: 0.3 },
+        config: {
+          model: modelName,
+          windowLength: { $param: 'hours' },
+          windowUnit: 'hours',
+          driftShare: 0.3,
+          ...extra,
+        },
       },
     ],
     [],
@@ -339,6 +345,37 @@ describe('the monitor.drift node through Temporal', () => {
     expect(alerts.map((alert) => [alert.subject, alert.kind, alert.state])).toEqual([
       ['accuracy', 'performance', 'alert'],
     ]);
+  });
+
+  it('reads everything since the last check: the first check the last hour, the next from where it ended', async () => {
+    const since = await registerTestModel(fixture.database.sql, {
+      name: 'since',
+      model,
+      alias: 'production',
+      reference: registryReference(data.reference),
+    });
+    const { version } = await savePipeline(
+      fixture.database.db,
+      monitorPipeline('since', { currentWindow: 'since last check' }),
+      'since monitor',
+    );
+    await insertPredictionLog(
+      fixture.database.sql,
+      logRows(since.modelId, data.current.slice(0, 500), new Date(Date.now() - 30 * MINUTE), 0.5),
+    );
+    const first = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(first.result.status).toBe('succeeded');
+    const firstStarted = (await runRow(fixture.database.db, first.started.runId))?.startedAt ?? new Date(0);
+    // Logged after the first check's window ended: only these are read next.
+    await insertPredictionLog(
+      fixture.database.sql,
+      logRows(since.modelId, data.current.slice(500, 800), new Date(firstStarted.getTime() + 1), 0.5),
+    );
+    const second = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(second.result.status).toBe('succeeded');
+    const [latest, earlier] = await listMonitorChecks(fixture.database.sql, since.modelId);
+    expect(earlier).toMatchObject({ currentRows: 500, windowTo: firstStarted });
+    expect(latest).toMatchObject({ runId: second.started.runId, currentRows: 300, windowFrom: firstStarted });
   });
 
   it('fails with a clear error naming the window when it holds no predictions, and records nothing', async () => {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { Sql } from '../db/client';
 import { type LoggedColumnsRequest, readLoggedColumns } from '../db/queries/logged-columns';
-import { findMonitorRun, recordMonitorCheck, syncModelAlerts } from '../db/queries/monitoring';
+import {
+  findLastCheckEnd,
+  findMonitorRun,
+  recordMonitorCheck,
+  syncModelAlerts,
+} from '../db/queries/monitoring';
 import {
   findAliasedVersion,
   findModelByName,
@@ -32,6 +37,12 @@ export function monitoringPort(sql: Sql, step: { runId: string; nodeId: string }
   };
   return {
     runStartedAt: async () => (await runFacts()).startedAt,
+    lastCheckEnd: async () =>
+      findLastCheckEnd(sql, {
+        pipelineId: (await runFacts()).pipelineId,
+        nodeId: step.nodeId,
+        runId: step.runId,
+      }),
 
     async findVersion(modelName, which = { alias: 'production' }) {
       const model = await findModelByName(sql, modelName);

@@ -20,6 +20,19 @@ export async function findMonitorRun(
   return row && { pipelineId: row.pipelineId, startedAt: new Date(row.startedAt) };
 }
 
+/** The end of the window of a monitor step's latest check in an earlier run of its pipeline. */
+export async function findLastCheckEnd(
+  sql: Sql,
+  step: { pipelineId: string; nodeId: string; runId: string },
+): Promise<Date | null> {
+  const [row] = await sql<{ windowTo: Date | string }[]>`
+    select c.window_to as "windowTo" from monitor_checks c join runs r on r.id = c.run_id
+    where r.pipeline_id = ${step.pipelineId} and c.node_id = ${step.nodeId} and c.run_id <> ${step.runId}
+      and c.window_to is not null
+    order by c.window_to desc limit 1`;
+  return row ? dateOf(row.windowTo) : null;
+}
+
 export interface NewMonitorCheck {
   runId: string;
   nodeId: string;

@@ -18,6 +18,11 @@ export interface MonitoringPort {
    */
   runStartedAt(): Promise<Date>;
   /**
+   * Where this step's previous check (an earlier run of the same pipeline) ended its window: the
+   * start of an "everything since the last check" window. Null before the first check.
+   */
+  lastCheckEnd(): Promise<Date | null>;
+  /**
    * The version of the named model that an alias points at (production unless asked otherwise) or
    * a numbered version, as registered: its signature and its reference for monitoring.
    */

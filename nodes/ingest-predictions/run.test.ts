@@ -19,6 +19,7 @@ function fakeMonitoring(labelled: LabelledWindow, asked: LogWindowRequest[] = []
   const unused = () => Promise.reject(new Error('not used by ingest.predictions'));
   return {
     runStartedAt: async () => RUN_START,
+    lastCheckEnd: unused,
     findVersion: async (name) =>
       name === 'churn'
         ? {

@@ -247,14 +247,14 @@ async function loggedCurrent(
   features: readonly DriftInput[],
   config: Config,
 ): Promise<CurrentSide> {
-  const length = config.windowLength * (config.windowUnit === 'days' ? 24 : 1) * HOUR_MS;
   const to = await monitoring.runStartedAt();
-  const from = new Date(to.getTime() - length);
+  const { from, described } = await windowStart(monitoring, to, config);
+  const length = to.getTime() - from.getTime();
   const request = { modelId: version.modelId, signature: version.signature };
   const logged = await monitoring.readLog({ ...request, from, to });
   if (logged.rows === 0)
     throw new NodeInputError(
-      `No predictions of ${version.modelName} were logged in the window (the last ${windowText(config)} before the run started: ${from.toISOString()} to ${to.toISOString()}): nothing to compare. Widen the window, or check that the endpoint is used and its predictions logged`,
+      `No predictions of ${version.modelName} were logged in the window (${described}: ${from.toISOString()} to ${to.toISOString()}): nothing to compare. Widen the window, or check that the endpoint is used and its predictions logged`,
       { field: 'windowLength' },
     );
   const previous = await monitoring.readLog({
@@ -311,6 +311,23 @@ async function performanceOf(
 function worstState(drift: CheckState, performance: CheckState): CheckState {
   const rank: Record<CheckState, number> = { ok: 0, warn: 1, alert: 2 };
   return rank[performance] > rank[drift] ? performance : drift;
+}
+
+/** Where the current window starts: N hours or days back, or where the previous check ended. */
+async function windowStart(
+  monitoring: MonitoringPort,
+  to: Date,
+  config: Config,
+): Promise<{ from: Date; described: string }> {
+  const last = `the last ${windowText(config)} before the run started`;
+  const back = new Date(
+    to.getTime() - config.windowLength * (config.windowUnit === 'days' ? 24 : 1) * HOUR_MS,
+  );
+  if (config.currentWindow === 'last') return { from: back, described: last };
+  const previous = await monitoring.lastCheckEnd();
+  if (!previous || previous.getTime() >= to.getTime())
+    return { from: back, described: `no earlier check: ${last}` };
+  return { from: previous, described: 'since the last check' };
 }
 
 /** "1 hour", "36 hours", "0.5 days". */

@@ -4,6 +4,8 @@ import { defineNode } from '../_kit/define-node';
 
 export const referenceSources = ['registry', 'input'] as const;
 export const windowUnits = ['hours', 'days'] as const;
+/** last: the last N hours or days; since last check: from where the step's previous check ended. */
+export const currentWindows = ['last', 'since last check'] as const;
 
 /** PSI thresholds: at or above `psiWarn` a feature warns, at or above `psiAlert` it alerts. */
 const psiWarn = z.number().min(0, 'A PSI threshold is 0 or more');
@@ -41,6 +43,7 @@ export const monitorDriftSpec = defineNode({
       reference: z.enum(referenceSources).default('registry'),
       windowLength: z.number().positive('The window is longer than 0').default(24),
       windowUnit: z.enum(windowUnits).default('hours'),
+      currentWindow: z.enum(currentWindows).default('last'),
       psiWarn: psiWarn.default(0.1),
       psiAlert: psiAlert.default(0.2),
       featureThresholds: z
@@ -78,6 +81,11 @@ export const monitorDriftSpec = defineNode({
       help: 'How far back to read the logged predictions, up to when the run started. Ignored when a dataset is connected to the Current port.',
     },
     windowUnit: { label: 'Unit', widget: 'select' },
+    currentWindow: {
+      label: 'Read predictions',
+      widget: 'select',
+      help: 'last: the last N hours or days before the run started. since last check: everything from where this step’s previous check ended (the last N hours or days the first time), so no prediction is skipped or read twice.',
+    },
     psiWarn: {
       label: 'Warn at PSI',
       widget: 'number',

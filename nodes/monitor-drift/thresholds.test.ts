@@ -59,6 +59,7 @@ describe('the monitor.drift config', () => {
       measurePerformance: true,
       maxMetricDrop: 0.05,
       maxErrorRise: 0.2,
+      currentWindow: 'last',
       minLabelled: 30,
       performanceDays: 7,
     });
