@@ -366,10 +366,12 @@ describe('the monitor.drift node through Temporal', () => {
     const first = await runToEnd(fixture.database.db, fixture.worker, version.id);
     expect(first.result.status).toBe('succeeded');
     const firstStarted = (await runRow(fixture.database.db, first.started.runId))?.startedAt ?? new Date(0);
-    // Logged after the first check's window ended: only these are read next.
+    // Logged just after the first check's window ended (all in the same millisecond, so none falls
+    // after the next run's start however quickly it comes): only these are read next.
+    const after = new Date(firstStarted.getTime() + 1);
     await insertPredictionLog(
       fixture.database.sql,
-      logRows(since.modelId, data.current.slice(500, 800), new Date(firstStarted.getTime() + 1), 0.5),
+      logRows(since.modelId, data.current.slice(500, 800), after, 0.5).map((row) => ({ ...row, at: after })),
     );
     const second = await runToEnd(fixture.database.db, fixture.worker, version.id);
     expect(second.result.status).toBe('succeeded');
