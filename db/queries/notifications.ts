@@ -269,10 +269,10 @@ export async function fanOutPending(db: Database, limit = 100): Promise<number> 
   });
 }
 
-export interface DueDelivery {
+/** A delivery with what sending it needs: its webhook's sealed URL and generation, the notification. */
+export interface DeliveryTarget {
   id: string;
   channel: 'webhook' | 'email';
-  attempts: number;
   sealedUrl: Buffer | null;
   webhookId: string | null;
   signingGeneration: number | null;
@@ -282,6 +282,42 @@ export interface DueDelivery {
   pipelineName: string;
   runId: string | null;
   details: unknown;
+}
+
+/** DeliveryTarget as the delivery queries select it (d/c, webhook w, notification n, pipeline p). */
+// A type, not an interface: db.execute wants a row type it can index by name.
+export type DeliveryTargetRow = {
+  id: string;
+  channel: 'webhook' | 'email';
+  sealed_url: Buffer | null;
+  webhook_id: string | null;
+  signing_generation: number | null;
+  email: string | null;
+  event: NotificationEvent;
+  pipeline_id: string;
+  pipeline_name: string;
+  run_id: string | null;
+  details: unknown;
+};
+
+export function deliveryTargetOf(row: DeliveryTargetRow): DeliveryTarget {
+  return {
+    id: row.id,
+    channel: row.channel,
+    sealedUrl: row.sealed_url,
+    webhookId: row.webhook_id,
+    signingGeneration: row.signing_generation,
+    email: row.email,
+    event: row.event,
+    pipelineId: row.pipeline_id,
+    pipelineName: row.pipeline_name,
+    runId: row.run_id,
+    details: row.details,
+  };
+}
+
+export interface DueDelivery extends DeliveryTarget {
+  attempts: number;
 }
 
 /** Why a delivery whose every attempt died unrecorded was given up (its last_error). */
@@ -304,20 +340,7 @@ export async function claimDueDeliveries(
     set status = 'failed', last_error = ${UNRECORDED_ATTEMPTS_ERROR}
     where status = 'pending' and sent_by = 'notifier' and next_attempt_at <= now()
       and attempts >= ${input.maxAttempts}`);
-  const rows = await db.execute<{
-    id: string;
-    channel: 'webhook' | 'email';
-    attempts: number;
-    sealed_url: Buffer | null;
-    webhook_id: string | null;
-    signing_generation: number | null;
-    email: string | null;
-    event: NotificationEvent;
-    pipeline_id: string;
-    pipeline_name: string;
-    run_id: string | null;
-    details: unknown;
-  }>(sql`
+  const rows = await db.execute<DeliveryTargetRow & { attempts: number }>(sql`
     with due as (
       select id from ${notificationDeliveries}
       where status = 'pending' and sent_by = 'notifier' and next_attempt_at <= now()
@@ -335,20 +358,7 @@ export async function claimDueDeliveries(
     join notifications n on n.id = c.notification_id
     join pipelines p on p.id = n.pipeline_id
     left join notification_webhooks w on w.id = c.webhook_id`);
-  return rows.map((row) => ({
-    id: row.id,
-    channel: row.channel,
-    attempts: row.attempts,
-    sealedUrl: row.sealed_url,
-    webhookId: row.webhook_id,
-    signingGeneration: row.signing_generation,
-    email: row.email,
-    event: row.event,
-    pipelineId: row.pipeline_id,
-    pipelineName: row.pipeline_name,
-    runId: row.run_id,
-    details: row.details,
-  }));
+  return rows.map((row) => ({ ...deliveryTargetOf(row), attempts: row.attempts }));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { type NotificationEvent, notificationDeliveries } from '../schema';
+import { notificationDeliveries } from '../schema';
 import { logDeliveryAttempt } from './delivery-attempts';
+import { type DeliveryTarget, type DeliveryTargetRow, deliveryTargetOf } from './notifications';
 import { capStoredText } from './text-caps';
 
 /**
@@ -34,37 +35,13 @@ export async function markWorkflowStarted(db: Database, id: string): Promise<voi
     .where(and(eq(notificationDeliveries.id, id), sql`${notificationDeliveries.workflowStartedAt} is null`));
 }
 
-export interface TemporalDelivery {
-  id: string;
+export interface TemporalDelivery extends DeliveryTarget {
   status: 'pending' | 'delivered' | 'failed';
-  channel: 'webhook' | 'email';
-  sealedUrl: Buffer | null;
-  webhookId: string | null;
-  signingGeneration: number | null;
-  email: string | null;
-  event: NotificationEvent;
-  pipelineId: string;
-  pipelineName: string;
-  runId: string | null;
-  details: unknown;
 }
 
 /** A delivery with what sending it needs (its webhook's sealed URL and generation, the notification). */
 export async function findTemporalDelivery(db: Database, id: string): Promise<TemporalDelivery | undefined> {
-  const [row] = await db.execute<{
-    id: string;
-    status: 'pending' | 'delivered' | 'failed';
-    channel: 'webhook' | 'email';
-    sealed_url: Buffer | null;
-    webhook_id: string | null;
-    signing_generation: number | null;
-    email: string | null;
-    event: NotificationEvent;
-    pipeline_id: string;
-    pipeline_name: string;
-    run_id: string | null;
-    details: unknown;
-  }>(sql`
+  const [row] = await db.execute<DeliveryTargetRow & { status: TemporalDelivery['status'] }>(sql`
     select d.id, d.status, d.channel, d.webhook_id, d.email, w.sealed_url, w.signing_generation,
       n.event, n.pipeline_id, p.name as pipeline_name, n.run_id, n.details
     from ${notificationDeliveries} d
@@ -73,20 +50,7 @@ export async function findTemporalDelivery(db: Database, id: string): Promise<Te
     left join notification_webhooks w on w.id = d.webhook_id
     where d.id = ${id}`);
   if (!row) return undefined;
-  return {
-    id: row.id,
-    status: row.status,
-    channel: row.channel,
-    sealedUrl: row.sealed_url,
-    webhookId: row.webhook_id,
-    signingGeneration: row.signing_generation,
-    email: row.email,
-    event: row.event,
-    pipelineId: row.pipeline_id,
-    pipelineName: row.pipeline_name,
-    runId: row.run_id,
-    details: row.details,
-  };
+  return { ...deliveryTargetOf(row), status: row.status };
 }
 
 export type AttemptOutcome =
