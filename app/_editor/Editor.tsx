@@ -278,7 +278,7 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
           )}
           {run?.startedFor && (
             <span
-              className="muted"
+              className="muted run-origin"
               data-testid="run-started-for"
               title={`An alert of model ${run.startedFor.modelName} started this run`}
             >
