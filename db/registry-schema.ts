@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -202,7 +203,12 @@ export const predictionLog = pgTable(
     version: integer('version').notNull(),
     at: time('at').notNull(),
     latencyMs: real('latency_ms').notNull(),
-    inputs: jsonb('inputs').notNull(),
+    /**
+     * json, not jsonb: the text as serving wrote it, which PostgreSQL prints back as it is. jsonb
+     * keeps numbers as numeric, and printing a million rows of them was most of reading a window
+     * for monitoring (scripts/bench/monitor.ts). Nothing queries inside the array.
+     */
+    inputs: json('inputs').notNull(),
     outputs: jsonb('outputs').notNull(),
   },
   (table) => [index('prediction_log_model_at_idx').on(table.modelId, table.at.desc())],

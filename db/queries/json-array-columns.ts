@@ -1,5 +1,5 @@
 /**
- * Reads JSON arrays (the prediction log's `inputs`, as jsonb prints them) straight from their UTF-8
+ * Reads JSON arrays (the prediction log's `inputs`, as serving wrote them) straight from their UTF-8
  * bytes into typed columns, one value per array position, without building a JS array or object
  * per row: a million rows of twenty values would otherwise make twenty million values for the
  * garbage collector. Numbers and booleans go to a Float64Array (NaN when missing; true 1, false 0,
@@ -103,8 +103,8 @@ export function sinkFor(kind: JsonColumnKind, capacity: number): ColumnSink {
 
 /**
  * Reads the JSON array in buffer[start, end) into `row` of the sinks, position i into sinks[i];
- * positions beyond the sinks are skipped. Throws on bytes that are not a JSON array (jsonb's own
- * output always is one).
+ * positions beyond the sinks are skipped. Throws on bytes that are not a JSON array (what serving
+ * writes always is one: PostgreSQL checked it on the way in).
  */
 export function readJsonArrayRow(
   buffer: Buffer,
@@ -221,7 +221,7 @@ export function parseNumber(buffer: Buffer, start: number, end: number): number 
     } else if (byte === DOT && !seenDot) seenDot = true;
     else break;
   }
-  // An exponent, or anything else unusual: rare in what jsonb prints.
+  // An exponent, or anything else unusual: rare in what serving writes.
   if (i < end) return slowNumber(buffer, start, end);
   if (digits > 15 || exponent < -22) return slowNumber(buffer, start, end);
   const power = EXACT_POWERS[-exponent] ?? 1;

@@ -22,8 +22,9 @@ import {
  * returned.
  *
  * Speed: a million rows of twenty inputs come over `COPY … TO STDOUT (FORMAT binary)` (no
- * per-row result objects in postgres.js, no unescaping) and each row's jsonb text is scanned
- * byte by byte into the columns (json-array-columns.ts). The window is read in parts at once (two
+ * per-row result objects in postgres.js, no unescaping) and each row's json text (stored as serving
+ * wrote it, so PostgreSQL prints nothing) is scanned byte by byte into the columns
+ * (json-array-columns.ts). The window is read in parts at once (two
  * by default, see PARTS), on as many connections, the rows of all parts landing in the same columns
  * in whatever order they arrive (each part a consistent snapshot of its own). COPY takes no bind parameters, so the
  * model, window and versions travel as transaction-local settings set by a parameterised query
@@ -79,7 +80,7 @@ export interface LoggedColumns {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INITIAL_CAPACITY = 1 << 16;
 /** Parts of the window read at the same time (see readLoggedColumns). */
-/** Two: printing jsonb is most of PostgreSQL's work, and two backends share it over two cores. */
+/** Two: one backend's scan and sending runs beside the other's, while this process decodes. */
 const PARTS = 2;
 
 /** [from, to) cut into `parts` consecutive windows of equal length (milliseconds, as the log keeps). */
@@ -147,7 +148,7 @@ export async function readLoggedColumns(
   const statement = (request.labelled ? LABELLED_STATEMENTS : COPY_STATEMENTS)[task];
   if (versions.length > 0) {
     // The parts are read at once, each by its own connection and PostgreSQL backend, into the same
-    // columns: printing jsonb is most of PostgreSQL's work, and this way it is shared by two cores.
+    // columns, so PostgreSQL's scan and sending run on both cores while this process decodes.
     await Promise.all(
       windowParts(request.from, request.to, request.labelled ? 1 : (request.parts ?? PARTS)).map(
         ([from, to]) =>
@@ -232,9 +233,9 @@ function readTuples(stream: Readable, target: Target): Promise<void> {
     const row = target.rows;
     latency.set(row, buffer.readFloatBE(starts[0] ?? 0));
     readPrediction(buffer, starts[1] ?? 0, lengths[1] ?? -1, row, prediction);
-    // jsonb's binary form: a version byte (1), then the text.
-    const start = (starts[2] ?? 0) + 1;
-    readJsonArrayRow(buffer, start, start + (lengths[2] ?? 1) - 1, row, sinks);
+    // json's binary form is its text, as serving wrote it.
+    const start = starts[2] ?? 0;
+    readJsonArrayRow(buffer, start, start + (lengths[2] ?? 0), row, sinks);
     if (truth) readPrediction(buffer, starts[3] ?? 0, lengths[3] ?? -1, row, truth);
     target.rows = row + 1;
   });

@@ -13,7 +13,7 @@ export interface PredictionLogRow {
   version: number;
   at: Date;
   latencyMs: number;
-  /** The request row's values in signature order, and the answer (jsonb in the table). */
+  /** The request row's values in signature order (json in the table), and the answer (jsonb). */
   inputs: readonly unknown[];
   outputs: unknown;
 }
@@ -33,7 +33,7 @@ export async function insertPredictionLog(sql: Sql, rows: readonly PredictionLog
     insert into prediction_log (prediction_id, request_id, model_id, version, at, latency_ms, inputs, outputs)
     select p, r, m, v, to_timestamp(a / 1000), l, i, o
     from json_to_recordset(${batch}::text::json)
-      as x(p uuid, r text, m uuid, v int, a double precision, l real, i jsonb, o jsonb)
+      as x(p uuid, r text, m uuid, v int, a double precision, l real, i json, o jsonb)
     on conflict (prediction_id) do nothing`;
   return result.count;
 }

@@ -5,13 +5,7 @@ import type { ArtifactRef } from '../_kit/artifact-ref';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { writeJsonArtifact } from '../_kit/json-artifact';
-import type {
-  AlertChanges,
-  CheckState,
-  LogWindowRequest,
-  MonitoredVersion,
-  MonitoringPort,
-} from '../_kit/monitoring-port';
+import type { AlertChanges, CheckState, MonitoredVersion, MonitoringPort } from '../_kit/monitoring-port';
 import { alertSubjects, assessDrift, type DriftAssessment, topFeatures } from './assessment';
 import { datasetColumns } from './dataset-columns';
 import { type DriftInput, loggedDriftColumn, numericReferenceOf, sampleColumns } from './drift-columns';

@@ -29,7 +29,7 @@ export interface BenchWindows {
   current: { from: Date; to: Date };
 }
 
-/** The jsonb array of one row's inputs, as SQL; `shifted` says whether this window's drifted features move. */
+/** The json array of one row's inputs, as SQL; `shifted` says whether this window's drifted features move. */
 function inputsExpression(shifted: boolean): string {
   const numbers = Array.from({ length: NUMERIC }, (_, f) => {
     const shift = shifted && f % 2 === 0 ? 0.5 : 0;
@@ -41,7 +41,7 @@ function inputsExpression(shifted: boolean): string {
     const lean = shifted && c % 2 === 0 ? 1.6 : 1;
     return `case when random() < 0.01 then null else (array[${CATEGORIES.map((name) => `'${name}'`).join(',')}])[1 + floor(power(random(), ${lean}) * ${CATEGORIES.length})::int] end`;
   });
-  return `jsonb_build_array(${[...numbers, ...categories].join(', ')})`;
+  return `json_build_array(${[...numbers, ...categories].join(', ')})`;
 }
 
 /** Inserts `rows` log rows spread over the window, in statements of 100,000 rows. */

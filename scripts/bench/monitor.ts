@@ -8,8 +8,6 @@
  * window, as the product reads), (b) computes every feature's drift with ml/drift (references prepared, i.e.
  * sorted and binned, inside the timing) and the dataset verdict, (c) the total; prints median, min
  * and max, and peak RSS.
- * Also times, once, a drain of the other way of reading (PostgreSQL extracting each input with
- * `(inputs->>i)::float8` into binary COPY, one stream, nothing decoded): a lower bound for that design.
  *
  * When Python with numpy, scipy, pandas and pyarrow is found (PIPEWRIGHT_BENCH_PYTHON, else
  * /work/.venv-bench/bin/python, else python3), the same statistics with numpy + scipy
@@ -104,36 +102,6 @@ async function oneRound(
   };
 }
 
-/**
- * The other design, PostgreSQL extracting each input: binary COPY of `(inputs->>i)::float8` per
- * number and `inputs->>i` per category, drained without decoding. Its time bounds that design from
- * below.
- */
-async function drainExtracted(sql: Sql, windows: BenchWindows): Promise<number> {
-  const columns = benchInputs
-    .map((input, index) => (input.type === 'number' ? `(inputs->>${index})::float8` : `inputs->>${index}`))
-    .join(', ');
-  // In a transaction, as exportWindowCsv does (see there why not sql.reserve()).
-  return sql.begin('read only', async (tx) => {
-    await tx`select set_config('pipewright.bench_model', ${windows.modelId}, true),
-      set_config('pipewright.bench_from', ${windows.current.from.toISOString()}, true),
-      set_config('pipewright.bench_to', ${windows.current.to.toISOString()}, true)`;
-    const started = performance.now();
-    const stream = await tx
-      .unsafe(
-        `copy (select latency_ms, outputs->>'label', ${columns} from prediction_log
-          where model_id = current_setting('pipewright.bench_model')::uuid
-            and at >= current_setting('pipewright.bench_from')::timestamptz
-            and at < current_setting('pipewright.bench_to')::timestamptz) to stdout (format binary)`,
-      )
-      .readable();
-    let bytes = 0;
-    for await (const chunk of stream) bytes += Buffer.isBuffer(chunk) ? chunk.length : 0;
-    if (bytes === 0) throw new Error('The extracting COPY sent nothing');
-    return seconds(started);
-  });
-}
-
 function findPython(): string | null {
   const candidates = [process.env.PIPEWRIGHT_BENCH_PYTHON, '/work/.venv-bench/bin/python', 'python3'];
   for (const candidate of candidates) {
@@ -167,7 +135,6 @@ try {
     measured.push(last.round);
   }
   const peakRss = process.resourceUsage().maxRSS / 1024;
-  const extracted = [await drainExtracted(sql, windows), await drainExtracted(sql, windows)];
   const alerts = last.features.filter((feature) => feature.state === 'alert').length;
   const verdict = datasetDrift(last.features);
 
@@ -200,9 +167,6 @@ try {
   );
   console.log(
     `  peak RSS ${peakRss.toFixed(0)} MB; ${alerts} features in alert, dataset drifted: ${verdict.drifted}`,
-  );
-  console.log(
-    `  the other design, PostgreSQL extracting each input (current window only, drained, not decoded): ${extracted.map(s).join(', ')}`,
   );
   const total = summary(measured.map((each) => each.total)).median;
   console.log(
