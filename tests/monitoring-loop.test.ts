@@ -115,6 +115,8 @@ afterAll(async () => {
 
 const train = { target: 'label', algorithm: 'decision_tree', maxDepth: 6, seed: 1 };
 const gates = [{ metric: 'accuracy', operator: '>=', value: 0.65 }];
+/** v1's evaluate step measures this slice; the monitor measures it again on the feedback. */
+const slices = [{ name: 'x3 above 0', condition: { column: 'x3', operator: '>', value: 0 } }];
 
 /** ingest → split → train → evaluate → deploy to production. */
 function trainingPipeline() {
@@ -123,7 +125,7 @@ function trainingPipeline() {
       { id: 'ingest', type: 'ingest', config: { source: 'file', file: 'uploads/original.csv' } },
       { id: 'split', type: 'split', config: { method: 'stratified', stratifyBy: 'label', seed: 42 } },
       { id: 'train', type: 'train', config: train },
-      { id: 'evaluate', type: 'evaluate', config: { gates } },
+      { id: 'evaluate', type: 'evaluate', config: { gates, slices } },
       { id: 'deploy', type: 'deploy', config: { model: MODEL, action: 'production' } },
     ],
     [
@@ -356,6 +358,25 @@ describe('the monitoring loop', () => {
     expect(performance.labelled).toBe(TRAFFIC_ROWS);
     const scored = performance.checks.find((metric) => metric.metric === 'accuracy');
     expect(scored?.value).toBeLessThan((scored?.test ?? 0) - 0.05);
+    // Per slice: the rows of the traffic with x3 > 0, and v1's accuracy on them.
+    const sliceRows = traffic.filter((row) => row.x3 > 0);
+    const sliceAnswers = answers.filter((_, index) => (traffic[index]?.x3 ?? 0) > 0);
+    expect(sliceRows.length).toBeGreaterThan(TRAFFIC_ROWS / 4);
+    expect(performance.slices).toEqual([
+      {
+        name: 'x3 above 0',
+        labelled: sliceRows.length,
+        metrics: expect.objectContaining({
+          accuracy: expect.closeTo(
+            accuracy(
+              sliceAnswers.map((answer) => answer.label),
+              sliceRows,
+            ),
+            9,
+          ),
+        }),
+      },
+    ]);
     expect(alerts.map((alert) => [alert.subject, alert.kind, alert.state]).sort()).toEqual([
       ['accuracy', 'performance', 'alert'],
       ['dataset', 'drift', 'alert'],

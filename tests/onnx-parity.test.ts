@@ -14,13 +14,13 @@ import { Duck, type Plain } from '../nodes/_data/duck';
 import { readMatrix } from '../nodes/_data/matrix';
 import { readTransformSpec, type TransformSpec } from '../nodes/_data/transform-spec';
 import type { ArtifactRef } from '../nodes/_kit/artifact-ref';
-import { nodeRuns } from '../nodes/runs';
 import {
   onnxInputColumns,
   onnxTransformInput,
   type StoredColumn,
   specFeatures,
-} from '../nodes/train/onnx-steps';
+} from '../nodes/_model/onnx-steps';
+import { nodeRuns } from '../nodes/runs';
 import { NodeHarness } from './support/node-harness';
 import { runGraph } from './support/ort';
 

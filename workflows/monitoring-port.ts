@@ -11,9 +11,11 @@ import {
   findAliasedVersion,
   findModelByName,
   findModelVersion,
+  findPipelineGraph,
   type ModelVersionRow,
   readModelFile,
 } from '../db/queries/registry';
+import { transformSpecSchema } from '../nodes/_data/transform-spec';
 import type { LogWindowRequest, MonitoredVersion, MonitoringPort } from '../nodes/_kit/monitoring-port';
 import {
   modelSignatureSchema,
@@ -21,6 +23,7 @@ import {
   referenceSampleSchema,
   versionReferenceSchema,
 } from '../registry/version-schema';
+import { evaluateSlicesOf } from './version-slices';
 
 /**
  * The monitoring port of one step (NodeContext.monitoring): registry, prediction log, check and
@@ -102,6 +105,12 @@ function monitoredVersion(sql: Sql, modelName: string, row: ModelVersionRow): Mo
       const file = await readModelFile(sql, row.id, REFERENCE_FILE);
       if (!file) return undefined;
       return referenceSampleSchema.parse(JSON.parse(file.content.toString('utf8')));
+    },
+    // A version registered before transform specs were stored has none: its slices read raw columns.
+    transforms: transformSpecSchema.catch({ version: 1, steps: [] }).parse(row.transforms),
+    async slices() {
+      if (!row.pipelineVersionId || !row.nodeId) return [];
+      return evaluateSlicesOf(await findPipelineGraph(sql, row.pipelineVersionId), row.nodeId);
     },
   };
 }

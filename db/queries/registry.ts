@@ -194,6 +194,13 @@ export async function findAliasedVersion(
   return row;
 }
 
+/** The graph of the pipeline version that made a model version (its evaluate step's slices are there). */
+export async function findPipelineGraph(sql: Sql, pipelineVersionId: string): Promise<unknown> {
+  const [row] = await sql<{ graph: unknown }[]>`
+    select graph from pipeline_versions where id = ${pipelineVersionId}`;
+  return row?.graph;
+}
+
 /** A version's file (model.onnx, reference.json). */
 export async function readModelFile(
   sql: Sql,

@@ -4,6 +4,8 @@ import type {
   ReferenceSample,
   VersionReference,
 } from '../../registry/version-schema';
+import type { Condition } from '../_data/condition';
+import type { TransformSpec } from '../_data/transform-spec';
 
 /**
  * Model monitoring as a step sees it (NodeContext.monitoring): the registry's reference of a
@@ -68,6 +70,19 @@ export interface MonitoredVersion {
   target?: string;
   /** The raw training rows kept at registration (up to 10,000); undefined when none were kept. */
   referenceSample(): Promise<ReferenceSample | undefined>;
+  /** The transforms in front of the model, as registered: slice conditions name their columns. */
+  transforms: TransformSpec;
+  /**
+   * The slices of the evaluate step whose report the version was registered with (its pipeline
+   * version's graph); none for an imported version or when that pipeline version is gone.
+   */
+  slices(): Promise<VersionSlice[]>;
+}
+
+/** A slice as the evaluate node defines it: a name and a condition on the data evaluate measured. */
+export interface VersionSlice {
+  name: string;
+  condition: Condition;
 }
 
 export interface LogWindowRequest {

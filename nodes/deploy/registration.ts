@@ -3,8 +3,8 @@ import type { DatasetInput } from '../_data/dataset-input';
 import type { Duck } from '../_data/duck';
 import type { VersionRegistration } from '../_kit/registry-port';
 import type { ModelArtifact } from '../_model/model-artifact';
+import { onnxInputColumns } from '../_model/onnx-steps';
 import type { EvaluationReport } from '../evaluate/report-schema';
-import { onnxInputColumns } from '../train/onnx-steps';
 import { type InputColumn, requireInputs, requireRawRows } from './raw-rows';
 import { referenceOf } from './reference';
 import { signatureOf } from './signature';
@@ -28,7 +28,7 @@ export async function describeVersion(input: {
 }): Promise<{ registration: VersionRegistration; inputs: InputColumn[] }> {
   const { model, dataset } = input;
   requireRawRows(dataset);
-  // The raw columns the graph takes, in graph order (the export's own rule: nodes/train/onnx-steps).
+  // The raw columns the graph takes, in graph order (the export's own rule: nodes/_model/onnx-steps).
   const columns = onnxInputColumns(
     model.transforms,
     model.transforms.columns ?? dataset.columns,

@@ -46,6 +46,8 @@ function fakeMonitoring(labelled: LabelledWindow, asked: LogWindowRequest[] = []
               reference: {},
               testMetrics: {},
               referenceSample: async () => undefined,
+              transforms: { version: 1, steps: [] },
+              slices: async () => [],
             },
           }
         : { status: 'no-model' },

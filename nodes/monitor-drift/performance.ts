@@ -40,7 +40,7 @@ export const DEFAULT_WATCHED: Record<LabelledPairs['task'], string[]> = {
  * compared as the log spells them: numbers and booleans as text, so the signature's are too.
  */
 export function labelledPairs(
-  window: LabelledWindow,
+  window: Pick<LabelledWindow, 'predictions' | 'truth'>,
   version: Pick<MonitoredVersion, 'signature'>,
 ): LabelledPairs {
   const { predictions, truth } = window;
@@ -79,8 +79,7 @@ export function measurePerformance(
   testMetrics: Metrics,
   rules: PerformanceRules,
 ): Performance {
-  const metrics =
-    pairs.task === 'classification' ? labelMetrics(pairs) : regressionMetrics(pairs.truth, pairs.predicted);
+  const metrics = pairMetrics(pairs);
   const labelled = pairs.truth.length;
   const judged = labelled >= rules.minLabelled;
   const checks = rules.metrics.map((metric) =>
@@ -96,6 +95,13 @@ export function measurePerformance(
     slices: [],
     state: worstState(checks),
   };
+}
+
+/** The pairs' figures: accuracy, precision, recall and F1, or RMSE, MAE and the rest. */
+export function pairMetrics(pairs: LabelledPairs): Metrics {
+  return pairs.task === 'classification'
+    ? labelMetrics(pairs)
+    : regressionMetrics(pairs.truth, pairs.predicted);
 }
 
 /**

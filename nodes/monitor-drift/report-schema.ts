@@ -68,11 +68,14 @@ export const performanceSchema = z.object({
   window: z.object({ from: z.string(), to: z.string() }).nullable().default(null),
   metrics: z.record(z.string(), z.number()),
   checks: z.array(metricCheckSchema),
+  /** The evaluate step's slices, each measured on its own labelled predictions. */
   slices: z.array(
     z.object({
       name: z.string(),
       labelled: z.number().int().min(0),
       metrics: z.record(z.string(), z.number()),
+      /** Why the slice was not measured (a column the log cannot give); absent when it was. */
+      note: z.string().optional(),
     }),
   ),
   /** ok, warn or alert: the worst of the checks; ok with too few labelled predictions to judge. */

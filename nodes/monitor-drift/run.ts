@@ -12,6 +12,7 @@ import { type DriftInput, loggedDriftColumn, numericReferenceOf, sampleColumns }
 import { modelStatsOf } from './model-stats';
 import { DEFAULT_WATCHED, labelledPairs, measurePerformance, performanceSubjects } from './performance';
 import type { DriftReport, ModelStats, Performance } from './report-schema';
+import { slicePerformance } from './slice-performance';
 import type { monitorDriftSpec } from './spec';
 import { thresholdsByFeature } from './thresholds';
 
@@ -298,7 +299,11 @@ async function performanceOf(
     maxRise: config.maxErrorRise,
     minLabelled: config.minLabelled,
   });
-  return { ...performance, window: { from: from.toISOString(), to: to.toISOString() } };
+  return {
+    ...performance,
+    window: { from: from.toISOString(), to: to.toISOString() },
+    slices: await slicePerformance(labelled, version, await version.slices()),
+  };
 }
 
 /** A check is as bad as the worse of its drift and its performance. */

@@ -2,7 +2,7 @@ import { exportOnnx, OnnxExportError } from '../../ml/onnx';
 import type { DatasetInput } from '../_data/dataset-input';
 import type { NodeLogger } from '../_kit/context';
 import type { ModelArtifact } from '../_model/model-artifact';
-import { onnxTransformInput } from './onnx-steps';
+import { onnxTransformInput } from '../_model/onnx-steps';
 
 /**
  * The model and its transforms from raw columns as one ONNX graph, or undefined (with a warning
