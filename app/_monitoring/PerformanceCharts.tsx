@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import {
   Bar,
   CartesianGrid,
@@ -9,6 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { ChoiceSelect } from '../_components/ChoiceSelect';
 import { formatCount, formatNumber } from '../_components/format';
 import { metricName } from '../_models/format';
 import { STATE_COLORS, timeAxisProps } from './chart-parts';
@@ -18,6 +20,8 @@ import {
   type MetricSeries,
   performanceSeries,
   STATE_LABELS,
+  sliceNames,
+  sliceNote,
 } from './monitoring-view';
 
 /**
@@ -26,8 +30,12 @@ import {
  * behind each point. Without feedback, says how to send it.
  */
 export function PerformanceCharts({ checks, model }: { checks: readonly Check[]; model: string }) {
-  const series = performanceSeries(checks);
-  if (series.length === 0) {
+  const slices = sliceNames(checks);
+  // '' is every prediction with feedback; a slice's name (never empty) is that slice.
+  const [scope, setScope] = useState('');
+  const slice = slices.includes(scope) ? scope : undefined;
+  const series = performanceSeries(checks, slice);
+  if (performanceSeries(checks).length === 0) {
     return (
       <div className="monitor-empty">
         <strong>No feedback yet.</strong> Performance is measured on predictions whose true labels or values
@@ -38,16 +46,46 @@ export function PerformanceCharts({ checks, model }: { checks: readonly Check[];
       </div>
     );
   }
+  const note = slice === undefined ? undefined : sliceNote(checks, slice);
   return (
-    <div className="performance-charts">
-      {series.map((each) => (
-        <MetricChart key={each.metric} series={each} />
-      ))}
-    </div>
+    <>
+      {slices.length > 0 && (
+        <div className="performance-scope">
+          <label>
+            Predictions{' '}
+            <ChoiceSelect
+              value={slice ?? ''}
+              choices={[
+                { value: '', label: 'All with feedback' },
+                ...slices.map((name) => ({ value: name, label: `Slice: ${name}` })),
+              ]}
+              onChoose={setScope}
+            />
+          </label>
+          <span className="muted">
+            {slice === undefined
+              ? "Slices are the evaluate step's, measured again on production feedback."
+              : 'A slice is measured, not judged: alerts come from the figures over all predictions.'}
+          </span>
+        </div>
+      )}
+      {note && <p className="monitor-empty">{note}</p>}
+      {series.length === 0 && !note && slice !== undefined && (
+        <p className="monitor-empty">No check has measured this slice yet.</p>
+      )}
+      <div className="performance-charts">
+        {series.map((each) => (
+          <MetricChart key={each.metric} series={each} slice={slice} />
+        ))}
+      </div>
+    </>
   );
 }
 
-function MetricChart({ series }: { series: MetricSeries }) {
+/** The dots' colour on a slice's chart, whose points have no state. */
+const UNJUDGED = '#3b5bdb';
+
+function MetricChart({ series, slice }: { series: MetricSeries; slice: string | undefined }) {
   const { points } = series;
   const axis = timeAxisProps(points.map((point) => point.t));
   const values = [
@@ -62,14 +100,20 @@ function MetricChart({ series }: { series: MetricSeries }) {
   const name = metricName(series.metric);
   const latest = points.at(-1);
   const titleId = `metric-${series.metric}-title`;
+  const title = slice === undefined ? `${name} on feedback` : `${name} on feedback · ${slice}`;
   return (
     <div className="metric-chart">
       <div className="chart-head">
-        <h3 id={titleId}>{name} on feedback</h3>
+        <h3 id={titleId}>{title}</h3>
         {latest && (
           <span className="chart-latest">
-            latest <strong>{formatNumber(latest.value)}</strong> on {formatCount(latest.labelled)} labelled{' '}
-            <span className={`state-pill state-${latest.state}`}>{STATE_LABELS[latest.state]}</span>
+            latest <strong>{formatNumber(latest.value)}</strong> on {formatCount(latest.labelled)} labelled
+            {series.judged && (
+              <>
+                {' '}
+                <span className={`state-pill state-${latest.state}`}>{STATE_LABELS[latest.state]}</span>
+              </>
+            )}
           </span>
         )}
       </div>
@@ -148,7 +192,7 @@ function MetricChart({ series }: { series: MetricSeries }) {
                     cx={props.cx}
                     cy={props.cy}
                     r={4}
-                    fill={STATE_COLORS[point.state]}
+                    fill={series.judged ? STATE_COLORS[point.state] : UNJUDGED}
                     stroke="#fff"
                     strokeWidth={1.5}
                   />
@@ -165,7 +209,9 @@ function MetricChart({ series }: { series: MetricSeries }) {
                     <strong>
                       {name} {formatNumber(point.value)}
                     </strong>
-                    <div style={{ color: STATE_COLORS[point.state] }}>{STATE_LABELS[point.state]}</div>
+                    {series.judged && (
+                      <div style={{ color: STATE_COLORS[point.state] }}>{STATE_LABELS[point.state]}</div>
+                    )}
                     <div>{formatCount(point.labelled)} labelled predictions</div>
                     <div className="muted">{fullDateTime(new Date(point.t))}</div>
                   </div>

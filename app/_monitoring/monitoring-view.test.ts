@@ -7,6 +7,8 @@ import {
   openAlertsText,
   performanceSeries,
   psiSeries,
+  sliceNames,
+  sliceNote,
   thresholdsOf,
   worstFeature,
 } from './monitoring-view';
@@ -48,6 +50,12 @@ function check(id: string, day: number, features: FeatureCell[], accuracy?: numb
             labelled: day * 10,
             checks: [{ metric: 'accuracy', value: accuracy, test: 0.9, threshold: 0.85, state: 'ok' }],
             state: 'ok',
+            slices: [
+              { name: 'older', labelled: day * 4, metrics: { accuracy: accuracy - 0.1 } },
+              day === 1
+                ? { name: 'by region', labelled: 0, metrics: {}, note: 'Not measured: column "region" …' }
+                : { name: 'by region', labelled: day, metrics: { accuracy: 0.5 } },
+            ],
           },
   };
 }
@@ -88,6 +96,7 @@ describe('monitoring view', () => {
         metric: 'accuracy',
         test: 0.9,
         threshold: 0.85,
+        judged: true,
         points: [
           { t: Date.UTC(2026, 11, 1), value: 0.9, labelled: 10, state: 'ok' },
           { t: Date.UTC(2026, 11, 3), value: 0.8, labelled: 30, state: 'ok' },
@@ -95,6 +104,25 @@ describe('monitoring view', () => {
       },
     ]);
     expect(performanceSeries([checks[1]].flatMap((each) => each ?? []))).toEqual([]);
+  });
+
+  it("draws a slice's figures with its own labelled counts, unjudged, skipping checks that could not measure it", () => {
+    expect(sliceNames(checks)).toEqual(['older', 'by region']);
+    expect(performanceSeries(checks, 'older')).toEqual([
+      {
+        metric: 'accuracy',
+        test: null,
+        threshold: null,
+        judged: false,
+        points: [
+          { t: Date.UTC(2026, 11, 1), value: expect.closeTo(0.8, 12), labelled: 4, state: 'unknown' },
+          { t: Date.UTC(2026, 11, 3), value: expect.closeTo(0.7, 12), labelled: 12, state: 'unknown' },
+        ],
+      },
+    ]);
+    expect(performanceSeries(checks, 'by region')[0]?.points.map((point) => point.labelled)).toEqual([3]);
+    expect(sliceNote(checks, 'by region')).toBeUndefined();
+    expect(sliceNote(checks.slice(0, 1), 'by region')).toBe('Not measured: column "region" …');
   });
 
   it('writes durations and counts in words', () => {

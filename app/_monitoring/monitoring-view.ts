@@ -112,11 +112,58 @@ export interface MetricSeries {
   /** The version's test figure and the worst value still ok, as the latest check gave them. */
   test: number | null;
   threshold: number | null;
+  /** Whether the points were judged (the overall figures); a slice's are measured only. */
+  judged: boolean;
   points: MetricPoint[];
 }
 
-/** Each metric the checks measured on feedback, with a point per check that measured it. */
-export function performanceSeries(checks: readonly Check[]): MetricSeries[] {
+/** The slices the checks measured performance on, in the order the latest check lists them. */
+export function sliceNames(checks: readonly Check[]): string[] {
+  const names: string[] = [];
+  for (const check of [...checks].reverse())
+    for (const slice of check.performance?.slices ?? [])
+      if (!names.includes(slice.name)) names.push(slice.name);
+  return names;
+}
+
+/** Why the latest check that has the slice could not measure it; undefined when it could. */
+export function sliceNote(checks: readonly Check[], name: string): string | undefined {
+  for (const check of [...checks].reverse()) {
+    const slice = check.performance?.slices.find((each) => each.name === name);
+    if (slice) return slice.note;
+  }
+  return undefined;
+}
+
+/**
+ * Each metric the checks measured on feedback, with a point per check that measured it: overall,
+ * or on one slice (the same metrics, on the slice's labelled predictions, with no thresholds).
+ */
+export function performanceSeries(checks: readonly Check[], slice?: string): MetricSeries[] {
+  return slice === undefined ? overallSeries(checks) : sliceSeries(checks, slice);
+}
+
+function sliceSeries(checks: readonly Check[], name: string): MetricSeries[] {
+  const series = new Map<string, MetricSeries>();
+  for (const check of checks) {
+    const performance = check.performance;
+    const slice = performance?.slices.find((each) => each.name === name);
+    if (!performance || !slice || slice.note !== undefined) continue;
+    for (const { metric } of performance.checks) {
+      const entry = series.get(metric) ?? { metric, test: null, threshold: null, judged: false, points: [] };
+      entry.points.push({
+        t: check.createdAt.getTime(),
+        value: slice.metrics[metric] ?? null,
+        labelled: slice.labelled,
+        state: 'unknown',
+      });
+      series.set(metric, entry);
+    }
+  }
+  return [...series.values()];
+}
+
+function overallSeries(checks: readonly Check[]): MetricSeries[] {
   const series = new Map<string, MetricSeries>();
   for (const check of checks) {
     const performance = check.performance;
@@ -126,6 +173,7 @@ export function performanceSeries(checks: readonly Check[]): MetricSeries[] {
         metric: metricCheck.metric,
         test: null,
         threshold: null,
+        judged: true,
         points: [],
       };
       entry.test = metricCheck.test ?? entry.test;

@@ -41,6 +41,23 @@ describe('measurePerformance', () => {
     ]);
   });
 
+  it('leaves out precision, recall and F1 when neither side has a positive answer, instead of scoring 0', () => {
+    const noes = ['no', 'no', 'no', 'no', 'no'];
+    const performance = measurePerformance(
+      { task: 'classification', labels: ['no', 'yes'], truth: noes, predicted: noes },
+      { accuracy: 0.9, f1: 0.76 },
+      rules,
+    );
+    expect(performance.metrics).toEqual({ accuracy: 1 });
+    expect(performance.checks[1]).toEqual({
+      metric: 'f1',
+      value: null,
+      test: 0.76,
+      threshold: null,
+      state: 'ok',
+    });
+  });
+
   it('warns between test − drop and test − drop / 2, and judges nothing below the minimum labelled', () => {
     const truth = ['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c', 'a'];
     const predicted = ['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c', 'b'];

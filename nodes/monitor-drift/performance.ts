@@ -125,9 +125,14 @@ function labelMetrics(pairs: Extract<LabelledPairs, { task: 'classification' }>)
   if (truth.length === 0) return {};
   const scores = perClassScores(confusionMatrix(truth, predicted, index.size));
   const binary = pairs.labels.length === 2 && index.size === 2;
+  const right = accuracy(truth, predicted);
+  // With two classes and no positive answer on either side (a slice of negatives, say), precision,
+  // recall and F1 of the positive class are undefined: scikit-learn prints 0 with a warning, which
+  // reads as a model that fails. They are left out (shown as —).
+  if (binary && !truth.includes(1) && !predicted.includes(1)) return { accuracy: right };
   const pick = (values: number[]) => (binary ? (values[1] ?? 0) : macroAverage(values));
   return {
-    accuracy: accuracy(truth, predicted),
+    accuracy: right,
     precision: pick(scores.precision),
     recall: pick(scores.recall),
     f1: pick(scores.f1),

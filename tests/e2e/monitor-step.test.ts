@@ -31,13 +31,35 @@ function row(i: number, shift: number): [number, string] {
 
 const run = { pipelineId: '', runId: '' };
 
+const SLICES = [
+  { name: 'Pro plan', condition: { column: 'plan', operator: '=', value: 'pro' } },
+  { name: 'Long tenure', condition: { column: 'tenure', operator: '>=', value: 40 } },
+  { name: 'By region', condition: { column: 'region', operator: '=', value: 'EU' } },
+];
+/** The 400 predictions with feedback (rows 0-399, tenure shifted by 8). */
+const labelledRows = Array.from({ length: 400 }, (_, i) => row(i, 8));
+
 const session = setUpE2eSession({
   accounts: { viewer: 'vic@monitor-step.test' },
   async before(fixture) {
     const { sql, db } = fixture.database;
     const reference = Array.from({ length: 2_000 }, (_, i) => row(i, 0));
     const tenure = Float64Array.from(reference, ([value]) => value);
+    // The pipeline that made the version: its evaluate step's slices are measured again on feedback.
+    const training = await savePipeline(
+      db,
+      pipelineDoc(
+        [
+          { id: 'train', type: 'train', config: { target: 'churned' } },
+          { id: 'evaluate', type: 'evaluate', config: { slices: SLICES } },
+          { id: 'deploy', type: 'deploy', config: { model: 'churn' } },
+        ],
+        ['train.model->evaluate.model', 'train.model->deploy.model', 'evaluate.report->deploy.report'],
+      ),
+      'Churn training',
+    );
     const { modelId } = await registerTestModel(sql, {
+      madeBy: { pipelineVersionId: training.version.id, nodeId: 'deploy' },
       name: 'churn',
       model: { onnx: Buffer.from('monitoring never loads the graph'), signature },
       alias: 'production',
@@ -107,6 +129,18 @@ describe("a monitor step's details", () => {
     );
     const performance = report.locator('.drift-performance tbody tr');
     expect(await performance.locator('th').allTextContents()).toEqual(['Accuracy', 'F1 score']);
+    // Each slice on its own labelled predictions; one the log cannot give says why.
+    const slices = report.locator('.drift-slices tbody tr');
+    expect(await slices.locator('th').allTextContents()).toEqual(['Pro plan', 'Long tenure', 'By region']);
+    const pro = labelledRows.filter(([, plan]) => plan === 'pro').length;
+    const long = labelledRows.filter(([months]) => months >= 40).length;
+    expect(await slices.nth(0).locator('td').first().textContent()).toBe(String(pro));
+    expect(await slices.nth(1).locator('td').first().textContent()).toBe(String(long));
+    // Long tenures are answered no, and no is the truth there: every one is right.
+    expect(await slices.nth(1).locator('td').nth(1).textContent()).toMatch(/^1(\.0+)?$/);
+    expect(await slices.nth(2).locator('td').textContent()).toBe(
+      'Not measured: column "region" is not one of the model\'s inputs, so the prediction log does not have it.',
+    );
     await session.screenshot(page, 'monitor-step-details');
   });
 });

@@ -84,6 +84,23 @@ describe('Monitoring tab', () => {
     await page.getByRole('heading', { name: 'Accuracy on feedback' }).waitFor();
     expect(await page.locator('.chart-latest').textContent()).toContain('0.809 on 96 labelled');
 
+    // Per slice: the evaluate step's slices, each with its own labelled count, measured but not judged.
+    const scope = page.locator('.performance-scope select');
+    expect(await scope.locator('option').allTextContents()).toEqual([
+      'All with feedback',
+      'Slice: Annual plan',
+      'Slice: Tenure under 6 months',
+    ]);
+    await scope.selectOption({ label: 'Slice: Tenure under 6 months' });
+    await page.getByRole('heading', { name: 'Accuracy on feedback · Tenure under 6 months' }).waitFor();
+    const sliceLatest = page.locator('.chart-latest');
+    expect(await sliceLatest.textContent()).toBe('latest 0.719 on 19 labelled');
+    expect(await sliceLatest.locator('.state-pill').count()).toBe(0);
+    await page.getByRole('heading', { name: 'Performance on feedback' }).scrollIntoViewIfNeeded();
+    await session.screenshot(page, 'model-monitoring-slice');
+    await scope.selectOption({ label: 'All with feedback' });
+    await page.getByRole('heading', { name: 'Accuracy on feedback', exact: true }).waitFor();
+
     // Alerts: open first, the tenure alert linked to its retraining run, the closed one last.
     const rows = page.locator('.alerts-table tbody tr');
     expect(await rows.evaluateAll((each) => each.map((row) => row.getAttribute('data-subject')))).toEqual([

@@ -91,9 +91,10 @@ function modelStats(day: number): ModelStats {
 function performance(day: number): Performance {
   const accuracy = SEEDED_ACCURACY[day] ?? 0.88;
   const threshold = 0.84;
+  const labelled = LABELLED[day] ?? 200;
   return {
     task: 'classification',
-    labelled: LABELLED[day] ?? 200,
+    labelled,
     judged: true,
     window: null,
     metrics: { accuracy },
@@ -106,7 +107,15 @@ function performance(day: number): Performance {
         state: accuracy < threshold ? 'alert' : accuracy < threshold + 0.02 ? 'warn' : 'ok',
       },
     ],
-    slices: [],
+    // Annual plans hold up; new customers are where the model slips first.
+    slices: [
+      { name: 'Annual plan', labelled: Math.round(labelled * 0.4), metrics: { accuracy: accuracy + 0.03 } },
+      {
+        name: 'Tenure under 6 months',
+        labelled: Math.round(labelled * 0.2),
+        metrics: { accuracy: accuracy - 0.09 },
+      },
+    ],
     state: accuracy < threshold ? 'alert' : 'ok',
   };
 }

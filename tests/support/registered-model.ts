@@ -121,6 +121,8 @@ export async function registerTestModel(
     reference?: { columns: VersionReference; sample: ReferenceSample };
     /** The evaluate step's test figures, as a deploy would record them. */
     metrics?: Record<string, number>;
+    /** The pipeline version and deploy node that made it (monitoring reads the evaluate step's slices there). */
+    madeBy?: { pipelineVersionId: string; nodeId: string };
   },
 ): Promise<{ modelId: string; version: number }> {
   const registered = await ensureModel(sql, { name: input.name, ownerId: null });
@@ -128,8 +130,8 @@ export async function registerTestModel(
   const sample = input.reference && Buffer.from(JSON.stringify(input.reference.sample));
   const { version } = await insertModelVersion(sql, registered.id, {
     runId: null,
-    nodeId: null,
-    pipelineVersionId: null,
+    nodeId: input.madeBy?.nodeId ?? null,
+    pipelineVersionId: input.madeBy?.pipelineVersionId ?? null,
     task: input.model.signature.output.task,
     algorithm: 'linear',
     signature: input.model.signature,

@@ -18,6 +18,9 @@ export function DriftReport({ report }: { report: Report }) {
       <FeatureTable features={report.features} />
       {report.modelStats && <ModelFacts stats={report.modelStats} />}
       {report.performance && <PerformanceTable performance={report.performance} />}
+      {report.performance && report.performance.slices.length > 0 && (
+        <SliceTable performance={report.performance} />
+      )}
       <AlertChanges alerts={report.alerts} />
     </div>
   );
@@ -171,6 +174,52 @@ function PerformanceTable({ performance }: { performance: NonNullable<Report['pe
             <td className="number">{formatNumber(check.value)}</td>
             <td className="number">{formatNumber(check.test)}</td>
             <td className="number">{formatNumber(check.threshold)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The evaluate step's slices, each on its own labelled predictions: measured, not judged. */
+function SliceTable({ performance }: { performance: NonNullable<Report['performance']> }) {
+  const metrics = performance.checks.map((check) => check.metric);
+  return (
+    <table className="summary-table drift-slices">
+      <caption className="drift-caption">
+        Per slice (the evaluate step's slices; measured, not judged)
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Slice</th>
+          <th scope="col" className="number">
+            Labelled
+          </th>
+          {metrics.map((metric) => (
+            <th key={metric} scope="col" className="number">
+              {metricLabel(metric)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {performance.slices.map((slice) => (
+          <tr key={slice.name}>
+            <th scope="row">{slice.name}</th>
+            {slice.note ? (
+              <td colSpan={metrics.length + 1} className="muted">
+                {slice.note}
+              </td>
+            ) : (
+              <>
+                <td className="number">{formatCount(slice.labelled)}</td>
+                {metrics.map((metric) => (
+                  <td key={metric} className="number">
+                    {formatNumber(slice.metrics[metric] ?? null)}
+                  </td>
+                ))}
+              </>
+            )}
           </tr>
         ))}
       </tbody>

@@ -124,12 +124,12 @@ function statsOf(stored: unknown) {
   };
 }
 
-/** Performance on feedback, without the per-slice detail the charts do not draw; null when absent or unreadable. */
+/** Performance on feedback, overall and per slice; null when absent or unreadable. */
 function performanceOf(stored: unknown) {
   const parsed = performanceSchema.safeParse(stored);
   if (!parsed.success) return null;
-  const { task, labelled, checks, state } = parsed.data;
-  return { task, labelled, checks, state };
+  const { task, labelled, checks, state, slices } = parsed.data;
+  return { task, labelled, checks, state, slices };
 }
 
 function checkView(check: StoredCheck) {
