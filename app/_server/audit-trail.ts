@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client';
+import type { Database, Executor } from '../../db/client';
 import { recordAudit } from '../../db/queries/audit';
 import type { Actor } from './auth/actor';
 import { type AuditEvent, auditEntry } from './auth/audit-actor';
@@ -10,7 +10,14 @@ export interface AuditedCall {
   ipAddress: string | null;
 }
 
-/** Appends one entry for an action the caller just did (called after it succeeded). */
-export function recordAction(ctx: AuditedCall, event: AuditEvent): Promise<void> {
-  return recordAudit(ctx.services.db, auditEntry(ctx.actor, ctx.ipAddress, event));
+/**
+ * Appends one entry for an action the caller just did (called after it succeeded), or, given the
+ * action's transaction, with it: the action and its entry stand or fall together.
+ */
+export function recordAction(
+  ctx: AuditedCall,
+  event: AuditEvent,
+  db: Executor = ctx.services.db,
+): Promise<void> {
+  return recordAudit(db, auditEntry(ctx.actor, ctx.ipAddress, event));
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../client';
+import type { Database, Executor } from '../client';
 import {
   type DeliveryStatus,
   type NotificationEvent,
@@ -110,7 +110,7 @@ export async function listWebhookDeliveries(
 
 /** A webhook's signing generation, or null when it is not the pipeline's. */
 export async function webhookSigningGeneration(
-  db: Database,
+  db: Executor,
   input: { pipelineId: string; webhookId: string },
 ): Promise<{ generation: number; display: string } | null> {
   const [row] = await db
@@ -127,7 +127,7 @@ export async function webhookSigningGeneration(
 
 /** Moves a webhook to its next signing generation; answers the new one, or null when not the pipeline's. */
 export async function rotateWebhookSigning(
-  db: Database,
+  db: Executor,
   input: { pipelineId: string; webhookId: string },
 ): Promise<{ generation: number; display: string } | null> {
   const [row] = await db

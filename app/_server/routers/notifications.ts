@@ -246,15 +246,24 @@ async function answerSigningSecret(
   signing: typeof webhookSigningGeneration,
 ): Promise<{ secret: string; generation: number }> {
   const pipeline = await requirePipeline(ctx.services.db, input.pipelineId);
-  const found = await signing(ctx.services.db, input);
-  if (!found) throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
-  await recordAction(ctx, {
-    action,
-    objectType: 'pipeline',
-    objectId: pipeline.id,
-    objectLabel: pipeline.name,
-    details: { webhook: found.display, generation: found.generation },
+  // One transaction: a rotation is never left unaudited, nor an entry written for none.
+  const found = await ctx.services.db.transaction(async (tx) => {
+    const generation = await signing(tx, input);
+    if (!generation) return null;
+    await recordAction(
+      ctx,
+      {
+        action,
+        objectType: 'pipeline',
+        objectId: pipeline.id,
+        objectLabel: pipeline.name,
+        details: { webhook: generation.display, generation: generation.generation },
+      },
+      tx,
+    );
+    return generation;
   });
+  if (!found) throw new NotFoundError(`No webhook ${input.webhookId} on pipeline ${input.pipelineId}`);
   return {
     secret: webhookSigningSecret(ctx.services.secretKey(), input.webhookId, found.generation),
     generation: found.generation,
