@@ -277,17 +277,15 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             </span>
           )}
           {run?.startedFor && (
-            <span
-              className="muted run-origin"
+            // A pill beside the status, not a sentence: the bar is full at 1280 px. The title says it whole.
+            <Link
+              className="run-origin"
               data-testid="run-started-for"
-              title={`An alert of model ${run.startedFor.modelName} started this run`}
+              href={`/models/${encodeURIComponent(run.startedFor.modelName)}?tab=monitoring`}
+              title={`Started by the monitor: an alert on ${run.startedFor.subject} of model ${run.startedFor.modelName}`}
             >
-              Started by monitor (alert on{' '}
-              <Link href={`/models/${encodeURIComponent(run.startedFor.modelName)}`}>
-                {run.startedFor.subject}
-              </Link>
-              )
-            </span>
+              Alert on {run.startedFor.subject}
+            </Link>
           )}
           <button
             type="button"

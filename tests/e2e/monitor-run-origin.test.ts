@@ -92,9 +92,11 @@ describe('a monitor-started run', () => {
     await page.goto(`${session.app.url}/pipelines/${ids.retrainPipeline}?run=${ids.retrainRun}`);
     const origin = page.getByTestId('run-started-for');
     await origin.waitFor();
-    expect(await origin.textContent()).toBe('Started by monitor (alert on dataset)');
-    expect(await origin.getByRole('link').getAttribute('href')).toBe('/models/churn');
-    expect(await origin.getAttribute('title')).toBe('An alert of model churn started this run');
+    expect(await origin.textContent()).toBe('Alert on dataset');
+    expect(await origin.getAttribute('href')).toBe('/models/churn?tab=monitoring');
+    expect(await origin.getAttribute('title')).toBe(
+      'Started by the monitor: an alert on dataset of model churn',
+    );
     await session.screenshot(page, 'monitor-run-origin');
 
     await page.goto(`${session.app.url}/pipelines/${ids.retrainPipeline}?run=${ids.manualRun}`);
