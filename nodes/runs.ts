@@ -15,6 +15,8 @@ import { runMonitorDrift } from './monitor-drift/run';
 import { monitorDriftSpec } from './monitor-drift/spec';
 import { runMonitorRetrain } from './monitor-retrain/run';
 import { monitorRetrainSpec } from './monitor-retrain/spec';
+import { runScore } from './score/run';
+import { scoreSpec } from './score/spec';
 import { isNodeType, type NodeType } from './specs';
 import { runSplit } from './split/run';
 import { splitSpec } from './split/spec';
@@ -34,6 +36,7 @@ export const nodeRuns = {
   train: bindRun(trainSpec, runTrain),
   evaluate: bindRun(evaluateSpec, runEvaluate),
   deploy: bindRun(deploySpec, runDeploy),
+  score: bindRun(scoreSpec, runScore),
   'monitor.drift': bindRun(monitorDriftSpec, runMonitorDrift),
   'monitor.retrain': bindRun(monitorRetrainSpec, runMonitorRetrain),
   'ingest.predictions': bindRun(ingestPredictionsSpec, runIngestPredictions),

@@ -25,6 +25,7 @@ describe('node registry', () => {
       'ingest.predictions',
       'monitor.drift',
       'monitor.retrain',
+      'score',
       'split',
       'train',
     ]);

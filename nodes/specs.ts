@@ -7,6 +7,7 @@ import { ingestSpec } from './ingest/spec';
 import { ingestPredictionsSpec } from './ingest-predictions/spec';
 import { monitorDriftSpec } from './monitor-drift/spec';
 import { monitorRetrainSpec } from './monitor-retrain/spec';
+import { scoreSpec } from './score/spec';
 import { splitSpec } from './split/spec';
 import { trainSpec } from './train/spec';
 
@@ -22,6 +23,7 @@ export const nodeSpecs = {
   train: trainSpec,
   evaluate: evaluateSpec,
   deploy: deploySpec,
+  score: scoreSpec,
   'monitor.drift': monitorDriftSpec,
   'monitor.retrain': monitorRetrainSpec,
   'ingest.predictions': ingestPredictionsSpec,

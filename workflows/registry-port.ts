@@ -14,6 +14,7 @@ import {
   findAliasedVersion,
   findLatestModelOfPipeline,
   findModelByName,
+  findModelVersion,
   insertModelVersion,
   type ModelVersionRow,
   readModelFile,
@@ -84,6 +85,16 @@ export function registryPort(sql: Sql, step: { runId: string; nodeId: string }):
       const model = await findModelByName(sql, modelName);
       if (!model) return undefined;
       const row = await findAliasedVersion(sql, model.id, 'production');
+      return row && registryVersion(sql, model.name, row);
+    },
+
+    async findVersion(modelName, which) {
+      const model = await findModelByName(sql, modelName);
+      if (!model) return undefined;
+      const row =
+        'alias' in which
+          ? await findAliasedVersion(sql, model.id, which.alias)
+          : await findModelVersion(sql, model.id, which.version);
       return row && registryVersion(sql, model.name, row);
     },
 

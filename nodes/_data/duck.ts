@@ -1,5 +1,6 @@
 import {
   DOUBLE,
+  type DuckDBAppender,
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBPreparedStatement,
@@ -79,7 +80,7 @@ export class Duck {
   async forEachChunk(
     sql: string,
     params: DuckDBValue[],
-    visit: (columns: DuckDBValue[][], rows: number) => void,
+    visit: (columns: DuckDBValue[][], rows: number) => void | Promise<void>,
   ): Promise<void> {
     const result =
       params.length === 0
@@ -88,11 +89,16 @@ export class Duck {
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
-      visit(
+      await visit(
         Array.from({ length: chunk.columnCount }, (_, index) => chunk.getColumnValues(index)),
         chunk.rowCount,
       );
     }
+  }
+
+  /** Appends rows to a table value by value: far cheaper than INSERTs for many rows. */
+  appender(table: string): Promise<DuckDBAppender> {
+    return this.connection.createAppender(table);
   }
 
   async one(sql: string, params: DuckDBValue[] = []): Promise<PlainRow> {

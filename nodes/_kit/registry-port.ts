@@ -30,6 +30,14 @@ export interface RegistryPort {
   /** The version in production of the named model, or undefined (no such model, or none promoted). */
   productionOf(modelName: string): Promise<RegistryVersion | undefined>;
   /**
+   * A version of the named model, by the alias that points at it or by number; undefined when the
+   * model, the alias or the number is not there.
+   */
+  findVersion(
+    modelName: string,
+    which: { alias: ModelAlias } | { version: number },
+  ): Promise<RegistryVersion | undefined>;
+  /**
    * The version in production of the model most recently registered from this run's pipeline: what
    * an evaluate step compares with (it does not know the model's name; the pipeline is the link).
    */

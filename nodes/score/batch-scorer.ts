@@ -1,0 +1,93 @@
+import os from 'node:os';
+import ort from 'onnxruntime-node';
+import type { DatasetInput } from '../_data/dataset-input';
+import type { Duck } from '../_data/duck';
+import { columnSql, type InputColumn } from '../deploy/raw-rows';
+import { InputBatch } from './input-batch';
+import { type ClassLabel, predictionColumns } from './prediction-columns';
+
+/** A model ready to score: its graph (raw columns in, transforms included) and what it answers. */
+export interface ScoringModel {
+  /** How messages name it: "the connected model", "churn version 3". */
+  name: string;
+  onnx: Uint8Array;
+  task: 'classification' | 'regression';
+  /** Classification: the labels in probability order. */
+  labels: readonly ClassLabel[];
+  inputs: readonly InputColumn[];
+}
+
+/** Rows per graph run: large enough that a run's fixed cost fades, small enough to keep memory flat. */
+export const BATCH_ROWS = 65_536;
+
+const NO_PROBABILITIES = new Float32Array(0);
+
+/** Where the scores go: a DuckDB table, in the rows' order, joined back by position. */
+export const SCORES_TABLE = 'scores';
+
+/**
+ * Scores every row of the dataset, batch by batch, into the SCORES_TABLE (created here) in the
+ * rows' order: DuckDB streams the rows in chunks, a batch at a time goes through the graph, and the
+ * answers are appended. Memory holds one batch, whatever the number of rows. Returns the rows scored
+ * and the names of the added columns.
+ */
+export async function scoreDataset(
+  duck: Duck,
+  dataset: DatasetInput,
+  model: ScoringModel,
+  onBatch: (rowsDone: number) => void,
+  batchRows = BATCH_ROWS,
+): Promise<{ rows: number; columns: string[] }> {
+  const columns = predictionColumns(
+    model.task,
+    model.labels,
+    dataset.columns.map((column) => column.name),
+  );
+  await duck.exec(`create or replace temp table ${SCORES_TABLE} (${columns.ddl})`);
+  const appender = await duck.appender(SCORES_TABLE);
+  const session = await ort.InferenceSession.create(model.onnx, {
+    intraOpNumThreads: os.availableParallelism(),
+  });
+  const labelIndex = new Map(model.labels.map((label, index) => [String(label), index]));
+  const batch = new InputBatch(model.inputs, batchRows);
+  let done = 0;
+  const flush = async () => {
+    if (batch.rows === 0) return;
+    const outputs = await session.run(batch.feeds());
+    if (model.task === 'regression') {
+      const values = outputs.value?.data;
+      if (!(values instanceof Float64Array)) throw new Error(`${model.name} gave no "value" output`);
+      for (let row = 0; row < batch.rows; row++)
+        columns.append(appender, values[row] ?? Number.NaN, NO_PROBABILITIES, 0);
+    } else {
+      const probabilities = outputs.probabilities?.data;
+      const labels = outputs.label?.data;
+      if (!(probabilities instanceof Float32Array) || !labels)
+        throw new Error(`${model.name} gave no "label" and "probabilities" outputs`);
+      const classes = model.labels.length;
+      for (let row = 0; row < batch.rows; row++)
+        columns.append(appender, labelIndex.get(String(labels[row])) ?? 0, probabilities, row * classes);
+    }
+    done += batch.rows;
+    batch.clear();
+    onBatch(done);
+  };
+  try {
+    await duck.forEachChunk(
+      `select ${model.inputs.map(columnSql).join(', ')} from read_parquet($1)`,
+      [dataset.file],
+      async (chunk, rows) => {
+        for (let from = 0; from < rows; ) {
+          from += batch.add(chunk, from, rows - from);
+          if (batch.full) await flush();
+        }
+      },
+    );
+    await flush();
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+    await session.release();
+  }
+  return { rows: done, columns: columns.names };
+}

@@ -1,0 +1,146 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeHarness } from '../../tests/support/node-harness';
+import { csvDataset, readDataset } from '../../tests/support/test-dataset';
+import { openDataset } from '../_data/dataset-input';
+import { Duck } from '../_data/duck';
+import type { ArtifactRef } from '../_kit/artifact-ref';
+import { nodeRuns } from '../runs';
+import { closeTrainingPool } from '../train/fit-pool';
+import { SCORES_TABLE, scoreDataset } from './batch-scorer';
+import { canvasModel } from './scoring-model';
+
+const harness = new NodeHarness();
+let raw: ArtifactRef;
+let featured: ArtifactRef;
+let model: ArtifactRef;
+
+function output(ref: ArtifactRef | undefined): ArtifactRef {
+  if (!ref) throw new Error('a step gave no output');
+  return ref;
+}
+
+/** 600 customers: leaving is likelier with a short tenure and a basic plan; a few plans missing. */
+function customersCsv(): string {
+  const plans = ['basic', 'pro', 'team'];
+  const lines = ['id,tenure,plan,member,left'];
+  for (let i = 0; i < 600; i++) {
+    const tenure = (i * 37) % 60;
+    const plan = plans[i % 3] ?? 'basic';
+    const member = i % 4 === 0;
+    const left = tenure < 20 || (plan === 'basic' && tenure < 30) ? 'yes' : 'no';
+    lines.push(`${i},${tenure},${i % 70 === 3 ? '' : plan},${member},${left}`);
+  }
+  return lines.join('\n');
+}
+
+beforeAll(async () => {
+  const ingested = await csvDataset(harness, 'customers', customersCsv());
+  const split = await harness.run(
+    nodeRuns.split,
+    { method: 'stratified', stratifyBy: 'left', seed: 7 },
+    { data: ingested },
+  );
+  raw = output(split.outputs.data);
+  const engineered = await harness.run(
+    nodeRuns.feature,
+    {
+      operations: [
+        { op: 'standardize', columns: ['tenure'] },
+        { op: 'one_hot', columns: ['plan'] },
+      ],
+    },
+    { data: raw },
+  );
+  featured = output(engineered.outputs.data);
+  const trained = await harness.run(
+    nodeRuns.train,
+    {
+      target: 'left',
+      algorithm: 'decision_tree',
+      features: ['tenure', 'plan=basic', 'plan=pro', 'plan=team'],
+    },
+    { data: featured },
+  );
+  model = output(trained.outputs.model);
+}, 60_000);
+
+afterAll(async () => {
+  await closeTrainingPool();
+  harness.cleanup();
+});
+
+describe('batch score', () => {
+  it('adds the label and each class probability to every raw row, in order, replaying the model transforms', async () => {
+    const result = await harness.run(nodeRuns.score, {}, { data: raw, model });
+    const input = await readDataset(raw);
+    const { rows } = await readDataset(result.outputs.scored);
+    expect(rows).toHaveLength(600);
+    // Every row keeps its columns, in the input's order.
+    expect(rows.map((row) => row.id)).toEqual(input.rows.map((row) => row.id));
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      ...Object.keys(input.rows[0] ?? {}),
+      'prediction',
+      'probability_no',
+      'probability_yes',
+    ]);
+    for (const row of rows) {
+      const no = Number(row.probability_no);
+      const yes = Number(row.probability_yes);
+      expect(no + yes).toBeCloseTo(1, 5);
+      expect(row.prediction).toBe(yes > no ? 'yes' : 'no');
+    }
+    // The rule is simple enough for a tree to learn it: the scores are right on the test rows.
+    const test = rows.filter((row) => row._split === 'test');
+    const right = test.filter((row) => row.prediction === row.left).length;
+    expect(right / test.length).toBeGreaterThan(0.95);
+    expect(result.summary).toMatchObject({
+      rows: 600,
+      model: 'The connected model',
+      columns: 'prediction, probability_no, probability_yes',
+    });
+  });
+
+  it('gives the same scores whatever the batch size, across DuckDB chunk and batch seams', async () => {
+    const duck = await Duck.open();
+    try {
+      const dataset = await openDataset(duck, raw);
+      const scoring = await canvasModel(fileURLToPath(model.uri), dataset);
+      const scoresWith = async (batchRows: number) => {
+        const seen: number[] = [];
+        await scoreDataset(duck, dataset, scoring, (done) => seen.push(done), batchRows);
+        return { rows: await duck.all(`select * from ${SCORES_TABLE}`), seen };
+      };
+      const whole = await scoresWith(65_536);
+      const small = await scoresWith(77);
+      expect(small.rows).toEqual(whole.rows);
+      expect(small.seen.at(-1)).toBe(600);
+      expect(small.seen).toHaveLength(Math.ceil(600 / 77));
+      expect(whole.seen).toEqual([600]);
+    } finally {
+      duck.close();
+    }
+  });
+
+  it('refuses, naming the field or column: no model, two models, engineered rows, a column it would overwrite', async () => {
+    await expect(harness.run(nodeRuns.score, {}, { data: raw })).rejects.toMatchObject({
+      message: 'Connect a trained model to the Model port, or name a registered model',
+      details: { field: 'model' },
+    });
+    await expect(harness.run(nodeRuns.score, { model: 'churn' }, { data: raw, model })).rejects.toMatchObject(
+      { details: { field: 'model' } },
+    );
+    await expect(harness.run(nodeRuns.score, {}, { data: featured, model })).rejects.toMatchObject({
+      details: { field: 'data' },
+      message: expect.stringContaining('feature engineering'),
+    });
+    const scored = await harness.run(nodeRuns.score, {}, { data: raw, model });
+    await expect(
+      harness.run(nodeRuns.score, {}, { data: output(scored.outputs.scored), model }),
+    ).rejects.toMatchObject({
+      message:
+        'The data already has a column "prediction", which scoring adds: rename or drop it before this step',
+      details: { column: 'prediction', field: 'data' },
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { openDataset } from '../_data/dataset-input';
+import { writeDatasetWithTransforms } from '../_data/dataset-output';
+import { Duck } from '../_data/duck';
+import type { NodeRun } from '../_kit/define-node';
+import { NodeInputError } from '../_kit/errors';
+import { requireInputs, requireRawRows } from '../deploy/raw-rows';
+import { SCORES_TABLE, type ScoringModel, scoreDataset } from './batch-scorer';
+import { canvasModel, registryModel } from './scoring-model';
+import type { scoreSpec } from './spec';
+
+/**
+ * Scores the data with a model connected on the canvas or taken from the registry: each row keeps
+ * its columns and gains the prediction (and each class's probability). The graph replays the
+ * model's transforms, so the rows must be raw ones, as the endpoint takes them.
+ */
+export const runScore: NodeRun<typeof scoreSpec> = async ({ config, inputs }, context) => {
+  if (inputs.model && config.model)
+    throw new NodeInputError(
+      `A model is connected to the Model port and the registered model "${config.model}" is named: keep one`,
+      { field: 'model' },
+    );
+  const registry = context.registry;
+  const duck = await Duck.open();
+  try {
+    const dataset = await openDataset(duck, inputs.data);
+    requireRawRows(dataset);
+    let model: ScoringModel & { version?: number };
+    if (inputs.model) model = await canvasModel(context.artifacts.localPath(inputs.model), dataset);
+    else if (config.model) {
+      if (!registry) throw new Error('This worker has no model registry (it runs without a database)');
+      model = await registryModel(registry, { ...config, model: config.model });
+    } else
+      throw new NodeInputError('Connect a trained model to the Model port, or name a registered model', {
+        field: 'model',
+      });
+    requireInputs(dataset, model.inputs, model.name);
+    const total = Number((await duck.one('select count(*) as n from read_parquet($1)', [dataset.file])).n);
+    const started = performance.now();
+    const scored = await scoreDataset(duck, dataset, model, (done) =>
+      context.progress(total > 0 ? (0.9 * done) / total : 0.9),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const { stored } = await writeDatasetWithTransforms(
+      duck,
+      context,
+      'scored',
+      { sql: `select * from read_parquet($1) positional join ${SCORES_TABLE}`, params: [dataset.file] },
+      { file: dataset.file, learned: [] },
+    );
+    context.log.info(
+      `Scored ${scored.rows} rows with ${model.name} in ${seconds.toFixed(2)} s (${Math.round(scored.rows / Math.max(seconds, 1e-9))} rows/s)`,
+    );
+    return {
+      outputs: { scored: stored.ref },
+      summary: {
+        rows: scored.rows,
+        model: model.name,
+        ...(model.version === undefined ? {} : { version: model.version }),
+        columns: scored.columns.join(', '),
+        seconds: Number(seconds.toFixed(3)),
+      },
+    };
+  } finally {
+    duck.close();
+  }
+};
