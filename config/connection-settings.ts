@@ -61,6 +61,8 @@ export const connectionPasswordSchema = z.string().max(1024, 'Password must be a
 export const connectionInputSchema = connectionFieldsSchema.extend({
   name: connectionNameSchema,
   password: connectionPasswordSchema.optional(),
+  /** Batch score steps may create and append tables through it (stored connections only). */
+  allowsWrites: z.boolean().default(false),
 });
 export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 
@@ -68,6 +70,8 @@ export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 export interface ConnectionLogin extends z.infer<typeof connectionFieldsSchema> {
   name: string;
   password: string | undefined;
+  /** An admin marked it writable; a PIPEWRIGHT_CONNECTION_<NAME> never is. */
+  allowsWrites: boolean;
 }
 
 /** The worker's look-up of a stored connection by name (case-insensitive); undefined when none is stored. */

@@ -208,6 +208,11 @@ export const connections = pgTable(
     username: text('username').notNull(),
     passwordSealed: bytea('password_sealed'),
     options: jsonb('options').notNull().default({}),
+    /**
+     * Whether Batch score steps may create and append tables through it. Off by default: ingest only
+     * reads, in a read-only transaction; a write is an admin's decision per connection.
+     */
+    allowsWrites: boolean('allows_writes').notNull().default(false),
     createdAt: time('created_at').notNull().defaultNow(),
     updatedAt: time('updated_at').notNull().defaultNow(),
   },

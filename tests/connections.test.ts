@@ -10,10 +10,12 @@ import { sealPassword } from '../config/connection-password';
 import { deriveKey } from '../config/secret-key';
 import { insertConnection } from '../db/queries/connections';
 import { artifacts, auditLog, connections } from '../db/schema';
+import { storedConnectionLookup } from '../workflows/connection-lookup';
 import { outputOf } from './support/child-output';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline, stepRows } from './support/pipelines';
+import { testSecretKey } from './support/secret-key';
 import { testActor, testCaller } from './support/services';
 import { rejection } from './support/trpc-rejection';
 
@@ -275,6 +277,7 @@ describe('stored connections', () => {
         options: undefined,
         updatedAt: undefined,
         shadowed: false,
+        allowsWrites: false,
       });
       expect(JSON.stringify(listed)).not.toContain('env-s3cret');
       const missing = await rejection(admin().connections.delete({ name: 'WAREHOUSE' }));
@@ -386,6 +389,7 @@ describe('stored connections', () => {
       database: fixture.database.name,
       username: reader,
       options: { sslmode: 'disable' },
+      allowsWrites: false,
       passwordSealed: sealPassword(otherKey, 'MOVED', PASSWORD),
     });
     const { result, step } = await ingestOnce('MOVED', 'select 1 as x');
@@ -480,5 +484,18 @@ describe('the worker process and the secret key', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('writable connections', () => {
+  it('stores whether an admin allows writes, off unless asked, and hands it to the worker', async () => {
+    const created = await admin().connections.create(readerFields({ name: 'MARTS', allowsWrites: true }));
+    expect(created.allowsWrites).toBe(true);
+    const lookup = storedConnectionLookup(fixture.database.sql, () => testSecretKey);
+    expect((await lookup('marts'))?.allowsWrites).toBe(true);
+    const turnedOff = await admin().connections.update(readerFields({ name: 'MARTS', password: undefined }));
+    expect(turnedOff.allowsWrites).toBe(false);
+    expect((await lookup('MARTS'))?.allowsWrites).toBe(false);
+    await admin().connections.delete({ name: 'MARTS' });
   });
 });

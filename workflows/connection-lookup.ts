@@ -16,7 +16,7 @@ export function storedConnectionLookup(sql: Sql, secretKey: () => Buffer): Conne
     if (!row) return undefined;
     const fields = connectionFieldsSchema.parse(row);
     const password = row.passwordSealed ? open(secretKey(), row.name, row.passwordSealed) : undefined;
-    return { ...fields, name: row.name, password };
+    return { ...fields, name: row.name, password, allowsWrites: row.allowsWrites };
   };
 }
 

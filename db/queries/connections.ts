@@ -15,6 +15,7 @@ export interface ConnectionSummary {
   username: string;
   hasPassword: boolean;
   options: unknown;
+  allowsWrites: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,6 +30,7 @@ export interface ConnectionValues {
   database: string;
   username: string;
   options: unknown;
+  allowsWrites: boolean;
 }
 
 const summaryColumns = {
@@ -40,6 +42,7 @@ const summaryColumns = {
   username: connections.username,
   hasPassword: sql<boolean>`${connections.passwordSealed} is not null`,
   options: connections.options,
+  allowsWrites: connections.allowsWrites,
   createdAt: connections.createdAt,
   updatedAt: connections.updatedAt,
 };

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainCustomerModel } from '../../tests/support/customer-model';
 import { NodeHarness } from '../../tests/support/node-harness';
-import { csvDataset, readDataset } from '../../tests/support/test-dataset';
+import { readDataset } from '../../tests/support/test-dataset';
 import { openDataset } from '../_data/dataset-input';
 import { Duck } from '../_data/duck';
 import type { ArtifactRef } from '../_kit/artifact-ref';
@@ -20,49 +21,8 @@ function output(ref: ArtifactRef | undefined): ArtifactRef {
   return ref;
 }
 
-/** 600 customers: leaving is likelier with a short tenure and a basic plan; a few plans missing. */
-function customersCsv(): string {
-  const plans = ['basic', 'pro', 'team'];
-  const lines = ['id,tenure,plan,member,left'];
-  for (let i = 0; i < 600; i++) {
-    const tenure = (i * 37) % 60;
-    const plan = plans[i % 3] ?? 'basic';
-    const member = i % 4 === 0;
-    const left = tenure < 20 || (plan === 'basic' && tenure < 30) ? 'yes' : 'no';
-    lines.push(`${i},${tenure},${i % 70 === 3 ? '' : plan},${member},${left}`);
-  }
-  return lines.join('\n');
-}
-
 beforeAll(async () => {
-  const ingested = await csvDataset(harness, 'customers', customersCsv());
-  const split = await harness.run(
-    nodeRuns.split,
-    { method: 'stratified', stratifyBy: 'left', seed: 7 },
-    { data: ingested },
-  );
-  raw = output(split.outputs.data);
-  const engineered = await harness.run(
-    nodeRuns.feature,
-    {
-      operations: [
-        { op: 'standardize', columns: ['tenure'] },
-        { op: 'one_hot', columns: ['plan'] },
-      ],
-    },
-    { data: raw },
-  );
-  featured = output(engineered.outputs.data);
-  const trained = await harness.run(
-    nodeRuns.train,
-    {
-      target: 'left',
-      algorithm: 'decision_tree',
-      features: ['tenure', 'plan=basic', 'plan=pro', 'plan=team'],
-    },
-    { data: featured },
-  );
-  model = output(trained.outputs.model);
+  ({ raw, featured, model } = await trainCustomerModel(harness));
 }, 60_000);
 
 afterAll(async () => {

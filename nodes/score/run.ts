@@ -5,6 +5,7 @@ import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { requireInputs, requireRawRows } from '../deploy/raw-rows';
 import { SCORES_TABLE, type ScoringModel, scoreDataset } from './batch-scorer';
+import { type WriteTarget, writeScoresToPostgres } from './postgres-target';
 import { canvasModel, registryModel } from './scoring-model';
 import type { scoreSpec } from './spec';
 
@@ -40,6 +41,7 @@ export const runScore: NodeRun<typeof scoreSpec> = async ({ config, inputs }, co
       context.progress(total > 0 ? (0.9 * done) / total : 0.9),
     );
     const seconds = (performance.now() - started) / 1000;
+    const write = writeTarget(config);
     const { stored } = await writeDatasetWithTransforms(
       duck,
       context,
@@ -50,6 +52,21 @@ export const runScore: NodeRun<typeof scoreSpec> = async ({ config, inputs }, co
     context.log.info(
       `Scored ${scored.rows} rows with ${model.name} in ${seconds.toFixed(2)} s (${Math.round(scored.rows / Math.max(seconds, 1e-9))} rows/s)`,
     );
+    const written = write
+      ? await writeScoresToPostgres({
+          target: write,
+          duck,
+          scored: await openDataset(duck, stored.ref),
+          runId: context.runId,
+          lookup: context.connections,
+          env: process.env,
+          signal: context.signal,
+        })
+      : undefined;
+    if (write && written)
+      context.log.info(
+        `Wrote ${written.rows} rows to ${write.table} through connection "${write.connection}"${written.replaced ? ` (replacing ${written.replaced} of an earlier attempt)` : ''}`,
+      );
     return {
       outputs: { scored: stored.ref },
       summary: {
@@ -58,9 +75,24 @@ export const runScore: NodeRun<typeof scoreSpec> = async ({ config, inputs }, co
         ...(model.version === undefined ? {} : { version: model.version }),
         columns: scored.columns.join(', '),
         seconds: Number(seconds.toFixed(3)),
+        ...(write && written ? { written: `${written.rows} rows to ${write.table} (${write.mode})` } : {}),
       },
     };
   } finally {
     duck.close();
   }
 };
+
+/** The PostgreSQL write the config asks for, if any: connection and table go together. */
+function writeTarget(config: {
+  writeConnection?: string;
+  writeTable?: string;
+  writeMode: WriteTarget['mode'];
+}): WriteTarget | undefined {
+  const { writeConnection: connection, writeTable: table, writeMode: mode } = config;
+  if (!connection && !table) return undefined;
+  if (!connection)
+    throw new NodeInputError('Name the connection to write the table through', { field: 'writeConnection' });
+  if (!table) throw new NodeInputError('Name the table to write the scores to', { field: 'writeTable' });
+  return { connection, table, mode };
+}

@@ -36,7 +36,7 @@ export class NodeHarness {
       signal?: AbortSignal;
       progress?: (fraction: number) => void;
       /** Ports a node needs (a fake monitoring port, say), added to the context. */
-      ports?: Pick<NodeContext, 'monitoring' | 'registry' | 'retraining'>;
+      ports?: Pick<NodeContext, 'monitoring' | 'registry' | 'retraining' | 'connections'>;
     } = {},
   ): Promise<HarnessResult> {
     const nodeId = `node${++this.runs}`;

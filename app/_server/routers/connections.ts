@@ -58,6 +58,8 @@ export interface ListedConnection {
   updatedAt: Date | undefined;
   /** An environment connection a stored one of the same name overrides for ingest. */
   shadowed: boolean;
+  /** Batch score may create and append tables through it (stored connections an admin marked). */
+  allowsWrites: boolean;
 }
 
 function listed(row: ConnectionSummary): ListedConnection {
@@ -73,6 +75,7 @@ function listed(row: ConnectionSummary): ListedConnection {
     options: options.success ? options.data : undefined,
     updatedAt: row.updatedAt,
     shadowed: false,
+    allowsWrites: row.allowsWrites,
   };
 }
 
@@ -91,6 +94,7 @@ function listedFromEnvironment(
     options: undefined,
     updatedAt: undefined,
     shadowed: storedNames.has(connection.name.toLowerCase()),
+    allowsWrites: false,
   };
 }
 
@@ -165,6 +169,7 @@ function recordConnectionChange(
       database: row.database,
       username: row.username,
       options: row.options,
+      allowsWrites: row.allowsWrites,
       passwordChanged,
     },
   });
@@ -254,13 +259,19 @@ export const connectionsRouter = router({
           ...fields,
           name: stored?.name ?? input.name,
           password: password || (stored ? storedPassword(ctx, stored) : undefined),
+          allowsWrites: false,
         };
         return checkConnection(storedSource(login));
       }
       if (stored) {
         const fields = connectionFieldsSchema.parse(stored);
         return checkConnection(
-          storedSource({ ...fields, name: stored.name, password: storedPassword(ctx, stored) }),
+          storedSource({
+            ...fields,
+            name: stored.name,
+            password: storedPassword(ctx, stored),
+            allowsWrites: stored.allowsWrites,
+          }),
         );
       }
       const url = environmentUrl(process.env, input.name);

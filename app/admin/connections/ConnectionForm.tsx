@@ -38,8 +38,9 @@ function draftOf(existing: ListedConnection | undefined): Draft {
 type Parsed = { ok: true; input: ConnectionInput } | { ok: false; problems: Record<string, string> };
 
 /** The draft checked by the same schema the server applies; problems keyed by field. */
-function parseDraft(draft: Draft): Parsed {
+function parseDraft(draft: Draft, allowsWrites: boolean): Parsed {
   const parsed = connectionInputSchema.safeParse({
+    allowsWrites,
     name: draft.name,
     host: draft.host,
     port: draft.port.trim() === '' ? Number.NaN : Number(draft.port),
@@ -75,6 +76,8 @@ export function ConnectionForm({
   const trpc = useTRPC();
   const id = useId();
   const [draft, setDraft] = useState(() => draftOf(existing));
+  // Apart from the draft: a yes/no, where the draft's fields are text until parsed.
+  const [allowsWrites, setAllowsWrites] = useState(existing?.allowsWrites ?? false);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
   const options = {
@@ -104,7 +107,7 @@ export function ConnectionForm({
   };
 
   function checked(): ConnectionInput | undefined {
-    const parsed = parseDraft(draft);
+    const parsed = parseDraft(draft, allowsWrites);
     if (parsed.ok) return parsed.input;
     setProblems(parsed.problems);
     return undefined;
@@ -212,6 +215,21 @@ export function ConnectionForm({
           input('applicationName', { placeholder: 'pipewright' }),
           'Shown in pg_stat_activity.',
         )}
+        <label className="connection-writes">
+          <input
+            type="checkbox"
+            checked={allowsWrites}
+            onChange={(event) => setAllowsWrites(event.target.checked)}
+          />
+          <span>
+            <strong>Allows writes</strong>
+            <span className="field-hint">
+              Batch score steps may create tables and append rows through this connection, in one transaction
+              per step. Ingest only ever reads. Give its user rights on the tables it should write, and no
+              more.
+            </span>
+          </span>
+        </label>
       </div>
       {problems.form && (
         <p className="form-error" role="alert">

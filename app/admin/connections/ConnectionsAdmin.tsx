@@ -205,6 +205,7 @@ function describeOptions(connection: ListedConnection): string {
     `SSL ${sslmode}`,
     statementTimeoutMs === undefined ? undefined : `timeout ${statementTimeoutMs.toLocaleString('en')} ms`,
     applicationName ? `app “${applicationName}”` : undefined,
+    connection.allowsWrites ? 'writes allowed' : undefined,
   ]
     .filter(Boolean)
     .join(' · ');

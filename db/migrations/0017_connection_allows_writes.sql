@@ -1,0 +1,1 @@
+ALTER TABLE "connections" ADD COLUMN "allows_writes" boolean DEFAULT false NOT NULL;
