@@ -182,7 +182,9 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
             </span>
           )}
         </h1>
-        <span className="muted">{savedVersion ? `version ${savedVersion}` : 'not saved yet'}</span>
+        <span className="muted" title={savedVersion ? `Saved version ${savedVersion}` : undefined}>
+          {savedVersion ? `v${savedVersion}` : 'not saved yet'}
+        </span>
         {me && !canEdit && (
           <span className="read-only-badge" title={readOnlyReason}>
             Read-only
@@ -205,8 +207,9 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               onClick={() => useEditor.getState().undo()}
               disabled={!canUndo || !canEdit}
               title="Undo (Ctrl+Z)"
+              aria-label="Undo"
             >
-              Undo
+              <span aria-hidden="true">↶</span>
             </button>
             <button
               type="button"
@@ -214,8 +217,9 @@ function EditorBody({ pipelineId, initialRunId }: { pipelineId: string; initialR
               onClick={() => useEditor.getState().redo()}
               disabled={!canRedo || !canEdit}
               title="Redo (Shift+Ctrl+Z)"
+              aria-label="Redo"
             >
-              Redo
+              <span aria-hidden="true">↷</span>
             </button>
             <button
               type="button"

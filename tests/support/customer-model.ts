@@ -20,7 +20,7 @@ function output(ref: ArtifactRef | undefined): ArtifactRef {
 }
 
 /** Leaving is likelier with a short tenure and a basic plan. */
-function customersCsv(): string {
+export function customersCsv(): string {
   const plans = ['basic', 'pro', 'team'];
   const lines = ['id,tenure,plan,member,left'];
   for (let i = 0; i < 600; i++) {

@@ -74,7 +74,7 @@ export function ConnectionsAdmin() {
           </button>
         }
       >
-        PostgreSQL databases that ingest nodes read from, chosen by name. Passwords are encrypted with the
+        PostgreSQL databases that ingest nodes read from, and that Batch score steps write to where an admin allows it, chosen by name. Passwords are encrypted with the
         installation's secret key and never shown again.
       </ListHead>
 
