@@ -74,8 +74,9 @@ export function ConnectionsAdmin() {
           </button>
         }
       >
-        PostgreSQL databases that ingest nodes read from, and that Batch score steps write to where an admin allows it, chosen by name. Passwords are encrypted with the
-        installation's secret key and never shown again.
+        PostgreSQL databases that ingest nodes read from, and that Batch score steps write to where an admin
+        allows it, chosen by name. Passwords are encrypted with the installation's secret key and never shown
+        again.
       </ListHead>
 
       {editing.mode !== 'closed' && (
