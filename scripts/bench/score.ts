@@ -1,5 +1,5 @@
 /**
- * Batch scoring: `npm run bench:score [-- --rows 1000000 --rounds 3]`
+ * Batch scoring: `npm run bench:score [-- --rows 1000000 --rounds 3 --skip-peer]`
  *
  * Trains gradient boosting (100 trees of at most 31 leaves, no early stopping: the size of
  * scikit-learn's HistGradientBoostingClassifier defaults) on synth_100k's training rows with the real
@@ -28,7 +28,11 @@ import { prepareSet } from './train-data';
 import { prepareData } from './train-ours';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '3' },
+    'skip-peer': { type: 'boolean', default: false },
+  },
 });
 const rows = Number(values.rows);
 const rounds = Math.max(1, Number(values.rounds));
@@ -119,8 +123,9 @@ try {
     `  peak RSS of the step's process                      ${Math.max(...steps.map((step) => step.peakRssMb)).toFixed(0)} MB`,
   );
 
-  const python = findPython();
-  if (!python) {
+  const python = values['skip-peer'] ? null : findPython();
+  if (values['skip-peer']) console.log('\nscikit-learn peer skipped (--skip-peer).');
+  else if (!python) {
     console.log(
       '\nscikit-learn peer skipped: no Python found (set PIPEWRIGHT_BENCH_PYTHON to a venv with scikit-learn, pandas, pyarrow).',
     );
