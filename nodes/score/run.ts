@@ -1,12 +1,14 @@
-import { openDataset } from '../_data/dataset-input';
+import { type DatasetInput, openDataset } from '../_data/dataset-input';
 import { writeDatasetWithTransforms } from '../_data/dataset-output';
 import { Duck } from '../_data/duck';
+import type { ArtifactRef } from '../_kit/artifact-ref';
+import type { NodeContext } from '../_kit/context';
 import type { NodeRun } from '../_kit/define-node';
 import { NodeInputError } from '../_kit/errors';
 import { requireInputs, requireRawRows } from '../deploy/raw-rows';
 import { SCORES_TABLE, type ScoringModel, scoreDataset } from './batch-scorer';
 import { type WriteTarget, writeScoresToPostgres } from './postgres-target';
-import { canvasModel, registryModel } from './scoring-model';
+import { canvasModel, type RegistryChoice, registryModel } from './scoring-model';
 import type { scoreSpec } from './spec';
 
 /**
@@ -15,25 +17,11 @@ import type { scoreSpec } from './spec';
  * model's transforms, so the rows must be raw ones, as the endpoint takes them.
  */
 export const runScore: NodeRun<typeof scoreSpec> = async ({ config, inputs }, context) => {
-  if (inputs.model && config.model)
-    throw new NodeInputError(
-      `A model is connected to the Model port and the registered model "${config.model}" is named: keep one`,
-      { field: 'model' },
-    );
-  const registry = context.registry;
   const duck = await Duck.open();
   try {
     const dataset = await openDataset(duck, inputs.data);
     requireRawRows(dataset);
-    let model: ScoringModel & { version?: number };
-    if (inputs.model) model = await canvasModel(context.artifacts.localPath(inputs.model), dataset);
-    else if (config.model) {
-      if (!registry) throw new Error('This worker has no model registry (it runs without a database)');
-      model = await registryModel(registry, { ...config, model: config.model });
-    } else
-      throw new NodeInputError('Connect a trained model to the Model port, or name a registered model', {
-        field: 'model',
-      });
+    const model = await scoringModel(config, inputs.model, dataset, context);
     requireInputs(dataset, model.inputs, model.name);
     const total = Number((await duck.one('select count(*) as n from read_parquet($1)', [dataset.file])).n);
     const started = performance.now();
@@ -96,3 +84,26 @@ function writeTarget(config: {
   if (!table) throw new NodeInputError('Name the table to write the scores to', { field: 'writeTable' });
   return { connection, table, mode };
 }
+
+/** The model to score with: the one on the Model port, or the registered one the config names. */
+async function scoringModel(
+  config: RegistryChoiceConfig,
+  connected: ArtifactRef | undefined,
+  dataset: DatasetInput,
+  context: NodeContext,
+): Promise<ScoringModel & { version?: number }> {
+  if (connected && config.model)
+    throw new NodeInputError(
+      `A model is connected to the Model port and the registered model "${config.model}" is named: keep one`,
+      { field: 'model' },
+    );
+  if (connected) return canvasModel(context.artifacts.localPath(connected), dataset);
+  if (!config.model)
+    throw new NodeInputError('Connect a trained model to the Model port, or name a registered model', {
+      field: 'model',
+    });
+  if (!context.registry) throw new Error('This worker has no model registry (it runs without a database)');
+  return registryModel(context.registry, { ...config, model: config.model });
+}
+
+type RegistryChoiceConfig = Omit<RegistryChoice, 'model'> & { model?: string };
