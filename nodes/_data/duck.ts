@@ -96,9 +96,25 @@ export class Duck {
     }
   }
 
-  /** Appends rows to a table value by value: far cheaper than INSERTs for many rows. */
-  appender(table: string): Promise<DuckDBAppender> {
-    return this.connection.createAppender(table);
+  /**
+   * Appends rows to a table value by value, far cheaper than INSERTs for many rows, on a connection
+   * of its own: the appender writes to the table as it fills, and a write on this connection would
+   * end a result being streamed on it (forEachChunk would then stop early, silently). The table
+   * must be a plain one (a temp table is its connection's alone). Close it to write the last rows.
+   */
+  async appender(table: string): Promise<{ appender: DuckDBAppender; close(): void }> {
+    const connection = await this.instance.connect();
+    const appender = await connection.createAppender(table);
+    return {
+      appender,
+      close() {
+        try {
+          appender.closeSync();
+        } finally {
+          connection.closeSync();
+        }
+      },
+    };
   }
 
   async one(sql: string, params: DuckDBValue[] = []): Promise<PlainRow> {

@@ -43,8 +43,9 @@ export async function scoreDataset(
     model.labels,
     dataset.columns.map((column) => column.name),
   );
-  await duck.exec(`create or replace temp table ${SCORES_TABLE} (${columns.ddl})`);
-  const appender = await duck.appender(SCORES_TABLE);
+  // A plain table: the appender writes from a connection of its own (see Duck.appender).
+  await duck.exec(`create or replace table ${SCORES_TABLE} (${columns.ddl})`);
+  const { appender, close } = await duck.appender(SCORES_TABLE);
   const session = await ort.InferenceSession.create(model.onnx, {
     intraOpNumThreads: os.availableParallelism(),
   });
@@ -84,9 +85,8 @@ export async function scoreDataset(
       },
     );
     await flush();
-    appender.flushSync();
   } finally {
-    appender.closeSync();
+    close();
     await session.release();
   }
   return { rows: done, columns: columns.names };

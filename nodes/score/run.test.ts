@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainCustomerModel } from '../../tests/support/customer-model';
 import { NodeHarness } from '../../tests/support/node-harness';
@@ -77,6 +78,35 @@ describe('batch score', () => {
       expect(small.seen.at(-1)).toBe(600);
       expect(small.seen).toHaveLength(Math.ceil(600 / 77));
       expect(whole.seen).toEqual([600]);
+    } finally {
+      duck.close();
+    }
+  });
+
+  it('scores every row of a large dataset: the appender writing as it fills never ends the read early', async () => {
+    const duck = await Duck.open();
+    try {
+      const small = await openDataset(duck, raw);
+      // 420,000 rows: the 600 raw ones, 700 times over (an early stop once cut 10 M rows at 263,473).
+      const file = path.join(harness.dataDir, 'many.parquet');
+      await duck.exec(
+        'copy (select t.* from read_parquet($1) t, range(700) r order by r.range, t.id) to $2 (format parquet)',
+        [small.file, file],
+      );
+      const many = await openDataset(duck, { kind: 'dataset', id: 'many', uri: pathToFileURL(file).href });
+      const scoring = await canvasModel(fileURLToPath(model.uri), small);
+      const result = await scoreDataset(duck, many, scoring, () => {});
+      expect(result.rows).toBe(420_000);
+      const counts = await duck.one(
+        `select count(*) as n, count(*) filter (where prediction is null) as missing from ${SCORES_TABLE}`,
+      );
+      expect(counts).toEqual({ n: 420_000, missing: 0 });
+      // The last copy is answered as the first: the answers stayed in the rows' order.
+      const ends = await duck.all(
+        `select prediction from (select prediction, row_number() over () as n from ${SCORES_TABLE})
+         where n <= 600 or n > 419400 order by n`,
+      );
+      expect(ends.slice(600)).toEqual(ends.slice(0, 600));
     } finally {
       duck.close();
     }

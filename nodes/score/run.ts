@@ -29,6 +29,9 @@ export const runScore: NodeRun<typeof scoreSpec> = async ({ config, inputs }, co
       context.progress(total > 0 ? (0.9 * done) / total : 0.9),
     );
     const seconds = (performance.now() - started) / 1000;
+    // Joined back by position: a row short and every later row would get another row's answer.
+    if (scored.rows !== total)
+      throw new Error(`Scored ${scored.rows} of the data's ${total} rows; the scores were not kept`);
     const write = writeTarget(config);
     const { stored } = await writeDatasetWithTransforms(
       duck,

@@ -108,6 +108,8 @@ try {
     if (child.status !== 0) throw new Error(`the score step failed: ${child.stderr}`);
     return stepSchema.parse(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}'));
   });
+  const short = steps.find((step) => step.rows !== rows);
+  if (short) throw new Error(`the score step scored ${short.rows} rows of ${rows}`);
   const scoring = median(steps.map((step) => step.scoreSeconds));
   const whole = median(steps.map((step) => step.stepSeconds));
   console.log(
