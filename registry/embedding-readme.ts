@@ -139,7 +139,7 @@ function exampleSection(row: ExampleRow): string {
   const source =
     row.source === 'reference-sample'
       ? "The snippets feed one row: the first row of this version's reference sample (raw training values)."
-      : 'The snippets feed one row of typical values: the training median of each number, the most common category, false, or a placeholder text.';
+      : 'The snippets feed one row of typical values (this version keeps no reference sample): the training median of each number (0 without one), the most common category (else the first known), false for yes/no, and "text" for free text.';
   return [
     '## Example row',
     '',
