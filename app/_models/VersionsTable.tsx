@@ -78,9 +78,10 @@ export function VersionsTable({
                 className="secondary-link"
                 href={embeddingPath(modelName, version.version)}
                 download
-                title={`Version ${version.version}'s model.onnx with a README (its inputs, outputs, and Python, Node and browser code), as one .zip`}
+                title={`Download version ${version.version} for embedding: its model.onnx and a README (inputs, outputs, Python, Node and browser code) in one .zip`}
               >
-                Download for embedding
+                {/* Short beside Promote, so the table keeps to the panel; read out in full. */}
+                Download<span className="visually-hidden"> for embedding</span>
               </a>
               <button
                 type="button"

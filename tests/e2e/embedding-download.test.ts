@@ -39,6 +39,10 @@ describe('Download for embedding', () => {
     expect(await rows.nth(1).getByRole('link', { name: 'Download for embedding' }).getAttribute('href')).toBe(
       '/api/models/churn/versions/1/embedding',
     );
+    expect(await newest.textContent()).toBe('Download for embedding');
+    expect(await newest.getAttribute('title')).toMatch(
+      /^Download version 2 for embedding: its model\.onnx and a README/,
+    );
     // A viewer may not promote, but may download.
     expect(await rows.first().getByRole('button', { name: 'Promote…' }).isDisabled()).toBe(true);
     await session.screenshot(page, 'model-embedding-download', { fullPage: true });
