@@ -158,6 +158,7 @@ const ROUTES: Record<string, Permission> = {
   'GET /api/v1/runs/[id]': 'read',
   'POST /api/v1/runs/[id]/cancel': 'run',
   'GET /api/pipelines/[id]/export': 'read',
+  'GET /api/models/[name]/versions/[n]/embedding': 'read',
   'GET /api/audit/export': 'admin',
   'POST /api/uploads': 'edit',
   // Forwarded to the serving process (which answers 503 here: nothing listens at its address).

@@ -154,6 +154,7 @@ export function ModelPage({ name, initialTab = 'overview' }: { name: string; ini
           {versions.error && <p className="error-text">{versions.error.message}</p>}
           {items.length > 0 ? (
             <VersionsTable
+              modelName={model.name}
               versions={items}
               mayPromote={mayPromote}
               whyNot={promoteWhyNot}

@@ -10,15 +10,18 @@ export type VersionItem = inferRouterOutputs<AppRouter>['models']['versions']['i
 
 /**
  * A model's versions, newest first: aliases as badges, the test metrics, gates, where the version
- * came from (its run and pipeline version) and when; Promote for operators, disabled with the reason
- * for everyone else.
+ * came from (its run and pipeline version) and when; a download of the version for embedding (its
+ * ONNX file and a README) for everyone, and Promote for operators, disabled with the reason for
+ * everyone else.
  */
 export function VersionsTable({
+  modelName,
   versions,
   mayPromote,
   whyNot,
   onPromote,
 }: {
+  modelName: string;
   versions: VersionItem[];
   mayPromote: boolean;
   whyNot: string | undefined;
@@ -71,6 +74,15 @@ export function VersionsTable({
               {version.createdByEmail && <div className="muted model-sub">{version.createdByEmail}</div>}
             </td>
             <td className="row-actions">
+              <a
+                className="secondary-link"
+                href={embeddingPath(modelName, version.version)}
+                download
+                title={`Download version ${version.version} for embedding: its model.onnx and a README (inputs, outputs, Python, Node and browser code) in one .zip`}
+              >
+                {/* Short beside Promote, so the table keeps to the panel; read out in full. */}
+                Download<span className="visually-hidden"> for embedding</span>
+              </a>
               <button
                 type="button"
                 className="secondary"
@@ -86,6 +98,11 @@ export function VersionsTable({
       </tbody>
     </table>
   );
+}
+
+/** The version's embedding download: app/api/models/[name]/versions/[n]/embedding. */
+function embeddingPath(name: string, version: number): string {
+  return `/api/models/${encodeURIComponent(name)}/versions/${version}/embedding`;
 }
 
 function Gates({ gates }: { gates: VersionItem['gates'] }) {
