@@ -34,8 +34,9 @@ export function PerformanceCharts({ checks, model }: { checks: readonly Check[];
   // '' is every prediction with feedback; a slice's name (never empty) is that slice.
   const [scope, setScope] = useState('');
   const slice = slices.includes(scope) ? scope : undefined;
-  const series = performanceSeries(checks, slice);
-  if (performanceSeries(checks).length === 0) {
+  const overall = performanceSeries(checks);
+  const series = slice === undefined ? overall : performanceSeries(checks, slice);
+  if (overall.length === 0) {
     return (
       <div className="monitor-empty">
         <strong>No feedback yet.</strong> Performance is measured on predictions whose true labels or values

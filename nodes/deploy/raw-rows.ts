@@ -1,3 +1,4 @@
+import type { RawColumn } from '../../ml/onnx';
 import type { SignatureColumn } from '../../registry/version-schema';
 import type { DatasetInput } from '../_data/dataset-input';
 import { SPLIT_COLUMN } from '../_data/dataset-schema';
@@ -93,11 +94,17 @@ export async function readTestRows(
 function graphColumn(input: InputColumn, values: Plain[]): GraphColumn {
   if (input.type === 'string')
     return { kind: 'string', values: values.map((value) => (value === null ? '' : String(value))) };
-  return {
-    kind: 'number',
-    values: Float64Array.from(values, (value) => {
-      if (typeof value === 'boolean') return value ? 1 : 0;
-      return typeof value === 'number' ? value : Number.NaN;
-    }),
-  };
+  return { kind: 'number', values: Float64Array.from(values, graphNumber) };
+}
+
+/** A value of a number or yes/no input as the graph takes it: true 1, false 0, missing NaN. */
+export function graphNumber(value: unknown): number {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+/** A raw column of the ONNX export as the signature types it: text, yes/no, or number. */
+export function inputColumnOf(column: RawColumn): InputColumn {
+  if (column.kind === 'string') return { name: column.name, type: 'string' };
+  return { name: column.name, type: column.boolean ? 'boolean' : 'number' };
 }

@@ -5,7 +5,7 @@ import type { VersionRegistration } from '../_kit/registry-port';
 import type { ModelArtifact } from '../_model/model-artifact';
 import { onnxInputColumns } from '../_model/onnx-steps';
 import type { EvaluationReport } from '../evaluate/report-schema';
-import { type InputColumn, requireInputs, requireRawRows } from './raw-rows';
+import { type InputColumn, inputColumnOf, requireInputs, requireRawRows } from './raw-rows';
 import { referenceOf } from './reference';
 import { signatureOf } from './signature';
 
@@ -34,10 +34,7 @@ export async function describeVersion(input: {
     model.transforms.columns ?? dataset.columns,
     model.features,
   );
-  const inputs = columns.map((column): InputColumn => {
-    if (column.kind === 'string') return { name: column.name, type: 'string' };
-    return { name: column.name, type: column.boolean ? 'boolean' : 'number' };
-  });
+  const inputs = columns.map(inputColumnOf);
   requireInputs(dataset, inputs, 'The new version');
   const { reference, sample, missingRates } = await referenceOf(input.duck, dataset, inputs);
   const output: ModelOutput =

@@ -1,6 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import ort from 'onnxruntime-node';
-import type { InputColumn } from '../deploy/raw-rows';
+import { graphNumber, type InputColumn } from '../deploy/raw-rows';
 
 /**
  * A batch of rows gathered from DuckDB's chunks in the graph's input form: one column per input,
@@ -38,7 +38,7 @@ export class InputBatch {
       const texts = this.texts[index];
       for (let row = 0; row < taken; row++) {
         const value = source[from + row] ?? null;
-        if (numbers) numbers[this.rows + row] = numberOf(value);
+        if (numbers) numbers[this.rows + row] = graphNumber(value);
         else if (texts) texts[this.rows + row] = value === null ? '' : String(value);
       }
     }
@@ -61,10 +61,4 @@ export class InputBatch {
   clear(): void {
     this.rows = 0;
   }
-}
-
-function numberOf(value: DuckDBValue): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return Number.NaN;
 }

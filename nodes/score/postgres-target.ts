@@ -2,6 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type postgres from 'postgres';
 import { type ConnectionLookup, connectionVariable } from '../../config/connection-settings';
 import type { Duck } from '../_data/duck';
+import { quoteIdent, quoteIdents } from '../_data/sql';
 import { NodeInputError } from '../_kit/errors';
 import { scrubbedMessage, storedSource } from '../ingest/postgres-login';
 import type { writeModes } from './spec';
@@ -163,7 +164,7 @@ async function deleteRunRows(tx: postgres.TransactionSql, table: string, runId: 
  * column named "a.b" at its dot); the values only ever travel as the parameter.
  */
 function insertSql(table: string, names: readonly string[]): string {
-  const list = names.map(quoteIdent).join(', ');
+  const list = quoteIdents(names);
   return `insert into ${quoted(table)} (${list}) select ${list} from json_populate_recordset(null::${quoted(table)}, $1::text::json)`;
 }
 
@@ -195,10 +196,6 @@ function jsonValue(value: DuckDBValue): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'bigint') return value.toString();
   return String(value);
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** "schema"."table" or "table": TABLE_NAME has no quotes to escape, but quoting keeps the name exact. */

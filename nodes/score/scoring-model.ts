@@ -5,7 +5,7 @@ import { NodeInputError } from '../_kit/errors';
 import type { RegistryPort } from '../_kit/registry-port';
 import { readModelArtifact } from '../_model/model-artifact';
 import { onnxInputColumns } from '../_model/onnx-steps';
-import type { InputColumn } from '../deploy/raw-rows';
+import { inputColumnOf } from '../deploy/raw-rows';
 import type { ScoringModel } from './batch-scorer';
 import type { scoreVersionChoices } from './spec';
 
@@ -28,10 +28,7 @@ export async function canvasModel(modelFile: string, dataset: DatasetInput): Pro
     onnx,
     task: model.task,
     labels: model.classes,
-    inputs: columns.map((column): InputColumn => {
-      if (column.kind === 'string') return { name: column.name, type: 'string' };
-      return { name: column.name, type: column.boolean ? 'boolean' : 'number' };
-    }),
+    inputs: columns.map(inputColumnOf),
   };
 }
 

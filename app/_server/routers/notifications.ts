@@ -61,16 +61,16 @@ function badRequest(message: string): TRPCError {
   return new TRPCError({ code: 'BAD_REQUEST', message });
 }
 
-/**
- * The app's notification feed (the bell) and each pipeline's notification settings. Webhook URLs go
- * in whole and come back only as a hint (config/webhook-url.ts): they often hold a secret.
- */
 /** A webhook of a pipeline. */
 const webhookInput = z.object({
   pipelineId,
   webhookId: z.uuid({ error: 'webhookId: must be a webhook id' }),
 });
 
+/**
+ * The app's notification feed (the bell) and each pipeline's notification settings. Webhook URLs go
+ * in whole and come back only as a hint (config/webhook-url.ts): they often hold a secret.
+ */
 export const notificationsRouter = router({
   list: procedure('read')
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
