@@ -178,7 +178,7 @@ describe('model alerts', () => {
 
   it('keeps a feature and a metric of the same name apart: each has its own alert, closed on its own', async () => {
     const modelId = await newModel();
-    const sync = async (subjects: AlertSubjectState[]) => {
+    const sync = async (subjects: AlertSubjectState[], unjudgedKinds?: AlertSubjectState['kind'][]) => {
       const written = await recordMonitorCheck(
         database.sql,
         check(await newRun(), modelId, { nodeId: 'same-name' }),
@@ -189,6 +189,7 @@ describe('model alerts', () => {
         modelId,
         checkId: written.id,
         subjects,
+        ...(unjudgedKinds ? { unjudgedKinds } : {}),
       });
     };
     const metric = (state: AlertSubjectState['state']): AlertSubjectState => ({
@@ -202,20 +203,7 @@ describe('model alerts', () => {
       ['performance', 'f1', 'warn'],
     ]);
     // A check that could not judge performance (too few labels) leaves its alert as it was.
-    const unjudged = await (async () => {
-      const written = await recordMonitorCheck(
-        database.sql,
-        check(await newRun(), modelId, { nodeId: 'same-name' }),
-      );
-      return syncModelAlerts(database.sql, {
-        pipelineId,
-        nodeId: 'same-name',
-        modelId,
-        checkId: written.id,
-        subjects: [drift('f1', 'alert')],
-        unjudgedKinds: ['performance'],
-      });
-    })();
+    const unjudged = await sync([drift('f1', 'alert')], ['performance']);
     expect(unjudged.closed).toEqual([]);
     expect(unjudged.kept.map((alert) => [alert.kind, alert.subject])).toEqual([['drift', 'f1']]);
     const metricOnly = await sync([drift('f1', 'ok'), metric('alert')]);

@@ -16,13 +16,14 @@
  * difference between the two sides' statistics. Goal (issue 16): drift over 1,000,000 logged
  * predictions × 20 features in ≤ 5 s. Figures are printed, never asserted.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Sql } from '../../db/client';
 import { type LoggedColumn, readLoggedColumns } from '../../db/queries/logged-columns';
 import { categoricalFeatureDrift, datasetDrift, type FeatureDrift, featureDrift } from '../../ml/drift';
+import { findBenchPython } from './bench-python';
 import { openBenchDatabase } from './harness';
 import { comparePeer, type PeerResult, runPeer } from './monitor-peer';
 import { type BenchWindows, benchInputs, exportWindowCsv, seedMonitorLog } from './monitor-seed';
@@ -102,15 +103,6 @@ async function oneRound(
   };
 }
 
-function findPython(): string | null {
-  const candidates = [process.env.PIPEWRIGHT_BENCH_PYTHON, '/work/.venv-bench/bin/python', 'python3'];
-  for (const candidate of candidates) {
-    if (!candidate || (candidate.includes(path.sep) && !existsSync(candidate))) continue;
-    return candidate;
-  }
-  return null;
-}
-
 const bench = await openBenchDatabase();
 const { sql } = bench.database;
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'pipewright-monitor-bench-'));
@@ -173,7 +165,7 @@ try {
     `\nGoal: ≤ ${GOAL_SECONDS} s for reading and drift. Median total ${s(total)}: ${(total / GOAL_SECONDS).toFixed(2)} × the goal (${total <= GOAL_SECONDS ? 'met' : 'NOT met'}).`,
   );
 
-  const python = findPython();
+  const python = findBenchPython();
   if (!python) {
     console.log(
       '\nnumpy/scipy peer skipped: no Python found (set PIPEWRIGHT_BENCH_PYTHON to a venv with numpy, scipy, pandas, pyarrow).',

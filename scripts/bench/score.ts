@@ -23,9 +23,11 @@ import { z } from 'zod';
 import { nodeRuns } from '../../nodes/runs';
 import { closeTrainingPool } from '../../nodes/train/fit-pool';
 import { NodeHarness } from '../../tests/support/node-harness';
+import { findBenchPython } from './bench-python';
 import { writeSyntheticCsv } from './synthetic-csv';
 import { prepareSet } from './train-data';
 import { prepareData } from './train-ours';
+import { median } from './train-stats';
 
 const { values } = parseArgs({
   options: {
@@ -56,20 +58,7 @@ const peerSchema = z.object({
   versions: z.string(),
 });
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 const rate = (count: number, seconds: number) => Math.round(count / seconds).toLocaleString('en');
-
-function findPython(): string | null {
-  for (const candidate of [process.env.PIPEWRIGHT_BENCH_PYTHON, '/work/.venv-bench/bin/python', 'python3']) {
-    if (!candidate || (candidate.includes(path.sep) && !existsSync(candidate))) continue;
-    return candidate;
-  }
-  return null;
-}
 
 console.log(
   `Batch scoring benchmark: ${rows.toLocaleString('en')} rows × 22 columns, gradient boosting of 100 trees (≤ 31 leaves); ${os.cpus().length} cores, load ${os
@@ -125,7 +114,7 @@ try {
     `  peak RSS of the step's process                      ${Math.max(...steps.map((step) => step.peakRssMb)).toFixed(0)} MB`,
   );
 
-  const python = values['skip-peer'] ? null : findPython();
+  const python = values['skip-peer'] ? null : findBenchPython();
   if (values['skip-peer']) console.log('\nscikit-learn peer skipped (--skip-peer).');
   else if (!python) {
     console.log(

@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The Python a benchmark's peer runs with: PIPEWRIGHT_BENCH_PYTHON, else this machine's bench venv,
+ * else python3; null when none is there. Whether it has the peer's packages is the peer's to say.
+ */
+export function findBenchPython(): string | null {
+  for (const candidate of [process.env.PIPEWRIGHT_BENCH_PYTHON, '/work/.venv-bench/bin/python', 'python3']) {
+    if (!candidate || (candidate.includes(path.sep) && !existsSync(candidate))) continue;
+    return candidate;
+  }
+  return null;
+}
