@@ -104,5 +104,15 @@ describe('Batch score', () => {
     expect(await allow.isChecked()).toBe(false);
     await allow.check();
     await session.screenshot(page, 'connection-allows-writes', { fullPage: true });
+    await page.getByLabel('Name', { exact: true }).fill('MARTS_DB');
+    await page.getByLabel('Host', { exact: true }).fill('warehouse.internal');
+    await page.getByLabel('Database', { exact: true }).fill('marts');
+    await page.getByLabel('User', { exact: true }).fill('scores_writer');
+    await page.locator('form').getByRole('button', { name: 'Add connection' }).click();
+    // The list says which connections Batch score may write through.
+    const row = page.locator('tr', { hasText: 'MARTS_DB' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('writes allowed');
+    await session.screenshot(page, 'connections-list-writes', { fullPage: true });
   });
 });
