@@ -2,6 +2,7 @@ import {
   DOUBLE,
   type DuckDBAppender,
   type DuckDBConnection,
+  type DuckDBDataChunk,
   DuckDBInstance,
   type DuckDBPreparedStatement,
   type DuckDBResultReader,
@@ -77,10 +78,27 @@ export class Duck {
    * Streams a result chunk by chunk (about 2048 rows each) as columns of values, so large reads
    * never build one object per row.
    */
-  async forEachChunk(
+  forEachChunk(
     sql: string,
     params: DuckDBValue[],
     visit: (columns: DuckDBValue[][], rows: number) => void | Promise<void>,
+  ): Promise<void> {
+    return this.forEachDataChunk(sql, params, (chunk) =>
+      visit(
+        Array.from({ length: chunk.columnCount }, (_, index) => chunk.getColumnValues(index)),
+        chunk.rowCount,
+      ),
+    );
+  }
+
+  /**
+   * Streams a result as DuckDB's own chunks, for readers that take whole columns at once (see
+   * chunk-columns.ts). A chunk is valid only until `visit` returns (or its promise settles).
+   */
+  async forEachDataChunk(
+    sql: string,
+    params: DuckDBValue[],
+    visit: (chunk: DuckDBDataChunk) => void | Promise<void>,
   ): Promise<void> {
     const result =
       params.length === 0
@@ -89,10 +107,7 @@ export class Duck {
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
-      await visit(
-        Array.from({ length: chunk.columnCount }, (_, index) => chunk.getColumnValues(index)),
-        chunk.rowCount,
-      );
+      await visit(chunk);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import { copyDoubleColumn, requireDoubleColumns } from './chunk-columns';
 import type { Duck } from './duck';
 import { quoteIdent } from './sql';
 
@@ -46,23 +47,22 @@ export async function readMatrix(
   const target: RowMatrix['target'] = [];
   const extras = extraSql.map(() => new Float64Array(rows));
   let row = 0;
-  await duck.forEachChunk(query, params, (columns, size) => {
+  const column = new Float64Array(2048);
+  const doubles = [...Array.from({ length: cols }, (_, c) => c), ...extras.map((_, e) => cols + 1 + e)];
+  await duck.forEachDataChunk(query, params, (chunk) => {
+    const size = chunk.rowCount;
+    if (row === 0) requireDoubleColumns(chunk, doubles);
+    const scratch = size <= column.length ? column : new Float64Array(size);
     for (let c = 0; c < cols; c++) {
-      const column = columns[c] ?? [];
-      for (let r = 0; r < size; r++) values[(row + r) * cols + c] = asDouble(column[r]);
+      copyDoubleColumn(chunk, c, { from: 0, count: size }, scratch, 0);
+      for (let r = 0; r < size; r++) values[(row + r) * cols + c] = scratch[r] ?? Number.NaN;
     }
-    for (const value of columns[cols] ?? []) target.push(plainTarget(value));
-    for (const [index, extra] of extras.entries()) {
-      const column = columns[cols + 1 + index] ?? [];
-      for (let r = 0; r < size; r++) extra[row + r] = asDouble(column[r]);
-    }
+    for (const value of chunk.getColumnValues(cols)) target.push(plainTarget(value));
+    for (const [index, extra] of extras.entries())
+      copyDoubleColumn(chunk, cols + 1 + index, { from: 0, count: size }, extra, row);
     row += size;
   });
   return { values, rows, cols, target, extras };
-}
-
-function asDouble(value: DuckDBValue | undefined): number {
-  return typeof value === 'number' ? value : Number.NaN;
 }
 
 function plainTarget(value: DuckDBValue | undefined): string | number | boolean | null {

@@ -2,8 +2,8 @@ import os from 'node:os';
 import ort from 'onnxruntime-node';
 import type { DatasetInput } from '../_data/dataset-input';
 import type { Duck } from '../_data/duck';
-import { columnSql, type InputColumn } from '../deploy/raw-rows';
-import { InputBatch } from './input-batch';
+import type { InputColumn } from '../deploy/raw-rows';
+import { batchInputSql, InputBatch } from './input-batch';
 import { type ClassLabel, predictionColumns } from './prediction-columns';
 
 /** A model ready to score: its graph (raw columns in, transforms included) and what it answers. */
@@ -52,34 +52,34 @@ export async function scoreDataset(
   const labelIndex = new Map(model.labels.map((label, index) => [String(label), index]));
   const batch = new InputBatch(model.inputs, batchRows);
   let done = 0;
+  const answers = new Float64Array(batchRows);
   const flush = async () => {
     if (batch.rows === 0) return;
     const outputs = await session.run(batch.feeds());
+    const rows = batch.rows;
     if (model.task === 'regression') {
       const values = outputs.value?.data;
       if (!(values instanceof Float64Array)) throw new Error(`${model.name} gave no "value" output`);
-      for (let row = 0; row < batch.rows; row++)
-        columns.append(appender, values[row] ?? Number.NaN, NO_PROBABILITIES, 0);
+      columns.append(appender, { rows, answers: values, probabilities: NO_PROBABILITIES });
     } else {
       const probabilities = outputs.probabilities?.data;
       const labels = outputs.label?.data;
       if (!(probabilities instanceof Float32Array) || !labels)
         throw new Error(`${model.name} gave no "label" and "probabilities" outputs`);
-      const classes = model.labels.length;
-      for (let row = 0; row < batch.rows; row++)
-        columns.append(appender, labelIndex.get(String(labels[row])) ?? 0, probabilities, row * classes);
+      for (let row = 0; row < rows; row++) answers[row] = labelIndex.get(String(labels[row])) ?? 0;
+      columns.append(appender, { rows, answers, probabilities });
     }
-    done += batch.rows;
+    done += rows;
     batch.clear();
     onBatch(done);
   };
   try {
-    await duck.forEachChunk(
-      `select ${model.inputs.map(columnSql).join(', ')} from read_parquet($1)`,
+    await duck.forEachDataChunk(
+      `select ${model.inputs.map(batchInputSql).join(', ')} from read_parquet($1)`,
       [dataset.file],
-      async (chunk, rows) => {
-        for (let from = 0; from < rows; ) {
-          from += batch.add(chunk, from, rows - from);
+      async (chunk) => {
+        for (let from = 0; from < chunk.rowCount; ) {
+          from += batch.add(chunk, from, chunk.rowCount - from);
           if (batch.full) await flush();
         }
       },

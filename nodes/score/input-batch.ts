@@ -1,6 +1,8 @@
-import type { DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
 import ort from 'onnxruntime-node';
-import { graphNumber, type InputColumn } from '../deploy/raw-rows';
+import { copyDoubleColumn, requireDoubleColumns } from '../_data/chunk-columns';
+import { quoteIdent } from '../_data/sql';
+import type { InputColumn } from '../deploy/raw-rows';
 
 /**
  * A batch of rows gathered from DuckDB's chunks in the graph's input form: one column per input,
@@ -9,6 +11,7 @@ import { graphNumber, type InputColumn } from '../deploy/raw-rows';
  */
 export class InputBatch {
   rows = 0;
+  private typesChecked = false;
   private readonly numbers: (Float64Array | null)[];
   private readonly texts: (string[] | null)[];
 
@@ -27,19 +30,25 @@ export class InputBatch {
   }
 
   /**
-   * Copies rows [from, from + count) of a chunk (one array per input, in the inputs' order) in;
-   * returns how many fitted.
+   * Copies rows [from, from + count) of a chunk of `batchInputSql`'s result in; returns how many
+   * fitted. Number columns are copied whole (see chunk-columns.ts), text a value at a time.
    */
-  add(columns: readonly DuckDBValue[][], from: number, count: number): number {
+  add(chunk: DuckDBDataChunk, from: number, count: number): number {
     const taken = Math.min(count, this.capacity - this.rows);
+    if (!this.typesChecked) {
+      requireDoubleColumns(
+        chunk,
+        this.inputs.flatMap((input, index) => (input.type === 'string' ? [] : [index])),
+      );
+      this.typesChecked = true;
+    }
     for (let index = 0; index < this.inputs.length; index++) {
-      const source = columns[index] ?? [];
       const numbers = this.numbers[index];
       const texts = this.texts[index];
-      for (let row = 0; row < taken; row++) {
-        const value = source[from + row] ?? null;
-        if (numbers) numbers[this.rows + row] = graphNumber(value);
-        else if (texts) texts[this.rows + row] = value === null ? '' : String(value);
+      if (numbers) copyDoubleColumn(chunk, index, { from, count: taken }, numbers, this.rows);
+      else if (texts) {
+        const values = chunk.getColumnValues(index);
+        for (let row = 0; row < taken; row++) texts[this.rows + row] = String(values[from + row] ?? '');
       }
     }
     this.rows += taken;
@@ -60,5 +69,22 @@ export class InputBatch {
 
   clear(): void {
     this.rows = 0;
+  }
+}
+
+/**
+ * The SELECT list item that reads an input column as InputBatch takes it: numbers and yes/no as
+ * DOUBLE (a value that is not one becomes missing, as serving treats it), text as VARCHAR with
+ * missing as "".
+ */
+export function batchInputSql(column: InputColumn): string {
+  const name = quoteIdent(column.name);
+  switch (column.type) {
+    case 'number':
+      return `try_cast(${name} as double)`;
+    case 'boolean':
+      return `try_cast(try_cast(${name} as boolean) as double)`;
+    case 'string':
+      return `coalesce(cast(${name} as varchar), '')`;
   }
 }

@@ -1,4 +1,14 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBAppender,
+  DuckDBDataChunk,
+  type DuckDBType,
+  type DuckDBValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { writeDoubleColumn } from '../_data/chunk-columns';
 import { quoteIdent } from '../_data/sql';
 import { NodeInputError } from '../_kit/errors';
 
@@ -9,13 +19,25 @@ import { NodeInputError } from '../_kit/errors';
 
 export type ClassLabel = string | number | boolean;
 
+/** A batch of the graph's answers, row by row. */
+export interface ScoredBatch {
+  rows: number;
+  /** Classification: the winning class's index per row; regression: the value. */
+  answers: Float64Array;
+  /** Classification: rows × classes, row-major, in the model's class order. */
+  probabilities: Float32Array;
+}
+
 export interface PredictionColumns {
   names: string[];
   /** CREATE TABLE's column list. */
   ddl: string;
-  /** Appends one row: the winning class's index (or the value), and the probabilities. */
-  append(appender: DuckDBAppender, answer: number, probabilities: Float32Array, offset: number): void;
+  /** Appends a batch's rows, a DuckDB chunk at a time. */
+  append(appender: DuckDBAppender, batch: ScoredBatch): void;
 }
+
+/** DuckDB's vector size: a chunk holds at most this many rows. */
+const CHUNK_ROWS = 2048;
 
 export function predictionColumns(
   task: 'classification' | 'regression',
@@ -36,41 +58,69 @@ export function predictionColumns(
     return {
       names,
       ddl: `${quoteIdent('prediction')} double`,
-      append(appender, value) {
-        if (Number.isFinite(value)) appender.appendDouble(value);
-        else appender.appendNull();
-        appender.endRow();
-      },
+      append: (appender, batch) =>
+        appendChunks(appender, [DOUBLE], batch.rows, (chunk, from, count) =>
+          // Not a copy: a value that is not finite is written as missing.
+          chunk.setColumnValues(
+            0,
+            Array.from(batch.answers.subarray(from, from + count), (value) =>
+              Number.isFinite(value) ? value : null,
+            ),
+          ),
+        ),
     };
-  const label = labelWriter(labels);
+  const label = labelColumn(labels);
+  const classes = labels.length;
+  const types = [label.type, ...labels.map(() => DOUBLE)];
   return {
     names,
     ddl: [
-      `${quoteIdent('prediction')} ${label.type}`,
+      `${quoteIdent('prediction')} ${label.type.toString().toLowerCase()}`,
       ...names.slice(1).map((name) => `${quoteIdent(name)} double`),
     ].join(', '),
-    append(appender, best, probabilities, offset) {
-      label.append(appender, best);
-      for (let k = 0; k < labels.length; k++) appender.appendDouble(probabilities[offset + k] ?? Number.NaN);
-      appender.endRow();
+    append(appender, batch) {
+      const column = new Float64Array(CHUNK_ROWS);
+      appendChunks(appender, types, batch.rows, (chunk, from, count) => {
+        chunk.setColumnValues(
+          0,
+          Array.from(batch.answers.subarray(from, from + count), (index) => label.value(index)),
+        );
+        for (let k = 0; k < classes; k++) {
+          for (let row = 0; row < count; row++)
+            column[row] = batch.probabilities[(from + row) * classes + k] ?? Number.NaN;
+          writeDoubleColumn(chunk, k + 1, column.subarray(0, count));
+        }
+      });
     },
   };
 }
 
+/** Appends `rows` rows in chunks of DuckDB's vector size, each filled by `fill` from row `from`. */
+function appendChunks(
+  appender: DuckDBAppender,
+  types: DuckDBType[],
+  rows: number,
+  fill: (chunk: DuckDBDataChunk, from: number, count: number) => void,
+): void {
+  for (let from = 0; from < rows; from += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, rows - from);
+    const chunk = DuckDBDataChunk.create(types, count);
+    fill(chunk, from, count);
+    appender.appendDataChunk(chunk);
+  }
+}
+
 /** The label column as the labels' own type: whole numbers as BIGINT, yes/no as BOOLEAN, else text. */
-function labelWriter(labels: readonly ClassLabel[]): {
-  type: string;
-  append(appender: DuckDBAppender, index: number): void;
+function labelColumn(labels: readonly ClassLabel[]): {
+  type: DuckDBType;
+  value(index: number): DuckDBValue;
 } {
-  if (labels.every((label) => typeof label === 'number' && Number.isSafeInteger(label)))
-    return {
-      type: 'bigint',
-      append: (appender, index) => appender.appendBigInt(BigInt(Number(labels[index] ?? 0))),
-    };
+  if (labels.every((label) => typeof label === 'number' && Number.isSafeInteger(label))) {
+    const values = labels.map((label) => BigInt(Number(label)));
+    return { type: BIGINT, value: (index) => values[index] ?? null };
+  }
   if (labels.every((label) => typeof label === 'boolean'))
-    return { type: 'boolean', append: (appender, index) => appender.appendBoolean(labels[index] === true) };
-  return {
-    type: 'varchar',
-    append: (appender, index) => appender.appendVarchar(String(labels[index] ?? '')),
-  };
+    return { type: BOOLEAN, value: (index) => labels[index] === true };
+  const values = labels.map(String);
+  return { type: VARCHAR, value: (index) => values[index] ?? null };
 }
