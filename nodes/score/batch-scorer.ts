@@ -48,6 +48,10 @@ export async function scoreDataset(
   const { appender, close } = await duck.appender(SCORES_TABLE);
   const session = await ort.InferenceSession.create(model.onnx, {
     intraOpNumThreads: os.availableParallelism(),
+    // Between two batches onnxruntime's threads would spin, waiting for work: they would take the
+    // cores from DuckDB reading the next batch and from the worker's other steps. Measured on 1M
+    // rows on a busy machine, spinning made the graph 1.7 to 2.8 times slower.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
   const labelIndex = new Map(model.labels.map((label, index) => [String(label), index]));
   const batch = new InputBatch(model.inputs, batchRows);
