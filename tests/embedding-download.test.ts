@@ -124,6 +124,9 @@ let workDir: string;
 let download: GuardedRoute<{ name: string; n: string }> | undefined;
 let closeApp: (() => Promise<void>) | undefined;
 
+/** The model.downloaded entries before the refusals' test: refusals must add none. */
+let downloadsBefore: unknown[] = [];
+
 beforeAll(async () => {
   model = await trainTestModel(harness);
   regressor = await trainRegressor();
@@ -278,6 +281,7 @@ describe('the embedding download', () => {
   });
 
   it('refuses with a sentence: no session 401, a bad name or version 400, an unknown one 404', async () => {
+    downloadsBefore = await downloadsRecorded();
     const cases: Array<[string, string, Record<string, string>, number, RegExp]> = [
       ['sizes', '2', {}, 401, /sign in/i],
       ['sizes', '2', { cookie: 'pipewright.session_token=forged' }, 401, /\w+ .+\./],
@@ -295,5 +299,28 @@ describe('the embedding download', () => {
       expect(body.error).toMatch(message);
       expect(body.error).not.toMatch(/ at |\.ts:|select /);
     }
+    // A refusal is no download: the log holds only the downloads the tests above made.
+    expect(await downloadsRecorded()).toEqual(downloadsBefore);
+  });
+
+  it('records each download in the audit log: who, which model, which version', async () => {
+    const before = (await downloadsRecorded()).length;
+    expect((await get('sizes', '2', viewer.headers)).status).toBe(200);
+    const entries = await downloadsRecorded();
+    expect(entries).toHaveLength(before + 1);
+    expect(entries.at(-1)).toEqual({
+      actorEmail: viewer.email,
+      actorId: viewer.userId,
+      objectLabel: 'sizes',
+      details: { version: 2, file: 'sizes-v2-embedding.zip' },
+    });
   });
 });
+
+/** The audit log's model.downloaded entries, oldest first. */
+async function downloadsRecorded() {
+  return database.sql<
+    { actorEmail: string; actorId: string; objectLabel: string; details: unknown }[]
+  >`select actor_email as "actorEmail", actor_id as "actorId", object_label as "objectLabel", details
+    from audit_log where action = 'model.downloaded' order by at, id`;
+}

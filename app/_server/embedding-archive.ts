@@ -11,6 +11,7 @@ import {
   referenceSampleSchema,
   versionReferenceSchema,
 } from '../../registry/version-schema';
+import { type AuditedCall, recordAction } from './audit-trail';
 
 /**
  * A model version for embedding, as one .zip: its model.onnx (raw columns in, transforms included)
@@ -22,6 +23,9 @@ export interface EmbeddingArchive {
   /** The download's file name: the sanitised model name and the version. */
   fileName: string;
   zip: Uint8Array;
+  /** What the audit log names: the model as the registry spells it, and the version. */
+  model: { id: string; name: string };
+  version: number;
 }
 
 export class EmbeddingRequestError extends Error {
@@ -101,28 +105,44 @@ export async function embeddingArchive(
       'README.md': [new TextEncoder().encode(readme), options],
     },
   });
-  return { fileName: `${folder}-embedding.zip`, zip };
+  return {
+    fileName: `${folder}-embedding.zip`,
+    zip,
+    model: { id: model.id, name: model.name },
+    version: row.version,
+  };
 }
 
-/** The archive as a download, or the refusal as `{ error }` with its status. */
+/**
+ * The archive as a download, or the refusal as `{ error }` with its status. A download is recorded
+ * in the audit log (model.downloaded): the file is the model itself, and who took a copy matters.
+ */
 export async function embeddingArchiveResponse(
-  sql: Sql,
+  call: AuditedCall & { services: { sql: Sql } },
   params: { name: string; n: string },
 ): Promise<Response> {
+  let archive: EmbeddingArchive;
   try {
-    const archive = await embeddingArchive(sql, embeddingTarget(params));
-    return new Response(Buffer.from(archive.zip), {
-      headers: {
-        'content-type': 'application/zip',
-        'content-disposition': `attachment; filename="${archive.fileName}"`,
-        'content-length': String(archive.zip.byteLength),
-        'cache-control': 'private, no-store',
-        'x-content-type-options': 'nosniff',
-      },
-    });
+    archive = await embeddingArchive(call.services.sql, embeddingTarget(params));
   } catch (error) {
     if (error instanceof EmbeddingRequestError)
       return Response.json({ error: error.message }, { status: error.status });
     throw error;
   }
+  await recordAction(call, {
+    action: 'model.downloaded',
+    objectType: 'model',
+    objectId: archive.model.id,
+    objectLabel: archive.model.name,
+    details: { version: archive.version, file: archive.fileName },
+  });
+  return new Response(Buffer.from(archive.zip), {
+    headers: {
+      'content-type': 'application/zip',
+      'content-disposition': `attachment; filename="${archive.fileName}"`,
+      'content-length': String(archive.zip.byteLength),
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
 }
