@@ -9,6 +9,7 @@ import { EmptyState } from '../_components/EmptyState';
 import { MonitoringTab } from '../_monitoring/MonitoringTab';
 import { useTRPC } from '../_trpc/client';
 import { type AliasChange, AliasDialog } from './AliasDialog';
+import { type ComparedVersions, CompareTab } from './CompareTab';
 import { DetailsForm } from './DetailsForm';
 import { EndpointPanel } from './EndpointPanel';
 import { LedgerTimeline } from './LedgerTimeline';
@@ -19,11 +20,20 @@ import './models.css';
 
 /**
  * One model: its aliases (with roll back), versions (with promote), the ledger, the endpoint with
- * snippets, and a Try it form; and on its Monitoring tab, drift, traffic, performance and alerts.
+ * snippets, and a Try it form; on its Monitoring tab, drift, traffic, performance and alerts; on its
+ * Compare tab, two versions side by side.
  * Moving an alias needs the operator role: others see the controls disabled, with the reason in
  * their tooltip.
  */
-export function ModelPage({ name, initialTab = 'overview' }: { name: string; initialTab?: ModelTab }) {
+export function ModelPage({
+  name,
+  initialTab = 'overview',
+  initialCompare = {},
+}: {
+  name: string;
+  initialTab?: ModelTab;
+  initialCompare?: ComparedVersions;
+}) {
   const trpc = useTRPC();
   const [tab, setTab] = useState<ModelTab>(initialTab);
   const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ name }));
@@ -194,6 +204,19 @@ export function ModelPage({ name, initialTab = 'overview' }: { name: string; ini
         hidden={tab !== 'monitoring'}
       >
         {tab === 'monitoring' && <MonitoringTab name={model.name} />}
+      </div>
+      <div
+        id="model-panel-compare"
+        role="tabpanel"
+        aria-labelledby="model-tab-compare"
+        hidden={tab !== 'compare'}
+      >
+        {tab === 'compare' &&
+          (versions.data ? (
+            <CompareTab name={model.name} versions={items} initial={initialCompare} />
+          ) : (
+            <p className="muted">Loading versions…</p>
+          ))}
       </div>
 
       {change && <AliasDialog model={model.name} change={change} onClose={() => setChange(undefined)} />}
