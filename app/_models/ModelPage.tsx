@@ -36,6 +36,8 @@ export function ModelPage({
 }) {
   const trpc = useTRPC();
   const [tab, setTab] = useState<ModelTab>(initialTab);
+  const [compared, setCompared] = useState<ComparedVersions>(initialCompare);
+  const [ticked, setTicked] = useState<number[]>([]);
   const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ name }));
   const { may, whyNot } = useViewer();
   const [change, setChange] = useState<AliasChange>();
@@ -163,13 +165,34 @@ export function ModelPage({
           <h2 id="versions-heading">Versions</h2>
           {versions.error && <p className="error-text">{versions.error.message}</p>}
           {items.length > 0 ? (
-            <VersionsTable
-              modelName={model.name}
-              versions={items}
-              mayPromote={mayPromote}
-              whyNot={promoteWhyNot}
-              onPromote={(version) => setChange({ kind: 'promote', version, current: model.aliases })}
-            />
+            <>
+              {items.length > 1 && (
+                <CompareTicked
+                  ticked={ticked}
+                  onCompare={(choice) => {
+                    setCompared(choice);
+                    setTab('compare');
+                    showCompareAddress(choice);
+                  }}
+                />
+              )}
+              <VersionsTable
+                modelName={model.name}
+                versions={items}
+                mayPromote={mayPromote}
+                whyNot={promoteWhyNot}
+                onPromote={(version) => setChange({ kind: 'promote', version, current: model.aliases })}
+                ticked={ticked}
+                // A third tick replaces the older of the two.
+                onTick={(version, on) =>
+                  setTicked((now) =>
+                    on
+                      ? [...now.filter((each) => each !== version), version].slice(-2)
+                      : now.filter((each) => each !== version),
+                  )
+                }
+              />
+            </>
           ) : (
             !versions.error && <p className="muted">Loading versions…</p>
           )}
@@ -213,7 +236,7 @@ export function ModelPage({
       >
         {tab === 'compare' &&
           (versions.data ? (
-            <CompareTab name={model.name} versions={items} initial={initialCompare} />
+            <CompareTab name={model.name} versions={items} initial={compared} />
           ) : (
             <p className="muted">Loading versions…</p>
           ))}
@@ -222,4 +245,40 @@ export function ModelPage({
       {change && <AliasDialog model={model.name} change={change} onClose={() => setChange(undefined)} />}
     </main>
   );
+}
+
+/** Above the versions table: what ticking does, and with two ticked, the button that compares them. */
+function CompareTicked({
+  ticked,
+  onCompare,
+}: {
+  ticked: readonly number[];
+  onCompare: (choice: { a: number; b: number }) => void;
+}) {
+  const [first, second] = ticked;
+  if (first === undefined || second === undefined)
+    return (
+      <p className="muted compare-tick-hint">
+        Tick two versions to compare their metrics, curves, importances and training data side by side
+        {first === undefined ? '.' : ` (v${first} ticked).`}
+      </p>
+    );
+  // The older version is the baseline (A).
+  const choice = { a: Math.min(first, second), b: Math.max(first, second) };
+  return (
+    <p className="compare-tick-hint">
+      <button type="button" className="primary" onClick={() => onCompare(choice)}>
+        Compare v{choice.a} with v{choice.b}
+      </button>
+    </p>
+  );
+}
+
+/** The address of the Compare tab with these versions, without a navigation (see ModelTabs). */
+function showCompareAddress(choice: { a: number; b: number }) {
+  const url = new URL(window.location.href);
+  url.searchParams.set('tab', 'compare');
+  url.searchParams.set('a', String(choice.a));
+  url.searchParams.set('b', String(choice.b));
+  window.history.replaceState(window.history.state, '', url);
 }
