@@ -11,88 +11,24 @@ import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareMetrics } from '../app/_models/compare/metric-rows';
 import { compareProfiles } from '../app/_models/compare/profile-diff';
-import { findModelByName, findModelVersion, readModelFile } from '../db/queries/registry';
 import { readProfile } from '../nodes/_data/profile-schema';
 import { numericMetrics } from '../nodes/evaluate/main-metric';
-import { type EvaluationReport, evaluationReportSchema } from '../nodes/evaluate/report-schema';
-import type { PipelineDocument } from '../pipeline/document';
 import { EVALUATION_FILE } from '../registry/version-schema';
 import { setUpDatabaseAndWorker } from './support/fixture';
-import { pipelineDoc } from './support/pipeline-doc';
-import { runToEnd, savePipeline } from './support/pipelines';
-import { promote } from './support/registered-model';
 import { testActor, testCaller } from './support/services';
+import {
+  COMPARED_MODEL,
+  comparedVersion,
+  keptReport,
+  registerComparedVersions,
+} from './support/version-compare-scenario';
 
 const fixture = setUpDatabaseAndWorker();
-const MODEL = 'cancer';
-
-/** Breast cancer to a registered version of `cancer`; `clean` runs before the split. */
-function cancerPipeline(algorithm: string, clean: unknown[]): PipelineDocument {
-  return pipelineDoc(
-    [
-      { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'breast_cancer' } },
-      { id: 'clean', type: 'clean', config: { operations: clean } },
-      { id: 'split', type: 'split', config: { method: 'stratified', stratifyBy: 'target', seed: 42 } },
-      {
-        id: 'feature',
-        type: 'feature',
-        config: {
-          operations: [{ op: 'standardize', columns: { byType: 'numeric', except: ['target'] } }],
-          target: 'target',
-        },
-      },
-      { id: 'train', type: 'train', config: { target: 'target', algorithm } },
-      { id: 'evaluate', type: 'evaluate', config: { gates: [] } },
-      { id: 'deploy', type: 'deploy', config: { model: MODEL, action: 'register' } },
-    ],
-    [
-      'ingest.data->clean.data',
-      'clean.data->split.data',
-      'split.data->feature.data',
-      'feature.data->train.data',
-      'train.model->evaluate.model',
-      'feature.data->evaluate.data',
-      'train.model->deploy.model',
-      'evaluate.report->deploy.report',
-      'split.data->deploy.data',
-    ],
-  );
-}
-
-async function registerVersion(document: PipelineDocument): Promise<string> {
-  const { version } = await savePipeline(fixture.database.db, document);
-  const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
-  expect(result.status).toBe('succeeded');
-  return started.runId;
-}
-
+const MODEL = COMPARED_MODEL;
 const viewer = () => testCaller(fixture.database, fixture.worker, testActor('viewer')).caller;
+const versionRow = (version: number) => comparedVersion(fixture, version);
 
-async function versionRow(version: number) {
-  const model = await findModelByName(fixture.database.sql, MODEL);
-  const row = model && (await findModelVersion(fixture.database.sql, model.id, version));
-  if (!row) throw new Error(`no version ${version}`);
-  return row;
-}
-
-async function keptReport(version: number): Promise<EvaluationReport> {
-  const file = await readModelFile(fixture.database.sql, (await versionRow(version)).id, EVALUATION_FILE);
-  if (!file) throw new Error(`version ${version} kept no evaluation report`);
-  return evaluationReportSchema.parse(JSON.parse(file.content.toString('utf8')));
-}
-
-beforeAll(async () => {
-  await registerVersion(cancerPipeline('gradient_boosting', []));
-  await registerVersion(
-    cancerPipeline('linear', [
-      { op: 'drop', columns: ['mean_fractal_dimension'] },
-      { op: 'filter', condition: { column: 'mean_radius', operator: '<', value: 15 } },
-    ]),
-  );
-  const model = await findModelByName(fixture.database.sql, MODEL);
-  if (!model) throw new Error('the runs registered no model');
-  await promote(fixture.database.sql, model.id, 'production', 1);
-}, 300_000);
+beforeAll(() => registerComparedVersions(fixture), 300_000);
 
 describe('models.compare', () => {
   it('answers production against the newest other version with what the runs recorded', async () => {
@@ -117,7 +53,7 @@ describe('models.compare', () => {
     expect(logLoss?.lowerIsBetter).toBe(true);
     expect(logLoss?.better).toBe((metricsB.log_loss ?? 0) < (metricsA.log_loss ?? 0) ? 'b' : 'a');
 
-    const [reportA, reportB] = [await keptReport(1), await keptReport(2)];
+    const [reportA, reportB] = [await keptReport(fixture, 1), await keptReport(fixture, 2)];
     // The kept report is the evaluate step's: its metrics are the version's.
     expect(reportA.metrics).toEqual(metricsA);
     expect(answer.a.confusion).toEqual(reportA.confusionMatrix);
