@@ -18,9 +18,11 @@ import { setUpDatabaseAndWorker } from './support/fixture';
 import { testActor, testCaller } from './support/services';
 import {
   COMPARED_MODEL,
+  COMPARED_REGRESSION,
   comparedVersion,
   keptReport,
   registerComparedVersions,
+  registerRegressionVersions,
 } from './support/version-compare-scenario';
 
 const fixture = setUpDatabaseAndWorker();
@@ -28,7 +30,10 @@ const MODEL = COMPARED_MODEL;
 const viewer = () => testCaller(fixture.database, fixture.worker, testActor('viewer')).caller;
 const versionRow = (version: number) => comparedVersion(fixture, version);
 
-beforeAll(() => registerComparedVersions(fixture), 300_000);
+beforeAll(async () => {
+  await registerComparedVersions(fixture);
+  await registerRegressionVersions(fixture);
+}, 300_000);
 
 describe('models.compare', () => {
   it('answers production against the newest other version with what the runs recorded', async () => {
@@ -101,7 +106,42 @@ describe('models.compare', () => {
     );
     const radius = answer.profile.columns.find((column) => column.name === 'mean_radius');
     expect(radius?.b?.mean).toBeLessThan(radius?.a?.mean ?? 0);
-    expect(radius?.shifts.some((shift) => shift.startsWith('mean fell by'))).toBe(true);
+    expect(radius?.shifts.some((shift) => shift.startsWith('mean fell '))).toBe(true);
+  });
+
+  it('compares regression versions by their errors and residuals, with no matrix or curves', async () => {
+    // No production: the older and the newer of the two newest.
+    const answer = await viewer().models.compare({ name: COMPARED_REGRESSION });
+    expect([answer.a.version, answer.b.version]).toEqual([1, 2]);
+    expect([answer.a.task, answer.b.task]).toEqual(['regression', 'regression']);
+    expect([answer.a.confusion, answer.a.roc, answer.b.confusion, answer.b.roc]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const byName = Object.fromEntries(answer.metrics.map((row) => [row.name, row]));
+    expect(byName.rmse?.lowerIsBetter).toBe(true);
+    expect(byName.r2?.lowerIsBetter).toBe(false);
+    for (const name of ['rmse', 'mae', 'r2']) {
+      const row = byName[name];
+      if (!row || row.a === null || row.b === null) throw new Error(`${name} was not compared`);
+      const bWins = row.lowerIsBetter ? row.b < row.a : row.b > row.a;
+      expect(row.better).toBe(bWins ? 'b' : 'a');
+    }
+    const report = await keptReport(fixture, 2, COMPARED_REGRESSION);
+    const residuals = (report.residuals ?? []).map((row) => row.residual);
+    expect(answer.b.residuals?.rows).toBe(residuals.length);
+    expect(answer.b.residuals?.maxAbsolute).toBe(Math.max(...residuals.map(Math.abs)));
+    expect(answer.b.residuals?.mean).toBeCloseTo(
+      residuals.reduce((sum, value) => sum + value, 0) / residuals.length,
+      9,
+    );
+    // Same pipeline up to the model: the same training data, so no column differs.
+    expect(answer.profile.sameData).toBe(true);
+    expect(
+      answer.profile.columns.every((column) => column.status === 'kept' && column.shifts.length === 0),
+    ).toBe(true);
   });
 
   it('compares the versions asked for, either way round', async () => {

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { EmptyState } from '../_components/EmptyState';
 import { formatCount } from '../_components/format';
+import { algorithmLabels } from '../_components/report/metrics';
 import { useTRPC } from '../_trpc/client';
 import { ConfusionPair } from './compare/ConfusionPair';
 import type { VersionSide } from './compare/comparison-schema';
@@ -135,7 +136,7 @@ function Pickers({
   const idB = useId();
   const option = (version: VersionItem) => (
     <option key={version.version} value={version.version}>
-      {[`v${version.version}`, ...version.aliases, version.algorithm].join(' · ')}
+      {[`v${version.version}`, ...version.aliases, algorithmName(version.algorithm)].join(' · ')}
     </option>
   );
   const ready = a !== undefined && b !== undefined;
@@ -189,7 +190,7 @@ function SideCard({ id, side }: { id: 'a' | 'b'; side: VersionSide }) {
         ))}
       </div>
       <div className="muted model-sub">
-        {side.algorithm} · {side.task} · registered {when(side.createdAt)}
+        {algorithmName(side.algorithm)} · {side.task} · registered {when(side.createdAt)}
       </div>
       <div className="muted model-sub">
         {side.testRows === null
@@ -198,4 +199,8 @@ function SideCard({ id, side }: { id: 'a' | 'b'; side: VersionSide }) {
       </div>
     </div>
   );
+}
+
+function algorithmName(algorithm: string): string {
+  return algorithmLabels[algorithm] ?? algorithm;
 }

@@ -17,22 +17,27 @@ import { setUpE2eSession } from '../support/e2e-session';
 import { seedModel } from '../support/models';
 import {
   COMPARED_MODEL,
+  COMPARED_REGRESSION,
   comparedVersion,
   keptReport,
   registerComparedVersions,
+  registerRegressionVersions,
 } from '../support/version-compare-scenario';
 
 const session = setUpE2eSession({
   accounts: { viewer: 'vera@compare.test' },
   async before(fixture) {
     await registerComparedVersions(fixture);
+    await registerRegressionVersions(fixture);
     // Version 3: metrics only, no report and no profile (imported, or registered before they were kept).
     await seedModel(fixture.database.sql, COMPARED_MODEL, [{ metrics: { accuracy: 0.9 } }]);
   },
 });
 
-const metricsOf = async (version: number) =>
-  Object.fromEntries(numericMetrics({ metrics: (await comparedVersion(session.fixture, version)).metrics }));
+const metricsOf = async (version: number, name = COMPARED_MODEL) =>
+  Object.fromEntries(
+    numericMetrics({ metrics: (await comparedVersion(session.fixture, version, name)).metrics }),
+  );
 
 async function metricRows(page: Page): Promise<Record<string, string[]>> {
   const rows = await cellTexts(page.locator('[data-testid=compare-metrics] tbody tr'));
@@ -102,7 +107,7 @@ describe('Compare versions', () => {
     const column = (name: string) => columns.find((row) => row[0]?.startsWith(name));
     expect(column('mean_fractal_dimension')?.[0]).toBe('mean_fractal_dimensionremoved in B');
     expect(column('mean_fractal_dimension')?.[5]).toBe('not in B’s data');
-    expect(column('mean_radius')?.[6]).toMatch(/^mean fell by \d\.\d\d standard deviations/);
+    expect(column('mean_radius')?.[6]).toMatch(/^mean fell \d\.\d\d SD/);
     expect(await page.getByTestId('compare-data-verdict').textContent()).toMatch(
       /^Different data: 0 columns added, 1 removed, \d+ with a large shift\.$/,
     );
@@ -117,6 +122,7 @@ describe('Compare versions', () => {
     await page.getByRole('heading', { name: COMPARED_MODEL, level: 1 }).waitFor();
     await page.getByRole('checkbox', { name: 'Compare version 2' }).check();
     await page.getByRole('checkbox', { name: 'Compare version 1' }).check();
+    await session.screenshot(page.locator('section.panel').first(), 'version-compare-ticked');
     await page.getByRole('button', { name: 'Compare v1 with v2' }).click();
     await page.waitForURL(/\?tab=compare&a=1&b=2$/);
     await page.getByTestId('confusion-b').locator('table').waitFor();
@@ -140,5 +146,28 @@ describe('Compare versions', () => {
       'mean_fractal_dimensionadded in B',
     );
     expect(await overflow(page)).toBe(0);
+  });
+
+  it('compares regression versions by their errors and residuals', async () => {
+    const page = await session.newPage();
+    await session.signIn(page, 'viewer', `/models/${COMPARED_REGRESSION}?tab=compare`);
+    await page.getByRole('heading', { name: 'Residuals' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'ROC curves' }).count()).toBe(0);
+    const [v1, v2] = [await metricsOf(1, COMPARED_REGRESSION), await metricsOf(2, COMPARED_REGRESSION)];
+    const rows = await metricRows(page);
+    expect(rows.RMSE?.slice(0, 2)).toEqual([formatNumber(v1.rmse), formatNumber(v2.rmse)]);
+    expect(rows.RMSE?.[3]).toBe((v2.rmse ?? 0) < (v1.rmse ?? 0) ? 'v2' : 'v1');
+    expect(rows['R²']?.[3]).toBe((v2.r2 ?? 0) > (v1.r2 ?? 0) ? 'v2' : 'v1');
+    const report = await keptReport(session.fixture, 2, COMPARED_REGRESSION);
+    const largest = Math.max(...(report.residuals ?? []).map((row) => Math.abs(row.residual)));
+    const residualRows = await cellTexts(page.locator('[data-testid=compare-residuals] tbody tr'));
+    expect(residualRows.find((row) => row[0] === 'Largest absolute residual')?.[2]).toBe(
+      formatNumber(largest),
+    );
+    expect(await page.getByTestId('compare-data-verdict').textContent()).toBe(
+      'Both versions were trained on the same data (same checksum).',
+    );
+    expect(await overflow(page)).toBe(0);
+    await session.screenshot(page, 'version-compare-regression', { fullPage: true });
   });
 });

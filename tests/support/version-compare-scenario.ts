@@ -21,13 +21,26 @@ import { promote } from './registered-model';
  * data lost rows and a column and shifted.
  */
 export const COMPARED_MODEL = 'cancer';
+/** The regression pair: diabetes, gradient boosting then linear, both on the same rows. */
+export const COMPARED_REGRESSION = 'diabetes';
 
-function cancerPipeline(algorithm: string, clean: unknown[]): PipelineDocument {
+interface Trained {
+  model: string;
+  sample: 'breast_cancer' | 'diabetes';
+  algorithm: string;
+  clean?: unknown[];
+}
+
+function comparedPipeline({ model, sample, algorithm, clean = [] }: Trained): PipelineDocument {
+  const split =
+    sample === 'breast_cancer'
+      ? { method: 'stratified', stratifyBy: 'target', seed: 42 }
+      : { method: 'random', seed: 42 };
   return pipelineDoc(
     [
-      { id: 'ingest', type: 'ingest', config: { source: 'sample', sample: 'breast_cancer' } },
+      { id: 'ingest', type: 'ingest', config: { source: 'sample', sample } },
       { id: 'clean', type: 'clean', config: { operations: clean } },
-      { id: 'split', type: 'split', config: { method: 'stratified', stratifyBy: 'target', seed: 42 } },
+      { id: 'split', type: 'split', config: split },
       {
         id: 'feature',
         type: 'feature',
@@ -38,7 +51,7 @@ function cancerPipeline(algorithm: string, clean: unknown[]): PipelineDocument {
       },
       { id: 'train', type: 'train', config: { target: 'target', algorithm } },
       { id: 'evaluate', type: 'evaluate', config: { gates: [] } },
-      { id: 'deploy', type: 'deploy', config: { model: COMPARED_MODEL, action: 'register' } },
+      { id: 'deploy', type: 'deploy', config: { model, action: 'register' } },
     ],
     [
       'ingest.data->clean.data',
@@ -54,38 +67,55 @@ function cancerPipeline(algorithm: string, clean: unknown[]): PipelineDocument {
   );
 }
 
-async function registerVersion(fixture: Fixture, document: PipelineDocument): Promise<void> {
-  const { version } = await savePipeline(fixture.database.db, document);
+async function registerVersion(fixture: Fixture, trained: Trained): Promise<void> {
+  const { version } = await savePipeline(fixture.database.db, comparedPipeline(trained));
   const { result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
   expect(result.status).toBe('succeeded');
 }
 
 /** Runs both pipelines and promotes version 1 to production. */
 export async function registerComparedVersions(fixture: Fixture): Promise<void> {
-  await registerVersion(fixture, cancerPipeline('gradient_boosting', []));
-  await registerVersion(
-    fixture,
-    cancerPipeline('linear', [
+  const cancer = { model: COMPARED_MODEL, sample: 'breast_cancer' } as const;
+  await registerVersion(fixture, { ...cancer, algorithm: 'gradient_boosting' });
+  await registerVersion(fixture, {
+    ...cancer,
+    algorithm: 'linear',
+    clean: [
       { op: 'drop', columns: ['mean_fractal_dimension'] },
       { op: 'filter', condition: { column: 'mean_radius', operator: '<', value: 15 } },
-    ]),
-  );
+    ],
+  });
   const model = await findModelByName(fixture.database.sql, COMPARED_MODEL);
   if (!model) throw new Error('the runs registered no model');
   await promote(fixture.database.sql, model.id, 'production', 1);
 }
 
+/** Two regression versions of `diabetes`, gradient boosting then linear, on the same data; none in production. */
+export async function registerRegressionVersions(fixture: Fixture): Promise<void> {
+  const diabetes = { model: COMPARED_REGRESSION, sample: 'diabetes' } as const;
+  await registerVersion(fixture, { ...diabetes, algorithm: 'gradient_boosting' });
+  await registerVersion(fixture, { ...diabetes, algorithm: 'linear' });
+}
+
 /** A version's registry row. */
-export async function comparedVersion(fixture: Fixture, version: number): Promise<ModelVersionRow> {
-  const model = await findModelByName(fixture.database.sql, COMPARED_MODEL);
+export async function comparedVersion(
+  fixture: Fixture,
+  version: number,
+  name = COMPARED_MODEL,
+): Promise<ModelVersionRow> {
+  const model = await findModelByName(fixture.database.sql, name);
   const row = model && (await findModelVersion(fixture.database.sql, model.id, version));
-  if (!row) throw new Error(`no version ${version} of ${COMPARED_MODEL}`);
+  if (!row) throw new Error(`no version ${version} of ${name}`);
   return row;
 }
 
 /** The evaluate step's report the deploy step kept with a version (model_files evaluation.json). */
-export async function keptReport(fixture: Fixture, version: number): Promise<EvaluationReport> {
-  const row = await comparedVersion(fixture, version);
+export async function keptReport(
+  fixture: Fixture,
+  version: number,
+  name = COMPARED_MODEL,
+): Promise<EvaluationReport> {
+  const row = await comparedVersion(fixture, version, name);
   const file = await readModelFile(fixture.database.sql, row.id, EVALUATION_FILE);
   if (!file) throw new Error(`version ${version} kept no evaluation report`);
   return evaluationReportSchema.parse(JSON.parse(file.content.toString('utf8')));

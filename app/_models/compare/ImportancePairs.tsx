@@ -85,7 +85,9 @@ export function ImportancePairs({
         {importances.features > pairs.length
           ? ` Top ${pairs.length} of ${importances.features} features.`
           : ''}
-        {' A dash: the version does not use the feature.'}
+        {importances.recorded.a && importances.recorded.b
+          ? ' A dash: the version does not use the feature.'
+          : ''}
       </p>
     </div>
   );

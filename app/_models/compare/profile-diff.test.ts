@@ -78,7 +78,7 @@ describe('compareProfiles', () => {
     ]);
     const shifts = Object.fromEntries(diff.columns.map((column) => [column.name, column.shifts]));
     expect(shifts).toEqual({
-      tenure: ['missing 0.0% → 20.0%', 'mean rose by 0.50 standard deviations'],
+      tenure: ['missing 0.0% → 20.0%', 'mean rose 0.50 SD'],
       charges: [],
       plan: [],
       legacy_flag: [],

@@ -92,7 +92,7 @@ export function shiftsOf(a: ColumnFacts, b: ColumnFacts): string[] {
     const scale = a.std || b.std || Math.abs(a.mean) || 1;
     const moved = (b.mean - a.mean) / scale;
     if (Math.abs(moved) >= SHIFT_LIMITS.meanInStd)
-      shifts.push(`mean ${moved > 0 ? 'rose' : 'fell'} by ${Math.abs(moved).toFixed(2)} standard deviations`);
+      shifts.push(`mean ${moved > 0 ? 'rose' : 'fell'} ${Math.abs(moved).toFixed(2)} SD`);
   }
   if (a.std !== null && b.std !== null && a.std > 0 && b.std > 0) {
     const ratio = b.std / a.std;
