@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { Sql } from '../../db/client';
+import type { Database, Sql } from '../../db/client';
+import { getArtifact } from '../../db/queries/artifacts';
 import { listModelVersions } from '../../db/queries/model-listing';
 import {
   findModelVersion,
@@ -9,7 +10,7 @@ import {
   modelAliasVersions,
   readModelFile,
 } from '../../db/queries/registry';
-import { findArtifactFile, findStepOutputs } from '../../db/queries/version-evaluation';
+import { findStepOutputs } from '../../db/queries/version-evaluation';
 import { readProfile } from '../../nodes/_data/profile-schema';
 import { artifactRefSchema } from '../../nodes/_kit/artifact-ref';
 import { numericMetrics } from '../../nodes/evaluate/main-metric';
@@ -29,11 +30,14 @@ import { readArtifactFile } from './routers/artifacts';
  * was trained on. What a version does not hold comes back null, never as an error.
  */
 
+/** What the comparison reads: the registry and runs (PostgreSQL), and report files under DATA_DIR. */
+type Readers = { sql: Sql; db: Database; dataDir: string };
+
 /** Reports are small (curves thinned to 200 points, at most 1000 residuals); a larger file is not read. */
 const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 
 export async function compareVersions(
-  services: { sql: Sql; dataDir: string },
+  services: Readers,
   input: { name: string; a?: number; b?: number },
 ): Promise<VersionComparison> {
   const { sql } = services;
@@ -141,10 +145,7 @@ interface FoundReport {
 }
 
 /** The version's evaluation report: kept with the version, else read from its run; null when neither has it. */
-async function evaluationOf(
-  services: { sql: Sql; dataDir: string },
-  version: ModelVersionRow,
-): Promise<FoundReport | null> {
+async function evaluationOf(services: Readers, version: ModelVersionRow): Promise<FoundReport | null> {
   const kept = await readModelFile(services.sql, version.id, EVALUATION_FILE);
   if (kept) {
     const report = parseReport(kept.content.toString('utf8'));
@@ -168,10 +169,7 @@ const edgesSchema = z.object({
  * for versions registered before the report was kept with them. Null when the run, the step or the
  * file is gone (retention, a deleted run) or the version has no run (imported).
  */
-async function runReport(
-  services: { sql: Sql; dataDir: string },
-  version: ModelVersionRow,
-): Promise<EvaluationReport | null> {
+async function runReport(services: Readers, version: ModelVersionRow): Promise<EvaluationReport | null> {
   const { sql } = services;
   if (!version.runId || !version.nodeId || !version.pipelineVersionId) return null;
   const graph = edgesSchema.safeParse(await findPipelineGraph(sql, version.pipelineVersionId));
@@ -184,8 +182,8 @@ async function runReport(
     .safeParse(await findStepOutputs(sql, version.runId, edge.source.node));
   const reference = outputs.success ? outputs.data[edge.source.port] : undefined;
   if (!reference) return null;
-  const artifact = await findArtifactFile(sql, reference.id);
-  if (!artifact || artifact.deleted || artifact.kind !== 'report') return null;
+  const artifact = await getArtifact(services.db, reference.id);
+  if (!artifact || artifact.deletedAt || artifact.kind !== 'report') return null;
   try {
     return parseReport(await readArtifactFile(artifact.uri, services.dataDir, MAX_REPORT_BYTES));
   } catch (error) {

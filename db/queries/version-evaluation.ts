@@ -13,13 +13,3 @@ export async function findStepOutputs(sql: Sql, runId: string, nodeId: string): 
     select outputs from run_steps where run_id = ${runId} and node_id = ${nodeId}`;
   return row?.outputs;
 }
-
-/** An artifact's file and whether retention deleted it. */
-export async function findArtifactFile(
-  sql: Sql,
-  artifactId: string,
-): Promise<{ kind: string; uri: string; deleted: boolean } | undefined> {
-  const [row] = await sql<{ kind: string; uri: string; deleted: boolean }[]>`
-    select kind, uri, deleted_at is not null as deleted from artifacts where id = ${artifactId}`;
-  return row;
-}

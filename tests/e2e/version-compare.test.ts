@@ -114,6 +114,12 @@ describe('Compare versions', () => {
 
     expect(await overflow(page)).toBe(0);
     await session.screenshot(page, 'version-compare', { fullPage: true });
+    await session.screenshot(
+      page.locator('section[aria-labelledby=compare-data-heading]'),
+      'version-compare-training-data',
+    );
+    await page.getByRole('heading', { name: 'ROC curves' }).scrollIntoViewIfNeeded();
+    await session.screenshot(page.locator('.compare-grid'), 'version-compare-curves');
   });
 
   it('compares the two versions ticked in the versions table, swaps them, and keeps the choice on reload', async () => {
