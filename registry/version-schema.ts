@@ -83,3 +83,9 @@ export type ReferenceSample = z.infer<typeof referenceSampleSchema>;
 /** Names of a version's files in the registry. */
 export const MODEL_FILE = 'model.onnx';
 export const REFERENCE_FILE = 'reference.json';
+/**
+ * The evaluate step's report (nodes/evaluate/report-schema.ts), kept with the version so its
+ * confusion matrix, curves and importances outlive the run's files (the version comparison reads it).
+ * Versions registered before it was recorded, and imported ones, have none.
+ */
+export const EVALUATION_FILE = 'evaluation.json';

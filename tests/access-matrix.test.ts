@@ -110,6 +110,7 @@ const PROCEDURES: Record<string, Permission> = {
   'models.show': 'read',
   'models.versions': 'read',
   'models.ledger': 'read',
+  'models.compare': 'read',
   'models.names': 'read',
   'models.promote': 'promote',
   'models.rollback': 'promote',

@@ -22,7 +22,12 @@ import {
 } from '../db/queries/registry';
 import type { RegistryPort, RegistryVersion, RunAuthority } from '../nodes/_kit/registry-port';
 import { substituteParameters } from '../pipeline/parameters';
-import { MODEL_FILE, modelSignatureSchema, REFERENCE_FILE } from '../registry/version-schema';
+import {
+  EVALUATION_FILE,
+  MODEL_FILE,
+  modelSignatureSchema,
+  REFERENCE_FILE,
+} from '../registry/version-schema';
 
 const metricsSchema = z.record(z.string(), z.number());
 const parametersSchema = z.record(z.string(), z.unknown());
@@ -56,6 +61,8 @@ export function registryPort(sql: Sql, step: { runId: string; nodeId: string }):
       // A retried attempt of this step (even one racing the first) gets the first one's version back.
       const onnx = Buffer.from(input.onnx);
       const reference = Buffer.from(JSON.stringify(input.referenceSample));
+      const evaluation =
+        input.evaluation === undefined ? undefined : Buffer.from(JSON.stringify(input.evaluation));
       const written = await insertModelVersion(sql, model.id, {
         runId: step.runId,
         nodeId: step.nodeId,
@@ -76,6 +83,7 @@ export function registryPort(sql: Sql, step: { runId: string; nodeId: string }):
         files: [
           { name: MODEL_FILE, content: onnx, sha256: sha256(onnx) },
           { name: REFERENCE_FILE, content: reference, sha256: sha256(reference) },
+          ...(evaluation ? [{ name: EVALUATION_FILE, content: evaluation, sha256: sha256(evaluation) }] : []),
         ],
       });
       return { modelId: model.id, modelName: model.name, version: written.version, created: written.created };

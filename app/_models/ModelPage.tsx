@@ -9,6 +9,7 @@ import { EmptyState } from '../_components/EmptyState';
 import { MonitoringTab } from '../_monitoring/MonitoringTab';
 import { useTRPC } from '../_trpc/client';
 import { type AliasChange, AliasDialog } from './AliasDialog';
+import { type ComparedVersions, CompareTab } from './CompareTab';
 import { DetailsForm } from './DetailsForm';
 import { EndpointPanel } from './EndpointPanel';
 import { LedgerTimeline } from './LedgerTimeline';
@@ -19,13 +20,24 @@ import './models.css';
 
 /**
  * One model: its aliases (with roll back), versions (with promote), the ledger, the endpoint with
- * snippets, and a Try it form; and on its Monitoring tab, drift, traffic, performance and alerts.
+ * snippets, and a Try it form; on its Monitoring tab, drift, traffic, performance and alerts; on its
+ * Compare tab, two versions side by side.
  * Moving an alias needs the operator role: others see the controls disabled, with the reason in
  * their tooltip.
  */
-export function ModelPage({ name, initialTab = 'overview' }: { name: string; initialTab?: ModelTab }) {
+export function ModelPage({
+  name,
+  initialTab = 'overview',
+  initialCompare = {},
+}: {
+  name: string;
+  initialTab?: ModelTab;
+  initialCompare?: ComparedVersions;
+}) {
   const trpc = useTRPC();
   const [tab, setTab] = useState<ModelTab>(initialTab);
+  const [compared, setCompared] = useState<ComparedVersions>(initialCompare);
+  const [ticked, setTicked] = useState<number[]>([]);
   const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ name }));
   const { may, whyNot } = useViewer();
   const [change, setChange] = useState<AliasChange>();
@@ -153,13 +165,34 @@ export function ModelPage({ name, initialTab = 'overview' }: { name: string; ini
           <h2 id="versions-heading">Versions</h2>
           {versions.error && <p className="error-text">{versions.error.message}</p>}
           {items.length > 0 ? (
-            <VersionsTable
-              modelName={model.name}
-              versions={items}
-              mayPromote={mayPromote}
-              whyNot={promoteWhyNot}
-              onPromote={(version) => setChange({ kind: 'promote', version, current: model.aliases })}
-            />
+            <>
+              {items.length > 1 && (
+                <CompareTicked
+                  ticked={ticked}
+                  onCompare={(choice) => {
+                    setCompared(choice);
+                    setTab('compare');
+                    showCompareAddress(choice);
+                  }}
+                />
+              )}
+              <VersionsTable
+                modelName={model.name}
+                versions={items}
+                mayPromote={mayPromote}
+                whyNot={promoteWhyNot}
+                onPromote={(version) => setChange({ kind: 'promote', version, current: model.aliases })}
+                ticked={ticked}
+                // A third tick replaces the older of the two.
+                onTick={(version, on) =>
+                  setTicked((now) =>
+                    on
+                      ? [...now.filter((each) => each !== version), version].slice(-2)
+                      : now.filter((each) => each !== version),
+                  )
+                }
+              />
+            </>
           ) : (
             !versions.error && <p className="muted">Loading versions…</p>
           )}
@@ -195,8 +228,57 @@ export function ModelPage({ name, initialTab = 'overview' }: { name: string; ini
       >
         {tab === 'monitoring' && <MonitoringTab name={model.name} />}
       </div>
+      <div
+        id="model-panel-compare"
+        role="tabpanel"
+        aria-labelledby="model-tab-compare"
+        hidden={tab !== 'compare'}
+      >
+        {tab === 'compare' &&
+          (versions.data ? (
+            <CompareTab name={model.name} versions={items} initial={compared} />
+          ) : (
+            <p className="muted">Loading versions…</p>
+          ))}
+      </div>
 
       {change && <AliasDialog model={model.name} change={change} onClose={() => setChange(undefined)} />}
     </main>
   );
+}
+
+/** Above the versions table: what ticking does, and with two ticked, the button that compares them. */
+function CompareTicked({
+  ticked,
+  onCompare,
+}: {
+  ticked: readonly number[];
+  onCompare: (choice: { a: number; b: number }) => void;
+}) {
+  const [first, second] = ticked;
+  if (first === undefined || second === undefined)
+    return (
+      <p className="muted compare-tick-hint">
+        Tick two versions to compare their metrics, curves, importances and training data side by side
+        {first === undefined ? '.' : ` (v${first} ticked).`}
+      </p>
+    );
+  // The older version is the baseline (A).
+  const choice = { a: Math.min(first, second), b: Math.max(first, second) };
+  return (
+    <p className="compare-tick-hint">
+      <button type="button" className="primary" onClick={() => onCompare(choice)}>
+        Compare v{choice.a} with v{choice.b}
+      </button>
+    </p>
+  );
+}
+
+/** The address of the Compare tab with these versions, without a navigation (see ModelTabs). */
+function showCompareAddress(choice: { a: number; b: number }) {
+  const url = new URL(window.location.href);
+  url.searchParams.set('tab', 'compare');
+  url.searchParams.set('a', String(choice.a));
+  url.searchParams.set('b', String(choice.b));
+  window.history.replaceState(window.history.state, '', url);
 }

@@ -3,15 +3,16 @@
 import type { KeyboardEvent } from 'react';
 import { openAlertsText } from '../_monitoring/monitoring-view';
 
-export type ModelTab = 'overview' | 'monitoring';
+export type ModelTab = 'overview' | 'monitoring' | 'compare';
 
 const TABS: ReadonlyArray<{ id: ModelTab; label: string }> = [
   { id: 'overview', label: 'Overview' },
   { id: 'monitoring', label: 'Monitoring' },
+  { id: 'compare', label: 'Compare versions' },
 ];
 
 /**
- * The model page's tabs. The choice goes into the address (?tab=monitoring) without a navigation,
+ * The model page's tabs. The choice goes into the address (?tab=monitoring, ?tab=compare) without a navigation,
  * so a reload or a shared link opens the same tab; the Monitoring tab shows the open alerts' count.
  */
 export function ModelTabs({
@@ -30,13 +31,20 @@ export function ModelTabs({
     const url = new URL(window.location.href);
     if (next === 'overview') url.searchParams.delete('tab');
     else url.searchParams.set('tab', next);
+    // The compared versions belong to the Compare tab; another tab's address does not keep them.
+    if (next !== 'compare') {
+      url.searchParams.delete('a');
+      url.searchParams.delete('b');
+    }
     window.history.replaceState(window.history.state, '', url);
   };
   const counted = (id: ModelTab) => id === 'monitoring' && openAlerts > 0;
   const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
-    const next = tab === 'overview' ? 'monitoring' : 'overview';
+    const index = TABS.findIndex((item) => item.id === tab);
+    const step = event.key === 'ArrowRight' ? 1 : TABS.length - 1;
+    const next = TABS[(index + step) % TABS.length]?.id ?? 'overview';
     choose(next);
     document.getElementById(`model-tab-${next}`)?.focus();
   };

@@ -10,7 +10,8 @@ export type VersionItem = inferRouterOutputs<AppRouter>['models']['versions']['i
 
 /**
  * A model's versions, newest first: aliases as badges, the test metrics, gates, where the version
- * came from (its run and pipeline version) and when; a download of the version for embedding (its
+ * came from (its run and pipeline version) and when; a tick box to pick two for the comparison; a
+ * download of the version for embedding (its
  * ONNX file and a README) for everyone, and Promote for operators, disabled with the reason for
  * everyone else.
  */
@@ -20,12 +21,17 @@ export function VersionsTable({
   mayPromote,
   whyNot,
   onPromote,
+  ticked,
+  onTick,
 }: {
   modelName: string;
   versions: VersionItem[];
   mayPromote: boolean;
   whyNot: string | undefined;
   onPromote: (version: number) => void;
+  /** The versions ticked for a comparison (two at most). */
+  ticked: readonly number[];
+  onTick: (version: number, on: boolean) => void;
 }) {
   const columns = metricColumns(versions);
   return (
@@ -50,6 +56,16 @@ export function VersionsTable({
         {versions.map((version) => (
           <tr key={version.version}>
             <td>
+              {versions.length > 1 && (
+                <input
+                  type="checkbox"
+                  className="compare-tick"
+                  aria-label={`Compare version ${version.version}`}
+                  title="Tick two versions to compare them side by side"
+                  checked={ticked.includes(version.version)}
+                  onChange={(event) => onTick(version.version, event.target.checked)}
+                />
+              )}
               <span className="version-number">v{version.version}</span>
               {version.aliases.map((alias) => (
                 <span key={alias} className={`alias-badge alias-${alias}`}>

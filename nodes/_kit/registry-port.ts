@@ -83,6 +83,11 @@ export interface VersionRegistration {
   reference: VersionReference;
   /** The raw training rows of the reference sample (model_files reference.json). */
   referenceSample: { columns: string[]; rows: (number | string | boolean | null)[][] };
+  /**
+   * The evaluate step's whole report (nodes/evaluate/report-schema.ts), stored as the version's
+   * evaluation.json file; absent when there is none to record.
+   */
+  evaluation?: unknown;
   onnx: Uint8Array;
 }
 

@@ -65,6 +65,7 @@ export async function describeVersion(input: {
       transforms: model.transforms,
       reference,
       referenceSample: sample,
+      evaluation: input.report,
       onnx: input.onnx,
     },
   };

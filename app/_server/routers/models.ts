@@ -25,11 +25,13 @@ import {
   requireModel,
   rollbackAlias,
 } from '../../../runtime/models/promotion';
+import { versionComparisonSchema } from '../../_models/compare/comparison-schema';
 import { recordAction } from '../audit-trail';
 import type { Actor } from '../auth/actor';
 import { auditActor } from '../auth/audit-actor';
 import { env } from '../env';
 import { procedure, router } from '../trpc';
+import { compareVersions } from '../version-comparison';
 
 /**
  * The model registry for the app's Models pages: list and search models, one model with its
@@ -250,6 +252,21 @@ export const modelsRouter = router({
       const entries = await listLedger(ctx.services.sql, model.id);
       return entries.map((entry) => ({ ...entry, at: instant(entry.at) }));
     }),
+
+  /**
+   * Two versions side by side: metrics with the change and the better one, confusion matrices, ROC
+   * curves, feature importances and training data profiles. Without a and b: production against the
+   * newest other version (or the two newest).
+   */
+  compare: procedure('read')
+    .input(
+      nameInput.extend({
+        a: z.number().int().min(1, 'a is a version number, from 1').optional(),
+        b: z.number().int().min(1, 'b is a version number, from 1').optional(),
+      }),
+    )
+    .output(versionComparisonSchema)
+    .query(({ ctx, input }) => compareVersions(ctx.services, input)),
 
   /** Every model's name, for pickers. */
   names: procedure('read').query(({ ctx }) => listModelNames(ctx.services.sql)),

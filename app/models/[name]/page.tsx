@@ -6,19 +6,32 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
   return { title: `${name} · Models · Pipewright` };
 }
 
-/** `?tab=monitoring` opens the Monitoring tab (alert notifications link there). */
+/** A positive whole number from the address, else undefined. */
+function versionParam(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,8}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/**
+ * `?tab=monitoring` opens the Monitoring tab (alert notifications link there); `?tab=compare&a=3&b=5`
+ * the Compare tab with versions 3 and 5 (without a and b: production against the newest other).
+ */
 export default async function ModelRoute({
   params,
   searchParams,
 }: {
   params: Promise<{ name: string }>;
-  searchParams: Promise<{ tab?: string | string[] }>;
+  searchParams: Promise<{ tab?: string | string[]; a?: string | string[]; b?: string | string[] }>;
 }) {
   const { name } = await params;
-  const { tab } = await searchParams;
+  const { tab, a, b } = await searchParams;
   return (
     <AppShell>
-      <ModelPage name={name} initialTab={tab === 'monitoring' ? 'monitoring' : 'overview'} />
+      <ModelPage
+        name={name}
+        initialTab={tab === 'monitoring' || tab === 'compare' ? tab : 'overview'}
+        initialCompare={{ a: versionParam(a), b: versionParam(b) }}
+      />
     </AppShell>
   );
 }
