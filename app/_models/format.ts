@@ -1,4 +1,5 @@
 import { formatNumber } from '../_components/format';
+import { metricLabel } from '../_components/report/metrics';
 
 /**
  * How the Models pages name metrics and versions. Pure.
@@ -7,20 +8,9 @@ import { formatNumber } from '../_components/format';
 /** Metrics in the order the versions table prefers them; others follow alphabetically. */
 const PREFERRED = ['accuracy', 'f1', 'precision', 'recall', 'roc_auc', 'log_loss', 'r2', 'rmse', 'mae'];
 
-const NAMES: Record<string, string> = {
-  accuracy: 'Accuracy',
-  f1: 'F1',
-  precision: 'Precision',
-  recall: 'Recall',
-  roc_auc: 'ROC AUC',
-  log_loss: 'Log loss',
-  r2: 'R²',
-  rmse: 'RMSE',
-  mae: 'MAE',
-};
-
+/** The report's own names ("F1 (macro)"), so a metric reads the same on every page. */
 export function metricName(name: string): string {
-  return NAMES[name] ?? name.replaceAll('_', ' ');
+  return metricLabel(name);
 }
 
 export function metricValue(value: number | undefined): string {
