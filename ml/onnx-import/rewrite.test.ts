@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { describeOnnx } from './describe';
+import { planImport } from './plan';
+import { rewriteForServing } from './rewrite';
+
+const fixtures = path.resolve(import.meta.dirname, '../../tests/fixtures/imported');
+const fixture = new Uint8Array(readFileSync(path.join(fixtures, 'iris-logreg.onnx')));
+const expected = z
+  .object({
+    columns: z.array(z.string()),
+    labels: z.array(z.string()),
+    rows: z.array(z.array(z.number())),
+    predict: z.array(z.string()),
+    predict_proba: z.array(z.array(z.number())),
+  })
+  .parse(JSON.parse(readFileSync(path.join(fixtures, 'expected.json'), 'utf8')));
+
+describe('describeOnnx', () => {
+  it("reads skl2onnx's graph: one float [N, 4] input, a ZipMap output, the labels from the graph", () => {
+    const graph = describeOnnx(fixture);
+    expect(graph.inputs).toEqual([
+      { name: 'float_input', kind: 'tensor', elementType: 'float', shape: [null, 4] },
+    ]);
+    expect(graph.outputs.map((output) => [output.name, output.kind])).toEqual([
+      ['output_label', 'tensor'],
+      ['output_probability', 'sequence'],
+    ]);
+    expect(graph.inputForm).toEqual({ kind: 'matrix', features: 4, input: 'float_input' });
+    expect(graph.task).toBe('classification');
+    expect(graph.labels).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(graph.operators.map((op) => op.opType)).toContain('ZipMap');
+  });
+
+  it('refuses a file that is not ONNX', () => {
+    expect(() => describeOnnx(new TextEncoder().encode('sepal_length,sepal_width\n1,2\n'))).toThrow(
+      /not an ONNX model/,
+    );
+  });
+});
+
+describe('rewriteForServing', () => {
+  it("gives one double [N, 1] input per column and tensor outputs equal to scikit-learn's answers", async () => {
+    const graph = describeOnnx(fixture);
+    const rewritten = rewriteForServing(fixture, graph, planImport(graph, { columns: expected.columns }));
+    expect(rewritten.columns).toEqual(expected.columns.map((name) => ({ name, type: 'number' })));
+    const session = await ort.InferenceSession.create(rewritten.onnx);
+    try {
+      expect(session.inputNames).toEqual(expected.columns);
+      expect([...session.outputNames].sort()).toEqual(['label', 'probabilities']);
+      const rows = expected.rows.length;
+      const feeds = Object.fromEntries(
+        expected.columns.map((name, column) => [
+          name,
+          new ort.Tensor(
+            'float64',
+            Float64Array.from(expected.rows, (row) => row[column] ?? Number.NaN),
+            [rows, 1],
+          ),
+        ]),
+      );
+      const outputs = await session.run(feeds);
+      expect(Array.from(outputs.label?.data ?? [])).toEqual(expected.predict);
+      const probabilities = outputs.probabilities;
+      expect(probabilities?.dims).toEqual([rows, 3]);
+      expect(probabilities?.data).toBeInstanceOf(Float32Array);
+      expected.predict_proba.forEach((row, index) => {
+        row.forEach((p, k) => {
+          expect(Number(probabilities?.data[index * 3 + k])).toBeCloseTo(p, 5);
+        });
+      });
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('keeps a column named like an internal tensor of the original graph apart from it', async () => {
+    const graph = describeOnnx(fixture);
+    const names = ['float_input', 'label_x', 'probability_tensor', 'output_label'];
+    const rewritten = rewriteForServing(fixture, graph, planImport(graph, { columns: names }));
+    const session = await ort.InferenceSession.create(rewritten.onnx);
+    try {
+      const one = (value: number) => new ort.Tensor('float64', Float64Array.of(value), [1, 1]);
+      const outputs = await session.run({
+        float_input: one(5.1),
+        label_x: one(3.5),
+        probability_tensor: one(1.4),
+        output_label: one(0.2),
+      });
+      expect(Array.from(outputs.label?.data ?? [])).toEqual(['setosa']);
+    } finally {
+      await session.release();
+    }
+  });
+});
+
+describe('planImport', () => {
+  const graph = describeOnnx(fixture);
+
+  it('refuses a column list of the wrong length, naming both counts', () => {
+    expect(() => planImport(graph, { columns: ['a', 'b', 'c'] })).toThrow(
+      'The model takes 4 features (input float_input: float [N, 4]) but 3 columns were given (a, b, c)',
+    );
+  });
+
+  it("takes the columns from the sample's header, and refuses one of another width", () => {
+    expect(planImport(graph, { sampleHeader: expected.columns }).columns).toEqual(expected.columns);
+    expect(() => planImport(graph, { sampleHeader: ['a', 'b'] })).toThrow(/the sample CSV has 2 columns/);
+  });
+
+  it('refuses a column named like a served output, and a name given twice', () => {
+    expect(() => planImport(graph, { columns: ['probabilities', 'b', 'c', 'd'] })).toThrow(
+      'A column cannot be named "probabilities"',
+    );
+    expect(() => planImport(graph, { columns: ['a', 'a', 'c', 'd'] })).toThrow('Column "a" is named twice');
+  });
+
+  it("takes labels given in place of the graph's, and refuses another count", () => {
+    expect(planImport(graph, { columns: expected.columns, labels: ['s', 'v', 'g'] })).toMatchObject({
+      labels: ['s', 'v', 'g'],
+      labelsOverridden: true,
+    });
+    expect(() => planImport(graph, { columns: expected.columns, labels: ['a', 'b'] })).toThrow(
+      'The graph has 3 classes (setosa, versicolor, virginica) but 2 labels were given (a, b)',
+    );
+  });
+
+  it('rebuilds the label output from the probabilities when labels are given', async () => {
+    const plan = planImport(graph, { columns: expected.columns, labels: ['s', 'v', 'g'] });
+    const session = await ort.InferenceSession.create(rewriteForServing(fixture, graph, plan).onnx);
+    try {
+      const rows = expected.rows.length;
+      const feeds = Object.fromEntries(
+        expected.columns.map((name, column) => [
+          name,
+          new ort.Tensor(
+            'float64',
+            Float64Array.from(expected.rows, (row) => row[column] ?? Number.NaN),
+            [rows, 1],
+          ),
+        ]),
+      );
+      const outputs = await session.run(feeds);
+      const short: Record<string, string> = { setosa: 's', versicolor: 'v', virginica: 'g' };
+      expect(Array.from(outputs.label?.data ?? [])).toEqual(expected.predict.map((label) => short[label]));
+    } finally {
+      await session.release();
+    }
+  });
+});
