@@ -60,7 +60,7 @@ export function decodeModel(bytes: Uint8Array): Onnx.ModelProto {
     throw new ModelImportError('The file is not an ONNX model (it cannot be read as one)');
   }
   const graph = model.graph;
-  if (!graph || Number(model.irVersion) <= 0 || graph.node.length === 0 || graph.input.length === 0)
+  if (!graph || Number(model.irVersion) <= 0 || !graph.node?.length || !graph.input?.length)
     throw new ModelImportError('The file is not an ONNX model (it has no graph with inputs and operators)');
   return model;
 }
@@ -70,13 +70,16 @@ export function describeOnnx(bytes: Uint8Array): GraphDescription {
   const model = decodeModel(bytes);
   const graph = model.graph;
   if (!graph) throw new ModelImportError('The file is not an ONNX model');
-  const initializers = new Set(graph.initializer.map((tensor) => tensor.name));
+  const initializers = new Set((graph.initializer ?? []).map((tensor) => tensor.name));
   // Old exporters list initializers among the inputs too: they are weights, not inputs.
-  const inputs = graph.input.filter((input) => !initializers.has(input.name)).map(graphValue);
-  const outputs = graph.output.map(graphValue);
+  const inputs = (graph.input ?? []).filter((input) => !initializers.has(input.name)).map(graphValue);
+  const outputs = (graph.output ?? []).map(graphValue);
   const operators = new Map<string, { opType: string; domain: string }>();
   for (const node of allNodes(graph))
-    operators.set(`${node.domain ?? ''}:${node.opType}`, { opType: node.opType, domain: node.domain ?? '' });
+    operators.set(`${node.domain ?? ''}:${node.opType}`, {
+      opType: node.opType ?? '',
+      domain: node.domain ?? '',
+    });
   const classifier =
     [...operators.values()].some((op) => CLASSIFIER_OPS.has(op.opType)) ||
     outputs.some((output) => output.kind !== 'tensor');

@@ -39,20 +39,24 @@ export function rewriteForServing(
   if (!graph) throw new ModelImportError('The file is not an ONNX model');
   refuseExternalData(graph);
   // Copies: prefixGraph renames the graph's own value infos.
-  const originalInputs = graph.input
+  const originalInputs = (graph.input ?? [])
     .filter((input) => description.inputs.some((described) => described.name === input.name))
     .map((input) => onnx.ValueInfoProto.create({ name: input.name, type: input.type }));
   const inputNames = new Set(originalInputs.map((input) => prefixed(input.name)));
-  const originalOutputs = graph.output.map((output) => output.name);
+  const originalOutputs = (graph.output ?? []).map((output) => output.name);
   prefixGraph(graph);
   const front = frontNodes(description, originalInputs, columnNames);
   const back = backNodes(graph, description, originalOutputs, plan.labelsOverridden ? labels : null);
   graph.input = [
     ...front.inputs,
     // Inputs that are initializers (older exporters list them) stay, under their new names.
-    ...graph.input.filter((input) => !inputNames.has(input.name)),
+    ...(graph.input ?? []).filter((input) => !inputNames.has(input.name ?? '')),
   ];
-  graph.node = [...front.nodes, ...graph.node.filter((node) => node.opType !== 'ZipMap'), ...back.nodes];
+  graph.node = [
+    ...front.nodes,
+    ...(graph.node ?? []).filter((node) => node.opType !== 'ZipMap'),
+    ...back.nodes,
+  ];
   graph.output = back.outputs;
   ensureDefaultOpset(model);
   model.metadataProps = [
