@@ -1,0 +1,346 @@
+/**
+ * Importing a model trained elsewhere, end to end through the app's real routes, the real worker
+ * (onnxruntime runs there, in the model-import workflow), PostgreSQL and the real serving process:
+ * the skl2onnx fixture (tests/fixtures/imported) is uploaded and imported with its sample, then
+ * served and batch-scored as any version, its answers equal to scikit-learn's. The refusals (an
+ * unsupported operator, a wrong column count, a file that is not ONNX, a viewer) change nothing.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { GuardedRoute } from '../app/_server/auth/route-guard';
+import { findModelByName, findModelVersion, listLedger, readModelFile } from '../db/queries/registry';
+import { artifacts, modelVersions } from '../db/schema';
+import { Duck } from '../nodes/_data/duck';
+import { versionReferenceSchema } from '../registry/version-schema';
+import { accountsAuth, createKey, type SignedIn, signedInAs } from './support/accounts';
+import { setUpDatabaseAndWorker } from './support/fixture';
+import { pipelineDoc } from './support/pipeline-doc';
+import { runToEnd, savePipeline, stepRows } from './support/pipelines';
+import { useAppEnvironment } from './support/rest-app';
+import { testSecretKey } from './support/secret-key';
+import { type ServingProcess, startServingProcess } from './support/serving-process';
+
+const fixtures = path.resolve(import.meta.dirname, 'fixtures/imported');
+const fixtureOnnx = readFileSync(path.join(fixtures, 'iris-logreg.onnx'));
+const sampleCsv = readFileSync(path.join(fixtures, 'iris-sample.csv'), 'utf8');
+const expected = z
+  .object({
+    columns: z.array(z.string()),
+    labels: z.array(z.string()),
+    rows: z.array(z.array(z.number())),
+    predict: z.array(z.string()),
+    predict_proba: z.array(z.array(z.number())),
+  })
+  .parse(JSON.parse(readFileSync(path.join(fixtures, 'expected.json'), 'utf8')));
+
+const fixture = setUpDatabaseAndWorker();
+let serving: ServingProcess;
+let operator: SignedIn;
+let viewer: SignedIn;
+let predictKey: string;
+let upload: GuardedRoute<Record<string, never>>;
+let importRoute: GuardedRoute<{ id: string }>;
+let closeApp: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  const { database, worker } = fixture;
+  serving = await startServingProcess(database.url);
+  useAppEnvironment(database, worker, { url: serving.url, secretKey: testSecretKey });
+  upload = (await import('../app/api/uploads/model/route')).POST;
+  importRoute = (await import('../app/api/model-imports/[id]/route')).POST;
+  const { database: appDatabase } = await import('../app/_server/db');
+  closeApp = () => appDatabase().close();
+  const auth = accountsAuth(database.db);
+  operator = await signedInAs(auth, 'operator');
+  viewer = await signedInAs(auth, 'viewer');
+  predictKey = (await createKey(auth, viewer.userId, 'predict')).key;
+}, 180_000);
+
+afterAll(async () => {
+  await serving?.stop();
+  await closeApp?.();
+});
+
+const uploadAnswer = z.object({
+  importId: z.uuid(),
+  fileName: z.string(),
+  bytes: z.number(),
+  graph: z.object({
+    inputs: z.array(z.object({ name: z.string(), shape: z.array(z.number().nullable()).nullable() })),
+    inputForm: z.object({ kind: z.string() }).loose(),
+    task: z.string(),
+    labels: z.array(z.union([z.string(), z.number()])).nullable(),
+  }),
+});
+const outcomeSchema = z.object({
+  model: z.string(),
+  version: z.number(),
+  alias: z.string().nullable(),
+  aliasReason: z.string().nullable(),
+  labels: z.array(z.union([z.string(), z.number()])),
+  columns: z.array(z.object({ name: z.string(), type: z.string() }).loose()),
+  sampleRows: z.number(),
+  monitored: z.boolean(),
+});
+const refusalSchema = z.strictObject({ error: z.string() });
+
+async function send(bytes: Uint8Array, fileName: string, who: SignedIn): Promise<Response> {
+  return upload(
+    new Request(`http://localhost:3000/api/uploads/model?name=${encodeURIComponent(fileName)}`, {
+      method: 'POST',
+      headers: { host: 'localhost:3000', origin: 'http://localhost:3000', ...who.headers },
+      body: new Blob([bytes]),
+    }),
+    { params: Promise.resolve({}) },
+  );
+}
+
+async function importUpload(id: string, body: Record<string, unknown>, who: SignedIn): Promise<Response> {
+  return importRoute(
+    new Request(`http://localhost:3000/api/model-imports/${id}`, {
+      method: 'POST',
+      headers: { host: 'localhost:3000', 'content-type': 'application/json', ...who.headers },
+      body: JSON.stringify(body),
+    }),
+    { params: Promise.resolve({ id }) },
+  );
+}
+
+/** Uploads a file as the operator and imports it; the answer's status and JSON. */
+async function uploadAndImport(bytes: Uint8Array, fileName: string, body: Record<string, unknown>) {
+  const sent = await send(bytes, fileName, operator);
+  expect(sent.status).toBe(201);
+  const { importId } = uploadAnswer.parse(await sent.json());
+  const answered = await importUpload(importId, body, operator);
+  const json: unknown = await answered.json();
+  return { status: answered.status, json };
+}
+
+async function versionCount(): Promise<number> {
+  return (await fixture.database.db.select().from(modelVersions)).length;
+}
+
+describe('importing the skl2onnx fixture', () => {
+  it('describes the upload: one float [N, 4] input, a classifier with its labels', async () => {
+    const answer = await send(fixtureOnnx, 'iris-logreg.onnx', operator);
+    expect(answer.status).toBe(201);
+    const { graph, bytes } = uploadAnswer.parse(await answer.json());
+    expect(bytes).toBe(fixtureOnnx.byteLength);
+    expect(graph.inputs).toEqual([expect.objectContaining({ name: 'float_input', shape: [null, 4] })]);
+    expect(graph.inputForm).toEqual({ kind: 'matrix', features: 4, input: 'float_input' });
+    expect(graph.task).toBe('classification');
+    expect(graph.labels).toEqual(expected.labels);
+  });
+
+  it("registers version 1 with the house's signature, labels, lineage and reference, and sets production for an operator", async () => {
+    const { status, json } = await uploadAndImport(fixtureOnnx, 'iris-logreg.onnx', {
+      name: 'iris',
+      sample: sampleCsv,
+    });
+    expect(status).toBe(201);
+    const outcome = outcomeSchema.parse(json);
+    expect(outcome).toMatchObject({
+      model: 'iris',
+      version: 1,
+      alias: 'production',
+      sampleRows: 30,
+      monitored: true,
+    });
+    expect(outcome.labels).toEqual(expected.labels);
+
+    const { sql } = fixture.database;
+    const model = await findModelByName(sql, 'iris');
+    const version = model && (await findModelVersion(sql, model.id, 1));
+    expect(version?.origin).toBe('import');
+    expect(version?.importedBy).toBe(operator.email);
+    expect(version?.importedFile).toBe('iris-logreg.onnx');
+    expect(version?.createdBy).toBe(operator.userId);
+    expect(version?.runId).toBeNull();
+    expect(version?.signature).toEqual({
+      inputs: expected.columns.map((name) => ({
+        name,
+        type: 'number',
+        unknownCategories: 'accept',
+        nullable: false,
+      })),
+      output: { task: 'classification', labels: expected.labels },
+    });
+    // Deciles from the sample: petal_length's median among the 30 rows.
+    const reference = versionReferenceSchema.parse(version?.reference);
+    const petal = expected.rows.map((row) => row[2] ?? 0).sort((a, b) => a - b);
+    const median = ((petal[14] ?? 0) + (petal[15] ?? 0)) / 2;
+    expect(reference.petal_length).toMatchObject({ kind: 'number', missingRate: 0 });
+    const deciles = reference.petal_length?.kind === 'number' ? reference.petal_length.deciles : [];
+    expect(deciles).toHaveLength(9);
+    expect(deciles[4]).toBeCloseTo(median, 5);
+    const referenceFile = version && (await readModelFile(sql, version.id, 'reference.json'));
+    expect(JSON.parse(referenceFile?.content.toString('utf8') ?? '{}').rows).toHaveLength(30);
+
+    const [entry] = model ? await listLedger(sql, model.id) : [];
+    expect(entry).toMatchObject({ alias: 'production', toVersion: 1, actorEmail: operator.email });
+    expect(entry?.reason).toBe(
+      `Imported from iris-logreg.onnx by ${operator.email} (operator); iris had no production version`,
+    );
+  });
+
+  it("answers from the serving process as scikit-learn's predict and predict_proba do", async () => {
+    const rows = expected.rows.map((row) =>
+      Object.fromEntries(expected.columns.map((name, i) => [name, row[i]])),
+    );
+    const response = await fetch(`${serving.url}/api/v1/models/iris/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${predictKey}` },
+      body: JSON.stringify({ rows }),
+    });
+    expect(response.status).toBe(200);
+    const answer = z
+      .object({
+        version: z.number(),
+        predictions: z.array(
+          z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()) }),
+        ),
+      })
+      .parse(await response.json());
+    expect(answer.version).toBe(1);
+    expect(answer.predictions.map((prediction) => prediction.label)).toEqual(expected.predict);
+    answer.predictions.forEach((prediction, row) => {
+      expected.labels.forEach((label, k) => {
+        expect(prediction.probabilities[label]).toBeCloseTo(
+          expected.predict_proba[row]?.[k] ?? Number.NaN,
+          5,
+        );
+      });
+    });
+    // Not one answer for all: the sample holds every class.
+    expect(new Set(expected.predict)).toEqual(new Set(expected.labels));
+  });
+
+  it('is scored by the Batch score node like a trained version', async () => {
+    const uploads = path.join(fixture.worker.dataDir, 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    writeFileSync(path.join(uploads, 'iris-to-score.csv'), sampleCsv);
+    const doc = pipelineDoc(
+      [
+        { id: 'ingest', type: 'ingest', config: { source: 'file', file: 'uploads/iris-to-score.csv' } },
+        { id: 'score', type: 'score', config: { model: 'iris' } },
+      ],
+      ['ingest.data->score.data'],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc, 'score iris');
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(result.status).toBe('succeeded');
+    const step = (await stepRows(fixture.database.db, started.runId)).find((row) => row.nodeId === 'score');
+    expect(step?.outputSummary).toMatchObject({ rows: 30, model: 'iris version 1', version: 1 });
+    const [artifact] = await fixture.database.db
+      .select()
+      .from(artifacts)
+      .where(eq(artifacts.stepId, step?.id ?? ''));
+    const duck = await Duck.open();
+    try {
+      const scored = await duck.all('select * from read_parquet($1)', [fileURLToPath(artifact?.uri ?? '')]);
+      expect(scored.map((row) => row.prediction)).toEqual(expected.predict);
+      scored.forEach((row, index) => {
+        expect(Number(row.probability_virginica)).toBeCloseTo(
+          expected.predict_proba[index]?.[2] ?? Number.NaN,
+          5,
+        );
+      });
+    } finally {
+      duck.close();
+    }
+  }, 120_000);
+
+  it('leaves production where it is for a later import, and takes --columns without a sample', async () => {
+    const { status, json } = await uploadAndImport(fixtureOnnx, 'iris-logreg.onnx', {
+      name: 'iris',
+      columns: expected.columns,
+      labels: ['Setosa', 'Versicolor', 'Virginica'],
+    });
+    expect(status).toBe(201);
+    const outcome = outcomeSchema.parse(json);
+    expect(outcome).toMatchObject({ version: 2, alias: null, sampleRows: 0, monitored: false });
+    expect(outcome.labels).toEqual(['Setosa', 'Versicolor', 'Virginica']);
+    const model = await findModelByName(fixture.database.sql, 'iris');
+    const ledger = model ? await listLedger(fixture.database.sql, model.id) : [];
+    expect(ledger.map((entry) => [entry.alias, entry.toVersion])).toEqual([['production', 1]]);
+    // The given labels answer: the label output is rebuilt from the probabilities.
+    const response = await fetch(`${serving.url}/api/v1/models/iris/versions/2/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${predictKey}` },
+      body: JSON.stringify({
+        rows: [Object.fromEntries(expected.columns.map((name, i) => [name, expected.rows[0]?.[i]]))],
+      }),
+    });
+    expect(await response.json()).toMatchObject({ predictions: [{ label: 'Setosa' }] });
+  });
+
+  it('sets the alias asked for with setAlias', async () => {
+    const { json } = await uploadAndImport(fixtureOnnx, 'iris.onnx', {
+      name: 'iris',
+      columns: expected.columns,
+      setAlias: 'staging',
+    });
+    expect(outcomeSchema.parse(json)).toMatchObject({ version: 3, alias: 'staging' });
+  });
+});
+
+describe('refusals, which register nothing', () => {
+  it('names the operator onnxruntime cannot run', async () => {
+    const before = await versionCount();
+    const { status, json } = await uploadAndImport(
+      readFileSync(path.join(fixtures, 'unsupported-op.onnx')),
+      'unsupported-op.onnx',
+      { name: 'custom', columns: ['a', 'b'] },
+    );
+    expect(status).toBe(400);
+    expect(refusalSchema.parse(json).error).toMatch(
+      /^onnxruntime cannot run operator FooBar \(domain com\.example\): /,
+    );
+    expect(await versionCount()).toBe(before);
+    expect(await findModelByName(fixture.database.sql, 'custom')).toBeUndefined();
+  });
+
+  it('refuses a column list of the wrong length, naming both counts', async () => {
+    const before = await versionCount();
+    const { status, json } = await uploadAndImport(fixtureOnnx, 'iris-logreg.onnx', {
+      name: 'iris',
+      columns: ['a', 'b', 'c'],
+    });
+    expect(status).toBe(400);
+    expect(json).toEqual({
+      error:
+        'The model takes 4 features (input float_input: float [N, 4]) but 3 columns were given (a, b, c)',
+    });
+    expect(await versionCount()).toBe(before);
+  });
+
+  it('refuses a sample row that is not numbers, naming row and column', async () => {
+    const { status, json } = await uploadAndImport(fixtureOnnx, 'iris-logreg.onnx', {
+      name: 'iris',
+      sample: `${expected.columns.join(',')}\n5.1,3.5,1.4,0.2\n4.9,three,1.4,0.2\n`,
+    });
+    expect(status).toBe(400);
+    expect(json).toEqual({ error: 'Row 2 of the sample, column "sepal_width": "three" is not a number' });
+  });
+
+  it('refuses a file that is not ONNX', async () => {
+    const answer = await send(new TextEncoder().encode(sampleCsv), 'iris.onnx', operator);
+    expect(answer.status).toBe(400);
+    expect(refusalSchema.parse(await answer.json()).error).toMatch(/^The file is not an ONNX model/);
+  });
+
+  it('refuses a viewer, at the upload and at the import', async () => {
+    const before = await versionCount();
+    const sent = await send(fixtureOnnx, 'iris-logreg.onnx', viewer);
+    expect(sent.status).toBe(403);
+    const own = await send(fixtureOnnx, 'iris-logreg.onnx', operator);
+    const { importId } = uploadAnswer.parse(await own.json());
+    const imported = await importUpload(importId, { name: 'iris' }, viewer);
+    expect(imported.status).toBe(403);
+    expect(await versionCount()).toBe(before);
+  });
+});
