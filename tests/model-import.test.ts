@@ -93,7 +93,7 @@ async function send(bytes: Uint8Array, fileName: string, who: SignedIn): Promise
     new Request(`http://localhost:3000/api/uploads/model?name=${encodeURIComponent(fileName)}`, {
       method: 'POST',
       headers: { host: 'localhost:3000', origin: 'http://localhost:3000', ...who.headers },
-      body: new Blob([bytes]),
+      body: new Uint8Array(bytes),
     }),
     { params: Promise.resolve({}) },
   );
