@@ -17,6 +17,7 @@ import { artifacts, modelVersions } from '../db/schema';
 import { Duck } from '../nodes/_data/duck';
 import { versionReferenceSchema } from '../registry/version-schema';
 import { accountsAuth, createKey, type SignedIn, signedInAs } from './support/accounts';
+import { runCli } from './support/cli';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline, stepRows } from './support/pipelines';
@@ -286,6 +287,61 @@ describe('importing the skl2onnx fixture', () => {
     });
     expect(outcomeSchema.parse(json)).toMatchObject({ version: 3, alias: 'staging' });
   });
+});
+
+describe('pipewright models import', () => {
+  it('imports with --sample, sets production for a new model, and says so', async () => {
+    const cli = await runCli(fixture, fixture.worker.dataDir, [
+      'models',
+      'import',
+      path.join(fixtures, 'iris-logreg.onnx'),
+      '--name',
+      'iris-cli',
+      '--sample',
+      path.join(fixtures, 'iris-sample.csv'),
+    ]);
+    expect(cli.stderr).not.toContain('pipewright:');
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(
+      'Imported iris-logreg.onnx as iris-cli v1 (classification: setosa, versicolor, virginica)',
+    );
+    expect(cli.stdout).toContain('checked on 30 sample rows');
+    expect(cli.stdout).toMatch(
+      /production is now v1: Imported from iris-logreg\.onnx by the local CLI \(.+\) \(admin\)/,
+    );
+    const model = await findModelByName(fixture.database.sql, 'iris-cli');
+    const version = model && (await findModelVersion(fixture.database.sql, model.id, 1));
+    expect(version?.origin).toBe('import');
+    expect(version?.importedBy).toMatch(/^the local CLI \(.+\)$/);
+  }, 120_000);
+
+  it('takes --columns, --labels and --set-alias none, and refuses a wrong count with exit code 2', async () => {
+    const file = path.join(fixtures, 'iris-logreg.onnx');
+    const args = ['models', 'import', file, '--name', 'iris-cli', '--json'];
+    const ok = await runCli(fixture, fixture.worker.dataDir, [
+      ...args,
+      '--columns',
+      expected.columns.join(','),
+      '--labels',
+      'a,b,c',
+      '--set-alias',
+      'none',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      model: 'iris-cli',
+      version: 2,
+      alias: null,
+      labels: ['a', 'b', 'c'],
+    });
+    const wrong = await runCli(fixture, fixture.worker.dataDir, [...args, '--columns', 'a,b,c']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(
+      'pipewright: The model takes 4 features (input float_input: float [N, 4]) but 3 columns were given (a, b, c)\n',
+    );
+    const alias = await runCli(fixture, fixture.worker.dataDir, [...args, '--set-alias', 'live']);
+    expect(alias.stderr).toBe('pipewright: --set-alias must be production, staging or none (not "live")\n');
+  }, 120_000);
 });
 
 describe('refusals, which register nothing', () => {
