@@ -51,15 +51,18 @@ export interface ModelVersionRow {
   importedFile: string | null;
 }
 
+/** A run's step leaves these out (origin run); an import gives them. */
+type ImportFields = 'origin' | 'importedBy' | 'importedFile';
+
 /** What a new version is written with: its row's fields less those the database fills in, and its files. */
 export type NewModelVersion = Omit<
   ModelVersionRow,
-  'id' | 'modelId' | 'version' | 'onnxSha256' | 'onnxBytes' | 'createdAt' | 'origin' | 'importedBy' | 'importedFile'
+  'id' | 'modelId' | 'version' | 'onnxSha256' | 'onnxBytes' | 'createdAt' | ImportFields
 > &
-  Partial<Pick<ModelVersionRow, 'origin' | 'importedBy' | 'importedFile'>> & {
-  /** model.onnx and reference.json, with their SHA-256 (hex). */
-  files: { name: string; content: Buffer; sha256: string }[];
-};
+  Partial<Pick<ModelVersionRow, ImportFields>> & {
+    /** model.onnx and reference.json, with their SHA-256 (hex). */
+    files: { name: string; content: Buffer; sha256: string }[];
+  };
 
 export interface LedgerEntryInput {
   actorKind: 'user' | 'key' | 'cli' | 'run' | 'system';
