@@ -30,6 +30,7 @@ export function ModelPage({ name, initialTab = 'overview' }: { name: string; ini
   const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ name }));
   const { may, whyNot } = useViewer();
   const [change, setChange] = useState<AliasChange>();
+  const [editing, setEditing] = useState(false);
   const [importing, setImporting] = useState(false);
   const shown = useQuery(trpc.models.show.queryOptions({ name }));
   const ledger = useQuery(trpc.models.ledger.queryOptions({ name }));
