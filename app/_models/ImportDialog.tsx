@@ -417,7 +417,7 @@ function DoneStep({ result, fileName }: { result: ImportAnswer; fileName: string
       </p>
       <p className="confirm-summary">
         {result.alias
-          ? `${result.alias} now points to it: ${result.aliasReason ?? ''}.`
+          ? `${result.alias === 'production' ? 'Production' : 'Staging'} now points to it. The ledger says: “${result.aliasReason ?? ''}”.`
           : 'No alias points to it: promote it from the model page when it is ready.'}
       </p>
       <p className={result.monitored ? 'confirm-summary' : 'import-note'}>

@@ -66,7 +66,7 @@ describe('the Import model dialog', () => {
       '✓ registered iris-logreg.onnx is now iris version 1 (setosa, versicolor, virginica).',
     );
     expect(await done.textContent()).toContain(
-      `production now points to it: Imported from iris-logreg.onnx by ${OPERATOR} (operator); iris had no production version.`,
+      `Production now points to it. The ledger says: “Imported from iris-logreg.onnx by ${OPERATOR} (operator); iris had no production version”.`,
     );
     expect(await done.textContent()).toContain('Checked on 30 sample rows');
     await session.screenshot(page, 'import-dialog-done');
