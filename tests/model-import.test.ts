@@ -255,6 +255,44 @@ describe('importing the skl2onnx fixture', () => {
     }
   }, 120_000);
 
+  it("is monitored for drift against the sample's reference, from the serving process's log", async () => {
+    const model = await findModelByName(fixture.database.sql, 'iris');
+    // The serving process writes its log in batches, off the request path: wait for the 30 rows.
+    await expect
+      .poll(
+        async () =>
+          (
+            await fixture.database.sql<{ rows: number }[]>`
+              select count(*)::int as rows from prediction_log where model_id = ${model?.id ?? ''}`
+          )[0]?.rows,
+        { timeout: 30_000 },
+      )
+      .toBe(30);
+    const doc = pipelineDoc(
+      [
+        {
+          id: 'monitor',
+          type: 'monitor.drift',
+          config: { model: 'iris', windowLength: 1, windowUnit: 'hours' },
+        },
+      ],
+      [],
+    );
+    const { version } = await savePipeline(fixture.database.db, doc, 'monitor iris');
+    const { started, result } = await runToEnd(fixture.database.db, fixture.worker, version.id);
+    expect(result.status).toBe('succeeded');
+    const step = (await stepRows(fixture.database.db, started.runId)).find((row) => row.nodeId === 'monitor');
+    // The logged rows are the sample's own: four features checked, none drifted.
+    expect(step?.outputSummary).toMatchObject({
+      model: 'iris',
+      version: 1,
+      state: 'ok',
+      features: 4,
+      driftedFeatures: 0,
+      rows: 30,
+    });
+  }, 120_000);
+
   it('leaves production where it is for a later import, and takes --columns without a sample', async () => {
     const { status, json } = await uploadAndImport(fixtureOnnx, 'iris-logreg.onnx', {
       name: 'iris',
