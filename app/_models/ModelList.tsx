@@ -51,7 +51,10 @@ export function ModelList() {
           <button
             type="button"
             disabled={!may('promote')}
-            title={whyNot('promote') ?? 'Register an ONNX file trained elsewhere as a model version'}
+            title={
+              whyNot('promote') ??
+              (may('promote') ? 'Register an ONNX file trained elsewhere as a model version' : undefined)
+            }
             onClick={() => setImporting(true)}
           >
             Import model

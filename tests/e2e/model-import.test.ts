@@ -84,9 +84,10 @@ describe('the Import model dialog', () => {
     await session.signIn(page, 'viewer', '/models');
     const button = page.getByRole('button', { name: 'Import model' });
     await button.waitFor();
+    // The reason shows once the page knows who is signed in.
+    await expect
+      .poll(() => button.getAttribute('title'))
+      .toMatch(/^As a viewer you may not .+: that needs the operator role or higher\.$/);
     expect(await button.isDisabled()).toBe(true);
-    expect(await button.getAttribute('title')).toMatch(
-      /^As a viewer you may not .+: that needs the operator role or higher\.$/,
-    );
   });
 });
