@@ -21,7 +21,7 @@ import { runCli } from './support/cli';
 import { setUpDatabaseAndWorker } from './support/fixture';
 import { pipelineDoc } from './support/pipeline-doc';
 import { runToEnd, savePipeline, stepRows } from './support/pipelines';
-import { useAppEnvironment } from './support/rest-app';
+import { type ApiRoute, serveApiRoutes, useAppEnvironment } from './support/rest-app';
 import { testSecretKey } from './support/secret-key';
 import { type ServingProcess, startServingProcess } from './support/serving-process';
 
@@ -379,6 +379,67 @@ describe('pipewright models import', () => {
     );
     const alias = await runCli(fixture, fixture.worker.dataDir, [...args, '--set-alias', 'live']);
     expect(alias.stderr).toBe('pipewright: --set-alias must be production, staging or none (not "live")\n');
+  }, 120_000);
+});
+
+describe('pipewright models import against a remote server (PIPEWRIGHT_URL)', () => {
+  /** The two import routes behind a plain HTTP server, as Next serves them. */
+  async function importServer() {
+    type Handler = ApiRoute['handlers'] extends Map<string, infer H> ? H : never;
+    const route = (
+      apiPath: string,
+      pattern: RegExp,
+      parameterNames: string[],
+      handler: Handler,
+    ): ApiRoute => ({
+      apiPath,
+      pattern,
+      parameterNames,
+      handlers: new Map([['POST', handler]]),
+    });
+    return serveApiRoutes([
+      route('/api/uploads/model', /^\/api\/uploads\/model$/, [], (request) =>
+        upload(request, { params: Promise.resolve({}) }),
+      ),
+      route('/api/model-imports/{id}', /^\/api\/model-imports\/([^/]+)$/, ['id'], async (request, context) =>
+        importRoute(request, { params: Promise.resolve({ id: (await context.params).id ?? '' }) }),
+      ),
+    ]);
+  }
+
+  it("sends the file and the sample with the key, and the version is imported by the key's owner", async () => {
+    const server = await importServer();
+    try {
+      const auth = accountsAuth(fixture.database.db);
+      const { key } = await createKey(auth, operator.userId, 'admin');
+      const args = ['models', 'import', path.join(fixtures, 'iris-logreg.onnx'), '--name', 'iris-remote'];
+      const cli = await runCli(
+        fixture,
+        fixture.worker.dataDir,
+        [...args, '--sample', path.join(fixtures, 'iris-sample.csv')],
+        {
+          PIPEWRIGHT_URL: server.url,
+          PIPEWRIGHT_API_KEY: key,
+        },
+      );
+      expect(cli.stderr).toBe('');
+      expect(cli.code).toBe(0);
+      expect(cli.stdout).toContain('Imported iris-logreg.onnx as iris-remote v1');
+      const model = await findModelByName(fixture.database.sql, 'iris-remote');
+      const version = model && (await findModelVersion(fixture.database.sql, model.id, 1));
+      expect(version?.importedBy).toBe(operator.email);
+      // A run key may not import: the server's sentence, exit code 2, nothing registered.
+      const { key: runKey } = await createKey(auth, operator.userId, 'run');
+      const refused = await runCli(fixture, fixture.worker.dataDir, [...args, '--columns', 'a,b,c,d'], {
+        PIPEWRIGHT_URL: server.url,
+        PIPEWRIGHT_API_KEY: runKey,
+      });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^pipewright: http:\/\/127\.0\.0\.1:\d+ answered 403: /);
+      expect(model && (await findModelVersion(fixture.database.sql, model.id, 2))).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   }, 120_000);
 });
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import { type Role, roleMay } from '../../access/roles';
 import type { Database, Sql } from '../../db/client';
 import { recordAudit } from '../../db/queries/audit';
@@ -213,11 +213,16 @@ async function checkOnWorker(
       workflowId: `model-import-${input.importId}-${randomUUID().slice(0, 8)}`,
       taskQueue: deps.taskQueue,
       args: [input],
-      workflowExecutionTimeout: '10 minutes',
+      // Long enough for a 100 MB graph and 10,000 rows; short enough that no worker is noticed.
+      workflowExecutionTimeout: '5 minutes',
     });
   } catch (error) {
     const refusal = refusalOf(error);
     if (refusal) throw new ModelImportError(refusal);
+    if (error instanceof WorkflowFailedError && error.cause instanceof TimeoutFailure)
+      throw new ModelImportError(
+        'No worker checked the model within 5 minutes: is a worker running (npm start or npm run worker)? Import again when it is',
+      );
     throw error;
   }
 }
