@@ -156,3 +156,51 @@ describe('planImport', () => {
 function texts(data: unknown): string[] {
   return Array.isArray(data) ? data.map(String) : [];
 }
+
+describe('a graph with one [N, 1] input per column, predicting a number', () => {
+  const bytes = new Uint8Array(readFileSync(path.join(fixtures, 'two-columns-regressor.onnx')));
+  const twoColumns = z
+    .object({
+      columns: z.array(z.string()),
+      rows: z.array(z.array(z.number())),
+      predict: z.array(z.number()),
+    })
+    .parse(JSON.parse(readFileSync(path.join(fixtures, 'two-columns-expected.json'), 'utf8')));
+
+  it("takes the graph's input names as columns and answers `value` as scikit-learn's predict", async () => {
+    const graph = describeOnnx(bytes);
+    expect(graph.inputForm).toEqual({ kind: 'columns' });
+    expect(graph.task).toBe('regression');
+    const plan = planImport(graph, {});
+    expect(plan.columns).toEqual(['width', 'height']);
+    const rewritten = rewriteForServing(bytes, graph, plan);
+    const session = await ort.InferenceSession.create(rewritten.onnx);
+    try {
+      expect(session.inputNames).toEqual(['width', 'height']);
+      expect(session.outputNames).toEqual(['value']);
+      const rows = twoColumns.rows.length;
+      const column = (index: number) =>
+        new ort.Tensor(
+          'float64',
+          Float64Array.from(twoColumns.rows, (row) => row[index] ?? Number.NaN),
+          [rows, 1],
+        );
+      const { value } = await session.run({ width: column(0), height: column(1) });
+      expect(value?.data).toBeInstanceOf(Float64Array);
+      twoColumns.predict.forEach((expected, row) => {
+        expect(Number(value?.data[row])).toBeCloseTo(expected, 4);
+      });
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('renames the inputs to the columns given, and refuses labels for a regressor', () => {
+    const graph = describeOnnx(bytes);
+    expect(planImport(graph, { columns: ['w', 'h'] }).columns).toEqual(['w', 'h']);
+    expect(() => planImport(graph, { columns: ['w'] })).toThrow(
+      'The model takes 2 inputs (width, height) but 1 column was given (w)',
+    );
+    expect(() => planImport(graph, { labels: ['a'] })).toThrow('it takes no labels');
+  });
+});
