@@ -36,6 +36,7 @@ import type { ImportCheckResult } from '../../workflows/model-import/model-impor
 import type { PromotionActor } from './promotion';
 import { parseCsv, sampleRows } from './sample-csv';
 import { sampleReference } from './sample-reference';
+import { pruneStaleImports } from './stale-imports';
 
 /**
  * Importing a model trained elsewhere, shared by the app's import routes and `pipewright models
@@ -102,6 +103,7 @@ export async function receiveUpload(
     throw new ModelImportError(`The file is larger than the ${MAX_IMPORT_BYTES / 1024 ** 2} MB limit`);
   if (upload.bytes.byteLength === 0) throw new ModelImportError('The file is empty');
   const graph = describeOnnx(upload.bytes);
+  await pruneStaleImports(dataDir);
   const importId = randomUUID();
   const folder = importFolder(dataDir, importId);
   const fileName = path.basename(upload.fileName).slice(0, 200) || 'model.onnx';
