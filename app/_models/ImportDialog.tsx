@@ -54,7 +54,10 @@ export function ImportDialog({ model, onClose }: { model?: string; onClose: () =
       const form = upload.graph.inputForm;
       setColumns(
         form.kind === 'matrix'
-          ? Array.from({ length: form.features }, (_, index) => sample?.header[index] ?? '')
+          ? Array.from(
+              { length: form.features ?? sample?.header.length ?? 0 },
+              (_, index) => sample?.header[index] ?? '',
+            )
           : upload.graph.inputs.map((input) => input.name),
       );
       setLabels((upload.graph.labels ?? []).join(', '));
@@ -72,11 +75,10 @@ export function ImportDialog({ model, onClose }: { model?: string; onClose: () =
     const header = csvHeader(text);
     const rows = text.split(/\r?\n/).filter((line) => line.trim() !== '').length - 1;
     setSample({ fileName: chosen.name, text, header, rows });
-    if (
-      stage.step === 'map' &&
-      stage.upload.graph.inputForm.kind === 'matrix' &&
-      columns.every((c) => c === '')
-    )
+    const form = stage.step === 'map' ? stage.upload.graph.inputForm : undefined;
+    // A width the graph does not declare is the sample's; otherwise unnamed features take its header.
+    if (form?.kind === 'matrix' && form.features === null) setColumns(header);
+    else if (form?.kind === 'matrix' && columns.every((column) => column === ''))
       setColumns(columns.map((_, index) => header[index] ?? ''));
   };
 
@@ -201,6 +203,7 @@ export function ImportDialog({ model, onClose }: { model?: string; onClose: () =
 }
 
 function ready(name: string, columns: readonly string[]): boolean {
+  if (columns.length === 0) return false;
   return name.trim() !== '' && columns.every((column) => column.trim() !== '');
 }
 
@@ -295,8 +298,9 @@ function MapStep(props: {
         <legend>Columns</legend>
         {form.kind === 'matrix' ? (
           <p className="field-hint">
-            The graph takes one tensor of {form.features} features. Name them in the order it takes them
-            {props.sample ? '' : ', or add a sample CSV whose header names them'}.
+            {form.features === null
+              ? 'The graph takes one tensor of features without saying how many: add a sample CSV whose header names them, in order.'
+              : `The graph takes one tensor of ${form.features} features. Name them in the order it takes them${props.sample ? '' : ', or add a sample CSV whose header names them'}.`}
           </p>
         ) : (
           <p className="field-hint">One input per column: the graph's input names are the column names.</p>
@@ -317,15 +321,19 @@ function MapStep(props: {
             </li>
           ))}
         </ol>
-        {form.kind === 'matrix' && props.sample && props.sample.header.length === form.features && (
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => props.onColumns(props.sample?.header.slice(0, form.features) ?? props.columns)}
-          >
-            Use the sample's header
-          </button>
-        )}
+        {form.kind === 'matrix' &&
+          props.sample &&
+          (form.features === null || props.sample.header.length === form.features) && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() =>
+                props.onColumns(props.sample?.header.slice(0, form.features ?? undefined) ?? props.columns)
+              }
+            >
+              Use the sample's header
+            </button>
+          )}
       </fieldset>
       {graph.task === 'classification' && (
         <label className="import-field">

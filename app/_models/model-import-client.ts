@@ -22,7 +22,7 @@ export const uploadAnswerSchema = z.object({
     inputs: z.array(valueSchema),
     outputs: z.array(valueSchema),
     inputForm: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('matrix'), features: z.number(), input: z.string() }),
+      z.object({ kind: z.literal('matrix'), features: z.number().nullable(), input: z.string() }),
       z.object({ kind: z.literal('columns') }),
     ]),
     task: z.enum(['classification', 'regression']),
@@ -86,7 +86,9 @@ export async function importUploadedModel(importId: string, choices: ImportChoic
 export function typeText(value: GraphValueView): string {
   if (value.kind === 'sequence') return 'sequence of maps';
   if (value.kind !== 'tensor') return value.kind;
-  const shape = value.shape ? ` [${value.shape.map((dim) => dim ?? 'N').join(', ')}]` : '';
+  const shape = value.shape
+    ? ` [${value.shape.map((dim, index) => dim ?? (index === 0 ? 'N' : '?')).join(', ')}]`
+    : '';
   return `${value.elementType}${shape}`;
 }
 

@@ -41,7 +41,7 @@ export interface GraphDescription {
    * `matrix`: one float tensor [N, F] (skl2onnx from a DataFrame or numpy), the columns to be named;
    * `columns`: one [N, 1] input per column, named by the graph.
    */
-  inputForm: { kind: 'matrix'; features: number; input: string } | { kind: 'columns' };
+  inputForm: { kind: 'matrix'; features: number | null; input: string } | { kind: 'columns' };
   task: 'classification' | 'regression';
   /** From the ZipMap or the classifier node; null when the graph does not say. */
   labels: GraphLabels | null;
@@ -97,8 +97,9 @@ export function describeOnnx(bytes: Uint8Array): GraphDescription {
 function inputFormOf(inputs: GraphValue[]): GraphDescription['inputForm'] {
   const [only] = inputs;
   const features = only?.shape?.[1];
-  if (inputs.length === 1 && only && only.shape?.length === 2 && typeof features === 'number' && features > 1)
-    return { kind: 'matrix', features, input: only.name };
+  // [N, F] with F > 1, or [N, ?]: a width the graph does not declare is the columns' count.
+  if (inputs.length === 1 && only && only.shape?.length === 2 && (features === null || (features ?? 0) > 1))
+    return { kind: 'matrix', features: features ?? null, input: only.name };
   return { kind: 'columns' };
 }
 
@@ -160,6 +161,8 @@ function labelsOf(graph: Onnx.IGraphProto): GraphLabels | null {
 /** "float [N, 4]" for the dialog and errors. */
 export function describeValue(value: GraphValue): string {
   if (value.kind !== 'tensor') return `${value.name}: ${value.kind}`;
-  const shape = value.shape ? ` [${value.shape.map((dim) => dim ?? 'N').join(', ')}]` : '';
+  const shape = value.shape
+    ? ` [${value.shape.map((dim, index) => dim ?? (index === 0 ? 'N' : '?')).join(', ')}]`
+    : '';
   return `${value.name}: ${value.elementType}${shape}`;
 }

@@ -36,9 +36,14 @@ function columnsOf(graph: GraphDescription, mapping: ImportMapping): string[] {
   const given = mapping.columns?.map((name) => name.trim());
   if (form.kind === 'matrix') {
     const input = graph.inputs[0];
-    const what = `The model takes ${form.features} features (input ${input ? describeValue(input).replace('null', 'N') : form.input})`;
+    const count = form.features;
+    const inputText = input ? describeValue(input) : form.input;
+    const what =
+      count === null
+        ? `The model takes one tensor of features (input ${inputText})`
+        : `The model takes ${count} features (input ${inputText})`;
     if (given) {
-      if (given.length !== form.features)
+      if (count !== null && given.length !== count)
         throw new ModelImportError(
           `${what} but ${given.length} column${given.length === 1 ? ' was' : 's were'} given (${given.join(', ')})`,
         );
@@ -47,11 +52,11 @@ function columnsOf(graph: GraphDescription, mapping: ImportMapping): string[] {
     const header = mapping.sampleHeader?.map((name) => name.trim());
     if (!header)
       throw new ModelImportError(
-        `${what}: name its ${form.features} columns in order (--columns a,b,c) or give a sample CSV whose header names them`,
+        `${what}: name its ${count ?? ''}${count === null ? '' : ' '}columns in order (--columns a,b,c) or give a sample CSV whose header names them`,
       );
-    if (header.length !== form.features)
+    if (count !== null && header.length !== count)
       throw new ModelImportError(
-        `${what} but the sample CSV has ${header.length} columns (${header.join(', ')}): give the ${form.features} in order with --columns`,
+        `${what} but the sample CSV has ${header.length} columns (${header.join(', ')}): give the ${count} in order with --columns`,
       );
     return header;
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -202,5 +203,44 @@ describe('a graph with one [N, 1] input per column, predicting a number', () => 
       'The model takes 2 inputs (width, height) but 1 column was given (w)',
     );
     expect(() => planImport(graph, { labels: ['a'] })).toThrow('it takes no labels');
+  });
+});
+
+describe('one tensor whose width the graph does not declare ([N, ?])', () => {
+  /** The iris fixture with its input's second dimension made a name ("F") instead of 4. */
+  function undeclaredWidth(): Uint8Array {
+    const model = onnxProto.onnx.ModelProto.decode(fixture);
+    const dim = model.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[1];
+    if (!dim) throw new Error('the fixture has no second input dimension');
+    dim.dimValue = null;
+    dim.dimParam = 'F';
+    return onnxProto.onnx.ModelProto.encode(model).finish();
+  }
+
+  it('takes the columns given (or the sample header) as they come, and answers as scikit-learn', async () => {
+    const bytes = undeclaredWidth();
+    const graph = describeOnnx(bytes);
+    expect(graph.inputForm).toEqual({ kind: 'matrix', features: null, input: 'float_input' });
+    expect(() => planImport(graph, {})).toThrow(
+      'The model takes one tensor of features (input float_input: float [N, ?]): name its columns in order',
+    );
+    const plan = planImport(graph, { sampleHeader: expected.columns });
+    const session = await ort.InferenceSession.create(rewriteForServing(bytes, graph, plan).onnx);
+    try {
+      const rows = expected.rows.length;
+      const feeds = Object.fromEntries(
+        expected.columns.map((name, column) => [
+          name,
+          new ort.Tensor(
+            'float64',
+            Float64Array.from(expected.rows, (row) => row[column] ?? Number.NaN),
+            [rows, 1],
+          ),
+        ]),
+      );
+      expect(texts((await session.run(feeds)).label?.data)).toEqual(expected.predict);
+    } finally {
+      await session.release();
+    }
   });
 });

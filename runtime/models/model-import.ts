@@ -151,18 +151,7 @@ export async function importModel(
     task: graph.task,
     labelCount: labels.length,
   });
-  const signature: ModelSignature = {
-    inputs: rewritten.columns.map((column) => ({
-      name: column.name,
-      type: column.type,
-      unknownCategories: 'accept',
-      // A missing number reaches the graph as NaN; an imported model is trusted with it only when the sample had some.
-      nullable: sample.rows.some(
-        (row) => row[sample.columns.findIndex((c) => c.name === column.name)] === null,
-      ),
-    })),
-    output: graph.task === 'classification' ? { task: 'classification', labels } : { task: 'regression' },
-  };
+  const signature = signatureOf(sample, graph.task, labels);
   const registered = await register(
     deps,
     { name: name.data, graph, signature, labels, sample, onnx: rewritten.onnx, fileName: upload.fileName },
@@ -188,6 +177,27 @@ export async function importModel(
     aliasReason: alias.reason,
     sampleRows: checked.sample ? checked.rows : 0,
     monitored: sample.rows.length > 0,
+  };
+}
+
+/**
+ * The version's signature: the rewritten graph's columns in order. A missing number reaches the
+ * graph as NaN: a column is nullable only when the sample had missing values (and the worker found
+ * the model answers them).
+ */
+function signatureOf(
+  sample: ImportSample,
+  task: GraphDescription['task'],
+  labels: (string | number)[],
+): ModelSignature {
+  return {
+    inputs: sample.columns.map((column, index) => ({
+      name: column.name,
+      type: column.type,
+      unknownCategories: 'accept',
+      nullable: sample.rows.some((row) => row[index] === null),
+    })),
+    output: task === 'classification' ? { task: 'classification', labels } : { task: 'regression' },
   };
 }
 
