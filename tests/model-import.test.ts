@@ -351,6 +351,11 @@ describe('pipewright models import', () => {
     const version = model && (await findModelVersion(fixture.database.sql, model.id, 1));
     expect(version?.origin).toBe('import');
     expect(version?.importedBy).toMatch(/^the local CLI \(.+\)$/);
+    // `models show` names the lineage in the versions' PIPELINE column.
+    const shown = await runCli(fixture, fixture.worker.dataDir, ['models', 'show', 'iris-cli']);
+    expect(shown.stdout).toMatch(
+      /^v1\s+production\s+imported LinearClassifier\s+—\s+imported by the local CLI \(.+\)\s+\d{4}-/m,
+    );
   }, 120_000);
 
   it('takes --columns, --labels and --set-alias none, and refuses a wrong count with exit code 2', async () => {
