@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { GuardedRoute } from '../app/_server/auth/route-guard';
 import { findModelByName, findModelVersion, listLedger, readModelFile } from '../db/queries/registry';
-import { artifacts, modelVersions } from '../db/schema';
+import { artifacts, auditLog, modelVersions } from '../db/schema';
 import { Duck } from '../nodes/_data/duck';
 import { versionReferenceSchema } from '../registry/version-schema';
 import { accountsAuth, createKey, type SignedIn, signedInAs } from './support/accounts';
@@ -181,6 +181,11 @@ describe('importing the skl2onnx fixture', () => {
     const referenceFile = version && (await readModelFile(sql, version.id, 'reference.json'));
     expect(JSON.parse(referenceFile?.content.toString('utf8') ?? '{}').rows).toHaveLength(30);
 
+    const audit = await fixture.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'model.imported'));
+    expect(audit.map((row) => [row.actorEmail, row.objectLabel])).toEqual([[operator.email, 'iris']]);
     const [entry] = model ? await listLedger(sql, model.id) : [];
     expect(entry).toMatchObject({ alias: 'production', toVersion: 1, actorEmail: operator.email });
     expect(entry?.reason).toBe(

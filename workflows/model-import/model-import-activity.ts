@@ -12,9 +12,6 @@ import {
 } from './import-files';
 import type { ImportCheckInput, ImportCheckResult, ModelImportActivities } from './model-import.types';
 
-/** How many answers the result carries back to the app (the rest are only checked). */
-const FIRST_ANSWERS = 20;
-
 function refuse(message: string): never {
   throw ApplicationFailure.nonRetryable(message, 'ModelImportRefused');
 }
@@ -78,8 +75,8 @@ async function checkRows(
   } catch (error) {
     refuse(await failingRow(session, sample.columns, rows, error));
   }
-  const answers = answersOf(outputs, rows.length, input);
-  return { rows: rows.length, sample: fromSample, firstAnswers: answers.slice(0, FIRST_ANSWERS) };
+  checkAnswers(outputs, rows.length, input);
+  return { rows: rows.length, sample: fromSample };
 }
 
 type SampleRow = ImportSample['rows'][number];
@@ -123,11 +120,12 @@ async function failingRow(
   return `The model fails on the sample rows: ${headline(error)}`;
 }
 
-function answersOf(
+/** Refuses outputs that are not one answer per row in the served form (no NaN, as many probabilities as labels). */
+function checkAnswers(
   outputs: ort.InferenceSession.OnnxValueMapType,
   rows: number,
   input: ImportCheckInput,
-): (string | number)[] {
+): void {
   if (input.task === 'regression') {
     const value = outputs.value?.data;
     if (!(value instanceof Float64Array) || value.length !== rows)
@@ -135,7 +133,7 @@ function answersOf(
     const missing = value.findIndex((number) => !Number.isFinite(number));
     if (missing >= 0)
       refuse(`Row ${missing + 1} of the sample gives no value (${value[missing]}): check its columns`);
-    return Array.from(value);
+    return;
   }
   const probabilities = outputs.probabilities?.data;
   const labels = outputs.label?.data;
@@ -150,7 +148,4 @@ function answersOf(
     for (let k = 0; k < width; k++)
       if (!Number.isFinite(probabilities[row * width + k] ?? Number.NaN))
         refuse(`Row ${row + 1} of the sample gives no probabilities (NaN): check its columns`);
-  const answers: (string | number)[] = [];
-  for (const label of labels) answers.push(typeof label === 'number' ? label : String(label));
-  return answers;
 }

@@ -13,8 +13,6 @@ export interface ImportCheckResult {
   rows: number;
   /** Whether the rows were the sample's (false: one row of zeros, to see that the graph runs). */
   sample: boolean;
-  /** Each row's label or value, for the first rows (at most 20). */
-  firstAnswers: (string | number)[];
 }
 
 export interface ModelImportActivities {
