@@ -492,6 +492,20 @@ describe('refusals, which register nothing', () => {
     expect(json).toEqual({ error: 'Row 2 of the sample, column "sepal_width": "three" is not a number' });
   });
 
+  it('refuses a sample row the model gives no answer for, naming the row and its missing column', async () => {
+    const before = await versionCount();
+    const { status, json } = await uploadAndImport(fixtureOnnx, 'iris-logreg.onnx', {
+      name: 'iris',
+      sample: `${expected.columns.join(',')}\n5.1,3.5,1.4,0.2\n4.9,3.0,,0.2\n`,
+    });
+    expect(status).toBe(400);
+    expect(json).toEqual({
+      error:
+        'Row 2 of the sample gives no probabilities (NaN): the model does not take a missing petal_length (fill it in the sample, or impute it before the model)',
+    });
+    expect(await versionCount()).toBe(before);
+  });
+
   it('refuses a file that is not ONNX', async () => {
     const answer = await send(new TextEncoder().encode(sampleCsv), 'iris.onnx', operator);
     expect(answer.status).toBe(400);

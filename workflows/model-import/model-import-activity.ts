@@ -75,7 +75,7 @@ async function checkRows(
   } catch (error) {
     refuse(await failingRow(session, sample.columns, rows, error));
   }
-  checkAnswers(outputs, rows.length, input);
+  checkAnswers(outputs, rows.length, input, (row) => whyNoAnswer(sample.columns, rows[row]));
   return { rows: rows.length, sample: fromSample };
 }
 
@@ -125,6 +125,7 @@ function checkAnswers(
   outputs: ort.InferenceSession.OnnxValueMapType,
   rows: number,
   input: ImportCheckInput,
+  why: (row: number) => string,
 ): void {
   if (input.task === 'regression') {
     const value = outputs.value?.data;
@@ -132,7 +133,7 @@ function checkAnswers(
       refuse(`The rewritten model gives no value per row (${value?.length ?? 0} values for ${rows} rows)`);
     const missing = value.findIndex((number) => !Number.isFinite(number));
     if (missing >= 0)
-      refuse(`Row ${missing + 1} of the sample gives no value (${value[missing]}): check its columns`);
+      refuse(`Row ${missing + 1} of the sample gives no value (${value[missing]}): ${why(missing)}`);
     return;
   }
   const probabilities = outputs.probabilities?.data;
@@ -147,5 +148,13 @@ function checkAnswers(
   for (let row = 0; row < rows; row++)
     for (let k = 0; k < width; k++)
       if (!Number.isFinite(probabilities[row * width + k] ?? Number.NaN))
-        refuse(`Row ${row + 1} of the sample gives no probabilities (NaN): check its columns`);
+        refuse(`Row ${row + 1} of the sample gives no probabilities (NaN): ${why(row)}`);
+}
+
+/** What to say about a row the model gives no answer for: its missing cells, if it has any. */
+function whyNoAnswer(columns: ImportSample['columns'], row: SampleRow | undefined): string {
+  const missing = columns.filter((_, index) => (row?.[index] ?? null) === null).map((column) => column.name);
+  return missing.length > 0
+    ? `the model does not take a missing ${missing.join(', ')} (fill it in the sample, or impute it before the model)`
+    : 'check its values';
 }
