@@ -4,7 +4,7 @@
  *   runs [--pipeline ID] · status RUN_ID · import FILE · export PIPELINE_ID
  *   users create --email E --role R --password-stdin [--name N] · users set-password --email E --password-stdin
  *   keys create --user E --scope S [--model NAME]… [--name LABEL] · keys revoke PREFIX
- *   models list|show|promote|rollback · predict NAME --file rows.json [--alias A | --version N]
+ *   models list|show|promote|rollback|import · predict NAME --file rows.json [--alias A | --version N]
  *   schedules list|create|pause|resume|trigger|delete|backfill
  * With PIPEWRIGHT_URL and PIPEWRIGHT_API_KEY, run and status talk to that server's REST API.
  */
@@ -19,6 +19,7 @@ import {
   modelsRollbackCommand,
   modelsShowCommand,
 } from './commands/models';
+import { modelsImportCommand } from './commands/models-import';
 import { exportCommand, importCommand, runsCommand } from './commands/pipelines';
 import { predictCommand } from './commands/predict';
 import { remoteRunCommand, remoteStatusCommand } from './commands/remote';
@@ -59,6 +60,10 @@ const USAGE = `Usage: pipewright <command> [options]
                                         point production (or staging) at that version
   models rollback NAME [--alias A] --reason "…"
                                         point the alias back at its previous version
+  models import FILE --name MODEL [--columns a,b,c | --sample data.csv]
+      [--labels x,y,z] [--set-alias production|staging|none]
+                                        register an ONNX file trained elsewhere as the
+                                        next version; checked on the sample first
   predict NAME --file rows.json [--alias A | --version N]
                                         send the file (any body the endpoint takes) to the
                                         serving process (PIPEWRIGHT_SERVE_URL) with
@@ -107,6 +112,10 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
       note: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      columns: { type: 'string' },
+      sample: { type: 'string' },
+      labels: { type: 'string' },
+      'set-alias': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -180,6 +189,19 @@ export async function main(argv: string[], nodes: NodeRegistry): Promise<number>
     case 'keys':
       return keysCommand(target, positionals[2], values, env, out);
     case 'models':
+      if (target === 'import')
+        return modelsImportCommand(
+          positionals[2],
+          {
+            name: values.name,
+            columns: values.columns,
+            sample: values.sample,
+            labels: values.labels,
+            setAlias: values['set-alias'],
+          },
+          env,
+          out,
+        );
       return modelsCommand(target, positionals.slice(2), values, env, out);
     case 'predict':
       return predictCommand(
@@ -257,7 +279,7 @@ function modelsCommand(
     case 'rollback':
       return modelsRollbackCommand(needName(), values, env, out);
     default:
-      throw new CliError(`models needs a subcommand: list, show, promote or rollback\n\n${USAGE}`);
+      throw new CliError(`models needs a subcommand: list, show, promote, rollback or import\n\n${USAGE}`);
   }
 }
 

@@ -149,6 +149,10 @@ export function modelDetailJson({ model, versions, ledger }: ModelDetail) {
       pipelineVersion: version.pipelineVersion,
       createdBy: version.createdByEmail,
       createdAt: isoTime(version.createdAt),
+      origin: version.origin,
+      ...(version.origin === 'import'
+        ? { importedBy: version.importedBy, importedFile: version.importedFile }
+        : {}),
     })),
     ledger: ledger.map((entry) => ({
       at: isoTime(entry.at),
@@ -181,7 +185,11 @@ export function modelDetailLines({ model, versions, ledger }: ModelDetail): stri
           orderedMetrics(version.metrics)
             .map(([name, value]) => `${name} ${figure(value)}`)
             .join(', ') || '—',
-          version.pipelineName ? `${version.pipelineName} v${version.pipelineVersion ?? '?'}` : '—',
+          version.origin === 'import'
+            ? `imported by ${version.importedBy ?? '?'}`
+            : version.pipelineName
+              ? `${version.pipelineName} v${version.pipelineVersion ?? '?'}`
+              : '—',
           isoTime(version.createdAt),
         ]),
       ]),

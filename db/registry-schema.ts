@@ -31,6 +31,8 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 
 export const modelAliases = ['production', 'staging'] as const;
 export type ModelAlias = (typeof modelAliases)[number];
+/** A version is registered by a run's deploy step or imported from a file made elsewhere. */
+export const modelVersionOrigins = ['run', 'import'] as const;
 export const ledgerActorKinds = ['user', 'key', 'cli', 'run', 'system'] as const;
 /** A promotion points an alias at a chosen version; a rollback returns it to the one before. */
 export const ledgerMoveKinds = ['promote', 'rollback'] as const;
@@ -112,6 +114,14 @@ export const modelVersions = pgTable(
     onnxBytes: integer('onnx_bytes').notNull(),
     createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
     createdAt: time('created_at').notNull().defaultNow(),
+    /** How the version came: registered by a run's deploy step, or imported from an ONNX file. */
+    origin: text('origin', { enum: modelVersionOrigins }).notNull().default('run'),
+    /**
+     * For an imported version, who imported it, as words that outlive the account (an email, or
+     * "the local CLI (alice)"), and the uploaded file's name.
+     */
+    importedBy: text('imported_by'),
+    importedFile: text('imported_file'),
   },
   (table) => [
     unique('model_versions_model_version_key').on(table.modelId, table.version),
@@ -122,6 +132,7 @@ export const modelVersions = pgTable(
     index('model_versions_run_idx').on(table.runId),
     check('model_versions_version_positive', sql`${table.version} >= 1`),
     check('model_versions_task_valid', sql`${table.task} in ('classification', 'regression')`),
+    check('model_versions_origin_valid', sql`${table.origin} in ('run', 'import')`),
   ],
 );
 

@@ -162,6 +162,9 @@ const ROUTES: Record<string, Permission> = {
   'GET /api/models/[name]/versions/[n]/embedding': 'read',
   'GET /api/audit/export': 'admin',
   'POST /api/uploads': 'edit',
+  // Importing a model trained elsewhere: the upload, then the import (runtime/models/model-import.ts).
+  'POST /api/uploads/model': 'promote',
+  'POST /api/model-imports/[id]': 'promote',
   // Forwarded to the serving process (which answers 503 here: nothing listens at its address).
   'POST /api/v1/models/[name]/predict': 'predict',
   'POST /api/v1/models/[name]/feedback': 'predict',

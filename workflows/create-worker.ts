@@ -6,6 +6,7 @@ import { databaseOf, type Sql } from '../db/client';
 import { type NodeRunLookup, nodeRun } from '../nodes/runs';
 import type { SpecLookup } from '../pipeline/graph-checks';
 import { createActivities } from './activities';
+import { createModelImportActivities } from './model-import/model-import-activity';
 import { createDeliveryActivities } from './notifications/delivery-activity';
 import type { SendDeps } from './notifications/send-delivery';
 import { createRetentionActivities } from './retention/retention-activity';
@@ -50,6 +51,8 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Promise<Wo
       ...createScheduleActivities({ db: databaseOf(options.sql), specOf: options.specOf }),
       // The daily system-retention schedule's pass (workflows/retention/).
       ...createRetentionActivities({ db: databaseOf(options.sql), dataDir: options.dataDir }),
+      // An uploaded model's check before the app registers it (model-import/model-import.workflow.ts).
+      ...createModelImportActivities({ dataDir: options.dataDir }),
       // Model alerts' webhooks and emails, one workflow per delivery (notifications/delivery.workflow.ts).
       ...createDeliveryActivities({
         db: databaseOf(options.sql),

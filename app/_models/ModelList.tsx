@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { useViewer } from '../_account/use-viewer';
 import { type Choice, ChoiceFilter } from '../_components/ChoiceFilter';
 import { EmptyState } from '../_components/EmptyState';
 import { ListHead } from '../_components/ListHead';
@@ -12,6 +13,7 @@ import { SearchField } from '../_components/SearchField';
 import { openAlertsText } from '../_monitoring/monitoring-view';
 import { useTRPC } from '../_trpc/client';
 import { metricName, metricValue, when } from './format';
+import { ImportDialog } from './ImportDialog';
 import './models.css';
 
 type AliasFilter = '' | 'production' | 'staging';
@@ -38,13 +40,31 @@ export function ModelList() {
   const alerting = useQuery(trpc.monitoring.openByModel.queryOptions());
   const openAlerts = new Map((alerting.data ?? []).map((entry) => [entry.name, entry]));
   const filtered = search.trim() !== '' || alias !== '' || tag !== undefined;
+  const { may, whyNot } = useViewer();
+  const [importing, setImporting] = useState(false);
 
   return (
     <main className="list-page">
-      <ListHead title="Models">
-        Versions registered by Deploy steps, with the ones in production and staging. Open a model to promote
-        or roll back a version, copy its endpoint, or try a prediction.
+      <ListHead
+        title="Models"
+        actions={
+          <button
+            type="button"
+            disabled={!may('promote')}
+            title={
+              whyNot('promote') ??
+              (may('promote') ? 'Register an ONNX file trained elsewhere as a model version' : undefined)
+            }
+            onClick={() => setImporting(true)}
+          >
+            Import model
+          </button>
+        }
+      >
+        Versions registered by Deploy steps or imported, with the ones in production and staging. Open a model
+        to promote or roll back a version, copy its endpoint, or try a prediction.
       </ListHead>
+      {importing && <ImportDialog onClose={() => setImporting(false)} />}
       <div className="list-tools">
         <SearchField
           label="Search models"

@@ -12,6 +12,7 @@ import { type AliasChange, AliasDialog } from './AliasDialog';
 import { type ComparedVersions, CompareTab } from './CompareTab';
 import { DetailsForm } from './DetailsForm';
 import { EndpointPanel } from './EndpointPanel';
+import { ImportDialog } from './ImportDialog';
 import { LedgerTimeline } from './LedgerTimeline';
 import { type ModelTab, ModelTabs } from './ModelTabs';
 import { TryItPanel } from './TryItPanel';
@@ -42,6 +43,7 @@ export function ModelPage({
   const { may, whyNot } = useViewer();
   const [change, setChange] = useState<AliasChange>();
   const [editing, setEditing] = useState(false);
+  const [importing, setImporting] = useState(false);
   const shown = useQuery(trpc.models.show.queryOptions({ name }));
   const ledger = useQuery(trpc.models.ledger.queryOptions({ name }));
   const versions = useInfiniteQuery(
@@ -111,7 +113,17 @@ export function ModelPage({
                 >
                   Edit description and tags
                 </button>
+                <button
+                  type="button"
+                  className="link-button"
+                  disabled={!mayPromote}
+                  title={promoteWhyNot ?? 'Register an ONNX file trained elsewhere as the next version'}
+                  onClick={() => setImporting(true)}
+                >
+                  Import a version
+                </button>
               </div>
+              {importing && <ImportDialog model={model.name} onClose={() => setImporting(false)} />}
             </>
           )}
         </div>

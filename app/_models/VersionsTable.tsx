@@ -136,6 +136,15 @@ function Gates({ gates }: { gates: VersionItem['gates'] }) {
 }
 
 function Provenance({ version }: { version: VersionItem }) {
+  if (version.origin === 'import')
+    return (
+      <>
+        <span className="state-badge state-imported">imported</span>
+        <div className="model-sub" title={version.importedFile ?? undefined}>
+          by {version.importedBy ?? version.createdByEmail ?? 'someone no longer known'}
+        </div>
+      </>
+    );
   if (version.pipelineId === null) return <span className="muted">registered directly</span>;
   const pipeline = `${version.pipelineName ?? 'pipeline'}${version.pipelineVersion === null ? '' : ` · v${version.pipelineVersion}`}`;
   return (

@@ -95,6 +95,10 @@ export interface ModelVersionListItem {
   pipelineVersion: number | null;
   createdBy: string | null;
   createdByEmail: string | null;
+  /** run, or import (then importedBy says who, importedFile which file). */
+  origin: 'run' | 'import';
+  importedBy: string | null;
+  importedFile: string | null;
   /** PostgreSQL's text for the timestamp, as updatedAt above. */
   createdAt: string;
 }
@@ -109,6 +113,7 @@ export async function listModelVersions(
     select v.id, v.version, v.task, v.algorithm, v.metrics, v.gates, v.run_id as "runId", v.node_id as "nodeId",
       pv.pipeline_id as "pipelineId", p.name as "pipelineName", pv.version as "pipelineVersion",
       v.created_by as "createdBy", u.email as "createdByEmail", v.created_at as "createdAt",
+      v.origin, v.imported_by as "importedBy", v.imported_file as "importedFile",
       coalesce((select array_agg(a.alias order by a.alias) from model_aliases a where a.version_id = v.id), '{}') as aliases
     from model_versions v
       left join pipeline_versions pv on pv.id = v.pipeline_version_id

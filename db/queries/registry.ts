@@ -45,16 +45,24 @@ export interface ModelVersionRow {
   onnxBytes: number;
   createdBy: string | null;
   createdAt: Date;
+  /** registered by a run's deploy step, or imported from a file (importedBy, importedFile). */
+  origin: 'run' | 'import';
+  importedBy: string | null;
+  importedFile: string | null;
 }
+
+/** A run's step leaves these out (origin run); an import gives them. */
+type ImportFields = 'origin' | 'importedBy' | 'importedFile';
 
 /** What a new version is written with: its row's fields less those the database fills in, and its files. */
 export type NewModelVersion = Omit<
   ModelVersionRow,
-  'id' | 'modelId' | 'version' | 'onnxSha256' | 'onnxBytes' | 'createdAt'
-> & {
-  /** model.onnx and reference.json, with their SHA-256 (hex). */
-  files: { name: string; content: Buffer; sha256: string }[];
-};
+  'id' | 'modelId' | 'version' | 'onnxSha256' | 'onnxBytes' | 'createdAt' | ImportFields
+> &
+  Partial<Pick<ModelVersionRow, ImportFields>> & {
+    /** model.onnx and reference.json, with their SHA-256 (hex). */
+    files: { name: string; content: Buffer; sha256: string }[];
+  };
 
 export interface LedgerEntryInput {
   actorKind: 'user' | 'key' | 'cli' | 'run' | 'system';
@@ -89,7 +97,8 @@ const versionColumns = (sql: Sql | Transaction) => sql`
   v.pipeline_version_id as "pipelineVersionId", v.task, v.algorithm, v.signature, v.labels, v.metrics,
   v.gates, v.parameters, v.dataset_sha256 as "datasetSha256", v.dataset_profile as "datasetProfile",
   v.transforms, v.reference, v.reference_rows as "referenceRows", v.onnx_sha256 as "onnxSha256",
-  v.onnx_bytes as "onnxBytes", v.created_by as "createdBy", v.created_at as "createdAt"`;
+  v.onnx_bytes as "onnxBytes", v.created_by as "createdBy", v.created_at as "createdAt", v.origin,
+  v.imported_by as "importedBy", v.imported_file as "importedFile"`;
 
 /** The model of this name, ignoring case. */
 export async function findModelByName(
@@ -151,14 +160,15 @@ export async function insertModelVersion(
       insert into model_versions (
         model_id, version, run_id, node_id, pipeline_version_id, task, algorithm, signature, labels,
         metrics, gates, parameters, dataset_sha256, dataset_profile, transforms, reference,
-        reference_rows, onnx_sha256, onnx_bytes, created_by)
+        reference_rows, onnx_sha256, onnx_bytes, created_by, origin, imported_by, imported_file)
       values (
         ${modelId}, ${version}, ${input.runId}, ${input.nodeId}, ${input.pipelineVersionId}, ${input.task},
         ${input.algorithm}, ${jsonText(input.signature)}::jsonb, ${jsonText(input.labels)}::jsonb,
         ${jsonText(input.metrics)}::jsonb, ${jsonText(input.gates)}::jsonb, ${jsonText(input.parameters)}::jsonb,
         ${input.datasetSha256}, ${input.datasetProfile === undefined || input.datasetProfile === null ? null : jsonText(input.datasetProfile)}::jsonb,
         ${jsonText(input.transforms)}::jsonb, ${jsonText(input.reference)}::jsonb, ${input.referenceRows},
-        ${onnx.sha256}, ${onnx.content.byteLength}, ${input.createdBy})
+        ${onnx.sha256}, ${onnx.content.byteLength}, ${input.createdBy}, ${input.origin ?? 'run'},
+        ${input.importedBy ?? null}, ${input.importedFile ?? null})
       returning id`;
     if (!row) throw new Error('The model version was not written');
     for (const file of input.files) {

@@ -135,6 +135,10 @@ function versionRow(version: ModelVersionListItem) {
     pipelineName: version.pipelineName,
     pipelineVersion: version.pipelineVersion,
     createdByEmail: version.createdByEmail,
+    /** Imported from a file (lineage "imported", by whom) rather than registered by a run. */
+    origin: version.origin,
+    importedBy: version.importedBy,
+    importedFile: version.importedFile,
     createdAt: instant(version.createdAt),
   };
 }
