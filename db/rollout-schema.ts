@@ -1,6 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { user } from './accounts-schema';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { ledgerActorKinds, registeredModels } from './registry-schema';
 
 /**
@@ -29,7 +38,8 @@ export const modelRollout = pgTable(
     /** A promotion to production waits in promotion_requests for an operator's approval. */
     requiresApproval: boolean('requires_approval').notNull().default(false),
     updatedAt: time('updated_at').notNull().defaultNow(),
-    updatedBy: text('updated_by').references(() => user.id, { onDelete: 'set null' }),
+    /** The account that changed them last: a plain record (as the audit log keeps), no foreign key. */
+    updatedBy: text('updated_by'),
   },
   (table) => [
     check('model_rollout_mode_valid', sql`${table.mode} in ('none', 'shadow', 'canary')`),

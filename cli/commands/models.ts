@@ -102,6 +102,12 @@ function cliPromotionActor(): PromotionActor {
 }
 
 function printMove(move: AliasMove, verb: string, out: Output): void {
+  if (move.pending && !out.json) {
+    out.print(
+      `Awaiting approval: ${move.model} requires an operator's approval to promote to production. Version ${move.pending.version} is pending (request ${move.pending.id}); production stays ${move.from === null ? 'unset' : `v${move.from}`}.`,
+    );
+    return;
+  }
   out.print(
     out.json
       ? JSON.stringify(move)

@@ -36,13 +36,13 @@ ALTER TABLE "promotion_ledger" ADD COLUMN "requested_by_id" text;--> statement-b
 ALTER TABLE "promotion_ledger" ADD COLUMN "requested_by_email" text;--> statement-breakpoint
 ALTER TABLE "promotion_ledger" ADD COLUMN "request_reason" text;--> statement-breakpoint
 ALTER TABLE "model_rollout" ADD CONSTRAINT "model_rollout_model_id_registered_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."registered_models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "model_rollout" ADD CONSTRAINT "model_rollout_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotion_requests" ADD CONSTRAINT "promotion_requests_model_id_registered_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."registered_models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "promotion_requests_pending_key" ON "promotion_requests" USING btree ("model_id","version") WHERE "promotion_requests"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "promotion_requests_model_idx" ON "promotion_requests" USING btree ("model_id","requested_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "prediction_log_shadow_of_idx" ON "prediction_log" USING btree ("shadow_of") WHERE "prediction_log"."shadow_of" is not null;--> statement-breakpoint
 ALTER TABLE "prediction_log" ADD CONSTRAINT "prediction_log_role_valid" CHECK ("prediction_log"."role" in ('production', 'canary', 'shadow'));--> statement-breakpoint
-ALTER TABLE "promotion_ledger" ADD CONSTRAINT "promotion_ledger_kind_valid" CHECK ("promotion_ledger"."kind" in ('promote', 'rollback', 'reject'));--> statement-breakpoint
+ALTER TABLE "promotion_ledger" ADD CONSTRAINT "promotion_ledger_kind_valid" CHECK ("promotion_ledger"."kind" in ('promote', 'rollback', 'reject'));
+--> statement-breakpoint
 -- Serving processes LISTEN on pipewright_models: a model's rollout settings reach them at commit,
 -- as its alias changes do.
 CREATE FUNCTION "model_rollout_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
