@@ -116,6 +116,7 @@ const PROCEDURES: Record<string, Permission> = {
   'rollout.saveSettings': 'promote',
   'rollout.requests': 'read',
   'rollout.decide': 'promote',
+  'rollout.compare': 'read',
   'models.rollback': 'promote',
   'models.setTags': 'edit',
   'models.setDescription': 'edit',

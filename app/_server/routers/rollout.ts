@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { listPromotionRequests, type PromotionRequestRow } from '../../../db/queries/promotion-requests';
+import { findAliasedVersion } from '../../../db/queries/registry';
 import { findRolloutSettings } from '../../../db/queries/rollout';
+import { compareRollout } from '../../../db/queries/rollout-compare';
 import { rolloutSettingsSchema } from '../../../registry/rollout-schema';
 import { modelNameSchema } from '../../../registry/version-schema';
 import { decidePromotion } from '../../../runtime/models/approval';
@@ -17,6 +19,17 @@ import { procedure, router } from '../trpc';
  */
 
 const nameInput = z.object({ name: modelNameSchema });
+
+/** The windows the side-by-side view offers, in milliseconds. */
+const COMPARE_WINDOWS = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+} as const;
+const compareWindowSchema = z.enum(['1h', '24h', '7d', '30d'], {
+  error: 'window must be 1h, 24h, 7d or 30d',
+});
 
 function actorOf(actor: Actor, ipAddress: string | null): PromotionActor {
   return {
@@ -61,6 +74,34 @@ export const rolloutRouter = router({
         actorOf(ctx.actor, ctx.ipAddress),
       ),
     ),
+
+  /**
+   * Production's and staging's versions side by side over a window ending now: requests, latency
+   * p50 and p95, accuracy (or mean absolute error) on the feedback so far, and the agreement of
+   * staging's shadow answers with production's.
+   */
+  compare: procedure('read')
+    .input(nameInput.extend({ window: compareWindowSchema.default('24h') }))
+    .query(async ({ ctx, input }) => {
+      const { sql } = ctx.services;
+      const model = await requireModel(sql, input.name);
+      const [production, staging] = await Promise.all([
+        findAliasedVersion(sql, model.id, 'production'),
+        findAliasedVersion(sql, model.id, 'staging'),
+      ]);
+      const to = new Date();
+      const from = new Date(to.getTime() - COMPARE_WINDOWS[input.window]);
+      const task = production?.task ?? staging?.task ?? 'classification';
+      const figures = await compareRollout(sql, {
+        modelId: model.id,
+        from,
+        to,
+        task,
+        production: production?.version ?? null,
+        staging: staging?.version ?? null,
+      });
+      return { window: input.window, from, to, task, ...figures };
+    }),
 
   /** Promotions to production waiting for approval (oldest first), then the latest decided ones. */
   requests: procedure('read')
