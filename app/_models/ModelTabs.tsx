@@ -3,27 +3,32 @@
 import type { KeyboardEvent } from 'react';
 import { openAlertsText } from '../_monitoring/monitoring-view';
 
-export type ModelTab = 'overview' | 'monitoring';
+export const MODEL_TABS = ['overview', 'monitoring', 'rollout'] as const;
+export type ModelTab = (typeof MODEL_TABS)[number];
 
 const TABS: ReadonlyArray<{ id: ModelTab; label: string }> = [
   { id: 'overview', label: 'Overview' },
   { id: 'monitoring', label: 'Monitoring' },
+  { id: 'rollout', label: 'Rollout' },
 ];
 
 /**
  * The model page's tabs. The choice goes into the address (?tab=monitoring) without a navigation,
- * so a reload or a shared link opens the same tab; the Monitoring tab shows the open alerts' count.
+ * so a reload or a shared link opens the same tab; the Monitoring tab shows the open alerts' count,
+ * the Rollout tab the promotions waiting for approval.
  */
 export function ModelTabs({
   tab,
   onTab,
   openAlerts,
   alerting,
+  pendingPromotions = 0,
 }: {
   tab: ModelTab;
   onTab: (tab: ModelTab) => void;
   openAlerts: number;
   alerting: boolean;
+  pendingPromotions?: number;
 }) {
   const choose = (next: ModelTab) => {
     onTab(next);
@@ -33,10 +38,12 @@ export function ModelTabs({
     window.history.replaceState(window.history.state, '', url);
   };
   const counted = (id: ModelTab) => id === 'monitoring' && openAlerts > 0;
+  const pending = (id: ModelTab) => id === 'rollout' && pendingPromotions > 0;
   const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
-    const next = tab === 'overview' ? 'monitoring' : 'overview';
+    const step = event.key === 'ArrowRight' ? 1 : TABS.length - 1;
+    const next = TABS[(TABS.findIndex((item) => item.id === tab) + step) % TABS.length]?.id ?? 'overview';
     choose(next);
     document.getElementById(`model-tab-${next}`)?.focus();
   };
@@ -53,7 +60,13 @@ export function ModelTabs({
           tabIndex={tab === item.id ? 0 : -1}
           className={tab === item.id ? 'is-active' : undefined}
           // The count is read out in words: "Monitoring, 3 open alerts".
-          aria-label={counted(item.id) ? `${item.label}, ${openAlertsText(openAlerts)}` : undefined}
+          aria-label={
+            counted(item.id)
+              ? `${item.label}, ${openAlertsText(openAlerts)}`
+              : pending(item.id)
+                ? `${item.label}, ${pendingPromotions} pending promotion${pendingPromotions === 1 ? '' : 's'}`
+                : undefined
+          }
           onClick={() => choose(item.id)}
         >
           {item.label}
@@ -63,6 +76,11 @@ export function ModelTabs({
               aria-hidden="true"
             >
               {openAlerts}
+            </span>
+          )}
+          {pending(item.id) && (
+            <span className="tab-count tab-count-warn" aria-hidden="true">
+              {pendingPromotions}
             </span>
           )}
         </button>

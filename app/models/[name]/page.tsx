@@ -1,12 +1,13 @@
 import { AppShell } from '../../_components/AppShell';
 import { ModelPage } from '../../_models/ModelPage';
+import { MODEL_TABS } from '../../_models/ModelTabs';
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   return { title: `${name} · Models · Pipewright` };
 }
 
-/** `?tab=monitoring` opens the Monitoring tab (alert notifications link there). */
+/** `?tab=monitoring` opens the Monitoring tab (alert notifications link there), `?tab=rollout` the Rollout tab. */
 export default async function ModelRoute({
   params,
   searchParams,
@@ -18,7 +19,7 @@ export default async function ModelRoute({
   const { tab } = await searchParams;
   return (
     <AppShell>
-      <ModelPage name={name} initialTab={tab === 'monitoring' ? 'monitoring' : 'overview'} />
+      <ModelPage name={name} initialTab={MODEL_TABS.find((each) => each === tab) ?? 'overview'} />
     </AppShell>
   );
 }
