@@ -46,16 +46,6 @@ export async function listPromotionRequests(
   return [...pending, ...decided];
 }
 
-/** Every model's pending requests, oldest first, with the model's name (for a list across models). */
-export async function listAllPendingPromotions(
-  sql: Sql,
-  limit = 100,
-): Promise<(PromotionRequestRow & { modelName: string })[]> {
-  return sql<(PromotionRequestRow & { modelName: string })[]>`
-    select ${requestColumns(sql)}, (select name from registered_models m where m.id = r.model_id) as "modelName"
-    from promotion_requests r where status = 'pending' order by requested_at, id limit ${limit}`;
-}
-
 /** Why a decision was not made; nothing was written. */
 export type DecisionRefusal =
   | { ok: false; reason: 'not-found' }
