@@ -3,8 +3,9 @@
 import type { KeyboardEvent } from 'react';
 import { openAlertsText } from '../_monitoring/monitoring-view';
 
-export const MODEL_TABS = ['overview', 'monitoring', 'rollout'] as const;
-export type ModelTab = (typeof MODEL_TABS)[number];
+import type { ModelTab } from './model-tab';
+
+export type { ModelTab } from './model-tab';
 
 const TABS: ReadonlyArray<{ id: ModelTab; label: string }> = [
   { id: 'overview', label: 'Overview' },

@@ -11,9 +11,9 @@ import { useTRPC } from '../_trpc/client';
 
 type Compare = inferRouterOutputs<AppRouter>['rollout']['compare'];
 type Figures = NonNullable<Compare['production']>;
-type Window = Compare['window'];
+type CompareWindow = Compare['window'];
 
-const windows: Choice<Window>[] = [
+const windows: Choice<CompareWindow>[] = [
   { value: '1h', label: 'Last hour' },
   { value: '24h', label: 'Last 24 hours' },
   { value: '7d', label: 'Last 7 days' },
@@ -47,8 +47,8 @@ function served(figures: Figures, side: 'production' | 'staging'): string {
  */
 export function SideBySide({ name }: { name: string }) {
   const trpc = useTRPC();
-  const [window, setWindow] = useState<Window>('24h');
-  const compare = useQuery(trpc.rollout.compare.queryOptions({ name, window }));
+  const [span, setSpan] = useState<CompareWindow>('24h');
+  const compare = useQuery(trpc.rollout.compare.queryOptions({ name, window: span }));
   const data = compare.data;
   const sides = data
     ? (['production', 'staging'] as const).flatMap((side) => {
@@ -65,7 +65,7 @@ export function SideBySide({ name }: { name: string }) {
         <h2 id="side-by-side-heading">Production and staging side by side</h2>
         <label className="chart-picker">
           Window
-          <ChoiceSelect value={window} choices={windows} onChoose={setWindow} />
+          <ChoiceSelect value={span} choices={windows} onChoose={setSpan} />
         </label>
       </div>
       {compare.error && <p className="error-text">{compare.error.message}</p>}

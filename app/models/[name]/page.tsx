@@ -1,6 +1,6 @@
 import { AppShell } from '../../_components/AppShell';
 import { ModelPage } from '../../_models/ModelPage';
-import { MODEL_TABS } from '../../_models/ModelTabs';
+import { MODEL_TABS } from '../../_models/model-tab';
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
