@@ -83,6 +83,9 @@ describe('promotion approval', () => {
 
     const requests = await callerAs('viewer').rollout.requests({ name: 'gated' });
     expect(requests).toHaveLength(1);
+    // A Date, whichever pool read it (the app's hands timestamps over as text).
+    expect(requests[0]?.requestedAt).toBeInstanceOf(Date);
+    expect(Math.abs((requests[0]?.requestedAt.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
     expect(requests[0]).toMatchObject({
       id: move.pending?.id,
       version: 2,
@@ -116,6 +119,7 @@ describe('promotion approval', () => {
     });
     const [decided] = await bob.rollout.requests({ name: 'gated' });
     expect(decided).toMatchObject({ status: 'approved', decidedBy: 'bob@example.test' });
+    expect(decided?.decidedAt).toBeInstanceOf(Date);
     // Decided once: a second decision is refused.
     const twice = await rejection(
       bob.rollout.decide({ name: 'gated', requestId: decided?.id ?? '', decision: 'reject', reason: 'no' }),

@@ -113,7 +113,11 @@ export function PromotionRequests({ name }: { name: string }) {
                 <span className={`request-status request-${item.status}`}>{item.status}</span> v{item.version}
                 , asked for by {requester(item)}; {item.status} by {item.decidedBy ?? 'someone'}
                 {item.decidedAt && ` on ${when(item.decidedAt)}`}
-                {item.decisionReason && <q className="ledger-reason">{item.decisionReason}</q>}
+                {item.decisionReason && (
+                  <>
+                    : <q className="ledger-reason">{item.decisionReason}</q>
+                  </>
+                )}
               </li>
             ))}
           </ul>

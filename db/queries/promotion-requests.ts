@@ -1,5 +1,6 @@
 import type { Sql, Transaction } from '../client';
 import type { PromotionRequestStatus } from '../rollout-schema';
+import { dateOf } from './pool-dates';
 import { aliasVersionNow, appendLedger, type LedgerEntryInput, moveAliasLocked } from './registry';
 
 /**
@@ -43,7 +44,12 @@ export async function listPromotionRequests(
   const decided = await sql<PromotionRequestRow[]>`
     select ${requestColumns(sql)} from promotion_requests
     where model_id = ${modelId} and status <> 'pending' order by decided_at desc, id limit ${decidedLimit}`;
-  return [...pending, ...decided];
+  // The shared pool hands timestamps over as text (pool-dates.ts).
+  return [...pending, ...decided].map((row) => ({
+    ...row,
+    requestedAt: dateOf(row.requestedAt),
+    decidedAt: dateOf(row.decidedAt),
+  }));
 }
 
 /** Why a decision was not made; nothing was written. */

@@ -160,9 +160,12 @@ describe('Rollout tab', () => {
     expect(await submit.isDisabled()).toBe(true);
     await reject.getByRole('textbox').fill('Accuracy 0.84 on the test set: below production.');
     await submit.click();
-    await page.getByText('Rejected: churn production stays version 2').waitFor();
+    const rejectedToast = page.getByText('Rejected: churn production stays version 2');
+    await rejectedToast.waitFor();
     await page.locator('.rollout-decided li').nth(1).waitFor();
     expect(await page.locator('.rollout-requests').count()).toBe(0);
+    // The screenshot without the toasts over it.
+    await rejectedToast.waitFor({ state: 'hidden', timeout: 15_000 });
     await page.mouse.move(0, 0);
     await session.screenshot(page.locator('#model-panel-rollout .panel').nth(1), 'approval-decided');
 
