@@ -11,6 +11,10 @@ import type { Role } from '../access/roles';
 import { appRouter } from '../app/_server/root';
 import type { Services } from '../app/_server/services';
 import { createCallerFactory } from '../app/_server/trpc';
+import { modelsDecideCommand, modelsPendingCommand } from '../cli/commands/model-approval';
+import { modelsPromoteCommand } from '../cli/commands/models';
+import type { Output } from '../cli/output';
+import { readEnv } from '../config/env';
 import { createPipeline } from '../db/queries/pipelines';
 import { findRollbackTarget, listLedger, modelAliasVersions, setModelAlias } from '../db/queries/registry';
 import { runs } from '../db/schema';
@@ -291,5 +295,47 @@ describe('promotion approval', () => {
       reason: '',
     });
     expect((await modelAliasVersions(database.sql, model.id)).production).toBe(3);
+  });
+
+  it('works from the CLI: promote waits, pending lists it, the same OS account may not approve it, another may', async () => {
+    const model = await gatedModel('cli-gated');
+    const lines: string[] = [];
+    const out: Output = { json: false, print: (line) => lines.push(line), progress: () => {} };
+    const env = readEnv({ DATABASE_URL: database.url });
+    await modelsPromoteCommand('cli-gated', '2', { reason: 'from the shell' }, env, out);
+    expect(lines.at(-1)).toMatch(
+      /^Awaiting approval: cli-gated requires an operator's approval to promote to production\. Version 2 is pending \(request [0-9a-f-]{36}\); production stays v1\.$/,
+    );
+    await modelsPendingCommand('cli-gated', env, out);
+    const listed =
+      /^([0-9a-f-]{36}) {2}v2 \(production v1\) {2}asked for by .+ \(cli\) at .+: from the shell$/.exec(
+        lines.at(-1) ?? '',
+      );
+    const requestId = listed?.[1] ?? '';
+    expect(requestId).not.toBe('');
+    await expect(modelsDecideCommand('cli-gated', requestId, 'approve', {}, env, out)).rejects.toThrow(
+      /another operator must approve or reject it/,
+    );
+    await expect(modelsDecideCommand('cli-gated', requestId, 'reject', {}, env, out)).rejects.toThrow(
+      /--reason is required to reject/,
+    );
+    // An operator in the app asks; the CLI approves.
+    const asked = await callerAs('operator', 'frank').models.promote({
+      name: 'cli-gated',
+      version: 3,
+      alias: 'production',
+      reason: 'three',
+    });
+    await modelsDecideCommand('cli-gated', asked.pending?.id, 'approve', { reason: 'ok from ops' }, env, out);
+    expect(lines.at(-1)).toBe(
+      'Approved: cli-gated production is now v3 (was v1). Serving switches within 2 seconds.',
+    );
+    expect((await modelAliasVersions(database.sql, model.id)).production).toBe(3);
+    expect((await listLedger(database.sql, model.id))[0]).toMatchObject({
+      kind: 'promote',
+      actorKind: 'cli',
+      requestedByEmail: 'frank@example.test',
+      reason: 'ok from ops',
+    });
   });
 });
