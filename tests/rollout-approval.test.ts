@@ -313,6 +313,10 @@ describe('promotion approval', () => {
       );
     const requestId = listed?.[1] ?? '';
     expect(requestId).not.toBe('');
+    // The app names the CLI's request by its OS account (it has no address).
+    const [fromShell] = await callerAs('viewer').rollout.requests({ name: 'cli-gated' });
+    expect(fromShell).toMatchObject({ requestedByKind: 'cli', requestedBy: fromShell?.requestedById });
+    expect(fromShell?.requestedBy).not.toBe('someone');
     await expect(modelsDecideCommand('cli-gated', requestId, 'approve', {}, env, out)).rejects.toThrow(
       /another operator must approve or reject it/,
     );

@@ -35,7 +35,7 @@ export function LedgerTimeline({ entries }: { entries: LedgerItem[] }) {
             </strong>
             {entry.kind === 'rollback' && <span className="ledger-kind">rolled back</span>}
             {entry.kind === 'reject' && <span className="ledger-kind ledger-rejected">rejected</span>}
-            {entry.kind === 'promote' && entry.requestedByEmail && (
+            {entry.kind === 'promote' && entry.requestedByKind !== null && (
               <span className="ledger-kind">approved</span>
             )}
             <span className="muted audit-time">{when(entry.at)}</span>
@@ -43,7 +43,8 @@ export function LedgerTimeline({ entries }: { entries: LedgerItem[] }) {
           <div className="ledger-body">
             <span className="muted">
               by {who(entry)}
-              {entry.requestedByEmail && `, asked for by ${entry.requestedByEmail}`}
+              {entry.requestedByKind !== null &&
+                `, asked for by ${entry.requestedByEmail ?? entry.requestedById ?? 'someone'}`}
             </span>
             {entry.reason && <q className="ledger-reason">{entry.reason}</q>}
             {entry.requestReason && (

@@ -22,6 +22,7 @@ export interface PromotionRequestRow {
   runId: string | null;
   reason: string;
   decidedAt: Date | null;
+  decidedById: string | null;
   decidedByEmail: string | null;
   decisionReason: string | null;
 }
@@ -30,7 +31,7 @@ const requestColumns = (sql: Sql | Transaction) => sql`
   id, model_id as "modelId", version, from_version as "fromVersion", status, requested_at as "requestedAt",
   requested_by_kind as "requestedByKind", requested_by_id as "requestedById",
   requested_by_email as "requestedByEmail", run_id as "runId", reason, decided_at as "decidedAt",
-  decided_by_email as "decidedByEmail", decision_reason as "decisionReason"`;
+  decided_by_id as "decidedById", decided_by_email as "decidedByEmail", decision_reason as "decisionReason"`;
 
 /** A model's requests: the pending ones first (oldest first), then the latest decided ones. */
 export async function listPromotionRequests(

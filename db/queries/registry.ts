@@ -83,6 +83,7 @@ export interface LedgerEntry {
   reason: string;
   /** A decided promotion request: who asked, and why (the actor approved or rejected it). */
   requestedByKind: LedgerEntryInput['actorKind'] | null;
+  requestedById: string | null;
   requestedByEmail: string | null;
   requestReason: string | null;
 }
@@ -413,7 +414,8 @@ export async function listLedger(sql: Sql, modelId: string, limit = 200): Promis
   return sql<LedgerEntry[]>`
     select id::int, at, alias, kind, from_version as "fromVersion", to_version as "toVersion",
       actor_kind as "actorKind", actor_id as "actorId", actor_email as "actorEmail", run_id as "runId", reason,
-      requested_by_kind as "requestedByKind", requested_by_email as "requestedByEmail",
+      requested_by_kind as "requestedByKind", requested_by_id as "requestedById",
+      requested_by_email as "requestedByEmail",
       request_reason as "requestReason"
     from promotion_ledger where model_id = ${modelId} order by id desc limit ${limit}`;
 }

@@ -45,12 +45,13 @@ function requestItem(row: PromotionRequestRow) {
     fromVersion: row.fromVersion,
     status: row.status,
     requestedAt: row.requestedAt,
-    requestedBy: row.requestedByEmail ?? 'someone',
+    // The CLI has no account: its OS user is the id, and there is no address.
+    requestedBy: row.requestedByEmail ?? row.requestedById ?? 'someone',
     requestedByKind: row.requestedByKind,
     requestedById: row.requestedById,
     reason: row.reason,
     decidedAt: row.decidedAt,
-    decidedBy: row.decidedByEmail,
+    decidedBy: row.decidedByEmail ?? row.decidedById,
     decisionReason: row.decisionReason,
   };
 }
