@@ -44,6 +44,12 @@ function percentileCont(values: number[], fraction: number): number {
   return low + (high - low) * (position - lower);
 }
 
+/** The label a seeded row's outputs hold. */
+function labelOf(outputs: unknown): string | undefined {
+  if (typeof outputs !== 'object' || outputs === null || !('label' in outputs)) return undefined;
+  return typeof outputs.label === 'string' ? outputs.label : undefined;
+}
+
 interface Seeded {
   row: PredictionLogRow;
   truth?: string;
@@ -113,7 +119,7 @@ afterAll(async () => {
 function expected(rows: Seeded[]) {
   const latencies = rows.map((each) => each.row.latencyMs);
   const labelled = rows.filter((each) => each.truth !== undefined);
-  const correct = labelled.filter((each) => (each.row.outputs as { label: string }).label === each.truth);
+  const correct = labelled.filter((each) => labelOf(each.row.outputs) === each.truth);
   return {
     requests: new Set(rows.map((each) => each.row.requestId)).size,
     predictions: rows.length,
@@ -152,9 +158,7 @@ describe('rollout.compare', () => {
     const pairs = inWindow.filter((each) => each.row.role === 'shadow');
     const agreeing = pairs.filter((each) => {
       const production = seeded.find((other) => other.row.predictionId === each.row.shadowOf);
-      return (
-        (production?.row.outputs as { label: string }).label === (each.row.outputs as { label: string }).label
-      );
+      return labelOf(production?.row.outputs) === labelOf(each.row.outputs);
     }).length;
     expect(answer.agreement).toEqual({
       pairs: 240,

@@ -7,6 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { readLoggedColumns } from '../db/queries/logged-columns';
 import { saveRolloutSettings } from '../db/queries/rollout';
 import type { Auth } from '../runtime/auth/auth';
@@ -29,11 +30,14 @@ const rows = [
   { size: 44, weight: 39, colour: 'green' },
 ];
 
-interface Answer {
-  version: number;
-  requestId: string;
-  predictions: { id: string; label: string; probabilities: Record<string, number> }[];
-}
+const answerSchema = z.object({
+  version: z.number(),
+  requestId: z.string(),
+  predictions: z.array(
+    z.object({ id: z.string(), label: z.string(), probabilities: z.record(z.string(), z.number()) }),
+  ),
+});
+type Answer = z.infer<typeof answerSchema>;
 
 async function predict(body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${serving.url}/api/v1/models/rollout/predict`, {
@@ -42,7 +46,7 @@ async function predict(body: unknown, headers: Record<string, string> = {}) {
     body: JSON.stringify(body),
   });
   expect(response.status).toBe(200);
-  return { answer: (await response.json()) as Answer, alias: response.headers.get('x-model-alias') };
+  return { answer: answerSchema.parse(await response.json()), alias: response.headers.get('x-model-alias') };
 }
 
 const setMode = (mode: 'none' | 'shadow' | 'canary', canaryPercent = 10) =>
