@@ -4,7 +4,7 @@
  *   runs [--pipeline ID] · status RUN_ID · import FILE · export PIPELINE_ID
  *   users create --email E --role R --password-stdin [--name N] · users set-password --email E --password-stdin
  *   keys create --user E --scope S [--model NAME]… [--name LABEL] · keys revoke PREFIX
- *   models list|show|promote|rollback|import · predict NAME --file rows.json [--alias A | --version N]
+ *   models list|show|promote|rollback|pending|approve|reject|import · predict NAME --file rows.json [--alias A | --version N]
  *   schedules list|create|pause|resume|trigger|delete|backfill
  * With PIPEWRIGHT_URL and PIPEWRIGHT_API_KEY, run and status talk to that server's REST API.
  */
@@ -13,6 +13,7 @@ import { ConfigError, type Env, readEnv } from '../config/env';
 import { loggableError, loggableMessage } from '../db/queries/loggable-error';
 import { type NodeRegistry, productionNodes } from '../workflows/node-registry';
 import { keysCreateCommand, keysRevokeCommand } from './commands/keys';
+import { modelsDecideCommand, modelsPendingCommand } from './commands/model-approval';
 import {
   modelsListCommand,
   modelsPromoteCommand,
@@ -64,6 +65,10 @@ const USAGE = `Usage: pipewright <command> [options]
       [--labels x,y,z] [--set-alias production|staging|none]
                                         register an ONNX file trained elsewhere as the
                                         next version; checked on the sample first
+  models pending NAME                   promotions to production waiting for approval
+  models approve NAME REQUEST [--reason "…"]
+  models reject NAME REQUEST --reason "…"
+                                        decide one (not one you asked for yourself)
   predict NAME --file rows.json [--alias A | --version N]
                                         send the file (any body the endpoint takes) to the
                                         serving process (PIPEWRIGHT_SERVE_URL) with
@@ -278,8 +283,15 @@ function modelsCommand(
       return modelsPromoteCommand(needName(), version, values, env, out);
     case 'rollback':
       return modelsRollbackCommand(needName(), values, env, out);
+    case 'pending':
+      return modelsPendingCommand(needName(), env, out);
+    case 'approve':
+    case 'reject':
+      return modelsDecideCommand(needName(), version, subcommand, values, env, out);
     default:
-      throw new CliError(`models needs a subcommand: list, show, promote, rollback or import\n\n${USAGE}`);
+      throw new CliError(
+        `models needs a subcommand: list, show, promote, rollback, pending, approve, reject or import\n\n${USAGE}`,
+      );
   }
 }
 

@@ -201,7 +201,7 @@ export function modelDetailLines({ model, versions, ledger }: ModelDetail): stri
     const from = entry.fromVersion === null ? '—' : `v${entry.fromVersion}`;
     const to = entry.toVersion === null ? '—' : `v${entry.toVersion}`;
     lines.push(
-      `  ${isoTime(entry.at)}  ${entry.alias} ${from} → ${to}  by ${ledgerActor(entry)}: ${entry.reason}`,
+      `  ${isoTime(entry.at)}  ${entry.alias} ${from} → ${to}${entry.kind === 'reject' ? ' rejected' : ''}  by ${ledgerActor(entry)}${entry.requestedByEmail ? ` (asked for by ${entry.requestedByEmail})` : ''}: ${entry.reason}`,
     );
   }
   return lines;

@@ -36,11 +36,20 @@ export const modelVersionOrigins = ['run', 'import'] as const;
 export const ledgerActorKinds = ['user', 'key', 'cli', 'run', 'system'] as const;
 /** A promotion points an alias at a chosen version; a rollback returns it to the one before. */
 export const ledgerMoveKinds = ['promote', 'rollback'] as const;
+/**
+ * Ledger entries: the moves, and a promotion to production an operator rejected (the alias stayed;
+ * from/to name the versions it would have moved between). An approved one is a `promote` entry
+ * whose requested_by_* name who asked.
+ */
+export const ledgerKinds = [...ledgerMoveKinds, 'reject'] as const;
 
 /**
  * Model names go into URLs (/api/v1/models/{name}/predict) and file names of downloads: letters,
  * digits, dot, dash and underscore, starting with a letter or digit.
  */
+export const predictionRoles = ['production', 'canary', 'shadow'] as const;
+export type PredictionRole = (typeof predictionRoles)[number];
+
 export const MODEL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
 
 export const registeredModels = pgTable(
@@ -186,7 +195,7 @@ export const promotionLedger = pgTable(
       .notNull()
       .references(() => registeredModels.id, { onDelete: 'restrict' }),
     alias: text('alias', { enum: modelAliases }).notNull(),
-    kind: text('kind', { enum: ledgerMoveKinds }).notNull().default('promote'),
+    kind: text('kind', { enum: ledgerKinds }).notNull().default('promote'),
     fromVersion: integer('from_version'),
     toVersion: integer('to_version'),
     actorKind: text('actor_kind', { enum: ledgerActorKinds }).notNull(),
@@ -194,10 +203,15 @@ export const promotionLedger = pgTable(
     actorEmail: text('actor_email'),
     runId: uuid('run_id'),
     reason: text('reason').notNull().default(''),
+    /** For a decided promotion request (db/rollout-schema.ts): who asked for it; the actor decided. */
+    requestedByKind: text('requested_by_kind', { enum: ledgerActorKinds }),
+    requestedById: text('requested_by_id'),
+    requestedByEmail: text('requested_by_email'),
+    requestReason: text('request_reason'),
   },
   (table) => [
     index('promotion_ledger_model_at_idx').on(table.modelId, table.at.desc(), table.id.desc()),
-    check('promotion_ledger_kind_valid', sql`${table.kind} in ('promote', 'rollback')`),
+    check('promotion_ledger_kind_valid', sql`${table.kind} in ('promote', 'rollback', 'reject')`),
   ],
 );
 
@@ -221,8 +235,20 @@ export const predictionLog = pgTable(
      */
     inputs: json('inputs').notNull(),
     outputs: jsonb('outputs').notNull(),
+    /**
+     * production: answered by the production version; canary: answered by staging (returned to the
+     * client); shadow: staging's answer to a copy of the request, logged and never returned. Monitoring
+     * and feedback read only the answers clients got (role <> 'shadow').
+     */
+    role: text('role', { enum: predictionRoles }).notNull().default('production'),
+    /** A shadow row: the prediction id of the production answer it shadows (same request, same row). */
+    shadowOf: uuid('shadow_of'),
   },
-  (table) => [index('prediction_log_model_at_idx').on(table.modelId, table.at.desc())],
+  (table) => [
+    index('prediction_log_model_at_idx').on(table.modelId, table.at.desc()),
+    check('prediction_log_role_valid', sql`${table.role} in ('production', 'canary', 'shadow')`),
+    index('prediction_log_shadow_of_idx').on(table.shadowOf).where(sql`${table.shadowOf} is not null`),
+  ],
 );
 
 /**

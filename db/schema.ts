@@ -253,4 +253,5 @@ export * from './monitoring-schema';
 export * from './notifications-schema';
 export * from './registry-schema';
 export * from './retention-schema';
+export * from './rollout-schema';
 export * from './schedules-schema';

@@ -50,6 +50,13 @@ export interface PredictionRecord {
    */
   inputs: readonly unknown[];
   outputs: Record<string, unknown>;
+  /**
+   * Which answer this is (db prediction_log.role): production's (the default), staging's as a
+   * canary (returned), or staging's shadow answer (logged, never returned).
+   */
+  role?: 'canary' | 'shadow';
+  /** A shadow answer: the prediction id of production's answer to the same row. */
+  shadowOf?: string;
 }
 
 export interface PredictionRecorder {

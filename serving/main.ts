@@ -18,6 +18,7 @@ import { createServingMetrics } from './metrics';
 import { ModelCache } from './model-cache';
 import { createPredictionLog } from './prediction-log';
 import { createServingServer } from './server';
+import { ShadowScorer } from './shadow-scorer';
 
 /** How long a stop waits for requests under way before closing their connections. */
 const STOP_GRACE_MS = 10_000;
@@ -50,8 +51,13 @@ async function serve(): Promise<void> {
     env.PIPEWRIGHT_PREDICTION_LOG === 'off'
       ? noLog
       : createPredictionLog({ sql, retentionDays: env.PIPEWRIGHT_PREDICTION_LOG_DAYS, report });
-  const metrics = createServingMetrics({ recorder: log });
   const models = new ModelCache({ sql, log: (line) => console.log(line) });
+  const shadow = new ShadowScorer({
+    resolve: (name, selector) => models.resolve(name, selector),
+    log,
+    report,
+  });
+  const metrics = createServingMetrics({ recorder: log, shadow });
   await Promise.all([models.start(), keys.ready()]);
   const server = createServingServer({
     keys,
@@ -59,6 +65,7 @@ async function serve(): Promise<void> {
     feedback: createFeedbackStore(sql),
     metrics,
     models,
+    shadow,
     report,
     serverUrl: serveUrl(env).origin,
   });
@@ -78,6 +85,8 @@ async function serve(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearTimeout(force);
     clearInterval(idle);
+    // Staging's copies of answered requests are scored and logged before the log's last write.
+    await Promise.race([shadow.idle(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     await log.close();
     await keys.close();
     await models.close();

@@ -5,6 +5,7 @@ import type {
   RequestObservation,
   ServingMetrics,
 } from './contracts';
+import type { ShadowCounts } from './shadow-scorer';
 
 /**
  * The serving process's Prometheus metrics (GET /metrics), in a registry of its own so that nothing
@@ -35,6 +36,8 @@ export interface ServingMetricsOptions {
   maxModels?: number;
   /** Metric name prefix of the default process metrics (process_cpu_seconds_total, …). */
   processPrefix?: string;
+  /** Shadow scoring's queue and outcomes (serving/shadow-scorer.ts); none leaves them out. */
+  shadow?: { snapshot(): ShadowCounts };
 }
 
 export interface ServingMetricsWithRegistry extends ServingMetrics {
@@ -78,6 +81,7 @@ export function createServingMetrics(options: ServingMetricsOptions = {}): Servi
   });
   const { recorder } = options;
   if (recorder) registerRecorderMetrics(registry, recorder);
+  if (options.shadow) registerShadowMetrics(registry, options.shadow);
   // One bound for both kinds of request: made-up names on either path share it.
   const modelLabel = boundedLabel(options.maxModels ?? 1000);
 
@@ -127,6 +131,32 @@ function registerRecorderMetrics(
       const dropped = recorder.dropped();
       if (dropped > counted) this.inc(dropped - counted);
       counted = Math.max(counted, dropped);
+    },
+  });
+}
+
+/** Shadow copies waiting, and how many were scored, dropped (queue full) or failed, read at each scrape. */
+function registerShadowMetrics(registry: Registry, shadow: { snapshot(): ShadowCounts }): void {
+  new Gauge({
+    name: 'pipewright_shadow_queue_depth',
+    help: 'Copies of production requests waiting for staging to score them (shadow rollout).',
+    registers: [registry],
+    collect() {
+      this.set(shadow.snapshot().queued);
+    },
+  });
+  const counted = { scored: 0, dropped: 0, failed: 0 };
+  new Counter({
+    name: 'pipewright_shadow_requests_total',
+    help: 'Copies of production requests for staging, by outcome: scored, dropped (queue full) or failed.',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      const now = shadow.snapshot();
+      for (const outcome of ['scored', 'dropped', 'failed'] as const) {
+        if (now[outcome] > counted[outcome]) this.inc({ outcome }, now[outcome] - counted[outcome]);
+        counted[outcome] = Math.max(counted[outcome], now[outcome]);
+      }
     },
   });
 }

@@ -8,6 +8,7 @@ import {
   type ModelVersionRow,
   readModelFile,
 } from '../db/queries/registry';
+import { DEFAULT_ROLLOUT, findRolloutSettings, type RolloutSettings } from '../db/queries/rollout';
 import {
   MODEL_FILE,
   type ModelAlias,
@@ -45,6 +46,9 @@ export interface Lease {
 
 export type VersionSelector = { alias: ModelAlias } | { version: number };
 
+/** How a model's production requests share with staging (db model_rollout), as serving applies it. */
+export type RolloutPlan = Pick<RolloutSettings, 'mode' | 'canaryPercent'>;
+
 type Refusal = { ok: false; status: 404 | 503; message: string };
 export type Identified = { ok: true; id: string; name: string } | Refusal;
 export type Described = { ok: true; name: string; version: number; signature: ModelSignature } | Refusal;
@@ -79,6 +83,8 @@ interface ModelEntry {
   failures: Map<ModelAlias, unknown>;
   /** Refreshes of one model run one after the other, so switches happen in order. */
   refreshing: Promise<void>;
+  /** The rollout settings as last read (each refresh reads them again, with the aliases). */
+  rollout: RolloutPlan;
 }
 
 /** What a lookup found: the model, and its version's session (null: no such version). */
@@ -136,6 +142,14 @@ export class ModelCache {
   /** The name's model as this process knows it, without asking PostgreSQL (for metrics labels). */
   knownName(name: string): string | undefined {
     return this.models.get(name.toLowerCase())?.name;
+  }
+
+  /**
+   * The model's rollout as last read, without an await (it is read with the aliases, on every
+   * notification and periodic check): none for a model this process has not looked up yet.
+   */
+  rolloutOf(name: string): RolloutPlan {
+    return this.models.get(name.toLowerCase())?.rollout ?? DEFAULT_ROLLOUT;
   }
 
   /** The model of this name (its id and registered spelling), for requests that need no version. */
@@ -295,6 +309,7 @@ export class ModelCache {
       aliases: new Map(),
       failures: new Map(),
       refreshing: Promise.resolve(),
+      rollout: DEFAULT_ROLLOUT,
     };
     this.models.set(key, entry);
     this.modelsById.set(row.id, entry);
@@ -405,6 +420,7 @@ export class ModelCache {
   }
 
   private async recheck(entry: ModelEntry): Promise<void> {
+    await this.recheckRollout(entry);
     for (const alias of entry.wanted) {
       if (this.closed) return;
       try {
@@ -417,6 +433,27 @@ export class ModelCache {
         if (error instanceof VersionLoadError)
           this.options.log(`${entry.name} ${alias}: the new version is not served: ${error.message}`);
       }
+    }
+  }
+
+  /**
+   * Reads the model's rollout settings. Shadow and canary need staging's version loaded beside
+   * production's, so staging becomes a wanted alias (checked right after, in the same refresh).
+   * If PostgreSQL is unreachable the settings last read stand.
+   */
+  private async recheckRollout(entry: ModelEntry): Promise<void> {
+    try {
+      const settings = await findRolloutSettings(this.sql, entry.id);
+      const changed =
+        settings.mode !== entry.rollout.mode || settings.canaryPercent !== entry.rollout.canaryPercent;
+      entry.rollout = { mode: settings.mode, canaryPercent: settings.canaryPercent };
+      if (settings.mode !== 'none') entry.wanted.add('staging');
+      if (changed)
+        this.options.log(
+          `${entry.name} rollout: ${settings.mode}${settings.mode === 'canary' ? ` ${settings.canaryPercent}%` : ''}`,
+        );
+    } catch {
+      // Kept as it was; the next notification or periodic check reads it again.
     }
   }
 

@@ -33,6 +33,11 @@ export function modelOpenApi(input: {
             schema: { type: 'string' },
             description: 'The request id, as the prediction log keeps it',
           },
+          'X-Model-Alias': {
+            schema: { type: 'string', enum: ['production', 'staging'] },
+            description:
+              'For a production request: which alias answered (staging while a canary rollout takes a share). A request sent with its own X-Request-Id header always lands on the same side of a canary.',
+          },
         },
         content: {
           'application/json': {

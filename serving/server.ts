@@ -3,6 +3,7 @@ import http from 'node:http';
 import { scopeMay } from '../access/roles';
 import { errorHeadline } from '../db/queries/loggable-error';
 import { predictBatched } from './batching';
+import { inCanary } from './canary';
 import type {
   Caller,
   FeedbackStore,
@@ -15,11 +16,12 @@ import { isDatabaseUnavailable } from './database-unavailable';
 import { receiveFeedback } from './feedback';
 import { feedbackProblemsSentence, readFeedbackBody } from './feedback-body';
 import { UNAUTHORISED_MODEL, UNKNOWN_MODEL } from './metrics';
-import type { Described, Identified, Lease, Resolution, VersionSelector } from './model-cache';
+import type { Described, Identified, Lease, Resolution, RolloutPlan, VersionSelector } from './model-cache';
 import { modelOpenApi } from './openapi';
 import type { Prediction } from './predict';
 import { type RequestFormat, readRequestRows } from './request-rows';
 import { type Route, routeOf } from './routes';
+import type { ShadowScorer } from './shadow-scorer';
 import { problemsSentence, validateRows } from './validate-rows';
 
 /**
@@ -35,6 +37,8 @@ export interface ModelSource {
   identify(name: string): Promise<Identified>;
   /** The registered spelling of a name this process has loaded, without asking PostgreSQL. */
   knownName(name: string): string | undefined;
+  /** How production requests share with staging (shadow, canary), without an await. */
+  rolloutOf(name: string): RolloutPlan;
 }
 
 export interface ServingDeps {
@@ -44,6 +48,8 @@ export interface ServingDeps {
   feedback: FeedbackStore;
   metrics: ServingMetrics;
   models: ModelSource;
+  /** Scores copies of production requests with staging when a model's rollout is shadow. */
+  shadow?: ShadowScorer;
   /** Where clients reach serving (PIPEWRIGHT_SERVE_URL): the OpenAPI documents' server. */
   serverUrl?: string;
   /** Bodies larger than this are refused with 413 (default 8 MiB). */
@@ -194,6 +200,19 @@ class Handler {
     return resolution.lease;
   }
 
+  /**
+   * Staging's lease for a canary request; production's when staging has no version (or cannot be
+   * loaded): a canary never turns a request production could answer into an error.
+   */
+  private async canaryLease(
+    name: string,
+    production: VersionSelector,
+  ): Promise<{ lease: Lease; role: 'canary' | undefined }> {
+    const staging = await this.deps.models.resolve(name, { alias: 'staging' });
+    if (staging.ok) return { lease: staging.lease, role: 'canary' };
+    return { lease: await this.lease(name, production), role: undefined };
+  }
+
   private async predict(
     request: http.IncomingMessage,
     response: http.ServerResponse,
@@ -215,12 +234,22 @@ class Handler {
       );
       model = this.deps.models.knownName(route.name) ?? UNKNOWN_MODEL;
       const body = await readJson(request, this.maxBodyBytes, 'rows');
-      const lease = await this.lease(route.name, route.selector);
+      // Rollout applies to production requests only: a request naming staging or a version gets it.
+      const plan: RolloutPlan | undefined =
+        'alias' in route.selector && route.selector.alias === 'production'
+          ? this.deps.models.rolloutOf(route.name)
+          : undefined;
+      const canary = plan?.mode === 'canary' && inCanary(request.headers['x-request-id'], plan.canaryPercent);
+      const { lease, role } = canary
+        ? await this.canaryLease(route.name, route.selector)
+        : { lease: await this.lease(route.name, route.selector), role: undefined };
       try {
         const { served } = lease;
         model = served.name;
         version = served.version;
         response.setHeader('x-model-version', String(served.version));
+        // Which alias answered, so a client (and a test) can tell a canary answer from production's.
+        if (plan) response.setHeader('x-model-alias', role === 'canary' ? 'staging' : 'production');
         const parsed = readRequestRows(body, served.signature);
         if (!parsed.ok) throw new HttpError(400, parsed.message);
         const validated = validateRows(parsed.rows, served.signature);
@@ -242,8 +271,17 @@ class Handler {
         const latencyMs = performance.now() - started;
         if (this.deps.log.enabled)
           this.deps.log.record(
-            logRecords({ served, requestId, inputs: validated.inputs, predictions, ids, latencyMs }),
+            logRecords({ served, requestId, inputs: validated.inputs, predictions, ids, latencyMs, role }),
           );
+        // After the answer is written: staging's copy never delays production's answer.
+        if (plan?.mode === 'shadow')
+          this.deps.shadow?.offer({
+            name: route.name,
+            requestId,
+            rows: parsed.rows,
+            productionIds: ids,
+            productionVersion: served.version,
+          });
       } finally {
         lease.release();
       }
@@ -438,6 +476,8 @@ function logRecords(input: {
   predictions: readonly Prediction[];
   ids: readonly (string | undefined)[];
   latencyMs: number;
+  /** canary: staging answered; undefined: production. */
+  role: 'canary' | undefined;
 }): PredictionRecord[] {
   const at = new Date();
   return input.predictions.map((prediction, index) => ({
@@ -449,5 +489,6 @@ function logRecords(input: {
     latencyMs: input.latencyMs,
     inputs: input.inputs[index] ?? [],
     outputs: prediction,
+    ...(input.role ? { role: input.role } : {}),
   }));
 }

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { listPromotionRequests } from '../db/queries/promotion-requests';
 import {
+  ensureModel,
   findAliasedVersion,
   findModelByName,
   findModelVersion,
@@ -12,6 +14,7 @@ import {
   readModelFile,
   setModelAlias,
 } from '../db/queries/registry';
+import { saveRolloutSettings } from '../db/queries/rollout';
 import { artifacts, runEvents, runSteps } from '../db/schema';
 import { artifactRefSchema } from '../nodes/_kit/artifact-ref';
 import { StepArtifacts } from '../nodes/_kit/local-artifacts';
@@ -346,6 +349,35 @@ describe('the deploy node through Temporal', () => {
       alias: 'staging',
       actorId: editor.userId,
       actorEmail: editor.email,
+    });
+  });
+
+  it('files a pending promotion instead of promoting when the model requires approval, and says it awaits approval', async () => {
+    const gated = await ensureModel(fixture.database.sql, { name: 'gated-deploy', ownerId: null });
+    await saveRolloutSettings(
+      fixture.database.sql,
+      gated.id,
+      { mode: 'none', canaryPercent: 10, requiresApproval: true },
+      null,
+    );
+    const { version } = await savePipeline(
+      fixture.database.db,
+      deployPipeline({ model: 'gated-deploy', action: 'production' }),
+    );
+    const { runId, result, deploy } = await run(version.id, operator);
+    expect(result.status).toBe('succeeded');
+    expect(deploy).toMatchObject({ version: 1, alias: null, awaitingApproval: true });
+    expect(String(deploy?.decision)).toMatch(
+      /^Awaiting approval: gated-deploy requires an operator's approval to promote to production, so version 1 waits on the model page's Rollout tab \(production stays unset\)\. Promoted gated-deploy version 1 to production/,
+    );
+    expect(await modelAliasVersions(fixture.database.sql, gated.id)).toEqual({});
+    const [request] = await listPromotionRequests(fixture.database.sql, gated.id);
+    expect(request).toMatchObject({
+      version: 1,
+      status: 'pending',
+      requestedByKind: 'run',
+      requestedById: operator.userId,
+      runId,
     });
   });
 

@@ -19,10 +19,13 @@ export type AliasChange =
 export function AliasDialog({
   model,
   change,
+  requiresApproval = false,
   onClose,
 }: {
   model: string;
   change: AliasChange;
+  /** The model's promotions to production wait for another operator (its Rollout tab). */
+  requiresApproval?: boolean;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
@@ -30,9 +33,19 @@ export function AliasDialog({
   const [alias, setAlias] = useState<ModelAlias>(change.kind === 'rollback' ? change.alias : 'production');
   const [reason, setReason] = useState('');
   const options = {
-    onSuccess: (moved: { alias: string; from: number | null; to: number | null }) => {
-      toast.success(`${model} ${moved.alias} is now version ${moved.to ?? 'none'}`);
+    onSuccess: (moved: {
+      alias: string;
+      from: number | null;
+      to: number | null;
+      pending?: { id: string; version: number };
+    }) => {
+      if (moved.pending)
+        toast.info(
+          `Awaiting approval: version ${moved.pending.version} of ${model} waits on the Rollout tab for another operator`,
+        );
+      else toast.success(`${model} ${moved.alias} is now version ${moved.to ?? 'none'}`);
       void queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.rollout.pathKey() });
       onClose();
     },
     onError: (error: { message: string }) => toast.error(error.message),
@@ -42,6 +55,8 @@ export function AliasDialog({
   const pending = promote.isPending || rollback.isPending;
   const holder = change.kind === 'promote' ? change.current[alias] : null;
   const already = change.kind === 'promote' && holder === change.version;
+  // A rollback never waits: it returns production to a version that held it before.
+  const awaitsApproval = requiresApproval && change.kind === 'promote' && alias === 'production';
   const title =
     change.kind === 'promote'
       ? `Promote version ${change.version}`
@@ -67,7 +82,11 @@ export function AliasDialog({
             Cancel
           </button>
           <button type="submit" disabled={pending || reason.trim() === '' || already}>
-            {change.kind === 'promote' ? `Promote to ${alias}` : 'Roll back'}
+            {change.kind === 'rollback'
+              ? 'Roll back'
+              : awaitsApproval
+                ? 'Ask for approval'
+                : `Promote to ${alias}`}
           </button>
         </>
       }
@@ -98,9 +117,11 @@ export function AliasDialog({
           : already
             ? `Version ${change.version} is already ${model}'s ${alias} version.`
             : `${model} ${alias} goes from ${holder === null ? 'no version' : `version ${holder}`} to version ${change.version}.`}{' '}
-        {alias === 'production' && !already
-          ? 'Every serving process switches within seconds; requests in flight finish on the old version.'
-          : ''}
+        {awaitsApproval && !already
+          ? `${model} requires approval: the promotion waits on the Rollout tab until another operator approves it.`
+          : alias === 'production' && !already
+            ? 'Every serving process switches within seconds; requests in flight finish on the old version.'
+            : ''}
       </p>
       <label className="confirm-reason">
         <span>

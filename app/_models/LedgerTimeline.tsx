@@ -34,11 +34,22 @@ export function LedgerTimeline({ entries }: { entries: LedgerItem[] }) {
               {version(entry.fromVersion)} → {version(entry.toVersion)}
             </strong>
             {entry.kind === 'rollback' && <span className="ledger-kind">rolled back</span>}
+            {entry.kind === 'reject' && <span className="ledger-kind ledger-rejected">rejected</span>}
+            {entry.kind === 'promote' && entry.requestedByKind !== null && (
+              <span className="ledger-kind">approved</span>
+            )}
             <span className="muted audit-time">{when(entry.at)}</span>
           </div>
           <div className="ledger-body">
-            <span className="muted">by {who(entry)}</span>
+            <span className="muted">
+              by {who(entry)}
+              {entry.requestedByKind !== null &&
+                `, asked for by ${entry.requestedByEmail ?? entry.requestedById ?? 'someone'}`}
+            </span>
             {entry.reason && <q className="ledger-reason">{entry.reason}</q>}
+            {entry.requestReason && (
+              <span className="muted ledger-request-reason">request: “{entry.requestReason}”</span>
+            )}
           </div>
         </li>
       ))}

@@ -7,6 +7,7 @@ import { permissionNeeds } from '../../access/roles';
 import { useViewer } from '../_account/use-viewer';
 import { EmptyState } from '../_components/EmptyState';
 import { MonitoringTab } from '../_monitoring/MonitoringTab';
+import { RolloutTab } from '../_rollout/RolloutTab';
 import { useTRPC } from '../_trpc/client';
 import { type AliasChange, AliasDialog } from './AliasDialog';
 import { type ComparedVersions, CompareTab } from './CompareTab';
@@ -22,7 +23,8 @@ import './models.css';
 /**
  * One model: its aliases (with roll back), versions (with promote), the ledger, the endpoint with
  * snippets, and a Try it form; on its Monitoring tab, drift, traffic, performance and alerts; on its
- * Compare tab, two versions side by side.
+ * Compare tab, two versions side by side; on its Rollout tab, shadow and canary traffic for staging,
+ * approvals, and production and staging side by side.
  * Moving an alias needs the operator role: others see the controls disabled, with the reason in
  * their tooltip.
  */
@@ -40,6 +42,8 @@ export function ModelPage({
   const [compared, setCompared] = useState<ComparedVersions>(initialCompare);
   const [ticked, setTicked] = useState<number[]>([]);
   const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ name }));
+  const requests = useQuery(trpc.rollout.requests.queryOptions({ name }));
+  const settings = useQuery(trpc.rollout.settings.queryOptions({ name }));
   const { may, whyNot } = useViewer();
   const [change, setChange] = useState<AliasChange>();
   const [editing, setEditing] = useState(false);
@@ -165,6 +169,7 @@ export function ModelPage({
         onTab={setTab}
         openAlerts={alerts.data ? alerts.data.open.alert + alerts.data.open.warn : 0}
         alerting={(alerts.data?.open.alert ?? 0) > 0}
+        pendingPromotions={requests.data?.filter((request) => request.status === 'pending').length ?? 0}
       />
 
       <div
@@ -253,8 +258,23 @@ export function ModelPage({
             <p className="muted">Loading versions…</p>
           ))}
       </div>
+      <div
+        id="model-panel-rollout"
+        role="tabpanel"
+        aria-labelledby="model-tab-rollout"
+        hidden={tab !== 'rollout'}
+      >
+        {tab === 'rollout' && <RolloutTab name={model.name} aliases={model.aliases} />}
+      </div>
 
-      {change && <AliasDialog model={model.name} change={change} onClose={() => setChange(undefined)} />}
+      {change && (
+        <AliasDialog
+          model={model.name}
+          change={change}
+          requiresApproval={settings.data?.requiresApproval ?? false}
+          onClose={() => setChange(undefined)}
+        />
+      )}
     </main>
   );
 }

@@ -2,29 +2,34 @@
 
 import type { KeyboardEvent } from 'react';
 import { openAlertsText } from '../_monitoring/monitoring-view';
+import type { ModelTab } from './model-tab';
 
-export type ModelTab = 'overview' | 'monitoring' | 'compare';
+export type { ModelTab } from './model-tab';
 
 const TABS: ReadonlyArray<{ id: ModelTab; label: string }> = [
   { id: 'overview', label: 'Overview' },
   { id: 'monitoring', label: 'Monitoring' },
   { id: 'compare', label: 'Compare versions' },
+  { id: 'rollout', label: 'Rollout' },
 ];
 
 /**
- * The model page's tabs. The choice goes into the address (?tab=monitoring, ?tab=compare) without a navigation,
- * so a reload or a shared link opens the same tab; the Monitoring tab shows the open alerts' count.
+ * The model page's tabs. The choice goes into the address (?tab=monitoring, ?tab=compare,
+ * ?tab=rollout) without a navigation, so a reload or a shared link opens the same tab; the
+ * Monitoring tab shows the open alerts' count, the Rollout tab the promotions waiting for approval.
  */
 export function ModelTabs({
   tab,
   onTab,
   openAlerts,
   alerting,
+  pendingPromotions = 0,
 }: {
   tab: ModelTab;
   onTab: (tab: ModelTab) => void;
   openAlerts: number;
   alerting: boolean;
+  pendingPromotions?: number;
 }) {
   const choose = (next: ModelTab) => {
     onTab(next);
@@ -39,6 +44,7 @@ export function ModelTabs({
     window.history.replaceState(window.history.state, '', url);
   };
   const counted = (id: ModelTab) => id === 'monitoring' && openAlerts > 0;
+  const pending = (id: ModelTab) => id === 'rollout' && pendingPromotions > 0;
   const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
@@ -61,7 +67,13 @@ export function ModelTabs({
           tabIndex={tab === item.id ? 0 : -1}
           className={tab === item.id ? 'is-active' : undefined}
           // The count is read out in words: "Monitoring, 3 open alerts".
-          aria-label={counted(item.id) ? `${item.label}, ${openAlertsText(openAlerts)}` : undefined}
+          aria-label={
+            counted(item.id)
+              ? `${item.label}, ${openAlertsText(openAlerts)}`
+              : pending(item.id)
+                ? `${item.label}, ${pendingPromotions} pending promotion${pendingPromotions === 1 ? '' : 's'}`
+                : undefined
+          }
           onClick={() => choose(item.id)}
         >
           {item.label}
@@ -71,6 +83,11 @@ export function ModelTabs({
               aria-hidden="true"
             >
               {openAlerts}
+            </span>
+          )}
+          {pending(item.id) && (
+            <span className="tab-count tab-count-warn" aria-hidden="true">
+              {pendingPromotions}
             </span>
           )}
         </button>

@@ -10,6 +10,7 @@ import { monitoringRouter } from './routers/monitoring';
 import { notificationsRouter } from './routers/notifications';
 import { pipelinesRouter } from './routers/pipelines';
 import { retentionRouter } from './routers/retention';
+import { rolloutRouter } from './routers/rollout';
 import { runCompareRouter } from './routers/run-compare';
 import { runHistoryRouter } from './routers/run-history';
 import { runsRouter } from './routers/runs';
@@ -35,6 +36,7 @@ export const appRouter = router({
   monitoring: monitoringRouter,
   runCompare: runCompareRouter,
   retention: retentionRouter,
+  rollout: rolloutRouter,
   notifications: notificationsRouter,
   schedules: schedulesRouter,
 });

@@ -93,7 +93,12 @@ const t = initTRPC
   });
 
 /** A registry request that cannot be done (runtime/models/promotion.ts) says why with its code. */
-const modelErrorCodes = { 'not-found': 'NOT_FOUND', conflict: 'CONFLICT', invalid: 'BAD_REQUEST' } as const;
+const modelErrorCodes = {
+  'not-found': 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  invalid: 'BAD_REQUEST',
+  forbidden: 'FORBIDDEN',
+} as const;
 
 /** Our domain errors become the matching HTTP-ish codes, keeping their message and cause. */
 const domainErrors = t.middleware(async ({ next }) => {

@@ -35,7 +35,7 @@ export function checkedAlias(alias: string | undefined): ModelAlias | undefined 
 }
 
 /** Registry refusals (no such model or version, nothing to roll back, no reason) as one line. */
-async function withModelErrors<T>(work: Promise<T>): Promise<T> {
+export async function withModelErrors<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
@@ -43,7 +43,7 @@ async function withModelErrors<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-async function withDatabase<T>(env: Env, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(env: Env, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
   const database = openDatabase(env);
   try {
     return await work(database);
@@ -92,7 +92,7 @@ export async function modelsShowCommand(name: string, env: Env, out: Output): Pr
 }
 
 /** The CLI in the ledger and the audit log: kind `cli` and the OS account that ran the command. */
-function cliPromotionActor(): PromotionActor {
+export function cliPromotionActor(): PromotionActor {
   const audit = cliAuditActor();
   return {
     // The ledger has no details column: the OS account is its actor id (there is no Pipewright account).
@@ -102,6 +102,12 @@ function cliPromotionActor(): PromotionActor {
 }
 
 function printMove(move: AliasMove, verb: string, out: Output): void {
+  if (move.pending && !out.json) {
+    out.print(
+      `Awaiting approval: ${move.model} requires an operator's approval to promote to production. Version ${move.pending.version} is pending (request ${move.pending.id}); production stays ${move.from === null ? 'unset' : `v${move.from}`}.`,
+    );
+    return;
+  }
   out.print(
     out.json
       ? JSON.stringify(move)

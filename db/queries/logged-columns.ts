@@ -113,6 +113,10 @@ const LABELLED_STATEMENTS = {
   regression: copyStatement(`(outputs->>'value')::float8`, `(feedback.label #>> '{}')::float8`),
 } as const;
 
+/**
+ * Shadow rows (staging's answers to copies of production requests, never returned) are not traffic
+ * any client got: monitoring leaves them out. Canary rows are real answers and stay in.
+ */
 function copyStatement(prediction: string, truth?: string): string {
   const join = truth
     ? `, ${truth} from prediction_log log join prediction_feedback feedback using (prediction_id)`
@@ -123,6 +127,7 @@ function copyStatement(prediction: string, truth?: string): string {
       and at >= current_setting('pipewright.log_from')::timestamptz
       and at < current_setting('pipewright.log_to')::timestamptz
       and log.version = any(current_setting('pipewright.log_versions')::int[])
+      and log.role <> 'shadow'
     ${truth ? 'order by log.at, log.prediction_id' : ''}
   ) to stdout (format binary)`;
 }

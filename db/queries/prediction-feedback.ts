@@ -37,7 +37,7 @@ export async function findLoggedPredictions(
   const [row] = await sql<{ found: [string, number][]; versions: VersionOutputRow[] }[]>`
     with found as materialized (
       select prediction_id, version from prediction_log
-      where model_id = ${modelId} and prediction_id = any(${[...ids]}::uuid[])
+      where model_id = ${modelId} and prediction_id = any(${[...ids]}::uuid[]) and role <> 'shadow'
     )
     select
       coalesce((select json_agg(json_build_array(prediction_id, version)) from found), '[]') as found,

@@ -16,6 +16,10 @@ export interface PredictionLogRow {
   /** The request row's values in signature order (json in the table), and the answer (jsonb). */
   inputs: readonly unknown[];
   outputs: unknown;
+  /** Absent: production's answer. */
+  role?: 'canary' | 'shadow';
+  /** A shadow answer: the prediction id of production's answer it shadows. */
+  shadowOf?: string;
 }
 
 /**
@@ -30,10 +34,10 @@ export async function insertPredictionLog(sql: Sql, rows: readonly PredictionLog
   if (rows.length === 0) return 0;
   const batch = jsonText(rows.map(compactRow));
   const result = await sql`
-    insert into prediction_log (prediction_id, request_id, model_id, version, at, latency_ms, inputs, outputs)
-    select p, r, m, v, to_timestamp(a / 1000), l, i, o
+    insert into prediction_log (prediction_id, request_id, model_id, version, at, latency_ms, inputs, outputs, role, shadow_of)
+    select p, r, m, v, to_timestamp(a / 1000), l, i, o, coalesce(k, 'production'), s
     from json_to_recordset(${batch}::text::json)
-      as x(p uuid, r text, m uuid, v int, a double precision, l real, i json, o jsonb)
+      as x(p uuid, r text, m uuid, v int, a double precision, l real, i json, o jsonb, k text, s uuid)
     on conflict (prediction_id) do nothing`;
   return result.count;
 }
@@ -49,6 +53,9 @@ function compactRow(row: PredictionLogRow) {
     l: Number.isFinite(row.latencyMs) ? row.latencyMs : 0,
     i: row.inputs,
     o: row.outputs,
+    // Only rollout's rows carry these: production's rows stay as short as before.
+    ...(row.role === undefined ? {} : { k: row.role }),
+    ...(row.shadowOf === undefined ? {} : { s: row.shadowOf }),
   };
 }
 

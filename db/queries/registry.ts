@@ -1,5 +1,5 @@
 import type { Sql, Transaction } from '../client';
-import type { ledgerMoveKinds, ModelAlias } from '../registry-schema';
+import type { ledgerKinds, ledgerMoveKinds, ModelAlias } from '../registry-schema';
 import { jsonText } from './json-text';
 
 /**
@@ -74,12 +74,14 @@ export interface LedgerEntryInput {
 
 /** A promotion points an alias at a chosen version; a rollback returns it to the one before. */
 export type LedgerMoveKind = (typeof ledgerMoveKinds)[number];
+/** A move, or a rejected promotion request. */
+export type LedgerKind = (typeof ledgerKinds)[number];
 
 export interface LedgerEntry {
   id: number;
   at: Date;
   alias: ModelAlias;
-  kind: LedgerMoveKind;
+  kind: LedgerKind;
   fromVersion: number | null;
   toVersion: number | null;
   actorKind: LedgerEntryInput['actorKind'];
@@ -87,6 +89,11 @@ export interface LedgerEntry {
   actorEmail: string | null;
   runId: string | null;
   reason: string;
+  /** A decided promotion request: who asked, and why (the actor approved or rejected it). */
+  requestedByKind: LedgerEntryInput['actorKind'] | null;
+  requestedById: string | null;
+  requestedByEmail: string | null;
+  requestReason: string | null;
 }
 
 const modelColumns = (sql: Sql | Transaction) =>
@@ -248,10 +255,36 @@ export class AliasMovedError extends Error {
   }
 }
 
+/** Who asked for a promotion that waited for approval, for the ledger entry of its decision. */
+export interface LedgerRequester {
+  kind: LedgerEntryInput['actorKind'];
+  id: string | null;
+  email: string | null;
+  reason: string;
+}
+
+/** What setModelAlias did: moved the alias, left it (already there), or queued a promotion request. */
+export interface AliasChange {
+  from: number | null;
+  to: number | null;
+  changed: boolean;
+  /**
+   * The model requires approval for production: nothing moved, and this pending request (created
+   * now, or the one already waiting for this version) holds the promotion.
+   */
+  pending?: { id: string; created: boolean };
+}
+
 /**
  * Points an alias at a version (or clears it with null) and appends the ledger entry, in one
  * transaction under a lock on the model's row, so two promotions never interleave. Returns the
  * version numbers before and after; an unchanged alias writes nothing and returns changed: false.
+ *
+ * A promotion to production of a model whose rollout settings require approval does not move the
+ * alias: it becomes a pending promotion request (returned as `pending`), decided by an operator
+ * (db/queries/promotion-requests.ts). Every path that sets production (the app, the CLI, a deploy
+ * step, a retraining run) comes through here, so none can skip the approval. Rollbacks do not wait:
+ * they return production to a version that held it before, and are what an incident needs at once.
  *
  * `expected` is the version the caller saw the alias at (null: unset) when it decided on the move,
  * as a rollback does: if the alias holds another one under the lock, AliasMovedError, nothing written.
@@ -270,45 +303,130 @@ export async function setModelAlias(
     expected?: number | null;
     expectedEntry?: number | null;
   },
-): Promise<{ from: number | null; to: number | null; changed: boolean }> {
+): Promise<AliasChange> {
   return sql.begin(async (tx) => {
     await tx`select id from registered_models where id = ${input.modelId} for update`;
-    const [current] = await tx<{ version: number }[]>`
-      select v.version from model_aliases a join model_versions v on v.id = a.version_id
-      where a.model_id = ${input.modelId} and a.alias = ${input.alias}`;
-    const from = current?.version ?? null;
+    const from = await aliasVersionNow(tx, input.modelId, input.alias);
     if (input.expected !== undefined && input.expected !== from) throw new AliasMovedError(input.alias, from);
     if (input.expectedEntry !== undefined) {
-      const [newest] = await tx<{ id: number | null }[]>`
-        select max(id)::int as id from promotion_ledger
-        where model_id = ${input.modelId} and alias = ${input.alias}`;
-      if ((newest?.id ?? null) !== input.expectedEntry) throw new AliasMovedError(input.alias, from);
+      const newest = await newestMoveEntry(tx, input.modelId, input.alias);
+      if (newest !== input.expectedEntry) throw new AliasMovedError(input.alias, from);
     }
     if (from === input.version) return { from, to: from, changed: false };
-    if (input.version === null) {
-      await tx`delete from model_aliases where model_id = ${input.modelId} and alias = ${input.alias}`;
-    } else {
-      const [target] = await tx<{ id: string }[]>`
-        select id from model_versions where model_id = ${input.modelId} and version = ${input.version}`;
-      if (!target) throw new Error(`Version ${input.version} does not exist`);
-      await tx`
-        insert into model_aliases (model_id, alias, version_id) values (${input.modelId}, ${input.alias}, ${target.id})
-        on conflict (model_id, alias) do update set version_id = excluded.version_id, updated_at = now()`;
+    if (input.alias === 'production' && input.version !== null && (input.kind ?? 'promote') === 'promote') {
+      const [rollout] = await tx<{ requiresApproval: boolean }[]>`
+        select requires_approval as "requiresApproval" from model_rollout where model_id = ${input.modelId}`;
+      if (rollout?.requiresApproval) {
+        const pending = await requestPromotion(tx, input.modelId, input.version, from, input.by);
+        return { from, to: from, changed: false, pending };
+      }
     }
-    await tx`
-      insert into promotion_ledger (model_id, alias, kind, from_version, to_version, actor_kind, actor_id, actor_email, run_id, reason)
-      values (${input.modelId}, ${input.alias}, ${input.kind ?? 'promote'}, ${from}, ${input.version}, ${input.by.actorKind},
-              ${input.by.actorId}, ${input.by.actorEmail}, ${input.by.runId ?? null}, ${input.by.reason})`;
-    await tx`update registered_models set updated_at = now() where id = ${input.modelId}`;
+    await moveAliasLocked(tx, { ...input, from, kind: input.kind ?? 'promote' });
     return { from, to: input.version, changed: true };
   });
+}
+
+/** The version an alias holds now (null: unset); call under the model's row lock. */
+export async function aliasVersionNow(
+  tx: Sql | Transaction,
+  modelId: string,
+  alias: ModelAlias,
+): Promise<number | null> {
+  const [current] = await tx<{ version: number }[]>`
+    select v.version from model_aliases a join model_versions v on v.id = a.version_id
+    where a.model_id = ${modelId} and a.alias = ${alias}`;
+  return current?.version ?? null;
+}
+
+/** The id of the alias's newest move (promotion or rollback) in the ledger; null: none. */
+async function newestMoveEntry(tx: Transaction, modelId: string, alias: ModelAlias): Promise<number | null> {
+  const [newest] = await tx<{ id: number | null }[]>`
+    select max(id)::int as id from promotion_ledger
+    where model_id = ${modelId} and alias = ${alias} and kind in ('promote', 'rollback')`;
+  return newest?.id ?? null;
+}
+
+/** The pending request for this version, created unless one is waiting already. */
+async function requestPromotion(
+  tx: Transaction,
+  modelId: string,
+  version: number,
+  from: number | null,
+  by: LedgerEntryInput,
+): Promise<{ id: string; created: boolean }> {
+  const [waiting] = await tx<{ id: string }[]>`
+    select id from promotion_requests where model_id = ${modelId} and version = ${version} and status = 'pending'`;
+  if (waiting) return { id: waiting.id, created: false };
+  const [created] = await tx<{ id: string }[]>`
+    insert into promotion_requests (model_id, version, from_version, requested_by_kind, requested_by_id,
+      requested_by_email, run_id, reason)
+    values (${modelId}, ${version}, ${from}, ${by.actorKind}, ${by.actorId}, ${by.actorEmail},
+      ${by.runId ?? null}, ${by.reason})
+    returning id`;
+  if (!created) throw new Error('The promotion request was not written');
+  return { id: created.id, created: true };
+}
+
+/**
+ * Moves the alias and appends its ledger entry; the caller holds the model's row lock and has read
+ * `from`. `requestedBy`: the promotion was asked for by someone else and approved by `by`.
+ */
+export async function moveAliasLocked(
+  tx: Transaction,
+  input: {
+    modelId: string;
+    alias: ModelAlias;
+    version: number | null;
+    from: number | null;
+    by: LedgerEntryInput;
+    kind: LedgerMoveKind;
+    requestedBy?: LedgerRequester;
+  },
+): Promise<void> {
+  if (input.version === null) {
+    await tx`delete from model_aliases where model_id = ${input.modelId} and alias = ${input.alias}`;
+  } else {
+    const [target] = await tx<{ id: string }[]>`
+      select id from model_versions where model_id = ${input.modelId} and version = ${input.version}`;
+    if (!target) throw new Error(`Version ${input.version} does not exist`);
+    await tx`
+      insert into model_aliases (model_id, alias, version_id) values (${input.modelId}, ${input.alias}, ${target.id})
+      on conflict (model_id, alias) do update set version_id = excluded.version_id, updated_at = now()`;
+  }
+  await appendLedger(tx, { ...input, kind: input.kind });
+  await tx`update registered_models set updated_at = now() where id = ${input.modelId}`;
+}
+
+/** Appends one ledger entry (the ledger is append-only). */
+export async function appendLedger(
+  tx: Transaction,
+  input: {
+    modelId: string;
+    alias: ModelAlias;
+    kind: LedgerKind;
+    from: number | null;
+    version: number | null;
+    by: LedgerEntryInput;
+    requestedBy?: LedgerRequester;
+  },
+): Promise<void> {
+  const requested = input.requestedBy;
+  await tx`
+    insert into promotion_ledger (model_id, alias, kind, from_version, to_version, actor_kind, actor_id,
+      actor_email, run_id, reason, requested_by_kind, requested_by_id, requested_by_email, request_reason)
+    values (${input.modelId}, ${input.alias}, ${input.kind}, ${input.from}, ${input.version}, ${input.by.actorKind},
+      ${input.by.actorId}, ${input.by.actorEmail}, ${input.by.runId ?? null}, ${input.by.reason},
+      ${requested?.kind ?? null}, ${requested?.id ?? null}, ${requested?.email ?? null}, ${requested?.reason ?? null})`;
 }
 
 /** A model's ledger, newest first: by id, which moves take under the model's row lock, so in the order they happened. */
 export async function listLedger(sql: Sql, modelId: string, limit = 200): Promise<LedgerEntry[]> {
   return sql<LedgerEntry[]>`
     select id::int, at, alias, kind, from_version as "fromVersion", to_version as "toVersion",
-      actor_kind as "actorKind", actor_id as "actorId", actor_email as "actorEmail", run_id as "runId", reason
+      actor_kind as "actorKind", actor_id as "actorId", actor_email as "actorEmail", run_id as "runId", reason,
+      requested_by_kind as "requestedByKind", requested_by_id as "requestedById",
+      requested_by_email as "requestedByEmail",
+      request_reason as "requestReason"
     from promotion_ledger where model_id = ${modelId} order by id desc limit ${limit}`;
 }
 
@@ -339,7 +457,7 @@ export async function findRollbackTarget(
         coalesce(sum(case kind when 'rollback' then 1 else -1 end) over (
           order by id desc rows between unbounded preceding and 1 preceding), 0) as pending_rollbacks,
         max(id) over () as newest
-      from promotion_ledger where model_id = ${modelId} and alias = ${alias})
+      from promotion_ledger where model_id = ${modelId} and alias = ${alias} and kind in ('promote', 'rollback'))
     select from_version as version, newest::int as "newestEntry" from entries
     where kind = 'promote' and pending_rollbacks = 0
     order by id desc limit 1`;

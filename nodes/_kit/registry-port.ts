@@ -42,13 +42,17 @@ export interface RegistryPort {
    * an evaluate step compares with (it does not know the model's name; the pipeline is the link).
    */
   pipelineProduction(): Promise<RegistryVersion | undefined>;
-  /** Points an alias at a version and appends the ledger entry (the run and its person, the reason). */
-  setAlias(input: {
-    modelName: string;
-    alias: ModelAlias;
-    version: number;
-    reason: string;
-  }): Promise<{ from: number | null; to: number | null; changed: boolean }>;
+  /**
+   * Points an alias at a version and appends the ledger entry (the run and its person, the reason);
+   * or, for production of a model that requires approval, files a pending promotion request instead.
+   */
+  setAlias(input: { modelName: string; alias: ModelAlias; version: number; reason: string }): Promise<{
+    from: number | null;
+    to: number | null;
+    changed: boolean;
+    /** The model requires approval for production: nothing moved, this request waits for an operator. */
+    pending?: { id: string; created: boolean };
+  }>;
 }
 
 export interface RunAuthority {

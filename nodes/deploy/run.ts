@@ -77,19 +77,26 @@ export const runDeploy: NodeRun<typeof deploySpec> = async ({ config, inputs }, 
       comparison,
       person: authority.person,
     });
-    if (decision.alias)
-      await registry.setAlias({
-        modelName: registered.modelName,
-        alias: decision.alias,
-        version: registered.version,
-        reason: decision.reason,
-      });
-    context.log.info(decision.reason);
+    const set = decision.alias
+      ? await registry.setAlias({
+          modelName: registered.modelName,
+          alias: decision.alias,
+          version: registered.version,
+          reason: decision.reason,
+        })
+      : undefined;
+    // The model requires an operator's approval for production: the promotion waits as a request.
+    const awaitingApproval = set?.pending !== undefined;
+    const reason = awaitingApproval
+      ? `Awaiting approval: ${registered.modelName} requires an operator's approval to promote to production, so version ${registered.version} waits on the model page's Rollout tab (production stays ${set?.from === null || set?.from === undefined ? 'unset' : `version ${set.from}`}). ${decision.reason}`
+      : decision.reason;
+    context.log.info(reason);
     const deployment = {
       model: registered.modelName,
       version: registered.version,
-      alias: decision.alias,
-      decision: decision.reason,
+      alias: awaitingApproval ? null : decision.alias,
+      decision: reason,
+      ...(awaitingApproval ? { awaitingApproval: true } : {}),
     };
     context.progress(1);
     return {

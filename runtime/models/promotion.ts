@@ -23,7 +23,7 @@ export class ModelRequestError extends Error {
   override name = 'ModelRequestError';
   constructor(
     message: string,
-    readonly reason: 'not-found' | 'conflict' | 'invalid',
+    readonly reason: 'not-found' | 'conflict' | 'invalid' | 'forbidden',
   ) {
     super(message);
   }
@@ -42,6 +42,11 @@ export interface AliasMove {
   alias: ModelAlias;
   from: number | null;
   to: number | null;
+  /**
+   * The model requires approval for production: the alias did not move (to equals from) and this
+   * promotion request waits for an operator (runtime/models/approval.ts).
+   */
+  pending?: { id: string; version: number };
 }
 
 const MAX_REASON = 500;
@@ -52,7 +57,7 @@ export async function requireModel(sql: Sql, name: string): Promise<RegisteredMo
   return model;
 }
 
-function checkedReason(reason: string): string {
+export function checkedReason(reason: string): string {
   const trimmed = reason.trim();
   if (trimmed === '') throw new ModelRequestError('Give a reason: the ledger keeps it.', 'invalid');
   if (trimmed.length > MAX_REASON)
@@ -127,6 +132,23 @@ async function moveAlias(
       'conflict',
     );
   });
+  if (moved.pending) {
+    await recordAudit(handles.db, {
+      ...by.audit,
+      action: 'model.promotion-requested',
+      objectType: 'model',
+      objectId: model.id,
+      objectLabel: model.name,
+      details: { ...by.audit.details, alias, from: moved.from, to: version, reason },
+    });
+    return {
+      model: model.name,
+      alias,
+      from: moved.from,
+      to: moved.from,
+      pending: { id: moved.pending.id, version },
+    };
+  }
   if (!moved.changed)
     throw new ModelRequestError(
       `Version ${version} is already ${model.name}'s ${alias} version.`,
@@ -143,6 +165,6 @@ async function moveAlias(
   return { model: model.name, alias, from: moved.from, to: moved.to };
 }
 
-function capitalised(text: string): string {
+export function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

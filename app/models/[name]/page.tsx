@@ -1,5 +1,6 @@
 import { AppShell } from '../../_components/AppShell';
 import { ModelPage } from '../../_models/ModelPage';
+import { MODEL_TABS } from '../../_models/model-tab';
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
@@ -14,7 +15,8 @@ function versionParam(value: string | string[] | undefined): number | undefined 
 
 /**
  * `?tab=monitoring` opens the Monitoring tab (alert notifications link there); `?tab=compare&a=3&b=5`
- * the Compare tab with versions 3 and 5 (without a and b: production against the newest other).
+ * the Compare tab with versions 3 and 5 (without a and b: production against the newest other);
+ * `?tab=rollout` the Rollout tab.
  */
 export default async function ModelRoute({
   params,
@@ -29,7 +31,7 @@ export default async function ModelRoute({
     <AppShell>
       <ModelPage
         name={name}
-        initialTab={tab === 'monitoring' || tab === 'compare' ? tab : 'overview'}
+        initialTab={MODEL_TABS.find((each) => each === tab) ?? 'overview'}
         initialCompare={{ a: versionParam(a), b: versionParam(b) }}
       />
     </AppShell>
