@@ -82,6 +82,7 @@ const outcomeSchema = z.object({
   version: z.number(),
   alias: z.string().nullable(),
   aliasReason: z.string().nullable(),
+  awaitingApproval: z.boolean(),
   labels: z.array(z.union([z.string(), z.number()])),
   columns: z.array(z.object({ name: z.string(), type: z.string() }).loose()),
   sampleRows: z.number(),
@@ -328,7 +329,31 @@ describe('importing the skl2onnx fixture', () => {
       columns: expected.columns,
       setAlias: 'staging',
     });
-    expect(outcomeSchema.parse(json)).toMatchObject({ version: 3, alias: 'staging' });
+    expect(outcomeSchema.parse(json)).toMatchObject({
+      version: 3,
+      alias: 'staging',
+      awaitingApproval: false,
+    });
+  });
+
+  it('files a promotion request instead of moving production when the model requires approval', async () => {
+    const sql = fixture.database.sql;
+    const [model] = await sql<{ id: string }[]>`select id from registered_models where name = 'iris'`;
+    await sql`insert into model_rollout (model_id, requires_approval) values (${model?.id ?? ''}, true)`;
+    const { status, json } = await uploadAndImport(fixtureOnnx, 'iris.onnx', {
+      name: 'iris',
+      columns: expected.columns,
+      setAlias: 'production',
+    });
+    expect(status).toBe(201);
+    expect(outcomeSchema.parse(json)).toMatchObject({ version: 4, alias: null, awaitingApproval: true });
+    const pending = await sql<{ version: number; status: string }[]>`
+      select version, status from promotion_requests where model_id = ${model?.id ?? ''}`;
+    expect(pending).toEqual([{ version: 4, status: 'pending' }]);
+    const [production] = await sql<{ version: number }[]>`
+      select v.version from model_aliases a join model_versions v on v.id = a.version_id
+      where a.model_id = ${model?.id ?? ''} and a.alias = 'production'`;
+    expect(production?.version).toBe(1);
   });
 });
 

@@ -14,9 +14,11 @@ export function DoneStep({ result, fileName }: { result: ImportAnswer; fileName:
         {result.task === 'classification' ? ` (${result.labels.join(', ')})` : ''}.
       </p>
       <p className="confirm-summary">
-        {result.alias
-          ? `${result.alias === 'production' ? 'Production' : 'Staging'} now points to it. The ledger says: “${result.aliasReason ?? ''}”.`
-          : 'No alias points to it: promote it from the model page when it is ready.'}
+        {result.awaitingApproval
+          ? 'Promotion to production awaits approval: another operator approves or rejects it on the Rollout tab.'
+          : result.alias
+            ? `${result.alias === 'production' ? 'Production' : 'Staging'} now points to it. The ledger says: “${result.aliasReason ?? ''}”.`
+            : 'No alias points to it: promote it from the model page when it is ready.'}
       </p>
       <p className={result.monitored ? 'confirm-summary' : 'import-note'}>
         {result.monitored

@@ -39,6 +39,7 @@ export const importAnswerSchema = z.object({
   labels: z.array(z.union([z.string(), z.number()])),
   alias: z.enum(['production', 'staging']).nullable(),
   aliasReason: z.string().nullable(),
+  awaitingApproval: z.boolean(),
   sampleRows: z.number(),
   monitored: z.boolean(),
 });

@@ -150,6 +150,7 @@ const outcomeSchema = z.object({
   labels: z.array(z.union([z.string(), z.number()])),
   alias: modelAliasSchema.nullable(),
   aliasReason: z.string().nullable(),
+  awaitingApproval: z.boolean(),
   sampleRows: z.number(),
   monitored: z.boolean(),
 });
@@ -236,8 +237,10 @@ function printOutcome(outcome: ImportOutcome, fileName: string, out: Output): vo
       : '  checked on one row of zeros; drift monitoring needs a sample: import again with --sample data.csv',
   );
   out.print(
-    outcome.alias
-      ? `  ${outcome.alias} is now v${outcome.version}: ${outcome.aliasReason ?? ''}`
-      : '  no alias set: promote it with pipewright models promote',
+    outcome.awaitingApproval
+      ? `  production awaits approval: another operator decides (pipewright models pending ${outcome.model})`
+      : outcome.alias
+        ? `  ${outcome.alias} is now v${outcome.version}: ${outcome.aliasReason ?? ''}`
+        : '  no alias set: promote it with pipewright models promote',
   );
 }

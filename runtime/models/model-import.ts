@@ -85,6 +85,11 @@ export interface ImportOutcome {
   labels: (string | number)[];
   alias: ModelAlias | null;
   aliasReason: string | null;
+  /**
+   * The model requires approval for production (its Rollout tab): the import filed a promotion
+   * request instead of moving production, and another operator decides it.
+   */
+  awaitingApproval: boolean;
   /** Sample rows the worker checked the model on (0: no sample, one row of zeros was run). */
   sampleRows: number;
   /** Whether the version has reference deciles (a sample was given), so drift can be monitored. */
@@ -175,6 +180,7 @@ export async function importModel(
     labels,
     alias: alias.alias,
     aliasReason: alias.reason,
+    awaitingApproval: alias.awaitingApproval,
     sampleRows: checked.sample ? checked.rows : 0,
     monitored: sample.rows.length > 0,
   };
@@ -315,8 +321,9 @@ async function chooseAlias(
   asked: ImportRequest['setAlias'],
   by: ImportActor,
   fileName: string,
-): Promise<{ alias: ModelAlias | null; reason: string | null }> {
-  if (asked === 'none') return { alias: null, reason: null };
+): Promise<{ alias: ModelAlias | null; reason: string | null; awaitingApproval: boolean }> {
+  const none = { alias: null, reason: null, awaitingApproval: false };
+  if (asked === 'none') return none;
   let alias: ModelAlias;
   let reason: string;
   if (asked) {
@@ -324,8 +331,7 @@ async function chooseAlias(
     reason = `Imported from ${fileName} by ${by.name}, who asked for ${asked}`;
   } else {
     const current = await modelAliasVersions(deps.sql, registered.modelId);
-    if (current.production !== undefined || !roleMay(by.role, 'promote'))
-      return { alias: null, reason: null };
+    if (current.production !== undefined || !roleMay(by.role, 'promote')) return none;
     alias = 'production';
     reason = `Imported from ${fileName} by ${by.name} (${by.role}); ${registered.modelName} had no production version`;
   }
@@ -344,7 +350,8 @@ async function chooseAlias(
       objectLabel: registered.modelName,
       details: { ...by.audit.details, alias, from: moved.from, to: moved.to, reason },
     });
-  return { alias, reason };
+  if (moved.pending) return { alias: null, reason, awaitingApproval: true };
+  return { alias, reason, awaitingApproval: false };
 }
 
 function sha256(bytes: Buffer): string {
