@@ -11,6 +11,7 @@ import type {
 import { formatCount, formatLabel, formatNumber, formatSeconds } from '../format';
 import { HistogramChart, Legend, ScatterChart, type Series, seriesColors, UnitLineChart } from './charts';
 import { ImportanceBars, TOP_FEATURES } from './ImportanceBars';
+import { type ImportanceKind, ImportanceKindSwitch } from './ImportanceKindSwitch';
 import { algorithmLabels, headlineMetrics, lowerIsBetter, metricDescription, metricLabel } from './metrics';
 import './report.css';
 
@@ -519,8 +520,7 @@ function Residuals({ report, residuals }: { report: Report; residuals: NonNullab
 
 function Importances({ report }: { report: Report }) {
   const hasPermutation = report.permutationImportances.length > 0;
-  const [kind, setKind] = useState<'model' | 'permutation'>('model');
-  const groupName = useId();
+  const [kind, setKind] = useState<ImportanceKind>('model');
   const modelLabel = report.algorithm === 'linear' ? 'Coefficient size' : 'Split gain';
   const list = kind === 'permutation' && hasPermutation ? report.permutationImportances : report.importances;
   const explanation =
@@ -534,26 +534,7 @@ function Importances({ report }: { report: Report }) {
       title="Feature importance"
       aside={
         hasPermutation ? (
-          <fieldset className="report-switch">
-            <legend className="report-sr-only">Importance measure</legend>
-            {(
-              [
-                ['model', modelLabel],
-                ['permutation', 'Permutation'],
-              ] as const
-            ).map(([value, label]) => (
-              <label key={value} className={kind === value ? 'is-active' : undefined}>
-                <input
-                  type="radio"
-                  name={groupName}
-                  value={value}
-                  checked={kind === value}
-                  onChange={() => setKind(value)}
-                />
-                {label}
-              </label>
-            ))}
-          </fieldset>
+          <ImportanceKindSwitch kind={kind} onChange={setKind} modelLabel={modelLabel} />
         ) : undefined
       }
     >

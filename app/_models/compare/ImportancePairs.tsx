@@ -1,7 +1,8 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { formatNumber } from '../../_components/format';
+import { type ImportanceKind, ImportanceKindSwitch } from '../../_components/report/ImportanceKindSwitch';
 import type { ImportanceComparison, ImportancePair, VersionSide } from './comparison-schema';
 import { NOT_RECORDED, sideName } from './sides';
 import '../../_components/report/report.css';
@@ -19,8 +20,7 @@ export function ImportancePairs({
   a: VersionSide;
   b: VersionSide;
 }) {
-  const [kind, setKind] = useState<'model' | 'permutation'>('model');
-  const groupName = useId();
+  const [kind, setKind] = useState<ImportanceKind>('model');
   const pairs =
     kind === 'permutation' && importances.permutation.length ? importances.permutation : importances.model;
   if (!importances.recorded.a && !importances.recorded.b)
@@ -39,26 +39,7 @@ export function ImportancePairs({
           ))}
         </ul>
         {importances.permutation.length > 0 && (
-          <fieldset className="report-switch">
-            <legend className="visually-hidden">Importance measure</legend>
-            {(
-              [
-                ['model', "Model's own"],
-                ['permutation', 'Permutation'],
-              ] as const
-            ).map(([value, label]) => (
-              <label key={value} className={kind === value ? 'is-active' : undefined}>
-                <input
-                  type="radio"
-                  name={groupName}
-                  value={value}
-                  checked={kind === value}
-                  onChange={() => setKind(value)}
-                />
-                {label}
-              </label>
-            ))}
-          </fieldset>
+          <ImportanceKindSwitch kind={kind} onChange={setKind} modelLabel="Model's own" />
         )}
       </div>
       <ol className="compare-bars" data-testid="compare-importances">
