@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { EmptyState } from '../_components/EmptyState';
 import { formatCount } from '../_components/format';
 import { algorithmLabels } from '../_components/report/metrics';
@@ -27,28 +27,24 @@ export interface ComparedVersions {
 /**
  * A model's Compare tab: two versions side by side (metrics, ROC curves, confusion matrices or
  * residuals, feature importances, training data). The choice goes into the address
- * (?tab=compare&a=3&b=5), so a reload or a shared link shows the same comparison.
+ * (?tab=compare&a=3&b=5, set by the page), so a reload or a shared link shows the same comparison.
  */
 export function CompareTab({
   name,
   versions,
-  initial,
+  chosen,
+  onChoose,
 }: {
   name: string;
   versions: VersionItem[];
-  initial: ComparedVersions;
+  /** The versions asked for; without them the server picks (production against the newest other). */
+  chosen: ComparedVersions;
+  /** The page keeps the choice (and the address), so it outlives a visit to another tab. */
+  onChoose: (next: { a: number; b: number }) => void;
 }) {
   const trpc = useTRPC();
-  const [chosen, setChosen] = useState<ComparedVersions>(initial);
   const compared = useQuery(trpc.models.compare.queryOptions({ name, ...chosen }));
-  const choose = (next: { a: number; b: number }) => {
-    setChosen(next);
-    const url = new URL(window.location.href);
-    url.searchParams.set('tab', 'compare');
-    url.searchParams.set('a', String(next.a));
-    url.searchParams.set('b', String(next.b));
-    window.history.replaceState(window.history.state, '', url);
-  };
+  const choose = onChoose;
 
   if (versions.length < 2)
     return (

@@ -41,6 +41,16 @@ export function ModelPage({
   const [tab, setTab] = useState<ModelTab>(initialTab);
   const [compared, setCompared] = useState<ComparedVersions>(initialCompare);
   const [ticked, setTicked] = useState<number[]>([]);
+  const chooseCompared = (choice: { a: number; b: number }) => {
+    setCompared(choice);
+    showCompareAddress(choice);
+  };
+  // Back on the Compare tab, the address shows the versions it still compares.
+  const showTab = (next: ModelTab) => {
+    setTab(next);
+    if (next === 'compare' && compared.a !== undefined && compared.b !== undefined)
+      showCompareAddress({ a: compared.a, b: compared.b });
+  };
   const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ name }));
   const requests = useQuery(trpc.rollout.requests.queryOptions({ name }));
   const settings = useQuery(trpc.rollout.settings.queryOptions({ name }));
@@ -166,7 +176,7 @@ export function ModelPage({
 
       <ModelTabs
         tab={tab}
-        onTab={setTab}
+        onTab={showTab}
         openAlerts={alerts.data ? alerts.data.open.alert + alerts.data.open.warn : 0}
         alerting={(alerts.data?.open.alert ?? 0) > 0}
         pendingPromotions={requests.data?.filter((request) => request.status === 'pending').length ?? 0}
@@ -187,9 +197,8 @@ export function ModelPage({
                 <CompareTicked
                   ticked={ticked}
                   onCompare={(choice) => {
-                    setCompared(choice);
+                    chooseCompared(choice);
                     setTab('compare');
-                    showCompareAddress(choice);
                   }}
                 />
               )}
@@ -253,7 +262,7 @@ export function ModelPage({
       >
         {tab === 'compare' &&
           (versions.data ? (
-            <CompareTab name={model.name} versions={items} initial={compared} />
+            <CompareTab name={model.name} versions={items} chosen={compared} onChoose={chooseCompared} />
           ) : (
             <p className="muted">Loading versions…</p>
           ))}

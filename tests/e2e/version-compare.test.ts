@@ -114,6 +114,13 @@ describe('Compare versions', () => {
 
     expect(await overflow(page)).toBe(0);
     await session.screenshot(page, 'version-compare', { fullPage: true });
+
+    // A visit to another tab keeps the choice: back on Compare, v1 against v2 again, in the address too.
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.waitForURL((url) => !url.search.includes('b=2'));
+    await page.getByRole('tab', { name: 'Compare versions' }).click();
+    await page.waitForURL(/\?tab=compare&a=1&b=2$/);
+    await expect.poll(async () => page.getByTestId('compare-side-b').textContent()).toMatch(/^Bv2/);
     await session.screenshot(
       page.locator('section[aria-labelledby=compare-data-heading]'),
       'version-compare-training-data',
