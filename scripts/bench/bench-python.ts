@@ -12,3 +12,13 @@ export function findBenchPython(): string | null {
   }
   return null;
 }
+
+/**
+ * The environment a NumPy peer runs in: this one without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE.
+ * These machines set them for an old OpenBLAS build; they slow a current NumPy down or make it
+ * abort, so a peer measured with them would not be at its best. Left out here, and only here.
+ */
+export function numpyPeerEnv(): NodeJS.ProcessEnv {
+  const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...env } = process.env;
+  return env;
+}

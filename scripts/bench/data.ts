@@ -6,6 +6,7 @@
  * when Python with pandas and pyarrow is installed, and prints the ratio. Goal: at most half of
  * pandas' time, peak memory under 1.5 GB.
  */
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { ArtifactRef } from '../../nodes/_kit/artifact-ref';
 import { nodeRuns } from '../../nodes/runs';
 import { NodeHarness } from '../../tests/support/node-harness';
+import { findBenchPython, numpyPeerEnv } from './bench-python';
 import { writeSyntheticCsv } from './synthetic-csv';
 
 const { values } = parseArgs({
@@ -130,12 +132,16 @@ interface PandasResult {
 
 function runPandas(csv: string): PandasResult | undefined {
   if (!existsSync(pandasScript)) return undefined;
-  const check = spawnSync('python3', ['-c', 'import pandas, pyarrow'], { stdio: 'ignore' });
+  const python = findBenchPython();
+  if (!python) return undefined;
+  const env = numpyPeerEnv();
+  const check = spawnSync(python, ['-c', 'import pandas, pyarrow'], { stdio: 'ignore', env });
   if (check.status !== 0) return undefined;
   const out = path.join(harness.dataDir, 'pandas-out');
-  const result = spawnSync('python3', [pandasScript, '--csv', csv, '--out', out], {
+  const result = spawnSync(python, [pandasScript, '--csv', csv, '--out', out], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
+    env,
   });
   if (result.status !== 0) throw new Error(`pandas_ref.py failed: ${result.stderr}`);
   const parsed: PandasResult = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { LoggedInput } from '../../db/queries/logged-columns';
 import type { FeatureDrift } from '../../ml/drift';
+import { numpyPeerEnv } from './bench-python';
 
 /**
  * Runs monitor_peer.py (numpy + scipy) on the bench's CSV files and compares its statistics with
@@ -39,7 +40,7 @@ export function runPeer(
   currentCsv: string,
   rounds: number,
 ): PeerResult | { skipped: string } {
-  const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...env } = process.env;
+  const env = numpyPeerEnv();
   const probe = spawnSync(python, ['-c', 'import numpy, scipy, pandas, pyarrow'], { env, encoding: 'utf8' });
   if (probe.error) return { skipped: `${python} cannot be started (${probe.error.message})` };
   if (probe.status !== 0)

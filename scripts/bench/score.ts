@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { nodeRuns } from '../../nodes/runs';
 import { closeTrainingPool } from '../../nodes/train/fit-pool';
 import { NodeHarness } from '../../tests/support/node-harness';
-import { findBenchPython } from './bench-python';
+import { findBenchPython, numpyPeerEnv } from './bench-python';
 import { writeSyntheticCsv } from './synthetic-csv';
 import { prepareSet } from './train-data';
 import { prepareData } from './train-ours';
@@ -121,8 +121,7 @@ try {
       '\nscikit-learn peer skipped: no Python found (set PIPEWRIGHT_BENCH_PYTHON to a venv with scikit-learn, pandas, pyarrow).',
     );
   } else {
-    // This machine's OpenBLAS settings are for Node's numerical code; they make NumPy abort.
-    const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...env } = process.env;
+    const env = numpyPeerEnv();
     const peer = spawnSync(
       python,
       [

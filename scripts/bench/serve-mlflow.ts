@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { numpyPeerEnv } from './bench-python';
 
 /**
  * The serving benchmark's peer: `mlflow models serve` (2 workers) with a scikit-learn
@@ -25,7 +26,7 @@ open(sys.argv[3], "w").write(json.dumps({"dataframe_split": row}))
  * brings its bin folder first on PATH: mlflow starts `uvicorn` from there.
  */
 function pythonEnv(python: string): NodeJS.ProcessEnv {
-  const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...env } = process.env;
+  const env = numpyPeerEnv();
   if (!python.includes(path.sep)) return env;
   return { ...env, PATH: `${path.dirname(python)}${path.delimiter}${env.PATH ?? ''}` };
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { findBenchPython, numpyPeerEnv } from './bench-python';
 import type { PreparedSet } from './train-data';
 
 /** sklearn_ref.py's names for the models it fits. */
@@ -20,9 +21,14 @@ export interface SklearnResult {
 /** Why the reference cannot run (missing script, Python or packages), or undefined when it can. */
 export function sklearnMissing(script: string): string | undefined {
   if (!existsSync(script)) return `${script} is not there`;
-  const check = spawnSync('python3', ['-c', 'import sklearn, pandas'], { encoding: 'utf8' });
-  if (check.error) return 'python3 is not installed';
-  if (check.status !== 0) return 'python3 has no scikit-learn or pandas';
+  const python = findBenchPython();
+  if (!python) return 'no Python found (set PIPEWRIGHT_BENCH_PYTHON)';
+  const check = spawnSync(python, ['-c', 'import sklearn, pandas'], {
+    encoding: 'utf8',
+    env: numpyPeerEnv(),
+  });
+  if (check.error) return `${python} cannot be started`;
+  if (check.status !== 0) return `${python} has no scikit-learn or pandas`;
   return undefined;
 }
 
@@ -38,7 +44,11 @@ export function runSklearn(
 ): SklearnResult {
   const args = [script, '--train', set.train, '--test', set.test, '--target', set.target];
   args.push('--algo', algo, '--task', set.task, '--repeat', String(repeat));
-  const result = spawnSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = spawnSync(findBenchPython() ?? 'python3', args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env: numpyPeerEnv(),
+  });
   if (result.status !== 0)
     throw new Error(`sklearn_ref.py --algo ${algo} on ${set.name} failed: ${result.stderr || result.error}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
