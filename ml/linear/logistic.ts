@@ -20,7 +20,7 @@ export function fitLogistic(
   x: FeatureMatrix,
   y: ArrayLike<number>,
   classes: number,
-  options: { c?: number; maxIterations?: number } = {},
+  options: { c?: number; maxIterations?: number; tolerance?: number } = {},
 ): LogisticModel {
   if (classes < 2) throw new Error('Logistic regression needs at least two classes in the target');
   const c = options.c ?? 1;
@@ -29,7 +29,7 @@ export function fitLogistic(
   const objective = classes === 2 ? binaryObjective(x, y, c) : softmaxObjective(x, y, classes, c);
   const result = minimizeLbfgs(objective, new Float64Array(size), {
     maxIterations: options.maxIterations ?? 1000,
-    tolerance: 1e-5,
+    tolerance: options.tolerance ?? 1e-4,
   });
   const weights = new Float64Array(outputs * x.cols);
   const intercepts = new Float64Array(outputs);
@@ -83,66 +83,136 @@ export function argmaxRows(probabilities: Float64Array, classes: number): Int32A
   return out;
 }
 
+/**
+ * The binary objective on scikit-learn's scale: mean log loss + ‖w‖² / (2·C·n). Scaling by 1/(C·n)
+ * leaves the minimiser unchanged, and makes the gradient tolerance mean what lbfgs's `tol` means
+ * there. One pass over the rows computes the loss and the gradient together, four rows at a time:
+ * the gradient is then read and written once per four rows instead of once per row, which halves
+ * the pass (measured on 80,000 × 34).
+ */
 function binaryObjective(x: FeatureMatrix, y: ArrayLike<number>, c: number) {
   const { rows, cols, values } = x;
+  const labels = labelsOf(y, rows);
+  const penaltyWeight = 1 / (c * rows);
+  const blocked = rows - (rows % 4);
   return (w: Float64Array, gradient: Float64Array): number => {
     gradient.fill(0);
-    let loss = 0;
-    for (let r = 0; r < rows; r++) {
-      let z = w[cols] ?? 0;
-      for (let j = 0; j < cols; j++) z += (w[j] ?? 0) * (values[r * cols + j] ?? 0);
-      const label = y[r] === 1 ? 1 : 0;
-      // log(1 + e^z) − label·z, computed without overflow.
-      loss += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - label * z;
-      const error = sigmoid(z) - label;
-      for (let j = 0; j < cols; j++) gradient[j] = (gradient[j] ?? 0) + error * (values[r * cols + j] ?? 0);
-      gradient[cols] = (gradient[cols] ?? 0) + error;
+    const intercept = w[cols] ?? 0;
+    const sum = { loss: 0, intercept: 0 };
+    for (let r = 0; r < blocked; r += 4) {
+      const b0 = r * cols;
+      const b1 = b0 + cols;
+      const b2 = b1 + cols;
+      const b3 = b2 + cols;
+      let z0 = intercept;
+      let z1 = intercept;
+      let z2 = intercept;
+      let z3 = intercept;
+      for (let j = 0; j < cols; j++) {
+        const weight = w[j] ?? 0;
+        z0 += weight * (values[b0 + j] ?? 0);
+        z1 += weight * (values[b1 + j] ?? 0);
+        z2 += weight * (values[b2 + j] ?? 0);
+        z3 += weight * (values[b3 + j] ?? 0);
+      }
+      const e0 = rowError(z0, labels[r], sum);
+      const e1 = rowError(z1, labels[r + 1], sum);
+      const e2 = rowError(z2, labels[r + 2], sum);
+      const e3 = rowError(z3, labels[r + 3], sum);
+      for (let j = 0; j < cols; j++)
+        gradient[j] =
+          (gradient[j] ?? 0) +
+          e0 * (values[b0 + j] ?? 0) +
+          e1 * (values[b1 + j] ?? 0) +
+          e2 * (values[b2 + j] ?? 0) +
+          e3 * (values[b3 + j] ?? 0);
+    }
+    for (let r = blocked, base = blocked * cols; r < rows; r++, base += cols) {
+      let z = intercept;
+      for (let j = 0; j < cols; j++) z += (w[j] ?? 0) * (values[base + j] ?? 0);
+      const error = rowError(z, labels[r], sum);
+      for (let j = 0; j < cols; j++) gradient[j] = (gradient[j] ?? 0) + error * (values[base + j] ?? 0);
     }
     let penalty = 0;
-    for (let j = 0; j <= cols; j++) gradient[j] = c * (gradient[j] ?? 0);
     for (let j = 0; j < cols; j++) {
-      penalty += (w[j] ?? 0) ** 2;
-      gradient[j] = (gradient[j] ?? 0) + (w[j] ?? 0);
+      const weight = w[j] ?? 0;
+      penalty += weight * weight;
+      gradient[j] = (gradient[j] ?? 0) / rows + penaltyWeight * weight;
     }
-    return c * loss + 0.5 * penalty;
+    gradient[cols] = sum.intercept / rows;
+    return sum.loss / rows + 0.5 * penaltyWeight * penalty;
   };
 }
 
+/**
+ * One row's log loss log(1 + e^z) − label·z, added to `sum.loss`, and its error σ(z) − label,
+ * added to `sum.intercept` and returned: one exponential for both, never overflowing.
+ */
+function rowError(
+  z: number,
+  labelIndex: number | undefined,
+  sum: { loss: number; intercept: number },
+): number {
+  const label = labelIndex === 1 ? 1 : 0;
+  const e = Math.exp(-Math.abs(z));
+  sum.loss += (z > 0 ? z : 0) + Math.log1p(e) - label * z;
+  const error = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - label;
+  sum.intercept += error;
+  return error;
+}
+
+/** The softmax objective on the same scale as binaryObjective's. */
 function softmaxObjective(x: FeatureMatrix, y: ArrayLike<number>, classes: number, c: number) {
   const { rows, cols, values } = x;
+  const labels = labelsOf(y, rows);
   const stride = cols + 1;
+  const penaltyWeight = 1 / (c * rows);
   const logits = new Float64Array(classes);
-  const probabilities = new Float64Array(classes);
   return (w: Float64Array, gradient: Float64Array): number => {
     gradient.fill(0);
     let loss = 0;
-    for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < classes; k++) {
-        let z = w[k * stride + cols] ?? 0;
-        for (let j = 0; j < cols; j++) z += (w[k * stride + j] ?? 0) * (values[r * cols + j] ?? 0);
+    for (let r = 0, base = 0; r < rows; r++, base += cols) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0, offset = 0; k < classes; k++, offset += stride) {
+        let z = w[offset + cols] ?? 0;
+        for (let j = 0; j < cols; j++) z += (w[offset + j] ?? 0) * (values[base + j] ?? 0);
         logits[k] = z;
+        if (z > max) max = z;
       }
-      softmaxInto(logits, probabilities, 0);
-      const label = y[r] ?? 0;
-      loss -= Math.log(Math.max(probabilities[label] ?? 0, 1e-300));
+      let sum = 0;
       for (let k = 0; k < classes; k++) {
-        const error = (probabilities[k] ?? 0) - (k === label ? 1 : 0);
+        const e = Math.exp((logits[k] ?? 0) - max);
+        logits[k] = e;
+        sum += e;
+      }
+      const label = labels[r] ?? 0;
+      for (let k = 0, offset = 0; k < classes; k++, offset += stride) {
+        const probability = (logits[k] ?? 0) / sum;
+        if (k === label) loss -= Math.log(Math.max(probability, 1e-300));
+        const error = probability - (k === label ? 1 : 0);
         for (let j = 0; j < cols; j++)
-          gradient[k * stride + j] = (gradient[k * stride + j] ?? 0) + error * (values[r * cols + j] ?? 0);
-        gradient[k * stride + cols] = (gradient[k * stride + cols] ?? 0) + error;
+          gradient[offset + j] = (gradient[offset + j] ?? 0) + error * (values[base + j] ?? 0);
+        gradient[offset + cols] = (gradient[offset + cols] ?? 0) + error;
       }
     }
     let penalty = 0;
-    for (let i = 0; i < gradient.length; i++) gradient[i] = c * (gradient[i] ?? 0);
-    for (let k = 0; k < classes; k++) {
+    for (let k = 0, offset = 0; k < classes; k++, offset += stride) {
       for (let j = 0; j < cols; j++) {
-        const weight = w[k * stride + j] ?? 0;
+        const weight = w[offset + j] ?? 0;
         penalty += weight * weight;
-        gradient[k * stride + j] = (gradient[k * stride + j] ?? 0) + weight;
+        gradient[offset + j] = (gradient[offset + j] ?? 0) / rows + penaltyWeight * weight;
       }
+      gradient[offset + cols] = (gradient[offset + cols] ?? 0) / rows;
     }
-    return c * loss + 0.5 * penalty;
+    return loss / rows + 0.5 * penaltyWeight * penalty;
   };
+}
+
+/** Class indices as an Int32Array: one element kind in the hot loops, whatever array the caller passed. */
+function labelsOf(y: ArrayLike<number>, rows: number): Int32Array {
+  const labels = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) labels[r] = y[r] ?? 0;
+  return labels;
 }
 
 function sigmoid(z: number): number {
