@@ -155,7 +155,7 @@ function rowError(
 ): number {
   const label = labelIndex === 1 ? 1 : 0;
   const e = Math.exp(-Math.abs(z));
-  sum.loss += (z > 0 ? z : 0) + Math.log1p(e) - label * z;
+  sum.loss += Math.max(z, 0) + Math.log1p(e) - label * z;
   const error = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - label;
   sum.intercept += error;
   return error;
