@@ -29,21 +29,30 @@ export function fitRidge(x: FeatureMatrix, y: ArrayLike<number>, alpha = 1): Lin
   yMean /= rows;
   for (let c = 0; c < cols; c++) means[c] = (means[c] ?? 0) / rows;
 
-  const gram = Matrix.zeros(cols, cols);
-  const xty = Matrix.zeros(cols, 1);
+  // Accumulated in flat typed arrays (upper triangle, row-major): ml-matrix's get/set per cell
+  // cost several times the arithmetic itself on many rows.
+  const gramValues = new Float64Array(cols * cols);
+  const xtyValues = new Float64Array(cols);
   const centred = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) centred[c] = (values[r * cols + c] ?? 0) - (means[c] ?? 0);
     const target = (y[r] ?? 0) - yMean;
     for (let i = 0; i < cols; i++) {
       const xi = centred[i] ?? 0;
-      xty.set(i, 0, xty.get(i, 0) + xi * target);
-      for (let j = i; j < cols; j++) gram.set(i, j, gram.get(i, j) + xi * (centred[j] ?? 0));
+      xtyValues[i] = (xtyValues[i] ?? 0) + xi * target;
+      for (let j = i; j < cols; j++)
+        gramValues[i * cols + j] = (gramValues[i * cols + j] ?? 0) + xi * (centred[j] ?? 0);
     }
   }
+  const gram = Matrix.zeros(cols, cols);
+  const xty = Matrix.zeros(cols, 1);
   for (let i = 0; i < cols; i++) {
-    gram.set(i, i, gram.get(i, i) + alpha);
-    for (let j = 0; j < i; j++) gram.set(i, j, gram.get(j, i));
+    xty.set(i, 0, xtyValues[i] ?? 0);
+    gram.set(i, i, (gramValues[i * cols + i] ?? 0) + alpha);
+    for (let j = i + 1; j < cols; j++) {
+      gram.set(i, j, gramValues[i * cols + j] ?? 0);
+      gram.set(j, i, gramValues[i * cols + j] ?? 0);
+    }
   }
   const solution = new CholeskyDecomposition(gram).solve(xty);
   const coefficients = Float64Array.from({ length: cols }, (_, c) => solution.get(c, 0));
