@@ -161,13 +161,18 @@ function rowError(
   return error;
 }
 
-/** The softmax objective on the same scale as binaryObjective's. */
+/**
+ * The softmax objective on the same scale as binaryObjective's. A first pass over the rows writes
+ * each row's errors (p − 1[label = k]); the gradient Xᵀ·errors then goes class by class, four rows
+ * at a time, as in the binary case.
+ */
 function softmaxObjective(x: FeatureMatrix, y: ArrayLike<number>, classes: number, c: number) {
   const { rows, cols, values } = x;
   const labels = labelsOf(y, rows);
   const stride = cols + 1;
   const penaltyWeight = 1 / (c * rows);
   const logits = new Float64Array(classes);
+  const errors = new Float64Array(rows * classes);
   return (w: Float64Array, gradient: Float64Array): number => {
     gradient.fill(0);
     let loss = 0;
@@ -186,26 +191,65 @@ function softmaxObjective(x: FeatureMatrix, y: ArrayLike<number>, classes: numbe
         sum += e;
       }
       const label = labels[r] ?? 0;
-      for (let k = 0, offset = 0; k < classes; k++, offset += stride) {
+      for (let k = 0; k < classes; k++) {
         const probability = (logits[k] ?? 0) / sum;
         if (k === label) loss -= Math.log(Math.max(probability, 1e-300));
-        const error = probability - (k === label ? 1 : 0);
-        for (let j = 0; j < cols; j++)
-          gradient[offset + j] = (gradient[offset + j] ?? 0) + error * (values[base + j] ?? 0);
-        gradient[offset + cols] = (gradient[offset + cols] ?? 0) + error;
+        errors[r * classes + k] = probability - (k === label ? 1 : 0);
       }
     }
     let penalty = 0;
     for (let k = 0, offset = 0; k < classes; k++, offset += stride) {
+      gradient[offset + cols] = addTransposedProduct(x, errors, classes, k, gradient, offset) / rows;
       for (let j = 0; j < cols; j++) {
         const weight = w[offset + j] ?? 0;
         penalty += weight * weight;
         gradient[offset + j] = (gradient[offset + j] ?? 0) / rows + penaltyWeight * weight;
       }
-      gradient[offset + cols] = (gradient[offset + cols] ?? 0) / rows;
     }
     return loss / rows + 0.5 * penaltyWeight * penalty;
   };
+}
+
+/**
+ * Adds Σ_r errors[r, k] · x[r, ·] into `into` from `offset` (four rows at a time), and returns
+ * Σ_r errors[r, k], the intercept's share.
+ */
+function addTransposedProduct(
+  x: FeatureMatrix,
+  errors: Float64Array,
+  outputs: number,
+  k: number,
+  into: Float64Array,
+  offset: number,
+): number {
+  const { rows, cols, values } = x;
+  const blocked = rows - (rows % 4);
+  let total = 0;
+  for (let r = 0; r < blocked; r += 4) {
+    const b0 = r * cols;
+    const b1 = b0 + cols;
+    const b2 = b1 + cols;
+    const b3 = b2 + cols;
+    const e0 = errors[r * outputs + k] ?? 0;
+    const e1 = errors[(r + 1) * outputs + k] ?? 0;
+    const e2 = errors[(r + 2) * outputs + k] ?? 0;
+    const e3 = errors[(r + 3) * outputs + k] ?? 0;
+    total += e0 + e1 + e2 + e3;
+    for (let j = 0; j < cols; j++)
+      into[offset + j] =
+        (into[offset + j] ?? 0) +
+        e0 * (values[b0 + j] ?? 0) +
+        e1 * (values[b1 + j] ?? 0) +
+        e2 * (values[b2 + j] ?? 0) +
+        e3 * (values[b3 + j] ?? 0);
+  }
+  for (let r = blocked, base = blocked * cols; r < rows; r++, base += cols) {
+    const error = errors[r * outputs + k] ?? 0;
+    total += error;
+    for (let j = 0; j < cols; j++)
+      into[offset + j] = (into[offset + j] ?? 0) + error * (values[base + j] ?? 0);
+  }
+  return total;
 }
 
 /** Class indices as an Int32Array: one element kind in the hot loops, whatever array the caller passed. */
