@@ -120,9 +120,9 @@ export function printGoals(outcomes: SetOutcome[]): void {
       check: (o) => [fitGoal(o, 2)],
     },
     {
-      title: 'logistic regression: test accuracy within 0.005 (half a point) of LogisticRegression',
+      title: 'logistic regression: fit ≤ 1.5 × LogisticRegression, test accuracy within 0.005 (half a point)',
       algo: 'linear',
-      check: (o) => [metricGoal(o, { ours: 'accuracy', ref: 'accuracy' }, 0.005)],
+      check: (o) => [fitGoal(o, 1.5), metricGoal(o, { ours: 'accuracy', ref: 'accuracy' }, 0.005)],
     },
   ];
   let met = 0;

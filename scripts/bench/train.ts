@@ -36,7 +36,9 @@ const seed = Number(values.seed);
 const projectDir = path.resolve(import.meta.dirname, '..', '..');
 const cacheDir = path.join(projectDir, '.data', 'bench');
 mkdirSync(cacheDir, { recursive: true });
-const sklearnScript = path.resolve(projectDir, '..', 'shared', 'bench', 'sklearn_ref.py');
+// Beside the main checkout by default; PIPEWRIGHT_SKLEARN_REF names it when run from elsewhere (a worktree).
+const sklearnScript =
+  process.env.PIPEWRIGHT_SKLEARN_REF ?? path.resolve(projectDir, '..', 'shared', 'bench', 'sklearn_ref.py');
 const sklearnProblem = sklearnMissing(sklearnScript);
 
 console.log(
