@@ -70,6 +70,10 @@ describe('logistic regression', () => {
     expectClose(model.weights, Array.from(tight.weights), 1e-2);
   });
 
+  it('refuses zero rows', () => {
+    expect(() => fitLogistic({ values: new Float64Array(0), rows: 0, cols: 2 }, [], 2)).toThrow('zero rows');
+  });
+
   it('refuses a target with one class', () => {
     expect(() => fitLogistic({ values: Float64Array.from([1, 2]), rows: 2, cols: 1 }, [0, 0], 1)).toThrow(
       'at least two classes',

@@ -23,6 +23,8 @@ export function fitLogistic(
   options: { c?: number; maxIterations?: number; tolerance?: number } = {},
 ): LogisticModel {
   if (classes < 2) throw new Error('Logistic regression needs at least two classes in the target');
+  // The objective is a mean over the rows (see binaryObjective): none would make it 0/0.
+  if (x.rows === 0) throw new Error('Cannot fit a model on zero rows');
   const c = options.c ?? 1;
   const outputs = classes === 2 ? 1 : classes;
   const size = outputs * (x.cols + 1);
