@@ -1,8 +1,7 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import ort from 'onnxruntime-node';
 import { copyDoubleColumn, requireDoubleColumns } from '../_data/chunk-columns';
-import { quoteIdent } from '../_data/sql';
-import type { InputColumn } from '../deploy/raw-rows';
+import { columnSql, type InputColumn } from '../deploy/raw-rows';
 
 /**
  * A batch of rows gathered from DuckDB's chunks in the graph's input form: one column per input,
@@ -78,13 +77,13 @@ export class InputBatch {
  * missing as "".
  */
 export function batchInputSql(column: InputColumn): string {
-  const name = quoteIdent(column.name);
+  const raw = columnSql(column);
   switch (column.type) {
     case 'number':
-      return `try_cast(${name} as double)`;
+      return raw;
     case 'boolean':
-      return `try_cast(try_cast(${name} as boolean) as double)`;
+      return `try_cast(${raw} as double)`;
     case 'string':
-      return `coalesce(cast(${name} as varchar), '')`;
+      return `coalesce(${raw}, '')`;
   }
 }
