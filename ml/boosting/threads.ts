@@ -166,7 +166,7 @@ export function runStep(step: Step, team: Team): void {
 function rootHistogram(step: Extract<Step, { kind: 'root' }>, team: Team): void {
   const { codes, rows, cols, rootCounts } = step.workspace;
   const chunks = featureChunks(cols);
-  for (let chunk = team.claim(); chunk < chunks.length; chunk = team.claim()) {
+  for (let chunk = team.claim(chunks.length); chunk < chunks.length; chunk = team.claim(chunks.length)) {
     const [from, to] = chunks[chunk] ?? [0, 0];
     sumRootFeatures(step.hist, codes, rows, step.gradHess, rootCounts, from, to);
   }
@@ -194,7 +194,7 @@ function nodeHistogram(step: Extract<Step, { kind: 'node' }>, team: Team): void 
   );
   team.barrier();
   const chunks = featureChunks(cols);
-  for (let chunk = team.claim(); chunk < chunks.length; chunk = team.claim()) {
+  for (let chunk = team.claim(chunks.length); chunk < chunks.length; chunk = team.claim(chunks.length)) {
     const [from, to] = chunks[chunk] ?? [0, 0];
     sumGatheredFeatures(step.hist, gathered, m, from, to);
   }
@@ -203,7 +203,7 @@ function nodeHistogram(step: Extract<Step, { kind: 'node' }>, team: Team): void 
 /** Calls `work(from, to)` for the blocks of rows 0..rows − 1 that this thread claims. */
 function forRowBlocks(rows: number, team: Team, work: (from: number, to: number) => void): void {
   const blocks = rowBlocks(rows);
-  for (let block = team.claim(); block < blocks; block = team.claim()) {
+  for (let block = team.claim(blocks); block < blocks; block = team.claim(blocks)) {
     const [from, to] = rowBlock(rows, block, blocks);
     work(from, to);
   }
