@@ -1,6 +1,6 @@
 import type { FeatureMatrix } from '../linear/ridge';
 import { addTreeScores } from './apply-tree';
-import { type GatherScratch, sumGatheredFeatures, sumRootFeatures } from './histogram';
+import { type GatherScratch, subtractHistogram, sumGatheredFeatures, sumRootFeatures } from './histogram';
 import { lossFor } from './loss';
 import type { BoostedTree } from './model';
 import { addLeafValues, type Leaves, type PartitionBuffers, partitionRows } from './partition';
@@ -51,11 +51,15 @@ export interface ScoresWorkspace {
 export type Step =
   /** The root's histogram (all rows). */
   | { kind: 'root'; workspace: GrowerWorkspace; hist: Float64Array; gradHess: Float64Array }
-  /** A node's histogram for output `output`'s gradients: its rows gathered, then summed. */
+  /**
+   * A node's histogram for output `output`'s gradients: its rows gathered, then summed. With
+   * `parent` (its parent's histogram), the parent then becomes its sibling's, by subtraction.
+   */
   | {
       kind: 'node';
       workspace: GrowerWorkspace;
       hist: Float64Array;
+      parent?: Float64Array;
       output: number;
       start: number;
       end: number;
@@ -174,7 +178,8 @@ function rootHistogram(step: Extract<Step, { kind: 'root' }>, team: Team): void 
 
 /**
  * The node's rows are gathered first, a block of rows per chunk; after the barrier (all rows
- * gathered), each feature chunk sums its features over all of them.
+ * gathered), each feature chunk sums its features over all of them, then subtracts them from the
+ * parent's while they are still in cache.
  */
 function nodeHistogram(step: Extract<Step, { kind: 'node' }>, team: Team): void {
   const { records, cols, partition, gathered } = step.workspace;
@@ -197,6 +202,7 @@ function nodeHistogram(step: Extract<Step, { kind: 'node' }>, team: Team): void 
   for (let chunk = team.claim(chunks.length); chunk < chunks.length; chunk = team.claim(chunks.length)) {
     const [from, to] = chunks[chunk] ?? [0, 0];
     sumGatheredFeatures(step.hist, gathered, m, from, to);
+    if (step.parent) subtractHistogram(step.parent, step.hist, from, to);
   }
 }
 
