@@ -24,6 +24,9 @@ const STOPPED = 5; // 1 once the fit has ended
 const HELPED = 6; // chunks helpers have taken, over the fit
 const CELLS = 7;
 
+/** How long a waiting thread watches its cell before it sleeps (see sleepUnlessChanged). */
+const SPIN_MS = 0.5;
+
 /** Chunks per phase at most: the count shares its cell with the tag. */
 export const MAX_CHUNKS = 0xffff;
 const TAG_BITS = 16;
@@ -177,7 +180,7 @@ export class HelperSignals {
   /** The fitting thread: waits until all `chunks` chunks of the open phase are done. */
   private waitForChunks(chunks: number): void {
     for (let done = Atomics.load(this.cells, DONE); done < chunks; done = Atomics.load(this.cells, DONE))
-      Atomics.wait(this.cells, DONE, done);
+      this.sleepUnlessChanged(DONE, done);
     this.throwIfFailed();
   }
 
@@ -187,8 +190,23 @@ export class HelperSignals {
       this.throwIfFailed();
       const now = Atomics.load(this.cells, cell);
       if (tag === undefined ? now !== value : tagOf(now) !== (tag & 0xffff)) return;
-      Atomics.wait(this.cells, cell, now);
+      this.sleepUnlessChanged(cell, now);
     }
+  }
+
+  /**
+   * Returns once `cell` no longer holds `value`, or after a wake-up: first watching it for up to
+   * SPIN_MS, then asleep in Atomics.wait. A sleeping thread takes 50–100 µs to wake here (a virtual
+   * machine's idle core), as long as a small step takes: without the watch, a helper would join
+   * each step as it ends and help with nothing. Steps come faster than SPIN_MS apart during a
+   * fit, so the watch rarely ends in sleep; OpenMP's threads (scikit-learn's) watch likewise.
+   */
+  private sleepUnlessChanged(cell: number, value: number): void {
+    const until = performance.now() + SPIN_MS;
+    do {
+      for (let spin = 0; spin < 256; spin++) if (Atomics.load(this.cells, cell) !== value) return;
+    } while (performance.now() < until);
+    Atomics.wait(this.cells, cell, value);
   }
 
   private throwIfFailed(): void {
