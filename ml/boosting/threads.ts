@@ -1,5 +1,6 @@
 import type { FeatureMatrix } from '../linear/ridge';
 import { addTreeScores } from './apply-tree';
+import { type BinsWork, cutColumns } from './binning';
 import { type GatherScratch, subtractHistogram, sumGatheredFeatures, sumRootFeatures } from './histogram';
 import { lossFor } from './loss';
 import type { BoostedTree } from './model';
@@ -30,6 +31,9 @@ export interface GrowerWorkspace extends PartitionBuffers {
   gathered: GatherScratch;
 }
 
+/** The bins being learnt (binning.ts's BinsWork), shared likewise. */
+export type BinsWorkspace = BinsWork;
+
 /** fitBoosted's arrays for the training rows' scores and the validation rows (shared likewise). */
 export interface ScoresWorkspace {
   /** 0 for regression, else the class count (see lossFor). */
@@ -49,6 +53,8 @@ export interface ScoresWorkspace {
  * writes (its workspace's, `hist`, `raw`) is in shared memory, or the helpers would fill copies.
  */
 export type Step =
+  /** Every feature's bins: its sampled values sorted and cut. */
+  | { kind: 'bins'; workspace: BinsWorkspace }
   /** The root's histogram (all rows). */
   | { kind: 'root'; workspace: GrowerWorkspace; hist: Float64Array; gradHess: Float64Array }
   /**
@@ -111,6 +117,9 @@ export function runShared(step: Step, threads: BoostingThreads | undefined): voi
  */
 export function stepWork(step: Step): number {
   switch (step.kind) {
+    case 'bins':
+      // A sort: some 20 cells' time per value.
+      return step.workspace.columns.length * 20;
     case 'root':
       return step.workspace.rows * step.workspace.cols;
     case 'node':
@@ -129,6 +138,11 @@ export function stepWork(step: Step): number {
 /** One thread's share of a step: the chunks `team` gives it. */
 export function runStep(step: Step, team: Team): void {
   switch (step.kind) {
+    case 'bins': {
+      const cols = step.workspace.cutCounts.length;
+      for (let c = team.claim(cols); c < cols; c = team.claim(cols)) cutColumns(step.workspace, c, c + 1);
+      break;
+    }
     case 'root':
       rootHistogram(step, team);
       break;

@@ -34,7 +34,11 @@ export type StepFields = Step extends infer S ? (S extends Step ? Omit<S, 'works
 /** The step again from its fields and its workspace, checking that the workspace is its kind's. */
 export function withWorkspace(fields: StepFields, workspace: Step['workspace']): Step {
   const grower = 'codes' in workspace;
+  const bins = 'cutCounts' in workspace;
   switch (fields.kind) {
+    case 'bins':
+      if (bins) return { ...fields, workspace };
+      break;
     case 'root':
     case 'node':
     case 'partition':
@@ -43,7 +47,7 @@ export function withWorkspace(fields: StepFields, workspace: Step['workspace']):
       break;
     case 'gradients':
     case 'treeScores':
-      if (!grower) return { ...fields, workspace };
+      if ('rawValidation' in workspace) return { ...fields, workspace };
       break;
   }
   throw new Error(`Step ${fields.kind} came with another kind's workspace`);
