@@ -33,19 +33,60 @@ export interface BinMapper {
  * gets its own bin, MISSING_BIN.
  */
 export function fitBins(x: FeatureMatrix, rows: Int32Array | null, options: BinOptions = {}): BinMapper {
+  const work = binsWork(x, rows, options, false);
+  cutColumns(work, 0, x.cols);
+  return binMapper(work);
+}
+
+/**
+ * fitBins's work, cut so that threads can share it (threads.ts): the sampled rows' values
+ * column-major, each column sorted and cut in place by cutColumns, and the cuts written to
+ * `cuts` (MAX_BINS per feature) and `cutCounts`. In shared memory when `shared`.
+ */
+export interface BinsWork {
+  columns: Float64Array;
+  /** Sampled rows (values per column). */
+  sampled: number;
+  maxBins: number;
+  cuts: Float64Array;
+  cutCounts: Int32Array;
+}
+
+export function binsWork(
+  x: FeatureMatrix,
+  rows: Int32Array | null,
+  options: BinOptions,
+  shared: boolean,
+): BinsWork {
   const maxBins = options.maxBins ?? MAX_BINS;
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS)
     throw new Error(`maxBins must be an integer from 2 to ${MAX_BINS}, got ${maxBins}`);
   const sample = sampleRows(rows ?? identity(x.rows), options.subsample ?? 200_000, options.random);
-  const columns = gatherColumns(x, sample);
-  const m = sample.length;
-  const thresholds: Float64Array[] = [];
-  for (let c = 0; c < x.cols; c++) {
+  return {
+    columns: gatherColumns(x, sample, shared),
+    sampled: sample.length,
+    maxBins,
+    cuts: new Float64Array(allocate(8 * MAX_BINS * x.cols, shared)),
+    cutCounts: new Int32Array(allocate(4 * x.cols, shared)),
+  };
+}
+
+/** Sorts and cuts features from..to − 1 of the work. */
+export function cutColumns(work: BinsWork, from: number, to: number): void {
+  const { columns, sampled: m, maxBins, cuts, cutCounts } = work;
+  for (let c = from; c < to; c++) {
     const column = columns.subarray(c * m, (c + 1) * m);
     column.sort(); // typed-array sort: numeric, NaN last
-    thresholds.push(binThresholds(column, maxBins));
+    const found = binThresholds(column, maxBins);
+    cuts.set(found, c * MAX_BINS);
+    cutCounts[c] = found.length;
   }
-  return { thresholds, binCounts: Int32Array.from(thresholds, (cuts) => cuts.length + 1) };
+}
+
+/** The mapper once every feature is cut. */
+export function binMapper({ cuts, cutCounts }: BinsWork): BinMapper {
+  const thresholds = Array.from(cutCounts, (count, c) => cuts.slice(c * MAX_BINS, c * MAX_BINS + count));
+  return { thresholds, binCounts: Int32Array.from(thresholds, (found) => found.length + 1) };
 }
 
 /**
@@ -170,9 +211,9 @@ function sampleRows(rows: Int32Array, size: number, random: (() => number) | und
 }
 
 /** The sampled rows' values, column-major, read in one pass over the row-major matrix. */
-function gatherColumns(x: FeatureMatrix, rows: Int32Array): Float64Array {
+function gatherColumns(x: FeatureMatrix, rows: Int32Array, shared: boolean): Float64Array {
   const m = rows.length;
-  const out = new Float64Array(m * x.cols);
+  const out = new Float64Array(allocate(8 * m * x.cols, shared));
   for (let i = 0; i < m; i++) {
     const base = (rows[i] ?? 0) * x.cols;
     for (let c = 0; c < x.cols; c++) out[c * m + i] = x.values[base + c] ?? Number.NaN;

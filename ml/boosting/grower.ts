@@ -1,5 +1,5 @@
 import { MISSING_BIN } from './binning';
-import { BIN_SLOTS, countBins, HistogramPool, histogramSize, subtractHistogram } from './histogram';
+import { BIN_SLOTS, countBins, HistogramPool, histogramSize } from './histogram';
 import type { BoostedTree } from './model';
 import { type Leaves, leftRowsOfSplit, partitionBuffers } from './partition';
 import { type RowRecords, rowCodesLike, toRowRecords } from './row-codes';
@@ -139,8 +139,8 @@ export class TreeGrower {
       const [small, large] = left.count < right.count ? [left, right] : [right, left];
       const parentHist = node.hist;
       if (!parentHist) throw new Error('A splittable node lost its histogram');
-      small.hist = this.build(small, output);
-      subtractHistogram(parentHist, small.hist);
+      // Also turns the parent's histogram into the larger child's (subtraction).
+      small.hist = this.build(small, output, parentHist);
       large.hist = parentHist;
       node.hist = null;
       if (canLeft) this.evaluate(left, splittable);
@@ -196,10 +196,10 @@ export class TreeGrower {
     return { id, start, end, depth, sumGrad, sumHess, count, hist: null, split: new SplitInfo() };
   }
 
-  private build(node: GrowNode, output: number): Float64Array {
+  private build(node: GrowNode, output: number, parent: Float64Array): Float64Array {
     const hist = this.pool.acquire();
     const { start, end } = node;
-    runShared({ kind: 'node', workspace: this.workspace, hist, output, start, end }, this.threads);
+    runShared({ kind: 'node', workspace: this.workspace, hist, parent, output, start, end }, this.threads);
     return hist;
   }
 

@@ -1,7 +1,7 @@
 import type { FeatureMatrix } from '../linear/ridge';
 import { selectRows } from '../matrix';
 import { seededRandom } from '../random';
-import { binRows, fitBins, MAX_BINS } from './binning';
+import { binMapper, binRows, binsWork, MAX_BINS } from './binning';
 import { type GrowerParams, TreeGrower } from './grower';
 import { lossFor } from './loss';
 import type { BoostedModel, BoostedTree } from './model';
@@ -77,15 +77,18 @@ export function fitBoosted(x: FeatureMatrix, y: ArrayLike<number>, options: Boos
   const n = trainRows ? trainRows.length : x.rows;
   const yTrain = trainRows ? Float64Array.from(trainRows, (row) => y[row] ?? 0) : Float64Array.from(y);
 
-  const mapper = fitBins(x, trainRows, {
-    maxBins: settings.maxBins,
-    subsample: settings.binSubsample,
-    random,
-  });
   // Helping threads read and write the arrays below: those must be in shared memory.
   const { threads } = options;
   const shared = (threads?.parts ?? 1) > 1;
   const inMemory = (values: Float64Array) => (shared ? sharedCopy(values) : values);
+  const bins = binsWork(
+    x,
+    trainRows,
+    { maxBins: settings.maxBins, subsample: settings.binSubsample, random },
+    shared,
+  );
+  runShared({ kind: 'bins', workspace: bins }, threads);
+  const mapper = binMapper(bins);
   const codes = binRows(x, trainRows, mapper, shared);
   const data = { codes, rows: n, cols: x.cols, outputs, ...mapper };
   const gain = new Float64Array(x.cols);

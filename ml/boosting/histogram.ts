@@ -88,10 +88,18 @@ export function sumGatheredFeatures(
   for (; c < to; c++) sumOneCounted(hist, bytes, 1, stride, c, m, gathered);
 }
 
-/** parent −= child, in place: the sibling's histogram (the subtraction trick). */
-export function subtractHistogram(parent: Float64Array, child: Float64Array): void {
-  // Unrolled: the length is a multiple of FEATURE_STRIDE, itself a multiple of 4.
-  for (let i = 0; i < parent.length; i += 4) {
+/**
+ * parent −= child, in place, for features from..to − 1 (all by default): the sibling's histogram
+ * (the subtraction trick).
+ */
+export function subtractHistogram(
+  parent: Float64Array,
+  child: Float64Array,
+  from = 0,
+  to: number = parent.length / FEATURE_STRIDE,
+): void {
+  // Unrolled: FEATURE_STRIDE is a multiple of 4.
+  for (let i = from * FEATURE_STRIDE; i < to * FEATURE_STRIDE; i += 4) {
     parent[i] = (parent[i] ?? 0) - (child[i] ?? 0);
     parent[i + 1] = (parent[i + 1] ?? 0) - (child[i + 1] ?? 0);
     parent[i + 2] = (parent[i + 2] ?? 0) - (child[i + 2] ?? 0);

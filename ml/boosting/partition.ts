@@ -56,7 +56,7 @@ export function partitionRows(
   const { partition, lefts, rights, leftCounts } = buffers;
   const m = end - start;
   const blocks = rowBlocks(m);
-  for (let block = team.claim(); block < blocks; block = team.claim()) {
+  for (let block = team.claim(blocks); block < blocks; block = team.claim(blocks)) {
     const [first, last] = rowBlock(m, block, blocks);
     leftCounts[block] = sortBlock(
       partition,
@@ -71,7 +71,7 @@ export function partitionRows(
   }
   team.barrier();
   const leftRows = leftRowsOfSplit(buffers, m);
-  for (let block = team.claim(); block < blocks; block = team.claim()) {
+  for (let block = team.claim(blocks); block < blocks; block = team.claim(blocks)) {
     let leftsBefore = 0;
     for (let before = 0; before < block; before++) leftsBefore += leftCounts[before] ?? 0;
     const [first, last] = rowBlock(m, block, blocks);

@@ -14,13 +14,17 @@ export function allocate(bytes: number, shared: boolean): ArrayBufferLike {
 /**
  * The threads running one step together, as one of them sees them. A step is cut into chunks, and
  * each thread takes the next chunk not yet taken until none is left: a thread that runs faster
- * (cheaper features, or a core not shared with another process) simply does more of them. Which
- * thread does a chunk never changes the result.
+ * (cheaper features, or a core not shared with another process) simply does more of them, and one
+ * that comes late may find none left. Which thread does a chunk never changes the result.
  */
 export interface Team {
-  /** The next chunk of this phase of the step: 0, 1, 2, ... over all threads, each given once. */
-  claim(): number;
-  /** Returns once every thread has called it; chunks are then counted from 0 again. */
+  /**
+   * The next chunk of this phase of the step, cut into `chunks` chunks: 0, 1, 2, ... over all
+   * threads, each given once; `chunks` once none is left. Calling it again also says that the
+   * chunk this thread took last is done.
+   */
+  claim(chunks: number): number;
+  /** Returns once every chunk of this phase is done; chunks are then counted from 0 again. */
   barrier(): void;
 }
 
@@ -28,7 +32,7 @@ export interface Team {
 export function alone(): Team {
   let next = 0;
   return {
-    claim: () => next++,
+    claim: (chunks) => Math.min(next++, chunks),
     barrier: () => {
       next = 0;
     },

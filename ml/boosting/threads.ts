@@ -1,6 +1,7 @@
 import type { FeatureMatrix } from '../linear/ridge';
 import { addTreeScores } from './apply-tree';
-import { type GatherScratch, sumGatheredFeatures, sumRootFeatures } from './histogram';
+import { type BinsWork, cutColumns } from './binning';
+import { type GatherScratch, subtractHistogram, sumGatheredFeatures, sumRootFeatures } from './histogram';
 import { lossFor } from './loss';
 import type { BoostedTree } from './model';
 import { addLeafValues, type Leaves, type PartitionBuffers, partitionRows } from './partition';
@@ -30,6 +31,9 @@ export interface GrowerWorkspace extends PartitionBuffers {
   gathered: GatherScratch;
 }
 
+/** The bins being learnt (binning.ts's BinsWork), shared likewise. */
+export type BinsWorkspace = BinsWork;
+
 /** fitBoosted's arrays for the training rows' scores and the validation rows (shared likewise). */
 export interface ScoresWorkspace {
   /** 0 for regression, else the class count (see lossFor). */
@@ -49,13 +53,19 @@ export interface ScoresWorkspace {
  * writes (its workspace's, `hist`, `raw`) is in shared memory, or the helpers would fill copies.
  */
 export type Step =
+  /** Every feature's bins: its sampled values sorted and cut. */
+  | { kind: 'bins'; workspace: BinsWorkspace }
   /** The root's histogram (all rows). */
   | { kind: 'root'; workspace: GrowerWorkspace; hist: Float64Array; gradHess: Float64Array }
-  /** A node's histogram for output `output`'s gradients: its rows gathered, then summed. */
+  /**
+   * A node's histogram for output `output`'s gradients: its rows gathered, then summed. With
+   * `parent` (its parent's histogram), the parent then becomes its sibling's, by subtraction.
+   */
   | {
       kind: 'node';
       workspace: GrowerWorkspace;
       hist: Float64Array;
+      parent?: Float64Array;
       output: number;
       start: number;
       end: number;
@@ -107,6 +117,9 @@ export function runShared(step: Step, threads: BoostingThreads | undefined): voi
  */
 export function stepWork(step: Step): number {
   switch (step.kind) {
+    case 'bins':
+      // A sort: some 20 cells' time per value.
+      return step.workspace.columns.length * 20;
     case 'root':
       return step.workspace.rows * step.workspace.cols;
     case 'node':
@@ -125,6 +138,11 @@ export function stepWork(step: Step): number {
 /** One thread's share of a step: the chunks `team` gives it. */
 export function runStep(step: Step, team: Team): void {
   switch (step.kind) {
+    case 'bins': {
+      const cols = step.workspace.cutCounts.length;
+      for (let c = team.claim(cols); c < cols; c = team.claim(cols)) cutColumns(step.workspace, c, c + 1);
+      break;
+    }
     case 'root':
       rootHistogram(step, team);
       break;
@@ -166,7 +184,7 @@ export function runStep(step: Step, team: Team): void {
 function rootHistogram(step: Extract<Step, { kind: 'root' }>, team: Team): void {
   const { codes, rows, cols, rootCounts } = step.workspace;
   const chunks = featureChunks(cols);
-  for (let chunk = team.claim(); chunk < chunks.length; chunk = team.claim()) {
+  for (let chunk = team.claim(chunks.length); chunk < chunks.length; chunk = team.claim(chunks.length)) {
     const [from, to] = chunks[chunk] ?? [0, 0];
     sumRootFeatures(step.hist, codes, rows, step.gradHess, rootCounts, from, to);
   }
@@ -174,7 +192,8 @@ function rootHistogram(step: Extract<Step, { kind: 'root' }>, team: Team): void 
 
 /**
  * The node's rows are gathered first, a block of rows per chunk; after the barrier (all rows
- * gathered), each feature chunk sums its features over all of them.
+ * gathered), each feature chunk sums its features over all of them, then subtracts them from the
+ * parent's while they are still in cache.
  */
 function nodeHistogram(step: Extract<Step, { kind: 'node' }>, team: Team): void {
   const { records, cols, partition, gathered } = step.workspace;
@@ -194,16 +213,17 @@ function nodeHistogram(step: Extract<Step, { kind: 'node' }>, team: Team): void 
   );
   team.barrier();
   const chunks = featureChunks(cols);
-  for (let chunk = team.claim(); chunk < chunks.length; chunk = team.claim()) {
+  for (let chunk = team.claim(chunks.length); chunk < chunks.length; chunk = team.claim(chunks.length)) {
     const [from, to] = chunks[chunk] ?? [0, 0];
     sumGatheredFeatures(step.hist, gathered, m, from, to);
+    if (step.parent) subtractHistogram(step.parent, step.hist, from, to);
   }
 }
 
 /** Calls `work(from, to)` for the blocks of rows 0..rows − 1 that this thread claims. */
 function forRowBlocks(rows: number, team: Team, work: (from: number, to: number) => void): void {
   const blocks = rowBlocks(rows);
-  for (let block = team.claim(); block < blocks; block = team.claim()) {
+  for (let block = team.claim(blocks); block < blocks; block = team.claim(blocks)) {
     const [from, to] = rowBlock(rows, block, blocks);
     work(from, to);
   }

@@ -9,15 +9,15 @@ import { HelperFailed, HelperSignals } from './helper-signals';
  * blocks in Atomics.wait between steps and never returns to the event loop meanwhile, so it takes
  * each step from its port synchronously.
  */
-export default function helpBoosting({ cells, port, parts }: HelperStart): void {
+export default function helpBoosting({ cells, port }: HelperStart): void {
   const signals = new HelperSignals(cells);
-  const team = signals.team(parts);
   const workspaces = new Map<number, Step['workspace']>();
   try {
     signals.markReady();
     for (let seen = signals.waitForJob(0); seen !== null; seen = signals.waitForJob(seen)) {
-      runStep(nextStep(port, workspaces), team);
-      signals.finishPart();
+      const { step, tag } = nextStep(port, workspaces);
+      // A job whose chunks were all taken before this helper woke is over already: skip it.
+      if (signals.isOpen(tag)) runStep(step, signals.helperTeam(tag));
     }
     port.close();
   } catch (error) {
@@ -35,7 +35,10 @@ export default function helpBoosting({ cells, port, parts }: HelperStart): void 
  * on the receiving port's queue as soon as postMessage returns. Its workspace is the one posted
  * with it, or with an earlier step.
  */
-function nextStep(port: HelperStart['port'], workspaces: Map<number, Step['workspace']>): Step {
+function nextStep(
+  port: HelperStart['port'],
+  workspaces: Map<number, Step['workspace']>,
+): { step: Step; tag: number } {
   const received = receiveMessageOnPort(port);
   if (!received) throw new Error('A step was signalled but its message is not on the port');
   // Posted by BoostingHelpers.run in this process, so it is a HelperJob (checking every field of
@@ -44,5 +47,5 @@ function nextStep(port: HelperStart['port'], workspaces: Map<number, Step['works
   if (job.workspace) workspaces.set(job.workspaceId, job.workspace);
   const workspace = workspaces.get(job.workspaceId);
   if (!workspace) throw new Error(`Step ${job.fields.kind} came before its workspace`);
-  return withWorkspace(job.fields, workspace);
+  return { step: withWorkspace(job.fields, workspace), tag: job.tag };
 }

@@ -62,6 +62,7 @@ describe('boosting on several threads', () => {
       const shared = fitBoosted(x, y, { ...options, threads: helpers });
       expect(shared).toEqual(alone);
       expect(helpers.sharedSteps).toBeGreaterThan(100);
+      expect(helpers.helpedChunks).toBeGreaterThan(0);
     } finally {
       helpers.close();
     }
@@ -113,11 +114,34 @@ describe('boosting on several threads', () => {
     const signals = new HelperSignals(link.cells);
     while (signals.readyCount() < 1) await new Promise((resolve) => setTimeout(resolve, 10));
     // A job whose workspace was never posted: the helper cannot run it.
-    port.postMessage({ workspaceId: 7, fields: { kind: 'gradients' } });
-    const job = signals.startJob();
-    expect(() => signals.waitForParts(job)).toThrow(HelperFailed);
+    const team = signals.startJob((tag) =>
+      port.postMessage({ tag, workspaceId: 7, fields: { kind: 'gradients' } }),
+    );
     await expect(done).rejects.toThrow('Step gradients came before its workspace');
+    // The fitting thread does not wait for helpers, but learns of the failure when its job ends.
+    expect(() => team.finish()).toThrow(HelperFailed);
     port.close();
+  });
+
+  it('hands each chunk out once, and a helper that comes after the chunks are taken takes none', () => {
+    const signals = new HelperSignals();
+    const posted: number[] = [];
+    const fitter = signals.startJob((tag) => posted.push(tag));
+    const [tag = -1] = posted;
+    const early = signals.helperTeam(tag);
+    // Phase one: the helper and the fitting thread share 3 chunks, in the order they claim them.
+    expect([fitter.claim(3), early.claim(3), fitter.claim(3), early.claim(3), fitter.claim(3)]).toEqual([
+      0, 1, 2, 3, 3,
+    ]);
+    fitter.barrier();
+    // Phase two: the fitting thread takes all; a helper claiming phase one's tag gets nothing.
+    expect([fitter.claim(2), fitter.claim(2), fitter.claim(2)]).toEqual([0, 1, 2]);
+    expect(signals.helperTeam(tag).claim(2)).toBe(2);
+    fitter.finish();
+    // The job is over: a late helper skips it, and its claims find nothing.
+    expect(signals.isOpen(tag)).toBe(false);
+    expect(early.claim(2)).toBe(2);
+    expect(signals.helpedChunks()).toBe(1);
   });
 
   it('refuses a step posted with another kind of workspace', () => {

@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import { alone, type Team } from '../../ml/boosting/sharing';
+import { alone } from '../../ml/boosting/sharing';
 import { type BoostingThreads, runStep, type Step } from '../../ml/boosting/threads';
 import { HelperFailed, HelperSignals } from './helper-signals';
 
@@ -14,8 +14,6 @@ export interface HelperLink {
 export interface HelperStart {
   cells: Int32Array;
   port: MessagePort;
-  /** Threads working on each step, the fitting one included. */
-  parts: number;
 }
 
 /**
@@ -23,6 +21,8 @@ export interface HelperStart {
  * is posted once, the first time a step uses it (posting one costs tens of microseconds).
  */
 export interface HelperJob {
+  /** The tag of the job's first phase (see helper-signals.ts). */
+  tag: number;
   workspaceId: number;
   workspace?: Step['workspace'];
   fields: StepFields;
@@ -34,7 +34,11 @@ export type StepFields = Step extends infer S ? (S extends Step ? Omit<S, 'works
 /** The step again from its fields and its workspace, checking that the workspace is its kind's. */
 export function withWorkspace(fields: StepFields, workspace: Step['workspace']): Step {
   const grower = 'codes' in workspace;
+  const bins = 'cutCounts' in workspace;
   switch (fields.kind) {
+    case 'bins':
+      if (bins) return { ...fields, workspace };
+      break;
     case 'root':
     case 'node':
     case 'partition':
@@ -43,7 +47,7 @@ export function withWorkspace(fields: StepFields, workspace: Step['workspace']):
       break;
     case 'gradients':
     case 'treeScores':
-      if (!grower) return { ...fields, workspace };
+      if ('rawValidation' in workspace) return { ...fields, workspace };
       break;
   }
   throw new Error(`Step ${fields.kind} came with another kind's workspace`);
@@ -57,7 +61,7 @@ export function linkHelpers(helpers: number): { link: HelperLink; starts: Helper
   for (let helper = 0; helper < helpers; helper++) {
     const { port1, port2 } = new MessageChannel();
     ports.push(port1);
-    starts.push({ cells, port: port2, parts: helpers + 1 });
+    starts.push({ cells, port: port2 });
   }
   return { link: { cells, ports }, starts };
 }
@@ -74,7 +78,6 @@ export class BoostingHelpers implements BoostingThreads {
   readonly minWork: number;
   private readonly signals: HelperSignals;
   private readonly ports: MessagePort[];
-  private readonly team: Team;
   private readonly workspaceIds = new Map<Step['workspace'], number>();
   private jobs = 0;
 
@@ -87,13 +90,17 @@ export class BoostingHelpers implements BoostingThreads {
     this.signals = new HelperSignals(link.cells);
     this.ports = link.ports;
     this.parts = link.ports.length + 1;
-    this.team = this.signals.team(this.parts);
     this.minWork = options.minWork ?? 50_000;
   }
 
   /** Steps shared with the helpers so far (the others ran on this thread alone). */
   get sharedSteps(): number {
     return this.jobs;
+  }
+
+  /** Chunks of the shared steps the helpers took (the calling thread took the others). */
+  get helpedChunks(): number {
+    return this.signals.helpedChunks();
   }
 
   /** Whether every helper listens for steps. */
@@ -107,11 +114,13 @@ export class BoostingHelpers implements BoostingThreads {
       return;
     }
     const job = this.jobFor(step);
-    for (const port of this.ports) port.postMessage(job);
-    this.jobs = this.signals.startJob();
     try {
-      runStep(step, this.team);
-      this.signals.waitForParts(this.jobs * this.ports.length);
+      const team = this.signals.startJob((tag) => {
+        for (const port of this.ports) port.postMessage({ ...job, tag });
+      });
+      this.jobs++;
+      runStep(step, team);
+      team.finish();
     } catch (error) {
       throw error instanceof HelperFailed ? this.helperError() : error;
     }
@@ -123,7 +132,7 @@ export class BoostingHelpers implements BoostingThreads {
     for (const port of this.ports) port.close();
   }
 
-  private jobFor(step: Step): HelperJob {
+  private jobFor(step: Step): Omit<HelperJob, 'tag'> {
     const { workspace, ...fields }: { workspace: Step['workspace'] } & StepFields = step;
     const known = this.workspaceIds.get(workspace);
     if (known !== undefined) return { workspaceId: known, fields };
