@@ -44,7 +44,6 @@ export function CompareTab({
 }) {
   const trpc = useTRPC();
   const compared = useQuery(trpc.models.compare.queryOptions({ name, ...chosen }));
-  const choose = onChoose;
 
   if (versions.length < 2)
     return (
@@ -60,7 +59,7 @@ export function CompareTab({
         versions={versions}
         a={data?.a.version ?? chosen.a}
         b={data?.b.version ?? chosen.b}
-        onChoose={choose}
+        onChoose={onChoose}
       />
       {compared.error && (
         <p className="error-text" role="alert">

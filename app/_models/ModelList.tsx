@@ -9,10 +9,11 @@ import { EmptyState } from '../_components/EmptyState';
 import { ListHead } from '../_components/ListHead';
 import { LoadMore } from '../_components/LoadMore';
 import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
+import { metricLabel } from '../_components/report/metrics';
 import { SearchField } from '../_components/SearchField';
 import { openAlertsText } from '../_monitoring/monitoring-view';
 import { useTRPC } from '../_trpc/client';
-import { metricName, metricValue, when } from './format';
+import { metricValue, when } from './format';
 import { ImportDialog } from './ImportDialog';
 import './models.css';
 
@@ -134,7 +135,7 @@ export function ModelList() {
                     <>
                       <span className="metric-value">{metricValue(model.headline.value)}</span>{' '}
                       <span className="muted">
-                        {metricName(model.headline.name)} · v{model.headline.version}
+                        {metricLabel(model.headline.name)} · v{model.headline.version}
                       </span>
                     </>
                   ) : (

@@ -2,8 +2,9 @@
 
 import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
+import { metricLabel } from '../_components/report/metrics';
 import type { AppRouter } from '../_server/root';
-import { metricColumns, metricName, metricValue, when } from './format';
+import { metricColumns, metricValue, when } from './format';
 
 /** A row of the versions table, as models.versions answers it. */
 export type VersionItem = inferRouterOutputs<AppRouter>['models']['versions']['items'][number];
@@ -41,7 +42,7 @@ export function VersionsTable({
           <th>Version</th>
           {columns.map((name) => (
             <th key={name} className="numeric">
-              {metricName(name)}
+              {metricLabel(name)}
             </th>
           ))}
           <th>Gates</th>

@@ -1,5 +1,4 @@
 import { formatNumber } from '../_components/format';
-import { metricLabel } from '../_components/report/metrics';
 
 /**
  * How the Models pages name metrics and versions. Pure.
@@ -7,11 +6,6 @@ import { metricLabel } from '../_components/report/metrics';
 
 /** Metrics in the order the versions table prefers them; others follow alphabetically. */
 const PREFERRED = ['accuracy', 'f1', 'precision', 'recall', 'roc_auc', 'log_loss', 'r2', 'rmse', 'mae'];
-
-/** The report's own names ("F1 (macro)"), so a metric reads the same on every page. */
-export function metricName(name: string): string {
-  return metricLabel(name);
-}
 
 export function metricValue(value: number | undefined): string {
   return formatNumber(value);
