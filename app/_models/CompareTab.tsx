@@ -44,6 +44,7 @@ export function CompareTab({
 }) {
   const trpc = useTRPC();
   const compared = useQuery(trpc.models.compare.queryOptions({ name, ...chosen }));
+  const choose = onChoose;
 
   if (versions.length < 2)
     return (
@@ -59,7 +60,7 @@ export function CompareTab({
         versions={versions}
         a={data?.a.version ?? chosen.a}
         b={data?.b.version ?? chosen.b}
-        onChoose={onChoose}
+        onChoose={choose}
       />
       {compared.error && (
         <p className="error-text" role="alert">

@@ -9,11 +9,10 @@ import { EmptyState } from '../_components/EmptyState';
 import { ListHead } from '../_components/ListHead';
 import { LoadMore } from '../_components/LoadMore';
 import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
-import { metricLabel } from '../_components/report/metrics';
 import { SearchField } from '../_components/SearchField';
 import { openAlertsText } from '../_monitoring/monitoring-view';
 import { useTRPC } from '../_trpc/client';
-import { metricValue, when } from './format';
+import { metricName, metricValue, when } from './format';
 import { ImportDialog } from './ImportDialog';
 import './models.css';
 
@@ -135,7 +134,7 @@ export function ModelList() {
                     <>
                       <span className="metric-value">{metricValue(model.headline.value)}</span>{' '}
                       <span className="muted">
-                        {metricLabel(model.headline.name)} · v{model.headline.version}
+                        {metricName(model.headline.name)} · v{model.headline.version}
                       </span>
                     </>
                   ) : (

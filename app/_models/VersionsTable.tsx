@@ -2,9 +2,8 @@
 
 import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
-import { metricLabel } from '../_components/report/metrics';
 import type { AppRouter } from '../_server/root';
-import { metricColumns, metricValue, when } from './format';
+import { metricColumns, metricName, metricValue, when } from './format';
 
 /** A row of the versions table, as models.versions answers it. */
 export type VersionItem = inferRouterOutputs<AppRouter>['models']['versions']['items'][number];
@@ -42,7 +41,7 @@ export function VersionsTable({
           <th>Version</th>
           {columns.map((name) => (
             <th key={name} className="numeric">
-              {metricLabel(name)}
+              {metricName(name)}
             </th>
           ))}
           <th>Gates</th>

@@ -1,4 +1,5 @@
 import { formatNumber } from '../_components/format';
+import { metricLabel } from '../_components/report/metrics';
 
 /**
  * How the Models pages name metrics and versions. Pure.
@@ -6,6 +7,11 @@ import { formatNumber } from '../_components/format';
 
 /** Metrics in the order the versions table prefers them; others follow alphabetically. */
 const PREFERRED = ['accuracy', 'f1', 'precision', 'recall', 'roc_auc', 'log_loss', 'r2', 'rmse', 'mae'];
+
+/** The report's own names ("F1 (macro)"), so a metric reads the same on every page. */
+export function metricName(name: string): string {
+  return metricLabel(name);
+}
 
 export function metricValue(value: number | undefined): string {
   return formatNumber(value);

@@ -1,10 +1,10 @@
 import Link from 'next/link';
-import { metricLabel } from '../_components/report/metrics';
+import { metricName } from '../_models/format';
 import { type Alert, dayAndTime, duration, fullDateTime, STATE_LABELS } from './monitoring-view';
 
 /** What an alert is about, in words: the inputs as a whole, a feature, or a metric on feedback. */
 function subjectText(alert: Alert) {
-  if (alert.kind === 'performance') return <>{metricLabel(alert.subject)} on feedback</>;
+  if (alert.kind === 'performance') return <>{metricName(alert.subject)} on feedback</>;
   if (alert.subject === 'dataset') return <>Inputs as a whole</>;
   return (
     <>

@@ -7,7 +7,7 @@ import { type Choice, ChoiceSelect } from '../_components/ChoiceSelect';
 import { EmptyState } from '../_components/EmptyState';
 import { formatCount, formatNumber } from '../_components/format';
 import { OpenPipelinesLink } from '../_components/OpenPipelinesLink';
-import { metricLabel } from '../_components/report/metrics';
+import { metricName } from '../_models/format';
 import { useTRPC } from '../_trpc/client';
 import { AlertsTable } from './AlertsTable';
 import { DriftHeatMap } from './DriftHeatMap';
@@ -160,7 +160,7 @@ function PerformanceStat({ latest }: { latest: Check | undefined }) {
     <div className={`monitor-stat monitor-stat-${performance?.state ?? 'none'}`}>
       <span className="monitor-stat-label">Performance</span>
       <strong className="monitor-state" data-testid="current-performance">
-        {first ? `${metricLabel(first.metric)} ${formatNumber(first.value)}` : '–'}
+        {first ? `${metricName(first.metric)} ${formatNumber(first.value)}` : '–'}
       </strong>
       <span className="muted">
         {performance && first

@@ -12,7 +12,7 @@ import {
 } from 'recharts';
 import { ChoiceSelect } from '../_components/ChoiceSelect';
 import { formatCount, formatNumber } from '../_components/format';
-import { metricLabel } from '../_components/report/metrics';
+import { metricName } from '../_models/format';
 import { STATE_COLORS, timeAxisProps } from './chart-parts';
 import {
   type Check,
@@ -98,7 +98,7 @@ function MetricChart({ series, slice }: { series: MetricSeries; slice: string | 
   const step = niceStep(Math.max(...values) - Math.min(...values));
   const low = Math.floor(Math.min(...values) / step) * step - step;
   const high = Math.ceil(Math.max(...values) / step) * step + step;
-  const name = metricLabel(series.metric);
+  const name = metricName(series.metric);
   const latest = points.at(-1);
   const titleId = `metric-${series.metric}-title`;
   const title = slice === undefined ? `${name} on feedback` : `${name} on feedback · ${slice}`;

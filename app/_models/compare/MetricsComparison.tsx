@@ -1,7 +1,7 @@
 'use client';
 
 import { formatNumber } from '../../_components/format';
-import { metricLabel } from '../../_components/report/metrics';
+import { metricName } from '../format';
 import type { MetricRow, VersionSide } from './comparison-schema';
 import { sideName, signed } from './sides';
 
@@ -32,7 +32,7 @@ export function MetricsComparison({ rows, a, b }: { rows: MetricRow[]; a: Versio
         {rows.map((row) => (
           <tr key={row.name}>
             <th scope="row" title={row.lowerIsBetter ? 'Lower is better' : 'Higher is better'}>
-              {metricLabel(row.name)}
+              {metricName(row.name)}
               <span className="muted compare-direction">{row.lowerIsBetter ? ' ↓ better' : ' ↑ better'}</span>
             </th>
             <td className="numeric">{formatNumber(row.a)}</td>
